@@ -1,0 +1,1 @@
+export { SocketYjsProvider, type ConnectionStatus, type SocketYjsProviderOptions, type RoomSocket } from './socket-yjs-provider';

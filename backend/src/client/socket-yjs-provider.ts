@@ -1,0 +1,254 @@
+/**
+ * The client side of the room: keeps a Y.Doc and an Awareness in sync with the server over one
+ * Socket.IO connection. Used by the browser and by the backend's integration tests alike, so the
+ * tests exercise exactly what users run.
+ *
+ * Sync model (y-protocols): on every (re)connect both sides send SyncStep1 (their state vector)
+ * and answer the other's with SyncStep2 (what it lacks), so edits made while offline merge.
+ */
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import { ObservableV2 } from 'lib0/observable';
+import {
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  PROTOCOL_VERSION,
+  SOCKET_PATH,
+  YJS_EVENT,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type ErrorCode,
+  type LanguageId,
+  type Role,
+  type ServerToClientEvents,
+  type SessionClosed,
+  type Welcome,
+} from '../protocol';
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
+
+export interface SocketYjsProviderOptions {
+  /** Backend origin, e.g. http://localhost:5000. */
+  url: string;
+  sessionId: string;
+  name: string;
+  token?: string;
+  doc?: Y.Doc;
+  /** Connect in the constructor (default true). */
+  connect?: boolean;
+  /** Extra Socket.IO options (tests shorten reconnection delays). */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+  /** Milliseconds to wait for an ack before failing a request (default 10 s). */
+  ackTimeoutMs?: number;
+}
+
+type ProviderEvents = {
+  status: (status: ConnectionStatus) => void;
+  synced: (synced: boolean) => void;
+  welcome: (welcome: Welcome) => void;
+  /** A fatal error (the provider stops reconnecting) or a refused message. */
+  error: (error: ErrorBody & { fatal: boolean }) => void;
+  closed: (closed: SessionClosed) => void;
+};
+
+/** Handshake refusals that retrying cannot fix. */
+const FATAL_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set([
+  'SESSION_NOT_FOUND',
+  'SESSION_GENERATION_MISMATCH',
+  'SESSION_ENDED',
+  'UNAUTHORIZED',
+  'VALIDATION_FAILED',
+  'INVALID_SESSION_ID',
+]);
+
+export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  readonly socket: RoomSocket;
+  status: ConnectionStatus = 'connecting';
+  synced = false;
+  role: Role | null = null;
+  /** The session generation this document belongs to, learnt from the first welcome. */
+  generation: string | null = null;
+  private readonly ackTimeoutMs: number;
+
+  constructor(private readonly options: SocketYjsProviderOptions) {
+    super();
+    this.doc = options.doc ?? new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
+    this.socket = io(options.url, {
+      path: SOCKET_PATH,
+      transports: ['websocket', 'polling'],
+      autoConnect: false,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 5_000,
+      // A function, so every reconnect carries the generation learnt at the first join.
+      auth: (callback) =>
+        callback({
+          sessionId: options.sessionId,
+          name: options.name,
+          ...(options.token ? { token: options.token } : {}),
+          ...(this.generation ? { generation: this.generation } : {}),
+          protocolVersion: PROTOCOL_VERSION,
+        }),
+      ...options.socketOptions,
+    });
+    this.doc.on('update', this.handleDocUpdate);
+    this.awareness.on('update', this.handleAwarenessUpdate);
+    this.socket.on('connect', () => this.setStatus('connecting'));
+    this.socket.on('session:welcome', this.handleWelcome);
+    this.socket.on(YJS_EVENT, this.handleMessage);
+    this.socket.on('disconnect', this.handleDisconnect);
+    this.socket.on('connect_error', this.handleConnectError);
+    this.socket.on('session:closed', this.handleClosed);
+    this.socket.on('room:error', (error) => this.emit('error', [{ ...error, fatal: false }]));
+    if (options.connect !== false) this.connect();
+  }
+
+  get connected(): boolean {
+    return this.status === 'connected';
+  }
+
+  connect(): void {
+    if (this.status === 'closed') return;
+    this.setStatus(this.generation ? 'reconnecting' : 'connecting');
+    this.socket.connect();
+  }
+
+  /** Goes offline on purpose; local edits keep accumulating and merge on `connect()`. */
+  disconnect(): void {
+    this.socket.disconnect();
+    this.setStatus(this.status === 'closed' ? 'closed' : 'offline');
+  }
+
+  setLanguage(language: LanguageId): Promise<Ack> {
+    return this.request('room:set-language', { language });
+  }
+
+  /** Sends a typed event and resolves with the server's ack (or a timeout error as an ack). */
+  async request<T = Record<string, never>>(event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
+    try {
+      // The event map types acks loosely for extensibility; the server always answers with Ack<T>.
+      const emitter = this.socket.timeout(this.ackTimeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<Ack<T>>;
+      };
+      return await emitter.emitWithAck(event, payload);
+    } catch {
+      return { ok: false, error: { code: 'EXECUTOR_TIMEOUT', message: 'The server did not answer in time.' } };
+    }
+  }
+
+  override destroy(): void {
+    awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
+    this.doc.off('update', this.handleDocUpdate);
+    this.awareness.off('update', this.handleAwarenessUpdate);
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+    this.awareness.destroy();
+    super.destroy();
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.emit('status', [status]);
+  }
+
+  private setSynced(synced: boolean): void {
+    if (this.synced === synced) return;
+    this.synced = synced;
+    this.emit('synced', [synced]);
+  }
+
+  private send(encoder: encoding.Encoder): void {
+    this.socket.emit(YJS_EVENT, encoding.toUint8Array(encoder));
+  }
+
+  private readonly handleWelcome = (welcome: Welcome): void => {
+    this.generation = welcome.generation;
+    this.role = welcome.role;
+    this.setStatus('connected');
+    this.emit('welcome', [welcome]);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(encoder);
+    if (this.awareness.getLocalState() !== null) {
+      this.send(this.encodeAwareness([this.doc.clientID]));
+    }
+  };
+
+  private readonly handleMessage = (message: ArrayBuffer | Uint8Array): void => {
+    const decoder = decoding.createDecoder(message instanceof Uint8Array ? message : new Uint8Array(message));
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_SYNC) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
+      if (syncType === syncProtocol.messageYjsSyncStep2) this.setSynced(true);
+      if (encoding.length(encoder) > 1) this.send(encoder);
+    } else if (type === MESSAGE_AWARENESS) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
+    }
+  };
+
+  private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    // Updates that came from the server are not echoed; offline edits wait for the next sync.
+    if (origin === this || !this.connected) return;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    this.send(encoder);
+  };
+
+  private readonly handleAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    if (origin === this || !this.connected) return;
+    this.send(this.encodeAwareness([...added, ...updated, ...removed]));
+  };
+
+  private encodeAwareness(clients: number[]): encoding.Encoder {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
+    return encoder;
+  }
+
+  private readonly handleDisconnect = (): void => {
+    this.setSynced(false);
+    // Remote cursors are stale once we are cut off; the server resends them on reconnect.
+    const remote = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, remote, this);
+    if (this.status === 'closed' || this.status === 'offline') return;
+    this.setStatus(this.socket.active ? 'reconnecting' : 'offline');
+  };
+
+  private readonly handleConnectError = (error: Error & { data?: Partial<ErrorBody> }): void => {
+    const code = error.data?.code;
+    if (code && FATAL_CONNECT_CODES.has(code)) {
+      this.socket.disconnect();
+      this.setStatus('closed');
+      this.emit('error', [{ code, message: error.data?.message ?? error.message, fatal: true }]);
+      return;
+    }
+    if (this.status !== 'closed' && this.status !== 'offline') {
+      this.setStatus(this.generation ? 'reconnecting' : 'connecting');
+    }
+  };
+
+  private readonly handleClosed = (closed: SessionClosed): void => {
+    this.setStatus('closed');
+    this.socket.disconnect();
+    this.emit('closed', [closed]);
+  };
+}

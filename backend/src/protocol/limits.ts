@@ -1,0 +1,7 @@
+/** Size limits shared by client and server; the server also enforces them (config can lower some). */
+export const MAX_NAME_LENGTH = 40;
+export const MAX_TITLE_LENGTH = 120;
+/** Session ids are UUID v4 strings; anything else is rejected before touching a store. */
+export const SESSION_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+/** Interviewer tokens are 43 base64url characters (32 random bytes). */
+export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;

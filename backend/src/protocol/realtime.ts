@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors';
+import { LanguageIdSchema } from './languages';
+import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
+
+/** Bumped when a client and server could no longer understand each other; checked at handshake. */
+export const PROTOCOL_VERSION = 1;
+
+export const SOCKET_PATH = '/socket.io';
+
+/** Binary y-protocols messages (sync + awareness) travel on this one event, both ways. */
+export const YJS_EVENT = 'y';
+
+export const ROLES = ['interviewer', 'candidate'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const PRESENCE_STATUSES = ['active', 'idle', 'away'] as const;
+export const PresenceStatusSchema = z.enum(PRESENCE_STATUSES);
+export type PresenceStatus = z.infer<typeof PresenceStatusSchema>;
+
+/** Socket.IO `auth` payload sent at handshake. */
+export const HandshakeAuthSchema = z.strictObject({
+  sessionId: SessionIdSchema,
+  name: DisplayNameSchema,
+  token: InterviewerTokenSchema.optional(),
+  /** The session generation this client's document came from; absent on a first join. */
+  generation: z.string().uuid().optional(),
+  protocolVersion: z.literal(PROTOCOL_VERSION).optional(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+/** Sent by the server right after a successful handshake. */
+export const WelcomeSchema = z.object({
+  sessionId: z.string(),
+  generation: z.string(),
+  role: RoleSchema,
+  name: z.string(),
+  protocolVersion: z.number(),
+});
+export type Welcome = z.infer<typeof WelcomeSchema>;
+
+/** Why the server closed a room connection; sent on `session:closed` before disconnecting. */
+export const CLOSE_REASONS = ['expired', 'deleted', 'ended', 'shutdown'] as const;
+export const SessionClosedSchema = z.object({ reason: z.enum(CLOSE_REASONS), message: z.string() });
+export type SessionClosed = z.infer<typeof SessionClosedSchema>;
+
+export const SetLanguageSchema = z.strictObject({ language: LanguageIdSchema });
+export type SetLanguage = z.infer<typeof SetLanguageSchema>;
+
+/** The awareness `user` field; the server overwrites `role` with the one it verified. */
+export const AwarenessUserSchema = z.object({
+  name: DisplayNameSchema,
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  colorLight: z.string().regex(/^#[0-9a-fA-F]{6,8}$/),
+  role: RoleSchema,
+  status: PresenceStatusSchema.default('active'),
+});
+export type AwarenessUser = z.infer<typeof AwarenessUserSchema>;
+
+export type Ack<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
+
+/** Client → server events other than the binary Yjs channel (each answered through an ack). */
+export interface ClientToServerEvents {
+  [YJS_EVENT]: (message: Uint8Array) => void;
+  'room:set-language': (payload: unknown, ack?: (result: Ack) => void) => void;
+}
+
+/** Server → client events. */
+export interface ServerToClientEvents {
+  [YJS_EVENT]: (message: Uint8Array) => void;
+  'session:welcome': (welcome: Welcome) => void;
+  'session:closed': (closed: SessionClosed) => void;
+  'room:error': (error: ErrorBody) => void;
+}
