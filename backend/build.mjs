@@ -2,7 +2,7 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: { server: 'src/server.ts', executor: 'src/executor/main.ts' },
+  entryPoints: { server: 'src/main.ts', executor: 'src/executor/main.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { SETTINGS, type SettingName } from './settings';
+
+export { SETTINGS } from './settings';
+
+type SettingsShape = { [K in SettingName]: (typeof SETTINGS)[K]['schema'] };
+
+const EnvSchema = z.object(
+  Object.fromEntries(Object.entries(SETTINGS).map(([name, setting]) => [name, setting.schema])) as SettingsShape,
+);
+
+type ParsedEnv = z.infer<typeof EnvSchema>;
+
+export interface Config extends ParsedEnv {
+  /** CLIENT_URL split into origins. */
+  clientOrigins: string[];
+  /** Base URL for links handed out to users. */
+  publicUrl: string;
+  logFormat: 'json' | 'pretty';
+  /** The raw environment, handed to the embedded executor (which parses its own settings). */
+  executorEnv: Readonly<Record<string, string | undefined>>;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Readonly<Config> {
+  // Empty strings mean "unset" (docker-compose and .env files produce them).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const values = parsed.data;
+  const clientOrigins = values.CLIENT_URL.split(',')
+    .map((origin) => origin.trim().replace(/\/$/, ''))
+    .filter(Boolean);
+  for (const origin of clientOrigins) {
+    if (origin === '*' || !z.string().url().safeParse(origin).success) {
+      throw new ConfigError(`Invalid configuration:\n  CLIENT_URL: "${origin}" is not an origin URL (a wildcard is not allowed on a stateful server)`);
+    }
+  }
+  const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
+  return Object.freeze({
+    ...values,
+    clientOrigins,
+    publicUrl: (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, ''),
+    logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    executorEnv: Object.freeze({ ...env }),
+  });
+}

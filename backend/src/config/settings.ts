@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const url = z.string().url();
+
+/**
+ * Every backend setting: env name → schema with its default, and a one-line reason.
+ * The README configuration table is checked against this list by a test.
+ */
+export const SETTINGS = {
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), doc: 'Runtime mode; `production` turns on JSON logs.' },
+  HOST: { schema: z.string().min(1).default('0.0.0.0'), doc: 'Interface the backend listens on.' },
+  PORT: { schema: port.default(5000), doc: 'Backend HTTP + Socket.IO port (Heroku/Railway set it).' },
+  CLIENT_URL: {
+    schema: z.string().default('http://localhost:3000'),
+    doc: 'Comma-separated frontend origins allowed by CORS and Socket.IO; the first one builds session links.',
+  },
+  PUBLIC_URL: { schema: url.optional(), doc: 'Frontend base URL used in session links (default: the first CLIENT_URL).' },
+  SESSION_TTL_SECONDS: { schema: positiveInt.default(86_400), doc: 'A session expires this long after its last activity (sliding).' },
+  MAX_PARTICIPANTS_PER_ROOM: { schema: positiveInt.default(20), doc: 'Connections one room accepts at once; more get ROOM_FULL.' },
+  MAX_DOCUMENT_BYTES: { schema: positiveInt.default(1_048_576), doc: 'Largest encoded room document; edits past it are refused.' },
+  LOG_LEVEL: { schema: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug']).default('info'), doc: 'winston log level.' },
+  LOG_FORMAT: { schema: z.enum(['json', 'pretty']).optional(), doc: 'Log format (default: json in production, pretty otherwise).' },
+  PISTON_URL: {
+    schema: url.optional(),
+    doc: 'Piston API base URL (e.g. http://piston:2000). Unset: the embedded executor is started on EXECUTOR_HOST:EXECUTOR_PORT.',
+  },
+  SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;

@@ -1,0 +1,49 @@
+import express, { type Express } from 'express';
+import cors from 'cors';
+import helmet from 'helmet';
+import { AppError } from '../protocol';
+import type { RoomManager } from '../rooms';
+import type { SessionService } from '../sessions';
+import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler';
+import { sessionsRoutes } from './sessions-routes';
+import { healthRoutes, type HealthCheck } from './health-routes';
+
+export interface AppOptions {
+  clientOrigins: string[];
+  publicUrl: string;
+  sessions: SessionService;
+  rooms: RoomManager;
+  logger: { error(message: string, meta?: object): void };
+  version: string;
+  healthChecks: Record<string, HealthCheck>;
+  sessionsCreatePerMinute?: number;
+}
+
+/** The Express app: security middleware, routes, and the JSON error contract. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+  app.use(helmet());
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin === undefined || options.clientOrigins.includes(origin)),
+      credentials: true,
+    }),
+  );
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: '256kb', strict: true }));
+  app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
+  app.use(
+    sessionsRoutes({
+      sessions: options.sessions,
+      rooms: options.rooms,
+      publicUrl: options.publicUrl,
+      createPerMinute: options.sessionsCreatePerMinute ?? 30,
+    }),
+  );
+  app.use('/api', (_request, _response, next) => next(new AppError('NOT_FOUND', 'No such API route.')));
+  app.use(notFoundHandler);
+  app.use(errorHandler(options.logger));
+  return app;
+}

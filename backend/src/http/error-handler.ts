@@ -1,0 +1,43 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError } from '../protocol';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Maps anything thrown in a route to `{ error: { code, message } }`; internals never leak. */
+export function errorHandler(logger: { error(message: string, meta?: object): void }): ErrorRequestHandler {
+  return (error: unknown, request, response, _next) => {
+    let appError: AppError;
+    if (error instanceof AppError) {
+      appError = error;
+    } else {
+      const parserError = error as BodyParserError;
+      if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
+      else if (parserError.type === 'entity.parse.failed') appError = new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.');
+      else if (parserError.status === 415 || parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported')
+        appError = new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json (UTF-8).');
+      else {
+        logger.error('unhandled route error', { method: request.method, path: request.path, error: error instanceof Error ? error.stack : String(error) });
+        appError = new AppError('INTERNAL_ERROR', 'Something went wrong on the server.');
+      }
+    }
+    response.status(appError.status).json({ error: appError.toBody() });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (request, response) => {
+  const error = new AppError('NOT_FOUND', `No route for ${request.method} ${request.path}.`);
+  response.status(error.status).json({ error: error.toBody() });
+};
+
+/** A request with a body must say it is JSON; anything else is refused before parsing. */
+export const requireJsonBody: RequestHandler = (request, _response, next) => {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !request.is('application/json')) {
+    next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.'));
+    return;
+  }
+  next();
+};

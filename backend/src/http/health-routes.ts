@@ -1,0 +1,49 @@
+import { Router } from 'express';
+
+export interface HealthCheckResult {
+  ok: boolean;
+  /** Required checks failing make /health answer 503; optional ones only show as degraded. */
+  required: boolean;
+  details?: Record<string, unknown>;
+}
+
+export type HealthCheck = () => Promise<HealthCheckResult>;
+
+const startedAt = Date.now();
+
+export function healthRoutes(options: { version: string; checks: Record<string, HealthCheck> }): Router {
+  const router = Router();
+
+  async function run(name: string, check: HealthCheck): Promise<HealthCheckResult> {
+    try {
+      return await check();
+    } catch (error) {
+      return { ok: false, required: true, details: { error: error instanceof Error ? error.message : String(error), check: name } };
+    }
+  }
+
+  router.get('/health', async (_request, response) => {
+    const entries = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => [name, await run(name, check)] as const));
+    const checks = Object.fromEntries(entries);
+    const failingRequired = entries.some(([, result]) => result.required && !result.ok);
+    const degraded = entries.some(([, result]) => !result.ok);
+    response.status(failingRequired ? 503 : 200).json({
+      status: failingRequired ? 'unavailable' : degraded ? 'degraded' : 'ok',
+      version: options.version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      checks,
+    });
+  });
+
+  router.get('/health/:check', async (request, response) => {
+    const check = options.checks[request.params.check];
+    if (!check) {
+      response.status(404).json({ error: { code: 'NOT_FOUND', message: `No health check named "${request.params.check}".` } });
+      return;
+    }
+    const result = await run(request.params.check, check);
+    response.status(result.ok ? 200 : 503).json({ status: result.ok ? 'ok' : 'unavailable', ...result });
+  });
+
+  return router;
+}

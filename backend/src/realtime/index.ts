@@ -1,0 +1,1 @@
+export { attachRealtime, respond, type RealtimeOptions, type RoomServer } from './socket-server';

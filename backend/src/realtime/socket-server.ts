@@ -1,0 +1,138 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import {
+  AppError,
+  HandshakeAuthSchema,
+  MAX_YJS_MESSAGE_BYTES,
+  PROTOCOL_VERSION,
+  SOCKET_PATH,
+  SetLanguageSchema,
+  YJS_EVENT,
+  parseOrThrow,
+  type Ack,
+  type ClientToServerEvents,
+  type Role,
+  type ServerToClientEvents,
+} from '../protocol';
+import type { RoomConnection, RoomManager } from '../rooms';
+import type { SessionService } from '../sessions';
+import { toConnectError, toErrorBody } from './socket-errors';
+
+interface SocketData {
+  sessionId: string;
+  generation: string;
+  role: Role;
+  name: string;
+}
+
+export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeOptions {
+  httpServer: HttpServer;
+  clientOrigins: string[];
+  sessions: SessionService;
+  rooms: RoomManager;
+  logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
+}
+
+const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language']);
+
+/** Thin Socket.IO adapter: authenticate at handshake, validate every event, hand it to rooms/. */
+export function attachRealtime(options: RealtimeOptions): RoomServer {
+  const { sessions, rooms, logger } = options;
+  const io: RoomServer = new Server(options.httpServer, {
+    path: SOCKET_PATH,
+    cors: { origin: options.clientOrigins, credentials: true },
+    // Slightly above the largest Yjs message so our own check answers with a named error.
+    maxHttpBufferSize: MAX_YJS_MESSAGE_BYTES + 64 * 1024,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const auth = parseOrThrow(HandshakeAuthSchema, socket.handshake.auth, 'handshake');
+      const record = await sessions.require(auth.sessionId);
+      if (auth.generation && auth.generation !== record.generation) {
+        throw new AppError('SESSION_GENERATION_MISMATCH', 'This session was recreated since you last joined; reload to start fresh.');
+      }
+      const role = sessions.roleFor(record, auth.token);
+      rooms.assertCanJoin(record.id);
+      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name };
+      next();
+    } catch (error) {
+      next(toConnectError(error));
+    }
+  });
+
+  io.on('connection', (socket: RoomSocket) => {
+    void handleConnection(socket).catch((error: unknown) => {
+      socket.emit('room:error', toErrorBody(error));
+      socket.disconnect(true);
+    });
+  });
+
+  async function handleConnection(socket: RoomSocket): Promise<void> {
+    const { sessionId, role, name } = socket.data;
+    // Re-read: the session may have gone between handshake and now.
+    const record = await sessions.require(sessionId);
+    const connection: RoomConnection = {
+      id: socket.id,
+      role,
+      name,
+      send: (message) => socket.emit(YJS_EVENT, message),
+      close: (closed) => {
+        socket.emit('session:closed', closed);
+        socket.disconnect(true);
+      },
+    };
+    const room = rooms.join(record, connection);
+    void socket.join(sessionId);
+    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION });
+    logger.info('participant joined', { sessionId, role, socketId: socket.id });
+
+    socket.on(YJS_EVENT, (message: unknown) => {
+      try {
+        if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Yjs messages must be binary.');
+        room.handleMessage(connection, message);
+      } catch (error) {
+        socket.emit('room:error', toErrorBody(error));
+      }
+    });
+
+    socket.on('room:set-language', (payload: unknown, ack?: (result: Ack) => void) => {
+      respond(ack, () => {
+        const { language } = parseOrThrow(SetLanguageSchema, payload, 'language change');
+        room.setLanguage(language);
+        return {};
+      });
+    });
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (KNOWN_EVENTS.has(event)) return;
+      const error = new AppError('UNKNOWN_EVENT', `Unknown event "${event.slice(0, 64)}".`).toBody();
+      const ack = args.at(-1);
+      if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error });
+      else socket.emit('room:error', error);
+    });
+
+    socket.on('disconnect', (reason) => {
+      rooms.leave(sessionId, connection);
+      logger.info('participant left', { sessionId, role, socketId: socket.id, reason });
+    });
+  }
+
+  return io;
+}
+
+/** Runs a handler and answers its ack with `{ ok: true, ... }` or a named error; never throws. */
+export function respond<T extends object>(ack: unknown, handler: () => T): void {
+  let result: Ack<T>;
+  try {
+    result = { ok: true, ...handler() } as Ack<T>;
+  } catch (error) {
+    result = { ok: false, error: toErrorBody(error) };
+  }
+  if (typeof ack === 'function') (ack as (result: Ack<T>) => void)(result);
+}

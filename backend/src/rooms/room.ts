@@ -1,0 +1,225 @@
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import {
+  AppError,
+  LanguageIdSchema,
+  MAX_YJS_MESSAGE_BYTES,
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  starterCode,
+  type LanguageId,
+  type SessionClosed,
+} from '../protocol';
+import { MAX_CLIENT_IDS_PER_CONNECTION, sanitizeAwarenessUpdate } from './awareness-guard';
+import type { RoomConnection } from './room-connection';
+
+export const CODE_TEXT = 'code';
+export const META_MAP = 'meta';
+
+export interface RoomOptions {
+  sessionId: string;
+  generation: string;
+  language: LanguageId;
+  maxDocumentBytes: number;
+  /** Called when the document or presence changes (throttled by the caller for store touches). */
+  onActivity?: () => void;
+  onLanguageChange?: (language: LanguageId) => void;
+}
+
+/**
+ * One live interview room: the authoritative Y.Doc, the awareness (presence, cursors) and the
+ * connections in it. Knows nothing of the transport: connections are plain `send`/`close`.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly sessionId: string;
+  readonly generation: string;
+  private readonly connections = new Map<RoomConnection, Set<number>>();
+  private readonly awarenessOwner = new Map<number, RoomConnection>();
+  private language: LanguageId;
+  /** Encoded size of the document, refreshed when it may have grown past the limit. */
+  private approximateBytes = 0;
+  private destroyed = false;
+
+  constructor(private readonly options: RoomOptions) {
+    this.sessionId = options.sessionId;
+    this.generation = options.generation;
+    this.language = options.language;
+    // The server holds no cursor of its own.
+    this.awareness.setLocalState(null);
+    this.doc.transact(() => {
+      this.doc.getText(CODE_TEXT).insert(0, starterCode(options.language));
+      this.doc.getMap(META_MAP).set('language', options.language);
+    }, this);
+    this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.doc.on('update', this.broadcastUpdate);
+    this.awareness.on('update', this.broadcastAwareness);
+    this.doc.getMap(META_MAP).observe(this.guardMeta);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  get code(): string {
+    return this.doc.getText(CODE_TEXT).toString();
+  }
+
+  get currentLanguage(): LanguageId {
+    return this.language;
+  }
+
+  join(connection: RoomConnection): void {
+    if (this.destroyed) throw new AppError('SESSION_NOT_FOUND', 'This interview session has closed.');
+    this.connections.set(connection, new Set());
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    connection.send(encoding.toUint8Array(encoder));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) connection.send(this.encodeAwareness(states));
+  }
+
+  leave(connection: RoomConnection): void {
+    const owned = this.connections.get(connection);
+    if (!owned) return;
+    this.connections.delete(connection);
+    const stillOwned = [...owned].filter((clientId) => this.awarenessOwner.get(clientId) === connection);
+    for (const clientId of stillOwned) this.awarenessOwner.delete(clientId);
+    if (stillOwned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stillOwned, null);
+  }
+
+  /**
+   * Applies one binary message from a participant. Throws an AppError (and changes nothing)
+   * when the message is malformed, too large, or would grow the document past its limit.
+   */
+  handleMessage(connection: RoomConnection, message: Uint8Array): void {
+    if (!this.connections.has(connection)) throw new AppError('NOT_JOINED', 'Join the session before sending edits.');
+    if (message.byteLength === 0) throw new AppError('INVALID_MESSAGE', 'Empty message.');
+    if (message.byteLength > MAX_YJS_MESSAGE_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', 'Message is too large.');
+    try {
+      const decoder = decoding.createDecoder(message);
+      const type = decoding.readVarUint(decoder);
+      if (type === MESSAGE_SYNC) this.handleSync(connection, decoder);
+      else if (type === MESSAGE_AWARENESS) this.handleAwareness(connection, decoding.readVarUint8Array(decoder));
+      else throw new AppError('INVALID_MESSAGE', `Unknown message type ${type}.`);
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('INVALID_MESSAGE', 'Malformed Yjs message.');
+    }
+  }
+
+  setLanguage(language: LanguageId): void {
+    this.doc.getMap(META_MAP).set('language', language);
+  }
+
+  /** Closes every connection with a reason and frees the document. */
+  close(closed: SessionClosed): void {
+    for (const connection of [...this.connections.keys()]) {
+      this.leave(connection);
+      connection.close(closed);
+    }
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.doc.off('update', this.broadcastUpdate);
+    this.awareness.off('update', this.broadcastAwareness);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private handleSync(connection: RoomConnection, decoder: decoding.Decoder): void {
+    const syncType = decoding.readVarUint(decoder);
+    if (syncType === syncProtocol.messageYjsSyncStep1) {
+      const encoder = encoding.createEncoder();
+      encoding.writeVarUint(encoder, MESSAGE_SYNC);
+      syncProtocol.writeSyncStep2(encoder, this.doc, decoding.readVarUint8Array(decoder));
+      connection.send(encoding.toUint8Array(encoder));
+      return;
+    }
+    if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) {
+      throw new AppError('INVALID_MESSAGE', `Unknown sync message type ${syncType}.`);
+    }
+    const update = decoding.readVarUint8Array(decoder);
+    // Decoding first proves the update is well-formed before anything touches the document.
+    Y.decodeUpdate(update);
+    if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
+      this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+      if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
+        throw new AppError('PAYLOAD_TOO_LARGE', `The document would exceed its limit of ${this.options.maxDocumentBytes} bytes.`);
+      }
+    }
+    Y.applyUpdate(this.doc, update, connection);
+    this.approximateBytes += update.byteLength;
+  }
+
+  private handleAwareness(connection: RoomConnection, update: Uint8Array): void {
+    const owned = this.connections.get(connection);
+    if (!owned) return;
+    const sanitized = sanitizeAwarenessUpdate(update, connection.role);
+    const newIds = sanitized.clientIds.filter((clientId) => !owned.has(clientId));
+    if (owned.size + newIds.length > MAX_CLIENT_IDS_PER_CONNECTION) {
+      throw new AppError('INVALID_MESSAGE', 'Too many awareness clients on one connection.');
+    }
+    // A reconnecting client may reuse its id before its old connection is noticed as gone:
+    // the newest connection takes the id over.
+    for (const clientId of sanitized.clientIds) {
+      owned.add(clientId);
+      this.awarenessOwner.set(clientId, connection);
+    }
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, sanitized.update, connection);
+    this.options.onActivity?.();
+  }
+
+  private encodeAwareness(clientIds: number[]): Uint8Array {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds));
+    return encoding.toUint8Array(encoder);
+  }
+
+  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown): void => {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(encoder, update);
+    const message = encoding.toUint8Array(encoder);
+    for (const connection of this.connections.keys()) {
+      if (connection !== origin) connection.send(message);
+    }
+    this.options.onActivity?.();
+  };
+
+  private readonly broadcastAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = [...added, ...updated, ...removed];
+    if (changed.length === 0) return;
+    const message = this.encodeAwareness(changed);
+    for (const connection of this.connections.keys()) {
+      if (connection !== origin) connection.send(message);
+    }
+  };
+
+  /** Keeps `meta.language` valid whoever wrote it, and reports real changes. */
+  private readonly guardMeta = (event: Y.YMapEvent<unknown>): void => {
+    if (!event.keysChanged.has('language')) return;
+    const meta = this.doc.getMap(META_MAP);
+    const parsed = LanguageIdSchema.safeParse(meta.get('language'));
+    if (!parsed.success) {
+      meta.set('language', this.language);
+      return;
+    }
+    if (parsed.data !== this.language) {
+      this.language = parsed.data;
+      this.options.onLanguageChange?.(parsed.data);
+    }
+  };
+}

@@ -1,0 +1,17 @@
+import type { LanguageId } from '../protocol';
+
+/** A session as stored. Times are epoch milliseconds; the token is kept only as a hash. */
+export interface SessionRecord {
+  id: string;
+  /** New on every (re)creation of an id, so a stale client copy can be told apart and refused. */
+  generation: string;
+  title: string | null;
+  language: LanguageId;
+  createdAt: number;
+  lastActivityAt: number;
+  interviewerTokenHash: string;
+  interviewerName: string | null;
+  ended: boolean;
+}
+
+export type SessionRemovalReason = 'expired' | 'deleted';

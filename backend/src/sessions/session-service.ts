@@ -1,0 +1,63 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { AppError, SESSION_ID_PATTERN, type CreateSessionBody, type Role, type SessionPublicView } from '../protocol';
+import type { SessionRecord } from './session-record';
+import type { SessionStore } from './session-store';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Session rules on top of a store: ids, tokens, roles and the public view. */
+export class SessionService {
+  constructor(
+    readonly store: SessionStore,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async create(body: CreateSessionBody): Promise<{ record: SessionRecord; interviewerToken: string }> {
+    const interviewerToken = randomBytes(32).toString('base64url');
+    const now = this.now();
+    const record: SessionRecord = {
+      id: randomUUID(),
+      generation: randomUUID(),
+      title: body.title && body.title.length > 0 ? body.title : null,
+      language: body.language,
+      createdAt: now,
+      lastActivityAt: now,
+      interviewerTokenHash: hashToken(interviewerToken),
+      interviewerName: body.name ?? null,
+      ended: false,
+    };
+    await this.store.create(record);
+    return { record, interviewerToken };
+  }
+
+  /** Looks a session up by id, answering INVALID_SESSION_ID / SESSION_NOT_FOUND in words. */
+  async require(id: string): Promise<SessionRecord> {
+    if (!SESSION_ID_PATTERN.test(id)) throw new AppError('INVALID_SESSION_ID', 'That is not a valid session id.');
+    const record = await this.store.get(id);
+    if (!record) throw new AppError('SESSION_NOT_FOUND', 'This interview session does not exist or has expired.');
+    return record;
+  }
+
+  /** The role a token grants: interviewer for the session's token, candidate for none. */
+  roleFor(record: SessionRecord, token: string | undefined): Role {
+    if (token === undefined) return 'candidate';
+    const given = Buffer.from(hashToken(token), 'hex');
+    const expected = Buffer.from(record.interviewerTokenHash, 'hex');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return 'interviewer';
+    throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
+  }
+
+  publicView(record: SessionRecord, participants: number): SessionPublicView {
+    return {
+      id: record.id,
+      title: record.title,
+      language: record.language,
+      createdAt: new Date(record.createdAt).toISOString(),
+      expiresAt: new Date(record.lastActivityAt + this.store.ttlSeconds * 1000).toISOString(),
+      ended: record.ended,
+      participants,
+    };
+  }
+}
