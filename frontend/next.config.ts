@@ -1,0 +1,12 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // The shared protocol schemas and the Yjs provider are TypeScript sources in the backend
+  // workspace (`@pairpad/backend/protocol`, `@pairpad/backend/client`); Next compiles them.
+  transpilePackages: ['@pairpad/backend'],
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // The backend URL is resolved per request (see src/lib/runtime-config.ts), so one build serves any host or port.
+};
+
+export default nextConfig;

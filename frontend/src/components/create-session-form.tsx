@@ -1,0 +1,153 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState, type FormEvent } from 'react';
+import {
+  CreateSessionBodySchema,
+  DEFAULT_LANGUAGE,
+  DisplayNameSchema,
+  LANGUAGES,
+  LanguageIdSchema,
+  MAX_NAME_LENGTH,
+  MAX_TITLE_LENGTH,
+  describeIssues,
+  type LanguageId,
+} from '@pairpad/backend/protocol';
+import { ApiError, createSession } from '@/lib/api';
+import { useResolveApiUrl } from '@/lib/config-context';
+import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
+
+type FieldErrors = Partial<Record<'name' | 'language' | 'title', string>>;
+
+/** The home page form: create a session and walk into it as the interviewer. */
+export function CreateSessionForm() {
+  const router = useRouter();
+  const resolveApiUrl = useResolveApiUrl();
+  const [name, setName] = useState('');
+  const [language, setLanguage] = useState<LanguageId>(DEFAULT_LANGUAGE);
+  const [title, setTitle] = useState('');
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => setName((current) => current || rememberedName()), []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    // The name is optional for the API but the room needs one: check it with the same schema.
+    const nameCheck = DisplayNameSchema.safeParse(name);
+    const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}) });
+    const errors: FieldErrors = {};
+    if (!nameCheck.success) errors.name = `Your name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.`;
+    if (!parsed.success) {
+      for (const [path, message] of Object.entries(describeIssues(parsed.error))) {
+        if (path === 'name' || path === 'language' || path === 'title') errors[path] ??= `${path[0]?.toUpperCase()}${path.slice(1)} ${message}.`;
+      }
+    }
+    setFieldErrors(errors);
+    if (!parsed.success || !nameCheck.success) return;
+
+    setPending(true);
+    const apiUrl = resolveApiUrl();
+    try {
+      const created = await createSession(apiUrl, parsed.data);
+      rememberName(nameCheck.data);
+      storeToken(created.id, created.interviewerToken);
+      storeJoinedName(created.id, nameCheck.data);
+      const query = new URLSearchParams({ token: created.interviewerToken, name: nameCheck.data });
+      router.push(`/interview/${created.id}?${query.toString()}`);
+    } catch (error) {
+      setPending(false);
+      if (error instanceof ApiError && error.details) {
+        const serverErrors: FieldErrors = {};
+        for (const [path, message] of Object.entries(error.details)) {
+          if (path === 'name' || path === 'language' || path === 'title') serverErrors[path] = message;
+        }
+        setFieldErrors(serverErrors);
+      }
+      setFormError(error instanceof Error ? error.message : 'Something went wrong. Please try again.');
+    }
+  };
+
+  const describedBy = (field: keyof FieldErrors) => (fieldErrors[field] ? `${field}-error` : undefined);
+
+  return (
+    <form className="card create-form" onSubmit={submit} noValidate aria-busy={pending}>
+      <h2>Start an interview</h2>
+      <label htmlFor="create-name" className="field-label">
+        Your name
+      </label>
+      <input
+        id="create-name"
+        name="name"
+        autoComplete="name"
+        value={name}
+        maxLength={MAX_NAME_LENGTH}
+        placeholder="e.g. Grace Hopper"
+        aria-invalid={fieldErrors.name ? true : undefined}
+        aria-describedby={describedBy('name')}
+        onChange={(event) => setName(event.target.value)}
+      />
+      {fieldErrors.name ? (
+        <p id="name-error" className="field-error">
+          {fieldErrors.name}
+        </p>
+      ) : null}
+
+      <label htmlFor="create-language" className="field-label">
+        Starting language
+      </label>
+      <select
+        id="create-language"
+        name="language"
+        value={language}
+        aria-describedby={describedBy('language')}
+        onChange={(event) => {
+          const picked = LanguageIdSchema.safeParse(event.target.value);
+          if (picked.success) setLanguage(picked.data);
+        }}
+      >
+        {LANGUAGES.map((entry) => (
+          <option key={entry.id} value={entry.id}>
+            {entry.label}
+          </option>
+        ))}
+      </select>
+      {fieldErrors.language ? (
+        <p id="language-error" className="field-error">
+          {fieldErrors.language}
+        </p>
+      ) : null}
+
+      <label htmlFor="create-title" className="field-label">
+        Title <span className="optional">(optional)</span>
+      </label>
+      <input
+        id="create-title"
+        name="title"
+        value={title}
+        maxLength={MAX_TITLE_LENGTH}
+        placeholder="e.g. Backend engineer — pairing round"
+        aria-invalid={fieldErrors.title ? true : undefined}
+        aria-describedby={describedBy('title')}
+        onChange={(event) => setTitle(event.target.value)}
+      />
+      {fieldErrors.title ? (
+        <p id="title-error" className="field-error">
+          {fieldErrors.title}
+        </p>
+      ) : null}
+
+      {formError ? (
+        <p className="form-error" role="alert">
+          {formError}
+        </p>
+      ) : null}
+      <button type="submit" className="button primary wide" disabled={pending}>
+        {pending ? 'Creating…' : 'Create session'}
+      </button>
+      <p className="hint">You join as the interviewer; then copy the candidate link from the room.</p>
+    </form>
+  );
+}

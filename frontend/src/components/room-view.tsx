@@ -1,0 +1,120 @@
+'use client';
+
+import dynamic from 'next/dynamic';
+import Link from 'next/link';
+import { useEffect } from 'react';
+import type { LanguageId, SessionPublicView } from '@pairpad/backend/protocol';
+import { useRoom } from '@/room/use-room';
+import { ConnectionStatus } from './connection-status';
+import { CopyLinkButton } from './copy-link-button';
+import { LanguageSelector } from './language-selector';
+import { OutputPanel } from './output-panel';
+import { Participants } from './participants';
+import { SessionMissing } from './session-missing';
+
+// CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
+const CodeEditor = dynamic(() => import('./code-editor'), {
+  ssr: false,
+  loading: () => <div className="editor-loading">Loading editor…</div>,
+});
+
+export interface RoomViewProps {
+  apiUrl: string;
+  session: SessionPublicView;
+  name: string;
+  token: string | null;
+}
+
+const CLOSED_HEADLINE = {
+  expired: 'This session has expired.',
+  deleted: 'This session was deleted.',
+  ended: 'This interview has ended.',
+  shutdown: 'The server is shutting down.',
+} as const;
+
+/** The interview room: header with session controls, the shared editor, people and output. */
+export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
+  const room = useRoom({ apiUrl, sessionId: session.id, name, token, initialLanguage: session.language });
+  const title = session.title?.trim() || 'Untitled interview';
+
+  useEffect(() => {
+    document.title = `${title} · PairPad`;
+  }, [title]);
+
+  useEffect(() => {
+    // Ctrl/Cmd+S would open the browser's "save page" dialog; the code is saved as you type.
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 's') event.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  if (room.end?.kind === 'refused' && room.end.code === 'SESSION_NOT_FOUND') {
+    return <SessionMissing reason="not-found" />;
+  }
+  if (room.end?.kind === 'refused' && room.end.code === 'SESSION_ENDED') {
+    return <SessionMissing reason="ended" detail={room.end.message} />;
+  }
+
+  const closed = room.end !== null;
+  const changeLanguage = (language: LanguageId) => void room.setLanguage(language);
+
+  return (
+    <div className="room">
+      <header className="topbar">
+        <Link href="/" className="brand" aria-label="PairPad home">
+          <span className="brand-mark" aria-hidden="true">
+            ⌘
+          </span>
+          PairPad
+        </Link>
+        <h1 className="session-title" title={title}>
+          {title}
+        </h1>
+        <span className={`role-badge role-${room.role}`}>{room.role === 'interviewer' ? 'Interviewer' : 'Candidate'}</span>
+        <div className="topbar-spacer" />
+        <ConnectionStatus status={room.status} />
+        <LanguageSelector value={room.language} onChange={changeLanguage} disabled={closed || room.status !== 'connected'} />
+        <CopyLinkButton sessionId={session.id} />
+      </header>
+
+      {room.end ? (
+        <div className="banner banner-error" role="alert">
+          <strong>
+            {room.end.kind === 'closed' ? CLOSED_HEADLINE[room.end.reason] : 'You were disconnected from this session.'}
+          </strong>{' '}
+          {room.end.message} <Link href="/">Start a new session</Link>
+        </div>
+      ) : null}
+      {room.notice ? (
+        <div className="banner banner-warning" role="status">
+          {room.notice}{' '}
+          <button type="button" className="link-button" onClick={room.dismissNotice}>
+            Dismiss
+          </button>
+        </div>
+      ) : null}
+
+      <main className="workspace">
+        <section className="editor-pane" aria-label="Editor">
+          <div className="editor-frame">
+            {room.text && room.awareness ? (
+              <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={closed} />
+            ) : (
+              <div className="editor-loading">Connecting…</div>
+            )}
+          </div>
+          <p className="shortcuts">
+            <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes your own edits · <kbd>Ctrl</kbd>+<kbd>F</kbd> search · <kbd>Tab</kbd> indents ·{' '}
+            <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor
+          </p>
+        </section>
+        <aside className="sidebar">
+          <Participants participants={room.participants} />
+          <OutputPanel />
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,25 @@
+/** Cursor and avatar colors: readable on white, distinct from each other. */
+const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#65a30d', '#c026d3', '#ea580c'] as const;
+
+export interface UserColor {
+  color: string;
+  /** The same hue, translucent: remote selection background. */
+  colorLight: string;
+}
+
+/** A stable color per name, so a user keeps their color across reloads. */
+export function colorForName(name: string): UserColor {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  const color = PALETTE[hash % PALETTE.length] ?? PALETTE[0];
+  return { color, colorLight: `${color}33` };
+}
+
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]?.slice(0, 2)];
+  return letters
+    .map((word) => (word ? [...word][0] : ''))
+    .join('')
+    .toUpperCase() || '?';
+}
