@@ -6,6 +6,13 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@pairpad/backend'],
   reactStrictMode: true,
   poweredByHeader: false,
+  turbopack: {
+    // Keep the Node Buffer polyfill out of the browser bundle (see src/lib/no-buffer.ts).
+    resolveAlias: {
+      buffer: { browser: './src/lib/no-buffer.ts' },
+      'next/dist/compiled/buffer': { browser: './src/lib/no-buffer.ts' },
+    },
+  },
   // The backend URL is resolved per request (see src/lib/runtime-config.ts), so one build serves any host or port.
 };
 
