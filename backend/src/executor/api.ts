@@ -1,0 +1,77 @@
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import type { Executor } from './executor';
+import { QueueFullError } from './job-queue';
+import type { ExecutorLogger } from './logger';
+import { RequestError } from './validation';
+
+/** Thin HTTP adapter: Piston API v2 plus /health, every error as Piston's `{ message }`. */
+export function createApp(executor: Executor, logger: ExecutorLogger): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/', (_req, res) => {
+    res.json({ message: 'PairPad executor (Piston v2 compatible)' });
+  });
+
+  app.get('/health', (_req, res) => {
+    const report = executor.health();
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+
+  const api = express.Router();
+  // Piston rejects any body-carrying request that isn't JSON before looking at it.
+  api.use((req, res, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    if (!req.headers['content-type']?.startsWith('application/json')) {
+      res.status(415).json({ message: 'requests must be of type application/json' });
+      return;
+    }
+    next();
+  });
+  api.use(express.json({ limit: executor.config.maxRequestSize, type: () => true }));
+
+  api.get('/runtimes', (_req, res) => {
+    const unavailable = executor.unavailableReason();
+    if (unavailable) {
+      res.status(503).json({ message: unavailable });
+      return;
+    }
+    res.json(executor.runtimes());
+  });
+
+  api.post('/execute', async (req: Request, res: Response) => {
+    try {
+      res.json(await executor.execute(req.body));
+    } catch (error) {
+      if (error instanceof RequestError) res.status(error.status).json({ message: error.message });
+      else if (error instanceof QueueFullError) res.status(503).json({ message: error.message });
+      else {
+        logger.error('execute failed', { error: (error as Error).message });
+        res.status(500).json({ message: 'Internal error while running the job' });
+      }
+    }
+  });
+  app.use('/api/v2', api);
+
+  app.use((_req, res) => {
+    res.status(404).json({ message: 'Not Found' });
+  });
+
+  // Body parser failures (malformed or oversized JSON): Piston sends a stack, we send a message.
+  const onError: ErrorRequestHandler = (error: { type?: string; message?: string; status?: number }, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.too.large') {
+      res.status(400).json({ message: `request body is larger than the limit of ${executor.config.maxRequestSize} bytes` });
+    } else if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ message: `request body is not valid JSON: ${error.message ?? ''}`.trim() });
+    } else if (error.status && error.status >= 400 && error.status < 500) {
+      res.status(400).json({ message: error.message ?? 'Bad request' });
+    } else {
+      logger.error('request failed', { error: error.message });
+      res.status(500).json({ message: 'Internal error' });
+    }
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,371 @@
+import { promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import type { ExecutorLogger } from './logger';
+
+/**
+ * Per-job control groups: memory, process count and CPU accounting for a whole process tree,
+ * which rlimits cannot give (they are per process, and RLIMIT_NPROC is not enforced for root).
+ * v2 and v1 both exist in the wild, so we detect at start. Each job gets a child cgroup under
+ * a parent we own; the job's prelude shell writes its own pid into it before exec'ing bwrap,
+ * so nothing the job starts can escape accounting.
+ */
+
+export type CgroupKind = 'v2' | 'v1' | 'rlimit';
+
+export interface CgroupLimits {
+  memoryBytes: number;
+  maxProcesses: number;
+}
+
+export interface CgroupStats {
+  /** CPU time used by the whole tree, ms. */
+  cpuTimeMs: number | null;
+  /** Peak memory of the whole tree, bytes. */
+  memoryBytes: number | null;
+  /** True when the kernel's OOM killer acted inside this cgroup. */
+  oomKilled: boolean;
+}
+
+export interface JobCgroup {
+  /** Files the job's first process writes its pid into (`cgroup.procs`). */
+  readonly procsFiles: readonly string[];
+  stats(): Promise<CgroupStats>;
+  /** CPU time so far, ms (polled to enforce the CPU limit across the whole tree). */
+  cpuTimeMs(): Promise<number | null>;
+  /** SIGKILLs every process still in the cgroup. */
+  killAll(): Promise<void>;
+  /** Kills stragglers and removes the cgroup; safe to call twice. */
+  destroy(): Promise<void>;
+}
+
+export interface CgroupManager {
+  readonly kind: CgroupKind;
+  /** Human-readable detail for health and logs (where the parent is, or why we fell back). */
+  readonly detail: string;
+  create(jobId: string, limits: CgroupLimits): Promise<JobCgroup | undefined>;
+  close(): Promise<void>;
+}
+
+const V1_CONTROLLERS = ['memory', 'pids', 'cpuacct'] as const;
+type V1Controller = (typeof V1_CONTROLLERS)[number];
+
+async function writable(dir: string): Promise<boolean> {
+  try {
+    await fs.access(dir, fsConstants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function readNumber(file: string): Promise<number | null> {
+  const text = await readText(file);
+  if (text === undefined) return null;
+  const value = Number(text.trim());
+  return Number.isFinite(value) ? value : null;
+}
+
+/** Reads `key value` lines (memory.events, cpu.stat, memory.oom_control). */
+async function readKeyed(file: string, key: string): Promise<number | null> {
+  const text = await readText(file);
+  const line = text?.split('\n').find((l) => l.startsWith(`${key} `));
+  if (!line) return null;
+  const value = Number(line.slice(key.length + 1));
+  return Number.isFinite(value) ? value : null;
+}
+
+async function killPidsIn(procsFile: string): Promise<number> {
+  const text = await readText(procsFile);
+  const pids = (text ?? '').split('\n').filter(Boolean).map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone: exactly what we want.
+    }
+  }
+  return pids.length;
+}
+
+/** rmdir fails with EBUSY while killed processes are still being reaped; retry briefly. */
+async function removeDir(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await fs.rmdir(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+interface ProcCgroupLine {
+  controllers: string[];
+  path: string;
+}
+
+async function ownCgroups(): Promise<ProcCgroupLine[]> {
+  const text = (await readText('/proc/self/cgroup')) ?? '';
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [, controllers = '', ...rest] = line.split(':');
+      return { controllers: controllers.split(',').filter(Boolean), path: rest.join(':') };
+    });
+}
+
+interface Mount {
+  mountPoint: string;
+  fsType: string;
+  superOptions: string[];
+}
+
+async function cgroupMounts(): Promise<Mount[]> {
+  const text = (await readText('/proc/self/mountinfo')) ?? '';
+  const mounts: Mount[] = [];
+  for (const line of text.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const [fsType = '', , superOpts = ''] = right.split(' ');
+    if (fsType !== 'cgroup' && fsType !== 'cgroup2') continue;
+    const mountPoint = left.split(' ')[4];
+    if (mountPoint) mounts.push({ mountPoint, fsType, superOptions: superOpts.split(',') });
+  }
+  return mounts;
+}
+
+// ---------------------------------------------------------------- v2
+
+class V2Job implements JobCgroup {
+  constructor(private readonly dir: string) {}
+  get procsFiles() {
+    return [path.join(this.dir, 'cgroup.procs')];
+  }
+  async cpuTimeMs() {
+    const usec = await readKeyed(path.join(this.dir, 'cpu.stat'), 'usage_usec');
+    return usec === null ? null : Math.round(usec / 1000);
+  }
+  async stats(): Promise<CgroupStats> {
+    const [cpuTimeMs, peak, current, oom] = await Promise.all([
+      this.cpuTimeMs(),
+      readNumber(path.join(this.dir, 'memory.peak')),
+      readNumber(path.join(this.dir, 'memory.current')),
+      readKeyed(path.join(this.dir, 'memory.events'), 'oom_kill'),
+    ]);
+    return { cpuTimeMs, memoryBytes: peak ?? current, oomKilled: (oom ?? 0) > 0 };
+  }
+  async killAll() {
+    try {
+      await fs.writeFile(path.join(this.dir, 'cgroup.kill'), '1');
+    } catch {
+      // cgroup.kill needs Linux 5.14; kill one by one otherwise.
+      await killPidsIn(path.join(this.dir, 'cgroup.procs'));
+    }
+  }
+  async destroy() {
+    await this.killAll().catch(() => undefined);
+    await removeDir(this.dir);
+  }
+}
+
+class V2Manager implements CgroupManager {
+  readonly kind = 'v2' as const;
+  private seq = 0;
+  constructor(
+    private readonly parent: string,
+    readonly detail: string,
+  ) {}
+  async create(jobId: string, limits: CgroupLimits) {
+    const dir = path.join(this.parent, `job-${++this.seq}-${jobId.slice(0, 8)}`);
+    await fs.mkdir(dir);
+    const job = new V2Job(dir);
+    try {
+      await fs.writeFile(path.join(dir, 'memory.max'), String(limits.memoryBytes));
+      await fs.writeFile(path.join(dir, 'memory.swap.max'), '0').catch(() => undefined);
+      await fs.writeFile(path.join(dir, 'pids.max'), String(limits.maxProcesses));
+    } catch (error) {
+      await job.destroy();
+      throw error;
+    }
+    return job;
+  }
+  async close() {
+    await removeDir(this.parent).catch(() => undefined);
+  }
+}
+
+/** Turns on controllers for the children of `dir` (memory, pids, and cpu when available). */
+async function enableControllers(dir: string): Promise<void> {
+  const available = ((await readText(path.join(dir, 'cgroup.controllers'))) ?? '').trim().split(/\s+/);
+  const wanted = ['memory', 'pids', 'cpu'].filter((c) => available.includes(c));
+  await fs.writeFile(path.join(dir, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
+}
+
+async function detectV2(logger: ExecutorLogger): Promise<CgroupManager | string> {
+  const mount = (await cgroupMounts()).find((m) => m.fsType === 'cgroup2');
+  if (!mount) return 'no cgroup2 mount';
+  const own = (await ownCgroups()).find((line) => line.controllers.length === 0);
+  if (!own) return 'no cgroup2 entry in /proc/self/cgroup';
+  const ownDir = path.join(mount.mountPoint, own.path);
+  const controllers = ((await readText(path.join(ownDir, 'cgroup.controllers'))) ?? '').trim().split(/\s+/);
+  if (!controllers.includes('memory') || !controllers.includes('pids')) {
+    return `cgroup2 at ${ownDir} lacks the memory or pids controller (has: ${controllers.join(' ') || 'none'})`;
+  }
+  if (!(await writable(ownDir))) return `cgroup2 at ${ownDir} is not writable`;
+
+  // The v2 "no internal processes" rule: controllers can be enabled for children only when
+  // the cgroup itself holds no processes (the root is exempt). If ours holds processes, we
+  // move them into a leaf first, which is what a delegated service is expected to do.
+  if (own.path !== '/') {
+    try {
+      await enableControllers(ownDir);
+    } catch {
+      const leaf = path.join(ownDir, 'pairpad-server');
+      await fs.mkdir(leaf).catch(() => undefined);
+      const pids = ((await readText(path.join(ownDir, 'cgroup.procs'))) ?? '').split('\n').filter(Boolean);
+      for (const pid of pids) await fs.writeFile(path.join(leaf, 'cgroup.procs'), pid).catch(() => undefined);
+      try {
+        await enableControllers(ownDir);
+        logger.info('moved the server into a leaf cgroup to delegate controllers', { leaf });
+      } catch (error) {
+        return `cannot enable controllers in ${ownDir}: ${(error as Error).message}`;
+      }
+    }
+  }
+  const parent = path.join(ownDir, `pairpad-executor-${process.pid}`);
+  try {
+    await fs.mkdir(parent, { recursive: true });
+    await enableControllers(parent);
+  } catch (error) {
+    await removeDir(parent).catch(() => undefined);
+    return `cannot create ${parent}: ${(error as Error).message}`;
+  }
+  return new V2Manager(parent, parent);
+}
+
+// ---------------------------------------------------------------- v1
+
+class V1Job implements JobCgroup {
+  constructor(private readonly dirs: Record<V1Controller, string>) {}
+  get procsFiles() {
+    return V1_CONTROLLERS.map((c) => path.join(this.dirs[c], 'cgroup.procs'));
+  }
+  async cpuTimeMs() {
+    const ns = await readNumber(path.join(this.dirs.cpuacct, 'cpuacct.usage'));
+    return ns === null ? null : Math.round(ns / 1e6);
+  }
+  async stats(): Promise<CgroupStats> {
+    const [cpuTimeMs, peak, oom] = await Promise.all([
+      this.cpuTimeMs(),
+      readNumber(path.join(this.dirs.memory, 'memory.max_usage_in_bytes')),
+      readKeyed(path.join(this.dirs.memory, 'memory.oom_control'), 'oom_kill'),
+    ]);
+    return { cpuTimeMs, memoryBytes: peak, oomKilled: (oom ?? 0) > 0 };
+  }
+  async killAll() {
+    // Several rounds: a fork bomb may add processes between reading the list and killing;
+    // the pids limit keeps that finite.
+    for (let round = 0; round < 20; round++) {
+      if ((await killPidsIn(path.join(this.dirs.pids, 'cgroup.procs'))) === 0) return;
+    }
+  }
+  async destroy() {
+    await this.killAll().catch(() => undefined);
+    for (const c of V1_CONTROLLERS) await removeDir(this.dirs[c]);
+  }
+}
+
+class V1Manager implements CgroupManager {
+  readonly kind = 'v1' as const;
+  private seq = 0;
+  constructor(
+    private readonly parents: Record<V1Controller, string>,
+    readonly detail: string,
+  ) {}
+  async create(jobId: string, limits: CgroupLimits) {
+    const name = `job-${++this.seq}-${jobId.slice(0, 8)}`;
+    const dirs = {} as Record<V1Controller, string>;
+    for (const c of V1_CONTROLLERS) dirs[c] = path.join(this.parents[c], name);
+    const job = new V1Job(dirs);
+    try {
+      await Promise.all(V1_CONTROLLERS.map((c) => fs.mkdir(dirs[c])));
+      await fs.writeFile(path.join(dirs.memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+      // memsw (memory + swap) must be set after the memory limit; absent without swap accounting.
+      await fs.writeFile(path.join(dirs.memory, 'memory.memsw.limit_in_bytes'), String(limits.memoryBytes)).catch(() => undefined);
+      await fs.writeFile(path.join(dirs.pids, 'pids.max'), String(limits.maxProcesses));
+    } catch (error) {
+      await job.destroy().catch(() => undefined);
+      throw error;
+    }
+    return job;
+  }
+  async close() {
+    for (const c of V1_CONTROLLERS) await removeDir(this.parents[c]).catch(() => undefined);
+  }
+}
+
+async function detectV1(): Promise<CgroupManager | string> {
+  const mounts = (await cgroupMounts()).filter((m) => m.fsType === 'cgroup');
+  const own = await ownCgroups();
+  const parents = {} as Record<V1Controller, string>;
+  for (const c of V1_CONTROLLERS) {
+    const mount = mounts.find((m) => m.superOptions.includes(c));
+    if (!mount) return `no cgroup v1 ${c} hierarchy`;
+    const ownPath = own.find((line) => line.controllers.includes(c))?.path ?? '/';
+    let base = path.join(mount.mountPoint, ownPath);
+    if (!(await writable(base))) base = mount.mountPoint;
+    const parent = path.join(base, `pairpad-executor-${process.pid}`);
+    try {
+      await fs.mkdir(parent, { recursive: true });
+    } catch (error) {
+      return `cannot create ${parent}: ${(error as Error).message}`;
+    }
+    if (c === 'memory') {
+      // Children must count toward the parent (the default on modern kernels, but say so).
+      await fs.writeFile(path.join(parent, 'memory.use_hierarchy'), '1').catch(() => undefined);
+    }
+    parents[c] = parent;
+  }
+  return new V1Manager(parents, V1_CONTROLLERS.map((c) => parents[c]).join(', '));
+}
+
+class RlimitOnly implements CgroupManager {
+  readonly kind = 'rlimit' as const;
+  constructor(readonly detail: string) {}
+  async create() {
+    return undefined;
+  }
+  async close() {}
+}
+
+/**
+ * Picks v2, then v1, then rlimits only. `preference` forces one (EXECUTOR_CGROUP); a forced
+ * kind that does not work falls back to rlimits with the reason in `detail`.
+ */
+export async function detectCgroups(preference: 'auto' | CgroupKind, logger: ExecutorLogger): Promise<CgroupManager> {
+  if (preference === 'rlimit') return new RlimitOnly('cgroups disabled by EXECUTOR_CGROUP=rlimit');
+  const reasons: string[] = [];
+  if (preference === 'auto' || preference === 'v2') {
+    const v2 = await detectV2(logger);
+    if (typeof v2 !== 'string') return v2;
+    reasons.push(`v2: ${v2}`);
+  }
+  if (preference === 'auto' || preference === 'v1') {
+    const v1 = await detectV1();
+    if (typeof v1 !== 'string') return v1;
+    reasons.push(`v1: ${v1}`);
+  }
+  return new RlimitOnly(`no writable cgroups (${reasons.join('; ')}); using rlimits`);
+}

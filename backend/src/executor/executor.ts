@@ -1,0 +1,181 @@
+import { detectCgroups, type CgroupManager } from './cgroups';
+import { configuredLimits, type Env, type ExecutorConfig } from './config';
+import { JobQueue, type QueueStats } from './job-queue';
+import { runJob, type ExecuteResponse } from './job';
+import type { ExecutorLogger } from './logger';
+import { typescriptPackage } from './runtime-catalog';
+import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, type RuntimeInfo } from './runtimes';
+import { Sandbox, type SandboxStatus } from './sandbox';
+import { TypescriptTranspiler } from './typescript-transpiler';
+import { RequestError, validateExecute, type ValidJob } from './validation';
+
+export type HealthReport =
+  | {
+      status: 'ok';
+      sandbox: SandboxReport;
+      runtimes: number;
+      ready: boolean;
+      failedRuntimes: RuntimeFailure[];
+      queue: QueueStats;
+    }
+  | { status: 'unavailable'; reason: string; sandbox: SandboxReport };
+
+export interface SandboxReport {
+  kind: SandboxStatus['kind'];
+  cgroup: SandboxStatus['cgroup'];
+  cgroupDetail: string;
+  uid: number;
+  working: boolean;
+  reason?: string;
+}
+
+/**
+ * The executor core: sandbox, runtimes, queue. It knows nothing about HTTP; api.ts adapts it.
+ */
+export class Executor {
+  readonly registry = new RuntimeRegistry();
+  readonly queue: JobQueue;
+  private readyFlag = false;
+  private readonly shutdown = new AbortController();
+  readonly ready: Promise<void>;
+
+  private constructor(
+    readonly config: ExecutorConfig,
+    private readonly sandbox: Sandbox,
+    private readonly cgroups: CgroupManager,
+    private readonly transpiler: TypescriptTranspiler | undefined,
+    private readonly logger: ExecutorLogger,
+    env: Env,
+  ) {
+    this.queue = new JobQueue(config.maxConcurrentJobs, config.maxQueue);
+    this.ready = this.proveRuntimes(env).finally(() => {
+      this.readyFlag = true;
+    });
+  }
+
+  static async create(config: ExecutorConfig, env: Env, logger: ExecutorLogger): Promise<Executor> {
+    const cgroups = config.sandbox === 'none' ? await detectCgroups('rlimit', logger) : await detectCgroups(config.cgroup, logger);
+    const sandbox = await Sandbox.create(config, cgroups, logger);
+    const status = sandbox.status;
+    if (status.kind === 'none') {
+      logger.warn(
+        '!!! EXECUTOR_SANDBOX=none: user code runs UNSANDBOXED with the server\'s privileges. Never use this outside local development. !!!',
+      );
+    } else if (!status.ok) {
+      logger.error('no working sandbox: the executor will refuse to run code', { reason: status.reason });
+    } else {
+      logger.info('sandbox ready', { kind: status.kind, cgroup: status.cgroup, detail: status.cgroupDetail, uid: status.uid });
+    }
+    if (status.cgroup === 'rlimit' && status.kind === 'bwrap') {
+      logger.warn('cgroups are not writable: memory and process limits fall back to rlimits', { detail: status.cgroupDetail });
+    }
+    const ts = typescriptPackage();
+    return new Executor(config, sandbox, cgroups, ts ? new TypescriptTranspiler(ts.path) : undefined, logger, env);
+  }
+
+  get isReady(): boolean {
+    return this.readyFlag;
+  }
+
+  /** Detects toolchains and admits each one only after its hello-world runs in the sandbox. */
+  private async proveRuntimes(env: Env): Promise<void> {
+    if (!this.sandbox.status.ok) return;
+    const only = this.config.runtimes ? new Set(this.config.runtimes) : undefined;
+    const { found, failures } = await detectRuntimes(env, this.logger, only);
+    this.registry.failures.push(...failures);
+    await Promise.all(
+      found.map(async (runtime) => {
+        const reason = await this.selfTest(runtime).catch((error: Error) => error.message);
+        if (reason) {
+          this.registry.failures.push({ language: runtime.language, reason });
+          this.logger.warn('runtime left out: its hello-world failed in the sandbox', {
+            language: runtime.language,
+            version: runtime.version,
+            reason,
+          });
+        } else {
+          this.registry.add(runtime);
+          this.logger.info('runtime ready', { language: runtime.language, version: runtime.version });
+        }
+      }),
+    );
+    this.logger.info('runtimes proven', { count: this.registry.size, failed: this.registry.failures.length });
+  }
+
+  private async selfTest(runtime: Runtime): Promise<string | undefined> {
+    const { hello } = runtime.definition;
+    const job: ValidJob = {
+      runtime,
+      files: [{ name: hello.name, content: Buffer.from(hello.content), isUtf8: true }],
+      mainIndex: 0,
+      stdin: '',
+      args: [],
+      limits: {
+        compile: configuredLimits(this.config, runtime.language, 'compile'),
+        // Start-up runs in parallel on a busy machine: be generous with the first run.
+        run: { ...configuredLimits(this.config, runtime.language, 'run'), timeout: 20_000, cpuTime: 10_000 },
+      },
+    };
+    const result = await this.queue.run(() => this.runValid(job));
+    if (result.run.stdout.trim() === 'hello, world' && result.run.status === null) return undefined;
+    const stage = result.compile && result.compile.status !== null ? result.compile : result.run;
+    return `${stage.status ?? 'wrong output'}: ${stage.message ?? ''} ${stage.output.slice(0, 500)}`.trim();
+  }
+
+  private runValid(job: ValidJob): Promise<ExecuteResponse> {
+    return runJob(job, {
+      config: this.config,
+      sandbox: this.sandbox,
+      transpiler: this.transpiler,
+      logger: this.logger,
+      signal: this.shutdown.signal,
+    });
+  }
+
+  /** Why code cannot run right now, if it cannot. */
+  unavailableReason(): string | undefined {
+    const status = this.sandbox.status;
+    return status.ok ? undefined : `No working sandbox: ${status.reason ?? 'unknown reason'}`;
+  }
+
+  runtimes(): RuntimeInfo[] {
+    return this.registry.list();
+  }
+
+  /** Validates and runs a Piston execute request; throws RequestError or QueueFullError. */
+  async execute(body: unknown): Promise<ExecuteResponse> {
+    const unavailable = this.unavailableReason();
+    if (unavailable) throw new RequestError(unavailable, 503);
+    const job = validateExecute(body, (language, version) => this.registry.resolve(language, version), this.config);
+    return this.queue.run(() => this.runValid(job));
+  }
+
+  health(): HealthReport {
+    const status = this.sandbox.status;
+    const sandbox: SandboxReport = {
+      kind: status.kind,
+      cgroup: status.cgroup,
+      cgroupDetail: status.cgroupDetail,
+      uid: status.uid,
+      working: status.ok,
+      ...(status.reason ? { reason: status.reason } : {}),
+    };
+    const reason = this.unavailableReason();
+    if (reason) return { status: 'unavailable', reason, sandbox };
+    return {
+      status: 'ok',
+      sandbox,
+      runtimes: this.registry.size,
+      ready: this.readyFlag,
+      failedRuntimes: this.registry.failures,
+      queue: this.queue.stats(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    await this.ready.catch(() => undefined);
+    await this.transpiler?.close();
+    await this.cgroups.close();
+  }
+}

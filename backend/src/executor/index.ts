@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from './api';
+import { loadExecutorConfig, type Env } from './config';
+import { Executor, type HealthReport } from './executor';
+import { createConsoleLogger, type ExecutorLogger } from './logger';
+
+export { executorSettingsDocs, loadExecutorConfig, ExecutorConfigError, type ExecutorConfig } from './config';
+export type { ExecutorLogger } from './logger';
+export type { HealthReport } from './executor';
+export type { ExecuteResponse } from './job';
+export type { StageResult } from './stage-result';
+export type { RuntimeInfo } from './runtimes';
+
+export interface ExecutorHandle {
+  /** Base URL, e.g. http://127.0.0.1:2000 (the real port when started on port 0). */
+  url: string;
+  /** Resolves when runtime discovery and the hello-world self-tests are done. */
+  ready: Promise<void>;
+  /** The same report GET /health answers with. */
+  health(): HealthReport;
+  close(): Promise<void>;
+}
+
+export interface StartExecutorOptions {
+  /** Configuration source (EXECUTOR_* and PISTON_*); main.ts passes process.env. */
+  env?: Env;
+  /** Overrides EXECUTOR_HOST / EXECUTOR_PORT. */
+  host?: string;
+  port?: number;
+  logger?: ExecutorLogger;
+}
+
+/**
+ * Starts the embedded Piston-compatible executor. The HTTP server listens as soon as the
+ * sandbox has been checked (a few ms); runtimes are proven in the background (`ready`).
+ * Throws ExecutorConfigError on bad configuration.
+ */
+export async function startExecutor(options: StartExecutorOptions = {}): Promise<ExecutorHandle> {
+  const env = options.env ?? {};
+  const logger = options.logger ?? createConsoleLogger();
+  const config = loadExecutorConfig(env, {
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+  });
+  const executor = await Executor.create(config, env, logger);
+  const app = createApp(executor, logger);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info('executor listening', { url, sandbox: executor.health().sandbox });
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    ready: executor.ready,
+    health: () => executor.health(),
+    close() {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await executor.close();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ExecutorConfig } from './config';
+import type { ExecutorLogger } from './logger';
+import type { JobFiles } from './runtime-catalog';
+import type { Sandbox } from './sandbox';
+import type { StageResult } from './stage-result';
+import type { TypescriptTranspiler } from './typescript-transpiler';
+import type { ValidJob } from './validation';
+
+/** The 200 body of POST /api/v2/execute. */
+export interface ExecuteResponse {
+  language: string;
+  version: string;
+  run: StageResult;
+  compile?: StageResult;
+}
+
+export interface JobDeps {
+  config: ExecutorConfig;
+  sandbox: Sandbox;
+  transpiler: TypescriptTranspiler | undefined;
+  logger: ExecutorLogger;
+  /** Aborted when the executor shuts down. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One job's life: staged (files written to a host directory) → compiled (optional, artifacts
+ * carried out of the compile box) → run → cleaned up, whatever happened, in `finally`.
+ */
+export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteResponse> {
+  const id = randomUUID();
+  const { runtime } = job;
+  const { toolchain } = runtime;
+  const dir = path.join(deps.config.workDir, `job-${id}`);
+  const src = path.join(dir, 'src');
+  const out = path.join(dir, 'out');
+  const started = performance.now();
+  try {
+    await fs.mkdir(src, { recursive: true, mode: 0o711 });
+    const names = await stageFiles(job, src);
+    const files: JobFiles = { main: names[job.mainIndex] ?? names[0] ?? 'file0.code', all: names };
+    const base = { language: runtime.language, version: runtime.version };
+    let runSource = src;
+    let compile: StageResult | undefined;
+
+    if (toolchain.compile === 'typescript') {
+      compile = await transpileStage(job, files, src, deps);
+    } else if (toolchain.compile) {
+      await fs.mkdir(out, { mode: 0o700 });
+      compile = await deps.sandbox.runStage({
+        jobId: id,
+        argv: toolchain.compile({ files, args: job.args, limits: job.limits.compile }),
+        env: toolchain.env,
+        binds: toolchain.binds,
+        boxSource: src,
+        carryOut: out,
+        stdin: '',
+        limits: job.limits.compile,
+        signal: deps.signal,
+      });
+      runSource = out;
+    }
+    // Like Piston: a failed compile is also reported as `run`, for clients that read only `run`.
+    if (compile && (compile.status !== null || compile.code !== 0)) return { ...base, run: compile, compile };
+
+    const run = await deps.sandbox.runStage({
+      jobId: id,
+      argv: toolchain.run({ files, args: job.args, limits: job.limits.run }),
+      env: toolchain.env,
+      binds: toolchain.compile && toolchain.compile !== 'typescript' ? [] : toolchain.binds,
+      boxSource: runSource,
+      stdin: job.stdin,
+      limits: job.limits.run,
+      signal: deps.signal,
+    });
+    deps.logger.info('job done', {
+      jobId: id,
+      language: runtime.language,
+      status: run.status,
+      ms: Math.round(performance.now() - started),
+    });
+    return compile ? { ...base, run, compile } : { ...base, run };
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true }).catch((error: Error) =>
+      deps.logger.warn('job cleanup failed', { jobId: id, error: error.message }),
+    );
+  }
+}
+
+/** Writes the request's files under `src`; returns their final box-relative names. */
+async function stageFiles(job: ValidJob, src: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const file of job.files) {
+    const name = job.runtime.toolchain.rename && file.isUtf8 ? job.runtime.toolchain.rename(file.name, file.content.toString('utf8')) : file.name;
+    const target = path.join(src, name);
+    await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+    await fs.writeFile(target, file.content, { mode: 0o644 });
+    names.push(name);
+  }
+  return names;
+}
+
+async function transpileStage(job: ValidJob, files: JobFiles, src: string, deps: JobDeps): Promise<StageResult> {
+  const sources = job.files
+    .map((file, i) => ({ name: files.all[i] ?? file.name, source: file.content.toString('utf8'), isUtf8: file.isUtf8 }))
+    .filter((file) => file.isUtf8 && (/\.(ts|mts|cts|tsx)$/.test(file.name) || file.name === files.main));
+  const result: StageResult = {
+    stdout: '',
+    stderr: '',
+    output: '',
+    code: 0,
+    signal: null,
+    message: null,
+    status: null,
+    cpu_time: null,
+    wall_time: 0,
+    memory: null,
+  };
+  if (!deps.transpiler) return { ...result, code: null, status: 'XX', message: 'TypeScript is not available' };
+  const outcome = await deps.transpiler.transpile(sources, job.limits.compile.timeout);
+  result.wall_time = outcome.wallTimeMs;
+  // Transpiling is single-threaded CPU work, so its wall time is its CPU time.
+  result.cpu_time = outcome.wallTimeMs;
+  if (outcome.timedOut) return { ...result, code: null, signal: 'SIGKILL', status: 'TO', message: 'Time limit exceeded (wall clock)' };
+  if (outcome.error) return { ...result, code: null, status: 'XX', message: `TypeScript transpiler failed: ${outcome.error}` };
+  for (const output of outcome.outputs) await fs.writeFile(path.join(src, output.name), output.text, { mode: 0o644 });
+  if (outcome.diagnostics.length > 0) {
+    const text = `${outcome.diagnostics.join('\n')}\n`;
+    return { ...result, stdout: text, output: text, code: 1, status: 'RE', message: 'Exited with error status 1' };
+  }
+  return result;
+}

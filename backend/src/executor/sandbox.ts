@@ -1,0 +1,371 @@
+import { spawn, execFile } from 'node:child_process';
+import { close as closeCallback, open as openCallback, promises as fs, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
+import type { CgroupManager, JobCgroup } from './cgroups';
+import type { ExecutorConfig, StageLimits } from './config';
+import type { ExecutorLogger } from './logger';
+import { superviseStage } from './stage-supervisor';
+import { toStageResult, type StageResult } from './stage-result';
+
+const execFileAsync = promisify(execFile);
+const openAsync = promisify(openCallback);
+
+/** A host path the sandbox sees read-only at `target` (a toolchain outside /usr, say). */
+export interface ExtraBind {
+  source: string;
+  target: string;
+}
+
+export interface StageSpec {
+  jobId: string;
+  /** argv inside the sandbox, run with the box as working directory. */
+  argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  /** Host directory whose tree becomes the box's initial content. */
+  boxSource: string;
+  /** Host directory the box is copied to when the stage succeeds (a compile stage's artifacts). */
+  carryOut?: string;
+  binds?: readonly ExtraBind[];
+  stdin: string;
+  limits: StageLimits;
+  signal?: AbortSignal;
+}
+
+export interface SandboxStatus {
+  ok: boolean;
+  kind: 'bwrap' | 'none';
+  cgroup: CgroupManager['kind'];
+  cgroupDetail: string;
+  /** Why code cannot run, when !ok. */
+  reason?: string;
+  bwrap?: string;
+  /** Host uid jobs run as. */
+  uid: number;
+}
+
+const BASE_ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: BOX, TMPDIR: '/tmp', LANG: 'C.UTF-8' };
+const MAX_BOX_ENTRIES = 4096;
+
+async function findExecutable(candidates: readonly string[]): Promise<string | undefined> {
+  for (const candidate of candidates) {
+    try {
+      await fs.access(candidate, fsConstants.X_OK);
+      return candidate;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+/** Lists a host directory as box entries, opening every file so bwrap can copy it in. */
+async function collectEntries(root: string, fds: number[]): Promise<BoxEntry[]> {
+  const entries: BoxEntry[] = [];
+  const walk = async (dir: string, relative: string): Promise<void> => {
+    for (const dirent of await fs.readdir(dir, { withFileTypes: true })) {
+      if (entries.length >= MAX_BOX_ENTRIES) throw new Error(`more than ${MAX_BOX_ENTRIES} files in the box`);
+      const rel = relative ? `${relative}/${dirent.name}` : dirent.name;
+      const full = path.join(dir, dirent.name);
+      if (rel === '.tmp') continue;
+      if (dirent.isDirectory()) {
+        entries.push({ relative: rel, kind: 'dir', fdOrTarget: 0, mode: 0o755 });
+        await walk(full, rel);
+      } else if (dirent.isSymbolicLink()) {
+        entries.push({ relative: rel, kind: 'symlink', fdOrTarget: await fs.readlink(full), mode: 0o777 });
+      } else if (dirent.isFile()) {
+        const fd = await openAsync(full, 'r');
+        fds.push(fd);
+        const stat = await fs.stat(full);
+        // The child sees stdio fds 0-2 first, then ours in order.
+        entries.push({ relative: rel, kind: 'file', fdOrTarget: 2 + fds.length, mode: stat.mode & 0o777 || 0o644 });
+      }
+    }
+  };
+  await walk(root, '');
+  return entries;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Runs stages in bubblewrap (or, on purpose only, unsandboxed). One instance per executor;
+ * it owns the system layout, the privilege-drop tool and the cgroup manager.
+ */
+export class Sandbox {
+  private constructor(
+    private readonly config: ExecutorConfig,
+    private readonly cgroups: CgroupManager,
+    private readonly logger: ExecutorLogger,
+    private readonly layout: SystemLayout | undefined,
+    private readonly bwrapPath: string | undefined,
+    private readonly dropTool: string | undefined,
+    private readonly unshareTool: string | undefined,
+    private readonly disableUserns: boolean,
+    private status_: SandboxStatus,
+  ) {}
+
+  get status(): SandboxStatus {
+    return this.status_;
+  }
+
+  /** Host uid of jobs: the configured one when we are root, else our own. */
+  get jobUid(): number {
+    return this.dropTool ? this.config.sandboxUid : (process.getuid?.() ?? 0);
+  }
+
+  static async create(config: ExecutorConfig, cgroups: CgroupManager, logger: ExecutorLogger): Promise<Sandbox> {
+    await fs.mkdir(config.workDir, { recursive: true, mode: 0o711 });
+    await fs.chmod(config.workDir, 0o711);
+    const isRoot = process.getuid?.() === 0;
+    const base = { cgroup: cgroups.kind, cgroupDetail: cgroups.detail, uid: isRoot ? config.sandboxUid : (process.getuid?.() ?? 0) };
+    if (config.sandbox === 'none') {
+      return new Sandbox(config, cgroups, logger, undefined, undefined, undefined, undefined, false, {
+        ...base,
+        ok: true,
+        kind: 'none',
+        uid: process.getuid?.() ?? 0,
+      });
+    }
+    const unavailable = (reason: string) =>
+      new Sandbox(config, cgroups, logger, undefined, undefined, undefined, undefined, false, { ...base, ok: false, kind: 'bwrap', reason });
+
+    const bwrapPath = config.bwrapPath ?? (await findExecutable(['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap']));
+    if (!bwrapPath) return unavailable('bubblewrap (bwrap) is not installed; install the "bubblewrap" package or set EXECUTOR_SANDBOX=none for local development');
+    let dropTool: string | undefined;
+    let unshareTool: string | undefined;
+    if (isRoot) {
+      // As root, bwrap's user namespace would map the sandbox user onto host root; drop to an
+      // unprivileged host uid first so a job is "nobody" both inside and outside.
+      dropTool = await findExecutable(['/usr/bin/setpriv', '/bin/setpriv']);
+      if (!dropTool) return unavailable('running as root needs setpriv (util-linux) to drop to an unprivileged uid');
+      unshareTool = await findExecutable(['/usr/bin/unshare', '/bin/unshare']);
+    }
+    let help = '';
+    try {
+      const result = await execFileAsync(bwrapPath, ['--help'], { timeout: 5000 });
+      help = result.stdout;
+    } catch (error) {
+      return unavailable(`${bwrapPath} --help failed: ${(error as Error).message}`);
+    }
+    const passwd = path.join(config.workDir, 'passwd');
+    const group = path.join(config.workDir, 'group');
+    const uid = isRoot ? config.sandboxUid : (process.getuid?.() ?? 65534);
+    const gid = isRoot ? config.sandboxGid : (process.getgid?.() ?? 65534);
+    await fs.writeFile(passwd, `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:${BOX}:/bin/sh\n`, { mode: 0o644 });
+    await fs.writeFile(group, `root:x:0:\nsandbox:x:${gid}:\n`, { mode: 0o644 });
+    const layout = await systemLayout(passwd, group);
+    const sandbox = new Sandbox(config, cgroups, logger, layout, bwrapPath, dropTool, unshareTool, help.includes('--disable-userns'), {
+      ...base,
+      ok: true,
+      kind: 'bwrap',
+      bwrap: bwrapPath,
+    });
+    const reason = await sandbox.selfCheck();
+    if (reason) sandbox.status_ = { ...sandbox.status_, ok: false, reason };
+    return sandbox;
+  }
+
+  /** Runs a trivial program through the whole pipeline; returns why it failed, if it did. */
+  private async selfCheck(): Promise<string | undefined> {
+    const dir = await fs.mkdtemp(path.join(this.config.workDir, 'check-'));
+    try {
+      await fs.writeFile(path.join(dir, 'check.sh'), 'echo sandbox-ok; id -u\n');
+      const result = await this.runStage({
+        jobId: 'selfcheck',
+        argv: ['/bin/sh', 'check.sh'],
+        boxSource: dir,
+        stdin: '',
+        limits: {
+          timeout: 10_000,
+          cpuTime: 5_000,
+          memoryLimit: 64 * 1024 * 1024,
+          maxProcessCount: 16,
+          maxOpenFiles: 64,
+          maxFileSize: 1_000_000,
+          outputMaxSize: 4096,
+        },
+      });
+      if (result.stdout.startsWith('sandbox-ok')) return undefined;
+      return `bubblewrap does not work here: ${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Runs one stage and always cleans up its cgroup and fds. */
+  async runStage(spec: StageSpec): Promise<StageResult> {
+    if (!this.status_.ok && spec.jobId !== 'selfcheck') {
+      return toStageResult(this.internalError(spec, `sandbox unavailable: ${this.status_.reason ?? 'unknown'}`));
+    }
+    const fds: number[] = [];
+    let cgroup: JobCgroup | undefined;
+    try {
+      cgroup = await this.cgroups.create(spec.jobId, {
+        memoryBytes: spec.limits.memoryLimit,
+        maxProcesses: spec.limits.maxProcessCount,
+      });
+      const launch = this.config.sandbox === 'none' ? await this.plainLaunch(spec) : await this.bwrapLaunch(spec, fds);
+      const prelude = this.prelude(spec.limits, cgroup, launch.privilegedBinds);
+      const child = spawn('/bin/sh', ['-c', prelude, 'pairpad-sandbox', ...launch.argv], {
+        cwd: launch.cwd,
+        env: { PATH: '/usr/bin:/bin', ...(launch.env ?? {}) },
+        stdio: ['pipe', 'pipe', 'pipe', ...fds],
+        detached: this.config.sandbox === 'none',
+      });
+      // The child holds its own copies now.
+      await Promise.all(fds.splice(0).map((fd) => closeFd(fd)));
+      const outcome = await superviseStage(child, {
+        stdin: spec.stdin,
+        limits: spec.limits,
+        cgroup,
+        signal: spec.signal,
+        // bwrap reports a signal death as exit status 128+N; unsandboxed we see the signal itself.
+        exitCodeEncodesSignal: this.config.sandbox !== 'none',
+        killGroup: this.config.sandbox === 'none',
+      });
+      if (outcome.exitCode === 125 && outcome.stderr.startsWith('pairpad-sandbox:')) {
+        outcome.internalError = outcome.stderr.trim();
+      }
+      return toStageResult(outcome);
+    } catch (error) {
+      this.logger.error('stage failed to run', { jobId: spec.jobId, error: (error as Error).message });
+      return toStageResult(this.internalError(spec, `internal error: ${(error as Error).message}`));
+    } finally {
+      await Promise.all(fds.map((fd) => closeFd(fd)));
+      await cgroup?.destroy().catch((error: Error) => this.logger.warn('cgroup cleanup failed', { error: error.message }));
+    }
+  }
+
+  private internalError(spec: StageSpec, message: string) {
+    return {
+      stdout: '',
+      stderr: '',
+      output: '',
+      exitCode: null,
+      signalNumber: null,
+      wallTimedOut: false,
+      cpuTimedOut: false,
+      stdoutOverflow: false,
+      stderrOverflow: false,
+      oomKilled: false,
+      memoryLimit: spec.limits.memoryLimit,
+      internalError: message,
+      cpuTimeMs: null,
+      wallTimeMs: 0,
+      memoryBytes: null,
+    };
+  }
+
+  /**
+   * The shell that starts every job: it joins the job's cgroup while still privileged (so the
+   * whole tree is accounted from its first instruction), sets the rlimits that cgroups don't
+   * cover, then execs (setpriv →) bwrap. Never RLIMIT_AS: it breaks the JVM, Go and V8.
+   */
+  private prelude(limits: StageLimits, cgroup: JobCgroup | undefined, privilegedBinds: readonly ExtraBind[]): string {
+    const lines: string[] = [];
+    for (const file of cgroup?.procsFiles ?? []) {
+      lines.push(`echo $$ > ${shellQuote(file)} || { echo "pairpad-sandbox: cannot join cgroup ${file}" >&2; exit 125; }`);
+    }
+    const fileBlocks = Math.max(1, Math.ceil(limits.maxFileSize / 512));
+    // RLIMIT_CPU is per process and in whole seconds: a backstop behind the cgroup's total.
+    const cpuSeconds = Math.ceil(limits.cpuTime / 1000) + 1;
+    lines.push(`ulimit -c 0 && ulimit -f ${fileBlocks} && ulimit -n ${limits.maxOpenFiles} && ulimit -t ${cpuSeconds} || exit 125`);
+    if (!cgroup) {
+      // No cgroups: the per-process limits are all we have. RLIMIT_DATA bounds heap growth
+      // without breaking address-space reservations the way RLIMIT_AS would.
+      lines.push(`ulimit -u ${limits.maxProcessCount} 2>/dev/null; ulimit -d ${Math.ceil(limits.memoryLimit / 1024)} 2>/dev/null`);
+    }
+    if (this.config.sandbox === 'none') {
+      lines.push('exec "$@"');
+      return lines.join('\n');
+    }
+    const drop = this.dropTool
+      ? `${shellQuote(this.dropTool)} --reuid ${this.config.sandboxUid} --regid ${this.config.sandboxGid} --clear-groups `
+      : '';
+    if (privilegedBinds.length > 0 && this.unshareTool) {
+      // Toolchains under a directory the sandbox uid cannot traverse (rustup in /root): bind
+      // them onto a neutral mount point inside a private mount namespace of this job only.
+      const mounts = privilegedBinds
+        .map((bind) => `mount --bind ${shellQuote(bind.source)} ${shellQuote(bind.target)}`)
+        .join(' && ');
+      lines.push(`exec ${shellQuote(this.unshareTool)} --mount --propagation private /bin/sh -c '${mounts.replace(/'/g, `'\\''`)} && exec ${drop.replace(/'/g, `'\\''`)}"$@"' sh ${shellQuote(this.bwrapPath ?? 'bwrap')} "$@"`);
+    } else {
+      lines.push(`exec ${drop}${shellQuote(this.bwrapPath ?? 'bwrap')} "$@"`);
+    }
+    return lines.join('\n');
+  }
+
+  private async bwrapLaunch(spec: StageSpec, fds: number[]) {
+    if (!this.layout) throw new Error('sandbox layout missing');
+    const entries = await collectEntries(spec.boxSource, fds);
+    const binds: ExtraBind[] = [];
+    const privilegedBinds: ExtraBind[] = [];
+    for (const bind of spec.binds ?? []) {
+      const mountPoint = await this.reachableSource(bind.source);
+      if (mountPoint !== bind.source) privilegedBinds.push({ source: bind.source, target: mountPoint });
+      binds.push({ source: mountPoint, target: bind.target });
+    }
+    if (spec.carryOut) await fs.chown(spec.carryOut, this.config.sandboxUid, this.config.sandboxGid).catch(() => undefined);
+    const argv = spec.carryOut
+      ? ['/bin/sh', '-c', `"$@" && cp -a ${BOX}/. ${CARRY_OUT}/`, 'compile', ...spec.argv]
+      : [...spec.argv];
+    const args = bwrapArgs({
+      layout: this.layout,
+      disableUserns: this.disableUserns,
+      uid: this.jobUid,
+      gid: this.dropTool ? this.config.sandboxGid : (process.getgid?.() ?? 0),
+      boxSize: this.config.boxSize,
+      entries,
+      binds,
+      carryOut: Boolean(spec.carryOut),
+      carryOutSource: spec.carryOut,
+      env: { ...BASE_ENV, ...(spec.env ?? {}) },
+      argv,
+    });
+    return { argv: args, cwd: this.config.workDir, env: undefined, privilegedBinds };
+  }
+
+  /**
+   * A bind source the sandbox uid cannot reach (behind /root's 0700) gets an empty mount point
+   * in our work dir instead; the prelude binds it there in a private mount namespace.
+   */
+  private async reachableSource(source: string): Promise<string> {
+    if (!this.dropTool) return source;
+    try {
+      await execFileAsync(this.dropTool, ['--reuid', String(this.config.sandboxUid), '--regid', String(this.config.sandboxGid), '--clear-groups', '/usr/bin/test', '-x', source]);
+      return source;
+    } catch {
+      const mountPoint = path.join(this.config.workDir, 'mnt', source.replace(/[^a-zA-Z0-9]+/g, '_'));
+      await fs.mkdir(mountPoint, { recursive: true, mode: 0o755 });
+      await fs.chmod(path.join(this.config.workDir, 'mnt'), 0o755);
+      return mountPoint;
+    }
+  }
+
+  /** EXECUTOR_SANDBOX=none: the job runs in place, in the host directory, with rlimits only. */
+  private async plainLaunch(spec: StageSpec) {
+    const map = new Map((spec.binds ?? []).map((bind) => [bind.target, bind.source]));
+    const argv = spec.argv.map((arg) => {
+      for (const [target, source] of map) if (arg.startsWith(target)) return source + arg.slice(target.length);
+      return arg;
+    });
+    if (spec.carryOut) {
+      const carryOut = spec.carryOut;
+      return {
+        argv: ['/bin/sh', '-c', `"$@" && cp -a . ${shellQuote(carryOut)}/`, 'compile', ...argv],
+        cwd: spec.boxSource,
+        env: { ...BASE_ENV, HOME: spec.boxSource, TMPDIR: spec.boxSource, ...(spec.env ?? {}) },
+        privilegedBinds: [],
+      };
+    }
+    return { argv, cwd: spec.boxSource, env: { ...BASE_ENV, HOME: spec.boxSource, TMPDIR: spec.boxSource, ...(spec.env ?? {}) }, privilegedBinds: [] };
+  }
+}
+
+function closeFd(fd: number): Promise<void> {
+  return new Promise<void>((resolve) => closeCallback(fd, () => resolve()));
+}

@@ -1,0 +1,161 @@
+import type { ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import type { JobCgroup } from './cgroups';
+import type { StageLimits } from './config';
+import type { StageOutcome } from './stage-result';
+
+export interface SuperviseOptions {
+  stdin: string;
+  limits: StageLimits;
+  cgroup: JobCgroup | undefined;
+  signal?: AbortSignal;
+  exitCodeEncodesSignal: boolean;
+  /** Kill the child's process group too (unsandboxed mode has no pid namespace). */
+  killGroup: boolean;
+}
+
+/** How often the whole tree's CPU time is checked against the limit. */
+const CPU_POLL_MS = 50;
+/** After the main process exits, how long stragglers may hold the pipes open. */
+const DRAIN_GRACE_MS = 250;
+
+const maxSignal = Math.max(...Object.values(os.constants.signals));
+
+/**
+ * Watches one running stage: feeds stdin, caps stdout/stderr, enforces wall-clock and total CPU
+ * time, and kills the whole tree (the bwrap process takes its pid namespace with it; the cgroup
+ * sweep catches anything else).
+ */
+export function superviseStage(child: ChildProcess, options: SuperviseOptions): Promise<StageOutcome> {
+  const { limits, cgroup } = options;
+  const started = performance.now();
+  const outChunks: Buffer[] = [];
+  const errChunks: Buffer[] = [];
+  const allChunks: Buffer[] = [];
+  let outBytes = 0;
+  let errBytes = 0;
+  const flags = { wall: false, cpu: false, stdout: false, stderr: false, aborted: false };
+  let killed = false;
+
+  const kill = () => {
+    if (killed) return;
+    killed = true;
+    try {
+      if (options.killGroup && child.pid) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // already exited
+    }
+    void cgroup?.killAll().catch(() => undefined);
+  };
+
+  const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const isOut = stream === 'stdout';
+    const used = isOut ? outBytes : errBytes;
+    const room = limits.outputMaxSize - used;
+    if (room <= 0) return;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    (isOut ? outChunks : errChunks).push(kept);
+    allChunks.push(kept);
+    if (isOut) outBytes += kept.length;
+    else errBytes += kept.length;
+    if (chunk.length > room) {
+      flags[stream] = true;
+      kill();
+    }
+  };
+  child.stdout?.on('data', collect('stdout'));
+  child.stderr?.on('data', collect('stderr'));
+
+  child.stdin?.on('error', () => {
+    // The program may exit without reading its input (EPIPE): that is its right.
+  });
+  child.stdin?.end(options.stdin);
+
+  const wallTimer = setTimeout(() => {
+    flags.wall = true;
+    kill();
+  }, limits.timeout);
+  let polling = false;
+  const cpuTimer = cgroup
+    ? setInterval(() => {
+        if (polling) return;
+        polling = true;
+        void cgroup
+          .cpuTimeMs()
+          .then((used) => {
+            if (used !== null && used > limits.cpuTime) {
+              flags.cpu = true;
+              kill();
+            }
+          })
+          .catch(() => undefined)
+          .finally(() => {
+            polling = false;
+          });
+      }, CPU_POLL_MS)
+    : undefined;
+  const onAbort = () => {
+    flags.aborted = true;
+    kill();
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  return new Promise<StageOutcome>((resolve) => {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let drainTimer: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const finish = async () => {
+      if (finished || !exit) return;
+      finished = true;
+      clearTimeout(wallTimer);
+      clearTimeout(drainTimer);
+      if (cpuTimer) clearInterval(cpuTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      const wallTimeMs = Math.round(performance.now() - started);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const stats = cgroup ? await cgroup.stats().catch(() => undefined) : undefined;
+      let exitCode = exit.code;
+      let signalNumber: number | null = exit.signal ? (os.constants.signals[exit.signal] ?? null) : null;
+      if (options.exitCodeEncodesSignal && exitCode !== null && exitCode > 128 && exitCode <= 128 + maxSignal) {
+        signalNumber = exitCode - 128;
+        exitCode = null;
+      }
+      if (stats?.cpuTimeMs !== null && stats?.cpuTimeMs !== undefined && stats.cpuTimeMs > limits.cpuTime) flags.cpu = true;
+      resolve({
+        stdout: Buffer.concat(outChunks).toString('utf8'),
+        stderr: Buffer.concat(errChunks).toString('utf8'),
+        output: Buffer.concat(allChunks).toString('utf8'),
+        exitCode,
+        signalNumber,
+        wallTimedOut: flags.wall,
+        cpuTimedOut: flags.cpu,
+        stdoutOverflow: flags.stdout,
+        stderrOverflow: flags.stderr,
+        oomKilled: stats?.oomKilled ?? false,
+        memoryLimit: limits.memoryLimit,
+        internalError: flags.aborted ? 'Job cancelled: the executor is shutting down' : null,
+        cpuTimeMs: stats?.cpuTimeMs ?? null,
+        wallTimeMs,
+        memoryBytes: stats?.memoryBytes ?? null,
+      });
+    };
+
+    child.on('error', (error) => {
+      exit ??= { code: null, signal: null };
+      allChunks.push(Buffer.from(String(error.message)));
+      void finish();
+    });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Give the pipes a moment to deliver the last output, but don't wait on stragglers.
+      drainTimer = setTimeout(() => void finish(), DRAIN_GRACE_MS);
+    });
+    child.on('close', () => {
+      void finish();
+    });
+  });
+}
