@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, devices } from '@playwright/test';
+import { BACKEND_PORT, FRONTEND_PORT, FRONTEND_URL } from './support/env';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Playwright cannot download its own browser here: use the system Chromium when there is one.
+const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
+
+export default defineConfig({
+  testDir: './tests',
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  // A 2-core machine runs two browsers plus both servers: one worker keeps timings honest.
+  workers: 1,
+  fullyParallel: false,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['json', { outputFile: 'test-results/results.json' }]],
+  outputDir: 'test-results/artifacts',
+  use: {
+    ...devices['Desktop Chrome'],
+    baseURL: FRONTEND_URL,
+    viewport: { width: 1366, height: 768 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      ...(executablePath ? { executablePath } : {}),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    },
+  },
+  projects: [{ name: 'chromium' }],
+  webServer: [
+    {
+      // The real backend from source (tsx), on a dedicated port, allowing the test frontend's origin.
+      command: 'npx tsx backend/src/main.ts',
+      cwd: repoRoot,
+      port: BACKEND_PORT,
+      env: { PORT: String(BACKEND_PORT), CLIENT_URL: FRONTEND_URL, NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      // The real frontend in production mode; builds first when the build is missing or stale.
+      command: 'node e2e/support/serve-frontend.mjs',
+      cwd: repoRoot,
+      url: FRONTEND_URL,
+      env: { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` },
+      reuseExistingServer: !process.env.CI,
+      timeout: 300_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
+});

@@ -1,0 +1,43 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { BACKEND_URL } from './env';
+
+export interface CreatedSession {
+  id: string;
+  interviewerToken: string;
+}
+
+/** Creates a session through the real REST API (for tests that are not about the home page). */
+export async function createSessionViaApi(body: { name?: string; language?: string; title?: string } = {}): Promise<CreatedSession> {
+  const response = await fetch(`${BACKEND_URL}/api/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ language: 'python', ...body }),
+  });
+  expect(response.status, 'POST /api/sessions').toBe(201);
+  return (await response.json()) as CreatedSession;
+}
+
+export function editor(page: Page): Locator {
+  return page.locator('.cm-content');
+}
+
+export function participantList(page: Page): Locator {
+  return page.getByRole('list', { name: 'Participants' });
+}
+
+export async function expectConnected(page: Page): Promise<void> {
+  await expect(page.getByTestId('connection-status')).toHaveText('Connected');
+  await expect(editor(page)).toBeVisible();
+}
+
+/**
+ * The document as the user sees it: the editor's lines, without the remote-cursor widgets
+ * (whose name labels are part of the DOM text but not of the code).
+ */
+export function editorText(page: Page): Promise<string> {
+  return editor(page).evaluate((content) => {
+    const copy = content.cloneNode(true) as HTMLElement;
+    for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer')) widget.remove();
+    return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n');
+  });
+}
