@@ -98,8 +98,9 @@ export function bwrapArgs(input: BwrapArgsInput): string[] {
   // /tmp points into the box so temporary files count against the box size too.
   args.push('--dir', `${BOX}/.tmp`, '--symlink', `${BOX}/.tmp`, '/tmp');
   if (input.carryOut && input.carryOutSource) args.push('--bind', input.carryOutSource, CARRY_OUT);
-  // Everything bwrap created on its root tmpfs becomes read-only; the box stays writable.
-  args.push('--remount-ro', '/', '--chdir', BOX, '--clearenv');
+  // Everything bwrap created on its root tmpfs, and /dev (whose /dev/shm would be an unbounded
+  // writable tmpfs), become read-only; the box stays writable. Device nodes still work.
+  args.push('--remount-ro', '/', '--remount-ro', '/dev', '--chdir', BOX, '--clearenv');
   for (const [key, value] of Object.entries(input.env)) args.push('--setenv', key, value);
   args.push('--', ...input.argv);
   return args;

@@ -32,6 +32,9 @@ export class RuntimeRegistry {
 
   add(runtime: Runtime): void {
     this.runtimes.push(runtime);
+    // Catalog order, so the list is stable whatever order the self-tests finished in.
+    const order = (rt: Runtime) => runtimeCatalog.indexOf(rt.definition);
+    this.runtimes.sort((a, b) => order(a) - order(b));
   }
 
   list(): RuntimeInfo[] {

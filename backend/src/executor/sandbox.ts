@@ -326,7 +326,8 @@ export class Sandbox {
       env: { ...BASE_ENV, ...(spec.env ?? {}) },
       argv,
     });
-    return { argv: args, cwd: this.config.workDir, env: undefined, privilegedBinds };
+    // cwd "/" so that not even the work dir's path reaches the sandbox's environment.
+    return { argv: args, cwd: '/', env: undefined, privilegedBinds };
   }
 
   /**

@@ -39,9 +39,9 @@ export interface StageOutcome {
   memoryBytes: number | null;
 }
 
-const signalNames = new Map<number, string>(
-  Object.entries(os.constants.signals).map(([name, num]) => [num, name]),
-);
+// First name wins for aliases (SIGABRT before SIGIOT, SIGIO before SIGPOLL).
+const signalNames = new Map<number, string>();
+for (const [name, num] of Object.entries(os.constants.signals)) if (!signalNames.has(num)) signalNames.set(num, name);
 
 export function signalName(num: number): string {
   return signalNames.get(num) ?? `SIG${num}`;

@@ -1,0 +1,85 @@
+import { startExecutor, type ExecutorHandle } from '../../src/executor/index';
+import type { ExecutorLogger } from '../../src/executor/logger';
+
+export interface TestExecutor {
+  handle: ExecutorHandle;
+  url: string;
+  logs: { level: string; message: string; meta?: object }[];
+  post(path: string, body: unknown, contentType?: string): Promise<{ status: number; body: Record<string, unknown> }>;
+  get(path: string): Promise<{ status: number; body: unknown }>;
+  execute(body: Record<string, unknown>): Promise<ExecuteBody>;
+  close(): Promise<void>;
+}
+
+export interface StageBody {
+  stdout: string;
+  stderr: string;
+  output: string;
+  code: number | null;
+  signal: string | null;
+  message: string | null;
+  status: string | null;
+  cpu_time: number | null;
+  wall_time: number | null;
+  memory: number | null;
+}
+
+export interface ExecuteBody {
+  language: string;
+  version: string;
+  run: StageBody;
+  compile?: StageBody;
+}
+
+/** A real executor on 127.0.0.1, port 0, with the real sandbox; env extends process.env. */
+export async function startTestExecutor(env: Record<string, string> = {}): Promise<TestExecutor> {
+  const logs: TestExecutor['logs'] = [];
+  const logger: ExecutorLogger = {
+    info: (message, meta) => logs.push({ level: 'info', message, meta }),
+    warn: (message, meta) => logs.push({ level: 'warn', message, meta }),
+    error: (message, meta) => logs.push({ level: 'error', message, meta }),
+  };
+  const handle = await startExecutor({ env: { ...process.env, ...env }, host: '127.0.0.1', port: 0, logger });
+  const url = handle.url;
+  const post: TestExecutor['post'] = async (path, body, contentType = 'application/json') => {
+    const res = await fetch(url + path, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  return {
+    handle,
+    url,
+    logs,
+    post,
+    async get(path) {
+      const res = await fetch(url + path);
+      return { status: res.status, body: await res.json() };
+    },
+    async execute(body) {
+      const res = await post('/api/v2/execute', body);
+      if (res.status !== 200) throw new Error(`execute answered ${res.status}: ${JSON.stringify(res.body)}`);
+      return res.body as unknown as ExecuteBody;
+    },
+    close: () => handle.close(),
+  };
+}
+
+/** Polls `check` until it returns true or `timeoutMs` passes. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const single = (language: string, content: string, extra: Record<string, unknown> = {}) => ({
+  language,
+  version: '*',
+  files: [{ content }],
+  ...extra,
+});
