@@ -38,7 +38,14 @@ export default defineConfig({
       command: 'npx tsx backend/src/main.ts',
       cwd: repoRoot,
       port: BACKEND_PORT,
-      env: { PORT: String(BACKEND_PORT), CLIENT_URL: FRONTEND_URL, NODE_ENV: 'test', LOG_LEVEL: 'warn' },
+      env: {
+        PORT: String(BACKEND_PORT),
+        CLIENT_URL: FRONTEND_URL,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        // Keep the embedded executor off a dev backend's default port (2000).
+        EXECUTOR_PORT: process.env.E2E_EXECUTOR_PORT ?? '2100',
+      },
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
       stdout: 'pipe',

@@ -30,6 +30,10 @@ test('?name= pre-fills the name and skips the prompt', async ({ page }) => {
   await expectConnected(page);
   await expect(page.getByRole('heading', { name: 'Join the interview' })).toHaveCount(0);
   await expect(participantList(page)).toContainText('Bob (you)');
+  // Execution is not wired yet: the controls exist under their stable names, disabled.
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
+  await expect(page.getByLabel('Input', { exact: true })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Output' })).toBeVisible();
 });
 
 test('the interviewer token is stripped from the address bar and survives a reload', async ({ page }) => {

@@ -18,7 +18,7 @@ export function OutputPanel() {
         </h2>
         <span title={NOT_YET} className="run-wrapper">
           <button type="button" className="button primary" disabled aria-describedby={`${inputId}-hint`}>
-            ▶ Run
+            <span aria-hidden="true">▶</span> Run
           </button>
         </span>
       </div>
