@@ -52,11 +52,12 @@ export function superviseStage(child: ChildProcess, options: SuperviseOptions): 
   const collect = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     const isOut = stream === 'stdout';
     const used = isOut ? outBytes : errBytes;
-    const room = limits.outputMaxSize - used;
-    if (room <= 0) return;
+    const room = Math.max(0, limits.outputMaxSize - used);
     const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    (isOut ? outChunks : errChunks).push(kept);
-    allChunks.push(kept);
+    if (kept.length > 0) {
+      (isOut ? outChunks : errChunks).push(kept);
+      allChunks.push(kept);
+    }
     if (isOut) outBytes += kept.length;
     else errBytes += kept.length;
     if (chunk.length > room) {
