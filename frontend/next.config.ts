@@ -6,6 +6,9 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@pairpad/backend'],
   reactStrictMode: true,
   poweredByHeader: false,
+  // Built with Turbopack (Next 16's default): it compiles the backend workspace's TypeScript
+  // sources without extra setup. `next build --webpack` also works, but ignores this alias and
+  // ships the Buffer polyfill.
   turbopack: {
     // Keep the Node Buffer polyfill out of the browser bundle (see src/lib/no-buffer.ts).
     resolveAlias: {

@@ -9,7 +9,7 @@ export function Participants({ participants }: { participants: Participant[] }) 
   return (
     <section className="panel participants" aria-labelledby="participants-heading">
       <h2 id="participants-heading" className="panel-title">
-        Participants <span className="count-badge" data-testid="participant-count" aria-label={`${participants.length} connected`}>{participants.length}</span>
+        Participants <span className="count-badge" data-testid="participant-count">{participants.length}</span>
       </h2>
       <ul aria-label="Participants" className="participant-list">
         {participants.map((participant) => (

@@ -84,14 +84,7 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
           <strong>
             {room.end.kind === 'closed' ? CLOSED_HEADLINE[room.end.reason] : 'You were disconnected from this session.'}
           </strong>{' '}
-          {room.end.message}{' '}
-          {room.end.kind === 'closed' && room.end.reason === 'shutdown' ? (
-            <button type="button" className="link-button" onClick={() => window.location.reload()}>
-              Reconnect
-            </button>
-          ) : (
-            <Link href="/">Start a new session</Link>
-          )}
+          {room.end.message} <Link href="/">Start a new session</Link>
         </div>
       ) : null}
       {room.notice ? (

@@ -46,6 +46,9 @@ export interface RoomState {
   dismissNotice(): void;
 }
 
+/** Pause before rejoining after a server restart. */
+const RESTART_DELAY_MS = 1_500;
+
 function readLanguage(meta: Y.Map<unknown>): LanguageId | null {
   const parsed = LanguageIdSchema.safeParse(meta.get('language'));
   return parsed.success ? parsed.data : null;
@@ -65,9 +68,13 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [end, setEnd] = useState<RoomEnd | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // Bumped to replace the provider after a server restart (a closed provider never reconnects).
+  const [restarts, setRestarts] = useState(0);
   const presence = usePresence();
 
   useEffect(() => {
+    let restartTimer: ReturnType<typeof setTimeout> | undefined;
+    setEnd(null);
     const created = new SocketYjsProvider({ url: apiUrl, sessionId, name, ...(token ? { token } : {}) });
     const meta = created.doc.getMap<unknown>('meta');
     const { color, colorLight } = colorForName(name);
@@ -86,7 +93,16 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       if (error.fatal) setEnd({ kind: 'refused', code: error.code, message: error.message });
       else setNotice(error.message);
     };
-    const onClosed = (closed: SessionClosed) => setEnd({ kind: 'closed', reason: closed.reason, message: closed.message });
+    const onClosed = (closed: SessionClosed) => {
+      if (closed.reason === 'shutdown') {
+        // The server is restarting: join again with a fresh provider once it is back. If the session
+        // did not survive the restart, that join is refused with SESSION_NOT_FOUND and says so.
+        setStatus('reconnecting');
+        restartTimer = setTimeout(() => setRestarts((count) => count + 1), RESTART_DELAY_MS);
+        return;
+      }
+      setEnd({ kind: 'closed', reason: closed.reason, message: closed.message });
+    };
     const onMeta = () => {
       const next = readLanguage(meta);
       if (next) setLanguageState(next);
@@ -117,6 +133,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
     setProvider(created);
 
     return () => {
+      clearTimeout(restartTimer);
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('pageshow', onPageShow);
       created.awareness.off('change', onAwareness);
@@ -130,7 +147,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       created.doc.destroy();
       setProvider(null);
     };
-  }, [apiUrl, sessionId, name, token]);
+  }, [apiUrl, sessionId, name, token, restarts]);
 
   useEffect(() => {
     if (!provider) return;
@@ -140,7 +157,8 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
 
   return useMemo<RoomState>(
     () => ({
-      status,
+      // A provider replaced after a server restart is "connecting" for the first time, but to the user it is a reconnect.
+      status: restarts > 0 && status === 'connecting' ? 'reconnecting' : status,
       synced,
       role,
       language,
@@ -156,6 +174,6 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, synced, role, language, participants, provider, end, notice],
+    [status, restarts, synced, role, language, participants, provider, end, notice],
   );
 }
