@@ -176,6 +176,7 @@ export class Executor {
     this.shutdown.abort();
     await this.ready.catch(() => undefined);
     await this.transpiler?.close();
+    await this.sandbox.drain();
     await this.cgroups.close();
   }
 }

@@ -84,8 +84,8 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
     });
     return compile ? { ...base, run, compile } : { ...base, run };
   } finally {
-    await fs.rm(dir, { recursive: true, force: true }).catch((error: Error) =>
-      deps.logger.warn('job cleanup failed', { jobId: id, error: error.message }),
+    deps.sandbox.track(
+      fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
     );
   }
 }

@@ -236,8 +236,23 @@ export class Sandbox {
       return toStageResult(this.internalError(spec, `internal error: ${(error as Error).message}`));
     } finally {
       await Promise.all(fds.map((fd) => closeFd(fd)));
-      await cgroup?.destroy().catch((error: Error) => this.logger.warn('cgroup cleanup failed', { error: error.message }));
+      // The result is already measured; removing the cgroup waits for the kernel to finish
+      // reaping, so it happens off the response path (close() waits for it).
+      if (cgroup) this.track(cgroup.destroy().catch((error: Error) => this.logger.warn('cgroup cleanup failed', { error: error.message })));
     }
+  }
+
+  private readonly cleanups = new Set<Promise<unknown>>();
+
+  /** Runs a cleanup in the background, remembered so that drain() can wait for it. */
+  track(cleanup: Promise<unknown>): void {
+    this.cleanups.add(cleanup);
+    void cleanup.finally(() => this.cleanups.delete(cleanup));
+  }
+
+  /** Waits for every background cleanup (cgroups, job directories). */
+  async drain(): Promise<void> {
+    while (this.cleanups.size > 0) await Promise.allSettled([...this.cleanups]);
   }
 
   private internalError(spec: StageSpec, message: string) {

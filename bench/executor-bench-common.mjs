@@ -1,0 +1,100 @@
+// Shared helpers for the executor benchmarks (see executor-latency.mjs / executor-throughput.mjs).
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HELLO = {
+  python: { name: 'main.py', content: 'print("hello, world")\n' },
+  javascript: { name: 'main.js', content: 'console.log("hello, world");\n' },
+  c: { name: 'main.c', content: '#include <stdio.h>\nint main(void) { puts("hello, world"); return 0; }\n' },
+};
+
+/** The same program run directly, without the executor (c: compile + run, like the API does). */
+export function directCommand(language, dir) {
+  const file = path.join(dir, HELLO[language].name);
+  if (language === 'python') return [['/usr/bin/python3', file]];
+  if (language === 'javascript') return [['/usr/bin/node', file]];
+  return [
+    ['/usr/bin/gcc', '-std=gnu17', '-O2', '-o', path.join(dir, 'a.out'), '-x', 'c', file, '-x', 'none', '-lm'],
+    [path.join(dir, 'a.out')],
+  ];
+}
+
+export async function prepareDirect(language) {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), `bench-${language}-`));
+  await fs.writeFile(path.join(dir, HELLO[language].name), HELLO[language].content);
+  return dir;
+}
+
+function runOne([file, ...args]) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${file} exited ${code}`))));
+  });
+}
+
+export async function runDirect(language, dir) {
+  let out = '';
+  for (const cmd of directCommand(language, dir)) out = await runOne(cmd);
+  return out;
+}
+
+export async function runApi(url, language) {
+  const res = await fetch(`${url}/api/v2/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language, version: '*', files: [HELLO[language]] }),
+  });
+  const body = await res.json();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${body.message}`);
+  if (body.run.stdout !== 'hello, world\n') throw new Error(`wrong output: ${JSON.stringify(body.run)}`);
+  return body;
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+export async function startBenchExecutor(runtimes) {
+  const { startExecutor } = await import('../backend/src/executor/index.ts');
+  const quiet = { info() {}, warn: (m, meta) => console.error('warn:', m, meta ?? ''), error: (m, meta) => console.error('error:', m, meta ?? '') };
+  const handle = await startExecutor({ env: { ...process.env, EXECUTOR_RUNTIMES: runtimes, EXECUTOR_MAX_QUEUE: '256' }, host: '127.0.0.1', port: 0, logger: quiet });
+  await handle.ready;
+  return handle;
+}
+
+/** Replaces (or appends) the "## Executor (issue #3)" section of bench/RESULTS.md, keeping the rest. */
+export async function writeResultsSection(part, text) {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
+  let doc = await fs.readFile(file, 'utf8').catch(() => '# Benchmark results\n');
+  const heading = '## Executor (issue #3)';
+  const start = doc.indexOf(heading);
+  let section = '';
+  if (start >= 0) {
+    const next = doc.indexOf('\n## ', start + heading.length);
+    section = doc.slice(start, next >= 0 ? next + 1 : doc.length);
+    doc = doc.slice(0, start) + doc.slice(next >= 0 ? next + 1 : doc.length);
+  }
+  // Inside our section, each script owns a "### <part>" subsection.
+  const subHeading = `### ${part}`;
+  let body = section ? section.slice(heading.length) : '\n';
+  const subStart = body.indexOf(subHeading);
+  if (subStart >= 0) {
+    const subNext = body.indexOf('\n### ', subStart + subHeading.length);
+    body = body.slice(0, subStart) + body.slice(subNext >= 0 ? subNext + 1 : body.length);
+  }
+  body = `${body.trimEnd()}\n\n${subHeading}\n\n${text.trim()}\n`;
+  doc = `${doc.trimEnd()}\n\n${heading}\n${body}`;
+  await fs.writeFile(file, doc);
+}
+
+export function machine() {
+  return `${os.availableParallelism()} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.versions.node}`;
+}
