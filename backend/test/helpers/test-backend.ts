@@ -1,0 +1,40 @@
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logging/logger';
+import { startBackend, type BackendDependencies, type BackendHandle } from '../../src/server';
+import { SocketYjsProvider, type SocketYjsProviderOptions } from '../../src/client';
+import type { CreateSessionResponse } from '../../src/protocol';
+import { waitFor } from './wait-for';
+
+/** A real backend on a random loopback port, quiet unless TEST_LOGS=1. */
+export async function startTestBackend(env: Record<string, string> = {}, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...env });
+  const logger = createLogger({ level: 'warn', format: 'pretty', silent: process.env.TEST_LOGS !== '1' });
+  return startBackend(config, logger, dependencies);
+}
+
+export async function createSession(backend: { url: string }, body: Record<string, unknown> = { name: 'Ivy', language: 'python' }): Promise<CreateSessionResponse> {
+  const response = await fetch(`${backend.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`create session failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as CreateSessionResponse;
+}
+
+/** The real provider with quick reconnects, as the browser uses it. */
+export function connectClient(backend: { url: string }, options: Omit<SocketYjsProviderOptions, 'url'>): SocketYjsProvider {
+  return new SocketYjsProvider({
+    url: backend.url,
+    socketOptions: { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true },
+    ...options,
+  });
+}
+
+export async function waitSynced(provider: SocketYjsProvider, timeoutMs = 10_000): Promise<void> {
+  await waitFor(() => provider.synced && provider.status === 'connected', { timeoutMs, what: 'provider synced' });
+}
+
+export function codeOf(provider: SocketYjsProvider): string {
+  return provider.doc.getText('code').toString();
+}
