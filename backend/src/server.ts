@@ -5,7 +5,8 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { createApp } from './http';
+import { startExecutor, type ExecutorHandle } from './executor';
+import { createApp, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
 import { RoomManager } from './rooms';
@@ -20,7 +21,41 @@ export interface BackendHandle {
   io: RoomServer;
   sessions: SessionService;
   rooms: RoomManager;
+  /** Base URL of the Piston API in use: PISTON_URL, or the embedded executor. */
+  pistonUrl: string;
+  /** The embedded executor when PISTON_URL is unset. */
+  executor: ExecutorHandle | null;
   close(): Promise<void>;
+}
+
+/** Starts the embedded executor unless PISTON_URL points at another Piston. */
+async function startExecution(config: Readonly<Config>, logger: Logger): Promise<{ pistonUrl: string; executor: ExecutorHandle | null }> {
+  if (config.PISTON_URL) {
+    logger.info(`running code through the Piston API at ${config.PISTON_URL}`);
+    return { pistonUrl: config.PISTON_URL.replace(/\/$/, ''), executor: null };
+  }
+  const executor = await startExecutor({ env: config.executorEnv, logger: logger.child({ service: 'executor' }) });
+  logger.info(`embedded executor listening on ${executor.url}`);
+  return { pistonUrl: executor.url, executor };
+}
+
+/** Executor health: the embedded one reports directly; a remote Piston must list its runtimes. */
+function executorHealthCheck(pistonUrl: string, executor: ExecutorHandle | null): HealthCheck {
+  return async () => {
+    if (executor) {
+      const report = executor.health();
+      return report.status === 'ok'
+        ? { ok: true, required: false, details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox } }
+        : { ok: false, required: false, details: { url: pistonUrl, embedded: true, reason: report.reason } };
+    }
+    try {
+      const response = await fetch(`${pistonUrl}/api/v2/runtimes`, { signal: AbortSignal.timeout(2_000) });
+      const runtimes = response.ok ? ((await response.json()) as unknown[]) : [];
+      return { ok: response.ok, required: false, details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length } };
+    } catch (error) {
+      return { ok: false, required: false, details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) } };
+    }
+  };
 }
 
 export interface BackendDependencies {
@@ -29,6 +64,7 @@ export interface BackendDependencies {
 }
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
+  const { pistonUrl, executor } = await startExecution(config, logger);
   const store = dependencies.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
   const rooms = new RoomManager({
@@ -46,6 +82,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     version: VERSION,
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
+      executor: executorHealthCheck(pistonUrl, executor),
     },
   });
   const httpServer = createServer(app);
@@ -70,9 +107,10 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       httpServer.closeAllConnections();
       rooms.dispose();
       await store.close();
+      await executor?.close();
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, close };
+  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, pistonUrl, executor, close };
 }

@@ -13,21 +13,19 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { ObservableV2 } from 'lib0/observable';
-import {
-  MESSAGE_AWARENESS,
-  MESSAGE_SYNC,
-  PROTOCOL_VERSION,
-  SOCKET_PATH,
-  YJS_EVENT,
-  type Ack,
-  type ClientToServerEvents,
-  type ErrorBody,
-  type ErrorCode,
-  type LanguageId,
-  type Role,
-  type ServerToClientEvents,
-  type SessionClosed,
-  type Welcome,
+// Only zod-free modules at runtime: this file ships in the browser's room bundle.
+import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol/yjs-messages';
+import type {
+  Ack,
+  ClientToServerEvents,
+  ErrorBody,
+  ErrorCode,
+  LanguageId,
+  Role,
+  ServerToClientEvents,
+  SessionClosed,
+  Welcome,
 } from '../protocol';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
@@ -66,6 +64,9 @@ const FATAL_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_SESSION_ID',
 ]);
 
+/** Pause before rejoining a server that announced it is shutting down. */
+const SHUTDOWN_RECONNECT_DELAY_MS = 1_000;
+
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
@@ -78,6 +79,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   /** The session generation this document belongs to, learnt from the first welcome. */
   generation: string | null = null;
   private readonly ackTimeoutMs: number;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketYjsProviderOptions) {
     super();
@@ -125,6 +127,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
 
   /** Goes offline on purpose; local edits keep accumulating and merge on `connect()`. */
   disconnect(): void {
+    clearTimeout(this.reconnectTimer);
     this.socket.disconnect();
     this.setStatus(this.status === 'closed' ? 'closed' : 'offline');
   }
@@ -147,6 +150,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   }
 
   override destroy(): void {
+    clearTimeout(this.reconnectTimer);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.doc.off('update', this.handleDocUpdate);
     this.awareness.off('update', this.handleAwarenessUpdate);
@@ -229,7 +233,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     // Remote cursors are stale once we are cut off; the server resends them on reconnect.
     const remote = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, remote, this);
-    if (this.status === 'closed' || this.status === 'offline') return;
+    if (this.status === 'closed' || this.status === 'offline' || this.reconnectTimer) return;
     this.setStatus(this.socket.active ? 'reconnecting' : 'offline');
   };
 
@@ -247,6 +251,18 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   };
 
   private readonly handleClosed = (closed: SessionClosed): void => {
+    if (closed.reason === 'shutdown') {
+      // The server is restarting (or this node is going away behind a load balancer): keep the
+      // document and come back; the next handshake tells whether the session survived.
+      this.setStatus('reconnecting');
+      // The timer is set before disconnecting so the disconnect handler knows a rejoin is planned.
+      this.reconnectTimer = setTimeout(() => {
+        this.reconnectTimer = undefined;
+        if (this.status === 'reconnecting') this.socket.connect();
+      }, SHUTDOWN_RECONNECT_DELAY_MS);
+      this.socket.disconnect();
+      return;
+    }
     this.setStatus('closed');
     this.socket.disconnect();
     this.emit('closed', [closed]);

@@ -3,13 +3,9 @@ import type { ErrorBody } from './errors';
 import { LanguageIdSchema } from './languages';
 import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
 
-/** Bumped when a client and server could no longer understand each other; checked at handshake. */
-export const PROTOCOL_VERSION = 1;
+import { PROTOCOL_VERSION, YJS_EVENT } from './wire';
 
-export const SOCKET_PATH = '/socket.io';
-
-/** Binary y-protocols messages (sync + awareness) travel on this one event, both ways. */
-export const YJS_EVENT = 'y';
+export { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from './wire';
 
 export const ROLES = ['interviewer', 'candidate'] as const;
 export const RoleSchema = z.enum(ROLES);

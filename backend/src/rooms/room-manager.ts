@@ -96,6 +96,7 @@ export class RoomManager {
       sessionId: session.id,
       generation: session.generation,
       language: session.language,
+      initialLanguage: session.initialLanguage,
       maxDocumentBytes: this.options.maxDocumentBytes,
       onActivity: () => this.touch(session.id, false),
       onLanguageChange: (language) => this.persistLanguage(session.id, language),

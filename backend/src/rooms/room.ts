@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
@@ -22,11 +23,31 @@ export const META_MAP = 'meta';
 export interface RoomOptions {
   sessionId: string;
   generation: string;
+  /** The session's current language. */
   language: LanguageId;
+  /** The language the session started with; decides the seeded starter code. */
+  initialLanguage: LanguageId;
   maxDocumentBytes: number;
   /** Called when the document or presence changes (throttled by the caller for store touches). */
   onActivity?: () => void;
   onLanguageChange?: (language: LanguageId) => void;
+}
+
+/**
+ * The room's starting content, written by a client id derived from the session generation.
+ * Every seeding of the same session yields byte-identical operations, so a room rebuilt after a
+ * restart (or on another node) merges with clients' copies instead of duplicating the starter.
+ */
+export function seedUpdate(generation: string, language: LanguageId): Uint8Array {
+  const seed = new Y.Doc();
+  seed.clientID = createHash('sha256').update(generation).digest().readUInt32BE(0);
+  seed.transact(() => {
+    seed.getText(CODE_TEXT).insert(0, starterCode(language));
+    seed.getMap(META_MAP).set('language', language);
+  });
+  const update = Y.encodeStateAsUpdate(seed);
+  seed.destroy();
+  return update;
 }
 
 /**
@@ -51,10 +72,7 @@ export class Room {
     this.language = options.language;
     // The server holds no cursor of its own.
     this.awareness.setLocalState(null);
-    this.doc.transact(() => {
-      this.doc.getText(CODE_TEXT).insert(0, starterCode(options.language));
-      this.doc.getMap(META_MAP).set('language', options.language);
-    }, this);
+    Y.applyUpdate(this.doc, seedUpdate(options.generation, options.initialLanguage), this);
     this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
     this.doc.on('update', this.broadcastUpdate);
     this.awareness.on('update', this.broadcastAwareness);

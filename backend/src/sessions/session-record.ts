@@ -7,6 +7,8 @@ export interface SessionRecord {
   generation: string;
   title: string | null;
   language: LanguageId;
+  /** The language the session was created with: it decides the starter code the room is seeded with. */
+  initialLanguage: LanguageId;
   createdAt: number;
   lastActivityAt: number;
   interviewerTokenHash: string;

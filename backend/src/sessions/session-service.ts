@@ -22,6 +22,7 @@ export class SessionService {
       generation: randomUUID(),
       title: body.title && body.title.length > 0 ? body.title : null,
       language: body.language,
+      initialLanguage: body.language,
       createdAt: now,
       lastActivityAt: now,
       interviewerTokenHash: hashToken(interviewerToken),

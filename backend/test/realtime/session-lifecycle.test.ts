@@ -68,3 +68,32 @@ describe('session lifecycle in the room', () => {
     fresh.destroy();
   });
 });
+
+describe('server restart', () => {
+  it('a client told the server is shutting down keeps its edits and rejoins a server that still has the session', async () => {
+    const store = new MemorySessionStore({ ttlSeconds: 60 });
+    const backend = await startTestBackend({}, { store });
+    const session = await createSession(backend);
+    const client = connectClient(backend, { sessionId: session.id, name: 'Stays' });
+    const witness = connectClient(backend, { sessionId: session.id, name: 'Witness' });
+    try {
+      await Promise.all([waitSynced(client), waitSynced(witness)]);
+      const statuses: string[] = [];
+      client.on('status', (status) => statuses.push(status));
+      // Closing the rooms as a shutdown does, while the server itself stays up.
+      backend.rooms.closeAll({ reason: 'shutdown', message: 'restarting' });
+      await waitFor(() => statuses.includes('reconnecting'), { what: 'reconnecting status' });
+      client.doc.getText('code').insert(0, 'kept ');
+      await waitFor(() => client.status === 'connected' && client.synced, { what: 'rejoined' });
+      await waitFor(() => codeOf(witness).startsWith('kept '), { what: 'edit made during the restart arrives' });
+      assert.ok(!statuses.includes('closed'));
+      // The rebuilt room re-seeds identically, so the starter code is not duplicated.
+      assert.equal(codeOf(witness).split('Hello, PairPad!').length - 1, 1);
+      assert.equal(codeOf(client), codeOf(witness));
+    } finally {
+      client.destroy();
+      witness.destroy();
+      await backend.close();
+    }
+  });
+});

@@ -11,6 +11,7 @@ function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
     generation: randomUUID(),
     title: 'Contract',
     language: 'python',
+    initialLanguage: 'python',
     createdAt: now,
     lastActivityAt: now,
     interviewerTokenHash: 'a'.repeat(64),
