@@ -3,7 +3,7 @@ import type { ErrorBody } from './errors';
 import { LanguageIdSchema } from './languages';
 import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
 
-import { PROTOCOL_VERSION, YJS_EVENT } from './wire';
+import { PROTOCOL_VERSION, type YJS_EVENT } from './wire';
 
 export { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from './wire';
 
