@@ -27,6 +27,8 @@ export const SETTINGS = {
     doc: 'Piston API base URL (e.g. http://piston:2000). Unset: the embedded executor is started on EXECUTOR_HOST:EXECUTOR_PORT.',
   },
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },
+  REDIS_URL: { schema: url.optional(), doc: 'Redis URL (redis:// or rediss://) shared by all backend nodes. Unset: sessions stay in this one process.' },
+  REDIS_KEY_PREFIX: { schema: z.string().min(1).default('pairpad:'), doc: 'Prefix for every Redis key and channel PairPad uses, so apps can share one Redis.' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
