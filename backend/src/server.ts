@@ -80,6 +80,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     rooms,
     logger,
     version: VERSION,
+    sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, executor),

@@ -17,6 +17,7 @@ export const SETTINGS = {
     doc: 'Comma-separated frontend origins allowed by CORS and Socket.IO; the first one builds session links.',
   },
   PUBLIC_URL: { schema: url.optional(), doc: 'Frontend base URL used in session links (default: the first CLIENT_URL).' },
+  SESSIONS_PER_MINUTE_PER_IP: { schema: positiveInt.default(30), doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.' },
   SESSION_TTL_SECONDS: { schema: positiveInt.default(86_400), doc: 'A session expires this long after its last activity (sliding).' },
   MAX_PARTICIPANTS_PER_ROOM: { schema: positiveInt.default(20), doc: 'Connections one room accepts at once; more get ROOM_FULL.' },
   MAX_DOCUMENT_BYTES: { schema: positiveInt.default(1_048_576), doc: 'Largest encoded room document; edits past it are refused.' },
