@@ -5,10 +5,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
+import { ExecutionService, PistonClient, type RoomSource } from './execution';
 import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
+import { AppError, STDIN_TEXT, starterCode } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 
@@ -21,6 +23,7 @@ export interface BackendHandle {
   io: RoomServer;
   sessions: SessionService;
   rooms: RoomManager;
+  execution: ExecutionService;
   /** Base URL of the Piston API in use: PISTON_URL, or the embedded executor. */
   pistonUrl: string;
   /** The embedded executor when PISTON_URL is unset. */
@@ -58,6 +61,19 @@ function executorHealthCheck(pistonUrl: string, executor: ExecutorHandle | null)
   };
 }
 
+/** What a run defaults to: the live room's code, language and shared input, else the session's starting point. */
+function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
+  return {
+    async snapshot(sessionId) {
+      const record = await sessions.require(sessionId);
+      if (record.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; code can no longer be run.');
+      const room = rooms.get(sessionId);
+      if (!room) return { language: record.language, code: starterCode(record.initialLanguage), stdin: '' };
+      return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(STDIN_TEXT).toString() };
+    },
+  };
+}
+
 export interface BackendDependencies {
   /** Overrides the session store (tests, Redis). */
   store?: SessionStore;
@@ -73,6 +89,20 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
+  const execution = new ExecutionService({
+    client: new PistonClient({ baseUrl: pistonUrl, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
+    rooms: roomSource(sessions, rooms),
+    limits: {
+      maxConcurrentJobs: config.EXECUTION_MAX_CONCURRENT_JOBS,
+      maxQueuedPerRoom: config.EXECUTION_MAX_QUEUED_PER_ROOM,
+      runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
+      maxCodeBytes: config.MAX_CODE_BYTES,
+      maxStdinBytes: config.MAX_STDIN_BYTES,
+    },
+    logger: logger.child({ service: 'execution' }),
+  });
+  // A session that goes takes its queued runs and its run history with it.
+  const forgetRuns = store.onRemoved((id) => execution.forgetRoom(id));
   const app = createApp({
     clientOrigins: config.clientOrigins,
     publicUrl: config.publicUrl,
@@ -81,13 +111,15 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     logger,
     version: VERSION,
     sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
+    execution,
+    runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, executor),
     },
   });
   const httpServer = createServer(app);
-  const io = attachRealtime({ httpServer, clientOrigins: config.clientOrigins, sessions, rooms, logger });
+  const io = attachRealtime({ httpServer, clientOrigins: config.clientOrigins, sessions, rooms, execution, logger });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -103,6 +135,8 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      forgetRuns();
+      execution.close();
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
@@ -113,5 +147,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, pistonUrl, executor, close };
+  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, close };
 }

@@ -2,9 +2,11 @@ import express, { type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { AppError } from '../protocol';
+import type { ExecutionService } from '../execution';
 import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
 import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler';
+import { executeRoutes } from './execute-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { healthRoutes, type HealthCheck } from './health-routes';
 
@@ -17,6 +19,9 @@ export interface AppOptions {
   version: string;
   healthChecks: Record<string, HealthCheck>;
   sessionsCreatePerMinute?: number;
+  /** Code execution routes (`/api/execute`, `/api/runtimes`, `/api/queue-stats`). */
+  execution?: ExecutionService;
+  runsPerMinutePerClient?: number;
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -42,6 +47,7 @@ export function createApp(options: AppOptions): Express {
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
     }),
   );
+  if (options.execution) app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30 }));
   app.use('/api', (_request, _response, next) => next(new AppError('NOT_FOUND', 'No such API route.')));
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

@@ -5,3 +5,4 @@ export * from './limits';
 export * from './sessions';
 export * from './realtime';
 export * from './yjs-messages';
+export * from './execution';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
+import type { RunStarted, RunUpdate, RunsHistory } from './execution';
 import { LanguageIdSchema } from './languages';
 import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
 
@@ -60,6 +61,8 @@ export type Ack<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; e
 export interface ClientToServerEvents {
   [YJS_EVENT]: (message: Uint8Array) => void;
   'room:set-language': (payload: unknown, ack?: (result: Ack) => void) => void;
+  /** Run the room's code (payload: RunStart); the ack carries the queued run. */
+  'run:start': (payload: unknown, ack?: (result: Ack<RunStarted>) => void) => void;
 }
 
 /** Server → client events. */
@@ -68,4 +71,8 @@ export interface ServerToClientEvents {
   'session:welcome': (welcome: Welcome) => void;
   'session:closed': (closed: SessionClosed) => void;
   'room:error': (error: ErrorBody) => void;
+  /** A run in this room changed state; every participant receives the same record. */
+  'run:update': (update: RunUpdate) => void;
+  /** The room's recent runs, sent on every join (newest first). */
+  'runs:history': (history: RunsHistory) => void;
 }

@@ -15,7 +15,9 @@ import {
   type ServerToClientEvents,
 } from '../protocol';
 import type { RoomConnection, RoomManager } from '../rooms';
+import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
+import { attachRunBroadcasts, registerRunEvents } from './run-events';
 import { toConnectError, toErrorBody } from './socket-errors';
 
 interface SocketData {
@@ -26,17 +28,19 @@ interface SocketData {
 }
 
 export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeOptions {
   httpServer: HttpServer;
   clientOrigins: string[];
   sessions: SessionService;
   rooms: RoomManager;
+  /** Runs in the room (`run:start`, `run:update`, `runs:history`); absent in tests that need none. */
+  execution?: ExecutionService;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
 }
 
-const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language']);
+const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language', 'run:start']);
 
 /** Thin Socket.IO adapter: authenticate at handshake, validate every event, hand it to rooms/. */
 export function attachRealtime(options: RealtimeOptions): RoomServer {
@@ -49,6 +53,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
+  if (options.execution) attachRunBroadcasts(io, options.execution);
 
   io.use(async (socket, next) => {
     try {
@@ -108,6 +113,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
         return {};
       });
     });
+
+    if (options.execution) registerRunEvents(socket, options.execution);
 
     socket.onAny((event: string, ...args: unknown[]) => {
       if (KNOWN_EVENTS.has(event)) return;

@@ -1,0 +1,147 @@
+import { AppError, type QueueStats, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
+import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
+import type { PistonClient } from './piston-client';
+import { toRunResult } from './result-model';
+import { RunHistory } from './run-history';
+import { sourceFileName } from './source-file';
+
+/** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
+export interface RoomSnapshot {
+  language: string;
+  code: string;
+  stdin: string;
+}
+
+export interface RoomSource {
+  /** Throws SESSION_NOT_FOUND (or another AppError) when the session cannot run code. */
+  snapshot(sessionId: string): Promise<RoomSnapshot>;
+}
+
+export interface ExecutionLimits {
+  maxConcurrentJobs: number;
+  maxQueuedPerRoom: number;
+  runsPerMinutePerClient: number;
+  maxCodeBytes: number;
+  maxStdinBytes: number;
+}
+
+export interface ExecutionServiceOptions {
+  client: PistonClient;
+  rooms: RoomSource;
+  limits: ExecutionLimits;
+  logger?: { child(meta: Record<string, unknown>): JobLogger };
+  /** How long the runtimes list is reused before asking the executor again (default 30 s). */
+  runtimesCacheMs?: number;
+}
+
+export interface StartRunRequest {
+  sessionId: string;
+  clientKey: string;
+  startedBy: RunStarter;
+  language?: string;
+  version?: string;
+  code?: string;
+  stdin?: string;
+}
+
+/**
+ * Execution as the rest of the backend sees it: start a run for a room, ask for its status,
+ * list a room's recent runs, and hear about every change (the realtime layer broadcasts them).
+ */
+export class ExecutionService {
+  readonly queue: JobQueue;
+  readonly history = new RunHistory();
+  private readonly listeners = new Set<JobListener>();
+  private runtimesCache: { at: number; runtimes: Promise<RuntimeView[]> } | null = null;
+
+  constructor(private readonly options: ExecutionServiceOptions) {
+    const runner: JobRunner = async (spec, signal) => {
+      const response = await options.client.execute(
+        { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] },
+        signal,
+      );
+      return toRunResult(response);
+    };
+    this.queue = new JobQueue({
+      runner,
+      maxConcurrent: options.limits.maxConcurrentJobs,
+      maxQueuedPerRoom: options.limits.maxQueuedPerRoom,
+      runsPerMinutePerClient: options.limits.runsPerMinutePerClient,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.queue.onUpdate((run) => {
+      // History first: a participant joining while this update is broadcast still gets it.
+      this.history.record(run);
+      for (const listener of this.listeners) listener(run);
+    });
+  }
+
+  /** Queues a run of the room's current code (or the given one). Resolves with the queued record. */
+  async start(request: StartRunRequest): Promise<RunRecord> {
+    const room = await this.options.rooms.snapshot(request.sessionId);
+    const code = request.code ?? room.code;
+    const stdin = request.stdin ?? room.stdin;
+    const { maxCodeBytes, maxStdinBytes } = this.options.limits;
+    if (Buffer.byteLength(code, 'utf8') > maxCodeBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The code is larger than the ${Math.floor(maxCodeBytes / 1024)} KiB a run may send.`);
+    }
+    if (Buffer.byteLength(stdin, 'utf8') > maxStdinBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The input is larger than the ${Math.floor(maxStdinBytes / 1024)} KiB a run may send.`);
+    }
+    return this.queue.submit({
+      sessionId: request.sessionId,
+      clientKey: request.clientKey,
+      startedBy: request.startedBy,
+      language: request.language ?? room.language,
+      version: request.version ?? '*',
+      code,
+      stdin,
+    });
+  }
+
+  status(jobId: string): RunRecord {
+    const run = this.queue.get(jobId);
+    if (!run) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
+    return run;
+  }
+
+  recentRuns(sessionId: string): RunRecord[] {
+    return this.history.list(sessionId);
+  }
+
+  onUpdate(listener: JobListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The executor's runtimes, cached briefly (a failed lookup is not cached). */
+  runtimes(): Promise<RuntimeView[]> {
+    const now = Date.now();
+    if (this.runtimesCache && now - this.runtimesCache.at < (this.options.runtimesCacheMs ?? 30_000)) return this.runtimesCache.runtimes;
+    const runtimes = this.options.client.runtimes().then((list) =>
+      list.map((runtime) => ({ language: runtime.language, version: runtime.version, aliases: runtime.aliases, ...(runtime.runtime ? { runtime: runtime.runtime } : {}) })),
+    );
+    this.runtimesCache = { at: now, runtimes };
+    runtimes.catch(() => {
+      if (this.runtimesCache?.runtimes === runtimes) this.runtimesCache = null;
+    });
+    return runtimes;
+  }
+
+  stats(): QueueStats {
+    const { activeRooms, ...workerPool } = this.queue.stats();
+    const { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } = this.options.limits;
+    return { workerPool, activeRooms, limits: { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } };
+  }
+
+  /** The session is gone: its waiting runs fail, its running one stops, its history is freed. */
+  forgetRoom(sessionId: string): void {
+    this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'));
+    this.history.forget(sessionId);
+  }
+
+  close(): void {
+    this.queue.close();
+    this.listeners.clear();
+  }
+}

@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import rateLimit from 'express-rate-limit';
+import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '../protocol';
+import type { ExecutionService } from '../execution';
+
+export interface ExecuteRoutesOptions {
+  execution: ExecutionService;
+  /** Runs one client address may start per minute over REST (the queue also counts room runs). */
+  runsPerMinute: number;
+}
+
+/** Code execution over REST; runs started here join the room's queue and show in the room. */
+export function executeRoutes({ execution, runsPerMinute }: ExecuteRoutesOptions): Router {
+  const router = Router();
+  const executeLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: runsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', `Too many runs: at most ${runsPerMinute} per minute; try again shortly.`)),
+  });
+
+  router.post('/api/execute', executeLimiter, async (request, response) => {
+    const body = parseOrThrow(ExecuteBodySchema, request.body ?? {}, 'execute request');
+    const run = await execution.start({ ...body, clientKey: request.ip ?? 'unknown', startedBy: { name: 'API', via: 'api' } });
+    const accepted: ExecuteAccepted = { jobId: run.jobId, state: run.state };
+    response.status(202).location(`/api/execute/status/${run.jobId}`).json(accepted);
+  });
+
+  router.get('/api/execute/status/:jobId', (request, response) => {
+    const jobId = parseOrThrow(JobIdSchema, request.params.jobId, 'job id');
+    response.json(execution.status(jobId));
+  });
+
+  router.get('/api/runtimes', async (_request, response) => {
+    response.json(await execution.runtimes());
+  });
+
+  router.get('/api/queue-stats', (_request, response) => {
+    response.json(execution.stats());
+  });
+
+  return router;
+}
