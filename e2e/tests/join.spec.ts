@@ -30,9 +30,9 @@ test('?name= pre-fills the name and skips the prompt', async ({ page }) => {
   await expectConnected(page);
   await expect(page.getByRole('heading', { name: 'Join the interview' })).toHaveCount(0);
   await expect(participantList(page)).toContainText('Bob (you)');
-  // Execution is not wired yet: the controls exist under their stable names, disabled.
-  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
-  await expect(page.getByLabel('Input', { exact: true })).toBeVisible();
+  // The run controls are there under their stable names, ready once connected.
+  await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
+  await expect(page.getByLabel('Input', { exact: true })).toBeEditable();
   await expect(page.getByRole('region', { name: 'Output' })).toBeVisible();
 });
 

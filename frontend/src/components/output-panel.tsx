@@ -1,37 +1,83 @@
 'use client';
 
-import { useId } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
+import type { RunsState } from '@/room/use-runs';
+import { RunList } from './run-list';
+import { RunOutput } from './run-output';
+import { SharedTextarea } from './shared-textarea';
 
-const NOT_YET = 'Execution arrives in the next release';
+export interface OutputPanelProps {
+  runs: RunsState;
+  /** False while disconnected or after the session closed. */
+  canRun: boolean;
+}
 
 /**
- * Run controls, program input and output. A placeholder until code execution lands:
- * the controls are in place (and keep their accessible names) but disabled.
+ * Run controls, the shared program input and the room's output. Everyone in the room sees the
+ * same runs: who started each, its elapsed time while it waits or runs, and then its result.
  */
-export function OutputPanel() {
+export function OutputPanel({ runs, canRun }: OutputPanelProps) {
   const inputId = useId();
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const newestId = runs.runs[0]?.jobId ?? null;
+  const run = useRef(runs.run);
+  run.current = runs.run;
+  const enabled = useRef(canRun);
+  enabled.current = canRun;
+
+  // A new run (from anyone) takes over the output; picking an older one from the list shows it until then.
+  useEffect(() => setSelectedId(null), [newestId]);
+
+  useEffect(() => {
+    // Capture phase on window: Ctrl/Cmd+Enter runs from anywhere in the room, including the
+    // editor, before CodeMirror's own Mod-Enter (insert blank line) sees the key.
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+      event.preventDefault();
+      event.stopPropagation();
+      if (!event.repeat && enabled.current) void run.current();
+    };
+    window.addEventListener('keydown', onKey, { capture: true });
+    return () => window.removeEventListener('keydown', onKey, { capture: true });
+  }, []);
+
+  const shown = runs.runs.find((candidate) => candidate.jobId === selectedId) ?? runs.runs[0] ?? null;
+
   return (
     <section className="panel output-panel" aria-labelledby={`${inputId}-title`}>
       <div className="panel-header">
         <h2 id={`${inputId}-title`} className="panel-title">
           Run
         </h2>
-        <span title={NOT_YET} className="run-wrapper">
-          <button type="button" className="button primary" disabled aria-describedby={`${inputId}-hint`}>
-            <span aria-hidden="true">▶</span> Run
-          </button>
-        </span>
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void runs.run()}
+          disabled={!canRun || runs.starting}
+          aria-describedby={`${inputId}-hint`}
+        >
+          <span aria-hidden="true">▶</span> Run
+        </button>
       </div>
       <p id={`${inputId}-hint`} className="hint">
-        {NOT_YET}.
+        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs the code for everyone in the room.
       </p>
+      {runs.error ? (
+        <p className="run-refused" role="alert">
+          {runs.error}{' '}
+          <button type="button" className="link-button" onClick={runs.dismissError}>
+            Dismiss
+          </button>
+        </p>
+      ) : null}
       <label htmlFor={inputId} className="field-label">
         Input
       </label>
-      <textarea id={inputId} className="stdin" rows={3} placeholder="stdin for your program" disabled title={NOT_YET} />
+      <SharedTextarea id={inputId} text={runs.stdin} className="stdin" rows={3} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
       <div role="region" aria-label="Output" className="output" tabIndex={0}>
-        <p className="output-empty">Output will appear here.</p>
+        {shown ? <RunOutput key={shown.jobId} run={shown} clockOffsetMs={runs.clockOffsetMs} /> : <p className="output-empty">Output will appear here.</p>}
       </div>
+      <RunList runs={runs.runs} selectedId={shown?.jobId ?? null} onSelect={setSelectedId} />
     </section>
   );
 }

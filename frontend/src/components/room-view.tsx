@@ -112,7 +112,7 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
         </section>
         <aside className="sidebar">
           <Participants participants={room.participants} />
-          <OutputPanel />
+          <OutputPanel runs={room.runs} canRun={!closed && room.status === 'connected'} />
         </aside>
       </main>
     </div>

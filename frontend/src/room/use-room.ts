@@ -14,6 +14,7 @@ import {
 } from '@pairpad/backend/protocol';
 import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
+import { useRuns, type RunsState } from './use-runs';
 import { colorForName } from './user-color';
 
 export interface RoomOptions {
@@ -42,12 +43,11 @@ export interface RoomState {
   end: RoomEnd | null;
   /** The latest non-fatal problem (a refused language change, a dropped message). */
   notice: string | null;
+  /** Runs in the room: history, live updates, the shared input, and starting a run. */
+  runs: RunsState;
   setLanguage(language: LanguageId): Promise<void>;
   dismissNotice(): void;
 }
-
-/** Pause before rejoining after a server restart. */
-const RESTART_DELAY_MS = 1_500;
 
 function readLanguage(meta: Y.Map<unknown>): LanguageId | null {
   const parsed = LanguageIdSchema.safeParse(meta.get('language'));
@@ -68,12 +68,10 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [end, setEnd] = useState<RoomEnd | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  // Bumped to replace the provider after a server restart (a closed provider never reconnects).
-  const [restarts, setRestarts] = useState(0);
   const presence = usePresence();
+  const runs = useRuns(provider);
 
   useEffect(() => {
-    let restartTimer: ReturnType<typeof setTimeout> | undefined;
     setEnd(null);
     const created = new SocketYjsProvider({ url: apiUrl, sessionId, name, ...(token ? { token } : {}) });
     const meta = created.doc.getMap<unknown>('meta');
@@ -93,14 +91,8 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       if (error.fatal) setEnd({ kind: 'refused', code: error.code, message: error.message });
       else setNotice(error.message);
     };
+    // A server restart ('shutdown') never arrives here: the provider stays 'reconnecting' and rejoins by itself.
     const onClosed = (closed: SessionClosed) => {
-      if (closed.reason === 'shutdown') {
-        // The server is restarting: join again with a fresh provider once it is back. If the session
-        // did not survive the restart, that join is refused with SESSION_NOT_FOUND and says so.
-        setStatus('reconnecting');
-        restartTimer = setTimeout(() => setRestarts((count) => count + 1), RESTART_DELAY_MS);
-        return;
-      }
       setEnd({ kind: 'closed', reason: closed.reason, message: closed.message });
     };
     const onMeta = () => {
@@ -133,7 +125,6 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
     setProvider(created);
 
     return () => {
-      clearTimeout(restartTimer);
       window.removeEventListener('pagehide', onPageHide);
       window.removeEventListener('pageshow', onPageShow);
       created.awareness.off('change', onAwareness);
@@ -147,7 +138,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       created.doc.destroy();
       setProvider(null);
     };
-  }, [apiUrl, sessionId, name, token, restarts]);
+  }, [apiUrl, sessionId, name, token]);
 
   useEffect(() => {
     if (!provider) return;
@@ -157,8 +148,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
 
   return useMemo<RoomState>(
     () => ({
-      // A provider replaced after a server restart is "connecting" for the first time, but to the user it is a reconnect.
-      status: restarts > 0 && status === 'connecting' ? 'reconnecting' : status,
+      status,
       synced,
       role,
       language,
@@ -167,6 +157,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       awareness: provider?.awareness ?? null,
       end,
       notice,
+      runs,
       async setLanguage(next: LanguageId) {
         if (!provider) return;
         const ack = await provider.setLanguage(next);
@@ -174,6 +165,6 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, restarts, synced, role, language, participants, provider, end, notice],
+    [status, synced, role, language, participants, provider, end, notice, runs],
   );
 }

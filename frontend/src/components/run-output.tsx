@@ -1,0 +1,106 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { RunRecord, StageView } from '@pairpad/backend/protocol';
+import { languageLabel } from '@pairpad/backend/protocol';
+import { formatBytes, formatDuration } from '@/lib/format';
+
+/** The run's state or outcome in words: what the status line says. */
+export function runStatusText(run: RunRecord): string {
+  if (run.state === 'queued') return 'Queued';
+  if (run.state === 'running') return 'Running…';
+  if (run.state === 'failed') return run.error?.code === 'EXECUTOR_TIMEOUT' ? 'Executor timed out' : 'Could not run';
+  return run.result?.statusText ?? 'Finished';
+}
+
+/** The CSS tone of a run's status line. */
+function tone(run: RunRecord): 'pending' | 'ok' | 'bad' | 'warn' {
+  if (run.state === 'queued' || run.state === 'running') return 'pending';
+  if (run.state === 'failed') return 'bad';
+  const outcome = run.result?.outcome;
+  if (outcome === 'success') return 'ok';
+  if (outcome === 'output-truncated') return 'warn';
+  return 'bad';
+}
+
+/** Ticks every 100 ms while `active`, so an elapsed time counts up on screen. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function Stream({ label, text, className }: { label: string; text: string; className: string }) {
+  if (text.length === 0) return null;
+  return (
+    <div className={`stream ${className}`}>
+      <div className="stream-label">{label}</div>
+      {/* Program output is untrusted: it is only ever rendered as a text node, never as HTML. */}
+      <pre>{text}</pre>
+    </div>
+  );
+}
+
+function StageFacts({ stage, label }: { stage: StageView; label?: string }) {
+  const facts: string[] = [];
+  if (stage.code !== null) facts.push(`exit code ${stage.code}`);
+  if (stage.signal) facts.push(`signal ${stage.signal}`);
+  if (stage.wallTime !== null) facts.push(`wall ${formatDuration(stage.wallTime)}`);
+  if (stage.cpuTime !== null) facts.push(`cpu ${formatDuration(stage.cpuTime)}`);
+  if (stage.memory !== null) facts.push(`memory ${formatBytes(stage.memory)}`);
+  if (facts.length === 0) return null;
+  return (
+    <p className="run-facts" data-testid={label ? `${label}-facts` : 'run-facts'}>
+      {label ? `${label}: ` : ''}
+      {facts.join(' · ')}
+    </p>
+  );
+}
+
+/** One run as everyone in the room sees it: who started it, elapsed time, status in words, output. */
+export function RunOutput({ run, clockOffsetMs }: { run: RunRecord; clockOffsetMs: number }) {
+  const pending = run.state === 'queued' || run.state === 'running';
+  const now = useNow(pending) + clockOffsetMs;
+  const elapsed = (run.finishedAt ?? now) - run.queuedAt;
+  const result = run.result;
+  const who = run.startedBy.via === 'api' ? 'the API' : run.startedBy.name;
+  const language = `${languageLabel(result?.language ?? run.language)}${result?.version ? ` ${result.version}` : ''}`;
+  return (
+    <article className="run" aria-busy={pending} data-state={run.state}>
+      <p className={`run-status tone-${tone(run)}`} data-testid="run-status" aria-live="polite">
+        {runStatusText(run)}
+      </p>
+      <p className="run-meta" data-testid="run-meta">
+        Run by {who} · {language} · <span data-testid="run-elapsed">{formatDuration(elapsed)}</span>
+        {run.state === 'queued' ? ' · waiting for the previous run' : ''}
+      </p>
+      {run.error ? (
+        <p className="run-error" role="alert">
+          {run.error.message}
+        </p>
+      ) : null}
+      {result?.compile && (result.outcome === 'compile-error' || result.compile.output.length > 0) ? (
+        <section className="stage" aria-label="Compiler output">
+          <h3 className="stage-title">Compiler output</h3>
+          <Stream label="stdout" text={result.compile.stdout} className="stdout" />
+          <Stream label="stderr" text={result.compile.stderr} className="stderr" />
+          <StageFacts stage={result.compile} label="compile" />
+        </section>
+      ) : null}
+      {result?.run ? (
+        <section className="stage" aria-label="Program output">
+          <Stream label="stdout" text={result.run.stdout} className="stdout" />
+          <Stream label="stderr" text={result.run.stderr} className="stderr" />
+          {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className="output-empty">No output.</p> : null}
+          {result.run.message && result.outcome !== 'success' ? <p className="run-message">{result.run.message}</p> : null}
+          <StageFacts stage={result.run} />
+        </section>
+      ) : null}
+    </article>
+  );
+}

@@ -1,0 +1,91 @@
+'use client';
+
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type * as Y from 'yjs';
+import type { SocketYjsProvider } from '@pairpad/backend/client';
+import type { JobState, RunRecord, RunStarted, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+
+/** Mirrors RUN_HISTORY_LIMIT and STDIN_TEXT in the protocol, kept here so the room bundle needs no zod module for them. */
+const HISTORY_LIMIT = 20;
+const STDIN_TEXT = 'stdin';
+
+export interface RunsState {
+  /** The room's recent runs, newest first (the same list for everyone in the room). */
+  runs: RunRecord[];
+  /** Server clock minus this browser's clock, so elapsed times tick from the server's timestamps. */
+  clockOffsetMs: number;
+  /** The shared "Input" (stdin), null until the provider exists. */
+  stdin: Y.Text | null;
+  /** A run request is on its way to the server. */
+  starting: boolean;
+  /** Why the last run request was refused (rate limit, …), in words. */
+  error: string | null;
+  run(): Promise<void>;
+  dismissError(): void;
+}
+
+const STATE_RANK: Record<JobState, number> = { queued: 0, running: 1, completed: 2, failed: 2 };
+
+/** Adds or replaces a run; an older state never overwrites a newer one (acks and broadcasts can cross). */
+export function upsertRun(runs: RunRecord[], run: RunRecord): RunRecord[] {
+  const index = runs.findIndex((existing) => existing.jobId === run.jobId);
+  if (index < 0) return [run, ...runs].slice(0, HISTORY_LIMIT);
+  if (STATE_RANK[runs[index]!.state] > STATE_RANK[run.state]) return runs;
+  const next = [...runs];
+  next[index] = run;
+  return next;
+}
+
+/** Runs in the room: the shared history, live updates, and starting a run. Used by useRoom only. */
+export function useRuns(provider: SocketYjsProvider | null): RunsState {
+  const [runs, setRuns] = useState<RunRecord[]>([]);
+  const [clockOffsetMs, setClockOffset] = useState(0);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setRuns([]);
+    if (!provider) return;
+    const onHistory = (history: RunsHistory) => {
+      setClockOffset(history.serverTime - Date.now());
+      // Sent on every (re)join: the server's list is the truth.
+      setRuns(history.runs.slice(0, HISTORY_LIMIT));
+    };
+    const onUpdate = (update: RunUpdate) => {
+      setClockOffset(update.serverTime - Date.now());
+      setRuns((current) => upsertRun(current, update.run));
+    };
+    provider.socket.on('runs:history', onHistory);
+    provider.socket.on('run:update', onUpdate);
+    return () => {
+      provider.socket.off('runs:history', onHistory);
+      provider.socket.off('run:update', onUpdate);
+    };
+  }, [provider]);
+
+  const run = useCallback(async () => {
+    if (!provider) return;
+    setStarting(true);
+    setError(null);
+    try {
+      const ack = await provider.request<RunStarted>('run:start', {});
+      if (ack.ok) setRuns((current) => upsertRun(current, ack.run));
+      else setError(ack.error.message);
+    } finally {
+      setStarting(false);
+    }
+  }, [provider]);
+
+  return useMemo(
+    () => ({
+      runs,
+      clockOffsetMs,
+      stdin: provider?.doc.getText(STDIN_TEXT) ?? null,
+      starting,
+      error,
+      run,
+      dismissError: () => setError(null),
+    }),
+    [runs, clockOffsetMs, provider, starting, error, run],
+  );
+}
