@@ -71,7 +71,7 @@ export function RunOutput({ run, clockOffsetMs }: { run: RunRecord; clockOffsetM
   const who = run.startedBy.via === 'api' ? 'the API' : run.startedBy.name;
   const language = `${languageLabel(result?.language ?? run.language)}${result?.version ? ` ${result.version}` : ''}`;
   return (
-    <article className="run" aria-busy={pending} data-state={run.state}>
+    <article className="run" aria-busy={pending} data-state={run.state} data-job-id={run.jobId}>
       <p className={`run-status tone-${tone(run)}`} data-testid="run-status" aria-live="polite">
         {runStatusText(run)}
       </p>
