@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { ExecutionService, PistonClient, type RoomSource } from './execution';
 import { startExecutor, type ExecutorHandle } from './executor';
-import { createApp, type HealthCheck } from './http';
+import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
 import { AppError, STDIN_TEXT, starterCode } from './protocol';
@@ -83,8 +83,10 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const { pistonUrl, executor } = await startExecution(config, logger);
   const store = dependencies.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
+  let metrics: Metrics | undefined;
   const rooms = new RoomManager({
     store,
+    onRoomCreated: () => metrics?.roomsCreated.inc(),
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
@@ -101,6 +103,18 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
     logger: logger.child({ service: 'execution' }),
   });
+  metrics = new Metrics({
+    websocketConnections: () => rooms.connectionCount,
+    activeRooms: () => rooms.roomCount,
+    executionQueueDepth: () => execution.stats().workerPool.queuedTasks,
+  });
+  const stopExecutionMetrics = execution.onUpdate((run) => {
+    if (run.state !== 'completed' && run.state !== 'failed') return;
+    metrics?.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
+    if (run.startedAt !== null && run.finishedAt !== null) {
+      metrics?.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
+    }
+  });
   // A session that goes takes its queued runs and its run history with it.
   const forgetRuns = store.onRemoved((id) => execution.forgetRoom(id));
   const app = createApp({
@@ -109,6 +123,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     sessions,
     rooms,
     logger,
+    metrics,
     version: VERSION,
     sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
     execution,
@@ -119,7 +134,16 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
   });
   const httpServer = createServer(app);
-  const io = attachRealtime({ httpServer, clientOrigins: config.clientOrigins, sessions, rooms, execution, logger });
+  const io = attachRealtime({
+    httpServer,
+    clientOrigins: config.clientOrigins,
+    sessions,
+    rooms,
+    execution,
+    logger,
+    eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
+    eventBurst: config.SOCKET_EVENT_BURST,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -136,6 +160,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const close = (): Promise<void> => {
     closing ??= (async () => {
       forgetRuns();
+      stopExecutionMetrics();
       execution.close();
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));

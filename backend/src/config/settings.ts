@@ -18,6 +18,8 @@ export const SETTINGS = {
   },
   PUBLIC_URL: { schema: url.optional(), doc: 'Frontend base URL used in session links (default: the first CLIENT_URL).' },
   SESSIONS_PER_MINUTE_PER_IP: { schema: positiveInt.default(30), doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.' },
+  SOCKET_EVENTS_PER_SECOND: { schema: positiveInt.default(200), doc: 'Average events one socket may send per second (typing sends ~2 per keystroke); excess is dropped with RATE_LIMITED.' },
+  SOCKET_EVENT_BURST: { schema: positiveInt.default(400), doc: 'Events one socket may send in a burst before SOCKET_EVENTS_PER_SECOND applies.' },
   SESSION_TTL_SECONDS: { schema: positiveInt.default(86_400), doc: 'A session expires this long after its last activity (sliding).' },
   MAX_PARTICIPANTS_PER_ROOM: { schema: positiveInt.default(20), doc: 'Connections one room accepts at once; more get ROOM_FULL.' },
   MAX_DOCUMENT_BYTES: { schema: positiveInt.default(1_048_576), doc: 'Largest encoded room document; edits past it are refused.' },

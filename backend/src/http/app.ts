@@ -9,13 +9,16 @@ import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler'
 import { executeRoutes } from './execute-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { healthRoutes, type HealthCheck } from './health-routes';
+import type { Metrics } from './metrics';
+import { requestContext } from './request-context';
 
 export interface AppOptions {
   clientOrigins: string[];
   publicUrl: string;
   sessions: SessionService;
   rooms: RoomManager;
-  logger: { error(message: string, meta?: object): void };
+  logger: { error(message: string, meta?: object): void; http(message: string, meta?: object): void };
+  metrics: Metrics;
   version: string;
   healthChecks: Record<string, HealthCheck>;
   sessionsCreatePerMinute?: number;
@@ -29,6 +32,7 @@ export function createApp(options: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
+  app.use(requestContext(options.logger, options.metrics));
   app.use(helmet());
   app.use(
     cors({
@@ -38,6 +42,10 @@ export function createApp(options: AppOptions): Express {
   );
   app.use(requireJsonBody);
   app.use(express.json({ limit: '256kb', strict: true }));
+  app.get('/metrics', async (_request, response) => {
+    const { contentType, body } = await options.metrics.render();
+    response.type(contentType).send(body);
+  });
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
   app.use(
     sessionsRoutes({

@@ -1,2 +1,3 @@
 export { createApp, type AppOptions } from './app';
 export type { HealthCheck, HealthCheckResult } from './health-routes';
+export { Metrics, type MetricSources } from './metrics';

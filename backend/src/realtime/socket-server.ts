@@ -18,6 +18,7 @@ import type { RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
 import { attachRunBroadcasts, registerRunEvents } from './run-events';
+import { EventRateLimiter } from './event-rate-limiter';
 import { toConnectError, toErrorBody } from './socket-errors';
 
 interface SocketData {
@@ -38,6 +39,9 @@ export interface RealtimeOptions {
   /** Runs in the room (`run:start`, `run:update`, `runs:history`); absent in tests that need none. */
   execution?: ExecutionService;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
+  /** Per-socket event budget (token bucket); past it events are dropped with RATE_LIMITED. */
+  eventsPerSecond?: number;
+  eventBurst?: number;
 }
 
 const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language', 'run:start']);
@@ -72,6 +76,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   });
 
   io.on('connection', (socket: RoomSocket) => {
+    limitEventRate(socket, options.eventsPerSecond ?? 200, options.eventBurst ?? 400);
     void handleConnection(socket).catch((error: unknown) => {
       socket.emit('room:error', toErrorBody(error));
       socket.disconnect(true);
@@ -131,6 +136,25 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   }
 
   return io;
+}
+
+/** Drops events past the socket's budget, telling the client at most once a second. */
+function limitEventRate(socket: RoomSocket, ratePerSecond: number, burst: number): void {
+  const limiter = new EventRateLimiter(ratePerSecond, burst);
+  let lastNotice = 0;
+  socket.use((packet, next) => {
+    if (limiter.take()) {
+      next();
+      return;
+    }
+    const error = new AppError('RATE_LIMITED', 'Too many messages; slow down.').toBody();
+    const ack = packet.at(-1);
+    if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error });
+    else if (Date.now() - lastNotice > 1_000) {
+      lastNotice = Date.now();
+      socket.emit('room:error', error);
+    }
+  });
 }
 
 /** Runs a handler and answers its ack with `{ ok: true, ... }` or a named error; never throws. */

@@ -10,6 +10,8 @@ export interface RoomManagerOptions {
   /** Store touches are throttled to one per room per interval: activity is frequent, the TTL is long. */
   touchIntervalMs?: number;
   onError?: (error: unknown, context: string) => void;
+  /** Called when a room is loaded into memory (metrics). */
+  onRoomCreated?: (sessionId: string) => void;
 }
 
 const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
@@ -102,6 +104,7 @@ export class RoomManager {
       onLanguageChange: (language) => this.persistLanguage(session.id, language),
     });
     this.rooms.set(session.id, room);
+    this.options.onRoomCreated?.(session.id);
     return room;
   }
 

@@ -1,0 +1,74 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Live figures the metrics read at scrape time, so nothing has to push them. */
+export interface MetricSources {
+  websocketConnections(): number;
+  activeRooms(): number;
+  executionQueueDepth(): number;
+}
+
+/**
+ * The backend's Prometheus metrics, on a registry of their own (one per backend instance, so
+ * tests can start several without clashing). Names are the ones the Grafana dashboard and the
+ * alert rules in monitoring/ use.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpRequestDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly roomsCreated: Counter;
+  readonly executions: Counter<'language' | 'status'>;
+  readonly executionDuration: Histogram<'language'>;
+
+  constructor(sources: MetricSources) {
+    collectDefaultMetrics({ register: this.registry });
+    this.httpRequestDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by route template and status code.',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'websocket_connections_active',
+      help: 'Socket.IO connections currently joined to a room.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.websocketConnections());
+      },
+    });
+    new Gauge({
+      name: 'rooms_active',
+      help: 'Rooms whose document is held in memory on this node.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.activeRooms());
+      },
+    });
+    this.roomsCreated = new Counter({ name: 'rooms_created_total', help: 'Rooms loaded into memory on this node.', registers: [this.registry] });
+    this.executions = new Counter({
+      name: 'executions_total',
+      help: 'Finished runs by language and outcome (e.g. ok, compile_error, runtime_error, timeout, failed).',
+      labelNames: ['language', 'status'],
+      registers: [this.registry],
+    });
+    this.executionDuration = new Histogram({
+      name: 'execution_duration_seconds',
+      help: 'Time from a run leaving the queue to its result, by language.',
+      labelNames: ['language'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'execution_queue_depth',
+      help: 'Runs waiting for an executor slot.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.executionQueueDepth());
+      },
+    });
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
