@@ -83,10 +83,15 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const { pistonUrl, executor } = await startExecution(config, logger);
   const store = dependencies.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
-  let metrics: Metrics | undefined;
+  // Sources are read at scrape time, after everything below exists.
+  const metrics = new Metrics({
+    websocketConnections: () => rooms.connectionCount,
+    activeRooms: () => rooms.roomCount,
+    executionQueueDepth: () => execution.stats().workerPool.queuedTasks,
+  });
   const rooms = new RoomManager({
     store,
-    onRoomCreated: () => metrics?.roomsCreated.inc(),
+    onRoomCreated: () => metrics.roomsCreated.inc(),
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
@@ -103,16 +108,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
     logger: logger.child({ service: 'execution' }),
   });
-  metrics = new Metrics({
-    websocketConnections: () => rooms.connectionCount,
-    activeRooms: () => rooms.roomCount,
-    executionQueueDepth: () => execution.stats().workerPool.queuedTasks,
-  });
   const stopExecutionMetrics = execution.onUpdate((run) => {
     if (run.state !== 'completed' && run.state !== 'failed') return;
-    metrics?.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
+    metrics.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
     if (run.startedAt !== null && run.finishedAt !== null) {
-      metrics?.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
+      metrics.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
     }
   });
   // A session that goes takes its queued runs and its run history with it.
