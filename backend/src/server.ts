@@ -159,9 +159,13 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      // 1. Stop accepting connections; sockets already in rooms keep working while runs finish.
+      httpServer.close();
+      // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
+      await execution.shutdown(Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000)));
       forgetRuns();
       stopExecutionMetrics();
-      execution.close();
+      // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();

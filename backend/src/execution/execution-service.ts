@@ -114,7 +114,10 @@ export class ExecutionService {
     return () => this.listeners.delete(listener);
   }
 
-  /** The executor's runtimes, cached briefly (a failed lookup is not cached). */
+  /**
+   * The executor's runtimes, cached briefly. Neither a failed lookup nor an empty list is cached:
+   * an executor that is still proving its runtimes at start answers `[]` for a moment.
+   */
   runtimes(): Promise<RuntimeView[]> {
     const now = Date.now();
     if (this.runtimesCache && now - this.runtimesCache.at < (this.options.runtimesCacheMs ?? 30_000)) return this.runtimesCache.runtimes;
@@ -122,9 +125,10 @@ export class ExecutionService {
       list.map((runtime) => ({ language: runtime.language, version: runtime.version, aliases: runtime.aliases, ...(runtime.runtime ? { runtime: runtime.runtime } : {}) })),
     );
     this.runtimesCache = { at: now, runtimes };
-    runtimes.catch(() => {
+    const forget = (): void => {
       if (this.runtimesCache?.runtimes === runtimes) this.runtimesCache = null;
-    });
+    };
+    runtimes.then((list) => list.length === 0 && forget(), forget);
     return runtimes;
   }
 
@@ -138,6 +142,12 @@ export class ExecutionService {
   forgetRoom(sessionId: string): void {
     this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'));
     this.history.forget(sessionId);
+  }
+
+  /** Lets running jobs finish for up to `graceMs` (their results still reach listeners), then stops. */
+  async shutdown(graceMs: number): Promise<void> {
+    await this.queue.drain(graceMs);
+    this.listeners.clear();
   }
 
   close(): void {

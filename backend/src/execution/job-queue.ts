@@ -158,6 +158,23 @@ export class JobQueue {
   }
 
   /** Refuses new jobs, fails waiting ones, and aborts running ones (their runner sees the signal). */
+  /**
+   * Graceful stop: nothing new is accepted and waiting jobs fail now; running jobs get up to
+   * `graceMs` to finish, then are stopped. Resolves once no job is running (or shortly after the
+   * grace period if a runner ignores its abort signal).
+   */
+  async drain(graceMs: number): Promise<void> {
+    const error = new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
+    this.closed = true;
+    for (const job of [...this.waiting]) this.failWaiting(job, error);
+    const waitUntil = async (deadline: number): Promise<void> => {
+      while (this.running > 0 && this.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    await waitUntil(this.now() + graceMs);
+    for (const job of this.jobs.values()) if (job.record.state === 'running') job.controller.abort(error);
+    await waitUntil(this.now() + 1_000);
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;
