@@ -27,7 +27,7 @@ export function registerRunEvents(socket: RoomSocket, execution: ExecutionServic
 
   socket.on('run:start', (payload: unknown, ack?: (result: Ack<RunStarted>) => void) => {
     void respondAsync(ack, async () => {
-      const body = parseOrThrow(RunStartSchema, payload ?? {}, 'run request');
+      const body = parseOrThrow(RunStartSchema, payload === undefined ? {} : payload, 'run request');
       const run = await execution.start({ ...body, sessionId, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
       return { run };
     });
