@@ -1,0 +1,44 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { readPublicConfig } from './lib/runtime-config';
+
+/**
+ * Security headers for every page, with a Content Security Policy built per request: scripts only
+ * from this origin or carrying this request's nonce (Next adds it to its own inline scripts), and
+ * network access only to this origin and the backend (HTTP and WebSocket). Styles allow inline
+ * because CodeMirror and the remote-cursor colours are applied as inline styles.
+ */
+export function proxy(request: NextRequest): NextResponse {
+  const nonce = Buffer.from(crypto.randomUUID()).toString('base64');
+  const { apiUrl } = readPublicConfig();
+  const api = apiUrl ?? `${request.nextUrl.protocol}//${request.nextUrl.hostname}:5000`;
+  const socket = api.replace(/^http/, 'ws');
+  const development = process.env.NODE_ENV !== 'production';
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self' ${api} ${socket}${development ? ' ws: wss:' : ''}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('x-nonce', nonce);
+  requestHeaders.set('Content-Security-Policy', policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set('Content-Security-Policy', policy);
+  response.headers.set('X-Content-Type-Options', 'nosniff');
+  response.headers.set('X-Frame-Options', 'DENY');
+  response.headers.set('Referrer-Policy', 'no-referrer');
+  response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), clipboard-write=(self)');
+  return response;
+}
+
+export const config = {
+  // Pages only: static assets and Next internals need no per-request policy.
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|icon.svg).*)' }],
+};
