@@ -3,7 +3,7 @@ import winston from 'winston';
 export type Logger = winston.Logger;
 
 /** JSON lines in production (or LOG_FORMAT=json), short readable lines otherwise. */
-export function createLogger(options: { level: string; format: 'json' | 'pretty'; silent?: boolean }): Logger {
+export function createLogger(options: { level: string; format: 'json' | 'pretty'; silent?: boolean; stream?: NodeJS.WritableStream }): Logger {
   const format =
     options.format === 'json'
       ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())
@@ -19,7 +19,7 @@ export function createLogger(options: { level: string; format: 'json' | 'pretty'
     level: options.level,
     format,
     defaultMeta: { service: 'backend' },
-    transports: [new winston.transports.Console()],
+    transports: [options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console()],
     silent: options.silent ?? false,
   });
 }
