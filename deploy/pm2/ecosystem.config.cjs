@@ -1,0 +1,46 @@
+// PairPad under pm2 on a plain VM (see docs/deploy.md, "Plain VM").
+//   npm ci && npm run build
+//   pm2 start deploy/pm2/ecosystem.config.cjs --env production
+// Edit the URLs below (or export them before `pm2 start`): CLIENT_URL is the frontend origin
+// the browser uses, API_URL the backend origin the browser uses.
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..', '..');
+const clientUrl = process.env.CLIENT_URL || 'http://localhost:3000';
+const apiUrl = process.env.API_URL || 'http://localhost:5000';
+
+module.exports = {
+  apps: [
+    {
+      name: 'pairpad-backend',
+      cwd: root,
+      script: 'backend/dist/server.js',
+      // One process: rooms live in memory unless REDIS_URL is set (then run several).
+      instances: 1,
+      exec_mode: 'fork',
+      // The graceful shutdown lets running jobs finish (SHUTDOWN_TIMEOUT_MS, default 10 s).
+      kill_timeout: 15000,
+      max_memory_restart: '1500M',
+      env_production: {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '5000',
+        CLIENT_URL: clientUrl,
+        EXECUTOR_WORK_DIR: path.join(root, '.pairpad', 'executor'),
+      },
+    },
+    {
+      name: 'pairpad-frontend',
+      cwd: path.join(root, 'frontend'),
+      script: path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'),
+      args: 'start -H 127.0.0.1 -p 3000',
+      instances: 1,
+      exec_mode: 'fork',
+      env_production: {
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        API_URL: apiUrl,
+      },
+    },
+  ],
+};
