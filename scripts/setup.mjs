@@ -25,6 +25,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'bubblewrap', command: 'bwrap', why: 'the code-execution sandbox', when: true },
   { pkg: 'chromium', command: 'chromium', why: 'the browser tests', when: args.has('--with-browser'), path: '/usr/bin/chromium' },
   { pkg: 'redis-server', command: 'redis-server', why: 'the Redis scaling tests', when: args.has('--with-redis') },
+  { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 
 async function installSystemPackages() {
