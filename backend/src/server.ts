@@ -13,6 +13,7 @@ import { attachRealtime, type RoomServer } from './realtime';
 import { AppError, STDIN_TEXT, starterCode } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
+import type { RedisCluster } from './cluster/redis-cluster';
 
 export const VERSION = '0.1.0';
 
@@ -77,11 +78,29 @@ function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
 export interface BackendDependencies {
   /** Overrides the session store (tests, Redis). */
   store?: SessionStore;
+  /** Room relay compaction threshold with REDIS_URL (tests lower it to exercise compaction). */
+  redisCompactAfterUpdates?: number;
+}
+
+/** With REDIS_URL: sessions, rooms, runs and Socket.IO shared through Redis. Loaded only then. */
+async function connectCluster(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies): Promise<RedisCluster | null> {
+  if (!config.REDIS_URL) return null;
+  const { connectRedisCluster } = await import('./cluster/redis-cluster');
+  const cluster = await connectRedisCluster({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    ttlSeconds: config.SESSION_TTL_SECONDS,
+    logger: logger.child({ service: 'redis' }),
+    ...(dependencies.redisCompactAfterUpdates ? { compactAfterUpdates: dependencies.redisCompactAfterUpdates } : {}),
+  });
+  logger.info('sharing sessions, rooms and runs through Redis', { keyPrefix: config.REDIS_KEY_PREFIX });
+  return cluster;
 }
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const { pistonUrl, executor } = await startExecution(config, logger);
-  const store = dependencies.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
+  const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
+  const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
@@ -95,6 +114,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
+    ...(cluster ? { sync: cluster.roomSync } : {}),
   });
   const execution = new ExecutionService({
     client: new PistonClient({ baseUrl: pistonUrl, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
@@ -107,6 +127,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       maxStdinBytes: config.MAX_STDIN_BYTES,
     },
     logger: logger.child({ service: 'execution' }),
+    ...(cluster ? { sharedRuns: cluster.runStore } : {}),
   });
   const stopExecutionMetrics = execution.onUpdate((run) => {
     if (run.state !== 'completed' && run.state !== 'failed') return;
@@ -131,6 +152,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, executor),
+      ...(cluster ? { redis: cluster.healthCheck } : {}),
     },
   });
   const httpServer = createServer(app);
@@ -144,6 +166,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
   });
+  cluster?.attachAdapter(io);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -171,6 +194,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       httpServer.closeAllConnections();
       rooms.dispose();
       await store.close();
+      await cluster?.close();
       await executor?.close();
     })();
     return closing;

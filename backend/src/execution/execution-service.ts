@@ -1,8 +1,9 @@
-import { AppError, type QueueStats, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
+import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
 import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
 import type { PistonClient } from './piston-client';
 import { toRunResult } from './result-model';
 import { RunHistory } from './run-history';
+import { mergeRuns, type RunStore } from './run-store';
 import { sourceFileName } from './source-file';
 
 /** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
@@ -32,6 +33,8 @@ export interface ExecutionServiceOptions {
   logger?: { child(meta: Record<string, unknown>): JobLogger };
   /** How long the runtimes list is reused before asking the executor again (default 30 s). */
   runtimesCacheMs?: number;
+  /** Runs shared with other backend nodes (Redis), so status and history answer on any node. */
+  sharedRuns?: RunStore;
 }
 
 export interface StartRunRequest {
@@ -72,6 +75,7 @@ export class ExecutionService {
     this.queue.onUpdate((run) => {
       // History first: a participant joining while this update is broadcast still gets it.
       this.history.record(run);
+      options.sharedRuns?.record(run).catch((error: unknown) => this.warnShared('Could not share a run record', error));
       for (const listener of this.listeners) listener(run);
     });
   }
@@ -109,6 +113,27 @@ export class ExecutionService {
     return this.history.list(sessionId);
   }
 
+  /** `status()` on any node: this node's own jobs first, then the shared store. */
+  async findRun(jobId: string): Promise<RunRecord> {
+    const local = this.queue.get(jobId);
+    if (local || !this.options.sharedRuns) return this.status(jobId);
+    const shared = await this.options.sharedRuns.get(jobId);
+    if (!shared) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
+    return shared;
+  }
+
+  /** `recentRuns()` on any node: the shared history merged with this node's fresher copies. */
+  async listRuns(sessionId: string): Promise<RunRecord[]> {
+    const local = this.history.list(sessionId);
+    if (!this.options.sharedRuns) return local;
+    try {
+      return mergeRuns(RUN_HISTORY_LIMIT, local, await this.options.sharedRuns.list(sessionId));
+    } catch (error) {
+      this.warnShared('Could not read the shared run history; showing this node\'s runs', error);
+      return local;
+    }
+  }
+
   onUpdate(listener: JobListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -142,6 +167,11 @@ export class ExecutionService {
   forgetRoom(sessionId: string): void {
     this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'));
     this.history.forget(sessionId);
+    this.options.sharedRuns?.forget(sessionId).catch((error: unknown) => this.warnShared('Could not forget shared runs', error));
+  }
+
+  private warnShared(message: string, error: unknown): void {
+    this.options.logger?.child({}).warn(message, { error: error instanceof Error ? error.message : String(error) });
   }
 
   /** Lets running jobs finish for up to `graceMs` (their results still reach listeners), then stops. */

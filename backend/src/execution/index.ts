@@ -4,3 +4,5 @@ export { JobQueue, type JobQueueOptions, type JobSpec, type JobRunner, type JobL
 export { RunHistory } from './run-history';
 export { toRunResult, describeStage } from './result-model';
 export type { PistonExecuteResponse, PistonExecuteRequest, PistonRuntime, PistonStage } from './piston-schemas';
+export { mergeRuns, type RunStore } from './run-store';
+export { RedisRunStore, type RedisRunStoreOptions } from './redis-run-store';

@@ -27,9 +27,10 @@ export function executeRoutes({ execution, runsPerMinute }: ExecuteRoutesOptions
     response.status(202).location(`/api/execute/status/${run.jobId}`).json(accepted);
   });
 
-  router.get('/api/execute/status/:jobId', (request, response) => {
+  router.get('/api/execute/status/:jobId', async (request, response) => {
     const jobId = parseOrThrow(JobIdSchema, request.params.jobId, 'job id');
-    response.json(execution.status(jobId));
+    // findRun answers for runs started on other nodes too when runs are shared through Redis.
+    response.json(await execution.findRun(jobId));
   });
 
   router.get('/api/runtimes', async (_request, response) => {

@@ -23,7 +23,8 @@ export function clientKeyOf(socket: RoomSocket): string {
 /** Per socket: send the room's recent runs at join, and start runs on `run:start`. */
 export function registerRunEvents(socket: RoomSocket, execution: ExecutionService): void {
   const { sessionId, name } = socket.data;
-  socket.emit('runs:history', { runs: execution.recentRuns(sessionId), serverTime: Date.now() });
+  // listRuns includes runs started on other nodes when runs are shared through Redis.
+  void execution.listRuns(sessionId).then((runs) => socket.emit('runs:history', { runs, serverTime: Date.now() }));
 
   socket.on('run:start', (payload: unknown, ack?: (result: Ack<RunStarted>) => void) => {
     void respondAsync(ack, async () => {

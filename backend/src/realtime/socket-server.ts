@@ -97,6 +97,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
         socket.disconnect(true);
       },
     };
+    // With several nodes, the room is loaded from Redis first so the first sync is complete.
+    await rooms.prepare(record);
     const room = rooms.join(record, connection);
     void socket.join(sessionId);
     socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION });

@@ -12,6 +12,20 @@ export interface RoomManagerOptions {
   onError?: (error: unknown, context: string) => void;
   /** Called when a room is loaded into memory (metrics). */
   onRoomCreated?: (sessionId: string) => void;
+  /** Shares rooms with other backend nodes (Redis); absent on a single node. */
+  sync?: RoomSync;
+}
+
+/** How rooms are kept the same across backend nodes (`RedisRoomSync` implements it). */
+export interface RoomSync {
+  /** Loads the shared state into a new room and relays it from then on; never rejects. */
+  attach(room: Room): Promise<void>;
+  /** Stops relaying; `purge` deletes the shared state too (the session is gone). */
+  detach(room: Room, options: { purge: boolean }): void;
+  localUpdate(room: Room, update: Uint8Array): void;
+  localAwareness(room: Room, update: Uint8Array): void;
+  /** Keeps the shared state alive while the session is. */
+  touch(room: Room): void;
 }
 
 const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
@@ -23,6 +37,8 @@ const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
 export class RoomManager {
   private readonly rooms = new Map<string, Room>();
   private readonly lastTouch = new Map<string, number>();
+  /** Settles when the room holds the shared state (at once without sync). */
+  private readonly loaded = new WeakMap<Room, Promise<void>>();
   private readonly unsubscribe: () => void;
   private readonly touchIntervalMs: number;
 
@@ -47,6 +63,20 @@ export class RoomManager {
 
   participants(sessionId: string): number {
     return this.rooms.get(sessionId)?.size ?? 0;
+  }
+
+  /**
+   * Loads the session's room before anyone joins it, so a participant's first sync already
+   * carries the whole document when rooms are shared across nodes. Never rejects.
+   */
+  async prepare(session: SessionRecord): Promise<void> {
+    let room = this.rooms.get(session.id);
+    if (room && room.generation !== session.generation) {
+      this.closeRoom(session.id, CLOSE_MESSAGES.deleted);
+      room = undefined;
+    }
+    room ??= this.createRoom(session);
+    await this.loaded.get(room);
   }
 
   /** Adds a connection to the session's room (creating the room on first join). */
@@ -80,6 +110,8 @@ export class RoomManager {
     if (!room) return;
     this.rooms.delete(sessionId);
     this.lastTouch.delete(sessionId);
+    // The shared copy goes only with the session; a node shutting down leaves it for the others.
+    this.options.sync?.detach(room, { purge: closed.reason === 'expired' || closed.reason === 'deleted' });
     room.close(closed);
   }
 
@@ -89,12 +121,16 @@ export class RoomManager {
 
   dispose(): void {
     this.unsubscribe();
-    for (const room of this.rooms.values()) room.destroy();
+    for (const room of this.rooms.values()) {
+      this.options.sync?.detach(room, { purge: false });
+      room.destroy();
+    }
     this.rooms.clear();
   }
 
   private createRoom(session: SessionRecord): Room {
-    const room = new Room({
+    const sync = this.options.sync;
+    const room: Room = new Room({
       sessionId: session.id,
       generation: session.generation,
       language: session.language,
@@ -102,8 +138,15 @@ export class RoomManager {
       maxDocumentBytes: this.options.maxDocumentBytes,
       onActivity: () => this.touch(session.id, false),
       onLanguageChange: (language) => this.persistLanguage(session.id, language),
+      ...(sync
+        ? {
+            onLocalUpdate: (update: Uint8Array) => sync.localUpdate(room, update),
+            onLocalAwareness: (update: Uint8Array) => sync.localAwareness(room, update),
+          }
+        : {}),
     });
     this.rooms.set(session.id, room);
+    this.loaded.set(room, sync ? sync.attach(room) : Promise.resolve());
     this.options.onRoomCreated?.(session.id);
     return room;
   }
@@ -113,6 +156,8 @@ export class RoomManager {
     const last = this.lastTouch.get(sessionId) ?? 0;
     if (!force && now - last < this.touchIntervalMs) return;
     this.lastTouch.set(sessionId, now);
+    const room = this.rooms.get(sessionId);
+    if (room) this.options.sync?.touch(room);
     this.options.store.touch(sessionId).catch((error: unknown) => this.options.onError?.(error, 'session touch'));
   }
 

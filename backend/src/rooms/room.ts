@@ -31,7 +31,17 @@ export interface RoomOptions {
   /** Called when the document or presence changes (throttled by the caller for store touches). */
   onActivity?: () => void;
   onLanguageChange?: (language: LanguageId) => void;
+  /**
+   * A document update made on this node (by a participant here or by the server), for relaying
+   * to other nodes. Updates from `applyRemoteUpdate` are not reported, so nothing echoes back.
+   */
+  onLocalUpdate?: (update: Uint8Array) => void;
+  /** An encoded awareness update made on this node (joins, cursor moves, leaves); same rule. */
+  onLocalAwareness?: (update: Uint8Array) => void;
 }
+
+/** Origin of changes that came from another backend node: sent to local connections, never relayed back. */
+export const REMOTE_ORIGIN = Symbol('remote node');
 
 /**
  * The room's starting content, written by a client id derived from the session generation.
@@ -131,6 +141,24 @@ export class Room {
     }
   }
 
+  /** Applies an update that another node already accepted (no size check: it is already shared). */
+  applyRemoteUpdate(update: Uint8Array): void {
+    if (this.destroyed) return;
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+  }
+
+  /** Applies presence relayed from another node; y-protocols' 30 s timeout drops it if that node dies. */
+  applyRemoteAwareness(update: Uint8Array): void {
+    if (this.destroyed) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+  }
+
+  /** The presence of this node's own participants, for a node that has just loaded the room. */
+  localAwareness(): Uint8Array | null {
+    const clientIds = [...this.awarenessOwner.keys()].filter((clientId) => this.awareness.getStates().has(clientId));
+    return clientIds.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds) : null;
+  }
+
   setLanguage(language: LanguageId): void {
     this.doc.getMap(META_MAP).set('language', language);
   }
@@ -211,6 +239,7 @@ export class Room {
     for (const connection of this.connections.keys()) {
       if (connection !== origin) connection.send(message);
     }
+    if (origin !== REMOTE_ORIGIN) this.options.onLocalUpdate?.(update);
     this.options.onActivity?.();
   };
 
@@ -223,6 +252,10 @@ export class Room {
     const message = this.encodeAwareness(changed);
     for (const connection of this.connections.keys()) {
       if (connection !== origin) connection.send(message);
+    }
+    // Every node times out stale presence itself, so a timeout is not news for the others.
+    if (origin !== REMOTE_ORIGIN && origin !== 'timeout' && this.options.onLocalAwareness) {
+      this.options.onLocalAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
     }
   };
 

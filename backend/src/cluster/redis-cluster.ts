@@ -1,0 +1,155 @@
+/**
+ * Everything several backend nodes share through Redis, built in one place for the composition
+ * root: sessions, the room relay, shared runs, and the Socket.IO adapter. Only used when
+ * REDIS_URL is set; a single node never loads this code path.
+ *
+ * Connections (besides the session store's own two):
+ *   commands  room appends/loads/compaction, run records, adapter publishes, health PING
+ *   rooms-sub subscriber for room channels (binary messages)
+ *   io-sub    subscriber for the Socket.IO adapter
+ */
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Server } from 'socket.io';
+import { RedisRunStore } from '../execution';
+import type { HealthCheck } from '../http';
+import { RedisRoomSync, type RoomSyncRedis } from '../rooms';
+import { createSessionStore, type SessionStore } from '../sessions';
+
+export interface RedisClusterOptions {
+  url: string;
+  keyPrefix: string;
+  ttlSeconds: number;
+  logger: { info(message: string, meta?: Record<string, unknown>): unknown; warn(message: string, meta?: Record<string, unknown>): unknown };
+  /** Room compaction threshold (tests lower it). */
+  compactAfterUpdates?: number;
+}
+
+export interface RedisCluster {
+  store: SessionStore;
+  roomSync: RedisRoomSync;
+  runStore: RedisRunStore;
+  /** Makes `io.to(room).emit` reach the room's sockets on every node. */
+  attachAdapter(io: Server): void;
+  healthCheck: HealthCheck;
+  close(): Promise<void>;
+}
+
+/** Adapts an ioredis connection to what the room relay needs; scripts are cached by content. */
+function roomSyncClient(redis: Redis): RoomSyncRedis {
+  const names = new Map<string, string>();
+  return {
+    async script(lua, keys, args) {
+      let name = names.get(lua);
+      if (!name) {
+        name = `pairpadRoom${names.size}`;
+        // defineCommand uses EVALSHA and falls back to EVAL after a restarted Redis forgot it.
+        redis.defineCommand(name, { lua, numberOfKeys: keys.length });
+        names.set(lua, name);
+      }
+      // ioredis adds `<name>Buffer` (binary-safe replies) for every defined command.
+      const command = (redis as unknown as Record<string, (...values: Array<string | number | Uint8Array>) => Promise<unknown>>)[`${name}Buffer`];
+      if (!command) throw new Error(`ioredis did not define ${name}`);
+      return command.call(redis, ...keys, ...args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength) : arg)));
+    },
+    publish: (channel, message) => redis.publish(channel, message),
+    async subscribe(channels) {
+      if (channels.length > 0) await redis.subscribe(...channels);
+    },
+    async unsubscribe(channels) {
+      if (channels.length > 0) await redis.unsubscribe(...channels);
+    },
+  };
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable Redis URL)';
+  }
+}
+
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+  clearTimeout(timer);
+  client.disconnect();
+}
+
+export async function connectRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
+  const { logger } = options;
+  const store = await createSessionStore({ ttlSeconds: options.ttlSeconds, redisUrl: options.url, redisKeyPrefix: options.keyPrefix, logger });
+  const commands = new Redis(options.url, {
+    lazyConnect: true,
+    // A command waits through a short outage, never for long: the relay republishes anyway.
+    commandTimeout: 5_000,
+    maxRetriesPerRequest: 2,
+    connectionName: 'pairpad-commands',
+  });
+  const roomsSub = commands.duplicate({ connectionName: 'pairpad-rooms-sub' });
+  const ioSub = commands.duplicate({ connectionName: 'pairpad-io-sub' });
+  const clients = [commands, roomsSub, ioSub];
+  let warned = false;
+  for (const client of clients) {
+    client.on('error', (error: Error) => {
+      // One line per outage, not one per reconnect attempt.
+      if (!warned) logger.warn('Redis connection error; retrying in the background', { error: error.message });
+      warned = true;
+    });
+  }
+  try {
+    await Promise.all([commands.connect(), roomsSub.connect(), ioSub.connect()]);
+  } catch (error) {
+    for (const client of clients) client.disconnect();
+    await store.close();
+    throw new Error(`Could not connect to Redis at ${redactUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+
+  const roomSync = new RedisRoomSync({
+    redis: roomSyncClient(commands),
+    subscriber: roomSyncClient(roomsSub),
+    keyPrefix: options.keyPrefix,
+    ttlSeconds: options.ttlSeconds,
+    ...(options.compactAfterUpdates ? { compactAfterUpdates: options.compactAfterUpdates } : {}),
+    logger,
+  });
+  roomsSub.on('messageBuffer', (channel: Buffer, message: Buffer) => roomSync.handleMessage(channel.toString(), message));
+  // Registered after connect(): every 'ready' from now on is a reconnect, and what the outage
+  // swallowed (pub/sub messages, maybe the keys of a Redis without persistence) is republished.
+  roomsSub.on('ready', () => {
+    if (warned) logger.info('Redis reconnected');
+    warned = false;
+    roomSync.recover().catch((error: unknown) => logger.warn('Room recovery after a Redis reconnect failed', { error: String(error) }));
+  });
+
+  const runStore = new RedisRunStore({ redis: commands, keyPrefix: options.keyPrefix, historyTtlMs: options.ttlSeconds * 1000 });
+
+  return {
+    store,
+    roomSync,
+    runStore,
+    attachAdapter(io) {
+      io.adapter(createAdapter(commands, ioSub, { key: `${options.keyPrefix}socket.io` }));
+    },
+    healthCheck: async () => {
+      const started = Date.now();
+      try {
+        await Promise.race([
+          commands.ping(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
+        ]);
+        return { ok: true, required: true, details: { url: redactUrl(options.url), pingMs: Date.now() - started, sharedRooms: roomSync.roomCount } };
+      } catch (error) {
+        return { ok: false, required: true, details: { url: redactUrl(options.url), status: commands.status, reason: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+    async close() {
+      roomSync.close();
+      await Promise.all([store.close(), ...clients.map(quit)]);
+    },
+  };
+}

@@ -1,0 +1,344 @@
+/**
+ * Keeps each room's Y.Doc the same on every backend node, through Redis, and keeps the document
+ * in Redis so any node can load any room and a node's death loses nothing.
+ *
+ * Data layout, for prefix P and a room's session id S and generation G (so a recreated session
+ * never sees the old document):
+ *   P room:S:G:snapshot   string: one merged Yjs update (the compacted past)
+ *   P room:S:G:updates    list: Yjs updates appended since the snapshot, oldest first
+ *   P room:S:G:lock       compaction lock (SET NX PX)
+ *   P room:S:G            pub/sub channel: [kind][node id][payload] for doc updates, awareness
+ *                         updates, and "send me your presence" requests
+ * Both keys expire with the session TTL (refreshed by every append and by session touches) and
+ * are deleted when the session is removed.
+ *
+ * Depends on `RoomSyncRedis`, not on a Redis client library: the composition root adapts one.
+ */
+import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+import type { Room } from './room';
+
+/** What the relay needs from Redis. Replies keep binary values as Buffers. */
+export interface RoomSyncRedis {
+  /** Runs a Lua script (EVALSHA, falling back to EVAL) and resolves with its reply. */
+  script(lua: string, keys: string[], args: Array<string | number | Uint8Array>): Promise<unknown>;
+  publish(channel: string, message: Buffer): Promise<unknown>;
+  subscribe(channels: string[]): Promise<void>;
+  unsubscribe(channels: string[]): Promise<void>;
+}
+
+export interface RoomSyncLogger {
+  info(message: string, meta?: Record<string, unknown>): unknown;
+  warn(message: string, meta?: Record<string, unknown>): unknown;
+}
+
+export interface RedisRoomSyncOptions {
+  /** Commands (the relay never subscribes on it). */
+  redis: RoomSyncRedis;
+  /** A connection in subscriber mode; messages arrive through `handleMessage`. */
+  subscriber: RoomSyncRedis;
+  /** @default 'pairpad:' */
+  keyPrefix?: string;
+  /** Room keys live this long after the last append or touch (the session TTL). */
+  ttlSeconds: number;
+  /** Compact once the update list has this many entries. @default 200 */
+  compactAfterUpdates?: number;
+  /** Also compact rooms this node wrote to, this often. @default 60 s */
+  compactIntervalMs?: number;
+  logger?: RoomSyncLogger;
+}
+
+const KIND_UPDATE = 0;
+const KIND_AWARENESS = 1;
+/** A node that just loaded the room asks the others for their participants' presence. */
+const KIND_AWARENESS_QUERY = 2;
+const NODE_ID_BYTES = 16;
+const COMPACT_LOCK_MS = 10_000;
+
+/** KEYS: snapshot, updates. Both at once, so a compaction can never fall between the two reads. */
+const LOAD = `return { redis.call('GET', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1) }`;
+
+/** KEYS: updates, snapshot. ARGV: update, channel, message, ttl ms. Returns the list's length. */
+const APPEND = `local length = redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return length`;
+
+/** KEYS: updates, snapshot. ARGV: ttl ms. */
+const TOUCH = `redis.call('PEXPIRE', KEYS[1], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+return 1`;
+
+/** KEYS: snapshot, updates, lock. */
+const PURGE = `return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])`;
+
+/** KEYS: lock, snapshot, updates. ARGV: token, lock ms. Takes the lock and reads the state to merge. */
+const COMPACT_BEGIN = `if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
+return { redis.call('GET', KEYS[2]), redis.call('LRANGE', KEYS[3], 0, -1) }`;
+
+/**
+ * KEYS: lock, snapshot, updates. ARGV: token, merged snapshot, how many updates it includes, ttl ms.
+ * Writes only if this node still holds the lock: appends only add at the tail, so the first k
+ * entries are exactly the ones merged.
+ */
+const COMPACT_COMMIT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4])
+redis.call('LTRIM', KEYS[3], tonumber(ARGV[3]), -1)
+redis.call('DEL', KEYS[1])
+return 1`;
+
+interface RoomKeys {
+  snapshot: string;
+  updates: string;
+  lock: string;
+  channel: string;
+}
+
+interface Attached {
+  room: Room;
+  keys: RoomKeys;
+  /** This node appended since its last compaction check. */
+  dirty: boolean;
+  /** An append failed: the whole local state is appended again once Redis answers. */
+  needsRepublish: boolean;
+  compacting: boolean;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function toBuffer(value: unknown): Buffer | null {
+  return Buffer.isBuffer(value) ? value : null;
+}
+
+export class RedisRoomSync {
+  /** Messages carry it so a node ignores its own echo. */
+  readonly nodeId: Buffer = Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
+  private readonly rooms = new Map<string, Attached>();
+  private readonly byChannel = new Map<string, Attached>();
+  private readonly prefix: string;
+  private readonly compactAfter: number;
+  private readonly compactTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: RedisRoomSyncOptions) {
+    this.prefix = options.keyPrefix ?? 'pairpad:';
+    this.compactAfter = options.compactAfterUpdates ?? 200;
+    this.compactTimer = setInterval(() => this.compactDirty(), options.compactIntervalMs ?? 60_000);
+    this.compactTimer.unref();
+  }
+
+  get roomCount(): number {
+    return this.rooms.size;
+  }
+
+  keysOf(sessionId: string, generation: string): RoomKeys {
+    const base = `${this.prefix}room:${sessionId}:${generation}`;
+    return { snapshot: `${base}:snapshot`, updates: `${base}:updates`, lock: `${base}:lock`, channel: base };
+  }
+
+  /**
+   * Starts relaying the room: subscribe first, then load the shared state (so nothing published
+   * in between is missed; Yjs updates are idempotent, so overlap is harmless). The room is
+   * already seeded, and seeding is deterministic, so every node's seed is the same operations.
+   * Never rejects: if Redis is unreachable the room serves what it has and recovers on reconnect.
+   */
+  async attach(room: Room): Promise<void> {
+    const keys = this.keysOf(room.sessionId, room.generation);
+    const attached: Attached = { room, keys, dirty: false, needsRepublish: false, compacting: false };
+    this.rooms.set(this.mapKey(room), attached);
+    this.byChannel.set(keys.channel, attached);
+    try {
+      await this.options.subscriber.subscribe([keys.channel]);
+      await this.load(attached);
+      this.send(attached, KIND_AWARENESS_QUERY, new Uint8Array(0));
+    } catch (error) {
+      attached.needsRepublish = true;
+      this.options.logger?.warn('Could not load a room from Redis; serving the local copy until Redis answers', {
+        sessionId: room.sessionId,
+        error: describe(error),
+      });
+    }
+  }
+
+  /** Stops relaying; `purge` also deletes the room's keys (its session is gone). */
+  detach(room: Room, options: { purge: boolean }): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached || attached.room !== room) return;
+    this.rooms.delete(this.mapKey(room));
+    this.byChannel.delete(attached.keys.channel);
+    this.options.subscriber.unsubscribe([attached.keys.channel]).catch(() => undefined);
+    if (options.purge) {
+      const { snapshot, updates, lock } = attached.keys;
+      this.options.redis.script(PURGE, [snapshot, updates, lock], []).catch((error: unknown) => this.warn('Could not delete a room from Redis', room, error));
+    }
+  }
+
+  /** A document update made on this node: append it to the room's list and tell the other nodes. */
+  localUpdate(room: Room, update: Uint8Array): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached || attached.room !== room) return;
+    void this.append(attached, update);
+  }
+
+  /** Presence made on this node: relayed, never stored. */
+  localAwareness(room: Room, update: Uint8Array): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached || attached.room !== room) return;
+    this.send(attached, KIND_AWARENESS, update);
+  }
+
+  /** Keeps the room's keys alive as long as its session (called with the throttled session touches). */
+  touch(room: Room): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached) return;
+    this.options.redis
+      .script(TOUCH, [attached.keys.updates, attached.keys.snapshot], [this.ttlMs])
+      .catch((error: unknown) => this.warn('Could not refresh a room in Redis', room, error));
+  }
+
+  /** Feed every pub/sub message of the subscriber connection here. */
+  handleMessage(channel: string, message: Buffer): void {
+    const attached = this.byChannel.get(channel);
+    if (!attached || message.byteLength < 1 + NODE_ID_BYTES) return;
+    if (this.nodeId.equals(message.subarray(1, 1 + NODE_ID_BYTES))) return;
+    const kind = message[0];
+    const payload = message.subarray(1 + NODE_ID_BYTES);
+    try {
+      if (kind === KIND_UPDATE) attached.room.applyRemoteUpdate(payload);
+      else if (kind === KIND_AWARENESS) attached.room.applyRemoteAwareness(payload);
+      else if (kind === KIND_AWARENESS_QUERY) {
+        const presence = attached.room.localAwareness();
+        if (presence) this.send(attached, KIND_AWARENESS, presence);
+      }
+    } catch (error) {
+      this.warn('Ignoring a malformed relayed room message', attached.room, error);
+    }
+  }
+
+  /**
+   * Call when the subscriber connection is back after a loss (Redis restarted or the network
+   * dropped). Pub/sub messages of the outage are gone, and a Redis without persistence lost the
+   * keys too: every node re-subscribes, appends its whole in-memory document (so Redis holds the
+   * union again) and reloads the shared state (so it gets what the others appended).
+   */
+  async recover(): Promise<void> {
+    if (this.closed) return;
+    const rooms = [...this.rooms.values()];
+    if (rooms.length === 0) return;
+    this.options.logger?.info('Redis is back: republishing and reloading rooms', { rooms: rooms.length });
+    await this.options.subscriber.subscribe(rooms.map((attached) => attached.keys.channel));
+    for (const attached of rooms) {
+      attached.needsRepublish = false;
+      await this.append(attached, Y.encodeStateAsUpdate(attached.room.doc));
+      try {
+        await this.load(attached);
+      } catch (error) {
+        attached.needsRepublish = true;
+        this.warn('Could not reload a room from Redis', attached.room, error);
+      }
+    }
+  }
+
+  /** Merges the snapshot and the list so far into one snapshot, under a short lock. */
+  async compact(room: Room): Promise<boolean> {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached || attached.compacting) return false;
+    attached.compacting = true;
+    const { lock, snapshot, updates } = attached.keys;
+    const token = randomUUID();
+    try {
+      const state = await this.options.redis.script(COMPACT_BEGIN, [lock, snapshot, updates], [token, COMPACT_LOCK_MS]);
+      if (!Array.isArray(state)) return false;
+      const parts = this.decodeState(state);
+      if (parts.updates.length === 0) return false;
+      const merged = Y.mergeUpdates(parts.snapshot ? [parts.snapshot, ...parts.updates] : parts.updates);
+      const written = await this.options.redis.script(COMPACT_COMMIT, [lock, snapshot, updates], [token, merged, parts.updates.length, this.ttlMs]);
+      return written === 1;
+    } catch (error) {
+      this.warn('Room compaction failed (the update list keeps growing until the next try)', room, error);
+      return false;
+    } finally {
+      attached.compacting = false;
+    }
+  }
+
+  /** Reads the room's state straight from Redis (tests and diagnostics). */
+  async readState(sessionId: string, generation: string): Promise<Uint8Array | null> {
+    const keys = this.keysOf(sessionId, generation);
+    const state = this.decodeState((await this.options.redis.script(LOAD, [keys.snapshot, keys.updates], [])) as unknown[]);
+    const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
+    return all.length > 0 ? Y.mergeUpdates(all) : null;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.compactTimer);
+    const channels = [...this.byChannel.keys()];
+    this.rooms.clear();
+    this.byChannel.clear();
+    if (channels.length > 0) this.options.subscriber.unsubscribe(channels).catch(() => undefined);
+  }
+
+  private get ttlMs(): number {
+    return this.options.ttlSeconds * 1000;
+  }
+
+  private mapKey(room: Room): string {
+    return `${room.sessionId}:${room.generation}`;
+  }
+
+  private async load(attached: Attached): Promise<void> {
+    const { snapshot, updates } = attached.keys;
+    const state = this.decodeState((await this.options.redis.script(LOAD, [snapshot, updates], [])) as unknown[]);
+    const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
+    if (all.length > 0) attached.room.applyRemoteUpdate(Y.mergeUpdates(all));
+  }
+
+  private decodeState(reply: unknown[]): { snapshot: Buffer | null; updates: Buffer[] } {
+    const list = Array.isArray(reply[1]) ? (reply[1] as unknown[]) : [];
+    return { snapshot: toBuffer(reply[0]), updates: list.map(toBuffer).filter((entry): entry is Buffer => entry !== null) };
+  }
+
+  private async append(attached: Attached, update: Uint8Array): Promise<void> {
+    const { updates, snapshot, channel } = attached.keys;
+    try {
+      // An earlier append was lost: this one carries the whole document, which includes it.
+      const payload = attached.needsRepublish ? Y.encodeStateAsUpdate(attached.room.doc) : update;
+      attached.needsRepublish = false;
+      const length = await this.options.redis.script(APPEND, [updates, snapshot], [payload, channel, this.frame(KIND_UPDATE, payload), this.ttlMs]);
+      attached.dirty = true;
+      if (typeof length === 'number' && length >= this.compactAfter) void this.compact(attached.room);
+    } catch (error) {
+      // The edit is safe in this node's document (and the typing client's); it goes out with the
+      // next append or on reconnect.
+      attached.needsRepublish = true;
+      this.warn('Could not append a room update to Redis; it will be republished', attached.room, error);
+    }
+  }
+
+  private send(attached: Attached, kind: number, payload: Uint8Array): void {
+    this.options.redis
+      .publish(attached.keys.channel, this.frame(kind, payload))
+      .catch((error: unknown) => this.warn('Could not relay presence', attached.room, error));
+  }
+
+  private frame(kind: number, payload: Uint8Array): Buffer {
+    return Buffer.concat([Buffer.from([kind]), this.nodeId, payload]);
+  }
+
+  private compactDirty(): void {
+    for (const attached of this.rooms.values()) {
+      if (!attached.dirty) continue;
+      attached.dirty = false;
+      void this.compact(attached.room);
+    }
+  }
+
+  private warn(message: string, room: Room, error: unknown): void {
+    if (this.closed) return;
+    this.options.logger?.warn(message, { sessionId: room.sessionId, error: describe(error) });
+  }
+}
