@@ -65,10 +65,11 @@ function executorHealthCheck(pistonUrl: string, executor: ExecutorHandle | null)
 /** What a run defaults to: the live room's code, language and shared input, else the session's starting point. */
 function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
   return {
-    async snapshot(sessionId) {
+    async snapshot(sessionId, role) {
       const record = await sessions.require(sessionId);
       if (record.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; code can no longer be run.');
       const room = rooms.get(sessionId);
+      room?.interview.assertCanRun(role);
       if (!room) return { language: record.language, code: starterCode(record.initialLanguage), stdin: '' };
       return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(STDIN_TEXT).toString() };
     },
@@ -129,6 +130,8 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     logger: logger.child({ service: 'execution' }),
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
   });
+  // Every run, with its result, goes on its room's timeline (for playback and the report).
+  const stopRunRecording = execution.onUpdate((run) => rooms.get(run.sessionId)?.interview.recordRun(run));
   const stopExecutionMetrics = execution.onUpdate((run) => {
     if (run.state !== 'completed' && run.state !== 'failed') return;
     metrics.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
@@ -188,6 +191,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       await execution.shutdown(Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000)));
       forgetRuns();
       stopExecutionMetrics();
+      stopRunRecording();
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));

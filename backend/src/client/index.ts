@@ -1,1 +1,2 @@
 export { SocketYjsProvider, type ConnectionStatus, type SocketYjsProviderOptions, type RoomSocket } from './socket-yjs-provider';
+export { NotesChannel, NOTES_TEXT } from './notes-channel';

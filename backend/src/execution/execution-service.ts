@@ -1,4 +1,4 @@
-import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
+import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
 import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
 import type { PistonClient } from './piston-client';
 import { toRunResult } from './result-model';
@@ -14,8 +14,11 @@ export interface RoomSnapshot {
 }
 
 export interface RoomSource {
-  /** Throws SESSION_NOT_FOUND (or another AppError) when the session cannot run code. */
-  snapshot(sessionId: string): Promise<RoomSnapshot>;
+  /**
+   * Throws SESSION_NOT_FOUND (or another AppError) when the session cannot run code, or when
+   * `role` may not run it now (SESSION_ENDED; FORBIDDEN while Run is off for candidates).
+   */
+  snapshot(sessionId: string, role: Role): Promise<RoomSnapshot>;
 }
 
 export interface ExecutionLimits {
@@ -41,6 +44,8 @@ export interface StartRunRequest {
   sessionId: string;
   clientKey: string;
   startedBy: RunStarter;
+  /** Who asks: a request without a verified interviewer token counts as a candidate. */
+  role?: Role;
   language?: string;
   version?: string;
   code?: string;
@@ -82,7 +87,7 @@ export class ExecutionService {
 
   /** Queues a run of the room's current code (or the given one). Resolves with the queued record. */
   async start(request: StartRunRequest): Promise<RunRecord> {
-    const room = await this.options.rooms.snapshot(request.sessionId);
+    const room = await this.options.rooms.snapshot(request.sessionId, request.role ?? 'candidate');
     const code = request.code ?? room.code;
     const stdin = request.stdin ?? room.stdin;
     const { maxCodeBytes, maxStdinBytes } = this.options.limits;

@@ -7,6 +7,7 @@ import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
 import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler';
 import { executeRoutes } from './execute-routes';
+import { interviewRoutes } from './interview-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
@@ -55,7 +56,10 @@ export function createApp(options: AppOptions): Express {
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
     }),
   );
-  if (options.execution) app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30 }));
+  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));
+  if (options.execution) {
+    app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));
+  }
   app.use('/api', (_request, _response, next) => next(new AppError('NOT_FOUND', 'No such API route.')));
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));

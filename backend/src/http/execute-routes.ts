@@ -2,15 +2,19 @@ import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
 import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '../protocol';
 import type { ExecutionService } from '../execution';
+import type { SessionService } from '../sessions';
+import { roleOfRequest } from './interview-routes';
 
 export interface ExecuteRoutesOptions {
   execution: ExecutionService;
   /** Runs one client address may start per minute over REST (the queue also counts room runs). */
   runsPerMinute: number;
+  /** Reads the optional interviewer bearer token: without it a run counts as a candidate's. */
+  sessions?: SessionService;
 }
 
 /** Code execution over REST; runs started here join the room's queue and show in the room. */
-export function executeRoutes({ execution, runsPerMinute }: ExecuteRoutesOptions): Router {
+export function executeRoutes({ execution, runsPerMinute, sessions }: ExecuteRoutesOptions): Router {
   const router = Router();
   const executeLimiter = rateLimit({
     windowMs: 60_000,
@@ -22,7 +26,8 @@ export function executeRoutes({ execution, runsPerMinute }: ExecuteRoutesOptions
 
   router.post('/api/execute', executeLimiter, async (request, response) => {
     const body = parseOrThrow(ExecuteBodySchema, request.body ?? {}, 'execute request');
-    const run = await execution.start({ ...body, clientKey: request.ip ?? 'unknown', startedBy: { name: 'API', via: 'api' } });
+    const role = sessions ? (await roleOfRequest(sessions, body.sessionId, request)).role : 'candidate';
+    const run = await execution.start({ ...body, role, clientKey: request.ip ?? 'unknown', startedBy: { name: 'API', via: 'api' } });
     const accepted: ExecuteAccepted = { jobId: run.jobId, state: run.state };
     response.status(202).location(`/api/execute/status/${run.jobId}`).json(accepted);
   });

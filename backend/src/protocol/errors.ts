@@ -9,6 +9,8 @@ export const ERROR_STATUS = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  /** The interviewer locked editing: a candidate's edit is refused and changes nothing. */
+  EDITING_LOCKED: 403,
   SESSION_NOT_FOUND: 404,
   SESSION_GENERATION_MISMATCH: 409,
   SESSION_ENDED: 409,

@@ -6,3 +6,4 @@ export * from './sessions';
 export * from './realtime';
 export * from './yjs-messages';
 export * from './execution';
+export * from './interview';

@@ -10,3 +10,6 @@ export const SOCKET_PATH = '/socket.io';
 
 /** Binary y-protocols messages (sync + awareness) travel on this one event, both ways. */
 export const YJS_EVENT = 'y';
+
+/** The private notes document's sync messages (interviewers only), framed like the Yjs event. */
+export const NOTES_EVENT = 'notes';

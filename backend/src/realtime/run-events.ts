@@ -22,14 +22,14 @@ export function clientKeyOf(socket: RoomSocket): string {
 
 /** Per socket: send the room's recent runs at join, and start runs on `run:start`. */
 export function registerRunEvents(socket: RoomSocket, execution: ExecutionService): void {
-  const { sessionId, name } = socket.data;
+  const { sessionId, name, role } = socket.data;
   // listRuns includes runs started on other nodes when runs are shared through Redis.
   void execution.listRuns(sessionId).then((runs) => socket.emit('runs:history', { runs, serverTime: Date.now() }));
 
   socket.on('run:start', (payload: unknown, ack?: (result: Ack<RunStarted>) => void) => {
     void respondAsync(ack, async () => {
       const body = parseOrThrow(RunStartSchema, payload === undefined ? {} : payload, 'run request');
-      const run = await execution.start({ ...body, sessionId, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
+      const run = await execution.start({ ...body, sessionId, role, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
       return { run };
     });
   });

@@ -18,6 +18,7 @@ import type { RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
 import { attachRunBroadcasts, registerRunEvents } from './run-events';
+import { INTERVIEW_EVENTS, notifier, registerInterviewEvents } from './interview-events';
 import { EventRateLimiter } from './event-rate-limiter';
 import { toConnectError, toErrorBody } from './socket-errors';
 
@@ -44,7 +45,7 @@ export interface RealtimeOptions {
   eventBurst?: number;
 }
 
-const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language', 'run:start']);
+const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language', 'run:start', ...INTERVIEW_EVENTS]);
 
 /** Thin Socket.IO adapter: authenticate at handshake, validate every event, hand it to rooms/. */
 export function attachRealtime(options: RealtimeOptions): RoomServer {
@@ -92,6 +93,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       role,
       name,
       send: (message) => socket.emit(YJS_EVENT, message),
+      notify: notifier(socket),
       close: (closed) => {
         socket.emit('session:closed', closed);
         socket.disconnect(true);
@@ -116,11 +118,13 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     socket.on('room:set-language', (payload: unknown, ack?: (result: Ack) => void) => {
       respond(ack, () => {
         const { language } = parseOrThrow(SetLanguageSchema, payload, 'language change');
+        room.interview.controls.assertCanEdit(role);
         room.setLanguage(language);
         return {};
       });
     });
 
+    registerInterviewEvents(socket, room, connection);
     if (options.execution) registerRunEvents(socket, options.execution);
 
     socket.onAny((event: string, ...args: unknown[]) => {

@@ -1,4 +1,12 @@
-import type { Role, SessionClosed } from '../protocol';
+import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, SessionClosed } from '../protocol';
+
+/** Non-Yjs news for one participant; the transport maps each to its event. */
+export type RoomNotice =
+  | { type: 'state'; state: InterviewState }
+  | { type: 'chat'; message: ChatMessage }
+  | { type: 'chat-history'; history: ChatHistory }
+  /** Private notes sync: the room only ever sends it to interviewer connections. */
+  | { type: typeof NOTES_EVENT; message: Uint8Array };
 
 /** What a room needs from a participant's connection; the transport (Socket.IO) implements it. */
 export interface RoomConnection {
@@ -7,6 +15,8 @@ export interface RoomConnection {
   readonly name: string;
   /** Sends one binary y-protocols message to this participant only. */
   send(message: Uint8Array): void;
+  /** Sends interview news (controls, chat, notes) to this participant only. */
+  notify?(notice: RoomNotice): void;
   /** Tells the participant why the room closed and drops the connection. */
   close(closed: SessionClosed): void;
 }

@@ -138,6 +138,11 @@ export class RoomManager {
       maxDocumentBytes: this.options.maxDocumentBytes,
       onActivity: () => this.touch(session.id, false),
       onLanguageChange: (language) => this.persistLanguage(session.id, language),
+      // The end outlives the room: a room rebuilt later (restart, another node) stays read-only.
+      interview: {
+        ended: session.ended,
+        onEnded: () => void this.options.store.update(session.id, { ended: true }).catch((error: unknown) => this.options.onError?.(error, 'end')),
+      },
       ...(sync
         ? {
             onLocalUpdate: (update: Uint8Array) => sync.localUpdate(room, update),

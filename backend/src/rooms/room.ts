@@ -15,6 +15,7 @@ import {
   type SessionClosed,
 } from '../protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, sanitizeAwarenessUpdate } from './awareness-guard';
+import { RoomInterview, type RoomInterviewOptions } from './interview-room';
 import type { RoomConnection } from './room-connection';
 
 export const CODE_TEXT = 'code';
@@ -38,6 +39,8 @@ export interface RoomOptions {
   onLocalUpdate?: (update: Uint8Array) => void;
   /** An encoded awareness update made on this node (joins, cursor moves, leaves); same rule. */
   onLocalAwareness?: (update: Uint8Array) => void;
+  /** Interview controls, chat, notes and timeline (ended state, persistence of the end). */
+  interview?: RoomInterviewOptions;
 }
 
 /** Origin of changes that came from another backend node: sent to local connections, never relayed back. */
@@ -67,6 +70,8 @@ export function seedUpdate(generation: string, language: LanguageId): Uint8Array
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Lock / run-disable / end, chat, private notes and the timeline of this room. */
+  readonly interview: RoomInterview;
   readonly sessionId: string;
   readonly generation: string;
   private readonly connections = new Map<RoomConnection, Set<number>>();
@@ -84,6 +89,7 @@ export class Room {
     this.awareness.setLocalState(null);
     Y.applyUpdate(this.doc, seedUpdate(options.generation, options.initialLanguage), this);
     this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
+    this.interview = new RoomInterview(this, options.interview);
     this.doc.on('update', this.broadcastUpdate);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(META_MAP).observe(this.guardMeta);
@@ -110,12 +116,14 @@ export class Room {
     connection.send(encoding.toUint8Array(encoder));
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) connection.send(this.encodeAwareness(states));
+    this.interview.joined(connection);
   }
 
   leave(connection: RoomConnection): void {
     const owned = this.connections.get(connection);
     if (!owned) return;
     this.connections.delete(connection);
+    this.interview.left(connection);
     const stillOwned = [...owned].filter((clientId) => this.awarenessOwner.get(clientId) === connection);
     for (const clientId of stillOwned) this.awarenessOwner.delete(clientId);
     if (stillOwned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stillOwned, null);
@@ -177,6 +185,7 @@ export class Room {
     this.destroyed = true;
     this.doc.off('update', this.broadcastUpdate);
     this.awareness.off('update', this.broadcastAwareness);
+    this.interview.destroy();
     this.awareness.destroy();
     this.doc.destroy();
   }
@@ -196,6 +205,8 @@ export class Room {
     const update = decoding.readVarUint8Array(decoder);
     // Decoding first proves the update is well-formed before anything touches the document.
     Y.decodeUpdate(update);
+    // Locked (candidates) or ended (everyone): refused with a named error, the document untouched.
+    this.interview.assertCanUpdate(connection, update);
     if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
       this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {

@@ -1,0 +1,59 @@
+import type { SocketYjsProvider } from '../../src/client';
+import type { Ack, ChatMessage, ErrorBody, InterviewState } from '../../src/protocol';
+import type { BackendHandle } from '../../src/server';
+import { connectClient } from '../helpers/test-backend';
+
+export type Requestable = Parameters<SocketYjsProvider['request']>[0];
+
+/** Sends an acked event through the real provider and returns the raw ack. */
+export function ask<T = Record<string, never>>(provider: SocketYjsProvider, event: Requestable, payload: unknown): Promise<Ack<T>> {
+  return provider.request<T>(event, payload);
+}
+
+/** The error code of a refused ack (or 'OK'). */
+export async function codeOfAck(ack: Promise<Ack<object>>): Promise<string> {
+  const result = await ack;
+  return result.ok ? 'OK' : result.error.code;
+}
+
+/** Everything one participant's socket hears that matters here. */
+export interface Heard {
+  states: InterviewState[];
+  chat: ChatMessage[];
+  chatHistory: ChatMessage[][];
+  errors: ErrorBody[];
+  /** Every raw engine.io payload (text frames and binary attachments), in order. */
+  raw: Array<string | Uint8Array>;
+}
+
+/**
+ * A real provider whose every incoming engine.io frame is captured before socket.io decodes it,
+ * so "never receives X" is checked on the bytes, not on what a handler chose to look at.
+ */
+export function capturedClient(backend: BackendHandle, options: Parameters<typeof connectClient>[1]): { provider: SocketYjsProvider; heard: Heard } {
+  const provider = connectClient(backend, { ...options, connect: false });
+  const heard: Heard = { states: [], chat: [], chatHistory: [], errors: [], raw: [] };
+  provider.socket.io.on('open', () => {
+    provider.socket.io.engine.on('data', (data: unknown) => {
+      if (typeof data === 'string') heard.raw.push(data);
+      else if (data instanceof ArrayBuffer) heard.raw.push(new Uint8Array(data));
+      else if (ArrayBuffer.isView(data)) heard.raw.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    });
+  });
+  provider.socket.on('room:state', (state) => heard.states.push(state));
+  provider.socket.on('chat:message', (message) => heard.chat.push(message));
+  provider.socket.on('chat:history', (history) => heard.chatHistory.push(history.messages));
+  provider.socket.on('room:error', (error) => heard.errors.push(error));
+  provider.connect();
+  return { provider, heard };
+}
+
+/** True when any captured frame contains `needle` (as UTF-8 text or bytes). */
+export function heardText(heard: Heard, needle: string): boolean {
+  const bytes = Buffer.from(needle, 'utf8');
+  return heard.raw.some((frame) => (typeof frame === 'string' ? frame.includes(needle) : Buffer.from(frame).includes(bytes)));
+}
+
+export function authHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
