@@ -1,0 +1,125 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { dockerignoreMatcher, exists, parseDockerfile, readRepoFile, type DockerStage } from './deploy-helpers';
+
+/**
+ * The Dockerfiles, checked by reading them (no Docker engine here, so images are never built
+ * in the tests): multi-stage, non-root final stage, a health check, sources that exist in the
+ * build context and are not excluded by .dockerignore.
+ */
+
+const ignored = dockerignoreMatcher(readRepoFile('.dockerignore'));
+
+const instructions = (stage: DockerStage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+
+/** COPY sources taken from the build context (not from another stage). */
+function contextCopySources(stages: DockerStage[]): string[] {
+  const sources: string[] = [];
+  for (const stage of stages) {
+    for (const copy of instructions(stage, 'COPY')) {
+      const parts = copy.args.split(/\s+/);
+      if (parts.some((part) => part.startsWith('--from='))) continue;
+      const paths = parts.filter((part) => !part.startsWith('--'));
+      sources.push(...paths.slice(0, -1));
+    }
+  }
+  return sources;
+}
+
+for (const app of ['backend', 'frontend'] as const) {
+  describe(`${app}/Dockerfile`, () => {
+    const { args, stages } = parseDockerfile(readRepoFile(`${app}/Dockerfile`));
+    const final = stages.at(-1)!;
+
+    it('is multi-stage on node:20-bookworm-slim, and the final stage copies build output from an earlier stage', () => {
+      assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
+      assert.equal(args.get('NODE_IMAGE'), 'node:20-bookworm-slim');
+      for (const stage of stages) assert.equal(stage.from, '${NODE_IMAGE}', 'every stage starts from the same Debian node image');
+      const fromStages = instructions(final, 'COPY').filter((copy) => /--from=/.test(copy.args));
+      assert.ok(fromStages.length > 0, 'the runtime stage takes artefacts from earlier stages');
+      const names = new Set(stages.slice(0, -1).map((stage) => stage.name));
+      for (const copy of fromStages) assert.ok(names.has(/--from=(\S+)/.exec(copy.args)![1]), `${copy.args} names an earlier stage`);
+    });
+
+    it('runs as a non-root user in the final stage', () => {
+      const users = instructions(final, 'USER');
+      assert.ok(users.length > 0, 'USER is set in the final stage');
+      const user = users.at(-1)!.args.split(':')[0];
+      assert.ok(user && !['root', '0'].includes(user), `final USER is not root (got ${user})`);
+    });
+
+    it('has a HEALTHCHECK on the app port and path, and exposes that port', () => {
+      const [healthcheck] = instructions(final, 'HEALTHCHECK');
+      assert.ok(healthcheck, 'HEALTHCHECK present');
+      const port = app === 'backend' ? '5000' : '3000';
+      const path = app === 'backend' ? '/health' : '/';
+      assert.ok(healthcheck.args.includes(`process.env.PORT||${port})+'${path}'`), `health check fetches ${path} on PORT (default ${port})`);
+      assert.deepEqual(instructions(final, 'EXPOSE').map((i) => i.args), [port]);
+    });
+
+    it('installs with npm ci from the lockfile, manifests first for layer caching', () => {
+      for (const stage of stages.filter((s) => instructions(s, 'RUN').some((run) => run.args.includes('npm ci')))) {
+        const order = stage.instructions.map((i) => `${i.keyword} ${i.args}`);
+        const ci = order.findIndex((line) => line.startsWith('RUN') && line.includes('npm ci'));
+        for (const manifest of ['package.json package-lock.json', 'backend/package.json', 'frontend/package.json', 'e2e/package.json']) {
+          const copied = order.findIndex((line) => line.startsWith('COPY') && line.includes(manifest));
+          assert.ok(copied >= 0 && copied < ci, `${manifest} is copied before npm ci in stage ${stage.name}`);
+        }
+        const sourcesBeforeCi = order.slice(0, ci).filter((line) => line.startsWith('COPY') && /\b(backend|frontend)\/\s/.test(line));
+        assert.deepEqual(sourcesBeforeCi, [], 'sources come after the dependency layer');
+      }
+    });
+
+    it('copies only paths that exist in the build context and are not excluded by .dockerignore', () => {
+      for (const source of contextCopySources(stages)) {
+        assert.ok(exists(source), `${source} exists`);
+        assert.ok(!ignored(source), `${source} is not excluded by .dockerignore`);
+      }
+    });
+
+    it('starts under tini with the production command', () => {
+      assert.deepEqual(instructions(final, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
+      const [cmd] = instructions(final, 'CMD');
+      if (app === 'backend') assert.equal(cmd?.args, '["node", "backend/dist/server.js"]');
+      else assert.match(cmd?.args ?? '', /next\/dist\/bin\/next start -H 0\.0\.0\.0 -p/);
+    });
+  });
+}
+
+describe('backend/Dockerfile specifics', () => {
+  const { stages } = parseDockerfile(readRepoFile('backend/Dockerfile'));
+  const final = stages.at(-1)!;
+  const runs = instructions(final, 'RUN').map((run) => run.args).join('\n');
+  const argsText = instructions(final, 'ARG').map((arg) => arg.args).join('\n');
+
+  it('installs bubblewrap and the default toolchains in the runtime image', () => {
+    assert.match(runs, /\bbubblewrap\b/);
+    for (const pkg of ['python3', 'gcc', 'g\\+\\+', 'libc6-dev', 'openjdk-17-jdk-headless']) assert.match(argsText, new RegExp(`LANGUAGE_PACKAGES="[^"]*\\b${pkg}`));
+  });
+
+  it('builds dist/server.js with the workspace build script, the entry the backend package starts', () => {
+    assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w backend')));
+    assert.match(readRepoFile('backend/build.mjs'), /server: 'src\/main\.ts'/);
+    assert.equal((JSON.parse(readRepoFile('backend/package.json')) as { scripts: Record<string, string> }).scripts.start, 'node dist/server.js');
+  });
+
+  it('ships only production dependencies of the backend (typescript included: the executor transpiles with it)', () => {
+    const deps = stages.find((stage) => stage.name === 'deps');
+    assert.ok(deps);
+    assert.ok(instructions(deps, 'RUN').some((run) => /npm ci --omit=dev -w backend --include-workspace-root=false/.test(run.args)));
+    const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
+    assert.ok(pkg.dependencies.typescript, 'typescript is a runtime dependency of the backend');
+    assert.ok(instructions(final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps host artefacts and secrets out of the build context', () => {
+    for (const path of ['node_modules', 'frontend/node_modules', 'frontend/.next', 'backend/dist', '.git', '.env', 'frontend/.env.local', '.pairpad']) {
+      assert.ok(ignored(path), `${path} is excluded`);
+    }
+    for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'backend/src/main.ts', 'frontend/src/app/page.tsx']) {
+      assert.ok(!ignored(path), `${path} is part of the context`);
+    }
+  });
+});
