@@ -42,7 +42,10 @@ export function backendHealthCheckNames(): string[] {
   const source = readRepoFile('backend/src/server.ts');
   const block = /healthChecks:\s*\{([\s\S]*?)\n\s*\},/.exec(source)?.[1];
   if (!block) throw new Error('cannot find healthChecks in backend/src/server.ts');
-  return [...block.matchAll(/^\s*(\w+):/gm)].map((match) => match[1]!);
+  // `name: check` lines, and conditional ones: `...(cluster ? { redis: check } : {})`.
+  const plain = [...block.matchAll(/^\s*(\w+):/gm)].map((match) => match[1]!);
+  const conditional = [...block.matchAll(/^\s*\.\.\.\([^?\n]*\?\s*\{\s*(\w+):/gm)].map((match) => match[1]!);
+  return [...plain, ...conditional];
 }
 
 /** True when `probePath` is a route the backend's health router answers. */
