@@ -76,6 +76,8 @@ export type TimelineCheckpoint = { at: number; text: string } | { at: number; fr
 /** `GET /api/sessions/:id/timeline` (interviewer only). */
 export interface Timeline {
   sessionId: string;
+  /** The room's language when recording began; later changes are `language` events. */
+  language: LanguageId;
   /** When recording began (the room opened). */
   startedAt: number;
   endedAt: number | null;

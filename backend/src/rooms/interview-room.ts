@@ -1,12 +1,14 @@
 import * as Y from 'yjs';
 import {
   AppError,
+  DEFAULT_LANGUAGE,
   LanguageIdSchema,
   NOTES_EVENT,
   PASTE_RECORD_THRESHOLD,
   type ChatMessage,
   type InterviewReport,
   type InterviewState,
+  type LanguageId,
   type RunRecord,
   type Timeline,
 } from '../protocol';
@@ -43,6 +45,7 @@ export class RoomInterview {
   readonly timeline: TimelineRecorder;
   private readonly connections = new Set<RoomConnection>();
   private readonly now: () => number;
+  private readonly initialLanguage: LanguageId;
 
   constructor(
     private readonly room: RoomDocument,
@@ -50,6 +53,7 @@ export class RoomInterview {
   ) {
     this.now = options.now ?? Date.now;
     this.controls = new InterviewControls({ ended: options.ended ?? false });
+    this.initialLanguage = this.currentLanguage();
     this.chat = new ChatLog(undefined, this.now);
     const code = room.doc.getText('code');
     this.timeline = new TimelineRecorder(() => code.toString(), { now: this.now, ...options.timeline });
@@ -152,18 +156,17 @@ export class RoomInterview {
 
   timelineView(): Timeline {
     const recorded = this.timeline.timeline();
-    return { sessionId: this.room.sessionId, ...recorded, endedAt: this.state.endedAt, now: this.now() };
+    return { sessionId: this.room.sessionId, language: this.initialLanguage, ...recorded, endedAt: this.state.endedAt, now: this.now() };
   }
 
   report(session: { title: string | null; createdAt: number }): InterviewReport {
     this.timeline.checkpoint();
-    const meta = LanguageIdSchema.safeParse(this.room.doc.getMap('meta').get('language'));
     const startedAt = this.timeline.firstJoinAt();
     const until = this.state.endedAt ?? this.now();
     return {
       sessionId: this.room.sessionId,
       title: session.title,
-      language: meta.success ? meta.data : 'python',
+      language: this.currentLanguage(),
       code: this.room.doc.getText('code').toString(),
       createdAt: session.createdAt,
       startedAt,
@@ -180,6 +183,11 @@ export class RoomInterview {
     this.notes.doc.off('update', this.relayNotes);
     this.notes.destroy();
     this.connections.clear();
+  }
+
+  private currentLanguage(): LanguageId {
+    const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap('meta').get('language'));
+    return parsed.success ? parsed.data : DEFAULT_LANGUAGE;
   }
 
   private broadcastState(): void {

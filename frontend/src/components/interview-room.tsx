@@ -107,7 +107,7 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
       </main>
     );
   }
-  if (lookup.session.ended) return <SessionMissing reason="ended" />;
+  // An ended interview still opens, read-only: the room shows that it has ended.
   if (!identity.name) return <NamePrompt title={lookup.session.title} defaultName={identity.defaultName} onJoin={join} />;
   return <RoomView apiUrl={apiUrl} session={lookup.session} name={identity.name} token={identity.token} />;
 }

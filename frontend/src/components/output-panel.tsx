@@ -10,13 +10,17 @@ export interface OutputPanelProps {
   runs: RunsState;
   /** False while disconnected or after the session closed. */
   canRun: boolean;
+  /** Why Run is off for this user (run disabled by the interviewer, interview ended), if it is. */
+  runOffReason?: string | null;
+  /** The shared input is read-only too while editing is locked or the interview has ended. */
+  inputReadOnly?: boolean;
 }
 
 /**
  * Run controls, the shared program input and the room's output. Everyone in the room sees the
  * same runs: who started each, its elapsed time while it waits or runs, and then its result.
  */
-export function OutputPanel({ runs, canRun }: OutputPanelProps) {
+export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly = false }: OutputPanelProps) {
   const inputId = useId();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const newestId = runs.runs[0]?.jobId ?? null;
@@ -60,7 +64,11 @@ export function OutputPanel({ runs, canRun }: OutputPanelProps) {
         </button>
       </div>
       <p id={`${inputId}-hint`} className="hint">
-        <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs the code for everyone in the room.
+        {runOffReason ?? (
+          <>
+            <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs the code for everyone in the room.
+          </>
+        )}
       </p>
       {runs.error ? (
         <p className="run-refused" role="alert">
@@ -73,7 +81,7 @@ export function OutputPanel({ runs, canRun }: OutputPanelProps) {
       <label htmlFor={inputId} className="field-label">
         Input
       </label>
-      <SharedTextarea id={inputId} text={runs.stdin} className="stdin" rows={3} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
+      <SharedTextarea id={inputId} text={runs.stdin} className="stdin" rows={3} readOnly={inputReadOnly} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
       <div role="region" aria-label="Output" className="output" tabIndex={0}>
         {shown ? <RunOutput key={shown.jobId} run={shown} clockOffsetMs={runs.clockOffsetMs} /> : <p className="output-empty">Output will appear here.</p>}
       </div>

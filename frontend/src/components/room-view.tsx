@@ -5,11 +5,15 @@ import Link from 'next/link';
 import { useEffect } from 'react';
 import type { LanguageId, SessionPublicView } from '@pairpad/backend/protocol';
 import { useRoom } from '@/room/use-room';
+import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
 import { CopyLinkButton } from './copy-link-button';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
+import { InterviewControls } from './interview-controls';
 import { Participants } from './participants';
+import { PrivateNotes } from './private-notes';
+import { RecordingNotice } from './recording-notice';
 import { SessionMissing } from './session-missing';
 
 // CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
@@ -58,6 +62,11 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
   }
 
   const closed = room.end !== null;
+  const { state: interviewState } = room.interview;
+  const isInterviewer = room.role === 'interviewer';
+  const lockedForMe = interviewState.locked && !isInterviewer;
+  const readOnly = closed || interviewState.ended || lockedForMe;
+  const runOff = interviewState.ended ? 'The interview has ended.' : interviewState.runDisabled && !isInterviewer ? 'The interviewer has turned Run off.' : null;
   const changeLanguage = (language: LanguageId) => void room.setLanguage(language);
 
   return (
@@ -75,7 +84,7 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
         <span className={`role-badge role-${room.role}`}>{room.role === 'interviewer' ? 'Interviewer' : 'Candidate'}</span>
         <div className="topbar-spacer" />
         <ConnectionStatus status={room.status} />
-        <LanguageSelector value={room.language} onChange={changeLanguage} disabled={closed || room.status !== 'connected'} />
+        <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
       </header>
 
@@ -87,6 +96,15 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
           {room.end.message} <Link href="/">Start a new session</Link>
         </div>
       ) : null}
+      {interviewState.ended && !room.end ? (
+        <div className="banner banner-ended" role="status" data-testid="interview-ended">
+          <strong>Interview ended.</strong> The code is read-only{isInterviewer ? '; the playback and the report are ready.' : '. Thank you for your time!'}
+        </div>
+      ) : lockedForMe ? (
+        <div className="banner banner-warning" role="status">
+          The interviewer has locked editing for now.
+        </div>
+      ) : null}
       {room.notice ? (
         <div className="banner banner-warning" role="status">
           {room.notice}{' '}
@@ -96,11 +114,11 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
         </div>
       ) : null}
 
-      <main className="workspace">
+      <main className="workspace has-interview">
         <section className="editor-pane" aria-label="Editor">
           <div className="editor-frame">
             {room.text && room.awareness ? (
-              <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={closed} />
+              <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={readOnly} />
             ) : (
               <div className="editor-loading">Connecting…</div>
             )}
@@ -112,7 +130,23 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
         </section>
         <aside className="sidebar">
           <Participants participants={room.participants} />
-          <OutputPanel runs={room.runs} canRun={!closed && room.status === 'connected'} />
+          <OutputPanel runs={room.runs} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} inputReadOnly={readOnly} />
+        </aside>
+        <aside className="interview-pane" aria-label="Interview">
+          {isInterviewer ? (
+            <>
+              <InterviewControls sessionId={session.id} interview={room.interview} connected={room.status === 'connected'} />
+              <PrivateNotes notes={room.interview.notes} />
+            </>
+          ) : (
+            <RecordingNotice />
+          )}
+          <ChatPanel
+            messages={room.interview.messages}
+            selfName={name}
+            disabled={closed || interviewState.ended || room.status !== 'connected'}
+            send={room.interview.sendMessage}
+          />
         </aside>
       </main>
     </div>

@@ -24,7 +24,7 @@ interface ErrorEnvelope {
   error?: { code?: string; message?: string; details?: Record<string, string> };
 }
 
-async function request(apiUrl: string, path: string, init?: RequestInit): Promise<unknown> {
+export async function request(apiUrl: string, path: string, init?: RequestInit): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${apiUrl}${path}`, {

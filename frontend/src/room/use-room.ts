@@ -14,6 +14,7 @@ import {
 } from '@pairpad/backend/protocol';
 import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
+import { useInterview, type InterviewRoomState } from './use-interview';
 import { useRuns, type RunsState } from './use-runs';
 import { colorForName } from './user-color';
 
@@ -45,6 +46,8 @@ export interface RoomState {
   notice: string | null;
   /** Runs in the room: history, live updates, the shared input, and starting a run. */
   runs: RunsState;
+  /** Lock, run-disable, end, chat and (interviewers only) private notes. */
+  interview: InterviewRoomState;
   setLanguage(language: LanguageId): Promise<void>;
   dismissNotice(): void;
 }
@@ -70,6 +73,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
   const [notice, setNotice] = useState<string | null>(null);
   const presence = usePresence();
   const runs = useRuns(provider);
+  const interview = useInterview(provider, role);
 
   useEffect(() => {
     setEnd(null);
@@ -158,6 +162,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       end,
       notice,
       runs,
+      interview,
       async setLanguage(next: LanguageId) {
         if (!provider) return;
         const ack = await provider.setLanguage(next);
@@ -165,6 +170,6 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, synced, role, language, participants, provider, end, notice, runs],
+    [status, synced, role, language, participants, provider, end, notice, runs, interview],
   );
 }

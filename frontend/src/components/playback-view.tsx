@@ -1,0 +1,146 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { languageLabel, textAtCheckpoint, type LanguageId, type Timeline } from '@pairpad/backend/protocol';
+import { formatClock } from '@/lib/format';
+import { highlightCode } from '@/lib/highlight';
+import { getTimeline } from '@/lib/interview-api';
+import { formatPosition, playbackClock } from '@/lib/playback-clock';
+import { describeEvent } from '@/lib/timeline-words';
+import { ReviewMessage } from './review-message';
+import { useInterviewerData } from '@/lib/use-interviewer-data';
+
+const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
+const TICK_MS = 100;
+
+export interface PlaybackViewProps {
+  sessionId: string;
+  tokenFromUrl: string | null;
+}
+
+/** Interviewer-only replay of a session: code, runs and events at any moment, idle gaps skipped. */
+export function PlaybackView({ sessionId, tokenFromUrl }: PlaybackViewProps) {
+  const loaded = useInterviewerData(sessionId, tokenFromUrl, useCallback((apiUrl, token, signal) => getTimeline(apiUrl, sessionId, token, signal), [sessionId]));
+  if (loaded.state !== 'ready') return <ReviewMessage what="playback" sessionId={sessionId} loaded={loaded} />;
+  return <Player sessionId={sessionId} timeline={loaded.data} />;
+}
+
+function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline }) {
+  const end = timeline.endedAt ?? timeline.now;
+  const clock = useMemo(
+    () => playbackClock([...timeline.checkpoints.map((checkpoint) => checkpoint.at), ...timeline.events.map((event) => event.at)], timeline.startedAt, end),
+    [timeline, end],
+  );
+  const [position, setPosition] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(4);
+
+  useEffect(() => {
+    document.title = 'Playback · PairPad';
+  }, []);
+
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => {
+      setPosition((current) => {
+        const next = current + TICK_MS * speed;
+        if (next >= clock.duration) setPlaying(false);
+        return Math.min(next, clock.duration);
+      });
+    }, TICK_MS);
+    return () => clearInterval(timer);
+  }, [playing, speed, clock.duration]);
+
+  const at = clock.toReal(position);
+  const checkpointIndex = timeline.checkpoints.findLastIndex((checkpoint) => checkpoint.at <= at);
+  const code = textAtCheckpoint(timeline.checkpoints, Math.max(0, checkpointIndex));
+  const past = timeline.events.filter((event) => event.at <= at);
+  const language: LanguageId = past.findLast((event) => event.kind === 'language')?.language ?? timeline.language;
+  const runs = past.flatMap((event) => (event.kind === 'run' ? [event.run] : []));
+  const highlighted = useMemo(() => highlightCode(code, language), [code, language]);
+
+  const togglePlay = () => {
+    if (!playing && position >= clock.duration) setPosition(0);
+    setPlaying(!playing);
+  };
+
+  return (
+    <div className="review playback">
+      <header className="review-header">
+        <Link href={`/interview/${sessionId}`} className="back-link">
+          ← Back to the room
+        </Link>
+        <h1>Playback</h1>
+        <Link href={`/interview/${sessionId}/report`}>Report</Link>
+      </header>
+      <section className="player-controls" aria-label="Playback controls">
+        <button type="button" className="button primary" onClick={togglePlay}>
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <input
+          type="range"
+          aria-label="Position"
+          min={0}
+          max={Math.max(1, Math.round(clock.duration))}
+          step={100}
+          value={Math.round(position)}
+          aria-valuetext={`${formatPosition(position)} of ${formatPosition(clock.duration)}`}
+          onChange={(event) => setPosition(Number(event.target.value))}
+        />
+        <span className="player-time" data-testid="playback-time">
+          {formatPosition(position)} / {formatPosition(clock.duration)} · {formatClock(at)}
+        </span>
+        <label className="speed">
+          Speed{' '}
+          <select value={speed} onChange={(event) => setSpeed(Number(event.target.value) as (typeof SPEEDS)[number])}>
+            {SPEEDS.map((value) => (
+              <option key={value} value={value}>
+                {value}×
+              </option>
+            ))}
+          </select>
+        </label>
+      </section>
+      <main className="playback-body">
+        <section className="panel playback-code" aria-label="Code at this moment">
+          <h2 className="panel-title">Code · {languageLabel(language)}</h2>
+          <pre className="code-view hljs">
+            <code data-testid="playback-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
+          </pre>
+        </section>
+        <aside className="playback-side">
+          <section className="panel" aria-labelledby="playback-runs">
+            <h2 id="playback-runs" className="panel-title">
+              Runs <span className="count-badge">{runs.length}</span>
+            </h2>
+            <ol className="playback-list" aria-label="Runs so far">
+              {runs.length === 0 ? <li className="muted">No runs yet.</li> : null}
+              {runs.map((run) => (
+                <li key={run.jobId}>
+                  <span className="when">{formatClock(run.queuedAt)}</span> {run.startedBy.name}: {run.result?.statusText ?? run.error?.message ?? run.state}
+                  {run.result?.run?.output ? <pre className="run-snippet">{run.result.run.output.slice(0, 400)}</pre> : null}
+                </li>
+              ))}
+            </ol>
+          </section>
+          <section className="panel" aria-labelledby="playback-events">
+            <h2 id="playback-events" className="panel-title">
+              Events
+            </h2>
+            <ol className="playback-list" aria-label="Events so far">
+              {timeline.events.map((event, index) => (
+                <li key={index} className={event.at <= at ? 'happened' : 'upcoming'}>
+                  <button type="button" className="link-button" onClick={() => setPosition(clock.toPosition(event.at))}>
+                    {formatClock(event.at)}
+                  </button>{' '}
+                  {describeEvent(event)}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,33 @@
+import hljs from 'highlight.js/lib/core';
+import bash from 'highlight.js/lib/languages/bash';
+import c from 'highlight.js/lib/languages/c';
+import cpp from 'highlight.js/lib/languages/cpp';
+import go from 'highlight.js/lib/languages/go';
+import java from 'highlight.js/lib/languages/java';
+import javascript from 'highlight.js/lib/languages/javascript';
+import php from 'highlight.js/lib/languages/php';
+import python from 'highlight.js/lib/languages/python';
+import ruby from 'highlight.js/lib/languages/ruby';
+import rust from 'highlight.js/lib/languages/rust';
+import typescript from 'highlight.js/lib/languages/typescript';
+
+// Only the room's languages are registered: the full highlight.js bundle is ~10x larger.
+const GRAMMARS = { bash, c, cpp, go, java, javascript, php, python, ruby, rust, typescript };
+for (const [name, grammar] of Object.entries(GRAMMARS)) hljs.registerLanguage(name, grammar);
+
+/** Room language id → highlight.js grammar name. */
+const GRAMMAR_OF: Record<string, keyof typeof GRAMMARS> = { 'c++': 'cpp' };
+
+/**
+ * The code as highlighted HTML. highlight.js escapes the source, so the markup holds only its own
+ * `<span class="hljs-…">` elements around escaped text.
+ */
+export function highlightCode(code: string, language: string): string {
+  const grammar = GRAMMAR_OF[language] ?? language;
+  if (grammar in GRAMMARS) return hljs.highlight(code, { language: grammar, ignoreIllegals: true }).value;
+  return escapeHtml(code);
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
