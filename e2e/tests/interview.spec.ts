@@ -95,6 +95,14 @@ test('private notes never reach the candidate; lock, run-disable and end sent by
   await candidate.getByLabel('Message').fill('Is input() allowed?');
   await candidate.getByLabel('Message').press('Enter');
   await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Is input() allowed?');
+  // Collapsed chat: new messages from others show as an unread count, cleared on opening.
+  await candidate.getByRole('button', { name: 'Chat' }).click();
+  await interviewer.getByLabel('Message').fill('Yes, it is.');
+  await interviewer.getByLabel('Message').press('Enter');
+  await expect(candidate.getByTestId('chat-unread')).toHaveText('1');
+  await candidate.getByRole('button', { name: /Chat/ }).click();
+  await expect(candidate.getByRole('list', { name: 'Chat log' })).toContainText('Yes, it is.');
+  await expect(candidate.getByTestId('chat-unread')).toHaveCount(0);
   await interviewer.getByLabel('Private notes').press('End');
   await interviewer.getByLabel('Private notes').pressSequentially(' +more');
 
