@@ -11,17 +11,13 @@ export const BOX = '/box';
 /** Where a compile stage finds the host directory its box is copied to. */
 export const CARRY_OUT = '/.pairpad-out';
 
-/** /etc entries a sandbox may need (dynamic linker, alternatives, certificates, runtime configs). */
-const ETC_ALLOWED =
-  /^(alternatives|ld\.so\.(cache|conf|conf\.d)|localtime|timezone|ssl|ca-certificates|ca-certificates\.conf|nsswitch\.conf|host\.conf|mime\.types|os-release|debian_version|protocols|services|java-.*|python3.*|perl|php.*|ruby.*|lua.*|gcc.*|mono|fonts)$/;
-
 export interface SystemLayout {
-  /** bwrap args shared by every job: namespaces, system binds, /etc allow-list. */
+  /** bwrap args shared by every job: the read-only system directories (/etc comes separately). */
   args: readonly string[];
 }
 
 /** Reads the host's root layout once: merged-/usr systems symlink /bin and /lib, others don't. */
-export async function systemLayout(passwdFile: string, groupFile: string): Promise<SystemLayout> {
+export async function systemLayout(): Promise<SystemLayout> {
   const args: string[] = ['--ro-bind', '/usr', '/usr'];
   for (const top of ['/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32']) {
     const stat = await fs.lstat(top).catch(() => undefined);
@@ -29,13 +25,6 @@ export async function systemLayout(passwdFile: string, groupFile: string): Promi
     if (stat.isSymbolicLink()) args.push('--symlink', await fs.readlink(top), top);
     else if (stat.isDirectory()) args.push('--ro-bind', top, top);
   }
-  const etc = await fs.readdir('/etc').catch(() => [] as string[]);
-  for (const name of etc.sort()) {
-    if (ETC_ALLOWED.test(name)) args.push('--ro-bind-try', path.join('/etc', name), path.join('/etc', name));
-  }
-  // A passwd/group of our own: tools that look up the current user work, and the host's
-  // account list is not exposed.
-  args.push('--ro-bind', passwdFile, '/etc/passwd', '--ro-bind', groupFile, '/etc/group');
   return { args: Object.freeze(args) };
 }
 
@@ -50,6 +39,8 @@ export interface BoxEntry {
 
 export interface BwrapArgsInput {
   layout: SystemLayout;
+  /** Host copy of the allow-listed /etc (see etc-snapshot.ts), bound read-only as /etc. */
+  etcDir: string;
   disableUserns: boolean;
   uid: number;
   gid: number;
@@ -81,6 +72,9 @@ export function bwrapArgs(input: BwrapArgsInput): string[] {
     '--hostname',
     'pairpad',
     ...input.layout.args,
+    '--ro-bind',
+    input.etcDir,
+    '/etc',
     '--proc',
     '/proc',
     '--dev',

@@ -55,6 +55,8 @@ export class Executor {
 
   static async create(config: ExecutorConfig, env: Env, logger: ExecutorLogger): Promise<Executor> {
     const cgroups = config.sandbox === 'none' ? await detectCgroups('rlimit', logger) : await detectCgroups(config.cgroup, logger);
+    // One pooled cgroup per concurrent job (and a few for stages still being released).
+    await cgroups.warm?.(config.maxConcurrentJobs + 2).catch((error: Error) => logger.warn('cannot pre-create cgroups', { error: error.message }));
     const sandbox = await Sandbox.create(config, cgroups, logger);
     const status = sandbox.status;
     if (status.kind === 'none') {
@@ -176,7 +178,7 @@ export class Executor {
     this.shutdown.abort();
     await this.ready.catch(() => undefined);
     await this.transpiler?.close();
-    await this.sandbox.drain();
+    await this.sandbox.close();
     await this.cgroups.close();
   }
 }

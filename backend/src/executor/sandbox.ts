@@ -3,11 +3,14 @@ import { close as closeCallback, open as openCallback, promises as fs, constants
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
+import { EtcSnapshot } from './etc-snapshot';
+import { LAUNCHER_FD_BASE, LauncherPool, encodeOrders } from './launcher';
+import type { ChildProcess } from 'node:child_process';
 import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import { superviseStage } from './stage-supervisor';
-import { toStageResult, type StageResult } from './stage-result';
+import { toStageResult, type StageOutcome, type StageResult } from './stage-result';
 
 const execFileAsync = promisify(execFile);
 const openAsync = promisify(openCallback);
@@ -60,9 +63,13 @@ async function findExecutable(candidates: readonly string[]): Promise<string | u
   return undefined;
 }
 
-/** Lists a host directory as box entries, opening every file so bwrap can copy it in. */
-async function collectEntries(root: string, fds: number[]): Promise<BoxEntry[]> {
+/**
+ * Lists a host directory as box entries. Files become `--file FD` copies: `files[i]` is the host
+ * path the stage's launcher opens as fd `fdBase + i` for bwrap to copy into the box.
+ */
+async function collectEntries(root: string, fdBase: number): Promise<{ entries: BoxEntry[]; files: string[] }> {
   const entries: BoxEntry[] = [];
+  const files: string[] = [];
   const walk = async (dir: string, relative: string): Promise<void> => {
     for (const dirent of await fs.readdir(dir, { withFileTypes: true })) {
       if (entries.length >= MAX_BOX_ENTRIES) throw new Error(`more than ${MAX_BOX_ENTRIES} files in the box`);
@@ -75,16 +82,14 @@ async function collectEntries(root: string, fds: number[]): Promise<BoxEntry[]> 
       } else if (dirent.isSymbolicLink()) {
         entries.push({ relative: rel, kind: 'symlink', fdOrTarget: await fs.readlink(full), mode: 0o777 });
       } else if (dirent.isFile()) {
-        const fd = await openAsync(full, 'r');
-        fds.push(fd);
         const stat = await fs.stat(full);
-        // The child sees stdio fds 0-2 first, then ours in order.
-        entries.push({ relative: rel, kind: 'file', fdOrTarget: 2 + fds.length, mode: stat.mode & 0o777 || 0o644 });
+        entries.push({ relative: rel, kind: 'file', fdOrTarget: fdBase + files.length, mode: stat.mode & 0o777 || 0o644 });
+        files.push(full);
       }
     }
   };
   await walk(root, '');
-  return entries;
+  return { entries, files };
 }
 
 function shellQuote(value: string): string {
@@ -106,6 +111,8 @@ export class Sandbox {
     private readonly unshareTool: string | undefined,
     private readonly disableUserns: boolean,
     private status_: SandboxStatus,
+    private readonly etc?: EtcSnapshot,
+    private readonly launchers?: LauncherPool,
   ) {}
 
   get status(): SandboxStatus {
@@ -151,19 +158,39 @@ export class Sandbox {
     } catch (error) {
       return unavailable(`${bwrapPath} --help failed: ${(error as Error).message}`);
     }
-    const passwd = path.join(config.workDir, 'passwd');
-    const group = path.join(config.workDir, 'group');
     const uid = isRoot ? config.sandboxUid : (process.getuid?.() ?? 65534);
     const gid = isRoot ? config.sandboxGid : (process.getgid?.() ?? 65534);
-    await fs.writeFile(passwd, `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:${BOX}:/bin/sh\n`, { mode: 0o644 });
-    await fs.writeFile(group, `root:x:0:\nsandbox:x:${gid}:\n`, { mode: 0o644 });
-    const layout = await systemLayout(passwd, group);
-    const sandbox = new Sandbox(config, cgroups, logger, layout, bwrapPath, dropTool, unshareTool, help.includes('--disable-userns'), {
-      ...base,
-      ok: true,
-      kind: 'bwrap',
-      bwrap: bwrapPath,
-    });
+    let etc: EtcSnapshot;
+    try {
+      etc = await EtcSnapshot.create({
+        workDir: config.workDir,
+        passwd: `root:x:0:0:root:/nonexistent:/usr/sbin/nologin\nsandbox:x:${uid}:${gid}:sandbox:${BOX}:/bin/sh\n`,
+        group: `root:x:0:\nsandbox:x:${gid}:\n`,
+        retireAfterMs: 2 * longestStageMs(config) + 60_000,
+        logger,
+      });
+    } catch (error) {
+      return unavailable(`cannot prepare the sandbox's /etc in ${config.workDir}: ${(error as Error).message}`);
+    }
+    const layout = await systemLayout();
+    // Stage launchers need bash (mapfile -d, fds past 9); without it each stage starts its own
+    // /bin/sh prelude, as it always did, and pays for the cgroup join on its own time.
+    const bash = await findExecutable(['/bin/bash', '/usr/bin/bash']);
+    const launchers = bash ? new LauncherPool(bash, cgroups, config.maxConcurrentJobs + 1, logger) : undefined;
+    const sandbox = new Sandbox(
+      config,
+      cgroups,
+      logger,
+      layout,
+      bwrapPath,
+      dropTool,
+      unshareTool,
+      help.includes('--disable-userns'),
+      { ...base, ok: true, kind: 'bwrap', bwrap: bwrapPath },
+      etc,
+      launchers,
+    );
+    launchers?.warm();
     const reason = await sandbox.selfCheck();
     if (reason) sandbox.status_ = { ...sandbox.status_, ok: false, reason };
     return sandbox;
@@ -203,43 +230,83 @@ export class Sandbox {
     }
     const fds: number[] = [];
     let cgroup: JobCgroup | undefined;
+    let child: ChildProcess | undefined;
+    let supervised = false;
     try {
-      cgroup = await this.cgroups.create(spec.jobId, {
-        memoryBytes: spec.limits.memoryLimit,
-        maxProcesses: spec.limits.maxProcessCount,
-      });
-      const launch = this.config.sandbox === 'none' ? await this.plainLaunch(spec) : await this.bwrapLaunch(spec, fds);
-      const prelude = this.prelude(spec.limits, cgroup, launch.privilegedBinds);
-      const child = spawn('/bin/sh', ['-c', prelude, 'pairpad-sandbox', ...launch.argv], {
-        cwd: launch.cwd,
-        env: { PATH: '/usr/bin:/bin', ...(launch.env ?? {}) },
-        stdio: ['pipe', 'pipe', 'pipe', ...fds],
-        detached: this.config.sandbox === 'none',
-      });
-      // The child holds its own copies now.
-      await Promise.all(fds.splice(0).map((fd) => closeFd(fd)));
-      const outcome = await superviseStage(child, {
-        stdin: spec.stdin,
-        limits: spec.limits,
-        cgroup,
-        signal: spec.signal,
-        // bwrap reports a signal death as exit status 128+N; unsandboxed we see the signal itself.
-        exitCodeEncodesSignal: this.config.sandbox !== 'none',
-        killGroup: this.config.sandbox === 'none',
-      });
-      if (outcome.exitCode === 125 && outcome.stderr.startsWith('pairpad-sandbox:')) {
-        outcome.internalError = outcome.stderr.trim();
+      let outcome: Promise<StageOutcome>;
+      if (this.launchers && this.config.sandbox !== 'none') {
+        const launch = await this.bwrapLaunch(spec, LAUNCHER_FD_BASE);
+        const argv = this.execArgv(launch.argv, launch.privilegedBinds);
+        const launcher = await this.launchers.take();
+        child = launcher.child;
+        cgroup = launcher.cgroup;
+        // Without cgroups the launcher sets the per-process limits too.
+        const orders = encodeOrders({ files: launch.files, ...this.rlimits(spec.limits, !cgroup), argv });
+        // Limits first: the launcher execs as soon as it has its orders.
+        await cgroup?.prepare({ memoryBytes: spec.limits.memoryLimit, maxProcesses: spec.limits.maxProcessCount });
+        outcome = this.supervise(child, spec, cgroup);
+        supervised = true;
+        launcher.start(orders);
+      } else {
+        cgroup = await this.cgroups.acquire();
+        await cgroup?.prepare({ memoryBytes: spec.limits.memoryLimit, maxProcesses: spec.limits.maxProcessCount });
+        const launch = this.config.sandbox === 'none' ? await this.plainLaunch(spec) : await this.bwrapLaunch(spec, 3);
+        for (const file of launch.files) fds.push(await openAsync(file, 'r'));
+        const prelude = this.prelude(spec.limits, cgroup);
+        const argv = this.config.sandbox === 'none' ? launch.argv : this.execArgv(launch.argv, launch.privilegedBinds);
+        child = spawn('/bin/sh', ['-c', prelude, 'pairpad-sandbox', ...argv], {
+          cwd: launch.cwd,
+          env: { PATH: '/usr/bin:/bin', ...(launch.env ?? {}) },
+          stdio: ['pipe', 'pipe', 'pipe', ...fds],
+          detached: this.config.sandbox === 'none',
+        });
+        // The child holds its own copies now.
+        await Promise.all(fds.splice(0).map((fd) => closeFd(fd)));
+        outcome = this.supervise(child, spec, cgroup);
+        supervised = true;
       }
-      return toStageResult(outcome);
+      const result = await outcome;
+      if (result.exitCode === 125 && result.stderr.startsWith('pairpad-sandbox:')) {
+        result.internalError = result.stderr.trim();
+      } else {
+        this.launchers?.succeeded();
+      }
+      return toStageResult(result);
     } catch (error) {
+      if (child && !supervised) child.kill('SIGKILL');
       this.logger.error('stage failed to run', { jobId: spec.jobId, error: (error as Error).message });
       return toStageResult(this.internalError(spec, `internal error: ${(error as Error).message}`));
     } finally {
       await Promise.all(fds.map((fd) => closeFd(fd)));
-      // The result is already measured; removing the cgroup waits for the kernel to finish
-      // reaping, so it happens off the response path (close() waits for it).
+      // The result is already measured; giving the cgroup back (kill stragglers, check it is
+      // empty) happens off the response path (close() waits for it).
       if (cgroup) this.track(cgroup.destroy().catch((error: Error) => this.logger.warn('cgroup cleanup failed', { error: error.message })));
     }
+  }
+
+  private supervise(child: ChildProcess, spec: StageSpec, cgroup: JobCgroup | undefined): Promise<StageOutcome> {
+    return superviseStage(child, {
+      stdin: spec.stdin,
+      limits: spec.limits,
+      cgroup,
+      signal: spec.signal,
+      // bwrap reports a signal death as exit status 128+N; unsandboxed we see the signal itself.
+      exitCodeEncodesSignal: this.config.sandbox !== 'none',
+      killGroup: this.config.sandbox === 'none',
+    });
+  }
+
+  /** The rlimits every stage gets; `perProcess` adds the ones cgroups would otherwise cover. */
+  private rlimits(limits: StageLimits, perProcess: boolean) {
+    return {
+      fileSizeBlocks: Math.max(1, Math.ceil(limits.maxFileSize / 512)),
+      openFiles: limits.maxOpenFiles,
+      // RLIMIT_CPU is per process and in whole seconds: a backstop behind the cgroup's total.
+      cpuSeconds: Math.ceil(limits.cpuTime / 1000) + 1,
+      // RLIMIT_DATA bounds heap growth without breaking address-space reservations the way
+      // RLIMIT_AS would (never RLIMIT_AS: it breaks the JVM, Go and V8).
+      ...(perProcess ? { processes: limits.maxProcessCount, dataKiB: Math.ceil(limits.memoryLimit / 1024) } : {}),
+    };
   }
 
   private readonly cleanups = new Set<Promise<unknown>>();
@@ -253,6 +320,13 @@ export class Sandbox {
   /** Waits for every background cleanup (cgroups, job directories). */
   async drain(): Promise<void> {
     while (this.cleanups.size > 0) await Promise.allSettled([...this.cleanups]);
+  }
+
+  /** Sends idle launchers away, drains, then deletes the sandbox's /etc copies. */
+  async close(): Promise<void> {
+    await this.launchers?.close();
+    await this.drain();
+    await this.etc?.close();
   }
 
   private internalError(spec: StageSpec, message: string) {
@@ -276,47 +350,43 @@ export class Sandbox {
   }
 
   /**
-   * The shell that starts every job: it joins the job's cgroup while still privileged (so the
-   * whole tree is accounted from its first instruction), sets the rlimits that cgroups don't
-   * cover, then execs (setpriv →) bwrap. Never RLIMIT_AS: it breaks the JVM, Go and V8.
+   * The shell that starts a stage when no pre-spawned launcher is available (no bash, or
+   * EXECUTOR_SANDBOX=none): it joins the stage's cgroup while still privileged (so the whole
+   * tree is accounted from its first instruction), sets the rlimits, then execs "$@".
    */
-  private prelude(limits: StageLimits, cgroup: JobCgroup | undefined, privilegedBinds: readonly ExtraBind[]): string {
+  private prelude(limits: StageLimits, cgroup: JobCgroup | undefined): string {
     const lines: string[] = [];
     for (const file of cgroup?.procsFiles ?? []) {
       lines.push(`echo $$ > ${shellQuote(file)} || { echo "pairpad-sandbox: cannot join cgroup ${file}" >&2; exit 125; }`);
     }
-    const fileBlocks = Math.max(1, Math.ceil(limits.maxFileSize / 512));
-    // RLIMIT_CPU is per process and in whole seconds: a backstop behind the cgroup's total.
-    const cpuSeconds = Math.ceil(limits.cpuTime / 1000) + 1;
-    lines.push(`ulimit -c 0 && ulimit -f ${fileBlocks} && ulimit -n ${limits.maxOpenFiles} && ulimit -t ${cpuSeconds} || exit 125`);
-    if (!cgroup) {
-      // No cgroups: the per-process limits are all we have. RLIMIT_DATA bounds heap growth
-      // without breaking address-space reservations the way RLIMIT_AS would.
-      lines.push(`ulimit -u ${limits.maxProcessCount} 2>/dev/null; ulimit -d ${Math.ceil(limits.memoryLimit / 1024)} 2>/dev/null`);
-    }
-    if (this.config.sandbox === 'none') {
-      lines.push('exec "$@"');
-      return lines.join('\n');
-    }
-    const drop = this.dropTool
-      ? `${shellQuote(this.dropTool)} --reuid ${this.config.sandboxUid} --regid ${this.config.sandboxGid} --clear-groups `
-      : '';
-    if (privilegedBinds.length > 0 && this.unshareTool) {
-      // Toolchains under a directory the sandbox uid cannot traverse (rustup in /root): bind
-      // them onto a neutral mount point inside a private mount namespace of this job only.
-      const mounts = privilegedBinds
-        .map((bind) => `mount --bind ${shellQuote(bind.source)} ${shellQuote(bind.target)}`)
-        .join(' && ');
-      lines.push(`exec ${shellQuote(this.unshareTool)} --mount --propagation private /bin/sh -c '${mounts.replace(/'/g, `'\\''`)} && exec ${drop.replace(/'/g, `'\\''`)}"$@"' sh ${shellQuote(this.bwrapPath ?? 'bwrap')} "$@"`);
-    } else {
-      lines.push(`exec ${drop}${shellQuote(this.bwrapPath ?? 'bwrap')} "$@"`);
-    }
+    const r = this.rlimits(limits, !cgroup);
+    lines.push(`ulimit -c 0 && ulimit -f ${r.fileSizeBlocks} && ulimit -n ${r.openFiles} && ulimit -t ${r.cpuSeconds} || exit 125`);
+    if (r.processes !== undefined) lines.push(`ulimit -u ${r.processes} 2>/dev/null; ulimit -d ${r.dataKiB} 2>/dev/null`);
+    lines.push('exec "$@"');
     return lines.join('\n');
   }
 
-  private async bwrapLaunch(spec: StageSpec, fds: number[]) {
-    if (!this.layout) throw new Error('sandbox layout missing');
-    const entries = await collectEntries(spec.boxSource, fds);
+  /**
+   * What a stage's launcher execs: (setpriv →) bwrap. As root, setpriv drops to the sandbox uid
+   * first, so a job is "nobody" both inside and outside its user namespace.
+   */
+  private execArgv(bwrap: readonly string[], privilegedBinds: readonly ExtraBind[]): string[] {
+    const drop = this.dropTool
+      ? [this.dropTool, '--reuid', String(this.config.sandboxUid), '--regid', String(this.config.sandboxGid), '--clear-groups']
+      : [];
+    const tail = [...drop, this.bwrapPath ?? 'bwrap', ...bwrap];
+    if (privilegedBinds.length > 0 && this.unshareTool) {
+      // Toolchains under a directory the sandbox uid cannot traverse (rustup in /root): bind
+      // them onto a neutral mount point inside a private mount namespace of this stage only.
+      const mounts = privilegedBinds.map((bind) => `mount --bind ${shellQuote(bind.source)} ${shellQuote(bind.target)}`).join(' && ');
+      return [this.unshareTool, '--mount', '--propagation', 'private', '/bin/sh', '-c', `${mounts} && exec "$@"`, 'sh', ...tail];
+    }
+    return tail;
+  }
+
+  private async bwrapLaunch(spec: StageSpec, fdBase: number) {
+    if (!this.layout || !this.etc) throw new Error('sandbox layout missing');
+    const { entries, files } = await collectEntries(spec.boxSource, fdBase);
     const binds: ExtraBind[] = [];
     const privilegedBinds: ExtraBind[] = [];
     for (const bind of spec.binds ?? []) {
@@ -330,6 +400,7 @@ export class Sandbox {
       : [...spec.argv];
     const args = bwrapArgs({
       layout: this.layout,
+      etcDir: this.etc.dir,
       disableUserns: this.disableUserns,
       uid: this.jobUid,
       gid: this.dropTool ? this.config.sandboxGid : (process.getgid?.() ?? 0),
@@ -342,7 +413,7 @@ export class Sandbox {
       argv,
     });
     // cwd "/" so that not even the work dir's path reaches the sandbox's environment.
-    return { argv: args, cwd: '/', env: undefined, privilegedBinds };
+    return { argv: args, cwd: '/', env: undefined, privilegedBinds, files };
   }
 
   /**
@@ -376,10 +447,24 @@ export class Sandbox {
         cwd: spec.boxSource,
         env: { ...BASE_ENV, HOME: spec.boxSource, TMPDIR: spec.boxSource, ...(spec.env ?? {}) },
         privilegedBinds: [],
+        files: [] as string[],
       };
     }
-    return { argv, cwd: spec.boxSource, env: { ...BASE_ENV, HOME: spec.boxSource, TMPDIR: spec.boxSource, ...(spec.env ?? {}) }, privilegedBinds: [] };
+    return {
+      argv,
+      cwd: spec.boxSource,
+      env: { ...BASE_ENV, HOME: spec.boxSource, TMPDIR: spec.boxSource, ...(spec.env ?? {}) },
+      privilegedBinds: [],
+      files: [] as string[],
+    };
   }
+}
+
+/** The longest a stage may run, whatever the request or the language overrides say. */
+function longestStageMs(config: ExecutorConfig): number {
+  const overrides = Object.values(config.limitOverrides).flatMap((o) => [o.compile_timeout ?? 0, o.run_timeout ?? 0]);
+  // 20 s: the start-up self-test's generous run timeout.
+  return Math.max(config.compileTimeout, config.runTimeout, 20_000, ...overrides);
 }
 
 function closeFd(fd: number): Promise<void> {

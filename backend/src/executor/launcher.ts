@@ -1,0 +1,215 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import type { CgroupManager, JobCgroup } from './cgroups';
+import type { ExecutorLogger } from './logger';
+
+/**
+ * Pre-spawned stage launchers.
+ *
+ * Joining a cgroup (writing a pid to `cgroup.procs`) takes the kernel's
+ * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period whenever no other
+ * migration happened in the last one: 10-17 ms on our 2-core VM (strace -T: `write(1, "6610\n")
+ * = 5 <0.017062>`), i.e. most of what cgroups added to a hello-world. The wait is per join, not
+ * per byte of work, so we take it *before* the job arrives: a launcher is a small bash that
+ * joins its stage's cgroup as soon as it is spawned and then blocks reading its orders from
+ * fd 3. When a stage starts, the sandbox hands the orders to a ready launcher, which opens the
+ * box files as fds 10, 11, ..., sets the rlimits and execs (setpriv →) bwrap: the same process
+ * chain as before, with the same pid the supervisor watches and kills.
+ *
+ * Nothing about isolation changes: the launcher runs as the server's user exactly like the old
+ * per-stage `/bin/sh` prelude did, it is in the stage's cgroup before the stage's first
+ * instruction, and the cgroup is limited (JobCgroup.prepare) before the orders are sent.
+ *
+ * Orders are NUL-separated fields (no quoting, no eval of anything we did not write):
+ *   <n> <path 1> ... <path n> <fsize blocks> <nofile> <cpu s> <nproc|""> <data KiB|""> <argv...> pairpad-end
+ */
+
+/** The first fd number box files get inside the launcher (bash redirections beyond 9 are fine). */
+export const LAUNCHER_FD_BASE = 10;
+const END = 'pairpad-end';
+
+const SCRIPT = [
+  'for f in "$@"; do echo $$ > "$f" || { echo "pairpad-sandbox: cannot join cgroup $f" >&2; exit 125; }; done',
+  "mapfile -d '' -u 3 a || exit 125",
+  'exec 3<&-',
+  // Orders closed without a job: the pool is shutting down.
+  '[ "${#a[@]}" -gt 0 ] || exit 0',
+  `[ "\${a[-1]}" = ${END} ] || { echo "pairpad-sandbox: truncated launch orders" >&2; exit 125; }`,
+  "unset 'a[-1]'",
+  'n=${a[0]}',
+  'i=1',
+  `while [ "$i" -le "$n" ]; do eval "exec $((i + ${LAUNCHER_FD_BASE - 1}))<\\"\\\${a[$i]}\\"" || { echo "pairpad-sandbox: cannot open box file \${a[$i]}" >&2; exit 125; }; i=$((i + 1)); done`,
+  'ulimit -c 0 && ulimit -f "${a[n+1]}" && ulimit -n "${a[n+2]}" && ulimit -t "${a[n+3]}" || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
+  // No cgroups: per-process limits are all we have (RLIMIT_DATA, never RLIMIT_AS).
+  'if [ -n "${a[n+4]}" ]; then ulimit -u "${a[n+4]}" 2>/dev/null; ulimit -d "${a[n+5]}" 2>/dev/null; fi',
+  'exec "${a[@]:n+6}"',
+].join('\n');
+
+export interface LaunchOrders {
+  /** Host files copied into the box, in fd order (LAUNCHER_FD_BASE, +1, ...). */
+  files: readonly string[];
+  fileSizeBlocks: number;
+  openFiles: number;
+  cpuSeconds: number;
+  /** Only without cgroups. */
+  processes?: number;
+  dataKiB?: number;
+  argv: readonly string[];
+}
+
+export interface Launcher {
+  readonly child: ChildProcess;
+  /** The stage's cgroup, joined (or being joined) by the launcher. */
+  readonly cgroup: JobCgroup | undefined;
+  /** Sends the orders (see encodeOrders); the launcher execs right after. */
+  start(encodedOrders: string): void;
+}
+
+/** The orders as the launcher reads them; throws on a NUL byte in any field. */
+export function encodeOrders(orders: LaunchOrders): string {
+  const fields = [
+    String(orders.files.length),
+    ...orders.files,
+    String(orders.fileSizeBlocks),
+    String(orders.openFiles),
+    String(orders.cpuSeconds),
+    orders.processes === undefined ? '' : String(orders.processes),
+    orders.dataKiB === undefined ? '' : String(orders.dataKiB),
+    ...orders.argv,
+    END,
+  ];
+  for (const field of fields) if (field.includes('\0')) throw new Error('an argument contains a NUL byte');
+  return fields.map((field) => `${field}\0`).join('');
+}
+
+interface Idle {
+  launcher: Launcher;
+  taken: boolean;
+  onExit: (code: number | null, signal?: NodeJS.Signals | null) => void;
+}
+
+/** Keeps `size` launchers ready; each holds one acquired cgroup until its stage ends. */
+export class LauncherPool {
+  private readonly ready: Idle[] = [];
+  private spawning = 0;
+  private failures = 0;
+  private closed = false;
+
+  constructor(
+    private readonly bash: string,
+    private readonly cgroups: CgroupManager,
+    private readonly size: number,
+    private readonly logger: ExecutorLogger,
+  ) {}
+
+  /** Starts filling the pool in the background. */
+  warm(): void {
+    this.refill();
+  }
+
+  /** A ready launcher, or a new one when none is (it then joins on the stage's time). */
+  async take(): Promise<Launcher> {
+    const idle = this.ready.shift() ?? (await this.spawnOne());
+    this.refill();
+    idle.taken = true;
+    idle.launcher.child.removeListener('exit', idle.onExit);
+    idle.launcher.child.stderr?.removeAllListeners('data');
+    return idle.launcher;
+  }
+
+  /** A stage ran through a launcher: the pool works, keep refilling it. */
+  succeeded(): void {
+    this.failures = 0;
+  }
+
+  private refill(): void {
+    // Five launchers in a row that died before their job: something is wrong (cgroups gone?);
+    // stop pre-spawning, stages then spawn their own and report the reason.
+    while (!this.closed && this.failures < 5 && this.ready.length + this.spawning < this.size) {
+      this.spawning++;
+      void this.spawnOne()
+        .then((idle) => {
+          if (this.closed) void this.dispose(idle);
+          else this.ready.push(idle);
+        })
+        .catch((error: Error) => {
+          this.failures++;
+          this.logger.warn('cannot pre-spawn a stage launcher', { error: error.message });
+        })
+        .finally(() => {
+          this.spawning--;
+        });
+    }
+  }
+
+  private async spawnOne(): Promise<Idle> {
+    const cgroup = await this.cgroups.acquire();
+    let child: ChildProcess;
+    try {
+      // --norc: bash would otherwise read ~/.bashrc, taking our socketpair stdin for an rsh connection.
+      child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, 'pairpad-launcher', ...(cgroup?.procsFiles ?? [])], {
+        cwd: '/',
+        env: { PATH: '/usr/bin:/bin' },
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      await cgroup?.destroy().catch(() => undefined);
+      throw error;
+    }
+    const control = child.stdio[3] as Writable;
+    control.on('error', () => {
+      // The launcher died first; its exit is what gets reported.
+    });
+    const launcher: Launcher = {
+      child,
+      cgroup,
+      start(encodedOrders) {
+        control.end(encodedOrders);
+      },
+    };
+    const stderr: Buffer[] = [];
+    const idle: Idle = {
+      launcher,
+      taken: false,
+      onExit: (code, signal) => {
+        if (idle.taken) return;
+        idle.taken = true;
+        // Died while waiting for a job (cgroup join failed, killed from outside).
+        const index = this.ready.indexOf(idle);
+        if (index >= 0) this.ready.splice(index, 1);
+        if (!this.closed) {
+          this.failures++;
+          this.logger.warn('a stage launcher exited before its job', { code, signal, stderr: Buffer.concat(stderr).toString().trim().slice(0, 500) });
+          this.refill();
+        }
+        void cgroup?.destroy().catch(() => undefined);
+      },
+    };
+    child.on('error', () => {
+      // spawn failure (no bash): 'exit' follows with a null code, or never for ENOENT.
+      idle.onExit(null);
+    });
+    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.once('exit', idle.onExit);
+    return idle;
+  }
+
+  private async dispose(idle: Idle): Promise<void> {
+    const { child } = idle.launcher;
+    child.removeListener('exit', idle.onExit);
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    (child.stdio[3] as Writable).end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+    await idle.launcher.cgroup?.destroy().catch(() => undefined);
+  }
+
+  /** Sends every idle launcher away and gives their cgroups back. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.spawning > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const idle = this.ready.splice(0);
+    await Promise.all(idle.map((i) => this.dispose(i)));
+  }
+}
