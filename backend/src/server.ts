@@ -68,6 +68,9 @@ function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
     async snapshot(sessionId, role) {
       const record = await sessions.require(sessionId);
       if (record.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; code can no longer be run.');
+      // Loads the room when this node does not hold it yet (a REST run, or another node's room
+      // under Redis), so the run uses the live document rather than the starter code.
+      await rooms.prepare(record);
       const room = rooms.get(sessionId);
       room?.interview.assertCanRun(role);
       if (!room) return { language: record.language, code: starterCode(record.initialLanguage), stdin: '' };
