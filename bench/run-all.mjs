@@ -12,6 +12,7 @@ const BENCHES = [
   ['executor-latency.mjs', ['--import', 'tsx']],
   ['executor-throughput.mjs', ['--import', 'tsx']],
   ['run-latency.mjs', ['--import', 'tsx']],
+  ['collab-two-nodes.mjs', ['--import', 'tsx']],
 ];
 
 let failed = 0;
