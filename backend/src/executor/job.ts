@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ExecutorConfig } from './config';
 import type { ExecutorLogger } from './logger';
 import type { JobFiles } from './runtime-catalog';
-import type { Sandbox } from './sandbox';
+import type { MemoryFile, Sandbox } from './sandbox';
 import type { StageResult } from './stage-result';
 import type { TypescriptTranspiler } from './typescript-transpiler';
 import type { ValidJob } from './validation';
@@ -38,30 +38,45 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
   const src = path.join(dir, 'src');
   const out = path.join(dir, 'out');
   const started = performance.now();
+  // Interpreted and compiled jobs with a few files send them into the box straight from memory;
+  // the host directory is then only needed for a compile stage's artifacts.
+  const memoryFiles = toolchain.compile !== 'typescript' && job.files.length <= deps.sandbox.memoryFileSlots ? namedFiles(job) : undefined;
+  let usedDir = false;
   try {
-    await fs.mkdir(src, { recursive: true, mode: 0o711 });
-    const names = await stageFiles(job, src);
+    let names: string[];
+    if (memoryFiles) {
+      names = memoryFiles.names;
+    } else {
+      usedDir = true;
+      await fs.mkdir(src, { recursive: true, mode: 0o711 });
+      names = await stageFiles(job, src);
+    }
     const files: JobFiles = { main: names[job.mainIndex] ?? names[0] ?? 'file0.code', all: names };
     const base = { language: runtime.language, version: runtime.version };
-    let runSource = src;
+    let runSource: string | undefined = memoryFiles ? undefined : src;
+    let runFiles = memoryFiles?.files;
     let compile: StageResult | undefined;
 
     if (toolchain.compile === 'typescript') {
       compile = await transpileStage(job, files, src, deps);
     } else if (toolchain.compile) {
-      await fs.mkdir(out, { mode: 0o700 });
+      usedDir = true;
+      await fs.mkdir(out, { recursive: true, mode: 0o700 });
+      await fs.chmod(dir, 0o711);
       compile = await deps.sandbox.runStage({
         jobId: id,
         argv: toolchain.compile({ files, args: job.args, limits: job.limits.compile }),
         env: toolchain.env,
         binds: toolchain.binds,
-        boxSource: src,
+        boxSource: runSource,
+        boxFiles: runFiles,
         carryOut: out,
         stdin: '',
         limits: job.limits.compile,
         signal: deps.signal,
       });
       runSource = out;
+      runFiles = undefined;
     }
     // Like Piston: a failed compile is also reported as `run`, for clients that read only `run`.
     if (compile && (compile.status !== null || compile.code !== 0)) return { ...base, run: compile, compile };
@@ -72,6 +87,7 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
       env: toolchain.env,
       binds: toolchain.compile && toolchain.compile !== 'typescript' ? [] : toolchain.binds,
       boxSource: runSource,
+      boxFiles: runFiles,
       stdin: job.stdin,
       limits: job.limits.run,
       signal: deps.signal,
@@ -84,17 +100,37 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
     });
     return compile ? { ...base, run, compile } : { ...base, run };
   } finally {
-    deps.sandbox.track(
-      fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
-    );
+    if (usedDir) {
+      deps.sandbox.track(
+        fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
+      );
+    }
   }
+}
+
+/** The request's files under their final box-relative names (the last of two same names wins). */
+function namedFiles(job: ValidJob): { names: string[]; files: MemoryFile[] } {
+  const names: string[] = [];
+  const byName = new Map<string, Buffer>();
+  for (const file of job.files) {
+    const name = boxName(job, file);
+    names.push(name);
+    byName.delete(name);
+    byName.set(name, file.content);
+  }
+  return { names, files: [...byName].map(([name, content]) => ({ name, content })) };
+}
+
+function boxName(job: ValidJob, file: ValidJob['files'][number]): string {
+  const { rename } = job.runtime.toolchain;
+  return rename && file.isUtf8 ? rename(file.name, file.content.toString('utf8')) : file.name;
 }
 
 /** Writes the request's files under `src`; returns their final box-relative names. */
 async function stageFiles(job: ValidJob, src: string): Promise<string[]> {
   const names: string[] = [];
   for (const file of job.files) {
-    const name = job.runtime.toolchain.rename && file.isUtf8 ? job.runtime.toolchain.rename(file.name, file.content.toString('utf8')) : file.name;
+    const name = boxName(job, file);
     const target = path.join(src, name);
     await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
     await fs.writeFile(target, file.content, { mode: 0o644 });

@@ -21,10 +21,19 @@ import type { ExecutorLogger } from './logger';
  * instruction, and the cgroup is limited (JobCgroup.prepare) before the orders are sent.
  *
  * Orders are NUL-separated fields (no quoting, no eval of anything we did not write):
- *   <n> <path 1> ... <path n> <fsize blocks> <nofile> <cpu s> <nproc|""> <data KiB|""> <argv...> pairpad-end
+ *   <n> <path 1> ... <path n> <m> <fsize blocks> <nofile> <cpu s> <nproc|""> <data KiB|""> <argv...> pairpad-end
+ * where the n paths are host files opened as fds 10.. and m is how many of the data sockets
+ * (fds 4..) carry a file; the others are closed so that nothing leaks into the sandbox (bwrap
+ * closes every fd it copied a --file from).
  */
 
-/** The first fd number box files get inside the launcher (bash redirections beyond 9 are fine). */
+/**
+ * Sockets each launcher is spawned with for box files sent straight from memory: fds 4, 5, ...
+ * A request's files then never touch the disk (staging them on this host's ext4 cost 2-4 ms).
+ */
+export const DATA_CHANNELS = 4;
+export const DATA_FD_BASE = 4;
+/** The first fd number host files get inside the launcher (bash redirections beyond 9 are fine). */
 export const LAUNCHER_FD_BASE = 10;
 const END = 'pairpad-end';
 
@@ -39,15 +48,18 @@ const SCRIPT = [
   'n=${a[0]}',
   'i=1',
   `while [ "$i" -le "$n" ]; do eval "exec $((i + ${LAUNCHER_FD_BASE - 1}))<\\"\\\${a[$i]}\\"" || { echo "pairpad-sandbox: cannot open box file \${a[$i]}" >&2; exit 125; }; i=$((i + 1)); done`,
-  'ulimit -c 0 && ulimit -f "${a[n+1]}" && ulimit -n "${a[n+2]}" && ulimit -t "${a[n+3]}" || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
+  `k=$((${DATA_FD_BASE} + a[n+1])); while [ "$k" -lt ${DATA_FD_BASE + DATA_CHANNELS} ]; do eval "exec $k<&-"; k=$((k + 1)); done`,
+  'ulimit -c 0 && ulimit -f "${a[n+2]}" && ulimit -n "${a[n+3]}" && ulimit -t "${a[n+4]}" || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
   // No cgroups: per-process limits are all we have (RLIMIT_DATA, never RLIMIT_AS).
-  'if [ -n "${a[n+4]}" ]; then ulimit -u "${a[n+4]}" 2>/dev/null; ulimit -d "${a[n+5]}" 2>/dev/null; fi',
-  'exec "${a[@]:n+6}"',
+  'if [ -n "${a[n+5]}" ]; then ulimit -u "${a[n+5]}" 2>/dev/null; ulimit -d "${a[n+6]}" 2>/dev/null; fi',
+  'exec "${a[@]:n+7}"',
 ].join('\n');
 
 export interface LaunchOrders {
   /** Host files copied into the box, in fd order (LAUNCHER_FD_BASE, +1, ...). */
   files: readonly string[];
+  /** How many data sockets (DATA_FD_BASE, +1, ...) carry a file (see Launcher.start). */
+  dataChannels: number;
   fileSizeBlocks: number;
   openFiles: number;
   cpuSeconds: number;
@@ -61,8 +73,8 @@ export interface Launcher {
   readonly child: ChildProcess;
   /** The stage's cgroup, joined (or being joined) by the launcher. */
   readonly cgroup: JobCgroup | undefined;
-  /** Sends the orders (see encodeOrders); the launcher execs right after. */
-  start(encodedOrders: string): void;
+  /** Sends the orders (see encodeOrders) and the files of the data sockets, in order. */
+  start(encodedOrders: string, data: readonly Buffer[]): void;
 }
 
 /** The orders as the launcher reads them; throws on a NUL byte in any field. */
@@ -70,6 +82,7 @@ export function encodeOrders(orders: LaunchOrders): string {
   const fields = [
     String(orders.files.length),
     ...orders.files,
+    String(orders.dataChannels),
     String(orders.fileSizeBlocks),
     String(orders.openFiles),
     String(orders.cpuSeconds),
@@ -110,7 +123,6 @@ export class LauncherPool {
   /** A ready launcher, or a new one when none is (it then joins on the stage's time). */
   async take(): Promise<Launcher> {
     const idle = this.ready.shift() ?? (await this.spawnOne());
-    this.refill();
     idle.taken = true;
     idle.launcher.child.removeListener('exit', idle.onExit);
     idle.launcher.child.stderr?.removeAllListeners('data');
@@ -150,21 +162,28 @@ export class LauncherPool {
       child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, 'pairpad-launcher', ...(cgroup?.procsFiles ?? [])], {
         cwd: '/',
         env: { PATH: '/usr/bin:/bin' },
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+        stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...Array.from({ length: DATA_CHANNELS }, () => 'pipe' as const)],
       });
     } catch (error) {
       await cgroup?.destroy().catch(() => undefined);
       throw error;
     }
     const control = child.stdio[3] as Writable;
-    control.on('error', () => {
-      // The launcher died first; its exit is what gets reported.
-    });
+    const channels = Array.from({ length: DATA_CHANNELS }, (_, i) => child.stdio[DATA_FD_BASE + i] as Writable);
+    for (const stream of [control, ...channels]) {
+      stream.on('error', () => {
+        // The launcher (or bwrap) died first; its exit is what gets reported.
+      });
+    }
     const launcher: Launcher = {
       child,
       cgroup,
-      start(encodedOrders) {
+      start: (encodedOrders, data) => {
+        if (data.length > DATA_CHANNELS) throw new Error(`at most ${DATA_CHANNELS} files go through data sockets`);
         control.end(encodedOrders);
+        channels.forEach((channel, i) => channel.end(data[i]));
+        // Spawning blocks our thread for a few ms: do it while the stage runs, not before.
+        setImmediate(() => this.refill());
       },
     };
     const stderr: Buffer[] = [];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
 import { EtcSnapshot } from './etc-snapshot';
-import { LAUNCHER_FD_BASE, LauncherPool, encodeOrders } from './launcher';
+import { DATA_CHANNELS, DATA_FD_BASE, LAUNCHER_FD_BASE, LauncherPool, encodeOrders } from './launcher';
 import type { ChildProcess } from 'node:child_process';
 import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
@@ -26,14 +26,24 @@ export interface StageSpec {
   /** argv inside the sandbox, run with the box as working directory. */
   argv: readonly string[];
   env?: Readonly<Record<string, string>>;
-  /** Host directory whose tree becomes the box's initial content. */
-  boxSource: string;
+  /** Host directory whose tree becomes the box's initial content (with boxFiles, if any). */
+  boxSource?: string;
+  /**
+   * Files sent into the box straight from memory, at most `Sandbox.memoryFileSlots` of them
+   * (box-relative names, already validated).
+   */
+  boxFiles?: readonly MemoryFile[];
   /** Host directory the box is copied to when the stage succeeds (a compile stage's artifacts). */
   carryOut?: string;
   binds?: readonly ExtraBind[];
   stdin: string;
   limits: StageLimits;
   signal?: AbortSignal;
+}
+
+export interface MemoryFile {
+  name: string;
+  content: Buffer;
 }
 
 export interface SandboxStatus {
@@ -117,6 +127,11 @@ export class Sandbox {
 
   get status(): SandboxStatus {
     return this.status_;
+  }
+
+  /** How many files a stage can take from memory (StageSpec.boxFiles); 0: stage them on disk. */
+  get memoryFileSlots(): number {
+    return this.launchers && this.config.sandbox !== 'none' ? DATA_CHANNELS : 0;
   }
 
   /** Host uid of jobs: the configured one when we are root, else our own. */
@@ -241,13 +256,17 @@ export class Sandbox {
         child = launcher.child;
         cgroup = launcher.cgroup;
         // Without cgroups the launcher sets the per-process limits too.
-        const orders = encodeOrders({ files: launch.files, ...this.rlimits(spec.limits, !cgroup), argv });
+        const orders = encodeOrders({ files: launch.files, dataChannels: spec.boxFiles?.length ?? 0, ...this.rlimits(spec.limits, !cgroup), argv });
         // Limits first: the launcher execs as soon as it has its orders.
         await cgroup?.prepare({ memoryBytes: spec.limits.memoryLimit, maxProcesses: spec.limits.maxProcessCount });
         outcome = this.supervise(child, spec, cgroup);
         supervised = true;
-        launcher.start(orders);
+        launcher.start(
+          orders,
+          (spec.boxFiles ?? []).map((file) => file.content),
+        );
       } else {
+        if (spec.boxFiles?.length) throw new Error('files from memory need a stage launcher');
         cgroup = await this.cgroups.acquire();
         await cgroup?.prepare({ memoryBytes: spec.limits.memoryLimit, maxProcesses: spec.limits.maxProcessCount });
         const launch = this.config.sandbox === 'none' ? await this.plainLaunch(spec) : await this.bwrapLaunch(spec, 3);
@@ -386,7 +405,22 @@ export class Sandbox {
 
   private async bwrapLaunch(spec: StageSpec, fdBase: number) {
     if (!this.layout || !this.etc) throw new Error('sandbox layout missing');
-    const { entries, files } = await collectEntries(spec.boxSource, fdBase);
+    const entries: BoxEntry[] = [];
+    const memory = spec.boxFiles ?? [];
+    if (memory.length > DATA_CHANNELS) throw new Error(`more than ${DATA_CHANNELS} files from memory`);
+    const dirs = new Set<string>();
+    memory.forEach((file, i) => {
+      const parts = file.name.split('/');
+      for (let depth = 1; depth < parts.length; depth++) {
+        const dir = parts.slice(0, depth).join('/');
+        if (!dirs.has(dir)) entries.push({ relative: dir, kind: 'dir', fdOrTarget: 0, mode: 0o755 });
+        dirs.add(dir);
+      }
+      entries.push({ relative: file.name, kind: 'file', fdOrTarget: DATA_FD_BASE + i, mode: 0o644 });
+    });
+    const fromDisk = spec.boxSource ? await collectEntries(spec.boxSource, fdBase) : { entries: [], files: [] };
+    entries.push(...fromDisk.entries);
+    const files = fromDisk.files;
     const binds: ExtraBind[] = [];
     const privilegedBinds: ExtraBind[] = [];
     for (const bind of spec.binds ?? []) {
