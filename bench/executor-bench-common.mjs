@@ -70,29 +70,71 @@ export async function startBenchExecutor(runtimes) {
   return handle;
 }
 
-/** Replaces (or appends) the "## Executor (issue #3)" section of bench/RESULTS.md, keeping the rest. */
+/**
+ * Replaces the "### <part>" subsection of "## Executor (issue #3)" in bench/RESULTS.md, in
+ * place (other sections and their order are left alone); appends what is missing.
+ */
 export async function writeResultsSection(part, text) {
+  if (process.env.BENCH_NO_WRITE) return; // exploratory runs
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
   let doc = await fs.readFile(file, 'utf8').catch(() => '# Benchmark results\n');
   const heading = '## Executor (issue #3)';
-  const start = doc.indexOf(heading);
-  let section = '';
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + heading.length);
-    section = doc.slice(start, next >= 0 ? next + 1 : doc.length);
-    doc = doc.slice(0, start) + doc.slice(next >= 0 ? next + 1 : doc.length);
+  let start = doc.indexOf(heading);
+  if (start < 0) {
+    doc = `${doc.trimEnd()}\n\n${heading}\n`;
+    start = doc.indexOf(heading);
   }
+  const next = doc.indexOf('\n## ', start + heading.length);
+  const end = next >= 0 ? next + 1 : doc.length;
+  let body = doc.slice(start + heading.length, end);
   // Inside our section, each script owns a "### <part>" subsection.
   const subHeading = `### ${part}`;
-  let body = section ? section.slice(heading.length) : '\n';
+  const block = `${subHeading}\n\n${text.trim()}\n\n`;
   const subStart = body.indexOf(subHeading);
   if (subStart >= 0) {
     const subNext = body.indexOf('\n### ', subStart + subHeading.length);
-    body = body.slice(0, subStart) + body.slice(subNext >= 0 ? subNext + 1 : body.length);
+    body = body.slice(0, subStart) + block + (subNext >= 0 ? body.slice(subNext + 1) : '');
+  } else {
+    body = `${body.trimEnd()}\n\n${block}`;
   }
-  body = `${body.trimEnd()}\n\n${subHeading}\n\n${text.trim()}\n`;
-  doc = `${doc.trimEnd()}\n\n${heading}\n${body}`;
+  body = `\n\n${body.trim()}\n\n`;
+  doc = doc.slice(0, start + heading.length) + body + doc.slice(end);
   await fs.writeFile(file, doc);
+}
+
+/** The 1-, 5- and 15-minute load averages, as /proc/loadavg says them. */
+export async function loadAverage() {
+  const text = await fs.readFile('/proc/loadavg', 'utf8').catch(() => '');
+  return text.split(' ').slice(0, 3).join(' ') || os.loadavg().map((v) => v.toFixed(2)).join(' ');
+}
+
+/**
+ * Other people's builds share this machine's cores: before a recorded run, wait (up to
+ * `maxWaitMs`, checking every 30 s) for the 1-minute load average to fall below `threshold`.
+ * Returns what it saw, for the results.
+ */
+export async function waitForQuiet({ threshold = 1.0, maxWaitMs = 10 * 60_000, checkMs = 30_000 } = {}) {
+
+  const started = Date.now();
+  const first = await loadAverage();
+  let current = first;
+  if (process.env.BENCH_NO_WAIT) maxWaitMs = 0; // exploratory runs
+  while (Number(current.split(' ')[0]) >= threshold && Date.now() - started < maxWaitMs) {
+    console.error(`load average ${current}: waiting for the 1-minute figure to fall below ${threshold} ...`);
+    await new Promise((resolve) => setTimeout(resolve, checkMs));
+    current = await loadAverage();
+  }
+  const quiet = Number(current.split(' ')[0]) < threshold;
+  return { first, atStart: current, quiet, waitedS: Math.round((Date.now() - started) / 1000), threshold };
+}
+
+/** One sentence on the machine's load for RESULTS.md. */
+export function loadSentence(wait, atEnd) {
+  const waited = wait.waitedS > 0 ? ` after waiting ${wait.waitedS} s (it was ${wait.first})` : '';
+  const warning = wait.quiet
+    ? ''
+    : ` **The machine was not quiet** (1-minute load still ≥ ${wait.threshold} after the 10-minute wait: other work shares these cores), so both "direct" and "api" figures are inflated.`;
+  return `Load average at start ${wait.atStart}${waited}, at end ${atEnd}.${warning}`;
 }
 
 export function machine() {

@@ -1,17 +1,30 @@
 // Hello-world latency through the executor's API vs the bare interpreter run directly.
 // Run from the repo root:  node --import tsx bench/executor-latency.mjs [runs=100]
 // Writes the "Latency" part of "## Executor (issue #3)" in bench/RESULTS.md.
-import { HELLO, machine, percentile, prepareDirect, runApi, runDirect, startBenchExecutor, writeResultsSection } from './executor-bench-common.mjs';
+import {
+  HELLO,
+  loadAverage,
+  loadSentence,
+  machine,
+  percentile,
+  prepareDirect,
+  runApi,
+  runDirect,
+  startBenchExecutor,
+  waitForQuiet,
+  writeResultsSection,
+} from './executor-bench-common.mjs';
 
 const runs = Number(process.argv[2] ?? 100);
 const languages = Object.keys(HELLO);
+const wait = await waitForQuiet();
 const handle = await startBenchExecutor(languages.join(','));
 const rows = [];
 try {
   for (const language of languages) {
     const dir = await prepareDirect(language);
     // Warm both paths (page cache, JIT of the server) before measuring.
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       await runDirect(language, dir);
       await runApi(handle.url, language);
     }
@@ -40,7 +53,9 @@ try {
 } finally {
   await handle.close();
 }
+const loadAtEnd = await loadAverage();
 console.table(rows);
+console.log(`load average: ${wait.atStart} at start, ${loadAtEnd} at end`);
 const health = handle.health();
 const cols = ['language', 'direct p50', 'api p50', 'added p50', 'ratio p50', 'direct p95', 'api p95', 'added p95', 'ratio p95'];
 const table = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
@@ -49,7 +64,8 @@ const verdict = Number(python['added p50']) <= 15 ? 'met' : 'MISSED';
 await writeResultsSection(
   'Latency',
   `Command: \`node --import tsx bench/executor-latency.mjs ${runs}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}.
-Sandbox: ${health.sandbox.kind}, cgroup ${health.sandbox.cgroup}. ${runs} sequential hello-world runs per language, API and direct interleaved; times in ms, wall clock seen by the client. "direct" runs the same program with the bare toolchain (c: gcc -O2 compile + run, as the API does).
+Sandbox: ${health.sandbox.kind}, cgroup ${health.sandbox.cgroup}. ${runs} sequential hello-world runs per language after 10 warm-up runs, API and direct interleaved (one direct run, then one API run); times in ms, wall clock seen by the client (an HTTP client in the same Node process as the executor). "direct" runs the same program with the bare toolchain, spawned from Node (c: gcc -O2 compile + run, as the API does).
+${loadSentence(wait, loadAtEnd)}
 
 ${table}
 

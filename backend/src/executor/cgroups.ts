@@ -127,6 +127,37 @@ async function removeDir(dir: string): Promise<void> {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Cgroups left by an executor that died without closing (crash, SIGKILL) are removed so they do
+ * not pile up across restarts. Only empty ones: an executor in another pid namespace sharing
+ * this hierarchy may look dead from here, and we never kill what we did not start.
+ */
+async function removeOrphans(base: string): Promise<void> {
+  const names = await fs.readdir(base).catch(() => [] as string[]);
+  for (const name of names) {
+    const match = /^pairpad-executor-(\d+)$/.exec(name);
+    if (!match || Number(match[1]) === process.pid || processAlive(Number(match[1]))) continue;
+    const parent = path.join(base, name);
+    const children = (await fs.readdir(parent, { withFileTypes: true }).catch(() => [])).filter((d) => d.isDirectory());
+    const busy = async (dir: string) => ((await readText(path.join(dir, 'cgroup.procs'))) ?? 'unknown').trim() !== '';
+    if (await busy(parent)) continue;
+    let empty = true;
+    for (const child of children) if (await busy(path.join(parent, child.name))) empty = false;
+    if (!empty) continue;
+    for (const child of children) await fs.rmdir(path.join(parent, child.name)).catch(() => undefined);
+    await fs.rmdir(parent).catch(() => undefined);
+  }
+}
+
 interface ProcCgroupLine {
   controllers: string[];
   path: string;
@@ -258,6 +289,7 @@ async function detectV2(logger: ExecutorLogger): Promise<CgroupManager | string>
       }
     }
   }
+  await removeOrphans(ownDir);
   const parent = path.join(ownDir, `pairpad-executor-${process.pid}`);
   try {
     await fs.mkdir(parent, { recursive: true });
@@ -464,6 +496,7 @@ async function detectV1(): Promise<CgroupManager | string> {
     const ownPath = own.find((line) => line.controllers.includes(c))?.path ?? '/';
     let base = path.join(mount.mountPoint, ownPath);
     if (!(await writable(base))) base = mount.mountPoint;
+    await removeOrphans(base);
     const parent = path.join(base, `pairpad-executor-${process.pid}`);
     try {
       await fs.mkdir(parent, { recursive: true });

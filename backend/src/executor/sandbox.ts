@@ -454,7 +454,20 @@ export class Sandbox {
    * A bind source the sandbox uid cannot reach (behind /root's 0700) gets an empty mount point
    * in our work dir instead; the prelude binds it there in a private mount namespace.
    */
-  private async reachableSource(source: string): Promise<string> {
+  private readonly reachable = new Map<string, Promise<string>>();
+
+  private reachableSource(source: string): Promise<string> {
+    // Asked once per source (a setpriv + test exec), not once per stage.
+    let known = this.reachable.get(source);
+    if (!known) {
+      known = this.probeReachable(source);
+      this.reachable.set(source, known);
+      known.catch(() => this.reachable.delete(source));
+    }
+    return known;
+  }
+
+  private async probeReachable(source: string): Promise<string> {
     if (!this.dropTool) return source;
     try {
       await execFileAsync(this.dropTool, ['--reuid', String(this.config.sandboxUid), '--regid', String(this.config.sandboxGid), '--clear-groups', '/usr/bin/test', '-x', source]);
