@@ -64,6 +64,16 @@ const FATAL_CONNECT_CODES: ReadonlySet<ErrorCode> = new Set([
   'INVALID_SESSION_ID',
 ]);
 
+interface NetworkEvents {
+  addEventListener(type: 'online' | 'offline', listener: () => void): void;
+  removeEventListener(type: 'online' | 'offline', listener: () => void): void;
+}
+
+/** The page's window in a browser; null under Node (tests), where there are no network events. */
+function browserWindow(): NetworkEvents | null {
+  return (globalThis as { window?: NetworkEvents }).window ?? null;
+}
+
 /** Pause before rejoining a server that announced it is shutting down. */
 const SHUTDOWN_RECONNECT_DELAY_MS = 1_000;
 
@@ -112,6 +122,9 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     this.socket.on('connect_error', this.handleConnectError);
     this.socket.on('session:closed', this.handleClosed);
     this.socket.on('room:error', (error) => this.emit('error', [{ ...error, fatal: false }]));
+    // In a browser, say "offline" as soon as the network is gone instead of after a timeout.
+    browserWindow()?.addEventListener('offline', this.handleBrowserOffline);
+    browserWindow()?.addEventListener('online', this.handleBrowserOnline);
     if (options.connect !== false) this.connect();
   }
 
@@ -151,6 +164,8 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
 
   override destroy(): void {
     clearTimeout(this.reconnectTimer);
+    browserWindow()?.removeEventListener('offline', this.handleBrowserOffline);
+    browserWindow()?.removeEventListener('online', this.handleBrowserOnline);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
     this.doc.off('update', this.handleDocUpdate);
     this.awareness.off('update', this.handleAwarenessUpdate);
@@ -226,6 +241,42 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     encoding.writeVarUint(encoder, MESSAGE_AWARENESS);
     encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(this.awareness, clients));
     return encoder;
+  }
+
+  private browserOffline = false;
+
+  private readonly handleBrowserOffline = (): void => {
+    if (this.status === 'closed' || this.status === 'offline') return;
+    this.browserOffline = true;
+    this.setStatus('offline');
+  };
+
+  private readonly handleBrowserOnline = (): void => {
+    if (!this.browserOffline) return;
+    this.browserOffline = false;
+    if (this.status !== 'offline') return;
+    if (this.socket.connected && this.generation) {
+      // The link outlived the outage (its heartbeat had not timed out yet): edits typed meanwhile
+      // were held back, so push the whole state (the server keeps only what it lacks) and ask for
+      // what we missed.
+      this.setStatus('connected');
+      this.sendFullSync();
+      return;
+    }
+    this.setStatus('reconnecting');
+    if (!this.socket.connected) this.socket.connect();
+  };
+
+  private sendFullSync(): void {
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(step1, this.doc);
+    this.send(step1);
+    const state = encoding.createEncoder();
+    encoding.writeVarUint(state, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(state, Y.encodeStateAsUpdate(this.doc));
+    this.send(state);
+    if (this.awareness.getLocalState() !== null) this.send(this.encodeAwareness([this.doc.clientID]));
   }
 
   private readonly handleDisconnect = (): void => {
