@@ -7,7 +7,7 @@
 // The backend runs as its own process (no embedded executor: PISTON_URL points nowhere, so only
 // collaboration is measured). Results go to bench/RESULTS.md under "Collaboration (issue #2)".
 import { spawn } from 'node:child_process';
-import * as Y from 'yjs';
+import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection } from './bench-utils.mjs';
 
@@ -42,10 +42,6 @@ await waitUntil(async () => {
   }
 }, 'backend up');
 
-const latencies = [];
-let measuring = false;
-const sentAt = new Map(); // `${clientId}:${clock}` → ms
-
 function connect(sessionId, name) {
   return new SocketYjsProvider({ url, sessionId, name, socketOptions: { transports: ['websocket'], forceNew: true } });
 }
@@ -59,38 +55,11 @@ for (let i = 0; i < ROOMS; i++) {
 const clients = pairs.flat();
 await waitUntil(() => clients.every((client) => client.synced), 'all clients synced', 60_000);
 
-// Latency: every remote update a client applies is matched against the sender's insert time.
-for (const client of clients) {
-  client.doc.on('update', (update, origin) => {
-    if (origin !== client || !measuring) return;
-    const now = performance.now();
-    for (const struct of Y.decodeUpdate(update).structs) {
-      const key = `${struct.id.client}:${struct.id.clock}`;
-      const sent = sentAt.get(key);
-      if (sent !== undefined) {
-        latencies.push(now - sent);
-        sentAt.delete(key);
-      }
-    }
-  });
-}
-
-const timers = [];
-function startTyping(client) {
-  const text = client.doc.getText('code');
-  const type = () => {
-    const clock = Y.getState(client.doc.store, client.doc.clientID);
-    if (measuring) sentAt.set(`${client.doc.clientID}:${clock}`, performance.now());
-    text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
-  };
-  // Random phase so the 2 × ROOMS typists don't all fire on the same tick.
-  timers.push(setTimeout(() => timers.push(setInterval(type, 1000 / CHARS_PER_SECOND)), Math.random() * 200));
-}
-clients.forEach(startTyping);
+const load = startTypingLoad(clients, CHARS_PER_SECOND);
 
 // Warm up 5 s, then measure.
 await new Promise((resolve) => setTimeout(resolve, 5_000));
-measuring = true;
+load.measure(true);
 const cpuStart = processCpuSeconds(backend.pid);
 const wallStart = performance.now();
 let peakRss = 0;
@@ -98,22 +67,18 @@ const rssSampler = setInterval(() => {
   peakRss = Math.max(peakRss, processRssBytes(backend.pid));
 }, 1_000);
 await new Promise((resolve) => setTimeout(resolve, DURATION_S * 1000));
-measuring = false;
+load.measure(false);
 const cpuSeconds = processCpuSeconds(backend.pid) - cpuStart;
 const wallSeconds = (performance.now() - wallStart) / 1000;
 clearInterval(rssSampler);
-timers.forEach((timer) => {
-  clearTimeout(timer);
-  clearInterval(timer);
-});
-const lost = sentAt.size;
+const lost = load.stop();
 await new Promise((resolve) => setTimeout(resolve, 1_000));
 const converged = pairs.every(([a, b]) => a.doc.getText('code').toString() === b.doc.getText('code').toString());
 const rssEnd = processRssBytes(backend.pid);
 clients.forEach((client) => client.destroy());
 stopBackend();
 
-const stats = summarize(latencies);
+const stats = summarize(load.latencies);
 const cpuPercent = (cpuSeconds / wallSeconds) * 100;
 const target = stats.p99 < 50;
 console.table({ rooms: ROOMS, clients: clients.length, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuPercent, peakRssMiB: peakRss / 2 ** 20 });

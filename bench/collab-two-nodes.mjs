@@ -9,7 +9,7 @@
 // cross-node overhead is the difference between the two runs. Results go to bench/RESULTS.md
 // under "Two nodes on Redis (issue #7)".
 import { spawn } from 'node:child_process';
-import * as Y from 'yjs';
+import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
 import { fmt, machineLine, processCpuSeconds, repoRoot, summarize, writeResultsSection } from './bench-utils.mjs';
@@ -65,9 +65,6 @@ const connect = (url, sessionId, name) => new SocketYjsProvider({ url, sessionId
 
 /** One measured run; `placement(i)` gives the two node indexes of room i's clients. */
 async function runPhase(label, placement) {
-  const latencies = [];
-  const sentAt = new Map();
-  let measuring = false;
   const pairs = [];
   for (let i = 0; i < ROOMS; i++) {
     const [first, second] = placement(i);
@@ -77,47 +74,20 @@ async function runPhase(label, placement) {
   }
   const clients = pairs.flat();
   await waitUntil(() => clients.every((client) => client.synced), `${label}: all clients synced`, 60_000);
-  for (const client of clients) {
-    client.doc.on('update', (update, origin) => {
-      if (origin !== client || !measuring) return;
-      const now = performance.now();
-      for (const struct of Y.decodeUpdate(update).structs) {
-        const key = `${struct.id.client}:${struct.id.clock}`;
-        const sent = sentAt.get(key);
-        if (sent !== undefined) {
-          latencies.push(now - sent);
-          sentAt.delete(key);
-        }
-      }
-    });
-  }
-  const timers = [];
-  for (const client of clients) {
-    const text = client.doc.getText('code');
-    const type = () => {
-      const clock = Y.getState(client.doc.store, client.doc.clientID);
-      if (measuring) sentAt.set(`${client.doc.clientID}:${clock}`, performance.now());
-      text.insert(Math.floor(Math.random() * (text.length + 1)), 'x');
-    };
-    timers.push(setTimeout(() => timers.push(setInterval(type, 1000 / CHARS_PER_SECOND)), Math.random() * 200));
-  }
+  const load = startTypingLoad(clients, CHARS_PER_SECOND);
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  measuring = true;
+  load.measure(true);
   const cpuStart = nodes.map(({ child }) => processCpuSeconds(child.pid));
   const wallStart = performance.now();
   await new Promise((resolve) => setTimeout(resolve, DURATION_S * 1000));
-  measuring = false;
+  load.measure(false);
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const cpuPercent = nodes.map(({ child }, index) => ((processCpuSeconds(child.pid) - cpuStart[index]) / wallSeconds) * 100);
-  timers.forEach((timer) => {
-    clearTimeout(timer);
-    clearInterval(timer);
-  });
-  const lost = sentAt.size;
+  const lost = load.stop();
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const converged = pairs.every(([a, b]) => a.doc.getText('code').toString() === b.doc.getText('code').toString());
   clients.forEach((client) => client.destroy());
-  const stats = summarize(latencies);
+  const stats = summarize(load.latencies);
   console.table({ label, rooms: ROOMS, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuA: cpuPercent[0], cpuB: cpuPercent[1], lost, converged });
   return { label, stats, cpuPercent, lost, converged };
 }

@@ -2,27 +2,11 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SocketYjsProvider } from '../../src/client';
 import type { BackendHandle } from '../../src/server';
+import { countOf, typeConcurrently } from '../helpers/typing';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
-import { seededRandom, waitFor } from '../helpers/wait-for';
+import { waitFor } from '../helpers/wait-for';
 
-/** Each client types its own letter `count` times at random places, a few ms apart, all at once. */
-async function typeConcurrently(clients: SocketYjsProvider[], count: number, seed: number): Promise<void> {
-  const random = seededRandom(seed);
-  await Promise.all(
-    clients.map(async (client, index) => {
-      const letter = String.fromCharCode(65 + index);
-      const text = client.doc.getText('code');
-      for (let i = 0; i < count; i++) {
-        text.insert(Math.floor(random() * (text.length + 1)), letter);
-        if (i % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 1 + Math.floor(random() * 4)));
-      }
-    }),
-  );
-}
 
-function countOf(text: string, letter: string): number {
-  return text.split(letter).length - 1;
-}
 
 describe('realtime collaboration with real Socket.IO clients and the real provider', () => {
   let backend: BackendHandle;

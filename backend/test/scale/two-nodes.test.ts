@@ -1,28 +1,14 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SocketYjsProvider } from '../../src/client';
+import { countOf, typeConcurrently } from '../helpers/typing';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
-import { seededRandom, waitFor } from '../helpers/wait-for';
+import { waitFor } from '../helpers/wait-for';
 import { RedisSessionStore } from '../../src/sessions';
 import { documentInRedis, startNode, type BackendNode } from './cluster-harness';
 
-/** Each client types its own letter `count` times at random places, a few ms apart, all at once. */
-async function typeConcurrently(clients: SocketYjsProvider[], count: number, seed: number): Promise<void> {
-  const random = seededRandom(seed);
-  await Promise.all(
-    clients.map(async (client, index) => {
-      const letter = String.fromCharCode(65 + index);
-      const text = client.doc.getText('code');
-      for (let i = 0; i < count; i++) {
-        text.insert(Math.floor(random() * (text.length + 1)), letter);
-        if (i % 5 === 0) await new Promise((resolve) => setTimeout(resolve, 1 + Math.floor(random() * 4)));
-      }
-    }),
-  );
-}
 
-const countOf = (text: string, letter: string): number => text.split(letter).length - 1;
 
 describe('two backend processes sharing rooms through a real redis-server', () => {
   let redis: TestRedisServer;
