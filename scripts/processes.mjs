@@ -11,7 +11,15 @@ export function runTogether(processes) {
   const stopAll = (exitCode) => {
     if (stopping) return;
     stopping = true;
-    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+    // Each child leads its own process group, so npm's grandchildren (next-server) stop too.
+    for (const child of children) {
+      if (child.exitCode !== null) continue;
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+    }
     // Give them the backend's graceful-shutdown window, then exit regardless.
     const timer = setTimeout(() => process.exit(exitCode), 11_000);
     timer.unref();
@@ -19,7 +27,7 @@ export function runTogether(processes) {
   };
 
   for (const { name, command, args, env } of processes) {
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const prefix = `${COLORS[name] ?? ''}[${name}]\x1b[0m `;
     const forward = (stream, target) => {
       let buffered = '';
