@@ -14,7 +14,7 @@ import type { Server } from 'socket.io';
 import { RedisRunStore } from '../execution';
 import type { HealthCheck } from '../http';
 import { RedisRoomSync, type RoomSyncRedis } from '../rooms';
-import { createSessionStore, type SessionStore } from '../sessions';
+import { createSessionStore, redactUrl, type SessionStore } from '../sessions';
 
 export interface RedisClusterOptions {
   url: string;
@@ -60,16 +60,6 @@ function roomSyncClient(redis: Redis): RoomSyncRedis {
       if (channels.length > 0) await redis.unsubscribe(...channels);
     },
   };
-}
-
-function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(unparsable Redis URL)';
-  }
 }
 
 async function quit(client: Redis): Promise<void> {

@@ -153,7 +153,7 @@ function describe(error: unknown): string {
 }
 
 /** "redis://user:secret@host" → "redis://user:***@host", for logs and errors. */
-function redactUrl(url: string): string {
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
