@@ -184,9 +184,4 @@ export class ExecutionService {
     await this.queue.drain(graceMs);
     this.listeners.clear();
   }
-
-  close(): void {
-    this.queue.close();
-    this.listeners.clear();
-  }
 }

@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter, type WorkerPoolStats } from '../protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
 
+function shutdownError(): AppError {
+  return new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
+}
+
 /** Everything one run needs, fixed when it is queued (the code as it was at the click). */
 export interface JobSpec {
   sessionId: string;
@@ -164,23 +168,29 @@ export class JobQueue {
    * grace period if a runner ignores its abort signal).
    */
   async drain(graceMs: number): Promise<void> {
-    const error = new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
-    this.closed = true;
-    for (const job of [...this.waiting]) this.failWaiting(job, error);
+    this.refuseNewAndFailWaiting();
     const waitUntil = async (deadline: number): Promise<void> => {
       while (this.running > 0 && this.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     };
     await waitUntil(this.now() + graceMs);
-    for (const job of this.jobs.values()) if (job.record.state === 'running') job.controller.abort(error);
+    this.abortRunning();
     await waitUntil(this.now() + 1_000);
   }
 
+  /** Immediate stop: nothing new is accepted, waiting jobs fail, running jobs are aborted. */
   close(): void {
     if (this.closed) return;
+    this.refuseNewAndFailWaiting();
+    this.abortRunning();
+  }
+
+  private refuseNewAndFailWaiting(): void {
     this.closed = true;
-    const error = new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
-    for (const job of [...this.waiting]) this.failWaiting(job, error);
-    for (const job of this.jobs.values()) if (job.record.state === 'running') job.controller.abort(error);
+    for (const job of [...this.waiting]) this.failWaiting(job, shutdownError());
+  }
+
+  private abortRunning(): void {
+    for (const job of this.jobs.values()) if (job.record.state === 'running') job.controller.abort(shutdownError());
   }
 
   private pump(): void {
