@@ -56,4 +56,18 @@ export function writeResultsSection(heading, body) {
   writeFileSync(file, `${next.trimEnd()}\n`);
 }
 
+/** Polls `check` until it returns true (a throw counts as "not yet"); fails after `timeoutMs`. */
+export async function waitUntil(check, what, timeoutMs = 30_000, intervalMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');

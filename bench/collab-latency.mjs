@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -26,21 +26,7 @@ const backend = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
 const stopBackend = () => backend.exitCode === null && backend.kill('SIGTERM');
 process.on('exit', stopBackend);
 
-async function waitUntil(check, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-await waitUntil(async () => {
-  try {
-    return (await fetch(`${url}/health`)).ok;
-  } catch {
-    return false;
-  }
-}, 'backend up');
+await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up');
 
 function connect(sessionId, name) {
   return new SocketYjsProvider({ url, sessionId, name, socketOptions: { transports: ['websocket'], forceNew: true } });

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
-import { fmt, machineLine, processCpuSeconds, repoRoot, summarize, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, processCpuSeconds, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -43,22 +43,8 @@ const nodes = [0, 1].map((index) => {
 const stopAll = () => nodes.forEach(({ child }) => child.exitCode === null && child.kill('SIGTERM'));
 process.on('exit', stopAll);
 
-async function waitUntil(check, what, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 for (const node of nodes) {
-  await waitUntil(async () => {
-    try {
-      return (await fetch(`${node.url}/health`)).ok;
-    } catch {
-      return false;
-    }
-  }, `backend ${node.url} up`);
+  await waitUntil(async () => (await fetch(`${node.url}/health`)).ok, `backend ${node.url} up`);
 }
 
 const connect = (url, sessionId, name) => new SocketYjsProvider({ url, sessionId, name, socketOptions: { transports: ['websocket'], forceNew: true } });

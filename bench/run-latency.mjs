@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, repoRoot, summarize, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5400);
@@ -44,19 +44,6 @@ function stopAll() {
 process.on('exit', stopAll);
 process.on('SIGINT', () => process.exit(130));
 
-async function waitUntil(check, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const executorMs = (run) => (run.result?.run?.wallTime ?? 0) + (run.result?.compile?.wallTime ?? 0);
 
 start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
@@ -72,8 +59,8 @@ start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   SESSIONS_PER_MINUTE_PER_IP: '100000',
 });
 start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
-await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready');
-await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000);
+await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready', 60_000, 100);
+await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
 async function createSession() {
   const response = await fetch(`${api}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
@@ -93,7 +80,7 @@ listener.socket.on('run:update', ({ run }) => {
   finished.set(run.jobId, { run, at: performance.now() });
   waiters.get(run.jobId)?.();
 });
-await waitUntil(() => listener.synced, 'listener synced');
+await waitUntil(() => listener.synced, 'listener synced', 60_000, 100);
 
 async function apiRunViaEvent() {
   const t0 = performance.now();
