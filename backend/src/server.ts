@@ -10,7 +10,7 @@ import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
-import { AppError, STDIN_TEXT, starterCode } from './protocol';
+import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import type { RedisCluster } from './cluster/redis-cluster';
@@ -70,11 +70,9 @@ function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
       if (record.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; code can no longer be run.');
       // Loads the room when this node does not hold it yet (a REST run, or another node's room
       // under Redis), so the run uses the live document rather than the starter code.
-      await rooms.prepare(record);
-      const room = rooms.get(sessionId);
-      room?.interview.assertCanRun(role);
-      if (!room) return { language: record.language, code: starterCode(record.initialLanguage), stdin: '' };
-      return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(STDIN_TEXT).toString() };
+      const room = await rooms.open(record);
+      room.interview.assertCanRun(role);
+      return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(ROOM_DOC.stdin).toString() };
     },
   };
 }
@@ -114,11 +112,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   });
   const rooms = new RoomManager({
     store,
-    onRoomCreated: () => metrics.roomsCreated.inc(),
+    // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
+    extensions: [{ name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() }, ...(cluster ? [cluster.roomSync] : [])],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
-    ...(cluster ? { sync: cluster.roomSync } : {}),
   });
   const execution = new ExecutionService({
     client: new PistonClient({ baseUrl: pistonUrl, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
@@ -133,7 +131,8 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     logger: logger.child({ service: 'execution' }),
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
   });
-  // Every run, with its result, goes on its room's timeline (for playback and the report).
+  // Every run, with its result, goes into its room's replicated state: the timeline, the report
+  // and every participant (on every node) hear it from there.
   const stopRunRecording = execution.onUpdate((run) => rooms.get(run.sessionId)?.interview.recordRun(run));
   const stopExecutionMetrics = execution.onUpdate((run) => {
     if (run.state !== 'completed' && run.state !== 'failed') return;

@@ -18,6 +18,9 @@ import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol/yjs-messages';
 import type {
   Ack,
+  ClientEventAck,
+  ClientEventName,
+  ClientEventPayload,
   ClientToServerEvents,
   ErrorBody,
   ErrorCode,
@@ -149,12 +152,15 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     return this.request('room:set-language', { language });
   }
 
-  /** Sends a typed event and resolves with the server's ack (or a timeout error as an ack). */
-  async request<T = Record<string, never>>(event: keyof ClientToServerEvents, payload: unknown): Promise<Ack<T>> {
+  /**
+   * Sends one event of the protocol table (`CLIENT_EVENTS`) and resolves with the server's ack,
+   * typed from the same table (or a timeout error as an ack).
+   */
+  async request<E extends ClientEventName>(event: E, payload: ClientEventPayload<E>): Promise<Ack<ClientEventAck<E>>> {
     try {
-      // The event map types acks loosely for extensibility; the server always answers with Ack<T>.
+      // Socket.IO's timeout() typing cannot follow a generic event name; the table fixes both ends.
       const emitter = this.socket.timeout(this.ackTimeoutMs) as unknown as {
-        emitWithAck(event: string, payload: unknown): Promise<Ack<T>>;
+        emitWithAck(event: E, payload: ClientEventPayload<E>): Promise<Ack<ClientEventAck<E>>>;
       };
       return await emitter.emitWithAck(event, payload);
     } catch {

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
 import { SessionIdSchema } from './sessions';
+import { ROOM_DOC } from './room-shape';
 
 /** Runs a room keeps (newest first); a late joiner receives them all. */
 export const RUN_HISTORY_LIMIT = 20;
 
 /** The name of the shared stdin text in the room's Y.Doc (the "Input" box). */
-export const STDIN_TEXT = 'stdin';
+export const STDIN_TEXT = ROOM_DOC.stdin;
 
 /** Piston language names or aliases: short, no spaces (e.g. `python`, `c++`, `py3`). */
 const PistonLanguageSchema = z

@@ -7,3 +7,6 @@ export * from './realtime';
 export * from './yjs-messages';
 export * from './execution';
 export * from './interview';
+export * from './events';
+export * from './room-shape';
+export * from './permissions';

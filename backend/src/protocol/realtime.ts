@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import type { ErrorBody } from './errors';
-import type { RunStarted, RunUpdate, RunsHistory } from './execution';
-import type { ChatHistory, ChatMessage, InterviewState } from './interview';
 import { LanguageIdSchema } from './languages';
 import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
 
-import { PROTOCOL_VERSION, type NOTES_EVENT, type YJS_EVENT } from './wire';
+import { PROTOCOL_VERSION } from './wire';
 
 export { NOTES_EVENT, PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from './wire';
 
@@ -55,44 +52,3 @@ export const AwarenessUserSchema = z.object({
   status: PresenceStatusSchema.default('active'),
 });
 export type AwarenessUser = z.infer<typeof AwarenessUserSchema>;
-
-export type Ack<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
-
-/** Client → server events other than the binary Yjs channel (each answered through an ack). */
-export interface ClientToServerEvents {
-  [YJS_EVENT]: (message: Uint8Array) => void;
-  'room:set-language': (payload: unknown, ack?: (result: Ack) => void) => void;
-  /** Run the room's code (payload: RunStart); the ack carries the queued run. */
-  'run:start': (payload: unknown, ack?: (result: Ack<RunStarted>) => void) => void;
-  /** Interviewer only: lock or unlock editing for candidates (SetLocked). */
-  'room:lock': (payload: unknown, ack?: (result: Ack<{ state: InterviewState }>) => void) => void;
-  /** Interviewer only: stop or allow candidates' runs (SetRunDisabled). */
-  'room:disable-run': (payload: unknown, ack?: (result: Ack<{ state: InterviewState }>) => void) => void;
-  /** Interviewer only: end the interview; the room turns read-only for everyone. */
-  'room:end': (payload: unknown, ack?: (result: Ack<{ state: InterviewState }>) => void) => void;
-  /** Post a chat message (ChatSend) to everyone in the room. */
-  'chat:send': (payload: unknown, ack?: (result: Ack<{ message: ChatMessage }>) => void) => void;
-  /** A candidate's tab lost or regained focus (FocusReport); recorded on the timeline. */
-  'activity:focus': (payload: unknown, ack?: (result: Ack) => void) => void;
-  /** Interviewer only: y-protocols sync of the private notes document. */
-  [NOTES_EVENT]: (message: Uint8Array) => void;
-}
-
-/** Server → client events. */
-export interface ServerToClientEvents {
-  [YJS_EVENT]: (message: Uint8Array) => void;
-  'session:welcome': (welcome: Welcome) => void;
-  'session:closed': (closed: SessionClosed) => void;
-  'room:error': (error: ErrorBody) => void;
-  /** A run in this room changed state; every participant receives the same record. */
-  'run:update': (update: RunUpdate) => void;
-  /** The room's recent runs, sent on every join (newest first). */
-  'runs:history': (history: RunsHistory) => void;
-  /** Lock, run-disable and end: sent at join and on every change, to everyone. */
-  'room:state': (state: InterviewState) => void;
-  'chat:message': (message: ChatMessage) => void;
-  /** The room's chat so far, sent at join. */
-  'chat:history': (history: ChatHistory) => void;
-  /** Private notes sync; only ever emitted to interviewer connections. */
-  [NOTES_EVENT]: (message: Uint8Array) => void;
-}

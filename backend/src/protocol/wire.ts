@@ -13,3 +13,6 @@ export const YJS_EVENT = 'y';
 
 /** The private notes document's sync messages (interviewers only), framed like the Yjs event. */
 export const NOTES_EVENT = 'notes';
+
+export * from './room-shape';
+export * from './permissions';

@@ -1,1 +1,2 @@
-export { attachRealtime, respond, type RealtimeOptions, type RoomServer } from './socket-server';
+export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
+export { respond, bindClientEvents, type ClientEventHandlers } from './bind-events';

@@ -1,23 +1,10 @@
-import {
-  AppError,
-  ChatSendSchema,
-  EndInterviewSchema,
-  FocusReportSchema,
-  NOTES_EVENT,
-  SetLockedSchema,
-  SetRunDisabledSchema,
-  parseOrThrow,
-} from '../protocol';
-import type { Room, RoomConnection } from '../rooms';
-import type { RoomNotice } from '../rooms/room-connection';
+import { AppError, NOTES_EVENT, decide } from '../protocol';
+import type { Room, RoomConnection, RoomNotice } from '../rooms';
+import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket } from './socket-server';
-import { respond } from './socket-server';
 import { toErrorBody } from './socket-errors';
 
-/** Events this module handles (for the adapter's unknown-event check). */
-export const INTERVIEW_EVENTS = ['room:lock', 'room:disable-run', 'room:end', 'chat:send', 'activity:focus', NOTES_EVENT] as const;
-
-/** Maps the room's interview news to this socket's events; nothing else reaches the socket this way. */
+/** Maps the room's news to this socket's events: the room's connections are the one path to clients. */
 export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
   return (notice) => {
     switch (notice.type) {
@@ -30,6 +17,12 @@ export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
       case 'chat-history':
         socket.emit('chat:history', notice.history);
         break;
+      case 'run':
+        socket.emit('run:update', { run: notice.run, serverTime: Date.now() });
+        break;
+      case 'run-history':
+        socket.emit('runs:history', { runs: notice.runs, serverTime: Date.now() });
+        break;
       case NOTES_EVENT:
         // Defence in depth: the room only sends notes to interviewers, and the socket checks again.
         if (socket.data.role === 'interviewer') socket.emit(NOTES_EVENT, notice.message);
@@ -38,50 +31,34 @@ export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
   };
 }
 
-/** Lock, run-disable, end, chat, focus reports and notes sync; the room checks every role. */
-export function registerInterviewEvents(socket: RoomSocket, room: Room, connection: RoomConnection): void {
-  const interview = room.interview;
-
-  socket.on('room:lock', (payload: unknown, ack?: unknown) => {
-    respond(ack, () => {
-      const { locked } = parseOrThrow(SetLockedSchema, payload, 'lock request');
-      return { state: interview.setLocked(connection, locked) };
-    });
-  });
-
-  socket.on('room:disable-run', (payload: unknown, ack?: unknown) => {
-    respond(ack, () => {
-      const { disabled } = parseOrThrow(SetRunDisabledSchema, payload, 'run setting');
-      return { state: interview.setRunDisabled(connection, disabled) };
-    });
-  });
-
-  socket.on('room:end', (payload: unknown, ack?: unknown) => {
-    respond(ack, () => {
-      parseOrThrow(EndInterviewSchema, payload ?? {}, 'end request');
-      return { state: interview.end(connection) };
-    });
-  });
-
-  socket.on('chat:send', (payload: unknown, ack?: unknown) => {
-    respond(ack, () => {
-      const { text } = parseOrThrow(ChatSendSchema, payload, 'chat message');
-      return { message: interview.postChat(connection, text) };
-    });
-  });
-
-  socket.on('activity:focus', (payload: unknown, ack?: unknown) => {
-    respond(ack, () => {
-      const { focused } = parseOrThrow(FocusReportSchema, payload, 'focus report');
+/** Lock, run-disable, end, chat and focus reports; the room checks every role against the policy. */
+export function interviewHandlers(room: Room, connection: RoomConnection): Pick<ClientEventHandlers, 'room:lock' | 'room:disable-run' | 'room:end' | 'chat:send' | 'activity:focus' | 'room:set-language'> {
+  const { interview } = room;
+  return {
+    'room:lock': ({ locked }) => ({ state: interview.setLocked(connection, locked) }),
+    'room:disable-run': ({ disabled }) => ({ state: interview.setRunDisabled(connection, disabled) }),
+    'room:end': () => ({ state: interview.end(connection) }),
+    'chat:send': ({ text }) => ({ message: interview.postChat(connection, text) }),
+    'activity:focus': ({ focused }) => {
       interview.reportFocus(connection, focused);
       return {};
-    });
-  });
+    },
+    'room:set-language': ({ language }) => {
+      interview.assert('edit', connection.role);
+      room.setLanguage(language);
+      return {};
+    },
+  };
+}
 
+/** The notes channel (binary, un-acked): interviewers only, refusals as `room:error`. */
+export function registerNotes(socket: RoomSocket, room: Room, connection: RoomConnection): void {
   socket.on(NOTES_EVENT, (message: unknown) => {
     try {
+      const decision = decide('notes', connection.role, room.interview.current);
+      if (!decision.allowed) throw new AppError(decision.code, decision.message);
       if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Notes messages must be binary.');
-      interview.handleNotes(connection, message);
+      room.interview.handleNotes(connection, message);
     } catch (error) {
       socket.emit('room:error', toErrorBody(error));
     }

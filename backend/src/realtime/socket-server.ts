@@ -3,10 +3,10 @@ import { Server, type Socket } from 'socket.io';
 import {
   AppError,
   HandshakeAuthSchema,
+  KNOWN_CLIENT_EVENTS,
   MAX_YJS_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   SOCKET_PATH,
-  SetLanguageSchema,
   YJS_EVENT,
   parseOrThrow,
   type Ack,
@@ -17,8 +17,9 @@ import {
 import type { RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
-import { attachRunBroadcasts, registerRunEvents } from './run-events';
-import { INTERVIEW_EVENTS, notifier, registerInterviewEvents } from './interview-events';
+import { bindClientEvents } from './bind-events';
+import { runHandlers } from './run-events';
+import { interviewHandlers, notifier, registerNotes } from './interview-events';
 import { EventRateLimiter } from './event-rate-limiter';
 import { toConnectError, toErrorBody } from './socket-errors';
 
@@ -45,8 +46,6 @@ export interface RealtimeOptions {
   eventBurst?: number;
 }
 
-const KNOWN_EVENTS = new Set<string>([YJS_EVENT, 'room:set-language', 'run:start', ...INTERVIEW_EVENTS]);
-
 /** Thin Socket.IO adapter: authenticate at handshake, validate every event, hand it to rooms/. */
 export function attachRealtime(options: RealtimeOptions): RoomServer {
   const { sessions, rooms, logger } = options;
@@ -58,7 +57,6 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
-  if (options.execution) attachRunBroadcasts(io, options.execution);
 
   io.use(async (socket, next) => {
     try {
@@ -100,9 +98,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       },
     };
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
-    await rooms.prepare(record);
+    await rooms.open(record);
     const room = rooms.join(record, connection);
-    void socket.join(sessionId);
     socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION });
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
 
@@ -115,20 +112,14 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       }
     });
 
-    socket.on('room:set-language', (payload: unknown, ack?: (result: Ack) => void) => {
-      respond(ack, () => {
-        const { language } = parseOrThrow(SetLanguageSchema, payload, 'language change');
-        room.interview.controls.assertCanEdit(role);
-        room.setLanguage(language);
-        return {};
-      });
+    bindClientEvents(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): unknown }, {
+      ...interviewHandlers(room, connection),
+      ...runHandlers(socket, options.execution),
     });
-
-    registerInterviewEvents(socket, room, connection);
-    if (options.execution) registerRunEvents(socket, options.execution);
+    registerNotes(socket, room, connection);
 
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (KNOWN_EVENTS.has(event)) return;
+      if (KNOWN_CLIENT_EVENTS.has(event)) return;
       const error = new AppError('UNKNOWN_EVENT', `Unknown event "${event.slice(0, 64)}".`).toBody();
       const ack = args.at(-1);
       if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error });
@@ -161,15 +152,4 @@ function limitEventRate(socket: RoomSocket, ratePerSecond: number, burst: number
       socket.emit('room:error', error);
     }
   });
-}
-
-/** Runs a handler and answers its ack with `{ ok: true, ... }` or a named error; never throws. */
-export function respond<T extends object>(ack: unknown, handler: () => T): void {
-  let result: Ack<T>;
-  try {
-    result = { ok: true, ...handler() } as Ack<T>;
-  } catch (error) {
-    result = { ok: false, error: toErrorBody(error) };
-  }
-  if (typeof ack === 'function') (ack as (result: Ack<T>) => void)(result);
 }

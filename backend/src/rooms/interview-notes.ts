@@ -2,9 +2,7 @@ import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES } from '../protocol';
-
-export const NOTES_TEXT = 'notes';
+import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES, NOTES_DOC } from '../protocol';
 
 /**
  * The interviewers' private notes: a Y.Doc of its own, never part of the shared document, synced
@@ -16,7 +14,7 @@ export class InterviewNotes {
   private approximateBytes = 0;
 
   get text(): string {
-    return this.doc.getText(NOTES_TEXT).toString();
+    return this.doc.getText(NOTES_DOC.text).toString();
   }
 
   /** The server's SyncStep1, sent to an interviewer when they join. */

@@ -1,27 +1,34 @@
+import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import {
   AppError,
+  CHAT_HISTORY_LIMIT,
   DEFAULT_LANGUAGE,
   LanguageIdSchema,
+  META_KEYS,
   NOTES_EVENT,
   PASTE_RECORD_THRESHOLD,
+  ROOM_DOC,
+  RUN_HISTORY_LIMIT,
+  decide,
   type ChatMessage,
   type InterviewReport,
   type InterviewState,
   type LanguageId,
+  type Role,
+  type RoomAction,
   type RunRecord,
   type Timeline,
 } from '../protocol';
-import { ChatLog } from './chat-log';
-import { InterviewControls } from './interview-controls';
 import { InterviewNotes } from './interview-notes';
+import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
 
 export interface RoomInterviewOptions {
-  /** The session was already ended (a room rebuilt after a restart stays read-only). */
+  /** The session store says it ended (a room rebuilt after a restart stays read-only). */
   ended?: boolean;
-  /** Called once when the interviewer ends the interview (the composition persists it). */
+  /** Called once when the interview is ended on this node. */
   onEnded?: (endedAt: number) => void;
   timeline?: TimelineRecorderOptions;
   now?: () => number;
@@ -33,45 +40,66 @@ interface RoomDocument {
   readonly sessionId: string;
 }
 
+/** Throws the decision's named error unless `role` may do `action` now. */
+export function assertAllowed(action: RoomAction, role: Role, state: InterviewState): void {
+  const decision = decide(action, role, state);
+  if (!decision.allowed) throw new AppError(decision.code, decision.message);
+}
+
 /**
  * Everything that makes a room an interview rather than a shared editor: lock / run-disable /
- * end with their enforcement, chat, the interviewers' private notes (a separate document sent
- * only to interviewer connections), and the timeline recorder. Transport-agnostic like the room.
+ * end with their enforcement, chat, runs, the interviewers' private notes (a separate document
+ * sent only to interviewer connections), and the timeline. All of it lives in replicated Yjs
+ * documents (`InterviewStateDoc`, `InterviewNotes`) that the room's relay carries between nodes,
+ * so a change made on any node reaches this node's connections through the observers below.
  */
 export class RoomInterview {
-  readonly controls: InterviewControls;
-  readonly chat: ChatLog;
+  readonly state = new InterviewStateDoc();
   readonly notes = new InterviewNotes();
   readonly timeline: TimelineRecorder;
+  readonly chat = {
+    list: (): ChatMessage[] => this.state.chat.toArray(),
+  };
   private readonly connections = new Set<RoomConnection>();
   private readonly now: () => number;
-  private readonly initialLanguage: LanguageId;
+  private readonly endedByRecord: boolean;
+  private announcedState: string;
 
   constructor(
     private readonly room: RoomDocument,
     private readonly options: RoomInterviewOptions = {},
   ) {
     this.now = options.now ?? Date.now;
-    this.controls = new InterviewControls({ ended: options.ended ?? false });
-    this.initialLanguage = this.currentLanguage();
-    this.chat = new ChatLog(undefined, this.now);
-    const code = room.doc.getText('code');
-    this.timeline = new TimelineRecorder(() => code.toString(), { now: this.now, ...options.timeline });
+    this.endedByRecord = options.ended ?? false;
+    const code = room.doc.getText(ROOM_DOC.code);
+    this.timeline = new TimelineRecorder(this.state, () => code.toString(), { now: this.now, ...options.timeline });
+    this.announcedState = JSON.stringify(this.current);
     code.observe(this.watchCode);
-    room.doc.getMap('meta').observe(this.watchLanguage);
+    room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
+    this.state.controls.observe(this.watchControls);
+    this.state.chat.observe(this.watchChat);
+    this.state.runs.observe(this.watchRuns);
     this.notes.doc.on('update', this.relayNotes);
   }
 
-  get state(): InterviewState {
-    return this.controls.current;
+  /** Lock, run-disable and end as every node sees them. */
+  get current(): InterviewState {
+    return this.state.state(this.endedByRecord);
+  }
+
+  /** The room holds the shared state now (loaded from the other nodes / Redis): start recording. */
+  opened(): void {
+    this.state.initialize(this.now(), this.currentLanguage());
+    this.timeline.start();
   }
 
   joined(connection: RoomConnection): void {
     this.connections.add(connection);
     this.timeline.record({ at: this.now(), kind: 'join', name: connection.name, role: connection.role });
-    connection.notify?.({ type: 'state', state: this.state });
+    connection.notify?.({ type: 'state', state: this.current });
     connection.notify?.({ type: 'chat-history', history: { messages: this.chat.list() } });
-    if (connection.role === 'interviewer') connection.notify?.({ type: NOTES_EVENT, message: this.notes.syncStep1() });
+    connection.notify?.({ type: 'run-history', runs: this.state.runList().reverse().slice(0, RUN_HISTORY_LIMIT) });
+    if (decide('notes', connection.role, this.current).allowed) connection.notify?.({ type: NOTES_EVENT, message: this.notes.syncStep1() });
   }
 
   left(connection: RoomConnection): void {
@@ -85,49 +113,50 @@ export class RoomInterview {
    * (the SyncStep2 every client sends on join), which is let through as a no-op.
    */
   assertCanUpdate(connection: RoomConnection, update: Uint8Array): void {
-    try {
-      this.controls.assertCanEdit(connection.role);
-    } catch (error) {
-      if (Y.snapshotContainsUpdate(Y.snapshot(this.room.doc), update)) return;
-      throw error;
-    }
+    const decision = decide('edit', connection.role, this.current);
+    if (decision.allowed || Y.snapshotContainsUpdate(Y.snapshot(this.room.doc), update)) return;
+    throw new AppError(decision.code, decision.message);
+  }
+
+  /** Throws unless `role` may do `action` now. */
+  assert(action: RoomAction, role: Role): void {
+    assertAllowed(action, role, this.current);
   }
 
   setLocked(connection: RoomConnection, locked: boolean): InterviewState {
-    this.controls.assertCanControl(connection.role, 'lock editing');
-    if (this.controls.setLocked(locked)) {
-      this.timeline.record({ at: this.now(), kind: 'lock', name: connection.name, locked });
-      this.broadcastState();
-    }
-    return this.state;
+    this.assert('lock', connection.role);
+    this.state.doc.transact(() => {
+      if (this.state.setControl('locked', locked)) this.timeline.record({ at: this.now(), kind: 'lock', name: connection.name, locked });
+    });
+    return this.current;
   }
 
   setRunDisabled(connection: RoomConnection, disabled: boolean): InterviewState {
-    this.controls.assertCanControl(connection.role, 'turn Run off for candidates');
-    if (this.controls.setRunDisabled(disabled)) {
-      this.timeline.record({ at: this.now(), kind: 'run-disabled', name: connection.name, disabled });
-      this.broadcastState();
-    }
-    return this.state;
+    this.assert('disable-run', connection.role);
+    this.state.doc.transact(() => {
+      if (this.state.setControl('runDisabled', disabled)) this.timeline.record({ at: this.now(), kind: 'run-disabled', name: connection.name, disabled });
+    });
+    return this.current;
   }
 
   end(connection: RoomConnection): InterviewState {
-    this.controls.assertCanControl(connection.role, 'end the interview');
+    this.assert('end', connection.role);
     const at = this.now();
     this.timeline.checkpoint();
-    if (this.controls.end(at)) {
-      this.timeline.record({ at, kind: 'end', name: connection.name });
-      this.broadcastState();
-      this.options.onEnded?.(at);
-    }
-    return this.state;
+    let ended = false;
+    this.state.doc.transact(() => {
+      ended = this.state.end(at);
+      if (ended) this.timeline.record({ at, kind: 'end', name: connection.name });
+    });
+    if (ended) this.options.onEnded?.(at);
+    return this.current;
   }
 
-  /** Posts a chat message (text already validated) to everyone in the room. */
+  /** Posts a chat message (text already validated) to everyone in the room, on every node. */
   postChat(connection: RoomConnection, text: string): ChatMessage {
-    if (this.controls.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; the chat is closed.');
-    const message = this.chat.post(connection, text);
-    for (const other of this.connections) other.notify?.({ type: 'chat', message });
+    this.assert('chat', connection.role);
+    const message: ChatMessage = { id: randomUUID(), at: this.now(), name: connection.name, role: connection.role, text };
+    InterviewStateDoc.pushBounded(this.state.chat, message, CHAT_HISTORY_LIMIT);
     return message;
   }
 
@@ -139,15 +168,15 @@ export class RoomInterview {
 
   /** One notes sync message: interviewers only; anyone else gets FORBIDDEN and learns nothing. */
   handleNotes(connection: RoomConnection, message: Uint8Array): void {
-    if (connection.role !== 'interviewer') throw new AppError('FORBIDDEN', 'Private notes are for interviewers only.');
+    this.assert('notes', connection.role);
     if (!this.connections.has(connection)) throw new AppError('NOT_JOINED', 'Join the session first.');
     const reply = this.notes.handleMessage(message, connection);
     if (reply) connection.notify?.({ type: NOTES_EVENT, message: reply });
   }
 
   /** Throws SESSION_ENDED or FORBIDDEN when `role` may not start a run now. */
-  assertCanRun(role: RoomConnection['role']): void {
-    this.controls.assertCanRun(role);
+  assertCanRun(role: Role): void {
+    this.assert('run', role);
   }
 
   recordRun(run: RunRecord): void {
@@ -155,22 +184,31 @@ export class RoomInterview {
   }
 
   timelineView(): Timeline {
-    const recorded = this.timeline.timeline();
-    return { sessionId: this.room.sessionId, language: this.initialLanguage, ...recorded, endedAt: this.state.endedAt, now: this.now() };
+    this.timeline.checkpoint();
+    return {
+      sessionId: this.room.sessionId,
+      language: this.state.startLanguage ?? this.currentLanguage(),
+      startedAt: this.state.startedAt ?? this.now(),
+      checkpoints: this.timeline.checkpoints(),
+      events: this.timeline.events(),
+      endedAt: this.current.endedAt,
+      now: this.now(),
+    };
   }
 
   report(session: { title: string | null; createdAt: number }): InterviewReport {
     this.timeline.checkpoint();
     const startedAt = this.timeline.firstJoinAt();
-    const until = this.state.endedAt ?? this.now();
+    const { endedAt } = this.current;
+    const until = endedAt ?? this.now();
     return {
       sessionId: this.room.sessionId,
       title: session.title,
       language: this.currentLanguage(),
-      code: this.room.doc.getText('code').toString(),
+      code: this.room.doc.getText(ROOM_DOC.code).toString(),
       createdAt: session.createdAt,
       startedAt,
-      endedAt: this.state.endedAt,
+      endedAt,
       durationMs: Math.max(0, until - startedAt),
       participants: this.timeline.participants(until),
       runs: this.timeline.runs(),
@@ -180,33 +218,62 @@ export class RoomInterview {
 
   destroy(): void {
     this.timeline.dispose();
+    this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
+    this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);
     this.notes.doc.off('update', this.relayNotes);
+    this.state.destroy();
     this.notes.destroy();
     this.connections.clear();
   }
 
   private currentLanguage(): LanguageId {
-    const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap('meta').get('language'));
+    const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap(ROOM_DOC.meta).get(META_KEYS.language));
     return parsed.success ? parsed.data : DEFAULT_LANGUAGE;
   }
 
-  private broadcastState(): void {
-    const state = this.state;
-    for (const connection of this.connections) connection.notify?.({ type: 'state', state });
+  private notifyAll(notice: Parameters<NonNullable<RoomConnection['notify']>>[0]): void {
+    for (const connection of this.connections) connection.notify?.(notice);
   }
 
-  /** Notes updates go to the other interviewers, never to a candidate's connection. */
+  /** Lock / run-disable / end changed here or on another node: tell this node's connections. */
+  private readonly watchControls = (): void => {
+    const state = this.current;
+    const key = JSON.stringify(state);
+    if (key === this.announcedState) return;
+    const newlyEnded = state.ended && !(JSON.parse(this.announcedState) as InterviewState).ended;
+    this.announcedState = key;
+    // The last text typed here belongs in the recording before the room turns read-only.
+    if (newlyEnded) this.timeline.checkpoint();
+    this.notifyAll({ type: 'state', state });
+  };
+
+  private readonly watchChat = (event: Y.YArrayEvent<ChatMessage>): void => {
+    for (const change of event.changes.delta) {
+      if (!Array.isArray(change.insert)) continue;
+      for (const message of change.insert as ChatMessage[]) this.notifyAll({ type: 'chat', message });
+    }
+  };
+
+  private readonly watchRuns = (event: Y.YMapEvent<RunRecord>): void => {
+    for (const jobId of event.keysChanged) {
+      const run = this.state.runs.get(jobId);
+      if (run) this.notifyAll({ type: 'run', run });
+    }
+  };
+
+  /** Notes updates go to the other interviewers on this node, never to a candidate's connection. */
   private readonly relayNotes = (update: Uint8Array, origin: unknown): void => {
     const message = InterviewNotes.encodeUpdate(update);
     for (const connection of this.connections) {
-      if (connection.role === 'interviewer' && connection !== origin) connection.notify?.({ type: NOTES_EVENT, message });
+      if (connection !== origin && decide('notes', connection.role, this.current).allowed) connection.notify?.({ type: NOTES_EVENT, message });
     }
   };
 
   private readonly watchCode = (event: Y.YTextEvent): void => {
-    this.timeline.noteChange();
     const origin = event.transaction.origin;
     if (!this.connections.has(origin as RoomConnection)) return;
+    // Only edits made on this node schedule a checkpoint here: the node they came through records them.
+    this.timeline.noteChange();
     const author = origin as RoomConnection;
     // One transaction inserting this much at once is a paste (or a drop): typing is one character per update.
     for (const op of event.delta) {
@@ -217,8 +284,10 @@ export class RoomInterview {
   };
 
   private readonly watchLanguage = (event: Y.YMapEvent<unknown>): void => {
-    if (!event.keysChanged.has('language')) return;
-    const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap('meta').get('language'));
+    if (!event.keysChanged.has(META_KEYS.language)) return;
+    // Recorded by the node where the change was made; other nodes receive the entry.
+    if (!this.connections.has(event.transaction.origin as RoomConnection) && event.transaction.origin !== null) return;
+    const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap(ROOM_DOC.meta).get(META_KEYS.language));
     if (parsed.success) this.timeline.record({ at: this.now(), kind: 'language', language: parsed.data });
   };
 }

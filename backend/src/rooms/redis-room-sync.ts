@@ -2,21 +2,27 @@
  * Keeps each room's Y.Doc the same on every backend node, through Redis, and keeps the document
  * in Redis so any node can load any room and a node's death loses nothing.
  *
- * Data layout, for prefix P and a room's session id S and generation G (so a recreated session
- * never sees the old document):
- *   P room:S:G:snapshot   string: one merged Yjs update (the compacted past)
- *   P room:S:G:updates    list: Yjs updates appended since the snapshot, oldest first
- *   P room:S:G:lock       compaction lock (SET NX PX)
- *   P room:S:G            pub/sub channel: [kind][node id][payload] for doc updates, awareness
- *                         updates, and "send me your presence" requests
- * Both keys expire with the session TTL (refreshed by every append and by session touches) and
+ * A room has three replicated documents (`ROOM_DOCUMENTS`): the shared document, the server-only
+ * interview state (lock, end, chat, runs, timeline) and the private notes. Each is relayed and
+ * stored the same way, so every node applies the same state and a restart loses none of it.
+ *
+ * Data layout, for prefix P, a room's session id S and generation G (so a recreated session
+ * never sees the old document), and D = '' for the shared document, ':interview' or ':notes':
+ *   P room:S:G D:snapshot   string: one merged Yjs update (the compacted past)
+ *   P room:S:G D:updates    list: Yjs updates appended since the snapshot, oldest first
+ *   P room:S:G D:lock       compaction lock (SET NX PX)
+ *   P room:S:G              pub/sub channel: [kind][node id][payload] for updates of each
+ *                           document, awareness updates, and "send me your presence" requests
+ * The keys expire with the session TTL (refreshed by every append and by session touches) and
  * are deleted when the session is removed.
  *
  * Depends on `RoomSyncRedis`, not on a Redis client library: the composition root adapts one.
  */
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
+import { ROOM_DOCUMENTS, type RoomDocumentName } from '../protocol';
 import type { Room } from './room';
+import type { RoomExtension } from './room-extension';
 
 /** What the relay needs from Redis. Replies keep binary values as Buffers. */
 export interface RoomSyncRedis {
@@ -45,13 +51,17 @@ export interface RedisRoomSyncOptions {
   compactAfterUpdates?: number;
   /** Also compact rooms this node wrote to, this often. @default 60 s */
   compactIntervalMs?: number;
+  /** Room keys are refreshed at most this often per room while it is active. @default 30 s */
+  touchIntervalMs?: number;
   logger?: RoomSyncLogger;
 }
 
-const KIND_UPDATE = 0;
 const KIND_AWARENESS = 1;
 /** A node that just loaded the room asks the others for their participants' presence. */
 const KIND_AWARENESS_QUERY = 2;
+/** Frame kinds of each document's updates. */
+const UPDATE_KIND: Record<RoomDocumentName, number> = { doc: 0, interview: 3, notes: 4 };
+const DOCUMENT_OF_KIND = new Map<number, RoomDocumentName>(ROOM_DOCUMENTS.map((name) => [UPDATE_KIND[name], name]));
 const NODE_ID_BYTES = 16;
 const COMPACT_LOCK_MS = 10_000;
 
@@ -65,13 +75,12 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return length`;
 
-/** KEYS: updates, snapshot. ARGV: ttl ms. */
-const TOUCH = `redis.call('PEXPIRE', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[1])
+/** KEYS: every key to keep. ARGV: ttl ms. */
+const TOUCH = `for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ARGV[1]) end
 return 1`;
 
-/** KEYS: snapshot, updates, lock. */
-const PURGE = `return redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])`;
+/** KEYS: every key of the room. */
+const PURGE = `return redis.call('DEL', unpack(KEYS))`;
 
 /** KEYS: lock, snapshot, updates. ARGV: token, lock ms. Takes the lock and reads the state to merge. */
 const COMPACT_BEGIN = `if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return false end
@@ -88,21 +97,32 @@ redis.call('LTRIM', KEYS[3], tonumber(ARGV[3]), -1)
 redis.call('DEL', KEYS[1])
 return 1`;
 
-interface RoomKeys {
+interface DocumentKeys {
   snapshot: string;
   updates: string;
   lock: string;
-  channel: string;
 }
 
-interface Attached {
-  room: Room;
-  keys: RoomKeys;
+interface RoomKeys extends DocumentKeys {
+  channel: string;
+  documents: Record<RoomDocumentName, DocumentKeys>;
+}
+
+interface AttachedDocument {
+  name: RoomDocumentName;
+  keys: DocumentKeys;
   /** This node appended since its last compaction check. */
   dirty: boolean;
   /** An append failed: the whole local state is appended again once Redis answers. */
   needsRepublish: boolean;
   compacting: boolean;
+}
+
+interface Attached {
+  room: Room;
+  keys: RoomKeys;
+  documents: Record<RoomDocumentName, AttachedDocument>;
+  lastTouch: number;
 }
 
 function describe(error: unknown): string {
@@ -113,7 +133,8 @@ function toBuffer(value: unknown): Buffer | null {
   return Buffer.isBuffer(value) ? value : null;
 }
 
-export class RedisRoomSync {
+export class RedisRoomSync implements RoomExtension {
+  readonly name = 'redis-relay';
   /** Messages carry it so a node ignores its own echo. */
   readonly nodeId: Buffer = Buffer.from(randomUUID().replace(/-/g, ''), 'hex');
   private readonly rooms = new Map<string, Attached>();
@@ -136,7 +157,36 @@ export class RedisRoomSync {
 
   keysOf(sessionId: string, generation: string): RoomKeys {
     const base = `${this.prefix}room:${sessionId}:${generation}`;
-    return { snapshot: `${base}:snapshot`, updates: `${base}:updates`, lock: `${base}:lock`, channel: base };
+    const of = (suffix: string): DocumentKeys => ({ snapshot: `${base}${suffix}:snapshot`, updates: `${base}${suffix}:updates`, lock: `${base}${suffix}:lock` });
+    const documents = { doc: of(''), interview: of(':interview'), notes: of(':notes') };
+    return { ...documents.doc, channel: base, documents };
+  }
+
+  // RoomExtension hooks.
+  onLoad(room: Room): Promise<void> {
+    return this.attach(room);
+  }
+
+  onClose(room: Room, options: { purge: boolean }): void {
+    this.detach(room, options);
+  }
+
+  onLocalUpdate(room: Room, document: RoomDocumentName, update: Uint8Array): void {
+    this.localUpdate(room, update, document);
+  }
+
+  onLocalAwareness(room: Room, update: Uint8Array): void {
+    this.localAwareness(room, update);
+  }
+
+  onActivity(room: Room): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (!attached || Date.now() - attached.lastTouch < (this.options.touchIntervalMs ?? 30_000)) return;
+    this.touch(room);
+  }
+
+  onConnect(room: Room): void {
+    this.touch(room);
   }
 
   /**
@@ -147,7 +197,8 @@ export class RedisRoomSync {
    */
   async attach(room: Room): Promise<void> {
     const keys = this.keysOf(room.sessionId, room.generation);
-    const attached: Attached = { room, keys, dirty: false, needsRepublish: false, compacting: false };
+    const document = (name: RoomDocumentName): AttachedDocument => ({ name, keys: keys.documents[name], dirty: false, needsRepublish: false, compacting: false });
+    const attached: Attached = { room, keys, documents: { doc: document('doc'), interview: document('interview'), notes: document('notes') }, lastTouch: 0 };
     this.rooms.set(this.mapKey(room), attached);
     this.byChannel.set(keys.channel, attached);
     try {
@@ -155,7 +206,7 @@ export class RedisRoomSync {
       await this.load(attached);
       this.send(attached, KIND_AWARENESS_QUERY, new Uint8Array(0));
     } catch (error) {
-      attached.needsRepublish = true;
+      for (const document of this.documentsOf(attached)) document.needsRepublish = true;
       this.options.logger?.warn('Could not load a room from Redis; serving the local copy until Redis answers', {
         sessionId: room.sessionId,
         error: describe(error),
@@ -171,16 +222,16 @@ export class RedisRoomSync {
     this.byChannel.delete(attached.keys.channel);
     this.options.subscriber.unsubscribe([attached.keys.channel]).catch(() => undefined);
     if (options.purge) {
-      const { snapshot, updates, lock } = attached.keys;
-      this.options.redis.script(PURGE, [snapshot, updates, lock], []).catch((error: unknown) => this.warn('Could not delete a room from Redis', room, error));
+      const keys = this.documentsOf(attached).flatMap(({ keys: { snapshot, updates, lock } }) => [snapshot, updates, lock]);
+      this.options.redis.script(PURGE, keys, []).catch((error: unknown) => this.warn('Could not delete a room from Redis', room, error));
     }
   }
 
-  /** A document update made on this node: append it to the room's list and tell the other nodes. */
-  localUpdate(room: Room, update: Uint8Array): void {
+  /** A document update made on this node: append it to the document's list and tell the other nodes. */
+  localUpdate(room: Room, update: Uint8Array, document: RoomDocumentName = 'doc'): void {
     const attached = this.rooms.get(this.mapKey(room));
     if (!attached || attached.room !== room) return;
-    void this.append(attached, update);
+    void this.append(attached, attached.documents[document], update);
   }
 
   /** Presence made on this node: relayed, never stored. */
@@ -194,8 +245,10 @@ export class RedisRoomSync {
   touch(room: Room): void {
     const attached = this.rooms.get(this.mapKey(room));
     if (!attached) return;
+    attached.lastTouch = Date.now();
+    const keys = this.documentsOf(attached).flatMap(({ keys: { updates, snapshot } }) => [updates, snapshot]);
     this.options.redis
-      .script(TOUCH, [attached.keys.updates, attached.keys.snapshot], [this.ttlMs])
+      .script(TOUCH, keys, [this.ttlMs])
       .catch((error: unknown) => this.warn('Could not refresh a room in Redis', room, error));
   }
 
@@ -204,10 +257,11 @@ export class RedisRoomSync {
     const attached = this.byChannel.get(channel);
     if (!attached || message.byteLength < 1 + NODE_ID_BYTES) return;
     if (this.nodeId.equals(message.subarray(1, 1 + NODE_ID_BYTES))) return;
-    const kind = message[0];
+    const kind = message[0]!;
     const payload = message.subarray(1 + NODE_ID_BYTES);
     try {
-      if (kind === KIND_UPDATE) attached.room.applyRemoteUpdate(payload);
+      const document = DOCUMENT_OF_KIND.get(kind);
+      if (document) attached.room.applyRemoteUpdate(payload, document);
       else if (kind === KIND_AWARENESS) attached.room.applyRemoteAwareness(payload);
       else if (kind === KIND_AWARENESS_QUERY) {
         const presence = attached.room.localAwareness();
@@ -231,23 +285,26 @@ export class RedisRoomSync {
     this.options.logger?.info('Redis is back: republishing and reloading rooms', { rooms: rooms.length });
     await this.options.subscriber.subscribe(rooms.map((attached) => attached.keys.channel));
     for (const attached of rooms) {
-      attached.needsRepublish = false;
-      await this.append(attached, Y.encodeStateAsUpdate(attached.room.doc));
+      for (const document of this.documentsOf(attached)) {
+        document.needsRepublish = false;
+        await this.append(attached, document, Y.encodeStateAsUpdate(attached.room.document(document.name)));
+      }
       try {
         await this.load(attached);
       } catch (error) {
-        attached.needsRepublish = true;
+        for (const document of this.documentsOf(attached)) document.needsRepublish = true;
         this.warn('Could not reload a room from Redis', attached.room, error);
       }
     }
   }
 
-  /** Merges the snapshot and the list so far into one snapshot, under a short lock. */
-  async compact(room: Room): Promise<boolean> {
+  /** Merges a document's snapshot and list so far into one snapshot, under a short lock. */
+  async compact(room: Room, name: RoomDocumentName = 'doc'): Promise<boolean> {
     const attached = this.rooms.get(this.mapKey(room));
-    if (!attached || attached.compacting) return false;
-    attached.compacting = true;
-    const { lock, snapshot, updates } = attached.keys;
+    const document = attached?.documents[name];
+    if (!document || document.compacting) return false;
+    document.compacting = true;
+    const { lock, snapshot, updates } = document.keys;
     const token = randomUUID();
     try {
       const state = await this.options.redis.script(COMPACT_BEGIN, [lock, snapshot, updates], [token, COMPACT_LOCK_MS]);
@@ -261,13 +318,13 @@ export class RedisRoomSync {
       this.warn('Room compaction failed (the update list keeps growing until the next try)', room, error);
       return false;
     } finally {
-      attached.compacting = false;
+      document.compacting = false;
     }
   }
 
-  /** Reads the room's state straight from Redis (tests and diagnostics). */
-  async readState(sessionId: string, generation: string): Promise<Uint8Array | null> {
-    const keys = this.keysOf(sessionId, generation);
+  /** Reads one of the room's documents straight from Redis (tests and diagnostics). */
+  async readState(sessionId: string, generation: string, name: RoomDocumentName = 'doc'): Promise<Uint8Array | null> {
+    const keys = this.keysOf(sessionId, generation).documents[name];
     const state = this.decodeState((await this.options.redis.script(LOAD, [keys.snapshot, keys.updates], [])) as unknown[]);
     const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
     return all.length > 0 ? Y.mergeUpdates(all) : null;
@@ -290,11 +347,22 @@ export class RedisRoomSync {
     return `${room.sessionId}:${room.generation}`;
   }
 
+  private documentsOf(attached: Attached): AttachedDocument[] {
+    return ROOM_DOCUMENTS.map((name) => attached.documents[name]);
+  }
+
+  /** Loads every document of the room (read in parallel, applied in order). */
   private async load(attached: Attached): Promise<void> {
-    const { snapshot, updates } = attached.keys;
-    const state = this.decodeState((await this.options.redis.script(LOAD, [snapshot, updates], [])) as unknown[]);
-    const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
-    if (all.length > 0) attached.room.applyRemoteUpdate(Y.mergeUpdates(all));
+    const states = await Promise.all(
+      this.documentsOf(attached).map(async (document) => {
+        const { snapshot, updates } = document.keys;
+        return { document, state: this.decodeState((await this.options.redis.script(LOAD, [snapshot, updates], [])) as unknown[]) };
+      }),
+    );
+    for (const { document, state } of states) {
+      const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
+      if (all.length > 0) attached.room.applyRemoteUpdate(Y.mergeUpdates(all), document.name);
+    }
   }
 
   private decodeState(reply: unknown[]): { snapshot: Buffer | null; updates: Buffer[] } {
@@ -302,19 +370,20 @@ export class RedisRoomSync {
     return { snapshot: toBuffer(reply[0]), updates: list.map(toBuffer).filter((entry): entry is Buffer => entry !== null) };
   }
 
-  private async append(attached: Attached, update: Uint8Array): Promise<void> {
-    const { updates, snapshot, channel } = attached.keys;
+  private async append(attached: Attached, document: AttachedDocument, update: Uint8Array): Promise<void> {
+    const { updates, snapshot } = document.keys;
     try {
       // An earlier append was lost: this one carries the whole document, which includes it.
-      const payload = attached.needsRepublish ? Y.encodeStateAsUpdate(attached.room.doc) : update;
-      attached.needsRepublish = false;
-      const length = await this.options.redis.script(APPEND, [updates, snapshot], [payload, channel, this.frame(KIND_UPDATE, payload), this.ttlMs]);
-      attached.dirty = true;
-      if (typeof length === 'number' && length >= this.compactAfter) void this.compact(attached.room);
+      const payload = document.needsRepublish ? Y.encodeStateAsUpdate(attached.room.document(document.name)) : update;
+      document.needsRepublish = false;
+      const frame = this.frame(UPDATE_KIND[document.name], payload);
+      const length = await this.options.redis.script(APPEND, [updates, snapshot], [payload, attached.keys.channel, frame, this.ttlMs]);
+      document.dirty = true;
+      if (typeof length === 'number' && length >= this.compactAfter) void this.compact(attached.room, document.name);
     } catch (error) {
       // The edit is safe in this node's document (and the typing client's); it goes out with the
       // next append or on reconnect.
-      attached.needsRepublish = true;
+      document.needsRepublish = true;
       this.warn('Could not append a room update to Redis; it will be republished', attached.room, error);
     }
   }
@@ -331,9 +400,11 @@ export class RedisRoomSync {
 
   private compactDirty(): void {
     for (const attached of this.rooms.values()) {
-      if (!attached.dirty) continue;
-      attached.dirty = false;
-      void this.compact(attached.room);
+      for (const document of this.documentsOf(attached)) {
+        if (!document.dirty) continue;
+        document.dirty = false;
+        void this.compact(attached.room, document.name);
+      }
     }
   }
 

@@ -1,10 +1,14 @@
-import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, SessionClosed } from '../protocol';
+import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, RunRecord, SessionClosed } from '../protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =
   | { type: 'state'; state: InterviewState }
   | { type: 'chat'; message: ChatMessage }
   | { type: 'chat-history'; history: ChatHistory }
+  /** A run changed state (wherever it runs). */
+  | { type: 'run'; run: RunRecord }
+  /** The room's recent runs, newest first, sent at join. */
+  | { type: 'run-history'; runs: RunRecord[] }
   /** Private notes sync: the room only ever sends it to interviewer connections. */
   | { type: typeof NOTES_EVENT; message: Uint8Array };
 
@@ -15,7 +19,7 @@ export interface RoomConnection {
   readonly name: string;
   /** Sends one binary y-protocols message to this participant only. */
   send(message: Uint8Array): void;
-  /** Sends interview news (controls, chat, notes) to this participant only. */
+  /** Sends interview news (controls, chat, runs, notes) to this participant only. */
   notify?(notice: RoomNotice): void;
   /** Tells the participant why the room closed and drops the connection. */
   close(closed: SessionClosed): void;

@@ -1,7 +1,9 @@
-import { AppError, type LanguageId, type SessionClosed } from '../protocol';
+import { AppError, type SessionClosed } from '../protocol';
 import type { SessionRecord, SessionRemovalReason, SessionStore } from '../sessions';
-import { Room } from './room';
+import { Room, type RoomOptions } from './room';
 import type { RoomConnection } from './room-connection';
+import type { RoomExtension } from './room-extension';
+import { sessionStoreExtension } from './session-extension';
 
 export interface RoomManagerOptions {
   store: SessionStore;
@@ -10,22 +12,13 @@ export interface RoomManagerOptions {
   /** Store touches are throttled to one per room per interval: activity is frequent, the TTL is long. */
   touchIntervalMs?: number;
   onError?: (error: unknown, context: string) => void;
-  /** Called when a room is loaded into memory (metrics). */
-  onRoomCreated?: (sessionId: string) => void;
-  /** Shares rooms with other backend nodes (Redis); absent on a single node. */
-  sync?: RoomSync;
-}
-
-/** How rooms are kept the same across backend nodes (`RedisRoomSync` implements it). */
-export interface RoomSync {
-  /** Loads the shared state into a new room and relays it from then on; never rejects. */
-  attach(room: Room): Promise<void>;
-  /** Stops relaying; `purge` deletes the shared state too (the session is gone). */
-  detach(room: Room, options: { purge: boolean }): void;
-  localUpdate(room: Room, update: Uint8Array): void;
-  localAwareness(room: Room, update: Uint8Array): void;
-  /** Keeps the shared state alive while the session is. */
-  touch(room: Room): void;
+  /**
+   * Side concerns every room runs (the Redis relay, metrics, …), after the session store's own
+   * (touches, persisted language and end).
+   */
+  extensions?: readonly RoomExtension[];
+  /** Timeline limits and clock (tests). */
+  interview?: RoomOptions['interview'];
 }
 
 const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
@@ -33,17 +26,17 @@ const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
   deleted: { reason: 'deleted', message: 'This interview session was deleted.' },
 };
 
-/** Creates rooms on first join, keeps them while their session lives, frees them when it goes. */
+/** Opens rooms on first use, keeps them while their session lives, frees them when it goes. */
 export class RoomManager {
   private readonly rooms = new Map<string, Room>();
-  private readonly lastTouch = new Map<string, number>();
-  /** Settles when the room holds the shared state (at once without sync). */
-  private readonly loaded = new WeakMap<Room, Promise<void>>();
   private readonly unsubscribe: () => void;
-  private readonly touchIntervalMs: number;
+  private readonly extensions: readonly RoomExtension[];
 
   constructor(private readonly options: RoomManagerOptions) {
-    this.touchIntervalMs = options.touchIntervalMs ?? 30_000;
+    this.extensions = [
+      sessionStoreExtension({ store: options.store, ...(options.touchIntervalMs !== undefined ? { touchIntervalMs: options.touchIntervalMs } : {}), ...(options.onError ? { onError: options.onError } : {}) }),
+      ...(options.extensions ?? []),
+    ];
     this.unsubscribe = options.store.onRemoved((id, reason) => this.closeRoom(id, CLOSE_MESSAGES[reason]));
   }
 
@@ -66,31 +59,27 @@ export class RoomManager {
   }
 
   /**
-   * Loads the session's room before anyone joins it, so a participant's first sync already
-   * carries the whole document when rooms are shared across nodes. Never rejects.
+   * The session's room, holding the whole shared state (loaded from the other nodes when rooms
+   * are shared), so a participant's first sync is complete. Opened once: concurrent calls share
+   * one load. Never rejects.
    */
-  async prepare(session: SessionRecord): Promise<void> {
-    let room = this.rooms.get(session.id);
-    if (room && room.generation !== session.generation) {
-      this.closeRoom(session.id, CLOSE_MESSAGES.deleted);
-      room = undefined;
-    }
-    room ??= this.createRoom(session);
-    await this.loaded.get(room);
+  async open(session: SessionRecord): Promise<Room> {
+    const room = this.roomFor(session);
+    await room.open();
+    return room;
   }
 
-  /** Adds a connection to the session's room (creating the room on first join). */
+  /** `open()` for callers that need only the side effect. */
+  async prepare(session: SessionRecord): Promise<void> {
+    await this.open(session);
+  }
+
+  /** Adds a connection to the session's room (opened by `open()` first). */
   join(session: SessionRecord, connection: RoomConnection): Room {
-    let room = this.rooms.get(session.id);
-    if (room && room.generation !== session.generation) {
-      // The id was recreated: the old document must not leak into the new session.
-      this.closeRoom(session.id, CLOSE_MESSAGES.deleted);
-      room = undefined;
-    }
     this.assertCanJoin(session.id);
-    room ??= this.createRoom(session);
+    const room = this.roomFor(session);
+    void room.open();
     room.join(connection);
-    this.touch(session.id, true);
     return room;
   }
 
@@ -109,10 +98,8 @@ export class RoomManager {
     const room = this.rooms.get(sessionId);
     if (!room) return;
     this.rooms.delete(sessionId);
-    this.lastTouch.delete(sessionId);
     // The shared copy goes only with the session; a node shutting down leaves it for the others.
-    this.options.sync?.detach(room, { purge: closed.reason === 'expired' || closed.reason === 'deleted' });
-    room.close(closed);
+    room.close(closed, { purge: closed.reason === 'expired' || closed.reason === 'deleted' });
   }
 
   closeAll(closed: SessionClosed): void {
@@ -121,52 +108,27 @@ export class RoomManager {
 
   dispose(): void {
     this.unsubscribe();
-    for (const room of this.rooms.values()) {
-      this.options.sync?.detach(room, { purge: false });
-      room.destroy();
-    }
+    for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
   }
 
-  private createRoom(session: SessionRecord): Room {
-    const sync = this.options.sync;
-    const room: Room = new Room({
+  /** The live room of this session generation; a recreated id closes the old room first. */
+  private roomFor(session: SessionRecord): Room {
+    const existing = this.rooms.get(session.id);
+    if (existing && existing.generation === session.generation) return existing;
+    // The id was recreated: the old document must not leak into the new session.
+    if (existing) this.closeRoom(session.id, CLOSE_MESSAGES.deleted);
+    const room = new Room({
       sessionId: session.id,
       generation: session.generation,
       language: session.language,
       initialLanguage: session.initialLanguage,
       maxDocumentBytes: this.options.maxDocumentBytes,
-      onActivity: () => this.touch(session.id, false),
-      onLanguageChange: (language) => this.persistLanguage(session.id, language),
-      // The end outlives the room: a room rebuilt later (restart, another node) stays read-only.
-      interview: {
-        ended: session.ended,
-        onEnded: () => void this.options.store.update(session.id, { ended: true }).catch((error: unknown) => this.options.onError?.(error, 'end')),
-      },
-      ...(sync
-        ? {
-            onLocalUpdate: (update: Uint8Array) => sync.localUpdate(room, update),
-            onLocalAwareness: (update: Uint8Array) => sync.localAwareness(room, update),
-          }
-        : {}),
+      extensions: this.extensions,
+      interview: { ...this.options.interview, ended: session.ended },
+      ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     this.rooms.set(session.id, room);
-    this.loaded.set(room, sync ? sync.attach(room) : Promise.resolve());
-    this.options.onRoomCreated?.(session.id);
     return room;
-  }
-
-  private touch(sessionId: string, force: boolean): void {
-    const now = Date.now();
-    const last = this.lastTouch.get(sessionId) ?? 0;
-    if (!force && now - last < this.touchIntervalMs) return;
-    this.lastTouch.set(sessionId, now);
-    const room = this.rooms.get(sessionId);
-    if (room) this.options.sync?.touch(room);
-    this.options.store.touch(sessionId).catch((error: unknown) => this.options.onError?.(error, 'session touch'));
-  }
-
-  private persistLanguage(sessionId: string, language: LanguageId): void {
-    this.options.store.update(sessionId, { language }).catch((error: unknown) => this.options.onError?.(error, 'language update'));
   }
 }

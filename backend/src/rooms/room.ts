@@ -10,16 +10,19 @@ import {
   MAX_YJS_MESSAGE_BYTES,
   MESSAGE_AWARENESS,
   MESSAGE_SYNC,
+  META_KEYS,
+  ROOM_DOC,
   starterCode,
+  type RoomDocumentName,
   type LanguageId,
   type SessionClosed,
 } from '../protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, sanitizeAwarenessUpdate } from './awareness-guard';
 import { RoomInterview, type RoomInterviewOptions } from './interview-room';
 import type { RoomConnection } from './room-connection';
+import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 
-export const CODE_TEXT = 'code';
-export const META_MAP = 'meta';
+export { REMOTE_ORIGIN } from './room-extension';
 
 export interface RoomOptions {
   sessionId: string;
@@ -29,22 +32,13 @@ export interface RoomOptions {
   /** The language the session started with; decides the seeded starter code. */
   initialLanguage: LanguageId;
   maxDocumentBytes: number;
-  /** Called when the document or presence changes (throttled by the caller for store touches). */
-  onActivity?: () => void;
-  onLanguageChange?: (language: LanguageId) => void;
-  /**
-   * A document update made on this node (by a participant here or by the server), for relaying
-   * to other nodes. Updates from `applyRemoteUpdate` are not reported, so nothing echoes back.
-   */
-  onLocalUpdate?: (update: Uint8Array) => void;
-  /** An encoded awareness update made on this node (joins, cursor moves, leaves); same rule. */
-  onLocalAwareness?: (update: Uint8Array) => void;
-  /** Interview controls, chat, notes and timeline (ended state, persistence of the end). */
-  interview?: RoomInterviewOptions;
+  /** Side concerns (relay, session touches, persistence, metrics), called through typed hooks. */
+  extensions?: readonly RoomExtension[];
+  /** Where a throwing hook is reported. */
+  onError?: (error: unknown, context: string) => void;
+  /** Interview options (timeline limits, clock); `ended` comes from the session record. */
+  interview?: Omit<RoomInterviewOptions, 'onEnded'>;
 }
-
-/** Origin of changes that came from another backend node: sent to local connections, never relayed back. */
-export const REMOTE_ORIGIN = Symbol('remote node');
 
 /**
  * The room's starting content, written by a client id derived from the session generation.
@@ -55,8 +49,8 @@ export function seedUpdate(generation: string, language: LanguageId): Uint8Array
   const seed = new Y.Doc();
   seed.clientID = createHash('sha256').update(generation).digest().readUInt32BE(0);
   seed.transact(() => {
-    seed.getText(CODE_TEXT).insert(0, starterCode(language));
-    seed.getMap(META_MAP).set('language', language);
+    seed.getText(ROOM_DOC.code).insert(0, starterCode(language));
+    seed.getMap(ROOM_DOC.meta).set(META_KEYS.language, language);
   });
   const update = Y.encodeStateAsUpdate(seed);
   seed.destroy();
@@ -80,8 +74,11 @@ export class Room {
   /** Encoded size of the document, refreshed when it may have grown past the limit. */
   private approximateBytes = 0;
   private destroyed = false;
+  private opening: Promise<void> | undefined;
+  private readonly extensions: readonly RoomExtension[];
 
   constructor(private readonly options: RoomOptions) {
+    this.extensions = options.extensions ?? [];
     this.sessionId = options.sessionId;
     this.generation = options.generation;
     this.language = options.language;
@@ -89,10 +86,38 @@ export class Room {
     this.awareness.setLocalState(null);
     Y.applyUpdate(this.doc, seedUpdate(options.generation, options.initialLanguage), this);
     this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    this.interview = new RoomInterview(this, options.interview);
+    this.interview = new RoomInterview(this, { ...options.interview, onEnded: (at) => this.hook('onEnd', [at]) });
     this.doc.on('update', this.broadcastUpdate);
+    this.interview.state.doc.on('update', this.relayInterview);
+    this.interview.notes.doc.on('update', this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
-    this.doc.getMap(META_MAP).observe(this.guardMeta);
+    this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
+  }
+
+  /**
+   * Loads the room's shared state through its extensions (the relay reads Redis), once:
+   * concurrent callers share one promise. Never rejects (a failing load is reported and the
+   * room serves what it has).
+   */
+  open(): Promise<void> {
+    this.opening ??= (async () => {
+      for (const extension of this.extensions) {
+        try {
+          await extension.onLoad?.(this);
+        } catch (error) {
+          this.reportError(error, `${extension.name} onLoad`);
+        }
+      }
+      if (!this.destroyed) this.interview.opened();
+    })();
+    return this.opening;
+  }
+
+  /** The room's documents by relay name. */
+  document(name: RoomDocumentName): Y.Doc {
+    if (name === 'interview') return this.interview.state.doc;
+    if (name === 'notes') return this.interview.notes.doc;
+    return this.doc;
   }
 
   get size(): number {
@@ -100,7 +125,7 @@ export class Room {
   }
 
   get code(): string {
-    return this.doc.getText(CODE_TEXT).toString();
+    return this.doc.getText(ROOM_DOC.code).toString();
   }
 
   get currentLanguage(): LanguageId {
@@ -117,6 +142,7 @@ export class Room {
     const states = [...this.awareness.getStates().keys()];
     if (states.length > 0) connection.send(this.encodeAwareness(states));
     this.interview.joined(connection);
+    this.hook('onConnect', [connection]);
   }
 
   leave(connection: RoomConnection): void {
@@ -124,6 +150,7 @@ export class Room {
     if (!owned) return;
     this.connections.delete(connection);
     this.interview.left(connection);
+    this.hook('onDisconnect', [connection]);
     const stillOwned = [...owned].filter((clientId) => this.awarenessOwner.get(clientId) === connection);
     for (const clientId of stillOwned) this.awarenessOwner.delete(clientId);
     if (stillOwned.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stillOwned, null);
@@ -150,9 +177,9 @@ export class Room {
   }
 
   /** Applies an update that another node already accepted (no size check: it is already shared). */
-  applyRemoteUpdate(update: Uint8Array): void {
+  applyRemoteUpdate(update: Uint8Array, document: RoomDocumentName = 'doc'): void {
     if (this.destroyed) return;
-    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN);
+    Y.applyUpdate(this.document(document), update, REMOTE_ORIGIN);
   }
 
   /** Applies presence relayed from another node; y-protocols' 30 s timeout drops it if that node dies. */
@@ -168,22 +195,35 @@ export class Room {
   }
 
   setLanguage(language: LanguageId): void {
-    this.doc.getMap(META_MAP).set('language', language);
+    this.doc.getMap(ROOM_DOC.meta).set(META_KEYS.language, language);
   }
 
-  /** Closes every connection with a reason and frees the document. */
-  close(closed: SessionClosed): void {
+  /**
+   * Closes every connection with a reason and frees the document. `purge`: the session is gone,
+   * so extensions drop the shared state too (a node shutting down leaves it for the others).
+   */
+  close(closed: SessionClosed, options: { purge: boolean } = { purge: false }): void {
+    this.hook('onClose', [options]);
     for (const connection of [...this.connections.keys()]) {
       this.leave(connection);
       connection.close(closed);
     }
-    this.destroy();
+    this.free();
   }
 
+  /** Stops the room without telling its connections (the process is going). */
   destroy(): void {
+    if (this.destroyed) return;
+    this.hook('onClose', [{ purge: false }]);
+    this.free();
+  }
+
+  private free(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.doc.off('update', this.broadcastUpdate);
+    this.interview.state.doc.off('update', this.relayInterview);
+    this.interview.notes.doc.off('update', this.relayNotes);
     this.awareness.off('update', this.broadcastAwareness);
     this.interview.destroy();
     this.awareness.destroy();
@@ -232,7 +272,7 @@ export class Room {
       this.awarenessOwner.set(clientId, connection);
     }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, sanitized.update, connection);
-    this.options.onActivity?.();
+    this.hook('onActivity', []);
   }
 
   private encodeAwareness(clientIds: number[]): Uint8Array {
@@ -250,9 +290,25 @@ export class Room {
     for (const connection of this.connections.keys()) {
       if (connection !== origin) connection.send(message);
     }
-    if (origin !== REMOTE_ORIGIN) this.options.onLocalUpdate?.(update);
-    this.options.onActivity?.();
+    if (origin !== REMOTE_ORIGIN) this.hook('onLocalUpdate', ['doc', update]);
+    this.hook('onActivity', []);
   };
+
+  private readonly relayInterview = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== REMOTE_ORIGIN) this.hook('onLocalUpdate', ['interview', update]);
+  };
+
+  private readonly relayNotes = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== REMOTE_ORIGIN) this.hook('onLocalUpdate', ['notes', update]);
+  };
+
+  private hook<K extends Parameters<typeof runHook>[1]>(hook: K, args: HookArgs<K>): void {
+    if (this.extensions.length > 0) runHook(this.extensions, hook, this, args, (error, context) => this.reportError(error, context));
+  }
+
+  private reportError(error: unknown, context: string): void {
+    this.options.onError?.(error, context);
+  }
 
   private readonly broadcastAwareness = (
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
@@ -265,23 +321,23 @@ export class Room {
       if (connection !== origin) connection.send(message);
     }
     // Every node times out stale presence itself, so a timeout is not news for the others.
-    if (origin !== REMOTE_ORIGIN && origin !== 'timeout' && this.options.onLocalAwareness) {
-      this.options.onLocalAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    if (origin !== REMOTE_ORIGIN && origin !== 'timeout' && this.extensions.some((extension) => extension.onLocalAwareness)) {
+      this.hook('onLocalAwareness', [awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)]);
     }
   };
 
   /** Keeps `meta.language` valid whoever wrote it, and reports real changes. */
   private readonly guardMeta = (event: Y.YMapEvent<unknown>): void => {
-    if (!event.keysChanged.has('language')) return;
-    const meta = this.doc.getMap(META_MAP);
-    const parsed = LanguageIdSchema.safeParse(meta.get('language'));
+    if (!event.keysChanged.has(META_KEYS.language)) return;
+    const meta = this.doc.getMap(ROOM_DOC.meta);
+    const parsed = LanguageIdSchema.safeParse(meta.get(META_KEYS.language));
     if (!parsed.success) {
-      meta.set('language', this.language);
+      meta.set(META_KEYS.language, this.language);
       return;
     }
     if (parsed.data !== this.language) {
       this.language = parsed.data;
-      this.options.onLanguageChange?.(parsed.data);
+      this.hook('onLanguageChange', [parsed.data]);
     }
   };
 }

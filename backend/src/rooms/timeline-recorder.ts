@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
 import type { ReportParticipant, RunRecord, TimelineCheckpoint, TimelineEvent } from '../protocol';
+import { InterviewStateDoc, type RecordedEvent } from './interview-state';
 
 export interface TimelineRecorderOptions {
   /** While the text keeps changing, a checkpoint at most this often (default 2 s). */
@@ -8,6 +11,7 @@ export interface TimelineRecorderOptions {
   /** Past these, the oldest entries are dropped: memory per room stays bounded. */
   maxCheckpoints?: number;
   maxEvents?: number;
+  maxRuns?: number;
   now?: () => number;
 }
 
@@ -25,17 +29,23 @@ function splice(before: string, after: string): { from: number; remove: number; 
   return { from: start, remove: endBefore - start, insert: after.slice(start, endAfter) };
 }
 
+function applyCheckpoint(text: string, checkpoint: TimelineCheckpoint): string {
+  return 'text' in checkpoint ? checkpoint.text : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
+}
+
 /**
- * Records a session for playback: document checkpoints (a keyframe, then one splice per
- * checkpoint, taken a few seconds apart while the text changes) and events (joins, leaves, runs,
- * pastes, focus, controls). Knows no transport; the room feeds it.
+ * Records a session for playback into the room's replicated interview state: document
+ * checkpoints (a keyframe, then one splice per checkpoint, taken a few seconds apart while the
+ * text changes here) and events (joins, leaves, pastes, focus, controls; runs are their own map).
+ *
+ * Each node records checkpoints into a stream of its own (its splices are against its own last
+ * checkpoint, so concurrent nodes never interleave splices); reading merges every stream by time.
+ * Knows no transport; the room feeds it.
  */
 export class TimelineRecorder {
-  readonly startedAt: number;
-  private readonly checkpoints: TimelineCheckpoint[] = [];
-  private readonly events: TimelineEvent[] = [];
-  private readonly runIndex = new Map<string, TimelineEvent & { kind: 'run' }>();
-  private lastText: string;
+  /** This recorder's checkpoint stream in the shared map. */
+  readonly streamId = randomUUID();
+  private lastText: string | null = null;
   private sinceKeyframe = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
@@ -43,8 +53,10 @@ export class TimelineRecorder {
   private readonly keyframeEvery: number;
   private readonly maxCheckpoints: number;
   private readonly maxEvents: number;
+  private readonly maxRuns: number;
 
   constructor(
+    private readonly state: InterviewStateDoc,
     private readonly readText: () => string,
     options: TimelineRecorderOptions = {},
   ) {
@@ -53,90 +65,107 @@ export class TimelineRecorder {
     this.keyframeEvery = options.keyframeEvery ?? 50;
     this.maxCheckpoints = options.maxCheckpoints ?? 20_000;
     this.maxEvents = options.maxEvents ?? 10_000;
-    this.startedAt = this.now();
-    this.lastText = readText();
-    this.checkpoints.push({ at: this.startedAt, text: this.lastText });
+    this.maxRuns = options.maxRuns ?? 1_000;
   }
 
-  /** The document changed: make sure a checkpoint follows within the interval. */
+  /** The room holds its shared state now: a brand-new room records its starting text. */
+  start(): void {
+    if (this.state.checkpoints.size === 0) this.write({ at: this.state.startedAt ?? this.now(), text: this.readText() }, this.readText());
+    else this.lastText = this.readText();
+  }
+
+  /** The document changed here: make sure a checkpoint follows within the interval. */
   noteChange(): void {
     this.timer ??= setTimeout(() => this.checkpoint(), this.intervalMs);
     // A pending checkpoint must not keep a process alive on its own.
     this.timer.unref?.();
   }
 
-  /** Records the text now if it changed since the last checkpoint. */
+  /** Records the text now if it changed since this node's last checkpoint. */
   checkpoint(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const text = this.readText();
     if (text === this.lastText) return;
     const at = this.now();
-    this.sinceKeyframe++;
-    if (this.sinceKeyframe >= this.keyframeEvery) {
+    const stream = this.state.checkpoints.get(this.streamId);
+    if (!stream || this.lastText === null || ++this.sinceKeyframe >= this.keyframeEvery) {
       this.sinceKeyframe = 0;
-      this.checkpoints.push({ at, text });
+      this.write({ at, text }, text);
     } else {
-      this.checkpoints.push({ at, ...splice(this.lastText, text) });
+      this.write({ at, ...splice(this.lastText, text) }, text);
     }
-    this.lastText = text;
-    if (this.checkpoints.length > this.maxCheckpoints) this.dropOldestCheckpoint();
   }
 
-  record(event: TimelineEvent): void {
-    this.events.push(event);
-    if (this.events.length > this.maxEvents) {
-      const dropped = this.events.shift();
-      if (dropped?.kind === 'run') this.runIndex.delete(dropped.run.jobId);
-    }
+  record(event: RecordedEvent): void {
+    InterviewStateDoc.pushBounded(this.state.events, event, this.maxEvents);
   }
 
   /** A run changed state: the code it ran is checkpointed when queued, and its entry shows its latest state. */
   recordRun(run: RunRecord): void {
-    const existing = this.runIndex.get(run.jobId);
-    if (existing) {
-      existing.run = run;
-      return;
-    }
-    if (run.state !== 'queued') return;
-    this.checkpoint();
-    const event = { at: run.queuedAt, kind: 'run' as const, run };
-    this.runIndex.set(run.jobId, event);
-    this.record(event);
+    if (run.state === 'queued' && !this.state.runs.has(run.jobId)) this.checkpoint();
+    this.state.recordRun(run, this.maxRuns);
   }
 
-  timeline(): { startedAt: number; checkpoints: TimelineCheckpoint[]; events: TimelineEvent[] } {
-    this.checkpoint();
-    return { startedAt: this.startedAt, checkpoints: [...this.checkpoints], events: this.events.map((event) => ({ ...event })) };
+  /** Every node's checkpoints merged by time, re-encoded as keyframes and splices. */
+  checkpoints(): TimelineCheckpoint[] {
+    const texts: Array<{ at: number; text: string; stream: string; index: number }> = [];
+    for (const stream of [...this.state.checkpoints.keys()].sort()) {
+      let text = '';
+      this.state.checkpoints.get(stream)!.forEach((checkpoint, index) => {
+        text = applyCheckpoint(text, checkpoint);
+        texts.push({ at: checkpoint.at, text, stream, index });
+      });
+    }
+    texts.sort((a, b) => a.at - b.at || (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.index - b.index));
+    const merged: TimelineCheckpoint[] = [];
+    let previous: string | null = null;
+    let sinceKeyframe = 0;
+    for (const { at, text } of texts) {
+      if (text === previous) continue;
+      if (previous === null || ++sinceKeyframe >= this.keyframeEvery) {
+        sinceKeyframe = 0;
+        merged.push({ at, text });
+      } else merged.push({ at, ...splice(previous, text) });
+      previous = text;
+    }
+    return merged;
+  }
+
+  /** Events (runs included, at their queue time), oldest first. */
+  events(): TimelineEvent[] {
+    const events: TimelineEvent[] = this.state.events.toArray().map((event) => ({ ...event }));
+    for (const run of this.state.runList()) events.push({ at: run.queuedAt, kind: 'run', run });
+    // Stable: entries at the same time keep the shared list's order (the same on every node).
+    return events.sort((a, b) => a.at - b.at);
   }
 
   runs(): RunRecord[] {
-    return this.events.flatMap((event) => (event.kind === 'run' ? [event.run] : []));
+    return this.state.runList();
   }
 
   participants(until: number): ReportParticipant[] {
     const byKey = new Map<string, ReportParticipant>();
-    for (const event of this.events) {
+    const present = new Map<string, number>();
+    for (const event of this.state.events) {
       if (event.kind !== 'join' && event.kind !== 'leave') continue;
       const key = `${event.role}\u0000${event.name}`;
       const entry = byKey.get(key) ?? { name: event.name, role: event.role, firstJoinedAt: event.at, lastSeenAt: event.at };
-      entry.lastSeenAt = event.at;
+      entry.firstJoinedAt = Math.min(entry.firstJoinedAt, event.at);
+      entry.lastSeenAt = Math.max(entry.lastSeenAt, event.at);
       byKey.set(key, entry);
-    }
-    // Someone still connected was seen until now.
-    const present = new Map<string, number>();
-    for (const event of this.events) {
-      if (event.kind !== 'join' && event.kind !== 'leave') continue;
-      const key = `${event.role}\u0000${event.name}`;
       present.set(key, (present.get(key) ?? 0) + (event.kind === 'join' ? 1 : -1));
     }
+    // Someone still connected was seen until now.
     for (const [key, count] of present) if (count > 0) byKey.get(key)!.lastSeenAt = until;
-    return [...byKey.values()].sort((a, b) => a.firstJoinedAt - b.firstJoinedAt);
+    return [...byKey.values()].sort((a, b) => a.firstJoinedAt - b.firstJoinedAt || (a.name < b.name ? -1 : 1));
   }
 
   /** When the first participant joined (the report's start), else when recording began. */
   firstJoinAt(): number {
-    return this.events.find((event) => event.kind === 'join')?.at ?? this.startedAt;
+    let first: number | null = null;
+    for (const event of this.state.events) if (event.kind === 'join' && (first === null || event.at < first)) first = event.at;
+    return first ?? this.state.startedAt ?? this.now();
   }
 
   dispose(): void {
@@ -144,14 +173,29 @@ export class TimelineRecorder {
     this.timer = undefined;
   }
 
-  /** Drops the oldest checkpoint and turns the new first one into a keyframe. */
-  private dropOldestCheckpoint(): void {
-    const first = this.checkpoints[0]!;
-    const second = this.checkpoints[1]!;
-    if (!('text' in second)) {
-      const base = 'text' in first ? first.text : '';
-      this.checkpoints[1] = { at: second.at, text: base.slice(0, second.from) + second.insert + base.slice(second.from + second.remove) };
+  private write(checkpoint: TimelineCheckpoint, text: string): void {
+    this.lastText = text;
+    this.state.doc.transact(() => {
+      let stream = this.state.checkpoints.get(this.streamId);
+      if (!stream) {
+        stream = new Y.Array<TimelineCheckpoint>();
+        this.state.checkpoints.set(this.streamId, stream);
+      }
+      stream.push([checkpoint]);
+      if (stream.length > this.maxCheckpoints) this.dropOldest(stream);
+    });
+  }
+
+  /** Drops the stream's oldest checkpoint and turns the new first one into a keyframe. */
+  private dropOldest(stream: Y.Array<TimelineCheckpoint>): void {
+    const first = stream.get(0);
+    const second = stream.get(1);
+    if ('text' in second) {
+      stream.delete(0, 1);
+      return;
     }
-    this.checkpoints.shift();
+    const keyframe = { at: second.at, text: applyCheckpoint('text' in first ? first.text : '', second) };
+    stream.delete(0, 2);
+    stream.insert(0, [keyframe]);
   }
 }

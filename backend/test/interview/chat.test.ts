@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { SocketYjsProvider } from '../../src/client';
 import { CHAT_HISTORY_LIMIT, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage } from '../../src/protocol';
 import type { BackendHandle } from '../../src/server';
-import { ChatLog } from '../../src/rooms/chat-log';
+import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import { createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask, capturedClient, codeOfAck } from './interview-helpers';
@@ -59,9 +59,11 @@ describe('chat', () => {
   });
 
   it('the log keeps the newest messages up to its limit', () => {
-    const log = new ChatLog();
-    for (let i = 0; i < CHAT_HISTORY_LIMIT + 25; i++) log.post({ name: 'A', role: 'candidate' }, `m${i}`);
-    const messages = log.list();
+    const state = new InterviewStateDoc();
+    for (let i = 0; i < CHAT_HISTORY_LIMIT + 25; i++) {
+      InterviewStateDoc.pushBounded(state.chat, { id: `id${i}`, at: i, name: 'A', role: 'candidate' as const, text: `m${i}` }, CHAT_HISTORY_LIMIT);
+    }
+    const messages = state.chat.toArray();
     assert.equal(messages.length, CHAT_HISTORY_LIMIT);
     assert.equal(messages[0]?.text, 'm25');
     assert.equal(messages.at(-1)?.text, `m${CHAT_HISTORY_LIMIT + 24}`);

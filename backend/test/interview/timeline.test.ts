@@ -4,6 +4,7 @@ import type { SocketYjsProvider } from '../../src/client';
 import { NotesChannel } from '../../src/client';
 import { textAtCheckpoint, type InterviewReport, type Timeline } from '../../src/protocol';
 import { TimelineRecorder } from '../../src/rooms/timeline-recorder';
+import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import type { BackendHandle } from '../../src/server';
 import { seededRandom, waitFor } from '../helpers/wait-for';
 import { codeOf, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
@@ -129,7 +130,8 @@ describe('timeline recorder', () => {
   it('stays compact over an hour of typing and rebuilds the text at every checkpoint', () => {
     let now = 0;
     let text = '';
-    const recorder = new TimelineRecorder(() => text, { now: () => now });
+    const recorder = new TimelineRecorder(new InterviewStateDoc(), () => text, { now: () => now });
+    recorder.start();
     const random = seededRandom(6);
     const expected: string[] = [''];
     // One keystroke every 200 ms for an hour at a cursor that sometimes jumps, in a program that
@@ -151,7 +153,7 @@ describe('timeline recorder', () => {
         if (text !== expected.at(-1)) expected.push(text);
       }
     }
-    const { checkpoints } = recorder.timeline();
+    const checkpoints = recorder.checkpoints();
     assert.equal(checkpoints.length, expected.length);
     for (let index = 0; index < checkpoints.length; index += 37) assert.equal(textAtCheckpoint(checkpoints, index), expected[index]);
     assert.equal(textAtCheckpoint(checkpoints, checkpoints.length - 1), text);
@@ -165,14 +167,15 @@ describe('timeline recorder', () => {
 
   it('drops the oldest checkpoints past its limit and still rebuilds the rest', () => {
     let text = 'start';
-    const recorder = new TimelineRecorder(() => text, { maxCheckpoints: 10, keyframeEvery: 4, now: () => 0 });
+    const recorder = new TimelineRecorder(new InterviewStateDoc(), () => text, { maxCheckpoints: 10, keyframeEvery: 4, now: () => 0 });
+    recorder.start();
     const versions = ['start'];
     for (let i = 0; i < 25; i++) {
       text = `${text}-${i}`;
       recorder.checkpoint();
       versions.push(text);
     }
-    const { checkpoints } = recorder.timeline();
+    const checkpoints = recorder.checkpoints();
     assert.equal(checkpoints.length, 10);
     assert.ok('text' in checkpoints[0]!);
     const kept = versions.slice(-10);

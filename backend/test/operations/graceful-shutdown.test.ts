@@ -54,7 +54,7 @@ describe('graceful shutdown on SIGTERM (real backend process)', () => {
     const statuses: string[] = [];
     watcher.on('status', (status) => statuses.push(status));
 
-    const started = await runner.request<{ run: { jobId: string } }>('run:start', { language: 'python', code: 'import time\ntime.sleep(1.5)\nprint("finished cleanly")\n' });
+    const started = await runner.request('run:start', { language: 'python', code: 'import time\ntime.sleep(1.5)\nprint("finished cleanly")\n' });
     assert.ok(started.ok, JSON.stringify(started));
     await waitFor(() => seen.some((update) => update.run.state === 'running'), { what: 'run running' });
 

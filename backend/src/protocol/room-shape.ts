@@ -1,0 +1,50 @@
+/**
+ * The shape of a room's Yjs documents, declared once. Zod-free and dependency-free, so the
+ * browser's room code imports it without pulling zod into the first-load bundle.
+ *
+ * A room has three documents:
+ * - the shared document (everyone syncs it): the code, the shared input and `meta`;
+ * - the private notes (synced with interviewer connections only);
+ * - the interview state (server-only: relayed between backend nodes and persisted, never synced
+ *   to any client, so no client can write lock / end / chat / timeline entries).
+ */
+
+/** The shared document every participant syncs. */
+export const ROOM_DOC = {
+  /** `Y.Text`: the code in the editor. */
+  code: 'code',
+  /** `Y.Text`: the shared "Input" (stdin) box. */
+  stdin: 'stdin',
+  /** `Y.Map`: room settings participants may change (the server validates them). */
+  meta: 'meta',
+} as const;
+
+/** Keys of `ROOM_DOC.meta`. */
+export const META_KEYS = {
+  /** A `LanguageId`; an invalid value is reverted by the server. */
+  language: 'language',
+} as const;
+
+/** The interviewers' private notes document. */
+export const NOTES_DOC = {
+  /** `Y.Text`: the notes. */
+  text: 'notes',
+} as const;
+
+/** The server-only interview state document, replicated between backend nodes. */
+export const INTERVIEW_DOC = {
+  /** `Y.Map`: locked, runDisabled, ended, endedAt, startedAt, language. */
+  controls: 'controls',
+  /** `Y.Array<ChatMessage>`, oldest first. */
+  chat: 'chat',
+  /** `Y.Array<TimelineEvent>` other than runs (joins, leaves, pastes, focus, controls). */
+  events: 'events',
+  /** `Y.Map<RunRecord>` by job id: each run's latest state. */
+  runs: 'runs',
+  /** `Y.Map<Y.Array<TimelineCheckpoint>>`: one checkpoint stream per recording node. */
+  checkpoints: 'checkpoints',
+} as const;
+
+/** The documents of a room, as the relay between nodes names them. */
+export const ROOM_DOCUMENTS = ['doc', 'interview', 'notes'] as const;
+export type RoomDocumentName = (typeof ROOM_DOCUMENTS)[number];
