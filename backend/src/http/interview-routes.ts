@@ -35,20 +35,18 @@ async function requireInterviewer(sessions: SessionService, request: Request): P
 export function interviewRoutes({ sessions, rooms }: InterviewRoutesOptions): Router {
   const router = Router();
 
-  function recordedRoom(record: SessionRecord) {
-    const room = rooms.get(record.id);
-    if (!room) throw new AppError('NOT_FOUND', 'Nothing has been recorded for this session on this server yet.');
-    return room;
-  }
-
+  // The room is opened here if this node does not hold it (a restart, another node's room under
+  // Redis): its replicated state carries the whole recording, so every node answers the same.
   router.get('/api/sessions/:id/timeline', async (request, response) => {
     const record = await requireInterviewer(sessions, request);
-    response.set('Cache-Control', 'no-store').json(recordedRoom(record).interview.timelineView());
+    const room = await rooms.open(record);
+    response.set('Cache-Control', 'no-store').json(room.interview.timelineView());
   });
 
   router.get('/api/sessions/:id/report', async (request, response) => {
     const record = await requireInterviewer(sessions, request);
-    response.set('Cache-Control', 'no-store').json(recordedRoom(record).interview.report({ title: record.title, createdAt: record.createdAt }));
+    const room = await rooms.open(record);
+    response.set('Cache-Control', 'no-store').json(room.interview.report({ title: record.title, createdAt: record.createdAt }));
   });
 
   return router;
