@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { NotesChannel, type SocketYjsProvider } from '@pairpad/backend/client';
-import type { ChatHistory, ChatMessage, InterviewState, Role } from '@pairpad/backend/protocol';
+import type { Ack, ChatHistory, ChatMessage, InterviewState, Role } from '@pairpad/backend/protocol';
 
 /** Mirrors CHAT_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
 const CHAT_LIMIT = 500;
@@ -93,10 +93,10 @@ export function useInterview(provider: SocketYjsProvider | null, role: Role): In
   }, [provider, role]);
 
   const control = useCallback(
-    async (event: 'room:lock' | 'room:disable-run' | 'room:end', payload: object) => {
+    async (send: (connected: SocketYjsProvider) => Promise<Ack<{ state: InterviewState }>>) => {
       if (!provider) return;
       setError(null);
-      const ack = await provider.request<{ state: InterviewState }>(event, payload);
+      const ack = await send(provider);
       if (ack.ok) setState(ack.state);
       else setError(ack.error.message);
     },
@@ -106,7 +106,7 @@ export function useInterview(provider: SocketYjsProvider | null, role: Role): In
   const sendMessage = useCallback(
     async (text: string): Promise<string | null> => {
       if (!provider) return 'Not connected.';
-      const ack = await provider.request<{ message: ChatMessage }>('chat:send', { text });
+      const ack = await provider.request('chat:send', { text });
       if (!ack.ok) return ack.error.message;
       const { message } = ack;
       setMessages((current) => (current.some((entry) => entry.id === message.id) ? current : [...current, message].slice(-CHAT_LIMIT)));
@@ -121,9 +121,9 @@ export function useInterview(provider: SocketYjsProvider | null, role: Role): In
       messages,
       notes,
       error,
-      setLocked: (locked: boolean) => control('room:lock', { locked }),
-      setRunDisabled: (disabled: boolean) => control('room:disable-run', { disabled }),
-      end: () => control('room:end', {}),
+      setLocked: (locked: boolean) => control((connected) => connected.request('room:lock', { locked })),
+      setRunDisabled: (disabled: boolean) => control((connected) => connected.request('room:disable-run', { disabled })),
+      end: () => control((connected) => connected.request('room:end', {})),
       sendMessage,
       dismissError: () => setError(null),
     }),

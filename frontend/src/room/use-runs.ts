@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { SocketYjsProvider } from '@pairpad/backend/client';
-import type { JobState, RunRecord, RunStarted, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+import type { JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
 
 /** Mirrors RUN_HISTORY_LIMIT and STDIN_TEXT in the protocol, kept here so the room bundle needs no zod module for them. */
 const HISTORY_LIMIT = 20;
@@ -68,7 +68,7 @@ export function useRuns(provider: SocketYjsProvider | null): RunsState {
     setStarting(true);
     setError(null);
     try {
-      const ack = await provider.request<RunStarted>('run:start', {});
+      const ack = await provider.request('run:start', {});
       if (ack.ok) setRuns((current) => upsertRun(current, ack.run));
       else setError(ack.error.message);
     } finally {
