@@ -12,6 +12,14 @@ export type Env = NodeJS.ProcessEnv | Record<string, string | undefined>;
 
 const MiB = 1024 * 1024;
 
+/**
+ * Jobs started by a root executor run as this host uid and gid. Not 65534 (nobody): other
+ * software runs as nobody too, and a job's uid must be ours alone so that nothing else's
+ * processes or files are within its reach. Debian reserves 65000-65533 and gives them to no
+ * account or package.
+ */
+export const DEFAULT_SANDBOX_ID = 65100;
+
 /** Per-language limit overrides, the same keys Piston's PISTON_LIMIT_OVERRIDES uses. */
 export const limitOverrideSchema = z
   .object({
@@ -47,8 +55,8 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   { name: 'EXECUTOR_SANDBOX', default: 'bwrap', meaning: 'bwrap runs every job in bubblewrap; none runs code unsandboxed (local development only, loud warning).' },
   { name: 'EXECUTOR_BWRAP_PATH', default: '(search /usr/bin, /bin, /usr/local/bin)', meaning: 'Path of the bwrap binary.' },
   { name: 'EXECUTOR_CGROUP', default: 'auto', meaning: 'auto detects cgroup v2 or v1; v2, v1 force one; rlimit skips cgroups and uses rlimits only.' },
-  { name: 'EXECUTOR_SANDBOX_UID', default: '65534', meaning: 'Host uid jobs run as when the executor runs as root.' },
-  { name: 'EXECUTOR_SANDBOX_GID', default: '65534', meaning: 'Host gid jobs run as when the executor runs as root.' },
+  { name: 'EXECUTOR_SANDBOX_UID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host uid jobs run as when the executor runs as root: one of its own, not nobody (other software shares that).' },
+  { name: 'EXECUTOR_SANDBOX_GID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host gid jobs run as when the executor runs as root.' },
   { name: 'EXECUTOR_WORK_DIR', default: '<os tmpdir>/pairpad-executor', meaning: 'Host directory for per-job staging (sources in, compiled artifacts out).' },
   { name: 'EXECUTOR_MAX_CONCURRENT_JOBS', pistonName: 'PISTON_MAX_CONCURRENT_JOBS', default: 'number of cores', meaning: 'Jobs running at once; more wait in the queue.' },
   { name: 'EXECUTOR_MAX_QUEUE', default: '64', meaning: 'Jobs waiting for a slot; past it, execute answers 503.' },
@@ -207,8 +215,8 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     sandbox: v.sandbox,
     bwrapPath: v.bwrapPath,
     cgroup: v.cgroup,
-    sandboxUid: v.sandboxUid ?? 65534,
-    sandboxGid: v.sandboxGid ?? 65534,
+    sandboxUid: v.sandboxUid ?? DEFAULT_SANDBOX_ID,
+    sandboxGid: v.sandboxGid ?? DEFAULT_SANDBOX_ID,
     workDir: v.workDir ?? path.join(os.tmpdir(), 'pairpad-executor'),
     maxConcurrentJobs: v.maxConcurrentJobs ?? os.availableParallelism(),
     maxQueue: v.maxQueue ?? 64,
