@@ -3,6 +3,9 @@
 //   pm2 start deploy/pm2/ecosystem.config.cjs --env production
 // Edit the URLs below (or export them before `pm2 start`): CLIENT_URL is the frontend origin
 // the browser uses, API_URL the backend origin the browser uses.
+// Runs as whichever user starts pm2, root or not: nothing is written inside the checkout (which
+// may belong to root), and the executor's work dir is that user's own, in the system temp dir.
+const os = require('node:os');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..', '..');
@@ -26,7 +29,9 @@ module.exports = {
         HOST: '127.0.0.1',
         PORT: '5000',
         CLIENT_URL: clientUrl,
-        EXECUTOR_WORK_DIR: path.join(root, '.pairpad', 'executor'),
+        // Per-job staging. One directory per uid, so two users' executors never share (or
+        // fight over) one; `EXECUTOR_WORK_DIR=... pm2 start ...` overrides it.
+        EXECUTOR_WORK_DIR: process.env.EXECUTOR_WORK_DIR || path.join(os.tmpdir(), `pairpad-executor-${os.userInfo().uid}`),
       },
     },
     {
