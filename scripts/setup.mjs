@@ -1,11 +1,19 @@
 // Installs whatever is missing: npm dependencies, then the system packages PairPad needs
-// (bubblewrap for the executor's sandbox; with --with-browser, Chromium for the browser tests;
-// with --with-redis, redis-server). Safe to run again: it only acts on what is missing.
+// (bubblewrap for the executor's sandbox; the toolchains of the languages to offer; with
+// --with-browser, Chromium for the browser tests; with --with-redis, redis-server).
+// Safe to run again: it only acts on what is missing, and asks apt-get nothing when all is there.
+//
+// Languages: PAIRPAD_LANGUAGES=all (every language the executor knows), a comma list
+// (python,go), "none", or unset for the default set (scripts/toolchains.mjs);
+// `--languages <spec>` overrides the variable (`npm test` passes `--languages all`).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { commandExists, log, mtimeOf, root, run } from './lib.mjs';
+import { missingToolchains, selectLanguages } from './toolchains.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const languagesFlag = argv.find((arg) => arg.startsWith('--languages='))?.slice('--languages='.length) ?? (argv.includes('--languages') ? argv[argv.indexOf('--languages') + 1] : undefined);
 const quiet = args.has('--quiet');
 const say = (message) => {
   if (!quiet) log(message);
@@ -28,8 +36,23 @@ const SYSTEM_PACKAGES = [
   { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 
+/** The toolchains of the languages asked for that are not installed yet, as SYSTEM_PACKAGES entries. */
+function missingLanguagePackages() {
+  const { languages, unknown } = selectLanguages(languagesFlag ?? process.env.PAIRPAD_LANGUAGES);
+  if (unknown.length > 0) log(`PAIRPAD_LANGUAGES: unknown language ${unknown.map((word) => `"${word}"`).join(', ')} (ignored); use all, none, default or names such as python,go`);
+  const { entries, packages } = missingToolchains(languages);
+  if (entries.length === 0) say(`toolchains present for: ${languages.join(', ') || '(none asked for)'}`);
+  return packages.map((pkg) => ({
+    pkg,
+    why: `${entries.filter((entry) => entry.packages.includes(pkg)).map((entry) => entry.label).join('/')} runs`,
+  }));
+}
+
 async function installSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((entry) => entry.when && !commandExists(entry.command) && !(entry.path && existsSync(entry.path)));
+  const missing = [
+    ...SYSTEM_PACKAGES.filter((entry) => entry.when && !commandExists(entry.command) && !(entry.path && existsSync(entry.path))),
+    ...missingLanguagePackages(),
+  ];
   if (missing.length === 0) return say('system packages are present');
   const names = missing.map((entry) => entry.pkg);
   const reasons = missing.map((entry) => `${entry.pkg} (${entry.why})`).join(', ');
@@ -45,14 +68,27 @@ async function installSystemPackages() {
   }
   log(`installing ${reasons} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const aptGet = (aptArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...aptArgs], { env }) : run('apt-get', aptArgs, { env }));
-  let code = await aptGet(['install', '-y', '-qq', '--no-install-recommends', ...names]);
+  const asRoot = (command, commandArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs], { env }) : run(command, commandArgs, { env }));
+  // The JDK's postinst links its man pages into /usr/share/man/man1, which slim images delete.
+  if (names.some((name) => /jdk|jre/.test(name)) && !existsSync('/usr/share/man/man1')) {
+    if (isRoot) mkdirSync('/usr/share/man/man1', { recursive: true });
+    else await asRoot('mkdir', ['-p', '/usr/share/man/man1']);
+  }
+  const install = (packages) => asRoot('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  let code = await install(names);
   if (code !== 0) {
     // A fresh machine has no package lists yet.
-    await aptGet(['update', '-qq']);
-    code = await aptGet(['install', '-y', '-qq', '--no-install-recommends', ...names]);
+    await asRoot('apt-get', ['update', '-qq']);
+    code = await install(names);
   }
-  if (code !== 0) log(`apt-get could not install ${names.join(' ')}; the features that need them will say so`);
+  if (code !== 0 && names.length > 1) {
+    // One package this release does not have must not cost the others: install them one by one.
+    const failed = [];
+    for (const name of names) if ((await install([name])) !== 0) failed.push(name);
+    if (failed.length > 0) log(`apt-get could not install ${failed.join(' ')}; the features and languages that need them will say so`);
+  } else if (code !== 0) {
+    log(`apt-get could not install ${names.join(' ')}; the features and languages that need them will say so`);
+  }
 }
 
 try {
