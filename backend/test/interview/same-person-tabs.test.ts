@@ -52,7 +52,7 @@ describe('one person in several tabs', () => {
       },
       { what: "both of Ivy's tabs with her person id at the candidate" },
     );
-    assert.equal(seen.length, 2);
+    assert.equal(seen?.length, 2);
 
     const url = `${backend.url}/api/sessions/${session.id}`;
     second.destroy();
