@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { commandExists, log, mtimeOf, root, run } from './lib.mjs';
 import { missingToolchains, selectLanguages } from './toolchains.mjs';
+import { describeCommands, planUsernsProfile } from './apparmor.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -91,10 +92,30 @@ async function installSystemPackages() {
   }
 }
 
+/** Ubuntu 24.04+: an AppArmor profile so that bwrap may create its user namespaces. */
+async function allowUserNamespaces() {
+  const plan = planUsernsProfile();
+  if (!plan.restricted) return;
+  if (plan.profileInstalled) return say('AppArmor allows bwrap its user namespaces');
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
+  if (!sudo || !commandExists('apparmor_parser')) {
+    log('AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1), so the sandbox cannot start.');
+    log(`run: ${describeCommands(plan.commands)}`);
+    return;
+  }
+  log(`AppArmor restricts user namespaces: installing ${plan.source === 'fallback' ? 'a bwrap profile' : plan.source}…`);
+  for (const [command, ...commandArgs] of plan.commands) {
+    const code = await (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs]) : run(command, commandArgs));
+    if (code !== 0) return log(`could not install the AppArmor profile (${command} exited ${code}); run: ${describeCommands(plan.commands)}`);
+  }
+}
+
 try {
   process.chdir(root);
   await installNodeModules();
   await installSystemPackages();
+  await allowUserNamespaces();
 } catch (error) {
   console.error(`[pairpad] setup failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

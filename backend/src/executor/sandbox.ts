@@ -10,6 +10,7 @@ import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import { superviseStage } from './stage-supervisor';
+import { diagnoseUserNamespaces } from './userns-diagnosis';
 import { toStageResult, type StageOutcome, type StageResult } from './stage-result';
 
 const execFileAsync = promisify(execFile);
@@ -234,7 +235,9 @@ export class Sandbox {
         },
       });
       if (result.stdout.startsWith('sandbox-ok')) return undefined;
-      return `bubblewrap does not work here: ${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
+      const failure = `${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
+      const cause = diagnoseUserNamespaces();
+      return cause ? `bubblewrap cannot create its namespaces: ${cause} (bwrap said: ${failure})` : `bubblewrap does not work here: ${failure}`;
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
