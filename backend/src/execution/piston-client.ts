@@ -64,6 +64,10 @@ function fromStatus(status: number, data: unknown): AppError {
     // The operator's problem (PISTON_API_KEY vs EXECUTOR_TOKEN), not the candidate's: say so plainly.
     return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable: the executor refused this server\'s credentials.');
   }
+  if (status === 503 && message?.startsWith('No working sandbox')) {
+    // The why (bwrap, namespaces, AppArmor) is for the operator: health and the executor's log say it.
+    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.');
+  }
   if (RETRYABLE_STATUSES.has(status)) {
     return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is busy or unavailable (HTTP ${status}${message ? `: ${message}` : ''}).`);
   }

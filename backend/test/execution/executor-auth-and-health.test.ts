@@ -112,6 +112,16 @@ describe('backend health for probes', () => {
       assert.equal(body.status, 'unavailable');
       assert.match(body.checks.executor.details.reason, /No working sandbox/);
     }
+    // The page hears it in words, without the internals.
+    const runtimes = await fetch(`${backend.url}/api/runtimes`);
+    assert.equal(runtimes.status, 503);
+    const error = ((await runtimes.json()) as { error: { code: string; message: string } }).error;
+    assert.equal(error.code, 'EXECUTOR_UNAVAILABLE');
+    assert.match(error.message, /^Code execution is unavailable on this server/);
+    assert.doesNotMatch(error.message, /bwrap|nonexistent/);
+    const failed = await runThroughBackend(backend);
+    assert.equal(failed.error?.code, 'EXECUTOR_UNAVAILABLE');
+    assert.match(failed.error?.message ?? '', /^Code execution is unavailable on this server/);
     const live = await fetch(`${backend.url}/health/live`);
     assert.equal(live.status, 200);
     assert.equal(((await live.json()) as { status: string }).status, 'ok');
