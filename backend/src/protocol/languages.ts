@@ -37,12 +37,16 @@ export function languageLabel(language: string): string {
 }
 
 /** One entry of `GET /api/runtimes` (Piston's runtime shape), as far as the language list needs it. */
-export interface RuntimeEntry {
-  language: string;
-  version: string;
-  aliases?: readonly string[];
-  runtime?: string;
-}
+export const RuntimeEntrySchema = z.object({
+  language: z.string(),
+  version: z.string(),
+  aliases: z.array(z.string()).optional(),
+  runtime: z.string().optional(),
+});
+export type RuntimeEntry = z.infer<typeof RuntimeEntrySchema>;
+
+/** The body of `GET /api/runtimes`. */
+export const RuntimeListSchema = z.array(RuntimeEntrySchema);
 
 /** A room language and whether the executor can run it: what the language pickers show. */
 export type LanguageAvailability =
