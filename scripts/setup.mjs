@@ -1,11 +1,20 @@
 // Installs whatever is missing: npm dependencies, then the system packages PairPad needs
-// (bubblewrap for the executor's sandbox; with --with-browser, Chromium for the browser tests;
-// with --with-redis, redis-server). Safe to run again: it only acts on what is missing.
+// (bubblewrap for the executor's sandbox; the toolchains of the languages to offer; with
+// --with-browser, Chromium for the browser tests; with --with-redis, redis-server).
+// Safe to run again: it only acts on what is missing, and asks apt-get nothing when all is there.
+//
+// Languages: PAIRPAD_LANGUAGES=all (every language the executor knows), a comma list
+// (python,go), "none", or unset for the default set (scripts/toolchains.mjs);
+// `--languages <spec>` overrides the variable (`npm test` passes `--languages all`).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { commandExists, log, mtimeOf, root, run } from './lib.mjs';
+import { missingToolchains, selectLanguages } from './toolchains.mjs';
+import { describeCommands, planUsernsProfile } from './apparmor.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const languagesFlag = argv.find((arg) => arg.startsWith('--languages='))?.slice('--languages='.length) ?? (argv.includes('--languages') ? argv[argv.indexOf('--languages') + 1] : undefined);
 const quiet = args.has('--quiet');
 const say = (message) => {
   if (!quiet) log(message);
@@ -28,8 +37,23 @@ const SYSTEM_PACKAGES = [
   { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 
+/** The toolchains of the languages asked for that are not installed yet, as SYSTEM_PACKAGES entries. */
+function missingLanguagePackages() {
+  const { languages, unknown } = selectLanguages(languagesFlag ?? process.env.PAIRPAD_LANGUAGES);
+  if (unknown.length > 0) log(`PAIRPAD_LANGUAGES: unknown language ${unknown.map((word) => `"${word}"`).join(', ')} (ignored); use all, none, default or names such as python,go`);
+  const { entries, packages } = missingToolchains(languages);
+  if (entries.length === 0) say(`toolchains present for: ${languages.join(', ') || '(none asked for)'}`);
+  return packages.map((pkg) => ({
+    pkg,
+    why: `${entries.filter((entry) => entry.packages.includes(pkg)).map((entry) => entry.label).join('/')} runs`,
+  }));
+}
+
 async function installSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((entry) => entry.when && !commandExists(entry.command) && !(entry.path && existsSync(entry.path)));
+  const missing = [
+    ...SYSTEM_PACKAGES.filter((entry) => entry.when && !commandExists(entry.command) && !(entry.path && existsSync(entry.path))),
+    ...missingLanguagePackages(),
+  ];
   if (missing.length === 0) return say('system packages are present');
   const names = missing.map((entry) => entry.pkg);
   const reasons = missing.map((entry) => `${entry.pkg} (${entry.why})`).join(', ');
@@ -45,20 +69,53 @@ async function installSystemPackages() {
   }
   log(`installing ${reasons} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const aptGet = (aptArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), 'apt-get', ...aptArgs], { env }) : run('apt-get', aptArgs, { env }));
-  let code = await aptGet(['install', '-y', '-qq', '--no-install-recommends', ...names]);
+  const asRoot = (command, commandArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs], { env }) : run(command, commandArgs, { env }));
+  // The JDK's postinst links its man pages into /usr/share/man/man1, which slim images delete.
+  if (names.some((name) => /jdk|jre/.test(name)) && !existsSync('/usr/share/man/man1')) {
+    if (isRoot) mkdirSync('/usr/share/man/man1', { recursive: true });
+    else await asRoot('mkdir', ['-p', '/usr/share/man/man1']);
+  }
+  const install = (packages) => asRoot('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages]);
+  let code = await install(names);
   if (code !== 0) {
     // A fresh machine has no package lists yet.
-    await aptGet(['update', '-qq']);
-    code = await aptGet(['install', '-y', '-qq', '--no-install-recommends', ...names]);
+    await asRoot('apt-get', ['update', '-qq']);
+    code = await install(names);
   }
-  if (code !== 0) log(`apt-get could not install ${names.join(' ')}; the features that need them will say so`);
+  if (code !== 0 && names.length > 1) {
+    // One package this release does not have must not cost the others: install them one by one.
+    const failed = [];
+    for (const name of names) if ((await install([name])) !== 0) failed.push(name);
+    if (failed.length > 0) log(`apt-get could not install ${failed.join(' ')}; the features and languages that need them will say so`);
+  } else if (code !== 0) {
+    log(`apt-get could not install ${names.join(' ')}; the features and languages that need them will say so`);
+  }
+}
+
+/** Ubuntu 24.04+: an AppArmor profile so that bwrap may create its user namespaces. */
+async function allowUserNamespaces() {
+  const plan = planUsernsProfile();
+  if (!plan.restricted) return;
+  if (plan.profileInstalled) return say('AppArmor allows bwrap its user namespaces');
+  const isRoot = process.getuid?.() === 0;
+  const sudo = isRoot ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
+  if (!sudo || !commandExists('apparmor_parser')) {
+    log('AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1), so the sandbox cannot start.');
+    log(`run: ${describeCommands(plan.commands)}`);
+    return;
+  }
+  log(`AppArmor restricts user namespaces: installing ${plan.source === 'fallback' ? 'a bwrap profile' : plan.source}…`);
+  for (const [command, ...commandArgs] of plan.commands) {
+    const code = await (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs]) : run(command, commandArgs));
+    if (code !== 0) return log(`could not install the AppArmor profile (${command} exited ${code}); run: ${describeCommands(plan.commands)}`);
+  }
 }
 
 try {
   process.chdir(root);
   await installNodeModules();
   await installSystemPackages();
+  await allowUserNamespaces();
 } catch (error) {
   console.error(`[pairpad] setup failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -1,6 +1,7 @@
 // `npm test`: typecheck, lint, backend unit + integration tests, production build, end-to-end
-// tests in Chromium. Every suite runs (a failure does not hide the others' results) and the last
-// line is `N passed, N failed` over all of them.
+// tests in Chromium, and the container suite (real images under a Docker engine; skipped, by
+// name, on a machine that cannot have one). Every suite runs (a failure does not hide the
+// others' results) and the last line is `N passed, N failed` over all of them.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { findTests, log, root, run } from './lib.mjs';
@@ -11,9 +12,9 @@ mkdirSync(outDir, { recursive: true });
 const only = process.argv.slice(2);
 const results = [];
 
-function record(suite, passed, failed, note = '') {
-  results.push({ suite, passed, failed, note });
-  log(`${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
+function record(suite, passed, failed, note = '', skipped = false) {
+  results.push({ suite, passed, failed, note, skipped });
+  log(skipped ? `${suite}: skipped (${note})` : `${suite}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
 }
 
 async function check(suite, command, args, env = {}) {
@@ -56,6 +57,25 @@ async function e2eTests() {
   record('e2e tests', (stats.expected ?? 0) + (stats.flaky ?? 0), failed, stats.skipped ? `${stats.skipped} skipped` : '');
 }
 
+async function containerTests() {
+  log('▶ container tests (Docker images from the repository, run as the compose files say)');
+  const folder = join(root, 'backend', 'test-containers');
+  const tap = join(outDir, 'containers.tap');
+  const skipMarker = join(outDir, 'containers', 'skipped.txt');
+  const started = Date.now();
+  const code = await run(
+    'node',
+    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...findTests(folder)],
+    { cwd: join(root, 'backend') },
+  );
+  const minutes = `${((Date.now() - started) / 60_000).toFixed(1)} min`;
+  if (existsSync(skipMarker)) return record('containers', 0, code === 0 ? 0 : 1, readFileSync(skipMarker, 'utf8').trim(), code === 0);
+  const counts = parseTap(tap);
+  if (!counts) return record('containers', 0, 1, `runner exited ${code} without results`);
+  const failed = counts.failed + (code !== 0 && counts.failed === 0 ? 1 : 0);
+  record('containers', counts.passed, failed, [minutes, counts.skipped ? `${counts.skipped} skipped` : ''].filter(Boolean).join(', '));
+}
+
 const suites = {
   typecheck: async () => {
     await check('typecheck backend', 'npx', ['tsc', '-p', 'backend', '--noEmit']);
@@ -68,6 +88,7 @@ const suites = {
     if (await check('production build', 'npm', ['run', 'build'])) await e2eTests();
     else record('e2e tests', 0, 1, 'skipped because the build failed');
   },
+  containers: containerTests,
 };
 
 for (const [name, suite] of Object.entries(suites)) {
@@ -77,6 +98,9 @@ for (const [name, suite] of Object.entries(suites)) {
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
 console.log('\nSummary');
-for (const result of results) console.log(`  ${result.failed > 0 ? '✖' : '✔'} ${result.suite}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`);
+for (const result of results) {
+  if (result.skipped) console.log(`  - ${result.suite}: skipped (${result.note})`);
+  else console.log(`  ${result.failed > 0 ? '✖' : '✔'} ${result.suite}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`);
+}
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -33,27 +33,36 @@ export interface BackendHandle {
 }
 
 /** Starts the embedded executor unless PISTON_URL points at another Piston. */
-async function startExecution(config: Readonly<Config>, logger: Logger): Promise<{ pistonUrl: string; executor: ExecutorHandle | null }> {
+async function startExecution(config: Readonly<Config>, logger: Logger): Promise<{ pistonUrl: string; apiKey: string | undefined; executor: ExecutorHandle | null }> {
   if (config.PISTON_URL) {
     logger.info(`running code through the Piston API at ${config.PISTON_URL}`);
-    return { pistonUrl: config.PISTON_URL.replace(/\/$/, ''), executor: null };
+    return { pistonUrl: config.PISTON_URL.replace(/\/$/, ''), apiKey: config.PISTON_API_KEY, executor: null };
   }
   const executor = await startExecutor({ env: config.executorEnv, logger: logger.child({ service: 'executor' }) });
   logger.info(`embedded executor listening on ${executor.url}`);
-  return { pistonUrl: executor.url, executor };
+  // An embedded executor told to listen beyond loopback asks for its token: we are a client too.
+  return { pistonUrl: executor.url, apiKey: config.executorEnv.EXECUTOR_TOKEN || undefined, executor };
 }
 
-/** Executor health: the embedded one reports directly; a remote Piston must list its runtimes. */
-function executorHealthCheck(pistonUrl: string, executor: ExecutorHandle | null): HealthCheck {
+/**
+ * Executor health: the embedded one reports directly, and without a working sandbox it fails
+ * readiness (unless EXECUTION_REQUIRED=false: collaboration-only on purpose), since restarting
+ * or replacing the instance is what can fix it. A remote Piston must list its runtimes; its
+ * outage never fails readiness (another service's outage; rooms keep working, runs say why).
+ */
+function executorHealthCheck(pistonUrl: string, apiKey: string | undefined, executor: ExecutorHandle | null, required: boolean): HealthCheck {
   return async () => {
     if (executor) {
       const report = executor.health();
       return report.status === 'ok'
-        ? { ok: true, required: false, details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox } }
-        : { ok: false, required: false, details: { url: pistonUrl, embedded: true, reason: report.reason } };
+        ? { ok: true, required, details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox } }
+        : { ok: false, required, details: { url: pistonUrl, embedded: true, reason: report.reason } };
     }
     try {
-      const response = await fetch(`${pistonUrl}/api/v2/runtimes`, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(`${pistonUrl}/api/v2/runtimes`, {
+        signal: AbortSignal.timeout(2_000),
+        headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
+      });
       const runtimes = response.ok ? ((await response.json()) as unknown[]) : [];
       return { ok: response.ok, required: false, details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length } };
     } catch (error) {
@@ -100,7 +109,7 @@ async function connectCluster(config: Readonly<Config>, logger: Logger, dependen
 }
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
-  const { pistonUrl, executor } = await startExecution(config, logger);
+  const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
@@ -119,7 +128,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
   const execution = new ExecutionService({
-    client: new PistonClient({ baseUrl: pistonUrl, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
+    client: new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
     rooms: roomSource(sessions, rooms),
     limits: {
       maxConcurrentJobs: config.EXECUTION_MAX_CONCURRENT_JOBS,
@@ -156,7 +165,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
-      executor: executorHealthCheck(pistonUrl, executor),
+      executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
     },
   });

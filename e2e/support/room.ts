@@ -29,15 +29,3 @@ export async function expectConnected(page: Page): Promise<void> {
   await expect(page.getByTestId('connection-status')).toHaveText('Connected');
   await expect(editor(page)).toBeVisible();
 }
-
-/**
- * The document as the user sees it: the editor's lines, without the remote-cursor widgets
- * (whose name labels are part of the DOM text but not of the code).
- */
-export function editorText(page: Page): Promise<string> {
-  return editor(page).evaluate((content) => {
-    const copy = content.cloneNode(true) as HTMLElement;
-    for (const widget of copy.querySelectorAll('.cm-ySelectionCaret, .cm-widgetBuffer')) widget.remove();
-    return [...copy.querySelectorAll('.cm-line')].map((line) => line.textContent ?? '').join('\n');
-  });
-}

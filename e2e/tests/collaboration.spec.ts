@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { FRONTEND_URL } from '../support/env';
-import { editor, editorText, expectConnected, participantList } from '../support/room';
+import { editor, expectConnected, participantList } from '../support/room';
+import { editorCode } from '../support/editor';
 
 const SESSION_URL = /\/interview\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
 
@@ -56,7 +57,7 @@ test('interviewer creates a session, candidate joins by the copied link, and the
   ]);
   await expect
     .poll(async () => {
-      const [mine, theirs] = await Promise.all([editorText(interviewer), editorText(candidate)]);
+      const [mine, theirs] = await Promise.all([editorCode(interviewer), editorCode(candidate)]);
       const converged = mine === theirs && mine.includes('grace-was-here') && mine.includes('alan-was-here');
       return converged ? 'converged' : `interviewer:\n${mine}\n---\ncandidate:\n${theirs}`;
     })
@@ -70,11 +71,11 @@ test('interviewer creates a session, candidate joins by the copied link, and the
   await editor(interviewer).focus();
   await expect(async () => {
     await interviewer.keyboard.press('Control+z');
-    expect(await editorText(interviewer)).not.toContain('grace-was-here');
+    expect(await editorCode(interviewer)).not.toContain('grace-was-here');
   }).toPass({ timeout: 10_000 });
-  await expect.poll(() => editorText(candidate)).not.toContain('grace-was-here');
-  expect(await editorText(interviewer)).toContain('alan-was-here');
-  expect(await editorText(candidate)).toContain('alan-was-here');
+  await expect.poll(() => editorCode(candidate)).not.toContain('grace-was-here');
+  expect(await editorCode(interviewer)).toContain('alan-was-here');
+  expect(await editorCode(candidate)).toContain('alan-was-here');
 
   // A language change by the candidate shows up in the interviewer's selector.
   await candidate.getByRole('combobox', { name: 'Language' }).selectOption('python');

@@ -1,37 +1,53 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { BACKEND_URL } from '../support/env';
-import { createSessionViaApi, editor, editorText, expectConnected, type CreatedSession } from '../support/room';
+import { editorCode } from '../support/editor';
+import { expect, framesContain, test, type TwoPersonRoom } from '../support/fixtures';
+import { editor, type CreatedSession } from '../support/room';
 
 const NOTES = 'SECRET-NOTES-7f3c: strong on tests, weak on naming';
-
-/** Every websocket frame (text or binary) a page receives, as text and as bytes. */
-function captureFrames(page: Page): { frames: Array<string | Buffer> } {
-  const capture = { frames: [] as Array<string | Buffer> };
-  page.on('websocket', (socket) => socket.on('framereceived', (frame) => capture.frames.push(frame.payload)));
-  return capture;
-}
-
-function framesContain(frames: Array<string | Buffer>, needle: string): boolean {
-  const bytes = Buffer.from(needle, 'utf8');
-  return frames.some((frame) => (typeof frame === 'string' ? frame.includes(needle) : frame.includes(bytes)));
-}
-
-async function openRoom(browser: Browser, session: CreatedSession, capture = false) {
-  const interviewer = await (await browser.newContext()).newPage();
-  const candidate = await (await browser.newContext()).newPage();
-  const candidateFrames = capture ? captureFrames(candidate) : { frames: [] };
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
-  await candidate.goto(`/interview/${session.id}?name=Cara`);
-  await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
-  return { interviewer, candidate, candidateFrames };
-}
+const FIRST = 'print("first version")\n';
+const FINAL = 'def two_sum(nums, target):\n    return [0, 1]\n\nprint(two_sum([2, 7], 9))\n';
 
 async function replaceCode(page: Page, code: string): Promise<void> {
   await editor(page).click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(code);
-  await expect.poll(() => editorText(page)).toBe(code);
+  await expect.poll(() => editorCode(page)).toBe(code);
+}
+
+function output(page: Page) {
+  return page.getByRole('region', { name: 'Output' });
+}
+
+async function reportNotes(session: CreatedSession): Promise<string> {
+  const response = await fetch(`${BACKEND_URL}/api/sessions/${session.id}/report`, { headers: { Authorization: `Bearer ${session.interviewerToken}` } });
+  return ((await response.json()) as { notes: string }).notes;
+}
+
+async function endInterview(interviewer: Page): Promise<void> {
+  await interviewer.getByRole('button', { name: 'End interview' }).click();
+  await interviewer.getByRole('button', { name: 'Yes, end it' }).click();
+}
+
+/**
+ * A whole interview to review afterwards: the candidate writes FIRST and runs it, the interviewer
+ * runs it too, then writes FINAL, takes a note, and ends the interview.
+ */
+async function interviewWithTwoRuns({ interviewer, candidate, session }: TwoPersonRoom): Promise<void> {
+  await replaceCode(candidate, FIRST);
+  await expect.poll(() => editorCode(interviewer)).toBe(FIRST);
+  await candidate.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
+  await interviewer.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(interviewer.getByText('Recent runs (2)')).toBeVisible({ timeout: 30_000 });
+  await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
+  await replaceCode(interviewer, FINAL);
+  await expect.poll(() => editorCode(candidate)).toBe(FINAL);
+  await interviewer.getByLabel('Private notes').fill('Good communication.');
+  await expect.poll(() => reportNotes(session)).toBe('Good communication.');
+  await endInterview(interviewer);
+  await expect(candidate.getByTestId('interview-ended')).toContainText('Interview ended');
 }
 
 /**
@@ -70,32 +86,39 @@ async function sendByHand(page: Page, sessionId: string, events: Array<[string, 
   );
 }
 
-test('private notes never reach the candidate; lock, run-disable and end sent by hand from the candidate are refused FORBIDDEN', async ({ browser }) => {
-  const session = await createSessionViaApi({ name: 'Ivy', language: 'python', title: 'Notes privacy' });
-  const { interviewer, candidate, candidateFrames } = await openRoom(browser, session, true);
-
-  // The candidate sees what is recorded, and no interviewer controls or notes.
+test('the candidate sees what is recorded, and no interviewer controls or notes', async ({ room: { candidate } }) => {
   await expect(candidate.getByRole('region', { name: 'What is recorded' })).toContainText('loses focus');
   await expect(candidate.getByLabel('Private notes')).toHaveCount(0);
   await expect(candidate.getByLabel('Lock editing')).toHaveCount(0);
   await expect(candidate.getByRole('button', { name: 'End interview' })).toHaveCount(0);
+});
 
+test('private notes reach the server but never a frame of the candidate, while edits and chat keep flowing', async ({ room }) => {
+  const { interviewer, candidate, candidateFrames, session } = room;
   await interviewer.getByLabel('Private notes').fill(NOTES);
   // The notes reached the server (read back through the interviewer-only report).
-  await expect
-    .poll(async () => {
-      const response = await fetch(`${BACKEND_URL}/api/sessions/${session.id}/report`, { headers: { Authorization: `Bearer ${session.interviewerToken}` } });
-      return ((await response.json()) as { notes: string }).notes;
-    })
-    .toBe(NOTES);
+  await expect.poll(() => reportNotes(session)).toBe(NOTES);
 
-  // Traffic keeps flowing to the candidate meanwhile: edits, chat, presence.
   await replaceCode(interviewer, 'print("hello")\n');
-  await expect.poll(() => editorText(candidate)).toBe('print("hello")\n');
+  await expect.poll(() => editorCode(candidate)).toBe('print("hello")\n');
   await candidate.getByLabel('Message').fill('Is input() allowed?');
   await candidate.getByLabel('Message').press('Enter');
   await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Is input() allowed?');
-  // Collapsed chat: new messages from others show as an unread count, cleared on opening.
+  await interviewer.getByLabel('Private notes').press('End');
+  await interviewer.getByLabel('Private notes').pressSequentially(' +more');
+  await expect.poll(() => reportNotes(session)).toBe(`${NOTES} +more`);
+  // A message sent after the last note edit: once it is here, every earlier frame is too.
+  await interviewer.getByLabel('Message').fill('Noted.');
+  await interviewer.getByLabel('Message').press('Enter');
+  await expect(candidate.getByRole('list', { name: 'Chat log' })).toContainText('Noted.');
+
+  expect(candidateFrames.frames.length).toBeGreaterThan(10);
+  expect(framesContain(candidateFrames, 'SECRET-NOTES')).toBe(false);
+  expect(framesContain(candidateFrames, '+more')).toBe(false);
+  expect(candidateFrames.frames.some((frame) => typeof frame === 'string' && frame.includes('"notes"'))).toBe(false);
+});
+
+test('a collapsed chat counts messages from others as unread, cleared on opening', async ({ room: { interviewer, candidate } }) => {
   await candidate.getByRole('button', { name: 'Chat' }).click();
   await interviewer.getByLabel('Message').fill('Yes, it is.');
   await interviewer.getByLabel('Message').press('Enter');
@@ -103,36 +126,23 @@ test('private notes never reach the candidate; lock, run-disable and end sent by
   await candidate.getByRole('button', { name: /Chat/ }).click();
   await expect(candidate.getByRole('list', { name: 'Chat log' })).toContainText('Yes, it is.');
   await expect(candidate.getByTestId('chat-unread')).toHaveCount(0);
-  await interviewer.getByLabel('Private notes').press('End');
-  await interviewer.getByLabel('Private notes').pressSequentially(' +more');
+});
 
+test('lock, run-disable and end sent by hand from the candidate are refused FORBIDDEN and change nothing', async ({ room: { interviewer, candidate, session } }) => {
   const refused = await sendByHand(candidate, session.id, [
     ['room:lock', { locked: true }],
     ['room:disable-run', { disabled: true }],
     ['room:end', {}],
   ]);
   expect(refused).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
-  // Nothing changed: the interviewer's controls still show an open, unlocked room.
   await expect(interviewer.getByLabel('Lock editing')).not.toBeChecked();
   await expect(interviewer.getByLabel('Disable Run for candidates')).not.toBeChecked();
   await expect(interviewer.getByRole('button', { name: 'End interview' })).toBeEnabled();
   await expect(candidate.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
   await expect(candidate.getByTestId('interview-ended')).toHaveCount(0);
-
-  expect(candidateFrames.frames.length).toBeGreaterThan(10);
-  expect(framesContain(candidateFrames.frames, 'SECRET-NOTES')).toBe(false);
-  expect(framesContain(candidateFrames.frames, '+more')).toBe(false);
-  expect(candidateFrames.frames.some((frame) => typeof frame === 'string' && frame.includes('"notes"'))).toBe(false);
 });
 
-test('the interviewer locks and ends: the candidate cannot type; playback in the middle shows the code of then; the report lists every run', async ({ browser }, testInfo) => {
-  test.setTimeout(120_000);
-  const session = await createSessionViaApi({ name: 'Ivy', language: 'python', title: 'Two sum' });
-  const { interviewer, candidate } = await openRoom(browser, session);
-  const first = 'print("first version")\n';
-  const final = 'def two_sum(nums, target):\n    return [0, 1]\n\nprint(two_sum([2, 7], 9))\n';
-
-  // Lock: the candidate's editor is read-only until unlocked.
+test("the interviewer's lock makes the candidate's editor read-only until unlocked", async ({ room: { interviewer, candidate } }) => {
   // The box follows the server's answer (room:state), so click and wait rather than check().
   await interviewer.getByLabel('Lock editing').click();
   await expect(interviewer.getByLabel('Lock editing')).toBeChecked();
@@ -140,63 +150,58 @@ test('the interviewer locks and ends: the candidate cannot type; playback in the
   await expect(editor(candidate)).toHaveAttribute('aria-readonly', 'true');
   await interviewer.getByLabel('Lock editing').click();
   await expect(editor(candidate)).not.toHaveAttribute('aria-readonly', 'true');
+  await replaceCode(candidate, FIRST);
+  await expect.poll(() => editorCode(interviewer)).toBe(FIRST);
+});
 
-  await replaceCode(candidate, first);
-  await expect.poll(() => editorText(interviewer)).toBe(first);
-  const output = (page: Page) => page.getByRole('region', { name: 'Output' });
-  await candidate.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
-  await interviewer.waitForTimeout(2_500);
-  await interviewer.getByRole('button', { name: 'Run', exact: true }).click();
-  await expect(interviewer.getByText('Recent runs (2)')).toBeVisible({ timeout: 30_000 });
-  await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
-  await interviewer.waitForTimeout(2_500);
-  await replaceCode(interviewer, final);
-  await expect.poll(() => editorText(candidate)).toBe(final);
-  await interviewer.getByLabel('Private notes').fill('Good communication.');
-  await candidate.getByLabel('Message').fill('Done!');
-  await candidate.getByLabel('Message').press('Enter');
-  await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Done!');
-  await interviewer.screenshot({ path: testInfo.outputPath('room-interviewer.png') });
-  await candidate.screenshot({ path: testInfo.outputPath('room-candidate.png') });
-
-  // End: the candidate sees it, and typing changes nothing anywhere.
-  await interviewer.getByRole('button', { name: 'End interview' }).click();
-  await interviewer.getByRole('button', { name: 'Yes, end it' }).click();
+test('after the end the candidate can no longer type, run or chat', async ({ room: { interviewer, candidate } }, testInfo) => {
+  await replaceCode(interviewer, FINAL);
+  await expect.poll(() => editorCode(candidate)).toBe(FINAL);
+  await endInterview(interviewer);
   await expect(candidate.getByTestId('interview-ended')).toContainText('Interview ended');
   await expect(editor(candidate)).toHaveAttribute('aria-readonly', 'true');
   await editor(candidate).click();
   await candidate.keyboard.type('zzz');
   await candidate.keyboard.press('Enter');
-  await candidate.waitForTimeout(500);
-  expect(await editorText(candidate)).toBe(final);
-  expect(await editorText(interviewer)).toBe(final);
+  // Keystrokes apply to the local document synchronously: a read-only editor's is unchanged, so nothing was sent.
+  expect(await editorCode(candidate)).toBe(FINAL);
+  expect(await editorCode(interviewer)).toBe(FINAL);
   await expect(candidate.getByRole('button', { name: 'Run', exact: true })).toBeDisabled();
   await expect(candidate.getByLabel('Message')).toBeDisabled();
   await candidate.screenshot({ path: testInfo.outputPath('room-candidate-ended.png') });
+});
 
-  // Playback, in the middle of the session: the first version, with the first run done.
+test('playback shows the code as it was at each event, and plays through to the final code', async ({ room }, testInfo) => {
+  test.setTimeout(120_000);
+  const { interviewer } = room;
+  await interviewWithTwoRuns(room);
+
   await interviewer.getByRole('link', { name: 'Playback' }).click();
-  const slider = interviewer.getByRole('slider', { name: 'Position' });
-  await expect(slider).toBeVisible();
-  const max = Number(await slider.getAttribute('max'));
-  await slider.fill(String(Math.round(max / 2)));
-  await expect(interviewer.getByTestId('playback-code')).toHaveText(first);
-  await expect(interviewer.getByRole('list', { name: 'Runs so far' })).toContainText('Finished (exit code 0)');
+  await expect(interviewer.getByRole('slider', { name: 'Position' })).toBeVisible();
+  // Seek to the interviewer's run: the code it ran, with the candidate's run already done.
+  const events = interviewer.getByRole('list', { name: 'Events so far' }).getByRole('listitem');
+  await events.filter({ hasText: 'Run by Ivy' }).getByRole('button').click();
+  await expect(interviewer.getByTestId('playback-code')).toHaveText(FIRST);
+  await expect(interviewer.getByRole('list', { name: 'Runs so far' })).toContainText('Cara: Finished (exit code 0)');
   await interviewer.screenshot({ path: testInfo.outputPath('playback.png') });
-  await slider.fill('0');
+  await interviewer.getByRole('slider', { name: 'Position' }).fill('0');
   await expect(interviewer.getByTestId('playback-code')).toContainText('Hello, PairPad!');
   await interviewer.getByLabel('Speed').selectOption('32');
   await interviewer.getByRole('button', { name: 'Play' }).click();
-  await expect(interviewer.getByTestId('playback-code')).toHaveText(final, { timeout: 15_000 });
+  await expect(interviewer.getByTestId('playback-code')).toHaveText(FINAL, { timeout: 15_000 });
+});
 
-  // Report: every run, the final code highlighted, notes; downloadable as one self-contained file.
+test('the report lists every run, the final code highlighted and the notes, and downloads as one file', async ({ room }, testInfo) => {
+  test.setTimeout(120_000);
+  const { interviewer } = room;
+  await interviewWithTwoRuns(room);
+
   await interviewer.getByRole('link', { name: 'Report' }).click();
   const runs = interviewer.getByRole('list', { name: 'Runs' }).getByRole('listitem');
   await expect(runs).toHaveCount(2);
   await expect(runs.nth(0)).toContainText('Finished (exit code 0) — Cara');
   await expect(runs.nth(1)).toContainText('Finished (exit code 0) — Ivy');
-  await expect(interviewer.getByTestId('report-code')).toHaveText(final);
+  await expect(interviewer.getByTestId('report-code')).toHaveText(FINAL);
   await expect(interviewer.getByTestId('report-code').locator('.hljs-keyword').first()).toHaveText('def');
   await expect(interviewer.getByTestId('report-language')).toHaveText('Python');
   await expect(interviewer.getByRole('table', { name: 'Participants' })).toContainText('Cara');

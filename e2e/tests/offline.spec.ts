@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { createSessionViaApi, editor, editorText, expectConnected } from '../support/room';
+import { createSessionViaApi, editor, expectConnected } from '../support/room';
+import { editorCode } from '../support/editor';
 
 test('a page that goes offline says so, keeps editing, and its edits merge when it is back', async ({ browser }) => {
   const session = await createSessionViaApi({ name: 'Ida' });
@@ -21,14 +22,14 @@ test('a page that goes offline says so, keeps editing, and its edits merge when 
   await editor(online).click();
   await online.keyboard.press('Control+Home');
   await online.keyboard.type('# typed online\n');
-  await expect.poll(() => editorText(online)).toContain('# typed online');
-  expect(await editorText(online)).not.toContain('typed while offline');
+  await expect.poll(() => editorCode(online)).toContain('# typed online');
+  expect(await editorCode(online)).not.toContain('typed while offline');
 
   await offlineContext.setOffline(false);
   await expect(flaky.getByTestId('connection-status')).toHaveText('Connected', { timeout: 20_000 });
-  await expect.poll(() => editorText(online), { timeout: 15_000 }).toContain('# typed while offline');
-  await expect.poll(() => editorText(flaky)).toContain('# typed online');
-  expect(await editorText(flaky)).toBe(await editorText(online));
+  await expect.poll(() => editorCode(online), { timeout: 15_000 }).toContain('# typed while offline');
+  await expect.poll(() => editorCode(flaky)).toContain('# typed online');
+  expect(await editorCode(flaky)).toBe(await editorCode(online));
   await onlineContext.close();
   await offlineContext.close();
 });

@@ -1,5 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createSessionViaApi, editor, editorText, expectConnected } from '../support/room';
+import { createSessionViaApi, editor, expectConnected } from '../support/room';
+import { editorCode } from '../support/editor';
 
 /** The interviewer and the candidate in two separate browser contexts, both connected. */
 async function openRoom(browser: Browser, language: string): Promise<{ interviewer: Page; candidate: Page }> {
@@ -17,7 +18,7 @@ async function replaceCode(page: Page, code: string): Promise<void> {
   await editor(page).click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.insertText(code);
-  await expect.poll(() => editorText(page)).toBe(code);
+  await expect.poll(() => editorCode(page)).toBe(code);
 }
 
 function output(page: Page) {
@@ -28,7 +29,7 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   const { interviewer, candidate } = await openRoom(browser, 'python');
   const program = 'name = input()\nprint(f"Hello, {name}!")\nprint("done", flush=True)\n';
   await replaceCode(interviewer, program);
-  await expect.poll(() => editorText(candidate)).toBe(program);
+  await expect.poll(() => editorCode(candidate)).toBe(program);
 
   // The input is shared: the candidate types it, the interviewer's box shows it.
   await candidate.getByLabel('Input', { exact: true }).fill('Ada Lovelace');
@@ -50,7 +51,7 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   await expect(candidate.getByText('Recent runs (2)')).toBeVisible();
   await expect(output(candidate).getByTestId('run-meta')).toContainText('Run by Ivy');
   await expect(output(candidate).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 20_000 });
-  expect(await editorText(interviewer)).toBe(program);
+  expect(await editorCode(interviewer)).toBe(program);
 
   // Output is text, never HTML.
   await replaceCode(interviewer, 'import sys\nprint("<b id=\\"injected\\">bold</b>")\nprint("oops", file=sys.stderr)\n');

@@ -29,6 +29,17 @@ export const SETTINGS = {
     schema: url.optional(),
     doc: 'Piston API base URL (e.g. http://piston:2000). Unset: the embedded executor is started on EXECUTOR_HOST:EXECUTOR_PORT.',
   },
+  PISTON_API_KEY: {
+    schema: z.string().trim().min(1).optional(),
+    doc: 'Sent as `Authorization: Bearer <key>` to PISTON_URL: the standalone executor\'s EXECUTOR_TOKEN (a Piston without auth ignores it).',
+  },
+  EXECUTION_REQUIRED: {
+    schema: z
+      .enum(['true', 'false'], { message: 'EXECUTION_REQUIRED must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+    doc: 'true: readiness (/health, /health/ready) fails while the embedded executor has no working sandbox; false: collaboration-only on purpose, the page says code cannot run.',
+  },
   EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Runs sent to the executor at once across all rooms; the rest wait in the queue.' },
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },

@@ -18,6 +18,8 @@ export interface PistonClientOptions {
   getTimeoutMs?: number;
   /** Extra attempts for idempotent GETs after a network error or a 502/503/504. */
   getRetries?: number;
+  /** Sent as `Authorization: Bearer <key>` (PISTON_API_KEY: a standalone executor's EXECUTOR_TOKEN). */
+  apiKey?: string;
 }
 
 /** Network failures that mean "nobody is listening there" rather than "it broke mid-way". */
@@ -58,6 +60,14 @@ function fromStatus(status: number, data: unknown): AppError {
   if (status === 400 && message && /runtime is unknown/i.test(message)) {
     return new AppError('RUNTIME_UNKNOWN', `The executor has no such runtime: ${message}.`);
   }
+  if (status === 401 || status === 403) {
+    // The operator's problem (PISTON_API_KEY vs EXECUTOR_TOKEN), not the candidate's: say so plainly.
+    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable: the executor refused this server\'s credentials.');
+  }
+  if (status === 503 && message?.startsWith('No working sandbox')) {
+    // The why (bwrap, namespaces, AppArmor) is for the operator: health and the executor's log say it.
+    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.');
+  }
   if (RETRYABLE_STATUSES.has(status)) {
     return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is busy or unavailable (HTTP ${status}${message ? `: ${message}` : ''}).`);
   }
@@ -76,7 +86,11 @@ export class PistonClient {
   constructor(private readonly options: PistonClientOptions) {
     this.http = axios.create({
       baseURL: `${options.baseUrl.replace(/\/$/, '')}/api/v2`,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+      },
       // Status codes are ours to map; axios must not throw before we read Piston's message.
       validateStatus: () => true,
       // Piston answers JSON; anything else is an error we describe ourselves.

@@ -1,4 +1,5 @@
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Executor } from './executor';
 import { QueueFullError } from './job-queue';
 import type { ExecutorLogger } from './logger';
@@ -9,6 +10,7 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (executor.config.token) app.use(requireToken(executor.config.token));
 
   app.get('/', (_req, res) => {
     res.json({ message: 'PairPad executor (Piston v2 compatible)' });
@@ -74,4 +76,20 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * EXECUTOR_TOKEN on every request, health included (what it reveals is for the operator):
+ * `Authorization: Bearer <token>`, or the bare token as the public Piston's clients sent it.
+ * Compared as hashes in constant time, so neither length nor prefix leaks through timing.
+ */
+function requireToken(token: string): RequestHandler {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = digest(token);
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const offered = header.replace(/^Bearer\s+/i, '').trim();
+    if (offered && timingSafeEqual(digest(offered), expected)) return next();
+    res.status(401).json({ message: header ? 'invalid executor token' : 'missing executor token: send Authorization: Bearer <EXECUTOR_TOKEN>' });
+  };
 }

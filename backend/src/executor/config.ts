@@ -12,6 +12,14 @@ export type Env = NodeJS.ProcessEnv | Record<string, string | undefined>;
 
 const MiB = 1024 * 1024;
 
+/**
+ * Jobs started by a root executor run as this host uid and gid. Not 65534 (nobody): other
+ * software runs as nobody too, and a job's uid must be ours alone so that nothing else's
+ * processes or files are within its reach. Debian reserves 65000-65533 and gives them to no
+ * account or package.
+ */
+export const DEFAULT_SANDBOX_ID = 65100;
+
 /** Per-language limit overrides, the same keys Piston's PISTON_LIMIT_OVERRIDES uses. */
 export const limitOverrideSchema = z
   .object({
@@ -44,11 +52,16 @@ interface SettingDoc {
 export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   { name: 'EXECUTOR_HOST', default: '127.0.0.1', meaning: 'Address the executor listens on (loopback only unless told otherwise).' },
   { name: 'EXECUTOR_PORT', default: '2000', meaning: 'Port the executor listens on (0 picks a free port).' },
+  {
+    name: 'EXECUTOR_TOKEN',
+    default: '(none)',
+    meaning: 'Shared secret every request must carry as `Authorization: Bearer <token>` (else 401); required when EXECUTOR_HOST is not a loopback address. At least 16 characters.',
+  },
   { name: 'EXECUTOR_SANDBOX', default: 'bwrap', meaning: 'bwrap runs every job in bubblewrap; none runs code unsandboxed (local development only, loud warning).' },
   { name: 'EXECUTOR_BWRAP_PATH', default: '(search /usr/bin, /bin, /usr/local/bin)', meaning: 'Path of the bwrap binary.' },
   { name: 'EXECUTOR_CGROUP', default: 'auto', meaning: 'auto detects cgroup v2 or v1; v2, v1 force one; rlimit skips cgroups and uses rlimits only.' },
-  { name: 'EXECUTOR_SANDBOX_UID', default: '65534', meaning: 'Host uid jobs run as when the executor runs as root.' },
-  { name: 'EXECUTOR_SANDBOX_GID', default: '65534', meaning: 'Host gid jobs run as when the executor runs as root.' },
+  { name: 'EXECUTOR_SANDBOX_UID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host uid jobs run as when the executor runs as root: one of its own, not nobody (other software shares that).' },
+  { name: 'EXECUTOR_SANDBOX_GID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host gid jobs run as when the executor runs as root.' },
   { name: 'EXECUTOR_WORK_DIR', default: '<os tmpdir>/pairpad-executor', meaning: 'Host directory for per-job staging (sources in, compiled artifacts out).' },
   { name: 'EXECUTOR_MAX_CONCURRENT_JOBS', pistonName: 'PISTON_MAX_CONCURRENT_JOBS', default: 'number of cores', meaning: 'Jobs running at once; more wait in the queue.' },
   { name: 'EXECUTOR_MAX_QUEUE', default: '64', meaning: 'Jobs waiting for a slot; past it, execute answers 503.' },
@@ -97,6 +110,8 @@ function overridesFrom(name: string) {
 export interface ExecutorConfig {
   host: string;
   port: number;
+  /** Shared secret of every request; undefined: none asked (loopback only). */
+  token: string | undefined;
   sandbox: 'bwrap' | 'none';
   bwrapPath: string | undefined;
   cgroup: 'auto' | 'v2' | 'v1' | 'rlimit';
@@ -143,6 +158,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
   const schema = z.object({
     host: z.string().min(1).default('127.0.0.1'),
     port: intFrom(label('EXECUTOR_PORT'), 0).pipe(z.number().max(65535, 'EXECUTOR_PORT must be at most 65535')).optional(),
+    token: z.string().trim().min(16, 'EXECUTOR_TOKEN must be at least 16 characters').optional(),
     sandbox: z.enum(['bwrap', 'none'], { message: 'EXECUTOR_SANDBOX must be bwrap or none' }).default('bwrap'),
     bwrapPath: z.string().min(1).optional(),
     cgroup: z.enum(['auto', 'v2', 'v1', 'rlimit'], { message: 'EXECUTOR_CGROUP must be auto, v2, v1 or rlimit' }).default('auto'),
@@ -173,6 +189,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
   const result = schema.safeParse({
     host: raw('EXECUTOR_HOST'),
     port: raw('EXECUTOR_PORT'),
+    token: raw('EXECUTOR_TOKEN'),
     sandbox: raw('EXECUTOR_SANDBOX'),
     bwrapPath: raw('EXECUTOR_BWRAP_PATH'),
     cgroup: raw('EXECUTOR_CGROUP'),
@@ -204,11 +221,12 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
   const config: ExecutorConfig = {
     host: v.host,
     port: v.port ?? 2000,
+    token: v.token,
     sandbox: v.sandbox,
     bwrapPath: v.bwrapPath,
     cgroup: v.cgroup,
-    sandboxUid: v.sandboxUid ?? 65534,
-    sandboxGid: v.sandboxGid ?? 65534,
+    sandboxUid: v.sandboxUid ?? DEFAULT_SANDBOX_ID,
+    sandboxGid: v.sandboxGid ?? DEFAULT_SANDBOX_ID,
     workDir: v.workDir ?? path.join(os.tmpdir(), 'pairpad-executor'),
     maxConcurrentJobs: v.maxConcurrentJobs ?? os.availableParallelism(),
     maxQueue: v.maxQueue ?? 64,
@@ -228,7 +246,18 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     runtimes: v.runtimes,
     ...overrides,
   };
+  if (!config.token && !isLoopback(config.host)) {
+    throw new ExecutorConfigError(
+      `Invalid executor configuration: EXECUTOR_TOKEN is required when EXECUTOR_HOST (${config.host}) is not a loopback address; anyone who reaches the port could otherwise run code`,
+    );
+  }
   return Object.freeze(config);
+}
+
+/** 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches. */
+export function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 /** The effective limits of one stage for one language. */

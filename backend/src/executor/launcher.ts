@@ -21,7 +21,7 @@ import type { ExecutorLogger } from './logger';
  * instruction, and the cgroup is limited (JobCgroup.prepare) before the orders are sent.
  *
  * Orders are NUL-separated fields (no quoting, no eval of anything we did not write):
- *   <n> <path 1> ... <path n> <m> <fsize blocks> <nofile> <cpu s> <nproc|""> <data KiB|""> <argv...> pairpad-end
+ *   <n> <path 1> ... <path n> <m> <fsize blocks> <nofile> <cpu s> <data KiB|""> <argv...> pairpad-end
  * where the n paths are host files opened as fds 10.. and m is how many of the data sockets
  * (fds 4..) carry a file; the others are closed so that nothing leaks into the sandbox (bwrap
  * closes every fd it copied a --file from).
@@ -49,10 +49,13 @@ const SCRIPT = [
   'i=1',
   `while [ "$i" -le "$n" ]; do eval "exec $((i + ${LAUNCHER_FD_BASE - 1}))<\\"\\\${a[$i]}\\"" || { echo "pairpad-sandbox: cannot open box file \${a[$i]}" >&2; exit 125; }; i=$((i + 1)); done`,
   `k=$((${DATA_FD_BASE} + a[n+1])); while [ "$k" -lt ${DATA_FD_BASE + DATA_CHANNELS} ]; do eval "exec $k<&-"; k=$((k + 1)); done`,
-  'ulimit -c 0 && ulimit -f "${a[n+2]}" && ulimit -n "${a[n+3]}" && ulimit -t "${a[n+4]}" || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
-  // No cgroups: per-process limits are all we have (RLIMIT_DATA, never RLIMIT_AS).
-  'if [ -n "${a[n+5]}" ]; then ulimit -u "${a[n+5]}" 2>/dev/null; ulimit -d "${a[n+6]}" 2>/dev/null; fi',
-  'exec "${a[@]:n+7}"',
+  // CPU: the soft limit sends SIGXCPU (reported as a time limit), the hard one a second later
+  // SIGKILLs what ignored it; equal limits would SIGKILL at once, indistinguishable from others.
+  'ulimit -c 0 && ulimit -f "${a[n+2]}" && ulimit -n "${a[n+3]}" && ulimit -S -t "${a[n+4]}" && ulimit -H -t $((a[n+4] + 1)) || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
+  // No cgroups: per-process memory is all we have (RLIMIT_DATA, never RLIMIT_AS). The process
+  // count is limited inside the sandbox instead (see Sandbox.processLimitInside).
+  'if [ -n "${a[n+5]}" ]; then ulimit -d "${a[n+5]}" 2>/dev/null; fi',
+  'exec "${a[@]:n+6}"',
 ].join('\n');
 
 export interface LaunchOrders {
@@ -63,8 +66,7 @@ export interface LaunchOrders {
   fileSizeBlocks: number;
   openFiles: number;
   cpuSeconds: number;
-  /** Only without cgroups. */
-  processes?: number;
+  /** RLIMIT_DATA, only without cgroups. */
   dataKiB?: number;
   argv: readonly string[];
 }
@@ -86,7 +88,6 @@ export function encodeOrders(orders: LaunchOrders): string {
     String(orders.fileSizeBlocks),
     String(orders.openFiles),
     String(orders.cpuSeconds),
-    orders.processes === undefined ? '' : String(orders.processes),
     orders.dataKiB === undefined ? '' : String(orders.dataKiB),
     ...orders.argv,
     END,

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Env, StageLimits } from './config';
 import type { ExtraBind } from './sandbox';
-import { findTool, hostSearchDirs, probe, toSemver } from './toolchain-probe';
+import { findNode, findTool, hostSearchDirs, placeTool, probe, toSemver } from './toolchain-probe';
 
 /**
  * The languages we know how to run, with Piston's names and aliases. Each entry finds its
@@ -74,24 +74,27 @@ const python: RuntimeDefinition = {
     }),
 };
 
-async function nodeBinary(): Promise<{ bin: string; version: string } | undefined> {
-  const bin = await findTool(['node', 'nodejs']);
-  if (!bin) return undefined;
-  const version = toSemver((await probe(bin, ['--version'])).stdout);
-  if (!version) throw new Error(`cannot read the version of ${bin}`);
-  return { bin, version };
+/** Node for JavaScript and TypeScript jobs: a system one, else nvm's, fnm's or the server's own, bound at /opt/node. */
+async function nodeBinary(env: Env): Promise<{ bin: string; version: string; binds: ExtraBind[] } | undefined> {
+  const real = await findNode({ env, execPath: process.execPath });
+  if (!real) return undefined;
+  const version = toSemver((await probe(real, ['--version'])).stdout);
+  if (!version) throw new Error(`cannot read the version of ${real}`);
+  const placed = placeTool(real, '/opt/node');
+  return { bin: placed.bin, version, binds: placed.bind ? [placed.bind] : [] };
 }
 
 const javascript: RuntimeDefinition = {
   language: 'javascript',
   runtime: 'node',
   hello: { name: 'main.js', content: 'console.log("hello, world");\n' },
-  async detect() {
-    const node = await nodeBinary();
+  async detect(env) {
+    const node = await nodeBinary(env);
     if (!node) return undefined;
     return {
       version: node.version,
       aliases: ['node-javascript', 'node-js', 'javascript', 'js'],
+      binds: node.binds,
       run: ({ files, args }) => [node.bin, files.main, ...args],
     };
   },
@@ -114,13 +117,14 @@ export const toJsName = (file: string) => file.replace(/\.(ts|mts|cts|tsx)$/, ''
 const typescript: RuntimeDefinition = {
   language: 'typescript',
   hello: { name: 'main.ts', content: 'const greeting: string = "hello, world";\nconsole.log(greeting);\n' },
-  async detect() {
-    const node = await nodeBinary();
+  async detect(env) {
+    const node = await nodeBinary(env);
     const ts = typescriptPackage();
     if (!node || !ts) return undefined;
     return {
       version: ts.version,
       aliases: ['ts', 'node-ts', 'tsc', 'typescript5', 'ts5'],
+      binds: node.binds,
       compile: 'typescript',
       compiledMain: toJsName,
       run: ({ files, args }) => [node.bin, toJsName(files.main), ...args],

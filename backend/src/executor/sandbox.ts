@@ -10,6 +10,7 @@ import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import { superviseStage } from './stage-supervisor';
+import { diagnoseUserNamespaces } from './userns-diagnosis';
 import { toStageResult, type StageOutcome, type StageResult } from './stage-result';
 
 const execFileAsync = promisify(execFile);
@@ -123,6 +124,7 @@ export class Sandbox {
     private status_: SandboxStatus,
     private readonly etc?: EtcSnapshot,
     private readonly launchers?: LauncherPool,
+    private readonly bashPath?: string,
   ) {}
 
   get status(): SandboxStatus {
@@ -204,6 +206,7 @@ export class Sandbox {
       { ...base, ok: true, kind: 'bwrap', bwrap: bwrapPath },
       etc,
       launchers,
+      bash,
     );
     launchers?.warm();
     const reason = await sandbox.selfCheck();
@@ -232,7 +235,9 @@ export class Sandbox {
         },
       });
       if (result.stdout.startsWith('sandbox-ok')) return undefined;
-      return `bubblewrap does not work here: ${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
+      const failure = `${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
+      const cause = diagnoseUserNamespaces();
+      return cause ? `bubblewrap cannot create its namespaces: ${cause} (bwrap said: ${failure})` : `bubblewrap does not work here: ${failure}`;
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -324,7 +329,7 @@ export class Sandbox {
       cpuSeconds: Math.ceil(limits.cpuTime / 1000) + 1,
       // RLIMIT_DATA bounds heap growth without breaking address-space reservations the way
       // RLIMIT_AS would (never RLIMIT_AS: it breaks the JVM, Go and V8).
-      ...(perProcess ? { processes: limits.maxProcessCount, dataKiB: Math.ceil(limits.memoryLimit / 1024) } : {}),
+      ...(perProcess ? { dataKiB: Math.ceil(limits.memoryLimit / 1024) } : {}),
     };
   }
 
@@ -379,8 +384,11 @@ export class Sandbox {
       lines.push(`echo $$ > ${shellQuote(file)} || { echo "pairpad-sandbox: cannot join cgroup ${file}" >&2; exit 125; }`);
     }
     const r = this.rlimits(limits, !cgroup);
-    lines.push(`ulimit -c 0 && ulimit -f ${r.fileSizeBlocks} && ulimit -n ${r.openFiles} && ulimit -t ${r.cpuSeconds} || exit 125`);
-    if (r.processes !== undefined) lines.push(`ulimit -u ${r.processes} 2>/dev/null; ulimit -d ${r.dataKiB} 2>/dev/null`);
+    lines.push(`ulimit -c 0 && ulimit -f ${r.fileSizeBlocks} && ulimit -n ${r.openFiles} && ulimit -S -t ${r.cpuSeconds} && ulimit -H -t ${r.cpuSeconds + 1} || exit 125`);
+    if (r.dataKiB !== undefined) lines.push(`ulimit -d ${r.dataKiB} 2>/dev/null`);
+    // Unsandboxed there is no user namespace to count in: RLIMIT_NPROC against our own uid is
+    // the best there is (EXECUTOR_SANDBOX=none is for local development only).
+    if (!cgroup && this.config.sandbox === 'none') lines.push(`ulimit -u ${limits.maxProcessCount} 2>/dev/null`);
     lines.push('exec "$@"');
     return lines.join('\n');
   }
@@ -429,9 +437,10 @@ export class Sandbox {
       binds.push({ source: mountPoint, target: bind.target });
     }
     if (spec.carryOut) await fs.chown(spec.carryOut, this.config.sandboxUid, this.config.sandboxGid).catch(() => undefined);
-    const argv = spec.carryOut
+    const stageArgv = spec.carryOut
       ? ['/bin/sh', '-c', `"$@" && cp -a ${BOX}/. ${CARRY_OUT}/`, 'compile', ...spec.argv]
       : [...spec.argv];
+    const argv = this.cgroups.kind === 'rlimit' ? this.processLimitInside(spec.limits.maxProcessCount, stageArgv) : stageArgv;
     const args = bwrapArgs({
       layout: this.layout,
       etcDir: this.etc.dir,
@@ -448,6 +457,23 @@ export class Sandbox {
     });
     // cwd "/" so that not even the work dir's path reaches the sandbox's environment.
     return { argv: args, cwd: '/', env: undefined, privilegedBinds, files };
+  }
+
+  /**
+   * Without a pids cgroup, the process count is an RLIMIT_NPROC set *inside* the job's own user
+   * namespace. Since Linux 5.14 the kernel counts RLIMIT_NPROC per (user namespace, uid): a
+   * limit set after bwrap created the namespace counts only this job's processes and threads,
+   * never the server's threads, its launchers, other jobs running at once or other software
+   * sharing the host uid (which an RLIMIT_NPROC set before bwrap would all count, so that
+   * bwrap's own clone failed with EAGAIN in a non-root container). The namespace's parent
+   * level keeps the limit the server had, so nothing is loosened outside. +1 for bwrap's own
+   * pid 1 of the job's pid namespace, which the job cannot use.
+   */
+  private processLimitInside(maxProcessCount: number, argv: readonly string[]): string[] {
+    const script = 'ulimit -u "$1" || { echo "pairpad-sandbox: cannot limit processes" >&2; exit 125; }; shift; exec "$@"';
+    const limit = String(maxProcessCount + 1);
+    if (!this.bashPath) return ['/usr/bin/prlimit', `--nproc=${limit}`, '--', ...argv];
+    return [this.bashPath, '--norc', '--noprofile', '-c', script, 'pairpad-limits', limit, ...argv];
   }
 
   /**

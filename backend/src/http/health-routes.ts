@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 
 export interface HealthCheckResult {
   ok: boolean;
@@ -22,7 +22,14 @@ export function healthRoutes(options: { version: string; checks: Record<string, 
     }
   }
 
-  router.get('/health', async (_request, response) => {
+  // Liveness: the process runs and its event loop answers. Never depends on Redis or the
+  // executor, so that their outage does not get every backend restarted.
+  router.get('/health/live', (_request, response) => {
+    response.json({ status: 'ok', version: options.version, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+  });
+
+  // Readiness (= /health): 503 while a required check fails.
+  const readiness: RequestHandler = async (_request, response) => {
     const entries = await Promise.all(Object.entries(options.checks).map(async ([name, check]) => [name, await run(name, check)] as const));
     const checks = Object.fromEntries(entries);
     const failingRequired = entries.some(([, result]) => result.required && !result.ok);
@@ -33,7 +40,9 @@ export function healthRoutes(options: { version: string; checks: Record<string, 
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       checks,
     });
-  });
+  };
+  router.get('/health', readiness);
+  router.get('/health/ready', readiness);
 
   router.get('/health/:check', async (request, response) => {
     const check = options.checks[request.params.check];

@@ -35,3 +35,54 @@ export function starterCode(language: LanguageId): string {
 export function languageLabel(language: string): string {
   return LANGUAGES.find((entry) => entry.id === language)?.label ?? language;
 }
+
+/** One entry of `GET /api/runtimes` (Piston's runtime shape), as far as the language list needs it. */
+export const RuntimeEntrySchema = z.object({
+  language: z.string(),
+  version: z.string(),
+  aliases: z.array(z.string()).optional(),
+  runtime: z.string().optional(),
+});
+export type RuntimeEntry = z.infer<typeof RuntimeEntrySchema>;
+
+/** The body of `GET /api/runtimes`. */
+export const RuntimeListSchema = z.array(RuntimeEntrySchema);
+
+/** A room language and whether the executor can run it: what the language pickers show. */
+export type LanguageAvailability =
+  | { id: LanguageId; label: string; available: true; version: string }
+  | { id: LanguageId; label: string; available: false; reason: string };
+
+/** Why a known language is not offered (shown next to it in the pickers). */
+export const NOT_INSTALLED_REASON = 'not installed on this server';
+
+/** Compares dotted versions numerically ("1.10.0" > "1.9.3"); a missing part counts as 0. */
+function compareVersions(a: string, b: string): number {
+  const parts = (version: string) => version.split(/[.+-]/).map((part) => Number.parseInt(part, 10));
+  const [left, right] = [parts(a), parts(b)];
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i] ?? 0;
+    const y = right[i] ?? 0;
+    if (Number.isNaN(x) || Number.isNaN(y)) return a.localeCompare(b);
+    if (x !== y) return x - y;
+  }
+  return 0;
+}
+
+/**
+ * Maps the executor's runtimes onto the room's languages, in the room's order. A language is
+ * available when some runtime names it as its language or an alias (Piston's rule); its version
+ * is the highest one, the one a run with version "*" gets.
+ */
+export function languagesFromRuntimes(runtimes: readonly RuntimeEntry[]): LanguageAvailability[] {
+  return LANGUAGES.map(({ id, label }) => {
+    const matching = runtimes.filter((runtime) => runtime.language === id || (runtime.aliases ?? []).includes(id));
+    const best = matching.reduce<RuntimeEntry | undefined>((top, runtime) => (!top || compareVersions(runtime.version, top.version) > 0 ? runtime : top), undefined);
+    return best ? { id, label, available: true, version: best.version } : { id, label, available: false, reason: NOT_INSTALLED_REASON };
+  });
+}
+
+/** "Python 3.11.2", or "Go (not installed on this server)". */
+export function languageOptionLabel(entry: LanguageAvailability): string {
+  return entry.available ? `${entry.label} ${entry.version}` : `${entry.label} (${entry.reason})`;
+}

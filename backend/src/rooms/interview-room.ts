@@ -94,8 +94,9 @@ export class RoomInterview {
   }
 
   joined(connection: RoomConnection): void {
+    // One person in several tabs joins the timeline once (a person: role and name, as in the report).
+    if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'join', name: connection.name, role: connection.role });
     this.connections.add(connection);
-    this.timeline.record({ at: this.now(), kind: 'join', name: connection.name, role: connection.role });
     connection.notify?.({ type: 'state', state: this.current });
     connection.notify?.({ type: 'chat-history', history: { messages: this.chat.list() } });
     connection.notify?.({ type: 'run-history', runs: this.state.runList().reverse().slice(0, RUN_HISTORY_LIMIT) });
@@ -104,7 +105,13 @@ export class RoomInterview {
 
   left(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role });
+    if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role });
+  }
+
+  /** Another of this node's connections is the same person as `connection` (same role and name). */
+  private hasPerson(connection: RoomConnection): boolean {
+    for (const other of this.connections) if (other !== connection && other.role === connection.role && other.name === connection.name) return true;
+    return false;
   }
 
   /**

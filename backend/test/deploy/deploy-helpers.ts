@@ -48,9 +48,15 @@ export function backendHealthCheckNames(): string[] {
   return [...plain, ...conditional];
 }
 
+/** Fixed health paths the backend's health router spells out (`'/health/live'`, `'/health/ready'`, …). */
+export function backendHealthRoutes(): string[] {
+  const source = readRepoFile('backend/src/http/health-routes.ts');
+  return [...new Set([...source.matchAll(/['"`](\/health(?:\/[\w-]+)?)['"`]/g)].map((match) => match[1]!))];
+}
+
 /** True when `probePath` is a route the backend's health router answers. */
 export function isBackendHealthPath(probePath: string): boolean {
-  if (probePath === '/health') return true;
+  if (probePath === '/health' || backendHealthRoutes().includes(probePath)) return true;
   const check = /^\/health\/([\w-]+)$/.exec(probePath)?.[1];
   return check !== undefined && backendHealthCheckNames().includes(check);
 }

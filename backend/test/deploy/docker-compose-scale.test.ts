@@ -11,6 +11,7 @@ import { BACKEND_ENV_NAMES, readRepoFile, repoRoot } from './deploy-helpers';
 
 interface Service {
   image?: string;
+  build?: { args?: Record<string, string> };
   environment?: Record<string, string | null>;
   ports?: (string | { target: number; published: number | string })[];
   expose?: (string | number)[];
@@ -19,12 +20,12 @@ interface Service {
   depends_on?: string[] | Record<string, unknown>;
 }
 
-function composeConfig(): { services: Record<string, Service> } {
+function composeConfig(extraEnv: Record<string, string> = {}): { services: Record<string, Service> } {
   const args = ['-f', 'docker-compose.scale.yml', 'config'];
   const result = spawnSync('docker-compose', args, {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad-scale' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad-scale', ...extraEnv },
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     assert.fail('docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian\'s docker-compose');
@@ -51,6 +52,17 @@ describe('docker-compose.scale.yml', () => {
       assert.equal(backend.ports, undefined, `${name} publishes no port`);
     }
     assert.deepEqual(services().nginx?.ports?.map((port) => (typeof port === 'string' ? port : `${port.published}:${port.target}`)), ['8080:8080']);
+  });
+
+  it('takes its base images from NODE_IMAGE, REDIS_IMAGE and NGINX_IMAGE, defaulting to the public ones', () => {
+    const defaults = services();
+    for (const name of ['backend-a', 'backend-b', 'frontend']) assert.equal(defaults[name]?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim', name);
+    assert.equal(defaults.redis?.image, 'redis:7-alpine');
+    assert.equal(defaults.nginx?.image, 'nginx:1.27-alpine');
+    const local = composeConfig({ NODE_IMAGE: 'local/node', REDIS_IMAGE: 'local/redis', NGINX_IMAGE: 'local/nginx' }).services;
+    for (const name of ['backend-a', 'backend-b', 'frontend']) assert.equal(local[name]?.build?.args?.NODE_IMAGE, 'local/node', name);
+    assert.equal(local.redis?.image, 'local/redis');
+    assert.equal(local.nginx?.image, 'local/nginx');
   });
 
   it('redis persists with AOF on a volume', () => {

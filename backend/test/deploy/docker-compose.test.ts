@@ -12,7 +12,7 @@ import { BACKEND_ENV_NAMES, FRONTEND_ENV_NAMES, exists, repoRoot } from './deplo
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; args?: Record<string, string> };
   environment?: Record<string, string | null>;
   security_opt?: string[];
   cap_drop?: string[];
@@ -26,14 +26,14 @@ interface Service {
   user?: string;
 }
 
-/** Runs `docker-compose -f docker-compose.yml [--profile p] config` with a neutral environment. */
-function composeConfig(profile?: string): { services: Record<string, Service>; volumes?: Record<string, unknown> } {
+/** Runs `docker-compose -f docker-compose.yml [--profile p] config` with a neutral environment (plus `extraEnv`). */
+function composeConfig(profile?: string, extraEnv: Record<string, string> = {}): { services: Record<string, Service>; volumes?: Record<string, unknown> } {
   const args = ['-f', 'docker-compose.yml', ...(profile ? ['--profile', profile] : []), 'config'];
   const result = spawnSync('docker-compose', args, {
     cwd: repoRoot,
     encoding: 'utf8',
     // Only what the tool itself needs: variables from the caller's shell must not change the result.
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad' },
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad', ...extraEnv },
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     assert.fail('docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian\'s docker-compose');
@@ -107,6 +107,17 @@ describe('docker-compose.yml', () => {
     assert.equal(frontend.environment?.PORT, '3000');
     assert.match(healthcheckText(backend), /127\.0\.0\.1:5000\/health'/);
     assert.match(healthcheckText(frontend), /127\.0\.0\.1:3000\/'/);
+  });
+
+  it('takes its base images from NODE_IMAGE and REDIS_IMAGE, defaulting to the public ones', () => {
+    const { backend, frontend } = services();
+    assert.equal(backend?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim');
+    assert.equal(frontend?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim');
+    assert.equal(composeConfig('redis').services.redis?.image, 'redis:7-alpine');
+    const local = composeConfig('redis', { NODE_IMAGE: 'pairpad-local/node:20-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7' }).services;
+    assert.equal(local.backend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:20-bookworm-slim');
+    assert.equal(local.frontend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:20-bookworm-slim');
+    assert.equal(local.redis?.image, 'pairpad-local/redis:7');
   });
 
   it('keeps redis behind the "redis" profile', () => {

@@ -12,6 +12,15 @@ const ignored = dockerignoreMatcher(readRepoFile('.dockerignore'));
 
 const instructions = (stage: DockerStage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
 
+/** A stage and the stages it is built FROM, innermost first: what ends up in its image. */
+function lineage(stages: DockerStage[], stage: DockerStage): DockerStage[] {
+  const parent = stages.find((candidate) => candidate.name === stage.from);
+  return parent ? [stage, ...lineage(stages, parent)] : [stage];
+}
+
+/** Instructions of an image, its own stage's and its parents'. */
+const imageInstructions = (stages: DockerStage[], stage: DockerStage, keyword: string) => lineage(stages, stage).flatMap((s) => instructions(s, keyword));
+
 /** COPY sources taken from the build context (not from another stage). */
 function contextCopySources(stages: DockerStage[]): string[] {
   const sources: string[] = [];
@@ -34,7 +43,7 @@ for (const app of ['backend', 'frontend'] as const) {
     it('is multi-stage on node:20-bookworm-slim, and the final stage copies build output from an earlier stage', () => {
       assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
       assert.equal(args.get('NODE_IMAGE'), 'node:20-bookworm-slim');
-      for (const stage of stages) assert.equal(stage.from, '${NODE_IMAGE}', 'every stage starts from the same Debian node image');
+      for (const stage of stages) assert.equal(lineage(stages, stage).at(-1)!.from, '${NODE_IMAGE}', `stage ${stage.name} starts from the same Debian node image`);
       const fromStages = instructions(final, 'COPY').filter((copy) => /--from=/.test(copy.args));
       assert.ok(fromStages.length > 0, 'the runtime stage takes artefacts from earlier stages');
       const names = new Set(stages.slice(0, -1).map((stage) => stage.name));
@@ -89,12 +98,18 @@ for (const app of ['backend', 'frontend'] as const) {
 describe('backend/Dockerfile specifics', () => {
   const { stages } = parseDockerfile(readRepoFile('backend/Dockerfile'));
   const final = stages.at(-1)!;
-  const runs = instructions(final, 'RUN').map((run) => run.args).join('\n');
-  const argsText = instructions(final, 'ARG').map((arg) => arg.args).join('\n');
+  const runs = imageInstructions(stages, final, 'RUN').map((run) => run.args).join('\n');
+  const argsText = imageInstructions(stages, final, 'ARG').map((arg) => arg.args).join('\n');
 
-  it('installs bubblewrap and the default toolchains in the runtime image', () => {
+  it('builds the backend by default: the runtime stage is the last one', () => {
+    assert.equal(final.name, 'runtime');
+  });
+
+  it('installs bubblewrap and every language PairPad knows in the runtime image by default', () => {
     assert.match(runs, /\bbubblewrap\b/);
-    for (const pkg of ['python3', 'gcc', 'g\\+\\+', 'libc6-dev', 'openjdk-17-jdk-headless']) assert.match(argsText, new RegExp(`LANGUAGE_PACKAGES="[^"]*\\b${pkg}`));
+    const packages = ['python3', 'gcc', 'g\\+\\+', 'libc6-dev', 'openjdk-17-jdk-headless', 'rustc', 'golang-go', 'ruby', 'php-cli', 'lua5\\.4'];
+    for (const pkg of packages) assert.match(argsText, new RegExp(`LANGUAGE_PACKAGES="[^"]*\\b${pkg}`));
+    assert.match(runs, /\$\{LANGUAGE_PACKAGES\}/, 'the list is a build arg, so a smaller image can be built');
   });
 
   it('builds dist/server.js with the workspace build script, the entry the backend package starts', () => {
@@ -109,7 +124,44 @@ describe('backend/Dockerfile specifics', () => {
     assert.ok(instructions(deps, 'RUN').some((run) => /npm ci --omit=dev -w backend --include-workspace-root=false/.test(run.args)));
     const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
     assert.ok(pkg.dependencies.typescript, 'typescript is a runtime dependency of the backend');
-    assert.ok(instructions(final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
+    assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
+    assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === '--from=deps /app/node_modules ./node_modules'));
+  });
+});
+
+describe('backend/Dockerfile executor target (the standalone executor)', () => {
+  const { stages } = parseDockerfile(readRepoFile('backend/Dockerfile'));
+  const executor = stages.find((stage) => stage.name === 'executor');
+  const env = () => imageInstructions(stages, executor!, 'ENV').map((i) => i.args).join(' ');
+
+  it('is a named stage before the default one, with the sandbox and the languages of the backend image', () => {
+    assert.ok(executor, 'a stage named executor (docker build --target executor)');
+    assert.ok(stages.indexOf(executor) < stages.length - 1, 'not the last stage: a plain docker build still builds the backend');
+    const runtime = stages.at(-1)!;
+    assert.equal(executor.from, runtime.from, 'the same toolchains stage under both');
+    assert.match(imageInstructions(stages, executor, 'RUN').map((run) => run.args).join('\n'), /\bbubblewrap\b/);
+  });
+
+  it('runs the built executor (no dev dependencies, no tsx) as a non-root user on 0.0.0.0:2000', () => {
+    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "backend/dist/executor.js"]']);
+    assert.match(readRepoFile('backend/build.mjs'), /executor: 'src\/executor\/main\.ts'/);
+    assert.deepEqual(instructions(executor!, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
+    const user = instructions(executor!, 'USER').at(-1)?.args.split(':')[0];
+    assert.ok(user && !['root', '0'].includes(user), `USER is not root (got ${user})`);
+    assert.match(env(), /EXECUTOR_HOST=0\.0\.0\.0/);
+    assert.match(env(), /EXECUTOR_PORT=2000/);
+    assert.deepEqual(instructions(executor!, 'EXPOSE').map((i) => i.args), ['2000']);
+    const copies = imageInstructions(stages, executor!, 'COPY').map((copy) => copy.args);
+    assert.ok(copies.includes('--from=deps /app/node_modules ./node_modules'), 'production node_modules only');
+    assert.ok(!copies.some((copy) => copy.startsWith('--from=build /app/node_modules')), 'never the build stage\'s dev dependencies');
+  });
+
+  it('health-checks /health on EXECUTOR_PORT with the bearer token from EXECUTOR_TOKEN', () => {
+    const [healthcheck] = instructions(executor!, 'HEALTHCHECK');
+    assert.ok(healthcheck);
+    assert.match(healthcheck.args, /process\.env\.EXECUTOR_PORT\|\|2000\)\+'\/health'/);
+    assert.match(healthcheck.args, /authorization:'Bearer '\+t/);
+    assert.match(healthcheck.args, /process\.env\.EXECUTOR_TOKEN/);
   });
 });
 

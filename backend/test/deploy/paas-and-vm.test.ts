@@ -1,11 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { BACKEND_ENV_NAMES, FRONTEND_ENV_NAMES, isBackendHealthPath, readRepoFile, repoPath } from './deploy-helpers';
+import os from 'node:os';
+import path from 'node:path';
+import { BACKEND_ENV_NAMES, FRONTEND_ENV_NAMES, exists, isBackendHealthPath, readRepoFile, repoPath } from './deploy-helpers';
+import { executorSettingsDocs } from '../../src/executor/config';
 
-/** Procfile, railway.json, vercel.json, the systemd units and the pm2 file, checked by shape. */
+/** Procfile, railway.json, frontend/vercel.json, the systemd units and the pm2 file, checked by shape. */
 
 const BACKEND_ENTRY = 'backend/dist/server.js';
+const EXECUTOR_ENTRY = 'backend/dist/executor.js';
+const EXECUTOR_ENV_NAMES: ReadonlySet<string> = new Set([...executorSettingsDocs.map((doc) => doc.name), 'EXECUTOR_TOKEN', 'NODE_ENV']);
 const rootScripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
 const frontendScripts = (JSON.parse(readRepoFile('frontend/package.json')) as { scripts: Record<string, string> }).scripts;
 
@@ -51,22 +56,38 @@ describe('railway.json', () => {
     assert.equal(railway.deploy.startCommand, `node ${BACKEND_ENTRY}`);
   });
 
-  it('health-checks /health, a route the backend serves', () => {
-    assert.equal(railway.deploy.healthcheckPath, '/health');
+  it('goes live only once ready (/health/ready: Redis reachable, code can run or EXECUTION_REQUIRED=false)', () => {
+    // Railway's healthcheck gates a new deployment once; it is not a liveness probe.
+    assert.equal(railway.deploy.healthcheckPath, '/health/ready');
     assert.ok(isBackendHealthPath(railway.deploy.healthcheckPath));
     assert.ok(railway.deploy.healthcheckTimeout >= 60, 'start-up probes the toolchains; give it time');
     assert.ok(['ON_FAILURE', 'ALWAYS'].includes(railway.deploy.restartPolicyType));
   });
 });
 
-describe('vercel.json', () => {
-  const vercel = JSON.parse(readRepoFile('vercel.json')) as Record<string, unknown>;
+describe('frontend/vercel.json', () => {
+  const vercel = JSON.parse(readRepoFile('frontend/vercel.json')) as Record<string, unknown>;
+  const frontendPackage = JSON.parse(readRepoFile('frontend/package.json')) as { dependencies: Record<string, string> };
+  const backendPackage = JSON.parse(readRepoFile('backend/package.json')) as { name: string; version: string };
+  const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { dependencies?: Record<string, string>; link?: boolean; resolved?: string }> };
 
-  it('builds the Next.js frontend with the whole workspace installed', () => {
+  it('sits where Vercel reads it for Root Directory `frontend`; none at the repository root', () => {
+    assert.ok(!exists('vercel.json'), 'a root vercel.json is ignored with Root Directory frontend and cannot build from the root (no `next` there)');
+    assert.equal((JSON.parse(readRepoFile('package.json')) as { dependencies?: Record<string, string> }).dependencies?.next, undefined);
+    assert.ok(frontendPackage.dependencies.next, 'Vercel detects Next.js from the Root Directory package.json');
+  });
+
+  it('installs the whole workspace from the repository root, then builds the Next.js frontend', () => {
     assert.equal(vercel.framework, 'nextjs');
-    assert.match(String(vercel.installCommand), /^cd \.\. && npm ci\b/, 'install at the workspace root: the frontend compiles backend sources');
+    assert.equal(vercel.installCommand, 'cd .. && npm ci --no-audit --no-fund', 'install at the workspace root: the frontend compiles backend sources');
     assert.equal(vercel.buildCommand, 'npm run build');
     assert.match(frontendScripts.build!, /next build/);
+  });
+
+  it('the frontend declares the workspace package it imports, and the lockfile links it', () => {
+    assert.equal(frontendPackage.dependencies[backendPackage.name], backendPackage.version);
+    assert.equal(lock.packages['frontend']?.dependencies?.[backendPackage.name], backendPackage.version);
+    assert.deepEqual(lock.packages[`node_modules/${backendPackage.name}`], { resolved: 'backend', link: true });
   });
 
   it('bakes no backend URL or secret into the file (NEXT_PUBLIC_API_URL / API_URL are project env vars)', () => {
@@ -107,6 +128,23 @@ describe('systemd units', () => {
     assert.equal(backend.one('NoNewPrivileges'), 'yes');
   });
 
+  it('pairpad-executor.service runs the built standalone executor on loopback, with its token from a required env file', () => {
+    const executor = unit('pairpad-executor.service');
+    assert.equal(executor.one('WorkingDirectory'), '/opt/pairpad');
+    assert.equal(executor.one('ExecStart'), `/usr/bin/node ${EXECUTOR_ENTRY}`);
+    assert.ok(!['root', undefined].includes(executor.one('User')));
+    const env = Object.fromEntries(executor.all('Environment').map((assignment) => assignment.split('=') as [string, string]));
+    assert.deepEqual(Object.keys(env).filter((name) => !EXECUTOR_ENV_NAMES.has(name)), []);
+    assert.equal(env.EXECUTOR_HOST, '127.0.0.1', 'TLS proxy in front; never plain HTTP on the network');
+    assert.equal(env.EXECUTOR_TOKEN, undefined, 'the token is not written into the unit');
+    assert.equal(executor.one('EnvironmentFile'), '/etc/pairpad/executor.env', 'not optional (no leading -): no token file, no start');
+    assert.equal(executor.one('Delegate'), 'yes');
+    for (const key of ['ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectProc', 'ProcSubset', 'RestrictNamespaces', 'PrivateUsers', 'SystemCallFilter']) {
+      assert.equal(executor.one(key), undefined, `${key} is not set`);
+    }
+    assert.equal(executor.one('ProtectControlGroups'), 'no');
+  });
+
   it('pairpad-frontend.service runs next start from the frontend workspace with env names the frontend reads', () => {
     const frontend = unit('pairpad-frontend.service');
     assert.equal(frontend.one('WorkingDirectory'), '/opt/pairpad/frontend');
@@ -129,6 +167,12 @@ describe('deploy/pm2/ecosystem.config.cjs', () => {
     assert.equal(backend.script, BACKEND_ENTRY);
     assert.equal(backend.instances, 1, 'one process unless Redis holds the rooms');
     assert.deepEqual(Object.keys(backend.env_production).filter((name) => !BACKEND_ENV_NAMES.has(name)), []);
+  });
+
+  it("keeps the executor's work dir out of the checkout (which may belong to root) and per user", () => {
+    const workDir = app('pairpad-backend').env_production.EXECUTOR_WORK_DIR!;
+    assert.ok(!workDir.startsWith(repoPath() + path.sep), `${workDir} is outside the repository`);
+    assert.equal(workDir, process.env.EXECUTOR_WORK_DIR || path.join(os.tmpdir(), `pairpad-executor-${os.userInfo().uid}`));
   });
 
   it('runs next start for the frontend with frontend env names', () => {

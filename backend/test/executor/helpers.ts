@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import { startExecutor, type ExecutorHandle } from '../../src/executor/index';
 import type { ExecutorLogger } from '../../src/executor/logger';
 
@@ -83,3 +84,19 @@ export const single = (language: string, content: string, extra: Record<string, 
   files: [{ content }],
   ...extra,
 });
+
+/** A host uid for one test run's jobs (root only): PairPad's reserved range, varied by pid. */
+export function testSandboxUid(): number {
+  return 65200 + (process.pid % 300);
+}
+
+/** `pid name` of every process on the host whose real uid is `uid`. */
+export async function processesOfUid(uid: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const status = await fs.readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
+    if (/^Uid:\s+(\d+)/m.exec(status)?.[1] === String(uid)) found.push(`${entry} ${(/^Name:\s+(.*)$/m.exec(status)?.[1] ?? '').trim()}`);
+  }
+  return found;
+}

@@ -133,6 +133,15 @@ const programs: Record<string, Programs> = {
     signal: '<?php posix_kill(getmypid(), 9); sleep(2);',
     expectedSignal: 'SIGKILL',
   },
+  lua: {
+    file: 'main.lua',
+    hello: 'print("hello, world")',
+    echo: 'print(table.concat(arg, ",") .. "|" .. io.read("a"))',
+    exit3: 'os.exit(3)',
+    // Lua's standard library cannot signal; the shell it starts kills its parent, this program.
+    signal: 'os.execute("kill -9 $PPID")\nos.execute("sleep 2")',
+    expectedSignal: 'SIGKILL',
+  },
 };
 
 const REQUIRED = ['javascript', 'typescript', 'python', 'c', 'c++', 'java', 'rust', 'bash'];

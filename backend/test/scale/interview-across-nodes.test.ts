@@ -6,7 +6,7 @@ import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, startRun, waitFinished } from '../execution/run-helpers';
+import { listenForRuns, startRun, waitFinished, waitForValue } from '../execution/run-helpers';
 import { ask, authHeaders, capturedClient, codeOfAck, heardText, type Heard } from '../interview/interview-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 
@@ -53,7 +53,7 @@ describe('one interview across two backend processes', () => {
     return JSON.stringify({ report, timeline: rest });
   };
   const sameRecording = (left: BackendNode, right: BackendNode, what: string) =>
-    waitFor(async () => {
+    waitForValue(async () => {
       const [a, b] = await Promise.all([recording(left), recording(right)]);
       return a === b ? a : undefined;
     }, { timeoutMs: 15_000, what });
@@ -112,7 +112,7 @@ describe('one interview across two backend processes', () => {
     const run = await startRun(cara.provider, { code: 'print("ran on B")\n' });
     const finished = await waitFinished(seenOnA, run.jobId, 15_000);
     assert.equal(finished.result?.run?.stdout, 'ran on B\n', 'the interviewer on A saw the result live');
-    const timeline = await waitFor(async () => {
+    const timeline = await waitForValue(async () => {
       const current = await fetchJson<Timeline>(nodeA, 'timeline');
       return current.events.some((event) => event.kind === 'run' && event.run.jobId === run.jobId && event.run.state === 'completed') ? current : undefined;
     }, { what: "B's run, completed, on A's timeline" });
@@ -174,7 +174,7 @@ describe('one interview across two backend processes', () => {
     // Nobody joins or leaves from here on, so the recording must stay exactly as it is.
     for (const entry of open) entry.destroy();
     open.length = 0;
-    const settled = await waitFor(async () => {
+    const settled = await waitForValue(async () => {
       const first = await recording(nodeB);
       await new Promise((resolve) => setTimeout(resolve, 300));
       return first === (await recording(nodeB)) ? first : undefined;

@@ -22,8 +22,37 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('copy refused');
 }
 
-/** Copies the candidate link (`${origin}/interview/:id`, no token) and says so. */
-export function CopyLinkButton({ sessionId }: { sessionId: string }) {
+interface LinkKind {
+  label: string;
+  /** The link's name in sentences ("Candidate link"). */
+  noun: string;
+  title: string;
+}
+
+const CANDIDATE: LinkKind = {
+  label: 'Copy candidate link',
+  noun: 'Candidate link',
+  title: 'Copy the link to send to the candidate',
+};
+
+const INTERVIEWER: LinkKind = {
+  label: 'Copy interviewer link',
+  noun: 'Interviewer link',
+  title: 'Private: for a co-interviewer only. It opens this room as an interviewer (private notes, lock, end). Never send it to the candidate.',
+};
+
+export interface CopyLinkButtonProps {
+  sessionId: string;
+  /** Given: copies the private interviewer link (with this token) instead of the candidate link. */
+  interviewerToken?: string | null;
+}
+
+/**
+ * Copies the candidate link (`${origin}/interview/:id`, no token) or, with `interviewerToken`,
+ * the private interviewer link (`?token=`), marked "Private" so the two cannot be mixed up.
+ */
+export function CopyLinkButton({ sessionId, interviewerToken = null }: CopyLinkButtonProps) {
+  const kind = interviewerToken ? INTERVIEWER : CANDIDATE;
   const [state, setState] = useState<CopyState>('idle');
   const [link, setLink] = useState('');
 
@@ -34,10 +63,11 @@ export function CopyLinkButton({ sessionId }: { sessionId: string }) {
   }, [state]);
 
   const onClick = async () => {
-    const candidateLink = `${window.location.origin}/interview/${sessionId}`;
-    setLink(candidateLink);
+    const base = `${window.location.origin}/interview/${sessionId}`;
+    const next = interviewerToken ? `${base}?${new URLSearchParams({ token: interviewerToken }).toString()}` : base;
+    setLink(next);
     try {
-      await copyText(candidateLink);
+      await copyText(next);
       setState('copied');
     } catch {
       setState('failed');
@@ -45,16 +75,21 @@ export function CopyLinkButton({ sessionId }: { sessionId: string }) {
   };
 
   return (
-    <span className="copy-link">
-      <button type="button" className="button" onClick={onClick} aria-label="Copy candidate link" title="Copy the link to send to the candidate">
-        {state === 'copied' ? 'Copied!' : 'Copy candidate link'}
+    <span className={`copy-link${interviewerToken ? ' copy-link-private' : ''}`}>
+      <button type="button" className="button" onClick={onClick} aria-label={kind.label} title={kind.title}>
+        {state === 'copied' ? 'Copied!' : kind.label}
+        {interviewerToken ? (
+          <span className="private-tag" aria-hidden="true">
+            Private
+          </span>
+        ) : null}
       </button>
       <span role="status" className="visually-hidden">
-        {state === 'copied' ? 'Candidate link copied to the clipboard' : ''}
+        {state === 'copied' ? `${kind.noun} copied to the clipboard${interviewerToken ? ': private, for a co-interviewer only' : ''}` : ''}
       </span>
       {state === 'failed' ? (
         <span className="copy-fallback">
-          Copy it yourself: <input readOnly value={link} aria-label="Candidate link" onFocus={(event) => event.target.select()} />
+          Copy it yourself: <input readOnly value={link} aria-label={kind.noun} onFocus={(event) => event.target.select()} />
         </span>
       ) : null}
     </span>

@@ -6,7 +6,6 @@ import {
   CreateSessionBodySchema,
   DEFAULT_LANGUAGE,
   DisplayNameSchema,
-  LANGUAGES,
   LanguageIdSchema,
   MAX_NAME_LENGTH,
   MAX_TITLE_LENGTH,
@@ -16,6 +15,8 @@ import {
 import { ApiError, createSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
+import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';
+import { LanguageOptions } from './language-options';
 
 type FieldErrors = Partial<Record<'name' | 'language' | 'title', string>>;
 
@@ -25,12 +26,21 @@ export function CreateSessionForm() {
   const resolveApiUrl = useResolveApiUrl();
   const [name, setName] = useState('');
   const [language, setLanguage] = useState<LanguageId>(DEFAULT_LANGUAGE);
+  const [languagePicked, setLanguagePicked] = useState(false);
+  const languages = useLanguages();
   const [title, setTitle] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
   useEffect(() => setName((current) => current || rememberedName()), []);
+
+  // The default language may be one this server lacks: start on the first one it runs instead.
+  useEffect(() => {
+    if (languagePicked || languages.status !== 'ready' || availabilityOf(languages, language)?.available) return;
+    const first = languages.languages.find((entry) => entry.available);
+    if (first) setLanguage(first.id);
+  }, [languages, language, languagePicked]);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -40,13 +50,15 @@ export function CreateSessionForm() {
     const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}) });
     const errors: FieldErrors = {};
     if (!nameCheck.success) errors.name = `Your name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.`;
+    const picked = availabilityOf(languages, language);
+    if (picked && !picked.available) errors.language = `${picked.label} is ${picked.reason}.`;
     if (!parsed.success) {
       for (const [path, message] of Object.entries(describeIssues(parsed.error))) {
         if (path === 'name' || path === 'language' || path === 'title') errors[path] ??= `${path[0]?.toUpperCase()}${path.slice(1)} ${message}.`;
       }
     }
     setFieldErrors(errors);
-    if (!parsed.success || !nameCheck.success) return;
+    if (!parsed.success || !nameCheck.success || errors.language) return;
 
     setPending(true);
     const apiUrl = resolveApiUrl();
@@ -102,23 +114,26 @@ export function CreateSessionForm() {
         id="create-language"
         name="language"
         value={language}
-        aria-describedby={describedBy('language')}
+        aria-describedby={[describedBy('language'), 'language-status'].filter(Boolean).join(' ')}
+        aria-busy={languages.status === 'loading' ? true : undefined}
         onChange={(event) => {
           const picked = LanguageIdSchema.safeParse(event.target.value);
-          if (picked.success) setLanguage(picked.data);
+          if (picked.success) {
+            setLanguage(picked.data);
+            setLanguagePicked(true);
+          }
         }}
       >
-        {LANGUAGES.map((entry) => (
-          <option key={entry.id} value={entry.id}>
-            {entry.label}
-          </option>
-        ))}
+        <LanguageOptions view={languages} />
       </select>
       {fieldErrors.language ? (
         <p id="language-error" className="field-error">
           {fieldErrors.language}
         </p>
       ) : null}
+      <p id="language-status" className="hint" role="status" data-testid="language-status">
+        {languageStatus(languages)}
+      </p>
 
       <label htmlFor="create-title" className="field-label">
         Title <span className="optional">(optional)</span>
@@ -150,4 +165,13 @@ export function CreateSessionForm() {
       <p className="hint">You join as the interviewer; then copy the candidate link from the room.</p>
     </form>
   );
+}
+
+/** Under the language picker: what this server runs, in words. */
+function languageStatus(view: LanguagesView): string {
+  if (view.status === 'loading') return 'Checking which languages this server runs…';
+  if (view.status === 'unavailable') return `${view.message} You can still create a session.`;
+  const missing = view.languages.filter((entry) => !entry.available).length;
+  if (missing === view.languages.length) return 'This server cannot run code in any language right now.';
+  return missing === 0 ? 'Every language is installed on this server.' : `${missing} of ${view.languages.length} languages are not installed on this server.`;
 }

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { DisplayNameSchema, SESSION_ID_PATTERN, type SessionPublicView } from '@pairpad/backend/protocol';
 import { getSession, isMissingSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
-import { joinedName, rememberName, rememberedName, storeJoinedName, storeToken, storedToken } from '@/lib/identity';
+import { joinedName, personId, rememberName, rememberedName, storeJoinedName, storeToken, storedToken } from '@/lib/identity';
 import { NamePrompt } from './name-prompt';
 import { RoomView } from './room-view';
 import { SessionMissing } from './session-missing';
@@ -27,6 +27,7 @@ interface Identity {
   name: string | null;
   token: string | null;
   defaultName: string;
+  personId: string;
 }
 
 function validName(name: string | null): string | null {
@@ -37,7 +38,7 @@ function validName(name: string | null): string | null {
 
 /**
  * Everything before the room itself: is the session there, who are you (name prompt), are you the
- * interviewer (token from the link, kept in sessionStorage and removed from the address bar).
+ * interviewer (token from the link, kept in localStorage for every tab and removed from the address bar).
  */
 export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: InterviewRoomProps) {
   const resolveApiUrl = useResolveApiUrl();
@@ -54,9 +55,9 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
     const token = tokenFromUrl ?? storedToken(sessionId);
     const name = validName(nameFromUrl) ?? validName(joinedName(sessionId));
     if (name) storeJoinedName(sessionId, name);
-    setIdentity({ name, token, defaultName: validName(nameFromUrl) ?? rememberedName() });
+    setIdentity({ name, token, defaultName: validName(nameFromUrl) ?? rememberedName(), personId: personId(sessionId) });
     if (tokenFromUrl) {
-      // Keep the secret out of the address bar (and of screen shares); sessionStorage keeps reloads working.
+      // Keep the secret out of the address bar (and of screen shares); localStorage keeps reloads and new tabs working.
       const url = new URL(window.location.href);
       url.searchParams.delete('token');
       window.history.replaceState(window.history.state, '', url);
@@ -109,5 +110,5 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
   }
   // An ended interview still opens, read-only: the room shows that it has ended.
   if (!identity.name) return <NamePrompt title={lookup.session.title} defaultName={identity.defaultName} onJoin={join} />;
-  return <RoomView apiUrl={apiUrl} session={lookup.session} name={identity.name} token={identity.token} />;
+  return <RoomView apiUrl={apiUrl} session={lookup.session} name={identity.name} token={identity.token} personId={identity.personId} />;
 }

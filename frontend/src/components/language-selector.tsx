@@ -1,6 +1,10 @@
 'use client';
 
-import { LANGUAGES, LanguageIdSchema, type LanguageId } from '@pairpad/backend/protocol';
+import { LanguageIdSchema, languageLabel, type LanguageId } from '@pairpad/backend/protocol';
+import { useId } from 'react';
+import { availabilityOf, useLanguages } from '@/lib/use-languages';
+import { LanguageOptions } from './language-options';
+import styles from './language-selector.module.css';
 
 export interface LanguageSelectorProps {
   value: LanguageId;
@@ -8,26 +12,45 @@ export interface LanguageSelectorProps {
   disabled?: boolean;
 }
 
-/** The room's language, shared by everyone: the value comes from the document, a change goes to the server. */
+/**
+ * The room's language, shared by everyone: the value comes from the document, a change goes to
+ * the server. Only languages this server runs can be picked; the others are listed, disabled.
+ */
 export function LanguageSelector({ value, onChange, disabled = false }: LanguageSelectorProps) {
+  const view = useLanguages();
+  const noteId = useId();
+  const current = availabilityOf(view, value);
+  // The room may be in a language this server lacks (a session created over the API, say).
+  const note =
+    view.status === 'unavailable'
+      ? { text: view.message, warning: false }
+      : current && !current.available
+        ? { text: `${languageLabel(value)} is ${current.reason}: pick another language to run code.`, warning: true }
+        : null;
+
   return (
-    <label className="language-selector">
-      <span className="visually-hidden">Language</span>
-      <select
-        aria-label="Language"
-        value={value}
-        disabled={disabled}
-        onChange={(event) => {
-          const parsed = LanguageIdSchema.safeParse(event.target.value);
-          if (parsed.success) onChange(parsed.data);
-        }}
-      >
-        {LANGUAGES.map((language) => (
-          <option key={language.id} value={language.id}>
-            {language.label}
-          </option>
-        ))}
-      </select>
-    </label>
+    <span className={`language-selector ${styles.selector}`}>
+      <label>
+        <span className="visually-hidden">Language</span>
+        <select
+          aria-label="Language"
+          aria-describedby={note ? noteId : undefined}
+          aria-busy={view.status === 'loading' ? true : undefined}
+          value={value}
+          disabled={disabled}
+          onChange={(event) => {
+            const parsed = LanguageIdSchema.safeParse(event.target.value);
+            if (parsed.success) onChange(parsed.data);
+          }}
+        >
+          <LanguageOptions view={view} />
+        </select>
+      </label>
+      {note ? (
+        <span id={noteId} className={`${styles.note} ${note.warning ? styles.warning : ''}`} role="status" data-testid="language-note">
+          {note.text}
+        </span>
+      ) : null}
+    </span>
   );
 }

@@ -4,7 +4,7 @@ import { initials } from '@/room/user-color';
 const STATUS_LABEL = { active: 'Active', idle: 'Idle', away: 'Away' } as const;
 const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate' } as const;
 
-/** Who is in the room, from awareness: avatar in the user's cursor color, name, role and presence. */
+/** Who is in the room, from awareness, one entry per person: avatar in their cursor color, name, role, presence, tabs. */
 export function Participants({ participants }: { participants: Participant[] }) {
   return (
     <section className="panel participants" aria-labelledby="participants-heading">
@@ -13,7 +13,7 @@ export function Participants({ participants }: { participants: Participant[] }) 
       </h2>
       <ul aria-label="Participants" className="participant-list">
         {participants.map((participant) => (
-          <li key={participant.clientId} className="participant" data-status={participant.status}>
+          <li key={participant.key} className="participant" data-status={participant.status}>
             <span className="avatar" style={{ backgroundColor: participant.color }} aria-hidden="true">
               {initials(participant.name)}
               <span className={`presence-dot presence-${participant.status}`} />
@@ -25,6 +25,7 @@ export function Participants({ participants }: { participants: Participant[] }) 
               </span>
               <span className="participant-meta">
                 {ROLE_LABEL[participant.role]} · <span className={`status-word status-${participant.status}`}>{STATUS_LABEL[participant.status]}</span>
+                {participant.clientIds.length > 1 ? ` · ${participant.clientIds.length} tabs` : null}
               </span>
             </span>
           </li>

@@ -27,6 +27,7 @@ export interface RoomViewProps {
   session: SessionPublicView;
   name: string;
   token: string | null;
+  personId?: string;
 }
 
 const CLOSED_HEADLINE = {
@@ -37,8 +38,8 @@ const CLOSED_HEADLINE = {
 } as const;
 
 /** The interview room: header with session controls, the shared editor, people and output. */
-export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
-  const room = useRoom({ apiUrl, sessionId: session.id, name, token, initialLanguage: session.language });
+export function RoomView({ apiUrl, session, name, token, personId }: RoomViewProps) {
+  const room = useRoom({ apiUrl, sessionId: session.id, name, token, ...(personId ? { personId } : {}), initialLanguage: session.language });
   const title = session.title?.trim() || 'Untitled interview';
 
   useEffect(() => {
@@ -81,11 +82,14 @@ export function RoomView({ apiUrl, session, name, token }: RoomViewProps) {
         <h1 className="session-title" title={title}>
           {title}
         </h1>
-        <span className={`role-badge role-${room.role}`}>{room.role === 'interviewer' ? 'Interviewer' : 'Candidate'}</span>
+        <span className={`role-badge role-${room.role}`} data-testid="my-role">
+          {room.role === 'interviewer' ? 'You are the interviewer' : 'You are the candidate'}
+        </span>
         <div className="topbar-spacer" />
         <ConnectionStatus status={room.status} />
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
+        {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}
       </header>
 
       {room.end ? (

@@ -1,11 +1,13 @@
 /**
- * What the browser remembers about the user: their display name (localStorage, across sessions)
- * and, per tab and session, the interviewer token and the name they joined with (sessionStorage,
- * so a reload keeps working after the token is stripped from the visible URL).
+ * What the browser remembers about the user, all in localStorage so it holds in every tab and
+ * after a browser restart: their display name (across sessions), and per session the interviewer
+ * token, the name they joined with, and a random person id that tells this browser's tabs apart
+ * from other people (the same person in two tabs is one participant).
  */
 const NAME_KEY = 'pairpad:name';
 const tokenKey = (sessionId: string) => `pairpad:token:${sessionId}`;
 const joinedKey = (sessionId: string) => `pairpad:joined:${sessionId}`;
+const personKey = (sessionId: string) => `pairpad:person:${sessionId}`;
 
 function safely<T>(action: () => T, fallback: T): T {
   try {
@@ -16,26 +18,53 @@ function safely<T>(action: () => T, fallback: T): T {
   }
 }
 
+/** Reads a per-session value; earlier versions kept it per tab (sessionStorage), so that is read too. */
+function read(key: string): string | null {
+  return safely(() => window.localStorage.getItem(key) ?? window.sessionStorage.getItem(key), null);
+}
+
+function write(key: string, value: string): void {
+  safely(() => window.localStorage.setItem(key, value), undefined);
+}
+
 export function rememberedName(): string {
   return safely(() => window.localStorage.getItem(NAME_KEY) ?? '', '');
 }
 
 export function rememberName(name: string): void {
-  safely(() => window.localStorage.setItem(NAME_KEY, name), undefined);
+  write(NAME_KEY, name);
 }
 
 export function storedToken(sessionId: string): string | null {
-  return safely(() => window.sessionStorage.getItem(tokenKey(sessionId)), null);
+  return read(tokenKey(sessionId));
 }
 
 export function storeToken(sessionId: string, token: string): void {
-  safely(() => window.sessionStorage.setItem(tokenKey(sessionId), token), undefined);
+  write(tokenKey(sessionId), token);
 }
 
 export function joinedName(sessionId: string): string | null {
-  return safely(() => window.sessionStorage.getItem(joinedKey(sessionId)), null);
+  return read(joinedKey(sessionId));
 }
 
 export function storeJoinedName(sessionId: string, name: string): void {
-  safely(() => window.sessionStorage.setItem(joinedKey(sessionId), name), undefined);
+  write(joinedKey(sessionId), name);
+}
+
+/** 128 random bits as hex; works on plain-http hosts, where crypto.randomUUID is missing. */
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * This browser's id in one session, shared with the room through awareness. Per session, so it
+ * cannot follow a person from one interview to the next; new when storage is unavailable.
+ */
+export function personId(sessionId: string): string {
+  const known = read(personKey(sessionId));
+  if (known) return known;
+  const fresh = randomId();
+  write(personKey(sessionId), fresh);
+  return fresh;
 }

@@ -12,7 +12,7 @@ export type InterviewerData<T> =
 
 /**
  * Loads interviewer-only data for the playback and report pages. The token comes from the
- * interviewer link (`?token=`, then removed from the address bar) or from this tab's session.
+ * interviewer link (`?token=`, then removed from the address bar) or from this browser's storage.
  */
 export function useInterviewerData<T>(
   sessionId: string,

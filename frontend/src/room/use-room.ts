@@ -23,6 +23,8 @@ export interface RoomOptions {
   sessionId: string;
   name: string;
   token?: string | null;
+  /** This browser's id in the session (identity.personId): one person's tabs are one participant. */
+  personId?: string;
   /** Language to show until the shared document has synced. */
   initialLanguage: LanguageId;
 }
@@ -62,7 +64,7 @@ function readLanguage(meta: Y.Map<unknown>): LanguageId | null {
  * exposes status, role, language and participants as React state. The only place that touches
  * the provider, so components never see Socket.IO.
  */
-export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: RoomOptions): RoomState {
+export function useRoom({ apiUrl, sessionId, name, token, personId, initialLanguage }: RoomOptions): RoomState {
   const [provider, setProvider] = useState<SocketYjsProvider | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [synced, setSynced] = useState(false);
@@ -77,10 +79,17 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
 
   useEffect(() => {
     setEnd(null);
-    const created = new SocketYjsProvider({ url: apiUrl, sessionId, name, ...(token ? { token } : {}) });
+    const created = new SocketYjsProvider({
+      url: apiUrl,
+      sessionId,
+      name,
+      ...(token ? { token } : {}),
+      // Behind a proxy or firewall that blocks websockets, fall back to HTTP long-polling.
+      socketOptions: { tryAllTransports: true },
+    });
     const meta = created.doc.getMap<unknown>('meta');
     const { color, colorLight } = colorForName(name);
-    const user: AwarenessUser = { name, color, colorLight, role: token ? 'interviewer' : 'candidate', status: 'active' };
+    const user: AwarenessUser = { name, color, colorLight, role: token ? 'interviewer' : 'candidate', status: 'active', ...(personId ? { personId } : {}) };
     // Set before the socket connects, so the first awareness message already carries the user.
     created.awareness.setLocalStateField('user', user);
 
@@ -142,7 +151,7 @@ export function useRoom({ apiUrl, sessionId, name, token, initialLanguage }: Roo
       created.doc.destroy();
       setProvider(null);
     };
-  }, [apiUrl, sessionId, name, token]);
+  }, [apiUrl, sessionId, name, token, personId]);
 
   useEffect(() => {
     if (!provider) return;

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import type { CreateSessionResponse, ExecuteAccepted, RunRecord, RuntimeView } from '../src/protocol';
+import { pollUntil } from './docker';
+import { http } from './fixture';
+
+/** The backend's REST API as a deployer's client uses it: sessions, runtimes, runs. */
+
+export async function createSession(base: string): Promise<CreateSessionResponse> {
+  const answer = await http<CreateSessionResponse>(`${base}/api/sessions`, { body: { name: 'Container test' } });
+  assert.equal(answer.status, 201, `POST /api/sessions answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+export async function runtimes(base: string): Promise<RuntimeView[]> {
+  const answer = await http<RuntimeView[]>(`${base}/api/runtimes`);
+  assert.equal(answer.status, 200, `GET /api/runtimes answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+/** POST /api/execute, then GET /api/execute/status/:jobId until the job has finished. */
+export async function runCode(base: string, sessionId: string, language: string, code: string, timeoutMs = 180_000): Promise<RunRecord> {
+  const accepted = await http<ExecuteAccepted>(`${base}/api/execute`, { body: { sessionId, language, code } });
+  assert.equal(accepted.status, 202, `POST /api/execute (${language}) answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
+  return pollUntil(`${language} job ${accepted.body.jobId}`, timeoutMs, async () => {
+    const status = await http<RunRecord>(`${base}/api/execute/status/${accepted.body.jobId}`);
+    assert.equal(status.status, 200, `status answered ${status.status}`);
+    return status.body.state === 'completed' || status.body.state === 'failed' ? status.body : undefined;
+  }, 300);
+}
+
+/** What a run printed (compile output included), for assertions and failure messages. */
+export function printed(run: RunRecord): string {
+  return [run.result?.compile?.output, run.result?.run?.output].filter(Boolean).join('');
+}
+
+export function describeRun(run: RunRecord): string {
+  return JSON.stringify({ state: run.state, outcome: run.result?.outcome, statusText: run.result?.statusText, error: run.error, output: printed(run).slice(0, 800) });
+}
+
+/** GET /health answers within `timeoutMs` (the server is still responsive). */
+export async function healthWithin(base: string, timeoutMs: number): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> } }> {
+  const started = Date.now();
+  const answer = await http<{ status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> }>(`${base}/health`, { timeoutMs });
+  assert.ok(Date.now() - started <= timeoutMs, 'health answered in time');
+  return answer;
+}
