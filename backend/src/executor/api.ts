@@ -21,6 +21,15 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
     res.status(report.status === 'ok' ? 200 : 503).json(report);
   });
 
+  const answerError = (res: Response, error: unknown) => {
+    if (error instanceof RequestError) res.status(error.status).json({ message: error.message });
+    else if (error instanceof QueueFullError) res.status(503).json({ message: error.message });
+    else {
+      logger.error('execute failed', { error: (error as Error).message });
+      res.status(500).json({ message: 'Internal error while running the job' });
+    }
+  };
+
   const api = express.Router();
   // Piston rejects any body-carrying request that isn't JSON before looking at it.
   api.use((req, res, next) => {
@@ -42,16 +51,20 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
     res.json(executor.runtimes());
   });
 
+  // Ours, next to Piston's API: compile once, run many cases (test cases).
+  api.post('/pairpad/batch', async (req: Request, res: Response) => {
+    try {
+      res.json(await executor.executeBatch(req.body));
+    } catch (error) {
+      answerError(res, error);
+    }
+  });
+
   api.post('/execute', async (req: Request, res: Response) => {
     try {
       res.json(await executor.execute(req.body));
     } catch (error) {
-      if (error instanceof RequestError) res.status(error.status).json({ message: error.message });
-      else if (error instanceof QueueFullError) res.status(503).json({ message: error.message });
-      else {
-        logger.error('execute failed', { error: (error as Error).message });
-        res.status(500).json({ message: 'Internal error while running the job' });
-      }
+      answerError(res, error);
     }
   });
   app.use('/api/v2', api);

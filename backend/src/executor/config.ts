@@ -76,6 +76,7 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   { name: 'EXECUTOR_MAX_FILE_SIZE', pistonName: 'PISTON_MAX_FILE_SIZE', default: '10000000', meaning: 'Maximum size of one written file, bytes (RLIMIT_FSIZE).' },
   { name: 'EXECUTOR_OUTPUT_MAX_SIZE', pistonName: 'PISTON_OUTPUT_MAX_SIZE', default: '65536', meaning: 'Maximum stdout and stderr per stage, bytes each (status OL / EL past it).' },
   { name: 'EXECUTOR_BOX_SIZE', default: '67108864 (64 MiB)', meaning: 'Size of the tmpfs box, the only writable place in the sandbox, bytes.' },
+  { name: 'EXECUTOR_MAX_BATCH_CASES', default: '64', meaning: 'Most cases one POST /api/v2/pairpad/batch may run (compile once, run each case).' },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
   { name: 'EXECUTOR_RUNTIMES', default: '(all found)', meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.' },
   { name: 'EXECUTOR_LIMIT_OVERRIDES', pistonName: 'PISTON_LIMIT_OVERRIDES', default: '{}', meaning: 'JSON object of per-language limit overrides, e.g. {"java":{"max_process_count":128}}.' },
@@ -132,6 +133,7 @@ export interface ExecutorConfig {
   outputMaxSize: number;
   boxSize: number;
   maxRequestSize: number;
+  maxBatchCases: number;
   limitOverrides: Record<string, LimitOverride>;
   /** Languages to offer; undefined offers every runtime found. */
   runtimes: string[] | undefined;
@@ -179,6 +181,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: intFrom(label('EXECUTOR_OUTPUT_MAX_SIZE'), 1).optional(),
     boxSize: intFrom('EXECUTOR_BOX_SIZE', MiB).optional(),
     maxRequestSize: intFrom('EXECUTOR_MAX_REQUEST_SIZE', 1024).optional(),
+    maxBatchCases: intFrom('EXECUTOR_MAX_BATCH_CASES', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
     runtimes: z
       .string()
@@ -210,6 +213,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: raw('EXECUTOR_OUTPUT_MAX_SIZE'),
     boxSize: raw('EXECUTOR_BOX_SIZE'),
     maxRequestSize: raw('EXECUTOR_MAX_REQUEST_SIZE'),
+    maxBatchCases: raw('EXECUTOR_MAX_BATCH_CASES'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
   });
@@ -242,6 +246,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: v.outputMaxSize ?? 64 * 1024,
     boxSize: v.boxSize ?? 64 * MiB,
     maxRequestSize: v.maxRequestSize ?? 2 * MiB,
+    maxBatchCases: v.maxBatchCases ?? 64,
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,
     ...overrides,

@@ -1,13 +1,14 @@
 import { detectCgroups, type CgroupManager } from './cgroups';
 import { configuredLimits, type Env, type ExecutorConfig } from './config';
 import { JobQueue, type QueueStats } from './job-queue';
-import { runJob, type ExecuteResponse } from './job';
+import { prepareJob, runJob, type BatchResponse, type ExecuteResponse, type JobDeps } from './job';
 import type { ExecutorLogger } from './logger';
 import { typescriptPackage } from './runtime-catalog';
 import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, type RuntimeInfo } from './runtimes';
 import { Sandbox, type SandboxStatus } from './sandbox';
 import { TypescriptTranspiler } from './typescript-transpiler';
-import { RequestError, validateExecute, type ValidJob } from './validation';
+import type { StageResult } from './stage-result';
+import { RequestError, validateBatch, validateExecute, type ValidJob } from './validation';
 
 export type HealthReport =
   | {
@@ -125,13 +126,11 @@ export class Executor {
   }
 
   private runValid(job: ValidJob): Promise<ExecuteResponse> {
-    return runJob(job, {
-      config: this.config,
-      sandbox: this.sandbox,
-      transpiler: this.transpiler,
-      logger: this.logger,
-      signal: this.shutdown.signal,
-    });
+    return runJob(job, this.jobDeps());
+  }
+
+  private jobDeps(): JobDeps {
+    return { config: this.config, sandbox: this.sandbox, transpiler: this.transpiler, logger: this.logger, signal: this.shutdown.signal };
   }
 
   /** Why code cannot run right now, if it cannot. */
@@ -150,6 +149,34 @@ export class Executor {
     if (unavailable) throw new RequestError(unavailable, 503);
     const job = validateExecute(body, (language, version) => this.registry.resolve(language, version), this.config);
     return this.queue.run(() => this.runValid(job));
+  }
+
+  /**
+   * Compile once, run every case (POST /api/v2/pairpad/batch). The compile takes one queue
+   * slot; the cases then run in parallel, at most one per slot, each queued like a job.
+   */
+  async executeBatch(body: unknown): Promise<BatchResponse> {
+    const unavailable = this.unavailableReason();
+    if (unavailable) throw new RequestError(unavailable, 503);
+    const { job, cases } = validateBatch(body, (language, version) => this.registry.resolve(language, version), this.config);
+    const prepared = await this.queue.run(() => prepareJob(job, this.jobDeps()));
+    try {
+      const base = { language: prepared.language, version: prepared.version, ...(prepared.compile ? { compile: prepared.compile } : {}) };
+      if (!prepared.runnable) return { ...base, cases: [] };
+      const results: StageResult[] = new Array<StageResult>(cases.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < cases.length) {
+          const index = next++;
+          const input = cases[index];
+          if (input) results[index] = await this.queue.run(() => prepared.run(input));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(cases.length, this.config.maxConcurrentJobs) }, worker));
+      return { ...base, cases: results };
+    } finally {
+      prepared.dispose();
+    }
   }
 
   health(): HealthReport {

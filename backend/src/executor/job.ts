@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ExecutorConfig } from './config';
+import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import type { JobFiles } from './runtime-catalog';
 import type { MemoryFile, Sandbox } from './sandbox';
@@ -17,6 +17,15 @@ export interface ExecuteResponse {
   compile?: StageResult;
 }
 
+/** The 200 body of POST /api/v2/pairpad/batch: one compile, one run result per case, in order. */
+export interface BatchResponse {
+  language: string;
+  version: string;
+  /** Present for compiled languages; when it failed, `cases` is empty. */
+  compile?: StageResult;
+  cases: StageResult[];
+}
+
 export interface JobDeps {
   config: ExecutorConfig;
   sandbox: Sandbox;
@@ -26,22 +35,68 @@ export interface JobDeps {
   signal?: AbortSignal;
 }
 
+/** What a case of a batch (or the single run of an execute) varies: its input and run limits. */
+export interface RunInput {
+  stdin: string;
+  args: readonly string[];
+  limits: StageLimits;
+}
+
+/** A job staged and compiled once, ready to run any number of times. */
+export interface PreparedJob {
+  readonly id: string;
+  readonly language: string;
+  readonly version: string;
+  readonly compile: StageResult | undefined;
+  /** False when the compile stage failed: there is nothing to run. */
+  readonly runnable: boolean;
+  run(input: RunInput): Promise<StageResult>;
+  /** Removes the job's host directory (in the background); call once, when done running. */
+  dispose(): void;
+}
+
 /**
  * One job's life: staged (files written to a host directory) → compiled (optional, artifacts
  * carried out of the compile box) → run → cleaned up, whatever happened, in `finally`.
  */
 export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteResponse> {
+  const started = performance.now();
+  const prepared = await prepareJob(job, deps);
+  try {
+    const base = { language: prepared.language, version: prepared.version };
+    const { compile } = prepared;
+    // Like Piston: a failed compile is also reported as `run`, for clients that read only `run`.
+    if (compile && !prepared.runnable) return { ...base, run: compile, compile };
+    const run = await prepared.run({ stdin: job.stdin, args: job.args, limits: job.limits.run });
+    deps.logger.info('job done', { jobId: prepared.id, language: prepared.language, status: run.status, ms: Math.round(performance.now() - started) });
+    return compile ? { ...base, run, compile } : { ...base, run };
+  } finally {
+    prepared.dispose();
+  }
+}
+
+/**
+ * Stages and compiles a job once (compile-once-run-many for test cases). The caller must call
+ * `dispose()`; if preparing throws, it has cleaned up itself.
+ */
+export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<PreparedJob> {
   const id = randomUUID();
   const { runtime } = job;
   const { toolchain } = runtime;
   const dir = path.join(deps.config.workDir, `job-${id}`);
   const src = path.join(dir, 'src');
   const out = path.join(dir, 'out');
-  const started = performance.now();
   // Interpreted and compiled jobs with a few files send them into the box straight from memory;
   // the host directory is then only needed for a compile stage's artifacts.
   const memoryFiles = toolchain.compile !== 'typescript' && job.files.length <= deps.sandbox.memoryFileSlots ? namedFiles(job) : undefined;
   let usedDir = false;
+  const dispose = () => {
+    if (!usedDir) return;
+    usedDir = false;
+    deps.sandbox.track(
+      fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
+    );
+  };
   try {
     let names: string[];
     if (memoryFiles) {
@@ -52,7 +107,6 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
       names = await stageFiles(job, src);
     }
     const files: JobFiles = { main: names[job.mainIndex] ?? names[0] ?? 'file0.code', all: names };
-    const base = { language: runtime.language, version: runtime.version };
     let runSource: string | undefined = memoryFiles ? undefined : src;
     let runFiles = memoryFiles?.files;
     let compile: StageResult | undefined;
@@ -78,33 +132,30 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
       runSource = out;
       runFiles = undefined;
     }
-    // Like Piston: a failed compile is also reported as `run`, for clients that read only `run`.
-    if (compile && (compile.status !== null || compile.code !== 0)) return { ...base, run: compile, compile };
-
-    const run = await deps.sandbox.runStage({
-      jobId: id,
-      argv: toolchain.run({ files, args: job.args, limits: job.limits.run }),
-      env: toolchain.env,
-      binds: toolchain.compile && toolchain.compile !== 'typescript' ? [] : toolchain.binds,
-      boxSource: runSource,
-      boxFiles: runFiles,
-      stdin: job.stdin,
-      limits: job.limits.run,
-      signal: deps.signal,
-    });
-    deps.logger.info('job done', {
-      jobId: id,
+    const compiled = toolchain.compile && toolchain.compile !== 'typescript';
+    return {
+      id,
       language: runtime.language,
-      status: run.status,
-      ms: Math.round(performance.now() - started),
-    });
-    return compile ? { ...base, run, compile } : { ...base, run };
-  } finally {
-    if (usedDir) {
-      deps.sandbox.track(
-        fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
-      );
-    }
+      version: runtime.version,
+      compile,
+      runnable: !compile || (compile.status === null && compile.code === 0),
+      run: (input) =>
+        deps.sandbox.runStage({
+          jobId: id,
+          argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
+          env: toolchain.env,
+          binds: compiled ? [] : toolchain.binds,
+          boxSource: runSource,
+          boxFiles: runFiles,
+          stdin: input.stdin,
+          limits: input.limits,
+          signal: deps.signal,
+        }),
+      dispose,
+    };
+  } catch (error) {
+    dispose();
+    throw error;
   }
 }
 

@@ -149,3 +149,55 @@ function checkNameClashes(files: readonly JobFile[]): void {
     }
   }
 }
+
+/** One case of a batch: its own stdin, args and (within the configured maxima) run limits. */
+export interface ValidCase {
+  stdin: string;
+  args: string[];
+  limits: StageLimits;
+}
+
+export interface ValidBatch {
+  job: ValidJob;
+  cases: ValidCase[];
+}
+
+const CASE_LIMIT_FIELDS = [
+  ['run_timeout', 'timeout'],
+  ['run_cpu_time', 'cpuTime'],
+  ['run_memory_limit', 'memoryLimit'],
+] as const;
+
+/**
+ * POST /api/v2/pairpad/batch: an execute request (everything but stdin/args, which each case
+ * brings) plus `cases`, each `{ stdin?, args?, run_timeout?, run_cpu_time?, run_memory_limit? }`.
+ * A case's limit may only tighten the request's run limits, like a request's the configured ones.
+ */
+export function validateBatch(
+  body: unknown,
+  resolveRuntime: (language: string, version: string) => Runtime | undefined,
+  config: ExecutorConfig,
+): ValidBatch {
+  const job = validateExecute(body, resolveRuntime, config);
+  const raw = (body as Record<string, unknown>).cases;
+  if (!Array.isArray(raw) || raw.length === 0) throw new RequestError('cases is required as a non-empty array');
+  if (raw.length > config.maxBatchCases) throw new RequestError(`cases cannot have more than ${config.maxBatchCases} entries`);
+  const cases = raw.map((entry: unknown, i): ValidCase => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new RequestError(`cases[${i}] must be an object`);
+    const c = entry as Record<string, unknown>;
+    if (c.stdin !== undefined && c.stdin !== null && typeof c.stdin !== 'string') throw new RequestError(`cases[${i}].stdin must be a string`);
+    if (c.args !== undefined && c.args !== null && (!Array.isArray(c.args) || !c.args.every((arg) => typeof arg === 'string'))) {
+      throw new RequestError(`cases[${i}].args must be an array of strings`);
+    }
+    const limits = { ...job.limits.run };
+    for (const [field, key] of CASE_LIMIT_FIELDS) {
+      const value = c[field];
+      if (!value) continue;
+      if (typeof value !== 'number') throw new RequestError(`If specified, cases[${i}].${field} must be a number`);
+      if (value > job.limits.run[key]) throw new RequestError(`cases[${i}].${field} cannot exceed the limit of ${job.limits.run[key]}`);
+      if (value > 0) limits[key] = Math.max(1, Math.round(value));
+    }
+    return { stdin: typeof c.stdin === 'string' ? c.stdin : '', args: Array.isArray(c.args) ? (c.args as string[]) : [], limits };
+  });
+  return { job, cases };
+}

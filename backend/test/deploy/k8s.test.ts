@@ -136,7 +136,7 @@ describe('k8s base (k8s/base)', () => {
     const spec = named('Deployment', 'pairpad-backend')!.spec.template.spec;
     assert.equal(spec.hostUsers, undefined);
     assert.equal(spec.securityContext.appArmorProfile, undefined);
-    assert.equal(containerOf({ spec: { template: { spec } } } as Manifest).securityContext.procMount, undefined);
+    assert.equal(spec.containers[0].securityContext.procMount, undefined);
     for (const manifest of applied) assert.doesNotMatch(JSON.stringify(manifest), /Unconfined|Unmasked|"privileged":true/, `${manifest.kind} ${manifest.metadata.name}`);
     assert.equal(named('ConfigMap', 'pairpad-backend')!.data.EXECUTION_REQUIRED, 'false', 'without a sandbox the backend stays ready, collaboration-only');
   });
