@@ -29,7 +29,7 @@ export interface RedisCluster {
   store: SessionStore;
   roomSync: RedisRoomSync;
   runStore: RedisRunStore;
-  /** Makes `io.to(room).emit` reach the room's sockets on every node. */
+  /** The Socket.IO Redis adapter (server-wide emits and fetchSockets across nodes); room news travels through the room relay, not through it. */
   attachAdapter(io: Server): void;
   healthCheck: HealthCheck;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startBackend, type BackendDependencies, type BackendHandle } from '../../src/server';
 import { SocketYjsProvider, type SocketYjsProviderOptions } from '../../src/client';
-import type { CreateSessionResponse } from '../../src/protocol';
+import { ROOM_DOC, type CreateSessionResponse } from '../../src/protocol';
 import { waitFor } from './wait-for';
 
 /** A real backend on a random loopback port, quiet unless TEST_LOGS=1. */
@@ -36,5 +36,5 @@ export async function waitSynced(provider: SocketYjsProvider, timeoutMs = 10_000
 }
 
 export function codeOf(provider: SocketYjsProvider): string {
-  return provider.doc.getText('code').toString();
+  return provider.doc.getText(ROOM_DOC.code).toString();
 }

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { NotesChannel, type SocketYjsProvider } from '../../src/client';
-import type { CreateSessionResponse, InterviewReport, Timeline } from '../../src/protocol';
+import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeline } from '../../src/protocol';
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
@@ -80,7 +80,7 @@ describe('one interview across two backend processes', () => {
     assert.equal(await codeOfAck(ask(ivy.provider, 'room:lock', { locked: true })), 'OK');
     await waitFor(() => cara.heard.states.at(-1)?.locked === true, { what: 'Cara (on B) told of the lock' });
     const before = codeOf(ivy.provider);
-    cara.provider.doc.getText('code').insert(0, 'FORGED-WHILE-LOCKED');
+    cara.provider.doc.getText(ROOM_DOC.code).insert(0, 'FORGED-WHILE-LOCKED');
     await waitFor(() => cara.heard.errors.some((error) => error.code === 'EDITING_LOCKED'), { what: 'EDITING_LOCKED on B' });
     // Fresh witnesses on each node read what that node's document holds.
     const witnesses = [client(nodeA, 'WitnessA'), client(nodeB, 'WitnessB')];
@@ -97,7 +97,7 @@ describe('one interview across two backend processes', () => {
     cara.provider.destroy();
     cara = client(nodeB, 'Cara');
     await waitSynced(cara.provider);
-    cara.provider.doc.getText('code').insert(0, '# Cara was here\n');
+    cara.provider.doc.getText(ROOM_DOC.code).insert(0, '# Cara was here\n');
     await waitFor(() => codeOf(ivy.provider).startsWith('# Cara was here\n'), { what: 'an edit from B reaches A once unlocked' });
   });
 
@@ -153,7 +153,7 @@ describe('one interview across two backend processes', () => {
     assert.equal(await codeOfAck(ask(ivy.provider, 'room:end', {})), 'OK');
     await waitFor(() => cara.heard.states.at(-1)?.ended === true, { what: 'Cara told the interview ended' });
     const before = codeOf(ivy.provider);
-    cara.provider.doc.getText('code').insert(0, 'AFTER-THE-END');
+    cara.provider.doc.getText(ROOM_DOC.code).insert(0, 'AFTER-THE-END');
     await waitFor(() => cara.heard.errors.some((error) => error.code === 'SESSION_ENDED'), { what: 'SESSION_ENDED for an edit on B' });
     assert.equal(await codeOfAck(ask(cara.provider, 'chat:send', { text: 'too late' })), 'SESSION_ENDED');
     assert.equal(await codeOfAck(ask(cara.provider, 'run:start', {})), 'SESSION_ENDED');

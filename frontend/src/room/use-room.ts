@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { SocketYjsProvider, type ConnectionStatus } from '@pairpad/backend/client';
+import { META_KEYS, ROOM_DOC } from '@pairpad/backend/protocol/wire';
 import {
   LanguageIdSchema,
   type AwarenessUser,
@@ -55,7 +56,7 @@ export interface RoomState {
 }
 
 function readLanguage(meta: Y.Map<unknown>): LanguageId | null {
-  const parsed = LanguageIdSchema.safeParse(meta.get('language'));
+  const parsed = LanguageIdSchema.safeParse(meta.get(META_KEYS.language));
   return parsed.success ? parsed.data : null;
 }
 
@@ -87,7 +88,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       // Behind a proxy or firewall that blocks websockets, fall back to HTTP long-polling.
       socketOptions: { tryAllTransports: true },
     });
-    const meta = created.doc.getMap<unknown>('meta');
+    const meta = created.doc.getMap<unknown>(ROOM_DOC.meta);
     const { color, colorLight } = colorForName(name);
     const user: AwarenessUser = { name, color, colorLight, role: token ? 'interviewer' : 'candidate', status: 'active', ...(personId ? { personId } : {}) };
     // Set before the socket connects, so the first awareness message already carries the user.
@@ -166,7 +167,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       role,
       language,
       participants,
-      text: provider?.doc.getText('code') ?? null,
+      text: provider?.doc.getText(ROOM_DOC.code) ?? null,
       awareness: provider?.awareness ?? null,
       end,
       notice,

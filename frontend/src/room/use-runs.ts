@@ -4,10 +4,10 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { SocketYjsProvider } from '@pairpad/backend/client';
 import type { JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+import { ROOM_DOC } from '@pairpad/backend/protocol/wire';
 
-/** Mirrors RUN_HISTORY_LIMIT and STDIN_TEXT in the protocol, kept here so the room bundle needs no zod module for them. */
+/** Mirrors RUN_HISTORY_LIMIT in the protocol, kept here so the room bundle needs no zod module for it. */
 const HISTORY_LIMIT = 20;
-const STDIN_TEXT = 'stdin';
 
 export interface RunsState {
   /** The room's recent runs, newest first (the same list for everyone in the room). */
@@ -80,7 +80,7 @@ export function useRuns(provider: SocketYjsProvider | null): RunsState {
     () => ({
       runs,
       clockOffsetMs,
-      stdin: provider?.doc.getText(STDIN_TEXT) ?? null,
+      stdin: provider?.doc.getText(ROOM_DOC.stdin) ?? null,
       starting,
       error,
       run,
