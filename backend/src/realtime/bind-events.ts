@@ -43,8 +43,3 @@ async function answer(ack: unknown, handler: () => object | Promise<object>): Pr
   }
   if (typeof ack === 'function') (ack as (result: Ack<object>) => void)(result);
 }
-
-/** Runs a handler and answers its ack with `{ ok: true, ... }` or a named error; never throws. */
-export function respond<T extends object>(ack: unknown, handler: () => T): void {
-  void answer(ack, handler);
-}

@@ -1,2 +1,2 @@
 export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
-export { respond, bindClientEvents, type ClientEventHandlers } from './bind-events';
+export { bindClientEvents, type ClientEventHandlers } from './bind-events';

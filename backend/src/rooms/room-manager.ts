@@ -69,11 +69,6 @@ export class RoomManager {
     return room;
   }
 
-  /** `open()` for callers that need only the side effect. */
-  async prepare(session: SessionRecord): Promise<void> {
-    await this.open(session);
-  }
-
   /** Adds a connection to the session's room (opened by `open()` first). */
   join(session: SessionRecord, connection: RoomConnection): Room {
     this.assertCanJoin(session.id);
