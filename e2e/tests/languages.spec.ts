@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type ElementHandle, type Locator, type Page } from '@playwright/test';
 import { BACKEND_PORT, BACKEND_URL, FRONTEND_URL } from '../support/env';
 import { createSessionViaApi, expectConnected } from '../support/room';
 
@@ -87,8 +87,22 @@ async function optionsOf(select: Locator): Promise<{ value: string; label: strin
   );
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+/** With E2E_SCREENSHOTS_DIR set: the page, and with `list` also the picker drawn open (a native popup is not captured). */
+async function shot(page: Page, name: string, list?: Locator): Promise<void> {
+  if (!SHOTS) return;
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+  if (!list) return;
+  // A handle, not the locator: drawn open, the select's role is listbox, no longer combobox.
+  const select = (await list.elementHandle()) as ElementHandle<HTMLSelectElement>;
+  await select.evaluate((element) => {
+    element.size = element.options.length;
+    element.style.height = 'auto';
+  });
+  await select.screenshot({ path: path.join(SHOTS, `${name}-options.png`) });
+  await select.evaluate((element) => {
+    element.size = 0;
+    element.style.height = '';
+  });
 }
 
 test('the pickers offer exactly the runtimes the executor has, with their versions', async ({ page }) => {
@@ -112,7 +126,7 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
   const offered = options.filter((option) => !option.disabled).length;
   await expect(page.getByTestId('languages-claim')).toContainText(offered === 11 ? 'Eleven languages' : 'languages');
   await expect(page.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
-  await shot(page, 'languages-home-all');
+  await shot(page, 'languages-home-all', picker);
 
   const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
   await page.goto(`/interview/${session.id}?name=Ivy`);
@@ -143,7 +157,7 @@ test.describe('a server whose executor has only Python and Bash', () => {
     await expect(picker.locator('option[disabled]')).toHaveCount(9);
     await expect(page.getByTestId('languages-claim')).toHaveText('Two languages with syntax highlighting, switched for the whole room');
     await expect(page.getByTestId('language-status')).toHaveText('9 of 11 languages are not installed on this server.');
-    await shot(page, 'languages-home-python-bash');
+    await shot(page, 'languages-home-python-bash', picker);
   });
 
   test('a room in a missing language says so and offers only the installed ones', async ({ page }) => {
@@ -156,7 +170,7 @@ test.describe('a server whose executor has only Python and Bash', () => {
     await expect(selector.locator('option[value="go"]')).toBeDisabled();
     await expect(page.getByTestId('language-note')).toHaveText('Go is not installed on this server: pick another language to run code.');
     await expect(selector).toHaveAccessibleDescription(/Go is not installed on this server/);
-    await shot(page, 'languages-room-missing');
+    await shot(page, 'languages-room-missing', selector);
     await selector.selectOption('bash');
     await expect(selector).toHaveValue('bash');
     await expect(page.getByTestId('language-note')).toHaveCount(0);

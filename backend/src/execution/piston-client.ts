@@ -1,12 +1,16 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { AppError } from '../protocol';
 import {
+  PistonBatchResponseSchema,
   PistonErrorBodySchema,
   PistonExecuteResponseSchema,
   PistonRuntimesSchema,
+  type PistonBatchRequest,
+  type PistonBatchResponse,
   type PistonExecuteRequest,
   type PistonExecuteResponse,
   type PistonRuntime,
+  type PistonStage,
 } from './piston-schemas';
 
 export interface PistonClientOptions {
@@ -82,6 +86,8 @@ export class PistonClient {
   private readonly http: AxiosInstance;
   private readonly getTimeoutMs: number;
   private readonly getRetries: number;
+  /** Unknown until the first batch: true for our executor, false for a plain Piston. */
+  private batchSupported: boolean | undefined;
 
   constructor(private readonly options: PistonClientOptions) {
     this.http = axios.create({
@@ -128,6 +134,50 @@ export class PistonClient {
     const parsed = PistonExecuteResponseSchema.safeParse(response.data);
     if (!parsed.success) throw new AppError('EXECUTOR_REJECTED', 'The executor answered in a form PairPad does not understand.');
     return parsed.data;
+  }
+
+  /**
+   * Compile once, run every case: the embedded executor's `POST /pairpad/batch`. A Piston
+   * without it (404) gets one execute per case instead (each compiles again), remembered so
+   * that later batches go straight to the fallback. Like execute, never retried.
+   */
+  async batch(request: PistonBatchRequest, signal?: AbortSignal): Promise<PistonBatchResponse> {
+    if (this.batchSupported !== false) {
+      let response: AxiosResponse<unknown>;
+      try {
+        response = await this.http.post('/pairpad/batch', request, { timeout: this.options.executeTimeoutMs, ...(signal ? { signal } : {}) });
+      } catch (error) {
+        throw toExecutorError(error, this.options.executeTimeoutMs);
+      }
+      if (response.status === 200) {
+        this.batchSupported = true;
+        const parsed = PistonBatchResponseSchema.safeParse(response.data);
+        if (!parsed.success) throw new AppError('EXECUTOR_REJECTED', 'The executor answered in a form PairPad does not understand.');
+        return parsed.data;
+      }
+      if (response.status !== 404) throw fromStatus(response.status, response.data);
+      this.batchSupported = false;
+    }
+    return this.batchByExecutes(request, signal);
+  }
+
+  private async batchByExecutes(request: PistonBatchRequest, signal?: AbortSignal): Promise<PistonBatchResponse> {
+    const cases: PistonStage[] = [];
+    let compile: PistonStage | undefined;
+    let language = request.language;
+    let version = request.version;
+    for (const testCase of request.cases) {
+      const answer = await this.execute(
+        { language: request.language, version: request.version, files: request.files, stdin: testCase.stdin, args: testCase.args ?? [], ...(testCase.run_timeout ? { run_timeout: testCase.run_timeout } : {}) },
+        signal,
+      );
+      ({ language, version } = answer);
+      compile ??= answer.compile;
+      // A compile error is the same for every case: report it once, as the batch endpoint does.
+      if (answer.compile && (answer.compile.status !== null || answer.compile.code !== 0)) return { language, version, compile: answer.compile, cases: [] };
+      cases.push(answer.run);
+    }
+    return { language, version, ...(compile ? { compile } : {}), cases };
   }
 
   private async getWithRetries(path: string, signal?: AbortSignal): Promise<AxiosResponse<unknown>> {

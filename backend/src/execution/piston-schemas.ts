@@ -47,4 +47,27 @@ export interface PistonExecuteRequest {
   files: { name?: string; content: string }[];
   stdin: string;
   args?: string[];
+  run_timeout?: number;
+}
+
+/** POST /api/v2/pairpad/batch (the embedded executor's extension): one compile, a run per case. */
+export const PistonBatchResponseSchema = z.object({
+  language: z.string(),
+  version: z.string(),
+  compile: PistonStageSchema.optional(),
+  cases: z.array(PistonStageSchema),
+});
+export type PistonBatchResponse = z.infer<typeof PistonBatchResponseSchema>;
+
+export interface PistonBatchCase {
+  stdin: string;
+  args?: string[];
+  run_timeout?: number;
+}
+
+export interface PistonBatchRequest {
+  language: string;
+  version: string;
+  files: { name?: string; content: string }[];
+  cases: PistonBatchCase[];
 }

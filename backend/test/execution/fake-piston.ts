@@ -19,6 +19,8 @@ export interface FakePiston {
   executeReplies: Map<string, FakeReply>;
   /** Replies for GET /api/v2/runtimes, consumed in order (the last one repeats). */
   runtimesReplies: FakeReply[];
+  /** Asked first for every execute; undefined falls back to executeReplies. */
+  onExecute?: (body: unknown) => FakeReply | undefined;
   close(): Promise<void>;
 }
 
@@ -54,14 +56,15 @@ export async function startFakePiston(): Promise<FakePiston> {
       }
       if (request.method === 'POST' && request.url === '/api/v2/execute') {
         const language = (body as { language?: string } | null)?.language ?? '';
-        return send(response, executeReplies.get(language) ?? { status: 400, body: { message: `${language}-* runtime is unknown` } });
+        return send(response, fake.onExecute?.(body) ?? executeReplies.get(language) ?? { status: 400, body: { message: `${language}-* runtime is unknown` } });
       }
       send(response, { status: 404, body: { message: 'Not Found' } });
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  // Requests arrive only after listen(), when `fake` exists.
+  const fake: FakePiston = {
     url: `http://127.0.0.1:${port}`,
     requests,
     executeReplies,
@@ -72,6 +75,7 @@ export async function startFakePiston(): Promise<FakePiston> {
         server.close(() => resolve());
       }),
   };
+  return fake;
 }
 
 /** A stage as Piston 3.1 reports it (PISTON.md "Response 200"). */

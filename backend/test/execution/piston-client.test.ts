@@ -194,3 +194,57 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
     await rejectsWith(nowhere.runtimes(), 'EXECUTOR_UNAVAILABLE', /not reachable/);
   });
 });
+
+describe('piston client: test-case batches, with and without the batch endpoint', () => {
+  let executor: ExecutorHandle;
+  let fake: FakePiston;
+  before(async () => {
+    executor = await startExecutor({ env: { ...process.env, EXECUTOR_RUNTIMES: 'python,c' }, host: '127.0.0.1', port: 0, logger: quiet });
+    await executor.ready;
+    fake = await startFakePiston();
+  });
+  after(async () => {
+    await executor?.close();
+    await fake?.close();
+  });
+  const sum = { language: 'c', version: '*', files: [{ name: 'main.c', content: '#include <stdio.h>\nint main(void){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a+b);}' }] };
+
+  it('uses the embedded executor\'s batch endpoint: one compile, a result per case', async () => {
+    const client = new PistonClient({ baseUrl: executor.url, executeTimeoutMs: 30_000 });
+    const result = await client.batch({ ...sum, cases: [{ stdin: '1 2' }, { stdin: '40 2' }] });
+    assert.equal(result.compile?.code, 0);
+    assert.deepEqual(result.cases.map((c) => c.stdout), ['3\n', '42\n']);
+  });
+
+  it('falls back to one execute per case against a Piston without it, and remembers', async () => {
+    // The fake answers each execute with the sum of its stdin, as the program would.
+    fake.onExecute = (body) => {
+      const [a = 0, b = 0] = (body as { stdin: string }).stdin.split(' ').map(Number);
+      return { status: 200, body: { language: 'c', version: '10.2.0', compile: stage(), run: stage({ stdout: `${a + b}\n` }) } };
+    };
+    const client = new PistonClient({ baseUrl: fake.url, executeTimeoutMs: 2_000 });
+    const first = await client.batch({ ...sum, cases: [{ stdin: '1 2' }, { stdin: '40 2' }] });
+    assert.deepEqual(first.cases.map((c) => c.stdout), ['3\n', '42\n']);
+    assert.equal(first.version, '10.2.0');
+    const second = await client.batch({ ...sum, cases: [{ stdin: '3 4' }] });
+    assert.deepEqual(second.cases.map((c) => c.stdout), ['7\n']);
+    const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
+    assert.deepEqual(paths, ['POST /api/v2/pairpad/batch', 'POST /api/v2/execute', 'POST /api/v2/execute', 'POST /api/v2/execute'], 'the batch endpoint is asked once');
+    assert.deepEqual(fake.requests.slice(1).map((r) => (r.body as { stdin: string }).stdin), ['1 2', '40 2', '3 4']);
+  });
+
+  it('reports a compile error once in the fallback, without running the other cases', async () => {
+    const failed = stage({ stderr: 'error: expected', code: 1, status: 'RE', message: 'Exited with error status 1' });
+    const fresh = await startFakePiston();
+    try {
+      fresh.executeReplies.set('c', { status: 200, body: { language: 'c', version: '10.2.0', compile: failed, run: failed } });
+      const client = new PistonClient({ baseUrl: fresh.url, executeTimeoutMs: 2_000 });
+      const result = await client.batch({ ...sum, cases: [{ stdin: '1 2' }, { stdin: '3 4' }] });
+      assert.equal(result.compile?.status, 'RE');
+      assert.deepEqual(result.cases, []);
+      assert.equal(fresh.requests.filter((r) => r.path === '/api/v2/execute').length, 1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

@@ -23,6 +23,7 @@ import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import type { LanguageId } from '@pairpad/backend/protocol';
 import { loadLanguageSupport } from '@/lib/language-support';
+import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 
 export interface CodeEditorProps {
   text: Y.Text;
@@ -84,6 +85,8 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
             ...completionKeymap,
             indentWithTab,
           ]),
+          // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
+          selectionReplacingInput,
           EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
           editorTheme,
           languageSlot.current.of([]),

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { LanguageIdSchema } from './languages';
+
+/**
+ * Questions and their test cases, as files in QUESTIONS_DIR (see questions/README.md) and as
+ * the room receives them. Sizes are bounded here; the per-room count is configuration.
+ */
+
+/** How a case's actual output is compared with the expected one. */
+export const COMPARE_MODES = ['exact', 'trim', 'tokens', 'float'] as const;
+export const CompareModeSchema = z.enum(COMPARE_MODES, { error: () => `compare must be one of: ${COMPARE_MODES.join(', ')}` });
+export type CompareMode = z.infer<typeof CompareModeSchema>;
+
+/** Bytes of one case's stdin, of its expected output, and of one starter or description. */
+export const TEST_CASE_LIMITS = Object.freeze({ stdinBytes: 65_536, expectedBytes: 65_536, argBytes: 4096, args: 32, nameLength: 120 });
+export const QUESTION_LIMITS = Object.freeze({ descriptionBytes: 65_536, starterBytes: 65_536, titleLength: 200, tags: 16 });
+
+const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
+const boundedText = (max: number, what: string) => z.string().refine((value) => utf8Bytes(value) <= max, { message: `${what} is larger than ${max} bytes` });
+
+export const TestCaseSchema = z
+  .object({
+    name: z.string().trim().min(1, 'name is required').max(TEST_CASE_LIMITS.nameLength),
+    stdin: boundedText(TEST_CASE_LIMITS.stdinBytes, 'stdin').default(''),
+    args: z.array(boundedText(TEST_CASE_LIMITS.argBytes, 'an argument')).max(TEST_CASE_LIMITS.args).default([]),
+    expected: boundedText(TEST_CASE_LIMITS.expectedBytes, 'expected output'),
+    compare: CompareModeSchema.default('trim'),
+    /** Absolute tolerance for `float`. */
+    tolerance: z.number().positive().max(1).default(1e-6),
+    /** Run time limit of this case, ms (within the executor's maximum). */
+    timeLimitMs: z.number().int().positive().max(60_000).optional(),
+    /** Hidden cases: input and expected output reach interviewers only. */
+    hidden: z.boolean().default(false),
+  })
+  .strict();
+export type TestCase = z.infer<typeof TestCaseSchema>;
+
+export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
+
+export const QuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lowercase letters, digits and dashes (at most 64)'),
+    title: z.string().trim().min(1, 'title is required').max(QUESTION_LIMITS.titleLength),
+    difficulty: z.enum(DIFFICULTIES, { error: () => `difficulty must be one of: ${DIFFICULTIES.join(', ')}` }),
+    tags: z.array(z.string().trim().min(1).max(40)).max(QUESTION_LIMITS.tags).default([]),
+    description: boundedText(QUESTION_LIMITS.descriptionBytes, 'description'),
+    /** Starter code per PairPad language id. */
+    starters: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'starter code')).default({}),
+    tests: z.array(TestCaseSchema).default([]),
+    /** Reference solutions: checked by the project's own tests, never sent to a room. */
+    solutions: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'solution')).default({}),
+  })
+  .strict();
+export type Question = z.infer<typeof QuestionSchema>;
+
+/** What any participant may see of a case: hidden ones keep only their name. */
+export interface PublicTestCase {
+  name: string;
+  hidden: boolean;
+  stdin?: string;
+  args?: string[];
+  expected?: string;
+  compare: CompareMode;
+}
+
+export function publicTestCase(testCase: TestCase): PublicTestCase {
+  if (testCase.hidden) return { name: testCase.name, hidden: true, compare: testCase.compare };
+  return { name: testCase.name, hidden: false, stdin: testCase.stdin, args: testCase.args, expected: testCase.expected, compare: testCase.compare };
+}
+
+/** A question as the picker lists it (no tests' content, no solutions). */
+export interface QuestionSummary {
+  id: string;
+  title: string;
+  difficulty: Question['difficulty'];
+  tags: string[];
+  languages: string[];
+  testCount: number;
+  hiddenTestCount: number;
+}
+
+export function questionSummary(question: Question): QuestionSummary {
+  return {
+    id: question.id,
+    title: question.title,
+    difficulty: question.difficulty,
+    tags: question.tags,
+    languages: Object.keys(question.starters),
+    testCount: question.tests.length,
+    hiddenTestCount: question.tests.filter((test) => test.hidden).length,
+  };
+}
