@@ -13,6 +13,8 @@ export interface TimelineRecorderOptions {
   maxEvents?: number;
   maxRuns?: number;
   now?: () => number;
+  /** This recorder's checkpoint stream id (default: a random UUID; tests fix it to replay exactly). */
+  streamId?: string;
 }
 
 /** One splice turning `before` into `after` (common prefix and suffix kept). */
@@ -44,7 +46,7 @@ function applyCheckpoint(text: string, checkpoint: TimelineCheckpoint): string {
  */
 export class TimelineRecorder {
   /** This recorder's checkpoint stream in the shared map. */
-  readonly streamId = randomUUID();
+  readonly streamId: string;
   private lastText: string | null = null;
   private sinceKeyframe = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +63,7 @@ export class TimelineRecorder {
     options: TimelineRecorderOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.streamId = options.streamId ?? randomUUID();
     this.intervalMs = options.checkpointIntervalMs ?? 2_000;
     this.keyframeEvery = options.keyframeEvery ?? 50;
     this.maxCheckpoints = options.maxCheckpoints ?? 20_000;

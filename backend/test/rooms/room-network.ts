@@ -166,7 +166,7 @@ export class RoomNetwork {
       initialLanguage: 'python',
       maxDocumentBytes: 1024 * 1024,
       extensions: [relay],
-      interview: { now: this.now, timeline: { checkpointIntervalMs: 60 * 60_000 } },
+      interview: { now: this.now, timeline: { checkpointIntervalMs: 60 * 60_000, streamId: `node-${index}` } },
       onError: (error) => {
         throw error;
       },
