@@ -203,11 +203,12 @@ export class Room {
    * so extensions drop the shared state too (a node shutting down leaves it for the others).
    */
   close(closed: SessionClosed, options: { purge: boolean } = { purge: false }): void {
-    this.hook('onClose', [options]);
+    // Leaves first, so they are recorded (and relayed) before the extensions let go of the room.
     for (const connection of [...this.connections.keys()]) {
       this.leave(connection);
       connection.close(closed);
     }
+    this.hook('onClose', [options]);
     this.free();
   }
 
