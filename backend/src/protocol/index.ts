@@ -7,3 +7,4 @@ export * from './realtime';
 export * from './yjs-messages';
 export * from './execution';
 export * from './interview';
+export * from './questions';
