@@ -99,6 +99,7 @@ export async function ensureEngine(logFile: string): Promise<string | undefined>
   }
   const reason = await engineAnswers();
   if (!reason) return undefined;
+  if (process.env.DOCKER_HOST) return `docker info failed (${reason}); DOCKER_HOST is set, so no local dockerd is started`;
   if (!root) return `docker info failed (${reason}); starting dockerd needs root`;
   // Outside .pairpad/test-output, which every `npm test` wipes: dockerd outlives the run.
   const daemonLog = '/var/tmp/pairpad-dockerd.log';
