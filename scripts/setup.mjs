@@ -34,6 +34,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'bubblewrap', command: 'bwrap', why: 'the code-execution sandbox', when: true },
   { pkg: 'chromium', command: 'chromium', why: 'the browser tests', when: args.has('--with-browser'), path: '/usr/bin/chromium' },
   { pkg: 'redis-server', command: 'redis-server', why: 'the Redis scaling tests', when: args.has('--with-redis') },
+  { pkg: 'nginx-light', command: 'nginx', why: 'the load-balancer test (two backends behind nginx)', when: args.has('--with-redis'), path: '/usr/sbin/nginx' },
   { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 
@@ -63,15 +64,17 @@ async function installSystemPackages() {
   }
   const isRoot = process.getuid?.() === 0;
   const sudo = isRoot ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
+  // The JDK's postinst links its man pages into /usr/share/man/man1, which slim images delete.
+  const needsManDir = names.some((name) => /jdk|jre/.test(name)) && !existsSync('/usr/share/man/man1');
   if (!sudo) {
-    log(`missing ${reasons}; run: sudo apt-get install -y ${names.join(' ')}`);
+    const mkdir = needsManDir ? 'sudo mkdir -p /usr/share/man/man1 && ' : '';
+    log(`missing ${reasons}; run: ${mkdir}sudo apt-get install -y --no-install-recommends ${names.join(' ')}`);
     return;
   }
   log(`installing ${reasons} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const asRoot = (command, commandArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs], { env }) : run(command, commandArgs, { env }));
-  // The JDK's postinst links its man pages into /usr/share/man/man1, which slim images delete.
-  if (names.some((name) => /jdk|jre/.test(name)) && !existsSync('/usr/share/man/man1')) {
+  if (needsManDir) {
     if (isRoot) mkdirSync('/usr/share/man/man1', { recursive: true });
     else await asRoot('mkdir', ['-p', '/usr/share/man/man1']);
   }

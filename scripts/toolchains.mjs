@@ -84,3 +84,14 @@ export function missingToolchains(languages, options) {
   const missing = TOOLCHAINS.filter((entry) => languages.includes(entry.language) && !toolchainPresent(entry, options));
   return { entries: missing, packages: [...new Set(missing.flatMap((entry) => entry.packages))] };
 }
+
+// `node scripts/toolchains.mjs packages [spec]` prints the Debian packages of a language set
+// (default: all), e.g. for a Dockerfile's apt-get line.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href && process.argv[2] === 'packages') {
+  const { languages, unknown } = selectLanguages(process.argv[3] ?? 'all');
+  if (unknown.length > 0) {
+    console.error(`unknown language: ${unknown.join(', ')}`);
+    process.exit(2);
+  }
+  console.log([...new Set(TOOLCHAINS.filter((entry) => languages.includes(entry.language)).flatMap((entry) => entry.packages))].join(' '));
+}

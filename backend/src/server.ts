@@ -13,6 +13,7 @@ import { attachRealtime, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
+import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
 
 export const VERSION = '0.1.0';
@@ -69,6 +70,19 @@ function executorHealthCheck(pistonUrl: string, apiKey: string | undefined, exec
       return { ok: false, required: false, details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) } };
     }
   };
+}
+
+/** The question bank: every broken file is logged by file and field and left out, never fatal. */
+async function loadQuestions(config: Readonly<Config>, logger: Logger): Promise<QuestionLibrary> {
+  const dir = config.QUESTIONS_DIR ?? builtInQuestionsDir();
+  if (!dir) {
+    logger.warn('no questions folder found (set QUESTIONS_DIR); the question pickers stay empty');
+    return QuestionLibrary.empty();
+  }
+  const library = await QuestionLibrary.load(dir);
+  for (const problem of library.problems) logger.warn(`question ${problem.file} left out: ${problem.problems.join('; ')}`, { dir });
+  logger.info(`loaded ${library.size} questions`, { dir });
+  return library;
 }
 
 /** What a run defaults to: the live room's code, language and shared input, else the session's starting point. */
@@ -152,7 +166,9 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   });
   // A session that goes takes its queued runs and its run history with it.
   const forgetRuns = store.onRemoved((id) => execution.forgetRoom(id));
+  const questions = await loadQuestions(config, logger);
   const app = createApp({
+    questions,
     clientOrigins: config.clientOrigins,
     publicUrl: config.publicUrl,
     sessions,

@@ -10,6 +10,14 @@ export const logDir = path.join(repoRoot, '.pairpad', 'test-output', 'containers
 /** `../shared/tools/local-images.sh`: stand-in base images for machines without Docker Hub. */
 export const localImagesScript = path.resolve(repoRoot, '..', 'shared', 'tools', 'local-images.sh');
 
+/** An append stream that never fails the run (another `npm test` may wipe .pairpad/test-output). */
+function openLog(file: string) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const stream = createWriteStream(file, { flags: 'a' });
+  stream.on('error', () => undefined);
+  return stream;
+}
+
 export interface CommandResult {
   code: number | null;
   stdout: string;
@@ -20,7 +28,7 @@ export interface CommandResult {
 export function runCommand(command: string, args: readonly string[], options: { timeoutMs: number; logFile?: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+    const log = options.logFile ? openLog(options.logFile) : undefined;
     log?.write(`$ ${command} ${args.join(' ')}\n`);
     let stdout = '';
     let stderr = '';
@@ -91,14 +99,16 @@ export async function ensureEngine(logFile: string): Promise<string | undefined>
   }
   const reason = await engineAnswers();
   if (!reason) return undefined;
+  if (process.env.DOCKER_HOST) return `docker info failed (${reason}); DOCKER_HOST is set, so no local dockerd is started`;
   if (!root) return `docker info failed (${reason}); starting dockerd needs root`;
-  mkdirSync(logDir, { recursive: true });
-  const out = openSync(path.join(logDir, 'dockerd.log'), 'a');
+  // Outside .pairpad/test-output, which every `npm test` wipes: dockerd outlives the run.
+  const daemonLog = '/var/tmp/pairpad-dockerd.log';
+  const out = openSync(daemonLog, 'a');
   // Left running afterwards, like a system service (other suites and users may share it).
   const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', out, out] });
   daemon.unref();
   const still = await waitForEngine(Date.now() + 90_000);
-  return still ? `dockerd did not come up within 90 s (${still}); see ${path.join(logDir, 'dockerd.log')}` : undefined;
+  return still ? `dockerd did not come up within 90 s (${still}); see ${daemonLog}` : undefined;
 }
 
 export interface BaseImages {

@@ -42,7 +42,7 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
   });
 
   it('answers 401 with a Piston-style message without the token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }]) {
+    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }] as Record<string, string>[]) {
       for (const path of ['/api/v2/runtimes', '/health']) {
         const answer = await http<{ message?: string }>(`${executor.url}${path}`, { headers });
         assert.equal(answer.status, 401, `${path} with ${JSON.stringify(headers)}: ${JSON.stringify(answer.body)}`);

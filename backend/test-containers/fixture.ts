@@ -136,6 +136,11 @@ export class ContainerRun {
     return { name, url };
   }
 
+  /** http://127.0.0.1:<port> Docker publishes a container port on now (a restart picks a new one). */
+  async url(name: string, containerPort: string): Promise<string> {
+    return `http://127.0.0.1:${await hostPort(name, containerPort)}`;
+  }
+
   /** Waits for Docker's health status, with the container's log in the failure message. */
   async healthy(name: string, timeoutMs = 180_000): Promise<void> {
     try {
@@ -148,7 +153,12 @@ export class ContainerRun {
   async cleanup(): Promise<void> {
     for (const name of this.containers.reverse()) {
       const logs = await docker(['logs', name], { allowFailure: true });
-      writeFileSync(path.join(logDir, `${name}.log`), `${logs.stdout}${logs.stderr}`);
+      try {
+        mkdirSync(logDir, { recursive: true });
+        writeFileSync(path.join(logDir, `${name}.log`), `${logs.stdout}${logs.stderr}`);
+      } catch {
+        // the log is a convenience; removing the container is what matters
+      }
       await docker(['rm', '-f', '-v', name], { allowFailure: true });
     }
     if (this.networkCreated) await docker(['network', 'rm', this.network], { allowFailure: true });

@@ -22,7 +22,11 @@ export const SUM_PROGRAMS: Record<string, string> = {
   lua: 'local s = 0\nfor i = 0, 9 do s = s + i end\nprint("sum " .. s)\n',
 };
 
-export const FORK_BOMB = { language: 'bash', code: ':(){ :|:& };:\n' };
+/** Forks for as long as it lives (a bash `:(){ :|:& };:` returns at once and only its orphans spin). */
+export const FORK_BOMB = {
+  language: 'python',
+  code: 'import os, time\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        time.sleep(0.01)\n',
+};
 
 export const MEMORY_BOMB = { language: 'python', code: 'chunks = []\nwhile True:\n    chunks.append(bytearray(32 * 1024 * 1024))\n' };
 

@@ -25,6 +25,18 @@ const engine = () => {
 const FAST_HEALTH = { interval: '2s' };
 const MINUTE = 60_000;
 
+/**
+ * The executor proves each runtime with a hello-world after start-up and offers it once it
+ * passed; /health says `ready` when all have been tried. Past the deadline the tests go on and
+ * show what is offered.
+ */
+async function runtimesProven(api: string): Promise<void> {
+  await pollUntil('every runtime to be proven', 5 * MINUTE, async () => {
+    const health = await healthWithin(api, 5000);
+    return health.body.checks.executor?.details?.ready === true ? true : undefined;
+  }, 1000).catch((error: Error) => console.log(`# ${error.message}`));
+}
+
 const containerIp = async (name: string, network: string) =>
   (await docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name])).stdout.trim();
 
@@ -46,6 +58,7 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
     frontend = await run.start(COMPOSE(), 'frontend', { image: IMAGES.frontend, env: { API_URL: api }, healthTiming: FAST_HEALTH });
     await run.healthy(backend.name);
     await run.healthy(frontend.name);
+    await runtimesProven(api);
     sessionId = (await createSession(api)).id;
   }, { timeout: 90 * MINUTE });
 
@@ -167,9 +180,11 @@ describe('docker-compose.yml: the redis profile', { skip }, () => {
     const session = await createSession(backend.url!);
     await docker(['restart', backend.name], { timeoutMs: 60_000 });
     await run.healthy(backend.name);
-    const again = await http<{ id: string }>(`${backend.url}/api/sessions/${session.id}`);
+    const url = await run.url(backend.name, '5000');
+    await runtimesProven(url);
+    const again = await http<{ id: string }>(`${url}/api/sessions/${session.id}`);
     assert.equal(again.status, 200, `the session outlived the backend process: ${JSON.stringify(again.body)}`);
-    const result = await runCode(backend.url!, session.id, 'python', SUM_PROGRAMS.python!);
+    const result = await runCode(url, session.id, 'python', SUM_PROGRAMS.python!);
     assert.equal(result.result?.run?.stdout.trim(), EXPECTED_LINE, describeRun(result));
   });
 });

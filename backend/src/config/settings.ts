@@ -40,6 +40,10 @@ export const SETTINGS = {
       .transform((value) => value === 'true'),
     doc: 'true: readiness (/health, /health/ready) fails while the embedded executor has no working sandbox; false: collaboration-only on purpose, the page says code cannot run.',
   },
+  QUESTIONS_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: 'Folder of question files (format: questions/README.md). Unset: the questions/ folder shipped with PairPad.',
+  },
   EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Runs sent to the executor at once across all rooms; the rest wait in the queue.' },
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },

@@ -9,6 +9,8 @@ import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler'
 import { executeRoutes } from './execute-routes';
 import { interviewRoutes } from './interview-routes';
 import { sessionsRoutes } from './sessions-routes';
+import { questionsRoutes } from './questions-routes';
+import type { QuestionLibrary } from '../questions/question-library';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
 import { requestContext } from './request-context';
@@ -26,6 +28,8 @@ export interface AppOptions {
   /** Code execution routes (`/api/execute`, `/api/runtimes`, `/api/queue-stats`). */
   execution?: ExecutionService;
   runsPerMinutePerClient?: number;
+  /** The question bank (QUESTIONS_DIR); `/api/questions` answers an empty list without it. */
+  questions?: QuestionLibrary;
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -57,6 +61,7 @@ export function createApp(options: AppOptions): Express {
     }),
   );
   app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));
+  if (options.questions) app.use(questionsRoutes(options.questions));
   if (options.execution) {
     app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));
   }

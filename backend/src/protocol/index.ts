@@ -10,3 +10,4 @@ export * from './interview';
 export * from './events';
 export * from './room-shape';
 export * from './permissions';
+export * from './questions';
