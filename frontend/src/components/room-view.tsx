@@ -4,6 +4,7 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect } from 'react';
 import type { LanguageId, SessionPublicView } from '@pairpad/backend/protocol';
+import { decide } from '@pairpad/backend/protocol/wire';
 import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
@@ -65,9 +66,12 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
   const closed = room.end !== null;
   const { state: interviewState } = room.interview;
   const isInterviewer = room.role === 'interviewer';
-  const lockedForMe = interviewState.locked && !isInterviewer;
-  const readOnly = closed || interviewState.ended || lockedForMe;
-  const runOff = interviewState.ended ? 'The interview has ended.' : interviewState.runDisabled && !isInterviewer ? 'The interviewer has turned Run off.' : null;
+  // The same policy the server enforces on every message (protocol/permissions.ts).
+  const editing = decide('edit', room.role, interviewState);
+  const running = decide('run', room.role, interviewState);
+  const lockedForMe = !editing.allowed && editing.code === 'EDITING_LOCKED';
+  const readOnly = closed || !editing.allowed;
+  const runOff = running.allowed ? null : running.message;
   const changeLanguage = (language: LanguageId) => void room.setLanguage(language);
 
   return (
