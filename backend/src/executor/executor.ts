@@ -8,6 +8,8 @@ import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, typ
 import { Sandbox, type SandboxStatus } from './sandbox';
 import { TypescriptTranspiler } from './typescript-transpiler';
 import type { StageResult } from './stage-result';
+
+const SELF_TEST_ATTEMPTS = 3;
 import { RequestError, validateBatch, validateExecute, type ValidJob } from './validation';
 
 export type HealthReport =
@@ -114,15 +116,24 @@ export class Executor {
       stdin: '',
       args: [],
       limits: {
-        compile: configuredLimits(this.config, runtime.language, 'compile'),
-        // Start-up runs in parallel on a busy machine: be generous with the first run.
+        // Start-up proves every runtime at once, on a machine that may be busy: be generous with
+        // the clock (a cold javac or g++ took over 10 s at load 10); limits of real jobs are unchanged.
+        compile: { ...configuredLimits(this.config, runtime.language, 'compile'), timeout: 60_000, cpuTime: 30_000 },
         run: { ...configuredLimits(this.config, runtime.language, 'run'), timeout: 20_000, cpuTime: 10_000 },
       },
     };
-    const result = await this.queue.run(() => this.runValid(job));
-    if (result.run.stdout.trim() === 'hello, world' && result.run.status === null) return undefined;
-    const stage = result.compile && result.compile.status !== null ? result.compile : result.run;
-    return `${stage.status ?? 'wrong output'}: ${stage.message ?? ''} ${stage.output.slice(0, 500)}`.trim();
+    let reason: string | undefined;
+    // A time limit at start-up says the machine was busy, not that the toolchain is broken: try
+    // again (up to three times) before leaving a language out until the next restart.
+    for (let attempt = 1; attempt <= SELF_TEST_ATTEMPTS; attempt++) {
+      const result = await this.queue.run(() => this.runValid(job));
+      if (result.run.stdout.trim() === 'hello, world' && result.run.status === null) return undefined;
+      const stage = result.compile && result.compile.status !== null ? result.compile : result.run;
+      reason = `${stage.status ?? 'wrong output'}: ${stage.message ?? ''} ${stage.output.slice(0, 500)}`.trim();
+      if (stage.status !== 'TO' || this.shutdown.signal.aborted) break;
+      this.logger.warn('runtime self-test timed out; trying again', { language: runtime.language, attempt });
+    }
+    return reason;
   }
 
   private runValid(job: ValidJob): Promise<ExecuteResponse> {
