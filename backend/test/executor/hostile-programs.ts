@@ -1,4 +1,5 @@
-import { single } from './helpers';
+import assert from 'node:assert/strict';
+import { single, type StageBody } from './helpers';
 
 /**
  * Hostile programs, shared by the suites that run them against a sandbox (as root with
@@ -96,3 +97,17 @@ export type HostileName = keyof typeof hostile;
 export function hostileBody(name: HostileName, port: string): Record<string, unknown> {
   return JSON.parse(JSON.stringify(hostile[name]).replaceAll('PORT', port)) as Record<string, unknown>;
 }
+
+/** The checks both hostile suites make of a program's run. */
+export const contained = {
+  /** No connection and no DNS answer, to any of the five targets. */
+  network(run: StageBody): void {
+    assert.doesNotMatch(run.stdout, /CONNECTED|RESOLVED/);
+    assert.equal(run.stdout.match(/blocked/g)?.length, 5, run.output);
+  },
+  /** The environment dump ran, and the server's secret is in none of it. */
+  environment(run: StageBody, secret: string): void {
+    assert.ok(run.stdout.includes('HOME=/box'), 'the dump ran');
+    assert.ok(!run.output.includes(secret), 'secret leaked');
+  },
+};
