@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { editorCode } from './editor';
 import { BACKEND_URL } from './env';
 
 export interface CreatedSession {
@@ -28,4 +29,17 @@ export function participantList(page: Page): Locator {
 export async function expectConnected(page: Page): Promise<void> {
   await expect(page.getByTestId('connection-status')).toHaveText('Connected');
   await expect(editor(page)).toBeVisible();
+}
+
+/** Replaces the whole document as one paste (no auto-indent or bracket closing on the way). */
+export async function replaceCode(page: Page, code: string): Promise<void> {
+  await editor(page).click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(code);
+  await expect.poll(() => editorCode(page)).toBe(code);
+}
+
+/** The run output region ("Output"). */
+export function output(page: Page): Locator {
+  return page.getByRole('region', { name: 'Output' });
 }

@@ -3,22 +3,12 @@ import type { Page } from '@playwright/test';
 import { BACKEND_URL } from '../support/env';
 import { editorCode } from '../support/editor';
 import { expect, framesContain, test, type TwoPersonRoom } from '../support/fixtures';
-import { editor, type CreatedSession } from '../support/room';
+import { editor, output, replaceCode, type CreatedSession } from '../support/room';
 
 const NOTES = 'SECRET-NOTES-7f3c: strong on tests, weak on naming';
 const FIRST = 'print("first version")\n';
 const FINAL = 'def two_sum(nums, target):\n    return [0, 1]\n\nprint(two_sum([2, 7], 9))\n';
 
-async function replaceCode(page: Page, code: string): Promise<void> {
-  await editor(page).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-  await expect.poll(() => editorCode(page)).toBe(code);
-}
-
-function output(page: Page) {
-  return page.getByRole('region', { name: 'Output' });
-}
 
 async function reportNotes(session: CreatedSession): Promise<string> {
   const response = await fetch(`${BACKEND_URL}/api/sessions/${session.id}/report`, { headers: { Authorization: `Bearer ${session.interviewerToken}` } });

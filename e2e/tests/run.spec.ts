@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createSessionViaApi, editor, expectConnected } from '../support/room';
+import { createSessionViaApi, editor, expectConnected, output, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
 
 /** The interviewer and the candidate in two separate browser contexts, both connected. */
@@ -13,17 +13,6 @@ async function openRoom(browser: Browser, language: string): Promise<{ interview
   return { interviewer, candidate };
 }
 
-/** Replaces the whole document as one paste (no auto-indent or bracket closing on the way). */
-async function replaceCode(page: Page, code: string): Promise<void> {
-  await editor(page).click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.insertText(code);
-  await expect.poll(() => editorCode(page)).toBe(code);
-}
-
-function output(page: Page) {
-  return page.getByRole('region', { name: 'Output' });
-}
 
 test('the interviewer writes a stdin program, the candidate types the input and presses Ctrl+Enter: both see the same output', async ({ browser }) => {
   const { interviewer, candidate } = await openRoom(browser, 'python');
