@@ -9,8 +9,11 @@ export function startTypingLoad(clients, charsPerSecond) {
   let measuring = false;
 
   for (const client of clients) {
+    // A client library applies the server's updates with itself as the origin; adapters for other
+    // libraries name that origin `remoteOrigin`.
+    const remoteOrigin = client.remoteOrigin ?? client;
     client.doc.on('update', (update, origin) => {
-      if (origin !== client || !measuring) return;
+      if (origin !== remoteOrigin || !measuring) return;
       const now = performance.now();
       for (const struct of Y.decodeUpdate(update).structs) {
         const key = `${struct.id.client}:${struct.id.clock}`;
@@ -47,6 +50,10 @@ export function startTypingLoad(clients, charsPerSecond) {
         clearTimeout(timer);
         clearInterval(timer);
       }
+      return sentAt.size;
+    },
+    /** How many measured edits have not arrived (yet). */
+    pending() {
       return sentAt.size;
     },
   };

@@ -1,0 +1,247 @@
+// PairPad's backend against Hocuspocus, side by side (issue #14): the same typing load — ROOMS
+// rooms × 2 typists × 5 characters per second for SECONDS — driven by one load generator at each
+// server in turn (PairPad, Hocuspocus, PairPad, Hocuspocus, …), each server its own fresh process
+// on loopback, each with its own client library (SocketYjsProvider / HocuspocusProvider). Then the
+// idle cost: memory per idle room (one connection) and per extra idle connection.
+//
+//   node --import tsx bench/collab-vs-hocuspocus.mjs [rooms=100] [seconds=60] [rounds=2] [idleRooms=500]
+//
+// Latency is insert at one client → update applied at the other client of the room, same clock.
+// CPU is the server process's user + system time over the measured window (one core = 100 %).
+// Results go to bench/RESULTS.md under "Collaboration against Hocuspocus (issue #14)".
+import { spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { HocuspocusProvider } from '@hocuspocus/provider';
+import WebSocket from 'ws';
+import { startTypingLoad } from './typing-load.mjs';
+import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+
+const ROOMS = Number(process.argv[2] ?? 100);
+const DURATION_S = Number(process.argv[3] ?? 60);
+const ROUNDS = Number(process.argv[4] ?? 2);
+const IDLE_ROOMS = Number(process.argv[5] ?? 500);
+const PORT = Number(process.env.BENCH_PORT ?? 5320);
+const CHARS_PER_SECOND = 5;
+const WARM_UP_MS = 5_000;
+const machine = machineLine();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `ws` throws an unhandled 'error' when a socket is closed before it opened, which
+ * HocuspocusProvider does when it retries a slow connection attempt (browsers only log it).
+ */
+let hocuspocusSocketErrors = 0;
+class QuietWebSocket extends WebSocket {
+  constructor(...args) {
+    super(...args);
+    this.on('error', () => {
+      hocuspocusSocketErrors++;
+    });
+  }
+}
+
+/** Starts a server process and resolves once `ready()` says it accepts work. */
+async function startProcess(args, env, ready) {
+  const child = spawn('node', args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.setEncoding('utf8');
+  let output = '';
+  child.stdout.on('data', (chunk) => {
+    output += chunk;
+  });
+  await waitUntil(() => ready(output), `${args.join(' ')} up`, 60_000);
+  return child;
+}
+
+async function stopProcess(child) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
+}
+
+const SYSTEMS = {
+  pairpad: {
+    label: 'PairPad backend',
+    async start() {
+      const url = `http://127.0.0.1:${PORT}`;
+      const child = await startProcess(
+        ['backend/dist/server.js'],
+        { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
+        async () => (await fetch(`${url}/health`)).ok,
+      );
+      return {
+        child,
+        async newRoom() {
+          const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
+          return (await response.json()).id;
+        },
+        connect(room, name) {
+          return new SocketYjsProvider({ url, sessionId: room, name, socketOptions: { transports: ['websocket'], forceNew: true } });
+        },
+      };
+    },
+  },
+  hocuspocus: {
+    label: 'Hocuspocus 4.7 (defaults, in memory)',
+    async start() {
+      const child = await startProcess(['bench/hocuspocus-server.mjs', String(PORT)], {}, (output) => output.includes('listening'));
+      let rooms = 0;
+      return {
+        child,
+        async newRoom() {
+          return `room-${rooms++}`;
+        },
+        connect(room) {
+          // The provider manages its own websocket: one per person, as one browser tab has.
+          const provider = new HocuspocusProvider({ url: `ws://127.0.0.1:${PORT}`, name: room, WebSocketPolyfill: QuietWebSocket });
+          // The typing load wants `doc`, `synced` and `destroy()` as SocketYjsProvider has them.
+          return {
+            doc: provider.document,
+            remoteOrigin: provider,
+            get synced() {
+              return provider.synced;
+            },
+            destroy() {
+              provider.destroy();
+            },
+          };
+        },
+      };
+    },
+  },
+};
+
+async function connectRooms(server, rooms, perRoom) {
+  const groups = [];
+  for (let i = 0; i < rooms; i++) {
+    const room = await server.newRoom();
+    const clients = [];
+    for (let j = 0; j < perRoom; j++) clients.push(server.connect(room, `P${i}-${j}`));
+    groups.push({ room, clients });
+  }
+  const clients = groups.flatMap((group) => group.clients);
+  await waitUntil(() => clients.every((client) => client.synced), 'all clients synced', 120_000);
+  return groups;
+}
+
+async function typingPhase(systemName) {
+  const system = SYSTEMS[systemName];
+  const server = await system.start();
+  const pairs = await connectRooms(server, ROOMS, 2);
+  const clients = pairs.flatMap((pair) => pair.clients);
+  const load = startTypingLoad(clients, CHARS_PER_SECOND);
+  await sleep(WARM_UP_MS);
+  load.measure(true);
+  const pid = server.child.pid;
+  const cpuStart = processCpuSeconds(pid);
+  const wallStart = performance.now();
+  let peakRss = 0;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, processRssBytes(pid));
+  }, 1_000);
+  await sleep(DURATION_S * 1000);
+  load.measure(false);
+  const cpuPercent = ((processCpuSeconds(pid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+  clearInterval(sampler);
+  load.stop();
+  // Edits still in flight get a moment to land before "not delivered" is counted.
+  await sleep(2_000);
+  const lost = load.pending();
+  const converged = pairs.every(({ clients: [a, b] }) => a.doc.getText('code').toString() === b.doc.getText('code').toString());
+  clients.forEach((client) => client.destroy());
+  await stopProcess(server.child);
+  const stats = summarize(load.latencies);
+  const result = { system: systemName, stats, cpuPercent, peakRss, lost, converged };
+  console.table({ system: systemName, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuPercent, peakRssMiB: peakRss / 2 ** 20, lost, converged });
+  return result;
+}
+
+/** RSS once it has stopped moving (two samples a second apart within 1 MiB, at most 20 s). */
+async function settledRss(pid) {
+  let previous = processRssBytes(pid);
+  for (let i = 0; i < 20; i++) {
+    await sleep(1_000);
+    const current = processRssBytes(pid);
+    if (Math.abs(current - previous) < 2 ** 20) return current;
+    previous = current;
+  }
+  return previous;
+}
+
+async function idlePhase(systemName) {
+  const server = await SYSTEMS[systemName].start();
+  const pid = server.child.pid;
+  const base = await settledRss(pid);
+  const groups = await connectRooms(server, IDLE_ROOMS, 1);
+  const withRooms = await settledRss(pid);
+  const second = groups.map(({ room }) => server.connect(room, 'second'));
+  await waitUntil(() => second.every((client) => client.synced), 'second connections synced', 120_000);
+  const withSecond = await settledRss(pid);
+  // Idle heartbeat and presence renewal cost, with everyone connected and nobody typing.
+  const cpuStart = processCpuSeconds(pid);
+  await sleep(30_000);
+  const idleCpuPercent = ((processCpuSeconds(pid) - cpuStart) / 30) * 100;
+  [...groups.flatMap((group) => group.clients), ...second].forEach((client) => client.destroy());
+  await stopProcess(server.child);
+  const result = { system: systemName, perRoomKiB: (withRooms - base) / IDLE_ROOMS / 1024, perConnectionKiB: (withSecond - withRooms) / IDLE_ROOMS / 1024, idleCpuPercent, baseMiB: base / 2 ** 20 };
+  console.table(result);
+  return result;
+}
+
+// The backend as deployed: the esbuild bundle `npm start` runs, not tsx.
+if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
+const typing = { pairpad: [], hocuspocus: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const name of ['pairpad', 'hocuspocus']) typing[name].push(await typingPhase(name));
+}
+const idle = {};
+for (const name of ['pairpad', 'hocuspocus']) idle[name] = await idlePhase(name);
+const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
+
+const range = (values, digits = 1) => {
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return low === high || fmt(low, digits) === fmt(high, digits) ? fmt(low, digits) : `${fmt(low, digits)}–${fmt(high, digits)}`;
+};
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+const row = (name) => {
+  const runs = typing[name];
+  return `| ${SYSTEMS[name].label} | ${range(runs.map((r) => r.stats.count), 0)} | ${range(runs.map((r) => r.stats.p50))} | ${range(runs.map((r) => r.stats.p95))} | ${range(runs.map((r) => r.stats.p99))} | ${range(runs.map((r) => r.cpuPercent))} % | ${range(runs.map((r) => r.peakRss / 2 ** 20), 0)} MiB | ${runs.map((r) => r.lost).join(' / ')} | ${runs.every((r) => r.converged) ? 'yes' : 'NO'} |`;
+};
+const ratio = (metric) => median(typing.pairpad.map(metric)) / median(typing.hocuspocus.map(metric));
+const idleRow = (name) => `| ${SYSTEMS[name].label} | ${fmt(idle[name].baseMiB, 0)} MiB | ${fmt(idle[name].perRoomKiB)} KiB | ${fmt(idle[name].perConnectionKiB)} KiB | ${fmt(idle[name].idleCpuPercent)} % |`;
+const ratios = {
+  cpu: ratio((r) => r.cpuPercent),
+  p50: ratio((r) => r.stats.p50),
+  p99: ratio((r) => r.stats.p99),
+  rss: ratio((r) => r.peakRss),
+  perRoom: idle.pairpad.perRoomKiB / idle.hocuspocus.perRoomKiB,
+  perConnection: idle.pairpad.perConnectionKiB / idle.hocuspocus.perConnectionKiB,
+};
+if (hocuspocusSocketErrors > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${hocuspocusSocketErrors}`);
+console.log('PairPad / Hocuspocus ratios (medians):', Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])));
+
+writeResultsSection(
+  `Collaboration against Hocuspocus (issue #14), ${ROOMS} rooms`,
+  `Command: \`node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
+${ROOMS} rooms × 2 typists × ${CHARS_PER_SECOND} chars/s for ${DURATION_S} s (after ${WARM_UP_MS / 1000} s warm-up), one load generator, each server a fresh process, interleaved ${Array.from({ length: ROUNDS }, () => 'P H').join(' ')} (P = PairPad, H = Hocuspocus). PairPad: \`backend/dist/server.js\` (the bundle \`npm start\` runs; NODE_ENV=production, no Redis) with \`SocketYjsProvider\` (websocket); Hocuspocus: \`bench/hocuspocus-server.mjs\` (built-in server, defaults) with \`HocuspocusProvider\` over \`ws\`. Ranges are over the rounds.
+
+| system | edits measured | p50 ms | p95 ms | p99 ms | server CPU (one core = 100 %) | peak RSS | not delivered at end | converged |
+|---|---|---|---|---|---|---|---|---|
+${row('pairpad')}
+${row('hocuspocus')}
+
+PairPad ÷ Hocuspocus (medians): CPU **${fmt(ratios.cpu, 2)}×** (target ≤ 1.0), p50 ${fmt(ratios.p50, 2)}×, p99 **${fmt(ratios.p99, 2)}×** (target ≤ 0.8), peak RSS ${fmt(ratios.rss, 2)}×.
+
+Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats and presence renewal only).
+
+| system | RSS at start | per idle room (one connection) | per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
+|---|---|---|---|---|
+${idleRow('pairpad')}
+${idleRow('hocuspocus')}
+
+PairPad ÷ Hocuspocus: per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×** (target ≤ 1.2 each).`,
+);
+process.exit(0);
