@@ -6,6 +6,9 @@
 //
 //   node --import tsx bench/collab-vs-hocuspocus.mjs [rooms=100] [seconds=60] [rounds=2] [idleRooms=500]
 //
+// BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (open it in Chrome's
+// DevTools or speedscope); BENCH_SYSTEMS=pairpad (or hocuspocus) runs only that system's phases.
+//
 // Latency is insert at one client → update applied at the other client of the room, same clock.
 // CPU is the server process's user + system time over the measured window (one core = 100 %).
 // Results go to bench/RESULTS.md under "Collaboration against Hocuspocus (issue #14)".
@@ -42,8 +45,12 @@ class QuietWebSocket extends WebSocket {
 }
 
 /** Starts a server process and resolves once `ready()` says it accepts work. */
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+const SYSTEM_NAMES = (process.env.BENCH_SYSTEMS ?? 'pairpad,hocuspocus').split(',');
+
 async function startProcess(args, env, ready) {
-  const child = spawn('node', args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const profiling = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
+  const child = spawn('node', [...profiling, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.setEncoding('utf8');
   let output = '';
   child.stdout.on('data', (chunk) => {
@@ -194,10 +201,11 @@ if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
 const typing = { pairpad: [], hocuspocus: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const name of ['pairpad', 'hocuspocus']) typing[name].push(await typingPhase(name));
+  for (const name of SYSTEM_NAMES) typing[name].push(await typingPhase(name));
 }
 const idle = {};
-for (const name of ['pairpad', 'hocuspocus']) idle[name] = await idlePhase(name);
+if (IDLE_ROOMS > 0) for (const name of SYSTEM_NAMES) idle[name] = await idlePhase(name);
+if (SYSTEM_NAMES.length < 2 || IDLE_ROOMS === 0) process.exit(0); // a profiling or partial run: nothing to compare
 const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const range = (values, digits = 1) => {
