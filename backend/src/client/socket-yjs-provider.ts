@@ -16,6 +16,7 @@ import { ObservableV2 } from 'lib0/observable';
 // Only zod-free modules at runtime: this file ships in the browser's room bundle.
 import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol/yjs-messages';
+import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import type {
   Ack,
   ClientEventAck,
@@ -92,6 +93,8 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   /** The session generation this document belongs to, learnt from the first welcome. */
   generation: string | null = null;
   private readonly ackTimeoutMs: number;
+  /** The server said (in this connection's welcome) that it reads binary frames. */
+  private serverReadsFrames = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketYjsProviderOptions) {
@@ -105,6 +108,8 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
       autoConnect: false,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
+      // Reads the server's one-frame Yjs messages (and everything else as Socket.IO does).
+      parser: binaryFrameParser,
       // A function, so every reconnect carries the generation learnt at the first join.
       auth: (callback) =>
         callback({
@@ -113,6 +118,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
           ...(options.token ? { token: options.token } : {}),
           ...(this.generation ? { generation: this.generation } : {}),
           protocolVersion: PROTOCOL_VERSION,
+          binaryFrames: true,
         }),
       ...options.socketOptions,
     });
@@ -194,10 +200,15 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   }
 
   private send(encoder: encoding.Encoder): void {
-    this.socket.emit(YJS_EVENT, encoding.toUint8Array(encoder));
+    const message = encoding.toUint8Array(encoder);
+    // A frame goes straight to the engine.io connection, so only while it is up; otherwise the
+    // emit is buffered by Socket.IO until the reconnect, as before.
+    if (this.serverReadsFrames && this.socket.connected) this.socket.io.engine.write(encodeBinaryFrame(YJS_EVENT, message));
+    else this.socket.emit(YJS_EVENT, message);
   }
 
   private readonly handleWelcome = (welcome: Welcome): void => {
+    this.serverReadsFrames = welcome.binaryFrames === true;
     this.generation = welcome.generation;
     this.role = welcome.role;
     this.setStatus('connected');
@@ -286,6 +297,8 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   }
 
   private readonly handleDisconnect = (): void => {
+    // The next server (a new node, or an older version) says again what it reads.
+    this.serverReadsFrames = false;
     this.setSynced(false);
     // Remote cursors are stale once we are cut off; the server resends them on reconnect.
     const remote = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);

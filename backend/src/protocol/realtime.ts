@@ -22,6 +22,8 @@ export const HandshakeAuthSchema = z.strictObject({
   /** The session generation this client's document came from; absent on a first join. */
   generation: z.string().uuid().optional(),
   protocolVersion: z.literal(PROTOCOL_VERSION).optional(),
+  /** The client reads Yjs messages as one-frame binary frames (`protocol/binary-frames.ts`). */
+  binaryFrames: z.literal(true).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 
@@ -32,6 +34,8 @@ export const WelcomeSchema = z.object({
   role: RoleSchema,
   name: z.string(),
   protocolVersion: z.number(),
+  /** The server reads binary frames: the client may send its Yjs messages as frames. */
+  binaryFrames: z.boolean().optional(),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;
 

@@ -17,6 +17,7 @@ import {
 import type { RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
+import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { bindClientEvents } from './bind-events';
 import { runHandlers } from './run-events';
 import { interviewHandlers, notifier, registerNotes } from './interview-events';
@@ -28,6 +29,8 @@ interface SocketData {
   generation: string;
   role: Role;
   name: string;
+  /** The client reads Yjs messages as binary frames (it said so at handshake). */
+  binaryFrames: boolean;
 }
 
 export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -54,6 +57,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     cors: { origin: options.clientOrigins, credentials: true },
     // Slightly above the largest Yjs message so our own check answers with a named error.
     maxHttpBufferSize: MAX_YJS_MESSAGE_BYTES + 64 * 1024,
+    // Reads clients' one-frame Yjs messages as well as default Socket.IO packets.
+    parser: binaryFrameParser,
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
@@ -67,7 +72,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       }
       const role = sessions.roleFor(record, auth.token);
       rooms.assertCanJoin(record.id);
-      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name };
+      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name, binaryFrames: auth.binaryFrames === true };
       next();
     } catch (error) {
       next(toConnectError(error));
@@ -83,14 +88,15 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   });
 
   async function handleConnection(socket: RoomSocket): Promise<void> {
-    const { sessionId, role, name } = socket.data;
+    const { sessionId, role, name, binaryFrames } = socket.data;
     // Re-read: the session may have gone between handshake and now.
     const record = await sessions.require(sessionId);
     const connection: RoomConnection = {
       id: socket.id,
       role,
       name,
-      send: (message) => socket.emit(YJS_EVENT, message),
+      // Straight to the engine.io connection as one frame when the client reads frames.
+      send: binaryFrames ? (message) => socket.conn.write(encodeBinaryFrame(YJS_EVENT, message)) : (message) => socket.emit(YJS_EVENT, message),
       notify: notifier(socket),
       close: (closed) => {
         socket.emit('session:closed', closed);
@@ -100,7 +106,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
     await rooms.open(record);
     const room = rooms.join(record, connection);
-    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION });
+    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION, binaryFrames: true });
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
 
     socket.on(YJS_EVENT, (message: unknown) => {
