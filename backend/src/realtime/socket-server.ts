@@ -88,6 +88,10 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   });
 
   async function handleConnection(socket: RoomSocket): Promise<void> {
+    // engine.io keeps the first HTTP request of every connection for its whole life (4 KB or so
+    // each, with its socket and parser state); the handshake already copied what we read from it
+    // (headers, address), so let it go (Socket.IO's "memory usage" advice).
+    (socket.conn as { request: unknown }).request = null;
     const { sessionId, role, name, binaryFrames } = socket.data;
     // Re-read: the session may have gone between handshake and now.
     const record = await sessions.require(sessionId);

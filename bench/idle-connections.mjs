@@ -1,0 +1,90 @@
+// Idle connections (issue #14): CONNECTIONS real SocketYjsProvider connections (websocket), two
+// per room, each with its awareness set (name and a cursor, as a browser tab has), held idle
+// against one backend process. Measures the backend's RSS above its idle baseline and its CPU
+// while nobody types: Socket.IO heartbeats and y-protocols presence renewal (every client
+// re-announces itself every 15 s, which the room relays to the other participant).
+//
+//   node --import tsx bench/idle-connections.mjs [connections=10000] [idleSeconds=60]
+//
+// Results go to bench/RESULTS.md under "Idle connections (issue #14)".
+import { spawn, spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, waitUntil, writeResultsSection } from './bench-utils.mjs';
+
+const CONNECTIONS = Number(process.argv[2] ?? 10_000);
+const IDLE_S = Number(process.argv[3] ?? 60);
+const PORT = Number(process.env.BENCH_PORT ?? 5330);
+const PER_ROOM = 2;
+const url = `http://127.0.0.1:${PORT}`;
+const machine = machineLine();
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+const backend = spawn('node', ['backend/dist/server.js'], {
+  cwd: repoRoot,
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
+await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
+
+/** RSS once it has stopped moving (two samples 2 s apart within 1 MiB, at most 40 s). */
+async function settledRss() {
+  let previous = processRssBytes(backend.pid);
+  for (let i = 0; i < 20; i++) {
+    await sleep(2_000);
+    const current = processRssBytes(backend.pid);
+    if (Math.abs(current - previous) < 2 ** 20) return current;
+    previous = current;
+  }
+  return previous;
+}
+
+const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
+const baseline = await settledRss();
+const clients = [];
+const rooms = Math.ceil(CONNECTIONS / PER_ROOM);
+const started = performance.now();
+for (let batch = 0; batch < rooms; batch += 100) {
+  const created = [];
+  for (let room = batch; room < Math.min(rooms, batch + 100); room++) {
+    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
+    if (!response.ok) throw new Error(`session create: HTTP ${response.status}`);
+    const { id } = await response.json();
+    for (let person = 0; person < PER_ROOM && clients.length < CONNECTIONS; person++) {
+      const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
+      client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4' });
+      client.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
+      clients.push(client);
+      created.push(client);
+    }
+  }
+  // A batch at a time, so the handshakes don't all queue at once.
+  await waitUntil(() => created.every((client) => client.synced), `batch ${batch} synced`, 120_000);
+}
+const connectSeconds = (performance.now() - started) / 1000;
+console.log(`${clients.length} connections in ${rooms} rooms synced in ${fmt(connectSeconds)} s`);
+const loaded = await settledRss();
+const cpuStart = processCpuSeconds(backend.pid);
+const wallStart = performance.now();
+await sleep(IDLE_S * 1000);
+const idleCpuPercent = ((processCpuSeconds(backend.pid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+const stillConnected = clients.filter((client) => client.connected).length;
+const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
+clients.forEach((client) => client.destroy());
+backend.kill('SIGTERM');
+
+const aboveBaselineMiB = (loaded - baseline) / 2 ** 20;
+const result = { connections: clients.length, rooms, baselineMiB: baseline / 2 ** 20, loadedMiB: loaded / 2 ** 20, aboveBaselineMiB, perConnectionKiB: (loaded - baseline) / clients.length / 1024, idleCpuPercent, stillConnected };
+console.table(result);
+writeResultsSection(
+  'Idle connections (issue #14)',
+  `Command: \`node --import tsx bench/idle-connections.mjs ${CONNECTIONS} ${IDLE_S}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
+${clients.length} real \`SocketYjsProvider\` connections (websocket) from one load-generator process, ${PER_ROOM} per room (${rooms} rooms), each with its awareness set (user and cursor), against one backend process (\`backend/dist/server.js\`, NODE_ENV=production, in memory). RSS settled before and after connecting; then ${IDLE_S} s with nobody typing (Socket.IO heartbeats every 10 s, presence renewal every 15 s per client, relayed to the room's other participant).
+
+| connections | rooms | RSS idle baseline | RSS with connections | above baseline (target ≤ 150 MB) | per connection | backend CPU while idle (target < 5 %) | still connected |
+|---|---|---|---|---|---|---|---|
+| ${clients.length} | ${rooms} | ${fmt(result.baselineMiB, 0)} MiB | ${fmt(result.loadedMiB, 0)} MiB | **${fmt(aboveBaselineMiB, 0)} MiB** | ${fmt(result.perConnectionKiB)} KiB | **${fmt(idleCpuPercent)} %** | ${stillConnected} |`,
+);
+process.exit(stillConnected === clients.length ? 0 : 1);
