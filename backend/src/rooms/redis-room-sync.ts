@@ -68,10 +68,16 @@ const COMPACT_LOCK_MS = 10_000;
 /** KEYS: snapshot, updates. Both at once, so a compaction can never fall between the two reads. */
 const LOAD = `return { redis.call('GET', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1) }`;
 
-/** KEYS: updates, snapshot. ARGV: update, channel, message, ttl ms. Returns the list's length. */
+/**
+ * KEYS: updates, snapshot. ARGV: update, channel, message, ttl ms. Returns the list's length.
+ * The expiry is set when the list is (re)created; while the room lives, TOUCH (on joins and the
+ * throttled activity) renews it, so a keystroke costs one RPUSH and one PUBLISH, not four calls.
+ */
 const APPEND = `local length = redis.call('RPUSH', KEYS[1], ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if length == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return length`;
 

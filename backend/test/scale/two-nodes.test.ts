@@ -5,6 +5,7 @@ import { countOf, typeConcurrently } from '../helpers/typing';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
+import { Redis } from 'ioredis';
 import { RedisSessionStore } from '../../src/sessions';
 import { documentInRedis, startNode, type BackendNode } from './cluster-harness';
 
@@ -135,5 +136,27 @@ describe('two backend processes sharing rooms through a real redis-server', () =
       const stored = await documentInRedis(redis.url, { id: session.id, generation, language: 'python' });
       return stored.listLength === 0 && !stored.hasSnapshot;
     }, { what: 'room keys deleted' });
+  });
+
+  it("every key of a room's state expires with the session, however many edits it took", async () => {
+    const session = await createSession(nodeA);
+    const [a, b] = [client(nodeA, session.id, 'TtlA'), client(nodeB, session.id, 'TtlB')];
+    await Promise.all([waitSynced(a), waitSynced(b)]);
+    for (let i = 0; i < 30; i++) a.doc.getText('code').insert(0, 'x');
+    await waitFor(() => codeOf(b).startsWith('x'.repeat(30)), { what: 'edits crossed' });
+    const redisClient = new Redis(redis.url);
+    try {
+      const keys = await waitFor(async () => {
+        const found = await redisClient.keys(`*room:${session.id}:*`);
+        return found.some((key) => key.endsWith(':updates')) ? found : null;
+      }, { what: 'room keys written' });
+      for (const key of keys) {
+        const ttl = await redisClient.pttl(key);
+        // The default session TTL is 24 h: every key has a deadline, none beyond it.
+        assert.ok(ttl > 0 && ttl <= 86_400_000, `${key} expires (PTTL ${ttl})`);
+      }
+    } finally {
+      redisClient.disconnect();
+    }
   });
 });
