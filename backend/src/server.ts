@@ -5,7 +5,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { ExecutionService, PistonClient, type RoomSource } from './execution';
+import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './execution';
 import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
@@ -133,16 +133,19 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     activeRooms: () => rooms.roomCount,
     executionQueueDepth: () => execution.stats().workerPool.queuedTasks,
   });
+  const questionLimits = { casesPerRoom: config.TEST_CASES_PER_ROOM, inputBytes: config.TEST_CASE_INPUT_BYTES, expectedBytes: config.TEST_CASE_EXPECTED_BYTES };
   const rooms = new RoomManager({
     store,
+    interview: { questions: questionLimits },
     // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
     extensions: [{ name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() }, ...(cluster ? [cluster.roomSync] : [])],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
+  const pistonClient = new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS });
   const execution = new ExecutionService({
-    client: new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
+    client: pistonClient,
     rooms: roomSource(sessions, rooms),
     limits: {
       maxConcurrentJobs: config.EXECUTION_MAX_CONCURRENT_JOBS,
@@ -164,11 +167,22 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       metrics.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
     }
   });
+  // Test runs: compile once, run every case; each record goes into its room's replicated state.
+  const testRuns = new TestRunService({
+    client: pistonClient,
+    limits: { maxConcurrent: config.EXECUTION_MAX_CONCURRENT_JOBS, runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT, maxCodeBytes: config.MAX_CODE_BYTES },
+    logger: logger.child({ service: 'test-runs' }),
+  });
+  const stopTestRunRecording = testRuns.onUpdate((run) => rooms.get(run.sessionId)?.interview.questions.recordTestRun(run));
   // A session that goes takes its queued runs and its run history with it.
-  const forgetRuns = store.onRemoved((id) => execution.forgetRoom(id));
+  const forgetRuns = store.onRemoved((id) => {
+    execution.forgetRoom(id);
+    testRuns.cancelRoom(id);
+  });
   const questions = await loadQuestions(config, logger);
   const app = createApp({
     questions,
+    questionLimits,
     clientOrigins: config.clientOrigins,
     publicUrl: config.publicUrl,
     sessions,
@@ -192,6 +206,8 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     sessions,
     rooms,
     execution,
+    testRuns,
+    questions,
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -215,7 +231,9 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       // 1. Stop accepting connections; sockets already in rooms keep working while runs finish.
       httpServer.close();
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
-      await execution.shutdown(Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000)));
+      const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
+      await Promise.all([execution.shutdown(grace), testRuns.drain(grace)]);
+      stopTestRunRecording();
       forgetRuns();
       stopExecutionMetrics();
       stopRunRecording();

@@ -44,6 +44,18 @@ export const SETTINGS = {
     schema: z.string().min(1).optional(),
     doc: 'Folder of question files (format: questions/README.md). Unset: the questions/ folder shipped with PairPad.',
   },
+  TEST_CASES_PER_ROOM: {
+    schema: positiveInt.max(64).default(50),
+    doc: 'Most test cases one room may hold (a bank question with more is refused); at most 64, the executor\'s EXECUTOR_MAX_BATCH_CASES default.',
+  },
+  TEST_CASE_INPUT_BYTES: {
+    schema: positiveInt.max(65_536).default(16_384),
+    doc: 'Largest input of one test case (stdin plus arguments), bytes; with the two limits beside it a full set fits in one socket message.',
+  },
+  TEST_CASE_EXPECTED_BYTES: {
+    schema: positiveInt.max(65_536).default(16_384),
+    doc: 'Largest expected output of one test case, bytes.',
+  },
   EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Runs sent to the executor at once across all rooms; the rest wait in the queue.' },
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },

@@ -6,3 +6,5 @@ export { toRunResult, describeStage } from './result-model';
 export type { PistonExecuteResponse, PistonExecuteRequest, PistonRuntime, PistonStage } from './piston-schemas';
 export { mergeRuns, type RunStore } from './run-store';
 export { RedisRunStore, type RedisRunStoreOptions } from './redis-run-store';
+export { TestRunService, type TestRunServiceOptions, type TestRunRequest, type TestRunLimits, type TestRunListener } from './test-run-service';
+export { judgeBatch, judgeCase } from './test-run-result';

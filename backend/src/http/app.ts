@@ -11,6 +11,7 @@ import { interviewRoutes } from './interview-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { questionsRoutes } from './questions-routes';
 import type { QuestionLibrary } from '../questions/question-library';
+import type { RoomQuestionLimits } from '../rooms';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
 import { requestContext } from './request-context';
@@ -30,6 +31,8 @@ export interface AppOptions {
   runsPerMinutePerClient?: number;
   /** The question bank (QUESTIONS_DIR); `/api/questions` answers an empty list without it. */
   questions?: QuestionLibrary;
+  /** Limits on a room's test cases: a session from a question over them is refused. */
+  questionLimits?: RoomQuestionLimits;
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -58,6 +61,8 @@ export function createApp(options: AppOptions): Express {
       rooms: options.rooms,
       publicUrl: options.publicUrl,
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
+      ...(options.questions ? { questions: options.questions } : {}),
+      ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
     }),
   );
   app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));

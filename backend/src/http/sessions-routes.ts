@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { AppError, CreateSessionBodySchema, parseOrThrow, type CreateSessionResponse } from '../protocol';
-import type { RoomManager } from '../rooms';
+import { AppError, CreateSessionBodySchema, MAX_TITLE_LENGTH, parseOrThrow, type CreateSessionResponse } from '../protocol';
+import { assertWithinLimits, replaceCode, type RoomManager, type RoomQuestionLimits } from '../rooms';
+import type { QuestionFinder } from '../realtime/question-events';
 import type { SessionService } from '../sessions';
 
 export interface SessionsRoutesOptions {
@@ -10,6 +11,9 @@ export interface SessionsRoutesOptions {
   publicUrl: string;
   /** Sessions one client IP may create per minute. */
   createPerMinute: number;
+  /** The question bank, for sessions created from a question (`questionId`). */
+  questions?: QuestionFinder;
+  questionLimits?: RoomQuestionLimits;
 }
 
 export function sessionsRoutes(options: SessionsRoutesOptions): Router {
@@ -25,7 +29,21 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
 
   router.post('/api/sessions', createLimiter, async (request, response) => {
     const body = parseOrThrow(CreateSessionBodySchema, request.body ?? {}, 'session');
-    const { record, interviewerToken } = await sessions.create(body);
+    // Checked before anything is created: an unknown question creates no session.
+    const question = body.questionId === undefined ? undefined : options.questions?.get(body.questionId);
+    if (body.questionId !== undefined && !question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
+    if (question && options.questionLimits) assertWithinLimits(question.tests, options.questionLimits);
+    const { record, interviewerToken } = await sessions.create({ ...body, title: body.title || question?.title.slice(0, MAX_TITLE_LENGTH) });
+    if (question) {
+      // The room starts from the question: its description, cases, and the starter for the language.
+      const room = await rooms.open(record);
+      room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
+      const starter = question.starters[record.language];
+      if (starter !== undefined) {
+        replaceCode(room.doc, starter, null);
+        room.interview.timeline.checkpoint();
+      }
+    }
     const candidate = `${publicUrl}/interview/${record.id}`;
     const result: CreateSessionResponse = {
       ...sessions.publicView(record, 0),

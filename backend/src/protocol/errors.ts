@@ -23,6 +23,10 @@ export const ERROR_STATUS = {
   RUNTIME_UNKNOWN: 400,
   JOB_NOT_FOUND: 404,
   QUESTION_NOT_FOUND: 404,
+  /** Run tests in a room that has no test cases. */
+  NO_TEST_CASES: 409,
+  /** The room's previous test run has not finished yet. */
+  TEST_RUN_IN_PROGRESS: 409,
   EXECUTOR_UNAVAILABLE: 503,
   EXECUTOR_REJECTED: 502,
   EXECUTOR_TIMEOUT: 504,

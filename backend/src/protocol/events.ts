@@ -18,6 +18,15 @@ import {
   type InterviewState,
 } from './interview';
 import { SetLanguageSchema, type SessionClosed, type Welcome } from './realtime';
+import {
+  EditQuestionSchema,
+  LoadQuestionSchema,
+  RunTestsSchema,
+  type RoomQuestionView,
+  type TestRunRecord,
+  type TestRunUpdate,
+  type TestRunsHistory,
+} from './room-questions';
 import { NOTES_EVENT, YJS_EVENT } from './wire';
 
 export type Ack<T = Record<string, never>> = ({ ok: true } & T) | { ok: false; error: ErrorBody };
@@ -55,6 +64,12 @@ export const CLIENT_EVENTS = {
   'chat:send': event<{ message: ChatMessage }>()(ChatSendSchema, 'chat message'),
   /** A candidate's tab lost or regained focus; recorded on the timeline. */
   'activity:focus': event()(FocusReportSchema, 'focus report'),
+  /** Interviewer only: load a bank question (description, starters, test cases) into the room. */
+  'question:load': event<{ question: RoomQuestionView }>()(LoadQuestionSchema, 'question to load'),
+  /** Interviewer only: write the room's own title, description, starters or test cases. */
+  'question:edit': event<{ question: RoomQuestionView }>()(EditQuestionSchema, 'question edit'),
+  /** Run the room's code against its test cases (whoever may run); the ack carries the queued run. */
+  'tests:run': event<{ run: TestRunRecord }>()(RunTestsSchema, 'test run request', { optional: true }),
 } as const satisfies Record<string, ClientEventSpec>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
@@ -99,6 +114,12 @@ export interface ServerToClientEvents {
   'chat:history': (history: ChatHistory) => void;
   /** Private notes sync; only ever emitted to interviewer connections. */
   [NOTES_EVENT]: (message: Uint8Array) => void;
+  /** The room's question for this participant's role: at join and on every change. */
+  'question:state': (question: RoomQuestionView) => void;
+  /** A test run changed state; each participant receives the view for their role. */
+  'tests:update': (update: TestRunUpdate) => void;
+  /** The room's recent test runs, newest first, at join. */
+  'tests:history': (history: TestRunsHistory) => void;
 }
 
 export type { RunRecord };

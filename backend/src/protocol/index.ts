@@ -11,3 +11,4 @@ export * from './events';
 export * from './room-shape';
 export * from './permissions';
 export * from './questions';
+export * from './room-questions';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { LanguageId } from './languages';
 import type { RunRecord } from './execution';
+import type { RoomQuestionView, TestRunRecord } from './room-questions';
 import type { Role } from './realtime';
 
 /** Chat messages a room keeps (oldest dropped first) and the longest message accepted. */
@@ -64,6 +65,10 @@ export type TimelineEvent =
   | { at: number; kind: 'lock'; name: string; locked: boolean }
   | { at: number; kind: 'run-disabled'; name: string; disabled: boolean }
   | { at: number; kind: 'end'; name: string }
+  /** A question was loaded into the room (or its description and cases edited). */
+  | { at: number; kind: 'question'; name: string; title: string | null; tests: number; edited: boolean }
+  /** A test run finished: `summary` is "7 / 9 passed" or why it could not run. */
+  | { at: number; kind: 'tests'; name: string; runId: string; passed: number; total: number; summary: string }
   | { at: number; kind: 'run'; run: RunRecord };
 
 /**
@@ -109,6 +114,10 @@ export interface InterviewReport {
   /** Every run of the session, oldest first. */
   runs: RunRecord[];
   notes: string;
+  /** The room's question as the interviewer sees it (hidden cases included). */
+  question?: RoomQuestionView;
+  /** The room's recent test runs in full, oldest first. */
+  testRuns?: TestRunRecord[];
 }
 
 /** Rebuilds the text at checkpoint `index` (inclusive) from the nearest keyframe at or before it. */

@@ -17,6 +17,8 @@ export const ROOM_ACTIONS = [
   'end',
   /** Receive or write the private notes. */
   'notes',
+  /** Load a question, or change the room's description and test cases. */
+  'question',
 ] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
@@ -30,7 +32,8 @@ function refuse(code: ErrorCode, message: string): Decision {
   return { allowed: false, code, message };
 }
 
-const CONTROL_WORDS: Record<'lock' | 'disable-run' | 'end', string> = {
+const CONTROL_WORDS: Record<'lock' | 'disable-run' | 'end' | 'question', string> = {
+  question: 'change the question and its test cases',
   lock: 'lock editing',
   'disable-run': 'turn Run off for candidates',
   end: 'end the interview',
@@ -45,6 +48,7 @@ export function decide(action: RoomAction, role: Role, state: PermissionState): 
     case 'lock':
     case 'disable-run':
     case 'end':
+    case 'question':
       if (role !== 'interviewer') return refuse('FORBIDDEN', `Only the interviewer can ${CONTROL_WORDS[action]}.`);
       if (state.ended) return refuse('SESSION_ENDED', 'This interview has ended; nothing can be changed.');
       return ALLOWED;

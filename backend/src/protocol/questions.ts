@@ -15,7 +15,9 @@ export type CompareMode = z.infer<typeof CompareModeSchema>;
 export const TEST_CASE_LIMITS = Object.freeze({ stdinBytes: 65_536, expectedBytes: 65_536, argBytes: 4096, args: 32, nameLength: 120 });
 export const QUESTION_LIMITS = Object.freeze({ descriptionBytes: 65_536, starterBytes: 65_536, titleLength: 200, tags: 16 });
 
-const utf8Bytes = (value: string) => Buffer.byteLength(value, 'utf8');
+// TextEncoder, not Buffer: the page validates test cases with these schemas too.
+const encoder = new TextEncoder();
+const utf8Bytes = (value: string) => encoder.encode(value).byteLength;
 const boundedText = (max: number, what: string) => z.string().refine((value) => utf8Bytes(value) <= max, { message: `${what} is larger than ${max} bytes` });
 
 export const TestCaseSchema = z

@@ -43,6 +43,10 @@ export const INTERVIEW_DOC = {
   runs: 'runs',
   /** `Y.Map<Y.Array<TimelineCheckpoint>>`: one checkpoint stream per recording node. */
   checkpoints: 'checkpoints',
+  /** `Y.Map`: the room's question with its full test cases, hidden ones included (key `current`). */
+  question: 'question',
+  /** `Y.Map<TestRunRecord>` by run id: each test run's latest state, full detail. */
+  testRuns: 'testRuns',
 } as const;
 
 /** The documents of a room, as the relay between nodes names them. */

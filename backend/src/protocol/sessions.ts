@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_LANGUAGE, LanguageIdSchema } from './languages';
 import { MAX_NAME_LENGTH, MAX_TITLE_LENGTH, SESSION_ID_PATTERN, TOKEN_PATTERN } from './limits';
+import { QuestionSchema } from './questions';
 
 /** A display name: trimmed, 1..40 characters, no control characters (it is shown to others). */
 export const DisplayNameSchema = z
@@ -21,6 +22,8 @@ export const CreateSessionBodySchema = z
     name: DisplayNameSchema.optional(),
     language: LanguageIdSchema.default(DEFAULT_LANGUAGE),
     title: z.string().trim().max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`).optional(),
+    /** Start from a bank question: its description, test cases and the starter for `language`. */
+    questionId: QuestionSchema.shape.id.optional(),
   })
   .default({ language: DEFAULT_LANGUAGE });
 export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;

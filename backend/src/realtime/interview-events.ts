@@ -1,4 +1,4 @@
-import { AppError, NOTES_EVENT, decide } from '../protocol';
+import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '../protocol';
 import type { Room, RoomConnection, RoomNotice } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket } from './socket-server';
@@ -22,6 +22,16 @@ export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
         break;
       case 'run-history':
         socket.emit('runs:history', { runs: notice.runs, serverTime: Date.now() });
+        break;
+      case 'question':
+        // The room made the view for this role; made again here, so hidden cases reach interviewers only.
+        socket.emit('question:state', redactQuestionView(notice.question, socket.data.role));
+        break;
+      case 'test-run':
+        socket.emit('tests:update', { run: viewTestRun(notice.run, socket.data.role), serverTime: Date.now() });
+        break;
+      case 'test-run-history':
+        socket.emit('tests:history', { runs: notice.runs.map((run) => viewTestRun(run, socket.data.role)), serverTime: Date.now() });
         break;
       case NOTES_EVENT:
         // Defence in depth: the room only sends notes to interviewers, and the socket checks again.

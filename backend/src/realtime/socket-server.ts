@@ -15,12 +15,13 @@ import {
   type ServerToClientEvents,
 } from '../protocol';
 import type { RoomConnection, RoomManager } from '../rooms';
-import type { ExecutionService } from '../execution';
+import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
 import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { bindClientEvents } from './bind-events';
 import { runHandlers } from './run-events';
 import { interviewHandlers, notifier, registerNotes } from './interview-events';
+import { questionHandlers, type QuestionFinder } from './question-events';
 import { EventRateLimiter } from './event-rate-limiter';
 import { toConnectError, toErrorBody } from './socket-errors';
 
@@ -43,6 +44,10 @@ export interface RealtimeOptions {
   rooms: RoomManager;
   /** Runs in the room (`run:start`, `run:update`, `runs:history`); absent in tests that need none. */
   execution?: ExecutionService;
+  /** Test runs in the room (`tests:run`); absent in tests that need none. */
+  testRuns?: TestRunService;
+  /** The question bank for `question:load`. */
+  questions?: QuestionFinder;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
   /** Per-socket event budget (token bucket); past it events are dropped with RATE_LIMITED. */
   eventsPerSecond?: number;
@@ -125,6 +130,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     bindClientEvents(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): unknown }, {
       ...interviewHandlers(room, connection),
       ...runHandlers(socket, options.execution),
+      ...questionHandlers(socket, room, connection, options.questions, options.testRuns),
     });
     registerNotes(socket, room, connection);
 

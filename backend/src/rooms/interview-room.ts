@@ -24,6 +24,7 @@ import { InterviewNotes } from './interview-notes';
 import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
+import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
 
 export interface RoomInterviewOptions {
   /** The session store says it ended (a room rebuilt after a restart stays read-only). */
@@ -31,6 +32,8 @@ export interface RoomInterviewOptions {
   /** Called once when the interview is ended on this node. */
   onEnded?: (endedAt: number) => void;
   timeline?: TimelineRecorderOptions;
+  /** Limits on the room's test cases (configuration). */
+  questions?: RoomQuestionLimits;
   now?: () => number;
 }
 
@@ -57,6 +60,8 @@ export class RoomInterview {
   readonly state = new InterviewStateDoc();
   readonly notes = new InterviewNotes();
   readonly timeline: TimelineRecorder;
+  /** The room's question, test cases (hidden ones for interviewers only) and test runs. */
+  readonly questions: RoomQuestions;
   readonly chat = {
     list: (): ChatMessage[] => this.state.chat.toArray(),
   };
@@ -74,6 +79,14 @@ export class RoomInterview {
     const code = room.doc.getText(ROOM_DOC.code);
     this.timeline = new TimelineRecorder(this.state, () => code.toString(), { now: this.now, ...options.timeline });
     this.announcedState = JSON.stringify(this.current);
+    this.questions = new RoomQuestions({
+      doc: this.state.doc,
+      limits: options.questions ?? DEFAULT_ROOM_QUESTION_LIMITS,
+      now: this.now,
+      state: () => this.current,
+      connections: () => this.connections,
+      record: (event) => this.timeline.record(event),
+    });
     code.observe(this.watchCode);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
     this.state.controls.observe(this.watchControls);
@@ -101,6 +114,7 @@ export class RoomInterview {
     connection.notify?.({ type: 'chat-history', history: { messages: this.chat.list() } });
     connection.notify?.({ type: 'run-history', runs: this.state.runList().reverse().slice(0, RUN_HISTORY_LIMIT) });
     if (decide('notes', connection.role, this.current).allowed) connection.notify?.({ type: NOTES_EVENT, message: this.notes.syncStep1() });
+    this.questions.joined(connection);
   }
 
   left(connection: RoomConnection): void {
@@ -220,11 +234,14 @@ export class RoomInterview {
       participants: this.timeline.participants(until),
       runs: this.timeline.runs(),
       notes: this.notes.text,
+      question: this.questions.view('interviewer'),
+      testRuns: this.questions.runList(),
     };
   }
 
   destroy(): void {
     this.timeline.dispose();
+    this.questions.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
     this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);
     this.notes.doc.off('update', this.relayNotes);

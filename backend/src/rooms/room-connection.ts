@@ -1,4 +1,4 @@
-import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, RunRecord, SessionClosed } from '../protocol';
+import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '../protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =
@@ -9,6 +9,12 @@ export type RoomNotice =
   | { type: 'run'; run: RunRecord }
   /** The room's recent runs, newest first, sent at join. */
   | { type: 'run-history'; runs: RunRecord[] }
+  /** The room's question, already made into the view for this connection's role. */
+  | { type: 'question'; question: RoomQuestionView }
+  /** A test run changed state (the view for this connection's role). */
+  | { type: 'test-run'; run: TestRunRecord }
+  /** The room's recent test runs, newest first, sent at join (views for this role). */
+  | { type: 'test-run-history'; runs: TestRunRecord[] }
   /** Private notes sync: the room only ever sends it to interviewer connections. */
   | { type: typeof NOTES_EVENT; message: Uint8Array };
 

@@ -23,6 +23,7 @@ const EXPECTED: Record<Role, Record<RoomAction, (state: PermissionState) => stri
     'disable-run': (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
     end: (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
     notes: () => 'OK',
+    question: (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
   },
   candidate: {
     edit: (s) => (s.ended ? 'SESSION_ENDED' : s.locked ? 'EDITING_LOCKED' : 'OK'),
@@ -32,6 +33,7 @@ const EXPECTED: Record<Role, Record<RoomAction, (state: PermissionState) => stri
     'disable-run': () => 'FORBIDDEN',
     end: () => 'FORBIDDEN',
     notes: () => 'FORBIDDEN',
+    question: () => 'FORBIDDEN',
   },
 };
 

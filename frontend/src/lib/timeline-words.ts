@@ -19,6 +19,12 @@ export function describeEvent(event: TimelineEvent): string {
       return event.disabled ? `${event.name} turned Run off for candidates` : `${event.name} turned Run back on`;
     case 'end':
       return `${event.name} ended the interview`;
+    case 'question':
+      return event.edited
+        ? `${event.name} edited the question (${event.tests} test cases)`
+        : `${event.name} loaded the question "${event.title ?? 'Untitled'}" (${event.tests} test cases)`;
+    case 'tests':
+      return `Tests run by ${event.name}: ${event.summary}`;
     case 'run':
       return `Run by ${event.run.startedBy.name}: ${event.run.result?.statusText ?? (event.run.error ? event.run.error.message : event.run.state)}`;
   }

@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors';
+import type { JobState, RunStarter } from './execution';
+import type { LanguageId } from './languages';
+import { QUESTION_LIMITS, QuestionSchema, TestCaseSchema, publicTestCase, type CompareMode, type TestCase } from './questions';
+import type { Role } from './realtime';
+
+/**
+ * The question of a room (its description, starters and test cases) and its test runs, as they
+ * travel over the socket. The full cases, hidden ones included, live in the server-only
+ * interview document; every participant receives the view for their role, made on the server
+ * per connection: a candidate never receives a hidden case's input, expected or actual output.
+ */
+
+/** Test runs a room keeps in full (the timeline keeps every run's summary). */
+export const TEST_RUN_HISTORY_LIMIT = 20;
+/** Characters of a case's actual output kept in its result (the comparison sees all of it). */
+export const MAX_ACTUAL_OUTPUT_CHARS = 8192;
+
+export const QuestionIdSchema = QuestionSchema.shape.id;
+
+/** `question:load` (interviewer only): the bank question to load into the room. */
+export const LoadQuestionSchema = z.strictObject({ questionId: QuestionIdSchema });
+
+/**
+ * `question:edit` (interviewer only): the room's own title, description and cases, written in
+ * the room. Each field given replaces the room's; the ones left out stay.
+ */
+export const EditQuestionSchema = z
+  .strictObject({
+    title: z.string().trim().max(QUESTION_LIMITS.titleLength).nullable().optional(),
+    description: QuestionSchema.shape.description.optional(),
+    tests: z.array(TestCaseSchema).optional(),
+    starters: QuestionSchema.shape.starters.unwrap().optional(),
+  })
+  .refine((edit) => Object.values(edit).some((value) => value !== undefined), { message: 'give at least one of title, description, tests, starters' });
+export type EditQuestion = z.input<typeof EditQuestionSchema>;
+
+/** `tests:run`: no fields; the room's code, language and cases are used. */
+export const RunTestsSchema = z.strictObject({});
+
+/** A case as one participant sees it: a candidate gets a hidden case's name only. */
+export interface TestCaseView {
+  name: string;
+  hidden: boolean;
+  compare: CompareMode;
+  stdin?: string;
+  args?: string[];
+  expected?: string;
+  tolerance?: number;
+  timeLimitMs?: number;
+}
+
+/** `question:state`: the room's question, sent at join and on every change. */
+export interface RoomQuestionView {
+  /** The bank question it came from, if any. */
+  questionId: string | null;
+  title: string | null;
+  /** Markdown; rendered as text-safe HTML by the page (no raw HTML). */
+  description: string;
+  starters: Partial<Record<LanguageId, string>>;
+  tests: TestCaseView[];
+  /** Hidden cases in the room (a candidate sees their names, never their content). */
+  hiddenCount: number;
+  /** Who changed it last, and when (server clock); null before anything was set. */
+  updatedBy: string | null;
+  updatedAt: number | null;
+}
+
+/** The room's question as stored in the interview document (full cases). */
+export interface StoredRoomQuestion {
+  questionId: string | null;
+  title: string | null;
+  description: string;
+  starters: Partial<Record<LanguageId, string>>;
+  tests: TestCase[];
+  updatedBy: string | null;
+  updatedAt: number | null;
+}
+
+export const EMPTY_ROOM_QUESTION: StoredRoomQuestion = Object.freeze({
+  questionId: null,
+  title: null,
+  description: '',
+  starters: {},
+  tests: [],
+  updatedBy: null,
+  updatedAt: null,
+});
+
+export function viewTestCase(testCase: TestCase, role: Role): TestCaseView {
+  if (role !== 'interviewer') return publicTestCase(testCase);
+  return {
+    name: testCase.name,
+    hidden: testCase.hidden,
+    compare: testCase.compare,
+    stdin: testCase.stdin,
+    args: testCase.args,
+    expected: testCase.expected,
+    tolerance: testCase.tolerance,
+    ...(testCase.timeLimitMs !== undefined ? { timeLimitMs: testCase.timeLimitMs } : {}),
+  };
+}
+
+export function viewRoomQuestion(question: StoredRoomQuestion, role: Role): RoomQuestionView {
+  return {
+    questionId: question.questionId,
+    title: question.title,
+    description: question.description,
+    starters: { ...question.starters },
+    tests: question.tests.map((testCase) => viewTestCase(testCase, role)),
+    hiddenCount: question.tests.filter((testCase) => testCase.hidden).length,
+    updatedBy: question.updatedBy,
+    updatedAt: question.updatedAt,
+  };
+}
+
+/** A view made for `role` again (idempotent): the transport's defence in depth. */
+export function redactQuestionView(view: RoomQuestionView, role: Role): RoomQuestionView {
+  if (role === 'interviewer') return view;
+  return { ...view, tests: view.tests.map((testCase) => (testCase.hidden ? { name: testCase.name, hidden: true, compare: testCase.compare } : testCase)) };
+}
+
+/** What happened to one case. `error`: it did not run to an answer (compile error, time limit, crash). */
+export const CASE_VERDICTS = ['pending', 'passed', 'failed', 'error'] as const;
+export type CaseVerdict = (typeof CASE_VERDICTS)[number];
+
+/** One case of a test run. A candidate's view of a hidden case keeps `name`, `hidden` and `verdict` only. */
+export interface TestCaseResult {
+  name: string;
+  hidden: boolean;
+  verdict: CaseVerdict;
+  /** In words: "Passed", "Wrong answer: line 2 differs", "Time limit exceeded", "Runtime error (exit code 1)". */
+  statusText?: string;
+  /** Wall time of the run, ms. */
+  timeMs?: number | null;
+  /** Peak memory, bytes. */
+  memory?: number | null;
+  stdin?: string;
+  args?: string[];
+  expected?: string;
+  compare?: CompareMode;
+  /** The program's stdout (cut at MAX_ACTUAL_OUTPUT_CHARS; `actualTruncated` says so). */
+  actual?: string;
+  actualTruncated?: boolean;
+  stderr?: string;
+}
+
+/** A test run as the room sees it: one compile, then every case. Times are server epoch ms. */
+export interface TestRunRecord {
+  runId: string;
+  sessionId: string;
+  state: JobState;
+  language: string;
+  version: string;
+  startedBy: RunStarter;
+  queuedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Cases that passed, of `total`. */
+  passed: number;
+  total: number;
+  /** "7 / 9 passed", "Compile error", "Running 9 tests…", "Could not run the tests". */
+  statusText: string;
+  /** The compiler's output when the compile failed (the candidate's own code: visible to all). */
+  compileOutput: string | null;
+  cases: TestCaseResult[];
+  /** Why a failed run produced no results. */
+  error: ErrorBody | null;
+}
+
+/** The record for `role`: hidden cases lose everything but their name and pass/fail for a candidate. */
+export function viewTestRun(run: TestRunRecord, role: Role): TestRunRecord {
+  if (role === 'interviewer') return run;
+  return {
+    ...run,
+    cases: run.cases.map((result) =>
+      result.hidden ? { name: result.name, hidden: true, verdict: result.verdict === 'error' ? 'failed' : result.verdict } : result,
+    ),
+  };
+}
+
+/** `tests:update` and `tests:history` (newest first, at join). */
+export interface TestRunUpdate {
+  run: TestRunRecord;
+  serverTime: number;
+}
+export interface TestRunsHistory {
+  runs: TestRunRecord[];
+  serverTime: number;
+}
+
+/** The summary a finished run leaves on the timeline and in the report. */
+export function testRunSummary(run: Pick<TestRunRecord, 'passed' | 'total'>): string {
+  return `${run.passed} / ${run.total} passed`;
+}

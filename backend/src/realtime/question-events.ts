@@ -1,0 +1,48 @@
+import { AppError, viewTestRun, type Question } from '../protocol';
+import type { TestRunService } from '../execution';
+import type { Room, RoomConnection } from '../rooms';
+import type { ClientEventHandlers } from './bind-events';
+import { clientKeyOf } from './run-events';
+import type { RoomSocket } from './socket-server';
+
+/** What the socket layer needs of the question bank. */
+export interface QuestionFinder {
+  get(id: string): Question | undefined;
+}
+
+/**
+ * `question:load`, `question:edit` (interviewer only, decided by the room through the policy) and
+ * `tests:run` (whoever may run). Updates reach everyone through the room, each as their role's view.
+ */
+export function questionHandlers(
+  socket: RoomSocket,
+  room: Room,
+  connection: RoomConnection,
+  questions: QuestionFinder | undefined,
+  testRuns: TestRunService | undefined,
+): Pick<ClientEventHandlers, 'question:load' | 'question:edit' | 'tests:run'> {
+  const actor = { name: connection.name, role: connection.role };
+  return {
+    'question:load': ({ questionId }) => {
+      // Refuse a candidate before saying whether the question exists.
+      room.interview.assert('question', connection.role);
+      const question = questions?.get(questionId);
+      if (!question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${questionId}".`);
+      return { question: room.interview.questions.load(actor, question) };
+    },
+    'question:edit': (edit) => ({ question: room.interview.questions.edit(actor, edit) }),
+    'tests:run': () => {
+      if (!testRuns) throw new AppError('EXECUTOR_UNAVAILABLE', 'This server runs no code.');
+      room.interview.assertCanRun(connection.role);
+      const run = testRuns.start({
+        sessionId: room.sessionId,
+        clientKey: clientKeyOf(socket),
+        startedBy: { name: connection.name, via: 'room' },
+        language: room.currentLanguage,
+        code: room.code,
+        tests: room.interview.questions.stored.tests,
+      });
+      return { run: viewTestRun(run, connection.role) };
+    },
+  };
+}
