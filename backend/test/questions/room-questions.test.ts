@@ -9,6 +9,7 @@ import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { setCode } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 
 /**
@@ -312,5 +313,44 @@ describe('a room over the limits a question needs', () => {
     const ack = await ask(interviewer, 'question:load', { questionId: 'shout' });
     assert.equal(ack.ok ? 'OK' : ack.error.code, 'PAYLOAD_TOO_LARGE');
     assert.equal(backend.rooms.get(session.id)?.interview.questions.stored.questionId, null);
+  });
+});
+
+describe('test runs against a plain Piston (no batch endpoint)', () => {
+  let backend: BackendHandle;
+  let piston: FakePiston;
+  let dir: string;
+  const open: SocketYjsProvider[] = [];
+  before(async () => {
+    dir = questionsDir();
+    piston = await startFakePiston();
+    // Slow enough that the room's run is still going when the second request arrives.
+    piston.executeReplies.set('python', { status: 200, delayMs: 1000, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'HELLO\n', output: 'HELLO\n' }) } });
+    backend = await startTestBackend({ QUESTIONS_DIR: dir, PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
+  });
+  after(async () => {
+    for (const provider of open) provider.destroy();
+    await backend?.close();
+    await piston.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('falls back to one execute per case, refuses a second run while one goes (TEST_RUN_IN_PROGRESS), and judges each case', async () => {
+    const session = await createSession(backend, { name: 'Ivy', language: 'python', questionId: 'shout' });
+    const candidate = connectClient(backend, { sessionId: session.id, name: 'Cara' });
+    open.push(candidate);
+    const log = listen(candidate);
+    await waitSynced(candidate);
+    const first = await runTests(candidate);
+    const second: Ack<object> = await ask(candidate, 'tests:run', {});
+    assert.equal(second.ok ? 'OK' : second.error.code, 'TEST_RUN_IN_PROGRESS');
+    const run = await finished(log, first.runId);
+    assert.equal(run.statusText, '1 / 3 passed');
+    assert.deepEqual(run.cases.map((result) => result.verdict), ['passed', 'failed', 'failed']);
+    assert.equal(piston.requests.filter((request) => request.path === '/api/v2/pairpad/batch').length, 1, 'the batch endpoint was tried once');
+    assert.equal(piston.requests.filter((request) => request.path === '/api/v2/execute').length, 3, 'then one execute per case');
+    // Once finished, the room may run again.
+    const again = await runTests(candidate);
+    assert.equal((await finished(log, again.runId)).statusText, '1 / 3 passed');
   });
 });

@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import { ConfigProvider } from '@/lib/config-context';
 import { readPublicConfig } from '@/lib/runtime-config';
 import './globals.css';
+import './questions.css';
 
 export const metadata: Metadata = {
   title: 'PairPad — live coding interviews',

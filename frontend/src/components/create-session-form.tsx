@@ -10,6 +10,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_TITLE_LENGTH,
   describeIssues,
+  languageLabel,
   type LanguageId,
 } from '@pairpad/backend/protocol';
 import { ApiError, createSession } from '@/lib/api';
@@ -17,6 +18,9 @@ import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
 import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';
 import { LanguageOptions } from './language-options';
+import { ModalDialog } from './modal-dialog';
+import { QuestionPicker } from './question-picker';
+import type { QuestionPreview } from '@/lib/questions-api';
 
 type FieldErrors = Partial<Record<'name' | 'language' | 'title', string>>;
 
@@ -32,6 +36,11 @@ export function CreateSessionForm() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [question, setQuestion] = useState<QuestionPreview | null>(null);
+  const [choosing, setChoosing] = useState(false);
+  const [apiUrl, setApiUrl] = useState<string | null>(null);
+
+  useEffect(() => setApiUrl(resolveApiUrl()), [resolveApiUrl]);
 
   useEffect(() => setName((current) => current || rememberedName()), []);
 
@@ -47,7 +56,7 @@ export function CreateSessionForm() {
     setFormError(null);
     // The name is optional for the API but the room needs one: check it with the same schema.
     const nameCheck = DisplayNameSchema.safeParse(name);
-    const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}) });
+    const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}), ...(question ? { questionId: question.id } : {}) });
     const errors: FieldErrors = {};
     if (!nameCheck.success) errors.name = `Your name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.`;
     const picked = availabilityOf(languages, language);
@@ -134,6 +143,53 @@ export function CreateSessionForm() {
       <p id="language-status" className="hint" role="status" data-testid="language-status">
         {languageStatus(languages)}
       </p>
+
+      <div className="field-label">
+        Question <span className="optional">(optional)</span>
+      </div>
+      {question ? (
+        <div className="chosen-question" data-testid="chosen-question">
+          <strong>{question.title}</strong>{' '}
+          <span className={`difficulty difficulty-${question.difficulty}`}>{question.difficulty}</span>
+          <span className="hint">
+            {' '}
+            · {question.tests.length} test cases ({question.tests.filter((test) => test.hidden).length} hidden)
+          </span>
+          <div className="confirm-buttons">
+            <button type="button" className="link-button" onClick={() => setChoosing(true)}>
+              Change
+            </button>
+            <button type="button" className="link-button" onClick={() => setQuestion(null)}>
+              Remove
+            </button>
+          </div>
+          {question.starters[language] === undefined ? (
+            <p className="hint" role="status">
+              No {languageLabel(language)} starter for this question: the room starts from PairPad&apos;s template.
+            </p>
+          ) : null}
+        </div>
+      ) : (
+        <button type="button" className="button wide" onClick={() => setChoosing(true)} disabled={!apiUrl}>
+          Choose a question…
+        </button>
+      )}
+      {choosing && apiUrl ? (
+        <ModalDialog label="Choose a question" onClose={() => setChoosing(false)} wide>
+          <QuestionPicker
+            apiUrl={apiUrl}
+            actionLabel="Use this question"
+            onChoose={(picked) => {
+              setQuestion(picked);
+              setChoosing(false);
+              // Start in a language the question has a starter for, unless one was picked on purpose.
+              const languages = Object.keys(picked.starters) as LanguageId[];
+              if (!languagePicked && picked.starters[language] === undefined && languages[0]) setLanguage(languages[0]);
+              if (!title.trim()) setTitle(picked.title.slice(0, MAX_TITLE_LENGTH));
+            }}
+          />
+        </ModalDialog>
+      ) : null}
 
       <label htmlFor="create-title" className="field-label">
         Title <span className="optional">(optional)</span>

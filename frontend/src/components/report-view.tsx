@@ -8,6 +8,7 @@ import { highlightCode } from '@/lib/highlight';
 import { getReport } from '@/lib/interview-api';
 import { downloadHtml, reportDocument } from '@/lib/report-document';
 import { ReviewMessage } from './review-message';
+import { ReportTestRuns } from './report-test-runs';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 
 export interface ReportViewProps {
@@ -117,6 +118,8 @@ function Report({ report }: { report: InterviewReport }) {
             );
           })}
         </ol>
+
+        <ReportTestRuns report={report} />
 
         <h2>Notes</h2>
         {report.notes.trim() ? <p className="notes">{report.notes}</p> : <p className="muted">No notes.</p>}

@@ -16,6 +16,8 @@ import { Participants } from './participants';
 import { PrivateNotes } from './private-notes';
 import { RecordingNotice } from './recording-notice';
 import { SessionMissing } from './session-missing';
+import { QuestionPanel } from './question-panel';
+import { TestResults } from './test-results';
 
 // CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
 const CodeEditor = dynamic(() => import('./code-editor'), {
@@ -124,6 +126,14 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
 
       <main className="workspace has-interview">
         <section className="editor-pane" aria-label="Editor">
+          <QuestionPanel
+            apiUrl={apiUrl}
+            questions={room.questions}
+            language={room.language}
+            text={room.text}
+            canChangeQuestion={!closed && room.status === 'connected' && decide('question', room.role, interviewState).allowed}
+            canEditCode={!readOnly && room.status === 'connected'}
+          />
           <div className="editor-frame">
             {room.text && room.awareness ? (
               <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={readOnly} />
@@ -131,6 +141,9 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
               <div className="editor-loading">Connecting…</div>
             )}
           </div>
+          {(room.questions.question?.tests.length ?? 0) > 0 || room.questions.testRuns.length > 0 ? (
+            <TestResults questions={room.questions} caseCount={room.questions.question?.tests.length ?? 0} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} />
+          ) : null}
           <p className="shortcuts">
             <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes your own edits · <kbd>Ctrl</kbd>+<kbd>F</kbd> search · <kbd>Tab</kbd> indents ·{' '}
             <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor

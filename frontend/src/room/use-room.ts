@@ -17,6 +17,7 @@ import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
 import { useInterview, type InterviewRoomState } from './use-interview';
 import { useRuns, type RunsState } from './use-runs';
+import { useQuestions, type QuestionsState } from './use-questions';
 import { colorForName } from './user-color';
 
 export interface RoomOptions {
@@ -51,6 +52,8 @@ export interface RoomState {
   runs: RunsState;
   /** Lock, run-disable, end, chat and (interviewers only) private notes. */
   interview: InterviewRoomState;
+  /** The room's question (description, cases) and its test runs. */
+  questions: QuestionsState;
   setLanguage(language: LanguageId): Promise<void>;
   dismissNotice(): void;
 }
@@ -77,6 +80,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
   const presence = usePresence();
   const runs = useRuns(provider);
   const interview = useInterview(provider, role);
+  const questions = useQuestions(provider);
 
   useEffect(() => {
     setEnd(null);
@@ -173,6 +177,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       notice,
       runs,
       interview,
+      questions,
       async setLanguage(next: LanguageId) {
         if (!provider) return;
         const ack = await provider.setLanguage(next);
@@ -180,6 +185,6 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, synced, role, language, participants, provider, end, notice, runs, interview],
+    [status, synced, role, language, participants, provider, end, notice, runs, interview, questions],
   );
 }

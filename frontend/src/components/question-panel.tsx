@@ -1,0 +1,196 @@
+'use client';
+
+import { useCallback, useEffect, useId, useState } from 'react';
+import type * as Y from 'yjs';
+import { languageLabel, starterCode, type LanguageId, type RoomQuestionView } from '@pairpad/backend/protocol';
+import type { QuestionsState } from '@/room/use-questions';
+import { MarkdownView } from './markdown-view';
+import { ModalDialog } from './modal-dialog';
+import { QuestionEditor } from './question-editor';
+import { QuestionPicker } from './question-picker';
+
+export interface QuestionPanelProps {
+  apiUrl: string;
+  questions: QuestionsState;
+  language: LanguageId;
+  /** The shared code, to tell typed code from a starter. */
+  text: Y.Text | null;
+  /** May change the question (the interviewer while the interview goes on). */
+  canChangeQuestion: boolean;
+  /** May edit the code (starter code replaces it). */
+  canEditCode: boolean;
+}
+
+/** The shared code as React state. */
+function useCode(text: Y.Text | null): string {
+  const [code, setCode] = useState(() => text?.toString() ?? '');
+  useEffect(() => {
+    if (!text) return;
+    const update = () => setCode(text.toString());
+    update();
+    text.observe(update);
+    return () => text.unobserve(update);
+  }, [text]);
+  return code;
+}
+
+/** Code nobody has worked on: empty, PairPad's hello world, or one of the question's starters. */
+function isUntouched(code: string, question: RoomQuestionView | null, language: LanguageId): boolean {
+  const trimmed = code.trim();
+  if (trimmed === '' || trimmed === starterCode(language).trim()) return true;
+  return Object.values(question?.starters ?? {}).some((starter) => starter.trim() === trimmed);
+}
+
+type StarterAsk = { language: LanguageId; starter: string } | null;
+type Undo = { previous: string; applied: string } | null;
+
+/**
+ * The room's question, above the editor: the description (Markdown, rendered safely) both sides
+ * see; the starter for the room's language, offered when the code is not it (asked first when it
+ * would replace typed code, undoable); and for the interviewer the question bank and the editor.
+ */
+export function QuestionPanel({ apiUrl, questions, language, text, canChangeQuestion, canEditCode }: QuestionPanelProps) {
+  const id = useId();
+  const { question } = questions;
+  const code = useCode(text);
+  const [open, setOpen] = useState(true);
+  const [dialog, setDialog] = useState<'picker' | 'editor' | null>(null);
+  const [asking, setAsking] = useState<StarterAsk>(null);
+  const [undo, setUndo] = useState<Undo>(null);
+  const [loading, setLoading] = useState(false);
+
+  const starter = question?.starters[language];
+  const offersStarter = canEditCode && starter !== undefined && starter.trim() !== code.trim();
+
+  const applyStarter = useCallback(
+    (next: string) => {
+      const previous = questions.replaceCode(next);
+      if (previous !== null) setUndo({ previous, applied: next });
+      setAsking(null);
+    },
+    [questions],
+  );
+
+  /** Loads a starter: at once when nothing was typed, else after asking. */
+  const offer = useCallback(
+    (next: string, forLanguage: LanguageId, current: RoomQuestionView | null) => {
+      if (isUntouched(code, current, language)) applyStarter(next);
+      else setAsking({ language: forLanguage, starter: next });
+    },
+    [applyStarter, code, language],
+  );
+
+  // The undo offer lasts 15 s, and only while the code is still the starter it loaded.
+  useEffect(() => {
+    if (undo && code.trim() !== undo.applied.trim()) setUndo(null);
+  }, [code, undo]);
+  useEffect(() => {
+    if (!undo) return;
+    const timer = setTimeout(() => setUndo(null), 15_000);
+    return () => clearTimeout(timer);
+  }, [undo]);
+
+  const loadQuestion = async (questionId: string) => {
+    setLoading(true);
+    const loaded = await questions.load(questionId);
+    setLoading(false);
+    if (!loaded) return;
+    setDialog(null);
+    setOpen(true);
+    const next = loaded.starters[language];
+    if (next !== undefined && canEditCode && next.trim() !== code.trim()) offer(next, language, loaded);
+  };
+
+  const hasQuestion = question !== null && (question.description.trim() !== '' || question.tests.length > 0 || question.title !== null);
+  if (!hasQuestion && !canChangeQuestion) return null;
+
+  return (
+    <section className="panel question-panel" aria-labelledby={`${id}-title`} data-testid="question-panel">
+      <div className="panel-header">
+        <h2 id={`${id}-title`} className="panel-title">
+          <button type="button" className="link-button disclosure" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Question
+          </button>
+          {question?.title ? <span className="question-title" data-testid="question-title">{question.title}</span> : null}
+        </h2>
+        {canChangeQuestion ? (
+          <div className="question-actions">
+            <button type="button" className="button" onClick={() => setDialog('picker')}>
+              Choose question
+            </button>
+            <button type="button" className="button" onClick={() => setDialog('editor')} disabled={!question}>
+              Edit question
+            </button>
+          </div>
+        ) : null}
+      </div>
+      <div id={`${id}-body`} hidden={!open}>
+        {hasQuestion && question ? (
+          question.description.trim() ? (
+            <MarkdownView source={question.description} className="question-description" testId="question-description" />
+          ) : (
+            <p className="hint">No description.</p>
+          )
+        ) : (
+          <p className="hint">No question yet: choose one from the bank, or write your own description and test cases.</p>
+        )}
+        {question && question.hiddenCount > 0 ? (
+          <p className="hint">
+            {question.tests.length} test cases, {question.hiddenCount} of them hidden{canChangeQuestion ? ' from the candidate' : ''}.
+          </p>
+        ) : null}
+      </div>
+      {asking ? (
+        <div className="confirm-end" role="group" aria-label="Replace the code with the starter">
+          <p>Replace the code in the editor with the {languageLabel(asking.language)} starter? You can undo it.</p>
+          <div className="confirm-buttons">
+            <button type="button" className="button danger" onClick={() => applyStarter(asking.starter)}>
+              Replace the code
+            </button>
+            <button type="button" className="button" onClick={() => setAsking(null)}>
+              Keep my code
+            </button>
+          </div>
+        </div>
+      ) : offersStarter && starter !== undefined ? (
+        <p className="starter-offer" role="status">
+          This question has a {languageLabel(language)} starter.{' '}
+          <button type="button" className="link-button" onClick={() => offer(starter, language, question)}>
+            Load the {languageLabel(language)} starter
+          </button>
+        </p>
+      ) : null}
+      {undo ? (
+        <p className="starter-offer" role="status">
+          Starter code loaded.{' '}
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              questions.replaceCode(undo.previous);
+              setUndo(null);
+            }}
+          >
+            Undo
+          </button>{' '}
+          <span className="hint">(or Ctrl+Z in the editor)</span>
+        </p>
+      ) : null}
+      {dialog === 'picker' ? (
+        <ModalDialog label="Choose a question" onClose={() => setDialog(null)} wide>
+          {questions.error ? (
+            <p className="form-error" role="alert">
+              {questions.error}
+            </p>
+          ) : null}
+          <QuestionPicker apiUrl={apiUrl} actionLabel="Load into the room" busy={loading} onChoose={(picked) => void loadQuestion(picked.id)} />
+        </ModalDialog>
+      ) : null}
+      {dialog === 'editor' && question ? (
+        <ModalDialog label="Edit the question" onClose={() => setDialog(null)} wide>
+          <QuestionEditor question={question} save={(edit) => questions.edit(edit as Parameters<QuestionsState['edit']>[0])} onClose={() => setDialog(null)} />
+        </ModalDialog>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import type { InterviewReport } from '@pairpad/backend/protocol';
+import { formatDuration } from '@/lib/format';
+
+/** The report's question and test runs: each run's summary, then every case (hidden ones included: the report is the interviewer's). */
+export function ReportTestRuns({ report }: { report: InterviewReport }) {
+  const runs = report.testRuns ?? [];
+  const question = report.question;
+  return (
+    <>
+      <h2>Question</h2>
+      {question && (question.title || question.description.trim()) ? (
+        <p data-testid="report-question">
+          <strong>{question.title ?? 'Untitled question'}</strong> · {question.tests.length} test cases ({question.hiddenCount} hidden)
+        </p>
+      ) : (
+        <p className="muted">No question was loaded.</p>
+      )}
+      <h2>Test runs</h2>
+      {runs.length === 0 ? <p className="muted">No test runs.</p> : null}
+      <ol className="report-runs" aria-label="Test runs">
+        {runs.map((run) => (
+          <li key={run.runId}>
+            <strong className={run.state === 'completed' && run.passed === run.total ? 'outcome-success' : 'outcome-bad'} data-testid="report-test-summary">
+              {run.statusText}
+            </strong>{' '}
+            — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {run.language} {run.version !== '*' ? run.version : ''}
+            {run.error ? <p className="muted">{run.error.message}</p> : null}
+            {run.compileOutput ? <pre className="run-snippet">{run.compileOutput}</pre> : null}
+            <table className="report-cases" aria-label={`Cases of the test run at ${new Date(run.queuedAt).toLocaleTimeString()}`}>
+              <thead>
+                <tr>
+                  <th>Case</th>
+                  <th>Result</th>
+                  <th>Time</th>
+                </tr>
+              </thead>
+              <tbody>
+                {run.cases.map((result, index) => (
+                  <tr key={index}>
+                    <td>
+                      {result.name}
+                      {result.hidden ? ' (hidden)' : ''}
+                    </td>
+                    <td>{result.statusText ?? result.verdict}</td>
+                    <td>{typeof result.timeMs === 'number' ? formatDuration(result.timeMs) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
