@@ -98,7 +98,14 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   expect(await verdicts(candidate)).toEqual(await verdicts(interviewer));
   await expect(candidate.getByTestId('test-diff')).toHaveCount(0);
 
-  await interviewer.goto(`${interviewer.url().replace(/\?.*$/, '')}/report`);
+  const roomUrl = interviewer.url().replace(/\?.*$/, '');
+  await interviewer.goto(`${roomUrl}/playback`);
+  const events = interviewer.getByRole('list', { name: 'Events so far' });
+  await expect(events).toContainText('loaded the question "Two Sum" (5 test cases)');
+  await expect(events).toContainText('Tests run by Cara: 2 / 5 passed');
+  await expect(events).toContainText('Tests run by Cara: 5 / 5 passed');
+
+  await interviewer.goto(`${roomUrl}/report`);
   await expect(interviewer.getByTestId('report-question')).toContainText('Two Sum');
   await expect(interviewer.getByTestId('report-test-summary')).toHaveText(['2 / 5 passed', '5 / 5 passed']);
   await expect(interviewer.getByRole('list', { name: 'Test runs' })).toContainText('negative numbers (hidden)');
@@ -140,11 +147,21 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await interviewer.getByRole('group', { name: 'Replace the code with the starter' }).getByRole('button', { name: 'Replace the code' }).click();
   await expect.poll(() => editorCode(candidate)).toBe(starter);
 
+  // Switching language offers that language's starter.
+  await candidate.getByRole('combobox', { name: 'Language' }).selectOption('javascript');
+  await candidate.getByRole('button', { name: 'Load the JavaScript starter' }).click();
+  await expect.poll(() => editorCode(interviewer)).toContain("require('fs')");
+  await candidate.getByRole('combobox', { name: 'Language' }).selectOption('python');
+  await candidate.getByRole('button', { name: 'Undo' }).click();
+  await expect.poll(() => editorCode(interviewer)).toBe(starter);
+
   const badge = (page: Page) => page.locator('.tests-panel .count-badge');
   const before = Number(await badge(interviewer).textContent());
   expect(before).toBeGreaterThan(0);
   await interviewer.getByRole('button', { name: 'Edit question' }).click();
   const editorDialog = interviewer.getByRole('dialog', { name: 'Edit the question' });
+  // The description is Markdown: HTML in it is shown as text, a javascript: link is dropped.
+  await editorDialog.getByLabel('Description').fill('Count **up**. <img src=x onerror="window.pwned=1"><b id="injected">bold</b> [trap](javascript:window.pwned=1)');
   await editorDialog.getByRole('button', { name: 'Add test case' }).click();
   const added = editorDialog.getByRole('group').last();
   await added.getByLabel('Name').fill('added in the room');
@@ -153,6 +170,13 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await shot(interviewer, 'editor');
   await editorDialog.getByRole('button', { name: 'Save question' }).click();
   await expect(editorDialog).toHaveCount(0);
+  const description = candidate.getByTestId('question-description');
+  await expect(description.locator('strong')).toHaveText('up');
+  await expect(description).toContainText('<b id="injected">bold</b>');
+  await expect(candidate.locator('#injected')).toHaveCount(0);
+  await expect(description.locator('img')).toHaveCount(0);
+  await expect(description.locator('a[href^="javascript"]')).toHaveCount(0);
+  expect(await candidate.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await expect(badge(candidate)).toHaveText(String(before + 1));
   await candidate.getByRole('button', { name: 'Run tests' }).click();
   const row = tests(candidate).locator('[data-case="added in the room"]');

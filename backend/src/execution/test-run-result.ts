@@ -1,18 +1,20 @@
-import { MAX_ACTUAL_OUTPUT_CHARS, testRunSummary, type TestCase, type TestCaseResult, type TestRunRecord } from '../protocol';
+import { MAX_ACTUAL_OUTPUT_CHARS, MAX_RESULT_INPUT_CHARS, testRunSummary, type TestCase, type TestCaseResult, type TestRunRecord } from '../protocol';
 import { compareOutput } from './compare-output';
 import type { PistonBatchResponse, PistonStage } from './piston-schemas';
 import { describeStage } from './result-model';
 
 /** A case before it ran: its facts, nothing measured yet. */
 export function pendingCase(testCase: TestCase): TestCaseResult {
+  const cut = testCase.stdin.length > MAX_RESULT_INPUT_CHARS || testCase.expected.length > MAX_ACTUAL_OUTPUT_CHARS;
   return {
     name: testCase.name,
     hidden: testCase.hidden,
     verdict: 'pending',
-    stdin: testCase.stdin,
+    stdin: testCase.stdin.slice(0, MAX_RESULT_INPUT_CHARS),
     args: testCase.args,
-    expected: testCase.expected,
+    expected: testCase.expected.slice(0, MAX_ACTUAL_OUTPUT_CHARS),
     compare: testCase.compare,
+    ...(cut ? { caseTruncated: true } : {}),
   };
 }
 

@@ -12,10 +12,15 @@ import type { Role } from './realtime';
  * per connection: a candidate never receives a hidden case's input, expected or actual output.
  */
 
-/** Test runs a room keeps in full (the timeline keeps every run's summary). */
-export const TEST_RUN_HISTORY_LIMIT = 20;
-/** Characters of a case's actual output kept in its result (the comparison sees all of it). */
+/**
+ * Test runs a room keeps in full (the timeline keeps every run's summary). With the caps below a
+ * room's kept results stay bounded (they live in the replicated interview state).
+ */
+export const TEST_RUN_HISTORY_LIMIT = 10;
+/** Characters of a case's actual output (and stderr, and expected output) kept in its result; the comparison sees all of it. */
 export const MAX_ACTUAL_OUTPUT_CHARS = 8192;
+/** Characters of a case's input repeated in its result. */
+export const MAX_RESULT_INPUT_CHARS = 4096;
 
 export const QuestionIdSchema = QuestionSchema.shape.id;
 
@@ -143,6 +148,8 @@ export interface TestCaseResult {
   /** The program's stdout (cut at MAX_ACTUAL_OUTPUT_CHARS; `actualTruncated` says so). */
   actual?: string;
   actualTruncated?: boolean;
+  /** The input or expected output shown here was cut (the case itself is whole). */
+  caseTruncated?: boolean;
   stderr?: string;
 }
 

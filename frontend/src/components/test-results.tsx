@@ -208,7 +208,7 @@ function CaseDetail({ result }: { result: TestCaseResult }) {
           </>
         ) : null}
       </div>
-      {diff ? <DiffView lines={diff} truncated={result.actualTruncated === true} /> : null}
+      {diff ? <DiffView lines={diff} truncated={result.actualTruncated === true || result.caseTruncated === true} /> : null}
       {result.stderr ? (
         <div className="stream stderr">
           <div className="stream-label">stderr</div>
@@ -225,7 +225,7 @@ function DiffView({ lines, truncated }: { lines: DiffLine[]; truncated: boolean 
     <figure className="diff" aria-label="Difference between expected and actual output" data-testid="test-diff">
       <figcaption className="stream-label">
         Difference: <span className="diff-legend-missing">− expected</span> <span className="diff-legend-extra">+ actual</span>
-        {truncated ? ' (actual output cut)' : ''}
+        {truncated ? ' (long output: shown in part)' : ''}
       </figcaption>
       <pre>
         {lines.map((line, index) => {

@@ -6,7 +6,7 @@ import type { EditQuestion, RoomQuestionView, TestRunRecord, TestRunUpdate, Test
 import { ROOM_DOC } from '@pairpad/backend/protocol/wire';
 
 /** Mirrors TEST_RUN_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
-const HISTORY_LIMIT = 20;
+const HISTORY_LIMIT = 10;
 
 const STATE_RANK: Record<TestRunRecord['state'], number> = { queued: 0, running: 1, completed: 2, failed: 2 };
 
