@@ -148,7 +148,8 @@ export class RoomQuestions {
         for (const entry of oldest) this.runs.delete(entry.runId);
       }
       if (finished) {
-        const summary = run.state === 'completed' && run.compileOutput === null ? testRunSummary(run) : run.statusText;
+        const summary =
+          run.state === 'failed' ? `${run.statusText}${run.error ? `: ${run.error.message}` : ''}` : run.compileOutput === null ? testRunSummary(run) : run.statusText;
         this.deps.record({ at: run.finishedAt ?? this.deps.now(), kind: 'tests', name: run.startedBy.name, runId: run.runId, passed: run.passed, total: run.total, summary });
       }
     });

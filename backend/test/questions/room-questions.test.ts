@@ -231,12 +231,21 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     assert.match(compile.compileOutput ?? '', /oops/);
     assert.ok(compile.cases.every((result) => result.verdict === 'error' && result.statusText === 'Not run: the code did not compile'));
 
+    // A language the executor does not have: the run fails with the executor's reason, named.
+    assert.ok((await ask(interviewer, 'room:set-language', { language: 'ruby' })).ok);
+    await waitFor(() => backend.rooms.get(session.id)?.currentLanguage === 'ruby', { what: 'ruby on the server' });
+    const unknown = await finished(log, (await runTests(interviewer)).runId);
+    assert.equal(unknown.state, 'failed');
+    assert.equal(unknown.error?.code, 'RUNTIME_UNKNOWN');
+    assert.equal(unknown.statusText, 'Could not run the tests');
+
     const timeline = (await (await fetch(`${backend.url}/api/sessions/${session.id}/timeline`, { headers: authHeaders(session.interviewerToken) })).json()) as Timeline;
     const summaries = timeline.events.flatMap((event) => (event.kind === 'tests' ? [event.summary] : []));
-    assert.deepEqual(summaries, ['1 / 4 passed', compile.statusText]);
+    assert.deepEqual(summaries.slice(0, 2), ['1 / 4 passed', compile.statusText]);
+    assert.match(summaries[2] ?? '', /^Could not run the tests: The executor has no such runtime/);
     assert.ok(timeline.events.some((event) => event.kind === 'question' && event.title === 'Shout'), 'the load is on the timeline');
     const report = (await (await fetch(`${backend.url}/api/sessions/${session.id}/report`, { headers: authHeaders(session.interviewerToken) })).json()) as InterviewReport;
-    assert.deepEqual(report.testRuns?.map((entry) => entry.statusText), ['1 / 4 passed', compile.statusText]);
+    assert.deepEqual(report.testRuns?.map((entry) => entry.statusText), ['1 / 4 passed', compile.statusText, 'Could not run the tests']);
     assert.equal(report.question?.title, 'Shout');
   });
 
@@ -267,6 +276,9 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     assert.equal(await code('tests:run', candidate, { extra: true }), 'VALIDATION_FAILED');
     assert.equal(JSON.stringify(room.interview.questions.stored), before, 'nothing changed');
 
+    assert.ok((await ask(interviewer, 'room:disable-run', { disabled: true })).ok);
+    assert.equal(await code('tests:run', candidate, {}), 'FORBIDDEN', 'Run turned off for candidates covers the tests');
+    assert.ok((await ask(interviewer, 'room:disable-run', { disabled: false })).ok);
     assert.ok((await ask(interviewer, 'question:edit', { tests: [] })).ok);
     assert.equal(await code('tests:run', candidate, {}), 'NO_TEST_CASES');
     assert.ok((await ask(interviewer, 'room:end', {})).ok);
