@@ -124,7 +124,7 @@ export function QuestionPanel({ apiUrl, questions, language, text, canChangeQues
           </div>
         ) : null}
       </div>
-      <div id={`${id}-body`} hidden={!open}>
+      <div id={`${id}-body`} className="question-body" hidden={!open}>
         {hasQuestion && question ? (
           question.description.trim() ? (
             <MarkdownView source={question.description} className="question-description" testId="question-description" />
