@@ -140,12 +140,20 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await ask.getByRole('button', { name: 'Replace the code' }).click();
   await expect.poll(() => editorCode(candidate)).not.toBe(typed);
   const starter = await editorCode(interviewer);
+  // The replacement is one transaction of the interviewer's own: Ctrl+Z in the editor reverts it.
+  await interviewer.locator('.cm-content').click();
+  await interviewer.keyboard.press('ControlOrMeta+z');
+  await expect.poll(() => editorCode(candidate)).toBe(typed);
+  // The starter stays on offer; the "Undo" button reverts it too.
+  const loadStarter = async () => {
+    await interviewer.getByRole('button', { name: 'Load the Python starter' }).click();
+    await interviewer.getByRole('group', { name: 'Replace the code with the starter' }).getByRole('button', { name: 'Replace the code' }).click();
+    await expect.poll(() => editorCode(candidate)).toBe(starter);
+  };
+  await loadStarter();
   await interviewer.getByRole('button', { name: 'Undo' }).click();
   await expect.poll(() => editorCode(candidate)).toBe(typed);
-  // The starter stays on offer.
-  await interviewer.getByRole('button', { name: 'Load the Python starter' }).click();
-  await interviewer.getByRole('group', { name: 'Replace the code with the starter' }).getByRole('button', { name: 'Replace the code' }).click();
-  await expect.poll(() => editorCode(candidate)).toBe(starter);
+  await loadStarter();
 
   // Switching language offers that language's starter.
   await candidate.getByRole('combobox', { name: 'Language' }).selectOption('javascript');
