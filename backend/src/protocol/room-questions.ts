@@ -39,7 +39,10 @@ export const EditQuestionSchema = z
     starters: QuestionSchema.shape.starters.unwrap().optional(),
   })
   .refine((edit) => Object.values(edit).some((value) => value !== undefined), { message: 'give at least one of title, description, tests, starters' });
+/** What a client sends. */
 export type EditQuestion = z.input<typeof EditQuestionSchema>;
+/** What the server's handler receives (defaults applied to each case). */
+export type ParsedEditQuestion = z.output<typeof EditQuestionSchema>;
 
 /** `tests:run`: no fields; the room's code, language and cases are used. */
 export const RunTestsSchema = z.strictObject({});

@@ -9,7 +9,7 @@ import {
   testRunSummary,
   viewRoomQuestion,
   viewTestRun,
-  type EditQuestion,
+  type ParsedEditQuestion,
   type InterviewState,
   type Question,
   type Role,
@@ -116,7 +116,7 @@ export class RoomQuestions {
   }
 
   /** The interviewer's own edit: each given field replaces the room's. */
-  edit(actor: QuestionActor, edit: EditQuestion & { tests?: TestCase[] }): RoomQuestionView {
+  edit(actor: QuestionActor, edit: ParsedEditQuestion): RoomQuestionView {
     assertMayChange(actor.role, this.deps.state());
     if (edit.tests) assertWithinLimits(edit.tests, this.deps.limits);
     const current = this.stored;

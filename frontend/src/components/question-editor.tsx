@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type RoomQuestionView } from '@pairpad/backend/protocol';
+import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type EditQuestion, type RoomQuestionView } from '@pairpad/backend/protocol';
 
 interface DraftCase {
   name: string;
@@ -33,7 +33,7 @@ function draftsOf(question: RoomQuestionView): DraftCase[] {
 export interface QuestionEditorProps {
   question: RoomQuestionView;
   /** Resolves with the server's refusal in words, or null once saved. */
-  save(edit: { title: string | null; description: string; tests: unknown[] }): Promise<string | null>;
+  save(edit: EditQuestion): Promise<string | null>;
   onClose(): void;
 }
 
@@ -61,7 +61,7 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
       hidden: entry.hidden,
       ...(entry.timeLimitMs.trim() ? { timeLimitMs: Number(entry.timeLimitMs) } : {}),
     }));
-    const edit = { title: title.trim() || null, description, tests };
+    const edit: EditQuestion = { title: title.trim() || null, description, tests };
     const parsed = EditQuestionSchema.safeParse(edit);
     if (!parsed.success) {
       const [path, message] = Object.entries(describeIssues(parsed.error))[0] ?? ['', 'is not valid'];

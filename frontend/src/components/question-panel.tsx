@@ -188,7 +188,7 @@ export function QuestionPanel({ apiUrl, questions, language, text, canChangeQues
       ) : null}
       {dialog === 'editor' && question ? (
         <ModalDialog label="Edit the question" onClose={() => setDialog(null)} wide>
-          <QuestionEditor question={question} save={(edit) => questions.edit(edit as Parameters<QuestionsState['edit']>[0])} onClose={() => setDialog(null)} />
+          <QuestionEditor question={question} save={questions.edit} onClose={() => setDialog(null)} />
         </ModalDialog>
       ) : null}
     </section>
