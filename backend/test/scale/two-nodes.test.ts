@@ -150,6 +150,7 @@ describe('two backend processes sharing rooms through a real redis-server', () =
         const found = await redisClient.keys(`*room:${session.id}:*`);
         return found.some((key) => key.endsWith(':updates')) ? found : null;
       }, { what: 'room keys written' });
+      assert.ok(keys, "the room's keys were found");
       for (const key of keys) {
         const ttl = await redisClient.pttl(key);
         // The default session TTL is 24 h: every key has a deadline, none beyond it.
