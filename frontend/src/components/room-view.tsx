@@ -16,6 +16,7 @@ import { Participants } from './participants';
 import { PrivateNotes } from './private-notes';
 import { RecordingNotice } from './recording-notice';
 import { SessionMissing } from './session-missing';
+import { SettingsMenu } from './settings-menu';
 
 // CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
 const CodeEditor = dynamic(() => import('./code-editor'), {
@@ -94,6 +95,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
         {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}
+        <SettingsMenu />
       </header>
 
       {room.end ? (
