@@ -9,7 +9,8 @@ import { pageTheme } from '../support/settings';
  * Every page checked with axe-core's full rule set, once per theme. The theme comes from the
  * system (`prefers-color-scheme`, the default "System" setting), so these tests also show that the
  * page follows it. Pages are checked in the states that paint the most colours: runs with stdout
- * and stderr, remote cursors, an ended interview, events still to come in playback.
+ * and stderr, remote cursors, the completion list, an ended interview, events still to come in
+ * playback.
  */
 
 const FAILING_RUN = 'import sys\nprint("to stdout")\nprint("to stderr", file=sys.stderr)\nsys.exit(3)\n';
@@ -67,7 +68,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoAxeViolations(page, `not found (${scheme})`);
     });
 
-    test('the room as the interviewer and as the candidate, with runs, remote cursors and the settings menu', async ({ room }) => {
+    test('the room as the interviewer and as the candidate, with runs, remote cursors, completions and the settings menu', async ({ room }) => {
       const { interviewer, candidate } = room;
       await Promise.all([followSystemTheme(interviewer, scheme), followSystemTheme(candidate, scheme)]);
       await replaceCode(candidate, FAILING_RUN);
@@ -79,7 +80,13 @@ for (const scheme of ['light', 'dark'] as const) {
       await expect(interviewer.locator('.cm-ySelectionInfo', { hasText: 'Cara' })).toBeAttached();
 
       await expectNoAxeViolations(interviewer, `room as the interviewer (${scheme})`);
-      await expectNoAxeViolations(candidate, `room as the candidate (${scheme})`);
+      // The candidate's page with the completion list open.
+      await candidate.locator('.cm-content').click();
+      await candidate.keyboard.press('ControlOrMeta+End');
+      await candidate.keyboard.type('pri');
+      await expect(candidate.getByRole('listbox').getByRole('option', { name: 'print' })).toBeVisible();
+      await expectNoAxeViolations(candidate, `room as the candidate, completing (${scheme})`);
+      await candidate.keyboard.press('Escape');
       await candidate.getByRole('button', { name: 'Settings' }).click();
       await expect(candidate.getByRole('group', { name: 'Settings' })).toBeVisible();
       await expectNoAxeViolations(candidate, `room with the settings menu open (${scheme})`);

@@ -56,6 +56,18 @@ test('dark theme and font size apply to the page and the editor, survive a reloa
   expect(framesContain(candidateFrames, 'keyBindings')).toBe(false);
 });
 
+test("a change in one tab applies to this browser's other tabs of the room", async ({ room }) => {
+  const { interviewer, session } = room;
+  const secondTab = await interviewer.context().newPage();
+  await secondTab.goto(`/interview/${session.id}`);
+  await expectConnected(secondTab);
+  await chooseSetting(interviewer, 'Theme', 'dark');
+  await chooseSetting(interviewer, 'Key bindings', 'emacs');
+  await expect.poll(() => pageTheme(secondTab)).toBe('dark');
+  await expectKeyBindings(secondTab, 'emacs');
+  await expect(secondTab.getByTestId('editor-shortcuts')).toContainText('Emacs keys');
+});
+
 test('the system theme is followed live until a theme is chosen', async ({ page }) => {
   await page.goto('/');
   expect(await pageTheme(page)).toBe('light');
@@ -85,6 +97,7 @@ test('Vim mode: insert, Escape, dd; it survives a reload and u undoes only my ow
   await chooseSetting(interviewer, 'Key bindings', 'vim');
   await expectKeyBindings(interviewer, 'vim');
   await expect(vimMode(interviewer)).toContainText('--NORMAL--');
+  await expect(interviewer.getByTestId('editor-shortcuts')).toContainText('Vim keys');
   await editor(interviewer).focus();
   for (const key of ['g', 'g', 'i']) await interviewer.keyboard.press(key);
   await expect(vimMode(interviewer)).toContainText('--INSERT--');

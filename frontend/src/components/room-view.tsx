@@ -9,6 +9,7 @@ import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
 import { CopyLinkButton } from './copy-link-button';
+import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
 import { InterviewControls } from './interview-controls';
@@ -133,10 +134,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
               <div className="editor-loading">Connecting…</div>
             )}
           </div>
-          <p className="shortcuts">
-            <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes your own edits · <kbd>Ctrl</kbd>+<kbd>F</kbd> search · <kbd>Tab</kbd> indents ·{' '}
-            <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor
-          </p>
+          <EditorShortcuts />
         </section>
         <aside className="sidebar">
           <Participants participants={room.participants} />

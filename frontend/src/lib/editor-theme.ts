@@ -33,6 +33,7 @@ const editorChrome = EditorView.theme({
   '.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--font-mono)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { color: 'var(--on-accent)', backgroundColor: 'var(--accent)' },
   '.cm-completionDetail': { color: 'var(--muted)' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail': { color: 'inherit' },
   '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
   '.cm-panels': { color: 'var(--text)', backgroundColor: 'var(--surface-2)' },
   '.cm-panels.cm-panels-top': { borderBottom: '1px solid var(--border)' },
