@@ -132,6 +132,24 @@ test('Vim mode: insert, Escape, dd; it survives a reload and u undoes only my ow
   await expect(vimMode(interviewer)).toHaveCount(0);
 });
 
+test('switching settings keeps the same editor, its connection and its undo history', async ({ room }) => {
+  const { interviewer, candidate } = room;
+  const before = await editorCode(interviewer);
+  await replaceCode(interviewer, 'print("mine")\n');
+  // Mark the editor's DOM node: a recreated editor would not carry the mark.
+  await interviewer.locator('.cm-editor').evaluate((element) => element.setAttribute('data-test-mark', 'kept'));
+  await chooseSetting(interviewer, 'Font size', '18');
+  await chooseSetting(interviewer, 'Theme', 'dark');
+  await chooseSetting(interviewer, 'Key bindings', 'vim');
+  await expectKeyBindings(interviewer, 'vim');
+  await expect(interviewer.locator('.cm-editor')).toHaveAttribute('data-test-mark', 'kept');
+  await editor(interviewer).focus();
+  // The paste made before the switches is still in this person's undo history.
+  await interviewer.keyboard.press('u');
+  await expect.poll(() => editorCode(interviewer)).toBe(before);
+  await expect.poll(() => editorCode(candidate)).toBe(before);
+});
+
 test('Emacs keys: C-f moves, C-k kills to the end of the line, C-/ undoes', async ({ room }) => {
   const { interviewer } = room;
   await candidateWrites(room, 'alpha beta\nsecond\n');
