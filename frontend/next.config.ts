@@ -15,6 +15,14 @@ const nextConfig: NextConfig = {
       buffer: { browser: './src/lib/no-buffer.ts' },
       'next/dist/compiled/buffer': { browser: './src/lib/no-buffer.ts' },
     },
+    rules: {
+      // Emacs key bindings: keep the package's keymap registration through minification (see the loader).
+      '*.js': {
+        condition: { path: /@replit[\\/]codemirror-emacs[\\/]dist[\\/]index\.js$/ },
+        loaders: ['./loaders/strip-pure-annotations.cjs'],
+        as: '*.js',
+      },
+    },
   },
   // The backend URL is resolved per request (see src/lib/runtime-config.ts), so one build serves any host or port.
 };

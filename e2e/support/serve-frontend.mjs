@@ -18,6 +18,7 @@ const sources = [
   path.join(frontend, 'src'),
   path.join(frontend, 'public'),
   path.join(frontend, 'next.config.ts'),
+  path.join(frontend, 'loaders'),
   path.join(frontend, 'package.json'),
   path.join(root, 'backend', 'src', 'protocol'),
   path.join(root, 'backend', 'src', 'client'),

@@ -1,11 +1,15 @@
 import { CreateSessionForm } from '@/components/create-session-form';
 import { LanguagesClaim } from '@/components/languages-claim';
+import { SettingsMenu } from '@/components/settings-menu';
 import { LanguagesProvider } from '@/lib/use-languages';
 
 export default function HomePage() {
   return (
     // One runtimes request serves both the languages line and the form's language picker.
     <LanguagesProvider>
+      <header className="home-header">
+        <SettingsMenu editor={false} />
+      </header>
       <main className="home">
         <section className="hero">
           <p className="brand brand-large">

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
@@ -17,13 +17,18 @@ import {
   lineNumbers,
   rectangularSelection,
 } from '@codemirror/view';
-import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from '@codemirror/language';
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language';
+import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import type { LanguageId } from '@pairpad/backend/protocol';
+import { editorCompletion, languageKeywords } from '@/lib/editor-completion';
+import { loadKeyBindings } from '@/lib/editor-key-bindings';
+import { useEditorSettings } from '@/lib/editor-settings-store';
+import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
 import { loadLanguageSupport } from '@/lib/language-support';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
+import { useResolvedTheme } from '@/lib/use-resolved-theme';
 
 export interface CodeEditorProps {
   text: Y.Text;
@@ -32,24 +37,35 @@ export interface CodeEditorProps {
   readOnly?: boolean;
 }
 
-const editorTheme = EditorView.theme({
-  '&': { height: '100%', fontSize: '14px' },
-  '.cm-scroller': { fontFamily: 'var(--font-mono)', lineHeight: '1.55' },
-  // Room for the name label above a remote cursor on the first line.
-  '.cm-content': { paddingTop: '14px' },
-  '.cm-gutters': { backgroundColor: 'var(--surface-2)', borderRight: '1px solid var(--border)' },
-});
+/** The parts of the editor that change while it lives, each reconfigured on its own. */
+function createSlots() {
+  return {
+    language: new Compartment(),
+    readOnly: new Compartment(),
+    keyBindings: new Compartment(),
+    dark: new Compartment(),
+    fontSize: new Compartment(),
+  };
+}
 
 /**
  * The shared editor: CodeMirror 6 bound to the room's Y.Text with yCollab (remote cursors and
  * selections with names, per-user undo). The CodeMirror history extension is deliberately absent:
  * Y.UndoManager only tracks this user's edits, so Ctrl+Z never undoes someone else's typing.
+ *
+ * This person's settings (theme, key bindings, font size; lib/editor-settings.ts) are applied
+ * through Compartments: changing one reconfigures the live editor, keeping the Yjs binding, the
+ * undo history, the cursor and the scroll position.
  */
 export default function CodeEditor({ text, awareness, language, readOnly = false }: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
-  const languageSlot = useRef(new Compartment());
-  const readOnlySlot = useRef(new Compartment());
+  const [slots] = useState(createSlots);
+  const [{ keyBindings, fontSize }] = useEditorSettings();
+  const theme = useResolvedTheme();
+  // What the editor starts with; later changes go through the effects below.
+  const initial = useRef({ fontSize, theme });
+  initial.current = { fontSize, theme };
 
   useEffect(() => {
     const host = hostRef.current;
@@ -60,6 +76,8 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
       state: EditorState.create({
         doc: text.toString(),
         extensions: [
+          // First, so Vim or Emacs sees keys before the default keymap.
+          slots.keyBindings.of([]),
           lineNumbers(),
           highlightActiveLineGutter(),
           foldGutter(),
@@ -68,10 +86,9 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           dropCursor(),
           EditorState.allowMultipleSelections.of(true),
           indentOnInput(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
           bracketMatching(),
           closeBrackets(),
-          autocompletion(),
+          editorCompletion,
           rectangularSelection(),
           crosshairCursor(),
           highlightActiveLine(),
@@ -88,9 +105,11 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
           EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
-          editorTheme,
-          languageSlot.current.of([]),
-          readOnlySlot.current.of(EditorState.readOnly.of(false)),
+          editorAppearance,
+          slots.dark.of(darkFlag(initial.current.theme)),
+          slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),
+          slots.language.of([]),
+          slots.readOnly.of(EditorState.readOnly.of(false)),
           yCollab(text, awareness, { undoManager }),
         ],
       }),
@@ -101,23 +120,43 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
       view.destroy();
       undoManager.destroy();
     };
-  }, [text, awareness]);
+  }, [text, awareness, slots]);
 
   useEffect(() => {
     let current = true;
     loadLanguageSupport(language)
       .then((support) => {
-        if (current) viewRef.current?.dispatch({ effects: languageSlot.current.reconfigure(support) });
+        if (current) viewRef.current?.dispatch({ effects: slots.language.reconfigure([support, languageKeywords(language)]) });
       })
       .catch((error: unknown) => console.error(`Syntax highlighting for ${language} failed to load`, error));
     return () => {
       current = false;
     };
-  }, [language, text, awareness]);
+  }, [language, text, awareness, slots]);
 
   useEffect(() => {
-    viewRef.current?.dispatch({ effects: readOnlySlot.current.reconfigure(EditorState.readOnly.of(readOnly)) });
-  }, [readOnly, text, awareness]);
+    viewRef.current?.dispatch({ effects: slots.readOnly.reconfigure(EditorState.readOnly.of(readOnly)) });
+  }, [readOnly, text, awareness, slots]);
+
+  useEffect(() => {
+    let current = true;
+    loadKeyBindings(keyBindings)
+      .then((bindings) => {
+        if (current) viewRef.current?.dispatch({ effects: slots.keyBindings.reconfigure(bindings) });
+      })
+      .catch((error: unknown) => console.error(`${keyBindings} key bindings failed to load`, error));
+    return () => {
+      current = false;
+    };
+  }, [keyBindings, text, awareness, slots]);
+
+  useEffect(() => {
+    viewRef.current?.dispatch({ effects: slots.dark.reconfigure(darkFlag(theme)) });
+  }, [theme, text, awareness, slots]);
+
+  useEffect(() => {
+    viewRef.current?.dispatch({ effects: slots.fontSize.reconfigure(fontSizeTheme(fontSize)) });
+  }, [fontSize, text, awareness, slots]);
 
   return <div className="code-editor" ref={hostRef} />;
 }

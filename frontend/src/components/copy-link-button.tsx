@@ -24,6 +24,8 @@ async function copyText(text: string): Promise<void> {
 
 interface LinkKind {
   label: string;
+  /** The button's accessible name: the label and its "Private" tag. */
+  name: string;
   /** The link's name in sentences ("Candidate link"). */
   noun: string;
   title: string;
@@ -31,12 +33,14 @@ interface LinkKind {
 
 const CANDIDATE: LinkKind = {
   label: 'Copy candidate link',
+  name: 'Copy candidate link',
   noun: 'Candidate link',
   title: 'Copy the link to send to the candidate',
 };
 
 const INTERVIEWER: LinkKind = {
   label: 'Copy interviewer link',
+  name: 'Copy interviewer link, private',
   noun: 'Interviewer link',
   title: 'Private: for a co-interviewer only. It opens this room as an interviewer (private notes, lock, end). Never send it to the candidate.',
 };
@@ -76,12 +80,16 @@ export function CopyLinkButton({ sessionId, interviewerToken = null }: CopyLinkB
 
   return (
     <span className={`copy-link${interviewerToken ? ' copy-link-private' : ''}`}>
-      <button type="button" className="button" onClick={onClick} aria-label={kind.label} title={kind.title}>
+      {/* The name holds every visible word ("… link, private"), as WCAG's label-in-name asks, and stays while "Copied!" shows. */}
+      <button type="button" className="button" onClick={onClick} aria-label={kind.name} title={kind.title}>
         {state === 'copied' ? 'Copied!' : kind.label}
         {interviewerToken ? (
-          <span className="private-tag" aria-hidden="true">
-            Private
-          </span>
+          <>
+            {' '}
+            <span className="private-tag" aria-hidden="true">
+              Private
+            </span>
+          </>
         ) : null}
       </button>
       <span role="status" className="visually-hidden">

@@ -57,73 +57,75 @@ function Report({ report }: { report: InterviewReport }) {
           Download report
         </button>
       </header>
-      <article className="report" ref={article}>
-        <h1>{title}</h1>
-        <p className="muted">PairPad interview report</p>
-        <dl className="report-facts">
-          <dt>Language</dt>
-          <dd data-testid="report-language">{languageLabel(report.language)}</dd>
-          <dt>Started</dt>
-          <dd>{dateTime(report.startedAt)}</dd>
-          <dt>Duration</dt>
-          <dd data-testid="report-duration">
-            {formatDuration(report.durationMs)}
-            {report.endedAt === null ? ' (still going on)' : ''}
-          </dd>
-          <dt>Runs</dt>
-          <dd>{report.runs.length}</dd>
-        </dl>
+      <main>
+        <article className="report" ref={article}>
+          <h1>{title}</h1>
+          <p className="muted">PairPad interview report</p>
+          <dl className="report-facts">
+            <dt>Language</dt>
+            <dd data-testid="report-language">{languageLabel(report.language)}</dd>
+            <dt>Started</dt>
+            <dd>{dateTime(report.startedAt)}</dd>
+            <dt>Duration</dt>
+            <dd data-testid="report-duration">
+              {formatDuration(report.durationMs)}
+              {report.endedAt === null ? ' (still going on)' : ''}
+            </dd>
+            <dt>Runs</dt>
+            <dd>{report.runs.length}</dd>
+          </dl>
 
-        <h2>Participants</h2>
-        <table aria-label="Participants">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Role</th>
-              <th>Joined</th>
-              <th>Last seen</th>
-            </tr>
-          </thead>
-          <tbody>
-            {report.participants.map((participant) => (
-              <tr key={`${participant.role}:${participant.name}`}>
-                <td>{participant.name}</td>
-                <td>{participant.role === 'interviewer' ? 'Interviewer' : 'Candidate'}</td>
-                <td>{dateTime(participant.firstJoinedAt)}</td>
-                <td>{dateTime(participant.lastSeenAt)}</td>
+          <h2>Participants</h2>
+          <table aria-label="Participants">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Role</th>
+                <th>Joined</th>
+                <th>Last seen</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {report.participants.map((participant) => (
+                <tr key={`${participant.role}:${participant.name}`}>
+                  <td>{participant.name}</td>
+                  <td>{participant.role === 'interviewer' ? 'Interviewer' : 'Candidate'}</td>
+                  <td>{dateTime(participant.firstJoinedAt)}</td>
+                  <td>{dateTime(participant.lastSeenAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
 
-        <h2>Final code</h2>
-        <pre className="code-view hljs">
-          <code data-testid="report-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
-        </pre>
+          <h2>Final code</h2>
+          <pre className="code-view hljs">
+            <code data-testid="report-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
+          </pre>
 
-        <h2>Runs</h2>
-        {report.runs.length === 0 ? <p className="muted">No runs.</p> : null}
-        <ol className="report-runs" aria-label="Runs">
-          {report.runs.map((run) => {
-            const result = run.result;
-            const good = result?.outcome === 'success';
-            return (
-              <li key={run.jobId}>
-                <strong className={good ? 'outcome-success' : 'outcome-bad'}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
-                {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
-                {result?.run?.output || result?.compile?.output ? (
-                  <pre className="run-snippet">{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
-                ) : null}
-              </li>
-            );
-          })}
-        </ol>
+          <h2>Runs</h2>
+          {report.runs.length === 0 ? <p className="muted">No runs.</p> : null}
+          <ol className="report-runs" aria-label="Runs">
+            {report.runs.map((run) => {
+              const result = run.result;
+              const good = result?.outcome === 'success';
+              return (
+                <li key={run.jobId}>
+                  <strong className={good ? 'outcome-success' : 'outcome-bad'}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
+                  {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
+                  {result?.run?.output || result?.compile?.output ? (
+                    <pre className="run-snippet">{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
+                  ) : null}
+                </li>
+              );
+            })}
+          </ol>
 
-        <ReportTestRuns report={report} />
+          <ReportTestRuns report={report} />
 
-        <h2>Notes</h2>
-        {report.notes.trim() ? <p className="notes">{report.notes}</p> : <p className="muted">No notes.</p>}
-      </article>
+          <h2>Notes</h2>
+          {report.notes.trim() ? <p className="notes">{report.notes}</p> : <p className="muted">No notes.</p>}
+        </article>
+      </main>
     </div>
   );
 }

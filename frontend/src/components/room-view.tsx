@@ -9,6 +9,7 @@ import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
 import { CopyLinkButton } from './copy-link-button';
+import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
 import { InterviewControls } from './interview-controls';
@@ -18,6 +19,7 @@ import { RecordingNotice } from './recording-notice';
 import { SessionMissing } from './session-missing';
 import { QuestionPanel } from './question-panel';
 import { TestResults } from './test-results';
+import { SettingsMenu } from './settings-menu';
 
 // CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
 const CodeEditor = dynamic(() => import('./code-editor'), {
@@ -96,6 +98,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
         {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}
+        <SettingsMenu />
       </header>
 
       {room.end ? (
@@ -144,10 +147,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
           {(room.questions.question?.tests.length ?? 0) > 0 || room.questions.testRuns.length > 0 ? (
             <TestResults questions={room.questions} caseCount={room.questions.question?.tests.length ?? 0} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} />
           ) : null}
-          <p className="shortcuts">
-            <kbd>Ctrl</kbd>+<kbd>Z</kbd> undoes your own edits · <kbd>Ctrl</kbd>+<kbd>F</kbd> search · <kbd>Tab</kbd> indents ·{' '}
-            <kbd>Esc</kbd> then <kbd>Tab</kbd> leaves the editor
-          </p>
+          <EditorShortcuts />
         </section>
         <aside className="sidebar">
           <Participants participants={room.participants} />

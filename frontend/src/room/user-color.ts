@@ -1,5 +1,9 @@
-/** Cursor and avatar colors: readable on white, distinct from each other. */
-const PALETTE = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#65a30d', '#c026d3', '#ea580c'] as const;
+/**
+ * Cursor and avatar colors, distinct from each other. Each carries white text (the cursor's name
+ * label, the avatar's initials) at WCAG AA (4.5:1 or more) and shows against the dark theme's
+ * editor background at 3:1 or more, so one palette serves both themes.
+ */
+const PALETTE = ['#2563eb', '#db2777', '#047857', '#b45309', '#7c3aed', '#dc2626', '#0e7490', '#4d7c0f', '#c026d3', '#c2410c'] as const;
 
 export interface UserColor {
   color: string;

@@ -1,0 +1,117 @@
+import type { Page } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
+import { editorCode } from '../support/editor';
+import { expect, test, type TwoPersonRoom } from '../support/fixtures';
+import { createSessionViaApi, output, replaceCode } from '../support/room';
+import { pageTheme } from '../support/settings';
+
+/**
+ * Every page checked with axe-core's full rule set, once per theme. The theme comes from the
+ * system (`prefers-color-scheme`, the default "System" setting), so these tests also show that the
+ * page follows it. Pages are checked in the states that paint the most colours: runs with stdout
+ * and stderr, remote cursors, the completion list, an ended interview, events still to come in
+ * playback.
+ */
+
+const FAILING_RUN = 'import sys\nprint("to stdout")\nprint("to stderr", file=sys.stderr)\nsys.exit(3)\n';
+const PASSING_RUN = 'def total(items):\n    # sum them\n    return sum(items)\n\nprint(total([1, 2, 3]))\n';
+
+async function followSystemTheme(page: Page, scheme: 'light' | 'dark'): Promise<void> {
+  await page.emulateMedia({ colorScheme: scheme });
+  await expect.poll(() => pageTheme(page)).toBe(scheme);
+}
+
+async function runAndWait(page: Page, status: string): Promise<void> {
+  await page.getByRole('button', { name: 'Run', exact: true }).click();
+  await expect(output(page).getByTestId('run-status')).toHaveText(status, { timeout: 30_000 });
+}
+
+/** The candidate runs a failing program, then the interviewer a passing one, takes a note and ends the interview. */
+async function interviewToReview({ interviewer, candidate }: TwoPersonRoom): Promise<void> {
+  await replaceCode(candidate, FAILING_RUN);
+  await runAndWait(candidate, 'Runtime error (exit code 3)');
+  await replaceCode(interviewer, PASSING_RUN);
+  await expect.poll(() => editorCode(candidate)).toBe(PASSING_RUN);
+  await runAndWait(interviewer, 'Finished (exit code 0)');
+  await interviewer.getByLabel('Private notes').fill('Clear reasoning; tests first.');
+  await interviewer.getByRole('button', { name: 'End interview' }).click();
+  await interviewer.getByRole('button', { name: 'Yes, end it' }).click();
+  await expect(interviewer.getByTestId('interview-ended')).toBeVisible();
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`${scheme} theme`, () => {
+    test.use({ colorScheme: scheme });
+
+    test('the home page, with its theme menu open too', async ({ page }) => {
+      await page.goto('/');
+      expect(await pageTheme(page)).toBe(scheme);
+      await expect(page.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
+      await expectNoAxeViolations(page, `home (${scheme})`);
+      await page.getByRole('button', { name: 'Settings' }).click();
+      await expect(page.getByLabel('Theme')).toBeFocused();
+      await expectNoAxeViolations(page, `home with the settings menu (${scheme})`);
+    });
+
+    test('the name prompt, the missing-session page and the not-found page', async ({ page }) => {
+      const session = await createSessionViaApi({ title: 'Accessible interview' });
+      await page.goto(`/interview/${session.id}`);
+      await expect(page.getByRole('button', { name: 'Join interview' })).toBeVisible();
+      await expectNoAxeViolations(page, `name prompt (${scheme})`);
+
+      await page.goto('/interview/00000000-0000-4000-8000-000000000000?name=Ann');
+      await expect(page.getByRole('heading', { name: 'This session does not exist or has expired' })).toBeVisible();
+      await expectNoAxeViolations(page, `missing session (${scheme})`);
+
+      await page.goto('/no-such-page');
+      await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+      await expectNoAxeViolations(page, `not found (${scheme})`);
+    });
+
+    test('the room as the interviewer and as the candidate, with runs, remote cursors, completions and the settings menu', async ({ room }) => {
+      const { interviewer, candidate } = room;
+      await Promise.all([followSystemTheme(interviewer, scheme), followSystemTheme(candidate, scheme)]);
+      await replaceCode(candidate, FAILING_RUN);
+      await runAndWait(candidate, 'Runtime error (exit code 3)');
+      await expect(output(interviewer).getByTestId('run-status')).toHaveText('Runtime error (exit code 3)');
+      // Each sees the other's named cursor.
+      await interviewer.locator('.cm-content').click();
+      await expect(candidate.locator('.cm-ySelectionInfo', { hasText: 'Ivy' })).toBeAttached();
+      await expect(interviewer.locator('.cm-ySelectionInfo', { hasText: 'Cara' })).toBeAttached();
+
+      await expectNoAxeViolations(interviewer, `room as the interviewer (${scheme})`);
+      // The candidate's page with the completion list open.
+      await candidate.locator('.cm-content').click();
+      await candidate.keyboard.press('ControlOrMeta+End');
+      await candidate.keyboard.type('pri');
+      await expect(candidate.getByRole('listbox').getByRole('option', { name: 'print' })).toBeVisible();
+      await expectNoAxeViolations(candidate, `room as the candidate, completing (${scheme})`);
+      await candidate.keyboard.press('Escape');
+      await candidate.getByRole('button', { name: 'Settings' }).click();
+      await expect(candidate.getByRole('group', { name: 'Settings' })).toBeVisible();
+      await expectNoAxeViolations(candidate, `room with the settings menu open (${scheme})`);
+    });
+
+    test('the ended room, its playback (at the start and the end) and its report', async ({ room }) => {
+      const { interviewer } = room;
+      await followSystemTheme(interviewer, scheme);
+      await interviewToReview(room);
+      await expectNoAxeViolations(interviewer, `ended room (${scheme})`);
+
+      await interviewer.getByRole('link', { name: 'Playback' }).click();
+      await expect(interviewer.getByRole('heading', { name: 'Playback' })).toBeVisible();
+      expect(await pageTheme(interviewer)).toBe(scheme);
+      // At the start every event is still to come (muted), and no run has happened yet.
+      await expect(interviewer.getByRole('list', { name: 'Runs so far' })).toHaveText('No runs yet.');
+      await expectNoAxeViolations(interviewer, `playback at the start (${scheme})`);
+      await interviewer.getByLabel('Position').press('End');
+      await expect(interviewer.getByRole('list', { name: 'Runs so far' }).getByRole('listitem')).toHaveCount(2);
+      await expectNoAxeViolations(interviewer, `playback at the end (${scheme})`);
+
+      await interviewer.getByRole('link', { name: 'Report' }).click();
+      await expect(interviewer.getByRole('main')).toContainText('Clear reasoning; tests first.');
+      await expect(interviewer.getByRole('list', { name: 'Runs' }).getByRole('listitem')).toHaveCount(2);
+      await expectNoAxeViolations(interviewer, `report (${scheme})`);
+    });
+  });
+}

@@ -1,0 +1,115 @@
+'use client';
+
+import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { FONT_SIZES, KEY_BINDINGS, THEME_PREFERENCES, type FontSize, type KeyBindings, type ThemePreference } from '@/lib/editor-settings';
+import { useEditorSettings } from '@/lib/editor-settings-store';
+
+const THEME_LABEL: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
+const KEY_BINDINGS_LABEL: Record<KeyBindings, string> = { standard: 'Standard', vim: 'Vim', emacs: 'Emacs' };
+
+function pick<T extends string | number>(allowed: readonly T[], raw: string): T | undefined {
+  return allowed.find((value) => String(value) === raw);
+}
+
+export interface SettingsMenuProps {
+  /** Also show the editor's own settings (key bindings, font size); pages without an editor show the theme only. */
+  editor?: boolean;
+}
+
+/**
+ * This person's settings behind one header button: theme everywhere, key bindings and font size
+ * where there is an editor. A disclosure: the button says whether it is open, Escape closes it and
+ * returns focus to the button, and so does a click or focus outside. Settings stay in this browser.
+ */
+export function SettingsMenu({ editor = true }: SettingsMenuProps) {
+  const [open, setOpen] = useState(false);
+  const [settings, update] = useEditorSettings();
+  const panelId = useId();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const firstField = useRef<HTMLSelectElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    firstField.current?.focus();
+    const closeOnOutsideClick = (event: PointerEvent) => {
+      if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('pointerdown', closeOnOutsideClick);
+    return () => document.removeEventListener('pointerdown', closeOnOutsideClick);
+  }, [open]);
+
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape') return;
+    event.stopPropagation();
+    setOpen(false);
+    button.current?.focus();
+  };
+  const closeWhenFocusLeaves = (event: FocusEvent) => {
+    if (event.relatedTarget && !wrapper.current?.contains(event.relatedTarget as Node)) setOpen(false);
+  };
+
+  return (
+    <div className="settings-menu" ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
+      <button ref={button} type="button" className="button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+        <span aria-hidden="true">⚙</span> Settings
+      </button>
+      <div id={panelId} className="settings-panel" role="group" aria-label="Settings" hidden={!open}>
+        <label className="settings-field">
+          <span>Theme</span>
+          <select
+            ref={firstField}
+            value={settings.theme}
+            onChange={(event) => {
+              const theme = pick(THEME_PREFERENCES, event.target.value);
+              if (theme) update({ theme });
+            }}
+          >
+            {THEME_PREFERENCES.map((theme) => (
+              <option key={theme} value={theme}>
+                {THEME_LABEL[theme]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {editor ? (
+          <>
+            <label className="settings-field">
+              <span>Key bindings</span>
+              <select
+                value={settings.keyBindings}
+                onChange={(event) => {
+                  const keyBindings = pick(KEY_BINDINGS, event.target.value);
+                  if (keyBindings) update({ keyBindings });
+                }}
+              >
+                {KEY_BINDINGS.map((bindings) => (
+                  <option key={bindings} value={bindings}>
+                    {KEY_BINDINGS_LABEL[bindings]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="settings-field">
+              <span>Font size</span>
+              <select
+                value={settings.fontSize}
+                onChange={(event) => {
+                  const fontSize = pick<FontSize>(FONT_SIZES, event.target.value);
+                  if (fontSize) update({ fontSize });
+                }}
+              >
+                {FONT_SIZES.map((size) => (
+                  <option key={size} value={size}>
+                    {size} px
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        ) : null}
+        <p className="settings-note">Saved in this browser only: nobody else&apos;s view changes.</p>
+      </div>
+    </div>
+  );
+}
