@@ -71,14 +71,14 @@ export async function startBenchExecutor(runtimes) {
 }
 
 /**
- * Replaces the "### <part>" subsection of "## Executor (issue #3)" in bench/RESULTS.md, in
- * place (other sections and their order are left alone); appends what is missing.
+ * Replaces the "### <part>" subsection of `heading` ("## Executor (issue #3)" unless told) in
+ * bench/RESULTS.md, in place (other sections and their order are left alone); appends what is
+ * missing.
  */
-export async function writeResultsSection(part, text) {
+export async function writeResultsSection(part, text, heading = '## Executor (issue #3)') {
   if (process.env.BENCH_NO_WRITE) return; // exploratory runs
   const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
   let doc = await fs.readFile(file, 'utf8').catch(() => '# Benchmark results\n');
-  const heading = '## Executor (issue #3)';
   let start = doc.indexOf(heading);
   if (start < 0) {
     doc = `${doc.trimEnd()}\n\n${heading}\n`;
