@@ -6,8 +6,9 @@ import type { ExecutorLogger } from './logger';
  * Per-job control groups: memory, process count and CPU accounting for a whole process tree,
  * which rlimits cannot give (they are per process, and RLIMIT_NPROC is not enforced for root).
  * v2 and v1 both exist in the wild, so we detect at start. Each job gets a child cgroup under
- * a parent we own; the job's prelude shell writes its own pid into it before exec'ing bwrap,
- * so nothing the job starts can escape accounting.
+ * a parent we own; the job's first process is in it before it execs bwrap (a pre-spawned
+ * launcher is moved in while it waits for its orders; the fallback prelude shell writes its own
+ * pid), so nothing the job starts can escape accounting.
  */
 
 export type CgroupKind = 'v2' | 'v1' | 'rlimit';
@@ -29,6 +30,12 @@ export interface CgroupStats {
 export interface JobCgroup {
   /** Files the job's first process writes its pid into (`cgroup.procs`). */
   readonly procsFiles: readonly string[];
+  /**
+   * Moves a process (a launcher waiting for its orders) into this cgroup. The first write waits
+   * for an RCU grace period (see launcher.ts), so it goes through the thread pool, never
+   * blocking the event loop the way the other, instant cgroupfs accesses may.
+   */
+  adopt(pid: number): Promise<void>;
   /**
    * Sets the stage's limits and starts its accounting. May be called after the stage's first
    * process has joined (it waits, pre-spawned, for its job); must be called before it runs.
@@ -88,6 +95,10 @@ async function readNumber(file: string): Promise<number | null> {
   if (text === undefined) return null;
   const value = Number(text.trim());
   return Number.isFinite(value) ? value : null;
+}
+
+async function adoptInto(procsFiles: readonly string[], pid: number): Promise<void> {
+  for (const file of procsFiles) await fs.writeFile(file, String(pid));
 }
 
 /** Reads `key value` lines (memory.events, cpu.stat, memory.oom_control). */
@@ -205,6 +216,9 @@ class V2Job implements JobCgroup {
   }
   get procsFiles() {
     return [path.join(this.dir, 'cgroup.procs')];
+  }
+  adopt(pid: number) {
+    return adoptInto(this.procsFiles, pid);
   }
   async cpuTimeMs() {
     const usec = await readKeyed(path.join(this.dir, 'cpu.stat'), 'usage_usec');
@@ -434,6 +448,7 @@ class V1Manager implements CgroupManager {
     let released = false;
     const lease: JobCgroup = {
       procsFiles: slot.procsFiles,
+      adopt: (pid) => adoptInto(slot.procsFiles, pid),
       prepare: async (limits) => {
         try {
           await slot.prepare(limits);

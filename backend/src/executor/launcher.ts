@@ -8,17 +8,24 @@ import type { ExecutorLogger } from './logger';
  *
  * Joining a cgroup (writing a pid to `cgroup.procs`) takes the kernel's
  * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace period whenever no other
- * migration happened in the last one: 10-17 ms on our 2-core VM (strace -T: `write(1, "6610\n")
- * = 5 <0.017062>`), i.e. most of what cgroups added to a hello-world. The wait is per join, not
- * per byte of work, so we take it *before* the job arrives: a launcher is a small bash that
- * joins its stage's cgroup as soon as it is spawned and then blocks reading its orders from
- * fd 3. When a stage starts, the sandbox hands the orders to a ready launcher, which opens the
- * box files as fds 10, 11, ..., sets the rlimits and execs (setpriv →) bwrap: the same process
- * chain as before, with the same pid the supervisor watches and kills.
+ * migration happened in the last one: 6-16 ms on our 2-core VM (`writeFileSync` of the first
+ * controller's `cgroup.procs`; the next ones take 0.1 ms), i.e. most of what cgroups added to a
+ * hello-world. The wait is per join, not per byte of work, so we take it *before* the job
+ * arrives: a launcher is a small bash that blocks reading its orders from fd 3 as soon as it is
+ * spawned, and the pool moves it into its stage's cgroup meanwhile (from the thread pool: the
+ * wait must not block the event loop). When a stage starts, the sandbox hands the orders to a
+ * ready launcher, which opens the box files as fds 10, 11, ..., sets the rlimits and execs
+ * bwrap: the same pid the supervisor watches and kills.
  *
- * Nothing about isolation changes: the launcher runs as the server's user exactly like the old
- * per-stage `/bin/sh` prelude did, it is in the stage's cgroup before the stage's first
- * instruction, and the cgroup is limited (JobCgroup.prepare) before the orders are sent.
+ * As root, the launcher is spawned as the sandbox uid and gid with no supplementary groups
+ * (Node's `uid`/`gid` spawn options: setgroups(0) + setgid + setuid before exec), which is what
+ * `setpriv --reuid --regid --clear-groups` did in front of bwrap at 2 ms of CPU per stage; it
+ * also means the launcher never runs anything as root. A job is "nobody" both inside and
+ * outside its user namespace, as before.
+ *
+ * Nothing about isolation changes: the launcher is in the stage's cgroup before the stage's
+ * first instruction (a launcher is handed out only once it has joined), and the cgroup is
+ * limited (JobCgroup.prepare) before the orders are sent.
  *
  * Orders are NUL-separated fields (no quoting, no eval of anything we did not write):
  *   <n> <path 1> ... <path n> <m> <fsize blocks> <nofile> <cpu s> <data KiB|""> <argv...> pairpad-end
@@ -26,6 +33,9 @@ import type { ExecutorLogger } from './logger';
  * (fds 4..) carry a file; the others are closed so that nothing leaks into the sandbox (bwrap
  * closes every fd it copied a --file from).
  */
+
+/** argv[0] of an idle launcher (what `ps` shows while it waits for its orders). */
+export const LAUNCHER_NAME = 'pairpad-launcher';
 
 /**
  * Sockets each launcher is spawned with for box files sent straight from memory: fds 4, 5, ...
@@ -38,7 +48,6 @@ export const LAUNCHER_FD_BASE = 10;
 const END = 'pairpad-end';
 
 const SCRIPT = [
-  'for f in "$@"; do echo $$ > "$f" || { echo "pairpad-sandbox: cannot join cgroup $f" >&2; exit 125; }; done',
   "mapfile -d '' -u 3 a || exit 125",
   'exec 3<&-',
   // Orders closed without a job: the pool is shutting down.
@@ -73,7 +82,9 @@ export interface LaunchOrders {
 
 export interface Launcher {
   readonly child: ChildProcess;
-  /** The stage's cgroup, joined (or being joined) by the launcher. */
+  /** Spawned as the sandbox uid and gid (the executor is root): it execs bwrap without setpriv. */
+  readonly asSandboxUser: boolean;
+  /** The stage's cgroup, which the launcher has joined. */
   readonly cgroup: JobCgroup | undefined;
   /** Sends the orders (see encodeOrders) and the files of the data sockets, in order. */
   start(encodedOrders: string, data: readonly Buffer[]): void;
@@ -102,6 +113,12 @@ interface Idle {
   onExit: (code: number | null, signal?: NodeJS.Signals | null) => void;
 }
 
+/** Who launchers run as, when the executor is root: the sandbox's own uid and gid. */
+export interface LauncherCredentials {
+  uid: number;
+  gid: number;
+}
+
 /** Keeps `size` launchers ready; each holds one acquired cgroup until its stage ends. */
 export class LauncherPool {
   private readonly ready: Idle[] = [];
@@ -114,16 +131,23 @@ export class LauncherPool {
     private readonly cgroups: CgroupManager,
     private readonly size: number,
     private readonly logger: ExecutorLogger,
+    /** Unset when the executor is not root: launchers then run as the executor's own user. */
+    private readonly credentials?: LauncherCredentials,
   ) {}
+
 
   /** Starts filling the pool in the background. */
   warm(): void {
     this.refill();
   }
 
-  /** A ready launcher, or a new one when none is (it then joins on the stage's time). */
-  async take(): Promise<Launcher> {
-    const idle = this.ready.shift() ?? (await this.spawnOne());
+  /**
+   * A ready launcher, or a new one when none is (it then joins on the stage's time).
+   * `asRoot`: a new launcher with the executor's own privileges, for a stage that must mount
+   * before it drops them (never a pooled one).
+   */
+  async take(options: { asRoot?: boolean } = {}): Promise<Launcher> {
+    const idle = options.asRoot && this.credentials ? await this.spawnOne(null) : (this.ready.shift() ?? (await this.spawnOne(this.credentials)));
     idle.taken = true;
     idle.launcher.child.removeListener('exit', idle.onExit);
     idle.launcher.child.stderr?.removeAllListeners('data');
@@ -140,7 +164,7 @@ export class LauncherPool {
     // stop pre-spawning, stages then spawn their own and report the reason.
     while (!this.closed && this.failures < 5 && this.ready.length + this.spawning < this.size) {
       this.spawning++;
-      void this.spawnOne()
+      void this.spawnOne(this.credentials)
         .then((idle) => {
           if (this.closed) void this.dispose(idle);
           else this.ready.push(idle);
@@ -155,15 +179,17 @@ export class LauncherPool {
     }
   }
 
-  private async spawnOne(): Promise<Idle> {
+  /** `credentials` null: the executor's own (root), for a stage that mounts before it drops. */
+  private async spawnOne(credentials: LauncherCredentials | null | undefined): Promise<Idle> {
     const cgroup = await this.cgroups.acquire();
     let child: ChildProcess;
     try {
       // --norc: bash would otherwise read ~/.bashrc, taking our socketpair stdin for an rsh connection.
-      child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, 'pairpad-launcher', ...(cgroup?.procsFiles ?? [])], {
+      child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, LAUNCHER_NAME], {
         cwd: '/',
         env: { PATH: '/usr/bin:/bin' },
         stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...Array.from({ length: DATA_CHANNELS }, () => 'pipe' as const)],
+        ...(credentials ? { uid: credentials.uid, gid: credentials.gid } : {}),
       });
     } catch (error) {
       await cgroup?.destroy().catch(() => undefined);
@@ -178,6 +204,7 @@ export class LauncherPool {
     }
     const launcher: Launcher = {
       child,
+      asSandboxUser: Boolean(credentials),
       cgroup,
       start: (encodedOrders, data) => {
         if (data.length > DATA_CHANNELS) throw new Error(`at most ${DATA_CHANNELS} files go through data sockets`);
@@ -211,6 +238,19 @@ export class LauncherPool {
     });
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('exit', idle.onExit);
+    if (cgroup) {
+      try {
+        // The launcher blocks on its orders; nothing runs before it is in the stage's cgroup.
+        if (child.pid === undefined) throw new Error(`cannot spawn ${this.bash}`);
+        await cgroup.adopt(child.pid);
+      } catch (error) {
+        idle.taken = true;
+        child.removeListener('exit', idle.onExit);
+        child.kill('SIGKILL');
+        await cgroup.destroy().catch(() => undefined);
+        throw new Error(`pairpad-sandbox: cannot join the stage's cgroup: ${(error as Error).message}`);
+      }
+    }
     return idle;
   }
 

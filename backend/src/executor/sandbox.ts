@@ -193,7 +193,9 @@ export class Sandbox {
     // Stage launchers need bash (mapfile -d, fds past 9); without it each stage starts its own
     // /bin/sh prelude, as it always did, and pays for the cgroup join on its own time.
     const bash = await findExecutable(['/bin/bash', '/usr/bin/bash']);
-    const launchers = bash ? new LauncherPool(bash, cgroups, config.maxConcurrentJobs + 1, logger) : undefined;
+    const launchers = bash
+      ? new LauncherPool(bash, cgroups, config.maxConcurrentJobs + 1, logger, isRoot ? { uid: config.sandboxUid, gid: config.sandboxGid } : undefined)
+      : undefined;
     const sandbox = new Sandbox(
       config,
       cgroups,
@@ -218,6 +220,9 @@ export class Sandbox {
   private async selfCheck(): Promise<string | undefined> {
     const dir = await fs.mkdtemp(path.join(this.config.workDir, 'check-'));
     try {
+      // Box files are opened by the stage's launcher, which runs as the sandbox uid (as job
+      // directories are, 0711 with 0644 files).
+      await fs.chmod(dir, 0o711);
       await fs.writeFile(path.join(dir, 'check.sh'), 'echo sandbox-ok; id -u\n');
       const result = await this.runStage({
         jobId: 'selfcheck',
@@ -256,8 +261,12 @@ export class Sandbox {
       let outcome: Promise<StageOutcome>;
       if (this.launchers && this.config.sandbox !== 'none') {
         const launch = await this.bwrapLaunch(spec, LAUNCHER_FD_BASE);
-        const argv = this.execArgv(launch.argv, launch.privilegedBinds);
-        const launcher = await this.launchers.take();
+        // Privileged binds (a toolchain behind /root's 0700) need root for their private mount
+        // namespace: such a stage gets a fresh launcher that starts as root and drops to the
+        // sandbox uid with setpriv after the mounts. Pooled launchers already run as the
+        // sandbox uid (see launcher.ts), so they exec bwrap directly.
+        const launcher = await this.launchers.take({ asRoot: launch.privilegedBinds.length > 0 });
+        const argv = launcher.asSandboxUser ? [this.bwrapPath ?? 'bwrap', ...launch.argv] : this.execArgv(launch.argv, launch.privilegedBinds);
         child = launcher.child;
         cgroup = launcher.cgroup;
         // Without cgroups the launcher sets the per-process limits too.

@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { startExecutor, type ExecutorHandle } from '../../src/executor/index';
+import { LAUNCHER_NAME } from '../../src/executor/launcher';
 import type { ExecutorLogger } from '../../src/executor/logger';
 
 export interface TestExecutor {
@@ -97,6 +98,29 @@ export async function processesOfUid(uid: number): Promise<string[]> {
     if (!/^\d+$/.test(entry)) continue;
     const status = await fs.readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
     if (/^Uid:\s+(\d+)/m.exec(status)?.[1] === String(uid)) found.push(`${entry} ${(/^Name:\s+(.*)$/m.exec(status)?.[1] ?? '').trim()}`);
+  }
+  return found;
+}
+
+/**
+ * True for an idle pre-spawned stage launcher of the executor whose pid is `serverPid`: as
+ * root, launchers wait for their orders as the sandbox uid (see launcher.ts). One is told
+ * apart by its parent, the server itself (a job's processes have bwrap, the sandbox's init or
+ * the host's as parent, and cannot change that), and by its name, `LAUNCHER_NAME` as $0 of
+ * its script (a launcher that has exec'd bwrap is a running stage, not idle).
+ */
+export async function isIdleLauncher(pid: string, serverPid: number): Promise<boolean> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  if (/^PPid:\s+(\d+)/m.exec(status)?.[1] !== String(serverPid)) return false;
+  const argv = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+  return argv.at(-1) === LAUNCHER_NAME;
+}
+
+/** `pid name` of the processes of `uid` other than the in-process executor's idle launchers. */
+export async function jobProcessesOfUid(uid: number, serverPid = process.pid): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await processesOfUid(uid)) {
+    if (!(await isIdleLauncher(entry.split(' ')[0] ?? '', serverPid))) found.push(entry);
   }
   return found;
 }

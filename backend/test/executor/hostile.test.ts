@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, processesOfUid, startTestExecutor, testSandboxUid, type ExecuteBody, type TestExecutor } from './helpers';
+import { eventually, jobProcessesOfUid, processesOfUid, startTestExecutor, testSandboxUid, type ExecuteBody, type TestExecutor } from './helpers';
 import { contained, hostile, hostileBody, py, type HostileName } from './hostile-programs';
 
 /**
@@ -16,7 +16,8 @@ const SANDBOX_UID = testSandboxUid();
 
 type Name = HostileName;
 
-const sandboxProcesses = () => processesOfUid(SANDBOX_UID);
+/** Job processes of the sandbox uid (the executor's idle launchers wait as that uid too). */
+const sandboxProcesses = () => jobProcessesOfUid(SANDBOX_UID);
 
 describe('executor: hostile programs', () => {
   let ex: TestExecutor;
@@ -54,6 +55,11 @@ describe('executor: hostile programs', () => {
   });
   after(async () => {
     await ex?.close();
+    // Closed, the executor leaves no process of the sandbox uid at all, launchers included.
+    let left: string[] = [];
+    await eventually(async () => (left = await processesOfUid(SANDBOX_UID)).length === 0, 5000, `no uid ${SANDBOX_UID} processes after close`).catch(
+      (error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`),
+    );
   });
 
   const run = (name: Name) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
-import { eventually, processesOfUid, type ExecuteBody } from './helpers';
+import { eventually, isIdleLauncher, processesOfUid, type ExecuteBody } from './helpers';
 import { contained, hostileBody, py, type HostileName } from './hostile-programs';
 
 /**
@@ -199,7 +199,7 @@ describe('executor run by an ordinary user (no root, no cgroups)', { skip: canRu
         const pid = entry.split(' ')[0] ?? '';
         const cmdline = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
         // The crowd, the server and its idle pre-spawned stage launchers (waiting for orders).
-        const launcher = cmdline.includes('pairpad-sandbox: cannot join cgroup');
+        const launcher = executor?.child.pid !== undefined && (await isIdleLauncher(pid, executor.child.pid));
         const expected = cmdline === 'sleep 600' || cmdline.startsWith('/bin/sh -c i=0') || cmdline.startsWith(process.execPath) || launcher;
         if (!expected && cmdline) found.push(`${pid} ${cmdline}`);
       }
