@@ -125,7 +125,7 @@ export async function waitForQuiet({ threshold = 1.0, maxWaitMs = 10 * 60_000, c
     current = await loadAverage();
   }
   const quiet = Number(current.split(' ')[0]) < threshold;
-  return { first, atStart: current, quiet, waitedS: Math.round((Date.now() - started) / 1000), threshold };
+  return { first, atStart: current, quiet, waitedS: Math.round((Date.now() - started) / 1000), threshold, maxWaitS: Math.round(maxWaitMs / 1000) };
 }
 
 /** One sentence on the machine's load for RESULTS.md. */
@@ -133,7 +133,7 @@ export function loadSentence(wait, atEnd) {
   const waited = wait.waitedS > 0 ? ` after waiting ${wait.waitedS} s (it was ${wait.first})` : '';
   const warning = wait.quiet
     ? ''
-    : ` **The machine was not quiet** (1-minute load still ≥ ${wait.threshold} after the 10-minute wait: other work shares these cores), so both "direct" and "api" figures are inflated.`;
+    : ` **The machine was not quiet** (1-minute load still ≥ ${wait.threshold} ${wait.maxWaitS > 0 ? `after waiting up to ${Math.round(wait.maxWaitS / 60)} min` : 'and the run did not wait (BENCH_NO_WAIT)'}: other work shares these cores), so every figure is inflated.`;
   return `Load average at start ${wait.atStart}${waited}, at end ${atEnd}.${warning}`;
 }
 
