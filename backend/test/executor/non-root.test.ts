@@ -171,8 +171,10 @@ describe('executor run by an ordinary user (no root, no cgroups)', { skip: canRu
   it('contains a fork bomb to its own process count, the other job and the server unharmed', () => {
     const r = run('forkBomb');
     assert.equal(r.status, 'TO', r.message ?? '');
-    assert.ok((r.wall_time ?? 0) < 4000, `wall ${r.wall_time}`);
-    assert.ok(worstHealthMs < 1000, `worst health latency ${worstHealthMs.toFixed(0)} ms`);
+    // Bounds with room for a loaded machine: an uncontained bomb never ends, and a server it
+    // starved would stop answering; neither is a matter of a second more or less.
+    assert.ok((r.wall_time ?? 0) < 10_000, `wall ${r.wall_time}`);
+    assert.ok(worstHealthMs < 5_000, `worst health latency ${worstHealthMs.toFixed(0)} ms`);
   });
 
   it('stops a memory bomb at the memory limit (RLIMIT_DATA)', () => {
@@ -184,7 +186,10 @@ describe('executor run by an ordinary user (no root, no cgroups)', { skip: canRu
   it('stops an infinite loop at its CPU limit', () => {
     const r = run('infiniteLoop');
     assert.equal(r.status, 'TO', `${r.message} ${r.signal}`);
-    assert.ok((r.wall_time ?? 0) < 6000, `wall ${r.wall_time}`);
+    // The CPU limit (1 s) stopped it, not the wall clock (8 s, its run_timeout): it ended before
+    // the wall clock would have ended it. (A bound of a few seconds failed on a machine at load 16,
+    // where a second of CPU takes several seconds of wall time.)
+    assert.ok((r.wall_time ?? 0) < 8000, `wall ${r.wall_time}`);
   });
 
   it('has no network', () => contained.network(run('network')));
