@@ -14,6 +14,7 @@
 // Results go to bench/RESULTS.md under "Collaboration against Hocuspocus (issue #14)".
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { startTypingLoad } from './typing-load.mjs';
@@ -46,7 +47,7 @@ class QuietWebSocket extends WebSocket {
 
 /** Starts a server process and resolves once `ready()` says it accepts work. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
-const SYSTEM_NAMES = (process.env.BENCH_SYSTEMS ?? 'pairpad,hocuspocus').split(',');
+const SYSTEM_NAMES = (process.env.BENCH_SYSTEMS ?? `pairpad,${process.env.BENCH_BASE_ROOT ? 'base,' : ''}hocuspocus`).split(',');
 
 async function startProcess(args, env, ready) {
   const profiling = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
@@ -67,13 +68,14 @@ async function stopProcess(child) {
   await Promise.race([exited, sleep(5_000).then(() => child.kill('SIGKILL'))]);
 }
 
-const SYSTEMS = {
-  pairpad: {
-    label: 'PairPad backend',
+/** PairPad's backend from `root` (this checkout, or another one for an A/B of two versions). */
+function pairpadSystem(label, root) {
+  return {
+    label,
     async start() {
       const url = `http://127.0.0.1:${PORT}`;
       const child = await startProcess(
-        ['backend/dist/server.js'],
+        [join(root, 'backend/dist/server.js')],
         { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
         async () => (await fetch(`${url}/health`)).ok,
       );
@@ -88,7 +90,15 @@ const SYSTEMS = {
         },
       };
     },
-  },
+  };
+}
+
+// BENCH_BASE_ROOT=<another checkout, built with `npm run build -w backend`> adds that version of
+// PairPad as a third system ("base"), measured in the same interleaved run.
+const BASE_ROOT = process.env.BENCH_BASE_ROOT;
+const SYSTEMS = {
+  pairpad: pairpadSystem('PairPad backend', repoRoot),
+  ...(BASE_ROOT ? { base: pairpadSystem(`PairPad backend at ${BASE_ROOT}`, BASE_ROOT) } : {}),
   hocuspocus: {
     label: 'Hocuspocus 4.7 (defaults, in memory)',
     async start() {
@@ -203,13 +213,14 @@ async function idlePhase(systemName) {
 // The backend as deployed: the esbuild bundle `npm start` runs, not tsx.
 if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
-const typing = { pairpad: [], hocuspocus: [] };
+const typing = Object.fromEntries(SYSTEM_NAMES.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of SYSTEM_NAMES) typing[name].push(await typingPhase(name));
 }
 const idle = {};
 if (IDLE_ROOMS > 0) for (const name of SYSTEM_NAMES) idle[name] = await idlePhase(name);
-if (SYSTEM_NAMES.length < 2 || IDLE_ROOMS === 0) process.exit(0); // a profiling or partial run: nothing to compare
+// A profiling or partial run: nothing to compare.
+if (!SYSTEM_NAMES.includes('pairpad') || !SYSTEM_NAMES.includes('hocuspocus') || ROUNDS === 0) process.exit(0);
 const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const range = (values, digits = 1) => {
@@ -234,31 +245,34 @@ const ratios = {
   p50: ratio((r) => r.stats.p50),
   p99: ratio((r) => r.stats.p99),
   rss: ratio((r) => r.peakRss),
-  perRoom: idle.pairpad.perRoomKiB / idle.hocuspocus.perRoomKiB,
-  perConnection: idle.pairpad.perConnectionKiB / idle.hocuspocus.perConnectionKiB,
+  ...(IDLE_ROOMS > 0 ? { perRoom: idle.pairpad.perRoomKiB / idle.hocuspocus.perRoomKiB, perConnection: idle.pairpad.perConnectionKiB / idle.hocuspocus.perConnectionKiB } : {}),
+  ...(typing.base ? { cpuPerEditVsBase: median(typing.pairpad.map((r) => r.cpuMsPerThousandEdits)) / median(typing.base.map((r) => r.cpuMsPerThousandEdits)) } : {}),
 };
+const letters = SYSTEM_NAMES.map((name) => ({ pairpad: 'P', base: 'B', hocuspocus: 'H' })[name]).join(' ');
+const idleSection =
+  IDLE_ROOMS > 0
+    ? `Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats and presence renewal only).
+
+| system | RSS at start | per idle room (one connection) | per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
+|---|---|---|---|---|
+${SYSTEM_NAMES.map(idleRow).join('\n')}
+
+PairPad ÷ Hocuspocus: per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×** (target ≤ 1.2 each).`
+    : '';
 if (hocuspocusSocketErrors > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${hocuspocusSocketErrors}`);
 console.log('PairPad / Hocuspocus ratios (medians):', Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])));
 
 writeResultsSection(
-  `Collaboration against Hocuspocus (issue #14), ${ROOMS} rooms`,
-  `Command: \`node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
-${ROOMS} rooms × 2 typists × ${CHARS_PER_SECOND} chars/s for ${DURATION_S} s (after ${WARM_UP_MS / 1000} s warm-up), one load generator, each server a fresh process, interleaved ${Array.from({ length: ROUNDS }, () => 'P H').join(' ')} (P = PairPad, H = Hocuspocus). PairPad: \`backend/dist/server.js\` (the bundle \`npm start\` runs; NODE_ENV=production, no Redis) with \`SocketYjsProvider\` (websocket); Hocuspocus: \`bench/hocuspocus-server.mjs\` (built-in server, defaults) with \`HocuspocusProvider\` over \`ws\`. Ranges are over the rounds.
+  `Collaboration against Hocuspocus (issue #14), ${ROOMS} rooms${typing.base ? ', A/B with an earlier PairPad' : ''}`,
+  `Command: \`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
+${ROOMS} rooms × 2 typists × ${CHARS_PER_SECOND} chars/s for ${DURATION_S} s (after ${WARM_UP_MS / 1000} s warm-up), one load generator, each server a fresh process, interleaved ${Array.from({ length: ROUNDS }, () => letters).join(' ')} (P = PairPad${typing.base ? ', B = the earlier PairPad' : ''}, H = Hocuspocus). PairPad: \`backend/dist/server.js\` (the bundle \`npm start\` runs; NODE_ENV=production, no Redis) with \`SocketYjsProvider\` (websocket); Hocuspocus: \`bench/hocuspocus-server.mjs\` (built-in server, defaults) with \`HocuspocusProvider\` over \`ws\`. Ranges are over the rounds.
 
 | system | edits measured | p50 ms | p95 ms | p99 ms | server CPU (one core = 100 %) | server CPU per 1,000 edits | peak RSS | not delivered at end | converged |
 |---|---|---|---|---|---|---|---|---|---|
-${row('pairpad')}
-${row('hocuspocus')}
+${SYSTEM_NAMES.map(row).join('\n')}
 
-PairPad ÷ Hocuspocus (medians): CPU **${fmt(ratios.cpu, 2)}×**, CPU per edit **${fmt(ratios.cpuPerEdit, 2)}×** (target ≤ 1.0), p50 ${fmt(ratios.p50, 2)}×, p99 **${fmt(ratios.p99, 2)}×** (target ≤ 0.8), peak RSS ${fmt(ratios.rss, 2)}×.
+PairPad ÷ Hocuspocus (medians): CPU **${fmt(ratios.cpu, 2)}×**, CPU per edit **${fmt(ratios.cpuPerEdit, 2)}×** (target ≤ 1.0), p50 ${fmt(ratios.p50, 2)}×, p99 **${fmt(ratios.p99, 2)}×** (target ≤ 0.8), peak RSS ${fmt(ratios.rss, 2)}×.${typing.base ? ` PairPad ÷ the earlier PairPad, CPU per edit: **${fmt(ratios.cpuPerEditVsBase, 2)}×**.` : ''}
 
-Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats and presence renewal only).
-
-| system | RSS at start | per idle room (one connection) | per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
-|---|---|---|---|---|
-${idleRow('pairpad')}
-${idleRow('hocuspocus')}
-
-PairPad ÷ Hocuspocus: per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×** (target ≤ 1.2 each).`,
+${idleSection}`,
 );
 process.exit(0);
