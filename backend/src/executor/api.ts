@@ -1,8 +1,8 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Executor } from './executor';
 import { QueueFullError } from './job-queue';
 import type { ExecutorLogger } from './logger';
+import { tokenVerifier } from './token';
 import { RequestError } from './validation';
 
 /** Thin HTTP adapter: Piston API v2 plus /health, every error as Piston's `{ message }`. */
@@ -91,18 +91,12 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
   return app;
 }
 
-/**
- * EXECUTOR_TOKEN on every request, health included (what it reveals is for the operator):
- * `Authorization: Bearer <token>`, or the bare token as the public Piston's clients sent it.
- * Compared as hashes in constant time, so neither length nor prefix leaks through timing.
- */
+/** EXECUTOR_TOKEN on every request, health included (what it reveals is for the operator). */
 function requireToken(token: string): RequestHandler {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  const expected = digest(token);
+  const verify = tokenVerifier(token);
   return (req, res, next) => {
-    const header = req.headers.authorization ?? '';
-    const offered = header.replace(/^Bearer\s+/i, '').trim();
-    if (offered && timingSafeEqual(digest(offered), expected)) return next();
-    res.status(401).json({ message: header ? 'invalid executor token' : 'missing executor token: send Authorization: Bearer <EXECUTOR_TOKEN>' });
+    const problem = verify(req.headers.authorization);
+    if (!problem) return next();
+    res.status(401).json({ message: problem });
   };
 }

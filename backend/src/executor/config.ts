@@ -77,6 +77,17 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   { name: 'EXECUTOR_OUTPUT_MAX_SIZE', pistonName: 'PISTON_OUTPUT_MAX_SIZE', default: '65536', meaning: 'Maximum stdout and stderr per stage, bytes each (status OL / EL past it).' },
   { name: 'EXECUTOR_BOX_SIZE', default: '67108864 (64 MiB)', meaning: 'Size of the tmpfs box, the only writable place in the sandbox, bytes.' },
   { name: 'EXECUTOR_MAX_BATCH_CASES', default: '64', meaning: 'Most cases one POST /api/v2/pairpad/batch may run (compile once, run each case).' },
+  {
+    name: 'EXECUTOR_CONNECT_TIMEOUT',
+    default: '300000 (5 min)',
+    meaning: 'Maximum wall time of an interactive run (WebSocket /api/v2/connect), ms; it replaces EXECUTOR_RUN_TIMEOUT there (the CPU, memory and output limits stay those of execute).',
+  },
+  {
+    name: 'EXECUTOR_CONNECT_IDLE_TIMEOUT',
+    default: '60000',
+    meaning: 'An interactive run that neither receives input nor prints anything for this long is killed (status TO), ms.',
+  },
+  { name: 'EXECUTOR_MAX_CONNECT_SESSIONS', default: '16', meaning: 'Interactive runs at once; past it, connect answers an error. Their compile stages queue with the other jobs.' },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
   { name: 'EXECUTOR_RUNTIMES', default: '(all found)', meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.' },
   { name: 'EXECUTOR_LIMIT_OVERRIDES', pistonName: 'PISTON_LIMIT_OVERRIDES', default: '{}', meaning: 'JSON object of per-language limit overrides, e.g. {"java":{"max_process_count":128}}.' },
@@ -134,6 +145,9 @@ export interface ExecutorConfig {
   boxSize: number;
   maxRequestSize: number;
   maxBatchCases: number;
+  connectTimeout: number;
+  connectIdleTimeout: number;
+  maxConnectSessions: number;
   limitOverrides: Record<string, LimitOverride>;
   /** Languages to offer; undefined offers every runtime found. */
   runtimes: string[] | undefined;
@@ -182,6 +196,9 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     boxSize: intFrom('EXECUTOR_BOX_SIZE', MiB).optional(),
     maxRequestSize: intFrom('EXECUTOR_MAX_REQUEST_SIZE', 1024).optional(),
     maxBatchCases: intFrom('EXECUTOR_MAX_BATCH_CASES', 1).optional(),
+    connectTimeout: intFrom('EXECUTOR_CONNECT_TIMEOUT', 1).optional(),
+    connectIdleTimeout: intFrom('EXECUTOR_CONNECT_IDLE_TIMEOUT', 1).optional(),
+    maxConnectSessions: intFrom('EXECUTOR_MAX_CONNECT_SESSIONS', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
     runtimes: z
       .string()
@@ -214,6 +231,9 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     boxSize: raw('EXECUTOR_BOX_SIZE'),
     maxRequestSize: raw('EXECUTOR_MAX_REQUEST_SIZE'),
     maxBatchCases: raw('EXECUTOR_MAX_BATCH_CASES'),
+    connectTimeout: raw('EXECUTOR_CONNECT_TIMEOUT'),
+    connectIdleTimeout: raw('EXECUTOR_CONNECT_IDLE_TIMEOUT'),
+    maxConnectSessions: raw('EXECUTOR_MAX_CONNECT_SESSIONS'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
   });
@@ -247,6 +267,9 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     boxSize: v.boxSize ?? 64 * MiB,
     maxRequestSize: v.maxRequestSize ?? 2 * MiB,
     maxBatchCases: v.maxBatchCases ?? 64,
+    connectTimeout: v.connectTimeout ?? 300_000,
+    connectIdleTimeout: v.connectIdleTimeout ?? 60_000,
+    maxConnectSessions: v.maxConnectSessions ?? 16,
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,
     ...overrides,

@@ -144,6 +144,11 @@ export class Executor {
     return { config: this.config, sandbox: this.sandbox, transpiler: this.transpiler, logger: this.logger, signal: this.shutdown.signal };
   }
 
+  /** What the interactive endpoint (connect.ts) needs to stage and run a job itself. */
+  interactiveDeps(): JobDeps {
+    return this.jobDeps();
+  }
+
   /** Why code cannot run right now, if it cannot. */
   unavailableReason(): string | undefined {
     const status = this.sandbox.status;

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createApp } from './api';
+import { attachConnect } from './connect';
 import { loadExecutorConfig, type Env } from './config';
 import { Executor, type HealthReport } from './executor';
 import { createConsoleLogger, type ExecutorLogger } from './logger';
@@ -49,6 +50,7 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
+  const connect = attachConnect(server, executor, logger);
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
@@ -61,6 +63,7 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        connect.close();
         server.closeAllConnections();
         await executor.close();
         await closed;

@@ -6,6 +6,7 @@ import type { ExecutorLogger } from './logger';
 import type { JobFiles } from './runtime-catalog';
 import type { MemoryFile, Sandbox } from './sandbox';
 import type { StageResult } from './stage-result';
+import type { StageStreams } from './stage-supervisor';
 import type { TypescriptTranspiler } from './typescript-transpiler';
 import type { ValidJob } from './validation';
 
@@ -40,6 +41,10 @@ export interface RunInput {
   stdin: string;
   args: readonly string[];
   limits: StageLimits;
+  /** An interactive run (connect): stdin stays open, output streams as it comes. */
+  streams?: StageStreams;
+  /** Extra environment of this run (connect asks for line-buffered output). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** A job staged and compiled once, ready to run any number of times. */
@@ -143,13 +148,14 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
         deps.sandbox.runStage({
           jobId: id,
           argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
-          env: toolchain.env,
+          env: input.env ? { ...toolchain.env, ...input.env } : toolchain.env,
           binds: compiled ? [] : toolchain.binds,
           boxSource: runSource,
           boxFiles: runFiles,
           stdin: input.stdin,
           limits: input.limits,
           signal: deps.signal,
+          ...(input.streams ? { streams: input.streams } : {}),
         }),
       dispose,
     };

@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
-import { superviseStage } from './stage-supervisor';
+import { superviseStage, type StageStreams } from './stage-supervisor';
 import { diagnoseUserNamespaces } from './userns-diagnosis';
 import { toStageResult, type StageOutcome, type StageResult } from './stage-result';
 
@@ -40,6 +40,8 @@ export interface StageSpec {
   stdin: string;
   limits: StageLimits;
   signal?: AbortSignal;
+  /** An interactive stage (connect): stdin stays open, output streams as it comes. */
+  streams?: StageStreams;
 }
 
 export interface MemoryFile {
@@ -326,6 +328,7 @@ export class Sandbox {
       // bwrap reports a signal death as exit status 128+N; unsandboxed we see the signal itself.
       exitCodeEncodesSignal: this.config.sandbox !== 'none',
       killGroup: this.config.sandbox === 'none',
+      ...(spec.streams ? { streams: spec.streams } : {}),
     });
   }
 

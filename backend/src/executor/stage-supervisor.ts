@@ -3,6 +3,29 @@ import os from 'node:os';
 import type { JobCgroup } from './cgroups';
 import type { StageLimits } from './config';
 import type { StageOutcome } from './stage-result';
+import { signalProgramTree } from './signal-tree';
+
+/**
+ * An interactive stage (WebSocket /api/v2/connect): stdin stays open for the client to write
+ * to, output is handed over as it arrives (only what fits under the caps), signals reach the
+ * program. Without it a stage is batch: stdin written whole and closed, output at the end.
+ */
+export interface StageStreams {
+  onOutput(stream: 'stdout' | 'stderr', chunk: Buffer): void;
+  /** Called once, as soon as the stage is supervised; the controls work until it ends. */
+  onStart(controls: StageControls): void;
+}
+
+export interface StageControls {
+  /** Writes to the program's stdin; false once stdin is closed. */
+  write(data: string): boolean;
+  /** Closes the program's stdin (end of input). */
+  endInput(): void;
+  /** Bytes written but not yet read by the program. */
+  pendingInput(): number;
+  /** Signal number 9 takes the whole tree down as the limits do; others go to the program itself. */
+  signal(signal: number): void;
+}
 
 export interface SuperviseOptions {
   stdin: string;
@@ -12,6 +35,7 @@ export interface SuperviseOptions {
   exitCodeEncodesSignal: boolean;
   /** Kill the child's process group too (unsandboxed mode has no pid namespace). */
   killGroup: boolean;
+  streams?: StageStreams;
 }
 
 /** How often the whole tree's CPU time is checked against the limit. */
@@ -57,6 +81,7 @@ export function superviseStage(child: ChildProcess, options: SuperviseOptions): 
     if (kept.length > 0) {
       (isOut ? outChunks : errChunks).push(kept);
       allChunks.push(kept);
+      options.streams?.onOutput(stream, kept);
     }
     if (isOut) outBytes += kept.length;
     else errBytes += kept.length;
@@ -71,7 +96,25 @@ export function superviseStage(child: ChildProcess, options: SuperviseOptions): 
   child.stdin?.on('error', () => {
     // The program may exit without reading its input (EPIPE): that is its right.
   });
-  child.stdin?.end(options.stdin);
+  if (options.streams) {
+    const stdin = child.stdin;
+    if (options.stdin) stdin?.write(options.stdin);
+    options.streams.onStart({
+      write: (data) => {
+        if (!stdin || stdin.writableEnded || stdin.destroyed) return false;
+        stdin.write(data);
+        return true;
+      },
+      endInput: () => stdin?.end(),
+      pendingInput: () => stdin?.writableLength ?? 0,
+      signal: (signal) => {
+        if (signal === os.constants.signals.SIGKILL) kill();
+        else if (child.pid && !killed) void signalProgramTree(child.pid, signal);
+      },
+    });
+  } else {
+    child.stdin?.end(options.stdin);
+  }
 
   const wallTimer = setTimeout(() => {
     flags.wall = true;
@@ -118,6 +161,7 @@ export function superviseStage(child: ChildProcess, options: SuperviseOptions): 
       const wallTimeMs = Math.round(performance.now() - started);
       child.stdout?.destroy();
       child.stderr?.destroy();
+      child.stdin?.destroy();
       const stats = cgroup ? await cgroup.stats().catch(() => undefined) : undefined;
       let exitCode = exit.code;
       let signalNumber: number | null = exit.signal ? (os.constants.signals[exit.signal] ?? null) : null;
