@@ -10,7 +10,7 @@ import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
-import { AppError, ROOM_DOC } from './protocol';
+import { AppError, CONSOLE_OUTPUT_MAX_BYTES, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
@@ -138,7 +138,12 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     store,
     interview: { questions: questionLimits },
     // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
-    extensions: [{ name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() }, ...(cluster ? [cluster.roomSync] : [])],
+    extensions: [
+      { name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() },
+      // Console input and stops typed on any node reach the job on the node that runs it.
+      { name: 'console', onConsoleControl: (_room, jobId, control): void => void execution.control(jobId, control) },
+      ...(cluster ? [cluster.roomSync] : []),
+    ],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
@@ -156,7 +161,10 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
     logger: logger.child({ service: 'execution' }),
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
+    connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: CONSOLE_OUTPUT_MAX_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
   });
+  // Output as the program prints it, into its room's console (merged and bounded there).
+  const stopConsoleOutput = execution.onOutput(({ sessionId, jobId, stream, data }) => rooms.get(sessionId)?.interview.console.output(jobId, stream, data));
   // Every run, with its result, goes into its room's replicated state: the timeline, the report
   // and every participant (on every node) hear it from there.
   const stopRunRecording = execution.onUpdate((run) => rooms.get(run.sessionId)?.interview.recordRun(run));
@@ -237,6 +245,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       forgetRuns();
       stopExecutionMetrics();
       stopRunRecording();
+      stopConsoleOutput();
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));

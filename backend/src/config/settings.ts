@@ -60,6 +60,17 @@ export const SETTINGS = {
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
   EXECUTION_TIMEOUT_MS: { schema: positiveInt.default(30_000), doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.' },
+  EXECUTION_CONSOLE: {
+    schema: z
+      .enum(['true', 'false'], { message: 'EXECUTION_CONSOLE must be true or false' })
+      .default('true')
+      .transform((value) => value === 'true'),
+    doc: 'true: runs go through the executor\'s WebSocket /api/v2/connect (output streamed to the room\'s console; with an empty Input box the console is the program\'s stdin), falling back to execute where there is none; false: execute only.',
+  },
+  EXECUTION_CONSOLE_TIMEOUT_MS: {
+    schema: positiveInt.default(600_000),
+    doc: 'Longest an interactive run may take, as the backend sees it (the executor\'s EXECUTOR_CONNECT_TIMEOUT and idle limit end it sooner).',
+  },
   MAX_CODE_BYTES: { schema: positiveInt.default(131_072), doc: 'Largest program a run may send to the executor, bytes (UTF-8).' },
   MAX_STDIN_BYTES: { schema: positiveInt.default(65_536), doc: 'Largest stdin a run may send to the executor, bytes (UTF-8).' },
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },

@@ -1,6 +1,7 @@
 import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
 import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
 import type { PistonClient } from './piston-client';
+import { ConnectUnsupportedError, openConnect, type ConnectRun } from './piston-connect';
 import { toRunResult } from './result-model';
 import { RunHistory } from './run-history';
 import { mergeRuns, type RunStore } from './run-store';
@@ -38,7 +39,26 @@ export interface ExecutionServiceOptions {
   runtimesCacheMs?: number;
   /** Runs shared with other backend nodes (Redis), so status and history answer on any node. */
   sharedRuns?: RunStore;
+  /**
+   * Drive runs through the executor's /api/v2/connect (streamed output, console stdin, stops);
+   * an executor without it is asked through execute, as before. Off: always execute.
+   */
+  connect?: { enabled: boolean; outputMaxBytes: number; timeoutMs: number };
 }
+
+/** Output of a run, as the executor streams it. */
+export interface RunOutput {
+  sessionId: string;
+  jobId: string;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+/** What the room's console asks of a running job. */
+export type RunControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
+
+/** How long a connect that failed before the upgrade (no connect there) is not tried again. */
+const CONNECT_RETRY_MS = 60_000;
 
 export interface StartRunRequest {
   sessionId: string;
@@ -61,14 +81,22 @@ export class ExecutionService {
   readonly history = new RunHistory();
   private readonly listeners = new Set<JobListener>();
   private runtimesCache: { at: number; runtimes: Promise<RuntimeView[]> } | null = null;
+  private readonly outputListeners = new Set<(output: RunOutput) => void>();
+  /** Jobs running on this node through connect, by job id. */
+  private readonly live = new Map<string, ConnectRun>();
+  /** Console controls for jobs whose connection is still opening, replayed once it is open. */
+  private readonly opening = new Map<string, RunControl[]>();
+  /** Until when connect is not tried (the executor answered the upgrade with no). */
+  private connectRetryAt = 0;
 
   constructor(private readonly options: ExecutionServiceOptions) {
-    const runner: JobRunner = async (spec, signal) => {
-      const response = await options.client.execute(
-        { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] },
-        signal,
-      );
-      return toRunResult(response);
+    const runner: JobRunner = async (spec, signal, logger, jobId) => {
+      const request = { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] };
+      if (this.connectAvailable()) {
+        const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger);
+        if (streamed) return toRunResult(streamed);
+      }
+      return toRunResult(await options.client.execute(request, signal));
     };
     this.queue = new JobQueue({
       runner,
@@ -83,6 +111,82 @@ export class ExecutionService {
       options.sharedRuns?.record(run).catch((error: unknown) => this.warnShared('Could not share a run record', error));
       for (const listener of this.listeners) listener(run);
     });
+  }
+
+  private connectAvailable(): boolean {
+    return Boolean(this.options.connect?.enabled) && Date.now() >= this.connectRetryAt;
+  }
+
+  /** Runs through connect; undefined when the executor has no connect (then execute runs it). */
+  private async runConnected(
+    sessionId: string,
+    jobId: string,
+    request: Parameters<PistonClient['execute']>[0],
+    signal: AbortSignal,
+    logger: JobLogger,
+  ): Promise<Awaited<ConnectRun['result']> | undefined> {
+    const connect = this.options.connect;
+    if (!connect) return undefined;
+    let run: ConnectRun;
+    this.opening.set(jobId, []);
+    try {
+      run = await openConnect({
+        baseUrl: this.options.client.baseUrl,
+        ...(this.options.client.apiKey ? { apiKey: this.options.client.apiKey } : {}),
+        request,
+        outputMaxBytes: connect.outputMaxBytes,
+        // Input from the Input box: the program reads it to its end, as with execute.
+        closeStdin: request.stdin !== '',
+        timeoutMs: connect.timeoutMs,
+        signal,
+        onOutput: (stream, data) => {
+          for (const listener of this.outputListeners) listener({ sessionId, jobId, stream, data });
+        },
+      });
+    } catch (error) {
+      this.opening.delete(jobId);
+      if (!(error instanceof ConnectUnsupportedError)) throw error;
+      logger.warn('the executor has no /api/v2/connect; runs go through execute', { reason: error.message });
+      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
+      return undefined;
+    }
+    this.live.set(jobId, run);
+    for (const control of this.opening.get(jobId) ?? []) this.control(jobId, control);
+    this.opening.delete(jobId);
+    try {
+      return await run.result;
+    } finally {
+      this.live.delete(jobId);
+    }
+  }
+
+  /**
+   * Console input, end of input or a stop for a job, if it runs on this node through connect
+   * (every node hears every console entry; only the one running the job acts). Returns whether it did.
+   */
+  control(jobId: string, control: RunControl): boolean {
+    const run = this.live.get(jobId);
+    const early = this.opening.get(jobId);
+    if (!run && early) {
+      // Bounded by what the room accepts per run (CONSOLE_INPUT_MAX_BYTES).
+      early.push(control);
+      return true;
+    }
+    if (!run) return false;
+    if (control.kind === 'stdin') run.write(control.text);
+    else if (control.kind === 'eof') run.endInput();
+    else run.kill(control.signal);
+    return true;
+  }
+
+  /** Whether runs started now get an interactive console (stdin open) when their Input box is empty. */
+  get interactiveRuns(): boolean {
+    return this.connectAvailable();
+  }
+
+  onOutput(listener: (output: RunOutput) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
   }
 
   /** Queues a run of the room's current code (or the given one). Resolves with the queued record. */
@@ -105,6 +209,7 @@ export class ExecutionService {
       version: request.version ?? '*',
       code,
       stdin,
+      ...(stdin === '' && this.interactiveRuns ? { interactive: true } : {}),
     });
   }
 
@@ -183,5 +288,6 @@ export class ExecutionService {
   async shutdown(graceMs: number): Promise<void> {
     await this.queue.drain(graceMs);
     this.listeners.clear();
+    this.outputListeners.clear();
   }
 }

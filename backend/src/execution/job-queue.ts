@@ -16,10 +16,12 @@ export interface JobSpec {
   version: string;
   code: string;
   stdin: string;
+  /** Runs with its stdin open to the room's console (see RunRecord.interactive). */
+  interactive?: boolean;
 }
 
 /** Runs one job to a result, or throws an AppError saying why it could not. */
-export type JobRunner = (spec: JobSpec, signal: AbortSignal, logger: JobLogger) => Promise<RunResult>;
+export type JobRunner = (spec: JobSpec, signal: AbortSignal, logger: JobLogger, jobId: string) => Promise<RunResult>;
 
 export interface JobLogger {
   info(message: string, meta?: object): void;
@@ -115,6 +117,7 @@ export class JobQueue {
         finishedAt: null,
         result: null,
         error: null,
+        ...(spec.interactive ? { interactive: true } : {}),
       },
       spec,
       controller: new AbortController(),
@@ -211,7 +214,7 @@ export class JobQueue {
     try {
       this.transition(job, 'running', { startedAt });
       job.logger.info('job running');
-      const result = await this.options.runner(spec, job.controller.signal, job.logger);
+      const result = await this.options.runner(spec, job.controller.signal, job.logger, job.record.jobId);
       this.transition(job, 'completed', { finishedAt: this.now(), result });
       this.completedCount++;
       job.logger.info('job completed', { outcome: result.outcome, ms: this.now() - startedAt });

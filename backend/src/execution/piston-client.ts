@@ -111,6 +111,11 @@ export class PistonClient {
     return this.options.baseUrl;
   }
 
+  /** The executor token this client sends (connect sends it on the upgrade). */
+  get apiKey(): string | undefined {
+    return this.options.apiKey;
+  }
+
   /** `GET /runtimes`, retried on network errors and 502/503/504 (it is idempotent). */
   async runtimes(signal?: AbortSignal): Promise<PistonRuntime[]> {
     const response = await this.getWithRetries('/runtimes', signal);

@@ -22,6 +22,10 @@ export const ERROR_STATUS = {
   ROOM_FULL: 429,
   RUNTIME_UNKNOWN: 400,
   JOB_NOT_FOUND: 404,
+  /** Console input or a stop for a run that is not running (finished, or not started yet). */
+  RUN_NOT_RUNNING: 409,
+  /** Console input for a run whose stdin was the Input box (or an executor without connect). */
+  RUN_NOT_INTERACTIVE: 409,
   QUESTION_NOT_FOUND: 404,
   /** Run tests in a room that has no test cases. */
   NO_TEST_CASES: 409,

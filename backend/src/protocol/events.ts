@@ -5,6 +5,7 @@
  * from it. The two binary channels (Yjs, notes) are not acked and are listed apart.
  */
 import type { z } from 'zod';
+import { ConsoleEofSchema, ConsoleInputSchema, ConsoleSignalSchema, type ConsoleEntries, type ConsoleTranscript } from './console';
 import type { ErrorBody } from './errors';
 import { RunStartSchema, type RunRecord, type RunStarted, type RunUpdate, type RunsHistory } from './execution';
 import {
@@ -62,6 +63,12 @@ export const CLIENT_EVENTS = {
   'room:end': event<{ state: InterviewState }>()(EndInterviewSchema, 'end request', { optional: true }),
   /** Post a chat message to everyone in the room. */
   'chat:send': event<{ message: ChatMessage }>()(ChatSendSchema, 'chat message'),
+  /** A line for the running program's stdin, echoed to everyone with who typed it. */
+  'console:input': event()(ConsoleInputSchema, 'console input'),
+  /** Ctrl+D: end the running program's stdin. */
+  'console:eof': event()(ConsoleEofSchema, 'end of input'),
+  /** Ctrl+C (SIGINT) or Stop (SIGKILL) for the running program. */
+  'console:signal': event()(ConsoleSignalSchema, 'stop request'),
   /** A candidate's tab lost or regained focus; recorded on the timeline. */
   'activity:focus': event()(FocusReportSchema, 'focus report'),
   /** Interviewer only: load a bank question (description, starters, test cases) into the room. */
@@ -107,6 +114,10 @@ export interface ServerToClientEvents {
   'run:update': (update: RunUpdate) => void;
   /** The room's recent runs, sent on every join (newest first). */
   'runs:history': (history: RunsHistory) => void;
+  /** New entries of a run's console (output as produced, typed lines, stops), in order. */
+  'console:entries': (entries: ConsoleEntries) => void;
+  /** The newest runs' console transcripts, sent at join. */
+  'console:history': (history: { transcripts: ConsoleTranscript[] }) => void;
   /** Lock, run-disable and end: sent at join and on every change, to everyone. */
   'room:state': (state: InterviewState) => void;
   'chat:message': (message: ChatMessage) => void;

@@ -111,6 +111,11 @@ export interface RunRecord {
   result: RunResult | null;
   /** Why a `failed` job produced no result, in words. */
   error: ErrorBody | null;
+  /**
+   * The program's stdin is the room's console while it runs (the Input box was empty and the
+   * executor has /api/v2/connect). Absent: its stdin was the Input box, closed after it.
+   */
+  interactive?: boolean;
 }
 
 /** `GET /api/execute/status/:jobId` answers the job's record. */

@@ -12,3 +12,4 @@ export * from './room-shape';
 export * from './permissions';
 export * from './questions';
 export * from './room-questions';
+export * from './console';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConsoleTranscript } from './console';
 import type { LanguageId } from './languages';
 import type { RunRecord } from './execution';
 import type { RoomQuestionView, TestRunRecord } from './room-questions';
@@ -90,6 +91,8 @@ export interface Timeline {
   now: number;
   checkpoints: TimelineCheckpoint[];
   events: TimelineEvent[];
+  /** The kept runs' console transcripts (output, typed lines, stops), for playback. */
+  consoles?: ConsoleTranscript[];
 }
 
 export interface ReportParticipant {
@@ -113,6 +116,8 @@ export interface InterviewReport {
   participants: ReportParticipant[];
   /** Every run of the session, oldest first. */
   runs: RunRecord[];
+  /** Console transcripts of the kept runs (interactive runs' input with who typed it). */
+  consoles?: ConsoleTranscript[];
   notes: string;
   /** The room's question as the interviewer sees it (hidden cases included). */
   question?: RoomQuestionView;

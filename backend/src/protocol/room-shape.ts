@@ -47,6 +47,8 @@ export const INTERVIEW_DOC = {
   question: 'question',
   /** `Y.Map<TestRunRecord>` by run id: each test run's latest state, full detail. */
   testRuns: 'testRuns',
+  /** `Y.Map<Y.Array<ConsoleEntry>>` by job id: each run's console transcript. */
+  consoles: 'consoles',
 } as const;
 
 /** The documents of a room, as the relay between nodes names them. */

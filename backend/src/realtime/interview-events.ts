@@ -33,6 +33,12 @@ export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
       case 'test-run-history':
         socket.emit('tests:history', { runs: notice.runs.map((run) => viewTestRun(run, socket.data.role)), serverTime: Date.now() });
         break;
+      case 'console':
+        socket.emit('console:entries', notice.entries);
+        break;
+      case 'console-history':
+        socket.emit('console:history', { transcripts: notice.transcripts });
+        break;
       case NOTES_EVENT:
         // Defence in depth: the room only sends notes to interviewers, and the socket checks again.
         if (socket.data.role === 'interviewer') socket.emit(NOTES_EVENT, notice.message);

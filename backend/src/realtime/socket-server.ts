@@ -20,6 +20,7 @@ import type { SessionService } from '../sessions';
 import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { bindClientEvents } from './bind-events';
 import { runHandlers } from './run-events';
+import { consoleHandlers } from './console-events';
 import { interviewHandlers, notifier, registerNotes } from './interview-events';
 import { questionHandlers, type QuestionFinder } from './question-events';
 import { EventRateLimiter } from './event-rate-limiter';
@@ -131,6 +132,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       ...interviewHandlers(room, connection),
       ...runHandlers(socket, options.execution),
       ...questionHandlers(socket, room, connection, options.questions, options.testRuns),
+      ...consoleHandlers(room, connection),
     });
     registerNotes(socket, room, connection);
 

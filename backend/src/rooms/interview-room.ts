@@ -23,14 +23,20 @@ import {
 import { InterviewNotes } from './interview-notes';
 import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
+import { RunConsole, type ConsoleControl } from './run-console';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
 import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
+
+/** Console transcripts sent at join: the newest runs' (older ones come with the timeline). */
+const CONSOLE_HISTORY_AT_JOIN = 3;
 
 export interface RoomInterviewOptions {
   /** The session store says it ended (a room rebuilt after a restart stays read-only). */
   ended?: boolean;
   /** Called once when the interview is ended on this node. */
   onEnded?: (endedAt: number) => void;
+  /** Console input, eof or a stop was added (on any node): the node running the job acts on it. */
+  onConsoleControl?: (jobId: string, control: ConsoleControl) => void;
   timeline?: TimelineRecorderOptions;
   /** Limits on the room's test cases (configuration). */
   questions?: RoomQuestionLimits;
@@ -62,6 +68,8 @@ export class RoomInterview {
   readonly timeline: TimelineRecorder;
   /** The room's question, test cases (hidden ones for interviewers only) and test runs. */
   readonly questions: RoomQuestions;
+  /** Runs' console transcripts: live output, typed input, stops. */
+  readonly console: RunConsole;
   readonly chat = {
     list: (): ChatMessage[] => this.state.chat.toArray(),
   };
@@ -86,6 +94,11 @@ export class RoomInterview {
       state: () => this.current,
       connections: () => this.connections,
       record: (event) => this.timeline.record(event),
+    });
+    this.console = new RunConsole(this.state, {
+      now: this.now,
+      onEntries: (entries) => this.notifyAll({ type: 'console', entries }),
+      onControl: (jobId, control) => options.onConsoleControl?.(jobId, control),
     });
     code.observe(this.watchCode);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
@@ -112,7 +125,13 @@ export class RoomInterview {
     this.connections.add(connection);
     connection.notify?.({ type: 'state', state: this.current });
     connection.notify?.({ type: 'chat-history', history: { messages: this.chat.list() } });
-    connection.notify?.({ type: 'run-history', runs: this.state.runList().reverse().slice(0, RUN_HISTORY_LIMIT) });
+    const recent = this.state.runList().reverse().slice(0, RUN_HISTORY_LIMIT);
+    connection.notify?.({ type: 'run-history', runs: recent });
+    const transcripts = recent
+      .slice(0, CONSOLE_HISTORY_AT_JOIN)
+      .map((run) => ({ jobId: run.jobId, entries: this.console.transcript(run.jobId) }))
+      .filter((transcript) => transcript.entries.length > 0);
+    connection.notify?.({ type: 'console-history', transcripts });
     if (decide('notes', connection.role, this.current).allowed) connection.notify?.({ type: NOTES_EVENT, message: this.notes.syncStep1() });
     this.questions.joined(connection);
   }
@@ -201,7 +220,39 @@ export class RoomInterview {
   }
 
   recordRun(run: RunRecord): void {
+    // The whole transcript before the result: a page shows the last output, then the exit status.
+    if (run.state === 'completed' || run.state === 'failed') this.console.finish(run.jobId);
     this.timeline.recordRun(run);
+  }
+
+  /** A line typed into a running program's console; recorded with who typed it. */
+  consoleInput(connection: RoomConnection, jobId: string, text: string): void {
+    this.assertConsole(connection, jobId, true);
+    this.console.input(connection, jobId, text);
+  }
+
+  /** Ctrl+D: the program's stdin ends. */
+  consoleEof(connection: RoomConnection, jobId: string): void {
+    this.assertConsole(connection, jobId, true);
+    this.console.eof(connection, jobId);
+  }
+
+  /** Ctrl+C (SIGINT) or Stop (SIGKILL) for a running program. */
+  consoleSignal(connection: RoomConnection, jobId: string, signal: 'SIGINT' | 'SIGKILL'): void {
+    this.assertConsole(connection, jobId, false);
+    this.console.signal(connection, jobId, signal);
+  }
+
+  /** Who may run may type and stop; only into a run that is running (and reads the console). */
+  private assertConsole(connection: RoomConnection, jobId: string, needsInput: boolean): void {
+    this.assert('run', connection.role);
+    const run = this.state.runs.get(jobId);
+    if (!run) throw new AppError('JOB_NOT_FOUND', 'No run with that id in this room.');
+    if (run.state === 'queued') throw new AppError('RUN_NOT_RUNNING', 'The run has not started yet; type once it runs.');
+    if (run.state !== 'running') throw new AppError('RUN_NOT_RUNNING', 'The run has finished; its console takes no more input.');
+    if (needsInput && !run.interactive) {
+      throw new AppError('RUN_NOT_INTERACTIVE', 'This run reads the Input box, not the console (clear the Input box to type into the program).');
+    }
   }
 
   timelineView(): Timeline {
@@ -212,6 +263,7 @@ export class RoomInterview {
       startedAt: this.state.startedAt ?? this.now(),
       checkpoints: this.timeline.checkpoints(),
       events: this.timeline.events(),
+      consoles: this.console.transcripts(),
       endedAt: this.current.endedAt,
       now: this.now(),
     };
@@ -233,6 +285,7 @@ export class RoomInterview {
       durationMs: Math.max(0, until - startedAt),
       participants: this.timeline.participants(until),
       runs: this.timeline.runs(),
+      consoles: this.console.transcripts(),
       notes: this.notes.text,
       question: this.questions.view('interviewer'),
       testRuns: this.questions.runList(),
@@ -242,6 +295,7 @@ export class RoomInterview {
   destroy(): void {
     this.timeline.dispose();
     this.questions.destroy();
+    this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
     this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);
     this.notes.doc.off('update', this.relayNotes);

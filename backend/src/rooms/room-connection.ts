@@ -1,4 +1,4 @@
-import type { ChatHistory, ChatMessage, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '../protocol';
+import type { ChatHistory, ChatMessage, ConsoleEntries, ConsoleTranscript, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '../protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =
@@ -15,6 +15,10 @@ export type RoomNotice =
   | { type: 'test-run'; run: TestRunRecord }
   /** The room's recent test runs, newest first, sent at join (views for this role). */
   | { type: 'test-run-history'; runs: TestRunRecord[] }
+  /** New console entries of a run (output as produced, typed lines, stops). */
+  | { type: 'console'; entries: ConsoleEntries }
+  /** The recent runs' console transcripts, sent at join. */
+  | { type: 'console-history'; transcripts: ConsoleTranscript[] }
   /** Private notes sync: the room only ever sends it to interviewer connections. */
   | { type: typeof NOTES_EVENT; message: Uint8Array };
 

@@ -37,7 +37,7 @@ export interface RoomOptions {
   /** Where a throwing hook is reported. */
   onError?: (error: unknown, context: string) => void;
   /** Interview options (timeline limits, clock); `ended` comes from the session record. */
-  interview?: Omit<RoomInterviewOptions, 'onEnded'>;
+  interview?: Omit<RoomInterviewOptions, 'onEnded' | 'onConsoleControl'>;
 }
 
 /**
@@ -86,7 +86,11 @@ export class Room {
     this.awareness.setLocalState(null);
     Y.applyUpdate(this.doc, seedUpdate(options.generation, options.initialLanguage), this);
     this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
-    this.interview = new RoomInterview(this, { ...options.interview, onEnded: (at) => this.hook('onEnd', [at]) });
+    this.interview = new RoomInterview(this, {
+      ...options.interview,
+      onEnded: (at) => this.hook('onEnd', [at]),
+      onConsoleControl: (jobId, control) => this.hook('onConsoleControl', [jobId, control]),
+    });
     this.doc.on('update', this.broadcastUpdate);
     this.interview.state.doc.on('update', this.relayInterview);
     this.interview.notes.doc.on('update', this.relayNotes);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '../../src/client';
-import type { JobStatus } from '../../src/protocol';
+import type { ConsoleEntries, JobStatus } from '../../src/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
@@ -54,13 +54,14 @@ describe('when the executor goes wrong, runs fail in words and the room keeps wo
     setCode(alice, 'import time\nprint("started", flush=True)\ntime.sleep(25)\n');
     await waitFor(() => backend.rooms.get(session.id)?.code.includes('sleep(25)'));
 
+    let started = false;
+    bob.socket.on('console:entries', ({ entries }: ConsoleEntries) => {
+      if (entries.some((entry) => entry.text.includes('started'))) started = true;
+    });
     const run = await startRun(alice);
     await waitFor(() => bobRuns.latest(run.jobId)?.state === 'running', { what: 'run running' });
-    // Let the sandboxed program actually start before pulling the plug.
-    await waitFor(async () => {
-      const stats = (await (await fetch(`${spawned.url}/health`)).json()) as { queue?: { running?: number } };
-      return (stats.queue?.running ?? 0) > 0;
-    });
+    // Let the sandboxed program actually start before pulling the plug (its first output is streamed).
+    await waitFor(() => started, { what: 'the program\'s first output' });
     const killedAt = Date.now();
     executor.kill('SIGKILL');
     const failed = await waitFinished(bobRuns, run.jobId, 10_000);

@@ -1,0 +1,194 @@
+import * as Y from 'yjs';
+import {
+  AppError,
+  CONSOLE_FLUSH_MS,
+  CONSOLE_INPUT_MAX_BYTES,
+  CONSOLE_LINE_MAX_BYTES,
+  CONSOLE_OUTPUT_MAX_BYTES,
+  CONSOLE_TRANSCRIPTS_KEPT,
+  INTERVIEW_DOC,
+  type ConsoleEntries,
+  type ConsoleEntry,
+  type ConsoleTranscript,
+  type Role,
+} from '../protocol';
+import type { InterviewStateDoc } from './interview-state';
+
+/** What the console needs to know of who acts. */
+interface Actor {
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** Stdin, end of input or a stop, for the node where the run lives (every node hears every one). */
+export type ConsoleControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
+
+export interface RunConsoleOptions {
+  now: () => number;
+  /** New entries of a transcript, from this node or another (the room tells its connections). */
+  onEntries: (entries: ConsoleEntries) => void;
+  /** An input, eof or stop entry was added anywhere; the node running the job acts on it. */
+  onControl: (jobId: string, control: ConsoleControl) => void;
+}
+
+interface PendingOutput {
+  kind: 'stdout' | 'stderr';
+  text: string;
+  at: number;
+}
+
+/**
+ * The room's run transcripts, in the replicated interview state (`consoles`: job id → array of
+ * entries). Output from the node running the job is merged into one entry per stream and
+ * flushed at most every CONSOLE_FLUSH_MS (the first chunk at once, so an echo is not delayed),
+ * so a flood becomes a few large entries instead of thousands of small updates; it is capped
+ * per stream like the executor's output. Input is appended by the node the typist is on; the
+ * relay brings it to the node that runs the job, whose observer hands it to the program.
+ */
+export class RunConsole {
+  readonly map: Y.Map<Y.Array<ConsoleEntry>>;
+  private readonly pending = new Map<string, { chunks: PendingOutput[]; timer: NodeJS.Timeout | undefined; lastFlush: number }>();
+  private readonly outputBytes = new Map<string, { stdout: number; stderr: number }>();
+
+  constructor(
+    private readonly state: InterviewStateDoc,
+    private readonly options: RunConsoleOptions,
+  ) {
+    this.map = state.doc.getMap<Y.Array<ConsoleEntry>>(INTERVIEW_DOC.consoles);
+    this.map.observeDeep(this.watch);
+  }
+
+  /** Output of a job running on this node. */
+  output(jobId: string, stream: 'stdout' | 'stderr', text: string): void {
+    const used = this.outputBytes.get(jobId) ?? { stdout: 0, stderr: 0 };
+    this.outputBytes.set(jobId, used);
+    const room = CONSOLE_OUTPUT_MAX_BYTES - used[stream];
+    if (room <= 0) return;
+    const kept = Buffer.byteLength(text) > room ? Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '') : text;
+    used[stream] += Buffer.byteLength(kept);
+    const pending = this.pending.get(jobId) ?? { chunks: [], timer: undefined, lastFlush: 0 };
+    this.pending.set(jobId, pending);
+    const last = pending.chunks.at(-1);
+    if (last && last.kind === stream) last.text += kept;
+    else pending.chunks.push({ kind: stream, text: kept, at: this.options.now() });
+    if (pending.timer) return;
+    const wait = pending.lastFlush + CONSOLE_FLUSH_MS - Date.now();
+    if (wait <= 0) this.flush(jobId);
+    else pending.timer = setTimeout(() => this.flush(jobId), wait);
+  }
+
+  /** Writes a job's merged output now (its run just finished: the transcript must be whole first). */
+  flush(jobId: string): void {
+    const pending = this.pending.get(jobId);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    pending.timer = undefined;
+    pending.lastFlush = Date.now();
+    const chunks = pending.chunks.splice(0);
+    if (chunks.length > 0) this.append(jobId, chunks.map(({ kind, text, at }) => ({ at, kind, text })));
+  }
+
+  /** The job is over on this node: flush and forget its counters. */
+  finish(jobId: string): void {
+    this.flush(jobId);
+    this.pending.delete(jobId);
+    this.outputBytes.delete(jobId);
+  }
+
+  /** A typed line for a running job; throws PAYLOAD_TOO_LARGE past the line or per-run limit. */
+  input(actor: Actor, jobId: string, text: string): void {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > CONSOLE_LINE_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `A console line may be at most ${CONSOLE_LINE_MAX_BYTES} bytes.`);
+    const typed = this.inputBytes(jobId);
+    if (typed + bytes > CONSOLE_INPUT_MAX_BYTES) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `This run has received its ${Math.floor(CONSOLE_INPUT_MAX_BYTES / 1024)} KiB of console input; no more is sent.`);
+    }
+    this.flush(jobId);
+    this.append(jobId, [{ at: this.options.now(), kind: 'stdin', text, name: actor.name, role: actor.role }]);
+  }
+
+  eof(actor: Actor, jobId: string): void {
+    this.flush(jobId);
+    this.append(jobId, [{ at: this.options.now(), kind: 'eof', text: '', name: actor.name, role: actor.role }]);
+  }
+
+  signal(actor: Actor, jobId: string, signal: 'SIGINT' | 'SIGKILL'): void {
+    this.flush(jobId);
+    this.append(jobId, [{ at: this.options.now(), kind: 'signal', text: signal, name: actor.name, role: actor.role }]);
+  }
+
+  transcript(jobId: string): ConsoleEntry[] {
+    return this.map.get(jobId)?.toArray() ?? [];
+  }
+
+  /** Every kept transcript, in no particular order. */
+  transcripts(): ConsoleTranscript[] {
+    return [...this.map.entries()].map(([jobId, entries]) => ({ jobId, entries: entries.toArray() }));
+  }
+
+  destroy(): void {
+    this.map.unobserveDeep(this.watch);
+    for (const pending of this.pending.values()) clearTimeout(pending.timer);
+    this.pending.clear();
+  }
+
+  private inputBytes(jobId: string): number {
+    let total = 0;
+    for (const entry of this.map.get(jobId) ?? []) if (entry.kind === 'stdin') total += Buffer.byteLength(entry.text);
+    return total;
+  }
+
+  private append(jobId: string, entries: ConsoleEntry[]): void {
+    this.state.doc.transact(() => {
+      let list = this.map.get(jobId);
+      if (!list) {
+        list = new Y.Array<ConsoleEntry>();
+        this.map.set(jobId, list);
+        this.dropOldTranscripts(jobId);
+      }
+      list.push(entries);
+    });
+  }
+
+  /** Past CONSOLE_TRANSCRIPTS_KEPT, the transcripts of the oldest runs go (their results stay). */
+  private dropOldTranscripts(keep: string): void {
+    const excess = this.map.size - CONSOLE_TRANSCRIPTS_KEPT;
+    if (excess <= 0) return;
+    const queuedAt = (jobId: string) => this.state.runs.get(jobId)?.queuedAt ?? 0;
+    const oldest = [...this.map.keys()].filter((jobId) => jobId !== keep).sort((a, b) => queuedAt(a) - queuedAt(b));
+    for (const jobId of oldest.slice(0, excess)) this.map.delete(jobId);
+  }
+
+  private readonly watch = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+    for (const event of events) {
+      if (event.target === this.map) {
+        // A transcript created in this transaction (here or on another node) arrives whole:
+        // Yjs reports a new type's first entries as the map's change, not as the array's.
+        for (const [jobId, change] of event.changes.keys) {
+          const list = this.map.get(jobId);
+          if (change.action !== 'delete' && list) this.announce(jobId, 0, list.toArray());
+        }
+        continue;
+      }
+      const jobId = event.path[0];
+      if (!(event.target instanceof Y.Array) || typeof jobId !== 'string') continue;
+      let index = 0;
+      for (const change of event.changes.delta) {
+        if (change.retain) index += change.retain;
+        if (!Array.isArray(change.insert)) continue;
+        const entries = change.insert as ConsoleEntry[];
+        this.announce(jobId, index, entries);
+        index += entries.length;
+      }
+    }
+  };
+
+  private announce(jobId: string, start: number, entries: ConsoleEntry[]): void {
+    this.options.onEntries({ jobId, start, entries });
+    for (const entry of entries) {
+      if (entry.kind === 'stdin') this.options.onControl(jobId, { kind: 'stdin', text: entry.text });
+      else if (entry.kind === 'eof') this.options.onControl(jobId, { kind: 'eof' });
+      else if (entry.kind === 'signal' && (entry.text === 'SIGINT' || entry.text === 'SIGKILL')) this.options.onControl(jobId, { kind: 'signal', signal: entry.text });
+    }
+  }
+}
