@@ -1,7 +1,7 @@
 import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
 import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
 import type { PistonClient } from './piston-client';
-import { ConnectUnsupportedError, openConnect, type ConnectRun } from './piston-connect';
+import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun } from './piston-connect';
 import { toRunResult } from './result-model';
 import { RunHistory } from './run-history';
 import { mergeRuns, type RunStore } from './run-store';
@@ -88,6 +88,8 @@ export class ExecutionService {
   private readonly opening = new Map<string, RunControl[]>();
   /** Until when connect is not tried (the executor answered the upgrade with no). */
   private connectRetryAt = 0;
+  /** Known to answer connect (probed once, forgotten when a connect fails before its upgrade). */
+  private connectProbed: Promise<boolean> | null = null;
 
   constructor(private readonly options: ExecutionServiceOptions) {
     const runner: JobRunner = async (spec, signal, logger, jobId) => {
@@ -148,6 +150,7 @@ export class ExecutionService {
       if (!(error instanceof ConnectUnsupportedError)) throw error;
       logger.warn('the executor has no /api/v2/connect; runs go through execute', { reason: error.message });
       this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
+      this.connectProbed = null;
       return undefined;
     }
     this.live.set(jobId, run);
@@ -179,9 +182,19 @@ export class ExecutionService {
     return true;
   }
 
-  /** Whether runs started now get an interactive console (stdin open) when their Input box is empty. */
-  get interactiveRuns(): boolean {
-    return this.connectAvailable();
+  /**
+   * Whether runs started now get an interactive console (stdin open) when their Input box is
+   * empty: the executor answers connect (asked once, again a minute after it did not).
+   */
+  private async interactiveRuns(): Promise<boolean> {
+    if (!this.connectAvailable()) return false;
+    this.connectProbed ??= probeConnect(this.options.client.baseUrl, this.options.client.apiKey);
+    const supported = await this.connectProbed;
+    if (!supported) {
+      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
+      this.connectProbed = null;
+    }
+    return supported;
   }
 
   onOutput(listener: (output: RunOutput) => void): () => void {
@@ -201,6 +214,7 @@ export class ExecutionService {
     if (Buffer.byteLength(stdin, 'utf8') > maxStdinBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The input is larger than the ${Math.floor(maxStdinBytes / 1024)} KiB a run may send.`);
     }
+    const interactive = stdin === '' && (await this.interactiveRuns());
     return this.queue.submit({
       sessionId: request.sessionId,
       clientKey: request.clientKey,
@@ -209,7 +223,7 @@ export class ExecutionService {
       version: request.version ?? '*',
       code,
       stdin,
-      ...(stdin === '' && this.interactiveRuns ? { interactive: true } : {}),
+      ...(interactive ? { interactive: true } : {}),
     });
   }
 

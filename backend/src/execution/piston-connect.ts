@@ -231,3 +231,24 @@ function toStage(stage: StageAccumulator): PistonStage {
     memory: exit?.memory ?? null,
   };
 }
+
+/**
+ * Whether the executor answers the connect upgrade (opens and closes at once; the executor
+ * closes an uninitialised session itself). False for a plain Piston, or when nobody answers.
+ */
+export function probeConnect(baseUrl: string, apiKey?: string): Promise<boolean> {
+  const url = `${baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}/api/v2/connect`;
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {}, handshakeTimeout: 5_000 });
+    ws.once('open', () => {
+      resolve(true);
+      ws.close();
+    });
+    ws.once('unexpected-response', () => {
+      resolve(false);
+      ws.terminate();
+    });
+    ws.on('error', () => resolve(false));
+    ws.once('close', () => resolve(false));
+  });
+}

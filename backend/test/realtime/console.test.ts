@@ -6,6 +6,7 @@ import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
 
 /**
  * The room's console against the real backend, its embedded executor (real sandbox, driven
@@ -236,5 +237,38 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
       const finished = await waitFinished(ivyRuns, run.jobId);
       assert.equal(finished.result?.run?.stdout, 'name? bye Cleo\n');
     });
+  });
+});
+
+describe('the console against a Piston without /api/v2/connect', () => {
+  let backend: BackendHandle;
+  let piston: FakePiston;
+  const open: SocketYjsProvider[] = [];
+
+  before(async () => {
+    piston = await startFakePiston();
+    piston.executeReplies.set('python', { status: 200, delayMs: 1500, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'at the end\n', output: 'at the end\n' }) } });
+    backend = await startTestBackend({ PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
+  });
+  after(async () => {
+    for (const provider of open) provider.destroy();
+    await backend?.close();
+    await piston?.close();
+  });
+
+  it('runs through execute as before, non-interactively: console input is refused, the result arrives whole', async () => {
+    const session = await createSession(backend);
+    const ivy = connectClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
+    open.push(ivy);
+    const runs = listenForRuns(ivy);
+    await waitSynced(ivy);
+    const run = await startRun(ivy, { code: 'print(input())\n' });
+    assert.equal(run.interactive, undefined, 'no connect there: the run is not interactive');
+    await waitFor(() => runs.latest(run.jobId)?.state === 'running', { what: 'running' });
+    assert.equal(errorCode(await send(ivy, 'console:input', { jobId: run.jobId, text: 'x\n' })), 'RUN_NOT_INTERACTIVE');
+    const finished = await waitFinished(runs, run.jobId);
+    assert.equal(finished.result?.run?.stdout, 'at the end\n');
+    assert.equal(piston.requests.filter((request) => request.path === '/api/v2/execute').length, 1);
+    assert.equal(errorCode(await send(ivy, 'console:input', { jobId: run.jobId, text: 'x\n' })), 'RUN_NOT_RUNNING');
   });
 });
