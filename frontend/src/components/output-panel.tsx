@@ -3,6 +3,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { RunsState } from '@/room/use-runs';
 import { RunList } from './run-list';
+import { RunConsole } from './run-console';
 import { RunOutput } from './run-output';
 import { SharedTextarea } from './shared-textarea';
 
@@ -83,7 +84,19 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
       </label>
       <SharedTextarea id={inputId} text={runs.stdin} className="stdin" rows={3} readOnly={inputReadOnly} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
       <div role="region" aria-label="Output" className="output" tabIndex={0}>
-        {shown ? <RunOutput key={shown.jobId} run={shown} clockOffsetMs={runs.clockOffsetMs} /> : <p className="output-empty">Output will appear here.</p>}
+        {shown ? (
+          <RunOutput
+            key={shown.jobId}
+            run={shown}
+            clockOffsetMs={runs.clockOffsetMs}
+            console={
+              // A running program gets its console at once (its prompt may take a moment); a finished one if it printed or was typed to.
+              shown.state === 'running' || runs.consoles.has(shown.jobId) ? <RunConsole run={shown} runs={runs} canControl={canRun} /> : undefined
+            }
+          />
+        ) : (
+          <p className="output-empty">Output will appear here.</p>
+        )}
       </div>
       <RunList runs={runs.runs} selectedId={shown?.jobId ?? null} onSelect={setSelectedId} />
     </section>

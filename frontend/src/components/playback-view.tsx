@@ -8,6 +8,7 @@ import { highlightCode } from '@/lib/highlight';
 import { getTimeline } from '@/lib/interview-api';
 import { formatPosition, playbackClock } from '@/lib/playback-clock';
 import { describeEvent } from '@/lib/timeline-words';
+import { ConsoleTranscript } from './console-transcript';
 import { ReviewMessage } from './review-message';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 
@@ -58,6 +59,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   const past = timeline.events.filter((event) => event.at <= at);
   const language: LanguageId = past.findLast((event) => event.kind === 'language')?.language ?? timeline.language;
   const runs = past.flatMap((event) => (event.kind === 'run' ? [event.run] : []));
+  const transcripts = useMemo(() => new Map((timeline.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])), [timeline]);
   const highlighted = useMemo(() => highlightCode(code, language), [code, language]);
 
   const togglePlay = () => {
@@ -119,7 +121,12 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
               {runs.map((run) => (
                 <li key={run.jobId}>
                   <span className="when">{formatClock(run.queuedAt)}</span> {run.startedBy.name}: {run.result?.statusText ?? run.error?.message ?? run.state}
-                  {run.result?.run?.output ? <pre className="run-snippet">{run.result.run.output.slice(0, 400)}</pre> : null}
+                  {transcripts.has(run.jobId) ? (
+                    // The console as it was at this moment: output so far, lines typed so far.
+                    <ConsoleTranscript entries={transcripts.get(run.jobId) ?? []} until={at} />
+                  ) : run.result?.run?.output ? (
+                    <pre className="run-snippet">{run.result.run.output.slice(0, 400)}</pre>
+                  ) : null}
                 </li>
               ))}
             </ol>

@@ -10,6 +10,7 @@ import { downloadHtml, reportDocument } from '@/lib/report-document';
 import { ReviewMessage } from './review-message';
 import { ReportTestRuns } from './report-test-runs';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
+import { ConsoleTranscript } from './console-transcript';
 
 export interface ReportViewProps {
   sessionId: string;
@@ -31,6 +32,7 @@ function Report({ report }: { report: InterviewReport }) {
   const article = useRef<HTMLElement>(null);
   const title = report.title?.trim() || 'Untitled interview';
   const highlighted = useMemo(() => highlightCode(report.code, report.language), [report.code, report.language]);
+  const consoles = useMemo(() => new Map((report.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])), [report.consoles]);
 
   useEffect(() => {
     document.title = `Report: ${title} · PairPad`;
@@ -112,7 +114,10 @@ function Report({ report }: { report: InterviewReport }) {
                 <li key={run.jobId}>
                   <strong className={good ? 'outcome-success' : 'outcome-bad'}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
                   {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
-                  {result?.run?.output || result?.compile?.output ? (
+                  {run.interactive ? <span className="muted"> · interactive</span> : null}
+                  {run.interactive && consoles.has(run.jobId) ? (
+                    <ConsoleTranscript entries={consoles.get(run.jobId) ?? []} label="Interactive console transcript" />
+                  ) : result?.run?.output || result?.compile?.output ? (
                     <pre className="run-snippet">{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
                   ) : null}
                 </li>

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { RunRecord, StageView } from '@pairpad/backend/protocol';
 import { languageLabel } from '@pairpad/backend/protocol';
 import { formatBytes, formatDuration } from '@/lib/format';
@@ -63,7 +63,7 @@ function StageFacts({ stage, label }: { stage: StageView; label?: string }) {
 }
 
 /** One run as everyone in the room sees it: who started it, elapsed time, status in words, output. */
-export function RunOutput({ run, clockOffsetMs }: { run: RunRecord; clockOffsetMs: number }) {
+export function RunOutput({ run, clockOffsetMs, console: consoleView }: { run: RunRecord; clockOffsetMs: number; console?: ReactNode }) {
   const pending = run.state === 'queued' || run.state === 'running';
   const now = useNow(pending) + clockOffsetMs;
   const elapsed = (run.finishedAt ?? now) - run.queuedAt;
@@ -92,10 +92,24 @@ export function RunOutput({ run, clockOffsetMs }: { run: RunRecord; clockOffsetM
           <StageFacts stage={result.compile} label="compile" />
         </section>
       ) : null}
+      {consoleView}
       {result?.run ? (
         <section className="stage" aria-label="Program output">
-          <Stream label="stdout" text={result.run.stdout} className="stdout" />
-          <Stream label="stderr" text={result.run.stderr} className="stderr" />
+          {consoleView ? (
+            // The console above shows the output as it came; the streams apart are one click away.
+            result.run.stdout.length + result.run.stderr.length > 0 ? (
+              <details className="streams-apart">
+                <summary>stdout and stderr apart</summary>
+                <Stream label="stdout" text={result.run.stdout} className="stdout" />
+                <Stream label="stderr" text={result.run.stderr} className="stderr" />
+              </details>
+            ) : null
+          ) : (
+            <>
+              <Stream label="stdout" text={result.run.stdout} className="stdout" />
+              <Stream label="stderr" text={result.run.stderr} className="stderr" />
+            </>
+          )}
           {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className="output-empty">No output.</p> : null}
           {result.run.message && result.outcome !== 'success' ? <p className="run-message">{result.run.message}</p> : null}
           <StageFacts stage={result.run} />

@@ -13,6 +13,7 @@ h1{margin:0 0 4px;font-size:24px}h2{margin:28px 0 8px;font-size:17px}
 table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;text-align:left;border-bottom:1px solid #dfe2e8;vertical-align:top}
 pre{margin:0;padding:12px;overflow:auto;font:13px/1.5 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-word;background:#f8f9fb;border:1px solid #dfe2e8;border-radius:8px}
 .report-runs{padding-left:20px}.report-runs li{margin-bottom:10px}.run-snippet{margin-top:4px;padding:6px 8px;font-size:12px}
+.console-transcript{margin-top:4px;padding:6px 8px;font-size:12px}.transcript-stdin{color:#0e7490;font-weight:600}.transcript-who{color:#5d6575}.transcript-stderr{color:#c92a2a}
 .outcome-success{color:#2b9348}.outcome-bad{color:#c92a2a}.notes{white-space:pre-wrap}.muted{color:#5d6575}
 .hljs-keyword,.hljs-built_in,.hljs-meta .hljs-keyword{color:#8839ef}.hljs-string,.hljs-regexp{color:#2b7a0b}
 .hljs-number,.hljs-literal{color:#c2410c}.hljs-comment{color:#6b7280;font-style:italic}

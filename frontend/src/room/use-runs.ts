@@ -1,9 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type * as Y from 'yjs';
 import type { SocketYjsProvider } from '@pairpad/backend/client';
-import type { JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+import type { ConsoleEntries, ConsoleTranscript, JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+import { ConsoleStore } from './console-store';
 import { ROOM_DOC } from '@pairpad/backend/protocol/wire';
 
 /** Mirrors RUN_HISTORY_LIMIT in the protocol, kept here so the room bundle needs no zod module for it. */
@@ -22,6 +23,16 @@ export interface RunsState {
   error: string | null;
   run(): Promise<void>;
   dismissError(): void;
+  /** Runs' console transcripts (live output, typed lines, stops). */
+  consoles: ConsoleStore;
+  /** Bumped when a run gets its first console entries (so the panel shows its console). */
+  consoleVersion: number;
+  /** Sends a line to the running program's stdin; resolves with the refusal in words, if any. */
+  sendInput(jobId: string, text: string): Promise<string | null>;
+  /** Ctrl+D: ends the running program's stdin. */
+  endInput(jobId: string): Promise<string | null>;
+  /** Ctrl+C (SIGINT) or the second press of Stop (SIGKILL). */
+  stop(jobId: string, signal: 'SIGINT' | 'SIGKILL'): Promise<string | null>;
 }
 
 const STATE_RANK: Record<JobState, number> = { queued: 0, running: 1, completed: 2, failed: 2 };
@@ -42,6 +53,46 @@ export function useRuns(provider: SocketYjsProvider | null): RunsState {
   const [clockOffsetMs, setClockOffset] = useState(0);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [consoleVersion, bumpConsole] = useReducer((version: number) => version + 1, 0);
+  const [consoles] = useState(() => new ConsoleStore(bumpConsole));
+
+  useEffect(() => {
+    if (!provider) return;
+    const onEntries = (entries: ConsoleEntries) => consoles.append(entries);
+    const onHistory = ({ transcripts }: { transcripts: ConsoleTranscript[] }) => consoles.replace(transcripts);
+    provider.socket.on('console:entries', onEntries);
+    provider.socket.on('console:history', onHistory);
+    return () => {
+      provider.socket.off('console:entries', onEntries);
+      provider.socket.off('console:history', onHistory);
+      consoles.clear();
+    };
+  }, [provider, consoles]);
+
+  const sendInput = useCallback(
+    async (jobId: string, text: string) => {
+      if (!provider) return 'Not connected.';
+      const ack = await provider.request('console:input', { jobId, text });
+      return ack.ok ? null : ack.error.message;
+    },
+    [provider],
+  );
+  const endInput = useCallback(
+    async (jobId: string) => {
+      if (!provider) return 'Not connected.';
+      const ack = await provider.request('console:eof', { jobId });
+      return ack.ok ? null : ack.error.message;
+    },
+    [provider],
+  );
+  const stop = useCallback(
+    async (jobId: string, signal: 'SIGINT' | 'SIGKILL') => {
+      if (!provider) return 'Not connected.';
+      const ack = await provider.request('console:signal', { jobId, signal });
+      return ack.ok ? null : ack.error.message;
+    },
+    [provider],
+  );
 
   useEffect(() => {
     setRuns([]);
@@ -85,7 +136,12 @@ export function useRuns(provider: SocketYjsProvider | null): RunsState {
       error,
       run,
       dismissError: () => setError(null),
+      consoles,
+      consoleVersion,
+      sendInput,
+      endInput,
+      stop,
     }),
-    [runs, clockOffsetMs, provider, starting, error, run],
+    [runs, clockOffsetMs, provider, starting, error, run, consoles, consoleVersion, sendInput, endInput, stop],
   );
 }
