@@ -83,9 +83,11 @@ export class RunConsole {
     if (!pending) return;
     clearTimeout(pending.timer);
     pending.timer = undefined;
-    pending.lastFlush = Date.now();
     const chunks = pending.chunks.splice(0);
-    if (chunks.length > 0) this.append(jobId, chunks.map(({ kind, text, at }) => ({ at, kind, text })));
+    // Only written output counts against the rate: an echo right after a typed line is not held back.
+    if (chunks.length === 0) return;
+    pending.lastFlush = Date.now();
+    this.append(jobId, chunks.map(({ kind, text, at }) => ({ at, kind, text })));
   }
 
   /** The job is over on this node: flush and forget its counters. */

@@ -96,23 +96,14 @@ export default function ConsoleTerminal({ jobId, consoles, onFocusRequest }: Con
     const themeWatch = new MutationObserver(() => (terminal.options.theme = themeFrom(element)));
     themeWatch.observe(document.documentElement, { attributes: true, attributeFilter: ['class', 'data-theme', 'style'] });
 
-    // Writes are batched per frame: xterm parses them off the critical path, and a flood of small
-    // entries becomes one write instead of one per message.
-    let pending = '';
-    let frame = 0;
-    const flush = () => {
-      frame = 0;
-      const text = pending;
-      pending = '';
-      if (text) terminal.write(text);
-    };
+    // Straight to xterm: it queues writes, parses them in time-sliced chunks and renders once per
+    // frame, so a flood stays responsive and an echo shows on the next frame. (The server already
+    // merges output into at most one message per 40 ms.)
     const write = (entries: readonly ConsoleEntry[], reset: boolean) => {
-      if (reset) {
-        pending = '';
-        terminal.reset();
-      }
-      for (const entry of entries) pending += entryText(entry);
-      if (!frame) frame = requestAnimationFrame(flush);
+      if (reset) terminal.reset();
+      let text = '';
+      for (const entry of entries) text += entryText(entry);
+      if (text) terminal.write(text);
     };
     write(consoles.entries(jobId), false);
     const unsubscribe = consoles.subscribe(jobId, write);
@@ -120,7 +111,6 @@ export default function ConsoleTerminal({ jobId, consoles, onFocusRequest }: Con
     element.addEventListener('click', onClick);
     return () => {
       unsubscribe();
-      cancelAnimationFrame(frame);
       element.removeEventListener('click', onClick);
       resize.disconnect();
       themeWatch.disconnect();
