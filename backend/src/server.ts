@@ -10,7 +10,7 @@ import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
-import { AppError, CONSOLE_OUTPUT_MAX_BYTES, ROOM_DOC } from './protocol';
+import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
@@ -136,7 +136,15 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const questionLimits = { casesPerRoom: config.TEST_CASES_PER_ROOM, inputBytes: config.TEST_CASE_INPUT_BYTES, expectedBytes: config.TEST_CASE_EXPECTED_BYTES };
   const rooms = new RoomManager({
     store,
-    interview: { questions: questionLimits },
+    interview: {
+      questions: questionLimits,
+      console: {
+        maxLineBytes: config.CONSOLE_MAX_LINE_BYTES,
+        maxInputBytes: config.CONSOLE_MAX_INPUT_BYTES,
+        maxOutputBytes: config.CONSOLE_MAX_OUTPUT_BYTES,
+        transcriptsKept: config.CONSOLE_TRANSCRIPTS_KEPT,
+      },
+    },
     // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
     extensions: [
       { name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() },
@@ -161,7 +169,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
     logger: logger.child({ service: 'execution' }),
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
-    connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: CONSOLE_OUTPUT_MAX_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
+    connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: config.CONSOLE_MAX_OUTPUT_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
   });
   // Output as the program prints it, into its room's console (merged and bounded there).
   const stopConsoleOutput = execution.onOutput(({ sessionId, jobId, stream, data }) => rooms.get(sessionId)?.interview.console.output(jobId, stream, data));

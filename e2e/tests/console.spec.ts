@@ -45,11 +45,13 @@ test('the candidate answers a program\'s prompt in the console; both pages show 
   await expect(transcript).toHaveCount(0);
 });
 
-test('Stop ends an infinite loop that ignores Ctrl+C (SIGINT, then SIGKILL), for everyone', async ({ room }) => {
+test('Stop ends an infinite loop that ignores Ctrl+C (SIGINT, then SIGKILL), for everyone', async ({ room }, testInfo) => {
   const { interviewer, candidate } = room;
   await replaceCode(candidate, 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("spinning", flush=True)\nwhile True:\n    time.sleep(0.05)\n');
   await candidate.getByRole('button', { name: 'Run' }).click();
   await expect(consoleRows(interviewer)).toContainText('spinning', { timeout: 20_000 });
+  await expect(candidate.getByLabel('Console input')).toBeEditable();
+  await candidate.screenshot({ path: testInfo.outputPath('console-running.png') });
   await interviewer.getByTestId('console-stop').click();
   for (const page of [interviewer, candidate]) {
     await expect(output(page).getByTestId('run-status')).toHaveText('Killed by signal SIGKILL', { timeout: 15_000 });

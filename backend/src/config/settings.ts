@@ -71,6 +71,13 @@ export const SETTINGS = {
     schema: positiveInt.default(600_000),
     doc: 'Longest an interactive run may take, as the backend sees it (the executor\'s EXECUTOR_CONNECT_TIMEOUT and idle limit end it sooner).',
   },
+  CONSOLE_MAX_LINE_BYTES: { schema: positiveInt.default(4_096), doc: 'Largest line one participant may type into a running program\'s console, bytes (UTF-8); larger: PAYLOAD_TOO_LARGE.' },
+  CONSOLE_MAX_INPUT_BYTES: { schema: positiveInt.default(65_536), doc: 'Console input one run accepts in all, bytes; past it: PAYLOAD_TOO_LARGE.' },
+  CONSOLE_MAX_OUTPUT_BYTES: {
+    schema: positiveInt.default(65_536),
+    doc: 'Output a run\'s console keeps and streams per stream, bytes: keep it equal to the executor\'s output cap (EXECUTOR_OUTPUT_MAX_SIZE; a self-hosted Piston\'s connect has none, this is the cap there).',
+  },
+  CONSOLE_TRANSCRIPTS_KEPT: { schema: positiveInt.default(50), doc: 'Console transcripts a room keeps for playback and the report; older runs keep their result only.' },
   MAX_CODE_BYTES: { schema: positiveInt.default(131_072), doc: 'Largest program a run may send to the executor, bytes (UTF-8).' },
   MAX_STDIN_BYTES: { schema: positiveInt.default(65_536), doc: 'Largest stdin a run may send to the executor, bytes (UTF-8).' },
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },

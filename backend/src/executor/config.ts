@@ -87,6 +87,11 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
     default: '60000',
     meaning: 'An interactive run that neither receives input nor prints anything for this long is killed (status TO), ms.',
   },
+  {
+    name: 'EXECUTOR_CONNECT_MAX_STDIN_BACKLOG',
+    default: '1048576 (1 MiB)',
+    meaning: 'Input sent to an interactive run that its program has not read yet, bytes; past it the session gets an error and ends.',
+  },
   { name: 'EXECUTOR_MAX_CONNECT_SESSIONS', default: '16', meaning: 'Interactive runs at once; past it, connect answers an error. Their compile stages queue with the other jobs.' },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
   { name: 'EXECUTOR_RUNTIMES', default: '(all found)', meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.' },
@@ -147,6 +152,7 @@ export interface ExecutorConfig {
   maxBatchCases: number;
   connectTimeout: number;
   connectIdleTimeout: number;
+  connectMaxStdinBacklog: number;
   maxConnectSessions: number;
   limitOverrides: Record<string, LimitOverride>;
   /** Languages to offer; undefined offers every runtime found. */
@@ -198,6 +204,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxBatchCases: intFrom('EXECUTOR_MAX_BATCH_CASES', 1).optional(),
     connectTimeout: intFrom('EXECUTOR_CONNECT_TIMEOUT', 1).optional(),
     connectIdleTimeout: intFrom('EXECUTOR_CONNECT_IDLE_TIMEOUT', 1).optional(),
+    connectMaxStdinBacklog: intFrom('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG', 1024).optional(),
     maxConnectSessions: intFrom('EXECUTOR_MAX_CONNECT_SESSIONS', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
     runtimes: z
@@ -233,6 +240,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxBatchCases: raw('EXECUTOR_MAX_BATCH_CASES'),
     connectTimeout: raw('EXECUTOR_CONNECT_TIMEOUT'),
     connectIdleTimeout: raw('EXECUTOR_CONNECT_IDLE_TIMEOUT'),
+    connectMaxStdinBacklog: raw('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG'),
     maxConnectSessions: raw('EXECUTOR_MAX_CONNECT_SESSIONS'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
@@ -269,6 +277,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxBatchCases: v.maxBatchCases ?? 64,
     connectTimeout: v.connectTimeout ?? 300_000,
     connectIdleTimeout: v.connectIdleTimeout ?? 60_000,
+    connectMaxStdinBacklog: v.connectMaxStdinBacklog ?? 1024 * 1024,
     maxConnectSessions: v.maxConnectSessions ?? 16,
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,

@@ -34,7 +34,8 @@ import { RequestError, validateExecute, type ValidJob } from './validation';
  * - the same sandbox and limits as execute, except the run's wall clock, which is
  *   EXECUTOR_CONNECT_TIMEOUT (a person types slower than a test feeds stdin), plus an idle
  *   limit (EXECUTOR_CONNECT_IDLE_TIMEOUT: no input and no output for that long ends the run);
- * - output is capped as in execute (OL / EL); stdin the program does not read is bounded;
+ * - output is capped as in execute (OL / EL); stdin the program does not read is bounded
+ *   (EXECUTOR_CONNECT_MAX_STDIN_BACKLOG);
  * - signals reach the program (Piston's event bus emits "signal" but its job listens for
  *   "kill", so they never do);
  * - `exit` also carries status, message, cpu_time, wall_time and memory, as execute's stages;
@@ -70,8 +71,6 @@ const SIGNALS: ReadonlyMap<string, number> = new Map([
 ]);
 const SIGKILL = 9;
 
-/** Input written to a program that does not read it, past which the session ends. */
-export const STDIN_BACKLOG_MAX = 1024 * 1024;
 
 /**
  * Output line-buffered as on a terminal, so a prompt shows before the program waits: Python
@@ -345,23 +344,23 @@ class ConnectSession {
     if (this.phase === 'done') return;
     if (!this.controls) {
       this.earlyInputBytes += Buffer.byteLength(data);
-      if (this.earlyInputBytes > STDIN_BACKLOG_MAX) throw new SessionError(stdinBacklogMessage());
+      if (this.earlyInputBytes > this.config.connectMaxStdinBacklog) throw new SessionError(this.backlogMessage());
       this.earlyInput.push(data);
       return;
     }
-    if (this.controls.pendingInput() + Buffer.byteLength(data) > STDIN_BACKLOG_MAX) throw new SessionError(stdinBacklogMessage());
+    if (this.controls.pendingInput() + Buffer.byteLength(data) > this.config.connectMaxStdinBacklog) throw new SessionError(this.backlogMessage());
     this.touch();
     this.controls.write(data);
+  }
+
+  private backlogMessage(): string {
+    return `stdin is not being read: more than ${this.config.connectMaxStdinBacklog} bytes are waiting for the program`;
   }
 
   private signal(signal: number): void {
     if (this.controls) this.controls.signal(signal);
     else if (this.phase === 'compiling' || this.phase === 'waiting') this.stopBeforeRun = true;
   }
-}
-
-function stdinBacklogMessage(): string {
-  return `stdin is not being read: more than ${STDIN_BACKLOG_MAX} bytes are waiting for the program`;
 }
 
 /** The configuration connect validates against: the run's wall clock is the connect timeout. */

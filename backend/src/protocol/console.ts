@@ -22,7 +22,7 @@ export interface ConsoleEntry {
   role?: Role;
 }
 
-/** One line a participant may send at once, UTF-8 bytes (a pasted paragraph fits). */
+/** Defaults of the backend's CONSOLE_* settings. One line a participant may send at once, UTF-8 bytes (a pasted paragraph fits). */
 export const CONSOLE_LINE_MAX_BYTES = 4096;
 /** Everything typed into one run, bytes: past it, more input is refused. */
 export const CONSOLE_INPUT_MAX_BYTES = 65_536;

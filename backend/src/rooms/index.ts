@@ -5,4 +5,4 @@ export { REMOTE_ORIGIN, type RoomExtension } from './room-extension';
 export { assertAllowed } from './interview-room';
 export { RedisRoomSync, type RedisRoomSyncOptions, type RoomSyncRedis, type RoomSyncLogger } from './redis-room-sync';
 export { RoomQuestions, replaceCode, assertWithinLimits, DEFAULT_ROOM_QUESTION_LIMITS, type RoomQuestionLimits, type QuestionActor } from './room-questions';
-export type { ConsoleControl } from './run-console';
+export { DEFAULT_CONSOLE_LIMITS, type ConsoleControl, type RunConsoleLimits } from './run-console';

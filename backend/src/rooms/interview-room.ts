@@ -23,7 +23,7 @@ import {
 import { InterviewNotes } from './interview-notes';
 import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
-import { RunConsole, type ConsoleControl } from './run-console';
+import { RunConsole, type ConsoleControl, type RunConsoleLimits } from './run-console';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
 import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
 
@@ -40,6 +40,8 @@ export interface RoomInterviewOptions {
   timeline?: TimelineRecorderOptions;
   /** Limits on the room's test cases (configuration). */
   questions?: RoomQuestionLimits;
+  /** Console limits (line, input and output sizes, transcripts kept). */
+  console?: Partial<RunConsoleLimits>;
   now?: () => number;
 }
 
@@ -97,6 +99,7 @@ export class RoomInterview {
     });
     this.console = new RunConsole(this.state, {
       now: this.now,
+      ...(options.console ? { limits: options.console } : {}),
       onEntries: (entries) => this.notifyAll({ type: 'console', entries }),
       onControl: (jobId, control) => options.onConsoleControl?.(jobId, control),
     });

@@ -23,8 +23,28 @@ interface Actor {
 /** Stdin, end of input or a stop, for the node where the run lives (every node hears every one). */
 export type ConsoleControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
 
+/** The console's limits (backend settings CONSOLE_*; the protocol's constants are the defaults). */
+export interface RunConsoleLimits {
+  /** One typed line, UTF-8 bytes. */
+  maxLineBytes: number;
+  /** Everything typed into one run, bytes. */
+  maxInputBytes: number;
+  /** Output kept per stream and run, bytes. */
+  maxOutputBytes: number;
+  /** Transcripts a room keeps. */
+  transcriptsKept: number;
+}
+
+export const DEFAULT_CONSOLE_LIMITS: RunConsoleLimits = {
+  maxLineBytes: CONSOLE_LINE_MAX_BYTES,
+  maxInputBytes: CONSOLE_INPUT_MAX_BYTES,
+  maxOutputBytes: CONSOLE_OUTPUT_MAX_BYTES,
+  transcriptsKept: CONSOLE_TRANSCRIPTS_KEPT,
+};
+
 export interface RunConsoleOptions {
   now: () => number;
+  limits?: Partial<RunConsoleLimits>;
   /** New entries of a transcript, from this node or another (the room tells its connections). */
   onEntries: (entries: ConsoleEntries) => void;
   /** An input, eof or stop entry was added anywhere; the node running the job acts on it. */
@@ -42,18 +62,20 @@ interface PendingOutput {
  * entries). Output from the node running the job is merged into one entry per stream and
  * flushed at most every CONSOLE_FLUSH_MS (the first chunk at once, so an echo is not delayed),
  * so a flood becomes a few large entries instead of thousands of small updates; it is capped
- * per stream like the executor's output. Input is appended by the node the typist is on; the
+ * per stream like the executor's output (CONSOLE_MAX_OUTPUT_BYTES). Input is appended by the node the typist is on; the
  * relay brings it to the node that runs the job, whose observer hands it to the program.
  */
 export class RunConsole {
   readonly map: Y.Map<Y.Array<ConsoleEntry>>;
   private readonly pending = new Map<string, { chunks: PendingOutput[]; timer: NodeJS.Timeout | undefined; lastFlush: number }>();
   private readonly outputBytes = new Map<string, { stdout: number; stderr: number }>();
+  private readonly limits: RunConsoleLimits;
 
   constructor(
     private readonly state: InterviewStateDoc,
     private readonly options: RunConsoleOptions,
   ) {
+    this.limits = { ...DEFAULT_CONSOLE_LIMITS, ...options.limits };
     this.map = state.doc.getMap<Y.Array<ConsoleEntry>>(INTERVIEW_DOC.consoles);
     this.map.observeDeep(this.watch);
   }
@@ -62,7 +84,7 @@ export class RunConsole {
   output(jobId: string, stream: 'stdout' | 'stderr', text: string): void {
     const used = this.outputBytes.get(jobId) ?? { stdout: 0, stderr: 0 };
     this.outputBytes.set(jobId, used);
-    const room = CONSOLE_OUTPUT_MAX_BYTES - used[stream];
+    const room = this.limits.maxOutputBytes - used[stream];
     if (room <= 0) return;
     const kept = Buffer.byteLength(text) > room ? Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '') : text;
     used[stream] += Buffer.byteLength(kept);
@@ -100,10 +122,10 @@ export class RunConsole {
   /** A typed line for a running job; throws PAYLOAD_TOO_LARGE past the line or per-run limit. */
   input(actor: Actor, jobId: string, text: string): void {
     const bytes = Buffer.byteLength(text);
-    if (bytes > CONSOLE_LINE_MAX_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `A console line may be at most ${CONSOLE_LINE_MAX_BYTES} bytes.`);
-    const typed = this.inputBytes(jobId);
-    if (typed + bytes > CONSOLE_INPUT_MAX_BYTES) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `This run has received its ${Math.floor(CONSOLE_INPUT_MAX_BYTES / 1024)} KiB of console input; no more is sent.`);
+    const { maxLineBytes, maxInputBytes } = this.limits;
+    if (bytes > maxLineBytes) throw new AppError('PAYLOAD_TOO_LARGE', `A console line may be at most ${maxLineBytes} bytes.`);
+    if (this.inputBytes(jobId) + bytes > maxInputBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `This run has received its ${Math.floor(maxInputBytes / 1024)} KiB of console input; no more is sent.`);
     }
     this.flush(jobId);
     this.append(jobId, [{ at: this.options.now(), kind: 'stdin', text, name: actor.name, role: actor.role }]);
@@ -152,9 +174,9 @@ export class RunConsole {
     });
   }
 
-  /** Past CONSOLE_TRANSCRIPTS_KEPT, the transcripts of the oldest runs go (their results stay). */
+  /** Past `transcriptsKept`, the transcripts of the oldest runs go (their results stay). */
   private dropOldTranscripts(keep: string): void {
-    const excess = this.map.size - CONSOLE_TRANSCRIPTS_KEPT;
+    const excess = this.map.size - this.limits.transcriptsKept;
     if (excess <= 0) return;
     const queuedAt = (jobId: string) => this.state.runs.get(jobId)?.queuedAt ?? 0;
     const oldest = [...this.map.keys()].filter((jobId) => jobId !== keep).sort((a, b) => queuedAt(a) - queuedAt(b));

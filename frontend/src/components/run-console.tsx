@@ -96,7 +96,8 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
                 onChange={(event) => setLine(event.target.value)}
                 onKeyDown={onKeyDown}
                 disabled={!accepting}
-                placeholder="Type input for the program · Enter sends · Ctrl+C stops · Ctrl+D ends input"
+                placeholder="Input for the program, Enter sends"
+                title="Enter sends the line · Ctrl+C interrupts · Ctrl+D ends the input"
                 autoComplete="off"
                 spellCheck={false}
                 data-testid="console-input"
