@@ -71,7 +71,7 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
       EXECUTOR_HOST: '127.0.0.1',
       EXECUTOR_PORT: '0',
       EXECUTOR_RUNTIMES: 'python,c,bash',
-      EXECUTOR_CONNECT_IDLE_TIMEOUT: '5000',
+      EXECUTOR_CONNECT_IDLE_TIMEOUT: '30000',
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       HOME: process.env.HOME ?? '/tmp',
       EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
