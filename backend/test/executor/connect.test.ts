@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { eventually, processesOfUid, single, startTestExecutor, testSandboxUid, type StageBody, type TestExecutor } from './helpers';
+import { eventually, jobProcessesOfUid, single, startTestExecutor, testSandboxUid, type StageBody, type TestExecutor } from './helpers';
 import { contained, hostileBody, py, type HostileName } from './hostile-programs';
 import { PistonConnectClient } from './piston-connect-client';
 
@@ -289,7 +289,7 @@ int main(void) {
     it('leaves no sandbox process behind (setsid escape included)', async () => {
       assert.equal(run('setsidEscape').stdout, 'parent leaving\n');
       let left: string[] = [];
-      await eventually(async () => (left = await processesOfUid(SANDBOX_UID)).length === 0, 5000, 'no sandbox processes').catch((error: Error) =>
+      await eventually(async () => (left = await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'no sandbox processes').catch((error: Error) =>
         assert.fail(`${error.message}; left: ${left.join(', ')}`),
       );
     });
@@ -305,7 +305,7 @@ int main(void) {
       assert.deepEqual(await client.closed, { code: 4002, reason: 'Notified Error' });
       const error = client.messages.find((m) => m.type === 'error');
       assert.match(error?.type === 'error' ? error.message : '', /stdin is not being read/);
-      await eventually(async () => (await processesOfUid(SANDBOX_UID)).length === 0, 5000, 'the program killed');
+      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'the program killed');
     });
 
     it('rejects non-string stdin with an error', async () => {
@@ -322,7 +322,7 @@ int main(void) {
       await client.waitForOutput('started');
       client.close();
       await client.closed;
-      await eventually(async () => (await processesOfUid(SANDBOX_UID)).length === 0, 5000, 'the abandoned job killed');
+      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'the abandoned job killed');
       await eventually(() => ex.handle.health().status === 'ok', 1000, 'healthy');
     });
   });
