@@ -16,7 +16,7 @@ import { ObservableV2 } from 'lib0/observable';
 // Only zod-free modules at runtime: this file ships in the browser's room bundle.
 import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
 import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol/yjs-messages';
-import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
+import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import type {
   Ack,
   ClientEventAck,
@@ -108,8 +108,10 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
       autoConnect: false,
       reconnectionDelay: 500,
       reconnectionDelayMax: 5_000,
-      // Reads the server's one-frame Yjs messages (and everything else as Socket.IO does).
+      // Reads the server's one-frame Yjs messages (and everything else as Socket.IO does), and
+      // says so in the query.
       parser: binaryFrameParser,
+      query: FRAMES_QUERY,
       // A function, so every reconnect carries the generation learnt at the first join.
       auth: (callback) =>
         callback({
@@ -118,7 +120,6 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
           ...(options.token ? { token: options.token } : {}),
           ...(this.generation ? { generation: this.generation } : {}),
           protocolVersion: PROTOCOL_VERSION,
-          binaryFrames: true,
         }),
       ...options.socketOptions,
     });

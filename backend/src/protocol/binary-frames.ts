@@ -6,7 +6,7 @@
  *
  * A binary frame is instead one engine.io binary message: `[FRAME_MARK, channel, ...payload]`.
  * Each side writes such frames straight to its engine.io connection, and only once the other side
- * has said it reads them (the client in its handshake `auth`, the server in its welcome), so an
+ * has said it reads them (the client in its connection query, the server in its welcome), so an
  * older client, a third-party Socket.IO client or an older server keep the default framing.
  * Ordering is kept: Socket.IO's own emits reach the same engine.io connection synchronously.
  *
@@ -15,6 +15,14 @@
  */
 import { Decoder, Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { YJS_EVENT } from './wire';
+
+/**
+ * The connection query parameter by which a client says it reads frames. The query, not the
+ * handshake `auth`: a server that predates frames ignores an unknown query parameter, where its
+ * strict `auth` schema would refuse the connection (a new page against an older backend, during a
+ * deploy).
+ */
+export const FRAMES_QUERY = { binaryFrames: '1' } as const;
 
 /** First byte of a binary frame; a stray binary message that lacks it is a protocol error. */
 export const FRAME_MARK = 0xb1;

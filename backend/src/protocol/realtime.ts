@@ -22,8 +22,6 @@ export const HandshakeAuthSchema = z.strictObject({
   /** The session generation this client's document came from; absent on a first join. */
   generation: z.string().uuid().optional(),
   protocolVersion: z.literal(PROTOCOL_VERSION).optional(),
-  /** The client reads Yjs messages as one-frame binary frames (`protocol/binary-frames.ts`). */
-  binaryFrames: z.literal(true).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
 

@@ -17,7 +17,7 @@ import {
 import type { RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
-import { binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
+import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { bindClientEvents } from './bind-events';
 import { runHandlers } from './run-events';
 import { consoleHandlers } from './console-events';
@@ -31,7 +31,7 @@ interface SocketData {
   generation: string;
   role: Role;
   name: string;
-  /** The client reads Yjs messages as binary frames (it said so at handshake). */
+  /** The client reads Yjs messages as binary frames (it said so in its connection query). */
   binaryFrames: boolean;
 }
 
@@ -78,7 +78,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       }
       const role = sessions.roleFor(record, auth.token);
       rooms.assertCanJoin(record.id);
-      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name, binaryFrames: auth.binaryFrames === true };
+      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
       next();
     } catch (error) {
       next(toConnectError(error));

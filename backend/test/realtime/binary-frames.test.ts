@@ -106,6 +106,10 @@ describe('binary frames on the wire', () => {
       assert.ok(frames.length >= 1, 'the edit arrived as a frame');
       assert.ok(!arrived.some((message) => typeof message === 'string' && message.startsWith('51-')), 'no default binary-event header for it');
       assert.ok(ivyOutgoing.some((data) => data instanceof Uint8Array && data[0] === FRAME_MARK), 'the sender wrote a frame');
+      // Asked for in the query, never in `auth`: an older server's strict auth schema would refuse it.
+      const auth = await new Promise<Record<string, unknown>>((resolve) => (cara.socket.auth as (callback: (data: object) => void) => void)((data) => resolve(data as Record<string, unknown>)));
+      assert.deepEqual(Object.keys(auth).sort(), ['generation', 'name', 'protocolVersion', 'sessionId']);
+      assert.equal((cara.socket.io.opts.query as Record<string, string>).binaryFrames, '1');
       cara.doc.getText('code').insert(0, '# back\n');
       await waitFor(() => codeOf(ivy).startsWith('# back'), { what: 'edit delivered back' });
     }
