@@ -57,7 +57,11 @@ async function startProcess(args, env, ready) {
   child.stdout.on('data', (chunk) => {
     output += chunk;
   });
-  await waitUntil(() => ready(output), `${args.join(' ')} up`, 60_000);
+  // A server that died at once (a port still held by a stray process) must not pass for up because
+  // that stray answers the health check.
+  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was up`))));
+  await Promise.race([waitUntil(() => ready(output), `${args.join(' ')} up`, 60_000), exited]);
+  exited.catch(() => undefined);
   return child;
 }
 
