@@ -70,4 +70,18 @@ export async function waitUntil(check, what, timeoutMs = 30_000, intervalMs = 50
   }
 }
 
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A process's RSS once it has stopped moving: two samples `intervalMs` apart within 1 MiB, at most 20 samples. */
+export async function settledRss(pid, intervalMs) {
+  let previous = processRssBytes(pid);
+  for (let i = 0; i < 20; i++) {
+    await sleep(intervalMs);
+    const current = processRssBytes(pid);
+    if (Math.abs(current - previous) < 2 ** 20) return current;
+    previous = current;
+  }
+  return previous;
+}
+
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');

@@ -19,7 +19,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -29,7 +29,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 5320);
 const CHARS_PER_SECOND = 5;
 const WARM_UP_MS = 5_000;
 const machine = machineLine();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `ws` throws an unhandled 'error' when a socket is closed before it opened, which
@@ -182,27 +181,15 @@ async function typingPhase(systemName) {
   return result;
 }
 
-/** RSS once it has stopped moving (two samples a second apart within 1 MiB, at most 20 s). */
-async function settledRss(pid) {
-  let previous = processRssBytes(pid);
-  for (let i = 0; i < 20; i++) {
-    await sleep(1_000);
-    const current = processRssBytes(pid);
-    if (Math.abs(current - previous) < 2 ** 20) return current;
-    previous = current;
-  }
-  return previous;
-}
-
 async function idlePhase(systemName) {
   const server = await SYSTEMS[systemName].start();
   const pid = server.child.pid;
-  const base = await settledRss(pid);
+  const base = await settledRss(pid, 1_000);
   const groups = await connectRooms(server, IDLE_ROOMS, 1);
-  const withRooms = await settledRss(pid);
+  const withRooms = await settledRss(pid, 1_000);
   const second = groups.map(({ room }) => server.connect(room, 'second'));
   await waitUntil(() => second.every((client) => client.synced), 'second connections synced', 120_000);
-  const withSecond = await settledRss(pid);
+  const withSecond = await settledRss(pid, 1_000);
   // Idle heartbeat and presence renewal cost, with everyone connected and nobody typing.
   const cpuStart = processCpuSeconds(pid);
   await sleep(30_000);

@@ -10,7 +10,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -18,7 +18,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 5330);
 const PER_ROOM = 2;
 const url = `http://127.0.0.1:${PORT}`;
 const machine = machineLine();
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
 const backend = spawn('node', ['backend/dist/server.js'], {
@@ -29,20 +28,8 @@ const backend = spawn('node', ['backend/dist/server.js'], {
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
 
-/** RSS once it has stopped moving (two samples 2 s apart within 1 MiB, at most 40 s). */
-async function settledRss() {
-  let previous = processRssBytes(backend.pid);
-  for (let i = 0; i < 20; i++) {
-    await sleep(2_000);
-    const current = processRssBytes(backend.pid);
-    if (Math.abs(current - previous) < 2 ** 20) return current;
-    previous = current;
-  }
-  return previous;
-}
-
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
-const baseline = await settledRss();
+const baseline = await settledRss(backend.pid, 2_000);
 const clients = [];
 const rooms = Math.ceil(CONNECTIONS / PER_ROOM);
 const started = performance.now();
@@ -65,7 +52,7 @@ for (let batch = 0; batch < rooms; batch += 100) {
 }
 const connectSeconds = (performance.now() - started) / 1000;
 console.log(`${clients.length} connections in ${rooms} rooms synced in ${fmt(connectSeconds)} s`);
-const loaded = await settledRss();
+const loaded = await settledRss(backend.pid, 2_000);
 const cpuStart = processCpuSeconds(backend.pid);
 const wallStart = performance.now();
 await sleep(IDLE_S * 1000);
