@@ -97,9 +97,8 @@ export interface RunStarter {
   via: 'room' | 'api';
 }
 
-/** A job as the room, the status endpoint and the history list see it. Times are epoch ms (server clock). */
-export interface RunRecord {
-  jobId: string;
+/** What every run in a room has, a program run or a test run: who, what, and when (epoch ms, server clock). */
+export interface RunLifecycle {
   sessionId: string;
   state: JobState;
   language: string;
@@ -108,6 +107,11 @@ export interface RunRecord {
   queuedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+}
+
+/** A job as the room, the status endpoint and the history list see it. */
+export interface RunRecord extends RunLifecycle {
+  jobId: string;
   result: RunResult | null;
   /** Why a `failed` job produced no result, in words. */
   error: ErrorBody | null;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors';
-import type { JobState, RunStarter } from './execution';
+import type { RunLifecycle } from './execution';
 import type { LanguageId } from './languages';
 import { QUESTION_LIMITS, QuestionSchema, TestCaseSchema, publicTestCase, type CompareMode, type TestCase } from './questions';
 import type { Role } from './realtime';
@@ -156,17 +156,9 @@ export interface TestCaseResult {
   stderr?: string;
 }
 
-/** A test run as the room sees it: one compile, then every case. Times are server epoch ms. */
-export interface TestRunRecord {
+/** A test run as the room sees it: one compile, then every case. */
+export interface TestRunRecord extends RunLifecycle {
   runId: string;
-  sessionId: string;
-  state: JobState;
-  language: string;
-  version: string;
-  startedBy: RunStarter;
-  queuedAt: number;
-  startedAt: number | null;
-  finishedAt: number | null;
   /** Cases that passed, of `total`. */
   passed: number;
   total: number;
