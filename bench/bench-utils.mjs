@@ -41,6 +41,7 @@ export function machineLine() {
 
 /** Replaces (or appends) the `## heading` section of bench/RESULTS.md, leaving the others alone. */
 export function writeResultsSection(heading, body) {
+  if (process.env.BENCH_NO_WRITE === '1') return console.log(`(BENCH_NO_WRITE=1: not writing "${heading}")\n${body}`);
   const file = join(benchDir, 'RESULTS.md');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
   const marker = `## ${heading}`;

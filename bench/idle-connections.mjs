@@ -1,12 +1,14 @@
 // Idle connections (issue #14): CONNECTIONS real SocketYjsProvider connections (websocket), two
 // per room, each with its awareness set (name and a cursor, as a browser tab has), held idle
 // against one backend process. Measures the backend's RSS above its idle baseline and its CPU
-// while nobody types: Socket.IO heartbeats and y-protocols presence renewal (every client
-// re-announces itself every 15 s, which the room relays to the other participant).
+// while nobody types: Socket.IO heartbeats, and the presence sweep (the server keeps presence while
+// a participant is connected; an older server needed every client to renew it every 15 s).
 //
 //   node --import tsx bench/idle-connections.mjs [connections=10000] [idleSeconds=60]
 //
-// Results go to bench/RESULTS.md under "Idle connections (issue #14)".
+// Results go to bench/RESULTS.md under "Idle connections (issue #14)". BENCH_CPU_PROF=<dir> writes a
+// V8 CPU profile of the backend there (the idle window is its last IDLE_S seconds); BENCH_NO_WRITE=1
+// leaves RESULTS.md alone.
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
@@ -20,7 +22,8 @@ const url = `http://127.0.0.1:${PORT}`;
 const machine = machineLine();
 
 if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
-const backend = spawn('node', ['backend/dist/server.js'], {
+const profiling = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const backend = spawn('node', [...profiling, 'backend/dist/server.js'], {
   cwd: repoRoot,
   env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -41,7 +44,8 @@ for (let batch = 0; batch < rooms; batch += 100) {
     const { id } = await response.json();
     for (let person = 0; person < PER_ROOM && clients.length < CONNECTIONS; person++) {
       const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
-      client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4' });
+      // The same user fields a browser tab sends (use-room.ts); the server refuses a user without them.
+      client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4', colorLight: '#1f77b433', role: 'candidate', status: 'active', personId: `bench-person-${room}-${person}` });
       client.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
       clients.push(client);
       created.push(client);
@@ -61,6 +65,8 @@ const stillConnected = clients.filter((client) => client.connected).length;
 const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
 clients.forEach((client) => client.destroy());
 backend.kill('SIGTERM');
+// Let it shut down (and write its CPU profile) before the exit handler's SIGKILL.
+await Promise.race([new Promise((resolve) => backend.once('exit', resolve)), sleep(15_000)]);
 
 const aboveBaselineMiB = (loaded - baseline) / 2 ** 20;
 const result = { connections: clients.length, rooms, baselineMiB: baseline / 2 ** 20, loadedMiB: loaded / 2 ** 20, aboveBaselineMiB, perConnectionKiB: (loaded - baseline) / clients.length / 1024, idleCpuPercent, stillConnected };
@@ -68,7 +74,7 @@ console.table(result);
 writeResultsSection(
   'Idle connections (issue #14)',
   `Command: \`node --import tsx bench/idle-connections.mjs ${CONNECTIONS} ${IDLE_S}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
-${clients.length} real \`SocketYjsProvider\` connections (websocket) from one load-generator process, ${PER_ROOM} per room (${rooms} rooms), each with its awareness set (user and cursor), against one backend process (\`backend/dist/server.js\`, NODE_ENV=production, in memory). RSS settled before and after connecting; then ${IDLE_S} s with nobody typing (Socket.IO heartbeats every 10 s, presence renewal every 15 s per client, relayed to the room's other participant).
+${clients.length} real \`SocketYjsProvider\` connections (websocket) from one load-generator process, ${PER_ROOM} per room (${rooms} rooms), each with its awareness set (user and cursor), against one backend process (\`backend/dist/server.js\`, NODE_ENV=production, in memory). RSS settled before and after connecting; then ${IDLE_S} s with nobody typing (Socket.IO heartbeats every SOCKET_PING_INTERVAL_MS, 25 s by default; presence is kept by the server while connected, so no client renews it).
 
 | connections | rooms | RSS idle baseline | RSS with connections | above baseline (target ≤ 150 MB) | per connection | backend CPU while idle (target < 5 %) | still connected |
 |---|---|---|---|---|---|---|---|

@@ -227,6 +227,8 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
+    pingIntervalMs: config.SOCKET_PING_INTERVAL_MS,
+    pingTimeoutMs: config.SOCKET_PING_TIMEOUT_MS,
   });
   cluster?.attachAdapter(io);
 

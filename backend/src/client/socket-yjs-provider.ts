@@ -15,7 +15,7 @@ import * as decoding from 'lib0/decoding';
 import { ObservableV2 } from 'lib0/observable';
 // Only zod-free modules at runtime: this file ships in the browser's room bundle.
 import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC } from '../protocol/yjs-messages';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC, PRESENCE_TIMEOUT_MS } from '../protocol/yjs-messages';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import type {
   Ack,
@@ -83,6 +83,9 @@ const SHUTDOWN_RECONNECT_DELAY_MS = 1_000;
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** How often y-protocols checks presence (its outdatedTimeout / 10); only for an older server. */
+const PRESENCE_CHECK_MS = PRESENCE_TIMEOUT_MS / 10;
+
 export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   readonly doc: Y.Doc;
   readonly awareness: awarenessProtocol.Awareness;
@@ -96,11 +99,20 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   /** The server said (in this connection's welcome) that it reads binary frames. */
   private serverReadsFrames = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The server keeps presence while we are connected (this connection's welcome said so). */
+  private serverKeepsPresence = false;
+  private readonly presenceTimer: ReturnType<typeof setInterval>;
 
   constructor(private readonly options: SocketYjsProviderOptions) {
     super();
     this.doc = options.doc ?? new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // y-protocols renews our presence every 15 s and times out others' after 30 s, a message per
+    // participant per 15 s for nothing when the server keeps presence while connected. Its timer
+    // is replaced by one that does the same only for an older server (see renewPresenceForOlderServer).
+    clearInterval(this.awareness._checkInterval as ReturnType<typeof setInterval>);
+    this.presenceTimer = setInterval(this.renewPresenceForOlderServer, PRESENCE_CHECK_MS);
+    (this.presenceTimer as { unref?: () => void }).unref?.();
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.socket = io(options.url, {
       path: SOCKET_PATH,
@@ -177,6 +189,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
 
   override destroy(): void {
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.presenceTimer);
     browserWindow()?.removeEventListener('offline', this.handleBrowserOffline);
     browserWindow()?.removeEventListener('online', this.handleBrowserOnline);
     awarenessProtocol.removeAwarenessStates(this.awareness, [this.doc.clientID], 'local');
@@ -210,6 +223,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
 
   private readonly handleWelcome = (welcome: Welcome): void => {
     this.serverReadsFrames = welcome.binaryFrames === true;
+    this.serverKeepsPresence = welcome.presenceUntilDisconnect === true;
     this.generation = welcome.generation;
     this.role = welcome.role;
     this.setStatus('connected');
@@ -218,9 +232,23 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     this.send(encoder);
-    if (this.awareness.getLocalState() !== null) {
-      this.send(this.encodeAwareness([this.doc.clientID]));
-    }
+    // Announced with a new clock: a server that saw this client id before (we reconnected) ignores
+    // a state at the clock it already knows, and nobody renews it any more.
+    const presence = this.awareness.getLocalState();
+    if (presence !== null) this.awareness.setLocalState(presence);
+  };
+
+  /** For a server that times presence out: y-protocols' own keep-alive, which its timer did. */
+  private readonly renewPresenceForOlderServer = (): void => {
+    if (this.serverKeepsPresence) return;
+    const now = Date.now();
+    const local = this.awareness.getLocalState();
+    const ownMeta = this.awareness.meta.get(this.doc.clientID);
+    if (local !== null && ownMeta && now - ownMeta.lastUpdated >= PRESENCE_TIMEOUT_MS / 2) this.awareness.setLocalState(local);
+    const outdated = [...this.awareness.meta]
+      .filter(([clientId, meta]) => clientId !== this.doc.clientID && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS && this.awareness.states.has(clientId))
+      .map(([clientId]) => clientId);
+    if (outdated.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, outdated, 'timeout');
   };
 
   private readonly handleMessage = (message: ArrayBuffer | Uint8Array): void => {
@@ -250,7 +278,15 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    if (origin === this || !this.connected) return;
+    if (origin === this) {
+      // Gone (a leave, a timeout, our own disconnect): forget their clocks too. Nobody renews
+      // presence, so a state that comes back (the server's copy after our reconnect, a node
+      // vouching again after an outage) comes back at the clock it had, which y-protocols would
+      // otherwise ignore as old news.
+      for (const clientId of removed) if (clientId !== this.doc.clientID) this.awareness.meta.delete(clientId);
+      return;
+    }
+    if (!this.connected) return;
     this.send(this.encodeAwareness([...added, ...updated, ...removed]));
   };
 

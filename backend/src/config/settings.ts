@@ -20,6 +20,11 @@ export const SETTINGS = {
   SESSIONS_PER_MINUTE_PER_IP: { schema: positiveInt.default(30), doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.' },
   SOCKET_EVENTS_PER_SECOND: { schema: positiveInt.default(200), doc: 'Average events one socket may send per second (typing sends ~2 per keystroke); excess is dropped with RATE_LIMITED.' },
   SOCKET_EVENT_BURST: { schema: positiveInt.default(400), doc: 'Events one socket may send in a burst before SOCKET_EVENTS_PER_SECOND applies.' },
+  SOCKET_PING_INTERVAL_MS: {
+    schema: positiveInt.default(25_000),
+    doc: "Socket.IO heartbeat period (its default). With SOCKET_PING_TIMEOUT_MS it bounds how long a dropped network goes unnoticed; a closed tab is noticed at once. Each heartbeat costs every idle connection a round trip.",
+  },
+  SOCKET_PING_TIMEOUT_MS: { schema: positiveInt.default(20_000), doc: 'How long a heartbeat may go unanswered before the connection is dropped (Socket.IO default).' },
   SESSION_TTL_SECONDS: { schema: positiveInt.default(86_400), doc: 'A session expires this long after its last activity (sliding).' },
   MAX_PARTICIPANTS_PER_ROOM: { schema: positiveInt.default(20), doc: 'Connections one room accepts at once; more get ROOM_FULL.' },
   MAX_DOCUMENT_BYTES: { schema: positiveInt.default(1_048_576), doc: 'Largest encoded room document; edits past it are refused.' },

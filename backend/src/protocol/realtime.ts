@@ -34,6 +34,12 @@ export const WelcomeSchema = z.object({
   protocolVersion: z.number(),
   /** The server reads binary frames: the client may send its Yjs messages as frames. */
   binaryFrames: z.boolean().optional(),
+  /**
+   * The server keeps each participant's presence for as long as the connection lasts, so the
+   * client need not renew it every 15 s (y-protocols' keep-alive) nor time out the others'. An
+   * older server omits it and times presence out: the client then renews as y-protocols does.
+   */
+  presenceUntilDisconnect: z.boolean().optional(),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;
 

@@ -53,6 +53,9 @@ export interface RealtimeOptions {
   /** Per-socket event budget (token bucket); past it events are dropped with RATE_LIMITED. */
   eventsPerSecond?: number;
   eventBurst?: number;
+  /** Socket.IO heartbeat (SOCKET_PING_INTERVAL_MS / SOCKET_PING_TIMEOUT_MS). @default 25 s / 20 s */
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
 }
 
 /** Thin Socket.IO adapter: authenticate at handshake, validate every event, hand it to rooms/. */
@@ -65,8 +68,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     maxHttpBufferSize: MAX_YJS_MESSAGE_BYTES + 64 * 1024,
     // Reads clients' one-frame Yjs messages as well as default Socket.IO packets.
     parser: binaryFrameParser,
-    pingInterval: 10_000,
-    pingTimeout: 10_000,
+    pingInterval: options.pingIntervalMs ?? 25_000,
+    pingTimeout: options.pingTimeoutMs ?? 20_000,
   });
 
   io.use(async (socket, next) => {
@@ -116,7 +119,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
     await rooms.open(record);
     const room = rooms.join(record, connection);
-    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION, binaryFrames: true });
+    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION, binaryFrames: true, presenceUntilDisconnect: true });
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
 
     socket.on(YJS_EVENT, (message: unknown) => {

@@ -12,7 +12,9 @@
  *   P room:S:G D:updates    list: Yjs updates appended since the snapshot, oldest first
  *   P room:S:G D:lock       compaction lock (SET NX PX)
  *   P room:S:G              pub/sub channel: [kind][node id][payload] for updates of each
- *                           document, awareness updates, and "send me your presence" requests
+ *                           document, awareness updates, "send me your presence" requests
+ *                           and presence keep-alives (participants on a node stay present
+ *                           while it vouches for them every 15 s)
  * The keys expire with the session TTL (refreshed by every append and by session touches) and
  * are deleted when the session is removed.
  *
@@ -59,6 +61,8 @@ export interface RedisRoomSyncOptions {
 const KIND_AWARENESS = 1;
 /** A node that just loaded the room asks the others for their participants' presence. */
 const KIND_AWARENESS_QUERY = 2;
+/** A node vouches for its participants' presence (`onPresenceKeepalive`); older nodes ignore the kind. */
+const KIND_PRESENCE = 5;
 /** Frame kinds of each document's updates. */
 const UPDATE_KIND: Record<RoomDocumentName, number> = { doc: 0, interview: 3, notes: 4 };
 const DOCUMENT_OF_KIND = new Map<number, RoomDocumentName>(ROOM_DOCUMENTS.map((name) => [UPDATE_KIND[name], name]));
@@ -185,6 +189,11 @@ export class RedisRoomSync implements RoomExtension {
     this.localAwareness(room, update);
   }
 
+  onPresenceKeepalive(room: Room, presence: Uint8Array): void {
+    const attached = this.rooms.get(this.mapKey(room));
+    if (attached && attached.room === room) this.send(attached, KIND_PRESENCE, presence);
+  }
+
   onActivity(room: Room): void {
     const attached = this.rooms.get(this.mapKey(room));
     if (!attached || Date.now() - attached.lastTouch < (this.options.touchIntervalMs ?? 30_000)) return;
@@ -269,6 +278,7 @@ export class RedisRoomSync implements RoomExtension {
       const document = DOCUMENT_OF_KIND.get(kind);
       if (document) attached.room.applyRemoteUpdate(payload, document);
       else if (kind === KIND_AWARENESS) attached.room.applyRemoteAwareness(payload);
+      else if (kind === KIND_PRESENCE) attached.room.applyRemotePresence(payload);
       else if (kind === KIND_AWARENESS_QUERY) {
         const presence = attached.room.localAwareness();
         if (presence) this.send(attached, KIND_AWARENESS, presence);

@@ -20,6 +20,12 @@ export interface RoomExtension {
   onLocalUpdate?(room: Room, document: RoomDocumentName, update: Uint8Array): void;
   /** An encoded awareness update made on this node (joins, cursor moves, leaves). */
   onLocalAwareness?(room: Room, update: Uint8Array): void;
+  /**
+   * This node's participants are still connected (every PRESENCE_VOUCH_INTERVAL_MS while there
+   * are any): an awareness update of their current states. Nobody renews presence any more, so
+   * this is what keeps other nodes from timing them out.
+   */
+  onPresenceKeepalive?(room: Room, presence: Uint8Array): void;
   /** The document or presence changed (frequent: throttle in the hook). */
   onActivity?(room: Room): void;
   onConnect?(room: Room, connection: RoomConnection): void;

@@ -19,7 +19,11 @@ export interface RoomManagerOptions {
   extensions?: readonly RoomExtension[];
   /** Timeline limits and clock (tests). */
   interview?: RoomOptions['interview'];
+  /** How often every room's presence is swept (`Room.sweepPresence`). @default 5 s */
+  presenceSweepIntervalMs?: number;
 }
+
+const PRESENCE_SWEEP_INTERVAL_MS = 5_000;
 
 const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
   expired: { reason: 'expired', message: 'This interview session expired after 24 hours without activity.' },
@@ -31,6 +35,8 @@ export class RoomManager {
   private readonly rooms = new Map<string, Room>();
   private readonly unsubscribe: () => void;
   private readonly extensions: readonly RoomExtension[];
+  /** One timer for all rooms' presence, instead of y-protocols' interval in each room. */
+  private readonly presenceSweep: NodeJS.Timeout;
 
   constructor(private readonly options: RoomManagerOptions) {
     this.extensions = [
@@ -38,6 +44,11 @@ export class RoomManager {
       ...(options.extensions ?? []),
     ];
     this.unsubscribe = options.store.onRemoved((id, reason) => this.closeRoom(id, CLOSE_MESSAGES[reason]));
+    this.presenceSweep = setInterval(() => {
+      const now = Date.now();
+      for (const room of this.rooms.values()) room.sweepPresence(now);
+    }, options.presenceSweepIntervalMs ?? PRESENCE_SWEEP_INTERVAL_MS);
+    this.presenceSweep.unref();
   }
 
   get roomCount(): number {
@@ -102,6 +113,7 @@ export class RoomManager {
   }
 
   dispose(): void {
+    clearInterval(this.presenceSweep);
     this.unsubscribe();
     for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();

@@ -11,18 +11,22 @@ import {
   MESSAGE_AWARENESS,
   MESSAGE_SYNC,
   META_KEYS,
+  PRESENCE_TIMEOUT_MS,
   ROOM_DOC,
   starterCode,
   type RoomDocumentName,
   type LanguageId,
   type SessionClosed,
 } from '../protocol';
-import { MAX_CLIENT_IDS_PER_CONNECTION, sanitizeAwarenessUpdate } from './awareness-guard';
+import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
 import { RoomInterview, type RoomInterviewOptions } from './interview-room';
 import type { RoomConnection } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 
 export { REMOTE_ORIGIN } from './room-extension';
+
+/** How often a node vouches for its own participants to the other nodes (y-protocols' renewal period). */
+export const PRESENCE_VOUCH_INTERVAL_MS = PRESENCE_TIMEOUT_MS / 2;
 
 export interface RoomOptions {
   sessionId: string;
@@ -76,6 +80,7 @@ export class Room {
   private destroyed = false;
   private opening: Promise<void> | undefined;
   private readonly extensions: readonly RoomExtension[];
+  private lastPresenceVouch = 0;
 
   constructor(private readonly options: RoomOptions) {
     this.extensions = options.extensions ?? [];
@@ -84,6 +89,10 @@ export class Room {
     this.language = options.language;
     // The server holds no cursor of its own.
     this.awareness.setLocalState(null);
+    // Presence lives as long as its connection (see sweepPresence), so y-protocols' interval,
+    // which times out participants who stop renewing, is stopped: one sweep of the room manager
+    // serves every room instead of a timer per room.
+    clearInterval(this.awareness._checkInterval as NodeJS.Timeout);
     Y.applyUpdate(this.doc, seedUpdate(options.generation, options.initialLanguage), this);
     this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
     this.interview = new RoomInterview(this, {
@@ -190,6 +199,58 @@ export class Room {
   applyRemoteAwareness(update: Uint8Array): void {
     if (this.destroyed) return;
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN);
+  }
+
+  /**
+   * Presence another node vouches for (its `onPresenceKeepalive`): states we hold at the same
+   * clock are marked fresh; states we lack or hold older (dropped by a timeout during a Redis
+   * outage, say) are applied again.
+   */
+  applyRemotePresence(update: Uint8Array, now = Date.now()): void {
+    if (this.destroyed) return;
+    const missing = decodeAwarenessUpdate(update).filter((entry) => {
+      const meta = this.awareness.meta.get(entry.clientId);
+      if (meta && meta.clock === entry.clock && this.awareness.states.has(entry.clientId)) {
+        meta.lastUpdated = now;
+        return false;
+      }
+      return entry.state !== null && (!meta || meta.clock <= entry.clock);
+    });
+    if (missing.length === 0) return;
+    // y-protocols refuses a state at the clock it already knows: forget that clock first.
+    for (const entry of missing) this.awareness.meta.delete(entry.clientId);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(missing), REMOTE_ORIGIN);
+    for (const entry of missing) {
+      const meta = this.awareness.meta.get(entry.clientId);
+      if (meta) meta.lastUpdated = now;
+    }
+  }
+
+  /**
+   * One presence sweep (the room manager runs it for every room, every few seconds). This node's
+   * participants are present for as long as they are connected: their states are marked fresh,
+   * so they never time out however still they sit, and clients need not renew them. Presence
+   * relayed from other nodes that nobody vouched for within PRESENCE_TIMEOUT_MS (its node died)
+   * is removed. Every PRESENCE_VOUCH_INTERVAL_MS this node vouches for its own to the others.
+   */
+  sweepPresence(now = Date.now()): void {
+    if (this.destroyed) return;
+    const live: number[] = [];
+    const stale: number[] = [];
+    for (const [clientId, meta] of this.awareness.meta) {
+      if (!this.awareness.states.has(clientId)) continue;
+      if (this.awarenessOwner.has(clientId)) {
+        meta.lastUpdated = now;
+        live.push(clientId);
+      } else if (now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS) {
+        stale.push(clientId);
+      }
+    }
+    if (stale.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stale, 'timeout');
+    if (live.length > 0 && now - this.lastPresenceVouch >= PRESENCE_VOUCH_INTERVAL_MS && this.extensions.some((extension) => extension.onPresenceKeepalive)) {
+      this.lastPresenceVouch = now;
+      this.hook('onPresenceKeepalive', [awarenessProtocol.encodeAwarenessUpdate(this.awareness, live)]);
+    }
   }
 
   /** The presence of this node's own participants, for a node that has just loaded the room. */

@@ -112,6 +112,26 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
     await waitFor(() => backend.rooms.participants(session.id) === 1, { what: 'participant count 1' });
   });
 
+  it('presence lasts while connected and is back at once after a reconnect, both ways, with nobody renewing it', async () => {
+    const session = await createSession(backend);
+    const alice = client({ sessionId: session.id, name: 'Alice' });
+    const bob = client({ sessionId: session.id, name: 'Bob' });
+    let welcomedWithoutRenewal = false;
+    bob.on('welcome', (welcome) => (welcomedWithoutRenewal = welcome.presenceUntilDisconnect === true));
+    alice.awareness.setLocalStateField('user', { name: 'Alice', color: '#112233', colorLight: '#11223333', role: 'candidate', status: 'active' });
+    bob.awareness.setLocalStateField('user', { name: 'Bob', color: '#445566', colorLight: '#44556633', role: 'candidate', status: 'active' });
+    const sees = (provider: SocketYjsProvider, name: string): boolean =>
+      [...provider.awareness.getStates().entries()].some(([id, state]) => id !== provider.doc.clientID && (state.user as { name?: string } | undefined)?.name === name);
+    await waitFor(() => sees(alice, 'Bob') && sees(bob, 'Alice'), { what: 'presence both ways' });
+    assert.ok(welcomedWithoutRenewal, 'the server says it keeps presence while connected');
+    bob.disconnect();
+    await waitFor(() => !sees(alice, 'Bob'), { what: 'Bob gone for Alice' });
+    bob.connect();
+    // Well under y-protocols' 15 s renewal: the states come back with the reconnect itself (Bob
+    // announces his at a new clock; Alice's returns at the clock Bob had forgotten).
+    await waitFor(() => sees(alice, 'Bob') && sees(bob, 'Alice'), { what: 'presence back after reconnect', timeoutMs: 5_000 });
+  });
+
   it('a wrong interviewer token is refused with UNAUTHORIZED', async () => {
     const session = await createSession(backend);
     const impostor = client({ sessionId: session.id, name: 'Mallory', token: 'A'.repeat(43) });
