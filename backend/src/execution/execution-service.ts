@@ -1,7 +1,7 @@
 import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '../protocol';
 import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
 import type { PistonClient } from './piston-client';
-import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun } from './piston-connect';
+import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
 import { toRunResult } from './result-model';
 import { RunHistory } from './run-history';
 import { mergeRuns, type RunStore } from './run-store';
@@ -88,14 +88,22 @@ export class ExecutionService {
   private readonly opening = new Map<string, RunControl[]>();
   /** Until when connect is not tried (the executor answered the upgrade with no). */
   private connectRetryAt = 0;
-  /** Known to answer connect (probed once, forgotten when a connect fails before its upgrade). */
-  private connectProbed: Promise<boolean> | null = null;
+  /** What the executor's connect supports (probed once, forgotten when a connect fails before its upgrade). */
+  private connectProbed: Promise<ConnectSupport> | null = null;
+  private warnedStdinOnly = false;
 
   constructor(private readonly options: ExecutionServiceOptions) {
     const runner: JobRunner = async (spec, signal, logger, jobId) => {
       const request = { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] };
-      if (this.connectAvailable()) {
-        const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger);
+      const support = this.connectAvailable() ? await this.connectSupport() : 'none';
+      if (support === 'stdin-only' && !this.warnedStdinOnly) {
+        this.warnedStdinOnly = true;
+        logger.warn('the executor\'s /api/v2/connect cannot close a program\'s stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout');
+      }
+      // Only the console's runs go through a stdin-only connect: a program given the Input box
+      // must see the end of it, and execute closes stdin where such a connect never does.
+      if (support === 'full' || (support === 'stdin-only' && spec.interactive)) {
+        const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger, support === 'full');
         if (streamed) return toRunResult(streamed);
       }
       return toRunResult(await options.client.execute(request, signal));
@@ -126,6 +134,7 @@ export class ExecutionService {
     request: Parameters<PistonClient['execute']>[0],
     signal: AbortSignal,
     logger: JobLogger,
+    controls: boolean,
   ): Promise<Awaited<ConnectRun['result']> | undefined> {
     const connect = this.options.connect;
     if (!connect) return undefined;
@@ -139,6 +148,7 @@ export class ExecutionService {
         outputMaxBytes: connect.outputMaxBytes,
         // Input from the Input box: the program reads it to its end, as with execute.
         closeStdin: request.stdin !== '',
+        controls,
         timeoutMs: connect.timeoutMs,
         signal,
         onOutput: (stream, data) => {
@@ -188,13 +198,19 @@ export class ExecutionService {
    */
   private async interactiveRuns(): Promise<boolean> {
     if (!this.connectAvailable()) return false;
+    return (await this.connectSupport()) !== 'none';
+  }
+
+  /** What the executor's connect supports, probed once (again a minute after it had none). */
+  private async connectSupport(): Promise<ConnectSupport> {
     this.connectProbed ??= probeConnect(this.options.client.baseUrl, this.options.client.apiKey);
-    const supported = await this.connectProbed;
-    if (!supported) {
+    const probed = this.connectProbed;
+    const support = await probed;
+    if (support === 'none' && this.connectProbed === probed) {
       this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
       this.connectProbed = null;
     }
-    return supported;
+    return support;
   }
 
   onOutput(listener: (output: RunOutput) => void): () => void {

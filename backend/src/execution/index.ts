@@ -1,5 +1,5 @@
 export { ExecutionService, type ExecutionServiceOptions, type ExecutionLimits, type RoomSnapshot, type RoomSource, type StartRunRequest, type RunOutput, type RunControl } from './execution-service';
-export { openConnect, ConnectUnsupportedError, type ConnectRun, type ConnectOptions } from './piston-connect';
+export { openConnect, probeConnect, ConnectUnsupportedError, STOP_GRACE_MS, type ConnectRun, type ConnectOptions, type ConnectSupport } from './piston-connect';
 export { PistonClient, toExecutorError, type PistonClientOptions } from './piston-client';
 export { JobQueue, type JobQueueOptions, type JobSpec, type JobRunner, type JobLogger } from './job-queue';
 export { RunHistory } from './run-history';

@@ -33,6 +33,18 @@ export class ConnectUnsupportedError extends Error {
   override name = 'ConnectUnsupportedError';
 }
 
+/**
+ * What an executor's /api/v2/connect can do. `full`: the embedded executor (stdin, end of
+ * input, signals). `stdin-only`: a self-hosted Piston (checked against engineer-man/piston
+ * 0a844d0): output streams and stdin reaches the program, but `eof` is ignored (its stdin is
+ * never closed), signals are ignored (v2.js emits "signal", job.js listens for "kill") and a
+ * closed socket does not end the job: it runs until Piston's run_timeout. `none`: no connect.
+ */
+export type ConnectSupport = 'full' | 'stdin-only' | 'none';
+
+/** How long a SIGKILL may go unanswered before the backend ends the run itself. */
+export const STOP_GRACE_MS = 5_000;
+
 export interface ConnectOptions {
   baseUrl: string;
   apiKey?: string;
@@ -43,6 +55,13 @@ export interface ConnectOptions {
   outputMaxBytes: number;
   /** Closes stdin after the request's stdin (a non-interactive run: the program reads to EOF). */
   closeStdin: boolean;
+  /**
+   * The executor honours eof and signals (`full` support). Without, a stop ends the run here
+   * at once (the socket is closed and the run reported stopped), and end of input cannot be sent.
+   */
+  controls: boolean;
+  /** How long a SIGKILL may go unanswered before the run is ended here (default STOP_GRACE_MS). */
+  stopGraceMs?: number;
   /** Longest the whole session may take before the backend gives up on it. */
   timeoutMs: number;
   signal?: AbortSignal;
@@ -50,7 +69,7 @@ export interface ConnectOptions {
 
 export interface ConnectRun {
   write(data: string): void;
-  /** Closes the program's stdin (the embedded executor; a self-hosted Piston ignores it). */
+  /** Closes the program's stdin (the embedded executor; a no-op where `controls` is false). */
   endInput(): void;
   kill(signal: 'SIGINT' | 'SIGKILL'): void;
   readonly result: Promise<PistonExecuteResponse>;
@@ -76,8 +95,38 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
   let sawCompile = false;
   let runtime: { language: string; version: string } = { language: options.request.language, version: options.request.version };
   let error: AppError | undefined;
+  /** Set when the run was ended here, not by the executor (see `stopHere`). */
+  let stoppedHere: { signal: 'SIGINT' | 'SIGKILL'; message: string } | undefined;
+  let stopTimer: NodeJS.Timeout | undefined;
   const send = (message: Record<string, unknown>) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  };
+  // Piston drops what arrives too early: data or a signal before its init handler has set the
+  // job (it awaits get_job first) closes 4003, and stdin before the stage's process exists
+  // goes to no listener. So signals wait for `runtime` (sent once the job exists) and stdin and
+  // eof for `stage: run` (sent just before the program's process is spawned); stdin typed
+  // during a compile reaches the program when it starts.
+  const untilRuntime: Record<string, unknown>[] = [];
+  const untilRun: Record<string, unknown>[] = [];
+  let accepted = false;
+  let running = false;
+  const sendWhenRunning = (message: Record<string, unknown>) => (running ? send(message) : untilRun.push(message));
+  const sendWhenAccepted = (message: Record<string, unknown>) => (accepted ? send(message) : untilRuntime.push(message));
+  const stopHere = (signal: 'SIGINT' | 'SIGKILL', message: string) => {
+    if (stoppedHere || ws.readyState === WebSocket.CLOSED) return;
+    stoppedHere = { signal, message };
+    ws.terminate();
+  };
+  const kill = (signal: 'SIGINT' | 'SIGKILL') => {
+    if (!options.controls) {
+      stopHere(signal, 'Stopped from the console. This executor (a self-hosted Piston) cannot signal a running program: it may go on running there until its run time limit.');
+      return;
+    }
+    sendWhenAccepted({ type: 'signal', signal });
+    if (signal === 'SIGKILL' && !stopTimer) {
+      const graceMs = options.stopGraceMs ?? STOP_GRACE_MS;
+      stopTimer = setTimeout(() => stopHere('SIGKILL', `Stopped from the console; the executor did not confirm the stop within ${Math.round(graceMs / 1000)} s.`), graceMs);
+    }
   };
 
   const result = new Promise<PistonExecuteResponse>((resolve, reject) => {
@@ -102,13 +151,19 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
       switch (parsed.type) {
         case 'runtime':
           runtime = { language: parsed.language, version: parsed.version };
+          accepted = true;
+          for (const message of untilRuntime.splice(0)) send(message);
           break;
         case 'stage':
           current = parsed.stage;
           if (parsed.stage === 'compile') sawCompile = true;
+          if (parsed.stage === 'run') {
+            running = true;
+            for (const message of untilRun.splice(0)) send(message);
+          }
           break;
         case 'data':
-          collect(stages[current], parsed.stream, parsed.data, options, current === 'run', () => send({ type: 'signal', signal: 'SIGKILL' }));
+          collect(stages[current], parsed.stream, parsed.data, options, current === 'run', () => kill('SIGKILL'));
           break;
         case 'exit':
           stages[parsed.stage].exit = parsed;
@@ -120,8 +175,10 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
     });
     ws.on('close', (code) => {
       clearTimeout(guard);
+      clearTimeout(stopTimer);
       options.signal?.removeEventListener('abort', onAbort);
       if (error) return reject(error);
+      if (stoppedHere) return resolve({ ...runtime, run: stoppedStage(stages.run, stoppedHere.signal, stoppedHere.message) });
       const run = stages.run.exit ? toStage(stages.run) : undefined;
       const compile = sawCompile && stages.compile.exit ? toStage(stages.compile) : undefined;
       if (code !== 4999 || (!run && !compile)) {
@@ -159,12 +216,15 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
       const { stdin, ...init } = options.request;
       send({ type: 'init', ...init });
       // stdin as data, not in init: a self-hosted Piston drops the init's stdin.
-      if (stdin) send({ type: 'data', stream: 'stdin', data: stdin });
-      if (options.closeStdin) send({ type: 'eof' });
+      if (stdin) sendWhenRunning({ type: 'data', stream: 'stdin', data: stdin });
+      const endInput = () => {
+        if (options.controls) sendWhenRunning({ type: 'eof' });
+      };
+      if (options.closeStdin) endInput();
       resolve({
-        write: (data) => send({ type: 'data', stream: 'stdin', data }),
-        endInput: () => send({ type: 'eof' }),
-        kill: (signal) => send({ type: 'signal', signal }),
+        write: (data) => sendWhenRunning({ type: 'data', stream: 'stdin', data }),
+        endInput,
+        kill,
         result,
       });
     });
@@ -233,22 +293,55 @@ function toStage(stage: StageAccumulator): PistonStage {
 }
 
 /**
- * Whether the executor answers the connect upgrade (opens and closes at once; the executor
- * closes an uninitialised session itself). False for a plain Piston, or when nobody answers.
+ * The run's output so far, ended here by a stop the executor could not or did not carry out
+ * (or by the output cap, which stops a run the same way).
  */
-export function probeConnect(baseUrl: string, apiKey?: string): Promise<boolean> {
+function stoppedStage(stage: StageAccumulator, signal: 'SIGINT' | 'SIGKILL', message: string): PistonStage {
+  return {
+    stdout: stage.stdout,
+    stderr: stage.stderr,
+    output: stage.output,
+    code: null,
+    signal: stage.overflow ? 'SIGKILL' : signal,
+    status: stage.overflow ?? 'SG',
+    message: stage.overflow === 'OL' ? 'stdout length exceeded' : stage.overflow === 'EL' ? 'stderr length exceeded' : message,
+    cpu_time: null,
+    wall_time: null,
+    memory: null,
+  };
+}
+
+/** How long the probe waits for the executor to close a session that sent eof before init. */
+const PROBE_ANSWER_MS = 3_000;
+
+/**
+ * What the executor's connect supports: opens a session and sends `eof` before `init`. The
+ * embedded executor knows eof and closes 4003 (not yet initialised) at once; a self-hosted
+ * Piston ignores the unknown message and closes 4001 (initialisation timeout) after 1 s.
+ * `none` when the upgrade is refused or nobody answers.
+ */
+export function probeConnect(baseUrl: string, apiKey?: string): Promise<ConnectSupport> {
   const url = `${baseUrl.replace(/\/$/, '').replace(/^http/, 'ws')}/api/v2/connect`;
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : {}, handshakeTimeout: 5_000 });
+    let opened = false;
+    let timer: NodeJS.Timeout | undefined;
     ws.once('open', () => {
-      resolve(true);
-      ws.close();
+      opened = true;
+      ws.send(JSON.stringify({ type: 'eof' }));
+      timer = setTimeout(() => {
+        resolve('stdin-only');
+        ws.terminate();
+      }, PROBE_ANSWER_MS);
     });
     ws.once('unexpected-response', () => {
-      resolve(false);
+      resolve('none');
       ws.terminate();
     });
-    ws.on('error', () => resolve(false));
-    ws.once('close', () => resolve(false));
+    ws.on('error', () => resolve(opened ? 'stdin-only' : 'none'));
+    ws.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(!opened ? 'none' : code === 4003 ? 'full' : 'stdin-only');
+    });
   });
 }
