@@ -1,2 +1,2 @@
 export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
-export { bindClientEvents, type ClientEventHandlers } from './bind-events';
+export { clientEventBinder, type ClientEventBinder, type ClientEventHandlers } from './bind-events';

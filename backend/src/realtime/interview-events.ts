@@ -1,7 +1,7 @@
 import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '../protocol';
 import type { Room, RoomConnection, RoomNotice } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
-import type { RoomSocket } from './socket-server';
+import type { RoomSocket, SocketContext } from './socket-server';
 import { toErrorBody } from './socket-errors';
 
 /** Maps the room's news to this socket's events: the room's connections are the one path to clients. */
@@ -48,24 +48,24 @@ export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
 }
 
 /** Lock, run-disable, end, chat and focus reports; the room checks every role against the policy. */
-export function interviewHandlers(room: Room, connection: RoomConnection): Pick<ClientEventHandlers, 'room:lock' | 'room:disable-run' | 'room:end' | 'chat:send' | 'activity:focus' | 'room:set-language'> {
-  const { interview } = room;
-  return {
-    'room:lock': ({ locked }) => ({ state: interview.setLocked(connection, locked) }),
-    'room:disable-run': ({ disabled }) => ({ state: interview.setRunDisabled(connection, disabled) }),
-    'room:end': () => ({ state: interview.end(connection) }),
-    'chat:send': ({ text }) => ({ message: interview.postChat(connection, text) }),
-    'activity:focus': ({ focused }) => {
-      interview.reportFocus(connection, focused);
-      return {};
-    },
-    'room:set-language': ({ language }) => {
-      interview.assert('edit', connection.role);
-      room.setLanguage(language);
-      return {};
-    },
-  };
-}
+export const interviewHandlers: Pick<
+  ClientEventHandlers<SocketContext>,
+  'room:lock' | 'room:disable-run' | 'room:end' | 'chat:send' | 'activity:focus' | 'room:set-language'
+> = {
+  'room:lock': ({ room, connection }, { locked }) => ({ state: room.interview.setLocked(connection, locked) }),
+  'room:disable-run': ({ room, connection }, { disabled }) => ({ state: room.interview.setRunDisabled(connection, disabled) }),
+  'room:end': ({ room, connection }) => ({ state: room.interview.end(connection) }),
+  'chat:send': ({ room, connection }, { text }) => ({ message: room.interview.postChat(connection, text) }),
+  'activity:focus': ({ room, connection }, { focused }) => {
+    room.interview.reportFocus(connection, focused);
+    return {};
+  },
+  'room:set-language': ({ room, connection }, { language }) => {
+    room.interview.assert('edit', connection.role);
+    room.setLanguage(language);
+    return {};
+  },
+};
 
 /** The notes channel (binary, un-acked): interviewers only, refusals as `room:error`. */
 export function registerNotes(socket: RoomSocket, room: Room, connection: RoomConnection): void {

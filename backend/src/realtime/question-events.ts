@@ -1,9 +1,8 @@
 import { AppError, viewTestRun, type Question } from '../protocol';
 import type { TestRunService } from '../execution';
-import type { Room, RoomConnection } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import { clientKeyOf } from './run-events';
-import type { RoomSocket } from './socket-server';
+import type { SocketContext } from './socket-server';
 
 /** What the socket layer needs of the question bank. */
 export interface QuestionFinder {
@@ -15,23 +14,19 @@ export interface QuestionFinder {
  * `tests:run` (whoever may run). Updates reach everyone through the room, each as their role's view.
  */
 export function questionHandlers(
-  socket: RoomSocket,
-  room: Room,
-  connection: RoomConnection,
   questions: QuestionFinder | undefined,
   testRuns: TestRunService | undefined,
-): Pick<ClientEventHandlers, 'question:load' | 'question:edit' | 'tests:run'> {
-  const actor = { name: connection.name, role: connection.role };
+): Pick<ClientEventHandlers<SocketContext>, 'question:load' | 'question:edit' | 'tests:run'> {
   return {
-    'question:load': ({ questionId }) => {
+    'question:load': ({ room, connection }, { questionId }) => {
       // Refuse a candidate before saying whether the question exists.
       room.interview.assert('question', connection.role);
       const question = questions?.get(questionId);
       if (!question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${questionId}".`);
-      return { question: room.interview.questions.load(actor, question) };
+      return { question: room.interview.questions.load({ name: connection.name, role: connection.role }, question) };
     },
-    'question:edit': (edit) => ({ question: room.interview.questions.edit(actor, edit) }),
-    'tests:run': () => {
+    'question:edit': ({ room, connection }, edit) => ({ question: room.interview.questions.edit({ name: connection.name, role: connection.role }, edit) }),
+    'tests:run': ({ socket, room, connection }) => {
       if (!testRuns) throw new AppError('EXECUTOR_UNAVAILABLE', 'This server runs no code.');
       room.interview.assertCanRun(connection.role);
       const run = testRuns.start({

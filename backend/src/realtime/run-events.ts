@@ -1,7 +1,7 @@
 import { AppError } from '../protocol';
 import type { ExecutionService } from '../execution';
 import type { ClientEventHandlers } from './bind-events';
-import type { RoomSocket } from './socket-server';
+import type { RoomSocket, SocketContext } from './socket-server';
 
 /**
  * The client's address for the per-client run limit, as Express sees it with `trust proxy: 1`
@@ -14,14 +14,14 @@ export function clientKeyOf(socket: RoomSocket): string {
 }
 
 /**
- * `run:start` for one socket. Run updates and the history reach clients through the room (its
- * replicated runs), not from here.
+ * `run:start`. Run updates and the history reach clients through the room (its replicated runs),
+ * not from here.
  */
-export function runHandlers(socket: RoomSocket, execution: ExecutionService | undefined): Pick<ClientEventHandlers, 'run:start'> {
-  const { sessionId, name, role } = socket.data;
+export function runHandlers(execution: ExecutionService | undefined): Pick<ClientEventHandlers<SocketContext>, 'run:start'> {
   return {
-    'run:start': async (body) => {
+    'run:start': async ({ socket }, body) => {
       if (!execution) throw new AppError('EXECUTOR_UNAVAILABLE', 'This server runs no code.');
+      const { sessionId, name, role } = socket.data;
       const run = await execution.start({ ...body, sessionId, role, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
       return { run };
     },

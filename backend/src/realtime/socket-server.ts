@@ -14,11 +14,11 @@ import {
   type Role,
   type ServerToClientEvents,
 } from '../protocol';
-import type { RoomConnection, RoomManager } from '../rooms';
+import type { Room, RoomConnection, RoomManager } from '../rooms';
 import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
-import { bindClientEvents } from './bind-events';
+import { clientEventBinder, type UntypedReceiver } from './bind-events';
 import { runHandlers } from './run-events';
 import { consoleHandlers } from './console-events';
 import { interviewHandlers, notifier, registerNotes } from './interview-events';
@@ -37,6 +37,13 @@ interface SocketData {
 
 export type RoomServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What a socket's event handlers act on, once it has joined its room. */
+export interface SocketContext {
+  socket: RoomSocket;
+  room: Room;
+  connection: RoomConnection;
+}
 
 export interface RealtimeOptions {
   httpServer: HttpServer;
@@ -88,6 +95,14 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     }
   });
 
+  // Made once for every socket: its listeners are shared, each socket only has its context.
+  const bindEvents = clientEventBinder<SocketContext>({
+    ...interviewHandlers,
+    ...runHandlers(options.execution),
+    ...questionHandlers(options.questions, options.testRuns),
+    ...consoleHandlers,
+  });
+
   io.on('connection', (socket: RoomSocket) => {
     limitEventRate(socket, options.eventsPerSecond ?? 200, options.eventBurst ?? 400);
     void handleConnection(socket).catch((error: unknown) => {
@@ -131,12 +146,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       }
     });
 
-    bindClientEvents(socket as unknown as { on(event: string, listener: (...args: unknown[]) => void): unknown }, {
-      ...interviewHandlers(room, connection),
-      ...runHandlers(socket, options.execution),
-      ...questionHandlers(socket, room, connection, options.questions, options.testRuns),
-      ...consoleHandlers(room, connection),
-    });
+    // Socket.IO's typed `on` knows only the protocol's events; the binder validates anything sent.
+    bindEvents(socket as unknown as UntypedReceiver, { socket, room, connection });
     registerNotes(socket, room, connection);
 
     socket.onAny((event: string, ...args: unknown[]) => {
