@@ -10,17 +10,47 @@ import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES, NOTES_DOC } from '../
  * receive it; this class only speaks the sync protocol.
  */
 export class InterviewNotes {
-  readonly doc = new Y.Doc({ gc: true });
+  private created: Y.Doc | undefined;
+  private readonly updateListeners: Array<(update: Uint8Array, origin: unknown) => void> = [];
   private approximateBytes = 0;
 
-  get text(): string {
-    return this.doc.getText(NOTES_DOC.text).toString();
+  /**
+   * The notes document, made on first use: most rooms' notes are never touched while they sit
+   * idle (a candidate alone, or nobody writing), and an empty Y.Doc costs a room ~2.3 KiB
+   * (issue #14: thousands of idle rooms in one process).
+   */
+  get doc(): Y.Doc {
+    if (!this.created) {
+      this.created = new Y.Doc({ gc: true });
+      for (const listener of this.updateListeners) this.created.on('update', listener);
+    }
+    return this.created;
   }
 
-  /** The server's SyncStep1, sent to an interviewer when they join. */
+  /** Listens to the document's updates, whether or not it exists yet. */
+  onUpdate(listener: (update: Uint8Array, origin: unknown) => void): void {
+    this.updateListeners.push(listener);
+    this.created?.on('update', listener);
+  }
+
+  offUpdate(listener: (update: Uint8Array, origin: unknown) => void): void {
+    const index = this.updateListeners.indexOf(listener);
+    if (index >= 0) this.updateListeners.splice(index, 1);
+    this.created?.off('update', listener);
+  }
+
+  get text(): string {
+    return this.created ? this.created.getText(NOTES_DOC.text).toString() : '';
+  }
+
+  /** The server's SyncStep1, sent to an interviewer when they join (an unmade document's is the empty state vector). */
   syncStep1(): Uint8Array {
     const encoder = encoding.createEncoder();
-    syncProtocol.writeSyncStep1(encoder, this.doc);
+    if (this.created) syncProtocol.writeSyncStep1(encoder, this.created);
+    else {
+      encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep1);
+      encoding.writeVarUint8Array(encoder, Y.encodeStateVector(new Map<number, number>()));
+    }
     return encoding.toUint8Array(encoder);
   }
 
@@ -68,6 +98,6 @@ export class InterviewNotes {
   }
 
   destroy(): void {
-    this.doc.destroy();
+    this.created?.destroy();
   }
 }

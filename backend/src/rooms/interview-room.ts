@@ -108,7 +108,7 @@ export class RoomInterview {
     this.state.controls.observe(this.watchControls);
     this.state.chat.observe(this.watchChat);
     this.state.runs.observe(this.watchRuns);
-    this.notes.doc.on('update', this.relayNotes);
+    this.notes.onUpdate(this.relayNotes);
   }
 
   /** Lock, run-disable and end as every node sees them. */
@@ -301,7 +301,7 @@ export class RoomInterview {
     this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
     this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);
-    this.notes.doc.off('update', this.relayNotes);
+    this.notes.offUpdate(this.relayNotes);
     this.state.destroy();
     this.notes.destroy();
     this.connections.clear();

@@ -102,7 +102,7 @@ export class Room {
     });
     this.doc.on('update', this.broadcastUpdate);
     this.interview.state.doc.on('update', this.relayInterview);
-    this.interview.notes.doc.on('update', this.relayNotes);
+    this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
   }
@@ -289,7 +289,7 @@ export class Room {
     this.destroyed = true;
     this.doc.off('update', this.broadcastUpdate);
     this.interview.state.doc.off('update', this.relayInterview);
-    this.interview.notes.doc.off('update', this.relayNotes);
+    this.interview.notes.offUpdate(this.relayNotes);
     this.awareness.off('update', this.broadcastAwareness);
     this.interview.destroy();
     this.awareness.destroy();
