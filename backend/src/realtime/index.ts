@@ -1,2 +1,2 @@
 export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
-export { clientEventBinder, type ClientEventBinder, type ClientEventHandlers } from './bind-events';
+export { bindListeners, clientEventListeners, type ClientEventHandlers, type SharedListener } from './bind-events';

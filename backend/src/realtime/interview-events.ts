@@ -1,50 +1,48 @@
 import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '../protocol';
-import type { Room, RoomConnection, RoomNotice } from '../rooms';
+import type { RoomNotice } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';
 import { toErrorBody } from './socket-errors';
 
 /** Maps the room's news to this socket's events: the room's connections are the one path to clients. */
-export function notifier(socket: RoomSocket): (notice: RoomNotice) => void {
-  return (notice) => {
-    switch (notice.type) {
-      case 'state':
-        socket.emit('room:state', notice.state);
-        break;
-      case 'chat':
-        socket.emit('chat:message', notice.message);
-        break;
-      case 'chat-history':
-        socket.emit('chat:history', notice.history);
-        break;
-      case 'run':
-        socket.emit('run:update', { run: notice.run, serverTime: Date.now() });
-        break;
-      case 'run-history':
-        socket.emit('runs:history', { runs: notice.runs, serverTime: Date.now() });
-        break;
-      case 'question':
-        // The room made the view for this role; made again here, so hidden cases reach interviewers only.
-        socket.emit('question:state', redactQuestionView(notice.question, socket.data.role));
-        break;
-      case 'test-run':
-        socket.emit('tests:update', { run: viewTestRun(notice.run, socket.data.role), serverTime: Date.now() });
-        break;
-      case 'test-run-history':
-        socket.emit('tests:history', { runs: notice.runs.map((run) => viewTestRun(run, socket.data.role)), serverTime: Date.now() });
-        break;
-      case 'console':
-        socket.emit('console:entries', notice.entries);
-        break;
-      case 'console-history':
-        socket.emit('console:history', { transcripts: notice.transcripts });
-        break;
-      case NOTES_EVENT:
-        // Defence in depth: the room only sends notes to interviewers, and the socket checks again.
-        if (socket.data.role === 'interviewer') socket.emit(NOTES_EVENT, notice.message);
-        break;
-    }
-  };
+export function notify(socket: RoomSocket, notice: RoomNotice): void {
+  switch (notice.type) {
+    case 'state':
+      socket.emit('room:state', notice.state);
+      break;
+    case 'chat':
+      socket.emit('chat:message', notice.message);
+      break;
+    case 'chat-history':
+      socket.emit('chat:history', notice.history);
+      break;
+    case 'run':
+      socket.emit('run:update', { run: notice.run, serverTime: Date.now() });
+      break;
+    case 'run-history':
+      socket.emit('runs:history', { runs: notice.runs, serverTime: Date.now() });
+      break;
+    case 'question':
+      // The room made the view for this role; made again here, so hidden cases reach interviewers only.
+      socket.emit('question:state', redactQuestionView(notice.question, socket.data.role));
+      break;
+    case 'test-run':
+      socket.emit('tests:update', { run: viewTestRun(notice.run, socket.data.role), serverTime: Date.now() });
+      break;
+    case 'test-run-history':
+      socket.emit('tests:history', { runs: notice.runs.map((run) => viewTestRun(run, socket.data.role)), serverTime: Date.now() });
+      break;
+    case 'console':
+      socket.emit('console:entries', notice.entries);
+      break;
+    case 'console-history':
+      socket.emit('console:history', { transcripts: notice.transcripts });
+      break;
+    case NOTES_EVENT:
+      // Defence in depth: the room only sends notes to interviewers, and the socket checks again.
+      if (socket.data.role === 'interviewer') socket.emit(NOTES_EVENT, notice.message);
+      break;
+  }
 }
 
 /** Lock, run-disable, end, chat and focus reports; the room checks every role against the policy. */
@@ -68,15 +66,13 @@ export const interviewHandlers: Pick<
 };
 
 /** The notes channel (binary, un-acked): interviewers only, refusals as `room:error`. */
-export function registerNotes(socket: RoomSocket, room: Room, connection: RoomConnection): void {
-  socket.on(NOTES_EVENT, (message: unknown) => {
-    try {
-      const decision = decide('notes', connection.role, room.interview.current);
-      if (!decision.allowed) throw new AppError(decision.code, decision.message);
-      if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Notes messages must be binary.');
-      room.interview.handleNotes(connection, message);
-    } catch (error) {
-      socket.emit('room:error', toErrorBody(error));
-    }
-  });
+export function handleNotesMessage({ socket, room, connection }: SocketContext, message: unknown): void {
+  try {
+    const decision = decide('notes', connection.role, room.interview.current);
+    if (!decision.allowed) throw new AppError(decision.code, decision.message);
+    if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Notes messages must be binary.');
+    room.interview.handleNotes(connection, message);
+  } catch (error) {
+    socket.emit('room:error', toErrorBody(error));
+  }
 }

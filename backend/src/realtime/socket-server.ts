@@ -4,6 +4,7 @@ import {
   AppError,
   HandshakeAuthSchema,
   KNOWN_CLIENT_EVENTS,
+  NOTES_EVENT,
   MAX_YJS_MESSAGE_BYTES,
   PROTOCOL_VERSION,
   SOCKET_PATH,
@@ -13,15 +14,16 @@ import {
   type ClientToServerEvents,
   type Role,
   type ServerToClientEvents,
+  type SessionClosed,
 } from '../protocol';
-import type { Room, RoomConnection, RoomManager } from '../rooms';
+import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
 import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
-import { clientEventBinder, type UntypedReceiver } from './bind-events';
+import { bindListeners, clientEventListeners, type SharedListener, type UntypedReceiver } from './bind-events';
 import { runHandlers } from './run-events';
 import { consoleHandlers } from './console-events';
-import { interviewHandlers, notifier, registerNotes } from './interview-events';
+import { handleNotesMessage, interviewHandlers, notify } from './interview-events';
 import { questionHandlers, type QuestionFinder } from './question-events';
 import { EventRateLimiter } from './event-rate-limiter';
 import { toConnectError, toErrorBody } from './socket-errors';
@@ -95,13 +97,55 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     }
   });
 
-  // Made once for every socket: its listeners are shared, each socket only has its context.
-  const bindEvents = clientEventBinder<SocketContext>({
-    ...interviewHandlers,
-    ...runHandlers(options.execution),
-    ...questionHandlers(options.questions, options.testRuns),
-    ...consoleHandlers,
-  });
+  // Every socket's listeners are made once here and shared: each finds its socket's context
+  // through `this` (Node's EventEmitter calls listeners with the socket as `this`), where a
+  // closure per event per socket cost each idle connection a few KiB (issue #14).
+  const contexts = new WeakMap<object, SocketContext>();
+  const contextOf = (socket: object): SocketContext | undefined => contexts.get(socket);
+  const listeners: ReadonlyArray<readonly [string, SharedListener]> = [
+    ...clientEventListeners(
+      { ...interviewHandlers, ...runHandlers(options.execution), ...questionHandlers(options.questions, options.testRuns), ...consoleHandlers },
+      contextOf,
+    ),
+    [
+      YJS_EVENT,
+      function (this: object, message: unknown): void {
+        const context = contextOf(this);
+        if (!context) return;
+        try {
+          if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Yjs messages must be binary.');
+          context.room.handleMessage(context.connection, message);
+        } catch (error) {
+          context.socket.emit('room:error', toErrorBody(error));
+        }
+      },
+    ],
+    [
+      NOTES_EVENT,
+      function (this: object, message: unknown): void {
+        const context = contextOf(this);
+        if (context) handleNotesMessage(context, message);
+      },
+    ],
+    [
+      'disconnect',
+      function (this: object, reason: unknown): void {
+        const context = contextOf(this);
+        if (!context) return;
+        const { socket, connection } = context;
+        rooms.leave(socket.data.sessionId, connection);
+        logger.info('participant left', { sessionId: socket.data.sessionId, role: socket.data.role, socketId: socket.id, reason });
+      },
+    ],
+  ];
+  /** `onAny` sees every event before the known ones' listeners; unknown ones are answered here. */
+  const answerUnknownEvent = function (this: RoomSocket, event: string, ...args: unknown[]): void {
+    if (KNOWN_CLIENT_EVENTS.has(event)) return;
+    const error = new AppError('UNKNOWN_EVENT', `Unknown event "${event.slice(0, 64)}".`).toBody();
+    const ack = args.at(-1);
+    if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error });
+    else this.emit('room:error', error);
+  };
 
   io.on('connection', (socket: RoomSocket) => {
     limitEventRate(socket, options.eventsPerSecond ?? 200, options.eventBurst ?? 400);
@@ -116,55 +160,52 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // each, with its socket and parser state); the handshake already copied what we read from it
     // (headers, address), so let it go (Socket.IO's "memory usage" advice).
     (socket.conn as { request: unknown }).request = null;
-    const { sessionId, role, name, binaryFrames } = socket.data;
+    const { sessionId, role, name } = socket.data;
     // Re-read: the session may have gone between handshake and now.
     const record = await sessions.require(sessionId);
-    const connection: RoomConnection = {
-      id: socket.id,
-      role,
-      name,
-      // Straight to the engine.io connection as one frame when the client reads frames.
-      send: binaryFrames ? (message) => socket.conn.write(encodeBinaryFrame(YJS_EVENT, message)) : (message) => socket.emit(YJS_EVENT, message),
-      notify: notifier(socket),
-      close: (closed) => {
-        socket.emit('session:closed', closed);
-        socket.disconnect(true);
-      },
-    };
+    const connection = new SocketConnection(socket);
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
     await rooms.open(record);
     const room = rooms.join(record, connection);
     socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION, binaryFrames: true, presenceUntilDisconnect: true });
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
-
-    socket.on(YJS_EVENT, (message: unknown) => {
-      try {
-        if (!(message instanceof Uint8Array)) throw new AppError('INVALID_MESSAGE', 'Yjs messages must be binary.');
-        room.handleMessage(connection, message);
-      } catch (error) {
-        socket.emit('room:error', toErrorBody(error));
-      }
-    });
-
-    // Socket.IO's typed `on` knows only the protocol's events; the binder validates anything sent.
-    bindEvents(socket as unknown as UntypedReceiver, { socket, room, connection });
-    registerNotes(socket, room, connection);
-
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (KNOWN_CLIENT_EVENTS.has(event)) return;
-      const error = new AppError('UNKNOWN_EVENT', `Unknown event "${event.slice(0, 64)}".`).toBody();
-      const ack = args.at(-1);
-      if (typeof ack === 'function') (ack as (result: Ack) => void)({ ok: false, error });
-      else socket.emit('room:error', error);
-    });
-
-    socket.on('disconnect', (reason) => {
-      rooms.leave(sessionId, connection);
-      logger.info('participant left', { sessionId, role, socketId: socket.id, reason });
-    });
+    contexts.set(socket, { socket, room, connection });
+    bindListeners(socket as unknown as UntypedReceiver, listeners);
+    socket.onAny(answerUnknownEvent);
   }
 
   return io;
+}
+
+/**
+ * A socket as the room sees it. A class, so its methods are shared by every connection rather
+ * than three closures each (issue #14: idle connections' memory).
+ */
+class SocketConnection implements RoomConnection {
+  readonly id: string;
+  readonly role: Role;
+  readonly name: string;
+
+  constructor(private readonly socket: RoomSocket) {
+    this.id = socket.id;
+    this.role = socket.data.role;
+    this.name = socket.data.name;
+  }
+
+  send(message: Uint8Array): void {
+    // Straight to the engine.io connection as one frame when the client reads frames.
+    if (this.socket.data.binaryFrames) this.socket.conn.write(encodeBinaryFrame(YJS_EVENT, message));
+    else this.socket.emit(YJS_EVENT, message);
+  }
+
+  notify(notice: RoomNotice): void {
+    notify(this.socket, notice);
+  }
+
+  close(closed: SessionClosed): void {
+    this.socket.emit('session:closed', closed);
+    this.socket.disconnect(true);
+  }
 }
 
 /** Drops events past the socket's budget, telling the client at most once a second. */
