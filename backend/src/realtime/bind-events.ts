@@ -17,11 +17,6 @@ export type ClientEventHandlers<Context> = {
   [E in ClientEventName]: (context: Context, payload: ClientEventInput<E>) => ClientEventAck<E> | Promise<ClientEventAck<E>>;
 };
 
-/** What binding needs from a socket: incoming events arrive untyped (anything can be sent). */
-export interface UntypedReceiver {
-  on(event: string, listener: SharedListener): unknown;
-}
-
 /** A listener shared by every socket; it is called with the emitting socket as `this`. */
 export type SharedListener = (this: object, ...args: unknown[]) => void;
 
@@ -30,7 +25,7 @@ export type SharedListener = (this: object, ...args: unknown[]) => void;
  * (a bad one changes nothing and is answered VALIDATION_FAILED), run the handler with the
  * socket's context, answer the ack with `{ ok: true, ...fields }` or a named error. Never throws.
  *
- * Made once and bound on every socket: each listener finds its socket's context through `this`
+ * Made once and used for every socket: each listener finds its socket's context through `this`
  * (Node's EventEmitter calls a listener with the emitter as `this`). A closure per event per
  * socket (and a handler object per socket) cost every idle connection a few KiB (issue #14:
  * 10,000 idle connections in one process).
@@ -52,11 +47,6 @@ export function clientEventListeners<Context>(
     };
     return [name, listener] as const;
   });
-}
-
-/** Binds shared listeners on one socket (Socket.IO's typed `on` knows only the protocol's events). */
-export function bindListeners(socket: UntypedReceiver, listeners: ReadonlyArray<readonly [string, SharedListener]>): void {
-  for (const [name, listener] of listeners) socket.on(name, listener);
 }
 
 async function answer(ack: unknown, handler: () => object | Promise<object>): Promise<void> {

@@ -1,2 +1,2 @@
 export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
-export { bindListeners, clientEventListeners, type ClientEventHandlers, type SharedListener } from './bind-events';
+export { clientEventListeners, type ClientEventHandlers, type SharedListener } from './bind-events';
