@@ -242,7 +242,7 @@ const ratios = {
 const letters = SYSTEM_NAMES.map((name) => ({ pairpad: 'P', base: 'B', hocuspocus: 'H' })[name]).join(' ');
 const idleSection =
   IDLE_ROOMS > 0
-    ? `Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats and presence renewal only).
+    ? `Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
 
 | system | RSS at start | per idle room (one connection) | per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
 |---|---|---|---|---|
