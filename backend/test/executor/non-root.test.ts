@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { eventually, isIdleLauncher, processesOfUid, type ExecuteBody } from './helpers';
 import { contained, hostileBody, py, type HostileName } from './hostile-programs';
+import { PistonConnectClient } from './piston-connect-client';
 
 /**
  * The executor run by an ordinary user, as on a VM without root, under pm2 or in the shipped
@@ -195,6 +196,29 @@ describe('executor run by an ordinary user (no root, no cgroups)', { skip: canRu
   it('has no network', () => contained.network(run('network')));
 
   it('never shows the server\'s environment', () => contained.environment(run('environment'), SECRET));
+
+  it('runs interactive sessions over /api/v2/connect the same way: stdin live, SIGINT, the uid, a fork bomb contained', async () => {
+    const url = executor!.url;
+    const interactive = await PistonConnectClient.connect(url);
+    interactive.init(py('import os\nname = input("name? ")\nprint(f"hi {name} from", os.getuid())'));
+    await interactive.waitForOutput('name? ');
+    interactive.stdin('Ada\n');
+    assert.equal((await interactive.closed).code, 4999);
+    assert.equal(interactive.output('stdout'), `name? hi Ada from ${uid}\n`);
+
+    const interrupted = await PistonConnectClient.connect(url);
+    interrupted.init(py('import time\nprint("ready", flush=True)\nwhile True:\n    time.sleep(0.05)'));
+    await interrupted.waitForOutput('ready\n');
+    interrupted.signal('SIGINT');
+    assert.equal((await interrupted.closed).code, 4999);
+    assert.match(interrupted.output('stderr'), /KeyboardInterrupt/);
+    assert.equal(interrupted.exit('run')?.signal, 'SIGINT');
+
+    const bomb = await PistonConnectClient.connect(url);
+    bomb.init(hostileBody('forkBomb', new URL(url).port));
+    assert.equal((await bomb.closed).code, 4999);
+    assert.equal(bomb.exit('run')?.status, 'TO', JSON.stringify(bomb.exit('run')));
+  });
 
   it('leaves no job process behind (only the 100 sleepers and the server remain)', async () => {
     assert.equal(run('setsidEscape').stdout, 'parent leaving\n');
