@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorLogger } from './logger';
+import type { StageProcess } from './stage-supervisor';
 
 /**
  * Pre-spawned stage launchers.
@@ -47,25 +50,80 @@ export const DATA_FD_BASE = 4;
 export const LAUNCHER_FD_BASE = 10;
 const END = 'pairpad-end';
 
-const SCRIPT = [
-  "mapfile -d '' -u 3 a || exit 125",
-  'exec 3<&-',
-  // Orders closed without a job: the pool is shutting down.
-  '[ "${#a[@]}" -gt 0 ] || exit 0',
-  `[ "\${a[-1]}" = ${END} ] || { echo "pairpad-sandbox: truncated launch orders" >&2; exit 125; }`,
-  "unset 'a[-1]'",
-  'n=${a[0]}',
-  'i=1',
-  `while [ "$i" -le "$n" ]; do eval "exec $((i + ${LAUNCHER_FD_BASE - 1}))<\\"\\\${a[$i]}\\"" || { echo "pairpad-sandbox: cannot open box file \${a[$i]}" >&2; exit 125; }; i=$((i + 1)); done`,
-  `k=$((${DATA_FD_BASE} + a[n+1])); while [ "$k" -lt ${DATA_FD_BASE + DATA_CHANNELS} ]; do eval "exec $k<&-"; k=$((k + 1)); done`,
-  // CPU: the soft limit sends SIGXCPU (reported as a time limit), the hard one a second later
-  // SIGKILLs what ignored it; equal limits would SIGKILL at once, indistinguishable from others.
-  'ulimit -c 0 && ulimit -f "${a[n+2]}" && ulimit -n "${a[n+3]}" && ulimit -S -t "${a[n+4]}" && ulimit -H -t $((a[n+4] + 1)) || { echo "pairpad-sandbox: cannot set rlimits" >&2; exit 125; }',
-  // No cgroups: per-process memory is all we have (RLIMIT_DATA, never RLIMIT_AS). The process
-  // count is limited inside the sandbox instead (see Sandbox.processLimitInside).
-  'if [ -n "${a[n+5]}" ]; then ulimit -d "${a[n+5]}" 2>/dev/null; fi',
-  'exec "${a[@]:n+6}"',
-].join('\n');
+/**
+ * The launcher proper: reads its orders from fd 3, opens the box files, sets the rlimits and
+ * execs bwrap. `reportsStatus`: a family member (see LauncherFamily), whose fd 3 is a socket
+ * that stays open after the orders for bwrap's --json-status-fd, the only way its exit code
+ * reaches us (we are not its parent); its own failures say so on fd 3 too.
+ */
+function launcherBody(reportsStatus: boolean): string[] {
+  return [
+    `fail() { echo "pairpad-sandbox: $1" >&2; ${reportsStatus ? `echo '{ "exit-code": 125 }' >&3; ` : ''}exit 125; }`,
+    'shopt -s execfail',
+    "mapfile -d '' -u 3 a || fail 'cannot read launch orders'",
+    ...(reportsStatus ? [] : ['exec 3<&-']),
+    // Orders closed without a job: the pool is shutting down.
+    '[ "${#a[@]}" -gt 0 ] || exit 0',
+    `[ "\${a[-1]}" = ${END} ] || fail 'truncated launch orders'`,
+    "unset 'a[-1]'",
+    'n=${a[0]}',
+    'i=1',
+    `while [ "$i" -le "$n" ]; do eval "exec $((i + ${LAUNCHER_FD_BASE - 1}))<\\"\\\${a[$i]}\\"" || fail "cannot open box file \${a[$i]}"; i=$((i + 1)); done`,
+    `k=$((${DATA_FD_BASE} + a[n+1])); while [ "$k" -lt ${DATA_FD_BASE + DATA_CHANNELS} ]; do eval "exec $k<&-"; k=$((k + 1)); done`,
+    // CPU: the soft limit sends SIGXCPU (reported as a time limit), the hard one a second later
+    // SIGKILLs what ignored it; equal limits would SIGKILL at once, indistinguishable from others.
+    'ulimit -c 0 && ulimit -f "${a[n+2]}" && ulimit -n "${a[n+3]}" && ulimit -S -t "${a[n+4]}" && ulimit -H -t $((a[n+4] + 1)) || fail "cannot set rlimits"',
+    // No cgroups: per-process memory is all we have (RLIMIT_DATA, never RLIMIT_AS). The process
+    // count is limited inside the sandbox instead (see Sandbox.processLimitInside).
+    'if [ -n "${a[n+5]}" ]; then ulimit -d "${a[n+5]}" 2>/dev/null; fi',
+    'exec "${a[@]:n+6}"',
+    'fail "cannot run ${a[n+6]}"',
+  ];
+}
+
+const SCRIPT = launcherBody(false).join('\n');
+
+/** fds of one family member, as the family's bash has them: member i's start at FAMILY_FD_BASE + i * FAMILY_FDS. */
+const FAMILY_FD_BASE = 10;
+/** stdin, stdout, stderr, control (3) and the data sockets, in that order. */
+const FAMILY_FDS = DATA_FD_BASE + DATA_CHANNELS;
+
+/**
+ * A launcher family: one bash, spawned by us, that forks `size` launchers at once and then
+ * waits on its lifeline (its stdin) until we close it. Spawning costs us a fork of this whole
+ * Node process (page tables of ~130 MB, the event loop blocked ~4 ms, ~2.3 ms of our CPU plus
+ * the child's exec tearing the copy down, and a bash start-up); a family pays it once for
+ * `size` launchers, and each member is a fork of a small bash instead.
+ *
+ * Nothing here waits for a child, so no SIGCHLD or `wait` race can hang a member: bash reaps
+ * finished members by itself, and a member's exit reaches us through its control socket
+ * (bwrap's --json-status-fd; EOF without a status: killed before bwrap started its program).
+ * Each member dups its own sockets to 0-7 and closes every other member's before doing
+ * anything (nothing is shared: one member's output can never reach another's sockets, and no
+ * member holds another's pipes open); the family closes all of them once they are forked.
+ * The family outlives its members' bwraps (their parent, whose death --die-with-parent turns
+ * into SIGKILL): if we die, the lifeline closes, the family exits and takes running stages
+ * with it, as it did when we were their parent; idle members see their orders close and exit.
+ */
+function familyScript(size: number): string {
+  const closeAll = Array.from({ length: size * FAMILY_FDS }, (_, i) => ` ${FAMILY_FD_BASE + i}<&-`).join('');
+  const dups = Array.from({ length: FAMILY_FDS }, (_, fd) => `${fd}<&$((b + ${fd}))`).join(' ');
+  return [
+    `member() {\n${launcherBody(true).join('\n')}\n}`,
+    'k=0',
+    `while [ "$k" -lt ${size} ]; do`,
+    `  b=$((${FAMILY_FD_BASE} + k * ${FAMILY_FDS}))`,
+    // Its pid first: we move it into its stage's cgroup before it may read any orders.
+    `  ( eval "exec ${dups}${closeAll}" && trap - INT QUIT && echo "$BASHPID" >&3 && member ) &`,
+    '  k=$((k + 1))',
+    'done',
+    `exec${closeAll}`,
+    'read -r _',
+  ].join('\n');
+}
+
+/** How many launchers one spawned family starts (see familyScript). */
+export const FAMILY_SIZE = 8;
 
 export interface LaunchOrders {
   /** Host files copied into the box, in fd order (LAUNCHER_FD_BASE, +1, ...). */
@@ -81,14 +139,22 @@ export interface LaunchOrders {
 }
 
 export interface Launcher {
-  readonly child: ChildProcess;
+  readonly child: StageProcess;
   /** Spawned as the sandbox uid and gid (the executor is root): it execs bwrap without setpriv. */
   readonly asSandboxUser: boolean;
+  /**
+   * A family member: bwrap must be told `--json-status-fd 3` (STATUS_FD), its exit code's only
+   * way to us.
+   */
+  readonly reportsStatus: boolean;
   /** The stage's cgroup, which the launcher has joined. */
   readonly cgroup: JobCgroup | undefined;
   /** Sends the orders (see encodeOrders) and the files of the data sockets, in order. */
   start(encodedOrders: string, data: readonly Buffer[]): void;
 }
+
+/** The fd a family member's bwrap writes its JSON status to (`--json-status-fd`). */
+export const STATUS_FD = 3;
 
 /** The orders as the launcher reads them; throws on a NUL byte in any field. */
 export function encodeOrders(orders: LaunchOrders): string {
@@ -109,6 +175,8 @@ export function encodeOrders(orders: LaunchOrders): string {
 
 interface Idle {
   launcher: Launcher;
+  /** Where its orders go (fd 3). */
+  control: Writable;
   taken: boolean;
   onExit: (code: number | null, signal?: NodeJS.Signals | null) => void;
 }
@@ -119,9 +187,109 @@ export interface LauncherCredentials {
   gid: number;
 }
 
+/**
+ * A launcher a family forked. We are not its parent, so what ChildProcess gets from waitpid
+ * comes from its control socket instead: its pid (first line), then bwrap's JSON status
+ * (`{ "child-pid": N ... }`, `{ "exit-code": N }`), or ours for the launcher's own failures.
+ * The socket closes when the launcher, then bwrap, is gone: that is its exit.
+ */
+class FamilyMember extends EventEmitter implements StageProcess {
+  pid: number | undefined;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  private status = '';
+  private exited = false;
+  private killedByUs = false;
+  private openStreams = 2;
+  /** Resolves with the pid, or null if the member died before saying it. */
+  readonly started: Promise<number | null>;
+
+  constructor(
+    readonly stdin: Socket,
+    readonly stdout: Socket,
+    readonly stderr: Socket,
+    readonly control: Socket,
+    readonly channels: readonly Socket[],
+  ) {
+    super();
+    let announced: (pid: number | null) => void = () => undefined;
+    this.started = new Promise((resolve) => (announced = resolve));
+    control.setEncoding('latin1');
+    control.on('data', (text: string) => {
+      this.status += text;
+      if (this.pid === undefined) {
+        const line = /^(\d+)\n/.exec(this.status);
+        if (line) {
+          this.pid = Number(line[1]);
+          announced(this.pid);
+        }
+      }
+      // bwrap writes a few hundred bytes at most; cap what a confused peer could make us keep.
+      if (this.status.length > 64 * 1024) this.status = this.status.slice(-4096);
+    });
+    control.on('error', () => {
+      // Reset by a dying launcher: 'close' follows.
+    });
+    control.on('close', () => {
+      announced(null);
+      this.exit();
+    });
+    for (const stream of [stdin, ...channels]) {
+      stream.on('error', () => {
+        // The launcher (or bwrap) died first; its exit is what gets reported.
+      });
+    }
+    for (const stream of [stdout, stderr]) {
+      stream.on('close', () => {
+        this.openStreams--;
+        if (this.exited && this.openStreams === 0) this.emit('close', this.exitCode, this.signalCode);
+      });
+    }
+  }
+
+  private exit(): void {
+    if (this.exited) return;
+    this.exited = true;
+    const code = /"exit-code"\s*:\s*(\d+)/.exec(this.status);
+    if (code) this.exitCode = Number(code[1]);
+    // No status: it died before bwrap ran its program. Killed (by us, or with its family):
+    // as waitpid would say; else bwrap gave up setting up (its message is on stderr), exit 1.
+    else if (this.killedByUs) this.signalCode = 'SIGKILL';
+    else this.exitCode = 1;
+    this.emit('exit', this.exitCode, this.signalCode);
+    // What nobody reads (a member that died idle, or the sockets we only write to) is drained
+    // to its end and closed, as ChildProcess does on exit: else their handles stay open.
+    for (const stream of [this.stdin, this.stdout, this.stderr, ...this.channels]) if (stream.readableFlowing !== true) stream.resume();
+    if (this.openStreams === 0) this.emit('close', this.exitCode, this.signalCode);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    // After its socket closed the pid is its family's to reap, and may be reused.
+    if (this.exited || this.pid === undefined) return false;
+    if (signal === 'SIGKILL') this.killedByUs = true;
+    try {
+      process.kill(this.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+interface Family {
+  head: ChildProcess;
+  /** Members not yet gone; the lifeline closes when none is left. */
+  alive: number;
+  /** Idle members of this family, for when the family itself dies. */
+  idle: Set<Idle>;
+  exited: Promise<void>;
+  stderr: Buffer[];
+}
+
 /** Keeps `size` launchers ready; each holds one acquired cgroup until its stage ends. */
 export class LauncherPool {
   private readonly ready: Idle[] = [];
+  private readonly families = new Set<Family>();
   private spawning = 0;
   private failures = 0;
   private closed = false;
@@ -133,8 +301,9 @@ export class LauncherPool {
     private readonly logger: ExecutorLogger,
     /** Unset when the executor is not root: launchers then run as the executor's own user. */
     private readonly credentials?: LauncherCredentials,
+    /** Launchers per spawned family; 1: each launcher is spawned by us (no family). */
+    private readonly familySize = FAMILY_SIZE,
   ) {}
-
 
   /** Starts filling the pool in the background. */
   warm(): void {
@@ -159,29 +328,117 @@ export class LauncherPool {
     this.failures = 0;
   }
 
+  /** Idle launchers (tests). */
+  get idleCount(): number {
+    return this.ready.length;
+  }
+
   private refill(): void {
     // Five launchers in a row that died before their job: something is wrong (cgroups gone?);
     // stop pre-spawning, stages then spawn their own and report the reason.
     while (!this.closed && this.failures < 5 && this.ready.length + this.spawning < this.size) {
-      this.spawning++;
-      void this.spawnOne(this.credentials)
-        .then((idle) => {
-          if (this.closed) void this.dispose(idle);
-          else this.ready.push(idle);
-        })
-        .catch((error: Error) => {
-          this.failures++;
-          this.logger.warn('cannot pre-spawn a stage launcher', { error: error.message });
-        })
-        .finally(() => {
-          this.spawning--;
-        });
+      const spawned = this.familySize > 1 ? this.spawnFamily(this.credentials) : [this.spawnOne(this.credentials)];
+      this.spawning += spawned.length;
+      for (const promise of spawned) {
+        void promise
+          .then((idle) => {
+            if (this.closed) void this.dispose(idle);
+            else this.ready.push(idle);
+          })
+          .catch((error: Error) => {
+            this.failures++;
+            this.logger.warn('cannot pre-spawn a stage launcher', { error: error.message });
+          })
+          .finally(() => {
+            this.spawning--;
+          });
+      }
     }
+  }
+
+  /**
+   * Spawns a family (see familyScript): one fork of this process for `familySize` launchers.
+   * Each promise is one member, ready once it has joined its cgroup.
+   */
+  private spawnFamily(credentials: LauncherCredentials | undefined): Promise<Idle>[] {
+    const size = this.familySize;
+    let head: ChildProcess;
+    try {
+      head = spawn(this.bash, ['--norc', '--noprofile', '-c', familyScript(size), LAUNCHER_NAME], {
+        cwd: '/',
+        env: { PATH: '/usr/bin:/bin' },
+        stdio: [
+          'pipe',
+          'ignore',
+          'pipe',
+          ...Array.from({ length: FAMILY_FD_BASE - 3 }, () => 'ignore' as const),
+          ...Array.from({ length: size * FAMILY_FDS }, () => 'pipe' as const),
+        ],
+        ...(credentials ? { uid: credentials.uid, gid: credentials.gid } : {}),
+      });
+    } catch (error) {
+      return Array.from({ length: size }, () => Promise.reject(error as Error));
+    }
+    const family: Family = {
+      head,
+      alive: size,
+      idle: new Set(),
+      stderr: [],
+      exited: new Promise<void>((resolve) => {
+        head.once('exit', () => resolve());
+        // spawn failure (no bash): 'exit' follows with a null code, or never for ENOENT.
+        head.once('error', () => resolve());
+      }),
+    };
+    this.families.add(family);
+    head.stdin?.on('error', () => undefined);
+    head.stderr?.on('data', (chunk: Buffer) => {
+      if (family.stderr.length < 16) family.stderr.push(chunk);
+    });
+    const lifelineClosed = () => family.alive <= 0 || head.stdin?.writableEnded;
+    void family.exited.then(() => {
+      this.families.delete(family);
+      if (!lifelineClosed()) {
+        // Killed from outside: its running stages died with it (--die-with-parent); its idle
+        // members would run a stage with nobody to take them down with us: send them away.
+        this.logger.warn('a stage launcher family exited early', {
+          code: head.exitCode,
+          signal: head.signalCode,
+          stderr: Buffer.concat(family.stderr).toString().trim().slice(0, 500),
+        });
+        for (const idle of family.idle) {
+          const index = this.ready.indexOf(idle);
+          if (index >= 0) this.ready.splice(index, 1);
+          idle.launcher.child.kill('SIGKILL');
+        }
+        if (!this.closed) this.refill();
+      }
+    });
+    return Array.from({ length: size }, async (_, i) => {
+      const fd = (offset: number) => head.stdio[FAMILY_FD_BASE + i * FAMILY_FDS + offset] as Socket;
+      const member = new FamilyMember(
+        fd(0),
+        fd(1),
+        fd(2),
+        fd(STATUS_FD),
+        Array.from({ length: DATA_CHANNELS }, (_, k) => fd(DATA_FD_BASE + k)),
+      );
+      member.once('exit', () => {
+        family.alive--;
+        // The last member is gone: the family may go (closing the lifeline ends its `read`).
+        if (family.alive === 0) head.stdin?.end();
+      });
+      const pid = await member.started;
+      if (pid === null) throw new Error(`a launcher family member died at start: ${Buffer.concat(family.stderr).toString().trim().slice(0, 500)}`);
+      const idle = await this.adopt(member, member.control, member.channels, credentials, true);
+      family.idle.add(idle);
+      member.once('exit', () => family.idle.delete(idle));
+      return idle;
+    });
   }
 
   /** `credentials` null: the executor's own (root), for a stage that mounts before it drops. */
   private async spawnOne(credentials: LauncherCredentials | null | undefined): Promise<Idle> {
-    const cgroup = await this.cgroups.acquire();
     let child: ChildProcess;
     try {
       // --norc: bash would otherwise read ~/.bashrc, taking our socketpair stdin for an rsh connection.
@@ -192,19 +449,40 @@ export class LauncherPool {
         ...(credentials ? { uid: credentials.uid, gid: credentials.gid } : {}),
       });
     } catch (error) {
-      await cgroup?.destroy().catch(() => undefined);
-      throw error;
+      throw error as Error;
+    }
+    for (const stream of child.stdio.slice(3)) {
+      stream?.on('error', () => {
+        // The launcher (or bwrap) died first; its exit is what gets reported.
+      });
     }
     const control = child.stdio[3] as Writable;
     const channels = Array.from({ length: DATA_CHANNELS }, (_, i) => child.stdio[DATA_FD_BASE + i] as Writable);
-    for (const stream of [control, ...channels]) {
-      stream.on('error', () => {
-        // The launcher (or bwrap) died first; its exit is what gets reported.
-      });
+    return this.adopt(child, control, channels, credentials, false);
+  }
+
+  /**
+   * Wraps a launcher that waits for its orders (fd 3) into an idle entry, once it has joined
+   * a cgroup of its own. Its death while idle is noticed and reported.
+   */
+  private async adopt(
+    child: StageProcess,
+    control: Writable,
+    channels: readonly Writable[],
+    credentials: LauncherCredentials | null | undefined,
+    reportsStatus: boolean,
+  ): Promise<Idle> {
+    let cgroup: JobCgroup | undefined;
+    try {
+      cgroup = await this.cgroups.acquire();
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
     }
     const launcher: Launcher = {
       child,
       asSandboxUser: Boolean(credentials),
+      reportsStatus,
       cgroup,
       start: (encodedOrders, data) => {
         if (data.length > DATA_CHANNELS) throw new Error(`at most ${DATA_CHANNELS} files go through data sockets`);
@@ -217,6 +495,7 @@ export class LauncherPool {
     const stderr: Buffer[] = [];
     const idle: Idle = {
       launcher,
+      control,
       taken: false,
       onExit: (code, signal) => {
         if (idle.taken) return;
@@ -238,6 +517,7 @@ export class LauncherPool {
     });
     child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.once('exit', idle.onExit);
+    if (child.exitCode !== null || child.signalCode !== null) idle.onExit(child.exitCode, child.signalCode);
     if (cgroup) {
       try {
         // The launcher blocks on its orders; nothing runs before it is in the stage's cgroup.
@@ -251,25 +531,35 @@ export class LauncherPool {
         throw new Error(`pairpad-sandbox: cannot join the stage's cgroup: ${(error as Error).message}`);
       }
     }
+    if (idle.taken) throw new Error(`a stage launcher exited before its job: ${Buffer.concat(stderr).toString().trim().slice(0, 500)}`);
     return idle;
   }
 
   private async dispose(idle: Idle): Promise<void> {
     const { child } = idle.launcher;
     child.removeListener('exit', idle.onExit);
-    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    (child.stdio[3] as Writable).end();
+    const gone = child.exitCode !== null || child.signalCode !== null;
+    const exited = gone ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    idle.control.end();
     const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
     await exited;
     clearTimeout(timer);
     await idle.launcher.cgroup?.destroy().catch(() => undefined);
   }
 
-  /** Sends every idle launcher away and gives their cgroups back. */
+  /** Sends every idle launcher away, gives their cgroups back and waits for their families. */
   async close(): Promise<void> {
     this.closed = true;
     while (this.spawning > 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const idle = this.ready.splice(0);
     await Promise.all(idle.map((i) => this.dispose(i)));
+    await Promise.all(
+      [...this.families].map(async (family) => {
+        // Members still running a stage end with it; a family that does not follow is killed.
+        const timer = setTimeout(() => family.head.kill('SIGKILL'), 5000);
+        await family.exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 }

@@ -4,12 +4,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
 import { EtcSnapshot } from './etc-snapshot';
-import { DATA_CHANNELS, DATA_FD_BASE, LAUNCHER_FD_BASE, LauncherPool, encodeOrders } from './launcher';
-import type { ChildProcess } from 'node:child_process';
+import { DATA_CHANNELS, DATA_FD_BASE, LAUNCHER_FD_BASE, LauncherPool, STATUS_FD, encodeOrders } from './launcher';
 import type { CgroupManager, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
-import { superviseStage, type StageStreams } from './stage-supervisor';
+import { superviseStage, type StageProcess, type StageStreams } from './stage-supervisor';
 import { diagnoseUserNamespaces } from './userns-diagnosis';
 import { toStageResult, type StageOutcome, type StageResult } from './stage-result';
 
@@ -257,7 +256,7 @@ export class Sandbox {
     }
     const fds: number[] = [];
     let cgroup: JobCgroup | undefined;
-    let child: ChildProcess | undefined;
+    let child: StageProcess | undefined;
     let supervised = false;
     try {
       let outcome: Promise<StageOutcome>;
@@ -268,7 +267,10 @@ export class Sandbox {
         // sandbox uid with setpriv after the mounts. Pooled launchers already run as the
         // sandbox uid (see launcher.ts), so they exec bwrap directly.
         const launcher = await this.launchers.take({ asRoot: launch.privilegedBinds.length > 0 });
-        const argv = launcher.asSandboxUser ? [this.bwrapPath ?? 'bwrap', ...launch.argv] : this.execArgv(launch.argv, launch.privilegedBinds);
+        // A family member's exit code reaches us only through bwrap's JSON status (launcher.ts).
+        const status = launcher.reportsStatus ? ['--json-status-fd', String(STATUS_FD)] : [];
+        const bwrap = [...status, ...launch.argv];
+        const argv = launcher.asSandboxUser ? [this.bwrapPath ?? 'bwrap', ...bwrap] : this.execArgv(bwrap, launch.privilegedBinds);
         child = launcher.child;
         cgroup = launcher.cgroup;
         // Without cgroups the launcher sets the per-process limits too.
@@ -319,7 +321,7 @@ export class Sandbox {
     }
   }
 
-  private supervise(child: ChildProcess, spec: StageSpec, cgroup: JobCgroup | undefined): Promise<StageOutcome> {
+  private supervise(child: StageProcess, spec: StageSpec, cgroup: JobCgroup | undefined): Promise<StageOutcome> {
     return superviseStage(child, {
       stdin: spec.stdin,
       limits: spec.limits,

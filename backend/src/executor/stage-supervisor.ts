@@ -1,5 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import type { JobCgroup } from './cgroups';
 import type { StageLimits } from './config';
 import type { StageOutcome } from './stage-result';
@@ -38,6 +38,26 @@ export interface SuperviseOptions {
   streams?: StageStreams;
 }
 
+/**
+ * What a stage's supervisor needs of its first process: a ChildProcess, or a launcher that a
+ * launcher family forked (see launcher.ts), whose exit is reported through its control socket.
+ */
+export interface StageProcess {
+  readonly pid?: number | undefined;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: Readable | null;
+  /** Set once it has exited (either one), as ChildProcess does. */
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  on(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  on(event: 'close', listener: () => void): this;
+  on(event: 'error', listener: (error: Error) => void): this;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+  removeListener(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): this;
+}
+
 /** How often the whole tree's CPU time is checked against the limit. */
 const CPU_POLL_MS = 50;
 /** After the main process exits, how long stragglers may hold the pipes open. */
@@ -50,7 +70,7 @@ const maxSignal = Math.max(...Object.values(os.constants.signals));
  * time, and kills the whole tree (the bwrap process takes its pid namespace with it; the cgroup
  * sweep catches anything else).
  */
-export function superviseStage(child: ChildProcess, options: SuperviseOptions): Promise<StageOutcome> {
+export function superviseStage(child: StageProcess, options: SuperviseOptions): Promise<StageOutcome> {
   const { limits, cgroup } = options;
   const started = performance.now();
   const outChunks: Buffer[] = [];
@@ -202,5 +222,11 @@ export function superviseStage(child: ChildProcess, options: SuperviseOptions): 
     child.on('close', () => {
       void finish();
     });
+    // Exited before we were watching (a launcher killed while its stage was being prepared):
+    // its 'exit' is gone, and waiting for it would hang the stage.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      exit = { code: child.exitCode, signal: child.signalCode };
+      drainTimer = setTimeout(() => void finish(), DRAIN_GRACE_MS);
+    }
   });
 }

@@ -105,15 +105,22 @@ export async function processesOfUid(uid: number): Promise<string[]> {
 /**
  * True for an idle pre-spawned stage launcher of the executor whose pid is `serverPid`: as
  * root, launchers wait for their orders as the sandbox uid (see launcher.ts). One is told
- * apart by its parent, the server itself (a job's processes have bwrap, the sandbox's init or
- * the host's as parent, and cannot change that), and by its name, `LAUNCHER_NAME` as $0 of
- * its script (a launcher that has exec'd bwrap is a running stage, not idle).
+ * apart by its parent, the server itself or a launcher family the server spawned (a job's
+ * processes have bwrap, the sandbox's init or the host's as parent, and cannot change that),
+ * and by its name, `LAUNCHER_NAME` as $0 of its script (a launcher that has exec'd bwrap is a
+ * running stage, not idle). A family itself counts as an idle launcher too.
  */
 export async function isIdleLauncher(pid: string, serverPid: number): Promise<boolean> {
-  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  if (/^PPid:\s+(\d+)/m.exec(status)?.[1] !== String(serverPid)) return false;
-  const argv = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
-  return argv.at(-1) === LAUNCHER_NAME;
+  const launcher = async (candidate: string) => {
+    const argv = (await fs.readFile(`/proc/${candidate}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+    return argv.at(-1) === LAUNCHER_NAME;
+  };
+  const parentOf = async (candidate: string) => /^PPid:\s+(\d+)/m.exec(await fs.readFile(`/proc/${candidate}/status`, 'utf8').catch(() => ''))?.[1];
+  if (!(await launcher(pid))) return false;
+  const parent = await parentOf(pid);
+  if (parent === String(serverPid)) return true;
+  // A family member: its parent is a family (a launcher too) whose parent is the server.
+  return parent !== undefined && (await launcher(parent)) && (await parentOf(parent)) === String(serverPid);
 }
 
 /** `pid name` of the processes of `uid` other than the in-process executor's idle launchers. */
