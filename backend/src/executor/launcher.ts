@@ -64,6 +64,9 @@ const SEPARATOR = '\x02';
  */
 function launcherBody(reportsStatus: boolean): string[] {
   return [
+    // Spawned by us, it holds only its 8 sockets and what we inherited without close-on-exec
+    // (which bwrap would hand to the job): those go. A family did that once for its members.
+    ...(reportsStatus ? [] : [closeInherited(3, DATA_FD_BASE + DATA_CHANNELS)]),
     `fail() { echo "pairpad-sandbox: $1" >&2; ${reportsStatus ? `echo '{ "exit-code": 125 }' >&3; ` : ''}exit 125; }`,
     'shopt -s execfail',
     'LC_ALL=C',
@@ -88,6 +91,15 @@ function launcherBody(reportsStatus: boolean): string[] {
     'exec "${a[@]:n+6}"',
     'fail "cannot run ${a[n+6]}"',
   ];
+}
+
+/**
+ * Closes every open fd from 3 up that is not in [keepFrom, keepTo): fds we inherited without
+ * close-on-exec. Globbing /proc/self/fd is a builtin expansion (no fork); the glob's own
+ * directory fd is closed before the loop runs.
+ */
+function closeInherited(keepFrom: number, keepTo: number): string {
+  return `for f in /proc/self/fd/*; do f=\${f##*/}; if [ "$f" -gt 2 ] && { [ "$f" -lt ${keepFrom} ] || [ "$f" -ge ${keepTo} ]; }; then eval "exec $f>&-" 2>/dev/null; fi; done`;
 }
 
 const SCRIPT = launcherBody(false).join('\n');
@@ -118,6 +130,7 @@ function familyScript(size: number): string {
   const closeAll = Array.from({ length: size * FAMILY_FDS }, (_, i) => ` ${FAMILY_FD_BASE + i}<&-`).join('');
   const dups = Array.from({ length: FAMILY_FDS }, (_, fd) => `${fd}<&$((b + ${fd}))`).join(' ');
   return [
+    closeInherited(FAMILY_FD_BASE, FAMILY_FD_BASE + size * FAMILY_FDS),
     `member() {\n${launcherBody(true).join('\n')}\n}`,
     'k=0',
     `while [ "$k" -lt ${size} ]; do`,
@@ -179,7 +192,7 @@ export function encodeOrders(orders: LaunchOrders): Buffer {
     END,
   ];
   for (const field of fields) if (field.includes('\0')) throw new Error('an argument contains a NUL byte');
-  const body = Buffer.from(fields.map((field) => `${field.replace(/\x03/g, '\x03\x05').replace(/\x02/g, '\x03\x04')}${SEPARATOR}`).join(''), 'utf8');
+  const body = Buffer.from(fields.map((field) => `${field.replaceAll('\x03', '\x03\x05').replaceAll('\x02', '\x03\x04')}${SEPARATOR}`).join(''), 'utf8');
   return Buffer.concat([Buffer.from(`${body.length}\n`), body]);
 }
 
@@ -187,6 +200,8 @@ interface Idle {
   launcher: Launcher;
   /** Where its orders go (fd 3). */
   control: Writable;
+  /** The family it belongs to, if it is a member of one. */
+  family?: Family;
   taken: boolean;
   onExit: (code: number | null, signal?: NodeJS.Signals | null) => void;
 }
@@ -328,6 +343,7 @@ export class LauncherPool {
   async take(options: { asRoot?: boolean } = {}): Promise<Launcher> {
     const idle = options.asRoot && this.credentials ? await this.spawnOne(null) : (this.ready.shift() ?? (await this.spawnOne(this.credentials)));
     idle.taken = true;
+    idle.family?.idle.delete(idle);
     idle.launcher.child.removeListener('exit', idle.onExit);
     idle.launcher.child.stderr?.removeAllListeners('data');
     return idle.launcher;
@@ -441,8 +457,11 @@ export class LauncherPool {
       const pid = await member.started;
       if (pid === null) throw new Error(`a launcher family member died at start: ${Buffer.concat(family.stderr).toString().trim().slice(0, 500)}`);
       const idle = await this.adopt(member, member.control, member.channels, credentials, true);
-      family.idle.add(idle);
-      member.once('exit', () => family.idle.delete(idle));
+      if (!idle.taken) {
+        idle.family = family;
+        family.idle.add(idle);
+        member.once('exit', () => family.idle.delete(idle));
+      }
       return idle;
     });
   }
