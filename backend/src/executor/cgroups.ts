@@ -1,4 +1,4 @@
-import { promises as fs, constants as fsConstants, readFileSync, writeFileSync } from 'node:fs';
+import { promises as fs, constants as fsConstants, readFileSync, writeFile as writeFileCallback, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExecutorLogger } from './logger';
 
@@ -97,8 +97,13 @@ async function readNumber(file: string): Promise<number | null> {
   return Number.isFinite(value) ? value : null;
 }
 
+/** Callback fs.writeFile: the same thread-pool write as fs.promises', without a FileHandle per file. */
+function writeInPool(file: string, value: string): Promise<void> {
+  return new Promise((resolve, reject) => writeFileCallback(file, value, (error) => (error ? reject(error) : resolve())));
+}
+
 async function adoptInto(procsFiles: readonly string[], pid: number): Promise<void> {
-  for (const file of procsFiles) await fs.writeFile(file, String(pid));
+  for (const file of procsFiles) await writeInPool(file, String(pid));
 }
 
 /** Reads `key value` lines (memory.events, cpu.stat, memory.oom_control). */
