@@ -74,7 +74,7 @@ describe('launcher families', () => {
     await pool?.close();
   });
 
-  it(`forks its launchers from one family: ${FAMILY_SIZE} members share a parent that is not us`, async () => {
+  it(`forks its launchers from families of ${FAMILY_SIZE}: members have a parent that is not us`, async () => {
     const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
     const parents = await Promise.all(launchers.map((l) => parentOf(l.child.pid ?? -1)));
     assert.ok(parents.every((p) => p !== undefined && p !== process.pid), `parents ${parents.join(', ')}`);
