@@ -18,7 +18,9 @@ import type { StageProcess } from './stage-supervisor';
  * spawned, and the pool moves it into its stage's cgroup meanwhile (from the thread pool: the
  * wait must not block the event loop). When a stage starts, the sandbox hands the orders to a
  * ready launcher, which opens the box files as fds 10, 11, ..., sets the rlimits and execs
- * bwrap: the same pid the supervisor watches and kills.
+ * bwrap: the same pid the supervisor watches and kills. Pooled launchers come in families of
+ * FAMILY_SIZE, forked by one bash we spawn (see familyScript); a launcher is spawned on its own
+ * only when the pool is empty or a stage must start as root.
  *
  * As root, the launcher is spawned as the sandbox uid and gid with no supplementary groups
  * (Node's `uid`/`gid` spawn options: setgroups(0) + setgid + setuid before exec), which is what
@@ -473,18 +475,13 @@ export class LauncherPool {
 
   /** `credentials` null: the executor's own (root), for a stage that mounts before it drops. */
   private async spawnOne(credentials: LauncherCredentials | null | undefined): Promise<Idle> {
-    let child: ChildProcess;
-    try {
-      // --norc: bash would otherwise read ~/.bashrc, taking our socketpair stdin for an rsh connection.
-      child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, LAUNCHER_NAME], {
-        cwd: '/',
-        env: { PATH: '/usr/bin:/bin' },
-        stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...Array.from({ length: DATA_CHANNELS }, () => 'pipe' as const)],
-        ...(credentials ? { uid: credentials.uid, gid: credentials.gid } : {}),
-      });
-    } catch (error) {
-      throw error as Error;
-    }
+    // --norc: bash would otherwise read ~/.bashrc, taking our socketpair stdin for an rsh connection.
+    const child = spawn(this.bash, ['--norc', '--noprofile', '-c', SCRIPT, LAUNCHER_NAME], {
+      cwd: '/',
+      env: { PATH: '/usr/bin:/bin' },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe', ...Array.from({ length: DATA_CHANNELS }, () => 'pipe' as const)],
+      ...(credentials ? { uid: credentials.uid, gid: credentials.gid } : {}),
+    });
     for (const stream of child.stdio.slice(3)) {
       stream?.on('error', () => {
         // The launcher (or bwrap) died first; its exit is what gets reported.
