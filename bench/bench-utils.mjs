@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 // Shared helpers for the benchmark scripts: percentiles, process sampling, RESULTS.md sections.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -86,3 +87,15 @@ export async function settledRss(pid, intervalMs) {
 }
 
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+/**
+ * Starts the backend from source (`tsx backend/src/main.ts`) on 127.0.0.1:`port`, in production
+ * mode with warnings only, plus `env` (PISTON_URL, REDIS_URL, limits). Returns the child.
+ */
+export function spawnBackendFromSource(port, env) {
+  return spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}

@@ -8,11 +8,10 @@
 // Latency is insert at one client → update applied at the other client, same clock. The
 // cross-node overhead is the difference between the two runs. Results go to bench/RESULTS.md
 // under "Two nodes on Redis (issue #7)".
-import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
-import { fmt, machineLine, processCpuSeconds, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import { fmt, machineLine, processCpuSeconds, spawnBackendFromSource, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -23,20 +22,11 @@ const machine = machineLine();
 const redis = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'everysec'] });
 const nodes = [0, 1].map((index) => {
   const port = BASE_PORT + index;
-  const child = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PISTON_URL: 'http://127.0.0.1:9',
-      REDIS_URL: redis.url,
-      MAX_PARTICIPANTS_PER_ROOM: '20',
-      SESSIONS_PER_MINUTE_PER_IP: '100000',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const child = spawnBackendFromSource(port, {
+    PISTON_URL: 'http://127.0.0.1:9',
+    REDIS_URL: redis.url,
+    MAX_PARTICIPANTS_PER_ROOM: '20',
+    SESSIONS_PER_MINUTE_PER_IP: '100000',
   });
   return { url: `http://127.0.0.1:${port}`, child };
 });

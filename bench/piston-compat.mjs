@@ -9,10 +9,9 @@
 // run limit (PISTON_RUN_TIMEOUT, and PISTON_RUN_CPU_TIME for a busy loop) is well above the
 // few seconds they take; the script reads that limit from Piston and prints it.
 // Writes nothing (not bench/RESULTS.md); exits 1 when a case fails.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { repoRoot, sleep, waitUntil } from './bench-utils.mjs';
+import { sleep, spawnBackendFromSource, waitUntil } from './bench-utils.mjs';
 
 const PISTON_URL = (process.env.PISTON_URL ?? '').replace(/\/$/, '');
 if (!PISTON_URL) {
@@ -46,19 +45,11 @@ async function pistonRunLimit() {
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const backend = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  cwd: repoRoot,
-  env: {
-    ...process.env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    NODE_ENV: 'production',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    PISTON_URL,
-    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    SESSIONS_PER_MINUTE_PER_IP: '1000',
-  },
-  stdio: ['ignore', 'inherit', 'inherit'],
+const backend = spawnBackendFromSource(port, {
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  PISTON_URL,
+  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
+  SESSIONS_PER_MINUTE_PER_IP: '1000',
 });
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGTERM'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000, 100);
