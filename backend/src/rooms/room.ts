@@ -228,29 +228,23 @@ export class Room {
 
   /**
    * One presence sweep (the room manager runs it for every room, every few seconds). This node's
-   * participants are present for as long as they are connected: their states are marked fresh,
-   * so they never time out however still they sit, and clients need not renew them. Presence
-   * relayed from other nodes that nobody vouched for within PRESENCE_TIMEOUT_MS (its node died)
-   * is removed. Every PRESENCE_VOUCH_INTERVAL_MS this node vouches for its own to the others.
+   * participants are present for as long as they are connected: nothing times their states out
+   * (y-protocols' timer is stopped), so clients need not renew them. Presence relayed from other
+   * nodes that nobody vouched for within PRESENCE_TIMEOUT_MS (its node died) is removed. Every
+   * PRESENCE_VOUCH_INTERVAL_MS this node vouches for its own (`localAwareness`) to the others.
    */
   sweepPresence(now = Date.now()): void {
     if (this.destroyed) return;
-    const live: number[] = [];
     const stale: number[] = [];
     for (const [clientId, meta] of this.awareness.meta) {
-      if (!this.awareness.states.has(clientId)) continue;
-      if (this.awarenessOwner.has(clientId)) {
-        meta.lastUpdated = now;
-        live.push(clientId);
-      } else if (now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS) {
-        stale.push(clientId);
-      }
+      if (this.awareness.states.has(clientId) && !this.awarenessOwner.has(clientId) && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS) stale.push(clientId);
     }
     if (stale.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stale, 'timeout');
-    if (live.length > 0 && now - this.lastPresenceVouch >= PRESENCE_VOUCH_INTERVAL_MS && this.extensions.some((extension) => extension.onPresenceKeepalive)) {
-      this.lastPresenceVouch = now;
-      this.hook('onPresenceKeepalive', [awarenessProtocol.encodeAwarenessUpdate(this.awareness, live)]);
-    }
+    if (now - this.lastPresenceVouch < PRESENCE_VOUCH_INTERVAL_MS || !this.extensions.some((extension) => extension.onPresenceKeepalive)) return;
+    const presence = this.localAwareness();
+    if (!presence) return;
+    this.lastPresenceVouch = now;
+    this.hook('onPresenceKeepalive', [presence]);
   }
 
   /** The presence of this node's own participants, for a node that has just loaded the room. */
