@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import { ServerResponse, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   AppError,
@@ -81,6 +81,8 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     pingTimeout: options.pingTimeoutMs ?? 20_000,
   });
 
+  const releaseUpgradeRequest = keepUpgradeResponses(io);
+
   io.use(async (socket, next) => {
     try {
       const auth = parseOrThrow(HandshakeAuthSchema, socket.handshake.auth, 'handshake');
@@ -157,6 +159,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // engine.io keeps the first HTTP request of every connection for its whole life (4 KB or so
     // each, with its socket and parser state); the handshake already copied what we read from it
     // (headers, address), so let it go (Socket.IO's "memory usage" advice).
+    releaseUpgradeRequest(socket.conn.request);
     (socket.conn as { request: unknown }).request = null;
     const { sessionId, role, name } = socket.data;
     // Re-read: the session may have gone between handshake and now.
@@ -174,6 +177,32 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   }
 
   return io;
+}
+
+/**
+ * engine.io (6.6) answers a WebSocket upgrade through a stand-in response that holds the upgrade
+ * request, and keeps that response alive for the connection's whole life through a `close`
+ * listener on the TCP socket; so dropping `conn.request` (above) alone frees nothing, and every
+ * idle connection keeps its request, raw headers, stream state and the response (about 2 KB,
+ * issue #14). An engine middleware sees that response; once the connection is up, the response
+ * lets go of the request and the TCP socket. The returned function does that for one request.
+ */
+function keepUpgradeResponses(io: RoomServer): (request: IncomingMessage) => void {
+  const upgradeResponses = new WeakMap<IncomingMessage, { req: unknown; socket: unknown }>();
+  io.engine.use((request: IncomingMessage, response: unknown, next: () => void) => {
+    // Polling requests get Node's real response, which ends with its request anyway.
+    if (!(response instanceof ServerResponse) && typeof response === 'object' && response !== null && 'req' in response && 'socket' in response) {
+      upgradeResponses.set(request, response as { req: unknown; socket: unknown });
+    }
+    next();
+  });
+  return (request) => {
+    const response = upgradeResponses.get(request);
+    if (!response) return;
+    upgradeResponses.delete(request);
+    response.req = null;
+    response.socket = null;
+  };
 }
 
 /**
