@@ -66,9 +66,9 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   {
     name: 'EXECUTOR_MAX_CONCURRENT_JOBS',
     pistonName: 'PISTON_MAX_CONCURRENT_JOBS',
-    default: 'number of cores + 1',
+    default: 'number of cores',
     meaning:
-      'Jobs running at once; more wait in the queue. One more than the cores keeps them busy while a job is between its program\'s end and the next one\'s start (sandbox teardown and setup, HTTP); the price: CPU-bound jobs that all run at once share the cores, so each gets cores/(cores+1) of one (2/3 on 2 cores) and a run near its wall-clock limit (EXECUTOR_RUN_TIMEOUT) may hit it sooner; their CPU-time limit is unchanged. Set it to the number of cores for wall-clock times that never share a core (Piston\'s default is 64).',
+      'Jobs running at once; more wait in the queue. One per core: CPU-bound jobs then never share a core, so a run\'s wall-clock limit (EXECUTOR_RUN_TIMEOUT) means what it says. More (Piston\'s default is 64) makes jobs that all compute share the cores, each reaching its wall-clock limit sooner (at cores + 1, after cores/(cores+1) of its CPU: 2 s of 3 on 2 cores; CPU-time limits are unchanged), and bought no throughput here (cores + 1: 0.96-1.05× jobs/s, bench/RESULTS.md).',
   },
   { name: 'EXECUTOR_MAX_QUEUE', default: '64', meaning: 'Jobs waiting for a slot; past it, execute answers 503.' },
   { name: 'EXECUTOR_COMPILE_TIMEOUT', pistonName: 'PISTON_COMPILE_TIMEOUT', default: '10000', meaning: 'Maximum wall time of a compile stage, ms.' },
@@ -128,16 +128,6 @@ function overridesFrom(name: string) {
     }
     return result.data;
   });
-}
-
-/**
- * One job more than the cores. A python hello-world keeps a core busy only ~90 % of its life:
- * the rest is spent where no core is busy for it (the HTTP round trip, bwrap waiting for its
- * namespaces to go, the slot handed to the next job), so with one job per core ~5-7 % of the
- * machine stayed idle at 2 jobs in flight (/proc/stat, bench/RESULTS.md); a third job fills it.
- */
-function defaultConcurrentJobs(cores = os.availableParallelism()): number {
-  return cores + 1;
 }
 
 export interface ExecutorConfig {
@@ -276,7 +266,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     sandboxUid: v.sandboxUid ?? DEFAULT_SANDBOX_ID,
     sandboxGid: v.sandboxGid ?? DEFAULT_SANDBOX_ID,
     workDir: v.workDir ?? path.join(os.tmpdir(), 'pairpad-executor'),
-    maxConcurrentJobs: v.maxConcurrentJobs ?? defaultConcurrentJobs(),
+    maxConcurrentJobs: v.maxConcurrentJobs ?? os.availableParallelism(),
     maxQueue: v.maxQueue ?? 64,
     compileTimeout: v.compileTimeout ?? 10_000,
     runTimeout: v.runTimeout ?? 3_000,

@@ -11,7 +11,7 @@ describe('executor config', () => {
     assert.equal(config.host, '127.0.0.1');
     assert.equal(config.port, 2000);
     assert.equal(config.sandbox, 'bwrap');
-    assert.equal(config.maxConcurrentJobs, os.availableParallelism() + 1);
+    assert.equal(config.maxConcurrentJobs, os.availableParallelism());
     assert.equal(config.runTimeout, 3000);
     assert.equal(config.compileTimeout, 10000);
     assert.equal(config.runMemoryLimit, 256 * 1024 * 1024);
