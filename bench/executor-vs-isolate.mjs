@@ -23,7 +23,9 @@
 // Env: ISOLATE_BIN (required), ISOLATE_CG_ROOT (the config's cg_root, /sys/fs/cgroup),
 // BENCH_LABEL (the RESULTS.md subsection, default "Latest run"), BENCH_SYSTEMS (comma list),
 // BENCH_NO_WRITE=1 (don't touch RESULTS.md), BENCH_NO_WAIT=1 (don't wait for a quiet machine),
-// BENCH_BASE_ROOT=<another checkout> (adds its executor as system "base": a change's A/B, interleaved).
+// BENCH_BASE_ROOT=<another checkout> (adds its executor as system "base": a change's A/B, interleaved),
+// BENCH_BASE_ENV='NAME=value …' (the base executor gets these env settings on top; without
+// BENCH_BASE_ROOT it is this checkout's: an env change's A/B, e.g. EXECUTOR_MAX_CONCURRENT_JOBS=2).
 // Writes "### <label>" of "## Executor vs isolate (issue #14)" in bench/RESULTS.md.
 import { execFile, spawn } from 'node:child_process';
 import { constants as fsConstants, promises as fs, readFileSync } from 'node:fs';
@@ -43,7 +45,18 @@ const LEVELS = [2, 8, 32];
 const BLOCKS = 4;
 const HEADING = '## Executor vs isolate (issue #14)';
 const label = process.env.BENCH_LABEL ?? 'Latest run';
-const baseRoot = process.env.BENCH_BASE_ROOT;
+const baseEnv = Object.fromEntries(
+  (process.env.BENCH_BASE_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`BENCH_BASE_ENV: "${pair}" is not NAME=value`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+);
+const baseEnvText = Object.entries(baseEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+const baseRoot = process.env.BENCH_BASE_ROOT ?? (baseEnvText ? repoRoot : undefined);
 const systems = (process.env.BENCH_SYSTEMS ?? `bare,isolate,bwrap,executor${baseRoot ? ',base' : ''}`).split(',').filter(Boolean);
 /** Executor systems: this checkout's, and with BENCH_BASE_ROOT another checkout's (A/B of a change). */
 const executorRoots = { executor: repoRoot, ...(baseRoot ? { base: path.resolve(baseRoot) } : {}) };
@@ -90,6 +103,12 @@ async function ensureCgroup(dir) {
 }
 
 const usageNs = (dir) => Number(readFileSync(path.join(dir, 'cpuacct.usage'), 'utf8'));
+
+/** The whole machine's idle and busy clock ticks so far (/proc/stat's first line; iowait counts as idle). */
+function machineTicks() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], total: fields.reduce((sum, value) => sum + value, 0) };
+}
 
 /** Whole-process CPU (all threads) of one pid, ms, from /proc (USER_HZ = 100: 10 ms ticks). */
 function processCpuMs(pid) {
@@ -173,7 +192,7 @@ class Driver {
 }
 
 /** PairPad's executor as its own process (what `npm run executor` starts), in its cgroup. */
-async function startExecutor(cgroupDir, root) {
+async function startExecutor(cgroupDir, root, extraEnv = {}) {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-executor-work-'));
   const child = spawnInCgroup(cgroupDir, [process.execPath, '--import', 'tsx', path.join(root, 'backend/src/executor/main.ts')], {
     cwd: root,
@@ -186,6 +205,7 @@ async function startExecutor(cgroupDir, root) {
       EXECUTOR_RUNTIMES: 'python',
       EXECUTOR_MAX_QUEUE: '256',
       EXECUTOR_WORK_DIR: workDir,
+      ...extraEnv,
     },
   });
   let url;
@@ -254,7 +274,7 @@ const executors = {};
 const drivers = {};
 try {
   for (const system of systems.filter(isExecutor)) {
-    executors[system] = await startExecutor(cgroupOf[system], executorRoots[system]);
+    executors[system] = await startExecutor(cgroupOf[system], executorRoots[system], system === 'base' ? baseEnv : {});
     await ensureCgroup(clientCgroup(system));
   }
   for (const system of systems) {
@@ -300,14 +320,18 @@ try {
   for (const concurrency of LEVELS) {
     const count = Math.max(concurrency, jobsPerRound);
     for (const system of systems) await drivers[system].send({ cmd: 'round', concurrency, count: concurrency * 2 });
-    const level = Object.fromEntries(systems.map((s) => [s, { ok: 0, failed: 0, seconds: 0, rates: [], cpu: { tree: 0, server: 0, client: 0 }, errors: [] }]));
+    const level = Object.fromEntries(systems.map((s) => [s, { ok: 0, failed: 0, seconds: 0, rates: [], cpu: { tree: 0, server: 0, client: 0 }, idleTicks: 0, ticks: 0, errors: [] }]));
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < systems.length; k++) {
         const system = systems[(round + k) % systems.length];
         const before = meters(system);
+        const ticksBefore = machineTicks();
         const result = await drivers[system].send({ cmd: 'round', concurrency, count });
+        const ticksAfter = machineTicks();
         const cpu = diff(before, meters(system));
         const entry = level[system];
+        entry.idleTicks += ticksAfter.idle - ticksBefore.idle;
+        entry.ticks += ticksAfter.total - ticksBefore.total;
         entry.ok += result.ok;
         entry.failed += result.failed;
         entry.seconds += result.seconds;
@@ -330,7 +354,7 @@ try {
     isolate: `\`isolate\` per job (${isolateVersion.replace('The process isolator ', '')}, Piston's flags)`,
     bwrap: 'bwrap alone, PairPad\'s flags (`setpriv` + `bwrap`)',
     executor: 'PairPad executor, whole HTTP API',
-    base: `PairPad executor from ${baseRoot}`,
+    base: `PairPad executor${process.env.BENCH_BASE_ROOT ? ` from ${baseRoot}` : ''}${baseEnvText ? ` with ${baseEnvText}` : ''}`,
   };
   const rows = systems.map((s) => {
     const p50 = percentile(seq[s].ms, 50);
@@ -359,7 +383,7 @@ try {
     const tputServer = LEVELS.map((c) => f1(tput[c][system].cpu.server / tput[c][system].ok)).join(' / ');
     const tputTree = LEVELS.map((c) => f1(tput[c][system].cpu.tree / tput[c][system].ok)).join(' / ');
     lines.push(
-      `${system === 'base' ? `Base executor (${baseRoot})` : 'Executor'} breakdown: of its ${f1(seqCpu(system))} ms per sequential job, its own Node process took ${f1(server)} ms (/proc, 10 ms ticks), its sandboxes the rest; under load (2 / 8 / 32) ${tputTree} ms per job, Node ${tputServer}. The HTTP client (another process, not counted) used ${f1(client)} ms per job.`,
+      `${system === 'base' ? `Base executor (${names.base.replace('PairPad executor ', '')})` : 'Executor'} breakdown: of its ${f1(seqCpu(system))} ms per sequential job, its own Node process took ${f1(server)} ms (/proc, 10 ms ticks), its sandboxes the rest; under load (2 / 8 / 32) ${tputTree} ms per job, Node ${tputServer}. The HTTP client (another process, not counted) used ${f1(client)} ms per job.`,
     );
   }
   if (systems.includes('executor') && systems.includes('base')) {
@@ -377,11 +401,16 @@ try {
       `Targets: p50 ≤ isolate's time to the result **${met(ex.p50 <= iso.result)}**; CPU per job ≤ isolate's **${met(ex.cpu <= iso.cpu)}**; jobs/s ≥ isolate's at 2 / 8 / 32 **${LEVELS.map((c) => met(rate('executor', c) >= rate('isolate', c))).join(' / ')}**.`,
     );
   }
+  lines.push(
+    `Whole machine idle during each system's rounds at 2 / 8 / 32 (/proc/stat, everything on the machine, the load generators and kernel threads too): ${systems
+      .map((s) => `${s} ${LEVELS.map((c) => `${((100 * tput[c][s].idleTicks) / tput[c][s].ticks).toFixed(1)}`).join(' / ')} %`)
+      .join('; ')}.`,
+  );
   const failures = systems.flatMap((s) => LEVELS.flatMap((c) => (tput[c][s].failed ? [`${s} at ${c}: ${tput[c][s].failed} failed (${tput[c][s].errors.join('; ')})`] : [])));
   lines.push(failures.length ? `Failures: ${failures.join('; ')}.` : 'No job failed.');
 
-  const text = `Command: \`ISOLATE_BIN=… node --import tsx bench/executor-vs-isolate.mjs ${sequentialJobs} ${jobsPerRound} ${rounds}\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}.
-${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs. ` : ''}${sequentialJobs} sequential jobs per system after 10 warm-up jobs, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase.
+  const text = `Command: \`${baseEnvText ? `BENCH_BASE_ENV='${baseEnvText}' ` : ''}ISOLATE_BIN=… node --import tsx bench/executor-vs-isolate.mjs ${sequentialJobs} ${jobsPerRound} ${rounds}\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}.
+${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs${executors.base ? ` (base: ${executors.base.health.queue.maxConcurrent})` : ''}. ` : ''}${sequentialJobs} sequential jobs per system after 10 warm-up jobs, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase.
 ${loadSentence(wait, loadAtEnd)}
 
 ${table}

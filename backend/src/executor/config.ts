@@ -63,7 +63,13 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   { name: 'EXECUTOR_SANDBOX_UID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host uid jobs run as when the executor runs as root: one of its own, not nobody (other software shares that).' },
   { name: 'EXECUTOR_SANDBOX_GID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host gid jobs run as when the executor runs as root.' },
   { name: 'EXECUTOR_WORK_DIR', default: '<os tmpdir>/pairpad-executor', meaning: 'Host directory for per-job staging (sources in, compiled artifacts out).' },
-  { name: 'EXECUTOR_MAX_CONCURRENT_JOBS', pistonName: 'PISTON_MAX_CONCURRENT_JOBS', default: 'number of cores', meaning: 'Jobs running at once; more wait in the queue.' },
+  {
+    name: 'EXECUTOR_MAX_CONCURRENT_JOBS',
+    pistonName: 'PISTON_MAX_CONCURRENT_JOBS',
+    default: 'number of cores',
+    meaning:
+      'Jobs running at once; more wait in the queue. One per core: CPU-bound jobs then never share a core, so a run\'s wall-clock limit (EXECUTOR_RUN_TIMEOUT) means what it says. More (Piston\'s default is 64) makes jobs that all compute share the cores, each reaching its wall-clock limit sooner (at cores + 1, after cores/(cores+1) of its CPU: 2 s of 3 on 2 cores; CPU-time limits are unchanged), and bought no throughput here (cores + 1: 0.96-1.05× jobs/s, bench/RESULTS.md).',
+  },
   { name: 'EXECUTOR_MAX_QUEUE', default: '64', meaning: 'Jobs waiting for a slot; past it, execute answers 503.' },
   { name: 'EXECUTOR_COMPILE_TIMEOUT', pistonName: 'PISTON_COMPILE_TIMEOUT', default: '10000', meaning: 'Maximum wall time of a compile stage, ms.' },
   { name: 'EXECUTOR_RUN_TIMEOUT', pistonName: 'PISTON_RUN_TIMEOUT', default: '3000', meaning: 'Maximum wall time of a run stage, ms.' },
