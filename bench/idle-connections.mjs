@@ -10,6 +10,7 @@
 // V8 CPU profile of the backend there (the idle window is its last IDLE_S seconds); BENCH_NO_WRITE=1
 // leaves RESULTS.md alone.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
@@ -58,9 +59,19 @@ const connectSeconds = (performance.now() - started) / 1000;
 console.log(`${clients.length} connections in ${rooms} rooms synced in ${fmt(connectSeconds)} s`);
 const loaded = await settledRss(backend.pid, 2_000);
 const cpuStart = processCpuSeconds(backend.pid);
+const threadsStart = threadCpu(backend.pid);
 const wallStart = performance.now();
-await sleep(IDLE_S * 1000);
+// CPU in 10 s slices too, to tell a steady cost (heartbeats) from one that settles (GC after connecting).
+const slices = [];
+for (let elapsed = 0; elapsed < IDLE_S; elapsed += 10) {
+  const before = processCpuSeconds(backend.pid);
+  const seconds = Math.min(10, IDLE_S - elapsed);
+  await sleep(seconds * 1000);
+  slices.push(((processCpuSeconds(backend.pid) - before) / seconds) * 100);
+}
+const threads = threadCpu(backend.pid, threadsStart, (performance.now() - wallStart) / 1000);
 const idleCpuPercent = ((processCpuSeconds(backend.pid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
+console.log(`idle CPU per 10 s slice: ${slices.map((value) => fmt(value)).join(' / ')} %; by thread: ${threads}`);
 const stillConnected = clients.filter((client) => client.connected).length;
 const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
 clients.forEach((client) => client.destroy());
@@ -76,8 +87,38 @@ writeResultsSection(
   `Command: \`node --import tsx bench/idle-connections.mjs ${CONNECTIONS} ${IDLE_S}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
 ${clients.length} real \`SocketYjsProvider\` connections (websocket) from one load-generator process, ${PER_ROOM} per room (${rooms} rooms), each with its awareness set (user and cursor), against one backend process (\`backend/dist/server.js\`, NODE_ENV=production, in memory). RSS settled before and after connecting; then ${IDLE_S} s with nobody typing (Socket.IO heartbeats every SOCKET_PING_INTERVAL_MS, 25 s by default; presence is kept by the server while connected, so no client renews it).
 
+CPU per 10 s slice of the idle window: ${slices.map((value) => fmt(value)).join(' / ')} %. By thread (% of a core, user + system): ${threads}.
+
 | connections | rooms | RSS idle baseline | RSS with connections | above baseline (target ≤ 150 MB) | per connection | backend CPU while idle (target < 5 %) | still connected |
 |---|---|---|---|---|---|---|---|
 | ${clients.length} | ${rooms} | ${fmt(result.baselineMiB, 0)} MiB | ${fmt(result.loadedMiB, 0)} MiB | **${fmt(aboveBaselineMiB, 0)} MiB** | ${fmt(result.perConnectionKiB)} KiB | **${fmt(idleCpuPercent)} %** | ${stillConnected} |`,
 );
 process.exit(stillConnected === clients.length ? 0 : 1);
+
+/**
+ * CPU of each of the process's threads by name (main thread, libuv pool, V8 workers): with `since`,
+ * the % of a core each used since then, as text; without, the raw tick counts.
+ */
+function threadCpu(pid, since, seconds) {
+  const ticks = new Map();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const key = tid === String(pid) ? 'main' : name;
+      const [user, system] = ticks.get(key) ?? [0, 0];
+      ticks.set(key, [user + Number(fields[11]), system + Number(fields[12])]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  if (!since) return ticks;
+  const hz = 100; // USER_HZ on Linux, as processCpuSeconds assumes
+  return [...ticks]
+    .map(([name, [user, system]]) => [name, (user - (since.get(name)?.[0] ?? 0)) / hz / seconds * 100, (system - (since.get(name)?.[1] ?? 0)) / hz / seconds * 100])
+    .filter(([, user, system]) => user + system > 0.05)
+    .sort((a, b) => b[1] + b[2] - a[1] - a[2])
+    .map(([name, user, system]) => `${name} ${fmt(user + system)} (user ${fmt(user)}, system ${fmt(system)})`)
+    .join('; ');
+}
