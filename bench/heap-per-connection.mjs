@@ -14,7 +14,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import WebSocket from 'ws';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { connectIdleClients } from './idle-clients.mjs';
 import { fmt, repoRoot, sleep, waitUntil } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 2000);
@@ -71,25 +71,7 @@ async function snapshot(name) {
 
 const before = await liveMemory();
 await snapshot('base');
-const clients = [];
-const rooms = Math.ceil(CONNECTIONS / PER_ROOM);
-for (let batch = 0; batch < rooms; batch += 100) {
-  const created = [];
-  for (let room = batch; room < Math.min(rooms, batch + 100); room++) {
-    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-    if (!response.ok) throw new Error(`session create: HTTP ${response.status}`);
-    const { id } = await response.json();
-    for (let person = 0; person < PER_ROOM && clients.length < CONNECTIONS; person++) {
-      const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
-      // The same user fields a browser tab sends (use-room.ts).
-      client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4', colorLight: '#1f77b433', role: 'candidate', status: 'active', personId: `bench-person-${room}-${person}` });
-      client.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
-      clients.push(client);
-      created.push(client);
-    }
-  }
-  await waitUntil(() => created.every((client) => client.synced), `batch ${batch} synced`, 120_000);
-}
+const { clients, rooms } = await connectIdleClients(url, CONNECTIONS, PER_ROOM);
 await sleep(3_000);
 const after = await liveMemory();
 await snapshot('loaded');

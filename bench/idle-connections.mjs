@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { connectIdleClients } from './idle-clients.mjs';
 import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
@@ -34,27 +34,8 @@ await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_
 
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
 const baseline = await settledRss(backend.pid, 2_000);
-const clients = [];
-const rooms = Math.ceil(CONNECTIONS / PER_ROOM);
 const started = performance.now();
-for (let batch = 0; batch < rooms; batch += 100) {
-  const created = [];
-  for (let room = batch; room < Math.min(rooms, batch + 100); room++) {
-    const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-    if (!response.ok) throw new Error(`session create: HTTP ${response.status}`);
-    const { id } = await response.json();
-    for (let person = 0; person < PER_ROOM && clients.length < CONNECTIONS; person++) {
-      const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
-      // The same user fields a browser tab sends (use-room.ts); the server refuses a user without them.
-      client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4', colorLight: '#1f77b433', role: 'candidate', status: 'active', personId: `bench-person-${room}-${person}` });
-      client.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
-      clients.push(client);
-      created.push(client);
-    }
-  }
-  // A batch at a time, so the handshakes don't all queue at once.
-  await waitUntil(() => created.every((client) => client.synced), `batch ${batch} synced`, 120_000);
-}
+const { clients, rooms } = await connectIdleClients(url, CONNECTIONS, PER_ROOM);
 const connectSeconds = (performance.now() - started) / 1000;
 console.log(`${clients.length} connections in ${rooms} rooms synced in ${fmt(connectSeconds)} s`);
 const loaded = await settledRss(backend.pid, 2_000);
