@@ -19,13 +19,19 @@ export function summarize(values) {
   return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+export const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** User and system CPU ticks, and the name, from a /proc `stat` file (a process's or a thread's). */
+export function statCpuTicks(statPath) {
+  const stat = readFileSync(statPath, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), user: Number(fields[11]), system: Number(fields[12]) };
+}
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
 export function processCpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const { user, system } = statCpuTicks(`/proc/${pid}/stat`);
+  return (user + system) / CLOCK_TICKS;
 }
 
 export function processRssBytes(pid) {

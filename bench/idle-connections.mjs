@@ -10,10 +10,10 @@
 // V8 CPU profile of the backend there (the idle window is its last IDLE_S seconds); BENCH_NO_WRITE=1
 // leaves RESULTS.md alone.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { connectIdleClients } from './idle-clients.mjs';
-import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { CLOCK_TICKS, fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, statCpuTicks, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -40,7 +40,7 @@ const connectSeconds = (performance.now() - started) / 1000;
 console.log(`${clients.length} connections in ${rooms} rooms synced in ${fmt(connectSeconds)} s`);
 const loaded = await settledRss(backend.pid, 2_000);
 const cpuStart = processCpuSeconds(backend.pid);
-const threadsStart = threadCpu(backend.pid);
+const threadsStart = threadTicks(backend.pid);
 const wallStart = performance.now();
 // CPU in 10 s slices too, to tell a steady cost (heartbeats) from one that settles (GC after connecting).
 const slices = [];
@@ -50,7 +50,7 @@ for (let elapsed = 0; elapsed < IDLE_S; elapsed += 10) {
   await sleep(seconds * 1000);
   slices.push(((processCpuSeconds(backend.pid) - before) / seconds) * 100);
 }
-const threads = threadCpu(backend.pid, threadsStart, (performance.now() - wallStart) / 1000);
+const threads = threadCpuText(threadsStart, threadTicks(backend.pid), (performance.now() - wallStart) / 1000);
 const idleCpuPercent = ((processCpuSeconds(backend.pid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
 console.log(`idle CPU per 10 s slice: ${slices.map((value) => fmt(value)).join(' / ')} %; by thread: ${threads}`);
 const stillConnected = clients.filter((client) => client.connected).length;
@@ -76,30 +76,29 @@ CPU per 10 s slice of the idle window: ${slices.map((value) => fmt(value)).join(
 );
 process.exit(stillConnected === clients.length ? 0 : 1);
 
-/**
- * CPU of each of the process's threads by name (main thread, libuv pool, V8 workers): with `since`,
- * the % of a core each used since then, as text; without, the raw tick counts.
- */
-function threadCpu(pid, since, seconds) {
+/** CPU ticks of each of the process's threads by name (the main thread as "main"; same-named ones summed). */
+function threadTicks(pid) {
   const ticks = new Map();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const { name, user, system } = statCpuTicks(`/proc/${pid}/task/${tid}/stat`);
       const key = tid === String(pid) ? 'main' : name;
-      const [user, system] = ticks.get(key) ?? [0, 0];
-      ticks.set(key, [user + Number(fields[11]), system + Number(fields[12])]);
+      const known = ticks.get(key) ?? { user: 0, system: 0 };
+      ticks.set(key, { user: known.user + user, system: known.system + system });
     } catch {
       // The thread ended meanwhile.
     }
   }
-  if (!since) return ticks;
-  const hz = 100; // USER_HZ on Linux, as processCpuSeconds assumes
-  return [...ticks]
-    .map(([name, [user, system]]) => [name, (user - (since.get(name)?.[0] ?? 0)) / hz / seconds * 100, (system - (since.get(name)?.[1] ?? 0)) / hz / seconds * 100])
-    .filter(([, user, system]) => user + system > 0.05)
-    .sort((a, b) => b[1] + b[2] - a[1] - a[2])
-    .map(([name, user, system]) => `${name} ${fmt(user + system)} (user ${fmt(user)}, system ${fmt(system)})`)
+  return ticks;
+}
+
+/** The % of a core each thread used between two `threadTicks` readings `seconds` apart, busiest first. */
+function threadCpuText(before, after, seconds) {
+  const percent = (ticks) => (ticks / CLOCK_TICKS / seconds) * 100;
+  return [...after]
+    .map(([name, { user, system }]) => ({ name, user: percent(user - (before.get(name)?.user ?? 0)), system: percent(system - (before.get(name)?.system ?? 0)) }))
+    .filter(({ user, system }) => user + system > 0.05)
+    .sort((a, b) => b.user + b.system - a.user - a.system)
+    .map(({ name, user, system }) => `${name} ${fmt(user + system)} (user ${fmt(user)}, system ${fmt(system)})`)
     .join('; ');
 }
