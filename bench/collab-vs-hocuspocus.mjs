@@ -19,6 +19,7 @@ import { HocuspocusProvider } from '@hocuspocus/provider';
 import WebSocket from 'ws';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { openHeapProbe } from './heap-probe.mjs';
 import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
@@ -48,9 +49,13 @@ class QuietWebSocket extends WebSocket {
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const SYSTEM_NAMES = (process.env.BENCH_SYSTEMS ?? `pairpad,${process.env.BENCH_BASE_ROOT ? 'base,' : ''}hocuspocus`).split(',');
 
-async function startProcess(args, env, ready) {
+/** The idle phase reads each server's live heap over its inspector, on the port after the server's. */
+const INSPECTOR_PORT = PORT + 1;
+
+async function startProcess(args, env, ready, { inspect = false } = {}) {
   const profiling = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
-  const child = spawn('node', [...profiling, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const inspecting = inspect ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : [];
+  const child = spawn('node', [...profiling, ...inspecting, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   child.stdout.setEncoding('utf8');
   let output = '';
   child.stdout.on('data', (chunk) => {
@@ -75,12 +80,13 @@ async function stopProcess(child) {
 function pairpadSystem(label, root) {
   return {
     label,
-    async start() {
+    async start(options) {
       const url = `http://127.0.0.1:${PORT}`;
       const child = await startProcess(
         [join(root, 'backend/dist/server.js')],
         { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
         async () => (await fetch(`${url}/health`)).ok,
+        options,
       );
       return {
         child,
@@ -104,8 +110,8 @@ const SYSTEMS = {
   ...(BASE_ROOT ? { base: pairpadSystem(`PairPad backend at ${BASE_ROOT}`, BASE_ROOT) } : {}),
   hocuspocus: {
     label: 'Hocuspocus 4.7 (defaults, in memory)',
-    async start() {
-      const child = await startProcess(['bench/hocuspocus-server.mjs', String(PORT)], {}, (output) => output.includes('listening'));
+    async start(options) {
+      const child = await startProcess(['bench/hocuspocus-server.mjs', String(PORT)], {}, (output) => output.includes('listening'), options);
       let rooms = 0;
       return {
         child,
@@ -182,21 +188,40 @@ async function typingPhase(systemName) {
 }
 
 async function idlePhase(systemName) {
-  const server = await SYSTEMS[systemName].start();
+  const server = await SYSTEMS[systemName].start({ inspect: true });
   const pid = server.child.pid;
-  const base = await settledRss(pid, 1_000);
+  const probe = await openHeapProbe(INSPECTOR_PORT);
+  // RSS is what a deployer pays; the live heap (after forced collections) is what the rooms and
+  // connections keep alive, without V8's heap growth, which moves RSS from run to run. RSS is read
+  // after the same collections: read before them, one point's collection shrank the next one's.
+  const measure = async () => {
+    const heap = (await probe.liveMemory()).heapUsed;
+    return { heap, rss: await settledRss(pid, 1_000) };
+  };
+  const base = await measure();
   const groups = await connectRooms(server, IDLE_ROOMS, 1);
-  const withRooms = await settledRss(pid, 1_000);
+  const withRooms = await measure();
   const second = groups.map(({ room }) => server.connect(room, 'second'));
   await waitUntil(() => second.every((client) => client.synced), 'second connections synced', 120_000);
-  const withSecond = await settledRss(pid, 1_000);
+  const withSecond = await measure();
   // Idle heartbeat and presence renewal cost, with everyone connected and nobody typing.
   const cpuStart = processCpuSeconds(pid);
   await sleep(30_000);
   const idleCpuPercent = ((processCpuSeconds(pid) - cpuStart) / 30) * 100;
   [...groups.flatMap((group) => group.clients), ...second].forEach((client) => client.destroy());
+  probe.close();
   await stopProcess(server.child);
-  const result = { system: systemName, perRoomKiB: (withRooms - base) / IDLE_ROOMS / 1024, perConnectionKiB: (withSecond - withRooms) / IDLE_ROOMS / 1024, idleCpuPercent, baseMiB: base / 2 ** 20 };
+  const perRoom = (key) => (withRooms[key] - base[key]) / IDLE_ROOMS / 1024;
+  const perConnection = (key) => (withSecond[key] - withRooms[key]) / IDLE_ROOMS / 1024;
+  const result = {
+    system: systemName,
+    perRoomKiB: perRoom('rss'),
+    perConnectionKiB: perConnection('rss'),
+    heapPerRoomKiB: perRoom('heap'),
+    heapPerConnectionKiB: perConnection('heap'),
+    idleCpuPercent,
+    baseMiB: base.rss / 2 ** 20,
+  };
   console.table(result);
   return result;
 }
@@ -210,8 +235,8 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const idle = {};
 if (IDLE_ROOMS > 0) for (const name of SYSTEM_NAMES) idle[name] = await idlePhase(name);
-// A profiling or partial run: nothing to compare.
-if (!SYSTEM_NAMES.includes('pairpad') || !SYSTEM_NAMES.includes('hocuspocus') || ROUNDS === 0) process.exit(0);
+// A profiling or partial run: nothing to compare. (Rounds = 0 with idle rooms is the idle comparison alone.)
+if (!SYSTEM_NAMES.includes('pairpad') || !SYSTEM_NAMES.includes('hocuspocus') || (ROUNDS === 0 && IDLE_ROOMS === 0)) process.exit(0);
 const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const range = (values, digits = 1) => {
@@ -229,33 +254,47 @@ const row = (name) => {
   return `| ${SYSTEMS[name].label} | ${range(runs.map((r) => r.stats.count), 0)} | ${range(runs.map((r) => r.stats.p50))} | ${range(runs.map((r) => r.stats.p95))} | ${range(runs.map((r) => r.stats.p99))} | ${range(runs.map((r) => r.cpuPercent))} % | ${range(runs.map((r) => r.cpuMsPerThousandEdits), 0)} ms | ${range(runs.map((r) => r.peakRss / 2 ** 20), 0)} MiB | ${runs.map((r) => r.lost).join(' / ')} | ${runs.every((r) => r.converged) ? 'yes' : 'NO'} |`;
 };
 const ratio = (metric) => median(typing.pairpad.map(metric)) / median(typing.hocuspocus.map(metric));
-const idleRow = (name) => `| ${SYSTEMS[name].label} | ${fmt(idle[name].baseMiB, 0)} MiB | ${fmt(idle[name].perRoomKiB)} KiB | ${fmt(idle[name].perConnectionKiB)} KiB | ${fmt(idle[name].idleCpuPercent)} % |`;
+const idleRow = (name) => {
+  const result = idle[name];
+  return `| ${SYSTEMS[name].label} | ${fmt(result.baseMiB, 0)} MiB | ${fmt(result.perRoomKiB)} KiB | ${fmt(result.perConnectionKiB)} KiB | ${fmt(result.heapPerRoomKiB)} KiB | ${fmt(result.heapPerConnectionKiB)} KiB | ${fmt(result.idleCpuPercent)} % |`;
+};
 const ratios = {
   cpu: ratio((r) => r.cpuPercent),
   cpuPerEdit: ratio((r) => r.cpuMsPerThousandEdits),
   p50: ratio((r) => r.stats.p50),
   p99: ratio((r) => r.stats.p99),
   rss: ratio((r) => r.peakRss),
-  ...(IDLE_ROOMS > 0 ? { perRoom: idle.pairpad.perRoomKiB / idle.hocuspocus.perRoomKiB, perConnection: idle.pairpad.perConnectionKiB / idle.hocuspocus.perConnectionKiB } : {}),
+  ...(IDLE_ROOMS > 0
+    ? {
+        perRoom: idle.pairpad.perRoomKiB / idle.hocuspocus.perRoomKiB,
+        perConnection: idle.pairpad.perConnectionKiB / idle.hocuspocus.perConnectionKiB,
+        heapPerRoom: idle.pairpad.heapPerRoomKiB / idle.hocuspocus.heapPerRoomKiB,
+        heapPerConnection: idle.pairpad.heapPerConnectionKiB / idle.hocuspocus.heapPerConnectionKiB,
+      }
+    : {}),
   ...(typing.base ? { cpuPerEditVsBase: median(typing.pairpad.map((r) => r.cpuMsPerThousandEdits)) / median(typing.base.map((r) => r.cpuMsPerThousandEdits)) } : {}),
 };
 const letters = SYSTEM_NAMES.map((name) => ({ pairpad: 'P', base: 'B', hocuspocus: 'H' })[name]).join(' ');
 const idleSection =
   IDLE_ROOMS > 0
-    ? `Idle: ${IDLE_ROOMS} rooms with one connection each (RSS settled), then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
+    ? `Idle: ${IDLE_ROOMS} rooms with one connection each, then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
 
-| system | RSS at start | per idle room (one connection) | per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
-|---|---|---|---|---|
+| system | RSS at start | RSS per idle room (one connection) | RSS per extra idle connection | live heap per idle room (one connection) | live heap per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
+|---|---|---|---|---|---|---|
 ${SYSTEM_NAMES.map(idleRow).join('\n')}
 
-PairPad ÷ Hocuspocus: per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×** (target ≤ 1.2 each).`
+PairPad ÷ Hocuspocus (target ≤ 1.2 each): RSS per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×**; live heap per idle room **${fmt(ratios.heapPerRoom, 2)}×**, per idle connection **${fmt(ratios.heapPerConnection, 2)}×**. Live heap is \`heapUsed\` after two forced full collections over each server's inspector (bench/heap-probe.mjs); RSS is settled RSS after those collections.`
     : '';
 if (hocuspocusSocketErrors > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${hocuspocusSocketErrors}`);
 console.log('PairPad / Hocuspocus ratios (medians):', Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])));
 
-writeResultsSection(
-  `Collaboration against Hocuspocus (issue #14), ${ROOMS} rooms${typing.base ? ', A/B with an earlier PairPad' : ''}`,
-  `Command: \`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
+const command = `\`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.`;
+if (ROUNDS === 0) {
+  writeResultsSection(`Idle rooms against Hocuspocus (issue #14), ${IDLE_ROOMS} rooms`, `Command: ${command}\n\n${idleSection}`);
+} else {
+  writeResultsSection(
+    `Collaboration against Hocuspocus (issue #14), ${ROOMS} rooms${typing.base ? ', A/B with an earlier PairPad' : ''}`,
+    `Command: ${command}
 ${ROOMS} rooms × 2 typists × ${CHARS_PER_SECOND} chars/s for ${DURATION_S} s (after ${WARM_UP_MS / 1000} s warm-up), one load generator, each server a fresh process, interleaved ${Array.from({ length: ROUNDS }, () => letters).join(' ')} (P = PairPad${typing.base ? ', B = the earlier PairPad' : ''}, H = Hocuspocus). PairPad: \`backend/dist/server.js\` (the bundle \`npm start\` runs; NODE_ENV=production, no Redis) with \`SocketYjsProvider\` (websocket); Hocuspocus: \`bench/hocuspocus-server.mjs\` (built-in server, defaults) with \`HocuspocusProvider\` over \`ws\`. Ranges are over the rounds.
 
 | system | edits measured | p50 ms | p95 ms | p99 ms | server CPU (one core = 100 %) | server CPU per 1,000 edits | peak RSS | not delivered at end | converged |
@@ -265,5 +304,6 @@ ${SYSTEM_NAMES.map(row).join('\n')}
 PairPad ÷ Hocuspocus (medians): CPU **${fmt(ratios.cpu, 2)}×**, CPU per edit **${fmt(ratios.cpuPerEdit, 2)}×** (target ≤ 1.0), p50 ${fmt(ratios.p50, 2)}×, p99 **${fmt(ratios.p99, 2)}×** (target ≤ 0.8), peak RSS ${fmt(ratios.rss, 2)}×.${typing.base ? ` PairPad ÷ the earlier PairPad, CPU per edit: **${fmt(ratios.cpuPerEditVsBase, 2)}×**.` : ''}
 
 ${idleSection}`,
-);
+  );
+}
 process.exit(0);

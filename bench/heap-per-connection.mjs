@@ -11,10 +11,9 @@
 // BENCH_HEAP_SNAPSHOT_DIR=<dir> also writes heap snapshots before and after (base/loaded.heapsnapshot),
 // for a diff by constructor. Prints only; nothing goes to RESULTS.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import WebSocket from 'ws';
 import { connectIdleClients } from './idle-clients.mjs';
+import { openHeapProbe } from './heap-probe.mjs';
 import { fmt, repoRoot, sleep, waitUntil } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 2000);
@@ -33,47 +32,14 @@ const backend = spawn('node', [`--inspect=127.0.0.1:${INSPECTOR_PORT}`, 'backend
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
 
-const [target] = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json();
-const inspector = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 2 ** 31 });
-await new Promise((resolve, reject) => inspector.once('open', resolve).once('error', reject));
-let nextId = 1;
-const pending = new Map();
-let snapshotChunks = [];
-inspector.on('message', (raw) => {
-  const message = JSON.parse(raw);
-  if (message.id && pending.has(message.id)) {
-    pending.get(message.id)(message);
-    pending.delete(message.id);
-  } else if (message.method === 'HeapProfiler.addHeapSnapshotChunk') snapshotChunks.push(message.params.chunk);
-});
-const call = (method, params = {}) =>
-  new Promise((resolve) => {
-    const id = nextId++;
-    pending.set(id, resolve);
-    inspector.send(JSON.stringify({ id, method, params }));
-  });
+const probe = await openHeapProbe(INSPECTOR_PORT);
+const snapshot = (name) => (snapshotDir ? probe.snapshot(path.join(snapshotDir, `${name}.heapsnapshot`)) : undefined);
 
-async function liveMemory() {
-  // Twice, so objects freed by the first collection's finalizers go too.
-  await call('HeapProfiler.collectGarbage');
-  await sleep(500);
-  await call('HeapProfiler.collectGarbage');
-  const answer = await call('Runtime.evaluate', { expression: 'JSON.stringify(process.memoryUsage())' });
-  return JSON.parse(answer.result.result.value);
-}
-
-async function snapshot(name) {
-  if (!snapshotDir) return;
-  snapshotChunks = [];
-  await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
-  writeFileSync(path.join(snapshotDir, `${name}.heapsnapshot`), snapshotChunks.join(''));
-}
-
-const before = await liveMemory();
+const before = await probe.liveMemory();
 await snapshot('base');
 const { clients, rooms } = await connectIdleClients(url, CONNECTIONS, PER_ROOM);
 await sleep(3_000);
-const after = await liveMemory();
+const after = await probe.liveMemory();
 await snapshot('loaded');
 const perConnection = (key) => (after[key] - before[key]) / clients.length / 1024;
 console.log(
@@ -82,6 +48,6 @@ console.log(
     `RSS ${fmt(perConnection('rss'))} KiB per connection${snapshotDir ? ' (inflated by the snapshots)' : ''}`,
 );
 clients.forEach((client) => client.destroy());
-inspector.close();
+probe.close();
 backend.kill('SIGTERM');
 process.exit(0);
