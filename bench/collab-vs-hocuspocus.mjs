@@ -16,10 +16,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
-import WebSocket from 'ws';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { openHeapProbe } from './heap-probe.mjs';
+import { QuietWebSocket, socketErrors } from './quiet-websocket.mjs';
 import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
@@ -30,20 +30,6 @@ const PORT = Number(process.env.BENCH_PORT ?? 5320);
 const CHARS_PER_SECOND = 5;
 const WARM_UP_MS = 5_000;
 const machine = machineLine();
-
-/**
- * `ws` throws an unhandled 'error' when a socket is closed before it opened, which
- * HocuspocusProvider does when it retries a slow connection attempt (browsers only log it).
- */
-let hocuspocusSocketErrors = 0;
-class QuietWebSocket extends WebSocket {
-  constructor(...args) {
-    super(...args);
-    this.on('error', () => {
-      hocuspocusSocketErrors++;
-    });
-  }
-}
 
 /** Starts a server process and resolves once `ready()` says it accepts work. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
@@ -285,7 +271,7 @@ ${SYSTEM_NAMES.map(idleRow).join('\n')}
 
 PairPad ÷ Hocuspocus (target ≤ 1.2 each): RSS per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×**; live heap per idle room **${fmt(ratios.heapPerRoom, 2)}×**, per idle connection **${fmt(ratios.heapPerConnection, 2)}×**. Live heap is \`heapUsed\` after two forced full collections over each server's inspector (bench/heap-probe.mjs); RSS is settled RSS after those collections.`
     : '';
-if (hocuspocusSocketErrors > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${hocuspocusSocketErrors}`);
+if (socketErrors.count > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${socketErrors.count}`);
 console.log('PairPad / Hocuspocus ratios (medians):', Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])));
 
 const command = `\`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.`;

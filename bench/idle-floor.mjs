@@ -2,7 +2,8 @@
 // connections held against a server that does nothing but accept them (bench/idle-floor-server.mjs),
 // one layer at a time — bare ws with engine.io's heartbeat done by hand, engine.io, Socket.IO —
 // each its own fresh process, then PairPad's whole backend for comparison (idle-connections.mjs
-// measures it alone). Same measures as idle-connections.mjs: settled RSS above the idle process's,
+// measures it alone), and with BENCH_LAYERS=…,hocuspocus the peer (bench/hocuspocus-server.mjs) under
+// the same load. Same measures as idle-connections.mjs: settled RSS above the idle process's,
 // live heap after forced collections (over the inspector), CPU over IDLE_S seconds of nobody typing.
 //
 //   node --import tsx bench/idle-floor.mjs [connections=10000] [idleSeconds=60]
@@ -12,11 +13,13 @@
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server there.
 import { spawn, spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
+import { HocuspocusProvider } from '@hocuspocus/provider';
 import { Socket as EngineSocket } from 'engine.io-client';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 import { connectIdleClients } from './idle-clients.mjs';
 import { openHeapProbe } from './heap-probe.mjs';
+import { QuietWebSocket } from './quiet-websocket.mjs';
 import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
@@ -43,8 +46,26 @@ function connectOne(layer) {
   });
 }
 
+/** Hocuspocus's own provider, two to a document, with the same awareness fields as PairPad's idle participants. */
+async function connectHocuspocusClients() {
+  const clients = [];
+  for (let batch = 0; batch < CONNECTIONS; batch += 100) {
+    const created = [];
+    for (let person = batch; person < Math.min(CONNECTIONS, batch + 100); person++) {
+      const provider = new HocuspocusProvider({ url: `ws://127.0.0.1:${PORT}`, name: `room-${Math.floor(person / 2)}`, WebSocketPolyfill: QuietWebSocket });
+      provider.awareness.setLocalStateField('user', { name: `P${person}`, color: '#1f77b4' });
+      provider.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
+      created.push(provider);
+    }
+    await waitUntil(() => created.every((provider) => provider.synced), `hocuspocus batch ${batch} synced`, 120_000);
+    clients.push(...created.map((provider) => ({ close: () => provider.destroy() })));
+  }
+  return clients;
+}
+
 async function connectLayerClients(layer) {
   if (layer === 'pairpad') return (await connectIdleClients(`http://127.0.0.1:${PORT}`, CONNECTIONS, 2)).clients.map((client) => ({ close: () => client.destroy() }));
+  if (layer === 'hocuspocus') return connectHocuspocusClients();
   const clients = [];
   // 100 handshakes in flight at a time, as idle-clients.mjs's batches.
   while (clients.length < CONNECTIONS) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - clients.length) }, () => connectOne(layer)))));
@@ -60,10 +81,11 @@ function startServer(layer) {
       stdio: ['ignore', 'inherit', 'ignore'],
     });
   }
-  return spawn('node', [...inspect, 'bench/idle-floor-server.mjs', layer, String(PORT)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+  const script = layer === 'hocuspocus' ? ['bench/hocuspocus-server.mjs', String(PORT)] : ['bench/idle-floor-server.mjs', layer, String(PORT)];
+  return spawn('node', [...inspect, ...script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
-/** Up: PairPad answers its health check; a floor server (which answers no HTTP request) says it listens. */
+/** Up: PairPad answers its health check; a floor server (which answers no HTTP request) and Hocuspocus say they listen. */
 async function waitUp(layer, server) {
   if (layer === 'pairpad') return waitUntil(async () => (await fetch(`http://127.0.0.1:${PORT}/health`).catch(() => undefined))?.ok, 'pairpad up', 60_000);
   let output = '';
@@ -106,11 +128,12 @@ const LABELS = {
   'engine.io': 'engine.io 6.6 (`attach`, websocket only)',
   'socket.io': 'Socket.IO 4.8 (each socket joins a room of two)',
   pairpad: 'PairPad backend (`SocketYjsProvider`, two per room, awareness set)',
+  hocuspocus: 'Hocuspocus 4.7 (defaults, in memory; `HocuspocusProvider`, two per document, awareness set)',
 };
 writeResultsSection(
   'Idle connections: the transport\'s floor (issue #14)',
   `Command: \`node --import tsx bench/idle-floor.mjs ${CONNECTIONS} ${IDLE_S}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
-${CONNECTIONS} idle websocket connections against a server that only accepts them (\`bench/idle-floor-server.mjs\`), one layer of PairPad's transport at a time, each a fresh process; a ping every 25 s with 20 s to answer (PairPad's defaults). RSS settled, above the idle process's; live heap after forced collections over the inspector; CPU over ${IDLE_S} s idle (one core = 100 %).
+${CONNECTIONS} idle websocket connections against a server that only accepts them (\`bench/idle-floor-server.mjs\`), one layer of PairPad's transport at a time, then against PairPad's backend${LAYERS.includes('hocuspocus') ? ' and Hocuspocus (its own heartbeat and its clients\' awareness renewal every 15 s)' : ''}, each a fresh process, in the order listed; a ping every 25 s with 20 s to answer (PairPad's defaults). RSS settled, above the idle process's; live heap after forced collections over the inspector; CPU over ${IDLE_S} s idle (one core = 100 %).
 
 | server | RSS above baseline | live heap above baseline | live heap per connection | idle CPU |
 |---|---|---|---|---|
