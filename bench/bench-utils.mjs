@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 // Shared helpers for the benchmark scripts: percentiles, process sampling, RESULTS.md sections.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -103,5 +103,24 @@ export function spawnBackendFromSource(port, env) {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+/** Builds the backend bundle (`npm run build -w backend`): the benches run what `npm start` runs, not tsx. */
+export function buildBackendBundle() {
+  if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+}
+
+/**
+ * Starts the backend bundle (`backend/dist/server.js`, built by `buildBackendBundle`) on
+ * 127.0.0.1:`port`: production mode, in memory, warnings only, no executor behind it, and session
+ * creation unthrottled for the idle benches' thousands of rooms. `nodeArgs` go before the script
+ * (--inspect, --cpu-prof); `stderr` is 'inherit' or 'ignore' (the inspector's banner).
+ */
+export function spawnBackendBundle(port, { nodeArgs = [], stderr = 'inherit' } = {}) {
+  return spawn('node', [...nodeArgs, 'backend/dist/server.js'], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
+    stdio: ['ignore', 'inherit', stderr],
   });
 }

@@ -12,7 +12,7 @@
 // Latency is insert at one client → update applied at the other client of the room, same clock.
 // CPU is the server process's user + system time over the measured window (one core = 100 %).
 // Results go to bench/RESULTS.md under "Collaboration against Hocuspocus (issue #14)".
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
@@ -20,7 +20,7 @@ import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket, socketErrors } from './quiet-websocket.mjs';
-import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { buildBackendBundle, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -212,8 +212,7 @@ async function idlePhase(systemName) {
   return result;
 }
 
-// The backend as deployed: the esbuild bundle `npm start` runs, not tsx.
-if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+buildBackendBundle();
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
 const typing = Object.fromEntries(SYSTEM_NAMES.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {

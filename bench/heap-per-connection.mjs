@@ -10,11 +10,10 @@
 // forces collections and reads process.memoryUsage() over the inspector protocol.
 // BENCH_HEAP_SNAPSHOT_DIR=<dir> also writes heap snapshots before and after (base/loaded.heapsnapshot),
 // for a diff by constructor. Prints only; nothing goes to RESULTS.md.
-import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { connectIdleClients } from './idle-clients.mjs';
 import { openHeapProbe } from './heap-probe.mjs';
-import { fmt, repoRoot, sleep, waitUntil } from './bench-utils.mjs';
+import { buildBackendBundle, fmt, sleep, spawnBackendBundle, waitUntil } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 2000);
 const PER_ROOM = Number(process.argv[3] ?? 2);
@@ -23,12 +22,8 @@ const INSPECTOR_PORT = PORT + 1;
 const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
 const url = `http://127.0.0.1:${PORT}`;
 
-if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
-const backend = spawn('node', [`--inspect=127.0.0.1:${INSPECTOR_PORT}`, 'backend/dist/server.js'], {
-  cwd: repoRoot,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
-  stdio: ['ignore', 'inherit', 'ignore'],
-});
+buildBackendBundle();
+const backend = spawnBackendBundle(PORT, { nodeArgs: [`--inspect=127.0.0.1:${INSPECTOR_PORT}`], stderr: 'ignore' });
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
 

@@ -9,11 +9,10 @@
 // Results go to bench/RESULTS.md under "Idle connections (issue #14)". BENCH_CPU_PROF=<dir> writes a
 // V8 CPU profile of the backend there (the idle window is its last IDLE_S seconds); BENCH_NO_WRITE=1
 // leaves RESULTS.md alone.
-import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { connectIdleClients } from './idle-clients.mjs';
-import { CLOCK_TICKS, fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, statCpuTicks, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { CLOCK_TICKS, buildBackendBundle, fmt, machineLine, processCpuSeconds, settledRss, sleep, spawnBackendBundle, statCpuTicks, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -22,13 +21,9 @@ const PER_ROOM = 2;
 const url = `http://127.0.0.1:${PORT}`;
 const machine = machineLine();
 
-if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+buildBackendBundle();
 const profiling = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-const backend = spawn('node', [...profiling, 'backend/dist/server.js'], {
-  cwd: repoRoot,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+const backend = spawnBackendBundle(PORT, { nodeArgs: profiling });
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
 

@@ -11,7 +11,7 @@
 // Results go to bench/RESULTS.md under "Idle connections: the transport's floor (issue #14)";
 // BENCH_NO_WRITE=1 prints only; BENCH_LAYERS=ws,socket.io picks layers (pairpad is one);
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server there.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { Socket as EngineSocket } from 'engine.io-client';
@@ -20,7 +20,7 @@ import WebSocket from 'ws';
 import { connectIdleClients } from './idle-clients.mjs';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket } from './quiet-websocket.mjs';
-import { fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { buildBackendBundle, fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, spawnBackendBundle, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -73,16 +73,10 @@ async function connectLayerClients(layer) {
 }
 
 function startServer(layer) {
-  const inspect = [`--inspect=127.0.0.1:${INSPECTOR_PORT}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
-  if (layer === 'pairpad') {
-    return spawn('node', [...inspect, 'backend/dist/server.js'], {
-      cwd: repoRoot,
-      env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
-      stdio: ['ignore', 'inherit', 'ignore'],
-    });
-  }
+  const nodeArgs = [`--inspect=127.0.0.1:${INSPECTOR_PORT}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
+  if (layer === 'pairpad') return spawnBackendBundle(PORT, { nodeArgs, stderr: 'ignore' });
   const script = layer === 'hocuspocus' ? ['bench/hocuspocus-server.mjs', String(PORT)] : ['bench/idle-floor-server.mjs', layer, String(PORT)];
-  return spawn('node', [...inspect, ...script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
+  return spawn('node', [...nodeArgs, ...script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 /** Up: PairPad answers its health check; a floor server (which answers no HTTP request) and Hocuspocus say they listen. */
@@ -97,9 +91,10 @@ async function measureLayer(layer) {
   const server = startServer(layer);
   const exited = new Promise((resolve) => server.once('exit', resolve));
   await waitUp(layer, server);
+  // Both RSS readings come before any forced collection (which moves RSS), the heap readings after.
+  const baseRss = await settledRss(server.pid, 2_000);
   const probe = await openHeapProbe(INSPECTOR_PORT);
   const baseHeap = (await probe.liveMemory()).heapUsed;
-  const baseRss = await settledRss(server.pid, 2_000);
   const clients = await connectLayerClients(layer);
   const loadedRss = await settledRss(server.pid, 2_000);
   const cpuStart = processCpuSeconds(server.pid);
@@ -117,7 +112,7 @@ async function measureLayer(layer) {
   return result;
 }
 
-if (LAYERS.includes('pairpad') && spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+if (LAYERS.includes('pairpad')) buildBackendBundle();
 const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
 const results = [];
 for (const layer of LAYERS) results.push(await measureLayer(layer));
