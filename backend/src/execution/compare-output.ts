@@ -1,4 +1,4 @@
-import type { CompareMode } from '../protocol/questions';
+import type { CompareMode } from '@pairpad/protocol/questions';
 
 /**
  * Does a program's output match a test case's expected output? Pure and exact about what each

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter, type WorkerPoolStats } from '../protocol';
+import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter, type WorkerPoolStats } from '@pairpad/protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
 
 function shutdownError(): AppError {

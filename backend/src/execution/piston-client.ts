@@ -1,5 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import {
   PistonBatchResponseSchema,
   PistonErrorBodySchema,

@@ -1,6 +1,6 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import type { PistonExecuteRequest, PistonExecuteResponse, PistonStage } from './piston-schemas';
 
 /**

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { RUN_HISTORY_LIMIT, type RunRecord } from '../protocol';
+import { RUN_HISTORY_LIMIT, type RunRecord } from '@pairpad/protocol';
 import type { RunStore } from './run-store';
 
 export interface RedisRunStoreOptions {

@@ -1,4 +1,4 @@
-import type { RunOutcome, RunResult, StageView } from '../protocol';
+import type { RunOutcome, RunResult, StageView } from '@pairpad/protocol';
 import type { PistonExecuteResponse, PistonStage } from './piston-schemas';
 
 export function toStageView(stage: PistonStage): StageView {

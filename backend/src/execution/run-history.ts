@@ -1,4 +1,4 @@
-import { RUN_HISTORY_LIMIT, type RunRecord } from '../protocol';
+import { RUN_HISTORY_LIMIT, type RunRecord } from '@pairpad/protocol';
 
 /**
  * The last runs of each room (newest first), kept in memory while the session lives. A run is

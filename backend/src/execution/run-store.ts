@@ -1,4 +1,4 @@
-import type { RunRecord } from '../protocol';
+import type { RunRecord } from '@pairpad/protocol';
 
 /**
  * Runs shared between backend nodes: a job's latest record (for status lookups on any node) and

@@ -1,4 +1,4 @@
-import { MAX_ACTUAL_OUTPUT_CHARS, MAX_RESULT_INPUT_CHARS, testRunSummary, type TestCase, type TestCaseResult, type TestRunRecord } from '../protocol';
+import { MAX_ACTUAL_OUTPUT_CHARS, MAX_RESULT_INPUT_CHARS, testRunSummary, type TestCase, type TestCaseResult, type TestRunRecord } from '@pairpad/protocol';
 import { compareOutput } from './compare-output';
 import type { PistonBatchResponse, PistonStage } from './piston-schemas';
 import { describeStage } from './result-model';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '../protocol';
+import { AppError, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
 import type { JobLogger } from './job-queue';
 import type { PistonClient } from './piston-client';

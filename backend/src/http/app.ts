@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import type { ExecutionService } from '../execution';
 import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';

@@ -1,4 +1,4 @@
-import { AppError, viewTestRun, type Question } from '../protocol';
+import { AppError, viewTestRun, type Question } from '@pairpad/protocol';
 import type { TestRunService } from '../execution';
 import type { ClientEventHandlers } from './bind-events';
 import { clientKeyOf } from './run-events';

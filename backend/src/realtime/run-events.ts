@@ -1,4 +1,4 @@
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import type { ExecutionService } from '../execution';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';

@@ -19,7 +19,7 @@ import {
   type RoomAction,
   type RunRecord,
   type Timeline,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { InterviewNotes } from './interview-notes';
 import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';

@@ -22,7 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { ROOM_DOCUMENTS, type RoomDocumentName } from '../protocol';
+import { ROOM_DOCUMENTS, type RoomDocumentName } from '@pairpad/protocol';
 import type { Room } from './room';
 import type { RoomExtension } from './room-extension';
 

@@ -17,7 +17,7 @@ import {
   type RoomDocumentName,
   type LanguageId,
   type SessionClosed,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
 import { RoomInterview, type RoomInterviewOptions } from './interview-room';
 import type { RoomConnection } from './room-connection';

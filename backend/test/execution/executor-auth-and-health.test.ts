@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { ExecutorConfigError, loadExecutorConfig } from '../../src/executor/index';
-import type { JobStatus } from '../../src/protocol';
+import { ExecutorConfigError, loadExecutorConfig } from '@pairpad/executor';
+import type { JobStatus } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { startTestExecutor, type TestExecutor } from '../executor/helpers';
 import { createSession, startTestBackend } from '../helpers/test-backend';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '../../src/client';
-import type { ConsoleEntries, JobStatus } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { ConsoleEntries, JobStatus } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
@@ -10,7 +10,7 @@ import { listenForRuns, setCode, startRun, waitFinished, waitForValue } from './
 
 /** The real executor as its own process (`npm run executor`), so a test can SIGKILL it mid-run. */
 async function spawnExecutor(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/executor/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '../packages/executor/src/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { ...process.env, EXECUTOR_HOST: '127.0.0.1', EXECUTOR_PORT: '0', EXECUTOR_RUNTIMES: 'python', PISTON_RUN_TIMEOUT: '30000', PISTON_RUN_CPU_TIME: '30000' },
     stdio: ['ignore', 'ignore', 'pipe'],

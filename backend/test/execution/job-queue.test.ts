@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JobQueue, type JobRunner, type JobSpec } from '../../src/execution';
-import { AppError, type RunRecord, type RunResult } from '../../src/protocol';
+import { AppError, type RunRecord, type RunResult } from '@pairpad/protocol';
 import { waitFor } from '../helpers/wait-for';
 
 const ROOM_A = 'room-a';

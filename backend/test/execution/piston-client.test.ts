@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startExecutor, type ExecutorHandle } from '../../src/executor/index';
+import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { PistonClient, toRunResult, type PistonExecuteRequest } from '../../src/execution';
-import { AppError } from '../../src/protocol';
+import { AppError } from '@pairpad/protocol';
 import { stage, startFakePiston, type FakePiston } from './fake-piston';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };

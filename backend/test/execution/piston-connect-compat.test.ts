@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { SocketYjsProvider } from '../../src/client';
+import type { SocketYjsProvider } from '@pairpad/client';
 import { openConnect, probeConnect } from '../../src/execution';
 import type { BackendHandle } from '../../src/server';
 import { startTestExecutor, type TestExecutor } from '../executor/helpers';

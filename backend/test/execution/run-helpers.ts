@@ -1,5 +1,5 @@
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, RunRecord, RunStarted, RunUpdate, RunsHistory } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, RunRecord, RunStarted, RunUpdate, RunsHistory } from '@pairpad/protocol';
 import { waitFor } from '../helpers/wait-for';
 
 /** Everything one provider heard about runs: each `run:update` and the latest `runs:history`. */

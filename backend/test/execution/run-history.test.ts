@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RunHistory } from '../../src/execution';
-import { RUN_HISTORY_LIMIT, type JobState, type RunRecord } from '../../src/protocol';
+import { RUN_HISTORY_LIMIT, type JobState, type RunRecord } from '@pairpad/protocol';
 
 function run(jobId: string, state: JobState, sessionId = 'room'): RunRecord {
   return { jobId, sessionId, state, language: 'python', version: '*', startedBy: { name: 'Ada', via: 'room' }, queuedAt: 0, startedAt: null, finishedAt: null, result: null, error: null };

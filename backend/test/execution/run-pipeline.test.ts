@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '../../src/client';
-import type { ExecuteAccepted, JobStatus, QueueStats, RuntimeView } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { ExecuteAccepted, JobStatus, QueueStats, RuntimeView } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';

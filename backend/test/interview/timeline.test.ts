@@ -1,8 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import { NotesChannel } from '../../src/client';
-import { textAtCheckpoint, type InterviewReport, type Timeline } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import { NotesChannel } from '@pairpad/client';
+import { textAtCheckpoint, type InterviewReport, type Timeline } from '@pairpad/protocol';
 import { TimelineRecorder } from '../../src/rooms/timeline-recorder';
 import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import type { BackendHandle } from '../../src/server';

@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotesChannel, type SocketYjsProvider } from '../../src/client';
-import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeline } from '../../src/protocol';
+import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
+import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeline } from '@pairpad/protocol';
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';

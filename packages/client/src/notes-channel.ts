@@ -7,7 +7,7 @@ import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { NOTES_DOC, NOTES_EVENT } from '../protocol/wire';
+import { NOTES_DOC, NOTES_EVENT } from '@pairpad/protocol/wire';
 import type { SocketYjsProvider } from './socket-yjs-provider';
 
 export const NOTES_TEXT = NOTES_DOC.text;

@@ -14,9 +14,9 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import { ObservableV2 } from 'lib0/observable';
 // Only zod-free modules at runtime: this file ships in the browser's room bundle.
-import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '../protocol/wire';
-import { MESSAGE_AWARENESS, MESSAGE_SYNC, PRESENCE_TIMEOUT_MS } from '../protocol/yjs-messages';
-import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
+import { PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from '@pairpad/protocol/wire';
+import { MESSAGE_AWARENESS, MESSAGE_SYNC, PRESENCE_TIMEOUT_MS } from '@pairpad/protocol/yjs-messages';
+import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
 import type {
   Ack,
   ClientEventAck,
@@ -30,7 +30,7 @@ import type {
   ServerToClientEvents,
   SessionClosed,
   Welcome,
-} from '../protocol';
+} from '@pairpad/protocol';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'closed';
 

@@ -1,7 +1,7 @@
 /**
  * Who may do what in a room, in which state: one pure function, used by the server on every
  * message and by the page to show what is allowed. Zod-free (type imports only), so the page can
- * import it from `@pairpad/backend/protocol/wire` without zod in its first-load bundle.
+ * import it from `@pairpad/protocol/wire` without zod in its first-load bundle.
  */
 import type { ErrorCode } from './errors';
 import type { InterviewState } from './interview';
