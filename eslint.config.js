@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Layer boundaries inside the backend: cores know nothing of their transport.
-    files: ['backend/src/rooms/**', 'backend/src/execution/**', 'backend/src/sessions/**'],
+    files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
     },
@@ -47,7 +47,7 @@ export default tseslint.config(
   {
     // The backend embeds the executor through its public entry only.
     files: ['backend/src/**'],
-    ignores: ['backend/src/rooms/**', 'backend/src/execution/**', 'backend/src/sessions/**'],
+    ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
     },

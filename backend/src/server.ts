@@ -5,7 +5,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './execution';
+import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';

@@ -23,8 +23,8 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { ROOM_DOCUMENTS, type RoomDocumentName } from '@pairpad/protocol';
-import type { Room } from './room';
-import type { RoomExtension } from './room-extension';
+import type { Room } from '../rooms';
+import type { RoomExtension } from '../rooms';
 
 /** What the relay needs from Redis. Replies keep binary values as Buffers. */
 export interface RoomSyncRedis {

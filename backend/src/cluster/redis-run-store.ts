@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RUN_HISTORY_LIMIT, type RunRecord } from '@pairpad/protocol';
-import type { RunStore } from './run-store';
+import type { RunStore } from '../runs';
 
 export interface RedisRunStoreOptions {
   /** A command connection (shared with other parts is fine: the store never subscribes). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
-import type { SessionRecord, SessionRemovalReason } from './session-record';
-import type { SessionRemovedListener, SessionStore } from './session-store';
+import type { SessionRecord, SessionRemovalReason } from '../sessions';
+import type { SessionRemovedListener, SessionStore } from '../sessions';
 
 /**
  * Where 'expired' notices come from.

@@ -17,7 +17,7 @@ import {
   type SessionClosed,
 } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
-import type { ExecutionService, TestRunService } from '../execution';
+import type { ExecutionService, TestRunService } from '../runs';
 import type { SessionService } from '../sessions';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';

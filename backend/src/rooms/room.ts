@@ -19,7 +19,7 @@ import {
   type SessionClosed,
 } from '@pairpad/protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
-import { RoomInterview, type RoomInterviewOptions } from './interview-room';
+import { RoomInterview, type RoomInterviewOptions } from './room-interview';
 import type { RoomConnection } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 

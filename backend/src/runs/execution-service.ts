@@ -1,5 +1,5 @@
 import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
-import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './job-queue';
+import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './run-queue';
 import type { PistonClient } from './piston-client';
 import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
 import { toRunResult } from './result-model';

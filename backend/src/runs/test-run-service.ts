@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
-import type { JobLogger } from './job-queue';
+import type { JobLogger } from './run-queue';
 import type { PistonClient } from './piston-client';
 import { sourceFileName } from './source-file';
 import { judgeBatch, pendingCase } from './test-run-result';

@@ -8,8 +8,8 @@ import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import type { BackendHandle } from '../../src/server';
 import { seededRandom, waitFor } from '../helpers/wait-for';
 import { codeOf, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, setCode, startRun, waitFinished } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
+import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
 import { ask, authHeaders, capturedClient } from './interview-helpers';
 
 async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T & { error?: { code: string } } }> {

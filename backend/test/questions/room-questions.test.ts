@@ -8,8 +8,8 @@ import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, T
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { setCode } from '../execution/run-helpers';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { setCode } from '../runs/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 
 /**

@@ -5,8 +5,8 @@ import type { Ack, ConsoleEntries, ConsoleEntry, ConsoleTranscript, InterviewRep
 import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../execution/run-helpers';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../runs/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 
 /**
  * The room's console against the real backend, its embedded executor (real sandbox, driven

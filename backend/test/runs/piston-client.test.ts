@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { PistonClient, toRunResult, type PistonExecuteRequest } from '../../src/execution';
+import { PistonClient, toRunResult, type PistonExecuteRequest } from '../../src/runs';
 import { AppError } from '@pairpad/protocol';
 import { stage, startFakePiston, type FakePiston } from './fake-piston';
 

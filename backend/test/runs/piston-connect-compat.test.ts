@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { SocketYjsProvider } from '@pairpad/client';
-import { openConnect, probeConnect } from '../../src/execution';
+import { openConnect, probeConnect } from '../../src/runs';
 import type { BackendHandle } from '../../src/server';
 import { startTestExecutor, type TestExecutor } from '../executor/helpers';
 import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RunHistory } from '../../src/execution';
+import { RunHistory } from '../../src/runs';
 import { RUN_HISTORY_LIMIT, type JobState, type RunRecord } from '@pairpad/protocol';
 
 function run(jobId: string, state: JobState, sessionId = 'room'): RunRecord {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JobQueue, type JobRunner, type JobSpec } from '../../src/execution';
+import { JobQueue, type JobRunner, type JobSpec } from '../../src/runs';
 import { AppError, type RunRecord, type RunResult } from '@pairpad/protocol';
 import { waitFor } from '../helpers/wait-for';
 

@@ -6,7 +6,7 @@ import { connectClient, createSession, waitSynced } from '../helpers/test-backen
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { startTestExecutor, type TestExecutor } from '../executor/helpers';
-import { listenForRuns, startRun, waitFinished } from '../execution/run-helpers';
+import { listenForRuns, startRun, waitFinished } from '../runs/run-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 
 /** Console entries a participant heard, per run. */

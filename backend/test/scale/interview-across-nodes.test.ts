@@ -5,8 +5,8 @@ import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeli
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, startRun, waitFinished, waitForValue } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
+import { listenForRuns, startRun, waitFinished, waitForValue } from '../runs/run-helpers';
 import { ask, authHeaders, capturedClient, codeOfAck, heardText, type Heard } from '../interview/interview-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 

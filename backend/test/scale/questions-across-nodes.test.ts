@@ -8,7 +8,7 @@ import type { Ack, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate } fr
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 

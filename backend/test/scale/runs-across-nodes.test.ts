@@ -5,8 +5,8 @@ import type { RunRecord } from '@pairpad/protocol';
 import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, startRun, waitFinished } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
+import { listenForRuns, startRun, waitFinished } from '../runs/run-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 
 describe('runs across two backend processes sharing Redis', () => {

@@ -6,7 +6,7 @@ import { codeOf, connectClient, createSession, waitSynced } from '../helpers/tes
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { Redis } from 'ioredis';
-import { RedisSessionStore } from '../../src/sessions';
+import { RedisSessionStore } from '../../src/cluster/redis-session-store';
 import { documentInRedis, startNode, type BackendNode } from './cluster-harness';
 
 
