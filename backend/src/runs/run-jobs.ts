@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter } from '@pairpad/protocol';
-import type { JobLogger, RunQueue } from './run-queue';
+import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
 
 /** Everything one run needs, fixed when it is queued (the code as it was at the click). */
 export interface JobSpec {
@@ -51,11 +51,7 @@ interface Job {
   logger: JobLogger;
 }
 
-const silentLogger: JobLogger = { info: () => undefined, warn: () => undefined };
-
-function toErrorBody(error: unknown): ErrorBody {
-  return error instanceof AppError ? error.toBody() : { code: 'INTERNAL_ERROR', message: 'The run failed because of an error on the server.' };
-}
+const toErrorBody = (error: unknown): ErrorBody => jobErrorBody(error, 'The run failed');
 
 /**
  * Runs (the `run` and `interactive-run` kinds of job) in the one queue: a room's runs one after

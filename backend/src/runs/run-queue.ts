@@ -1,4 +1,4 @@
-import { AppError, JOB_KINDS, type JobKind, type JobKindStats, type WorkerPoolStats } from '@pairpad/protocol';
+import { AppError, JOB_KINDS, type ErrorBody, type JobKind, type JobKindStats, type WorkerPoolStats } from '@pairpad/protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
 
 export interface JobLogger {
@@ -32,6 +32,13 @@ export interface RunQueueOptions {
 interface Running {
   job: QueuedJob;
   controller: AbortController;
+}
+
+export const silentLogger: JobLogger = { info: () => undefined, warn: () => undefined };
+
+/** A job's error as a client may see it: a named AppError as it is, anything else as INTERNAL_ERROR saying `what` failed. */
+export function jobErrorBody(error: unknown, what: string): ErrorBody {
+  return error instanceof AppError ? error.toBody() : { code: 'INTERNAL_ERROR', message: `${what} because of an error on the server.` };
 }
 
 function shutdownError(): AppError {

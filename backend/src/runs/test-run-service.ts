@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
-import type { JobLogger, RunQueue } from './run-queue';
+import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
 import type { PistonClient } from './piston-client';
 import { sourceFileName } from './source-file';
 import { judgeBatch, pendingCase } from './test-run-result';
@@ -36,11 +36,7 @@ interface PendingRun {
   logger: JobLogger;
 }
 
-const silentLogger: JobLogger = { info: () => undefined, warn: () => undefined };
-
-function toErrorBody(error: unknown): ErrorBody {
-  return error instanceof AppError ? error.toBody() : { code: 'INTERNAL_ERROR', message: 'The tests could not run because of an error on the server.' };
-}
+const toErrorBody = (error: unknown): ErrorBody => jobErrorBody(error, 'The tests could not run');
 
 /**
  * Test runs (the `test-run` kind of job): compile once, run every case (the executor's batch
