@@ -22,6 +22,8 @@ export interface BackendHandle {
   url: string;
   port: number;
   httpServer: HttpServer;
+  /** The Express app (REST routes; tests list them against docs/api.md). */
+  app: ReturnType<typeof createApp>;
   io: RoomServer;
   sessions: SessionService;
   rooms: RoomManager;
@@ -202,5 +204,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, runs, execution, pistonUrl, executor, close };
+  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, close };
 }
