@@ -1,11 +1,10 @@
-import { AppError, type QueueStats, type Role, type RunControl, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
+import { AppError, sourceFileName, type QueueStats, type Role, type RunControl, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
 import type { JobLogger, RunQueue } from './run-queue';
 import { RunJobs, type JobRunner, type JobListener } from './run-jobs';
 import type { PistonClient } from './piston-client';
 import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
 import { toRunResult } from './result-model';
 import type { RunStore } from './run-store';
-import { sourceFileName } from './source-file';
 
 /** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
 export interface RoomSnapshot {

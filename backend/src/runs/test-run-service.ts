@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
+import { AppError, sourceFileName, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
 import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
 import type { PistonClient } from './piston-client';
-import { sourceFileName } from './source-file';
 import { judgeBatch, pendingCase } from './test-run-result';
 
 export interface TestRunLimits {
