@@ -1,4 +1,4 @@
-import type { ConnectionStatus as Status } from '@pairpad/backend/client';
+import type { ConnectionStatus as Status } from '@pairpad/client';
 import { cx } from '@/lib/cx';
 import styles from './connection-status.module.css';
 

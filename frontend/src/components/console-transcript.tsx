@@ -1,4 +1,4 @@
-import type { ConsoleEntry } from '@pairpad/backend/protocol';
+import type { ConsoleEntry } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { REPORT_CLASS } from '@/lib/report-document';
 import styles from './console-transcript.module.css';

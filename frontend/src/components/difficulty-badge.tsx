@@ -1,4 +1,4 @@
-import type { DIFFICULTIES } from '@pairpad/backend/protocol';
+import type { DIFFICULTIES } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import styles from './difficulty-badge.module.css';
 

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { DisplayNameSchema } from '@pairpad/backend/protocol';
+import { DisplayNameSchema } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import styles from './name-prompt.module.css';
 import ui from './ui.module.css';

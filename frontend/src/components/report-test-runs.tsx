@@ -1,4 +1,4 @@
-import type { InterviewReport } from '@pairpad/backend/protocol';
+import type { InterviewReport } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { formatDuration } from '@/lib/format';
 import { REPORT_CLASS } from '@/lib/report-document';

@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunRecord } from '@pairpad/backend/protocol';
+import type { RunRecord } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import type { RunsState } from '@/room/use-runs';
 import styles from './run-console.module.css';

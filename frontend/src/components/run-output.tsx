@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
-import type { RunRecord, StageView } from '@pairpad/backend/protocol';
-import { languageLabel } from '@pairpad/backend/protocol';
+import type { RunRecord, StageView } from '@pairpad/protocol';
+import { languageLabel } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { formatBytes, formatDuration } from '@/lib/format';
 import styles from './run-output.module.css';
