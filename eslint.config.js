@@ -66,4 +66,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../backend/*', '../../../backend/*'] }],
     },
   },
+  {
+    // Styles live in CSS modules beside their components (frontend/README.md, "Styles"): a class
+    // written as a string matches no rule, since globals.css styles only elements and libraries' DOM.
+    files: ['frontend/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='className'] > Literal",
+          message: 'Use a class from a CSS module (styles.x, or ui.x from components/ui.module.css), not a string.',
+        },
+      ],
+    },
+  },
 );
