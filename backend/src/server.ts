@@ -156,6 +156,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
+  // Redis came back, maybe empty (no persistence): the sessions this node serves are written back.
+  cluster?.onReconnect(async () => {
+    const written = await rooms.reassertSessions();
+    if (written > 0) logger.info('wrote back session records that Redis had lost', { sessions: written });
+  });
   const pistonClient = new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS });
   const execution = new ExecutionService({
     client: pistonClient,
