@@ -408,7 +408,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     if (this.awareness.getLocalState() !== null) this.send(this.encodeAwareness([this.doc.clientID]));
   }
 
-  private readonly handleDisconnect = (): void => {
+  private readonly handleDisconnect = (reason: string): void => {
     // The next server (a new node, or an older version) says again what it reads.
     this.serverReadsFrames = false;
     this.serverStateVector = null;
@@ -417,6 +417,14 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     const remote = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, remote, this);
     if (this.status === 'closed' || this.status === 'offline' || this.reconnectTimer) return;
+    if (reason === 'io server disconnect') {
+      // Let in, then dropped because the join failed (its store could not answer, say): like a
+      // refused handshake, socket.io-client does not come back by itself. A closed session or a
+      // shutdown says so first (session:closed), so it never gets here.
+      this.setStatus('reconnecting');
+      this.retryRefused(undefined);
+      return;
+    }
     this.setStatus(this.socket.active ? 'reconnecting' : 'offline');
   };
 
