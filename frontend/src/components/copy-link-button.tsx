@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-async function copyText(text: string): Promise<void> {
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;
