@@ -106,6 +106,8 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
     const onSynced = (next: boolean) => setSynced(next);
     const onWelcome = ({ role: verified }: { role: Role }) => {
       setJoined(true);
+      // In again: a "retrying" notice from the refused attempts is old news.
+      setNotice(null);
       setRole(verified);
       const current = created.awareness.getLocalState()?.user as AwarenessUser | undefined;
       if (current && current.role !== verified) created.awareness.setLocalStateField('user', { ...current, role: verified });
