@@ -39,7 +39,7 @@ writeResultsSection(
   'No edit lost under chaos (issue 26)',
   `\`node --import tsx bench/chaos.mjs ${SECONDS} ${RUNS} ${MODES.join(',')} ${FIRST_SEED}\` on ${machine}. Two backends (from source, tsx) on one
 redis-server, 20 rooms, one participant per node each typing unique characters at 5/s for ${SECONDS} s at random places, a
-node SIGKILLed and restarted every 20 s (alternating), Redis restarted once (down 1 s; without persistence it comes back
+node SIGKILLed and restarted every 20 s (which node is drawn from the seed), Redis restarted once (down 1 s; without persistence it comes back
 empty). Clients reach their node through a TCP proxy that is re-pointed at the restarted node. Counted after typing stops:
 every keystroke in both clients' copies and a fresh joiner's; "restart" is SIGKILL → the new process answers /health;
 "resync" is /health answering → all of that node's 20 clients connected and synced again.

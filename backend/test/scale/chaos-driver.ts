@@ -161,7 +161,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       }),
     );
 
-    // The faults: a node killed every killEveryMs (alternating, the first drawn from the seed),
+    // The faults: a node killed every killEveryMs (which one drawn from the seed, so the same node may go twice),
     // Redis restarted once at a drawn moment, kept away from the kills so both are exercised alone.
     const killTimes: number[] = [];
     for (let at = killEveryMs; at < durationMs; at += killEveryMs) killTimes.push(at);
