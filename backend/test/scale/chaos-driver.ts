@@ -129,7 +129,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         socketOptions: { transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 1_000, forceNew: true },
       });
       provider.on('error', (error) => {
-        if (error.fatal) fatal.push(error.code);
+        if (!error.fatal) return;
+        fatal.push(error.code);
+        if (fatal.length <= 5) problems.push(`${name} refused for good at ${new Date().toISOString()}: ${error.code} ${error.message}`);
       });
       provider.on('closed', (closed) => fatal.push(`closed:${closed.reason}`));
       return provider;
@@ -184,6 +186,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const name = nodes[index]!.name;
       const killedAt = Date.now();
       log(`t=${((killedAt - started) / 1000).toFixed(1)} s: SIGKILL node ${name}`);
+      // Nothing reaches the old port while the node is down: on a busy machine another test's
+      // server may take it (and refuse our sessions as unknown).
+      proxies[index]!.retarget(null);
       await nodes[index]!.kill();
       proxies[index]!.dropAll();
       nodes[index] = await startNodeRetrying(name, redis.url);
