@@ -129,7 +129,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
    * and the welcome (when edits are not sent one by one yet) is in it.
    */
   private serverStateVector: Uint8Array | null = null;
-  /** Handshake refusals in a row, for the retry backoff. */
+  /** Refused handshakes and failed joins since the last welcome, for the retry backoff. */
   private refusedAttempts = 0;
   /** When a reconnect was first refused with SESSION_NOT_FOUND (0: not now). */
   private notFoundSince = 0;
@@ -170,7 +170,6 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     this.doc.on('update', this.handleDocUpdate);
     this.awareness.on('update', this.handleAwarenessUpdate);
     this.socket.on('connect', () => {
-      this.refusedAttempts = 0;
       this.notFoundSince = 0;
       this.setStatus('connecting');
     });
@@ -273,11 +272,12 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     this.send(encoder);
-    // Announced with a new clock: a server that saw this client id before (we reconnected) ignores
-    // a state at the clock it already knows, and nobody renews it any more.
     // Connected only once the state is on its way: from here on every edit goes out by itself.
+    this.refusedAttempts = 0;
     this.setStatus('connected');
     this.emit('welcome', [welcome]);
+    // Announced with a new clock: a server that saw this client id before (we reconnected) ignores
+    // a state at the clock it already knows, and nobody renews it any more.
     const presence = this.awareness.getLocalState();
     if (presence !== null) this.awareness.setLocalState(presence);
   };
@@ -453,7 +453,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
 
   private retryRefused(code: ErrorCode | undefined): void {
     const ceiling = Math.min(REFUSED_RETRY_MAX_MS, REFUSED_RETRY_BASE_MS * 2 ** this.refusedAttempts);
-    // Full jitter between half the ceiling and the ceiling.
+    // Somewhere between half the ceiling and the ceiling ("equal jitter").
     const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     this.refusedAttempts += 1;
     this.emit('error', [{ code: code ?? 'INTERNAL_ERROR', message: `The server could not take us back yet; retrying in ${Math.ceil(delay / 1000)} s.`, fatal: false }]);
