@@ -14,6 +14,8 @@ const RUNS = Number(process.argv[3] ?? 3);
 const MODES = (process.argv[4] ?? 'no-persistence,aof').split(',');
 const FIRST_SEED = Number(process.argv[5] ?? 1);
 const machine = machineLine();
+// Stopped early: exit through 'exit', where the harness kills the backends and redis-server it started.
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 const rows = [];
 const resyncs = [];
@@ -40,7 +42,8 @@ writeResultsSection(
   `\`node --import tsx bench/chaos.mjs ${SECONDS} ${RUNS} ${MODES.join(',')} ${FIRST_SEED}\` on ${machine}. Two backends (from source, tsx) on one
 redis-server, 20 rooms, one participant per node each typing unique characters at 5/s for ${SECONDS} s at random places, a
 node SIGKILLed and restarted every 20 s (which node is drawn from the seed), Redis restarted once (down 1 s; without persistence it comes back
-empty). Clients reach their node through a TCP proxy that is re-pointed at the restarted node. Counted after typing stops:
+empty). One fault at a time: a fault waits until every client is back from the previous one, plus 5 s, so on a slow machine
+the schedule slips and typing goes on until the last fault is over. Clients reach their node through a TCP proxy that is re-pointed at the restarted node. Counted after typing stops:
 every keystroke in both clients' copies and a fresh joiner's; "restart" is SIGKILL → the new process answers /health;
 "resync" is /health answering → all of that node's 20 clients connected and synced again.
 
