@@ -57,6 +57,8 @@ export interface ChaosResult {
   clientStatuses: Record<string, number>;
   /** Fatal errors the clients reported (code → count). */
   fatalErrors: Record<string, number>;
+  /** Non-fatal errors the clients reported (refused handshakes they retried, refused messages). */
+  notices: Record<string, number>;
   restarts: NodeRestart[];
   redisRestartAtMs: number;
   /** From the end of typing until every room had converged (or the wait gave up). */
@@ -117,6 +119,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const typists: Typist[] = [];
   const joiners: SocketYjsProvider[] = [];
   const fatal: string[] = [];
+  const notices: string[] = [];
   const problems: string[] = [];
   const restarts: NodeRestart[] = [];
   try {
@@ -131,7 +134,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         socketOptions: { transports: ['websocket'], reconnectionDelay: 200, reconnectionDelayMax: 1_000, forceNew: true },
       });
       provider.on('error', (error) => {
-        if (!error.fatal) return;
+        if (!error.fatal) {
+          notices.push(error.code);
+          return;
+        }
         fatal.push(error.code);
         if (fatal.length <= 5) problems.push(`${name} refused for good at ${new Date().toISOString()}: ${error.code} ${error.message}`);
       });
@@ -255,6 +261,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       diverged,
       clientStatuses: tally(typists.map(({ provider }) => `${provider.status}${provider.synced ? '' : ' (not synced)'}`)),
       fatalErrors: tally(fatal),
+      notices: tally(notices),
       restarts,
       redisRestartAtMs: redisAt,
       convergeMs,
@@ -277,7 +284,7 @@ export function describeChaos(result: ChaosResult): string {
   const resync = result.restarts.map((restart) => restart.resyncMs);
   return [
     `seed ${result.seed}, Redis ${result.redis}: ${result.edits} edits, ${result.missing} missing, ${result.duplicated} duplicated, ${result.diverged} diverged`,
-    `clients ${JSON.stringify(result.clientStatuses)}${Object.keys(result.fatalErrors).length ? `, fatal ${JSON.stringify(result.fatalErrors)}` : ''}`,
+    `clients ${JSON.stringify(result.clientStatuses)}${Object.keys(result.fatalErrors).length ? `, fatal ${JSON.stringify(result.fatalErrors)}` : ''}${Object.keys(result.notices).length ? `, retried/notices ${JSON.stringify(result.notices)}` : ''}`,
     `restarts ${result.restarts.length} (clients synced ${resync.length ? `${Math.min(...resync)}–${Math.max(...resync)} ms` : 'n/a'} after the node answered)`,
     `Redis restart at ${(result.redisRestartAtMs / 1000).toFixed(0)} s, converged ${result.convergeMs} ms after typing stopped`,
   ].join('; ');
