@@ -93,7 +93,7 @@ function tally(values: string[]): Record<string, number> {
 
 /** Starts a node, retrying while it cannot (Redis briefly down, a port taken meanwhile). */
 async function startNodeRetrying(name: string, redisUrl: string): Promise<BackendNode> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 120_000;
   for (;;) {
     try {
       return await startNode(name, { REDIS_URL: redisUrl });
