@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { AppError, InterviewerTokenSchema, type Role } from '../protocol';
+import { AppError, InterviewerTokenSchema, type Role } from '@pairpad/protocol';
 import type { RoomManager } from '../rooms';
 import type { SessionRecord, SessionService } from '../sessions';
 

@@ -1,4 +1,4 @@
-import type { ChatHistory, ChatMessage, ConsoleEntries, ConsoleTranscript, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '../protocol';
+import type { ChatHistory, ChatMessage, ConsoleEntries, ConsoleTranscript, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '@pairpad/protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseAllDocuments } from 'yaml';
 import { SETTINGS } from '../../src/config/settings';
-import { executorSettingsDocs } from '../../src/executor/config';
+import { executorSettingsDocs } from '@pairpad/executor/config';
 
 /** Shared helpers for the deploy-file tests: they read files, never start anything. */
 
@@ -70,6 +70,7 @@ export const APP_METRICS = {
   rooms_active: 'gauge',
   rooms_created_total: 'counter',
   executions_total: 'counter',
+  test_runs_total: 'counter',
   execution_duration_seconds: 'histogram',
   execution_queue_depth: 'gauge',
 } as const;

@@ -40,9 +40,9 @@ for (const app of ['backend', 'frontend'] as const) {
     const { args, stages } = parseDockerfile(readRepoFile(`${app}/Dockerfile`));
     const final = stages.at(-1)!;
 
-    it('is multi-stage on node:20-bookworm-slim, and the final stage copies build output from an earlier stage', () => {
+    it('is multi-stage on node:24-bookworm-slim (Node 24 LTS), and the final stage copies build output from an earlier stage', () => {
       assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
-      assert.equal(args.get('NODE_IMAGE'), 'node:20-bookworm-slim');
+      assert.equal(args.get('NODE_IMAGE'), 'node:24-bookworm-slim');
       for (const stage of stages) assert.equal(lineage(stages, stage).at(-1)!.from, '${NODE_IMAGE}', `stage ${stage.name} starts from the same Debian node image`);
       const fromStages = instructions(final, 'COPY').filter((copy) => /--from=/.test(copy.args));
       assert.ok(fromStages.length > 0, 'the runtime stage takes artefacts from earlier stages');
@@ -118,12 +118,17 @@ describe('backend/Dockerfile specifics', () => {
     assert.equal((JSON.parse(readRepoFile('backend/package.json')) as { scripts: Record<string, string> }).scripts.start, 'node dist/server.js');
   });
 
-  it('ships only production dependencies of the backend (typescript included: the executor transpiles with it)', () => {
+  it('ships only production dependencies of the backend (typescript included: the embedded executor transpiles with it)', () => {
     const deps = stages.find((stage) => stage.name === 'deps');
     assert.ok(deps);
     assert.ok(instructions(deps, 'RUN').some((run) => /npm ci --omit=dev -w backend --include-workspace-root=false/.test(run.args)));
+    // The native module is built in the image, for the image's Node, with the tools to build it.
+    assert.ok(instructions(deps, 'RUN').some((run) => /npm rebuild better-sqlite3/.test(run.args)));
+    assert.ok(instructions(deps, 'RUN').some((run) => /\bpython3\b.*\bmake\b.*\bg\+\+/.test(run.args)));
     const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
-    assert.ok(pkg.dependencies.typescript, 'typescript is a runtime dependency of the backend');
+    const executorPkg = JSON.parse(readRepoFile('packages/executor/package.json')) as { name: string; dependencies: Record<string, string> };
+    assert.ok(pkg.dependencies[executorPkg.name], 'the backend depends on the executor package it embeds');
+    assert.ok(executorPkg.dependencies.typescript, 'typescript is a runtime dependency of the executor');
     assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
     assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === '--from=deps /app/node_modules ./node_modules'));
   });
@@ -143,8 +148,10 @@ describe('backend/Dockerfile executor target (the standalone executor)', () => {
   });
 
   it('runs the built executor (no dev dependencies, no tsx) as a non-root user on 0.0.0.0:2000', () => {
-    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "backend/dist/executor.js"]']);
-    assert.match(readRepoFile('backend/build.mjs'), /executor: 'src\/executor\/main\.ts'/);
+    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "packages/executor/dist/executor.js"]']);
+    assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w @pairpad/executor')));
+    assert.match(readRepoFile('packages/executor/build.mjs'), /executor: 'src\/main\.ts'/);
+    assert.ok(imageInstructions(stages, executor!, 'COPY').some((copy) => copy.args === 'packages/executor/package.json packages/executor/'), 'its package.json ("type": "module") ships next to dist/');
     assert.deepEqual(instructions(executor!, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
     const user = instructions(executor!, 'USER').at(-1)?.args.split(':')[0];
     assert.ok(user && !['root', '0'].includes(user), `USER is not root (got ${user})`);

@@ -6,8 +6,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
-import type { SocketYjsProvider } from '../../src/client';
-import { PROTOCOL_VERSION, SOCKET_PATH, type ErrorBody } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import { PROTOCOL_VERSION, SOCKET_PATH, type ErrorBody } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../src/sessions';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';

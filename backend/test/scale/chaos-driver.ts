@@ -9,8 +9,8 @@
  * Clients reach their node through a TCP proxy with a fixed port (the load balancer), which is
  * re-pointed at the restarted node; a killed node's clients reconnect to it by themselves.
  */
-import { SocketYjsProvider } from '../../src/client';
-import { ROOM_DOC } from '../../src/protocol';
+import { SocketYjsProvider } from '@pairpad/client';
+import { ROOM_DOC } from '@pairpad/protocol';
 import { createSession } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { seededRandom, waitFor } from '../helpers/wait-for';

@@ -21,7 +21,7 @@ import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemir
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 import { editorCompletion, languageKeywords } from '@/lib/editor-completion';
 import { loadKeyBindings } from '@/lib/editor-key-bindings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
@@ -29,6 +29,7 @@ import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
 import { loadLanguageSupport } from '@/lib/language-support';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 import { useResolvedTheme } from '@/lib/use-resolved-theme';
+import styles from './code-editor.module.css';
 
 export interface CodeEditorProps {
   text: Y.Text;
@@ -158,5 +159,5 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     viewRef.current?.dispatch({ effects: slots.fontSize.reconfigure(fontSizeTheme(fontSize)) });
   }, [fontSize, text, awareness, slots]);
 
-  return <div className="code-editor" ref={hostRef} />;
+  return <div className={styles.editor} ref={hostRef} />;
 }

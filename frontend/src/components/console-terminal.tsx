@@ -4,8 +4,9 @@ import { useEffect, useRef } from 'react';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import type { ConsoleEntry } from '@pairpad/backend/protocol';
+import type { ConsoleEntry } from '@pairpad/protocol';
 import type { ConsoleStore } from '@/room/console-store';
+import styles from './console-terminal.module.css';
 
 /** Lines the terminal keeps: output is capped by the server too, this bounds the page's memory. */
 const SCROLLBACK = 5000;
@@ -118,5 +119,5 @@ export default function ConsoleTerminal({ jobId, consoles, onFocusRequest }: Con
     };
   }, [jobId, consoles]);
 
-  return <div ref={host} className="console-terminal" data-testid="console-terminal" role="log" aria-label="Console" />;
+  return <div ref={host} className={styles.terminal} data-testid="console-terminal" role="log" aria-label="Console" />;
 }

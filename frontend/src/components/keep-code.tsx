@@ -1,8 +1,9 @@
 'use client';
 
 import { useState } from 'react';
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 import { copyText } from './copy-link-button';
+import ui from './ui.module.css';
 
 /** File name extensions for "Download code". */
 const EXTENSION: Record<LanguageId, string> = {
@@ -42,12 +43,12 @@ export function KeepCode({ code, language }: { code: () => string; language: Lan
     URL.revokeObjectURL(url);
   };
   return (
-    <span className="keep-code" data-testid="keep-code">
+    <span data-testid="keep-code">
       Your code is still here in this tab; keep a copy before you leave.{' '}
-      <button type="button" className="button" onClick={onCopy}>
+      <button type="button" className={ui.button} onClick={onCopy}>
         Copy code
       </button>{' '}
-      <button type="button" className="button" onClick={onDownload}>
+      <button type="button" className={ui.button} onClick={onDownload}>
         Download code
       </button>
       <span role="status" aria-live="polite">

@@ -1,0 +1,83 @@
+/**
+ * Every error the API or the socket layer can answer with, named once.
+ * REST bodies are `{ error: { code, message } }`; socket acks are `{ ok: false, error: { code, message } }`.
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  INVALID_SESSION_ID: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  /** The interviewer locked editing: a candidate's edit is refused and changes nothing. */
+  EDITING_LOCKED: 403,
+  SESSION_NOT_FOUND: 404,
+  SESSION_GENERATION_MISMATCH: 409,
+  SESSION_ENDED: 409,
+  NOT_JOINED: 409,
+  UNKNOWN_EVENT: 400,
+  INVALID_MESSAGE: 400,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  ROOM_FULL: 429,
+  RUNTIME_UNKNOWN: 400,
+  JOB_NOT_FOUND: 404,
+  /** Console input or a stop for a run that is not running (finished, or not started yet). */
+  RUN_NOT_RUNNING: 409,
+  /** Console input for a run whose stdin was the Input box (or an executor without connect). */
+  RUN_NOT_INTERACTIVE: 409,
+  QUESTION_NOT_FOUND: 404,
+  /** Run tests in a room that has no test cases. */
+  NO_TEST_CASES: 409,
+  /** The room's previous test run has not finished yet. */
+  TEST_RUN_IN_PROGRESS: 409,
+  EXECUTOR_UNAVAILABLE: 503,
+  EXECUTOR_REJECTED: 502,
+  /** The code executor did not finish a run in time (EXECUTION_TIMEOUT_MS). */
+  EXECUTOR_TIMEOUT: 504,
+  /**
+   * The client gave up waiting for the server's answer (ack) to one of its socket events. Set
+   * by the client, never sent by the server; before, such acks said EXECUTOR_TIMEOUT.
+   */
+  ACK_TIMEOUT: 504,
+  SERVER_SHUTTING_DOWN: 503,
+  /** The session store (Redis) cannot be reached just now: a handshake refused for this is retried. */
+  SESSION_STORE_UNAVAILABLE: 503,
+  INTERNAL_ERROR: 500,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level details for validation errors (path → message); never stack traces. */
+  details?: Record<string, string>;
+}
+
+/** An error that is safe to show to a client: a code from the list above and a readable message. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, string>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.details ? { code: this.code, message: this.message, details: this.details } : { code: this.code, message: this.message };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
