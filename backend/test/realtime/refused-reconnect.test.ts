@@ -16,6 +16,8 @@ import { waitFor } from '../helpers/wait-for';
 /** A memory store that can play a Redis that is down (every call rejects) or that lost its keys. */
 class FlakyStore implements SessionStore {
   down = false;
+  /** Store reads to let through before failing exactly one (0: off). */
+  failReadAfter = 0;
   /** Ids whose records the store "lost" (reads answer undefined until restored). */
   readonly lost = new Set<string>();
   readonly restored: string[] = [];
@@ -31,6 +33,7 @@ class FlakyStore implements SessionStore {
   }
   async get(id: string): Promise<SessionRecord | undefined> {
     this.check();
+    if (this.failReadAfter > 0 && --this.failReadAfter === 0) throw new Error('Connection is closed.');
     return this.lost.has(id) ? undefined : this.inner.get(id);
   }
   async touch(id: string): Promise<SessionRecord | undefined> {
@@ -121,6 +124,18 @@ describe('refused handshakes and a store that is down or lost the session (issue
     assert.equal(alice.status, 'connecting', 'still trying, not closed');
     store.down = false;
     await waitSynced(alice, 15_000);
+  });
+
+  it('a join dropped by the server after the handshake (the store failed in between) is retried too', async () => {
+    const session = await createSession(backend);
+    // The handshake's read passes, the join's re-read fails: the server drops the socket
+    // ('io server disconnect'), after which socket.io-client would never come back by itself.
+    store.failReadAfter = 2;
+    const alice = client({ sessionId: session.id, name: 'Alice' });
+    const notices: ErrorBody[] = [];
+    alice.on('error', (error) => notices.push(error));
+    await waitSynced(alice, 15_000);
+    assert.ok(notices.some((notice) => /retrying/.test(notice.message)), `it said it was retrying: ${JSON.stringify(notices)}`);
   });
 
   it('a node serves the reconnect of a session whose room it holds live, with the store down or the record lost', async () => {
