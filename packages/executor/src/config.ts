@@ -312,6 +312,11 @@ export interface StageLimits {
   maxOpenFiles: number;
   maxFileSize: number;
   outputMaxSize: number;
+  /**
+   * Without writable cgroups, RLIMIT_DATA is at least this (bytes), whatever memoryLimit says:
+   * set by runtimes that reserve address space in the data segment before they run anything.
+   */
+  dataFloor?: number;
 }
 
 /** The configured maxima for a language's stage, after PISTON_LIMIT_OVERRIDES. */

@@ -131,7 +131,7 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
         boxFiles: runFiles,
         carryOut: out,
         stdin: '',
-        limits: job.limits.compile,
+        limits: withFloor(job.limits.compile, toolchain.dataFloor),
         signal: deps.signal,
       });
       runSource = out;
@@ -153,7 +153,7 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
           boxSource: runSource,
           boxFiles: runFiles,
           stdin: input.stdin,
-          limits: input.limits,
+          limits: withFloor(input.limits, toolchain.dataFloor),
           signal: deps.signal,
           ...(input.streams ? { streams: input.streams } : {}),
         }),
@@ -166,6 +166,11 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
 }
 
 /** The request's files under their final box-relative names (the last of two same names wins). */
+/** A stage's limits with its runtime's RLIMIT_DATA floor (see StageLimits.dataFloor). */
+function withFloor(limits: StageLimits, dataFloor: number | undefined): StageLimits {
+  return dataFloor ? { ...limits, dataFloor } : limits;
+}
+
 function namedFiles(job: ValidJob): { names: string[]; files: MemoryFile[] } {
   const names: string[] = [];
   const byName = new Map<string, Buffer>();

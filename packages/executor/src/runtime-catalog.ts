@@ -34,6 +34,8 @@ export interface Toolchain {
   compiledMain?: (main: string) => string;
   /** Java wants a file named after its public class; renames are decided here. */
   rename?: (name: string, content: string) => string;
+  /** See StageLimits.dataFloor. */
+  dataFloor?: number;
 }
 
 export interface RuntimeDefinition {
@@ -74,6 +76,14 @@ const python: RuntimeDefinition = {
     }),
 };
 
+/**
+ * Node 24's V8 reserves its code space in the data segment at start: below about 640 MiB of
+ * RLIMIT_DATA it dies before running a line ("Failed to reserve virtual memory for CodeRange";
+ * Node 20 starts under 256 MiB). Only the rlimit fallback (no writable cgroups) sets RLIMIT_DATA,
+ * so there Node's floor is this; with cgroups the memory limit is the cgroup's, unchanged.
+ */
+const NODE_DATA_FLOOR = 768 * 1024 * 1024;
+
 /** Node for JavaScript and TypeScript jobs: a system one, else nvm's, fnm's or the server's own, bound at /opt/node. */
 async function nodeBinary(env: Env): Promise<{ bin: string; version: string; binds: ExtraBind[] } | undefined> {
   const real = await findNode({ env, execPath: process.execPath });
@@ -95,6 +105,7 @@ const javascript: RuntimeDefinition = {
       version: node.version,
       aliases: ['node-javascript', 'node-js', 'javascript', 'js'],
       binds: node.binds,
+      dataFloor: NODE_DATA_FLOOR,
       run: ({ files, args }) => [node.bin, files.main, ...args],
     };
   },
@@ -125,6 +136,7 @@ const typescript: RuntimeDefinition = {
       version: ts.version,
       aliases: ['ts', 'node-ts', 'tsc', 'typescript5', 'ts5'],
       binds: node.binds,
+      dataFloor: NODE_DATA_FLOOR,
       compile: 'typescript',
       compiledMain: toJsName,
       run: ({ files, args }) => [node.bin, toJsName(files.main), ...args],

@@ -343,7 +343,7 @@ export class Sandbox {
       cpuSeconds: Math.ceil(limits.cpuTime / 1000) + 1,
       // RLIMIT_DATA bounds heap growth without breaking address-space reservations the way
       // RLIMIT_AS would (never RLIMIT_AS: it breaks the JVM, Go and V8).
-      ...(perProcess ? { dataKiB: Math.ceil(limits.memoryLimit / 1024) } : {}),
+      ...(perProcess ? { dataKiB: Math.ceil(Math.max(limits.memoryLimit, limits.dataFloor ?? 0) / 1024) } : {}),
     };
   }
 
