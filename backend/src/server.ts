@@ -118,6 +118,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
+  // Redis came back, maybe empty (no persistence): the sessions this node serves are written back.
+  cluster?.onReconnect(async () => {
+    const written = await rooms.reassertSessions();
+    if (written > 0) logger.info('wrote back session records that Redis had lost', { sessions: written });
+  });
   // Runs, interactive runs and test runs: one queue, wired to the rooms in one place (runs/room-runs.ts).
   const runs = new RoomRuns({
     sessions,

@@ -33,8 +33,16 @@ export interface RedisCluster {
   /** The Socket.IO Redis adapter (server-wide emits and fetchSockets across nodes); room news travels through the room relay, not through it. */
   attachAdapter(io: Server): void;
   healthCheck: HealthCheck;
+  /**
+   * Runs `task` every time Redis is back after a loss (not at the first connect), retried a few
+   * times if it fails: the composition root writes back the session records of live rooms.
+   */
+  onReconnect(task: () => Promise<unknown>): void;
   close(): Promise<void>;
 }
+
+const RECONNECT_TASK_ATTEMPTS = 5;
+const RECONNECT_TASK_RETRY_MS = 1_000;
 
 /** Adapts an ioredis connection to what the room relay needs; scripts are cached by content. */
 function roomSyncClient(redis: Redis): RoomSyncRedis {
@@ -112,9 +120,19 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
   roomsSub.on('messageBuffer', (channel: Buffer, message: Buffer) => roomSync.handleMessage(channel.toString(), message));
   // Registered after connect(): every 'ready' from now on is a reconnect, and what the outage
   // swallowed (pub/sub messages, maybe the keys of a Redis without persistence) is republished.
+  const reconnectTasks: Array<() => Promise<unknown>> = [];
+  let closing = false;
+  const runReconnectTask = (task: () => Promise<unknown>, attempt = 1): void => {
+    task().catch((error: unknown) => {
+      if (closing) return;
+      if (attempt >= RECONNECT_TASK_ATTEMPTS) logger.warn('A task after a Redis reconnect failed', { error: String(error) });
+      else setTimeout(() => runReconnectTask(task, attempt + 1), RECONNECT_TASK_RETRY_MS).unref();
+    });
+  };
   roomsSub.on('ready', () => {
     if (warned) logger.info('Redis reconnected');
     warned = false;
+    for (const task of reconnectTasks) runReconnectTask(task);
     roomSync.recover().catch((error: unknown) => logger.warn('Room recovery after a Redis reconnect failed', { error: String(error) }));
   });
 
@@ -139,7 +157,11 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
         return { ok: false, required: true, details: { url: redactUrl(options.url), status: commands.status, reason: error instanceof Error ? error.message : String(error) } };
       }
     },
+    onReconnect(task) {
+      reconnectTasks.push(task);
+    },
     async close() {
+      closing = true;
       roomSync.close();
       await Promise.all([store.close(), ...clients.map(quit)]);
     },

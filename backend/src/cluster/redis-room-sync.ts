@@ -68,6 +68,8 @@ const UPDATE_KIND: Record<RoomDocumentName, number> = { doc: 0, interview: 3, no
 const DOCUMENT_OF_KIND = new Map<number, RoomDocumentName>(ROOM_DOCUMENTS.map((name) => [UPDATE_KIND[name], name]));
 const NODE_ID_BYTES = 16;
 const COMPACT_LOCK_MS = 10_000;
+/** A room holding relayed updates it cannot apply reloads from Redis at most this often. */
+const RELOAD_MISSING_INTERVAL_MS = 1_000;
 
 /** KEYS: snapshot, updates. Both at once, so a compaction can never fall between the two reads. */
 const LOAD = `return { redis.call('GET', KEYS[1]), redis.call('LRANGE', KEYS[2], 0, -1) }`;
@@ -133,6 +135,8 @@ interface Attached {
   keys: RoomKeys;
   documents: Record<RoomDocumentName, AttachedDocument>;
   lastTouch: number;
+  /** When the room last reloaded because relayed updates lacked their dependencies. */
+  lastMissingReload: number;
 }
 
 function describe(error: unknown): string {
@@ -213,7 +217,7 @@ export class RedisRoomSync implements RoomExtension {
   async attach(room: Room): Promise<void> {
     const keys = this.keysOf(room.sessionId, room.generation);
     const document = (name: RoomDocumentName): AttachedDocument => ({ name, keys: keys.documents[name], dirty: false, needsRepublish: false, compacting: false });
-    const attached: Attached = { room, keys, documents: { doc: document('doc'), interview: document('interview'), notes: document('notes') }, lastTouch: 0 };
+    const attached: Attached = { room, keys, documents: { doc: document('doc'), interview: document('interview'), notes: document('notes') }, lastTouch: 0, lastMissingReload: 0 };
     this.rooms.set(this.mapKey(room), attached);
     this.byChannel.set(keys.channel, attached);
     try {
@@ -276,8 +280,10 @@ export class RedisRoomSync implements RoomExtension {
     const payload = message.subarray(1 + NODE_ID_BYTES);
     try {
       const document = DOCUMENT_OF_KIND.get(kind);
-      if (document) attached.room.applyRemoteUpdate(payload, document);
-      else if (kind === KIND_AWARENESS) attached.room.applyRemoteAwareness(payload);
+      if (document) {
+        attached.room.applyRemoteUpdate(payload, document);
+        this.reloadIfMissing(attached, document);
+      } else if (kind === KIND_AWARENESS) attached.room.applyRemoteAwareness(payload);
       else if (kind === KIND_PRESENCE) attached.room.applyRemotePresence(payload);
       else if (kind === KIND_AWARENESS_QUERY) {
         const presence = attached.room.localAwareness();
@@ -371,6 +377,20 @@ export class RedisRoomSync implements RoomExtension {
       const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
       if (all.length > 0) attached.room.applyRemoteUpdate(Y.mergeUpdates(all), document.name);
     }
+  }
+
+  /**
+   * A relayed update whose dependencies never reached this node (published while it was not yet
+   * subscribed, or lost in an outage) is held unapplied, with everything built on it: reload
+   * the room from Redis, which holds every update appended (throttled).
+   */
+  private reloadIfMissing(attached: Attached, name: RoomDocumentName): void {
+    const { pendingStructs, pendingDs } = attached.room.document(name).store;
+    if (pendingStructs === null && pendingDs === null) return;
+    const now = Date.now();
+    if (now - attached.lastMissingReload < RELOAD_MISSING_INTERVAL_MS) return;
+    attached.lastMissingReload = now;
+    this.load(attached).catch((error: unknown) => this.warn('Could not reload a room with missing updates', attached.room, error));
   }
 
   private decodeState(reply: unknown[]): { snapshot: Buffer | null; updates: Buffer[] } {

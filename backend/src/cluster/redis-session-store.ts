@@ -62,6 +62,10 @@ redis.call('PEXPIREAT', KEYS[1], deadline)
 redis.call('ZADD', KEYS[2], deadline, ARGV[2])
 return 1`;
 
+/** KEYS: record, index. ARGV: as CREATE. Writes only when the record is absent; returns 1 if it wrote. */
+const RESTORE = `if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+${CREATE}`;
+
 /** KEYS: record, index. ARGV: ttl ms, id, field, value, … Returns the record's fields, or nil if gone. */
 const UPDATE = `if redis.call('EXISTS', KEYS[1]) == 0 then return nil end
 ${NOW_MS}
@@ -102,6 +106,7 @@ return { #ids, claimed }`;
 const SCRIPTS = {
   pairpadSessionCreate: { lua: CREATE, numberOfKeys: 2 },
   pairpadSessionUpdate: { lua: UPDATE, numberOfKeys: 2 },
+  pairpadSessionRestore: { lua: RESTORE, numberOfKeys: 2 },
   pairpadSessionDelete: { lua: DELETE, numberOfKeys: 2 },
   pairpadSessionCount: { lua: COUNT, numberOfKeys: 1, readOnly: true },
   pairpadSessionSweep: { lua: SWEEP, numberOfKeys: 1 },
@@ -112,6 +117,7 @@ type Arg = string | number;
 type ScriptedRedis = Redis & {
   pairpadSessionCreate(record: string, index: string, ...args: Arg[]): Promise<number>;
   pairpadSessionUpdate(record: string, index: string, ...args: Arg[]): Promise<string[] | null>;
+  pairpadSessionRestore(record: string, index: string, ...args: Arg[]): Promise<number>;
   pairpadSessionDelete(record: string, index: string, ...args: Arg[]): Promise<number>;
   pairpadSessionCount(index: string): Promise<number>;
   pairpadSessionSweep(index: string, ...args: Arg[]): Promise<[number, number]>;
@@ -248,6 +254,11 @@ export class RedisSessionStore implements SessionStore {
 
   async create(record: SessionRecord): Promise<void> {
     await this.redis.pairpadSessionCreate(this.keyOf(record.id), this.indexKey, this.ttlMs, record.id, ...toFieldArgs({ ...record }));
+  }
+
+  async restore(record: SessionRecord): Promise<boolean> {
+    const written = await this.redis.pairpadSessionRestore(this.keyOf(record.id), this.indexKey, this.ttlMs, record.id, ...toFieldArgs({ ...record, lastActivityAt: this.now() }));
+    return written === 1;
   }
 
   async get(id: string): Promise<SessionRecord | undefined> {

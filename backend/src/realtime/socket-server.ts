@@ -18,7 +18,7 @@ import {
 } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
 import type { RoomRuns } from '../runs';
-import type { SessionService } from '../sessions';
+import type { SessionRecord, SessionService } from '../sessions';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';
 import { runHandlers } from './run-events';
@@ -81,10 +81,35 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
 
   const releaseUpgradeRequest = keepUpgradeResponses(io);
 
+  /**
+   * The session's record, from the store; or, for a session whose room is live on this node, from
+   * the room when the store lost it (Redis restarted without persistence: it is written back) or
+   * cannot answer (Redis down: the node keeps serving it). Only then is a reconnect refused, and
+   * a store failure is a temporary refusal the client retries.
+   */
+  async function requireSession(sessionId: string): Promise<SessionRecord> {
+    try {
+      return await sessions.require(sessionId);
+    } catch (error) {
+      const live = rooms.liveRecord(sessionId);
+      if (error instanceof AppError && error.code !== 'SESSION_NOT_FOUND') throw error;
+      if (live) {
+        if (error instanceof AppError) {
+          logger.warn('session record missing from the store while its room is live here; writing it back', { sessionId });
+          await sessions.store.restore(live).catch(() => undefined);
+        }
+        return live;
+      }
+      if (error instanceof AppError) throw error;
+      logger.warn('session store unavailable at handshake', { sessionId, error: error instanceof Error ? error.message : String(error) });
+      throw new AppError('SESSION_STORE_UNAVAILABLE', 'The session store cannot be reached just now; retrying.');
+    }
+  }
+
   io.use(async (socket, next) => {
     try {
       const auth = parseOrThrow(HandshakeAuthSchema, socket.handshake.auth, 'handshake');
-      const record = await sessions.require(auth.sessionId);
+      const record = await requireSession(auth.sessionId);
       if (auth.generation && auth.generation !== record.generation) {
         throw new AppError('SESSION_GENERATION_MISMATCH', 'This session was recreated since you last joined; reload to start fresh.');
       }
@@ -161,7 +186,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     (socket.conn as { request: unknown }).request = null;
     const { sessionId, role, name } = socket.data;
     // Re-read: the session may have gone between handshake and now.
-    const record = await sessions.require(sessionId);
+    const record = await requireSession(sessionId);
     const connection = new SocketConnection(socket);
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
     await rooms.open(record);

@@ -33,6 +33,8 @@ const CLOSE_MESSAGES: Record<SessionRemovalReason, SessionClosed> = {
 /** Opens rooms on first use, keeps them while their session lives, frees them when it goes. */
 export class RoomManager {
   private readonly rooms = new Map<string, Room>();
+  /** The session record each live room was opened with, to write back what a Redis restart lost. */
+  private readonly records = new Map<string, SessionRecord>();
   private readonly unsubscribe: () => void;
   private readonly extensions: readonly RoomExtension[];
   /** One timer for all rooms' presence, instead of y-protocols' interval in each room. */
@@ -63,6 +65,31 @@ export class RoomManager {
 
   get(sessionId: string): Room | undefined {
     return this.rooms.get(sessionId);
+  }
+
+  /**
+   * The record of a session whose room is live here, as the room knows it now (language, end),
+   * or undefined. A handshake that finds no record in the store serves the session from it.
+   */
+  liveRecord(sessionId: string): SessionRecord | undefined {
+    const room = this.rooms.get(sessionId);
+    const record = this.records.get(sessionId);
+    if (!room || !record || record.generation !== room.generation) return undefined;
+    return { ...record, language: room.currentLanguage, ended: record.ended || room.interview.current.ended };
+  }
+
+  /**
+   * Writes back the record of every live room that the store lacks (Redis came back empty), so
+   * a participant's reconnect, here or on another node, is never refused for a session this node
+   * serves. Returns how many were written.
+   */
+  async reassertSessions(): Promise<number> {
+    let written = 0;
+    for (const sessionId of [...this.rooms.keys()]) {
+      const record = this.liveRecord(sessionId);
+      if (record && (await this.options.store.restore(record))) written += 1;
+    }
+    return written;
   }
 
   participants(sessionId: string): number {
@@ -104,6 +131,7 @@ export class RoomManager {
     const room = this.rooms.get(sessionId);
     if (!room) return;
     this.rooms.delete(sessionId);
+    this.records.delete(sessionId);
     // The shared copy goes only with the session; a node shutting down leaves it for the others.
     room.close(closed, { purge: closed.reason === 'expired' || closed.reason === 'deleted' });
   }
@@ -117,12 +145,16 @@ export class RoomManager {
     this.unsubscribe();
     for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
+    this.records.clear();
   }
 
   /** The live room of this session generation; a recreated id closes the old room first. */
   private roomFor(session: SessionRecord): Room {
     const existing = this.rooms.get(session.id);
-    if (existing && existing.generation === session.generation) return existing;
+    if (existing && existing.generation === session.generation) {
+      this.records.set(session.id, session);
+      return existing;
+    }
     // The id was recreated: the old document must not leak into the new session.
     if (existing) this.closeRoom(session.id, CLOSE_MESSAGES.deleted);
     const room = new Room({
@@ -136,6 +168,7 @@ export class RoomManager {
       ...(this.options.onError ? { onError: this.options.onError } : {}),
     });
     this.rooms.set(session.id, room);
+    this.records.set(session.id, session);
     return room;
   }
 }

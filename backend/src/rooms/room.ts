@@ -28,6 +28,9 @@ export { REMOTE_ORIGIN } from './room-extension';
 /** How often a node vouches for its own participants to the other nodes (y-protocols' renewal period). */
 export const PRESENCE_VOUCH_INTERVAL_MS = PRESENCE_TIMEOUT_MS / 2;
 
+/** A connection is asked for missing updates (a SyncStep1) at most this often. */
+export const ASK_MISSING_INTERVAL_MS = 1_000;
+
 export interface RoomOptions {
   sessionId: string;
   generation: string;
@@ -81,6 +84,8 @@ export class Room {
   private opening: Promise<void> | undefined;
   private readonly extensions: readonly RoomExtension[];
   private lastPresenceVouch = 0;
+  /** When each connection was last asked for the updates the document is missing. */
+  private readonly askedMissing = new WeakMap<RoomConnection, number>();
 
   constructor(private readonly options: RoomOptions) {
     this.extensions = options.extensions ?? [];
@@ -315,6 +320,24 @@ export class Room {
     }
     Y.applyUpdate(this.doc, update, connection);
     this.approximateBytes += update.byteLength;
+    this.askForMissing(connection);
+  }
+
+  /**
+   * An update whose dependencies the document lacks is held in its store, unapplied: nothing of
+   * it (nor of anything built on it) reaches the others or Redis. The sender has what is missing
+   * (its edits depend on it), so it is asked with a SyncStep1, which it answers with a SyncStep2;
+   * at most once per ASK_MISSING_INTERVAL_MS per connection.
+   */
+  private askForMissing(connection: RoomConnection, now = Date.now()): void {
+    const { pendingStructs, pendingDs } = this.doc.store;
+    if (pendingStructs === null && pendingDs === null) return;
+    if (now - (this.askedMissing.get(connection) ?? 0) < ASK_MISSING_INTERVAL_MS) return;
+    this.askedMissing.set(connection, now);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    connection.send(encoding.toUint8Array(encoder));
   }
 
   private handleAwareness(connection: RoomConnection, update: Uint8Array): void {

@@ -33,6 +33,12 @@ export class MemorySessionStore implements SessionStore {
     this.cache.set(record.id, { ...record });
   }
 
+  async restore(record: SessionRecord): Promise<boolean> {
+    if (this.cache.has(record.id)) return false;
+    await this.create(record);
+    return true;
+  }
+
   async get(id: string): Promise<SessionRecord | undefined> {
     const record = this.cache.get<SessionRecord>(id);
     return record ? { ...record } : undefined;

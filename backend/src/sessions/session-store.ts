@@ -16,6 +16,11 @@ export interface SessionStore {
   /** Applies a patch (also counts as activity). Returns the updated record, or undefined if gone. */
   update(id: string, patch: Partial<Omit<SessionRecord, 'id' | 'generation' | 'createdAt'>>): Promise<SessionRecord | undefined>;
   delete(id: string): Promise<boolean>;
+  /**
+   * Writes a record back only if its id is not stored (a Redis restarted without persistence lost
+   * it while a node still serves the room); the TTL starts again. Returns whether it wrote.
+   */
+  restore(record: SessionRecord): Promise<boolean>;
   /** Called once per removed session, whether it expired or was deleted. Returns an unsubscribe. */
   onRemoved(listener: SessionRemovedListener): () => void;
   /** Number of live sessions (for health and metrics). */

@@ -102,8 +102,11 @@ export async function startNode(name: string, env: Record<string, string>): Prom
 export interface TcpProxy {
   port: number;
   url: string;
-  /** New connections go to this port from now on. */
-  retarget(port: number): void;
+  /**
+   * New connections go to this port from now on; `null` refuses them (the backend is down: its
+   * old port may meanwhile belong to another process on a busy machine).
+   */
+  retarget(port: number | null): void;
   /** Cuts every open connection (the load balancer lost its backend). */
   dropAll(): void;
   /** Stops reading from clients: bytes they send wait in the kernel, nothing reaches the backend. */
@@ -113,10 +116,14 @@ export interface TcpProxy {
 
 /** A TCP proxy on a fixed loopback port, forwarding to a port that can change. */
 export async function startProxy(targetPort: number): Promise<TcpProxy> {
-  let target = targetPort;
+  let target: number | null = targetPort;
   let paused = false;
   const open = new Set<Socket>();
   const server: Server = createServer((client) => {
+    if (target === null) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ host: '127.0.0.1', port: target });
     open.add(client);
     open.add(upstream);

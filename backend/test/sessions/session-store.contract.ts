@@ -43,6 +43,16 @@ export function sessionStoreContract(name: string, makeStore: (ttlSeconds: numbe
       assert.equal(await store.count(), 1);
     });
 
+    it('restore writes a record back only when its id is absent', async () => {
+      const lost = record();
+      assert.equal(await store.restore(lost), true, 'absent: written');
+      assert.equal((await store.get(lost.id))?.generation, lost.generation);
+      assert.equal(await store.count(), 1);
+      assert.equal(await store.restore({ ...lost, generation: randomUUID(), title: 'stale copy' }), false, 'present: untouched');
+      assert.equal((await store.get(lost.id))?.generation, lost.generation);
+      assert.equal((await store.get(lost.id))?.title, 'Contract');
+    });
+
     it('returns copies: mutating a result does not change the store', async () => {
       const created = record();
       await store.create(created);

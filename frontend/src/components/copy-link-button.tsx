@@ -7,7 +7,7 @@ import ui from './ui.module.css';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
-async function copyText(text: string): Promise<void> {
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) {
     await navigator.clipboard.writeText(text);
     return;

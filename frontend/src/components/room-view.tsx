@@ -17,6 +17,7 @@ import { InterviewControls } from './interview-controls';
 import { Participants } from './participants';
 import { PrivateNotes } from './private-notes';
 import { RecordingNotice } from './recording-notice';
+import { KeepCode } from './keep-code';
 import { SessionMissing } from './session-missing';
 import { QuestionPanel } from './question-panel';
 import { TestResults } from './test-results';
@@ -63,10 +64,12 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  if (room.end?.kind === 'refused' && room.end.code === 'SESSION_NOT_FOUND') {
+  // Refused before this tab ever joined: there is no code here to keep, so a full-page message.
+  // Refused on a reconnect, the room stays on screen (read-only) with its code to copy or download.
+  if (!room.joined && room.end?.kind === 'refused' && room.end.code === 'SESSION_NOT_FOUND') {
     return <SessionMissing reason="not-found" />;
   }
-  if (room.end?.kind === 'refused' && room.end.code === 'SESSION_ENDED') {
+  if (!room.joined && room.end?.kind === 'refused' && room.end.code === 'SESSION_ENDED') {
     return <SessionMissing reason="ended" detail={room.end.message} />;
   }
 
@@ -107,9 +110,15 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
       {room.end ? (
         <div className={cx(styles.banner, styles.bannerError)} role="alert">
           <strong>
-            {room.end.kind === 'closed' ? CLOSED_HEADLINE[room.end.reason] : 'You were disconnected from this session.'}
+            {room.end.kind === 'closed'
+              ? CLOSED_HEADLINE[room.end.reason]
+              : room.end.code === 'SESSION_NOT_FOUND'
+                ? 'This session is gone: the server no longer has it.'
+                : 'You were disconnected from this session.'}
           </strong>{' '}
-          {room.end.message} <Link href="/">Start a new session</Link>
+          {room.end.message}{' '}
+          {room.joined && room.text ? <KeepCode code={() => room.text?.toString() ?? ''} language={room.language} /> : null}{' '}
+          <Link href="/">Start a new session</Link>
         </div>
       ) : null}
       {interviewState.ended && !room.end ? (

@@ -46,6 +46,8 @@ export interface RoomState {
   text: Y.Text | null;
   awareness: Awareness | null;
   end: RoomEnd | null;
+  /** This tab has been in the room (welcomed) at least once: its document may hold the code. */
+  joined: boolean;
   /** The latest non-fatal problem (a refused language change, a dropped message). */
   notice: string | null;
   /** Runs in the room: history, live updates, the shared input, and starting a run. */
@@ -76,6 +78,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
   const [language, setLanguageState] = useState<LanguageId>(initialLanguage);
   const [participants, setParticipants] = useState<Participant[]>([]);
   const [end, setEnd] = useState<RoomEnd | null>(null);
+  const [joined, setJoined] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const presence = usePresence();
   const runs = useRuns(provider);
@@ -84,6 +87,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
 
   useEffect(() => {
     setEnd(null);
+    setJoined(false);
     const created = new SocketYjsProvider({
       url: apiUrl,
       sessionId,
@@ -101,6 +105,9 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
     const onStatus = (next: ConnectionStatus) => setStatus(next);
     const onSynced = (next: boolean) => setSynced(next);
     const onWelcome = ({ role: verified }: { role: Role }) => {
+      setJoined(true);
+      // In again: a "retrying" notice from the refused attempts is old news.
+      setNotice(null);
       setRole(verified);
       const current = created.awareness.getLocalState()?.user as AwarenessUser | undefined;
       if (current && current.role !== verified) created.awareness.setLocalStateField('user', { ...current, role: verified });
@@ -174,6 +181,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       text: provider?.doc.getText(ROOM_DOC.code) ?? null,
       awareness: provider?.awareness ?? null,
       end,
+      joined,
       notice,
       runs,
       interview,
@@ -185,6 +193,6 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, synced, role, language, participants, provider, end, notice, runs, interview, questions],
+    [status, synced, role, language, participants, provider, end, joined, notice, runs, interview, questions],
   );
 }

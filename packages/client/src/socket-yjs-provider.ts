@@ -81,6 +81,27 @@ function browserWindow(): NetworkEvents | null {
 /** Pause before rejoining a server that announced it is shutting down. */
 const SHUTDOWN_RECONNECT_DELAY_MS = 1_000;
 
+/**
+ * Retries after a handshake refused for a temporary reason (Redis down, room full, a server
+ * error). socket.io-client 4.8 does not retry after a middleware refusal (`connect_error` with
+ * `data`): the socket goes inactive while its connection stays up, so the manager never
+ * reconnects (backend/test/realtime/refused-reconnect.test.ts shows it). Exponential, with
+ * jitter so a node's clients do not come back in one burst.
+ */
+const REFUSED_RETRY_BASE_MS = 500;
+const REFUSED_RETRY_MAX_MS = 10_000;
+
+/**
+ * A reconnect refused with SESSION_NOT_FOUND is retried for this long before the session is
+ * taken as gone: after a Redis restart without persistence, the nodes that still hold the room
+ * write its record back within a moment of Redis answering again (docs/scaling.md), and a
+ * reconnect may land in between.
+ */
+const NOT_FOUND_GRACE_MS = 10_000;
+
+/** One SyncStep1 at most this often when we hold updates whose dependencies we lack. */
+const ASK_MISSING_INTERVAL_MS = 1_000;
+
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 /** How often y-protocols checks presence (its outdatedTimeout / 10); only for an older server. */
@@ -102,6 +123,17 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
   /** The server keeps presence while we are connected (this connection's welcome said so). */
   private serverKeepsPresence = false;
   private readonly presenceTimer: ReturnType<typeof setInterval>;
+  /**
+   * The server's state vector from this connection's SyncStep1, kept until the welcome: the
+   * answer goes out then, computed at that moment, so an edit made between the server's request
+   * and the welcome (when edits are not sent one by one yet) is in it.
+   */
+  private serverStateVector: Uint8Array | null = null;
+  /** Refused handshakes and failed joins since the last welcome, for the retry backoff. */
+  private refusedAttempts = 0;
+  /** When a reconnect was first refused with SESSION_NOT_FOUND (0: not now). */
+  private notFoundSince = 0;
+  private lastAskedMissing = 0;
 
   constructor(private readonly options: SocketYjsProviderOptions) {
     super();
@@ -137,7 +169,10 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     });
     this.doc.on('update', this.handleDocUpdate);
     this.awareness.on('update', this.handleAwarenessUpdate);
-    this.socket.on('connect', () => this.setStatus('connecting'));
+    this.socket.on('connect', () => {
+      this.notFoundSince = 0;
+      this.setStatus('connecting');
+    });
     this.socket.on('session:welcome', this.handleWelcome);
     this.socket.on(YJS_EVENT, this.handleMessage);
     this.socket.on('disconnect', this.handleDisconnect);
@@ -226,12 +261,21 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     this.serverKeepsPresence = welcome.presenceUntilDisconnect === true;
     this.generation = welcome.generation;
     this.role = welcome.role;
-    this.setStatus('connected');
-    this.emit('welcome', [welcome]);
+    // First what the server lacks, as of now (see serverStateVector), then our own request.
+    const step2 = encoding.createEncoder();
+    encoding.writeVarUint(step2, MESSAGE_SYNC);
+    encoding.writeVarUint(step2, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(step2, Y.encodeStateAsUpdate(this.doc, this.serverStateVector ?? undefined));
+    this.serverStateVector = null;
+    this.send(step2);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, this.doc);
     this.send(encoder);
+    // Connected only once the state is on its way: from here on every edit goes out by itself.
+    this.refusedAttempts = 0;
+    this.setStatus('connected');
+    this.emit('welcome', [welcome]);
     // Announced with a new clock: a server that saw this client id before (we reconnected) ignores
     // a state at the clock it already knows, and nobody renews it any more.
     const presence = this.awareness.getLocalState();
@@ -255,15 +299,46 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     const decoder = decoding.createDecoder(message instanceof Uint8Array ? message : new Uint8Array(message));
     const type = decoding.readVarUint(decoder);
     if (type === MESSAGE_SYNC) {
-      const encoder = encoding.createEncoder();
-      encoding.writeVarUint(encoder, MESSAGE_SYNC);
-      const syncType = syncProtocol.readSyncMessage(decoder, encoder, this.doc, this);
+      const syncType = decoding.readVarUint(decoder);
+      if (syncType === syncProtocol.messageYjsSyncStep1) {
+        const stateVector = decoding.readVarUint8Array(decoder);
+        // Before the welcome, edits are not sent one by one: answer at the welcome (see serverStateVector).
+        if (!this.connected) this.serverStateVector = stateVector;
+        else this.send(this.encodeStep2(stateVector));
+        return;
+      }
+      if (syncType !== syncProtocol.messageYjsSyncStep2 && syncType !== syncProtocol.messageYjsUpdate) return;
+      Y.applyUpdate(this.doc, decoding.readVarUint8Array(decoder), this);
       if (syncType === syncProtocol.messageYjsSyncStep2) this.setSynced(true);
-      if (encoding.length(encoder) > 1) this.send(encoder);
+      this.askForMissing();
     } else if (type === MESSAGE_AWARENESS) {
       awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
     }
   };
+
+  private encodeStep2(stateVector: Uint8Array): encoding.Encoder {
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.doc, stateVector));
+    return encoder;
+  }
+
+  /**
+   * Updates whose dependencies we lack wait in the document's store, invisible: ask the server
+   * for what is missing (a SyncStep1 it answers with a SyncStep2), at most once a second.
+   */
+  private askForMissing(): void {
+    const { pendingStructs, pendingDs } = this.doc.store;
+    if ((pendingStructs === null && pendingDs === null) || !this.connected) return;
+    const now = Date.now();
+    if (now - this.lastAskedMissing < ASK_MISSING_INTERVAL_MS) return;
+    this.lastAskedMissing = now;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(encoder, this.doc);
+    this.send(encoder);
+  }
 
   private readonly handleDocUpdate = (update: Uint8Array, origin: unknown): void => {
     // Updates that came from the server are not echoed; offline edits wait for the next sync.
@@ -333,29 +408,60 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     if (this.awareness.getLocalState() !== null) this.send(this.encodeAwareness([this.doc.clientID]));
   }
 
-  private readonly handleDisconnect = (): void => {
+  private readonly handleDisconnect = (reason: string): void => {
     // The next server (a new node, or an older version) says again what it reads.
     this.serverReadsFrames = false;
+    this.serverStateVector = null;
     this.setSynced(false);
     // Remote cursors are stale once we are cut off; the server resends them on reconnect.
     const remote = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, remote, this);
     if (this.status === 'closed' || this.status === 'offline' || this.reconnectTimer) return;
+    if (reason === 'io server disconnect') {
+      // Let in, then dropped because the join failed (its store could not answer, say): like a
+      // refused handshake, socket.io-client does not come back by itself. A closed session or a
+      // shutdown says so first (session:closed), so it never gets here.
+      this.setStatus('reconnecting');
+      this.retryRefused(undefined);
+      return;
+    }
     this.setStatus(this.socket.active ? 'reconnecting' : 'offline');
   };
 
   private readonly handleConnectError = (error: Error & { data?: Partial<ErrorBody> }): void => {
     const code = error.data?.code;
-    if (code && FATAL_CONNECT_CODES.has(code)) {
+    if (code && FATAL_CONNECT_CODES.has(code) && !this.withinNotFoundGrace(code)) {
       this.socket.disconnect();
       this.setStatus('closed');
       this.emit('error', [{ code, message: error.data?.message ?? error.message, fatal: true }]);
       return;
     }
-    if (this.status !== 'closed' && this.status !== 'offline') {
-      this.setStatus(this.generation ? 'reconnecting' : 'connecting');
-    }
+    if (this.status === 'closed' || this.status === 'offline') return;
+    this.setStatus(this.generation ? 'reconnecting' : 'connecting');
+    // A transport failure is retried by socket.io-client itself (the socket stays active); a
+    // refusal by the server's middleware is not, so we retry it.
+    if (!this.socket.active && !this.reconnectTimer) this.retryRefused(code);
   };
+
+  /** A reconnect refused with SESSION_NOT_FOUND counts as temporary for NOT_FOUND_GRACE_MS. */
+  private withinNotFoundGrace(code: ErrorCode): boolean {
+    if (code !== 'SESSION_NOT_FOUND' || !this.generation) return false;
+    const now = Date.now();
+    if (this.notFoundSince === 0) this.notFoundSince = now;
+    return now - this.notFoundSince < NOT_FOUND_GRACE_MS;
+  }
+
+  private retryRefused(code: ErrorCode | undefined): void {
+    const ceiling = Math.min(REFUSED_RETRY_MAX_MS, REFUSED_RETRY_BASE_MS * 2 ** this.refusedAttempts);
+    // Somewhere between half the ceiling and the ceiling ("equal jitter").
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    this.refusedAttempts += 1;
+    this.emit('error', [{ code: code ?? 'INTERNAL_ERROR', message: `The server could not take us back yet; retrying in ${Math.ceil(delay / 1000)} s.`, fatal: false }]);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.status === 'reconnecting' || this.status === 'connecting') this.socket.connect();
+    }, delay);
+  }
 
   private readonly handleClosed = (closed: SessionClosed): void => {
     if (closed.reason === 'shutdown') {

@@ -41,6 +41,8 @@ export const ERROR_STATUS = {
    */
   ACK_TIMEOUT: 504,
   SERVER_SHUTTING_DOWN: 503,
+  /** The session store (Redis) cannot be reached just now: a handshake refused for this is retried. */
+  SESSION_STORE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 
