@@ -4,6 +4,9 @@ import { RoomInterview } from '../rooms/interview-room';
 import type { InterviewRecord } from './interview-repository';
 import { decodeRoomState } from './room-state-codec';
 
+/** The origin of the stored state's transactions: never a participant's. */
+const ARCHIVE_ORIGIN = Symbol('archive');
+
 export interface ArchivedViews {
   report: InterviewReport;
   timeline: Timeline;
@@ -17,15 +20,15 @@ export interface ArchivedViews {
  */
 export function archivedViews(record: InterviewRecord): ArchivedViews {
   const stoppedAt = record.endedAt ?? record.updatedAt;
+  const state = record.roomState ? decodeRoomState(record.roomState) : null;
   const doc = new Y.Doc({ gc: true });
+  // Loaded before the interview observes it: loading is not a change to record (a language
+  // "switch" on the timeline, say).
+  if (state) Y.applyUpdate(doc, state.doc, ARCHIVE_ORIGIN);
   const interview = new RoomInterview({ doc, sessionId: record.id }, { ended: record.status === 'ended', now: () => stoppedAt });
   try {
-    if (record.roomState) {
-      const state = decodeRoomState(record.roomState);
-      Y.applyUpdate(doc, state.doc);
-      Y.applyUpdate(interview.state.doc, state.interview);
-    }
-    if (record.notesState) Y.applyUpdate(interview.notes.doc, record.notesState);
+    if (state) Y.applyUpdate(interview.state.doc, state.interview, ARCHIVE_ORIGIN);
+    if (record.notesState) Y.applyUpdate(interview.notes.doc, record.notesState, ARCHIVE_ORIGIN);
     return {
       report: interview.report({ title: record.title || null, createdAt: record.createdAt }),
       timeline: interview.timelineView(),
