@@ -331,9 +331,8 @@ export class InterviewRepository {
     if (query.to !== undefined) select = select.where('interviews.created_at', '<', query.to);
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
-      select = select.where((eb) =>
-        eb.or([eb('interviews.created_at', '<', after.createdAt), eb.and([eb('interviews.created_at', '=', after.createdAt), eb('interviews.id', '<', after.id)])]),
-      );
+      // A row value: both engines seek the (created_at, id) index to it instead of scanning to it.
+      select = select.where((eb) => eb(eb.refTuple('interviews.created_at', 'interviews.id'), '<', eb.tuple(after.createdAt, after.id)));
     }
     const rows = await select.orderBy('interviews.created_at', 'desc').orderBy('interviews.id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
