@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { AppError, InterviewerTokenSchema, SESSION_ID_PATTERN, type Role } from '../protocol';
+import { AppError, InterviewerTokenSchema, SESSION_ID_PATTERN, type Role } from '@pairpad/protocol';
 import type { RoomManager } from '../rooms';
 import { tokenMatches, type SessionRecord, type SessionService } from '../sessions';
 import { archivedViews, type InterviewRecord } from '../store';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AppError, publicTestCase, type QuestionSummary } from '../protocol';
+import { AppError, publicTestCase, type QuestionSummary } from '@pairpad/protocol';
 import type { QuestionLibrary } from '../questions/question-library';
 
 /**

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logging/logger';
-import type { SavingStatus } from '../protocol';
+import type { SavingStatus } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomExtension } from '../rooms';
 import type { SessionRecord } from '../sessions';
 import type { InterviewRepository, InterviewSnapshot, NewInterview } from './interview-repository';

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import { writeAudit } from './audit-log';
 import type { DatabaseEngine } from './database';
 import type { Database, InterviewRow, InterviewStatus } from './database-schema';

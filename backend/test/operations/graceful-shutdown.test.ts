@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { SocketYjsProvider } from '../../src/client';
-import type { RunUpdate } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { RunUpdate } from '@pairpad/protocol';
 import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 

@@ -2,7 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import * as Y from 'yjs';
-import { AppError } from '../../src/protocol';
+import { AppError } from '@pairpad/protocol';
 import {
   ForeignKeyViolationError,
   InterviewRepository,
