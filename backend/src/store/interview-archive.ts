@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { SavingStatus } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomExtension } from '../rooms';
 import type { SessionRecord } from '../sessions';
-import type { InterviewRepository, InterviewSnapshot, NewInterview } from './interview-repository';
+import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedStates } from './interview-repository';
 import { encodeRoomState } from './room-state-codec';
 
 export interface InterviewArchiveOptions {
@@ -43,6 +43,8 @@ interface Entry {
   /** The newest snapshot not written yet: a newer one replaces it (Yjs states only grow). */
   pendingSnapshot: InterviewSnapshot | null;
   writing: boolean;
+  /** What this node's last write left in the row (its next write skips the merge if still there). */
+  saved: SavedStates | null;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
   delayedSince: number | null;
@@ -85,6 +87,8 @@ export class InterviewArchive implements RoomExtension {
   async onLoad(room: Room): Promise<void> {
     const entry = this.entry(room.sessionId);
     entry.room = room;
+    // A room loaded again may not hold what an earlier one wrote: its first write merges.
+    entry.saved = null;
     // The record outlives nothing: when the session expires it is gone before the room closes.
     entry.record = (await this.options.sessions.get(room.sessionId).catch(() => undefined)) ?? entry.record;
   }
@@ -95,7 +99,8 @@ export class InterviewArchive implements RoomExtension {
     if (!entry || entry.room !== room) return;
     entry.dirty = true;
     if (entry.checkpointTimer) return;
-    entry.checkpointTimer = setTimeout(() => this.checkpoint(entry), this.options.checkpointIntervalMs);
+    // ±20 %: rooms that started together (a hiring day, a load test) do not all write at once.
+    entry.checkpointTimer = setTimeout(() => this.checkpoint(entry), this.options.checkpointIntervalMs * (0.8 + Math.random() * 0.4));
     entry.checkpointTimer.unref();
   }
 
@@ -187,7 +192,7 @@ export class InterviewArchive implements RoomExtension {
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { id, room: null, record: null, dirty: false, active: false, checkpointTimer: undefined, pendingCreate: null, pendingSnapshot: null, writing: false, failures: 0, retryTimer: undefined, delayedSince: null };
+      entry = { id, room: null, record: null, dirty: false, active: false, checkpointTimer: undefined, pendingCreate: null, pendingSnapshot: null, writing: false, saved: null, failures: 0, retryTimer: undefined, delayedSince: null };
       this.entries.set(id, entry);
     }
     return entry;
@@ -250,7 +255,7 @@ export class InterviewArchive implements RoomExtension {
     entry.pendingSnapshot = null;
     try {
       if (create) await this.options.interviews.create(create);
-      if (snapshot) await this.options.interviews.saveSnapshot(snapshot);
+      if (snapshot) entry.saved = await this.options.interviews.saveSnapshot({ ...snapshot, basedOn: entry.saved });
       entry.writing = false;
       this.succeeded(entry);
     } catch (error) {
