@@ -126,12 +126,14 @@ export class InterviewArchive implements RoomExtension {
     this.saveNow(room.sessionId);
   }
 
-  onClose(room: Room): void {
+  onClose(room: Room, { purge }: { purge: boolean }): void {
     const entry = this.entries.get(room.sessionId);
     if (!entry || entry.room !== room) return;
     // The room is freed right after this hook: its state is taken now, written after.
     this.clearCheckpoint(entry);
-    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0) this.queue(entry, this.snapshot(entry, room));
+    // `purge`: the session expired (or was deleted): an interview that took place is over, though
+    // nobody pressed End; it ended when its last participant left.
+    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0 || purge) this.queue(entry, this.snapshot(entry, room, purge));
     entry.room = null;
     this.forgetIfDone(entry);
   }
@@ -216,11 +218,12 @@ export class InterviewArchive implements RoomExtension {
   }
 
   /** Everything the dashboard and the report need, taken synchronously from the live room. */
-  private snapshot(entry: Entry, room: Room): InterviewSnapshot {
+  private snapshot(entry: Entry, room: Room, over = false): InterviewSnapshot {
     const at = this.now();
     const { interview } = room;
     const state = interview.current;
     const people = interview.timeline.participants(at);
+    const ended = state.ended || (over && people.length > 0);
     const question = interview.questions.view('interviewer');
     const record = entry.record;
     return {
@@ -231,9 +234,9 @@ export class InterviewArchive implements RoomExtension {
       language: room.currentLanguage,
       questionId: question.questionId,
       questionTitle: question.title,
-      status: state.ended ? 'ended' : people.length > 0 ? 'live' : 'upcoming',
+      status: ended ? 'ended' : people.length > 0 ? 'live' : 'upcoming',
       startedAt: people.length > 0 ? interview.timeline.firstJoinAt() : null,
-      endedAt: state.endedAt,
+      endedAt: state.endedAt ?? (ended ? Math.max(...people.map((person) => person.lastSeenAt)) : null),
       candidateName: people.find((person) => person.role === 'candidate')?.name ?? null,
       roomState: encodeRoomState({ doc: Y.encodeStateAsUpdate(room.doc), interview: Y.encodeStateAsUpdate(interview.state.doc) }),
       notesState: interview.notes.encodeState(),

@@ -135,6 +135,29 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
     }
   });
 
+  it('an interview nobody ended is ended in the database when its session expires, at its last participant\'s leave', async () => {
+    const backend = await startTestBackend({ DATA_DIR: dataDir(), CHECKPOINT_INTERVAL_MS: '60000', SESSION_TTL_SECONDS: '2' });
+    try {
+      const session = await createSession(backend, { name: 'Ivy', language: 'python' });
+      const candidate = client(backend, { sessionId: session.id, name: 'Cai' });
+      await waitSynced(candidate);
+      replaceCode(candidate, 'print("never ended")\n');
+      await waitFor(() => backend.rooms.get(session.id)?.code.includes('never ended'), { what: 'the edit on the server' });
+      candidate.destroy();
+      await waitFor(() => backend.rooms.get(session.id)?.size === 0, { what: 'the candidate gone' });
+      const leftAt = Date.now();
+      const record = await waitFor(async () => {
+        const current = await backend.interviews.get(session.id);
+        return current?.status === 'ended' ? current : null;
+      }, { timeoutMs: 15_000, what: 'ended in the database after the TTL' });
+      assert.ok(record?.endedAt && Math.abs(record.endedAt - leftAt) < 1_000, `ended at the leave (${record?.endedAt} vs ${leftAt})`);
+      assert.equal(storedCode(record), 'print("never ended")\n');
+      assert.equal((await backend.interviews.list({ scope: 'team', status: 'live' })).items.length, 0, 'not "live now" any more');
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('a backend restarted on the same DATA_DIR serves the report of an interview the first one held', async () => {
     const dir = dataDir();
     const first = await startTestBackend({ DATA_DIR: dir, CHECKPOINT_INTERVAL_MS: '60000' });
