@@ -13,3 +13,4 @@ export * from './permissions';
 export * from './questions';
 export * from './room-questions';
 export * from './console';
+export * from './rest';
