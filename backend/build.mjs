@@ -18,6 +18,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // better-sqlite3 (a native module, loaded only without DATABASE_URL) and pg are external too.
   plugins: [externalDependencies],
   outdir: 'dist',
   sourcemap: true,

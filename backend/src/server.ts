@@ -8,6 +8,7 @@ import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, Metrics } from './http';
+import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
 import { attachRealtime, type RoomServer } from './realtime';
@@ -15,6 +16,7 @@ import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
+import { createDatabase, InterviewArchive, InterviewRepository, InterviewRetention, migrateToLatest, type DatabaseHandle } from './store';
 
 export const VERSION = '0.1.0';
 
@@ -34,6 +36,12 @@ export interface BackendHandle {
   pistonUrl: string;
   /** The embedded executor when PISTON_URL is unset. */
   executor: ExecutorHandle | null;
+  /** The database (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrated. */
+  database: DatabaseHandle;
+  /** Interviews kept in the database (the dashboard's queries). */
+  interviews: InterviewRepository;
+  /** Writes live rooms to `interviews` as they go. */
+  archive: InterviewArchive;
   close(): Promise<void>;
 }
 
@@ -84,11 +92,38 @@ async function connectCluster(config: Readonly<Config>, logger: Logger, dependen
   return cluster;
 }
 
+/** Opens the database and brings its schema up to date; a failure stops the start (nothing else is running yet). */
+async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<DatabaseHandle> {
+  const log = logger.child({ service: 'database' });
+  const database = await createDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.DATABASE_URL,
+    onPoolError: (error) => log.warn('idle database connection failed', { error: error.message }),
+  });
+  try {
+    const applied = await migrateToLatest(database);
+    log.info(`database ready: ${database.engine} at ${database.location}`, applied.length > 0 ? { migrationsApplied: applied } : {});
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
+  const database = await openDatabase(config, logger);
   const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
+  const interviews = new InterviewRepository(database.db, database.engine);
+  const archive = new InterviewArchive({
+    interviews,
+    sessions: store,
+    checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    logger: logger.child({ service: 'archive' }),
+  });
+  const retention = new InterviewRetention({ interviews, retentionDays: config.RETENTION_DAYS, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger: logger.child({ service: 'retention' }) });
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
@@ -107,12 +142,14 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
         transcriptsKept: config.CONSOLE_TRANSCRIPTS_KEPT,
       },
     },
-    // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
+    // Side concerns as room extensions: metrics, with REDIS_URL the relay between nodes, and the
+    // archive that writes each interview to the database as it goes.
     extensions: [
       { name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() },
       // Console input and stops typed on any node reach the job on the node that runs it.
       { name: 'console', onConsoleControl: (_room, jobId, control): void => void runs.control(jobId, control) },
       ...(cluster ? [cluster.roomSync] : []),
+      archive,
     ],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
@@ -139,7 +176,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     logger,
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
     connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: config.CONSOLE_MAX_OUTPUT_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
-    onFinished: (job) => metrics.recordJob(job),
+    onFinished: (job) => {
+      metrics.recordJob(job);
+      // A finished run or test run (output and result) is written at once, not at the next checkpoint.
+      archive.saveNow(job.run.sessionId);
+    },
   });
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
@@ -156,10 +197,13 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
     execution,
     runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
+    interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
+      database: databaseHealthCheck(database),
+      archive: archiveHealthCheck(archive),
     },
   });
   const httpServer = createServer(app);
@@ -177,6 +221,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     pingTimeoutMs: config.SOCKET_PING_TIMEOUT_MS,
   });
   cluster?.attachAdapter(io);
+  retention.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -202,12 +247,18 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       rooms.dispose();
+      // 4. Unloading the rooms above took their last state: write it, then close the database.
+      await retention.stop();
+      const saved = await archive.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000 - grace));
+      if (!saved) logger.warn('shutting down with interview changes the database did not take; the last checkpoint is kept');
+      archive.close();
       await store.close();
+      await database.close();
       await cluster?.close();
       await executor?.close();
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, close };
+  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, database, interviews, archive, close };
 }

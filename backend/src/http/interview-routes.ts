@@ -1,11 +1,19 @@
 import { Router, type Request } from 'express';
-import { AppError, InterviewerTokenSchema, type Role } from '@pairpad/protocol';
+import { AppError, InterviewerTokenSchema, SESSION_ID_PATTERN, type Role } from '@pairpad/protocol';
 import type { RoomManager } from '../rooms';
-import type { SessionRecord, SessionService } from '../sessions';
+import { tokenMatches, type SessionRecord, type SessionService } from '../sessions';
+import { archivedViews, type InterviewRecord } from '../store';
+
+/** Interviews kept in the database, for sessions no store holds any more. */
+export interface ArchivedInterviews {
+  get(id: string): Promise<InterviewRecord | null>;
+}
 
 export interface InterviewRoutesOptions {
   sessions: SessionService;
   rooms: RoomManager;
+  /** Without it, an expired session's report is SESSION_NOT_FOUND. */
+  archive?: ArchivedInterviews;
 }
 
 /** The bearer token of `Authorization: Bearer <token>`, if any (malformed → UNAUTHORIZED). */
@@ -24,29 +32,51 @@ export async function roleOfRequest(sessions: SessionService, sessionId: string,
   return { record, role: sessions.roleFor(record, bearerToken(request)) };
 }
 
-async function requireInterviewer(sessions: SessionService, request: Request): Promise<SessionRecord> {
-  const id = request.params.id;
-  const { record, role } = await roleOfRequest(sessions, typeof id === 'string' ? id : '', request);
-  if (role !== 'interviewer') throw new AppError('UNAUTHORIZED', 'Only the interviewer can see this; send the interviewer token as a bearer token.');
-  return record;
+const INTERVIEWER_ONLY = 'Only the interviewer can see this; send the interviewer token as a bearer token.';
+
+/** The live session, or else the kept interview; either way only for its interviewer. */
+async function requireInterviewer(
+  { sessions, archive }: InterviewRoutesOptions,
+  request: Request,
+): Promise<{ live: SessionRecord; archived?: undefined } | { live?: undefined; archived: InterviewRecord }> {
+  const id = typeof request.params.id === 'string' ? request.params.id : '';
+  if (!SESSION_ID_PATTERN.test(id)) throw new AppError('INVALID_SESSION_ID', 'That is not a valid session id.');
+  const live = await sessions.store.get(id);
+  if (live || !archive) {
+    const { record, role } = await roleOfRequest(sessions, id, request);
+    if (role !== 'interviewer') throw new AppError('UNAUTHORIZED', INTERVIEWER_ONLY);
+    return { live: record };
+  }
+  const archived = await archive.get(id);
+  if (!archived) throw new AppError('SESSION_NOT_FOUND', 'This interview session does not exist or has expired.');
+  const token = bearerToken(request);
+  // A revoked guest link no longer opens the kept interview either.
+  if (token === undefined || !archived.interviewerTokenHash || archived.guestLinkRevoked || !tokenMatches(archived.interviewerTokenHash, token)) {
+    throw new AppError('UNAUTHORIZED', INTERVIEWER_ONLY);
+  }
+  return { archived };
 }
 
-/** Timeline and report: interviewer only (bearer token), never cached. */
-export function interviewRoutes({ sessions, rooms }: InterviewRoutesOptions): Router {
+/**
+ * Timeline and report: interviewer only (bearer token), never cached. Served from the live room
+ * while the session lives, else rebuilt from the database (after the room's TTL, a restart).
+ */
+export function interviewRoutes(options: InterviewRoutesOptions): Router {
+  const { rooms } = options;
   const router = Router();
 
   // The room is opened here if this node does not hold it (a restart, another node's room under
   // Redis): its replicated state carries the whole recording, so every node answers the same.
   router.get('/api/sessions/:id/timeline', async (request, response) => {
-    const record = await requireInterviewer(sessions, request);
-    const room = await rooms.open(record);
-    response.set('Cache-Control', 'no-store').json(room.interview.timelineView());
+    const { live, archived } = await requireInterviewer(options, request);
+    const timeline = live ? (await rooms.open(live)).interview.timelineView() : archivedViews(archived).timeline;
+    response.set('Cache-Control', 'no-store').json(timeline);
   });
 
   router.get('/api/sessions/:id/report', async (request, response) => {
-    const record = await requireInterviewer(sessions, request);
-    const room = await rooms.open(record);
-    response.set('Cache-Control', 'no-store').json(room.interview.report({ title: record.title, createdAt: record.createdAt }));
+    const { live, archived } = await requireInterviewer(options, request);
+    const report = live ? (await rooms.open(live)).interview.report({ title: live.title, createdAt: live.createdAt }) : archivedViews(archived).report;
+    response.set('Cache-Control', 'no-store').json(report);
   });
 
   return router;

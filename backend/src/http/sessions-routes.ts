@@ -4,6 +4,7 @@ import { AppError, CreateSessionBodySchema, MAX_TITLE_LENGTH, parseOrThrow, type
 import { assertWithinLimits, replaceCode, type RoomManager, type RoomQuestionLimits } from '../rooms';
 import type { QuestionFinder } from '../realtime/question-events';
 import type { SessionService } from '../sessions';
+import type { NewInterview } from '../store';
 
 export interface SessionsRoutesOptions {
   sessions: SessionService;
@@ -14,6 +15,8 @@ export interface SessionsRoutesOptions {
   /** The question bank, for sessions created from a question (`questionId`). */
   questions?: QuestionFinder;
   questionLimits?: RoomQuestionLimits;
+  /** The new session's record, for the database (written in the background; never fails the request). */
+  onCreated?: (interview: NewInterview) => void;
 }
 
 export function sessionsRoutes(options: SessionsRoutesOptions): Router {
@@ -34,6 +37,19 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
     if (body.questionId !== undefined && !question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
     if (question && options.questionLimits) assertWithinLimits(question.tests, options.questionLimits);
     const { record, interviewerToken } = await sessions.create({ ...body, title: body.title || question?.title.slice(0, MAX_TITLE_LENGTH) });
+    options.onCreated?.({
+      id: record.id,
+      title: record.title ?? '',
+      language: record.language,
+      questionId: question?.id ?? null,
+      questionTitle: question?.title ?? null,
+      // The signed-in member, once sessions need one (identity); anonymous until then.
+      createdBy: null,
+      candidateName: body.candidateName ?? null,
+      candidateEmail: body.candidateEmail ?? null,
+      interviewerTokenHash: record.interviewerTokenHash,
+      createdAt: record.createdAt,
+    });
     if (question) {
       // The room starts from the question: its description, cases, and the starter for the language.
       const room = await rooms.open(record);

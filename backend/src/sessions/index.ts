@@ -1,4 +1,4 @@
 export type { SessionRecord, SessionRemovalReason } from './session-record';
 export type { SessionStore, SessionRemovedListener } from './session-store';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './memory-session-store';
-export { SessionService } from './session-service';
+export { SessionService, tokenMatches } from './session-service';

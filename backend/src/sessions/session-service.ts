@@ -7,6 +7,13 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Whether `token` is the one whose hash was kept (constant time). */
+export function tokenMatches(expectedHash: string, token: string): boolean {
+  const given = Buffer.from(hashToken(token), 'hex');
+  const expected = Buffer.from(expectedHash, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Session rules on top of a store: ids, tokens, roles and the public view. */
 export class SessionService {
   constructor(
@@ -44,9 +51,7 @@ export class SessionService {
   /** The role a token grants: interviewer for the session's token, candidate for none. */
   roleFor(record: SessionRecord, token: string | undefined): Role {
     if (token === undefined) return 'candidate';
-    const given = Buffer.from(hashToken(token), 'hex');
-    const expected = Buffer.from(record.interviewerTokenHash, 'hex');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return 'interviewer';
+    if (tokenMatches(record.interviewerTokenHash, token)) return 'interviewer';
     throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
   }
 

@@ -9,6 +9,7 @@ import { cx } from '@/lib/cx';
 import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
+import { SavingStatus } from './saving-status';
 import { CopyLinkButton } from './copy-link-button';
 import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
@@ -101,6 +102,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         </span>
         <div className={ui.spacer} />
         <ConnectionStatus status={room.status} />
+        <SavingStatus status={room.interview.saving} />
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
         {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}
