@@ -182,7 +182,7 @@ describe('k8s base (k8s/base)', () => {
     const [secret] = readYamlDocuments('k8s/base/secret.example.yaml') as Manifest[];
     assert.equal(secret?.kind, 'Secret');
     const values = Object.entries<string>(secret.stringData ?? {});
-    assert.deepEqual(values.map(([key]) => key).sort(), ['PISTON_API_KEY', 'PISTON_URL', 'REDIS_URL']);
+    assert.deepEqual(values.map(([key]) => key).sort(), ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'DATABASE_URL', 'PISTON_API_KEY', 'PISTON_URL', 'REDIS_URL']);
     for (const [key, value] of values) {
       assert.ok(BACKEND_ENV_NAMES.has(key), `${key} is a backend setting`);
       assert.match(value, /CHANGE_ME/, `${key} holds a placeholder`);
