@@ -17,6 +17,8 @@ export interface Config extends ParsedEnv {
   /** Base URL for links handed out to users. */
   publicUrl: string;
   logFormat: 'json' | 'pretty';
+  /** The sign-in cookie's Secure flag: AUTH_COOKIE_SECURE, or auto (an https public URL). */
+  authCookieSecure: boolean;
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
   executorEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -44,10 +46,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
+  const publicUrl = (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, '');
   return Object.freeze({
     ...values,
     clientOrigins,
-    publicUrl: (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, ''),
+    publicUrl,
+    authCookieSecure: values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true',
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),
   });
