@@ -87,6 +87,8 @@ export interface IdentityRepository {
 
   setting(key: string): Promise<string | undefined>;
   putSetting(key: string, value: string): Promise<void>;
+  /** Inserts `key` only when absent; true when this call inserted it (two nodes: one wins). */
+  insertSettingIfAbsent(key: string, value: string): Promise<boolean>;
   /** Deletes `key` only while it holds `value`; true when this call deleted it. */
   deleteSettingIf(key: string, value: string): Promise<boolean>;
 }

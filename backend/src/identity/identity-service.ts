@@ -39,6 +39,14 @@ export interface Authenticated {
 
 /** The settings key of the first-run setup code's hash: any node accepts the code. */
 export const SETUP_CODE_SETTING = 'setup_code_hash';
+/** When it was issued (ms): another node starting within SETUP_CODE_FRESH_MS keeps it. */
+export const SETUP_CODE_ISSUED_SETTING = 'setup_code_issued_at';
+/**
+ * Nodes starting together share the first node's code (they print where it is) rather than each
+ * replacing it; an older code is replaced at the next start, so a lost code file never locks
+ * a deployment out for good.
+ */
+export const SETUP_CODE_FRESH_MS = 3_600_000;
 
 /** last_seen_at is written at most this often per session: reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
@@ -146,11 +154,23 @@ export class IdentityService {
     return (await this.repository.countAdmins()) === 0;
   }
 
-  /** Makes a new one-time setup code, keeps only its hash (shared by every node) and returns it. */
-  async issueSetupCode(): Promise<string> {
+  /**
+   * Makes a new one-time setup code and keeps only its hash (any node accepts it); answers
+   * `{ issuedAt }` instead when another node issued one less than SETUP_CODE_FRESH_MS ago.
+   */
+  async issueSetupCode(): Promise<{ code: string } | { issuedAt: number }> {
     const code = randomToken();
-    await this.repository.putSetting(SETUP_CODE_SETTING, sha256Hex(code));
-    return code;
+    const now = this.now();
+    const hash = sha256Hex(code);
+    if (await this.repository.insertSettingIfAbsent(SETUP_CODE_SETTING, hash)) {
+      await this.repository.putSetting(SETUP_CODE_ISSUED_SETTING, String(now));
+      return { code };
+    }
+    const issuedAt = Number((await this.repository.setting(SETUP_CODE_ISSUED_SETTING)) ?? 0);
+    if (now - issuedAt < SETUP_CODE_FRESH_MS) return { issuedAt };
+    await this.repository.putSetting(SETUP_CODE_SETTING, hash);
+    await this.repository.putSetting(SETUP_CODE_ISSUED_SETTING, String(now));
+    return { code };
   }
 
   /** True when `code` is the current setup code. */

@@ -256,6 +256,15 @@ export class KyselyIdentityRepository implements IdentityRepository {
       .execute();
   }
 
+  async insertSettingIfAbsent(key: string, value: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
+  }
+
   async deleteSettingIf(key: string, value: string): Promise<boolean> {
     const result = await this.db.deleteFrom('settings').where('key', '=', key).where('value', '=', value).executeTakeFirst();
     return Number(result.numDeletedRows) === 1;
