@@ -140,6 +140,7 @@ export class IdentityService {
       const failures = await this.repository.incrementFailedSignIns(member.id);
       if (failures >= this.limits.maxFailedSignIns) {
         await this.repository.updateMember(member.id, { failedSignIns: 0, lockedUntil: now + this.limits.lockMs });
+        await this.repository.audit({ actorMemberId: null, action: 'member.locked', target: member.id, details: { failures } });
         throw accountLocked(this.limits.lockMs);
       }
       throw signInFailed();
@@ -190,6 +191,7 @@ export class IdentityService {
       if (!claimed) throw new AppError('SETUP_CODE_INVALID', 'This setup code is not valid: it was used already, or the server printed a newer one in its log.');
       const record = this.newMember({ email: input.email, name: input.name, role: 'admin', passwordHash });
       await repository.insertMember(record);
+      await repository.audit({ actorMemberId: record.id, action: 'member.setup', target: record.id, details: { email: record.email } });
       return record;
     });
     return { member, session: await this.createAuthSession(member.id) };
@@ -207,6 +209,7 @@ export class IdentityService {
         const existing = await repository.memberByEmail(email);
         if (existing) await repository.updateMember(existing.id, { role: 'admin', passwordHash: record.passwordHash, disabled: false });
         else await repository.insertMember(record);
+        await repository.audit({ actorMemberId: null, action: 'member.setup', target: email, details: { from: 'ADMIN_EMAIL' } });
       });
     } catch (error) {
       if (error instanceof AppError && error.code === 'EMAIL_TAKEN') return null;
@@ -222,6 +225,7 @@ export class IdentityService {
     const now = this.now();
     const expiresAt = now + this.limits.inviteTtlMs;
     await this.repository.insertInvite({ tokenHash: sha256Hex(token), email, role, createdBy: actor.id, createdAt: now, expiresAt, acceptedAt: null });
+    await this.repository.audit({ actorMemberId: actor.id, action: 'member.invite', target: email, details: { role } });
     return { token, expiresAt };
   }
 
@@ -242,6 +246,7 @@ export class IdentityService {
       if (!invite || !(await repository.claimInvite(tokenHash, this.now()))) throw inviteInvalid();
       const record = this.newMember({ email: invite.email, name: input.name, role: invite.role, passwordHash });
       await repository.insertMember(record);
+      await repository.audit({ actorMemberId: record.id, action: 'member.join', target: record.id, details: { email: record.email, role: record.role, invitedBy: invite.createdBy } });
       return record;
     });
     return { member, session: await this.createAuthSession(member.id) };
@@ -254,6 +259,7 @@ export class IdentityService {
     const now = this.now();
     const expiresAt = now + this.limits.resetTtlMs;
     await this.repository.insertPasswordReset({ tokenHash: sha256Hex(token), memberId, createdBy: actor.id, createdAt: now, expiresAt, usedAt: null });
+    await this.repository.audit({ actorMemberId: actor.id, action: 'member.reset-link', target: memberId });
     return { token, expiresAt };
   }
 
@@ -266,6 +272,7 @@ export class IdentityService {
       if (!reset) throw resetInvalid();
       await repository.updateMember(reset.memberId, { passwordHash, failedSignIns: 0, lockedUntil: null });
       await repository.deleteAuthSessionsOfMember(reset.memberId);
+      await repository.audit({ actorMemberId: reset.memberId, action: 'member.password-reset', target: reset.memberId, details: { linkBy: reset.createdBy } });
     });
   }
 
@@ -277,7 +284,7 @@ export class IdentityService {
    * Changes a member's role or disables them. A disabled member's auth sessions end at once; the
    * last active admin cannot be demoted or disabled (nobody could manage the team after).
    */
-  async updateMember(id: string, patch: UpdateMemberBody): Promise<MemberRecord> {
+  async updateMember(actor: MemberRecord, id: string, patch: UpdateMemberBody): Promise<MemberRecord> {
     return this.repository.transaction(async (repository) => {
       const member = await repository.memberById(id);
       if (!member) throw new AppError('NOT_FOUND', 'No member with this id.');
@@ -291,6 +298,7 @@ export class IdentityService {
       });
       if (patch.disabled === true) await repository.deleteAuthSessionsOfMember(id);
       if (!updated) throw new AppError('NOT_FOUND', 'No member with this id.');
+      await repository.audit({ actorMemberId: actor.id, action: 'member.update', target: id, details: { ...patch } });
       return updated;
     });
   }

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '../protocol';
-import { UniqueViolationError, type Database, type MembersTable, type MemberUpdate } from '../store';
+import { UniqueViolationError, writeAudit, type Database, type MembersTable, type MemberUpdate } from '../store';
 import type { AuthSessionRecord, IdentityRepository, InviteRecord, MemberPatch, MemberRecord, PasswordResetRecord } from './identity-repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -241,6 +241,10 @@ export class KyselyIdentityRepository implements IdentityRepository {
         usedAt: row.used_at,
       }
     );
+  }
+
+  async audit(entry: { actorMemberId: string | null; action: string; target: string; details?: Record<string, unknown> }): Promise<void> {
+    await writeAudit(this.db, entry);
   }
 
   async setting(key: string): Promise<string | undefined> {
