@@ -6,8 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SocketYjsProvider } from '../../src/client';
-import type { RunUpdate } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { RunUpdate } from '@pairpad/protocol';
 import { connectClient, createSession, TEST_ADMIN_ENV, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 

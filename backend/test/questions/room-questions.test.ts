@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate, TestRunsHistory } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { setCode } from '../execution/run-helpers';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { setCode } from '../runs/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 
 /**
