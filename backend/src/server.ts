@@ -291,6 +291,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     identity,
     auth: {
       cookieSecure: config.authCookieSecure,
+      cookieSameSite: config.AUTH_COOKIE_SAMESITE,
       attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
       dataDir: config.dataDir,
       oidc: { enabled: false, label: 'SSO' },

@@ -115,6 +115,10 @@ export const SETTINGS = {
     schema: z.enum(['auto', 'true', 'false'], { message: 'AUTH_COOKIE_SECURE must be auto, true or false' }).default('auto'),
     doc: 'Secure flag of the sign-in cookie. auto: on when PUBLIC_URL (or the first CLIENT_URL) is https; true behind a TLS proxy on another URL.',
   },
+  AUTH_COOKIE_SAMESITE: {
+    schema: z.enum(['lax', 'none'], { message: 'AUTH_COOKIE_SAMESITE must be lax or none' }).default('lax'),
+    doc: 'SameSite of the sign-in cookie. lax: frontend and backend on one site (e.g. app. and api.example.com). none (forces Secure): on two sites, e.g. *.vercel.app + *.up.railway.app; the CSRF token and origin check still guard writes, but browsers that block third-party cookies will not sign in: prefer one domain.',
+  },
   AUTH_SESSION_TTL_HOURS: { schema: positiveInt.default(168), doc: 'A signed-in browser stays signed in this long after its last request (sliding).' },
   SIGN_IN_MAX_FAILURES: { schema: positiveInt.default(5), doc: 'Wrong passwords in a row before an account is locked (ACCOUNT_LOCKED).' },
   SIGN_IN_LOCK_MINUTES: { schema: positiveInt.default(15), doc: 'How long a locked account waits before it may sign in again.' },
