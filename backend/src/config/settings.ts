@@ -61,9 +61,9 @@ export const SETTINGS = {
     schema: positiveInt.max(65_536).default(16_384),
     doc: 'Largest expected output of one test case, bytes.',
   },
-  EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Runs sent to the executor at once across all rooms; the rest wait in the queue.' },
+  EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Jobs (runs, interactive runs and test runs together) sent to the executor at once across all rooms; the rest wait in the one queue.' },
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
+  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs and test runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
   EXECUTION_TIMEOUT_MS: { schema: positiveInt.default(30_000), doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.' },
   EXECUTION_CONSOLE: {
     schema: z
