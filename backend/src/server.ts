@@ -7,16 +7,17 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, Metrics } from './http';
+import { createApp, interviewsRoutes, Metrics } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
-import { attachRealtime, type RoomServer } from './realtime';
+import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
 import { createDatabase, InterviewArchive, InterviewRepository, InterviewRetention, migrateToLatest, type DatabaseHandle } from './store';
+import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +39,8 @@ export interface BackendHandle {
   executor: ExecutorHandle | null;
   /** The database (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrated. */
   database: DatabaseHandle;
+  /** Team accounts and auth sessions (on the database). */
+  identity: IdentityService;
   /** Interviews kept in the database (the dashboard's queries). */
   interviews: InterviewRepository;
   /** Writes live rooms to `interviews` as they go. */
@@ -112,6 +115,27 @@ async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<D
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const database = await openDatabase(config, logger);
+  const identity = new IdentityService({
+    repository: new KyselyIdentityRepository(database.db),
+    limits: {
+      sessionTtlMs: config.AUTH_SESSION_TTL_HOURS * 3_600_000,
+      maxFailedSignIns: config.SIGN_IN_MAX_FAILURES,
+      lockMs: config.SIGN_IN_LOCK_MINUTES * 60_000,
+      inviteTtlMs: config.INVITE_TTL_HOURS * 3_600_000,
+      resetTtlMs: config.RESET_LINK_TTL_HOURS * 3_600_000,
+    },
+  });
+  // No admin yet: ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup link printed in the log.
+  await prepareFirstRun(identity, {
+    dataDir: config.dataDir,
+    adminEmail: config.ADMIN_EMAIL,
+    adminPassword: config.ADMIN_PASSWORD,
+    frontendUrl: config.publicUrl,
+    logger: logger.child({ service: 'identity' }),
+  });
+  // Expired auth sessions are refused anyway; this only keeps the table small.
+  const sweepAuthSessions = setInterval(() => void identity.sweepExpiredSessions().catch(() => {}), 3_600_000);
+  sweepAuthSessions.unref();
   const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
@@ -197,6 +221,21 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
     execution,
     runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
+    identity,
+    auth: {
+      cookieSecure: config.authCookieSecure,
+      cookieSameSite: config.AUTH_COOKIE_SAMESITE,
+      attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+      dataDir: config.dataDir,
+      oidc: { enabled: false, label: 'SSO' },
+    },
+    extraRoutes: [interviewsRoutes({ interviews: interviews, sessions })],
+    onMemberDisabled: (memberId) => dropMemberSockets(io, memberId),
+    onGuestLinkRevoked: (sessionId) => {
+      dropGuestSockets(io, sessionId);
+      // The archive keeps the revocation too: the report served from it refuses the link as well.
+      void interviews.setGuestLinkRevoked(sessionId, true).catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
+    },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
@@ -214,6 +253,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     rooms,
     runs,
     questions,
+    identity,
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -239,6 +279,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     closing ??= (async () => {
       // 1. Stop accepting connections; sockets already in rooms keep working while runs finish.
       httpServer.close();
+      clearInterval(sweepAuthSessions);
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
       await runs.drain(grace);
@@ -260,5 +301,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, database, interviews, archive, close };
+  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, database, identity, interviews, archive, close };
 }

@@ -20,6 +20,8 @@ export interface Config extends ParsedEnv {
   /** Base URL for links handed out to users. */
   publicUrl: string;
   logFormat: 'json' | 'pretty';
+  /** The sign-in cookie's Secure flag: AUTH_COOKIE_SECURE, or auto (an https public URL). */
+  authCookieSecure: boolean;
   /** DATA_DIR, or `.pairpad/data` in the PairPad folder (absolute). */
   dataDir: string;
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
@@ -63,10 +65,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
+  const publicUrl = (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, '');
   return Object.freeze({
     ...values,
     clientOrigins,
-    publicUrl: (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, ''),
+    publicUrl,
+    // SameSite=None is refused by browsers without Secure.
+    authCookieSecure: values.AUTH_COOKIE_SAMESITE === 'none' || (values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true'),
     dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),

@@ -106,6 +106,28 @@ export const SETTINGS = {
     schema: positiveInt.default(30_000),
     doc: 'How often a live room that changed is written to the database (also at the first join, each finished run, the end, and when it unloads): a crash loses at most this much. Each write encodes the whole room (~1 ms of CPU for a 14 KiB room): about +2 % CPU per edit under continuous typing at 30 s (bench/RESULTS.md).',
   },
+  ADMIN_EMAIL: {
+    schema: z.string().trim().toLowerCase().email().optional(),
+    doc: 'With ADMIN_PASSWORD: the first admin, created at start while no admin exists (otherwise the log prints a one-time setup link).',
+  },
+  ADMIN_PASSWORD: { schema: z.string().min(8).max(256).optional(), doc: 'The first admin\'s password (at least 8 characters); only read while no admin exists.' },
+  AUTH_COOKIE_SECURE: {
+    schema: z.enum(['auto', 'true', 'false'], { message: 'AUTH_COOKIE_SECURE must be auto, true or false' }).default('auto'),
+    doc: 'Secure flag of the sign-in cookie. auto: on when PUBLIC_URL (or the first CLIENT_URL) is https; true behind a TLS proxy on another URL.',
+  },
+  AUTH_COOKIE_SAMESITE: {
+    schema: z.enum(['lax', 'none'], { message: 'AUTH_COOKIE_SAMESITE must be lax or none' }).default('lax'),
+    doc: 'SameSite of the sign-in cookie. lax: frontend and backend on one site (e.g. app. and api.example.com). none (forces Secure): on two sites, e.g. *.vercel.app + *.up.railway.app; the CSRF token and origin check still guard writes, but browsers that block third-party cookies will not sign in: prefer one domain.',
+  },
+  AUTH_SESSION_TTL_HOURS: { schema: positiveInt.default(168), doc: 'A signed-in browser stays signed in this long after its last request (sliding).' },
+  SIGN_IN_MAX_FAILURES: { schema: positiveInt.default(5), doc: 'Wrong passwords in a row before an account is locked (ACCOUNT_LOCKED).' },
+  SIGN_IN_LOCK_MINUTES: { schema: positiveInt.default(15), doc: 'How long a locked account waits before it may sign in again.' },
+  SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: {
+    schema: positiveInt.default(20),
+    doc: 'Sign-in, setup, invite and reset attempts one client address may make per minute; more get RATE_LIMITED (guessing across accounts).',
+  },
+  INVITE_TTL_HOURS: { schema: positiveInt.default(168), doc: 'An invite link works this long (single use).' },
+  RESET_LINK_TTL_HOURS: { schema: positiveInt.default(24), doc: 'A password reset link issued by an admin works this long (single use).' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { AppError } from '@pairpad/protocol';
@@ -16,6 +16,10 @@ import type { RoomQuestionLimits } from '../rooms';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
 import { requestContext } from './request-context';
+import type { IdentityService } from '../identity';
+import { authentication } from './authentication';
+import { authRoutes } from './auth-routes';
+import { membersRoutes } from './members-routes';
 
 export interface AppOptions {
   clientOrigins: string[];
@@ -34,6 +38,21 @@ export interface AppOptions {
   questions?: QuestionLibrary;
   /** Limits on a room's test cases: a session from a question over them is refused. */
   questionLimits?: RoomQuestionLimits;
+  /** Team accounts: sign-in cookie, CSRF, and the guards on every interviewer route. */
+  identity: IdentityService;
+  auth: {
+    cookieSecure: boolean;
+    cookieSameSite: 'lax' | 'none';
+    attemptsPerMinute: number;
+    dataDir: string;
+    oidc: { enabled: boolean; label: string };
+  };
+  /** Extra routers mounted after authentication (OpenID Connect, the interview archive). */
+  extraRoutes?: Router[];
+  /** Called after a guest link is revoked (the realtime layer drops its sockets). */
+  onGuestLinkRevoked?: (sessionId: string) => void;
+  /** Called after a member is disabled (the realtime layer drops their sockets). */
+  onMemberDisabled?: (memberId: string) => void;
   /** Interviews kept in the database: reports of expired sessions, and each new session's record. */
   interviews?: ArchivedInterviews & { sessionCreated(interview: NewInterview): void };
 }
@@ -58,6 +77,12 @@ export function createApp(options: AppOptions): Express {
     response.type(contentType).send(body);
   });
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
+  app.use('/api', authentication(options.identity, options.clientOrigins));
+  app.use(authRoutes({ identity: options.identity, ...options.auth }));
+  app.use(
+    membersRoutes({ identity: options.identity, publicUrl: options.publicUrl, ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}) }),
+  );
+  for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
     sessionsRoutes({
       sessions: options.sessions,
@@ -66,11 +91,12 @@ export function createApp(options: AppOptions): Express {
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
       ...(options.questions ? { questions: options.questions } : {}),
       ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
+      ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
       ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
     }),
   );
   app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms, ...(options.interviews ? { archive: options.interviews } : {}) }));
-  if (options.questions) app.use(questionsRoutes(options.questions));
+  if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
     app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));
   }

@@ -13,6 +13,7 @@ import * as Y from 'yjs';
 import type { LanguageId } from '@pairpad/protocol';
 import { seedUpdate } from '../../src/rooms/room';
 import { waitFor } from '../helpers/wait-for';
+import { TEST_ADMIN_ENV } from '../helpers/member-agent';
 
 const backendDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -69,6 +70,7 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       PISTON_URL: 'http://127.0.0.1:9',
       SESSIONS_PER_MINUTE_PER_IP: '1000',
       ...(env.DATA_DIR || env.DATABASE_URL ? {} : { DATA_DIR: ownDataDir(name) }),
+      ...TEST_ADMIN_ENV,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,7 +9,7 @@ import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
 import type { InterviewReport, SavingStatus, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { decodeRoomState, type InterviewRecord } from '../../src/store';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 const dirs: string[] = [];
@@ -121,14 +121,15 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       assert.deepEqual(timeline.body.checkpoints.at(-1), liveTimeline.body.checkpoints.at(-1));
       assert.ok(timeline.body.events.some((event) => event.kind === 'end'));
 
-      // Still the interviewer's only: no token, a wrong one.
+      // Still the team's only: no sign-in and no token, a wrong token; a member needs no token.
       const anonymous = await getJson<{ error: { code: string } }>(backend, `/api/sessions/${session.id}/report`);
-      assert.deepEqual([anonymous.status, anonymous.body.error.code], [401, 'UNAUTHORIZED']);
+      assert.deepEqual([anonymous.status, anonymous.body.error.code], [401, 'SIGN_IN_REQUIRED']);
+      assert.equal((await (await memberAgent(backend)).fetch(`/api/sessions/${session.id}/report`)).status, 200);
       const wrong = await getJson<{ error: { code: string } }>(backend, `/api/sessions/${session.id}/timeline`, 'x'.repeat(43));
       assert.deepEqual([wrong.status, wrong.body.error.code], [401, 'UNAUTHORIZED']);
       // A revoked guest link opens it no more; an unknown id is still not found.
       await backend.interviews.setGuestLinkRevoked(session.id, true);
-      assert.equal((await getJson(backend, `/api/sessions/${session.id}/report`, session.interviewerToken)).status, 401);
+      assert.equal((await getJson(backend, `/api/sessions/${session.id}/report`, session.interviewerToken)).status, 403, 'GUEST_LINK_REVOKED');
       assert.equal((await getJson(backend, `/api/sessions/00000000-0000-4000-8000-000000000000/report`, session.interviewerToken)).status, 404);
     } finally {
       await backend.close();

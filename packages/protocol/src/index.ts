@@ -13,4 +13,6 @@ export * from './permissions';
 export * from './questions';
 export * from './room-questions';
 export * from './console';
+export * from './accounts';
+export * from './interviews';
 export * from './rest';
