@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { SETTINGS, type SettingName } from './settings';
+import { oidcConfigOf, type OidcConfig } from './oidc-settings';
 
 export { SETTINGS } from './settings';
+export type { OidcConfig } from './oidc-settings';
 
 type SettingsShape = { [K in SettingName]: (typeof SETTINGS)[K]['schema'] };
 
@@ -17,6 +19,8 @@ export interface Config extends ParsedEnv {
   /** Base URL for links handed out to users. */
   publicUrl: string;
   logFormat: 'json' | 'pretty';
+  /** OpenID Connect sign-in, checked; null when OIDC_ISSUER / OIDC_CLIENT_ID are unset. */
+  oidc: OidcConfig | null;
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
   executorEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -43,11 +47,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(`Invalid configuration:\n  CLIENT_URL: "${origin}" is not an origin URL (a wildcard is not allowed on a stateful server)`);
     }
   }
+  const oidc = oidcConfigOf(values);
+  if (oidc.problems.length > 0) throw new ConfigError(`Invalid configuration:\n${oidc.problems.map((problem) => `  ${problem}`).join('\n')}`);
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
   return Object.freeze({
     ...values,
     clientOrigins,
     publicUrl: (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, ''),
+    oidc: oidc.config,
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OIDC_SETTINGS } from './oidc-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -88,6 +89,7 @@ export const SETTINGS = {
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },
   REDIS_URL: { schema: url.optional(), doc: 'Redis URL (redis:// or rediss://) shared by all backend nodes. Unset: sessions stay in this one process.' },
   REDIS_KEY_PREFIX: { schema: z.string().min(1).default('pairpad:'), doc: 'Prefix for every Redis key and channel PairPad uses, so apps can share one Redis.' },
+  ...OIDC_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
