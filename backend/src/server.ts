@@ -2,12 +2,13 @@
  * Composition root: builds every part from config, starts listening, and shuts down in order.
  * `main.ts` is the process entry; tests call `startBackend` directly with port 0.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './execution';
 import { startExecutor, type ExecutorHandle } from './executor';
-import { createApp, Metrics, type HealthCheck } from './http';
+import { createApp, Metrics, oidcRoutes, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
@@ -17,6 +18,8 @@ import { builtInQuestionsDir, QuestionLibrary } from './questions/question-libra
 import type { RedisCluster } from './cluster/redis-cluster';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from './store';
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
+import { OidcSignIn } from './identity/oidc';
+import { RepositoryOidcMembers } from './identity/oidc-member-directory';
 
 export const VERSION = '0.1.0';
 
@@ -158,6 +161,25 @@ function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
   };
 }
 
+/**
+ * OpenID Connect sign-in when OIDC_ISSUER and OIDC_CLIENT_ID are set. Discovery starts in the
+ * background: a provider that is down delays nothing here, sign-ins retry it. The transaction
+ * cookie is sealed with a key from the client secret, which every node shares; a public client
+ * has none, so its key is this process's own (docs/deploy.md: sticky sessions then).
+ */
+function createOidcSignIn(config: Readonly<Config>, identity: IdentityService, database: DatabaseHandle, logger: Logger): OidcSignIn | null {
+  if (!config.oidc) return null;
+  const oidc = new OidcSignIn({
+    settings: config.oidc,
+    members: new RepositoryOidcMembers(identity.repository, database.db),
+    transactionSecret: config.oidc.clientSecret ?? randomBytes(32),
+    logger: logger.child({ service: 'oidc' }),
+  });
+  oidc.warmUp();
+  logger.info(`OpenID Connect sign-in with ${config.oidc.issuer}`, { label: config.oidc.label });
+  return oidc;
+}
+
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const database = await openDatabase(config, logger);
   const identity = new IdentityService({
@@ -254,6 +276,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     testRuns.cancelRoom(id);
   });
   const questions = await loadQuestions(config, logger);
+  const oidc = createOidcSignIn(config, identity, database, logger);
   const app = createApp({
     questions,
     questionLimits,
@@ -272,8 +295,9 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       cookieSecure: config.authCookieSecure,
       attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
       dataDir: config.dataDir,
-      oidc: { enabled: false, label: 'SSO' },
+      oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
+    extraRoutes: [oidcRoutes({ oidc, identity, publicUrl: config.publicUrl, cookieSecure: config.authCookieSecure, logger: logger.child({ service: 'oidc' }) })],
     onGuestLinkRevoked: (sessionId) => dropGuestSockets(io, sessionId),
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),

@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { AppError, type ErrorCode } from '../protocol';
+import type { IdentityService } from '../identity';
 import { OIDC_TRANSACTION_COOKIE, OIDC_TRANSACTION_TTL_MS, type OidcSignIn } from '../identity/oidc';
+import { readAuthCookie, setAuthCookie } from './auth-cookie';
 
 export const OIDC_START_PATH = '/api/auth/oidc/start';
 export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
@@ -13,9 +15,9 @@ export interface OidcRoutesOptions {
   oidc: OidcSignIn | null;
   /** The frontend's base URL: where the browser goes back to. */
   publicUrl: string;
+  identity: IdentityService;
+  /** The auth and transaction cookies' Secure flag (AUTH_COOKIE_SECURE). */
   cookieSecure: boolean;
-  /** Starts the member's auth session and sets the `pairpad_session` cookie on `response`. */
-  startSession(request: Request, response: Response, memberId: string): Promise<void>;
   logger: { warn(message: string, meta?: object): void };
 }
 
@@ -57,7 +59,10 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
       // Only the query is read from this URL; its origin is a placeholder.
       const callbackUrl = new URL(request.originalUrl, 'http://callback.invalid');
       const { member, returnTo } = await oidc.complete({ callbackUrl, transaction });
-      await options.startSession(request, response, member.id);
+      // As a password sign-in does: an earlier session of this browser ends, one browser one session.
+      await options.identity.signOut(readAuthCookie(request.get('cookie')));
+      const session = await options.identity.createAuthSession(member.id);
+      setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, maxAgeMs: session.expiresAt - Date.now() });
       response.redirect(302, `${options.publicUrl}${returnTo}`);
     } catch (error) {
       toSignIn(response, error);

@@ -79,7 +79,7 @@ export function assertAllowed(identity: OidcIdentity, policy: OidcAccessPolicy):
  *    new `interviewer`; with neither, anyone with an account at a public provider (Google)
  *    could join, so they need an invite.
  * OIDC never makes an admin by itself: only an existing admin, or an admin's invite, does.
- * A disabled member is refused at every step.
+ * A disabled member is refused (ACCOUNT_DISABLED) whichever way they are found.
  */
 export async function linkMember(identity: OidcIdentity & { email: string }, directory: OidcMemberDirectory, policy: OidcAccessPolicy): Promise<OidcMember> {
   const linked = await directory.findByOidcSubject(identity.issuer, identity.subject);
@@ -103,6 +103,6 @@ export async function linkMember(identity: OidcIdentity & { email: string }, dir
 }
 
 function active(member: OidcMember): OidcMember {
-  if (member.disabled) throw new AppError('OIDC_NOT_ALLOWED', 'This account is disabled; ask an admin.');
+  if (member.disabled) throw new AppError('ACCOUNT_DISABLED', 'This account has been disabled; ask an admin of your team.');
   return member;
 }

@@ -3,15 +3,16 @@
  * and nonce, against any provider that publishes discovery metadata (Google, Okta, Entra ID,
  * Keycloak). Knows nothing of Express: `begin` answers where to send the browser and the
  * transaction cookie to set; `complete` takes the callback URL and that cookie and answers the
- * member to start a session for, or throws an AppError with an `OIDC_*` code (or
- * ACCOUNT_DISABLED-like refusals as OIDC_NOT_ALLOWED).
+ * member to start a session for, or throws an AppError with an `OIDC_*` code (ACCOUNT_DISABLED
+ * for a disabled member).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { AppError } from '../protocol';
 import { OidcDiscovery, type OidcClientSettings } from './oidc-discovery';
 import { assertAllowed, linkMember, type OidcAccessPolicy, type OidcIdentity, type OidcMember, type OidcMemberDirectory } from './oidc-members';
 import { OIDC_TRANSACTION_TTL_MS, OidcTransactionSealer, safeReturnTo, type OidcTransaction } from './oidc-transaction';
+import { safeEqual } from './tokens';
 
 export { OIDC_TRANSACTION_COOKIE, OIDC_TRANSACTION_TTL_MS, safeReturnTo } from './oidc-transaction';
 export type { OidcMember, OidcMemberDirectory } from './oidc-members';
@@ -159,13 +160,6 @@ export class OidcSignIn {
     }
     return new AppError('OIDC_FAILED', 'Your single sign-on provider\'s answer could not be verified; please try again.');
   }
-}
-
-// TODO(merge identity): identity/tokens.ts has the same safeEqual.
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 function scopesOf(scopes: string): string {

@@ -73,7 +73,7 @@ export const ERROR_STATUS = {
   OIDC_CANCELLED: 400,
   /** The provider did not say the email is verified (OIDC_REQUIRE_VERIFIED_EMAIL), or gave none. */
   OIDC_EMAIL_UNVERIFIED: 403,
-  /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or a disabled member. */
+  /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
   OIDC_NOT_ALLOWED: 403,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;

@@ -193,7 +193,7 @@ describe('OIDC member linking', () => {
     const oidc = signInWith(directory);
     await refusedWith(oidc.complete(await throughProvider(oidc, 'alice')), 'OIDC_NOT_ALLOWED');
     directory.members.set(taken.id, { ...taken, oidcIssuer: null, oidcSubject: null, disabled: true });
-    await refusedWith(oidc.complete(await throughProvider(oidc, 'alice')), 'OIDC_NOT_ALLOWED');
+    await refusedWith(oidc.complete(await throughProvider(oidc, 'alice')), 'ACCOUNT_DISABLED');
   });
 
   it('without allowed domains or groups only members and invited emails come in; an invite gives its role', async () => {
