@@ -2,7 +2,6 @@
  * Composition root: builds every part from config, starts listening, and shuts down in order.
  * `main.ts` is the process entry; tests call `startBackend` directly with port 0.
  */
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
@@ -19,7 +18,7 @@ import type { RedisCluster } from './cluster/redis-cluster';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from './store';
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 import { OidcSignIn } from './identity/oidc';
-import { RepositoryOidcMembers } from './identity/oidc-member-directory';
+import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 
 export const VERSION = '0.1.0';
 
@@ -164,15 +163,14 @@ function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
 /**
  * OpenID Connect sign-in when OIDC_ISSUER and OIDC_CLIENT_ID are set. Discovery starts in the
  * background: a provider that is down delays nothing here, sign-ins retry it. The transaction
- * cookie is sealed with a key from the client secret, which every node shares; a public client
- * has none, so its key is this process's own (docs/deploy.md: sticky sessions then).
+ * cookie's key is shared through the database, so the callback may land on any node.
  */
-function createOidcSignIn(config: Readonly<Config>, identity: IdentityService, database: DatabaseHandle, logger: Logger): OidcSignIn | null {
+async function createOidcSignIn(config: Readonly<Config>, identity: IdentityService, database: DatabaseHandle, logger: Logger): Promise<OidcSignIn | null> {
   if (!config.oidc) return null;
   const oidc = new OidcSignIn({
     settings: config.oidc,
     members: new RepositoryOidcMembers(identity.repository, database.db),
-    transactionSecret: config.oidc.clientSecret ?? randomBytes(32),
+    transactionSecret: await sharedOidcTransactionSecret(database.db),
     logger: logger.child({ service: 'oidc' }),
   });
   oidc.warmUp();
@@ -276,7 +274,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     testRuns.cancelRoom(id);
   });
   const questions = await loadQuestions(config, logger);
-  const oidc = createOidcSignIn(config, identity, database, logger);
+  const oidc = await createOidcSignIn(config, identity, database, logger);
   const app = createApp({
     questions,
     questionLimits,

@@ -9,7 +9,7 @@ export const OIDC_SETTINGS = {
   OIDC_CLIENT_ID: { schema: z.string().trim().min(1).optional(), doc: 'Client id of PairPad registered at the provider.' },
   OIDC_CLIENT_SECRET: {
     schema: z.string().min(1).optional(),
-    doc: 'Client secret (sent as client_secret_basic). Unset: a public client with PKCE only. Several nodes: also seals the sign-in transaction cookie, so all nodes must share it.',
+    doc: 'Client secret (sent as client_secret_basic). Unset: a public client with PKCE only.',
   },
   OIDC_LABEL: { schema: z.string().trim().min(1).max(40).default('SSO'), doc: 'Provider name on the sign-in button: "Sign in with <label>".' },
   OIDC_SCOPES: {

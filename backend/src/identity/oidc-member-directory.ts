@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError, MAX_NAME_LENGTH } from '../protocol';
 import type { Database } from '../store';
@@ -80,4 +80,22 @@ export class RepositoryOidcMembers implements OidcMemberDirectory {
       createdAt: this.now(),
     };
   }
+}
+
+/** The settings row holding the key that seals OIDC transaction cookies. */
+export const OIDC_TRANSACTION_KEY_SETTING = 'oidc_transaction_key';
+
+/**
+ * The secret every node seals OIDC transaction cookies with, so a sign-in started on one node
+ * completes on another: made once by whichever node gets there first (insert-if-absent is
+ * atomic on SQLite and PostgreSQL), then read by all. It guards nothing but in-flight sign-ins.
+ */
+export async function sharedOidcTransactionSecret(db: Kysely<Database>): Promise<string> {
+  await db
+    .insertInto('settings')
+    .values({ key: OIDC_TRANSACTION_KEY_SETTING, value: randomBytes(32).toString('base64url') })
+    .onConflict((conflict) => conflict.column('key').doNothing())
+    .execute();
+  const row = await db.selectFrom('settings').select('value').where('key', '=', OIDC_TRANSACTION_KEY_SETTING).executeTakeFirstOrThrow();
+  return row.value;
 }

@@ -31,7 +31,7 @@ export class OidcTransactionSealer {
   private readonly key: Buffer;
   private readonly seen = new Map<string, number>();
 
-  /** `secret`: the same bytes on every node (see the composition root), or random for one node. */
+  /** `secret`: the same on every node (kept in the database, see `sharedOidcTransactionSecret`). */
   constructor(
     secret: Buffer | string,
     private readonly now: () => number = Date.now,

@@ -5,8 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse } from '../../src/protocol';
 import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, signIn, startTestBackend, waitSynced } from '../helpers/test-backend';
@@ -63,15 +66,18 @@ function signInError(response: Response): string | null {
 describe('OIDC sign-in through the backend', () => {
   let provider: TestProvider;
   let backend: BackendHandle;
+  // Shared with a second node in the replay case, as nodes share one database.
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairpad-oidc-'));
 
   before(async () => {
     const port = await freePort();
     provider = await startTestProvider([`http://127.0.0.1:${port}/api/auth/oidc/callback`]);
-    backend = await startTestBackend(oidcEnv(provider.issuer, { PORT: String(port) }));
+    backend = await startTestBackend(oidcEnv(provider.issuer, { PORT: String(port), DATA_DIR: dataDir }));
   });
   after(async () => {
     await backend?.close();
     await provider?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('signs a newcomer on an allowed domain and group in: cookie set, /api/auth/me shows them, their socket joins as interviewer, sign-out ends it', async () => {
@@ -150,8 +156,9 @@ describe('OIDC sign-in through the backend', () => {
     assert.equal(signInError(await browse(replayHere, callback)), 'OIDC_STATE_MISMATCH');
     assert.equal(replayHere.get(AUTH_COOKIE_NAME), undefined);
 
-    // A second node shares the client secret (so it can open the cookie) but has not seen it.
-    const otherNode = await startTestBackend(oidcEnv(provider.issuer));
+    // A second node on the same database opens the cookie (the sealing key is shared there)
+    // but has not seen this transaction: the provider is asked, and refuses the spent code.
+    const otherNode = await startTestBackend(oidcEnv(provider.issuer, { DATA_DIR: dataDir }));
     try {
       const replayThere = new CookieJar();
       replayThere.set('pairpad_oidc', transaction);
