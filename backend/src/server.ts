@@ -295,7 +295,16 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       dataDir: config.dataDir,
       oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
-    extraRoutes: [oidcRoutes({ oidc, identity, publicUrl: config.publicUrl, cookieSecure: config.authCookieSecure, logger: logger.child({ service: 'oidc' }) })],
+    extraRoutes: [
+      oidcRoutes({
+        oidc,
+        identity,
+        publicUrl: config.publicUrl,
+        cookieSecure: config.authCookieSecure,
+        attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+        logger: logger.child({ service: 'oidc' }),
+      }),
+    ],
     onGuestLinkRevoked: (sessionId) => dropGuestSockets(io, sessionId),
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),

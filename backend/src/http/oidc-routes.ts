@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import rateLimit from 'express-rate-limit';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { AppError, type ErrorCode } from '../protocol';
 import type { IdentityService } from '../identity';
@@ -18,7 +19,9 @@ export interface OidcRoutesOptions {
   identity: IdentityService;
   /** The auth and transaction cookies' Secure flag (AUTH_COOKIE_SECURE). */
   cookieSecure: boolean;
-  logger: { warn(message: string, meta?: object): void };
+  /** Starts and callbacks one client address may make per minute (SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP). */
+  attemptsPerMinute: number;
+  logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
 }
 
 /**
@@ -33,10 +36,18 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
     if (!(error instanceof AppError)) options.logger.warn('OpenID sign-in failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
     response.redirect(302, `${options.publicUrl}/sign-in?error=${encodeURIComponent(code)}`);
   };
+  // Each callback with a code costs a request to the provider: one address cannot make us flood it.
+  const attemptLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: options.attemptsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_request, response) => toSignIn(response, new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
+  });
   const transactionCookie = (value: string, maxAgeMs: number): string =>
     stringifySetCookie(OIDC_TRANSACTION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: options.cookieSecure, path: COOKIE_PATH, maxAge: Math.floor(maxAgeMs / 1000) });
 
-  router.get(OIDC_START_PATH, async (request, response) => {
+  router.get(OIDC_START_PATH, attemptLimiter, async (request, response) => {
     response.set('Cache-Control', 'no-store');
     try {
       const oidc = requireOidc(options.oidc);
@@ -49,7 +60,7 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
     }
   });
 
-  router.get(OIDC_CALLBACK_PATH, async (request, response) => {
+  router.get(OIDC_CALLBACK_PATH, attemptLimiter, async (request, response) => {
     response.set('Cache-Control', 'no-store');
     // Single use: whatever happens next, this browser's transaction is spent.
     response.append('Set-Cookie', transactionCookie('', 0));
@@ -63,6 +74,7 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
       await options.identity.signOut(readAuthCookie(request.get('cookie')));
       const session = await options.identity.createAuthSession(member.id);
       setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, maxAgeMs: session.expiresAt - Date.now() });
+      options.logger.info('member signed in through OpenID Connect', { memberId: member.id, role: member.role });
       response.redirect(302, `${options.publicUrl}${returnTo}`);
     } catch (error) {
       toSignIn(response, error);

@@ -72,8 +72,10 @@ export function assertAllowed(identity: OidcIdentity, policy: OidcAccessPolicy):
  * Finds or makes the member for an allowed identity. The rule, in order:
  * 1. the member already linked to this (issuer, subject): the provider's stable id, so a
  *    changed email at the provider still finds the same member;
- * 2. else the member with this email, linked now (not when it is linked to another subject:
- *    an email moving between provider accounts must not carry a PairPad account with it);
+ * 2. else the member with this email, linked now; not when it is linked to another subject of
+ *    this same provider (an email moving between provider accounts must not carry a PairPad
+ *    account with it); a link to another issuer is left from a previous OIDC_ISSUER, which can
+ *    never sign in again, so it is replaced;
  * 3. else a pending invite for this email: the member is created with the invite's role;
  * 4. else, only when OIDC_ALLOWED_DOMAINS or OIDC_ALLOWED_GROUPS draws the team's boundary, a
  *    new `interviewer`; with neither, anyone with an account at a public provider (Google)
@@ -87,7 +89,7 @@ export async function linkMember(identity: OidcIdentity & { email: string }, dir
   const byEmail = await directory.findByEmail(identity.email);
   if (byEmail) {
     active(byEmail);
-    if (byEmail.oidcSubject !== null && (byEmail.oidcIssuer !== identity.issuer || byEmail.oidcSubject !== identity.subject)) {
+    if (byEmail.oidcIssuer === identity.issuer && byEmail.oidcSubject !== null && byEmail.oidcSubject !== identity.subject) {
       throw new AppError('OIDC_NOT_ALLOWED', 'This email belongs to a member who signs in with another single sign-on account.');
     }
     await directory.linkOidcSubject(byEmail.id, identity.issuer, identity.subject);

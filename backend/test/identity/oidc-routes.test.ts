@@ -201,3 +201,18 @@ describe('OIDC with its provider down', () => {
     }
   });
 });
+
+describe('OIDC sign-in attempts', () => {
+  it('past SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP an address is sent back with RATE_LIMITED', async () => {
+    const issuer = `http://127.0.0.1:${await freePort()}`;
+    const backend = await startTestBackend(oidcEnv(issuer, { SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: '2' }));
+    try {
+      const jar = new CookieJar();
+      assert.equal(signInError(await browse(jar, `${backend.url}/api/auth/oidc/start`)), 'OIDC_UNAVAILABLE');
+      assert.equal(signInError(await browse(jar, `${backend.url}/api/auth/oidc/callback?code=x&state=y`)), 'OIDC_STATE_MISMATCH');
+      assert.equal(signInError(await browse(jar, `${backend.url}/api/auth/oidc/start`)), 'RATE_LIMITED');
+    } finally {
+      await backend.close();
+    }
+  });
+});

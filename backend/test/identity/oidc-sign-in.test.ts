@@ -187,13 +187,22 @@ describe('OIDC member linking', () => {
     assert.equal(directory.members.get(admin.id)!.oidcSubject, 'alice');
   });
 
-  it('refuses a member linked to another subject, and a disabled member', async () => {
+  it('refuses a member linked to another subject of this provider, and a disabled member', async () => {
     const directory = new MapDirectory();
-    const taken = directory.add({ email: 'alice@example.com', oidcIssuer: 'https://other.example', oidcSubject: 'someone-else' });
+    const taken = directory.add({ email: 'alice@example.com', oidcIssuer: provider.issuer, oidcSubject: 'someone-else' });
     const oidc = signInWith(directory);
     await refusedWith(oidc.complete(await throughProvider(oidc, 'alice')), 'OIDC_NOT_ALLOWED');
     directory.members.set(taken.id, { ...taken, oidcIssuer: null, oidcSubject: null, disabled: true });
     await refusedWith(oidc.complete(await throughProvider(oidc, 'alice')), 'ACCOUNT_DISABLED');
+  });
+
+  it('a link left from a previous provider (another issuer) is replaced by the current one', async () => {
+    const directory = new MapDirectory();
+    const moved = directory.add({ email: 'alice@example.com', oidcIssuer: 'https://old-idp.example', oidcSubject: 'alice-at-old' });
+    const oidc = signInWith(directory);
+    const { member } = await oidc.complete(await throughProvider(oidc, 'alice'));
+    assert.equal(member.id, moved.id);
+    assert.deepEqual([directory.members.get(moved.id)!.oidcIssuer, directory.members.get(moved.id)!.oidcSubject], [provider.issuer, 'alice']);
   });
 
   it('without allowed domains or groups only members and invited emails come in; an invite gives its role', async () => {
