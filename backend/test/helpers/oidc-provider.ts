@@ -20,6 +20,8 @@ export const TEST_ACCOUNTS = {
   bob: { email: 'bob@elsewhere.test', emailVerified: true, name: 'Bob Outsider', groups: ['interviewers'] },
   carol: { email: 'carol@example.com', emailVerified: true, name: 'Carol Sales', groups: ['sales'] },
   dave: { email: 'dave@example.com', emailVerified: false, name: 'Dave Unverified', groups: ['interviewers'] },
+  /** The test backends' first admin (TEST_ADMIN), at the provider too. */
+  erin: { email: 'admin@pairpad.test', emailVerified: true, name: 'Erin Admin', groups: [] },
 } as const satisfies Record<string, TestAccount>;
 
 export type TestAccountId = keyof typeof TEST_ACCOUNTS;

@@ -171,6 +171,46 @@ describe('OIDC sign-in through the backend', () => {
   });
 });
 
+describe('OIDC without allowed domains or groups (invite-only)', () => {
+  let provider: TestProvider;
+  let backend: BackendHandle;
+
+  before(async () => {
+    const port = await freePort();
+    provider = await startTestProvider([`http://127.0.0.1:${port}/api/auth/oidc/callback`]);
+    backend = await startTestBackend(oidcEnv(provider.issuer, { PORT: String(port), OIDC_ALLOWED_DOMAINS: '', OIDC_ALLOWED_GROUPS: '' }));
+  });
+  after(async () => {
+    await backend?.close();
+    await provider?.close();
+  });
+
+  it('a stranger is refused until an admin invites their email; the invite then gives its role and is spent', async () => {
+    const stranger = new CookieJar();
+    assert.equal(signInError(await browse(stranger, await startAndSignIn(backend, stranger, 'bob'))), 'OIDC_NOT_ALLOWED');
+    const admin = await signIn(backend);
+    const invite = await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'bob@elsewhere.test', role: 'interviewer' } });
+    assert.equal(invite.status, 201);
+    const { inviteUrl } = (await invite.json()) as { inviteUrl: string };
+
+    const invited = new CookieJar();
+    const landed = await browse(invited, await startAndSignIn(backend, invited, 'bob'));
+    assert.equal(landed.headers.get('location'), `${FRONTEND}/dashboard`);
+    const bob = (await me(backend, invited)).member;
+    assert.deepEqual([bob?.email, bob?.role, bob?.name], ['bob@elsewhere.test', 'interviewer', 'Bob Outsider']);
+    const token = inviteUrl.split('/').pop()!;
+    assert.equal((await fetch(`${backend.url}/api/auth/invites/${token}`)).status, 410, 'the invite is spent');
+  });
+
+  it('a member with a password who signs in at the provider with the same email is linked, and keeps their role', async () => {
+    const jar = new CookieJar();
+    await browse(jar, await startAndSignIn(backend, jar, 'erin'));
+    const linked = (await me(backend, jar)).member;
+    assert.deepEqual([linked?.email, linked?.role], ['admin@pairpad.test', 'admin']);
+    assert.equal(linked?.id, (await signIn(backend)).member.id, 'the same member, whose password still works');
+  });
+});
+
 describe('OIDC with its provider down', () => {
   it('the backend still starts, local sign-in works, /api/auth/me offers OIDC, and start answers OIDC_UNAVAILABLE until the provider is back', async () => {
     const port = await freePort();
