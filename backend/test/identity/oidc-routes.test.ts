@@ -6,62 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse } from '../../src/protocol';
+import { AUTH_COOKIE_NAME, CSRF_HEADER } from '../../src/protocol';
 import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, signIn, startTestBackend, waitSynced } from '../helpers/test-backend';
-import { browse, CookieJar, signInAtProvider, startTestProvider, TEST_CLIENT, type TestAccountId, type TestProvider } from '../helpers/oidc-provider';
+import { browse, CookieJar, startTestProvider, type TestProvider } from '../helpers/oidc-provider';
 import { waitFor } from '../helpers/wait-for';
-
-const FRONTEND = 'http://localhost:3999';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function oidcEnv(issuer: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    CLIENT_URL: FRONTEND,
-    OIDC_ISSUER: issuer,
-    OIDC_CLIENT_ID: TEST_CLIENT.id,
-    OIDC_CLIENT_SECRET: TEST_CLIENT.secret,
-    OIDC_LABEL: 'Test IdP',
-    OIDC_SCOPES: 'openid email profile groups',
-    OIDC_ALLOWED_DOMAINS: 'example.com',
-    OIDC_ALLOWED_GROUPS: 'interviewers',
-    ...extra,
-  };
-}
-
-async function me(backend: { url: string }, jar: CookieJar): Promise<AuthMeResponse> {
-  return (await (await browse(jar, `${backend.url}/api/auth/me`)).json()) as AuthMeResponse;
-}
-
-/** The browser's trip: start → the provider's pages → back at the callback URL (not yet visited). */
-async function startAndSignIn(backend: { url: string }, jar: CookieJar, account: TestAccountId, returnTo = '/dashboard'): Promise<string> {
-  const start = await browse(jar, `${backend.url}/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`);
-  assert.equal(start.status, 302);
-  assert.ok(jar.get('pairpad_oidc'), 'the transaction cookie is set');
-  const setCookie = start.headers.getSetCookie().find((line) => line.startsWith('pairpad_oidc='))!;
-  assert.match(setCookie, /HttpOnly/i);
-  assert.match(setCookie, /SameSite=Lax/i);
-  assert.match(setCookie, /Max-Age=600/i);
-  return signInAtProvider(start.headers.get('location')!, account, `${backend.url}/api/auth/oidc/callback`);
-}
-
-function signInError(response: Response): string | null {
-  assert.equal(response.status, 302);
-  const location = new URL(response.headers.get('location')!);
-  assert.equal(`${location.origin}${location.pathname}`, `${FRONTEND}/sign-in`);
-  return location.searchParams.get('error');
-}
+import { FRONTEND, freePort, me, oidcEnv, signInError, startAndSignIn } from './oidc-browser';
 
 describe('OIDC sign-in through the backend', () => {
   let provider: TestProvider;
