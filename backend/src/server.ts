@@ -9,7 +9,7 @@ import { ExecutionService, PistonClient, TestRunService, type RoomSource } from 
 import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, interviewsRoutes, Metrics, oidcRoutes, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
-import { attachRealtime, dropGuestSockets, type RoomServer } from './realtime';
+import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
@@ -307,6 +307,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
         logger: logger.child({ service: 'oidc' }),
       }),
     ],
+    onMemberDisabled: (memberId) => dropMemberSockets(io, memberId),
     onGuestLinkRevoked: (sessionId) => {
       dropGuestSockets(io, sessionId);
       // The archive keeps the revocation too: the report served from it refuses the link as well.

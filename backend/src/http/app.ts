@@ -49,6 +49,8 @@ export interface AppOptions {
   extraRoutes?: Router[];
   /** Called after a guest link is revoked (the realtime layer drops its sockets). */
   onGuestLinkRevoked?: (sessionId: string) => void;
+  /** Called after a member is disabled (the realtime layer drops their sockets). */
+  onMemberDisabled?: (memberId: string) => void;
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -73,7 +75,9 @@ export function createApp(options: AppOptions): Express {
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
   app.use('/api', authentication(options.identity, options.clientOrigins));
   app.use(authRoutes({ identity: options.identity, ...options.auth }));
-  app.use(membersRoutes({ identity: options.identity, publicUrl: options.publicUrl }));
+  app.use(
+    membersRoutes({ identity: options.identity, publicUrl: options.publicUrl, ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}) }),
+  );
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
     sessionsRoutes({

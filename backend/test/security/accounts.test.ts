@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '../../src/protocol';
 import type { BackendHandle } from '../../src/server';
+import { listAudit } from '../../src/store';
 import { agentFromResponse, authCookieOf, type MemberAgent } from '../helpers/member-agent';
 import { memberAgent, signIn, startTestBackend, TEST_ADMIN } from '../helpers/test-backend';
 
@@ -206,6 +207,10 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     assert.deepEqual([signInAgain.status, signInAgain.code], [403, 'ACCOUNT_DISABLED']);
     const lastAdmin = await errorOf(await admin.fetch(`/api/members/${admin.member.id}`, { method: 'PATCH', json: { role: 'interviewer' } }));
     assert.deepEqual([lastAdmin.status, lastAdmin.code], [409, 'LAST_ADMIN']);
+    const actions = new Set((await listAudit(backend.database.db, { limit: 500 })).map((entry) => entry.action));
+    for (const action of ['member.setup', 'member.invite', 'member.join', 'member.update', 'member.reset-link', 'member.password-reset', 'member.locked']) {
+      assert.ok(actions.has(action), `audited: ${action}`);
+    }
   });
 });
 
