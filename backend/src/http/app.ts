@@ -1,13 +1,14 @@
 import express, { type Express, type Router } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import { AppError } from '../protocol';
-import type { ExecutionService } from '../execution';
+import { AppError } from '@pairpad/protocol';
+import type { ExecutionService } from '../runs';
 import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
+import type { NewInterview } from '../store';
 import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler';
 import { executeRoutes } from './execute-routes';
-import { interviewRoutes } from './interview-routes';
+import { interviewRoutes, type ArchivedInterviews } from './interview-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { questionsRoutes } from './questions-routes';
 import type { QuestionLibrary } from '../questions/question-library';
@@ -41,6 +42,7 @@ export interface AppOptions {
   identity: IdentityService;
   auth: {
     cookieSecure: boolean;
+    cookieSameSite: 'lax' | 'none';
     attemptsPerMinute: number;
     dataDir: string;
     oidc: { enabled: boolean; label: string };
@@ -51,6 +53,8 @@ export interface AppOptions {
   onGuestLinkRevoked?: (sessionId: string) => void;
   /** Called after a member is disabled (the realtime layer drops their sockets). */
   onMemberDisabled?: (memberId: string) => void;
+  /** Interviews kept in the database: reports of expired sessions, and each new session's record. */
+  interviews?: ArchivedInterviews & { sessionCreated(interview: NewInterview): void };
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -88,9 +92,10 @@ export function createApp(options: AppOptions): Express {
       ...(options.questions ? { questions: options.questions } : {}),
       ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
       ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
+      ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
     }),
   );
-  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));
+  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms, ...(options.interviews ? { archive: options.interviews } : {}) }));
   if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
     app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));

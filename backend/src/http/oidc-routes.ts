@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import { parseCookie, stringifySetCookie } from 'cookie';
-import { AppError, type ErrorCode } from '../protocol';
+import { AppError, type ErrorCode } from '@pairpad/protocol';
 import type { IdentityService } from '../identity';
 import { OIDC_TRANSACTION_COOKIE, OIDC_TRANSACTION_TTL_MS, type OidcSignIn } from '../identity/oidc';
 import { readAuthCookie, setAuthCookie } from './auth-cookie';
@@ -19,6 +19,8 @@ export interface OidcRoutesOptions {
   identity: IdentityService;
   /** The auth and transaction cookies' Secure flag (AUTH_COOKIE_SECURE). */
   cookieSecure: boolean;
+  /** The auth cookie's SameSite (AUTH_COOKIE_SAMESITE); the transaction cookie is always Lax. */
+  cookieSameSite?: 'lax' | 'none';
   /** Starts and callbacks one client address may make per minute (SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP). */
   attemptsPerMinute: number;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
@@ -52,7 +54,8 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
     try {
       const oidc = requireOidc(options.oidc);
       const start = await oidc.begin({ returnTo: request.query.returnTo, redirectUri: callbackUrlOf(request) });
-      // SameSite=Lax: the provider's redirect back is a top-level GET, which carries it.
+      // SameSite=Lax: the provider's redirect back is a top-level GET, which carries it (even
+      // with the frontend on another site: the callback is on the backend's).
       response.append('Set-Cookie', transactionCookie(start.transaction, OIDC_TRANSACTION_TTL_MS));
       response.redirect(302, start.authorizationUrl);
     } catch (error) {
@@ -73,7 +76,7 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
       // As a password sign-in does: an earlier session of this browser ends, one browser one session.
       await options.identity.signOut(readAuthCookie(request.get('cookie')));
       const session = await options.identity.createAuthSession(member.id);
-      setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, maxAgeMs: session.expiresAt - Date.now() });
+      setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, sameSite: options.cookieSameSite ?? 'lax', maxAgeMs: session.expiresAt - Date.now() });
       options.logger.info('member signed in through OpenID Connect', { memberId: member.id, role: member.role });
       response.redirect(302, `${options.publicUrl}${returnTo}`);
     } catch (error) {

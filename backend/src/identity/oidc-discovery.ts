@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 
 export interface OidcClientSettings {
   issuer: string;

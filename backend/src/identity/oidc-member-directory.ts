@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { AppError, MAX_NAME_LENGTH } from '../protocol';
+import { AppError, MAX_NAME_LENGTH } from '@pairpad/protocol';
 import type { Database } from '../store';
 import type { IdentityRepository, MemberRecord } from './identity-repository';
 import type { NewOidcMember, OidcMember, OidcMemberDirectory } from './oidc-members';

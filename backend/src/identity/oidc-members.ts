@@ -1,4 +1,4 @@
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 
 /** Who the provider says signed in, from the ID token and the userinfo endpoint. */
 export interface OidcIdentity {

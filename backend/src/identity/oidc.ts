@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import { OidcDiscovery, type OidcClientSettings } from './oidc-discovery';
 import { assertAllowed, linkMember, type OidcAccessPolicy, type OidcIdentity, type OidcMember, type OidcMemberDirectory } from './oidc-members';
 import { OIDC_TRANSACTION_TTL_MS, OidcTransactionSealer, safeReturnTo, type OidcTransaction } from './oidc-transaction';

@@ -1,4 +1,4 @@
-import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '../protocol';
+import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '@pairpad/protocol';
 import type { RoomNotice } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';
@@ -34,6 +34,9 @@ export function notify(socket: RoomSocket, notice: RoomNotice): void {
       break;
     case 'console':
       socket.emit('console:entries', notice.entries);
+      break;
+    case 'saving':
+      socket.emit('room:saving', notice.saving);
       break;
     case 'console-history':
       socket.emit('console:history', { transcripts: notice.transcripts });

@@ -2,7 +2,7 @@ import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES, NOTES_DOC } from '../protocol';
+import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES, NOTES_DOC } from '@pairpad/protocol';
 
 /**
  * The interviewers' private notes: a Y.Doc of its own, never part of the shared document, synced
@@ -37,6 +37,11 @@ export class InterviewNotes {
     const index = this.updateListeners.indexOf(listener);
     if (index >= 0) this.updateListeners.splice(index, 1);
     this.created?.off('update', listener);
+  }
+
+  /** The notes as one update (`Y.encodeStateAsUpdate`); null while nobody has written any. */
+  encodeState(): Uint8Array | null {
+    return this.created ? Y.encodeStateAsUpdate(this.created) : null;
   }
 
   get text(): string {

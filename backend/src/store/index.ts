@@ -8,6 +8,7 @@ export {
   DEFAULT_PAGE_SIZE,
   InterviewRepository,
   MAX_PAGE_SIZE,
+  searchTextOf,
   type InterviewListQuery,
   type InterviewPage,
   type InterviewParticipant,
@@ -18,3 +19,6 @@ export {
   type NewInterview,
 } from './interview-repository';
 export { decodeRoomState, encodeRoomState, mergeRoomStates, type RoomState } from './room-state-codec';
+export { archivedViews, type ArchivedViews } from './archived-interview';
+export { InterviewArchive, type ArchiveHealth, type InterviewArchiveOptions } from './interview-archive';
+export { InterviewRetention, type InterviewRetentionOptions } from './interview-retention';

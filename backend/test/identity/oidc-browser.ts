@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthMeResponse } from '../../src/protocol';
+import type { AuthMeResponse } from '@pairpad/protocol';
 import { browse, type CookieJar, signInAtProvider, TEST_CLIENT, type TestAccountId } from '../helpers/oidc-provider';
 
 export const FRONTEND = 'http://localhost:3999';

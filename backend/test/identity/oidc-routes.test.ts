@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AUTH_COOKIE_NAME, CSRF_HEADER } from '../../src/protocol';
+import { AUTH_COOKIE_NAME, CSRF_HEADER } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, signIn, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { browse, CookieJar, startTestProvider, type TestProvider } from '../helpers/oidc-provider';

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { OidcSignIn, safeReturnTo, type OidcMember, type OidcMemberDirectory } from '../../src/identity/oidc';
 import type { NewOidcMember } from '../../src/identity/oidc-members';
 import type { OidcSettings } from '../../src/identity/oidc';
-import { AppError } from '../../src/protocol';
+import { AppError } from '@pairpad/protocol';
 import { signInAtProvider, startTestProvider, TEST_CLIENT, type TestAccountId, type TestProvider } from '../helpers/oidc-provider';
 
 const CALLBACK = 'http://127.0.0.1:5999/api/auth/oidc/callback';

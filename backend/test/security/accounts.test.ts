@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '../../src/protocol';
+import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { listAudit } from '../../src/store';
 import { agentFromResponse, authCookieOf, type MemberAgent } from '../helpers/member-agent';
@@ -91,6 +91,7 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     assert.equal(loadConfig({ CLIENT_URL: 'https://pairpad.example.com' }).authCookieSecure, true);
     assert.equal(loadConfig({ AUTH_COOKIE_SECURE: 'true' }).authCookieSecure, true);
     assert.equal(loadConfig({}).authCookieSecure, false);
+    assert.equal(loadConfig({ AUTH_COOKIE_SAMESITE: 'none' }).authCookieSecure, true, 'SameSite=None needs Secure');
   });
 
   it('answers an unknown email and a wrong password alike with SIGN_IN_FAILED', async () => {

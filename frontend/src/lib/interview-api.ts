@@ -1,4 +1,4 @@
-import type { InterviewReport, Timeline } from '@pairpad/backend/protocol';
+import type { InterviewReport, Timeline } from '@pairpad/protocol';
 import { request } from './api';
 
 function asInterviewer(token: string): RequestInit {
