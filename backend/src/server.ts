@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics } from './http';
+import { createApp, interviewsRoutes, Metrics, oidcRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
@@ -18,6 +18,8 @@ import { builtInQuestionsDir, QuestionLibrary } from './questions/question-libra
 import type { RedisCluster } from './cluster/redis-cluster';
 import { createDatabase, InterviewArchive, InterviewRepository, InterviewRetention, migrateToLatest, type DatabaseHandle } from './store';
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
+import { OidcSignIn } from './identity/oidc';
+import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 
 export const VERSION = '0.1.0';
 
@@ -111,6 +113,24 @@ async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<D
     await database.close();
     throw error;
   }
+}
+
+/**
+ * OpenID Connect sign-in when OIDC_ISSUER and OIDC_CLIENT_ID are set. Discovery starts in the
+ * background: a provider that is down delays nothing here, sign-ins retry it. The transaction
+ * cookie's key is shared through the database, so the callback may land on any node.
+ */
+async function createOidcSignIn(config: Readonly<Config>, identity: IdentityService, database: DatabaseHandle, logger: Logger): Promise<OidcSignIn | null> {
+  if (!config.oidc) return null;
+  const oidc = new OidcSignIn({
+    settings: config.oidc,
+    members: new RepositoryOidcMembers(identity.repository, database.db),
+    transactionSecret: await sharedOidcTransactionSecret(database.db),
+    logger: logger.child({ service: 'oidc' }),
+  });
+  oidc.warmUp();
+  logger.info(`OpenID Connect sign-in with ${config.oidc.issuer}`, { label: config.oidc.label });
+  return oidc;
 }
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
@@ -208,6 +228,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   });
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
+  const oidc = await createOidcSignIn(config, identity, database, logger);
   const app = createApp({
     questions,
     questionLimits,
@@ -227,9 +248,20 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       cookieSameSite: config.AUTH_COOKIE_SAMESITE,
       attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
       dataDir: config.dataDir,
-      oidc: { enabled: false, label: 'SSO' },
+      oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
-    extraRoutes: [interviewsRoutes({ interviews: interviews, sessions })],
+    extraRoutes: [
+      interviewsRoutes({ interviews, sessions }),
+      oidcRoutes({
+        oidc,
+        identity,
+        publicUrl: config.publicUrl,
+        cookieSecure: config.authCookieSecure,
+        cookieSameSite: config.AUTH_COOKIE_SAMESITE,
+        attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+        logger: logger.child({ service: 'oidc' }),
+      }),
+    ],
     onMemberDisabled: (memberId) => dropMemberSockets(io, memberId),
     onGuestLinkRevoked: (sessionId) => {
       dropGuestSockets(io, sessionId);

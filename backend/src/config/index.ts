@@ -3,8 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SETTINGS, type SettingName } from './settings';
+import { oidcConfigOf, type OidcConfig } from './oidc-settings';
 
 export { SETTINGS } from './settings';
+export type { OidcConfig } from './oidc-settings';
 
 type SettingsShape = { [K in SettingName]: (typeof SETTINGS)[K]['schema'] };
 
@@ -24,6 +26,8 @@ export interface Config extends ParsedEnv {
   authCookieSecure: boolean;
   /** DATA_DIR, or `.pairpad/data` in the PairPad folder (absolute). */
   dataDir: string;
+  /** OpenID Connect sign-in, checked; null when OIDC_ISSUER / OIDC_CLIENT_ID are unset. */
+  oidc: OidcConfig | null;
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
   executorEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -64,6 +68,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       throw new ConfigError(`Invalid configuration:\n  CLIENT_URL: "${origin}" is not an origin URL (a wildcard is not allowed on a stateful server)`);
     }
   }
+  const oidc = oidcConfigOf(values);
+  if (oidc.problems.length > 0) throw new ConfigError(`Invalid configuration:\n${oidc.problems.map((problem) => `  ${problem}`).join('\n')}`);
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
   const publicUrl = (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, '');
   return Object.freeze({
@@ -73,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // SameSite=None is refused by browsers without Secure.
     authCookieSecure: values.AUTH_COOKIE_SAMESITE === 'none' || (values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true'),
     dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
+    oidc: oidc.config,
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),
   });

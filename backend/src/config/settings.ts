@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OIDC_SETTINGS } from './oidc-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -124,10 +125,11 @@ export const SETTINGS = {
   SIGN_IN_LOCK_MINUTES: { schema: positiveInt.default(15), doc: 'How long a locked account waits before it may sign in again.' },
   SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: {
     schema: positiveInt.default(20),
-    doc: 'Sign-in, setup, invite and reset attempts one client address may make per minute; more get RATE_LIMITED (guessing across accounts).',
+    doc: 'Sign-in (password or OIDC), setup, invite and reset attempts one client address may make per minute; more get RATE_LIMITED (guessing across accounts).',
   },
   INVITE_TTL_HOURS: { schema: positiveInt.default(168), doc: 'An invite link works this long (single use).' },
   RESET_LINK_TTL_HOURS: { schema: positiveInt.default(24), doc: 'A password reset link issued by an admin works this long (single use).' },
+  ...OIDC_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

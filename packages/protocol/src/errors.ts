@@ -69,6 +69,22 @@ export const ERROR_STATUS = {
   INTERVIEW_NOT_FOUND: 404,
   /** The last active admin cannot be demoted or disabled: nobody could manage members then. */
   LAST_ADMIN: 409,
+  /** OIDC sign-in on a server without OIDC_ISSUER / OIDC_CLIENT_ID. */
+  OIDC_DISABLED: 404,
+  /** The OpenID provider cannot be reached (discovery failed); local sign-in still works. */
+  OIDC_UNAVAILABLE: 503,
+  /** The callback's state is not the one this browser started with (forged, stale or from another browser). */
+  OIDC_STATE_MISMATCH: 400,
+  /** The provider refused the code: already used (a replayed callback), expired, or the PKCE verifier does not match. */
+  OIDC_CODE_INVALID: 400,
+  /** The provider's answer failed a check (ID token signature, nonce, issuer, audience, times) or was an error. */
+  OIDC_FAILED: 502,
+  /** The person cancelled or was refused at the provider (`error=access_denied`). */
+  OIDC_CANCELLED: 400,
+  /** The provider did not say the email is verified (OIDC_REQUIRE_VERIFIED_EMAIL), or gave none. */
+  OIDC_EMAIL_UNVERIFIED: 403,
+  /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
+  OIDC_NOT_ALLOWED: 403,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 
