@@ -1,6 +1,5 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import {
   CreateSessionBodySchema,
@@ -11,28 +10,43 @@ import {
   MAX_TITLE_LENGTH,
   describeIssues,
   languageLabel,
+  type CreateSessionResponse,
   type LanguageId,
 } from '@pairpad/backend/protocol';
 import { ApiError, createSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
+import { CandidateFieldsSchema } from '@/lib/team-shapes';
 import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';
 import { LanguageOptions } from './language-options';
 import { ModalDialog } from './modal-dialog';
 import { QuestionPicker } from './question-picker';
 import type { QuestionPreview } from '@/lib/questions-api';
 
-type FieldErrors = Partial<Record<'name' | 'language' | 'title', string>>;
+type Field = 'name' | 'language' | 'title' | 'candidateName' | 'candidateEmail';
+type FieldErrors = Partial<Record<Field, string>>;
+const FIELDS: readonly string[] = ['name', 'language', 'title', 'candidateName', 'candidateEmail'] satisfies Field[];
+const FIELD_WORDS: Record<Field, string> = { name: 'Name', language: 'Language', title: 'Title', candidateName: "The candidate's name", candidateEmail: "The candidate's email" };
 
-/** The home page form: create a session and walk into it as the interviewer. */
-export function CreateSessionForm() {
-  const router = useRouter();
+export interface CreateSessionFormProps {
+  /** The signed-in member's name, used when this browser remembers none. */
+  defaultName?: string;
+  /** The member's CSRF token: creating a session is a cookie-authenticated write. */
+  csrfToken: string | null;
+  /** Called once the session exists (its interviewer token is already kept for the room). */
+  onCreated(created: CreateSessionResponse, name: string): void;
+}
+
+/** The dashboard's "New interview" form: create a session as the signed-in member. */
+export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: CreateSessionFormProps) {
   const resolveApiUrl = useResolveApiUrl();
   const [name, setName] = useState('');
   const [language, setLanguage] = useState<LanguageId>(DEFAULT_LANGUAGE);
   const [languagePicked, setLanguagePicked] = useState(false);
   const languages = useLanguages();
   const [title, setTitle] = useState('');
+  const [candidateName, setCandidateName] = useState('');
+  const [candidateEmail, setCandidateEmail] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -42,7 +56,7 @@ export function CreateSessionForm() {
 
   useEffect(() => setApiUrl(resolveApiUrl()), [resolveApiUrl]);
 
-  useEffect(() => setName((current) => current || rememberedName()), []);
+  useEffect(() => setName((current) => current || rememberedName() || defaultName), [defaultName]);
 
   // The default language may be one this server lacks: start on the first one it runs instead.
   useEffect(() => {
@@ -57,33 +71,39 @@ export function CreateSessionForm() {
     // The name is optional for the API but the room needs one: check it with the same schema.
     const nameCheck = DisplayNameSchema.safeParse(name);
     const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}), ...(question ? { questionId: question.id } : {}) });
+    const candidate = CandidateFieldsSchema.safeParse({
+      ...(candidateName.trim() ? { candidateName } : {}),
+      ...(candidateEmail.trim() ? { candidateEmail } : {}),
+    });
     const errors: FieldErrors = {};
     if (!nameCheck.success) errors.name = `Your name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.`;
     const picked = availabilityOf(languages, language);
     if (picked && !picked.available) errors.language = `${picked.label} is ${picked.reason}.`;
     if (!parsed.success) {
       for (const [path, message] of Object.entries(describeIssues(parsed.error))) {
-        if (path === 'name' || path === 'language' || path === 'title') errors[path] ??= `${path[0]?.toUpperCase()}${path.slice(1)} ${message}.`;
+        if (isField(path)) errors[path] ??= `${FIELD_WORDS[path]} ${message}.`;
       }
     }
+    if (!candidate.success) {
+      for (const [path, message] of Object.entries(describeIssues(candidate.error))) if (isField(path)) errors[path] ??= `${FIELD_WORDS[path]} ${message}.`;
+    }
     setFieldErrors(errors);
-    if (!parsed.success || !nameCheck.success || errors.language) return;
+    if (!parsed.success || !candidate.success || !nameCheck.success || errors.language) return;
 
     setPending(true);
     const apiUrl = resolveApiUrl();
     try {
-      const created = await createSession(apiUrl, parsed.data);
+      const created = await createSession(apiUrl, { ...parsed.data, ...candidate.data }, csrfToken);
       rememberName(nameCheck.data);
       storeToken(created.id, created.interviewerToken);
       storeJoinedName(created.id, nameCheck.data);
-      const query = new URLSearchParams({ token: created.interviewerToken, name: nameCheck.data });
-      router.push(`/interview/${created.id}?${query.toString()}`);
+      onCreated(created, nameCheck.data);
     } catch (error) {
       setPending(false);
       if (error instanceof ApiError && error.details) {
         const serverErrors: FieldErrors = {};
         for (const [path, message] of Object.entries(error.details)) {
-          if (path === 'name' || path === 'language' || path === 'title') serverErrors[path] = message;
+          if (isField(path)) serverErrors[path] = message;
         }
         setFieldErrors(serverErrors);
       }
@@ -94,8 +114,7 @@ export function CreateSessionForm() {
   const describedBy = (field: keyof FieldErrors) => (fieldErrors[field] ? `${field}-error` : undefined);
 
   return (
-    <form className="card create-form" onSubmit={submit} noValidate aria-busy={pending}>
-      <h2>Start an interview</h2>
+    <form className="create-form" onSubmit={submit} noValidate aria-busy={pending}>
       <label htmlFor="create-name" className="field-label">
         Your name
       </label>
@@ -210,6 +229,46 @@ export function CreateSessionForm() {
         </p>
       ) : null}
 
+      <label htmlFor="create-candidate-name" className="field-label">
+        Candidate name <span className="optional">(optional)</span>
+      </label>
+      <input
+        id="create-candidate-name"
+        name="candidateName"
+        autoComplete="off"
+        value={candidateName}
+        placeholder="e.g. Ada Lovelace"
+        aria-invalid={fieldErrors.candidateName ? true : undefined}
+        aria-describedby={describedBy('candidateName')}
+        onChange={(event) => setCandidateName(event.target.value)}
+      />
+      {fieldErrors.candidateName ? (
+        <p id="candidateName-error" className="field-error">
+          {fieldErrors.candidateName}
+        </p>
+      ) : null}
+
+      <label htmlFor="create-candidate-email" className="field-label">
+        Candidate email <span className="optional">(optional)</span>
+      </label>
+      <input
+        id="create-candidate-email"
+        name="candidateEmail"
+        type="email"
+        autoComplete="off"
+        value={candidateEmail}
+        placeholder="ada@example.com"
+        aria-invalid={fieldErrors.candidateEmail ? true : undefined}
+        aria-describedby={describedBy('candidateEmail')}
+        onChange={(event) => setCandidateEmail(event.target.value)}
+      />
+      {fieldErrors.candidateEmail ? (
+        <p id="candidateEmail-error" className="field-error">
+          {fieldErrors.candidateEmail}
+        </p>
+      ) : null}
+      <p className="hint">Kept with the interview so the team can find it on the dashboard; never shown to the candidate.</p>
+
       {formError ? (
         <p className="form-error" role="alert">
           {formError}
@@ -218,9 +277,13 @@ export function CreateSessionForm() {
       <button type="submit" className="button primary wide" disabled={pending}>
         {pending ? 'Creating…' : 'Create session'}
       </button>
-      <p className="hint">You join as the interviewer; then copy the candidate link from the room.</p>
+      <p className="hint">Next: copy the candidate link to send, and open the room as the interviewer.</p>
     </form>
   );
+}
+
+function isField(path: string): path is Field {
+  return FIELDS.includes(path);
 }
 
 /** Under the language picker: what this server runs, in words. */
