@@ -7,6 +7,8 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
+  // Every dependency stays external, loaded from node_modules at run time: better-sqlite3 (a
+  // native module, loaded only without DATABASE_URL) and pg among them.
   packages: 'external',
   outdir: 'dist',
   sourcemap: true,

@@ -15,6 +15,7 @@ import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
+import { createDatabase, migrateToLatest, type DatabaseHandle } from './store';
 
 export const VERSION = '0.1.0';
 
@@ -30,6 +31,8 @@ export interface BackendHandle {
   pistonUrl: string;
   /** The embedded executor when PISTON_URL is unset. */
   executor: ExecutorHandle | null;
+  /** The database (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrated. */
+  database: DatabaseHandle;
   close(): Promise<void>;
 }
 
@@ -122,7 +125,38 @@ async function connectCluster(config: Readonly<Config>, logger: Logger, dependen
   return cluster;
 }
 
+/** Opens the database and brings its schema up to date; a failure stops the start (nothing else is running yet). */
+async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<DatabaseHandle> {
+  const log = logger.child({ service: 'database' });
+  const database = await createDatabase({
+    dataDir: config.dataDir,
+    databaseUrl: config.DATABASE_URL,
+    onPoolError: (error) => log.warn('idle database connection failed', { error: error.message }),
+  });
+  try {
+    const applied = await migrateToLatest(database);
+    log.info(`database ready: ${database.engine} at ${database.location}`, applied.length > 0 ? { migrationsApplied: applied } : {});
+    return database;
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+/** Database health: not required, since live rooms work without it (saving waits) and restarting the backend cannot fix it. */
+function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
+  return async () => {
+    try {
+      await database.ping();
+      return { ok: true, required: false, details: { engine: database.engine } };
+    } catch (error) {
+      return { ok: false, required: false, details: { engine: database.engine, reason: error instanceof Error ? error.message : String(error) } };
+    }
+  };
+}
+
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
+  const database = await openDatabase(config, logger);
   const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
@@ -213,6 +247,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
+      database: databaseHealthCheck(database),
     },
   });
   const httpServer = createServer(app);
@@ -262,11 +297,13 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       httpServer.closeAllConnections();
       rooms.dispose();
       await store.close();
+      // 4. The database last among ours: unloading rooms above wrote their interviews to it.
+      await database.close();
       await cluster?.close();
       await executor?.close();
     })();
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, close };
+  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, close };
 }

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { SETTINGS, type SettingName } from './settings';
 
@@ -17,8 +20,26 @@ export interface Config extends ParsedEnv {
   /** Base URL for links handed out to users. */
   publicUrl: string;
   logFormat: 'json' | 'pretty';
+  /** The sign-in cookie's Secure flag: AUTH_COOKIE_SECURE, or auto (an https public URL). */
+  authCookieSecure: boolean;
+  /** DATA_DIR, or `.pairpad/data` in the PairPad folder (absolute). */
+  dataDir: string;
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
   executorEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * `.pairpad/data` in the PairPad folder (the root package.json named "pairpad", found by walking
+ * up from this file in src/ or in the bundle's dist/), else in the working directory.
+ */
+export function defaultDataDir(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && /"name"\s*:\s*"pairpad"/.test(readFileSync(manifest, 'utf8'))) return path.join(dir, '.pairpad', 'data');
+    dir = path.dirname(dir);
+  }
+  return path.resolve('.pairpad', 'data');
 }
 
 export class ConfigError extends Error {
@@ -44,10 +65,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
+  const publicUrl = (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, '');
   return Object.freeze({
     ...values,
     clientOrigins,
-    publicUrl: (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, ''),
+    publicUrl,
+    authCookieSecure: values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true',
+    dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),
   });

@@ -88,6 +88,42 @@ export const SETTINGS = {
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },
   REDIS_URL: { schema: url.optional(), doc: 'Redis URL (redis:// or rediss://) shared by all backend nodes. Unset: sessions stay in this one process.' },
   REDIS_KEY_PREFIX: { schema: z.string().min(1).default('pairpad:'), doc: 'Prefix for every Redis key and channel PairPad uses, so apps can share one Redis.' },
+  DATA_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: 'Folder of the embedded SQLite database (`pairpad.db`) when DATABASE_URL is unset; created when missing. Unset: `.pairpad/data` in the PairPad folder.',
+  },
+  DATABASE_URL: {
+    schema: url
+      .refine((value) => /^postgres(ql)?:\/\//.test(value), { message: 'DATABASE_URL must be a postgres:// or postgresql:// URL' })
+      .optional(),
+    doc: 'PostgreSQL URL (postgres://user:password@host:5432/db) shared by every backend node. Unset: SQLite in DATA_DIR, for one node.',
+  },
+  RETENTION_DAYS: {
+    schema: z.coerce.number().int().min(0).default(0),
+    doc: 'Ended interviews older than this many days are deleted (hourly, recorded in the audit log); 0 keeps them forever.',
+  },
+  CHECKPOINT_INTERVAL_MS: {
+    schema: positiveInt.default(30_000),
+    doc: 'How often a live room that changed is written to the database (and at each run, at the end, when it unloads): a crash loses at most this much.',
+  },
+  ADMIN_EMAIL: {
+    schema: z.string().trim().toLowerCase().email().optional(),
+    doc: 'With ADMIN_PASSWORD: the first admin, created at start while no admin exists (otherwise the log prints a one-time setup link).',
+  },
+  ADMIN_PASSWORD: { schema: z.string().min(8).max(256).optional(), doc: 'The first admin\'s password (at least 8 characters); only read while no admin exists.' },
+  AUTH_COOKIE_SECURE: {
+    schema: z.enum(['auto', 'true', 'false'], { message: 'AUTH_COOKIE_SECURE must be auto, true or false' }).default('auto'),
+    doc: 'Secure flag of the sign-in cookie. auto: on when PUBLIC_URL (or the first CLIENT_URL) is https; true behind a TLS proxy on another URL.',
+  },
+  AUTH_SESSION_TTL_HOURS: { schema: positiveInt.default(168), doc: 'A signed-in browser stays signed in this long after its last request (sliding).' },
+  SIGN_IN_MAX_FAILURES: { schema: positiveInt.default(5), doc: 'Wrong passwords in a row before an account is locked (ACCOUNT_LOCKED).' },
+  SIGN_IN_LOCK_MINUTES: { schema: positiveInt.default(15), doc: 'How long a locked account waits before it may sign in again.' },
+  SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: {
+    schema: positiveInt.default(20),
+    doc: 'Sign-in, setup, invite and reset attempts one client address may make per minute; more get RATE_LIMITED (guessing across accounts).',
+  },
+  INVITE_TTL_HOURS: { schema: positiveInt.default(168), doc: 'An invite link works this long (single use).' },
+  RESET_LINK_TTL_HOURS: { schema: positiveInt.default(24), doc: 'A password reset link issued by an admin works this long (single use).' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
 import { AppError } from '../protocol';
@@ -15,6 +15,10 @@ import type { RoomQuestionLimits } from '../rooms';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
 import { requestContext } from './request-context';
+import type { IdentityService } from '../identity';
+import { authentication } from './authentication';
+import { authRoutes } from './auth-routes';
+import { membersRoutes } from './members-routes';
 
 export interface AppOptions {
   clientOrigins: string[];
@@ -33,6 +37,18 @@ export interface AppOptions {
   questions?: QuestionLibrary;
   /** Limits on a room's test cases: a session from a question over them is refused. */
   questionLimits?: RoomQuestionLimits;
+  /** Team accounts: sign-in cookie, CSRF, and the guards on every interviewer route. */
+  identity: IdentityService;
+  auth: {
+    cookieSecure: boolean;
+    attemptsPerMinute: number;
+    dataDir: string;
+    oidc: { enabled: boolean; label: string };
+  };
+  /** Extra routers mounted after authentication (OpenID Connect, the interview archive). */
+  extraRoutes?: Router[];
+  /** Called after a guest link is revoked (the realtime layer drops its sockets). */
+  onGuestLinkRevoked?: (sessionId: string) => void;
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -55,6 +71,10 @@ export function createApp(options: AppOptions): Express {
     response.type(contentType).send(body);
   });
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
+  app.use('/api', authentication(options.identity, options.clientOrigins));
+  app.use(authRoutes({ identity: options.identity, ...options.auth }));
+  app.use(membersRoutes({ identity: options.identity, publicUrl: options.publicUrl }));
+  for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
     sessionsRoutes({
       sessions: options.sessions,
@@ -63,10 +83,11 @@ export function createApp(options: AppOptions): Express {
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
       ...(options.questions ? { questions: options.questions } : {}),
       ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
+      ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
     }),
   );
   app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));
-  if (options.questions) app.use(questionsRoutes(options.questions));
+  if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
     app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));
   }

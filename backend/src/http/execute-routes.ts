@@ -3,13 +3,13 @@ import rateLimit from 'express-rate-limit';
 import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '../protocol';
 import type { ExecutionService } from '../execution';
 import type { SessionService } from '../sessions';
-import { roleOfRequest } from './interview-routes';
+import { roleOfRequest } from './session-access';
 
 export interface ExecuteRoutesOptions {
   execution: ExecutionService;
   /** Runs one client address may start per minute over REST (the queue also counts room runs). */
   runsPerMinute: number;
-  /** Reads the optional interviewer bearer token: without it a run counts as a candidate's. */
+  /** Reads the caller's role (member cookie or guest bearer token): without either a run counts as a candidate's. */
   sessions?: SessionService;
 }
 
@@ -26,7 +26,7 @@ export function executeRoutes({ execution, runsPerMinute, sessions }: ExecuteRou
 
   router.post('/api/execute', executeLimiter, async (request, response) => {
     const body = parseOrThrow(ExecuteBodySchema, request.body ?? {}, 'execute request');
-    const role = sessions ? (await roleOfRequest(sessions, body.sessionId, request)).role : 'candidate';
+    const role = sessions ? (await roleOfRequest(sessions, body.sessionId, request, response)).role : 'candidate';
     const run = await execution.start({ ...body, role, clientKey: request.ip ?? 'unknown', startedBy: { name: 'API', via: 'api' } });
     const accepted: ExecuteAccepted = { jobId: run.jobId, state: run.state };
     response.status(202).location(`/api/execute/status/${run.jobId}`).json(accepted);

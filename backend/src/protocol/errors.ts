@@ -35,6 +35,30 @@ export const ERROR_STATUS = {
   EXECUTOR_REJECTED: 502,
   EXECUTOR_TIMEOUT: 504,
   SERVER_SHUTTING_DOWN: 503,
+  /** A route or room action for team members, from a caller who is not signed in. */
+  SIGN_IN_REQUIRED: 401,
+  /** Unknown email or wrong password: one message for both, so accounts cannot be probed. */
+  SIGN_IN_FAILED: 401,
+  /** Too many wrong passwords in a row: the account waits SIGN_IN_LOCK_MINUTES. */
+  ACCOUNT_LOCKED: 429,
+  /** A disabled member's cookie, or a disabled member signing in. */
+  ACCOUNT_DISABLED: 403,
+  /** A cookie-authenticated write without the session's x-csrf-token (or from a foreign origin). */
+  CSRF_TOKEN_INVALID: 403,
+  /** The first-run setup code is wrong, already used, or setup is already done. */
+  SETUP_CODE_INVALID: 403,
+  /** An invite link that is unknown, expired or already used. */
+  INVITE_INVALID: 410,
+  /** A password reset link that is unknown, expired or already used. */
+  RESET_LINK_INVALID: 410,
+  /** A new member's email belongs to a member already. */
+  EMAIL_TAKEN: 409,
+  /** The guest interviewer link of this interview was revoked by a team member. */
+  GUEST_LINK_REVOKED: 403,
+  /** An interview that is not in the team's archive (or was deleted). */
+  INTERVIEW_NOT_FOUND: 404,
+  /** The last active admin cannot be demoted or disabled: nobody could manage members then. */
+  LAST_ADMIN: 409,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 

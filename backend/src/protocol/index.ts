@@ -13,3 +13,5 @@ export * from './permissions';
 export * from './questions';
 export * from './room-questions';
 export * from './console';
+export * from './accounts';
+export * from './interviews';

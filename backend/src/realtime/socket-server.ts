@@ -19,6 +19,7 @@ import {
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
 import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
+import { readAuthCookie, type IdentityService } from '../identity';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';
 import { runHandlers } from './run-events';
@@ -32,6 +33,8 @@ interface SocketData {
   sessionId: string;
   generation: string;
   role: Role;
+  /** How the role was granted: a member's cookie, the guest interviewer link, or the candidate link. */
+  via: 'member' | 'guest' | 'link';
   name: string;
   /** The client reads Yjs messages as binary frames (it said so in its connection query). */
   binaryFrames: boolean;
@@ -56,6 +59,8 @@ export interface RealtimeOptions {
   execution?: ExecutionService;
   /** Test runs in the room (`tests:run`); absent in tests that need none. */
   testRuns?: TestRunService;
+  /** Team accounts: a signed-in member (the auth cookie in the handshake) joins as interviewer. */
+  identity?: IdentityService;
   /** The question bank for `question:load`. */
   questions?: QuestionFinder;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
@@ -90,9 +95,11 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       if (auth.generation && auth.generation !== record.generation) {
         throw new AppError('SESSION_GENERATION_MISMATCH', 'This session was recreated since you last joined; reload to start fresh.');
       }
-      const role = sessions.roleFor(record, auth.token);
+      const member = await memberOfHandshake(socket.handshake.headers, options);
+      const role = member ? 'interviewer' : sessions.roleFor(record, auth.token);
+      const via = member ? 'member' : role === 'interviewer' ? 'guest' : 'link';
       rooms.assertCanJoin(record.id);
-      socket.data = { sessionId: record.id, generation: record.generation, role, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
+      socket.data = { sessionId: record.id, generation: record.generation, role, via, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
       next();
     } catch (error) {
       next(toConnectError(error));
@@ -177,6 +184,32 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   }
 
   return io;
+}
+
+/**
+ * Whether the handshake carries the cookie of a signed-in, active member. The cookie counts only
+ * from one of the client origins (or a client without Origin, which no browser page is): a
+ * WebSocket is not bound by CORS, so a foreign page must not ride a member's cookie into a room.
+ */
+async function memberOfHandshake(headers: IncomingMessage['headers'], options: RealtimeOptions): Promise<boolean> {
+  if (!options.identity) return false;
+  const cookie = readAuthCookie(headers.cookie);
+  if (cookie === undefined) return false;
+  const origin = headers.origin;
+  if (origin !== undefined && !options.clientOrigins.includes(origin)) return false;
+  return (await options.identity.authenticate(cookie)) !== null;
+}
+
+/**
+ * Disconnects this node's sockets that joined a session through its guest interviewer link,
+ * once the link is revoked (other nodes' guests are refused at their next handshake).
+ */
+export function dropGuestSockets(io: RoomServer, sessionId: string): void {
+  for (const socket of io.sockets.sockets.values()) {
+    if (socket.data.sessionId !== sessionId || socket.data.via !== 'guest') continue;
+    socket.emit('room:error', new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.').toBody());
+    socket.disconnect(true);
+  }
 }
 
 /**

@@ -14,6 +14,13 @@ export interface SessionRecord {
   interviewerTokenHash: string;
   interviewerName: string | null;
   ended: boolean;
+  /** The member who created it (absent on records written before accounts existed). */
+  createdBy?: string | null;
+  /** Who is interviewed, for the team's archive; never shown in the room. */
+  candidateName?: string | null;
+  candidateEmail?: string | null;
+  /** A team member revoked the guest interviewer link: its token is refused from then on. */
+  guestLinkRevoked?: boolean;
 }
 
 export type SessionRemovalReason = 'expired' | 'deleted';

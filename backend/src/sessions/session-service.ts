@@ -14,7 +14,8 @@ export class SessionService {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async create(body: CreateSessionBody): Promise<{ record: SessionRecord; interviewerToken: string }> {
+  /** A new session; `createdBy` is the signed-in member creating it (null only in old callers' tests). */
+  async create(body: CreateSessionBody, createdBy: string | null = null): Promise<{ record: SessionRecord; interviewerToken: string }> {
     const interviewerToken = randomBytes(32).toString('base64url');
     const now = this.now();
     const record: SessionRecord = {
@@ -28,6 +29,10 @@ export class SessionService {
       interviewerTokenHash: hashToken(interviewerToken),
       interviewerName: body.name ?? null,
       ended: false,
+      createdBy,
+      candidateName: body.candidateName ?? null,
+      candidateEmail: body.candidateEmail ?? null,
+      guestLinkRevoked: false,
     };
     await this.store.create(record);
     return { record, interviewerToken };
@@ -41,13 +46,28 @@ export class SessionService {
     return record;
   }
 
-  /** The role a token grants: interviewer for the session's token, candidate for none. */
+  /**
+   * The role a guest interviewer token grants: interviewer of this session for its token,
+   * candidate for none; a wrong token is UNAUTHORIZED and a revoked one GUEST_LINK_REVOKED.
+   * (Signed-in members are interviewers of every session: the caller checks that first.)
+   */
   roleFor(record: SessionRecord, token: string | undefined): Role {
     if (token === undefined) return 'candidate';
     const given = Buffer.from(hashToken(token), 'hex');
     const expected = Buffer.from(record.interviewerTokenHash, 'hex');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return 'interviewer';
-    throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
+    if (!(given.length === expected.length && timingSafeEqual(given, expected))) {
+      throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
+    }
+    if (record.guestLinkRevoked) throw new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.');
+    return 'interviewer';
+  }
+
+  /** Revokes the guest interviewer link: its token is refused on every node from now on. */
+  async revokeGuestLink(id: string): Promise<SessionRecord> {
+    await this.require(id);
+    const updated = await this.store.update(id, { guestLinkRevoked: true });
+    if (!updated) throw new AppError('SESSION_NOT_FOUND', 'This interview session does not exist or has expired.');
+    return updated;
   }
 
   publicView(record: SessionRecord, participants: number): SessionPublicView {

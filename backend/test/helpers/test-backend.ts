@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startBackend, type BackendDependencies, type BackendHandle } from '../../src/server';
@@ -5,11 +8,23 @@ import { SocketYjsProvider, type SocketYjsProviderOptions } from '../../src/clie
 import { ROOM_DOC, type CreateSessionResponse } from '../../src/protocol';
 import { waitFor } from './wait-for';
 
-/** A real backend on a random loopback port, quiet unless TEST_LOGS=1. */
+/**
+ * A real backend on a random loopback port, quiet unless TEST_LOGS=1. Without DATA_DIR or
+ * DATABASE_URL it gets its own SQLite folder, removed when it closes.
+ */
 export async function startTestBackend(env: Record<string, string> = {}, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
-  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...env });
+  const ownDataDir = env.DATA_DIR || env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'pairpad-data-'));
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env });
   const logger = createLogger({ level: 'warn', format: 'pretty', silent: process.env.TEST_LOGS !== '1' });
-  return startBackend(config, logger, dependencies);
+  const backend = await startBackend(config, logger, dependencies);
+  if (!ownDataDir) return backend;
+  return {
+    ...backend,
+    async close() {
+      await backend.close();
+      rmSync(ownDataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function createSession(backend: { url: string }, body: Record<string, unknown> = { name: 'Ivy', language: 'python' }): Promise<CreateSessionResponse> {

@@ -1,0 +1,53 @@
+/** The team's interview archive over REST: the dashboard list, deletion, erasing a candidate. */
+import { z } from 'zod';
+import { LanguageIdSchema } from './languages';
+
+export const INTERVIEW_STATUSES = ['upcoming', 'live', 'ended'] as const;
+export const InterviewStatusSchema = z.enum(INTERVIEW_STATUSES);
+export type InterviewStatus = z.infer<typeof InterviewStatusSchema>;
+
+/** Largest page the dashboard may ask for (each row is small; the list stays fast). */
+export const MAX_INTERVIEWS_PAGE = 100;
+
+/** `GET /api/interviews` query: everything optional; dates are ISO dates or date-times. */
+export const ListInterviewsQuerySchema = z.strictObject({
+  scope: z.enum(['mine', 'team']).default('mine'),
+  status: InterviewStatusSchema.optional(),
+  /** Searches candidate name and email, title and question title. */
+  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  /** Opaque: the previous page's nextCursor. */
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_INTERVIEWS_PAGE).default(25),
+});
+export type ListInterviewsQuery = z.infer<typeof ListInterviewsQuerySchema>;
+
+export const InterviewSummarySchema = z.object({
+  id: z.string(),
+  title: z.string().nullable(),
+  language: LanguageIdSchema,
+  questionId: z.string().nullable(),
+  questionTitle: z.string().nullable(),
+  candidateName: z.string().nullable(),
+  status: InterviewStatusSchema,
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+  createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+});
+export type InterviewSummary = z.infer<typeof InterviewSummarySchema>;
+
+export const ListInterviewsResponseSchema = z.object({ items: z.array(InterviewSummarySchema), nextCursor: z.string().nullable() });
+export type ListInterviewsResponse = z.infer<typeof ListInterviewsResponseSchema>;
+
+/** `POST /api/admin/erase-candidate` (admin): everything about one candidate, by email or name. */
+export const EraseCandidateBodySchema = z
+  .strictObject({
+    email: z.string().trim().toLowerCase().min(1).max(254).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((body) => body.email !== undefined || body.name !== undefined, 'give email or name');
+export type EraseCandidateBody = z.infer<typeof EraseCandidateBodySchema>;
+export const EraseCandidateResponseSchema = z.object({ deleted: z.number().int().nonnegative() });
+export type EraseCandidateResponse = z.infer<typeof EraseCandidateResponseSchema>;

@@ -1,0 +1,133 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Every table of the database, as Kysely sees it (the shape fixed by issue 22's "Teams contract").
+ * Both engines store the same values: timestamps are integer milliseconds since the epoch,
+ * booleans integer 0/1, JSON text, Y.Doc states blobs (SQLite) or bytea (PostgreSQL), read back
+ * as Buffers.
+ */
+export interface Database {
+  members: MembersTable;
+  auth_sessions: AuthSessionsTable;
+  invites: InvitesTable;
+  password_resets: PasswordResetsTable;
+  settings: SettingsTable;
+  interviews: InterviewsTable;
+  audit_log: AuditLogTable;
+  /** The migration runner's own bookkeeping: one row per applied migration. */
+  pairpad_migrations: MigrationsTable;
+}
+
+/** Milliseconds since the epoch (an int8 on PostgreSQL, parsed back to a number). */
+export type Millis = number;
+/** 0 or 1. */
+export type Flag = 0 | 1;
+
+export type MemberRole = 'admin' | 'interviewer';
+
+export interface MembersTable {
+  id: string;
+  /** Lowercased before it is stored: unique whatever the case typed. */
+  email: string;
+  name: string;
+  role: MemberRole;
+  password_hash: string | null;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  disabled: ColumnType<Flag, Flag | undefined, Flag>;
+  failed_sign_ins: ColumnType<number, number | undefined, number>;
+  locked_until: Millis | null;
+  created_at: Millis;
+}
+
+export interface AuthSessionsTable {
+  /** sha256 (hex) of the cookie's secret: a leaked table gives no usable cookie. */
+  id_hash: string;
+  member_id: string;
+  csrf_token: string;
+  created_at: Millis;
+  expires_at: Millis;
+  last_seen_at: Millis;
+}
+
+export interface InvitesTable {
+  token_hash: string;
+  email: string;
+  role: MemberRole;
+  created_by: string;
+  created_at: Millis;
+  expires_at: Millis;
+  accepted_at: Millis | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  member_id: string;
+  created_by: string;
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export type InterviewStatus = 'upcoming' | 'live' | 'ended';
+
+export interface InterviewsTable {
+  /** The session id. */
+  id: string;
+  title: string;
+  language: string;
+  question_id: string | null;
+  question_title: string | null;
+  status: InterviewStatus;
+  created_by: string | null;
+  candidate_name: string | null;
+  candidate_email: string | null;
+  interviewer_token_hash: string | null;
+  guest_link_revoked: ColumnType<Flag, Flag | undefined, Flag>;
+  created_at: Millis;
+  started_at: Millis | null;
+  ended_at: Millis | null;
+  updated_at: Millis;
+  /** The room's Y.Doc (`Y.encodeStateAsUpdate`); null until the room is first opened. */
+  room_state: Uint8Array | null;
+  /** The interviewers' private notes document, same encoding. */
+  notes_state: Uint8Array | null;
+  /** JSON `{ [language]: code }`. */
+  final_code: string | null;
+  /** JSON array of `{ name, role }`. */
+  participants: ColumnType<string, string | undefined, string>;
+  /**
+   * Lowercased "title question candidate email" for the dashboard's search, folded in
+   * JavaScript so that both engines match the same rows (SQLite's lower() and LIKE fold ASCII only).
+   */
+  search_text: ColumnType<string, string | undefined, string>;
+  /** Soft delete: hidden from every list and read, erased by retention. */
+  deleted_at: Millis | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Millis;
+  actor_member_id: string | null;
+  action: string;
+  target: string;
+  /** JSON object. */
+  details: string;
+}
+
+export interface MigrationsTable {
+  name: string;
+  applied_at: Millis;
+}
+
+export type MemberRow = Selectable<MembersTable>;
+export type NewMemberRow = Insertable<MembersTable>;
+export type MemberUpdate = Updateable<MembersTable>;
+export type InterviewRow = Selectable<InterviewsTable>;
+export type NewInterviewRow = Insertable<InterviewsTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;

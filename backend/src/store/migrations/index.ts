@@ -1,0 +1,7 @@
+import { migration0001 } from './0001-teams';
+import type { Migration } from './migration';
+
+export type { Migration, MigrationContext } from './migration';
+
+/** Every migration, oldest first. Append only; never reorder or edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
