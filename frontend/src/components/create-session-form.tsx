@@ -16,7 +16,6 @@ import {
 import { ApiError, createSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
-import { CandidateFieldsSchema } from '@/lib/team-shapes';
 import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';
 import { LanguageOptions } from './language-options';
 import { ModalDialog } from './modal-dialog';
@@ -70,8 +69,11 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
     setFormError(null);
     // The name is optional for the API but the room needs one: check it with the same schema.
     const nameCheck = DisplayNameSchema.safeParse(name);
-    const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}), ...(question ? { questionId: question.id } : {}) });
-    const candidate = CandidateFieldsSchema.safeParse({
+    const parsed = CreateSessionBodySchema.safeParse({
+      name,
+      language,
+      ...(title.trim() ? { title } : {}),
+      ...(question ? { questionId: question.id } : {}),
       ...(candidateName.trim() ? { candidateName } : {}),
       ...(candidateEmail.trim() ? { candidateEmail } : {}),
     });
@@ -84,16 +86,13 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         if (isField(path)) errors[path] ??= `${FIELD_WORDS[path]} ${message}.`;
       }
     }
-    if (!candidate.success) {
-      for (const [path, message] of Object.entries(describeIssues(candidate.error))) if (isField(path)) errors[path] ??= `${FIELD_WORDS[path]} ${message}.`;
-    }
     setFieldErrors(errors);
-    if (!parsed.success || !candidate.success || !nameCheck.success || errors.language) return;
+    if (!parsed.success || !nameCheck.success || errors.language) return;
 
     setPending(true);
     const apiUrl = resolveApiUrl();
     try {
-      const created = await createSession(apiUrl, { ...parsed.data, ...candidate.data }, csrfToken);
+      const created = await createSession(apiUrl, parsed.data, csrfToken);
       rememberName(nameCheck.data);
       storeToken(created.id, created.interviewerToken);
       storeJoinedName(created.id, nameCheck.data);

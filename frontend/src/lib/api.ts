@@ -6,7 +6,6 @@ import {
   type ErrorCode,
   type SessionPublicView,
 } from '@pairpad/backend/protocol';
-import type { CandidateFields } from './team-shapes';
 
 /** A REST failure in words: a protocol error code, or `NETWORK_ERROR` when the backend could not be reached. */
 export class ApiError extends Error {
@@ -66,7 +65,7 @@ export function parseResponse<T>(schema: { safeParse(input: unknown): { success:
 }
 
 /** `POST /api/sessions` as the signed-in member (cookie + CSRF token). */
-export async function createSession(apiUrl: string, body: CreateSessionBody & CandidateFields, csrfToken?: string | null): Promise<CreateSessionResponse> {
+export async function createSession(apiUrl: string, body: CreateSessionBody, csrfToken?: string | null): Promise<CreateSessionResponse> {
   const answer = await request(apiUrl, '/api/sessions', { method: 'POST', body: JSON.stringify(body) }, csrfToken);
   return parseResponse(CreateSessionResponseSchema, answer);
 }

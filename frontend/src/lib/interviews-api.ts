@@ -7,9 +7,9 @@ export interface InterviewQuery {
   scope: InterviewScope;
   status: InterviewStatus | null;
   q: string;
-  /** Epoch ms, inclusive; null: no bound. */
-  from: number | null;
-  to: number | null;
+  /** ISO date-times, inclusive; null: no bound. */
+  from: string | null;
+  to: string | null;
   cursor: string | null;
   limit: number;
 }
@@ -18,8 +18,8 @@ export function interviewSearch(query: InterviewQuery): string {
   const params = new URLSearchParams({ scope: query.scope, limit: String(query.limit) });
   if (query.status) params.set('status', query.status);
   if (query.q.trim()) params.set('q', query.q.trim());
-  if (query.from !== null) params.set('from', String(query.from));
-  if (query.to !== null) params.set('to', String(query.to));
+  if (query.from !== null) params.set('from', query.from);
+  if (query.to !== null) params.set('to', query.to);
   if (query.cursor) params.set('cursor', query.cursor);
   return params.toString();
 }

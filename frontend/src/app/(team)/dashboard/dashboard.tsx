@@ -26,12 +26,12 @@ export function DashboardScreen() {
   return <MemberGate returnTo="/dashboard">{(member, api) => <Dashboard member={member} api={api} />}</MemberGate>;
 }
 
-/** Start of the day `date` (yyyy-mm-dd, the page's time zone) in epoch ms, or the end of it. */
-function dayBound(date: string, end: boolean): number | null {
+/** The start of the day `date` (yyyy-mm-dd, in the page's time zone) or its end, as an ISO date-time. */
+function dayBound(date: string, end: boolean): string | null {
   if (!date) return null;
   const [year, month, day] = date.split('-').map(Number);
   if (!year || !month || !day) return null;
-  return end ? new Date(year, month - 1, day, 23, 59, 59, 999).getTime() : new Date(year, month - 1, day).getTime();
+  return (end ? new Date(year, month - 1, day, 23, 59, 59, 999) : new Date(year, month - 1, day)).toISOString();
 }
 
 /** My interviews and the team's: filtered, searched and paged by the server. */
