@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 // Shared helpers for the benchmark scripts: percentiles, process sampling, RESULTS.md sections.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -101,7 +101,7 @@ export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixe
 export function spawnBackendFromSource(port, env) {
   return spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...benchBackendEnv(), ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -120,7 +120,58 @@ export function buildBackendBundle() {
 export function spawnBackendBundle(port, { nodeArgs = [], stderr = 'inherit' } = {}) {
   return spawn('node', [...nodeArgs, 'backend/dist/server.js'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000', ...benchBackendEnv() },
     stdio: ['ignore', 'inherit', stderr],
   });
+}
+
+/** The first admin of every benched backend: sessions are created signed in, as a team member does. */
+export const BENCH_ADMIN = { email: 'bench@pairpad.test', password: 'bench-admin-password' };
+
+/**
+ * Env for a benched backend: its first admin (ADMIN_EMAIL/ADMIN_PASSWORD) and a throwaway SQLite
+ * folder of its own (so runs never share or keep a database), sign-ins unthrottled.
+ */
+export function benchBackendEnv() {
+  return {
+    ADMIN_EMAIL: BENCH_ADMIN.email,
+    ADMIN_PASSWORD: BENCH_ADMIN.password,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'pairpad-bench-')),
+    SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: '1000000',
+  };
+}
+
+const benchAgents = new Map();
+
+/**
+ * Signs in as BENCH_ADMIN once per backend URL: `{ cookie, csrfToken }`, or null for a backend
+ * without accounts (an older checkout measured as "base").
+ */
+export function signInBench(url) {
+  if (!benchAgents.has(url)) {
+    benchAgents.set(
+      url,
+      (async () => {
+        const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_ADMIN) });
+        if (response.status === 404) return null;
+        if (!response.ok) throw new Error(`bench sign-in: HTTP ${response.status} ${await response.text()}`);
+        const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).find((pair) => pair.startsWith('pairpad_session='));
+        const { csrfToken } = await response.json();
+        return { cookie, csrfToken };
+      })(),
+    );
+  }
+  return benchAgents.get(url);
+}
+
+/** POST /api/sessions as the bench admin; answers the created session (id, interviewerToken, links). */
+export async function createBenchSession(url, body = { language: 'python' }) {
+  const agent = await signInBench(url);
+  const response = await fetch(`${url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(agent ? { cookie: agent.cookie, 'x-csrf-token': agent.csrfToken } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`session create: HTTP ${response.status} ${await response.text()}`);
+  return response.json();
 }

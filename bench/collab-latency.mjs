@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import { benchBackendEnv, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -20,7 +20,7 @@ const machine = machineLine();
 
 const backend = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   cwd: repoRoot,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '100000' },
+  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '100000', ...benchBackendEnv() },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const stopBackend = () => backend.exitCode === null && backend.kill('SIGTERM');
@@ -34,8 +34,7 @@ function connect(sessionId, name) {
 
 const pairs = [];
 for (let i = 0; i < ROOMS; i++) {
-  const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-  const { id } = await response.json();
+  const { id } = await createBenchSession(url);
   pairs.push([connect(id, `A${i}`), connect(id, `B${i}`)]);
 }
 const clients = pairs.flat();

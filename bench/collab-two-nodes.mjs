@@ -11,7 +11,7 @@
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
-import { fmt, machineLine, processCpuSeconds, spawnBackendFromSource, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import { createBenchSession, fmt, machineLine, processCpuSeconds, spawnBackendFromSource, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -44,8 +44,7 @@ async function runPhase(label, placement) {
   const pairs = [];
   for (let i = 0; i < ROOMS; i++) {
     const [first, second] = placement(i);
-    const response = await fetch(`${nodes[first].url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-    const { id } = await response.json();
+    const { id } = await createBenchSession(nodes[first].url);
     pairs.push([connect(nodes[first].url, id, `A${i}`), connect(nodes[second].url, id, `B${i}`)]);
   }
   const clients = pairs.flat();

@@ -20,7 +20,7 @@ import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket, socketErrors } from './quiet-websocket.mjs';
-import { buildBackendBundle, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { benchBackendEnv, buildBackendBundle, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -70,15 +70,14 @@ function pairpadSystem(label, root) {
       const url = `http://127.0.0.1:${PORT}`;
       const child = await startProcess(
         [join(root, 'backend/dist/server.js')],
-        { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000' },
+        { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000', ...benchBackendEnv() },
         async () => (await fetch(`${url}/health`)).ok,
         options,
       );
       return {
         child,
         async newRoom() {
-          const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-          return (await response.json()).id;
+          return (await createBenchSession(url)).id;
         },
         connect(room, name) {
           return new SocketYjsProvider({ url, sessionId: room, name, socketOptions: { transports: ['websocket'], forceNew: true } });

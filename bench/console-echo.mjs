@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
-import { fmt, machineLine, repoRoot, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import { benchBackendEnv, createBenchSession, fmt, machineLine, repoRoot, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
 
 const PROBES = Number(process.argv[2] ?? 100);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5470);
@@ -61,12 +61,13 @@ start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
   SESSIONS_PER_MINUTE_PER_IP: '100000',
   SOCKET_EVENTS_PER_SECOND: '1000',
+  ...benchBackendEnv(),
 });
 start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
 await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready', 120_000, 100);
 await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
-const session = await (await fetch(`${api}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python', name: 'Ivy' }) })).json();
+const session = await createBenchSession(api, { language: 'python', name: 'Ivy' });
 const executablePath = ['/usr/bin/chromium', process.env.CHROMIUM_PATH].find((path) => path && existsSync(path));
 const browser = await chromium.launch({ ...(executablePath ? { executablePath } : {}), args: ['--no-sandbox', '--disable-gpu'] });
 const typist = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();

@@ -2,7 +2,7 @@
 // SocketYjsProvider connections (websocket), `perRoom` to a room, each with its awareness set as a
 // browser tab sets it. Needs tsx (it imports the TypeScript client).
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { waitUntil } from './bench-utils.mjs';
+import { createBenchSession, waitUntil } from './bench-utils.mjs';
 
 /** Creates rooms over REST and connects `connections` clients, a batch of 100 rooms at a time. */
 export async function connectIdleClients(url, connections, perRoom) {
@@ -11,9 +11,7 @@ export async function connectIdleClients(url, connections, perRoom) {
   for (let batch = 0; batch < rooms; batch += 100) {
     const created = [];
     for (let room = batch; room < Math.min(rooms, batch + 100); room++) {
-      const response = await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-      if (!response.ok) throw new Error(`session create: HTTP ${response.status}`);
-      const { id } = await response.json();
+      const { id } = await createBenchSession(url);
       for (let person = 0; person < perRoom && clients.length < connections; person++) {
         const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
         // The same user fields a browser tab sends (use-room.ts); the server refuses a user without them.

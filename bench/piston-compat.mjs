@@ -11,7 +11,7 @@
 // Writes nothing (not bench/RESULTS.md); exits 1 when a case fails.
 import { createServer } from 'node:net';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { sleep, spawnBackendFromSource, waitUntil } from './bench-utils.mjs';
+import { createBenchSession, sleep, spawnBackendFromSource, waitUntil } from './bench-utils.mjs';
 
 const PISTON_URL = (process.env.PISTON_URL ?? '').replace(/\/$/, '');
 if (!PISTON_URL) {
@@ -59,7 +59,7 @@ const runLimit = await pistonRunLimit();
 console.log(`Piston at ${PISTON_URL}: ${Array.isArray(runtimes) ? runtimes.map((r) => `${r.language} ${r.version}`).join(', ') : JSON.stringify(runtimes)}`);
 console.log(`Piston's run limit: ${runLimit === null ? 'unknown' : `${runLimit} ms`}`);
 
-const session = await (await fetch(`${url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python', name: 'Ivy' }) })).json();
+const session = await createBenchSession(url, { language: 'python', name: 'Ivy' });
 const ivy = new SocketYjsProvider({ url, sessionId: session.id, name: 'Ivy', token: session.interviewerToken, socketOptions: { transports: ['websocket'], forceNew: true } });
 await waitUntil(() => ivy.synced && ivy.status === 'connected', 'socket synced');
 

@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '../backend/src/client/index.ts';
-import { fmt, machineLine, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import { benchBackendEnv, createBenchSession, fmt, machineLine, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5400);
@@ -57,14 +57,14 @@ start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   EXECUTOR_RUNTIMES: 'python',
   EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
   SESSIONS_PER_MINUTE_PER_IP: '100000',
+  ...benchBackendEnv(),
 });
 start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
 await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready', 60_000, 100);
 await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
-async function createSession() {
-  const response = await fetch(`${api}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python' }) });
-  return response.json();
+function createSession() {
+  return createBenchSession(api);
 }
 const post = (body) => fetch(`${api}/api/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
 const status = (jobId) => fetch(`${api}/api/execute/status/${jobId}`).then((r) => r.json());

@@ -9,13 +9,14 @@ import { ExecutionService, PistonClient, TestRunService, type RoomSource } from 
 import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
-import { attachRealtime, type RoomServer } from './realtime';
+import { attachRealtime, dropGuestSockets, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
 import { createDatabase, migrateToLatest, type DatabaseHandle } from './store';
+import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 
 export const VERSION = '0.1.0';
 
@@ -33,6 +34,8 @@ export interface BackendHandle {
   executor: ExecutorHandle | null;
   /** The database (SQLite in DATA_DIR, or PostgreSQL at DATABASE_URL), migrated. */
   database: DatabaseHandle;
+  /** Team accounts and auth sessions (on the database). */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -157,6 +160,27 @@ function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
 
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const database = await openDatabase(config, logger);
+  const identity = new IdentityService({
+    repository: new KyselyIdentityRepository(database.db),
+    limits: {
+      sessionTtlMs: config.AUTH_SESSION_TTL_HOURS * 3_600_000,
+      maxFailedSignIns: config.SIGN_IN_MAX_FAILURES,
+      lockMs: config.SIGN_IN_LOCK_MINUTES * 60_000,
+      inviteTtlMs: config.INVITE_TTL_HOURS * 3_600_000,
+      resetTtlMs: config.RESET_LINK_TTL_HOURS * 3_600_000,
+    },
+  });
+  // No admin yet: ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup link printed in the log.
+  await prepareFirstRun(identity, {
+    dataDir: config.dataDir,
+    adminEmail: config.ADMIN_EMAIL,
+    adminPassword: config.ADMIN_PASSWORD,
+    frontendUrl: config.publicUrl,
+    logger: logger.child({ service: 'identity' }),
+  });
+  // Expired auth sessions are refused anyway; this only keeps the table small.
+  const sweepAuthSessions = setInterval(() => void identity.sweepExpiredSessions().catch(() => {}), 3_600_000);
+  sweepAuthSessions.unref();
   const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
@@ -243,6 +267,14 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     sessionsCreatePerMinute: config.SESSIONS_PER_MINUTE_PER_IP,
     execution,
     runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT,
+    identity,
+    auth: {
+      cookieSecure: config.authCookieSecure,
+      attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+      dataDir: config.dataDir,
+      oidc: { enabled: false, label: 'SSO' },
+    },
+    onGuestLinkRevoked: (sessionId) => dropGuestSockets(io, sessionId),
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
@@ -259,6 +291,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     execution,
     testRuns,
     questions,
+    identity,
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -283,6 +316,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     closing ??= (async () => {
       // 1. Stop accepting connections; sockets already in rooms keep working while runs finish.
       httpServer.close();
+      clearInterval(sweepAuthSessions);
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
       await Promise.all([execution.shutdown(grace), testRuns.drain(grace)]);
@@ -305,5 +339,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, close };
+  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, identity, close };
 }

@@ -124,6 +124,8 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
       // says so in the query.
       parser: binaryFrameParser,
       query: FRAMES_QUERY,
+      // The sign-in cookie rides along on the handshake: a signed-in member joins as interviewer.
+      withCredentials: true,
       // A function, so every reconnect carries the generation learnt at the first join.
       auth: (callback) =>
         callback({

@@ -7,6 +7,9 @@ import { startBackend, type BackendDependencies, type BackendHandle } from '../.
 import { SocketYjsProvider, type SocketYjsProviderOptions } from '../../src/client';
 import { ROOM_DOC, type CreateSessionResponse } from '../../src/protocol';
 import { waitFor } from './wait-for';
+import { memberAgent, TEST_ADMIN_ENV } from './member-agent';
+
+export { memberAgent, signIn, TEST_ADMIN, TEST_ADMIN_ENV, type MemberAgent } from './member-agent';
 
 /**
  * A real backend on a random loopback port, quiet unless TEST_LOGS=1. Without DATA_DIR or
@@ -14,7 +17,7 @@ import { waitFor } from './wait-for';
  */
 export async function startTestBackend(env: Record<string, string> = {}, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const ownDataDir = env.DATA_DIR || env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'pairpad-data-'));
-  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env });
+  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...TEST_ADMIN_ENV, ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env });
   const logger = createLogger({ level: 'warn', format: 'pretty', silent: process.env.TEST_LOGS !== '1' });
   const backend = await startBackend(config, logger, dependencies);
   if (!ownDataDir) return backend;
@@ -27,12 +30,10 @@ export async function startTestBackend(env: Record<string, string> = {}, depende
   };
 }
 
+/** Creates a session as the test admin (signed in once per backend URL, see `memberAgent`). */
 export async function createSession(backend: { url: string }, body: Record<string, unknown> = { name: 'Ivy', language: 'python' }): Promise<CreateSessionResponse> {
-  const response = await fetch(`${backend.url}/api/sessions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const agent = await memberAgent(backend);
+  const response = await agent.fetch('/api/sessions', { method: 'POST', json: body });
   if (response.status !== 201) throw new Error(`create session failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as CreateSessionResponse;
 }

@@ -7,7 +7,7 @@ import { TimelineRecorder } from '../../src/rooms/timeline-recorder';
 import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import type { BackendHandle } from '../../src/server';
 import { seededRandom, waitFor } from '../helpers/wait-for';
-import { codeOf, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
 import { listenForRuns, setCode, startRun, waitFinished } from '../execution/run-helpers';
 import { ask, authHeaders, capturedClient } from './interview-helpers';
@@ -107,7 +107,7 @@ describe('timeline and report over a real session', () => {
     notes.destroy();
   });
 
-  it('timeline and report need the interviewer token: none, malformed or wrong is UNAUTHORIZED', async () => {
+  it('timeline and report need a member or the interviewer token: none is SIGN_IN_REQUIRED, malformed or wrong UNAUTHORIZED', async () => {
     const session = await createSession(backend);
     const candidate = capturedClient(backend, { sessionId: session.id, name: 'Cara' });
     open.push(candidate.provider);
@@ -118,9 +118,10 @@ describe('timeline and report over a real session', () => {
       for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: session.interviewerToken }, authHeaders(other.interviewerToken)]) {
         const { status, body } = await getJson(url, headers);
         assert.equal(status, 401, `${path} with ${JSON.stringify(headers)}`);
-        assert.equal(body.error?.code, 'UNAUTHORIZED');
+        assert.equal(body.error?.code, Object.keys(headers).length === 0 ? 'SIGN_IN_REQUIRED' : 'UNAUTHORIZED');
       }
       assert.equal((await getJson(url, authHeaders(session.interviewerToken))).status, 200);
+      assert.equal((await (await memberAgent(backend)).fetch(`/api/sessions/${session.id}/${path}`)).status, 200, 'a signed-in member needs no token');
     }
     assert.equal((await getJson(`${backend.url}/api/sessions/not-a-session/report`, authHeaders(session.interviewerToken))).status, 400);
   });

@@ -4,7 +4,10 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startBackend } from '../../src/server';
-import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectClient, createSession, memberAgent, TEST_ADMIN, TEST_ADMIN_ENV, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 it('JSON logs carry request, session and job ids, and never the code or stdin of a run', async () => {
@@ -15,7 +18,8 @@ it('JSON logs carry request, session and job ids, and never the code or stdin of
       callback();
     },
   });
-  const config = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', EXECUTOR_PORT: '0', EXECUTOR_RUNTIMES: 'python' });
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairpad-logging-'));
+  const config = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', EXECUTOR_PORT: '0', EXECUTOR_RUNTIMES: 'python', DATA_DIR: dataDir, ...TEST_ADMIN_ENV });
   const logger = createLogger({ level: 'http', format: config.logFormat, stream });
   const backend = await startBackend(config, logger);
   try {
@@ -36,7 +40,10 @@ it('JSON logs carry request, session and job ids, and never the code or stdin of
     assert.ok(entries.some((entry) => entry.jobId === jobId && entry.sessionId === session.id), 'job lines carry job and session ids');
     const all = lines.join('\n');
     assert.ok(!all.includes('CODE-MARKER-93b1') && !all.includes('STDIN-MARKER-77c2'), 'code and stdin never reach the logs');
+    const agent = await memberAgent(backend);
+    assert.ok(!all.includes(TEST_ADMIN.password) && !all.includes(agent.cookie.split('=')[1] ?? '-') && !all.includes(agent.csrfToken), 'passwords, cookies and CSRF tokens never reach the logs');
   } finally {
     await backend.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

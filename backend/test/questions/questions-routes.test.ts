@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { BackendHandle } from '../../src/server';
-import { startTestBackend } from '../helpers/test-backend';
+import { createSession, memberAgent, startTestBackend } from '../helpers/test-backend';
 
 describe('GET /api/questions', () => {
   const backends: BackendHandle[] = [];
@@ -17,11 +17,12 @@ describe('GET /api/questions', () => {
   it('lists the built-in questions and shows one without hidden cases or solutions', async () => {
     const backend = await startTestBackend();
     backends.push(backend);
-    const list = (await (await fetch(`${backend.url}/api/questions`)).json()) as { questions: { id: string; hiddenTestCount: number }[] };
+    const agent = await memberAgent(backend);
+    const list = (await (await agent.fetch('/api/questions')).json()) as { questions: { id: string; hiddenTestCount: number }[] };
     const twoSum = list.questions.find((q) => q.id === 'two-sum');
     assert.ok(twoSum, 'two-sum is listed');
     assert.ok(twoSum.hiddenTestCount > 0);
-    const response = await fetch(`${backend.url}/api/questions/two-sum`);
+    const response = await agent.fetch('/api/questions/two-sum');
     assert.equal(response.status, 200);
     const text = await response.text();
     const question = JSON.parse(text) as { title: string; tests: { hidden: boolean; stdin?: string; expected?: string }[]; starters: Record<string, string> };
@@ -35,7 +36,7 @@ describe('GET /api/questions', () => {
 
   it('answers an unknown question with QUESTION_NOT_FOUND', async () => {
     const backend = backends[0]!;
-    const response = await fetch(`${backend.url}/api/questions/no-such-thing`);
+    const response = await (await memberAgent(backend)).fetch('/api/questions/no-such-thing');
     assert.equal(response.status, 404);
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'QUESTION_NOT_FOUND');
   });
@@ -47,7 +48,21 @@ describe('GET /api/questions', () => {
     writeFileSync(path.join(dir, 'broken.md'), '---\ntitle: [\n---\n');
     const backend = await startTestBackend({ QUESTIONS_DIR: dir });
     backends.push(backend);
-    const list = (await (await fetch(`${backend.url}/api/questions`)).json()) as { questions: { id: string }[] };
+    const list = (await (await (await memberAgent(backend)).fetch('/api/questions')).json()) as { questions: { id: string }[] };
     assert.deepEqual(list.questions.map((q) => q.id), ['ok']);
+  });
+
+  it('is for the team: a candidate (no sign-in) is refused; a guest interviewer reads it for its room', async () => {
+    const backend = backends[0]!;
+    for (const path of ['/api/questions', '/api/questions/two-sum']) {
+      const response = await fetch(`${backend.url}${path}`);
+      assert.equal(response.status, 401, path);
+      assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'SIGN_IN_REQUIRED');
+    }
+    const session = await createSession(backend);
+    const asGuest = await fetch(`${backend.url}/api/questions?sessionId=${session.id}`, { headers: { authorization: `Bearer ${session.interviewerToken}` } });
+    assert.equal(asGuest.status, 200);
+    const withoutToken = await fetch(`${backend.url}/api/questions?sessionId=${session.id}`);
+    assert.equal(withoutToken.status, 401, 'a candidate knowing the session id is still refused');
   });
 });

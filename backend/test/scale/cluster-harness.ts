@@ -3,6 +3,9 @@
  * the load balancer (clients keep one fixed URL; the proxy is re-pointed from node to node).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
@@ -10,6 +13,7 @@ import * as Y from 'yjs';
 import type { LanguageId } from '../../src/protocol';
 import { seedUpdate } from '../../src/rooms/room';
 import { waitFor } from '../helpers/wait-for';
+import { TEST_ADMIN_ENV } from '../helpers/member-agent';
 
 const backendDir = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -57,6 +61,9 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       // Nowhere: collaboration tests run no code (the job test passes a fake Piston).
       PISTON_URL: 'http://127.0.0.1:9',
       SESSIONS_PER_MINUTE_PER_IP: '1000',
+      // Each node its own SQLite folder and test admin, unless the test shares a DATABASE_URL.
+      DATA_DIR: mkdtempSync(join(tmpdir(), `pairpad-${name}-`)),
+      ...TEST_ADMIN_ENV,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { BackendHandle } from '../../src/server';
 import { ERROR_CODES, type ErrorBody } from '../../src/protocol';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 const XSS = '<img src=x onerror=alert(1)><script>alert(1)</script>';
@@ -69,12 +69,19 @@ describe('hostile input at every REST route and socket event', () => {
   it('REST: every probe gets a 4xx with a named error code, and no state changes', async () => {
     const sessionsBefore = await backend.sessions.store.count();
     const statsBefore = JSON.stringify(backend.execution.stats().workerPool);
-    for (const probe of probes(sessionId)) {
-      const response = await fetch(`${backend.url}${probe.path}`, {
+    // Each probe twice: anonymously (refused before parsing, or parsed) and as a signed-in member
+    // with the CSRF token (so the bodies reach the parsers behind the sign-in guard).
+    const agent = await memberAgent(backend);
+    const callers = [
+      { who: 'anonymous', send: (path: string, init: RequestInit) => fetch(`${backend.url}${path}`, init) },
+      { who: 'member', send: (path: string, init: RequestInit) => agent.fetch(path, init) },
+    ];
+    for (const [probe, caller] of probes(sessionId).flatMap((probe) => callers.map((caller) => [probe, caller] as const))) {
+      const response = await caller.send(probe.path, {
         method: probe.method,
         ...(probe.body !== undefined ? { body: probe.body, headers: { 'content-type': probe.contentType ?? 'application/json' } } : {}),
       });
-      const label = `${probe.method} ${probe.path.slice(0, 60)} ${probe.body?.slice(0, 60) ?? ''}`;
+      const label = `${caller.who} ${probe.method} ${probe.path.slice(0, 60)} ${probe.body?.slice(0, 60) ?? ''}`;
       assert.ok(response.status >= 400 && response.status < 500, `${label} → ${response.status}`);
       const body = (await response.json()) as { error?: ErrorBody };
       assert.ok(body.error && ERROR_CODES.includes(body.error.code), `${label} → named error, got ${JSON.stringify(body)}`);
@@ -90,8 +97,9 @@ describe('hostile input at every REST route and socket event', () => {
     const flooded = await startTestBackend({ SESSIONS_PER_MINUTE_PER_IP: '5' });
     try {
       const statuses: number[] = [];
+      const agent = await memberAgent(flooded);
       for (let i = 0; i < 12; i++) {
-        const response = await fetch(`${flooded.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const response = await agent.fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
         statuses.push(response.status);
         if (response.status === 429) assert.equal(((await response.json()) as { error: ErrorBody }).error.code, 'RATE_LIMITED');
         else await response.body?.cancel();
