@@ -25,6 +25,6 @@ export async function createInterview(page: Page, fields: NewInterviewFields): P
   if (fields.candidateName) await dialog.getByLabel('Candidate name').fill(fields.candidateName);
   await dialog.getByRole('button', { name: 'Create session' }).click();
   const created = page.getByRole('dialog', { name: 'Interview created' });
-  await expect(created.getByLabel('Candidate link')).toHaveValue(/\/interview\/[0-9a-f-]{36}$/);
+  await expect(created.getByRole('textbox', { name: 'Candidate link' })).toHaveValue(/\/interview\/[0-9a-f-]{36}$/);
   return created;
 }

@@ -19,6 +19,9 @@ const CODE = 'def answer():\n    return "kept for next week"\n\nprint(answer())\
 
 let team: TeamServers;
 
+// One long story: a missing element fails its step in seconds rather than at the test's timeout.
+test.use({ actionTimeout: 15_000 });
+
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   team = await startTeamServers({ sessionTtlSeconds: ROOM_TTL_SECONDS });
@@ -65,7 +68,7 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
     await admin.getByLabel('Email').fill(TEAMMATE.email);
     await admin.getByLabel('Role', { exact: true }).selectOption('interviewer');
     await admin.getByRole('button', { name: 'Invite' }).click();
-    inviteLink = await admin.getByLabel('Invite link').inputValue();
+    inviteLink = await admin.getByRole('textbox', { name: 'Invite link' }).inputValue();
     expect(inviteLink).toMatch(new RegExp(`^${team.frontendUrl}/invite/`));
     await shot(admin, 'members');
   });
@@ -97,9 +100,9 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
     await form.getByLabel('Candidate name').fill(CANDIDATE);
     await form.getByRole('button', { name: 'Create session' }).click();
     const created = teammate.getByRole('dialog', { name: 'Interview created' });
-    candidateLink = await created.getByLabel('Candidate link').inputValue();
+    candidateLink = await created.getByRole('textbox', { name: 'Candidate link' }).inputValue();
     expect(candidateLink).toMatch(new RegExp(`^${team.frontendUrl}/interview/[0-9a-f-]{36}$`));
-    await expect(created.getByLabel('Interviewer link')).toHaveValue(/\?token=/);
+    await expect(created.getByRole('textbox', { name: 'Interviewer link' })).toHaveValue(/\?token=/);
     await created.getByRole('link', { name: 'Open the room' }).click();
     await expectConnected(teammate);
     await expect(teammate.getByTestId('my-role')).toHaveText('You are the interviewer');

@@ -14,6 +14,7 @@ export interface AuthValue {
   api: ApiAuth | null;
   /** After sign-in, setup or an accepted invite: the answer holds the member and their CSRF token. */
   signedIn(answer: SignedInResponse): void;
+  /** Signs out, then loads the sign-in page. */
   signOut(): Promise<void>;
   retry(): void;
 }
@@ -57,7 +58,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const signOut = useCallback(async () => {
     if (!apiUrl) return;
     await signOutRequest(apiUrl, csrfToken);
-    setState((current) => (current.status === 'ready' ? { status: 'ready', me: { ...current.me, member: null, csrfToken: null } } : current));
+    // A full page load: nothing this tab knew about the member (CSRF token, lists) survives it.
+    window.location.assign('/sign-in');
   }, [apiUrl, csrfToken]);
 
   const value = useMemo<AuthValue>(

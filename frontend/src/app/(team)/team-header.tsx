@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname, useRouter } from 'next/navigation';
+import { usePathname } from 'next/navigation';
 import { useState } from 'react';
 import { SettingsMenu } from '@/components/settings-menu';
 import { useAuth } from '@/lib/auth-context';
@@ -12,7 +12,6 @@ import shared from './team.module.css';
 /** The signed-in member's header: the team's pages, their name, the theme, and Sign out. */
 export function TeamHeader() {
   const { state, signOut } = useAuth();
-  const router = useRouter();
   const pathname = usePathname();
   const [problem, setProblem] = useState<string | null>(null);
   const member = state.status === 'ready' ? state.me.member : null;
@@ -21,7 +20,6 @@ export function TeamHeader() {
   const leave = async () => {
     try {
       await signOut();
-      router.replace('/sign-in');
     } catch (error) {
       setProblem(error instanceof Error ? error.message : 'Could not sign out.');
     }

@@ -106,13 +106,20 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
 
       <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${scope}`}>
         <form className={styles.filters} role="search" aria-label="Filter interviews" onSubmit={(event) => (event.preventDefault(), setQ(search))}>
-          <label className={`${styles.filter} ${styles.search}`}>
-            Search
-            <input type="search" value={search} placeholder="Candidate, title or question" onChange={(event) => setSearch(event.target.value)} />
-          </label>
-          <label className={styles.filter}>
-            Status
+          <div className={`${styles.filter} ${styles.search}`}>
+            <label htmlFor={`${ids}-search`}>Search</label>
+            <input
+              id={`${ids}-search`}
+              type="search"
+              value={search}
+              placeholder="Candidate, title or question"
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </div>
+          <div className={styles.filter}>
+            <label htmlFor={`${ids}-status`}>Status</label>
             <select
+              id={`${ids}-status`}
               value={status ?? ''}
               onChange={(event) => {
                 const picked = InterviewStatusSchema.safeParse(event.target.value);
@@ -124,15 +131,15 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               <option value="live">Live now</option>
               <option value="ended">Ended</option>
             </select>
-          </label>
-          <label className={styles.filter}>
-            From
-            <input type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
-          </label>
-          <label className={styles.filter}>
-            To
-            <input type="date" value={to} min={from || undefined} onChange={(event) => setTo(event.target.value)} />
-          </label>
+          </div>
+          <div className={styles.filter}>
+            <label htmlFor={`${ids}-from`}>From</label>
+            <input id={`${ids}-from`} type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
+          </div>
+          <div className={styles.filter}>
+            <label htmlFor={`${ids}-to`}>To</label>
+            <input id={`${ids}-to`} type="date" value={to} min={from || undefined} onChange={(event) => setTo(event.target.value)} />
+          </div>
           <button
             type="button"
             className={shared.button}

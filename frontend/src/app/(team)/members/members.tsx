@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { createResetLink, inviteMember, listMembers, updateMember, type ApiAuth } from '@/lib/members-api';
 import { MemberRoleSchema, type Member, type MemberListItem, type MemberRole } from '@/lib/team-shapes';
 import { CopyField } from '../copy-field';
@@ -54,7 +54,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
       <h1>Members</h1>
       <InviteSection api={api} onInvited={(url) => setLink({ label: 'Invite link', url })} />
       {link ? (
-        <section className={styles.section} aria-label={link.label}>
+        <section className={styles.section}>
           <CopyField id="member-link" label={link.label} value={link.url} />
           <p className={shared.hint}>Send it yourself (chat, email). It works once and expires; anyone holding it can use it until then.</p>
         </section>
@@ -115,6 +115,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
 
 function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string): void }) {
   const [email, setEmail] = useState('');
+  const ids = useId();
   const [role, setRole] = useState<MemberRole>('interviewer');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -137,17 +138,17 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
     <section className={styles.section} aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite a teammate</h2>
       <form className={styles.inviteForm} onSubmit={submit} noValidate aria-busy={pending}>
-        <label className={styles.field}>
-          Email
-          <input type="email" autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
-        </label>
-        <label className={styles.field}>
-          Role
-          <select value={role} onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}>
+        <div className={styles.field}>
+          <label htmlFor={`${ids}-email`}>Email</label>
+          <input id={`${ids}-email`} type="email" autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
+        </div>
+        <div className={styles.field}>
+          <label htmlFor={`${ids}-role`}>Role</label>
+          <select id={`${ids}-role`} value={role} onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}>
             <option value="interviewer">Interviewer</option>
             <option value="admin">Admin</option>
           </select>
-        </label>
+        </div>
         <button type="submit" className={`${shared.button} ${shared.primary}`} disabled={pending}>
           {pending ? 'Inviting…' : 'Invite'}
         </button>
