@@ -81,7 +81,7 @@ function Row({ item, showCreator, canDelete, onDelete }: { item: InterviewSummar
       <td data-label="Status">
         <span className={`${styles.badge} ${styles[item.status]}`}>{STATUS_WORDS[item.status]}</span>
       </td>
-      <td data-label="Date">{when(item.startedAt ?? item.createdAt)}</td>
+      <td data-label="Date" className={styles.date}>{when(item.startedAt ?? item.createdAt)}</td>
       <td>
         <div className={styles.rowActions}>
           {item.status !== 'ended' ? (

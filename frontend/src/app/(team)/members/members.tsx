@@ -25,7 +25,7 @@ export function MembersScreen() {
 function Members({ me, api }: { me: Member; api: ApiAuth }) {
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
   const [reloads, setReloads] = useState(0);
-  const [link, setLink] = useState<{ label: string; url: string } | null>(null);
+  const [link, setLink] = useState<{ label: string; url: string; forWhom: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const reload = useCallback(() => setReloads((count) => count + 1), []);
 
@@ -52,9 +52,11 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
   return (
     <main className={styles.main}>
       <h1>Members</h1>
-      <InviteSection api={api} onInvited={(url) => setLink({ label: 'Invite link', url })} />
+      <InviteSection api={api} onInvited={(url, forWhom) => setLink({ label: 'Invite link', url, forWhom })} />
       {link ? (
         <section className={styles.section}>
+          <h2>{link.label === 'Invite link' ? 'Invite ready' : 'Reset link ready'}</h2>
+          <p className={styles.linkFor}>For {link.forWhom}.</p>
           <CopyField id="member-link" label={link.label} value={link.url} />
           <p className={shared.hint}>Send it yourself (chat, email). It works once and expires; anyone holding it can use it until then.</p>
         </section>
@@ -100,7 +102,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
                   onReset={() =>
                     act(async () => {
                       const answer = await createResetLink(api, member.id);
-                      setLink({ label: `Reset link for ${member.name}`, url: answer.resetUrl });
+                      setLink({ label: 'Reset link', url: answer.resetUrl, forWhom: `${member.name} (${member.email}): they choose a new password with it` });
                     })
                   }
                 />
@@ -113,7 +115,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
   );
 }
 
-function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string): void }) {
+function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string, forWhom: string): void }) {
   const [email, setEmail] = useState('');
   const ids = useId();
   const [role, setRole] = useState<MemberRole>('interviewer');
@@ -126,7 +128,7 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
     setError(null);
     try {
       const answer = await inviteMember(api, { email: email.trim(), role });
-      onInvited(answer.inviteUrl);
+      onInvited(answer.inviteUrl, `${email.trim()}, as ${ROLE_WORDS[role].toLowerCase()}`);
       setEmail('');
     } catch (failure) {
       setError(errorText(failure));

@@ -67,6 +67,9 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
           </ul>
         </section>
         <div className={styles.card}>
+          <p className={page.cardBrand}>
+            <Brand />
+          </p>
           <h1>Sign in</h1>
           <p className={styles.lead}>For your team&apos;s interviewers. Candidates need no account: they join by the link you send.</p>
           {state.status === 'error' ? (
