@@ -35,7 +35,12 @@ export function runTogether(processes) {
         buffered += chunk.toString();
         const lines = buffered.split('\n');
         buffered = lines.pop() ?? '';
-        for (const line of lines) target.write(`${prefix}${line}\n`);
+        for (const line of lines) {
+          target.write(`${prefix}${line}\n`);
+          // The first-run setup link is easy to miss among JSON log lines: repeat it plainly.
+          const setupLink = /https?:\/\/[^\s"]+\/setup\?code=[A-Za-z0-9_-]+/.exec(line)?.[0];
+          if (setupLink) target.write(`\n\x1b[1m[pairpad] No admin yet: open ${setupLink} to create the first admin account.\x1b[0m\n\n`);
+        }
       });
     };
     forward(child.stdout, process.stdout);

@@ -1,13 +1,14 @@
 // Installs whatever is missing: npm dependencies, then the system packages PairPad needs
 // (bubblewrap for the executor's sandbox; the toolchains of the languages to offer; with
-// --with-browser, Chromium for the browser tests; with --with-redis, redis-server).
+// --with-browser, Chromium for the browser tests; with --with-redis, redis-server; with
+// --with-postgres, PostgreSQL's server binaries for the store tests).
 // Safe to run again: it only acts on what is missing, and asks apt-get nothing when all is there.
 //
 // Languages: PAIRPAD_LANGUAGES=all (every language the executor knows), a comma list
 // (python,go), "none", or unset for the default set (scripts/toolchains.mjs);
 // `--languages <spec>` overrides the variable (`npm test` passes `--languages all`).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { commandExists, log, mtimeOf, root, run } from './lib.mjs';
 import { missingToolchains, selectLanguages } from './toolchains.mjs';
 import { describeCommands, planUsernsProfile } from './apparmor.mjs';
@@ -29,12 +30,20 @@ async function installNodeModules() {
   if (code !== 0) throw new Error('npm install failed');
 }
 
+/** Debian keeps PostgreSQL's server binaries off PATH, in /usr/lib/postgresql/<major>/bin. */
+function postgresInitdb() {
+  const base = '/usr/lib/postgresql';
+  const majors = existsSync(base) ? readdirSync(base).filter((name) => existsSync(`${base}/${name}/bin/initdb`)) : [];
+  return majors.length > 0 ? `${base}/${majors[0]}/bin/initdb` : undefined;
+}
+
 /** Debian package → a command it provides, to tell whether it is installed. */
 const SYSTEM_PACKAGES = [
   { pkg: 'bubblewrap', command: 'bwrap', why: 'the code-execution sandbox', when: true },
   { pkg: 'chromium', command: 'chromium', why: 'the browser tests', when: args.has('--with-browser'), path: '/usr/bin/chromium' },
   { pkg: 'redis-server', command: 'redis-server', why: 'the Redis scaling tests', when: args.has('--with-redis') },
   { pkg: 'nginx-light', command: 'nginx', why: 'the load-balancer test (two backends behind nginx)', when: args.has('--with-redis'), path: '/usr/sbin/nginx' },
+  { pkg: 'postgresql', command: 'initdb', why: 'the PostgreSQL store tests (a throwaway server per test file)', when: args.has('--with-postgres'), path: postgresInitdb() },
   { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 

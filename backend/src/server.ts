@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './execution';
 import { startExecutor, type ExecutorHandle } from './executor';
-import { createApp, Metrics, type HealthCheck } from './http';
+import { createApp, interviewsRoutes, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
@@ -15,7 +15,7 @@ import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
-import { createDatabase, migrateToLatest, type DatabaseHandle } from './store';
+import { createDatabase, InterviewRepository, migrateToLatest, type DatabaseHandle } from './store';
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 
 export const VERSION = '0.1.0';
@@ -170,6 +170,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       resetTtlMs: config.RESET_LINK_TTL_HOURS * 3_600_000,
     },
   });
+  const interviewRepository = new InterviewRepository(database.db, database.engine);
   // No admin yet: ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup link printed in the log.
   await prepareFirstRun(identity, {
     dataDir: config.dataDir,
@@ -274,7 +275,12 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       dataDir: config.dataDir,
       oidc: { enabled: false, label: 'SSO' },
     },
-    onGuestLinkRevoked: (sessionId) => dropGuestSockets(io, sessionId),
+    extraRoutes: [interviewsRoutes({ interviews: interviewRepository, sessions })],
+    onGuestLinkRevoked: (sessionId) => {
+      dropGuestSockets(io, sessionId);
+      // The archive keeps the revocation too: the report served from it refuses the link as well.
+      void interviewRepository.setGuestLinkRevoked(sessionId, true).catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
+    },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),

@@ -1,3 +1,4 @@
 export { createApp, type AppOptions } from './app';
 export type { HealthCheck, HealthCheckResult } from './health-routes';
 export { Metrics, type MetricSources } from './metrics';
+export { interviewsRoutes } from './interviews-routes';

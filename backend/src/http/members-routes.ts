@@ -37,10 +37,10 @@ export function membersRoutes({ identity, publicUrl }: MembersRoutesOptions): Ro
   });
 
   router.patch('/api/members/:id', async (request, response) => {
-    requireAdmin(response);
+    const admin = requireAdmin(response);
     const id = parseOrThrow(MemberIdSchema, request.params.id, 'member id');
     const body = parseOrThrow(UpdateMemberBodySchema, request.body ?? {}, 'member update');
-    const updated: MemberListItem = memberListItem(await identity.updateMember(id, body));
+    const updated: MemberListItem = memberListItem(await identity.updateMember(admin, id, body));
     response.json(updated);
   });
 

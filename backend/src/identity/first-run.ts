@@ -15,7 +15,11 @@ export interface FirstRunOptions {
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
 }
 
-export type FirstRunResult = { kind: 'ready' } | { kind: 'admin-created'; email: string } | { kind: 'setup-code'; code: string; link: string; file: string };
+export type FirstRunResult =
+  | { kind: 'ready' }
+  | { kind: 'admin-created'; email: string }
+  | { kind: 'setup-code'; code: string; link: string; file: string }
+  | { kind: 'issued-elsewhere'; issuedAt: number };
 
 /**
  * At start: with no admin yet, creates one from ADMIN_EMAIL/ADMIN_PASSWORD, or makes sure a
@@ -23,8 +27,8 @@ export type FirstRunResult = { kind: 'ready' } | { kind: 'admin-created'; email:
  * code (from the log or the 0600 file) nobody can become admin of a fresh public deployment.
  *
  * A code already written to this node's file whose hash is still the stored one is printed
- * again (a restart keeps the link working); otherwise a new code replaces any earlier one, so
- * with several nodes starting at once the newest printed link is the one that works.
+ * again (a restart keeps the link working). Several nodes starting at once share the first
+ * node's code (the others say so in their logs); a code older than an hour is replaced.
  */
 export async function prepareFirstRun(identity: IdentityService, options: FirstRunOptions): Promise<FirstRunResult> {
   const file = join(options.dataDir, SETUP_CODE_FILE);
@@ -39,11 +43,22 @@ export async function prepareFirstRun(identity: IdentityService, options: FirstR
     return { kind: 'admin-created', email: options.adminEmail };
   }
   const kept = (await readFile(file, 'utf8').catch(() => '')).trim();
-  const code = kept && (await identity.setupCodeMatches(kept)) ? kept : await identity.issueSetupCode();
+  if (kept && (await identity.setupCodeMatches(kept))) return announce(kept, file, options);
+  const issued = await identity.issueSetupCode();
+  if ('issuedAt' in issued) {
+    options.logger.warn(
+      `no admin yet: another node issued the one-time setup code at ${new Date(issued.issuedAt).toISOString()}; open the setup link from its log (or its ${SETUP_CODE_FILE}), or restart a node after an hour for a new one`,
+    );
+    return { kind: 'issued-elsewhere', issuedAt: issued.issuedAt };
+  }
   await mkdir(options.dataDir, { recursive: true });
-  await writeFile(file, `${code}\n`, { mode: 0o600 });
+  await writeFile(file, `${issued.code}\n`, { mode: 0o600 });
   // writeFile's mode applies only to a new file; an existing one is narrowed too.
   await chmod(file, 0o600);
+  return announce(issued.code, file, options);
+}
+
+function announce(code: string, file: string, options: FirstRunOptions): FirstRunResult {
   const link = `${options.frontendUrl}/setup?code=${code}`;
   options.logger.warn(`no admin yet: open ${link} to create the first admin (the one-time code is also in ${file})`);
   return { kind: 'setup-code', code, link, file };

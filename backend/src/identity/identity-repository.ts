@@ -85,8 +85,13 @@ export interface IdentityRepository {
   /** Marks an unexpired, unused reset used and returns it; undefined otherwise. */
   claimPasswordReset(tokenHash: string, now: number): Promise<PasswordResetRecord | undefined>;
 
+  /** Appends to the audit log (in this repository's transaction, when it has one). */
+  audit(entry: { actorMemberId: string | null; action: string; target: string; details?: Record<string, unknown> }): Promise<void>;
+
   setting(key: string): Promise<string | undefined>;
   putSetting(key: string, value: string): Promise<void>;
+  /** Inserts `key` only when absent; true when this call inserted it (two nodes: one wins). */
+  insertSettingIfAbsent(key: string, value: string): Promise<boolean>;
   /** Deletes `key` only while it holds `value`; true when this call deleted it. */
   deleteSettingIf(key: string, value: string): Promise<boolean>;
 }

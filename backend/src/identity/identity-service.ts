@@ -39,6 +39,14 @@ export interface Authenticated {
 
 /** The settings key of the first-run setup code's hash: any node accepts the code. */
 export const SETUP_CODE_SETTING = 'setup_code_hash';
+/** When it was issued (ms): another node starting within SETUP_CODE_FRESH_MS keeps it. */
+export const SETUP_CODE_ISSUED_SETTING = 'setup_code_issued_at';
+/**
+ * Nodes starting together share the first node's code (they print where it is) rather than each
+ * replacing it; an older code is replaced at the next start, so a lost code file never locks
+ * a deployment out for good.
+ */
+export const SETUP_CODE_FRESH_MS = 3_600_000;
 
 /** last_seen_at is written at most this often per session: reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
@@ -132,6 +140,7 @@ export class IdentityService {
       const failures = await this.repository.incrementFailedSignIns(member.id);
       if (failures >= this.limits.maxFailedSignIns) {
         await this.repository.updateMember(member.id, { failedSignIns: 0, lockedUntil: now + this.limits.lockMs });
+        await this.repository.audit({ actorMemberId: null, action: 'member.locked', target: member.id, details: { failures } });
         throw accountLocked(this.limits.lockMs);
       }
       throw signInFailed();
@@ -146,11 +155,23 @@ export class IdentityService {
     return (await this.repository.countAdmins()) === 0;
   }
 
-  /** Makes a new one-time setup code, keeps only its hash (shared by every node) and returns it. */
-  async issueSetupCode(): Promise<string> {
+  /**
+   * Makes a new one-time setup code and keeps only its hash (any node accepts it); answers
+   * `{ issuedAt }` instead when another node issued one less than SETUP_CODE_FRESH_MS ago.
+   */
+  async issueSetupCode(): Promise<{ code: string } | { issuedAt: number }> {
     const code = randomToken();
-    await this.repository.putSetting(SETUP_CODE_SETTING, sha256Hex(code));
-    return code;
+    const now = this.now();
+    const hash = sha256Hex(code);
+    if (await this.repository.insertSettingIfAbsent(SETUP_CODE_SETTING, hash)) {
+      await this.repository.putSetting(SETUP_CODE_ISSUED_SETTING, String(now));
+      return { code };
+    }
+    const issuedAt = Number((await this.repository.setting(SETUP_CODE_ISSUED_SETTING)) ?? 0);
+    if (now - issuedAt < SETUP_CODE_FRESH_MS) return { issuedAt };
+    await this.repository.putSetting(SETUP_CODE_SETTING, hash);
+    await this.repository.putSetting(SETUP_CODE_ISSUED_SETTING, String(now));
+    return { code };
   }
 
   /** True when `code` is the current setup code. */
@@ -170,6 +191,7 @@ export class IdentityService {
       if (!claimed) throw new AppError('SETUP_CODE_INVALID', 'This setup code is not valid: it was used already, or the server printed a newer one in its log.');
       const record = this.newMember({ email: input.email, name: input.name, role: 'admin', passwordHash });
       await repository.insertMember(record);
+      await repository.audit({ actorMemberId: record.id, action: 'member.setup', target: record.id, details: { email: record.email } });
       return record;
     });
     return { member, session: await this.createAuthSession(member.id) };
@@ -187,6 +209,7 @@ export class IdentityService {
         const existing = await repository.memberByEmail(email);
         if (existing) await repository.updateMember(existing.id, { role: 'admin', passwordHash: record.passwordHash, disabled: false });
         else await repository.insertMember(record);
+        await repository.audit({ actorMemberId: null, action: 'member.setup', target: email, details: { from: 'ADMIN_EMAIL' } });
       });
     } catch (error) {
       if (error instanceof AppError && error.code === 'EMAIL_TAKEN') return null;
@@ -202,6 +225,7 @@ export class IdentityService {
     const now = this.now();
     const expiresAt = now + this.limits.inviteTtlMs;
     await this.repository.insertInvite({ tokenHash: sha256Hex(token), email, role, createdBy: actor.id, createdAt: now, expiresAt, acceptedAt: null });
+    await this.repository.audit({ actorMemberId: actor.id, action: 'member.invite', target: email, details: { role } });
     return { token, expiresAt };
   }
 
@@ -222,6 +246,7 @@ export class IdentityService {
       if (!invite || !(await repository.claimInvite(tokenHash, this.now()))) throw inviteInvalid();
       const record = this.newMember({ email: invite.email, name: input.name, role: invite.role, passwordHash });
       await repository.insertMember(record);
+      await repository.audit({ actorMemberId: record.id, action: 'member.join', target: record.id, details: { email: record.email, role: record.role, invitedBy: invite.createdBy } });
       return record;
     });
     return { member, session: await this.createAuthSession(member.id) };
@@ -234,6 +259,7 @@ export class IdentityService {
     const now = this.now();
     const expiresAt = now + this.limits.resetTtlMs;
     await this.repository.insertPasswordReset({ tokenHash: sha256Hex(token), memberId, createdBy: actor.id, createdAt: now, expiresAt, usedAt: null });
+    await this.repository.audit({ actorMemberId: actor.id, action: 'member.reset-link', target: memberId });
     return { token, expiresAt };
   }
 
@@ -246,6 +272,7 @@ export class IdentityService {
       if (!reset) throw resetInvalid();
       await repository.updateMember(reset.memberId, { passwordHash, failedSignIns: 0, lockedUntil: null });
       await repository.deleteAuthSessionsOfMember(reset.memberId);
+      await repository.audit({ actorMemberId: reset.memberId, action: 'member.password-reset', target: reset.memberId, details: { linkBy: reset.createdBy } });
     });
   }
 
@@ -257,7 +284,7 @@ export class IdentityService {
    * Changes a member's role or disables them. A disabled member's auth sessions end at once; the
    * last active admin cannot be demoted or disabled (nobody could manage the team after).
    */
-  async updateMember(id: string, patch: UpdateMemberBody): Promise<MemberRecord> {
+  async updateMember(actor: MemberRecord, id: string, patch: UpdateMemberBody): Promise<MemberRecord> {
     return this.repository.transaction(async (repository) => {
       const member = await repository.memberById(id);
       if (!member) throw new AppError('NOT_FOUND', 'No member with this id.');
@@ -271,6 +298,7 @@ export class IdentityService {
       });
       if (patch.disabled === true) await repository.deleteAuthSessionsOfMember(id);
       if (!updated) throw new AppError('NOT_FOUND', 'No member with this id.');
+      await repository.audit({ actorMemberId: actor.id, action: 'member.update', target: id, details: { ...patch } });
       return updated;
     });
   }

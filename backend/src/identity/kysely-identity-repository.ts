@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '../protocol';
-import { UniqueViolationError, type Database, type MembersTable, type MemberUpdate } from '../store';
+import { UniqueViolationError, writeAudit, type Database, type MembersTable, type MemberUpdate } from '../store';
 import type { AuthSessionRecord, IdentityRepository, InviteRecord, MemberPatch, MemberRecord, PasswordResetRecord } from './identity-repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -243,6 +243,10 @@ export class KyselyIdentityRepository implements IdentityRepository {
     );
   }
 
+  async audit(entry: { actorMemberId: string | null; action: string; target: string; details?: Record<string, unknown> }): Promise<void> {
+    await writeAudit(this.db, entry);
+  }
+
   async setting(key: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
     return row?.value;
@@ -254,6 +258,15 @@ export class KyselyIdentityRepository implements IdentityRepository {
       .values({ key, value })
       .onConflict((conflict) => conflict.column('key').doUpdateSet({ value }))
       .execute();
+  }
+
+  async insertSettingIfAbsent(key: string, value: string): Promise<boolean> {
+    const result = await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((conflict) => conflict.column('key').doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
   }
 
   async deleteSettingIf(key: string, value: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 /** The team's interview archive over REST: the dashboard list, deletion, erasing a candidate. */
 import { z } from 'zod';
-import { LanguageIdSchema } from './languages';
 
 export const INTERVIEW_STATUSES = ['upcoming', 'live', 'ended'] as const;
 export const InterviewStatusSchema = z.enum(INTERVIEW_STATUSES);
@@ -25,8 +24,10 @@ export type ListInterviewsQuery = z.infer<typeof ListInterviewsQuerySchema>;
 
 export const InterviewSummarySchema = z.object({
   id: z.string(),
+  /** Null when the interview was created without a title. */
   title: z.string().nullable(),
-  language: LanguageIdSchema,
+  /** A language id (LanguageIdSchema); kept as a string: an archived interview may outlive a language. */
+  language: z.string(),
   questionId: z.string().nullable(),
   questionTitle: z.string().nullable(),
   candidateName: z.string().nullable(),

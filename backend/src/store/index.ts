@@ -3,3 +3,18 @@ export type * from './database-schema';
 export { migrateToLatest, MigrationError, type MigrateOptions } from './migrate';
 export { MIGRATIONS, type Migration, type MigrationContext } from './migrations';
 export { ForeignKeyViolationError, mapStoreError, StoreError, StoreUnavailableError, UniqueViolationError } from './store-errors';
+export { listAudit, writeAudit, type AuditEntry, type AuditRecord } from './audit-log';
+export {
+  DEFAULT_PAGE_SIZE,
+  InterviewRepository,
+  MAX_PAGE_SIZE,
+  type InterviewListQuery,
+  type InterviewPage,
+  type InterviewParticipant,
+  type InterviewRecord,
+  type InterviewScope,
+  type InterviewSnapshot,
+  type InterviewSummary,
+  type NewInterview,
+} from './interview-repository';
+export { decodeRoomState, encodeRoomState, mergeRoomStates, type RoomState } from './room-state-codec';

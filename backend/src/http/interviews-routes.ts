@@ -1,0 +1,96 @@
+import { Router } from 'express';
+import {
+  AppError,
+  EraseCandidateBodySchema,
+  ListInterviewsQuerySchema,
+  SessionIdSchema,
+  parseOrThrow,
+  type EraseCandidateResponse,
+  type InterviewSummary,
+  type ListInterviewsResponse,
+} from '../protocol';
+import type { InterviewRepository, InterviewSummary as StoredSummary } from '../store';
+import type { SessionService } from '../sessions';
+import { requireAdmin, requireMember } from './authentication';
+
+export interface InterviewsRoutesOptions {
+  interviews: InterviewRepository;
+  /** A deleted interview that is still live is closed too (its room ends for everyone). */
+  sessions: SessionService;
+}
+
+const DAY_MS = 86_400_000;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function summaryView(summary: StoredSummary): InterviewSummary {
+  return {
+    id: summary.id,
+    title: summary.title === '' ? null : summary.title,
+    language: summary.language,
+    questionId: summary.questionId,
+    questionTitle: summary.questionTitle,
+    candidateName: summary.candidateName,
+    status: summary.status,
+    createdAt: new Date(summary.createdAt).toISOString(),
+    startedAt: iso(summary.startedAt),
+    endedAt: iso(summary.endedAt),
+    createdBy: summary.createdBy,
+  };
+}
+
+/** `to=2026-12-07` means "up to the end of that day"; a date-time means that instant. */
+function boundOf(value: string | undefined, end: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
+  return end && DATE_ONLY.test(value) ? ms + DAY_MS : ms;
+}
+
+/** The team's archive: the dashboard list (members), deletion (admin or creator), erasing a candidate (admin). */
+export function interviewsRoutes({ interviews, sessions }: InterviewsRoutesOptions): Router {
+  const router = Router();
+
+  router.get('/api/interviews', async (request, response) => {
+    const member = requireMember(response);
+    const query = parseOrThrow(ListInterviewsQuerySchema, request.query, 'interview list query');
+    const from = boundOf(query.from, false);
+    const to = boundOf(query.to, true);
+    const page = await interviews.list({
+      scope: query.scope,
+      memberId: member.id,
+      limit: query.limit,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.q ? { q: query.q } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
+    const body: ListInterviewsResponse = { items: page.items.map(summaryView), nextCursor: page.nextCursor };
+    response.set('Cache-Control', 'no-store').json(body);
+  });
+
+  router.delete('/api/interviews/:id', async (request, response) => {
+    const member = requireMember(response);
+    const id = parseOrThrow(SessionIdSchema, request.params.id, 'interview id');
+    const interview = await interviews.get(id);
+    if (!interview) throw new AppError('INTERVIEW_NOT_FOUND', 'No such interview in the team\'s archive (or it was deleted).');
+    if (member.role !== 'admin' && interview.createdBy?.id !== member.id) {
+      throw new AppError('FORBIDDEN', 'Only an admin or the member who created this interview can delete it.');
+    }
+    await interviews.delete(id, { memberId: member.id });
+    // A live room goes too: its participants are told, and nothing is written back.
+    await sessions.store.delete(id);
+    response.status(204).end();
+  });
+
+  router.post('/api/admin/erase-candidate', async (request, response) => {
+    const admin = requireAdmin(response);
+    const body = parseOrThrow(EraseCandidateBodySchema, request.body ?? {}, 'candidate');
+    const deleted = await interviews.eraseCandidate({ ...(body.email ? { email: body.email } : {}), ...(body.name ? { name: body.name } : {}) }, { memberId: admin.id });
+    const answer: EraseCandidateResponse = { deleted };
+    response.json(answer);
+  });
+
+  return router;
+}

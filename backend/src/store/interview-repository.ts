@@ -1,0 +1,463 @@
+import { sql, type Kysely } from 'kysely';
+import { AppError } from '../protocol';
+import { writeAudit } from './audit-log';
+import type { DatabaseEngine } from './database';
+import type { Database, InterviewRow, InterviewStatus } from './database-schema';
+import { mergeRoomStates, mergeYjsUpdates } from './room-state-codec';
+
+/** One line of the dashboard (the contract's `InterviewSummary`; times in ms since the epoch). */
+export interface InterviewSummary {
+  id: string;
+  title: string;
+  language: string;
+  questionId: string | null;
+  questionTitle: string | null;
+  candidateName: string | null;
+  status: InterviewStatus;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  createdBy: { id: string; name: string } | null;
+}
+
+export interface InterviewParticipant {
+  name: string;
+  role: string;
+}
+
+/** Everything kept about one interview, for the report, the playback and access checks. */
+export interface InterviewRecord extends InterviewSummary {
+  candidateEmail: string | null;
+  interviewerTokenHash: string | null;
+  guestLinkRevoked: boolean;
+  updatedAt: number;
+  /** `encodeRoomState` blob, null until the room first opened. */
+  roomState: Uint8Array | null;
+  notesState: Uint8Array | null;
+  finalCode: Record<string, string> | null;
+  participants: InterviewParticipant[];
+}
+
+/** The session record, written when the session is created (POST /api/sessions). */
+export interface NewInterview {
+  id: string;
+  title: string;
+  language: string;
+  questionId?: string | null;
+  questionTitle?: string | null;
+  createdBy?: string | null;
+  candidateName?: string | null;
+  candidateEmail?: string | null;
+  interviewerTokenHash?: string | null;
+  createdAt: number;
+}
+
+/** What the archive writes of a live room, as it goes. */
+export interface InterviewSnapshot {
+  id: string;
+  /** Used when the row does not exist yet (it was created while the database was down, say). */
+  createdAt: number;
+  interviewerTokenHash?: string | null;
+  title: string;
+  language: string;
+  questionId: string | null;
+  questionTitle: string | null;
+  /** Never goes back: ended stays ended, live never returns to upcoming. */
+  status: InterviewStatus;
+  startedAt: number | null;
+  endedAt: number | null;
+  /** Fills the column only when it is empty (the name given at creation wins). */
+  candidateName: string | null;
+  roomState: Uint8Array;
+  notesState: Uint8Array | null;
+  finalCode: Record<string, string> | null;
+  participants: InterviewParticipant[];
+  at: number;
+}
+
+export type InterviewScope = 'mine' | 'team';
+
+/** The dashboard's list query; zod-free: the REST layer parses, this trusts its types. */
+export interface InterviewListQuery {
+  scope: InterviewScope;
+  /** The member asking: required for `mine`. */
+  memberId?: string | null;
+  status?: InterviewStatus;
+  /** Matches title, question title, candidate name or email, any case, anywhere in them. */
+  q?: string;
+  /** Created at or after (ms). */
+  from?: number;
+  /** Created before (ms). */
+  to?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string | null;
+  /** 1–100, default 20. */
+  limit?: number;
+}
+
+export interface InterviewPage {
+  items: InterviewSummary[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+const STATUS_ORDER: Record<InterviewStatus, number> = { upcoming: 0, live: 1, ended: 2 };
+
+/** Lowercased in JavaScript, the same on both engines (SQLite folds ASCII only). */
+export function searchTextOf(fields: { title: string; questionTitle: string | null; candidateName: string | null; candidateEmail: string | null }): string {
+  return [fields.title, fields.questionTitle, fields.candidateName, fields.candidateEmail]
+    .filter((value): value is string => !!value)
+    .join('\n')
+    .toLowerCase();
+}
+
+/** `%`, `_` and the escape itself match literally in a LIKE pattern. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** `column` contains `text`, matched on the lowercased search text (the same on both engines). */
+function contains(column: string, text: string) {
+  return sql<boolean>`${sql.ref(column)} like ${likePattern(text)} escape '\\'`;
+}
+
+function encodeCursor(createdAt: number, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && value.length === 2 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') {
+      return { createdAt: value[0] as number, id: value[1] };
+    }
+  } catch {
+    // Falls through to the named error.
+  }
+  throw new AppError('VALIDATION_FAILED', 'That page cursor is not valid; start again from the first page.', { cursor: 'invalid cursor' });
+}
+
+/** SQLite binds Buffers, never plain Uint8Arrays; pg takes either. */
+function toBuffer(bytes: Uint8Array | null): Buffer | null {
+  if (bytes === null) return null;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function mergeParticipants(a: InterviewParticipant[], b: InterviewParticipant[]): InterviewParticipant[] {
+  const seen = new Map<string, InterviewParticipant>();
+  for (const entry of [...a, ...b]) seen.set(`${entry.role}\u0000${entry.name}`, { name: entry.name, role: entry.role });
+  return [...seen.values()];
+}
+
+const minOf = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+
+type SummaryRow = Pick<
+  InterviewRow,
+  'id' | 'title' | 'language' | 'question_id' | 'question_title' | 'candidate_name' | 'status' | 'created_at' | 'started_at' | 'ended_at' | 'created_by'
+> & { creator_name: string | null };
+
+function toSummary(row: SummaryRow): InterviewSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    language: row.language,
+    questionId: row.question_id,
+    questionTitle: row.question_title,
+    candidateName: row.candidate_name,
+    status: row.status,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    createdBy: row.created_by === null ? null : { id: row.created_by, name: row.creator_name ?? '' },
+  };
+}
+
+/**
+ * Interviews in the database: the session record at creation, the live room's snapshots, the
+ * dashboard's list, deletion and retention (each deletion audited in the same transaction).
+ * Works the same on SQLite and PostgreSQL (one contract suite runs on both).
+ */
+export class InterviewRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: DatabaseEngine,
+  ) {}
+
+  /** Writes the session record as `upcoming`; a second call for the same id changes nothing. */
+  async create(input: NewInterview): Promise<void> {
+    await this.db
+      .insertInto('interviews')
+      .values({
+        id: input.id,
+        title: input.title,
+        language: input.language,
+        question_id: input.questionId ?? null,
+        question_title: input.questionTitle ?? null,
+        status: 'upcoming',
+        created_by: input.createdBy ?? null,
+        candidate_name: input.candidateName ?? null,
+        candidate_email: input.candidateEmail?.trim().toLowerCase() || null,
+        interviewer_token_hash: input.interviewerTokenHash ?? null,
+        created_at: input.createdAt,
+        updated_at: input.createdAt,
+        participants: '[]',
+        search_text: searchTextOf({ title: input.title, questionTitle: input.questionTitle ?? null, candidateName: input.candidateName ?? null, candidateEmail: input.candidateEmail ?? null }),
+      })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+  }
+
+  /**
+   * Writes a live room's state: creates the row if it is missing, else merges into it (Yjs
+   * states merged, so two nodes writing the same interview lose nothing and make one row).
+   * Returns false when the interview was deleted meanwhile (nothing is written).
+   */
+  async saveSnapshot(snapshot: InterviewSnapshot): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('interviews')
+        .values({
+          id: snapshot.id,
+          title: snapshot.title,
+          language: snapshot.language,
+          status: 'upcoming',
+          interviewer_token_hash: snapshot.interviewerTokenHash ?? null,
+          created_at: snapshot.createdAt,
+          updated_at: snapshot.at,
+        })
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute();
+      let select = trx.selectFrom('interviews').selectAll().where('id', '=', snapshot.id);
+      // Two nodes writing one interview take turns on PostgreSQL; SQLite has one writer anyway.
+      if (this.engine === 'postgres') select = select.forUpdate();
+      const current = await select.executeTakeFirstOrThrow();
+      if (current.deleted_at !== null) return false;
+      const status = STATUS_ORDER[snapshot.status] > STATUS_ORDER[current.status] ? snapshot.status : current.status;
+      const candidateName = current.candidate_name ?? snapshot.candidateName;
+      const title = snapshot.title || current.title;
+      await trx
+        .updateTable('interviews')
+        .set({
+          title,
+          language: snapshot.language,
+          question_id: snapshot.questionId ?? current.question_id,
+          question_title: snapshot.questionTitle ?? current.question_title,
+          status,
+          candidate_name: candidateName,
+          started_at: minOf(current.started_at, snapshot.startedAt),
+          ended_at: status === 'ended' ? (current.ended_at ?? snapshot.endedAt ?? snapshot.at) : null,
+          updated_at: Math.max(current.updated_at, snapshot.at),
+          room_state: toBuffer(mergeRoomStates(current.room_state, snapshot.roomState)),
+          notes_state: toBuffer(mergeYjsUpdates(current.notes_state, snapshot.notesState)),
+          final_code: snapshot.finalCode ? JSON.stringify({ ...parseJson<Record<string, string>>(current.final_code, {}), ...snapshot.finalCode }) : current.final_code,
+          participants: JSON.stringify(mergeParticipants(parseJson<InterviewParticipant[]>(current.participants, []), snapshot.participants)),
+          search_text: searchTextOf({
+            title,
+            questionTitle: snapshot.questionTitle ?? current.question_title,
+            candidateName,
+            candidateEmail: current.candidate_email,
+          }),
+        })
+        .where('id', '=', snapshot.id)
+        .execute();
+      return true;
+    });
+  }
+
+  /** One interview with everything kept; null when unknown or deleted. */
+  async get(id: string): Promise<InterviewRecord | null> {
+    const row = await this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .selectAll('interviews')
+      .select('members.name as creator_name')
+      .where('interviews.id', '=', id)
+      .where('interviews.deleted_at', 'is', null)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      ...toSummary(row),
+      candidateEmail: row.candidate_email,
+      interviewerTokenHash: row.interviewer_token_hash,
+      guestLinkRevoked: row.guest_link_revoked === 1,
+      updatedAt: row.updated_at,
+      roomState: row.room_state,
+      notesState: row.notes_state,
+      finalCode: parseJson<Record<string, string> | null>(row.final_code, null),
+      participants: parseJson<InterviewParticipant[]>(row.participants, []),
+    };
+  }
+
+  /** The dashboard's page: newest first, keyset-paginated on (created_at, id). */
+  async list(query: InterviewListQuery): Promise<InterviewPage> {
+    const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
+    let select = this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .select([
+        'interviews.id',
+        'interviews.title',
+        'interviews.language',
+        'interviews.question_id',
+        'interviews.question_title',
+        'interviews.candidate_name',
+        'interviews.status',
+        'interviews.created_at',
+        'interviews.started_at',
+        'interviews.ended_at',
+        'interviews.created_by',
+        'members.name as creator_name',
+      ])
+      .where('interviews.deleted_at', 'is', null);
+    if (query.scope === 'mine') {
+      if (!query.memberId) throw new AppError('VALIDATION_FAILED', '"My interviews" needs a signed-in member.', { scope: 'mine needs a member' });
+      select = select.where('interviews.created_by', '=', query.memberId);
+    }
+    if (query.status) select = select.where('interviews.status', '=', query.status);
+    const q = query.q?.trim();
+    if (q) select = select.where(contains('interviews.search_text', q));
+    if (query.from !== undefined) select = select.where('interviews.created_at', '>=', query.from);
+    if (query.to !== undefined) select = select.where('interviews.created_at', '<', query.to);
+    if (query.cursor) {
+      const after = decodeCursor(query.cursor);
+      select = select.where((eb) =>
+        eb.or([eb('interviews.created_at', '<', after.createdAt), eb.and([eb('interviews.created_at', '=', after.createdAt), eb('interviews.id', '<', after.id)])]),
+      );
+    }
+    const rows = await select.orderBy('interviews.created_at', 'desc').orderBy('interviews.id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+  }
+
+  /** Revokes (or restores) the guest interviewer link of one interview; false when there is none. */
+  async setGuestLinkRevoked(id: string, revoked: boolean): Promise<boolean> {
+    const result = await this.db
+      .updateTable('interviews')
+      .set({ guest_link_revoked: revoked ? 1 : 0 })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Deletes one interview: its content (room, notes, code, candidate, participants) is erased at
+   * once, and a tombstone of the id stays, so that a room still open somewhere cannot write it
+   * back. Audited. False when there was nothing to delete.
+   */
+  async delete(id: string, actor: { memberId: string | null; reason?: string }, at: number = Date.now()): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const erased = await this.erase(trx, [id], at);
+      if (erased === 0) return false;
+      await writeAudit(trx, { actorMemberId: actor.memberId, action: 'interview.delete', target: id, details: actor.reason ? { reason: actor.reason } : {} }, at);
+      return true;
+    });
+  }
+
+  /**
+   * Erases every interview of one candidate, by email (any case) or by exact name (any case).
+   * Audited with the count; the candidate's email or name is kept only there, as the request.
+   */
+  async eraseCandidate(candidate: { email?: string; name?: string }, actor: { memberId: string | null }, at: number = Date.now()): Promise<number> {
+    const email = candidate.email?.trim().toLowerCase();
+    const name = candidate.name?.trim().toLowerCase();
+    if (!email && !name) throw new AppError('VALIDATION_FAILED', 'Give the candidate\'s email or name.', { candidate: 'email or name required' });
+    return this.db.transaction().execute(async (trx) => {
+      // Emails are stored lowercased (indexed); names are narrowed with the lowercased search
+      // text, then compared exactly here (SQLite's lower() folds ASCII only).
+      const rows = await trx
+        .selectFrom('interviews')
+        .select(['id', 'candidate_name', 'candidate_email'])
+        .where('deleted_at', 'is', null)
+        .where((eb) =>
+          eb.or([
+            ...(email ? [eb('candidate_email', '=', email)] : []),
+            ...(name ? [contains('search_text', name)] : []),
+          ]),
+        )
+        .execute();
+      const ids = rows.filter((row) => (email && row.candidate_email === email) || (name && row.candidate_name?.trim().toLowerCase() === name)).map((row) => row.id);
+      const count = await this.erase(trx, ids, at);
+      await writeAudit(trx, { actorMemberId: actor.memberId, action: 'candidate.erase', target: email ?? name ?? '', details: { deleted: count, by: email ? 'email' : 'name', interviews: ids } }, at);
+      return count;
+    });
+  }
+
+  /**
+   * Retention: removes ended interviews that ended before `cutoff` and tombstones deleted
+   * before it, in batches. Audited (one entry per run that removed something).
+   */
+  async deleteEndedBefore(cutoff: number, at: number = Date.now(), batchSize = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const removed = await this.db.transaction().execute(async (trx) => {
+        const ids = (
+          await trx
+            .selectFrom('interviews')
+            .select('id')
+            .where((eb) => eb.or([eb.and([eb('status', '=', 'ended'), eb('ended_at', '<', cutoff)]), eb('deleted_at', '<', cutoff)]))
+            .limit(batchSize)
+            .execute()
+        ).map((row) => row.id);
+        if (ids.length === 0) return 0;
+        await trx.deleteFrom('interviews').where('id', 'in', ids).execute();
+        await writeAudit(trx, { actorMemberId: null, action: 'retention.delete', target: 'interviews', details: { deleted: ids.length, endedBefore: cutoff, interviews: ids } }, at);
+        return ids.length;
+      });
+      total += removed;
+      if (removed < batchSize) return total;
+    }
+  }
+
+  /**
+   * Interviews whose room went quiet before `cutoff` without being ended (the session expired,
+   * or the only node holding it restarted): marked ended at their last write, so that "live now"
+   * stays true. Returns how many.
+   */
+  async endAbandoned(cutoff: number): Promise<number> {
+    const result = await this.db
+      .updateTable('interviews')
+      .set((eb) => ({ status: 'ended', ended_at: eb.ref('updated_at') }))
+      .where('status', '=', 'live')
+      .where('updated_at', '<', cutoff)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  private async erase(trx: Kysely<Database>, ids: readonly string[], at: number): Promise<number> {
+    if (ids.length === 0) return 0;
+    const result = await trx
+      .updateTable('interviews')
+      .set({
+        title: '',
+        question_title: null,
+        candidate_name: null,
+        candidate_email: null,
+        interviewer_token_hash: null,
+        room_state: null,
+        notes_state: null,
+        final_code: null,
+        participants: '[]',
+        search_text: '',
+        deleted_at: at,
+        updated_at: at,
+      })
+      .where('id', 'in', ids)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+}
