@@ -9,13 +9,13 @@ import { ExecutionService, PistonClient, TestRunService, type RoomSource } from 
 import { startExecutor, type ExecutorHandle } from './executor';
 import { createApp, interviewsRoutes, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
-import { attachRealtime, dropGuestSockets, type RoomServer } from './realtime';
+import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
 import { AppError, ROOM_DOC } from './protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
-import { createDatabase, InterviewRepository, migrateToLatest, type DatabaseHandle } from './store';
+import { createDatabase, InterviewArchive, InterviewRepository, InterviewRetention, migrateToLatest, type DatabaseHandle } from './store';
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 
 export const VERSION = '0.1.0';
@@ -36,6 +36,10 @@ export interface BackendHandle {
   database: DatabaseHandle;
   /** Team accounts and auth sessions (on the database). */
   identity: IdentityService;
+  /** Interviews kept in the database (the dashboard's queries). */
+  interviews: InterviewRepository;
+  /** Writes live rooms to `interviews` as they go. */
+  archive: InterviewArchive;
   close(): Promise<void>;
 }
 
@@ -170,7 +174,6 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       resetTtlMs: config.RESET_LINK_TTL_HOURS * 3_600_000,
     },
   });
-  const interviewRepository = new InterviewRepository(database.db, database.engine);
   // No admin yet: ADMIN_EMAIL/ADMIN_PASSWORD, or a one-time setup link printed in the log.
   await prepareFirstRun(identity, {
     dataDir: config.dataDir,
@@ -186,6 +189,14 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
+  const interviews = new InterviewRepository(database.db, database.engine);
+  const archive = new InterviewArchive({
+    interviews,
+    sessions: store,
+    checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
+    logger: logger.child({ service: 'archive' }),
+  });
+  const retention = new InterviewRetention({ interviews, retentionDays: config.RETENTION_DAYS, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger: logger.child({ service: 'retention' }) });
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
@@ -204,12 +215,14 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
         transcriptsKept: config.CONSOLE_TRANSCRIPTS_KEPT,
       },
     },
-    // Side concerns as room extensions: metrics, and with REDIS_URL the relay between nodes.
+    // Side concerns as room extensions: metrics, with REDIS_URL the relay between nodes, and the
+    // archive that writes each interview to the database as it goes.
     extensions: [
       { name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() },
       // Console input and stops typed on any node reach the job on the node that runs it.
       { name: 'console', onConsoleControl: (_room, jobId, control): void => void execution.control(jobId, control) },
       ...(cluster ? [cluster.roomSync] : []),
+      archive,
     ],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
@@ -234,7 +247,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const stopConsoleOutput = execution.onOutput(({ sessionId, jobId, stream, data }) => rooms.get(sessionId)?.interview.console.output(jobId, stream, data));
   // Every run, with its result, goes into its room's replicated state: the timeline, the report
   // and every participant (on every node) hear it from there.
-  const stopRunRecording = execution.onUpdate((run) => rooms.get(run.sessionId)?.interview.recordRun(run));
+  const stopRunRecording = execution.onUpdate((run) => {
+    rooms.get(run.sessionId)?.interview.recordRun(run);
+    // A finished run (output and result) is written at once, not at the next checkpoint.
+    if (run.state === 'completed' || run.state === 'failed') archive.saveNow(run.sessionId);
+  });
   const stopExecutionMetrics = execution.onUpdate((run) => {
     if (run.state !== 'completed' && run.state !== 'failed') return;
     metrics.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
@@ -248,7 +265,10 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     limits: { maxConcurrent: config.EXECUTION_MAX_CONCURRENT_JOBS, runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT, maxCodeBytes: config.MAX_CODE_BYTES },
     logger: logger.child({ service: 'test-runs' }),
   });
-  const stopTestRunRecording = testRuns.onUpdate((run) => rooms.get(run.sessionId)?.interview.questions.recordTestRun(run));
+  const stopTestRunRecording = testRuns.onUpdate((run) => {
+    rooms.get(run.sessionId)?.interview.questions.recordTestRun(run);
+    if (run.state === 'completed' || run.state === 'failed') archive.saveNow(run.sessionId);
+  });
   // A session that goes takes its queued runs and its run history with it.
   const forgetRuns = store.onRemoved((id) => {
     execution.forgetRoom(id);
@@ -275,17 +295,24 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       dataDir: config.dataDir,
       oidc: { enabled: false, label: 'SSO' },
     },
-    extraRoutes: [interviewsRoutes({ interviews: interviewRepository, sessions })],
+    extraRoutes: [interviewsRoutes({ interviews: interviews, sessions })],
+    onMemberDisabled: (memberId) => dropMemberSockets(io, memberId),
     onGuestLinkRevoked: (sessionId) => {
       dropGuestSockets(io, sessionId);
       // The archive keeps the revocation too: the report served from it refuses the link as well.
-      void interviewRepository.setGuestLinkRevoked(sessionId, true).catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
+      void interviews.setGuestLinkRevoked(sessionId, true).catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
+    interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
+      // "delayed" while some interview's latest state waits for the database (rooms keep working).
+      archive: async () => {
+        const health = archive.health();
+        return { ok: health.status === 'saved', required: false, details: { ...health } };
+      },
     },
   });
   const httpServer = createServer(app);
@@ -305,6 +332,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     pingTimeoutMs: config.SOCKET_PING_TIMEOUT_MS,
   });
   cluster?.attachAdapter(io);
+  retention.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -336,8 +364,12 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections();
       rooms.dispose();
+      // 4. Unloading the rooms above took their last state: write it, then close the database.
+      await retention.stop();
+      const saved = await archive.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000 - grace));
+      if (!saved) logger.warn('shutting down with interview changes the database did not take; the last checkpoint is kept');
+      archive.close();
       await store.close();
-      // 4. The database last among ours: unloading rooms above wrote their interviews to it.
       await database.close();
       await cluster?.close();
       await executor?.close();
@@ -345,5 +377,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, identity, close };
+  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, identity, interviews, archive, close };
 }

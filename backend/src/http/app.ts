@@ -5,9 +5,10 @@ import { AppError } from '../protocol';
 import type { ExecutionService } from '../execution';
 import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
+import type { NewInterview } from '../store';
 import { errorHandler, notFoundHandler, requireJsonBody } from './error-handler';
 import { executeRoutes } from './execute-routes';
-import { interviewRoutes } from './interview-routes';
+import { interviewRoutes, type ArchivedInterviews } from './interview-routes';
 import { sessionsRoutes } from './sessions-routes';
 import { questionsRoutes } from './questions-routes';
 import type { QuestionLibrary } from '../questions/question-library';
@@ -49,6 +50,10 @@ export interface AppOptions {
   extraRoutes?: Router[];
   /** Called after a guest link is revoked (the realtime layer drops its sockets). */
   onGuestLinkRevoked?: (sessionId: string) => void;
+  /** Called after a member is disabled (the realtime layer drops their sockets). */
+  onMemberDisabled?: (memberId: string) => void;
+  /** Interviews kept in the database: reports of expired sessions, and each new session's record. */
+  interviews?: ArchivedInterviews & { sessionCreated(interview: NewInterview): void };
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -73,7 +78,9 @@ export function createApp(options: AppOptions): Express {
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
   app.use('/api', authentication(options.identity, options.clientOrigins));
   app.use(authRoutes({ identity: options.identity, ...options.auth }));
-  app.use(membersRoutes({ identity: options.identity, publicUrl: options.publicUrl }));
+  app.use(
+    membersRoutes({ identity: options.identity, publicUrl: options.publicUrl, ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}) }),
+  );
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
     sessionsRoutes({
@@ -84,9 +91,10 @@ export function createApp(options: AppOptions): Express {
       ...(options.questions ? { questions: options.questions } : {}),
       ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
       ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
+      ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
     }),
   );
-  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms }));
+  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms, ...(options.interviews ? { archive: options.interviews } : {}) }));
   if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
     app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../protocol';
+import { StoreUnavailableError } from '../store';
 
 interface BodyParserError {
   type?: string;
@@ -12,6 +13,8 @@ export function errorHandler(logger: { error(message: string, meta?: object): vo
     let appError: AppError;
     if (error instanceof AppError) {
       appError = error;
+    } else if (error instanceof StoreUnavailableError) {
+      appError = new AppError('DATABASE_UNAVAILABLE', 'The database is not answering right now; try again shortly. Live interviews keep working.');
     } else {
       const parserError = error as BodyParserError;
       if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');

@@ -16,10 +16,12 @@ export interface MembersRoutesOptions {
   identity: IdentityService;
   /** The frontend's base URL: invite and reset links point at its pages. */
   publicUrl: string;
+  /** Called once a member is disabled: the realtime layer closes their sockets. */
+  onMemberDisabled?: (memberId: string) => void;
 }
 
 /** `/api/members*`: the team, for admins. Links are handed to the admin (no mail needed). */
-export function membersRoutes({ identity, publicUrl }: MembersRoutesOptions): Router {
+export function membersRoutes({ identity, publicUrl, onMemberDisabled }: MembersRoutesOptions): Router {
   const router = Router();
 
   router.get('/api/members', async (_request, response) => {
@@ -41,6 +43,7 @@ export function membersRoutes({ identity, publicUrl }: MembersRoutesOptions): Ro
     const id = parseOrThrow(MemberIdSchema, request.params.id, 'member id');
     const body = parseOrThrow(UpdateMemberBodySchema, request.body ?? {}, 'member update');
     const updated: MemberListItem = memberListItem(await identity.updateMember(admin, id, body));
+    if (body.disabled === true) onMemberDisabled?.(id);
     response.json(updated);
   });
 

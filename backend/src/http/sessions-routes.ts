@@ -5,6 +5,7 @@ import { assertWithinLimits, replaceCode, type RoomManager, type RoomQuestionLim
 import type { QuestionFinder } from '../realtime/question-events';
 import type { SessionService } from '../sessions';
 import { requireMember } from './authentication';
+import type { NewInterview } from '../store';
 
 export interface SessionsRoutesOptions {
   sessions: SessionService;
@@ -17,6 +18,8 @@ export interface SessionsRoutesOptions {
   questionLimits?: RoomQuestionLimits;
   /** Called after a guest link is revoked: the realtime layer drops that link's sockets. */
   onGuestLinkRevoked?: (sessionId: string) => void;
+  /** The new session's record, for the database (written in the background; never fails the request). */
+  onCreated?: (interview: NewInterview) => void;
 }
 
 export function sessionsRoutes(options: SessionsRoutesOptions): Router {
@@ -42,6 +45,18 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
       { ...body, name: body.name ?? member.name, title: body.title || question?.title.slice(0, MAX_TITLE_LENGTH) },
       member.id,
     );
+    options.onCreated?.({
+      id: record.id,
+      title: record.title ?? '',
+      language: record.language,
+      questionId: question?.id ?? null,
+      questionTitle: question?.title ?? null,
+      createdBy: member.id,
+      candidateName: body.candidateName ?? null,
+      candidateEmail: body.candidateEmail ?? null,
+      interviewerTokenHash: record.interviewerTokenHash,
+      createdAt: record.createdAt,
+    });
     if (question) {
       // The room starts from the question: its description, cases, and the starter for the language.
       const room = await rooms.open(record);

@@ -3,6 +3,7 @@ import { AppError, LinkTokenSchema, type Member, type MemberListItem, type Membe
 import type { AuthSessionRecord, IdentityRepository, MemberRecord } from './identity-repository';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomToken, safeEqual, sha256Hex } from './tokens';
+import { StoreUnavailableError } from '../store';
 
 export interface IdentityLimits {
   /** An auth session ends this long after its last use (sliding). */
@@ -50,6 +51,8 @@ export const SETUP_CODE_FRESH_MS = 3_600_000;
 
 /** last_seen_at is written at most this often per session: reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
+/** Sessions remembered for a database outage (most recently used; ~0.5 KiB each). */
+const REMEMBERED_SESSIONS = 10_000;
 
 export function memberView(member: MemberRecord): Member {
   return { id: member.id, email: member.email, name: member.name, role: member.role };
@@ -67,6 +70,13 @@ export class IdentityService {
   readonly repository: IdentityRepository;
   private readonly limits: IdentityLimits;
   private readonly now: () => number;
+  /**
+   * The last good answer per cookie hash, used only while the database is unreachable: members
+   * already signed in keep working through an outage (rooms do too) instead of all becoming
+   * anonymous. Never consulted while the database answers, so sign-outs and disables made on
+   * another node apply at once.
+   */
+  private readonly remembered = new Map<string, Authenticated>();
 
   constructor(options: IdentityServiceOptions) {
     this.repository = options.repository;
@@ -95,6 +105,19 @@ export class IdentityService {
   async authenticate(cookieValue: string | undefined): Promise<Authenticated | null> {
     if (cookieValue === undefined || !LinkTokenSchema.safeParse(cookieValue).success) return null;
     const idHash = sha256Hex(cookieValue);
+    try {
+      const found = await this.lookUp(idHash);
+      this.remember(idHash, found);
+      return found;
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      const known = this.remembered.get(idHash);
+      if (known && known.session.expiresAt > this.now()) return known;
+      throw new AppError('DATABASE_UNAVAILABLE', 'The database is not answering, so your sign-in cannot be checked; try again shortly.');
+    }
+  }
+
+  private async lookUp(idHash: string): Promise<Authenticated | null> {
     const session = await this.repository.authSession(idHash);
     const now = this.now();
     if (!session) return null;
@@ -112,6 +135,13 @@ export class IdentityService {
     return { member, session };
   }
 
+  private remember(idHash: string, found: Authenticated | null): void {
+    this.remembered.delete(idHash);
+    if (!found) return;
+    this.remembered.set(idHash, found);
+    if (this.remembered.size > REMEMBERED_SESSIONS) this.remembered.delete(this.remembered.keys().next().value as string);
+  }
+
   /** True when `given` is this session's CSRF token (compared in constant time). */
   csrfMatches(session: AuthSessionRecord, given: string | undefined): boolean {
     return given !== undefined && safeEqual(session.csrfToken, given);
@@ -119,6 +149,7 @@ export class IdentityService {
 
   async signOut(cookieValue: string | undefined): Promise<void> {
     if (cookieValue === undefined || !LinkTokenSchema.safeParse(cookieValue).success) return;
+    this.remembered.delete(sha256Hex(cookieValue));
     await this.repository.deleteAuthSession(sha256Hex(cookieValue));
   }
 
@@ -296,7 +327,10 @@ export class IdentityService {
         ...(patch.role !== undefined ? { role: patch.role } : {}),
         ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
       });
-      if (patch.disabled === true) await repository.deleteAuthSessionsOfMember(id);
+      if (patch.disabled === true) {
+        await repository.deleteAuthSessionsOfMember(id);
+        for (const [idHash, known] of this.remembered) if (known.member.id === id) this.remembered.delete(idHash);
+      }
       if (!updated) throw new AppError('NOT_FOUND', 'No member with this id.');
       await repository.audit({ actorMemberId: actor.id, action: 'member.update', target: id, details: { ...patch } });
       return updated;

@@ -32,6 +32,8 @@ export const ERROR_STATUS = {
   /** The room's previous test run has not finished yet. */
   TEST_RUN_IN_PROGRESS: 409,
   EXECUTOR_UNAVAILABLE: 503,
+  /** The database does not answer (down, restarting, disk full); retried later. */
+  DATABASE_UNAVAILABLE: 503,
   EXECUTOR_REJECTED: 502,
   EXECUTOR_TIMEOUT: 504,
   SERVER_SHUTTING_DOWN: 503,

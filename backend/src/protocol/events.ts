@@ -17,6 +17,7 @@ import {
   type ChatHistory,
   type ChatMessage,
   type InterviewState,
+  type SavingStatus,
 } from './interview';
 import { SetLanguageSchema, type SessionClosed, type Welcome } from './realtime';
 import {
@@ -118,6 +119,8 @@ export interface ServerToClientEvents {
   'console:entries': (entries: ConsoleEntries) => void;
   /** The newest runs' console transcripts, sent at join. */
   'console:history': (history: { transcripts: ConsoleTranscript[] }) => void;
+  /** Whether the interview is being written to the database: at join and on every change. */
+  'room:saving': (saving: SavingStatus) => void;
   /** Lock, run-disable and end: sent at join and on every change, to everyone. */
   'room:state': (state: InterviewState) => void;
   'chat:message': (message: ChatMessage) => void;

@@ -25,6 +25,14 @@ export interface InterviewState {
   endedAt: number | null;
 }
 
+/**
+ * Whether the interview is being written to the database (`room:saving`, at join and on every
+ * change): `delayed` while the database cannot take it (down, disk full); the room keeps working
+ * and everything is written once it is back.
+ */
+export const SavingStatusSchema = z.object({ status: z.enum(['saved', 'delayed']) });
+export type SavingStatus = z.infer<typeof SavingStatusSchema>;
+
 /** `room:lock` (interviewer only). */
 export const SetLockedSchema = z.strictObject({ locked: z.boolean() });
 /** `room:disable-run` (interviewer only). */

@@ -24,9 +24,9 @@ export const CreateSessionBodySchema = z
     title: z.string().trim().max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`).optional(),
     /** Start from a bank question: its description, test cases and the starter for `language`. */
     questionId: QuestionSchema.shape.id.optional(),
-    /** Who is interviewed: for the team's dashboard and search (never shown in the room). */
-    candidateName: z.string().trim().min(1).max(MAX_TITLE_LENGTH, `must be at most ${MAX_TITLE_LENGTH} characters`).optional(),
-    candidateEmail: z.string().trim().toLowerCase().max(254).email('must be an email address').optional(),
+    /** Who is interviewed: kept with the interview for the dashboard's search (and its erasure). */
+    candidateName: DisplayNameSchema.optional(),
+    candidateEmail: z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address')).optional(),
   })
   .default({ language: DEFAULT_LANGUAGE });
 export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;

@@ -1,3 +1,3 @@
 export { attachRealtime, type RealtimeOptions, type RoomServer } from './socket-server';
 export { clientEventListeners, type ClientEventHandlers, type SharedListener } from './bind-events';
-export { dropGuestSockets } from './socket-server';
+export { dropGuestSockets, dropMemberSockets } from './socket-server';

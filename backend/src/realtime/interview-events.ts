@@ -35,6 +35,9 @@ export function notify(socket: RoomSocket, notice: RoomNotice): void {
     case 'console':
       socket.emit('console:entries', notice.entries);
       break;
+    case 'saving':
+      socket.emit('room:saving', notice.saving);
+      break;
     case 'console-history':
       socket.emit('console:history', { transcripts: notice.transcripts });
       break;

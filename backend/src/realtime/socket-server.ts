@@ -19,7 +19,7 @@ import {
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
 import type { ExecutionService, TestRunService } from '../execution';
 import type { SessionService } from '../sessions';
-import { readAuthCookie, type IdentityService } from '../identity';
+import { readAuthCookie, type IdentityService, type MemberRecord } from '../identity';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';
 import { runHandlers } from './run-events';
@@ -35,6 +35,8 @@ interface SocketData {
   role: Role;
   /** How the role was granted: a member's cookie, the guest interviewer link, or the candidate link. */
   via: 'member' | 'guest' | 'link';
+  /** The signed-in member's id (via 'member'): their sockets close when they are disabled. */
+  memberId: string | null;
   name: string;
   /** The client reads Yjs messages as binary frames (it said so in its connection query). */
   binaryFrames: boolean;
@@ -99,7 +101,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       const role = member ? 'interviewer' : sessions.roleFor(record, auth.token);
       const via = member ? 'member' : role === 'interviewer' ? 'guest' : 'link';
       rooms.assertCanJoin(record.id);
-      socket.data = { sessionId: record.id, generation: record.generation, role, via, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
+      socket.data = { sessionId: record.id, generation: record.generation, role, via, memberId: member?.id ?? null, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
       next();
     } catch (error) {
       next(toConnectError(error));
@@ -191,13 +193,22 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
  * from one of the client origins (or a client without Origin, which no browser page is): a
  * WebSocket is not bound by CORS, so a foreign page must not ride a member's cookie into a room.
  */
-async function memberOfHandshake(headers: IncomingMessage['headers'], options: RealtimeOptions): Promise<boolean> {
-  if (!options.identity) return false;
+async function memberOfHandshake(headers: IncomingMessage['headers'], options: RealtimeOptions): Promise<MemberRecord | null> {
+  if (!options.identity) return null;
   const cookie = readAuthCookie(headers.cookie);
-  if (cookie === undefined) return false;
+  if (cookie === undefined) return null;
   const origin = headers.origin;
-  if (origin !== undefined && !options.clientOrigins.includes(origin)) return false;
-  return (await options.identity.authenticate(cookie)) !== null;
+  if (origin !== undefined && !options.clientOrigins.includes(origin)) return null;
+  return (await options.identity.authenticate(cookie))?.member ?? null;
+}
+
+/** Disconnects this node's sockets of a member who was just disabled (other nodes: at their next handshake). */
+export function dropMemberSockets(io: RoomServer, memberId: string): void {
+  for (const socket of io.sockets.sockets.values()) {
+    if (socket.data.memberId !== memberId) continue;
+    socket.emit('room:error', new AppError('ACCOUNT_DISABLED', 'This account has been disabled; ask an admin of your team.').toBody());
+    socket.disconnect(true);
+  }
 }
 
 /**

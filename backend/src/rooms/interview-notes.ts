@@ -39,6 +39,11 @@ export class InterviewNotes {
     this.created?.off('update', listener);
   }
 
+  /** The notes as one update (`Y.encodeStateAsUpdate`); null while nobody has written any. */
+  encodeState(): Uint8Array | null {
+    return this.created ? Y.encodeStateAsUpdate(this.created) : null;
+  }
+
   get text(): string {
     return this.created ? this.created.getText(NOTES_DOC.text).toString() : '';
   }

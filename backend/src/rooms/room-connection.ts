@@ -1,4 +1,17 @@
-import type { ChatHistory, ChatMessage, ConsoleEntries, ConsoleTranscript, InterviewState, NOTES_EVENT, Role, RoomQuestionView, RunRecord, SessionClosed, TestRunRecord } from '../protocol';
+import type {
+  ChatHistory,
+  ChatMessage,
+  ConsoleEntries,
+  ConsoleTranscript,
+  InterviewState,
+  NOTES_EVENT,
+  Role,
+  RoomQuestionView,
+  RunRecord,
+  SavingStatus,
+  SessionClosed,
+  TestRunRecord,
+} from '../protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =
@@ -19,6 +32,8 @@ export type RoomNotice =
   | { type: 'console'; entries: ConsoleEntries }
   /** The recent runs' console transcripts, sent at join. */
   | { type: 'console-history'; transcripts: ConsoleTranscript[] }
+  /** Whether the interview is being written to the database (saving delayed while it is down). */
+  | { type: 'saving'; saving: SavingStatus }
   /** Private notes sync: the room only ever sends it to interviewer connections. */
   | { type: typeof NOTES_EVENT; message: Uint8Array };
 

@@ -20,7 +20,7 @@ import {
 } from '../protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
 import { RoomInterview, type RoomInterviewOptions } from './interview-room';
-import type { RoomConnection } from './room-connection';
+import type { RoomConnection, RoomNotice } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 
 export { REMOTE_ORIGIN } from './room-extension';
@@ -251,6 +251,11 @@ export class Room {
   localAwareness(): Uint8Array | null {
     const clientIds = [...this.awarenessOwner.keys()].filter((clientId) => this.awareness.getStates().has(clientId));
     return clientIds.length > 0 ? awarenessProtocol.encodeAwarenessUpdate(this.awareness, clientIds) : null;
+  }
+
+  /** Sends news to every participant on this node (extensions use it: the archive's saving status). */
+  notifyAll(notice: RoomNotice): void {
+    for (const connection of this.connections.keys()) connection.notify?.(notice);
   }
 
   setLanguage(language: LanguageId): void {

@@ -7,6 +7,13 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/** Whether `token` is the one whose hash was kept (constant time). */
+export function tokenMatches(expectedHash: string, token: string): boolean {
+  const given = Buffer.from(hashToken(token), 'hex');
+  const expected = Buffer.from(expectedHash, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
 /** Session rules on top of a store: ids, tokens, roles and the public view. */
 export class SessionService {
   constructor(
@@ -53,11 +60,7 @@ export class SessionService {
    */
   roleFor(record: SessionRecord, token: string | undefined): Role {
     if (token === undefined) return 'candidate';
-    const given = Buffer.from(hashToken(token), 'hex');
-    const expected = Buffer.from(record.interviewerTokenHash, 'hex');
-    if (!(given.length === expected.length && timingSafeEqual(given, expected))) {
-      throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
-    }
+    if (!tokenMatches(record.interviewerTokenHash, token)) throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
     if (record.guestLinkRevoked) throw new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.');
     return 'interviewer';
   }

@@ -18,3 +18,6 @@ export {
   type NewInterview,
 } from './interview-repository';
 export { decodeRoomState, encodeRoomState, mergeRoomStates, type RoomState } from './room-state-codec';
+export { archivedViews, type ArchivedViews } from './archived-interview';
+export { InterviewArchive, type ArchiveHealth, type InterviewArchiveOptions } from './interview-archive';
+export { InterviewRetention, type InterviewRetentionOptions } from './interview-retention';

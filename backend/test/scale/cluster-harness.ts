@@ -3,7 +3,7 @@
  * the load balancer (clients keep one fixed URL; the proxy is re-pointed from node to node).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -19,9 +19,17 @@ const backendDir = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every backend child still running, killed if the test process exits without cleaning up. */
 const children = new Set<ChildProcess>();
+/** The nodes' own SQLite folders (when the test gives neither DATA_DIR nor DATABASE_URL). */
+let dataRoot: string | undefined;
 process.on('exit', () => {
   for (const child of children) child.kill('SIGKILL');
+  if (dataRoot) rmSync(dataRoot, { recursive: true, force: true });
 });
+
+function ownDataDir(name: string): string {
+  dataRoot ??= mkdtempSync(join(tmpdir(), 'pairpad-nodes-'));
+  return mkdtempSync(join(dataRoot, `${name}-`));
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,8 +69,7 @@ export async function startNode(name: string, env: Record<string, string>): Prom
       // Nowhere: collaboration tests run no code (the job test passes a fake Piston).
       PISTON_URL: 'http://127.0.0.1:9',
       SESSIONS_PER_MINUTE_PER_IP: '1000',
-      // Each node its own SQLite folder and test admin, unless the test shares a DATABASE_URL.
-      DATA_DIR: mkdtempSync(join(tmpdir(), `pairpad-${name}-`)),
+      ...(env.DATA_DIR || env.DATABASE_URL ? {} : { DATA_DIR: ownDataDir(name) }),
       ...TEST_ADMIN_ENV,
       ...env,
     },

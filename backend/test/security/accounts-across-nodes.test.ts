@@ -9,6 +9,7 @@ import type { BackendHandle } from '../../src/server';
 import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
 import { agentFromResponse } from '../helpers/member-agent';
 import { signIn, startTestBackend } from '../helpers/test-backend';
+import { waitFor } from '../helpers/wait-for';
 
 async function me(url: string, cookie: string): Promise<AuthMeResponse> {
   return (await (await fetch(`${url}/api/auth/me`, { headers: { cookie } })).json()) as AuthMeResponse;
@@ -74,6 +75,25 @@ describe('accounts across two backends on one PostgreSQL', () => {
     assert.equal((await admin.fetch('/api/auth/sign-out', { method: 'POST' })).status, 204);
     assert.equal((await me(nodeB.url, admin.cookie)).member, null, 'signed out on A, refused on B');
     assert.equal(await roleOnSocket(nodeB.url, session.id, admin.cookie), 'candidate');
+  });
+
+  it('PostgreSQL down: a member already signed in keeps working; an unknown cookie is DATABASE_UNAVAILABLE, not anonymous', async () => {
+    const databaseUrl = await server.createDatabase();
+    const node = await startTestBackend({ DATABASE_URL: databaseUrl });
+    backends.push(node);
+    const admin = await signIn(node);
+    const other = await signIn(node);
+    assert.equal((await me(node.url, admin.cookie)).member?.email, admin.member.email);
+    await server.crash(async () => {
+      assert.equal((await me(node.url, admin.cookie)).member?.email, admin.member.email, 'the known session still counts');
+      const created = await admin.fetch('/api/sessions', { method: 'POST', json: { language: 'python' } });
+      assert.equal(created.status, 201, 'sessions are created during the outage');
+      // Never seen by this node: it cannot be checked, and it is not silently anonymous.
+      const unknown = await fetch(`${node.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `pairpad_session=${'C'.repeat(43)}` }, body: '{}' });
+      assert.equal(unknown.status, 503);
+      assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'DATABASE_UNAVAILABLE');
+    });
+    await waitFor(async () => (await me(node.url, other.cookie)).member !== null, { what: 'the database back' });
   });
 
   it('nodes starting together without an admin share one setup code, accepted by any node', async () => {

@@ -6,6 +6,7 @@ import type { BackendHandle } from '../../src/server';
 import { InterviewRepository, listAudit } from '../../src/store';
 import { agentFromResponse, type MemberAgent } from '../helpers/member-agent';
 import { memberAgent, startTestBackend } from '../helpers/test-backend';
+import { waitFor } from '../helpers/wait-for';
 
 async function codeOf(response: Response): Promise<string> {
   if (response.ok) return String(response.status);
@@ -77,6 +78,23 @@ describe('dashboard REST: list, delete, erase a candidate', () => {
     assert.equal(await codeOf(await ann.fetch('/api/interviews/not-an-id', { method: 'DELETE' })), 'VALIDATION_FAILED');
     const audit = await listAudit(backend.database.db, { action: 'interview.delete' });
     assert.deepEqual(audit.map((entry) => [entry.target, entry.actorMemberId]), [[ids.ann2, ann.member.id]]);
+  });
+
+  it('a session created by a member is listed as theirs, with its candidate', async () => {
+    const created = (await (await bob.fetch('/api/sessions', { method: 'POST', json: { language: 'python', title: 'Bob live', candidateName: 'Eve Example' } })).json()) as { id: string };
+    await waitFor(async () => ((await (await bob.fetch('/api/interviews?scope=mine')).json()) as ListInterviewsResponse).items.some((item) => item.id === created.id), {
+      what: 'the new session in my interviews',
+    });
+    const mine = (await (await bob.fetch('/api/interviews?scope=mine&q=eve')).json()) as ListInterviewsResponse;
+    assert.deepEqual(
+      mine.items.map((item) => [item.id, item.title, item.candidateName, item.createdBy?.id]),
+      [[created.id, 'Bob live', 'Eve Example', bob.member.id]],
+    );
+    const annMine = (await (await ann.fetch('/api/interviews?scope=mine')).json()) as ListInterviewsResponse;
+    assert.ok(!annMine.items.some((item) => item.id === created.id), "not in another member's list");
+    // Deleting a live interview closes its session too.
+    assert.equal(await codeOf(await bob.fetch(`/api/interviews/${created.id}`, { method: 'DELETE' })), '204');
+    assert.equal((await fetch(`${backend.url}/api/sessions/${created.id}`)).status, 404);
   });
 
   it('erases a candidate for an admin only, audited', async () => {

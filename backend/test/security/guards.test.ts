@@ -194,7 +194,13 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
     const { member } = (await accepted.json()) as { member: { id: string } };
     const session = await createSession(backend);
     assert.equal((await handshake(backend.url, { sessionId: session.id, name: 'Soon' }, { cookie })).welcome?.role, 'interviewer');
+    const open = memberClient(backend, { cookie } as MemberAgent, session.id, 'Soon');
+    await waitSynced(open);
+    const errors: string[] = [];
+    open.on('error', (error) => errors.push(error.code));
     await admin.fetch(`/api/members/${member.id}`, { method: 'PATCH', json: { disabled: true } });
+    await waitFor(() => errors.includes('ACCOUNT_DISABLED'), { what: 'the disabled member\'s open socket is told and dropped' });
+    open.destroy();
     assert.equal((await handshake(backend.url, { sessionId: session.id, name: 'Soon' }, { cookie })).welcome?.role, 'candidate');
   });
 });

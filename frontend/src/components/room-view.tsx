@@ -8,6 +8,7 @@ import { decide } from '@pairpad/backend/protocol/wire';
 import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
+import { SavingStatus } from './saving-status';
 import { CopyLinkButton } from './copy-link-button';
 import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
@@ -96,6 +97,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         </span>
         <div className="topbar-spacer" />
         <ConnectionStatus status={room.status} />
+        <SavingStatus status={room.interview.saving} />
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
         <CopyLinkButton sessionId={session.id} />
         {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}

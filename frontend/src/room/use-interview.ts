@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
 import { NotesChannel, type SocketYjsProvider } from '@pairpad/backend/client';
-import type { Ack, ChatHistory, ChatMessage, InterviewState, Role } from '@pairpad/backend/protocol';
+import type { Ack, ChatHistory, ChatMessage, InterviewState, Role, SavingStatus } from '@pairpad/backend/protocol';
 
 /** Mirrors CHAT_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
 const CHAT_LIMIT = 500;
@@ -15,6 +15,8 @@ export interface InterviewRoomState {
   state: InterviewState;
   /** The room's chat, oldest first. */
   messages: ChatMessage[];
+  /** Whether the interview is being written to the database (null until the server says). */
+  saving: SavingStatus['status'] | null;
   /** The interviewers' private notes; null for candidates (they never receive them). */
   notes: Y.Text | null;
   /** Why the last interview action was refused, in words. */
@@ -34,22 +36,27 @@ export interface InterviewRoomState {
 export function useInterview(provider: SocketYjsProvider | null, role: Role): InterviewRoomState {
   const [state, setState] = useState<InterviewState>(INITIAL_STATE);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const [saving, setSaving] = useState<SavingStatus['status'] | null>(null);
   const [notes, setNotes] = useState<Y.Text | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     setState(INITIAL_STATE);
     setMessages([]);
+    setSaving(null);
     if (!provider) return;
     const onState = (next: InterviewState) => setState(next);
     // Sent on every (re)join: the server's list is the truth.
     const onHistory = (history: ChatHistory) => setMessages(history.messages.slice(-CHAT_LIMIT));
     const onMessage = (message: ChatMessage) =>
       setMessages((current) => (current.some((entry) => entry.id === message.id) ? current : [...current, message].slice(-CHAT_LIMIT)));
+    const onSaving = (next: SavingStatus) => setSaving(next.status);
+    provider.socket.on('room:saving', onSaving);
     provider.socket.on('room:state', onState);
     provider.socket.on('chat:history', onHistory);
     provider.socket.on('chat:message', onMessage);
     return () => {
+      provider.socket.off('room:saving', onSaving);
       provider.socket.off('room:state', onState);
       provider.socket.off('chat:history', onHistory);
       provider.socket.off('chat:message', onMessage);
@@ -119,6 +126,7 @@ export function useInterview(provider: SocketYjsProvider | null, role: Role): In
     () => ({
       state,
       messages,
+      saving,
       notes,
       error,
       setLocked: (locked: boolean) => control((connected) => connected.request('room:lock', { locked })),
@@ -127,6 +135,6 @@ export function useInterview(provider: SocketYjsProvider | null, role: Role): In
       sendMessage,
       dismissError: () => setError(null),
     }),
-    [state, messages, notes, error, control, sendMessage],
+    [state, messages, saving, notes, error, control, sendMessage],
   );
 }
