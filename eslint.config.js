@@ -17,16 +17,46 @@ export default tseslint.config(
     },
   },
   {
-    // Layer boundaries from DESIGN.md: cores know nothing of their transport.
-    files: ['backend/src/rooms/**', 'backend/src/execution/**', 'backend/src/sessions/**', 'backend/src/protocol/**'],
+    // Layer boundaries inside the backend: cores know nothing of their transport.
+    files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**'] }],
+      'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
     },
   },
   {
-    files: ['backend/src/executor/**'],
+    // Package boundaries: @pairpad/protocol imports nothing of ours and no transport.
+    files: ['packages/protocol/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../config', '../config/**', '../protocol', '../protocol/**', '../sessions/**', '../rooms/**', '../realtime/**', '../execution/**', '../http/**', '../client/**'] }],
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/*', '../../*', 'express', 'socket.io', 'socket.io-client'] }],
+    },
+  },
+  {
+    // @pairpad/client (the browser's provider) imports only @pairpad/protocol of ours.
+    files: ['packages/client/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../*', 'express', 'socket.io'] }],
+    },
+  },
+  {
+    // @pairpad/executor ships alone (its own image): it imports nothing of ours.
+    files: ['packages/executor/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/*', '../../*'] }],
+    },
+  },
+  {
+    // The backend embeds the executor through its public entry only.
+    files: ['backend/src/**'],
+    ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+    },
+  },
+  {
+    // The frontend depends on the protocol and the client, never on the backend or the executor.
+    files: ['frontend/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../backend/*', '../../../backend/*'] }],
     },
   },
 );

@@ -8,7 +8,7 @@
 // collaboration is measured). Results go to bench/RESULTS.md under "Collaboration (issue #2)".
 import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { benchBackendEnv, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);

@@ -9,7 +9,7 @@
 // cross-node overhead is the difference between the two runs. Results go to bench/RESULTS.md
 // under "Two nodes on Redis (issue #7)".
 import { startTypingLoad } from './typing-load.mjs';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
 import { createBenchSession, fmt, machineLine, processCpuSeconds, spawnBackendFromSource, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 

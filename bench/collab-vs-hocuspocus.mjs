@@ -17,7 +17,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { HocuspocusProvider } from '@hocuspocus/provider';
 import { startTypingLoad } from './typing-load.mjs';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket, socketErrors } from './quiet-websocket.mjs';
 import { benchBackendEnv, buildBackendBundle, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';

@@ -63,7 +63,7 @@ export function percentile(values, p) {
 }
 
 export async function startBenchExecutor(runtimes) {
-  const { startExecutor } = await import('../backend/src/executor/index.ts');
+  const { startExecutor } = await import('@pairpad/executor');
   const quiet = { info() {}, warn: (m, meta) => console.error('warn:', m, meta ?? ''), error: (m, meta) => console.error('error:', m, meta ?? '') };
   const handle = await startExecutor({ env: { ...process.env, EXECUTOR_RUNTIMES: runtimes, EXECUTOR_MAX_QUEUE: '256' }, host: '127.0.0.1', port: 0, logger: quiet });
   await handle.ready;

@@ -149,13 +149,13 @@ async function isolateSystem() {
 
 /**
  * `setpriv → bwrap` with exactly the bubblewrap command line PairPad's sandbox builds
- * (backend/src/executor/bwrap-args.ts, the same /etc snapshot), the file sent in through a
+ * (packages/executor/src/bwrap-args.ts, the same /etc snapshot), the file sent in through a
  * socket as `--file 3`, as the executor's launchers do. No launcher, no cgroup, no rlimits:
  * the floor of PairPad's process chain.
  */
 async function bwrapSystem() {
-  const { bwrapArgs, systemLayout } = await import('../backend/src/executor/bwrap-args.ts');
-  const { EtcSnapshot } = await import('../backend/src/executor/etc-snapshot.ts');
+  const { bwrapArgs, systemLayout } = await import('@pairpad/executor/bwrap-args');
+  const { EtcSnapshot } = await import('@pairpad/executor/etc-snapshot');
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-bwrap-'));
   await fs.chmod(workDir, 0o711);
   const uid = 65100;

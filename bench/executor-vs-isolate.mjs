@@ -8,7 +8,7 @@
 //   bare      /usr/bin/python3 main.py spawned from Node
 //   isolate   Piston's per-job sequence: --init, files written, --run with Piston's flags, --cleanup
 //   bwrap     setpriv → bwrap with the command line PairPad's sandbox builds, nothing else
-//   executor  PairPad's executor as its own process (`tsx backend/src/executor/main.ts`), through
+//   executor  PairPad's executor as its own process (`tsx packages/executor/src/main.ts`), through
 //             POST /api/v2/execute from a keep-alive HTTP client in another process
 // Figures: p50 of sequential jobs (isolate's also to its result, before its cleanup), CPU per
 // job over each system's whole process tree, and jobs/s with 2, 8 and 32 jobs in flight.
@@ -194,7 +194,7 @@ class Driver {
 /** PairPad's executor as its own process (what `npm run executor` starts), in its cgroup. */
 async function startExecutor(cgroupDir, root, extraEnv = {}) {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-executor-work-'));
-  const child = spawnInCgroup(cgroupDir, [process.execPath, '--import', 'tsx', path.join(root, 'backend/src/executor/main.ts')], {
+  const child = spawnInCgroup(cgroupDir, [process.execPath, '--import', 'tsx', path.join(root, 'packages/executor/src/main.ts')], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -1,7 +1,7 @@
 // Idle participants for the idle benches (idle-connections, heap-per-connection): real
 // SocketYjsProvider connections (websocket), `perRoom` to a room, each with its awareness set as a
 // browser tab sets it. Needs tsx (it imports the TypeScript client).
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { createBenchSession, waitUntil } from './bench-utils.mjs';
 
 /** Creates rooms over REST and connects `connections` clients, a batch of 100 rooms at a time. */

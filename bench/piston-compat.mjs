@@ -10,7 +10,7 @@
 // few seconds they take; the script reads that limit from Piston and prints it.
 // Writes nothing (not bench/RESULTS.md); exits 1 when a case fails.
 import { createServer } from 'node:net';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { createBenchSession, sleep, spawnBackendFromSource, waitUntil } from './bench-utils.mjs';
 
 const PISTON_URL = (process.env.PISTON_URL ?? '').replace(/\/$/, '');

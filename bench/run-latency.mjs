@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
-import { SocketYjsProvider } from '../backend/src/client/index.ts';
+import { SocketYjsProvider } from '@pairpad/client';
 import { benchBackendEnv, createBenchSession, fmt, machineLine, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);

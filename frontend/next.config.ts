@@ -1,12 +1,12 @@
 import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
-  // The shared protocol schemas and the Yjs provider are TypeScript sources in the backend
-  // workspace (`@pairpad/backend/protocol`, `@pairpad/backend/client`); Next compiles them.
-  transpilePackages: ['@pairpad/backend'],
+  // The shared protocol schemas and the Yjs provider are workspace packages that ship their
+  // TypeScript sources (`@pairpad/protocol`, `@pairpad/client`); Next compiles them.
+  transpilePackages: ['@pairpad/protocol', '@pairpad/client'],
   reactStrictMode: true,
   poweredByHeader: false,
-  // Built with Turbopack (Next 16's default): it compiles the backend workspace's TypeScript
+  // Built with Turbopack (Next 16's default): it compiles the workspace packages' TypeScript
   // sources without extra setup. `next build --webpack` also works, but ignores this alias and
   // ships the Buffer polyfill.
   turbopack: {

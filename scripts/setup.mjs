@@ -23,7 +23,7 @@ const say = (message) => {
 
 async function installNodeModules() {
   const installed = mtimeOf('node_modules/.package-lock.json');
-  const wanted = Math.max(mtimeOf('package-lock.json'), mtimeOf('package.json'), mtimeOf('backend/package.json'), mtimeOf('frontend/package.json'), mtimeOf('e2e/package.json'));
+  const wanted = Math.max(mtimeOf('package-lock.json'), mtimeOf('package.json'), mtimeOf('backend/package.json'), ...['protocol', 'client', 'executor'].map((pkg) => mtimeOf(`packages/${pkg}/package.json`)), mtimeOf('frontend/package.json'), mtimeOf('e2e/package.json'));
   if (installed > 0 && installed >= wanted) return say('npm dependencies are up to date');
   log('installing npm dependencies…');
   const code = await run('npm', ['install', '--no-audit', '--no-fund'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });

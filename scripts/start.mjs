@@ -21,9 +21,9 @@ async function buildIfStale(name, output, sources, script) {
   }
 }
 
-if (wants('backend')) await buildIfStale('backend', 'backend/dist/server.js', ['backend/src', 'backend/build.mjs', 'backend/package.json'], 'build');
+if (wants('backend')) await buildIfStale('backend', 'backend/dist/server.js', ['backend/src', 'backend/build.mjs', 'backend/package.json', 'packages/protocol/src', 'packages/executor/src'], 'build');
 if (wants('frontend')) {
-  await buildIfStale('frontend', 'frontend/.next/BUILD_ID', ['frontend', 'backend/src/protocol', 'backend/src/client'], 'build');
+  await buildIfStale('frontend', 'frontend/.next/BUILD_ID', ['frontend', 'packages/protocol', 'packages/client'], 'build');
 }
 
 const processes = [];

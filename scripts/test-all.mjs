@@ -78,11 +78,12 @@ async function containerTests() {
 
 const suites = {
   typecheck: async () => {
+    for (const pkg of ['protocol', 'client', 'executor']) await check(`typecheck @pairpad/${pkg}`, 'npx', ['tsc', '-p', `packages/${pkg}`, '--noEmit']);
     await check('typecheck backend', 'npx', ['tsc', '-p', 'backend', '--noEmit']);
     await check('typecheck frontend', 'npx', ['tsc', '-p', 'frontend', '--noEmit']);
     await check('typecheck e2e', 'npx', ['tsc', '-p', 'e2e', '--noEmit']);
   },
-  lint: () => check('lint', 'npx', ['eslint', '--max-warnings=0', 'backend', 'frontend', 'e2e', 'scripts', 'bench']),
+  lint: () => check('lint', 'npx', ['eslint', '--max-warnings=0', 'packages', 'backend', 'frontend', 'e2e', 'scripts', 'bench']),
   backend: backendTests,
   e2e: async () => {
     if (await check('production build', 'npm', ['run', 'build'])) await e2eTests();

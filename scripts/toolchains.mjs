@@ -4,7 +4,7 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-/** Where the executor looks for system toolchains (backend/src/executor/toolchain-probe.ts). */
+/** Where the executor looks for system toolchains (packages/executor/src/toolchain-probe.ts). */
 const SYSTEM_BIN_DIRS = ['/usr/local/bin', '/usr/bin', '/bin'];
 
 /**

@@ -5,12 +5,12 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './execution';
-import { startExecutor, type ExecutorHandle } from './executor';
+import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './runs';
+import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, interviewsRoutes, Metrics, type HealthCheck } from './http';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
-import { AppError, ROOM_DOC } from './protocol';
+import { AppError, ROOM_DOC } from '@pairpad/protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';

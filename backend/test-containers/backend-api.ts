@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CreateSessionResponse, ExecuteAccepted, RunRecord, RuntimeView } from '../src/protocol';
+import type { CreateSessionResponse, ExecuteAccepted, RunRecord, RuntimeView } from '@pairpad/protocol';
 import { pollUntil } from './docker';
 import { http } from './fixture';
 

@@ -35,7 +35,7 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
 
   it('runs the built command as a non-root user, without dev dependencies', async () => {
     const config = JSON.parse((await docker(['inspect', '--format', '{{json .Config}}', executor.name])).stdout) as { User: string; Cmd: string[] };
-    assert.deepEqual(config.Cmd, ['node', 'backend/dist/executor.js']);
+    assert.deepEqual(config.Cmd, ['node', 'packages/executor/dist/executor.js']);
     assert.ok(config.User && !/^(root|0)(:|$)/.test(config.User), `user ${config.User}`);
     const tsx = await docker(['exec', executor.name, 'node', '-e', 'require.resolve("tsx")'], { allowFailure: true });
     assert.notEqual(tsx.code, 0, 'tsx (a dev dependency) is not in the image');

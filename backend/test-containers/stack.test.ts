@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { LANGUAGE_IDS } from '../src/protocol/languages';
+import { LANGUAGE_IDS } from '@pairpad/protocol/languages';
 import { createSession, describeRun, healthWithin, printed, runCode, runtimes } from './backend-api';
 import { containerState, docker, logsOf, pollUntil, waitForHealth } from './docker';
 import { COMPOSE, ContainerRun, IMAGES, buildImage, http, prepareEngine, type Started } from './fixture';

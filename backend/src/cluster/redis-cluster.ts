@@ -11,10 +11,11 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
-import { RedisRunStore } from '../execution';
 import type { HealthCheck } from '../http';
-import { RedisRoomSync, type RoomSyncRedis } from '../rooms';
-import { createSessionStore, redactUrl, type SessionStore } from '../sessions';
+import type { SessionStore } from '../sessions';
+import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
+import { RedisRunStore } from './redis-run-store';
+import { RedisSessionStore, redactUrl } from './redis-session-store';
 
 export interface RedisClusterOptions {
   url: string;
@@ -72,7 +73,8 @@ async function quit(client: Redis): Promise<void> {
 
 export async function connectRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
   const { logger } = options;
-  const store = await createSessionStore({ ttlSeconds: options.ttlSeconds, redisUrl: options.url, redisKeyPrefix: options.keyPrefix, logger });
+  // Connects first and rejects if Redis cannot be reached: a misconfigured node fails at boot.
+  const store = await RedisSessionStore.connect({ ttlSeconds: options.ttlSeconds, url: options.url, keyPrefix: options.keyPrefix, logger });
   const commands = new Redis(options.url, {
     lazyConnect: true,
     // A command waits through a short outage, never for long: the relay republishes anyway.

@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
 import cors from 'cors';
 import helmet from 'helmet';
-import { AppError } from '../protocol';
-import type { ExecutionService } from '../execution';
+import { AppError } from '@pairpad/protocol';
+import type { ExecutionService } from '../runs';
 import type { RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
 import type { NewInterview } from '../store';

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { stringifySetCookie } from 'cookie';
-import { AUTH_COOKIE_NAME } from '../protocol';
+import { AUTH_COOKIE_NAME } from '@pairpad/protocol';
 
 export { readAuthCookie } from '../identity';
 

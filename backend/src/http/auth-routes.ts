@@ -10,7 +10,7 @@ import {
   type AuthMeResponse,
   type AuthSuccess,
   type InviteInfo,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { memberView, removeSetupCodeFile, type IdentityService, type MemberRecord, type NewAuthSession } from '../identity';
 import { clearAuthCookie, readAuthCookie, setAuthCookie } from './auth-cookie';
 import { authOf } from './authentication';

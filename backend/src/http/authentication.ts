@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { AppError, CSRF_HEADER } from '../protocol';
+import { AppError, CSRF_HEADER } from '@pairpad/protocol';
 import type { Authenticated, IdentityService, MemberRecord } from '../identity';
 import { readAuthCookie } from './auth-cookie';
 

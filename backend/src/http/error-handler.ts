@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import { StoreUnavailableError } from '../store';
 
 interface BodyParserError {

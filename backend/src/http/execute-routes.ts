@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '../protocol';
-import type { ExecutionService } from '../execution';
+import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '@pairpad/protocol';
+import type { ExecutionService } from '../runs';
 import type { SessionService } from '../sessions';
 import { roleOfRequest } from './session-access';
 

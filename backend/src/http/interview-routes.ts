@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, SESSION_ID_PATTERN } from '../protocol';
+import { AppError, SESSION_ID_PATTERN } from '@pairpad/protocol';
 import type { RoomManager } from '../rooms';
 import { tokenMatches, type SessionRecord, type SessionService } from '../sessions';
 import { archivedViews, type InterviewRecord } from '../store';

@@ -8,7 +8,7 @@ import {
   type EraseCandidateResponse,
   type InterviewSummary,
   type ListInterviewsResponse,
-} from '../protocol';
+} from '@pairpad/protocol';
 import type { InterviewRepository, InterviewSummary as StoredSummary } from '../store';
 import type { SessionService } from '../sessions';
 import { requireAdmin, requireMember } from './authentication';

@@ -8,7 +8,7 @@ import {
   type MemberListItem,
   type MembersListResponse,
   type ResetLink,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { memberListItem, type IdentityService } from '../identity';
 import { requireAdmin } from './authentication';
 

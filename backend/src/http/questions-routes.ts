@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { AppError, publicTestCase, type QuestionSummary } from '../protocol';
+import { AppError, publicTestCase, type QuestionSummary } from '@pairpad/protocol';
 import type { QuestionLibrary } from '../questions/question-library';
 import type { SessionService } from '../sessions';
 import { authOf } from './authentication';

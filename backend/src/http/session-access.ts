@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { AppError, InterviewerTokenSchema, type Role } from '../protocol';
+import { AppError, InterviewerTokenSchema, type Role } from '@pairpad/protocol';
 import type { SessionRecord, SessionService } from '../sessions';
 import { authOf } from './authentication';
 

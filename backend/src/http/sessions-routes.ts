@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { AppError, CreateSessionBodySchema, MAX_TITLE_LENGTH, parseOrThrow, type CreateSessionResponse } from '../protocol';
+import { AppError, CreateSessionBodySchema, MAX_TITLE_LENGTH, parseOrThrow, type CreateSessionResponse } from '@pairpad/protocol';
 import { assertWithinLimits, replaceCode, type RoomManager, type RoomQuestionLimits } from '../rooms';
 import type { QuestionFinder } from '../realtime/question-events';
 import type { SessionService } from '../sessions';

@@ -1,5 +1,5 @@
 import { parseCookie } from 'cookie';
-import { AUTH_COOKIE_NAME } from '../protocol';
+import { AUTH_COOKIE_NAME } from '@pairpad/protocol';
 
 /**
  * The auth cookie's value from a Cookie header, if any: read by HTTP requests and by the

@@ -1,4 +1,4 @@
-import type { MemberRole } from '../protocol';
+import type { MemberRole } from '@pairpad/protocol';
 
 /** A member as stored (`members` table). Times are epoch milliseconds. */
 export interface MemberRecord {

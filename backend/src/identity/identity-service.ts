@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, LinkTokenSchema, type Member, type MemberListItem, type MemberRole, type UpdateMemberBody } from '../protocol';
+import { AppError, LinkTokenSchema, type Member, type MemberListItem, type MemberRole, type UpdateMemberBody } from '@pairpad/protocol';
 import type { AuthSessionRecord, IdentityRepository, MemberRecord } from './identity-repository';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomToken, safeEqual, sha256Hex } from './tokens';

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { AppError } from '../protocol';
+import { AppError } from '@pairpad/protocol';
 import { UniqueViolationError, writeAudit, type Database, type MembersTable, type MemberUpdate } from '../store';
 import type { AuthSessionRecord, IdentityRepository, InviteRecord, MemberPatch, MemberRecord, PasswordResetRecord } from './identity-repository';
 

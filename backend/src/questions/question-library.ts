@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { QuestionSchema, questionSummary, type Question, type QuestionSummary } from '../protocol/questions';
+import { QuestionSchema, questionSummary, type Question, type QuestionSummary } from '@pairpad/protocol/questions';
 
 /**
  * The question bank: one Markdown file per question in QUESTIONS_DIR, YAML front matter for the

@@ -6,7 +6,7 @@ import {
   type ClientEventAck,
   type ClientEventInput,
   type ClientEventName,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { toErrorBody } from './socket-errors';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '../protocol';
+import { AppError, NOTES_EVENT, decide, redactQuestionView, viewTestRun } from '@pairpad/protocol';
 import type { RoomNotice } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';

@@ -1,5 +1,5 @@
-import { AppError, viewTestRun, type Question } from '../protocol';
-import type { TestRunService } from '../execution';
+import { AppError, viewTestRun, type Question } from '@pairpad/protocol';
+import type { TestRunService } from '../runs';
 import type { ClientEventHandlers } from './bind-events';
 import { clientKeyOf } from './run-events';
 import type { SocketContext } from './socket-server';

@@ -1,5 +1,5 @@
-import { AppError } from '../protocol';
-import type { ExecutionService } from '../execution';
+import { AppError } from '@pairpad/protocol';
+import type { ExecutionService } from '../runs';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';
 

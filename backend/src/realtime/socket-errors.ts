@@ -1,4 +1,4 @@
-import { AppError, type ErrorBody } from '../protocol';
+import { AppError, type ErrorBody } from '@pairpad/protocol';
 
 /** Socket.IO turns an Error passed to `next()` into `connect_error`; `data` carries our code. */
 export function toConnectError(error: unknown): Error & { data: ErrorBody } {

@@ -15,12 +15,12 @@ import {
   type Role,
   type ServerToClientEvents,
   type SessionClosed,
-} from '../protocol';
+} from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
-import type { ExecutionService, TestRunService } from '../execution';
+import type { ExecutionService, TestRunService } from '../runs';
 import type { SessionService } from '../sessions';
 import { readAuthCookie, type IdentityService, type MemberRecord } from '../identity';
-import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '../protocol/binary-frames';
+import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';
 import { runHandlers } from './run-events';
 import { consoleHandlers } from './console-events';

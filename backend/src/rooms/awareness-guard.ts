@@ -1,6 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { AppError, AwarenessUserSchema, type Role } from '../protocol';
+import { AppError, AwarenessUserSchema, type Role } from '@pairpad/protocol';
 
 /** A client has one Y.Doc; a few ids allow for Yjs' clientID regeneration on conflicts. */
 export const MAX_CLIENT_IDS_PER_CONNECTION = 8;

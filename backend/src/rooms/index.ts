@@ -2,7 +2,6 @@ export { Room, type RoomOptions } from './room';
 export { RoomManager, type RoomManagerOptions } from './room-manager';
 export type { RoomConnection, RoomNotice } from './room-connection';
 export { REMOTE_ORIGIN, type RoomExtension } from './room-extension';
-export { assertAllowed } from './interview-room';
-export { RedisRoomSync, type RedisRoomSyncOptions, type RoomSyncRedis, type RoomSyncLogger } from './redis-room-sync';
+export { assertAllowed } from './room-interview';
 export { RoomQuestions, replaceCode, assertWithinLimits, DEFAULT_ROOM_QUESTION_LIMITS, type RoomQuestionLimits, type QuestionActor } from './room-questions';
 export { DEFAULT_CONSOLE_LIMITS, type ConsoleControl, type RunConsoleLimits } from './run-console';

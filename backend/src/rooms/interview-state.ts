@@ -8,7 +8,7 @@ import {
   type RunRecord,
   type TimelineCheckpoint,
   type TimelineEvent,
-} from '../protocol';
+} from '@pairpad/protocol';
 
 /** Timeline events kept in the shared list; runs live in `runs` and are merged in when read. */
 export type RecordedEvent = Exclude<TimelineEvent, { kind: 'run' }>;

@@ -11,7 +11,7 @@ import type {
   SavingStatus,
   SessionClosed,
   TestRunRecord,
-} from '../protocol';
+} from '@pairpad/protocol';
 
 /** Non-Yjs news for one participant; the transport maps each to its event. */
 export type RoomNotice =

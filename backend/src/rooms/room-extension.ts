@@ -1,4 +1,4 @@
-import type { LanguageId, RoomDocumentName } from '../protocol';
+import type { LanguageId, RoomDocumentName } from '@pairpad/protocol';
 import type { Room } from './room';
 import type { RoomConnection } from './room-connection';
 import type { ConsoleControl } from './run-console';

@@ -1,4 +1,4 @@
-import { AppError, type SessionClosed } from '../protocol';
+import { AppError, type SessionClosed } from '@pairpad/protocol';
 import type { SessionRecord, SessionRemovalReason, SessionStore } from '../sessions';
 import { Room, type RoomOptions } from './room';
 import type { RoomConnection } from './room-connection';

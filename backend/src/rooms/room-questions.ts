@@ -17,7 +17,7 @@ import {
   type StoredRoomQuestion,
   type TestCase,
   type TestRunRecord,
-} from '../protocol';
+} from '@pairpad/protocol';
 import type { RecordedEvent } from './interview-state';
 import type { RoomConnection } from './room-connection';
 

@@ -17,9 +17,9 @@ import {
   type RoomDocumentName,
   type LanguageId,
   type SessionClosed,
-} from '../protocol';
+} from '@pairpad/protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
-import { RoomInterview, type RoomInterviewOptions } from './interview-room';
+import { RoomInterview, type RoomInterviewOptions } from './room-interview';
 import type { RoomConnection, RoomNotice } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 

@@ -11,7 +11,7 @@ import {
   type ConsoleEntry,
   type ConsoleTranscript,
   type Role,
-} from '../protocol';
+} from '@pairpad/protocol';
 import type { InterviewStateDoc } from './interview-state';
 
 /** What the console needs to know of who acts. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import type { ReportParticipant, RunRecord, TimelineCheckpoint, TimelineEvent } from '../protocol';
+import type { ReportParticipant, RunRecord, TimelineCheckpoint, TimelineEvent } from '@pairpad/protocol';
 import { InterviewStateDoc, type RecordedEvent } from './interview-state';
 
 export interface TimelineRecorderOptions {

@@ -1,4 +1,4 @@
-import type { LanguageId } from '../protocol';
+import type { LanguageId } from '@pairpad/protocol';
 
 /** A session as stored. Times are epoch milliseconds; the token is kept only as a hash. */
 export interface SessionRecord {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { AppError, SESSION_ID_PATTERN, type CreateSessionBody, type Role, type SessionPublicView } from '../protocol';
+import { AppError, SESSION_ID_PATTERN, type CreateSessionBody, type Role, type SessionPublicView } from '@pairpad/protocol';
 import type { SessionRecord } from './session-record';
 import type { SessionStore } from './session-store';
 

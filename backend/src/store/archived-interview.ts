@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
-import type { InterviewReport, Timeline } from '../protocol';
-import { RoomInterview } from '../rooms/interview-room';
+import type { InterviewReport, Timeline } from '@pairpad/protocol';
+import { RoomInterview } from '../rooms/room-interview';
 import type { InterviewRecord } from './interview-repository';
 import { decodeRoomState } from './room-state-codec';
 

@@ -8,6 +8,7 @@ export {
   DEFAULT_PAGE_SIZE,
   InterviewRepository,
   MAX_PAGE_SIZE,
+  searchTextOf,
   type InterviewListQuery,
   type InterviewPage,
   type InterviewParticipant,

@@ -1,9 +1,9 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logging/logger';
-import type { SavingStatus } from '../protocol';
+import type { SavingStatus } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomExtension } from '../rooms';
 import type { SessionRecord } from '../sessions';
-import type { InterviewRepository, InterviewSnapshot, NewInterview } from './interview-repository';
+import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedStates } from './interview-repository';
 import { encodeRoomState } from './room-state-codec';
 
 export interface InterviewArchiveOptions {
@@ -43,6 +43,8 @@ interface Entry {
   /** The newest snapshot not written yet: a newer one replaces it (Yjs states only grow). */
   pendingSnapshot: InterviewSnapshot | null;
   writing: boolean;
+  /** What this node's last write left in the row (its next write skips the merge if still there). */
+  saved: SavedStates | null;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
   delayedSince: number | null;
@@ -85,6 +87,8 @@ export class InterviewArchive implements RoomExtension {
   async onLoad(room: Room): Promise<void> {
     const entry = this.entry(room.sessionId);
     entry.room = room;
+    // A room loaded again may not hold what an earlier one wrote: its first write merges.
+    entry.saved = null;
     // The record outlives nothing: when the session expires it is gone before the room closes.
     entry.record = (await this.options.sessions.get(room.sessionId).catch(() => undefined)) ?? entry.record;
   }
@@ -95,7 +99,8 @@ export class InterviewArchive implements RoomExtension {
     if (!entry || entry.room !== room) return;
     entry.dirty = true;
     if (entry.checkpointTimer) return;
-    entry.checkpointTimer = setTimeout(() => this.checkpoint(entry), this.options.checkpointIntervalMs);
+    // ±20 %: rooms that started together (a hiring day, a load test) do not all write at once.
+    entry.checkpointTimer = setTimeout(() => this.checkpoint(entry), this.options.checkpointIntervalMs * (0.8 + Math.random() * 0.4));
     entry.checkpointTimer.unref();
   }
 
@@ -121,12 +126,14 @@ export class InterviewArchive implements RoomExtension {
     this.saveNow(room.sessionId);
   }
 
-  onClose(room: Room): void {
+  onClose(room: Room, { purge }: { purge: boolean }): void {
     const entry = this.entries.get(room.sessionId);
     if (!entry || entry.room !== room) return;
     // The room is freed right after this hook: its state is taken now, written after.
     this.clearCheckpoint(entry);
-    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0) this.queue(entry, this.snapshot(entry, room));
+    // `purge`: the session expired (or was deleted): an interview that took place is over, though
+    // nobody pressed End; it ended when its last participant left.
+    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0 || purge) this.queue(entry, this.snapshot(entry, room, purge));
     entry.room = null;
     this.forgetIfDone(entry);
   }
@@ -187,7 +194,7 @@ export class InterviewArchive implements RoomExtension {
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { id, room: null, record: null, dirty: false, active: false, checkpointTimer: undefined, pendingCreate: null, pendingSnapshot: null, writing: false, failures: 0, retryTimer: undefined, delayedSince: null };
+      entry = { id, room: null, record: null, dirty: false, active: false, checkpointTimer: undefined, pendingCreate: null, pendingSnapshot: null, writing: false, saved: null, failures: 0, retryTimer: undefined, delayedSince: null };
       this.entries.set(id, entry);
     }
     return entry;
@@ -211,11 +218,12 @@ export class InterviewArchive implements RoomExtension {
   }
 
   /** Everything the dashboard and the report need, taken synchronously from the live room. */
-  private snapshot(entry: Entry, room: Room): InterviewSnapshot {
+  private snapshot(entry: Entry, room: Room, over = false): InterviewSnapshot {
     const at = this.now();
     const { interview } = room;
     const state = interview.current;
     const people = interview.timeline.participants(at);
+    const ended = state.ended || (over && people.length > 0);
     const question = interview.questions.view('interviewer');
     const record = entry.record;
     return {
@@ -226,9 +234,9 @@ export class InterviewArchive implements RoomExtension {
       language: room.currentLanguage,
       questionId: question.questionId,
       questionTitle: question.title,
-      status: state.ended ? 'ended' : people.length > 0 ? 'live' : 'upcoming',
+      status: ended ? 'ended' : people.length > 0 ? 'live' : 'upcoming',
       startedAt: people.length > 0 ? interview.timeline.firstJoinAt() : null,
-      endedAt: state.endedAt,
+      endedAt: state.endedAt ?? (ended ? Math.max(...people.map((person) => person.lastSeenAt)) : null),
       candidateName: people.find((person) => person.role === 'candidate')?.name ?? null,
       roomState: encodeRoomState({ doc: Y.encodeStateAsUpdate(room.doc), interview: Y.encodeStateAsUpdate(interview.state.doc) }),
       notesState: interview.notes.encodeState(),
@@ -250,7 +258,7 @@ export class InterviewArchive implements RoomExtension {
     entry.pendingSnapshot = null;
     try {
       if (create) await this.options.interviews.create(create);
-      if (snapshot) await this.options.interviews.saveSnapshot(snapshot);
+      if (snapshot) entry.saved = await this.options.interviews.saveSnapshot({ ...snapshot, basedOn: entry.saved });
       entry.writing = false;
       this.succeeded(entry);
     } catch (error) {

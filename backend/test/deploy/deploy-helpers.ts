@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { parseAllDocuments } from 'yaml';
 import { SETTINGS } from '../../src/config/settings';
-import { executorSettingsDocs } from '../../src/executor/config';
+import { executorSettingsDocs } from '@pairpad/executor/config';
 
 /** Shared helpers for the deploy-file tests: they read files, never start anything. */
 

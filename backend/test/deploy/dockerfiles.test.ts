@@ -118,12 +118,14 @@ describe('backend/Dockerfile specifics', () => {
     assert.equal((JSON.parse(readRepoFile('backend/package.json')) as { scripts: Record<string, string> }).scripts.start, 'node dist/server.js');
   });
 
-  it('ships only production dependencies of the backend (typescript included: the executor transpiles with it)', () => {
+  it('ships only production dependencies of the backend (typescript included: the embedded executor transpiles with it)', () => {
     const deps = stages.find((stage) => stage.name === 'deps');
     assert.ok(deps);
     assert.ok(instructions(deps, 'RUN').some((run) => /npm ci --omit=dev -w backend --include-workspace-root=false/.test(run.args)));
     const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
-    assert.ok(pkg.dependencies.typescript, 'typescript is a runtime dependency of the backend');
+    const executorPkg = JSON.parse(readRepoFile('packages/executor/package.json')) as { name: string; dependencies: Record<string, string> };
+    assert.ok(pkg.dependencies[executorPkg.name], 'the backend depends on the executor package it embeds');
+    assert.ok(executorPkg.dependencies.typescript, 'typescript is a runtime dependency of the executor');
     assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
     assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === '--from=deps /app/node_modules ./node_modules'));
   });
@@ -143,8 +145,10 @@ describe('backend/Dockerfile executor target (the standalone executor)', () => {
   });
 
   it('runs the built executor (no dev dependencies, no tsx) as a non-root user on 0.0.0.0:2000', () => {
-    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "backend/dist/executor.js"]']);
-    assert.match(readRepoFile('backend/build.mjs'), /executor: 'src\/executor\/main\.ts'/);
+    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "packages/executor/dist/executor.js"]']);
+    assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w @pairpad/executor')));
+    assert.match(readRepoFile('packages/executor/build.mjs'), /executor: 'src\/main\.ts'/);
+    assert.ok(imageInstructions(stages, executor!, 'COPY').some((copy) => copy.args === 'packages/executor/package.json packages/executor/'), 'its package.json ("type": "module") ships next to dist/');
     assert.deepEqual(instructions(executor!, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
     const user = instructions(executor!, 'USER').at(-1)?.args.split(':')[0];
     assert.ok(user && !['root', '0'].includes(user), `USER is not root (got ${user})`);

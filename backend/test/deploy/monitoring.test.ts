@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { RUN_OUTCOMES } from '../../src/protocol/execution';
+import { RUN_OUTCOMES } from '@pairpad/protocol/execution';
 import { APP_METRICS, allowedSeriesNames, exists, labelValuesIn, metricNamesIn, readRepoFile } from './deploy-helpers';
 
 /**

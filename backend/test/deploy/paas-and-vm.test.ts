@@ -4,12 +4,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { BACKEND_ENV_NAMES, FRONTEND_ENV_NAMES, exists, isBackendHealthPath, readRepoFile, repoPath } from './deploy-helpers';
-import { executorSettingsDocs } from '../../src/executor/config';
+import { executorSettingsDocs } from '@pairpad/executor/config';
 
 /** Procfile, railway.json, frontend/vercel.json, the systemd units and the pm2 file, checked by shape. */
 
 const BACKEND_ENTRY = 'backend/dist/server.js';
-const EXECUTOR_ENTRY = 'backend/dist/executor.js';
+const EXECUTOR_ENTRY = 'packages/executor/dist/executor.js';
 const EXECUTOR_ENV_NAMES: ReadonlySet<string> = new Set([...executorSettingsDocs.map((doc) => doc.name), 'EXECUTOR_TOKEN', 'NODE_ENV']);
 const rootScripts = (JSON.parse(readRepoFile('package.json')) as { scripts: Record<string, string> }).scripts;
 const frontendScripts = (JSON.parse(readRepoFile('frontend/package.json')) as { scripts: Record<string, string> }).scripts;
@@ -68,7 +68,7 @@ describe('railway.json', () => {
 describe('frontend/vercel.json', () => {
   const vercel = JSON.parse(readRepoFile('frontend/vercel.json')) as Record<string, unknown>;
   const frontendPackage = JSON.parse(readRepoFile('frontend/package.json')) as { dependencies: Record<string, string> };
-  const backendPackage = JSON.parse(readRepoFile('backend/package.json')) as { name: string; version: string };
+  const sharedPackages = ['packages/protocol', 'packages/client'].map((dir) => ({ dir, ...(JSON.parse(readRepoFile(`${dir}/package.json`)) as { name: string; version: string }) }));
   const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { dependencies?: Record<string, string>; link?: boolean; resolved?: string }> };
 
   it('sits where Vercel reads it for Root Directory `frontend`; none at the repository root', () => {
@@ -79,15 +79,18 @@ describe('frontend/vercel.json', () => {
 
   it('installs the whole workspace from the repository root, then builds the Next.js frontend', () => {
     assert.equal(vercel.framework, 'nextjs');
-    assert.equal(vercel.installCommand, 'cd .. && npm ci --no-audit --no-fund', 'install at the workspace root: the frontend compiles backend sources');
+    assert.equal(vercel.installCommand, 'cd .. && npm ci --no-audit --no-fund', 'install at the workspace root: the frontend compiles the workspace packages\' sources');
     assert.equal(vercel.buildCommand, 'npm run build');
     assert.match(frontendScripts.build!, /next build/);
   });
 
-  it('the frontend declares the workspace package it imports, and the lockfile links it', () => {
-    assert.equal(frontendPackage.dependencies[backendPackage.name], backendPackage.version);
-    assert.equal(lock.packages['frontend']?.dependencies?.[backendPackage.name], backendPackage.version);
-    assert.deepEqual(lock.packages[`node_modules/${backendPackage.name}`], { resolved: 'backend', link: true });
+  it('the frontend declares the workspace packages it imports (protocol, client; never the backend), and the lockfile links them', () => {
+    for (const shared of sharedPackages) {
+      assert.equal(frontendPackage.dependencies[shared.name], shared.version);
+      assert.equal(lock.packages['frontend']?.dependencies?.[shared.name], shared.version);
+      assert.deepEqual(lock.packages[`node_modules/${shared.name}`], { resolved: shared.dir, link: true });
+    }
+    assert.equal(frontendPackage.dependencies['@pairpad/backend'], undefined);
   });
 
   it('bakes no backend URL or secret into the file (NEXT_PUBLIC_API_URL / API_URL are project env vars)', () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_LANGUAGES, TOOLCHAINS, selectLanguages } from '../../../scripts/toolchains.mjs';
-import { runtimeCatalog } from '../../src/executor/runtime-catalog';
-import { LANGUAGES } from '../../src/protocol/languages';
+import { runtimeCatalog } from '@pairpad/executor/runtime-catalog';
+import { LANGUAGES } from '@pairpad/protocol/languages';
 
 /** The README's languages table says what setup installs, and setup covers what the executor knows. */
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import { ExecutorConfigError, executorSettingsDocs, loadExecutorConfig } from '../../src/executor/index';
-import { safeRelativeName } from '../../src/executor/validation';
+import { ExecutorConfigError, executorSettingsDocs, loadExecutorConfig } from '@pairpad/executor';
+import { safeRelativeName } from '@pairpad/executor/validation';
 import { single, startTestExecutor, type TestExecutor } from './helpers';
 
 describe('executor config', () => {

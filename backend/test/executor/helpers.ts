@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
-import { startExecutor, type ExecutorHandle } from '../../src/executor/index';
-import { LAUNCHER_NAME } from '../../src/executor/launcher';
-import type { ExecutorLogger } from '../../src/executor/logger';
+import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
+import { LAUNCHER_NAME } from '@pairpad/executor/launcher';
+import type { ExecutorLogger } from '@pairpad/executor/logger';
 
 export interface TestExecutor {
   handle: ExecutorHandle;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LANGUAGES, NOT_INSTALLED_REASON, languageOptionLabel, languagesFromRuntimes, type LanguageAvailability } from '../../src/protocol/languages';
+import { LANGUAGES, NOT_INSTALLED_REASON, languageOptionLabel, languagesFromRuntimes, type LanguageAvailability } from '@pairpad/protocol/languages';
 import { startTestExecutor } from './helpers';
 
 /** The executor's runtimes → the room's languages, as the language pickers show them. */

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { detectCgroups } from '../../src/executor/cgroups';
-import type { StageLimits } from '../../src/executor/config';
-import { FAMILY_SIZE, LAUNCHER_NAME, LauncherPool, encodeOrders, type Launcher } from '../../src/executor/launcher';
-import type { ExecutorLogger } from '../../src/executor/logger';
-import type { StageOutcome } from '../../src/executor/stage-result';
-import { superviseStage } from '../../src/executor/stage-supervisor';
+import { detectCgroups } from '@pairpad/executor/cgroups';
+import type { StageLimits } from '@pairpad/executor/config';
+import { FAMILY_SIZE, LAUNCHER_NAME, LauncherPool, encodeOrders, type Launcher } from '@pairpad/executor/launcher';
+import type { ExecutorLogger } from '@pairpad/executor/logger';
+import type { StageOutcome } from '@pairpad/executor/stage-result';
+import { superviseStage } from '@pairpad/executor/stage-supervisor';
 import { eventually, startTestExecutor, testSandboxUid, type TestExecutor } from './helpers';
 
 /**

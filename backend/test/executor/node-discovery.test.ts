@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { findNode, placeTool } from '../../src/executor/toolchain-probe';
+import { findNode, placeTool } from '@pairpad/executor/toolchain-probe';
 
 /**
  * Node discovery over fake directory trees: nvm and fnm layouts with "node" executables that are

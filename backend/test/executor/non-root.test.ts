@@ -89,7 +89,7 @@ describe('executor run by an ordinary user (no root, no cgroups)', { skip: canRu
     await fs.chmod(dir, 0o755);
     const bundle = path.join(dir, 'executor.mjs');
     await build({
-      entryPoints: [path.join(here, '../../src/executor/main.ts')],
+      entryPoints: [path.join(here, '../../../packages/executor/src/main.ts')],
       bundle: true,
       platform: 'node',
       target: 'node20',

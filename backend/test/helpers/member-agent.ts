@@ -1,4 +1,4 @@
-import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthSuccess, type Member } from '../../src/protocol';
+import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthSuccess, type Member } from '@pairpad/protocol';
 
 /** The first admin every test backend starts with (ADMIN_EMAIL / ADMIN_PASSWORD). */
 export const TEST_ADMIN = { email: 'admin@pairpad.test', password: 'test-admin-password' } as const;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logging/logger';
 import { startBackend, type BackendDependencies, type BackendHandle } from '../../src/server';
-import { SocketYjsProvider, type SocketYjsProviderOptions } from '../../src/client';
-import { ROOM_DOC, type CreateSessionResponse } from '../../src/protocol';
+import { SocketYjsProvider, type SocketYjsProviderOptions } from '@pairpad/client';
+import { ROOM_DOC, type CreateSessionResponse } from '@pairpad/protocol';
 import { waitFor } from './wait-for';
 import { memberAgent, TEST_ADMIN_ENV } from './member-agent';
 

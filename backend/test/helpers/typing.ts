@@ -1,4 +1,4 @@
-import type { SocketYjsProvider } from '../../src/client';
+import type { SocketYjsProvider } from '@pairpad/client';
 import { seededRandom } from './wait-for';
 
 /** Each client types its own letter `count` times at random places, a few ms apart, all at once. */

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import { CHAT_HISTORY_LIMIT, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import { CHAT_HISTORY_LIMIT, MAX_CHAT_MESSAGE_LENGTH, type ChatMessage } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import { createSession, startTestBackend, waitSynced } from '../helpers/test-backend';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import type { InterviewState, SessionPublicView } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { InterviewState, SessionPublicView } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';

@@ -1,5 +1,5 @@
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, ChatMessage, ClientEventName, ErrorBody, InterviewState } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, ChatMessage, ClientEventName, ErrorBody, InterviewState } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { connectClient } from '../helpers/test-backend';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import type { AwarenessUser, InterviewReport, Timeline } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { AwarenessUser, InterviewReport, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { waitFor } from '../helpers/wait-for';
 import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';

@@ -1,15 +1,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import { NotesChannel } from '../../src/client';
-import { textAtCheckpoint, type InterviewReport, type Timeline } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import { NotesChannel } from '@pairpad/client';
+import { textAtCheckpoint, type InterviewReport, type Timeline } from '@pairpad/protocol';
 import { TimelineRecorder } from '../../src/rooms/timeline-recorder';
 import { InterviewStateDoc } from '../../src/rooms/interview-state';
 import type { BackendHandle } from '../../src/server';
 import { seededRandom, waitFor } from '../helpers/wait-for';
 import { codeOf, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, setCode, startRun, waitFinished } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
+import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
 import { ask, authHeaders, capturedClient } from './interview-helpers';
 
 async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T & { error?: { code: string } } }> {

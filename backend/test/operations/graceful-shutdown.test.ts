@@ -1,11 +1,14 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SocketYjsProvider } from '../../src/client';
-import type { RunUpdate } from '../../src/protocol';
-import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { RunUpdate } from '@pairpad/protocol';
+import { connectClient, createSession, TEST_ADMIN_ENV, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 const backendDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -22,16 +25,29 @@ async function freePort(): Promise<number> {
 describe('graceful shutdown on SIGTERM (real backend process)', () => {
   let child: ChildProcess | undefined;
   const clients: SocketYjsProvider[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairpad-shutdown-'));
   after(() => {
     for (const client of clients) client.destroy();
     if (child && child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('stops accepting, lets the running job finish for everyone, tells clients to reconnect, exits 0 within 10 s', async () => {
     const port = await freePort();
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: backendDir,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', EXECUTOR_PORT: '0', LOG_LEVEL: 'warn', NODE_ENV: 'test', EXECUTOR_RUNTIMES: 'python' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        EXECUTOR_PORT: '0',
+        LOG_LEVEL: 'warn',
+        NODE_ENV: 'test',
+        EXECUTOR_RUNTIMES: 'python',
+        // Its own throwaway database, with the test admin that creates the session.
+        DATA_DIR: dataDir,
+        ...TEST_ADMIN_ENV,
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const exited = new Promise<{ code: number | null; at: number }>((resolve) => child?.once('exit', (code) => resolve({ code, at: Date.now() })));

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ROLES, ROOM_ACTIONS, decide, type PermissionState, type Role, type RoomAction } from '../../src/protocol';
+import { ROLES, ROOM_ACTIONS, decide, type PermissionState, type Role, type RoomAction } from '@pairpad/protocol';
 
 const STATES: Record<string, PermissionState> = {
   open: { locked: false, runDisabled: false, ended: false },
@@ -52,7 +52,7 @@ describe('the permission policy', () => {
 
   it('is importable without zod (the page imports it from protocol/wire)', () => {
     for (const file of ['permissions.ts', 'room-shape.ts', 'wire.ts']) {
-      const source = readFileSync(fileURLToPath(new URL(`../../src/protocol/${file}`, import.meta.url)), 'utf8');
+      const source = readFileSync(fileURLToPath(new URL(`../../../packages/protocol/src/${file}`, import.meta.url)), 'utf8');
       const runtimeImports = source.split('\n').filter((line) => /^(import|export) .* from /.test(line) && !/^(import|export) type /.test(line));
       for (const line of runtimeImports) assert.match(line, /from '\.\/(permissions|room-shape)'/, `${file}: ${line}`);
     }

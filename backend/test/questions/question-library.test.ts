@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { compareOutput } from '../../src/execution/compare-output';
-import { publicTestCase, TEST_CASE_LIMITS } from '../../src/protocol/questions';
+import { compareOutput } from '../../src/runs/compare-output';
+import { publicTestCase, TEST_CASE_LIMITS } from '@pairpad/protocol/questions';
 import { builtInQuestionsDir, QuestionLibrary } from '../../src/questions/question-library';
 import { startTestExecutor, type StageBody, type TestExecutor } from '../executor/helpers';
 

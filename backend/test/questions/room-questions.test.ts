@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate, TestRunsHistory } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { setCode } from '../execution/run-helpers';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { setCode } from '../runs/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 
 /**
@@ -289,7 +289,8 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
 
   it('creating a session from an unknown or oversized question is refused and creates nothing', async () => {
     const count = await backend.sessions.store.count();
-    const post = (body: unknown) => fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const agent = await memberAgent(backend);
+    const post = (body: unknown) => agent.fetch('/api/sessions', { method: 'POST', json: body });
     const unknown = await post({ language: 'python', questionId: 'nope' });
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'QUESTION_NOT_FOUND');
@@ -315,7 +316,7 @@ describe('a room over the limits a question needs', () => {
 
   it('loading a question with more cases than TEST_CASES_PER_ROOM is PAYLOAD_TOO_LARGE, in the room and at creation', async () => {
     const count = await backend.sessions.store.count();
-    const response = await fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ questionId: 'shout' }) });
+    const response = await (await memberAgent(backend)).fetch('/api/sessions', { method: 'POST', json: { questionId: 'shout' } });
     assert.equal(response.status, 413);
     assert.equal(await backend.sessions.store.count(), count);
     const session = await createSession(backend);

@@ -6,9 +6,9 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { BackendHandle } from '../../src/server';
-import { BinaryFrameDecoder, FRAME_MARK, encodeBinaryFrame } from '../../src/protocol/binary-frames';
-import { MESSAGE_SYNC, type ErrorBody } from '../../src/protocol';
-import type { SocketYjsProvider } from '../../src/client';
+import { BinaryFrameDecoder, FRAME_MARK, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
+import { MESSAGE_SYNC, type ErrorBody } from '@pairpad/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
 import { codeOf, connectClient as connectProvider, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, ConsoleEntries, ConsoleEntry, ConsoleTranscript, InterviewReport, RunRecord, Timeline } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, ConsoleEntries, ConsoleEntry, ConsoleTranscript, InterviewReport, RunRecord, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../execution/run-helpers';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../runs/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 
 /**
  * The room's console against the real backend, its embedded executor (real sandbox, driven

@@ -1,6 +1,6 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
+import type { SocketYjsProvider } from '@pairpad/client';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { seededRandom, waitFor } from '../helpers/wait-for';

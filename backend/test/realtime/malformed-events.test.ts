@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import * as encoding from 'lib0/encoding';
 import type { BackendHandle } from '../../src/server';
-import { MAX_YJS_MESSAGE_BYTES, type ErrorBody } from '../../src/protocol';
+import { MAX_YJS_MESSAGE_BYTES, type ErrorBody } from '@pairpad/protocol';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 

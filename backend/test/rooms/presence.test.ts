@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
-import { MESSAGE_AWARENESS, PRESENCE_TIMEOUT_MS } from '../../src/protocol';
+import { MESSAGE_AWARENESS, PRESENCE_TIMEOUT_MS } from '@pairpad/protocol';
 import { PRESENCE_VOUCH_INTERVAL_MS, Room } from '../../src/rooms/room';
 import type { RoomConnection } from '../../src/rooms/room-connection';
 import type { RoomExtension } from '../../src/rooms/room-extension';

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { INTERVIEW_DOC, ROOM_DOC } from '../../src/protocol';
+import { INTERVIEW_DOC, ROOM_DOC } from '@pairpad/protocol';
 import { RoomManager, type Room, type RoomConnection, type RoomExtension } from '../../src/rooms';
 import { MemorySessionStore, type SessionRecord } from '../../src/sessions';
 

@@ -12,7 +12,7 @@ import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { AppError, MESSAGE_SYNC, NOTES_DOC, NOTES_EVENT, ROOM_DOC, type Role, type RoomDocumentName } from '../../src/protocol';
+import { AppError, MESSAGE_SYNC, NOTES_DOC, NOTES_EVENT, ROOM_DOC, type Role, type RoomDocumentName } from '@pairpad/protocol';
 import { Room, type RoomConnection, type RoomExtension, type RoomNotice } from '../../src/rooms';
 import { seededRandom } from '../helpers/wait-for';
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { NOTES_DOC, NOTES_EVENT, ROOM_DOC } from '../../src/protocol';
+import { NOTES_DOC, NOTES_EVENT, ROOM_DOC } from '@pairpad/protocol';
 import { RoomNetwork, roomFingerprint, type NetworkClient } from './room-network';
 
 /** Failing seeds found by the fuzz below stay here, by name, as regression tests. */

@@ -10,7 +10,7 @@ import { createConnection, createServer, type AddressInfo, type Server, type Soc
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import * as Y from 'yjs';
-import type { LanguageId } from '../../src/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 import { seedUpdate } from '../../src/rooms/room';
 import { waitFor } from '../helpers/wait-for';
 import { TEST_ADMIN_ENV } from '../helpers/member-agent';

@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
-import type { ConsoleEntries, ConsoleEntry } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { ConsoleEntries, ConsoleEntry } from '@pairpad/protocol';
 import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { startTestExecutor, type TestExecutor } from '../executor/helpers';
-import { listenForRuns, startRun, waitFinished } from '../execution/run-helpers';
+import { listenForRuns, startRun, waitFinished } from '../runs/run-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 
 /** Console entries a participant heard, per run. */

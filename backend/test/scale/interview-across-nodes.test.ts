@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { NotesChannel, type SocketYjsProvider } from '../../src/client';
-import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeline } from '../../src/protocol';
+import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
+import { ROOM_DOC, type CreateSessionResponse, type InterviewReport, type Timeline } from '@pairpad/protocol';
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
-import { listenForRuns, startRun, waitFinished, waitForValue } from '../execution/run-helpers';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
+import { listenForRuns, startRun, waitFinished, waitForValue } from '../runs/run-helpers';
 import { ask, authHeaders, capturedClient, codeOfAck, heardText, type Heard } from '../interview/interview-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import type { SocketYjsProvider } from '../../src/client';
+import type { SocketYjsProvider } from '@pairpad/client';
 import { createDatabase, decodeRoomState, InterviewRepository, type DatabaseHandle, type InterviewRecord } from '../../src/store';
 import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';

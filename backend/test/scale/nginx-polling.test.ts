@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SocketYjsProvider } from '../../src/client';
+import { SocketYjsProvider } from '@pairpad/client';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
@@ -140,6 +140,7 @@ describe('two backends behind the deployed nginx config, websockets blocked', { 
   let nodeA: BackendNode;
   let nodeB: BackendNode;
   let nginx: Nginx;
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairpad-nginx-'));
   const open: SocketYjsProvider[] = [];
   const track = (provider: SocketYjsProvider) => {
     open.push(provider);
@@ -148,7 +149,11 @@ describe('two backends behind the deployed nginx config, websockets blocked', { 
 
   before(async () => {
     redis = await startRedisServer();
-    [nodeA, nodeB] = await Promise.all([startNode('A', { REDIS_URL: redis.url }), startNode('B', { REDIS_URL: redis.url })]);
+    // One database for both (a SQLite file two processes share), as a deployment shares one:
+    // nginx spreads REST over both nodes, so a sign-in on one must hold on the other. One after
+    // the other, so the file is migrated once.
+    nodeA = await startNode('A', { REDIS_URL: redis.url, DATA_DIR: dataDir });
+    nodeB = await startNode('B', { REDIS_URL: redis.url, DATA_DIR: dataDir });
     nginx = await startNginx(nodeA, nodeB);
   });
   after(async () => {
@@ -156,6 +161,7 @@ describe('two backends behind the deployed nginx config, websockets blocked', { 
     await nginx?.stop();
     await Promise.all([nodeA?.stop(), nodeB?.stop()]);
     await redis?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('a client whose websocket is refused falls back to long-polling, then syncs and edits with clients on both nodes', async () => {

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { SocketYjsProvider } from '../../src/client';
-import type { Ack, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate } from '../../src/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { Ack, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate } from '@pairpad/protocol';
 import { codeOf, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
-import { startFakePiston, stage, type FakePiston } from '../execution/fake-piston';
+import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { ask, authHeaders, capturedClient, heardText, type Heard } from '../interview/interview-helpers';
 import { startNode, type BackendNode } from './cluster-harness';
 

@@ -1,12 +1,12 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SocketYjsProvider } from '../../src/client';
+import type { SocketYjsProvider } from '@pairpad/client';
 import { countOf, typeConcurrently } from '../helpers/typing';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { Redis } from 'ioredis';
-import { RedisSessionStore } from '../../src/sessions';
+import { RedisSessionStore } from '../../src/cluster/redis-session-store';
 import { documentInRedis, startNode, type BackendNode } from './cluster-harness';
 
 

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
-import { PROTOCOL_VERSION, SOCKET_PATH, type AuthMeResponse, type Welcome } from '../../src/protocol';
+import { PROTOCOL_VERSION, SOCKET_PATH, type AuthMeResponse, type Welcome } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
 import { agentFromResponse } from '../helpers/member-agent';

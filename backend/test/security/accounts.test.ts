@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '../../src/protocol';
+import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { listAudit } from '../../src/store';
 import { agentFromResponse, authCookieOf, type MemberAgent } from '../helpers/member-agent';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { ErrorBody, InviteCreated, ListInterviewsResponse } from '../../src/protocol';
+import type { ErrorBody, InviteCreated, ListInterviewsResponse } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { InterviewRepository, listAudit } from '../../src/store';
 import { agentFromResponse, type MemberAgent } from '../helpers/member-agent';

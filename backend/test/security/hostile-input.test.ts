@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import type { BackendHandle } from '../../src/server';
-import { ERROR_CODES, type ErrorBody } from '../../src/protocol';
+import { ERROR_CODES, type ErrorBody } from '@pairpad/protocol';
 import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 

@@ -2,7 +2,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { createSessionStore, MemorySessionStore, RedisSessionStore, type RedisSessionStoreOptions, type SessionRecord } from '../../src/sessions';
+import type { SessionRecord } from '../../src/sessions';
+import { RedisSessionStore, type RedisSessionStoreOptions } from '../../src/cluster/redis-session-store';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { waitFor } from '../helpers/wait-for';
 import { sessionStoreContract } from './session-store.contract';
@@ -236,21 +237,6 @@ describe('RedisSessionStore', () => {
       assert.doesNotMatch(error.message, /secret/);
       return true;
     });
-  });
-
-  it('createSessionStore picks Redis for a URL and node-cache without one', async () => {
-    const memory = await createSessionStore({ ttlSeconds: 60 });
-    assert.ok(memory instanceof MemorySessionStore);
-    await memory.close();
-    const redis = await createSessionStore({ ttlSeconds: 60, redisUrl: server.url, redisKeyPrefix: `test-${randomUUID()}:`, logger: captureLogger() });
-    try {
-      assert.ok(redis instanceof RedisSessionStore);
-      const created = record();
-      await redis.create(created);
-      assert.deepEqual(await redis.get(created.id), created);
-    } finally {
-      await redis.close();
-    }
   });
 });
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { diagnoseUserNamespaces } from '../../src/executor/userns-diagnosis';
+import { diagnoseUserNamespaces } from '@pairpad/executor/userns-diagnosis';
 // @ts-expect-error: plain ESM script without types (setup runs before npm install)
 import { describeCommands, planUsernsProfile } from '../../../scripts/apparmor.mjs';
 

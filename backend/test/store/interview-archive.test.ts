@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import * as Y from 'yjs';
-import { NotesChannel, type SocketYjsProvider } from '../../src/client';
-import type { InterviewReport, SavingStatus, Timeline } from '../../src/protocol';
+import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
+import type { InterviewReport, SavingStatus, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { decodeRoomState, type InterviewRecord } from '../../src/store';
 import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
@@ -131,6 +131,29 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       await backend.interviews.setGuestLinkRevoked(session.id, true);
       assert.equal((await getJson(backend, `/api/sessions/${session.id}/report`, session.interviewerToken)).status, 403, 'GUEST_LINK_REVOKED');
       assert.equal((await getJson(backend, `/api/sessions/00000000-0000-4000-8000-000000000000/report`, session.interviewerToken)).status, 404);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it('an interview nobody ended is ended in the database when its session expires, at its last participant\'s leave', async () => {
+    const backend = await startTestBackend({ DATA_DIR: dataDir(), CHECKPOINT_INTERVAL_MS: '60000', SESSION_TTL_SECONDS: '2' });
+    try {
+      const session = await createSession(backend, { name: 'Ivy', language: 'python' });
+      const candidate = client(backend, { sessionId: session.id, name: 'Cai' });
+      await waitSynced(candidate);
+      replaceCode(candidate, 'print("never ended")\n');
+      await waitFor(() => backend.rooms.get(session.id)?.code.includes('never ended'), { what: 'the edit on the server' });
+      candidate.destroy();
+      await waitFor(() => backend.rooms.get(session.id)?.size === 0, { what: 'the candidate gone' });
+      const leftAt = Date.now();
+      const record = await waitFor(async () => {
+        const current = await backend.interviews.get(session.id);
+        return current?.status === 'ended' ? current : null;
+      }, { timeoutMs: 15_000, what: 'ended in the database after the TTL' });
+      assert.ok(record?.endedAt && Math.abs(record.endedAt - leftAt) < 1_000, `ended at the leave (${record?.endedAt} vs ${leftAt})`);
+      assert.equal(storedCode(record), 'print("never ended")\n');
+      assert.equal((await backend.interviews.list({ scope: 'team', status: 'live' })).items.length, 0, 'not "live now" any more');
     } finally {
       await backend.close();
     }

@@ -2,7 +2,7 @@ import { describe, it, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import * as Y from 'yjs';
-import { AppError } from '../../src/protocol';
+import { AppError } from '@pairpad/protocol';
 import {
   ForeignKeyViolationError,
   InterviewRepository,
@@ -216,7 +216,7 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
       });
 
       it('saveSnapshot creates a missing row, then merges: states united, status never goes back, first start kept', async () => {
-        assert.equal(await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('A'), candidateName: 'Cat' })), true);
+        assert.ok(await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('A'), candidateName: 'Cat' })));
         // Another node's copy of the same interview, with an edit this one never saw.
         await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('B'), status: 'ended', endedAt: T0 + 9_000, startedAt: T0 + 5_000, candidateName: 'Other', participants: [{ name: 'Cat', role: 'candidate' }], finalCode: { python: 'AB' } }));
         await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('A'), status: 'live', at: T0 + 10_000 }));
@@ -232,6 +232,20 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.deepEqual(record.participants, [{ name: 'Ivy', role: 'interviewer' }, { name: 'Cat', role: 'candidate' }]);
         assert.equal(record.updatedAt, T0 + 10_000);
         assert.equal((await handle.db.selectFrom('interviews').select('id').execute()).length, 1, 'one row');
+      });
+
+      it('basedOn: the writer\'s own last states are replaced as they are, another writer\'s are merged', async () => {
+        const first = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('A') }));
+        assert.ok(first);
+        // Nobody else wrote: the new state replaces the stored one (no merge; here it even drops
+        // "A", which a real room's later state never would).
+        const second = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('B'), basedOn: first }));
+        assert.equal(codeOf(second?.roomState ?? null), 'B');
+        assert.equal(codeOf((await interviews.get('b'))?.roomState ?? null), 'B');
+        // Another node wrote meanwhile: the stale basedOn no longer matches, so the states merge.
+        await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('C') }));
+        const merged = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('D'), basedOn: second }));
+        assert.equal([...codeOf(merged?.roomState ?? null)].sort().join(''), 'BCD');
       });
 
       it('saveSnapshot of a created interview keeps its creator, candidate email and token', async () => {
@@ -325,7 +339,7 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal(await interviews.delete('d', { memberId: 'admin' }), false, 'twice: nothing to delete');
         assert.equal(await interviews.get('d'), null);
         assert.deepEqual((await interviews.list({ scope: 'team' })).items, []);
-        assert.equal(await interviews.saveSnapshot(snapshot('d')), false);
+        assert.equal(await interviews.saveSnapshot(snapshot('d')), null);
         const row = await handle.db.selectFrom('interviews').selectAll().where('id', '=', 'd').executeTakeFirstOrThrow();
         assert.equal(row.room_state, null);
         assert.equal(row.candidate_name, null);

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { ChatMessage } from '@pairpad/backend/protocol';
+import type { ChatMessage } from '@pairpad/protocol';
 import { formatClock } from '@/lib/format';
 
 export interface ChatPanelProps {

@@ -21,7 +21,7 @@ import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemir
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 import { editorCompletion, languageKeywords } from '@/lib/editor-completion';
 import { loadKeyBindings } from '@/lib/editor-key-bindings';
 import { useEditorSettings } from '@/lib/editor-settings-store';

@@ -1,4 +1,4 @@
-import type { ConnectionStatus as Status } from '@pairpad/backend/client';
+import type { ConnectionStatus as Status } from '@pairpad/client';
 
 const LABEL: Record<Status, string> = {
   connecting: 'Connecting…',

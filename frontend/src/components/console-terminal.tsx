@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-import type { ConsoleEntry } from '@pairpad/backend/protocol';
+import type { ConsoleEntry } from '@pairpad/protocol';
 import type { ConsoleStore } from '@/room/console-store';
 
 /** Lines the terminal keeps: output is capped by the server too, this bounds the page's memory. */

@@ -1,4 +1,4 @@
-import type { ConsoleEntry } from '@pairpad/backend/protocol';
+import type { ConsoleEntry } from '@pairpad/protocol';
 
 /** Terminal escape sequences (colours, cursor moves), which a plain transcript leaves out. */
 // eslint-disable-next-line no-control-regex

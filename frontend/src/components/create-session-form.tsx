@@ -12,7 +12,7 @@ import {
   languageLabel,
   type CreateSessionResponse,
   type LanguageId,
-} from '@pairpad/backend/protocol';
+} from '@pairpad/protocol';
 import { ApiError, createSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { DisplayNameSchema, SESSION_ID_PATTERN, type SessionPublicView } from '@pairpad/backend/protocol';
+import { DisplayNameSchema, SESSION_ID_PATTERN, type SessionPublicView } from '@pairpad/protocol';
 import { getSession, isMissingSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { joinedName, personId, rememberName, rememberedName, storeJoinedName, storeToken, storedToken } from '@/lib/identity';

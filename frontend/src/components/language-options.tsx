@@ -1,4 +1,4 @@
-import { LANGUAGES, languageOptionLabel } from '@pairpad/backend/protocol';
+import { LANGUAGES, languageOptionLabel } from '@pairpad/protocol';
 import type { LanguagesView } from '@/lib/use-languages';
 
 /**

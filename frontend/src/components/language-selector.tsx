@@ -1,6 +1,6 @@
 'use client';
 
-import { LanguageIdSchema, languageLabel, type LanguageId } from '@pairpad/backend/protocol';
+import { LanguageIdSchema, languageLabel, type LanguageId } from '@pairpad/protocol';
 import { useId } from 'react';
 import { availabilityOf, useLanguages } from '@/lib/use-languages';
 import { LanguageOptions } from './language-options';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { DisplayNameSchema } from '@pairpad/backend/protocol';
+import { DisplayNameSchema } from '@pairpad/protocol';
 
 export interface NamePromptProps {
   title: string | null;

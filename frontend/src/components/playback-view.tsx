@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { languageLabel, textAtCheckpoint, type LanguageId, type Timeline } from '@pairpad/backend/protocol';
+import { languageLabel, textAtCheckpoint, type LanguageId, type Timeline } from '@pairpad/protocol';
 import { formatClock } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getTimeline } from '@/lib/interview-api';

@@ -1,7 +1,7 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type EditQuestion, type RoomQuestionView } from '@pairpad/backend/protocol';
+import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type EditQuestion, type RoomQuestionView } from '@pairpad/protocol';
 
 interface DraftCase {
   name: string;

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useId, useState } from 'react';
 import type * as Y from 'yjs';
-import { languageLabel, starterCode, type LanguageId, type RoomQuestionView } from '@pairpad/backend/protocol';
+import { languageLabel, starterCode, type LanguageId, type RoomQuestionView } from '@pairpad/protocol';
 import type { QuestionsState } from '@/room/use-questions';
 import { MarkdownView } from './markdown-view';
 import { ModalDialog } from './modal-dialog';

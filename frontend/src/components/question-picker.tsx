@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useMemo, useState } from 'react';
-import { languageLabel, type QuestionSummary } from '@pairpad/backend/protocol';
+import { languageLabel, type QuestionSummary } from '@pairpad/protocol';
 import { getQuestion, listQuestions, matchesSearch, type GuestAccess, type QuestionPreview } from '@/lib/questions-api';
 import { MarkdownView } from './markdown-view';
 

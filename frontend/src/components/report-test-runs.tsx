@@ -1,4 +1,4 @@
-import type { InterviewReport } from '@pairpad/backend/protocol';
+import type { InterviewReport } from '@pairpad/protocol';
 import { formatDuration } from '@/lib/format';
 
 /** The report's question and test runs: each run's summary, then every case (hidden ones included: the report is the interviewer's). */

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { languageLabel, type InterviewReport } from '@pairpad/backend/protocol';
+import { languageLabel, type InterviewReport } from '@pairpad/protocol';
 import { formatDuration } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getReport } from '@/lib/interview-api';

@@ -3,8 +3,8 @@
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useEffect, useMemo } from 'react';
-import type { LanguageId, SessionPublicView } from '@pairpad/backend/protocol';
-import { decide } from '@pairpad/backend/protocol/wire';
+import type { LanguageId, SessionPublicView } from '@pairpad/protocol';
+import { decide } from '@pairpad/protocol/wire';
 import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';

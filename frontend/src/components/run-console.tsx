@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunRecord } from '@pairpad/backend/protocol';
+import type { RunRecord } from '@pairpad/protocol';
 import type { RunsState } from '@/room/use-runs';
 
 // xterm.js is loaded only once a run has a console: it stays out of the room's first load.

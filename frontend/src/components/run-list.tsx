@@ -1,6 +1,6 @@
 'use client';
 
-import type { RunRecord } from '@pairpad/backend/protocol';
+import type { RunRecord } from '@pairpad/protocol';
 import { formatClock } from '@/lib/format';
 import { runStatusText } from './run-output';
 

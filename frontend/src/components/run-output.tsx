@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
-import type { RunRecord, StageView } from '@pairpad/backend/protocol';
-import { languageLabel } from '@pairpad/backend/protocol';
+import type { RunRecord, StageView } from '@pairpad/protocol';
+import { languageLabel } from '@pairpad/protocol';
 import { formatBytes, formatDuration } from '@/lib/format';
 
 /** The run's state or outcome in words: what the status line says. */

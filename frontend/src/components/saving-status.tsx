@@ -1,4 +1,4 @@
-import type { SavingStatus as Saving } from '@pairpad/backend/protocol';
+import type { SavingStatus as Saving } from '@pairpad/protocol';
 import styles from './saving-status.module.css';
 
 const LABEL: Record<Saving['status'], string> = {

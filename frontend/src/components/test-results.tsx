@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import type { TestCaseResult, TestRunRecord } from '@pairpad/backend/protocol';
+import type { TestCaseResult, TestRunRecord } from '@pairpad/protocol';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { diffLines, type DiffLine } from '@/lib/text-diff';
 import type { QuestionsState } from '@/room/use-questions';

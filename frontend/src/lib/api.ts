@@ -5,7 +5,7 @@ import {
   type CreateSessionResponse,
   type ErrorCode,
   type SessionPublicView,
-} from '@pairpad/backend/protocol';
+} from '@pairpad/protocol';
 
 /** A REST failure in words: a protocol error code, or `NETWORK_ERROR` when the backend could not be reached. */
 export class ApiError extends Error {

@@ -1,6 +1,6 @@
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { Facet, type Extension } from '@codemirror/state';
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 import { LANGUAGE_KEYWORDS } from './language-keywords';
 
 /**

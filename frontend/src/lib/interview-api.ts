@@ -1,4 +1,4 @@
-import type { InterviewReport, Timeline } from '@pairpad/backend/protocol';
+import type { InterviewReport, Timeline } from '@pairpad/protocol';
 import { request } from './api';
 
 /** With the guest interviewer token when there is one; else the signed-in member's cookie alone. */

@@ -1,4 +1,4 @@
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 
 /**
  * Words the editor offers as completions in each room language, besides the document's own

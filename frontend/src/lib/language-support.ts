@@ -1,5 +1,5 @@
 import type { Extension } from '@codemirror/state';
-import type { LanguageId } from '@pairpad/backend/protocol';
+import type { LanguageId } from '@pairpad/protocol';
 
 /**
  * CodeMirror language support per room language, loaded on demand: each mode is its own chunk,

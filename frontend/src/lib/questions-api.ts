@@ -1,4 +1,4 @@
-import type { PublicTestCase, Question, QuestionSummary } from '@pairpad/backend/protocol';
+import type { PublicTestCase, Question, QuestionSummary } from '@pairpad/protocol';
 import { request } from './api';
 
 /** `GET /api/questions/:id`: a bank question as anyone may see it (hidden cases by name only, no solutions). */

@@ -25,6 +25,6 @@ export {
   type MemberListItem,
   type MemberRole,
   type ResetLink as ResetLinkResponse,
-} from '@pairpad/backend/protocol';
+} from '@pairpad/protocol';
 
 export type InterviewScope = 'mine' | 'team';

@@ -1,4 +1,4 @@
-import { languageLabel, type TimelineEvent } from '@pairpad/backend/protocol';
+import { languageLabel, type TimelineEvent } from '@pairpad/protocol';
 
 /** One timeline event in words, for the playback list. */
 export function describeEvent(event: TimelineEvent): string {

@@ -1,7 +1,7 @@
 'use client';
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { RuntimeListSchema, languagesFromRuntimes, type LanguageAvailability } from '@pairpad/backend/protocol';
+import { RuntimeListSchema, languagesFromRuntimes, type LanguageAvailability } from '@pairpad/protocol';
 import { ApiError, request } from './api';
 import { useResolveApiUrl } from './config-context';
 

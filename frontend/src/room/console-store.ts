@@ -1,4 +1,4 @@
-import type { ConsoleEntries, ConsoleEntry, ConsoleTranscript } from '@pairpad/backend/protocol';
+import type { ConsoleEntries, ConsoleEntry, ConsoleTranscript } from '@pairpad/protocol';
 
 /** Transcripts kept in the page (the run list's length): older ones are dropped. */
 const KEPT = 20;

@@ -1,4 +1,4 @@
-import { AwarenessUserSchema, type AwarenessUser, type PresenceStatus } from '@pairpad/backend/protocol';
+import { AwarenessUserSchema, type AwarenessUser, type PresenceStatus } from '@pairpad/protocol';
 import type { Awareness } from 'y-protocols/awareness';
 
 /** One person in the room, however many tabs they have open. */

@@ -2,8 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { NotesChannel, type SocketYjsProvider } from '@pairpad/backend/client';
-import type { Ack, ChatHistory, ChatMessage, InterviewState, Role, SavingStatus } from '@pairpad/backend/protocol';
+import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
+import type { Ack, ChatHistory, ChatMessage, InterviewState, Role, SavingStatus } from '@pairpad/protocol';
 
 /** Mirrors CHAT_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
 const CHAT_LIMIT = 500;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { PresenceStatus } from '@pairpad/backend/protocol';
+import type { PresenceStatus } from '@pairpad/protocol';
 
 /** Without keyboard, pointer or scroll input for this long, a user shows as idle. */
 export const IDLE_AFTER_MS = 60_000;

@@ -1,9 +1,9 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { SocketYjsProvider } from '@pairpad/backend/client';
-import type { EditQuestion, RoomQuestionView, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/backend/protocol';
-import { ROOM_DOC } from '@pairpad/backend/protocol/wire';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { EditQuestion, RoomQuestionView, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
+import { ROOM_DOC } from '@pairpad/protocol/wire';
 
 /** Mirrors TEST_RUN_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
 const HISTORY_LIMIT = 10;

@@ -3,8 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { SocketYjsProvider, type ConnectionStatus } from '@pairpad/backend/client';
-import { META_KEYS, ROOM_DOC } from '@pairpad/backend/protocol/wire';
+import { SocketYjsProvider, type ConnectionStatus } from '@pairpad/client';
+import { META_KEYS, ROOM_DOC } from '@pairpad/protocol/wire';
 import {
   LanguageIdSchema,
   type AwarenessUser,
@@ -12,7 +12,7 @@ import {
   type LanguageId,
   type Role,
   type SessionClosed,
-} from '@pairpad/backend/protocol';
+} from '@pairpad/protocol';
 import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
 import { useInterview, type InterviewRoomState } from './use-interview';

@@ -2,10 +2,10 @@
 
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import type * as Y from 'yjs';
-import type { SocketYjsProvider } from '@pairpad/backend/client';
-import type { ConsoleEntries, ConsoleTranscript, JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/backend/protocol';
+import type { SocketYjsProvider } from '@pairpad/client';
+import type { ConsoleEntries, ConsoleTranscript, JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/protocol';
 import { ConsoleStore } from './console-store';
-import { ROOM_DOC } from '@pairpad/backend/protocol/wire';
+import { ROOM_DOC } from '@pairpad/protocol/wire';
 
 /** Mirrors RUN_HISTORY_LIMIT in the protocol, kept here so the room bundle needs no zod module for it. */
 const HISTORY_LIMIT = 20;

@@ -1,4 +1,4 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { Migration } from './migration';
 
 /** Issue 22's tables: members and their sign-in state, interviews kept, the audit log. */
@@ -81,19 +81,26 @@ export const migration0001: Migration = {
       .addColumn('started_at', types.millis)
       .addColumn('ended_at', types.millis)
       .addColumn('updated_at', types.millis, (column) => column.notNull())
+      .addColumn('deleted_at', types.millis)
+      .addColumn('search_text', 'text', (column) => column.notNull().defaultTo(''))
+      .addColumn('participants', 'text', (column) => column.notNull().defaultTo('[]'))
+      // The large values last: SQLite stores a row's columns in order and spills what does not
+      // fit a page to overflow pages, so a list that reads the small columns never walks them.
+      .addColumn('final_code', 'text')
       .addColumn('room_state', types.blob)
       .addColumn('notes_state', types.blob)
-      .addColumn('final_code', 'text')
-      .addColumn('participants', 'text', (column) => column.notNull().defaultTo('[]'))
-      .addColumn('search_text', 'text', (column) => column.notNull().defaultTo(''))
-      .addColumn('deleted_at', types.millis)
       .execute();
     // The dashboard's lists: newest first, keyset-paginated on (created_at, id), per team,
-    // per member and per status; erasure by candidate email; retention by end time.
-    await db.schema.createIndex('interviews_created').on('interviews').columns(['created_at', 'id']).execute();
-    await db.schema.createIndex('interviews_created_by').on('interviews').columns(['created_by', 'created_at', 'id']).execute();
-    await db.schema.createIndex('interviews_status').on('interviews').columns(['status', 'created_at', 'id']).execute();
+    // per member and per status; erasure by candidate email; retention by end time. Each list
+    // index also carries deleted_at and search_text, so that a search is filtered in the index
+    // and only the rows of the page are read: a search matching nothing took 27 ms over 10,000
+    // rows read one by one on SQLite, 1.3 ms in the index (bench/dashboard-list.mjs).
+    const filtered = ['deleted_at', 'search_text'];
+    await db.schema.createIndex('interviews_created').on('interviews').columns(['created_at', 'id', ...filtered]).execute();
+    await db.schema.createIndex('interviews_created_by').on('interviews').columns(['created_by', 'created_at', 'id', ...filtered]).execute();
+    await db.schema.createIndex('interviews_status').on('interviews').columns(['status', 'created_at', 'id', ...filtered]).execute();
     await db.schema.createIndex('interviews_ended').on('interviews').columns(['status', 'ended_at']).execute();
+    if (engine === 'postgres') await trigramSearchIndex(db);
     await db.schema.createIndex('interviews_candidate_email').on('interviews').column('candidate_email').execute();
 
     await db.schema
@@ -109,6 +116,23 @@ export const migration0001: Migration = {
   },
 };
 
+
+/**
+ * PostgreSQL scans rows to match `like '%…%'` (10 ms per 10,000 rows here, 50 ms at the p95 on a
+ * loaded machine); pg_trgm's GIN index answers from the index. pg_trgm ships with PostgreSQL and is
+ * a trusted extension (a database owner may create it), but a server without it must still start:
+ * then searches scan, and nothing else changes.
+ */
+async function trigramSearchIndex(db: Kysely<unknown>): Promise<void> {
+  await sql`savepoint pg_trgm`.execute(db);
+  try {
+    await sql`create extension if not exists pg_trgm`.execute(db);
+    await sql`create index interviews_search on interviews using gin (search_text gin_trgm_ops) with (fastupdate = off)`.execute(db);
+    await sql`release savepoint pg_trgm`.execute(db);
+  } catch {
+    await sql`rollback to savepoint pg_trgm`.execute(db);
+  }
+}
 
 /** `column in ('a', 'b')` as a CHECK constraint (literal values: DDL takes no parameters). */
 function sqlIn(column: string, values: readonly string[]): Expression<SqlBool> {

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import type { CreateSessionResponse } from '@pairpad/backend/protocol';
+import type { CreateSessionResponse } from '@pairpad/protocol';
 import { CreateSessionForm } from '@/components/create-session-form';
 import { ModalDialog } from '@/components/modal-dialog';
 import type { ApiAuth } from '@/lib/members-api';

@@ -1,0 +1,323 @@
+import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
+import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './run-queue';
+import type { PistonClient } from './piston-client';
+import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
+import { toRunResult } from './result-model';
+import { RunHistory } from './run-history';
+import { mergeRuns, type RunStore } from './run-store';
+import { sourceFileName } from './source-file';
+
+/** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
+export interface RoomSnapshot {
+  language: string;
+  code: string;
+  stdin: string;
+}
+
+export interface RoomSource {
+  /**
+   * Throws SESSION_NOT_FOUND (or another AppError) when the session cannot run code, or when
+   * `role` may not run it now (SESSION_ENDED; FORBIDDEN while Run is off for candidates).
+   */
+  snapshot(sessionId: string, role: Role): Promise<RoomSnapshot>;
+}
+
+export interface ExecutionLimits {
+  maxConcurrentJobs: number;
+  maxQueuedPerRoom: number;
+  runsPerMinutePerClient: number;
+  maxCodeBytes: number;
+  maxStdinBytes: number;
+}
+
+export interface ExecutionServiceOptions {
+  client: PistonClient;
+  rooms: RoomSource;
+  limits: ExecutionLimits;
+  logger?: { child(meta: Record<string, unknown>): JobLogger };
+  /** How long the runtimes list is reused before asking the executor again (default 30 s). */
+  runtimesCacheMs?: number;
+  /** Runs shared with other backend nodes (Redis), so status and history answer on any node. */
+  sharedRuns?: RunStore;
+  /**
+   * Drive runs through the executor's /api/v2/connect (streamed output, console stdin, stops);
+   * an executor without it is asked through execute, as before. Off: always execute.
+   */
+  connect?: { enabled: boolean; outputMaxBytes: number; timeoutMs: number };
+}
+
+/** Output of a run, as the executor streams it. */
+export interface RunOutput {
+  sessionId: string;
+  jobId: string;
+  stream: 'stdout' | 'stderr';
+  data: string;
+}
+
+/** What the room's console asks of a running job. */
+export type RunControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
+
+/** How long a connect that failed before the upgrade (no connect there) is not tried again. */
+const CONNECT_RETRY_MS = 60_000;
+
+export interface StartRunRequest {
+  sessionId: string;
+  clientKey: string;
+  startedBy: RunStarter;
+  /** Who asks: a request without a verified interviewer token counts as a candidate. */
+  role?: Role;
+  language?: string;
+  version?: string;
+  code?: string;
+  stdin?: string;
+}
+
+/**
+ * Execution as the rest of the backend sees it: start a run for a room, ask for its status,
+ * list a room's recent runs, and hear about every change (the realtime layer broadcasts them).
+ */
+export class ExecutionService {
+  readonly queue: JobQueue;
+  readonly history = new RunHistory();
+  private readonly listeners = new Set<JobListener>();
+  private runtimesCache: { at: number; runtimes: Promise<RuntimeView[]> } | null = null;
+  private readonly outputListeners = new Set<(output: RunOutput) => void>();
+  /** Jobs running on this node through connect, by job id. */
+  private readonly live = new Map<string, ConnectRun>();
+  /** Console controls for jobs whose connection is still opening, replayed once it is open. */
+  private readonly opening = new Map<string, RunControl[]>();
+  /** Until when connect is not tried (the executor answered the upgrade with no). */
+  private connectRetryAt = 0;
+  /** What the executor's connect supports (probed once, forgotten when a connect fails before its upgrade). */
+  private connectProbed: Promise<ConnectSupport> | null = null;
+  private warnedStdinOnly = false;
+
+  constructor(private readonly options: ExecutionServiceOptions) {
+    const runner: JobRunner = async (spec, signal, logger, jobId) => {
+      const request = { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] };
+      const support = this.connectAvailable() ? await this.connectSupport() : 'none';
+      if (support === 'stdin-only' && !this.warnedStdinOnly) {
+        this.warnedStdinOnly = true;
+        logger.warn('the executor\'s /api/v2/connect cannot close a program\'s stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout');
+      }
+      // Only the console's runs go through a stdin-only connect: a program given the Input box
+      // must see the end of it, and execute closes stdin where such a connect never does.
+      if (support === 'full' || (support === 'stdin-only' && spec.interactive)) {
+        const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger, support === 'full');
+        if (streamed) return toRunResult(streamed);
+      }
+      return toRunResult(await options.client.execute(request, signal));
+    };
+    this.queue = new JobQueue({
+      runner,
+      maxConcurrent: options.limits.maxConcurrentJobs,
+      maxQueuedPerRoom: options.limits.maxQueuedPerRoom,
+      runsPerMinutePerClient: options.limits.runsPerMinutePerClient,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.queue.onUpdate((run) => {
+      // History first: a participant joining while this update is broadcast still gets it.
+      this.history.record(run);
+      options.sharedRuns?.record(run).catch((error: unknown) => this.warnShared('Could not share a run record', error));
+      for (const listener of this.listeners) listener(run);
+    });
+  }
+
+  private connectAvailable(): boolean {
+    return Boolean(this.options.connect?.enabled) && Date.now() >= this.connectRetryAt;
+  }
+
+  /** Runs through connect; undefined when the executor has no connect (then execute runs it). */
+  private async runConnected(
+    sessionId: string,
+    jobId: string,
+    request: Parameters<PistonClient['execute']>[0],
+    signal: AbortSignal,
+    logger: JobLogger,
+    controls: boolean,
+  ): Promise<Awaited<ConnectRun['result']> | undefined> {
+    const connect = this.options.connect;
+    if (!connect) return undefined;
+    let run: ConnectRun;
+    this.opening.set(jobId, []);
+    try {
+      run = await openConnect({
+        baseUrl: this.options.client.baseUrl,
+        ...(this.options.client.apiKey ? { apiKey: this.options.client.apiKey } : {}),
+        request,
+        outputMaxBytes: connect.outputMaxBytes,
+        // Input from the Input box: the program reads it to its end, as with execute.
+        closeStdin: request.stdin !== '',
+        controls,
+        timeoutMs: connect.timeoutMs,
+        signal,
+        onOutput: (stream, data) => {
+          for (const listener of this.outputListeners) listener({ sessionId, jobId, stream, data });
+        },
+      });
+    } catch (error) {
+      this.opening.delete(jobId);
+      if (!(error instanceof ConnectUnsupportedError)) throw error;
+      logger.warn('the executor has no /api/v2/connect; runs go through execute', { reason: error.message });
+      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
+      this.connectProbed = null;
+      return undefined;
+    }
+    this.live.set(jobId, run);
+    for (const control of this.opening.get(jobId) ?? []) this.control(jobId, control);
+    this.opening.delete(jobId);
+    try {
+      return await run.result;
+    } finally {
+      this.live.delete(jobId);
+    }
+  }
+
+  /**
+   * Console input, end of input or a stop for a job, if it runs on this node through connect
+   * (every node hears every console entry; only the one running the job acts). Returns whether it did.
+   */
+  control(jobId: string, control: RunControl): boolean {
+    const run = this.live.get(jobId);
+    const early = this.opening.get(jobId);
+    if (!run && early) {
+      // Bounded by what the room accepts per run (CONSOLE_INPUT_MAX_BYTES).
+      early.push(control);
+      return true;
+    }
+    if (!run) return false;
+    if (control.kind === 'stdin') run.write(control.text);
+    else if (control.kind === 'eof') run.endInput();
+    else run.kill(control.signal);
+    return true;
+  }
+
+  /**
+   * Whether runs started now get an interactive console (stdin open) when their Input box is
+   * empty: the executor answers connect (asked once, again a minute after it did not).
+   */
+  private async interactiveRuns(): Promise<boolean> {
+    if (!this.connectAvailable()) return false;
+    return (await this.connectSupport()) !== 'none';
+  }
+
+  /** What the executor's connect supports, probed once (again a minute after it had none). */
+  private async connectSupport(): Promise<ConnectSupport> {
+    this.connectProbed ??= probeConnect(this.options.client.baseUrl, this.options.client.apiKey);
+    const probed = this.connectProbed;
+    const support = await probed;
+    if (support === 'none' && this.connectProbed === probed) {
+      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
+      this.connectProbed = null;
+    }
+    return support;
+  }
+
+  onOutput(listener: (output: RunOutput) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  /** Queues a run of the room's current code (or the given one). Resolves with the queued record. */
+  async start(request: StartRunRequest): Promise<RunRecord> {
+    const room = await this.options.rooms.snapshot(request.sessionId, request.role ?? 'candidate');
+    const code = request.code ?? room.code;
+    const stdin = request.stdin ?? room.stdin;
+    const { maxCodeBytes, maxStdinBytes } = this.options.limits;
+    if (Buffer.byteLength(code, 'utf8') > maxCodeBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The code is larger than the ${Math.floor(maxCodeBytes / 1024)} KiB a run may send.`);
+    }
+    if (Buffer.byteLength(stdin, 'utf8') > maxStdinBytes) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The input is larger than the ${Math.floor(maxStdinBytes / 1024)} KiB a run may send.`);
+    }
+    const interactive = stdin === '' && (await this.interactiveRuns());
+    return this.queue.submit({
+      sessionId: request.sessionId,
+      clientKey: request.clientKey,
+      startedBy: request.startedBy,
+      language: request.language ?? room.language,
+      version: request.version ?? '*',
+      code,
+      stdin,
+      ...(interactive ? { interactive: true } : {}),
+    });
+  }
+
+  status(jobId: string): RunRecord {
+    const run = this.queue.get(jobId);
+    if (!run) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
+    return run;
+  }
+
+  recentRuns(sessionId: string): RunRecord[] {
+    return this.history.list(sessionId);
+  }
+
+  /** `status()` on any node: this node's own jobs first, then the shared store. */
+  async findRun(jobId: string): Promise<RunRecord> {
+    const local = this.queue.get(jobId);
+    if (local || !this.options.sharedRuns) return this.status(jobId);
+    const shared = await this.options.sharedRuns.get(jobId);
+    if (!shared) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
+    return shared;
+  }
+
+  /** `recentRuns()` on any node: the shared history merged with this node's fresher copies. */
+  async listRuns(sessionId: string): Promise<RunRecord[]> {
+    const local = this.history.list(sessionId);
+    if (!this.options.sharedRuns) return local;
+    try {
+      return mergeRuns(RUN_HISTORY_LIMIT, local, await this.options.sharedRuns.list(sessionId));
+    } catch (error) {
+      this.warnShared('Could not read the shared run history; showing this node\'s runs', error);
+      return local;
+    }
+  }
+
+  onUpdate(listener: JobListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The executor's runtimes, cached briefly. Neither a failed lookup nor an empty list is cached:
+   * an executor that is still proving its runtimes at start answers `[]` for a moment.
+   */
+  runtimes(): Promise<RuntimeView[]> {
+    const now = Date.now();
+    if (this.runtimesCache && now - this.runtimesCache.at < (this.options.runtimesCacheMs ?? 30_000)) return this.runtimesCache.runtimes;
+    const runtimes = this.options.client.runtimes().then((list) =>
+      list.map((runtime) => ({ language: runtime.language, version: runtime.version, aliases: runtime.aliases, ...(runtime.runtime ? { runtime: runtime.runtime } : {}) })),
+    );
+    this.runtimesCache = { at: now, runtimes };
+    const forget = (): void => {
+      if (this.runtimesCache?.runtimes === runtimes) this.runtimesCache = null;
+    };
+    runtimes.then((list) => list.length === 0 && forget(), forget);
+    return runtimes;
+  }
+
+  stats(): QueueStats {
+    const { activeRooms, ...workerPool } = this.queue.stats();
+    const { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } = this.options.limits;
+    return { workerPool, activeRooms, limits: { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } };
+  }
+
+  /** The session is gone: its waiting runs fail, its running one stops, its history is freed. */
+  forgetRoom(sessionId: string): void {
+    this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'));
+    this.history.forget(sessionId);
+    this.options.sharedRuns?.forget(sessionId).catch((error: unknown) => this.warnShared('Could not forget shared runs', error));
+  }
+
+  private warnShared(message: string, error: unknown): void {
+    this.options.logger?.child({}).warn(message, { error: error instanceof Error ? error.message : String(error) });
+  }
+
+  /** Lets running jobs finish for up to `graceMs` (their results still reach listeners), then stops. */
+  async shutdown(graceMs: number): Promise<void> {
+    await this.queue.drain(graceMs);
+    this.listeners.clear();
+    this.outputListeners.clear();
+  }
+}
