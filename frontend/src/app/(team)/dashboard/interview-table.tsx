@@ -42,7 +42,7 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
             <th scope="col">Status</th>
             <th scope="col">Date</th>
             <th scope="col">
-              <span className="visually-hidden">Actions</span>
+              <span className={shared.visuallyHidden}>Actions</span>
             </th>
           </tr>
         </thead>

@@ -87,7 +87,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
                 <th scope="col">Role</th>
                 <th scope="col">Status</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className={shared.visuallyHidden}>Actions</span>
                 </th>
               </tr>
             </thead>
