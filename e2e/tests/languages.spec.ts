@@ -26,6 +26,12 @@ async function signInPage(browser: Browser, backend?: ExtraBackend): Promise<Pag
   return visitor;
 }
 
+/** Its runtimes request may go to a backend this test stops: drop the route (even mid-request), then the browser. */
+async function closeVisitor(visitor: Page): Promise<void> {
+  await visitor.unrouteAll({ behavior: 'ignoreErrors' });
+  await visitor.context().close();
+}
+
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
 
@@ -143,7 +149,7 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
   const visitor = await signInPage(browser);
   await expect(visitor.getByTestId('languages-claim')).toContainText(offered === 11 ? 'Eleven languages' : 'languages');
   await expect(visitor.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
-  await visitor.context().close();
+  await closeVisitor(visitor);
 
   const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
   await page.goto(`/interview/${session.id}?name=Ivy`);
@@ -175,8 +181,7 @@ test.describe('a server whose executor has only Python and Bash', () => {
     await shot(page, 'languages-home-python-bash', picker);
     const visitor = await signInPage(browser, backend);
     await expect(visitor.getByTestId('languages-claim')).toHaveText('Two languages with syntax highlighting, switched for the whole room');
-    // Its runtimes request goes to a backend this test stops: close it now.
-    await visitor.context().close();
+    await closeVisitor(visitor);
   });
 
   test('a room in a missing language says so and offers only the installed ones', async ({ page }) => {
@@ -216,8 +221,7 @@ test.describe('a server whose executor is down', () => {
     await shot(page, 'languages-home-executor-down');
     const visitor = await signInPage(browser, backend);
     await expect(visitor.getByTestId('languages-claim')).toHaveText('Languages with syntax highlighting, switched for the whole room');
-    // Its runtimes request goes to a backend this test stops: close it now.
-    await visitor.context().close();
+    await closeVisitor(visitor);
 
     await dialog.getByLabel('Your name').fill('Ivy');
     await dialog.getByRole('button', { name: 'Create session' }).click();
