@@ -20,7 +20,14 @@ export default tseslint.config(
     // Layer boundaries inside the backend: cores know nothing of their transport.
     files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+      'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**', '**/cluster/**', 'ioredis', '@socket.io/redis-adapter', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+    },
+  },
+  {
+    // Redis lives in cluster/ (loaded only with REDIS_URL); it knows no HTTP or socket adapter.
+    files: ['backend/src/cluster/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['express', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
     },
   },
   {
@@ -47,9 +54,9 @@ export default tseslint.config(
   {
     // The backend embeds the executor through its public entry only.
     files: ['backend/src/**'],
-    ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
+    ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**', 'backend/src/cluster/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+      'no-restricted-imports': ['error', { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*', 'ioredis', '@socket.io/redis-adapter'] }],
     },
   },
   {
@@ -57,6 +64,20 @@ export default tseslint.config(
     files: ['frontend/**'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../backend/*', '../../../backend/*'] }],
+    },
+  },
+  {
+    // Styles live in CSS modules beside their components (frontend/README.md, "Styles"): a class
+    // written as a string matches no rule, since globals.css styles only elements and libraries' DOM.
+    files: ['frontend/src/**/*.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "JSXAttribute[name.name='className'] > Literal",
+          message: 'Use a class from a CSS module (styles.x, or ui.x from components/ui.module.css), not a string.',
+        },
+      ],
     },
   },
 );

@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint, backend unit + integration tests, production build, end-to-end
+// `npm test`: typecheck, lint, formatting, backend unit + integration tests, production build, end-to-end
 // tests in Chromium, and the container suite (real images under a Docker engine; skipped, by
 // name, on a machine that cannot have one). Every suite runs (a failure does not hide the
 // others' results) and the last line is `N passed, N failed` over all of them.
@@ -84,6 +84,8 @@ const suites = {
     await check('typecheck e2e', 'npx', ['tsc', '-p', 'e2e', '--noEmit']);
   },
   lint: () => check('lint', 'npx', ['eslint', '--max-warnings=0', 'packages', 'backend', 'frontend', 'e2e', 'scripts', 'bench']),
+  // Prettier (.prettierrc.json, .prettierignore): `npm run format` writes what this suite checks.
+  format: () => check('format', 'npx', ['prettier', '--check', '--log-level=warn', '.']),
   backend: backendTests,
   e2e: async () => {
     if (await check('production build', 'npm', ['run', 'build'])) await e2eTests();

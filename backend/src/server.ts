@@ -5,12 +5,13 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { ExecutionService, PistonClient, TestRunService, type RoomSource } from './runs';
+import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics, type HealthCheck } from './http';
+import { createApp, interviewsRoutes, Metrics } from './http';
+import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
+import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
-import { AppError, ROOM_DOC } from '@pairpad/protocol';
 import { RoomManager } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
@@ -24,9 +25,13 @@ export interface BackendHandle {
   url: string;
   port: number;
   httpServer: HttpServer;
+  /** The Express app (REST routes; tests list them against docs/api.md). */
+  app: ReturnType<typeof createApp>;
   io: RoomServer;
   sessions: SessionService;
   rooms: RoomManager;
+  /** Runs and test runs in rooms: the one queue and its wiring to the rooms. */
+  runs: RoomRuns;
   execution: ExecutionService;
   /** Base URL of the Piston API in use: PISTON_URL, or the embedded executor. */
   pistonUrl: string;
@@ -55,33 +60,6 @@ async function startExecution(config: Readonly<Config>, logger: Logger): Promise
   return { pistonUrl: executor.url, apiKey: config.executorEnv.EXECUTOR_TOKEN || undefined, executor };
 }
 
-/**
- * Executor health: the embedded one reports directly, and without a working sandbox it fails
- * readiness (unless EXECUTION_REQUIRED=false: collaboration-only on purpose), since restarting
- * or replacing the instance is what can fix it. A remote Piston must list its runtimes; its
- * outage never fails readiness (another service's outage; rooms keep working, runs say why).
- */
-function executorHealthCheck(pistonUrl: string, apiKey: string | undefined, executor: ExecutorHandle | null, required: boolean): HealthCheck {
-  return async () => {
-    if (executor) {
-      const report = executor.health();
-      return report.status === 'ok'
-        ? { ok: true, required, details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox } }
-        : { ok: false, required, details: { url: pistonUrl, embedded: true, reason: report.reason } };
-    }
-    try {
-      const response = await fetch(`${pistonUrl}/api/v2/runtimes`, {
-        signal: AbortSignal.timeout(2_000),
-        headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-      });
-      const runtimes = response.ok ? ((await response.json()) as unknown[]) : [];
-      return { ok: response.ok, required: false, details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length } };
-    } catch (error) {
-      return { ok: false, required: false, details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) } };
-    }
-  };
-}
-
 /** The question bank: every broken file is logged by file and field and left out, never fatal. */
 async function loadQuestions(config: Readonly<Config>, logger: Logger): Promise<QuestionLibrary> {
   const dir = config.QUESTIONS_DIR ?? builtInQuestionsDir();
@@ -93,21 +71,6 @@ async function loadQuestions(config: Readonly<Config>, logger: Logger): Promise<
   for (const problem of library.problems) logger.warn(`question ${problem.file} left out: ${problem.problems.join('; ')}`, { dir });
   logger.info(`loaded ${library.size} questions`, { dir });
   return library;
-}
-
-/** What a run defaults to: the live room's code, language and shared input, else the session's starting point. */
-function roomSource(sessions: SessionService, rooms: RoomManager): RoomSource {
-  return {
-    async snapshot(sessionId, role) {
-      const record = await sessions.require(sessionId);
-      if (record.ended) throw new AppError('SESSION_ENDED', 'This interview has ended; code can no longer be run.');
-      // Loads the room when this node does not hold it yet (a REST run, or another node's room
-      // under Redis), so the run uses the live document rather than the starter code.
-      const room = await rooms.open(record);
-      room.interview.assertCanRun(role);
-      return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(ROOM_DOC.stdin).toString() };
-    },
-  };
 }
 
 export interface BackendDependencies {
@@ -150,18 +113,6 @@ async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<D
   }
 }
 
-/** Database health: not required, since live rooms work without it (saving waits) and restarting the backend cannot fix it. */
-function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
-  return async () => {
-    try {
-      await database.ping();
-      return { ok: true, required: false, details: { engine: database.engine } };
-    } catch (error) {
-      return { ok: false, required: false, details: { engine: database.engine, reason: error instanceof Error ? error.message : String(error) } };
-    }
-  };
-}
-
 export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const database = await openDatabase(config, logger);
   const identity = new IdentityService({
@@ -201,7 +152,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
     activeRooms: () => rooms.roomCount,
-    executionQueueDepth: () => execution.stats().workerPool.queuedTasks,
+    executionQueueDepth: () => runs.queue.stats().queuedTasks,
   });
   const questionLimits = { casesPerRoom: config.TEST_CASES_PER_ROOM, inputBytes: config.TEST_CASE_INPUT_BYTES, expectedBytes: config.TEST_CASE_EXPECTED_BYTES };
   const rooms = new RoomManager({
@@ -220,7 +171,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     extensions: [
       { name: 'metrics', onLoad: (): void => void metrics.roomsCreated.inc() },
       // Console input and stops typed on any node reach the job on the node that runs it.
-      { name: 'console', onConsoleControl: (_room, jobId, control): void => void execution.control(jobId, control) },
+      { name: 'console', onConsoleControl: (_room, jobId, control): void => void runs.control(jobId, control) },
       ...(cluster ? [cluster.roomSync] : []),
       archive,
     ],
@@ -228,10 +179,12 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
     onError: (error, context) => logger.warn(`room ${context} failed`, { error: String(error) }),
   });
-  const pistonClient = new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS });
-  const execution = new ExecutionService({
-    client: pistonClient,
-    rooms: roomSource(sessions, rooms),
+  // Runs, interactive runs and test runs: one queue, wired to the rooms in one place (runs/room-runs.ts).
+  const runs = new RoomRuns({
+    sessions,
+    rooms,
+    store,
+    client: new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
     limits: {
       maxConcurrentJobs: config.EXECUTION_MAX_CONCURRENT_JOBS,
       maxQueuedPerRoom: config.EXECUTION_MAX_QUEUED_PER_ROOM,
@@ -239,41 +192,16 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       maxCodeBytes: config.MAX_CODE_BYTES,
       maxStdinBytes: config.MAX_STDIN_BYTES,
     },
-    logger: logger.child({ service: 'execution' }),
+    logger,
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
     connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: config.CONSOLE_MAX_OUTPUT_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
+    onFinished: (job) => {
+      metrics.recordJob(job);
+      // A finished run or test run (output and result) is written at once, not at the next checkpoint.
+      archive.saveNow(job.run.sessionId);
+    },
   });
-  // Output as the program prints it, into its room's console (merged and bounded there).
-  const stopConsoleOutput = execution.onOutput(({ sessionId, jobId, stream, data }) => rooms.get(sessionId)?.interview.console.output(jobId, stream, data));
-  // Every run, with its result, goes into its room's replicated state: the timeline, the report
-  // and every participant (on every node) hear it from there.
-  const stopRunRecording = execution.onUpdate((run) => {
-    rooms.get(run.sessionId)?.interview.recordRun(run);
-    // A finished run (output and result) is written at once, not at the next checkpoint.
-    if (run.state === 'completed' || run.state === 'failed') archive.saveNow(run.sessionId);
-  });
-  const stopExecutionMetrics = execution.onUpdate((run) => {
-    if (run.state !== 'completed' && run.state !== 'failed') return;
-    metrics.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
-    if (run.startedAt !== null && run.finishedAt !== null) {
-      metrics.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
-    }
-  });
-  // Test runs: compile once, run every case; each record goes into its room's replicated state.
-  const testRuns = new TestRunService({
-    client: pistonClient,
-    limits: { maxConcurrent: config.EXECUTION_MAX_CONCURRENT_JOBS, runsPerMinutePerClient: config.EXECUTION_RUNS_PER_MINUTE_PER_CLIENT, maxCodeBytes: config.MAX_CODE_BYTES },
-    logger: logger.child({ service: 'test-runs' }),
-  });
-  const stopTestRunRecording = testRuns.onUpdate((run) => {
-    rooms.get(run.sessionId)?.interview.questions.recordTestRun(run);
-    if (run.state === 'completed' || run.state === 'failed') archive.saveNow(run.sessionId);
-  });
-  // A session that goes takes its queued runs and its run history with it.
-  const forgetRuns = store.onRemoved((id) => {
-    execution.forgetRoom(id);
-    testRuns.cancelRoom(id);
-  });
+  const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
   const app = createApp({
     questions,
@@ -291,6 +219,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     identity,
     auth: {
       cookieSecure: config.authCookieSecure,
+      cookieSameSite: config.AUTH_COOKIE_SAMESITE,
       attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
       dataDir: config.dataDir,
       oidc: { enabled: false, label: 'SSO' },
@@ -308,11 +237,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
-      // "delayed" while some interview's latest state waits for the database (rooms keep working).
-      archive: async () => {
-        const health = archive.health();
-        return { ok: health.status === 'saved', required: false, details: { ...health } };
-      },
+      archive: archiveHealthCheck(archive),
     },
   });
   const httpServer = createServer(app);
@@ -321,8 +246,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     clientOrigins: config.clientOrigins,
     sessions,
     rooms,
-    execution,
-    testRuns,
+    runs,
     questions,
     identity,
     logger,
@@ -353,12 +277,7 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
       clearInterval(sweepAuthSessions);
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
-      await Promise.all([execution.shutdown(grace), testRuns.drain(grace)]);
-      stopTestRunRecording();
-      forgetRuns();
-      stopExecutionMetrics();
-      stopRunRecording();
-      stopConsoleOutput();
+      await runs.drain(grace);
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -377,5 +296,5 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, io, sessions, rooms, execution, pistonUrl, executor, database, identity, interviews, archive, close };
+  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, database, identity, interviews, archive, close };
 }

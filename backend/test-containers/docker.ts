@@ -119,8 +119,8 @@ export interface BaseImages {
   standIns: boolean;
 }
 
-const PUBLIC_IMAGES = { NODE_IMAGE: 'node:20-bookworm-slim', REDIS_IMAGE: 'redis:7-alpine', NGINX_IMAGE: 'nginx:1.27-alpine' };
-const STAND_INS = { NODE_IMAGE: 'pairpad-local/node:20-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7', NGINX_IMAGE: 'pairpad-local/nginx:1' };
+const PUBLIC_IMAGES = { NODE_IMAGE: 'node:24-bookworm-slim', REDIS_IMAGE: 'redis:7-alpine', NGINX_IMAGE: 'nginx:1.27-alpine' };
+const STAND_INS = { NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7', NGINX_IMAGE: 'pairpad-local/nginx:1' };
 
 const present = async (image: string) => (await docker(['image', 'inspect', image], { allowFailure: true, timeoutMs: 30_000 })).code === 0;
 

@@ -82,8 +82,8 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   ]);
   const diff = candidate.getByTestId('test-diff');
   await expect(diff).toHaveCount(1);
-  await expect(diff.locator('.diff-missing')).toHaveText('− 1 2');
-  await expect(diff.locator('.diff-extra')).toHaveText('+ 0 1');
+  await expect(diff.locator('[data-diff="missing"]')).toHaveText('− 1 2');
+  await expect(diff.locator('[data-diff="extra"]')).toHaveText('+ 0 1');
   await expect(diff.locator('mark').first()).toHaveText('1 2');
   await shot(candidate, 'candidate-wrong-answer');
   await shot(interviewer, 'interviewer-wrong-answer');
@@ -166,7 +166,7 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await candidate.getByRole('button', { name: 'Undo' }).click();
   await expect.poll(() => editorCode(interviewer)).toBe(starter);
 
-  const badge = (page: Page) => page.locator('.tests-panel .count-badge');
+  const badge = (page: Page) => page.getByTestId('test-case-count');
   const before = Number(await badge(interviewer).textContent());
   expect(before).toBeGreaterThan(0);
   await interviewer.getByRole('button', { name: 'Edit question' }).click();

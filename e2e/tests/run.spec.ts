@@ -28,7 +28,7 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   await candidate.getByLabel('Input', { exact: true }).press('Control+Enter');
   for (const page of [interviewer, candidate]) {
     await expect(output(page).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 20_000 });
-    await expect(output(page).locator('.stdout pre')).toHaveText('Hello, Ada Lovelace!\ndone\n');
+    await expect(output(page).locator('[data-stream="stdout"] pre')).toHaveText('Hello, Ada Lovelace!\ndone\n');
     await expect(output(page).getByTestId('run-meta')).toContainText('Run by Cara');
     await expect(output(page).getByTestId('run-facts')).toContainText(/exit code 0 · wall \d+ ms/);
   }
@@ -46,8 +46,8 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   await replaceCode(interviewer, 'import sys\nprint("<b id=\\"injected\\">bold</b>")\nprint("oops", file=sys.stderr)\n');
   await interviewer.getByRole('button', { name: 'Run', exact: true }).click();
   for (const page of [interviewer, candidate]) {
-    await expect(output(page).locator('.stdout pre')).toHaveText('<b id="injected">bold</b>\n', { timeout: 20_000 });
-    await expect(output(page).locator('.stderr pre')).toHaveText('oops\n');
+    await expect(output(page).locator('[data-stream="stdout"] pre')).toHaveText('<b id="injected">bold</b>\n', { timeout: 20_000 });
+    await expect(output(page).locator('[data-stream="stderr"] pre')).toHaveText('oops\n');
     await expect(page.locator('#injected')).toHaveCount(0);
   }
   // A late joiner sees the room's runs.
@@ -55,7 +55,7 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   await late.goto(interviewer.url().replace(/\?.*$/, '') + '?name=Lee');
   await expectConnected(late);
   await expect(late.getByText('Recent runs (3)')).toBeVisible();
-  await expect(output(late).locator('.stdout pre')).toHaveText('<b id="injected">bold</b>\n');
+  await expect(output(late).locator('[data-stream="stdout"] pre')).toHaveText('<b id="injected">bold</b>\n');
 });
 
 test('a C compile error shows the compiler message on both pages', async ({ browser }) => {

@@ -11,7 +11,7 @@
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
-import type { HealthCheck } from '../http';
+import type { HealthCheck } from '../health/health-check';
 import type { SessionStore } from '../sessions';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
 import { RedisRunStore } from './redis-run-store';
@@ -118,7 +118,7 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
     roomSync.recover().catch((error: unknown) => logger.warn('Room recovery after a Redis reconnect failed', { error: String(error) }));
   });
 
-  const runStore = new RedisRunStore({ redis: commands, keyPrefix: options.keyPrefix, historyTtlMs: options.ttlSeconds * 1000 });
+  const runStore = new RedisRunStore({ redis: commands, keyPrefix: options.keyPrefix });
 
   return {
     store,

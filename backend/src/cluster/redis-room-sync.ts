@@ -338,14 +338,6 @@ export class RedisRoomSync implements RoomExtension {
     }
   }
 
-  /** Reads one of the room's documents straight from Redis (tests and diagnostics). */
-  async readState(sessionId: string, generation: string, name: RoomDocumentName = 'doc'): Promise<Uint8Array | null> {
-    const keys = this.keysOf(sessionId, generation).documents[name];
-    const state = this.decodeState((await this.options.redis.script(LOAD, [keys.snapshot, keys.updates], [])) as unknown[]);
-    const all = state.snapshot ? [state.snapshot, ...state.updates] : state.updates;
-    return all.length > 0 ? Y.mergeUpdates(all) : null;
-  }
-
   close(): void {
     this.closed = true;
     clearInterval(this.compactTimer);

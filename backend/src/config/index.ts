@@ -70,7 +70,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...values,
     clientOrigins,
     publicUrl,
-    authCookieSecure: values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true',
+    // SameSite=None is refused by browsers without Secure.
+    authCookieSecure: values.AUTH_COOKIE_SAMESITE === 'none' || (values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true'),
     dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
     executorEnv: Object.freeze({ ...env }),

@@ -61,9 +61,9 @@ export const SETTINGS = {
     schema: positiveInt.max(65_536).default(16_384),
     doc: 'Largest expected output of one test case, bytes.',
   },
-  EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Runs sent to the executor at once across all rooms; the rest wait in the queue.' },
+  EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Jobs (runs, interactive runs and test runs together) sent to the executor at once across all rooms; the rest wait in the one queue.' },
   EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
+  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs and test runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
   EXECUTION_TIMEOUT_MS: { schema: positiveInt.default(30_000), doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.' },
   EXECUTION_CONSOLE: {
     schema: z
@@ -103,8 +103,8 @@ export const SETTINGS = {
     doc: 'Ended interviews older than this many days are deleted (hourly, recorded in the audit log); 0 keeps them forever.',
   },
   CHECKPOINT_INTERVAL_MS: {
-    schema: positiveInt.default(30_000),
-    doc: 'How often a live room that changed is written to the database (and at each run, at the end, when it unloads): a crash loses at most this much.',
+    schema: positiveInt.default(60_000),
+    doc: 'How often a live room that changed is written to the database (also at the first join, each finished run, the end, and when it unloads): a crash loses at most this much. Each write encodes the whole room; at 30 s it cost ~8 % more CPU per edit under continuous typing, at 60 s ~4 % (bench/RESULTS.md).',
   },
   ADMIN_EMAIL: {
     schema: z.string().trim().toLowerCase().email().optional(),
@@ -114,6 +114,10 @@ export const SETTINGS = {
   AUTH_COOKIE_SECURE: {
     schema: z.enum(['auto', 'true', 'false'], { message: 'AUTH_COOKIE_SECURE must be auto, true or false' }).default('auto'),
     doc: 'Secure flag of the sign-in cookie. auto: on when PUBLIC_URL (or the first CLIENT_URL) is https; true behind a TLS proxy on another URL.',
+  },
+  AUTH_COOKIE_SAMESITE: {
+    schema: z.enum(['lax', 'none'], { message: 'AUTH_COOKIE_SAMESITE must be lax or none' }).default('lax'),
+    doc: 'SameSite of the sign-in cookie. lax: frontend and backend on one site (e.g. app. and api.example.com). none (forces Secure): on two sites, e.g. *.vercel.app + *.up.railway.app; the CSRF token and origin check still guard writes, but browsers that block third-party cookies will not sign in: prefer one domain.',
   },
   AUTH_SESSION_TTL_HOURS: { schema: positiveInt.default(168), doc: 'A signed-in browser stays signed in this long after its last request (sliding).' },
   SIGN_IN_MAX_FAILURES: { schema: positiveInt.default(5), doc: 'Wrong passwords in a row before an account is locked (ACCOUNT_LOCKED).' },

@@ -42,6 +42,7 @@ export interface AppOptions {
   identity: IdentityService;
   auth: {
     cookieSecure: boolean;
+    cookieSameSite: 'lax' | 'none';
     attemptsPerMinute: number;
     dataDir: string;
     oidc: { enabled: boolean; label: string };

@@ -18,6 +18,7 @@ import { authOf } from './authentication';
 export interface AuthRoutesOptions {
   identity: IdentityService;
   cookieSecure: boolean;
+  cookieSameSite: 'lax' | 'none';
   /** Sign-in, setup, invite and reset attempts per client address per minute. */
   attemptsPerMinute: number;
   /** Where setup-code.txt lives (removed once setup is done). */
@@ -45,7 +46,7 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
   });
   const signedIn = (response: Response, status: number, member: MemberRecord, session: NewAuthSession): void => {
-    setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, maxAgeMs: session.expiresAt - Date.now() });
+    setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, sameSite: options.cookieSameSite, maxAgeMs: session.expiresAt - Date.now() });
     const body: AuthSuccess = { member: memberView(member), csrfToken: session.csrfToken };
     response.status(status).set('Cache-Control', 'no-store').json(body);
   };
@@ -78,7 +79,7 @@ export function authRoutes(options: AuthRoutesOptions): Router {
 
   router.post('/api/auth/sign-out', async (request, response) => {
     await identity.signOut(readAuthCookie(request.get('cookie')));
-    clearAuthCookie(response, { secure: options.cookieSecure });
+    clearAuthCookie(response, { secure: options.cookieSecure, sameSite: options.cookieSameSite });
     response.status(204).end();
   });
 

@@ -1,13 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 
-export interface HealthCheckResult {
-  ok: boolean;
-  /** Required checks failing make /health answer 503; optional ones only show as degraded. */
-  required: boolean;
-  details?: Record<string, unknown>;
-}
+import type { HealthCheck, HealthCheckResult } from '../health/health-check';
 
-export type HealthCheck = () => Promise<HealthCheckResult>;
+export type { HealthCheck, HealthCheckResult };
 
 const startedAt = Date.now();
 

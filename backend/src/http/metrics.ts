@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FinishedJob } from '../runs';
 
 /** Live figures the metrics read at scrape time, so nothing has to push them. */
 export interface MetricSources {
@@ -18,6 +19,7 @@ export class Metrics {
   readonly roomsCreated: Counter;
   readonly executions: Counter<'language' | 'status'>;
   readonly executionDuration: Histogram<'language'>;
+  readonly testRuns: Counter<'language' | 'status'>;
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry });
@@ -58,14 +60,31 @@ export class Metrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30],
       registers: [this.registry],
     });
+    this.testRuns = new Counter({
+      name: 'test_runs_total',
+      help: 'Finished test runs by language and state (completed: every case judged; failed: could not run).',
+      labelNames: ['language', 'status'],
+      registers: [this.registry],
+    });
     new Gauge({
       name: 'execution_queue_depth',
-      help: 'Runs waiting for an executor slot.',
+      help: 'Jobs (runs, interactive runs, test runs) waiting for an executor slot.',
       registers: [this.registry],
       collect() {
         this.set(sources.executionQueueDepth());
       },
     });
+  }
+
+  /** A finished job: runs count in executions_total (by outcome) and its duration, test runs in test_runs_total. */
+  recordJob(job: FinishedJob): void {
+    if (job.kind === 'test-run') {
+      this.testRuns.inc({ language: job.run.language, status: job.run.state });
+      return;
+    }
+    const { run } = job;
+    this.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
+    if (run.startedAt !== null && run.finishedAt !== null) this.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, LinkTokenSchema, type Member, type MemberListItem, type MemberRole, type UpdateMemberBody } from '@pairpad/protocol';
+import { AppError, LinkTokenSchema, MAX_NAME_LENGTH, type Member, type MemberListItem, type MemberRole, type UpdateMemberBody } from '@pairpad/protocol';
 import type { AuthSessionRecord, IdentityRepository, MemberRecord } from './identity-repository';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomToken, safeEqual, sha256Hex } from './tokens';
@@ -234,7 +234,7 @@ export class IdentityService {
    */
   async ensureAdmin(email: string, password: string): Promise<MemberRecord | null> {
     if (!(await this.setupRequired())) return null;
-    const record = this.newMember({ email, name: email.split('@')[0] || 'Admin', role: 'admin', passwordHash: await hashPassword(password) });
+    const record = this.newMember({ email, name: (email.split('@')[0] || 'Admin').slice(0, MAX_NAME_LENGTH), role: 'admin', passwordHash: await hashPassword(password) });
     try {
       await this.repository.transaction(async (repository) => {
         const existing = await repository.memberByEmail(email);

@@ -1,5 +1,5 @@
-import { AppError } from '@pairpad/protocol';
-import type { ExecutionService } from '../runs';
+import { AppError, viewTestRun } from '@pairpad/protocol';
+import type { RoomRuns } from '../runs';
 import type { ClientEventHandlers } from './bind-events';
 import type { RoomSocket, SocketContext } from './socket-server';
 
@@ -14,16 +14,23 @@ export function clientKeyOf(socket: RoomSocket): string {
 }
 
 /**
- * `run:start`. Run updates and the history reach clients through the room (its replicated runs),
- * not from here.
+ * `run:start` and `tests:run`, handed to the room's runs (runs/room-runs.ts). Updates and the
+ * history reach clients through the room (its replicated runs), not from here.
  */
-export function runHandlers(execution: ExecutionService | undefined): Pick<ClientEventHandlers<SocketContext>, 'run:start'> {
+export function runHandlers(runs: RoomRuns | undefined): Pick<ClientEventHandlers<SocketContext>, 'run:start' | 'tests:run'> {
+  const require = (): RoomRuns => {
+    if (!runs) throw new AppError('EXECUTOR_UNAVAILABLE', 'This server runs no code.');
+    return runs;
+  };
   return {
     'run:start': async ({ socket }, body) => {
-      if (!execution) throw new AppError('EXECUTOR_UNAVAILABLE', 'This server runs no code.');
       const { sessionId, name, role } = socket.data;
-      const run = await execution.start({ ...body, sessionId, role, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
+      const run = await require().start({ ...body, sessionId, role, clientKey: clientKeyOf(socket), startedBy: { name, via: 'room' } });
       return { run };
+    },
+    'tests:run': ({ socket, room, connection }) => {
+      const run = require().runTests(room, connection, clientKeyOf(socket));
+      return { run: viewTestRun(run, connection.role) };
     },
   };
 }

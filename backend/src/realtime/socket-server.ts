@@ -17,7 +17,7 @@ import {
   type SessionClosed,
 } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomManager, RoomNotice } from '../rooms';
-import type { ExecutionService, TestRunService } from '../runs';
+import type { RoomRuns } from '../runs';
 import type { SessionService } from '../sessions';
 import { readAuthCookie, type IdentityService, type MemberRecord } from '../identity';
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
@@ -57,10 +57,8 @@ export interface RealtimeOptions {
   clientOrigins: string[];
   sessions: SessionService;
   rooms: RoomManager;
-  /** Runs in the room (`run:start`, `run:update`, `runs:history`); absent in tests that need none. */
-  execution?: ExecutionService;
-  /** Test runs in the room (`tests:run`); absent in tests that need none. */
-  testRuns?: TestRunService;
+  /** Runs and test runs in the room (`run:start`, `tests:run`); absent in tests that need none. */
+  runs?: RoomRuns;
   /** Team accounts: a signed-in member (the auth cookie in the handshake) joins as interviewer. */
   identity?: IdentityService;
   /** The question bank for `question:load`. */
@@ -115,7 +113,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   const contextOf = (socket: object): SocketContext | undefined => contexts.get(socket);
   const listeners = new Map<string, SharedListener>([
     ...clientEventListeners(
-      { ...interviewHandlers, ...runHandlers(options.execution), ...questionHandlers(options.questions, options.testRuns), ...consoleHandlers },
+      { ...interviewHandlers, ...runHandlers(options.runs), ...questionHandlers(options.questions), ...consoleHandlers },
       contextOf,
     ),
     [

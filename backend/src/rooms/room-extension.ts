@@ -1,7 +1,7 @@
 import type { LanguageId, RoomDocumentName } from '@pairpad/protocol';
 import type { Room } from './room';
 import type { RoomConnection } from './room-connection';
-import type { ConsoleControl } from './run-console';
+import type { RunControl } from '@pairpad/protocol';
 
 /** Origin of changes that came from another backend node: sent to local connections, never relayed back. */
 export const REMOTE_ORIGIN = Symbol('remote node');
@@ -32,7 +32,7 @@ export interface RoomExtension {
   onDisconnect?(room: Room, connection: RoomConnection): void;
   onLanguageChange?(room: Room, language: LanguageId): void;
   /** Console input, end of input or a stop for one of the room's runs, typed on any node. */
-  onConsoleControl?(room: Room, jobId: string, control: ConsoleControl): void;
+  onConsoleControl?(room: Room, jobId: string, control: RunControl): void;
   /** The interview was ended on this node (other nodes learn it through the replicated state). */
   onEnd?(room: Room, endedAt: number): void;
   /** The room is going; `purge`: its session is gone, so is its shared state. */

@@ -17,13 +17,14 @@ import {
   type LanguageId,
   type Role,
   type RoomAction,
+  type RunControl,
   type RunRecord,
   type Timeline,
 } from '@pairpad/protocol';
 import { InterviewNotes } from './interview-notes';
 import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
-import { RunConsole, type ConsoleControl, type RunConsoleLimits } from './run-console';
+import { RunConsole, type RunConsoleLimits } from './run-console';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
 import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
 
@@ -36,7 +37,7 @@ export interface RoomInterviewOptions {
   /** Called once when the interview is ended on this node. */
   onEnded?: (endedAt: number) => void;
   /** Console input, eof or a stop was added (on any node): the node running the job acts on it. */
-  onConsoleControl?: (jobId: string, control: ConsoleControl) => void;
+  onConsoleControl?: (jobId: string, control: RunControl) => void;
   timeline?: TimelineRecorderOptions;
   /** Limits on the room's test cases (configuration). */
   questions?: RoomQuestionLimits;

@@ -11,6 +11,7 @@ import {
   type ConsoleEntry,
   type ConsoleTranscript,
   type Role,
+  type RunControl,
 } from '@pairpad/protocol';
 import type { InterviewStateDoc } from './interview-state';
 
@@ -19,9 +20,6 @@ interface Actor {
   readonly name: string;
   readonly role: Role;
 }
-
-/** Stdin, end of input or a stop, for the node where the run lives (every node hears every one). */
-export type ConsoleControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
 
 /** The console's limits (backend settings CONSOLE_*; the protocol's constants are the defaults). */
 export interface RunConsoleLimits {
@@ -48,7 +46,7 @@ export interface RunConsoleOptions {
   /** New entries of a transcript, from this node or another (the room tells its connections). */
   onEntries: (entries: ConsoleEntries) => void;
   /** An input, eof or stop entry was added anywhere; the node running the job acts on it. */
-  onControl: (jobId: string, control: ConsoleControl) => void;
+  onControl: (jobId: string, control: RunControl) => void;
 }
 
 interface PendingOutput {

@@ -1,11 +1,10 @@
-import { AppError, RUN_HISTORY_LIMIT, type QueueStats, type Role, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
-import { JobQueue, type JobLogger, type JobRunner, type JobListener } from './run-queue';
+import { AppError, sourceFileName, type QueueStats, type Role, type RunControl, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
+import type { JobLogger, RunQueue } from './run-queue';
+import { RunJobs, type JobRunner, type JobListener } from './run-jobs';
 import type { PistonClient } from './piston-client';
 import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
 import { toRunResult } from './result-model';
-import { RunHistory } from './run-history';
-import { mergeRuns, type RunStore } from './run-store';
-import { sourceFileName } from './source-file';
+import type { RunStore } from './run-store';
 
 /** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
 export interface RoomSnapshot {
@@ -23,9 +22,7 @@ export interface RoomSource {
 }
 
 export interface ExecutionLimits {
-  maxConcurrentJobs: number;
   maxQueuedPerRoom: number;
-  runsPerMinutePerClient: number;
   maxCodeBytes: number;
   maxStdinBytes: number;
 }
@@ -33,11 +30,13 @@ export interface ExecutionLimits {
 export interface ExecutionServiceOptions {
   client: PistonClient;
   rooms: RoomSource;
+  /** The one execution queue, shared with test runs. */
+  queue: RunQueue;
   limits: ExecutionLimits;
   logger?: { child(meta: Record<string, unknown>): JobLogger };
   /** How long the runtimes list is reused before asking the executor again (default 30 s). */
   runtimesCacheMs?: number;
-  /** Runs shared with other backend nodes (Redis), so status and history answer on any node. */
+  /** Runs shared with other backend nodes (Redis), so a run's status answers on any node. */
   sharedRuns?: RunStore;
   /**
    * Drive runs through the executor's /api/v2/connect (streamed output, console stdin, stops);
@@ -53,9 +52,6 @@ export interface RunOutput {
   stream: 'stdout' | 'stderr';
   data: string;
 }
-
-/** What the room's console asks of a running job. */
-export type RunControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: 'SIGINT' | 'SIGKILL' };
 
 /** How long a connect that failed before the upgrade (no connect there) is not tried again. */
 const CONNECT_RETRY_MS = 60_000;
@@ -73,12 +69,11 @@ export interface StartRunRequest {
 }
 
 /**
- * Execution as the rest of the backend sees it: start a run for a room, ask for its status,
- * list a room's recent runs, and hear about every change (the realtime layer broadcasts them).
+ * Execution as the rest of the backend sees it: start a run for a room, ask for its status, and
+ * hear about every change (room-runs records each in its room, which every participant sees).
  */
 export class ExecutionService {
-  readonly queue: JobQueue;
-  readonly history = new RunHistory();
+  readonly jobs: RunJobs;
   private readonly listeners = new Set<JobListener>();
   private runtimesCache: { at: number; runtimes: Promise<RuntimeView[]> } | null = null;
   private readonly outputListeners = new Set<(output: RunOutput) => void>();
@@ -108,16 +103,13 @@ export class ExecutionService {
       }
       return toRunResult(await options.client.execute(request, signal));
     };
-    this.queue = new JobQueue({
+    this.jobs = new RunJobs({
       runner,
-      maxConcurrent: options.limits.maxConcurrentJobs,
+      queue: options.queue,
       maxQueuedPerRoom: options.limits.maxQueuedPerRoom,
-      runsPerMinutePerClient: options.limits.runsPerMinutePerClient,
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    this.queue.onUpdate((run) => {
-      // History first: a participant joining while this update is broadcast still gets it.
-      this.history.record(run);
+    this.jobs.onUpdate((run) => {
       options.sharedRuns?.record(run).catch((error: unknown) => this.warnShared('Could not share a run record', error));
       for (const listener of this.listeners) listener(run);
     });
@@ -231,7 +223,7 @@ export class ExecutionService {
       throw new AppError('PAYLOAD_TOO_LARGE', `The input is larger than the ${Math.floor(maxStdinBytes / 1024)} KiB a run may send.`);
     }
     const interactive = stdin === '' && (await this.interactiveRuns());
-    return this.queue.submit({
+    return this.jobs.submit({
       sessionId: request.sessionId,
       clientKey: request.clientKey,
       startedBy: request.startedBy,
@@ -244,34 +236,18 @@ export class ExecutionService {
   }
 
   status(jobId: string): RunRecord {
-    const run = this.queue.get(jobId);
+    const run = this.jobs.get(jobId);
     if (!run) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
     return run;
   }
 
-  recentRuns(sessionId: string): RunRecord[] {
-    return this.history.list(sessionId);
-  }
-
   /** `status()` on any node: this node's own jobs first, then the shared store. */
   async findRun(jobId: string): Promise<RunRecord> {
-    const local = this.queue.get(jobId);
+    const local = this.jobs.get(jobId);
     if (local || !this.options.sharedRuns) return this.status(jobId);
     const shared = await this.options.sharedRuns.get(jobId);
     if (!shared) throw new AppError('JOB_NOT_FOUND', 'No run with that id (finished runs are kept for 15 minutes).');
     return shared;
-  }
-
-  /** `recentRuns()` on any node: the shared history merged with this node's fresher copies. */
-  async listRuns(sessionId: string): Promise<RunRecord[]> {
-    const local = this.history.list(sessionId);
-    if (!this.options.sharedRuns) return local;
-    try {
-      return mergeRuns(RUN_HISTORY_LIMIT, local, await this.options.sharedRuns.list(sessionId));
-    } catch (error) {
-      this.warnShared('Could not read the shared run history; showing this node\'s runs', error);
-      return local;
-    }
   }
 
   onUpdate(listener: JobListener): () => void {
@@ -297,26 +273,20 @@ export class ExecutionService {
     return runtimes;
   }
 
+  /** The one queue's figures: runs, interactive runs and test runs, together and per kind. */
   stats(): QueueStats {
-    const { activeRooms, ...workerPool } = this.queue.stats();
-    const { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } = this.options.limits;
-    return { workerPool, activeRooms, limits: { maxConcurrentJobs, maxQueuedPerRoom, runsPerMinutePerClient } };
-  }
-
-  /** The session is gone: its waiting runs fail, its running one stops, its history is freed. */
-  forgetRoom(sessionId: string): void {
-    this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'));
-    this.history.forget(sessionId);
-    this.options.sharedRuns?.forget(sessionId).catch((error: unknown) => this.warnShared('Could not forget shared runs', error));
+    const { queue, limits } = this.options;
+    const { activeRooms, byKind, ...workerPool } = queue.stats();
+    return { workerPool, byKind, activeRooms, limits: { maxConcurrentJobs: queue.maxConcurrent, maxQueuedPerRoom: limits.maxQueuedPerRoom, runsPerMinutePerClient: queue.runsPerMinutePerClient } };
   }
 
   private warnShared(message: string, error: unknown): void {
     this.options.logger?.child({}).warn(message, { error: error instanceof Error ? error.message : String(error) });
   }
 
-  /** Lets running jobs finish for up to `graceMs` (their results still reach listeners), then stops. */
-  async shutdown(graceMs: number): Promise<void> {
-    await this.queue.drain(graceMs);
+  /** After the queue drained (room-runs drains it once for every kind): no more listeners. */
+  dispose(): void {
+    this.jobs.clearListeners();
     this.listeners.clear();
     this.outputListeners.clear();
   }

@@ -1,277 +1,195 @@
-import { randomUUID } from 'node:crypto';
-import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter, type WorkerPoolStats } from '@pairpad/protocol';
+import { AppError, JOB_KINDS, type ErrorBody, type JobKind, type JobKindStats, type WorkerPoolStats } from '@pairpad/protocol';
 import { ClientRateLimiter } from './client-rate-limiter';
-
-function shutdownError(): AppError {
-  return new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
-}
-
-/** Everything one run needs, fixed when it is queued (the code as it was at the click). */
-export interface JobSpec {
-  sessionId: string;
-  /** Who to count against the per-client rate limit (the client's address). */
-  clientKey: string;
-  startedBy: RunStarter;
-  language: string;
-  version: string;
-  code: string;
-  stdin: string;
-  /** Runs with its stdin open to the room's console (see RunRecord.interactive). */
-  interactive?: boolean;
-}
-
-/** Runs one job to a result, or throws an AppError saying why it could not. */
-export type JobRunner = (spec: JobSpec, signal: AbortSignal, logger: JobLogger, jobId: string) => Promise<RunResult>;
 
 export interface JobLogger {
   info(message: string, meta?: object): void;
   warn(message: string, meta?: object): void;
 }
 
-export interface JobQueueOptions {
-  runner: JobRunner;
-  /** Jobs running at once across all rooms. */
+/**
+ * One job as the queue schedules it. What it does and what it publishes belong to its kind's
+ * service (runs: RunJobs; test runs: TestRunService); the queue only decides when it starts.
+ */
+export interface QueuedJob {
+  readonly kind: JobKind;
+  readonly sessionId: string;
+  /** Jobs with the same lane never run at once and start in order (a room's runs, one after another). */
+  readonly lane: string;
+  /** Does the job, and reports how it ended. Never rejects: the job records its own failure. */
+  start(signal: AbortSignal): Promise<'completed' | 'failed'>;
+  /** The job ends before it ran (its room went, or the server is shutting down). */
+  cancel(error: AppError): void;
+}
+
+export interface RunQueueOptions {
+  /** Jobs of every kind running at once across all rooms (EXECUTION_MAX_CONCURRENT_JOBS). */
   maxConcurrent: number;
-  /** Jobs one room may have waiting behind its running one. */
-  maxQueuedPerRoom: number;
-  /** Jobs one client may submit per minute. */
+  /** Jobs of every kind one client may start per minute (EXECUTION_RUNS_PER_MINUTE_PER_CLIENT). */
   runsPerMinutePerClient: number;
-  /** Makes the per-job logger (winston's `child` fits). */
-  logger?: { child(meta: Record<string, unknown>): JobLogger };
-  /** Finished jobs still answer status queries for this long (default 15 min). */
-  retainFinishedMs?: number;
-  /** At most this many finished jobs are kept for status queries (default 5000). */
-  maxRetained?: number;
   now?: () => number;
 }
 
-export type JobListener = (run: RunRecord) => void;
-
-/** The job state machine: queued → running → completed | failed (a queued job may fail when cancelled). */
-const TRANSITIONS: Record<JobState, readonly JobState[]> = {
-  queued: ['running', 'failed'],
-  running: ['completed', 'failed'],
-  completed: [],
-  failed: [],
-};
-
-interface Job {
-  record: RunRecord;
-  /** Dropped once the job finishes, so retained jobs hold no code. */
-  spec: JobSpec | null;
+interface Running {
+  job: QueuedJob;
   controller: AbortController;
-  logger: JobLogger;
 }
 
-const silentLogger: JobLogger = { info: () => undefined, warn: () => undefined };
+export const silentLogger: JobLogger = { info: () => undefined, warn: () => undefined };
 
-function toErrorBody(error: unknown): ErrorBody {
-  return error instanceof AppError ? error.toBody() : { code: 'INTERNAL_ERROR', message: 'The run failed because of an error on the server.' };
+/** A job's error as a client may see it: a named AppError as it is, anything else as INTERNAL_ERROR saying `what` failed. */
+export function jobErrorBody(error: unknown, what: string): ErrorBody {
+  return error instanceof AppError ? error.toBody() : { code: 'INTERNAL_ERROR', message: `${what} because of an error on the server.` };
 }
+
+function shutdownError(): AppError {
+  return new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; the run was stopped.');
+}
+
+const emptyKindStats = (): JobKindStats => ({ activeWorkers: 0, queuedTasks: 0, completedTasks: 0, failedTasks: 0 });
 
 /**
- * The execution queue: a global concurrency cap, one running job per room (later ones wait in
- * order), a cap on waiting jobs per room and a per-client rate limit. Every state change is
- * published to listeners as an immutable RunRecord.
+ * The one execution queue: every kind of job (run, interactive run, test run) shares its global
+ * concurrency cap and its per-client rate limit, so at most EXECUTION_MAX_CONCURRENT_JOBS jobs
+ * reach the executor at once. Jobs in one lane run one at a time, in order.
  */
-export class JobQueue {
-  private readonly jobs = new Map<string, Job>();
-  private readonly waiting: Job[] = [];
-  private readonly busyRooms = new Set<string>();
-  private readonly listeners = new Set<JobListener>();
+export class RunQueue {
+  private readonly waiting: QueuedJob[] = [];
+  private readonly running = new Set<Running>();
+  private readonly busyLanes = new Set<string>();
   private readonly rateLimiter: ClientRateLimiter;
   private readonly now: () => number;
-  private running = 0;
-  private completedCount = 0;
-  private failedCount = 0;
+  private readonly finished = new Map<JobKind, { completed: number; failed: number }>(JOB_KINDS.map((kind) => [kind, { completed: 0, failed: 0 }]));
   private totalTaskMs = 0;
   private closed = false;
 
-  constructor(private readonly options: JobQueueOptions) {
+  constructor(private readonly options: RunQueueOptions) {
     this.now = options.now ?? Date.now;
     this.rateLimiter = new ClientRateLimiter({ limit: options.runsPerMinutePerClient, windowMs: 60_000, now: this.now });
   }
 
-  /** Queues a job (it may start at once). Throws RATE_LIMITED when a limit is hit; nothing changes then. */
-  submit(spec: JobSpec): RunRecord {
+  get maxConcurrent(): number {
+    return this.options.maxConcurrent;
+  }
+
+  get runsPerMinutePerClient(): number {
+    return this.options.runsPerMinutePerClient;
+  }
+
+  /** Throws SERVER_SHUTTING_DOWN once closed; nothing changes then. */
+  assertOpen(): void {
     if (this.closed) throw new AppError('SERVER_SHUTTING_DOWN', 'The server is shutting down; try again in a moment.');
-    const waitingInRoom = this.waiting.filter((job) => job.record.sessionId === spec.sessionId).length;
-    if (waitingInRoom >= this.options.maxQueuedPerRoom) {
-      throw new AppError('RATE_LIMITED', `This room already has ${waitingInRoom} runs waiting; wait for them to finish.`);
+  }
+
+  /** Counts one job against the client's limit (every kind together); throws RATE_LIMITED, counting nothing, past it. */
+  takeRate(clientKey: string, what: string): void {
+    if (!this.rateLimiter.tryTake(clientKey)) {
+      throw new AppError('RATE_LIMITED', `Too many ${what}: at most ${this.options.runsPerMinutePerClient} runs and test runs per minute together; try again shortly.`);
     }
-    if (!this.rateLimiter.tryTake(spec.clientKey)) {
-      throw new AppError('RATE_LIMITED', `Too many runs: at most ${this.options.runsPerMinutePerClient} per minute; try again shortly.`);
-    }
-    this.prune();
-    const jobId = randomUUID();
-    const job: Job = {
-      record: {
-        jobId,
-        sessionId: spec.sessionId,
-        state: 'queued',
-        language: spec.language,
-        version: spec.version,
-        startedBy: spec.startedBy,
-        queuedAt: this.now(),
-        startedAt: null,
-        finishedAt: null,
-        result: null,
-        error: null,
-        ...(spec.interactive ? { interactive: true } : {}),
-      },
-      spec,
-      controller: new AbortController(),
-      logger: this.options.logger?.child({ jobId, sessionId: spec.sessionId }) ?? silentLogger,
-    };
-    this.jobs.set(jobId, job);
+  }
+
+  /** Jobs waiting in a lane (behind its running one). */
+  waitingIn(lane: string): number {
+    return this.waiting.filter((job) => job.lane === lane).length;
+  }
+
+  /** Queues a job admitted by its service; it may start at once. */
+  enqueue(job: QueuedJob): void {
+    this.assertOpen();
     this.waiting.push(job);
-    job.logger.info('job queued', { language: spec.language, by: spec.startedBy.via });
-    this.publish(job);
     this.pump();
-    return job.record;
   }
 
-  get(jobId: string): RunRecord | undefined {
-    return this.jobs.get(jobId)?.record;
-  }
-
-  onUpdate(listener: JobListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Fails the room's waiting jobs and stops its running one (its session is gone). */
-  cancelRoom(sessionId: string, error: AppError): void {
+  /** Cancels the room's waiting jobs and stops its running ones (their session is gone). */
+  cancelRoom(sessionId: string, error: AppError, kinds: readonly JobKind[] = JOB_KINDS): void {
     for (const job of [...this.waiting]) {
-      if (job.record.sessionId === sessionId) this.failWaiting(job, error);
+      if (job.sessionId === sessionId && kinds.includes(job.kind)) this.cancelWaiting(job, error);
     }
-    for (const job of this.jobs.values()) {
-      if (job.record.sessionId === sessionId && job.record.state === 'running') job.controller.abort(error);
+    for (const { job, controller } of this.running) {
+      if (job.sessionId === sessionId && kinds.includes(job.kind)) controller.abort(error);
     }
   }
 
-  stats(): WorkerPoolStats & { activeRooms: number } {
-    const finished = this.completedCount + this.failedCount;
+  stats(): WorkerPoolStats & { activeRooms: number; byKind: Record<JobKind, JobKindStats> } {
+    const byKind = Object.fromEntries(JOB_KINDS.map((kind) => [kind, emptyKindStats()])) as Record<JobKind, JobKindStats>;
+    for (const { job } of this.running) byKind[job.kind].activeWorkers++;
+    for (const job of this.waiting) byKind[job.kind].queuedTasks++;
+    for (const [kind, counts] of this.finished) Object.assign(byKind[kind], { completedTasks: counts.completed, failedTasks: counts.failed });
+    const completed = JOB_KINDS.reduce((sum, kind) => sum + byKind[kind].completedTasks, 0);
+    const failed = JOB_KINDS.reduce((sum, kind) => sum + byKind[kind].failedTasks, 0);
     return {
       totalWorkers: this.options.maxConcurrent,
-      activeWorkers: this.running,
-      idleWorkers: Math.max(0, this.options.maxConcurrent - this.running),
+      activeWorkers: this.running.size,
+      idleWorkers: Math.max(0, this.options.maxConcurrent - this.running.size),
       queuedTasks: this.waiting.length,
-      completedTasks: this.completedCount,
-      failedTasks: this.failedCount,
-      averageTaskTime: finished === 0 ? 0 : Math.round(this.totalTaskMs / finished),
-      activeRooms: new Set([...this.busyRooms, ...this.waiting.map((job) => job.record.sessionId)]).size,
+      completedTasks: completed,
+      failedTasks: failed,
+      averageTaskTime: completed + failed === 0 ? 0 : Math.round(this.totalTaskMs / (completed + failed)),
+      activeRooms: new Set([...[...this.running].map(({ job }) => job.sessionId), ...this.waiting.map((job) => job.sessionId)]).size,
+      byKind,
     };
   }
 
-  /** Refuses new jobs, fails waiting ones, and aborts running ones (their runner sees the signal). */
   /**
-   * Graceful stop: nothing new is accepted and waiting jobs fail now; running jobs get up to
+   * Graceful stop: nothing new is accepted and waiting jobs end now; running jobs get up to
    * `graceMs` to finish, then are stopped. Resolves once no job is running (or shortly after the
-   * grace period if a runner ignores its abort signal).
+   * grace period if a job ignores its abort signal).
    */
   async drain(graceMs: number): Promise<void> {
-    this.refuseNewAndFailWaiting();
+    this.refuseNewAndCancelWaiting();
     const waitUntil = async (deadline: number): Promise<void> => {
-      while (this.running > 0 && this.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (this.running.size > 0 && this.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     };
     await waitUntil(this.now() + graceMs);
     this.abortRunning();
     await waitUntil(this.now() + 1_000);
   }
 
-  /** Immediate stop: nothing new is accepted, waiting jobs fail, running jobs are aborted. */
+  /** Immediate stop: nothing new is accepted, waiting jobs end, running jobs are aborted. */
   close(): void {
     if (this.closed) return;
-    this.refuseNewAndFailWaiting();
+    this.refuseNewAndCancelWaiting();
     this.abortRunning();
   }
 
-  private refuseNewAndFailWaiting(): void {
+  private refuseNewAndCancelWaiting(): void {
     this.closed = true;
-    for (const job of [...this.waiting]) this.failWaiting(job, shutdownError());
+    for (const job of [...this.waiting]) this.cancelWaiting(job, shutdownError());
   }
 
   private abortRunning(): void {
-    for (const job of this.jobs.values()) if (job.record.state === 'running') job.controller.abort(shutdownError());
+    for (const { controller } of this.running) controller.abort(shutdownError());
+  }
+
+  private cancelWaiting(job: QueuedJob, error: AppError): void {
+    this.waiting.splice(this.waiting.indexOf(job), 1);
+    this.finished.get(job.kind)!.failed++;
+    job.cancel(error);
   }
 
   private pump(): void {
-    while (this.running < this.options.maxConcurrent) {
-      const next = this.waiting.find((job) => !this.busyRooms.has(job.record.sessionId));
+    while (this.running.size < this.options.maxConcurrent) {
+      const next = this.waiting.find((job) => !this.busyLanes.has(job.lane));
       if (!next) return;
       this.waiting.splice(this.waiting.indexOf(next), 1);
       void this.execute(next);
     }
   }
 
-  private async execute(job: Job): Promise<void> {
-    const spec = job.spec;
-    if (!spec) return;
-    this.running++;
-    this.busyRooms.add(spec.sessionId);
+  private async execute(job: QueuedJob): Promise<void> {
+    const entry: Running = { job, controller: new AbortController() };
+    this.running.add(entry);
+    this.busyLanes.add(job.lane);
     const startedAt = this.now();
+    let outcome: 'completed' | 'failed' = 'failed';
     try {
-      this.transition(job, 'running', { startedAt });
-      job.logger.info('job running');
-      const result = await this.options.runner(spec, job.controller.signal, job.logger, job.record.jobId);
-      this.transition(job, 'completed', { finishedAt: this.now(), result });
-      this.completedCount++;
-      job.logger.info('job completed', { outcome: result.outcome, ms: this.now() - startedAt });
-    } catch (error) {
-      const reason = job.controller.signal.aborted && job.controller.signal.reason instanceof AppError ? job.controller.signal.reason : error;
-      this.transition(job, 'failed', { finishedAt: this.now(), error: toErrorBody(reason) });
-      this.failedCount++;
-      job.logger.warn('job failed', { error: toErrorBody(reason) });
+      outcome = await job.start(entry.controller.signal);
     } finally {
-      // Whatever happened above, the room and the worker slot are freed and the next job starts.
+      // Whatever happened above, the lane and the slot are freed and the next job starts.
+      this.finished.get(job.kind)![outcome]++;
       this.totalTaskMs += this.now() - startedAt;
-      this.running--;
-      this.busyRooms.delete(spec.sessionId);
-      job.spec = null;
+      this.running.delete(entry);
+      this.busyLanes.delete(job.lane);
       if (!this.closed) this.pump();
-    }
-  }
-
-  private failWaiting(job: Job, error: AppError): void {
-    this.waiting.splice(this.waiting.indexOf(job), 1);
-    this.transition(job, 'failed', { finishedAt: this.now(), error: error.toBody() });
-    this.failedCount++;
-    job.spec = null;
-    job.logger.warn('job cancelled before it ran', { error: error.toBody() });
-  }
-
-  private transition(job: Job, to: JobState, patch: Partial<RunRecord>): void {
-    const from = job.record.state;
-    // A broken transition is a bug in this file, never user input: fail loudly.
-    if (!TRANSITIONS[from].includes(to)) throw new Error(`job ${job.record.jobId}: illegal transition ${from} → ${to}`);
-    job.record = Object.freeze({ ...job.record, ...patch, state: to });
-    this.publish(job);
-  }
-
-  private publish(job: Job): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(job.record);
-      } catch (error) {
-        job.logger.warn('job listener failed', { error: String(error) });
-      }
-    }
-  }
-
-  /** Forgets finished jobs past their retention time, or the oldest past the retained count. */
-  private prune(): void {
-    const retainMs = this.options.retainFinishedMs ?? 15 * 60_000;
-    const maxRetained = this.options.maxRetained ?? 5_000;
-    const cutoff = this.now() - retainMs;
-    let excess = this.jobs.size - maxRetained;
-    for (const [jobId, job] of this.jobs) {
-      const finishedAt = job.record.finishedAt;
-      if (finishedAt === null) continue;
-      if (finishedAt < cutoff || excess > 0) {
-        this.jobs.delete(jobId);
-        excess--;
-      }
     }
   }
 }

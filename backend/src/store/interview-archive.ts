@@ -3,7 +3,7 @@ import type { Logger } from '../logging/logger';
 import type { SavingStatus } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomExtension } from '../rooms';
 import type { SessionRecord } from '../sessions';
-import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedStates } from './interview-repository';
+import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedSnapshot } from './interview-repository';
 import { encodeRoomState } from './room-state-codec';
 
 export interface InterviewArchiveOptions {
@@ -44,7 +44,7 @@ interface Entry {
   pendingSnapshot: InterviewSnapshot | null;
   writing: boolean;
   /** What this node's last write left in the row (its next write skips the merge if still there). */
-  saved: SavedStates | null;
+  saved: SavedSnapshot | null;
   failures: number;
   retryTimer: NodeJS.Timeout | undefined;
   delayedSince: number | null;
@@ -118,8 +118,10 @@ export class InterviewArchive implements RoomExtension {
     const entry = this.entries.get(room.sessionId);
     if (!entry || entry.room !== room) return;
     connection.notify?.({ type: 'saving', saving: { status: this.statusOf(entry) } });
-    // A join makes the interview live (and records who came): written at once.
-    this.saveNow(room.sessionId);
+    // The first join makes the interview live: written at once. Later ones (reconnects, a
+    // second interviewer) go with the next checkpoint.
+    if (!entry.saved || entry.saved.status === 'upcoming') this.saveNow(room.sessionId);
+    else this.onLocalUpdate(room);
   }
 
   onEnd(room: Room): void {

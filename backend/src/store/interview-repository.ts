@@ -74,19 +74,33 @@ export interface InterviewSnapshot {
   participants: InterviewParticipant[];
   at: number;
   /**
-   * The states this writer wrote last (what `saveSnapshot` answered). When the row still holds
-   * exactly them, nobody else wrote since and the new states — the same room's, so a superset —
-   * replace them without a merge: `Y.mergeUpdates` of a 30 KB state costs ~20 ms of CPU, the
-   * comparison microseconds. Without it, or when another node wrote meanwhile, states are merged.
+   * What this writer's last `saveSnapshot` answered. When the row still holds exactly that
+   * (same states, same update time), nobody else wrote since: one UPDATE writes the new values,
+   * and the new states — the same room's, so a superset — replace the old ones without a merge
+   * (`Y.mergeUpdates` of a 30 KB state costs ~20 ms of CPU). Otherwise the row is read and merged.
    */
-  basedOn?: SavedStates | null;
+  basedOn?: SavedSnapshot | null;
 }
 
-/** The states a snapshot left in the row (merged, or as given). */
-export interface SavedStates {
-  roomState: Uint8Array;
-  notesState: Uint8Array | null;
-}
+/** What a snapshot left in the row: the next snapshot of the same writer is `basedOn` it. */
+export type SavedSnapshot = Pick<
+  InterviewRow,
+  | 'title'
+  | 'language'
+  | 'question_id'
+  | 'question_title'
+  | 'status'
+  | 'candidate_name'
+  | 'candidate_email'
+  | 'started_at'
+  | 'ended_at'
+  | 'updated_at'
+  | 'final_code'
+  | 'participants'
+  | 'search_text'
+  | 'room_state'
+  | 'notes_state'
+>;
 
 export type InterviewScope = 'mine' | 'team';
 
@@ -152,11 +166,6 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
   throw new AppError('VALIDATION_FAILED', 'That page cursor is not valid; start again from the first page.', { cursor: 'invalid cursor' });
 }
 
-function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
-
 /** SQLite binds Buffers, never plain Uint8Arrays; pg takes either. */
 function toBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null) return null;
@@ -202,6 +211,42 @@ function toSummary(row: SummaryRow): InterviewSummary {
 }
 
 /**
+ * The row after `snapshot`: status never goes back, the first start and the first end stay,
+ * the candidate's name given at creation wins, code per language and participants accumulate.
+ * `mergeStates`: unite the stored Yjs states with the snapshot's (another writer may have
+ * written); else the snapshot's replace them.
+ */
+function nextRow(current: SavedSnapshot, snapshot: InterviewSnapshot, mergeStates: boolean): SavedSnapshot {
+  const status = STATUS_ORDER[snapshot.status] > STATUS_ORDER[current.status] ? snapshot.status : current.status;
+  const title = snapshot.title || current.title;
+  const questionTitle = snapshot.questionTitle ?? current.question_title;
+  const candidateName = current.candidate_name ?? snapshot.candidateName;
+  return {
+    title,
+    language: snapshot.language,
+    question_id: snapshot.questionId ?? current.question_id,
+    question_title: questionTitle,
+    status,
+    candidate_name: candidateName,
+    candidate_email: current.candidate_email,
+    started_at: minOf(current.started_at, snapshot.startedAt),
+    ended_at: status === 'ended' ? (current.ended_at ?? snapshot.endedAt ?? snapshot.at) : null,
+    updated_at: Math.max(current.updated_at, snapshot.at),
+    final_code: snapshot.finalCode ? JSON.stringify({ ...parseJson<Record<string, string>>(current.final_code, {}), ...snapshot.finalCode }) : current.final_code,
+    participants: JSON.stringify(mergeParticipants(parseJson<InterviewParticipant[]>(current.participants, []), snapshot.participants)),
+    search_text: searchTextOf({ title, questionTitle, candidateName, candidateEmail: current.candidate_email }),
+    room_state: mergeStates ? mergeRoomStates(current.room_state, snapshot.roomState) : snapshot.roomState,
+    notes_state: mergeStates ? mergeYjsUpdates(current.notes_state, snapshot.notesState) : snapshot.notesState,
+  };
+}
+
+/** The columns a snapshot sets (the candidate's email is set at creation only). */
+function rowValues(row: SavedSnapshot) {
+  const { candidate_email: _email, room_state, notes_state, ...rest } = row;
+  return { ...rest, room_state: toBuffer(room_state), notes_state: toBuffer(notes_state) };
+}
+
+/**
  * Interviews in the database: the session record at creation, the live room's snapshots, the
  * dashboard's list, deletion and retention (each deletion audited in the same transaction).
  * Works the same on SQLite and PostgreSQL (one contract suite runs on both).
@@ -242,7 +287,32 @@ export class InterviewRepository {
    * Answers the states now in the row, or null when the interview was deleted meanwhile
    * (nothing is written).
    */
-  async saveSnapshot(snapshot: InterviewSnapshot): Promise<SavedStates | null> {
+  async saveSnapshot(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
+    return (await this.saveOver(snapshot)) ?? this.saveMerging(snapshot);
+  }
+
+  /**
+   * The common case, one statement: the row still holds what this writer wrote last (`basedOn`),
+   * so the new values follow from those alone. Undefined when it does not (or no `basedOn`).
+   */
+  private async saveOver(snapshot: InterviewSnapshot): Promise<SavedSnapshot | undefined> {
+    const previous = snapshot.basedOn;
+    if (!previous) return undefined;
+    const next = nextRow(previous, snapshot, false);
+    let update = this.db
+      .updateTable('interviews')
+      .set(rowValues(next))
+      .where('id', '=', snapshot.id)
+      .where('deleted_at', 'is', null)
+      .where('updated_at', '=', previous.updated_at)
+      .where('room_state', '=', toBuffer(previous.room_state)!);
+    update = previous.notes_state === null ? update.where('notes_state', 'is', null) : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
+    const result = await update.executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? next : undefined;
+  }
+
+  /** Creates the row if missing, reads it (locked on PostgreSQL) and merges into it. */
+  private async saveMerging(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('interviews')
@@ -262,38 +332,9 @@ export class InterviewRepository {
       if (this.engine === 'postgres') select = select.forUpdate();
       const current = await select.executeTakeFirstOrThrow();
       if (current.deleted_at !== null) return null;
-      const unchanged = (stored: Uint8Array | null, ours: Uint8Array | null | undefined) => ours !== undefined && sameBytes(stored, ours);
-      const roomState = unchanged(current.room_state, snapshot.basedOn?.roomState) ? snapshot.roomState : mergeRoomStates(current.room_state, snapshot.roomState);
-      const notesState = unchanged(current.notes_state, snapshot.basedOn?.notesState) ? snapshot.notesState : mergeYjsUpdates(current.notes_state, snapshot.notesState);
-      const status = STATUS_ORDER[snapshot.status] > STATUS_ORDER[current.status] ? snapshot.status : current.status;
-      const candidateName = current.candidate_name ?? snapshot.candidateName;
-      const title = snapshot.title || current.title;
-      await trx
-        .updateTable('interviews')
-        .set({
-          title,
-          language: snapshot.language,
-          question_id: snapshot.questionId ?? current.question_id,
-          question_title: snapshot.questionTitle ?? current.question_title,
-          status,
-          candidate_name: candidateName,
-          started_at: minOf(current.started_at, snapshot.startedAt),
-          ended_at: status === 'ended' ? (current.ended_at ?? snapshot.endedAt ?? snapshot.at) : null,
-          updated_at: Math.max(current.updated_at, snapshot.at),
-          room_state: toBuffer(roomState),
-          notes_state: toBuffer(notesState),
-          final_code: snapshot.finalCode ? JSON.stringify({ ...parseJson<Record<string, string>>(current.final_code, {}), ...snapshot.finalCode }) : current.final_code,
-          participants: JSON.stringify(mergeParticipants(parseJson<InterviewParticipant[]>(current.participants, []), snapshot.participants)),
-          search_text: searchTextOf({
-            title,
-            questionTitle: snapshot.questionTitle ?? current.question_title,
-            candidateName,
-            candidateEmail: current.candidate_email,
-          }),
-        })
-        .where('id', '=', snapshot.id)
-        .execute();
-      return { roomState, notesState };
+      const next = nextRow(current, snapshot, true);
+      await trx.updateTable('interviews').set(rowValues(next)).where('id', '=', snapshot.id).execute();
+      return next;
     });
   }
 

@@ -70,6 +70,7 @@ export const APP_METRICS = {
   rooms_active: 'gauge',
   rooms_created_total: 'counter',
   executions_total: 'counter',
+  test_runs_total: 'counter',
   execution_duration_seconds: 'histogram',
   execution_queue_depth: 'gauge',
 } as const;

@@ -46,7 +46,7 @@ describe('docker-compose.executor.yml', () => {
     assert.ok(executor);
     assert.equal(executor.build?.dockerfile, 'backend/Dockerfile');
     assert.equal(executor.build?.target, 'executor');
-    assert.equal(executor.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim');
+    assert.equal(executor.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
     assert.equal(executor.environment?.EXECUTOR_TOKEN, 'secret-token');
     assert.equal(executor.environment?.EXECUTOR_HOST, '0.0.0.0');
     assert.deepEqual(executor.ports?.map((port) => port.target), [2000]);

@@ -56,7 +56,7 @@ describe('docker-compose.scale.yml', () => {
 
   it('takes its base images from NODE_IMAGE, REDIS_IMAGE and NGINX_IMAGE, defaulting to the public ones', () => {
     const defaults = services();
-    for (const name of ['backend-a', 'backend-b', 'frontend']) assert.equal(defaults[name]?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim', name);
+    for (const name of ['backend-a', 'backend-b', 'frontend']) assert.equal(defaults[name]?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim', name);
     assert.equal(defaults.redis?.image, 'redis:7-alpine');
     assert.equal(defaults.nginx?.image, 'nginx:1.27-alpine');
     const local = composeConfig({ NODE_IMAGE: 'local/node', REDIS_IMAGE: 'local/redis', NGINX_IMAGE: 'local/nginx' }).services;

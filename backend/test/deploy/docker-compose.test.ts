@@ -111,12 +111,12 @@ describe('docker-compose.yml', () => {
 
   it('takes its base images from NODE_IMAGE and REDIS_IMAGE, defaulting to the public ones', () => {
     const { backend, frontend } = services();
-    assert.equal(backend?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim');
-    assert.equal(frontend?.build?.args?.NODE_IMAGE, 'node:20-bookworm-slim');
+    assert.equal(backend?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
+    assert.equal(frontend?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
     assert.equal(composeConfig('redis').services.redis?.image, 'redis:7-alpine');
-    const local = composeConfig('redis', { NODE_IMAGE: 'pairpad-local/node:20-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7' }).services;
-    assert.equal(local.backend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:20-bookworm-slim');
-    assert.equal(local.frontend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:20-bookworm-slim');
+    const local = composeConfig('redis', { NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7' }).services;
+    assert.equal(local.backend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:24-bookworm-slim');
+    assert.equal(local.frontend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:24-bookworm-slim');
     assert.equal(local.redis?.image, 'pairpad-local/redis:7');
   });
 

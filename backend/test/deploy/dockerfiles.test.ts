@@ -40,9 +40,9 @@ for (const app of ['backend', 'frontend'] as const) {
     const { args, stages } = parseDockerfile(readRepoFile(`${app}/Dockerfile`));
     const final = stages.at(-1)!;
 
-    it('is multi-stage on node:20-bookworm-slim, and the final stage copies build output from an earlier stage', () => {
+    it('is multi-stage on node:24-bookworm-slim (Node 24 LTS), and the final stage copies build output from an earlier stage', () => {
       assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
-      assert.equal(args.get('NODE_IMAGE'), 'node:20-bookworm-slim');
+      assert.equal(args.get('NODE_IMAGE'), 'node:24-bookworm-slim');
       for (const stage of stages) assert.equal(lineage(stages, stage).at(-1)!.from, '${NODE_IMAGE}', `stage ${stage.name} starts from the same Debian node image`);
       const fromStages = instructions(final, 'COPY').filter((copy) => /--from=/.test(copy.args));
       assert.ok(fromStages.length > 0, 'the runtime stage takes artefacts from earlier stages');
@@ -122,6 +122,9 @@ describe('backend/Dockerfile specifics', () => {
     const deps = stages.find((stage) => stage.name === 'deps');
     assert.ok(deps);
     assert.ok(instructions(deps, 'RUN').some((run) => /npm ci --omit=dev -w backend --include-workspace-root=false/.test(run.args)));
+    // The native module is built in the image, for the image's Node, with the tools to build it.
+    assert.ok(instructions(deps, 'RUN').some((run) => /npm rebuild better-sqlite3/.test(run.args)));
+    assert.ok(instructions(deps, 'RUN').some((run) => /\bpython3\b.*\bmake\b.*\bg\+\+/.test(run.args)));
     const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
     const executorPkg = JSON.parse(readRepoFile('packages/executor/package.json')) as { name: string; dependencies: Record<string, string> };
     assert.ok(pkg.dependencies[executorPkg.name], 'the backend depends on the executor package it embeds');

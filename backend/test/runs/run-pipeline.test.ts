@@ -171,7 +171,7 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
       assert.equal(!ack.ok && ack.error.code, 'VALIDATION_FAILED');
     }
     assert.equal(runs.updates.length, 0);
-    assert.deepEqual(backend.execution.recentRuns(session.id), []);
+    assert.equal(backend.execution.stats().workerPool.queuedTasks + backend.execution.stats().workerPool.activeWorkers, 0, 'nothing was queued');
   });
 
   it('a late joiner receives the room history, newest first; the history is freed with the session', async () => {
@@ -188,8 +188,9 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
     assert.deepEqual(history, [second, first]);
     assert.equal(history[0]?.result?.run?.stdout, '2\n');
 
+    // The runs live in the room's replicated state, which goes with the session.
     await backend.sessions.store.delete(session.id);
-    assert.deepEqual(backend.execution.recentRuns(session.id), []);
+    await waitFor(() => backend.rooms.get(session.id) === undefined, { what: 'the room freed with its session' });
   });
 
   it('GET /api/runtimes and /api/queue-stats', async () => {
@@ -201,5 +202,8 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
     assert.equal(stats.workerPool.activeWorkers + stats.workerPool.idleWorkers, 4);
     assert.ok(stats.workerPool.completedTasks >= 5);
     assert.ok(stats.workerPool.averageTaskTime > 0);
+    assert.deepEqual(Object.keys(stats.byKind).sort(), ['interactive-run', 'run', 'test-run'], 'runs, interactive runs and test runs share the queue');
+    const kinds = Object.values(stats.byKind);
+    assert.equal(kinds.reduce((sum, kind) => sum + kind.completedTasks, 0), stats.workerPool.completedTasks);
   });
 });

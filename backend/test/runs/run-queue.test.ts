@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { JobQueue, type JobRunner, type JobSpec } from '../../src/runs';
+import { RunJobs, RunQueue, TestRunService, type JobRunner, type JobSpec } from '../../src/runs';
 import { AppError, type RunRecord, type RunResult } from '@pairpad/protocol';
 import { waitFor } from '../helpers/wait-for';
 
@@ -31,11 +31,48 @@ function controlledRunner() {
   return { runner, pending };
 }
 
-function queueWith(runner: JobRunner, overrides: Partial<ConstructorParameters<typeof JobQueue>[0]> = {}) {
-  const queue = new JobQueue({ runner, maxConcurrent: 2, maxQueuedPerRoom: 2, runsPerMinutePerClient: 100, ...overrides });
+interface QueueOverrides {
+  maxConcurrent?: number;
+  maxQueuedPerRoom?: number;
+  runsPerMinutePerClient?: number;
+  retainFinishedMs?: number;
+  now?: () => number;
+}
+
+/** Runs (RunJobs) in the one queue (RunQueue), driven through one object as the tests below use them. */
+function queueWith(runner: JobRunner, overrides: QueueOverrides = {}) {
+  const clock = overrides.now ? { now: overrides.now } : {};
+  const shared = new RunQueue({ maxConcurrent: overrides.maxConcurrent ?? 2, runsPerMinutePerClient: overrides.runsPerMinutePerClient ?? 100, ...clock });
+  const jobs = new RunJobs({ runner, queue: shared, maxQueuedPerRoom: overrides.maxQueuedPerRoom ?? 2, ...(overrides.retainFinishedMs ? { retainFinishedMs: overrides.retainFinishedMs } : {}), ...clock });
   const updates: RunRecord[] = [];
-  queue.onUpdate((run) => updates.push(run));
-  return { queue, updates };
+  jobs.onUpdate((run) => updates.push(run));
+  const queue = {
+    submit: (job: JobSpec) => jobs.submit(job),
+    get: (jobId: string) => jobs.get(jobId),
+    stats: () => {
+      const { byKind: _byKind, ...stats } = shared.stats();
+      return stats;
+    },
+    cancelRoom: (sessionId: string, error: AppError) => shared.cancelRoom(sessionId, error),
+    close: () => shared.close(),
+  };
+  return { queue, updates, shared };
+}
+
+/** A test-run service on the same queue whose batches finish only when the test says so. */
+function testRunsOn(shared: RunQueue) {
+  const batches: Array<{ resolve: () => void; signal: AbortSignal }> = [];
+  const client = {
+    batch: (_request: unknown, signal?: AbortSignal) =>
+      new Promise<never>((_resolve, reject) => {
+        batches.push({ resolve: () => reject(new AppError('EXECUTOR_UNAVAILABLE', 'done for the test')), signal: signal! });
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+      }),
+  };
+  const service = new TestRunService({ client, queue: shared, limits: { maxCodeBytes: 65_536 } });
+  const tests = [{ name: 'one', stdin: '', args: [], expected: '1', compare: 'trim' as const, tolerance: 1e-6, hidden: false }];
+  const start = (sessionId: string, clientKey = `client-${sessionId}`) => service.start({ sessionId, clientKey, startedBy: { name: 'Ada', via: 'room' }, language: 'python', code: 'print(1)', tests });
+  return { service, batches, start };
 }
 
 const statesOf = (updates: RunRecord[], jobId: string) => updates.filter((u) => u.jobId === jobId).map((u) => u.state);
@@ -166,5 +203,30 @@ describe('job queue', () => {
     now = 5_000;
     queue.submit(spec(ROOM_B));
     assert.equal(queue.get(old.jobId), undefined);
+  });
+
+  it('test runs are one more kind of job: they share the concurrency cap and the per-client rate limit with runs', async () => {
+    const { runner, pending } = controlledRunner();
+    const { queue, shared } = queueWith(runner, { maxConcurrent: 2, runsPerMinutePerClient: 3 });
+    const testRuns = testRunsOn(shared);
+    queue.submit(spec(ROOM_A, { code: 'a', clientKey: 'ip-1' }));
+    const tests = testRuns.start(ROOM_B, 'ip-1');
+    await waitFor(() => pending.has('a') && testRuns.batches.length === 1);
+    // Both slots are taken (one run, one test run): a third job of either kind waits.
+    const waiting = queue.submit(spec('room-c', { code: 'c', clientKey: 'ip-2' }));
+    assert.equal(queue.get(waiting.jobId)?.state, 'queued');
+    assert.deepEqual(
+      Object.fromEntries(Object.entries(shared.stats().byKind).map(([kind, stats]) => [kind, [stats.activeWorkers, stats.queuedTasks]])),
+      { run: [1, 1], 'interactive-run': [0, 0], 'test-run': [1, 0] },
+    );
+    // ip-1 started a run and a test run; its third job of any kind is its last this minute.
+    testRuns.start('room-d', 'ip-1');
+    assert.throws(() => queue.submit(spec('room-e', { clientKey: 'ip-1' })), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
+    assert.throws(() => testRuns.start('room-f', 'ip-1'), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
+    // The test run ends: its slot goes to the waiting run.
+    testRuns.batches[0]!.resolve();
+    await waitFor(() => pending.has('c'));
+    assert.equal(tests.state, 'queued', 'the record returned at start is the queued one');
+    assert.equal(shared.stats().byKind['test-run'].failedTasks, 1);
   });
 });

@@ -91,6 +91,7 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     assert.equal(loadConfig({ CLIENT_URL: 'https://pairpad.example.com' }).authCookieSecure, true);
     assert.equal(loadConfig({ AUTH_COOKIE_SECURE: 'true' }).authCookieSecure, true);
     assert.equal(loadConfig({}).authCookieSecure, false);
+    assert.equal(loadConfig({ AUTH_COOKIE_SAMESITE: 'none' }).authCookieSecure, true, 'SameSite=None needs Secure');
   });
 
   it('answers an unknown email and a wrong password alike with SIGN_IN_FAILED', async () => {

@@ -240,12 +240,12 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         // Nobody else wrote: the new state replaces the stored one (no merge; here it even drops
         // "A", which a real room's later state never would).
         const second = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('B'), basedOn: first }));
-        assert.equal(codeOf(second?.roomState ?? null), 'B');
+        assert.equal(codeOf(second?.room_state ?? null), 'B');
         assert.equal(codeOf((await interviews.get('b'))?.roomState ?? null), 'B');
         // Another node wrote meanwhile: the stale basedOn no longer matches, so the states merge.
         await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('C') }));
         const merged = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('D'), basedOn: second }));
-        assert.equal([...codeOf(merged?.roomState ?? null)].sort().join(''), 'BCD');
+        assert.equal([...codeOf(merged?.room_state ?? null)].sort().join(''), 'BCD');
       });
 
       it('saveSnapshot of a created interview keeps its creator, candidate email and token', async () => {

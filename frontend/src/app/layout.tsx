@@ -8,7 +8,6 @@ import { readPublicConfig } from '@/lib/runtime-config';
 import { THEME_BOOT_SCRIPT } from '@/lib/theme';
 import './theme.css';
 import './globals.css';
-import './questions.css';
 
 export const metadata: Metadata = {
   title: 'PairPad — live coding interviews',

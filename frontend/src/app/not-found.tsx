@@ -1,12 +1,14 @@
 import Link from 'next/link';
+import { cx } from '@/lib/cx';
+import ui from '@/components/ui.module.css';
 
 export default function NotFound() {
   return (
-    <main className="centered-page">
-      <div className="card">
+    <main className={ui.centeredPage}>
+      <div className={ui.card}>
         <h1>Page not found</h1>
         <p>
-          <Link href="/" className="button primary">
+          <Link href="/" className={cx(ui.button, ui.primary)}>
             Go to PairPad
           </Link>
         </p>

@@ -2,7 +2,10 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { ChatMessage } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatClock } from '@/lib/format';
+import styles from './chat-panel.module.css';
+import ui from './ui.module.css';
 
 export interface ChatPanelProps {
   messages: ChatMessage[];
@@ -44,30 +47,30 @@ export function ChatPanel({ messages, selfName, disabled, send }: ChatPanelProps
   };
 
   return (
-    <section className={`panel chat-panel${open ? ' open' : ''}`} aria-labelledby={`${id}-title`}>
-      <h2 className="panel-title">
-        <button type="button" id={`${id}-title`} className="chat-toggle" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+    <section className={cx(ui.panel, styles.chat, open && styles.open)} aria-labelledby={`${id}-title`}>
+      <h2 className={ui.panelTitle}>
+        <button type="button" id={`${id}-title`} className={styles.toggle} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
           <span aria-hidden="true">{open ? '▾' : '▸'}</span> Chat
           {unread > 0 ? (
-            <span className="count-badge unread" data-testid="chat-unread" aria-label={`${unread} unread`}>
+            <span className={cx(ui.countBadge, ui.unread)} data-testid="chat-unread" aria-label={`${unread} unread`}>
               {unread}
             </span>
           ) : null}
         </button>
       </h2>
-      <div id={`${id}-body`} className="chat-body" hidden={!open}>
-        <ol ref={listRef} className="chat-list" aria-label="Chat log" aria-live="polite">
-          {messages.length === 0 ? <li className="chat-empty">No messages yet.</li> : null}
+      <div id={`${id}-body`} className={styles.body} hidden={!open}>
+        <ol ref={listRef} className={styles.list} aria-label="Chat log" aria-live="polite">
+          {messages.length === 0 ? <li className={styles.empty}>No messages yet.</li> : null}
           {messages.map((message) => (
-            <li key={message.id} className={`chat-message from-${message.role}`}>
-              <span className="chat-meta">
+            <li key={message.id} className={cx(styles.message, message.role === 'interviewer' && styles.fromInterviewer)}>
+              <span className={styles.meta}>
                 <strong>{message.name}</strong> <time dateTime={new Date(message.at).toISOString()}>{formatClock(message.at)}</time>
               </span>
-              <span className="chat-text">{message.text}</span>
+              <span className={styles.text}>{message.text}</span>
             </li>
           ))}
         </ol>
-        <form className="chat-form" onSubmit={(event) => void submit(event)}>
+        <form className={styles.form} onSubmit={(event) => void submit(event)}>
           <input
             type="text"
             aria-label="Message"
@@ -77,12 +80,12 @@ export function ChatPanel({ messages, selfName, disabled, send }: ChatPanelProps
             disabled={disabled}
             onChange={(event) => setDraft(event.target.value)}
           />
-          <button type="submit" className="button" disabled={disabled || sending || draft.trim() === ''}>
+          <button type="submit" className={ui.button} disabled={disabled || sending || draft.trim() === ''}>
             Send
           </button>
         </form>
         {error ? (
-          <p className="run-refused" role="alert">
+          <p className={ui.refused} role="alert">
             {error}
           </p>
         ) : null}

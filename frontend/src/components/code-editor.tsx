@@ -29,6 +29,7 @@ import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
 import { loadLanguageSupport } from '@/lib/language-support';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 import { useResolvedTheme } from '@/lib/use-resolved-theme';
+import styles from './code-editor.module.css';
 
 export interface CodeEditorProps {
   text: Y.Text;
@@ -158,5 +159,5 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     viewRef.current?.dispatch({ effects: slots.fontSize.reconfigure(fontSizeTheme(fontSize)) });
   }, [fontSize, text, awareness, slots]);
 
-  return <div className="code-editor" ref={hostRef} />;
+  return <div className={styles.editor} ref={hostRef} />;
 }

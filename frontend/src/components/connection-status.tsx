@@ -1,4 +1,6 @@
 import type { ConnectionStatus as Status } from '@pairpad/client';
+import { cx } from '@/lib/cx';
+import styles from './connection-status.module.css';
 
 const LABEL: Record<Status, string> = {
   connecting: 'Connecting…',
@@ -11,8 +13,8 @@ const LABEL: Record<Status, string> = {
 /** Connection state in words and as a colored dot. */
 export function ConnectionStatus({ status }: { status: Status }) {
   return (
-    <span className={`connection connection-${status}`} role="status" aria-live="polite" data-testid="connection-status">
-      <span className="dot" aria-hidden="true" />
+    <span className={cx(styles.connection, styles[status])} role="status" aria-live="polite" data-testid="connection-status">
+      <span className={styles.dot} aria-hidden="true" />
       {LABEL[status]}
     </span>
   );

@@ -6,6 +6,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
 import type { ConsoleEntry } from '@pairpad/protocol';
 import type { ConsoleStore } from '@/room/console-store';
+import styles from './console-terminal.module.css';
 
 /** Lines the terminal keeps: output is capped by the server too, this bounds the page's memory. */
 const SCROLLBACK = 5000;
@@ -118,5 +119,5 @@ export default function ConsoleTerminal({ jobId, consoles, onFocusRequest }: Con
     };
   }, [jobId, consoles]);
 
-  return <div ref={host} className="console-terminal" data-testid="console-terminal" role="log" aria-label="Console" />;
+  return <div ref={host} className={styles.terminal} data-testid="console-terminal" role="log" aria-label="Console" />;
 }

@@ -1,4 +1,7 @@
 import type { ConsoleEntry } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
+import { REPORT_CLASS } from '@/lib/report-document';
+import styles from './console-transcript.module.css';
 
 /** Terminal escape sequences (colours, cursor moves), which a plain transcript leaves out. */
 // eslint-disable-next-line no-control-regex
@@ -21,34 +24,34 @@ export function ConsoleTranscript({ entries, until, label = 'Console transcript'
   const shown = until === undefined ? entries : entries.filter((entry) => entry.at <= until);
   if (shown.length === 0) return null;
   return (
-    <pre className="console-transcript" aria-label={label} data-testid="console-transcript">
+    <pre className={cx(styles.transcript, REPORT_CLASS.transcript)} aria-label={label} data-testid="console-transcript">
       {shown.map((entry, index) => {
         switch (entry.kind) {
           case 'stdout':
             return <span key={index}>{plain(entry.text)}</span>;
           case 'stderr':
             return (
-              <span key={index} className="transcript-stderr">
+              <span key={index} className={cx(styles.stderr, REPORT_CLASS.transcriptStderr)}>
                 {plain(entry.text)}
               </span>
             );
           case 'stdin':
             return (
-              <span key={index} className="transcript-stdin">
+              <span key={index} className={cx(styles.stdin, REPORT_CLASS.transcriptStdin)}>
                 {entry.text.replace(/\n$/, '')}
-                <span className="transcript-who"> ← {entry.name}</span>
+                <span className={cx(styles.who, REPORT_CLASS.transcriptWho)}> ← {entry.name}</span>
                 {'\n'}
               </span>
             );
           case 'eof':
             return (
-              <span key={index} className="transcript-who">
+              <span key={index} className={cx(styles.who, REPORT_CLASS.transcriptWho)}>
                 ^D end of input ({entry.name}){'\n'}
               </span>
             );
           case 'signal':
             return (
-              <span key={index} className="transcript-who">
+              <span key={index} className={cx(styles.who, REPORT_CLASS.transcriptWho)}>
                 {entry.text === 'SIGINT' ? '^C' : '■ Stop'} by {entry.name}
                 {'\n'}
               </span>

@@ -1,6 +1,9 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { cx } from '@/lib/cx';
+import styles from './copy-link-button.module.css';
+import ui from './ui.module.css';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
@@ -79,24 +82,24 @@ export function CopyLinkButton({ sessionId, interviewerToken = null }: CopyLinkB
   };
 
   return (
-    <span className={`copy-link${interviewerToken ? ' copy-link-private' : ''}`}>
+    <span className={cx(styles.link, interviewerToken && styles.private)}>
       {/* The name holds every visible word ("… link, private"), as WCAG's label-in-name asks, and stays while "Copied!" shows. */}
-      <button type="button" className="button" onClick={onClick} aria-label={kind.name} title={kind.title}>
+      <button type="button" className={cx(ui.button, styles.button)} onClick={onClick} aria-label={kind.name} title={kind.title}>
         {state === 'copied' ? 'Copied!' : kind.label}
         {interviewerToken ? (
           <>
             {' '}
-            <span className="private-tag" aria-hidden="true">
+            <span className={styles.privateTag} aria-hidden="true">
               Private
             </span>
           </>
         ) : null}
       </button>
-      <span role="status" className="visually-hidden">
+      <span role="status" className={ui.visuallyHidden}>
         {state === 'copied' ? `${kind.noun} copied to the clipboard${interviewerToken ? ': private, for a co-interviewer only' : ''}` : ''}
       </span>
       {state === 'failed' ? (
-        <span className="copy-fallback">
+        <span className={styles.fallback}>
           Copy it yourself: <input readOnly value={link} aria-label={kind.noun} onFocus={(event) => event.target.select()} />
         </span>
       ) : null}

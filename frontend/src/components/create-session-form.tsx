@@ -17,10 +17,14 @@ import { ApiError, createSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
 import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';
+import { DifficultyBadge } from './difficulty-badge';
 import { LanguageOptions } from './language-options';
 import { ModalDialog } from './modal-dialog';
 import { QuestionPicker } from './question-picker';
 import type { QuestionPreview } from '@/lib/questions-api';
+import { cx } from '@/lib/cx';
+import styles from './create-session-form.module.css';
+import ui from './ui.module.css';
 
 type Field = 'name' | 'language' | 'title' | 'candidateName' | 'candidateEmail';
 type FieldErrors = Partial<Record<Field, string>>;
@@ -113,8 +117,8 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
   const describedBy = (field: keyof FieldErrors) => (fieldErrors[field] ? `${field}-error` : undefined);
 
   return (
-    <form className="create-form" onSubmit={submit} noValidate aria-busy={pending}>
-      <label htmlFor="create-name" className="field-label">
+    <form onSubmit={submit} noValidate aria-busy={pending}>
+      <label htmlFor="create-name" className={ui.fieldLabel}>
         Your name
       </label>
       <input
@@ -129,12 +133,12 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         onChange={(event) => setName(event.target.value)}
       />
       {fieldErrors.name ? (
-        <p id="name-error" className="field-error">
+        <p id="name-error" className={ui.fieldError}>
           {fieldErrors.name}
         </p>
       ) : null}
 
-      <label htmlFor="create-language" className="field-label">
+      <label htmlFor="create-language" className={ui.fieldLabel}>
         Starting language
       </label>
       <select
@@ -154,41 +158,41 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         <LanguageOptions view={languages} />
       </select>
       {fieldErrors.language ? (
-        <p id="language-error" className="field-error">
+        <p id="language-error" className={ui.fieldError}>
           {fieldErrors.language}
         </p>
       ) : null}
-      <p id="language-status" className="hint" role="status" data-testid="language-status">
+      <p id="language-status" className={ui.hint} role="status" data-testid="language-status">
         {languageStatus(languages)}
       </p>
 
-      <div className="field-label">
-        Question <span className="optional">(optional)</span>
+      <div className={ui.fieldLabel}>
+        Question <span className={ui.optional}>(optional)</span>
       </div>
       {question ? (
-        <div className="chosen-question" data-testid="chosen-question">
+        <div className={styles.chosenQuestion} data-testid="chosen-question">
           <strong>{question.title}</strong>{' '}
-          <span className={`difficulty difficulty-${question.difficulty}`}>{question.difficulty}</span>
-          <span className="hint">
+          <DifficultyBadge difficulty={question.difficulty} />
+          <span className={ui.hint}>
             {' '}
             · {question.tests.length} test cases ({question.tests.filter((test) => test.hidden).length} hidden)
           </span>
-          <div className="confirm-buttons">
-            <button type="button" className="link-button" onClick={() => setChoosing(true)}>
+          <div className={ui.confirmButtons}>
+            <button type="button" className={ui.linkButton} onClick={() => setChoosing(true)}>
               Change
             </button>
-            <button type="button" className="link-button" onClick={() => setQuestion(null)}>
+            <button type="button" className={ui.linkButton} onClick={() => setQuestion(null)}>
               Remove
             </button>
           </div>
           {question.starters[language] === undefined ? (
-            <p className="hint" role="status">
+            <p className={ui.hint} role="status">
               No {languageLabel(language)} starter for this question: the room starts from PairPad&apos;s template.
             </p>
           ) : null}
         </div>
       ) : (
-        <button type="button" className="button wide" onClick={() => setChoosing(true)} disabled={!apiUrl}>
+        <button type="button" className={cx(ui.button, ui.wide)} onClick={() => setChoosing(true)} disabled={!apiUrl}>
           Choose a question…
         </button>
       )}
@@ -209,8 +213,8 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         </ModalDialog>
       ) : null}
 
-      <label htmlFor="create-title" className="field-label">
-        Title <span className="optional">(optional)</span>
+      <label htmlFor="create-title" className={ui.fieldLabel}>
+        Title <span className={ui.optional}>(optional)</span>
       </label>
       <input
         id="create-title"
@@ -223,13 +227,13 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         onChange={(event) => setTitle(event.target.value)}
       />
       {fieldErrors.title ? (
-        <p id="title-error" className="field-error">
+        <p id="title-error" className={ui.fieldError}>
           {fieldErrors.title}
         </p>
       ) : null}
 
-      <label htmlFor="create-candidate-name" className="field-label">
-        Candidate name <span className="optional">(optional)</span>
+      <label htmlFor="create-candidate-name" className={ui.fieldLabel}>
+        Candidate name <span className={ui.optional}>(optional)</span>
       </label>
       <input
         id="create-candidate-name"
@@ -242,13 +246,13 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         onChange={(event) => setCandidateName(event.target.value)}
       />
       {fieldErrors.candidateName ? (
-        <p id="candidateName-error" className="field-error">
+        <p id="candidateName-error" className={ui.fieldError}>
           {fieldErrors.candidateName}
         </p>
       ) : null}
 
-      <label htmlFor="create-candidate-email" className="field-label">
-        Candidate email <span className="optional">(optional)</span>
+      <label htmlFor="create-candidate-email" className={ui.fieldLabel}>
+        Candidate email <span className={ui.optional}>(optional)</span>
       </label>
       <input
         id="create-candidate-email"
@@ -262,21 +266,21 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
         onChange={(event) => setCandidateEmail(event.target.value)}
       />
       {fieldErrors.candidateEmail ? (
-        <p id="candidateEmail-error" className="field-error">
+        <p id="candidateEmail-error" className={ui.fieldError}>
           {fieldErrors.candidateEmail}
         </p>
       ) : null}
-      <p className="hint">Kept with the interview so the team can find it on the dashboard; never shown to the candidate.</p>
+      <p className={ui.hint}>Kept with the interview so the team can find it on the dashboard; never shown to the candidate.</p>
 
       {formError ? (
-        <p className="form-error" role="alert">
+        <p className={ui.formError} role="alert">
           {formError}
         </p>
       ) : null}
-      <button type="submit" className="button primary wide" disabled={pending}>
+      <button type="submit" className={cx(ui.button, ui.primary, ui.wide)} disabled={pending}>
         {pending ? 'Creating…' : 'Create session'}
       </button>
-      <p className="hint">Next: copy the candidate link to send, and open the room as the interviewer.</p>
+      <p className={ui.hint}>Next: copy the candidate link to send, and open the room as the interviewer.</p>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEditorSettings } from '@/lib/editor-settings-store';
+import styles from './editor-shortcuts.module.css';
 
 /** The keys line under the editor, for the key bindings this person chose (Settings menu). */
 export function EditorShortcuts() {
@@ -11,7 +12,7 @@ export function EditorShortcuts() {
     </>
   );
   return (
-    <p className="shortcuts" data-testid="editor-shortcuts">
+    <p className={styles.shortcuts} data-testid="editor-shortcuts">
       {keyBindings === 'vim' ? (
         <>
           Vim keys · <kbd>u</kbd> undoes your own edits · <kbd>/</kbd> search · {leave}

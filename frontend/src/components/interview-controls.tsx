@@ -2,7 +2,10 @@
 
 import Link from 'next/link';
 import { useId, useState } from 'react';
+import { cx } from '@/lib/cx';
 import type { InterviewRoomState } from '@/room/use-interview';
+import styles from './interview-controls.module.css';
+import ui from './ui.module.css';
 
 export interface InterviewControlsProps {
   sessionId: string;
@@ -23,35 +26,35 @@ export function InterviewControls({ sessionId, interview, connected }: Interview
   const disabled = !connected || state.ended;
 
   return (
-    <section className="panel interview-controls" aria-labelledby={`${id}-title`}>
-      <h2 id={`${id}-title`} className="panel-title">
+    <section className={cx(ui.panel, styles.controls)} aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`} className={ui.panelTitle}>
         Interview
       </h2>
-      <label className="toggle">
+      <label className={ui.toggle}>
         <input type="checkbox" checked={state.locked} disabled={disabled} onChange={(event) => void interview.setLocked(event.target.checked)} />
         Lock editing
       </label>
-      <label className="toggle">
+      <label className={ui.toggle}>
         <input type="checkbox" checked={state.runDisabled} disabled={disabled} onChange={(event) => void interview.setRunDisabled(event.target.checked)} />
         Disable Run for candidates
       </label>
       {interview.error ? (
-        <p className="run-refused" role="alert">
+        <p className={ui.refused} role="alert">
           {interview.error}{' '}
-          <button type="button" className="link-button" onClick={interview.dismissError}>
+          <button type="button" className={ui.linkButton} onClick={interview.dismissError}>
             Dismiss
           </button>
         </p>
       ) : null}
       {state.ended ? (
-        <p className="hint">The interview has ended.</p>
+        <p className={ui.hint}>The interview has ended.</p>
       ) : confirming ? (
-        <div className="confirm-end" role="group" aria-label="Confirm ending the interview">
+        <div className={ui.confirm} role="group" aria-label="Confirm ending the interview">
           <p>End for everyone? The room becomes read-only.</p>
-          <div className="confirm-buttons">
+          <div className={ui.confirmButtons}>
             <button
               type="button"
-              className="button danger"
+              className={cx(ui.button, ui.danger)}
               onClick={() => {
                 setConfirming(false);
                 void interview.end();
@@ -59,17 +62,17 @@ export function InterviewControls({ sessionId, interview, connected }: Interview
             >
               Yes, end it
             </button>
-            <button type="button" className="button" onClick={() => setConfirming(false)}>
+            <button type="button" className={ui.button} onClick={() => setConfirming(false)}>
               Cancel
             </button>
           </div>
         </div>
       ) : (
-        <button type="button" className="button danger-outline" disabled={disabled} onClick={() => setConfirming(true)}>
+        <button type="button" className={cx(ui.button, ui.dangerOutline)} disabled={disabled} onClick={() => setConfirming(true)}>
           End interview
         </button>
       )}
-      <nav className="interview-links" aria-label="Review">
+      <nav className={styles.links} aria-label="Review">
         <Link href={`/interview/${sessionId}/playback`}>Playback</Link>
         <Link href={`/interview/${sessionId}/report`}>Report</Link>
       </nav>

@@ -8,6 +8,8 @@ import { joinedName, personId, rememberName, rememberedName, storeJoinedName, st
 import { NamePrompt } from './name-prompt';
 import { RoomView } from './room-view';
 import { SessionMissing } from './session-missing';
+import { cx } from '@/lib/cx';
+import ui from './ui.module.css';
 
 export interface InterviewRoomProps {
   sessionId: string;
@@ -90,11 +92,11 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
   if (!validId || lookup.state === 'missing') return <SessionMissing reason="not-found" />;
   if (lookup.state === 'unreachable') {
     return (
-      <main className="centered-page">
-        <div className="card" role="alert">
+      <main className={ui.centeredPage}>
+        <div className={ui.card} role="alert">
           <h1>Cannot open this session</h1>
           <p>{lookup.message}</p>
-          <button type="button" className="button primary" onClick={() => setAttempt((count) => count + 1)}>
+          <button type="button" className={cx(ui.button, ui.primary)} onClick={() => setAttempt((count) => count + 1)}>
             Try again
           </button>
         </div>
@@ -103,8 +105,8 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
   }
   if (lookup.state === 'loading' || !identity || !apiUrl) {
     return (
-      <main className="centered-page" aria-busy="true">
-        <p className="loading-line">Opening the session…</p>
+      <main className={ui.centeredPage} aria-busy="true">
+        <p className={ui.loadingLine}>Opening the session…</p>
       </main>
     );
   }

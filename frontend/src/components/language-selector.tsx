@@ -3,8 +3,10 @@
 import { LanguageIdSchema, languageLabel, type LanguageId } from '@pairpad/protocol';
 import { useId } from 'react';
 import { availabilityOf, useLanguages } from '@/lib/use-languages';
+import { cx } from '@/lib/cx';
 import { LanguageOptions } from './language-options';
 import styles from './language-selector.module.css';
+import ui from './ui.module.css';
 
 export interface LanguageSelectorProps {
   value: LanguageId;
@@ -29,9 +31,9 @@ export function LanguageSelector({ value, onChange, disabled = false }: Language
         : null;
 
   return (
-    <span className={`language-selector ${styles.selector}`}>
+    <span className={styles.selector}>
       <label>
-        <span className="visually-hidden">Language</span>
+        <span className={ui.visuallyHidden}>Language</span>
         <select
           aria-label="Language"
           aria-describedby={note ? noteId : undefined}
@@ -47,7 +49,7 @@ export function LanguageSelector({ value, onChange, disabled = false }: Language
         </select>
       </label>
       {note ? (
-        <span id={noteId} className={`${styles.note} ${note.warning ? styles.warning : ''}`} role="status" data-testid="language-note">
+        <span id={noteId} className={cx(styles.note, note.warning && styles.warning)} role="status" data-testid="language-note">
           {note.text}
         </span>
       ) : null}

@@ -1,6 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { cx } from '@/lib/cx';
+import styles from './markdown-view.module.css';
 
 type Renderer = (source: string) => string;
 let loaded: Promise<Renderer> | null = null;
@@ -31,10 +33,10 @@ export function MarkdownView({ source, className = '', testId }: { source: strin
 
   if (html === null) {
     return (
-      <div className={`markdown ${className}`} data-testid={testId}>
-        <p className="markdown-plain">{source}</p>
+      <div className={cx(styles.markdown, className)} data-testid={testId}>
+        <p className={styles.plain}>{source}</p>
       </div>
     );
   }
-  return <div className={`markdown ${className}`} data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div className={cx(styles.markdown, className)} data-testid={testId} dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -2,6 +2,9 @@
 
 import { useState, type FormEvent } from 'react';
 import { DisplayNameSchema } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
+import styles from './name-prompt.module.css';
+import ui from './ui.module.css';
 
 export interface NamePromptProps {
   title: string | null;
@@ -25,11 +28,11 @@ export function NamePrompt({ title, defaultName, onJoin }: NamePromptProps) {
   };
 
   return (
-    <main className="centered-page">
-      <form className="card join-card" onSubmit={submit} noValidate>
+    <main className={ui.centeredPage}>
+      <form className={ui.card} onSubmit={submit} noValidate>
         <h1>Join the interview</h1>
-        {title ? <p className="session-title-line">{title}</p> : null}
-        <label htmlFor="join-name" className="field-label">
+        {title ? <p className={styles.titleLine}>{title}</p> : null}
+        <label htmlFor="join-name" className={ui.fieldLabel}>
           Your name
         </label>
         <input
@@ -47,12 +50,12 @@ export function NamePrompt({ title, defaultName, onJoin }: NamePromptProps) {
           }}
         />
         {error ? (
-          <p id="join-name-error" className="field-error" role="alert">
+          <p id="join-name-error" className={ui.fieldError} role="alert">
             {error}
           </p>
         ) : null}
-        <p className="hint">Others in the room see this name next to your cursor.</p>
-        <button type="submit" className="button primary wide">
+        <p className={ui.hint}>Others in the room see this name next to your cursor.</p>
+        <button type="submit" className={cx(ui.button, ui.primary, ui.wide)}>
           Join interview
         </button>
       </form>

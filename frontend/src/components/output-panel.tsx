@@ -1,11 +1,14 @@
 'use client';
 
 import { useEffect, useId, useRef, useState } from 'react';
+import { cx } from '@/lib/cx';
 import type { RunsState } from '@/room/use-runs';
 import { RunList } from './run-list';
 import { RunConsole } from './run-console';
 import { RunOutput } from './run-output';
 import { SharedTextarea } from './shared-textarea';
+import styles from './output-panel.module.css';
+import ui from './ui.module.css';
 
 export interface OutputPanelProps {
   runs: RunsState;
@@ -49,14 +52,14 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
   const shown = runs.runs.find((candidate) => candidate.jobId === selectedId) ?? runs.runs[0] ?? null;
 
   return (
-    <section className="panel output-panel" aria-labelledby={`${inputId}-title`}>
-      <div className="panel-header">
-        <h2 id={`${inputId}-title`} className="panel-title">
+    <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${inputId}-title`}>
+      <div className={ui.panelHeader}>
+        <h2 id={`${inputId}-title`} className={ui.panelTitle}>
           Run
         </h2>
         <button
           type="button"
-          className="button primary"
+          className={cx(ui.button, ui.primary)}
           onClick={() => void runs.run()}
           disabled={!canRun || runs.starting}
           aria-describedby={`${inputId}-hint`}
@@ -64,7 +67,7 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
           <span aria-hidden="true">▶</span> Run
         </button>
       </div>
-      <p id={`${inputId}-hint`} className="hint">
+      <p id={`${inputId}-hint`} className={ui.hint}>
         {runOffReason ?? (
           <>
             <kbd>Ctrl</kbd>+<kbd>Enter</kbd> runs the code for everyone in the room.
@@ -72,18 +75,18 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
         )}
       </p>
       {runs.error ? (
-        <p className="run-refused" role="alert">
+        <p className={ui.refused} role="alert">
           {runs.error}{' '}
-          <button type="button" className="link-button" onClick={runs.dismissError}>
+          <button type="button" className={ui.linkButton} onClick={runs.dismissError}>
             Dismiss
           </button>
         </p>
       ) : null}
-      <label htmlFor={inputId} className="field-label">
+      <label htmlFor={inputId} className={ui.fieldLabel}>
         Input
       </label>
-      <SharedTextarea id={inputId} text={runs.stdin} className="stdin" rows={3} readOnly={inputReadOnly} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
-      <div role="region" aria-label="Output" className="output" tabIndex={0}>
+      <SharedTextarea id={inputId} text={runs.stdin} className={styles.stdin} rows={3} readOnly={inputReadOnly} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
+      <div role="region" aria-label="Output" className={styles.output} tabIndex={0}>
         {shown ? (
           <RunOutput
             key={shown.jobId}
@@ -95,7 +98,7 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
             }
           />
         ) : (
-          <p className="output-empty">Output will appear here.</p>
+          <p className={styles.empty}>Output will appear here.</p>
         )}
       </div>
       <RunList runs={runs.runs} selectedId={shown?.jobId ?? null} onSelect={setSelectedId} />

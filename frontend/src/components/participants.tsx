@@ -1,5 +1,8 @@
 import type { Participant } from '@/room/participants';
 import { initials } from '@/room/user-color';
+import { cx } from '@/lib/cx';
+import styles from './participants.module.css';
+import ui from './ui.module.css';
 
 const STATUS_LABEL = { active: 'Active', idle: 'Idle', away: 'Away' } as const;
 const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate' } as const;
@@ -7,24 +10,24 @@ const ROLE_LABEL = { interviewer: 'Interviewer', candidate: 'Candidate' } as con
 /** Who is in the room, from awareness, one entry per person: avatar in their cursor color, name, role, presence, tabs. */
 export function Participants({ participants }: { participants: Participant[] }) {
   return (
-    <section className="panel participants" aria-labelledby="participants-heading">
-      <h2 id="participants-heading" className="panel-title">
-        Participants <span className="count-badge" data-testid="participant-count">{participants.length}</span>
+    <section className={cx(ui.panel, styles.participants)} aria-labelledby="participants-heading">
+      <h2 id="participants-heading" className={ui.panelTitle}>
+        Participants <span className={ui.countBadge} data-testid="participant-count">{participants.length}</span>
       </h2>
-      <ul aria-label="Participants" className="participant-list">
+      <ul aria-label="Participants" className={styles.list}>
         {participants.map((participant) => (
-          <li key={participant.key} className="participant" data-status={participant.status}>
-            <span className="avatar" style={{ backgroundColor: participant.color }} aria-hidden="true">
+          <li key={participant.key} className={styles.participant} data-status={participant.status}>
+            <span className={styles.avatar} style={{ backgroundColor: participant.color }} aria-hidden="true">
               {initials(participant.name)}
-              <span className={`presence-dot presence-${participant.status}`} />
+              <span className={cx(styles.presenceDot, styles[participant.status])} />
             </span>
-            <span className="participant-text">
-              <span className="participant-name">
+            <span className={styles.text}>
+              <span className={styles.name}>
                 {participant.name}
-                {participant.isSelf ? <span className="you"> (you)</span> : null}
+                {participant.isSelf ? <span className={styles.you}> (you)</span> : null}
               </span>
-              <span className="participant-meta">
-                {ROLE_LABEL[participant.role]} · <span className={`status-word status-${participant.status}`}>{STATUS_LABEL[participant.status]}</span>
+              <span className={styles.meta}>
+                {ROLE_LABEL[participant.role]} · {STATUS_LABEL[participant.status]}
                 {participant.clientIds.length > 1 ? ` · ${participant.clientIds.length} tabs` : null}
               </span>
             </span>

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { languageLabel, textAtCheckpoint, type LanguageId, type Timeline } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatClock } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getTimeline } from '@/lib/interview-api';
@@ -11,6 +12,9 @@ import { describeEvent } from '@/lib/timeline-words';
 import { ConsoleTranscript } from './console-transcript';
 import { ReviewMessage } from './review-message';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
+import styles from './playback-view.module.css';
+import review from './review.module.css';
+import ui from './ui.module.css';
 
 const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
 const TICK_MS = 100;
@@ -70,16 +74,16 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   };
 
   return (
-    <div className="review playback">
-      <header className="review-header">
-        <Link href={`/interview/${sessionId}`} className="back-link">
+    <div className={review.review}>
+      <header className={review.header}>
+        <Link href={`/interview/${sessionId}`}>
           ← Back to the room
         </Link>
         <h1>Playback</h1>
         <Link href={`/interview/${sessionId}/report`}>Report</Link>
       </header>
-      <section className="player-controls" aria-label="Playback controls">
-        <button type="button" className="button primary" onClick={togglePlay}>
+      <section className={styles.controls} aria-label="Playback controls">
+        <button type="button" className={cx(ui.button, ui.primary, styles.play)} onClick={togglePlay}>
           {playing ? 'Pause' : 'Play'}
         </button>
         <input
@@ -95,10 +99,10 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
           aria-valuetext={`${formatPosition(shown)} of ${formatPosition(clock.duration)}`}
           onChange={(event) => setPosition(Number(event.target.value))}
         />
-        <span className="player-time" data-testid="playback-time">
+        <span className={styles.time} data-testid="playback-time">
           {formatPosition(shown)} / {formatPosition(clock.duration)} · {formatClock(at)}
         </span>
-        <label className="speed">
+        <label className={styles.speed}>
           Speed{' '}
           <select value={speed} onChange={(event) => setSpeed(Number(event.target.value) as (typeof SPEEDS)[number])}>
             {SPEEDS.map((value) => (
@@ -109,41 +113,41 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
           </select>
         </label>
       </section>
-      <main className="playback-body">
-        <section className="panel playback-code" aria-label="Code at this moment">
-          <h2 className="panel-title">Code · {languageLabel(language)}</h2>
-          <pre className="code-view hljs">
+      <main className={styles.body}>
+        <section className={cx(ui.panel, styles.code)} aria-label="Code at this moment">
+          <h2 className={ui.panelTitle}>Code · {languageLabel(language)}</h2>
+          <pre className={cx(review.codeView, 'hljs')}>
             <code data-testid="playback-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
           </pre>
         </section>
-        <aside className="playback-side">
-          <section className="panel" aria-labelledby="playback-runs">
-            <h2 id="playback-runs" className="panel-title">
-              Runs <span className="count-badge">{runs.length}</span>
+        <aside className={styles.side}>
+          <section className={ui.panel} aria-labelledby="playback-runs">
+            <h2 id="playback-runs" className={ui.panelTitle}>
+              Runs <span className={ui.countBadge}>{runs.length}</span>
             </h2>
-            <ol className="playback-list" aria-label="Runs so far">
-              {runs.length === 0 ? <li className="muted">No runs yet.</li> : null}
+            <ol className={styles.list} aria-label="Runs so far">
+              {runs.length === 0 ? <li className={ui.muted}>No runs yet.</li> : null}
               {runs.map((run) => (
                 <li key={run.jobId}>
-                  <span className="when">{formatClock(run.queuedAt)}</span> {run.startedBy.name}: {run.result?.statusText ?? run.error?.message ?? run.state}
+                  <span className={styles.when}>{formatClock(run.queuedAt)}</span> {run.startedBy.name}: {run.result?.statusText ?? run.error?.message ?? run.state}
                   {transcripts.has(run.jobId) ? (
                     // The console as it was at this moment: output so far, lines typed so far.
                     <ConsoleTranscript entries={transcripts.get(run.jobId) ?? []} until={at} />
                   ) : run.result?.run?.output ? (
-                    <pre className="run-snippet">{run.result.run.output.slice(0, 400)}</pre>
+                    <pre className={review.runSnippet}>{run.result.run.output.slice(0, 400)}</pre>
                   ) : null}
                 </li>
               ))}
             </ol>
           </section>
-          <section className="panel" aria-labelledby="playback-events">
-            <h2 id="playback-events" className="panel-title">
+          <section className={ui.panel} aria-labelledby="playback-events">
+            <h2 id="playback-events" className={ui.panelTitle}>
               Events
             </h2>
-            <ol className="playback-list" aria-label="Events so far">
+            <ol className={styles.list} aria-label="Events so far">
               {timeline.events.map((event, index) => (
-                <li key={index} className={event.at <= at ? 'happened' : 'upcoming'}>
-                  <button type="button" className="link-button" onClick={() => setPosition(clock.toPosition(event.at))}>
+                <li key={index} className={event.at <= at ? undefined : styles.upcoming}>
+                  <button type="button" className={ui.linkButton} onClick={() => setPosition(clock.toPosition(event.at))}>
                     {formatClock(event.at)}
                   </button>{' '}
                   {describeEvent(event)}

@@ -2,6 +2,9 @@
 
 import { useId, useState, type FormEvent } from 'react';
 import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type EditQuestion, type RoomQuestionView } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
+import styles from './question-editor.module.css';
+import ui from './ui.module.css';
 
 interface DraftCase {
   name: string;
@@ -78,23 +81,23 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
   };
 
   return (
-    <form className="question-editor" onSubmit={submit} noValidate aria-busy={saving}>
-      <label htmlFor={`${id}-title`} className="field-label">
+    <form className={styles.editor} onSubmit={submit} noValidate aria-busy={saving}>
+      <label htmlFor={`${id}-title`} className={ui.fieldLabel}>
         Title
       </label>
       <input id={`${id}-title`} value={title} maxLength={200} onChange={(event) => setTitle(event.target.value)} />
-      <label htmlFor={`${id}-description`} className="field-label">
-        Description <span className="optional">(Markdown; both sides see it)</span>
+      <label htmlFor={`${id}-description`} className={ui.fieldLabel}>
+        Description <span className={ui.optional}>(Markdown; both sides see it)</span>
       </label>
       <textarea id={`${id}-description`} rows={6} value={description} onChange={(event) => setDescription(event.target.value)} spellCheck />
-      <h3 className="editor-subtitle">Test cases</h3>
-      {cases.length === 0 ? <p className="hint">No test cases yet.</p> : null}
-      <ol className="case-editor-list">
+      <h3 className={styles.subtitle}>Test cases</h3>
+      {cases.length === 0 ? <p className={ui.hint}>No test cases yet.</p> : null}
+      <ol className={styles.caseList}>
         {cases.map((entry, index) => (
           <li key={index}>
-            <fieldset className="case-editor" aria-label={`Test case ${index + 1}`}>
+            <fieldset className={styles.case} aria-label={`Test case ${index + 1}`}>
               <legend>Test case {index + 1}</legend>
-              <div className="case-editor-row">
+              <div className={styles.row}>
                 <label>
                   Name
                   <input value={entry.name} maxLength={120} onChange={(event) => change(index, { name: event.target.value })} />
@@ -113,12 +116,12 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
                   Time limit (ms)
                   <input inputMode="numeric" value={entry.timeLimitMs} placeholder="default" onChange={(event) => change(index, { timeLimitMs: event.target.value.replace(/\D/g, '') })} />
                 </label>
-                <label className="toggle">
+                <label className={cx(ui.toggle, styles.toggle)}>
                   <input type="checkbox" checked={entry.hidden} onChange={(event) => change(index, { hidden: event.target.checked })} />
                   Hidden from the candidate
                 </label>
               </div>
-              <div className="case-editor-row">
+              <div className={styles.row}>
                 <label>
                   Input
                   <textarea rows={2} value={entry.stdin} spellCheck={false} onChange={(event) => change(index, { stdin: event.target.value })} />
@@ -128,7 +131,7 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
                   <textarea rows={2} value={entry.expected} spellCheck={false} onChange={(event) => change(index, { expected: event.target.value })} />
                 </label>
               </div>
-              <button type="button" className="link-button" onClick={() => setCases((current) => current.filter((_, i) => i !== index))}>
+              <button type="button" className={ui.linkButton} onClick={() => setCases((current) => current.filter((_, i) => i !== index))}>
                 Remove test case {index + 1}
               </button>
             </fieldset>
@@ -137,21 +140,21 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
       </ol>
       <button
         type="button"
-        className="button"
+        className={ui.button}
         onClick={() => setCases((current) => [...current, { name: `case ${current.length + 1}`, stdin: '', expected: '', compare: 'trim', hidden: false, timeLimitMs: '' }])}
       >
         Add test case
       </button>
       {error ? (
-        <p className="form-error" role="alert">
+        <p className={ui.formError} role="alert">
           {error}
         </p>
       ) : null}
-      <div className="confirm-buttons">
-        <button type="submit" className="button primary" disabled={saving}>
+      <div className={ui.confirmButtons}>
+        <button type="submit" className={cx(ui.button, ui.primary)} disabled={saving}>
           {saving ? 'Saving…' : 'Save question'}
         </button>
-        <button type="button" className="button" onClick={onClose}>
+        <button type="button" className={ui.button} onClick={onClose}>
           Cancel
         </button>
       </div>

@@ -3,12 +3,15 @@
 import { useCallback, useEffect, useId, useState } from 'react';
 import type * as Y from 'yjs';
 import { languageLabel, starterCode, type LanguageId, type RoomQuestionView } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import type { QuestionsState } from '@/room/use-questions';
 import { MarkdownView } from './markdown-view';
 import { ModalDialog } from './modal-dialog';
 import { QuestionEditor } from './question-editor';
 import type { GuestAccess } from '@/lib/questions-api';
 import { QuestionPicker } from './question-picker';
+import styles from './question-panel.module.css';
+import ui from './ui.module.css';
 
 export interface QuestionPanelProps {
   apiUrl: string;
@@ -108,67 +111,67 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
   if (!hasQuestion && !canChangeQuestion) return null;
 
   return (
-    <section className="panel question-panel" aria-labelledby={`${id}-title`} data-testid="question-panel">
-      <div className="panel-header">
-        <h2 id={`${id}-title`} className="panel-title">
-          <button type="button" className="link-button disclosure" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+    <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`} data-testid="question-panel">
+      <div className={ui.panelHeader}>
+        <h2 id={`${id}-title`} className={ui.panelTitle}>
+          <button type="button" className={cx(ui.linkButton, ui.disclosure)} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
             <span aria-hidden="true">{open ? '▾' : '▸'}</span> Question
           </button>
-          {question?.title ? <span className="question-title" data-testid="question-title">{question.title}</span> : null}
+          {question?.title ? <span className={styles.title} data-testid="question-title">{question.title}</span> : null}
         </h2>
         {canChangeQuestion ? (
-          <div className="question-actions">
-            <button type="button" className="button" onClick={() => setDialog('picker')}>
+          <div className={styles.actions}>
+            <button type="button" className={cx(ui.button, styles.button)} onClick={() => setDialog('picker')}>
               Choose question
             </button>
-            <button type="button" className="button" onClick={() => setDialog('editor')} disabled={!question}>
+            <button type="button" className={cx(ui.button, styles.button)} onClick={() => setDialog('editor')} disabled={!question}>
               Edit question
             </button>
           </div>
         ) : null}
       </div>
-      <div id={`${id}-body`} className="question-body" hidden={!open}>
+      <div id={`${id}-body`} className={styles.body} hidden={!open}>
         {hasQuestion && question ? (
           question.description.trim() ? (
-            <MarkdownView source={question.description} className="question-description" testId="question-description" />
+            <MarkdownView source={question.description} testId="question-description" />
           ) : (
-            <p className="hint">No description.</p>
+            <p className={ui.hint}>No description.</p>
           )
         ) : (
-          <p className="hint">No question yet: choose one from the bank, or write your own description and test cases.</p>
+          <p className={ui.hint}>No question yet: choose one from the bank, or write your own description and test cases.</p>
         )}
         {question && question.hiddenCount > 0 ? (
-          <p className="hint">
+          <p className={ui.hint}>
             {question.tests.length} test cases, {question.hiddenCount} of them hidden{canChangeQuestion ? ' from the candidate' : ''}.
           </p>
         ) : null}
       </div>
       {asking ? (
-        <div className="confirm-end" role="group" aria-label="Replace the code with the starter">
+        <div className={ui.confirm} role="group" aria-label="Replace the code with the starter">
           <p>Replace the code in the editor with the {languageLabel(asking.language)} starter? You can undo it.</p>
-          <div className="confirm-buttons">
-            <button type="button" className="button danger" onClick={() => applyStarter(asking.starter)}>
+          <div className={ui.confirmButtons}>
+            <button type="button" className={cx(ui.button, ui.danger)} onClick={() => applyStarter(asking.starter)}>
               Replace the code
             </button>
-            <button type="button" className="button" onClick={() => setAsking(null)}>
+            <button type="button" className={ui.button} onClick={() => setAsking(null)}>
               Keep my code
             </button>
           </div>
         </div>
       ) : offersStarter && starter !== undefined ? (
-        <p className="starter-offer" role="status">
+        <p className={styles.starterOffer} role="status">
           This question has a {languageLabel(language)} starter.{' '}
-          <button type="button" className="link-button" onClick={() => offer(starter, language, question)}>
+          <button type="button" className={ui.linkButton} onClick={() => offer(starter, language, question)}>
             Load the {languageLabel(language)} starter
           </button>
         </p>
       ) : null}
       {undo ? (
-        <p className="starter-offer" role="status">
+        <p className={styles.starterOffer} role="status">
           Starter code loaded.{' '}
           <button
             type="button"
-            className="link-button"
+            className={ui.linkButton}
             onClick={() => {
               questions.replaceCode(undo.previous);
               setUndo(null);
@@ -176,13 +179,13 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           >
             Undo
           </button>{' '}
-          <span className="hint">(or Ctrl+Z in the editor)</span>
+          <span className={ui.hint}>(or Ctrl+Z in the editor)</span>
         </p>
       ) : null}
       {dialog === 'picker' ? (
         <ModalDialog label="Choose a question" onClose={() => setDialog(null)} wide>
           {questions.error ? (
-            <p className="form-error" role="alert">
+            <p className={ui.formError} role="alert">
               {questions.error}
             </p>
           ) : null}

@@ -3,7 +3,11 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import { languageLabel, type QuestionSummary } from '@pairpad/protocol';
 import { getQuestion, listQuestions, matchesSearch, type GuestAccess, type QuestionPreview } from '@/lib/questions-api';
+import { cx } from '@/lib/cx';
+import { DifficultyBadge } from './difficulty-badge';
 import { MarkdownView } from './markdown-view';
+import styles from './question-picker.module.css';
+import ui from './ui.module.css';
 
 export interface QuestionPickerProps {
   apiUrl: string;
@@ -49,9 +53,9 @@ export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, bu
   const selectedId = preview.state === 'ready' ? preview.question.id : preview.state === 'loading' ? preview.id : null;
 
   return (
-    <div className="question-picker">
-      <div className="question-browser">
-        <label htmlFor={`${id}-search`} className="field-label">
+    <div className={styles.picker}>
+      <div className={styles.browser}>
+        <label htmlFor={`${id}-search`} className={ui.fieldLabel}>
           Question
         </label>
         <input
@@ -63,43 +67,43 @@ export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, bu
           aria-controls={`${id}-list`}
           autoComplete="off"
         />
-        {listing.state === 'loading' ? <p className="hint">Loading the question bank…</p> : null}
+        {listing.state === 'loading' ? <p className={ui.hint}>Loading the question bank…</p> : null}
         {listing.state === 'error' ? (
-          <p className="field-error" role="alert">
+          <p className={ui.fieldError} role="alert">
             {listing.message}
           </p>
         ) : null}
-        <ul id={`${id}-list`} className="question-list" aria-label="Questions">
-          {listing.state === 'ready' && shown.length === 0 ? <li className="hint">{listing.questions.length === 0 ? 'The question bank is empty.' : 'No question matches.'}</li> : null}
+        <ul id={`${id}-list`} className={styles.list} aria-label="Questions">
+          {listing.state === 'ready' && shown.length === 0 ? <li className={ui.hint}>{listing.questions.length === 0 ? 'The question bank is empty.' : 'No question matches.'}</li> : null}
           {shown.map((question) => (
             <li key={question.id}>
-              <button type="button" className={`question-item${selectedId === question.id ? ' selected' : ''}`} aria-pressed={selectedId === question.id} onClick={() => open(question.id)}>
-                <span className="question-item-title">{question.title}</span>
-                <span className={`difficulty difficulty-${question.difficulty}`}>{question.difficulty}</span>
-                <span className="question-item-tags">{question.tags.join(' · ')}</span>
+              <button type="button" className={cx(styles.item, selectedId === question.id && styles.selected)} aria-pressed={selectedId === question.id} onClick={() => open(question.id)}>
+                <span className={styles.itemTitle}>{question.title}</span>
+                <DifficultyBadge difficulty={question.difficulty} />
+                <span className={styles.itemTags}>{question.tags.join(' · ')}</span>
               </button>
             </li>
           ))}
         </ul>
       </div>
-      <section className="question-preview" aria-label="Question preview" aria-busy={preview.state === 'loading'}>
-        {preview.state === 'none' ? <p className="hint">Pick a question to preview it.</p> : null}
-        {preview.state === 'loading' ? <p className="hint">Loading…</p> : null}
+      <section className={styles.preview} aria-label="Question preview" aria-busy={preview.state === 'loading'}>
+        {preview.state === 'none' ? <p className={ui.hint}>Pick a question to preview it.</p> : null}
+        {preview.state === 'loading' ? <p className={ui.hint}>Loading…</p> : null}
         {preview.state === 'error' ? (
-          <p className="field-error" role="alert">
+          <p className={ui.fieldError} role="alert">
             {preview.message}
           </p>
         ) : null}
         {preview.state === 'ready' ? (
           <>
             <h3>{preview.question.title}</h3>
-            <p className="hint">
-              <span className={`difficulty difficulty-${preview.question.difficulty}`}>{preview.question.difficulty}</span> · {preview.question.tests.length} test cases (
+            <p className={ui.hint}>
+              <DifficultyBadge difficulty={preview.question.difficulty} /> · {preview.question.tests.length} test cases (
               {preview.question.tests.filter((test) => test.hidden).length} hidden) · starters:{' '}
               {Object.keys(preview.question.starters).map(languageLabel).join(', ') || 'none'}
             </p>
-            <MarkdownView source={preview.question.description} className="preview-description" />
-            <button type="button" className="button primary" disabled={busy} onClick={() => onChoose(preview.question)}>
+            <MarkdownView source={preview.question.description} />
+            <button type="button" className={cx(ui.button, ui.primary, styles.use)} disabled={busy} onClick={() => onChoose(preview.question)}>
               {actionLabel}
             </button>
           </>

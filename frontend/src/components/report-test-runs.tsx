@@ -1,5 +1,10 @@
 import type { InterviewReport } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatDuration } from '@/lib/format';
+import { REPORT_CLASS } from '@/lib/report-document';
+import runStyles from './report-runs.module.css';
+import review from './review.module.css';
+import ui from './ui.module.css';
 
 /** The report's question and test runs: each run's summary, then every case (hidden ones included: the report is the interviewer's). */
 export function ReportTestRuns({ report }: { report: InterviewReport }) {
@@ -13,20 +18,20 @@ export function ReportTestRuns({ report }: { report: InterviewReport }) {
           <strong>{question.title ?? 'Untitled question'}</strong> · {question.tests.length} test cases ({question.hiddenCount} hidden)
         </p>
       ) : (
-        <p className="muted">No question was loaded.</p>
+        <p className={cx(ui.muted, REPORT_CLASS.muted)}>No question was loaded.</p>
       )}
       <h2>Test runs</h2>
-      {runs.length === 0 ? <p className="muted">No test runs.</p> : null}
-      <ol className="report-runs" aria-label="Test runs">
+      {runs.length === 0 ? <p className={cx(ui.muted, REPORT_CLASS.muted)}>No test runs.</p> : null}
+      <ol className={cx(runStyles.runs, REPORT_CLASS.runs)} aria-label="Test runs">
         {runs.map((run) => (
           <li key={run.runId}>
-            <strong className={run.state === 'completed' && run.passed === run.total ? 'outcome-success' : 'outcome-bad'} data-testid="report-test-summary">
+            <strong className={run.state === 'completed' && run.passed === run.total ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)} data-testid="report-test-summary">
               {run.statusText}
             </strong>{' '}
             — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {run.language} {run.version !== '*' ? run.version : ''}
-            {run.error ? <p className="muted">{run.error.message}</p> : null}
-            {run.compileOutput ? <pre className="run-snippet">{run.compileOutput}</pre> : null}
-            <table className="report-cases" aria-label={`Cases of the test run at ${new Date(run.queuedAt).toLocaleTimeString()}`}>
+            {run.error ? <p className={cx(ui.muted, REPORT_CLASS.muted)}>{run.error.message}</p> : null}
+            {run.compileOutput ? <pre className={cx(review.runSnippet, REPORT_CLASS.snippet)}>{run.compileOutput}</pre> : null}
+            <table className={runStyles.cases} aria-label={`Cases of the test run at ${new Date(run.queuedAt).toLocaleTimeString()}`}>
               <thead>
                 <tr>
                   <th>Case</th>

@@ -3,14 +3,19 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { languageLabel, type InterviewReport } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatDuration } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getReport } from '@/lib/interview-api';
-import { downloadHtml, reportDocument } from '@/lib/report-document';
+import { REPORT_CLASS, downloadHtml, reportDocument } from '@/lib/report-document';
 import { ReviewMessage } from './review-message';
 import { ReportTestRuns } from './report-test-runs';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 import { ConsoleTranscript } from './console-transcript';
+import runStyles from './report-runs.module.css';
+import styles from './report-view.module.css';
+import review from './review.module.css';
+import ui from './ui.module.css';
 
 export interface ReportViewProps {
   sessionId: string;
@@ -45,25 +50,25 @@ function Report({ report }: { report: InterviewReport }) {
   };
 
   return (
-    <div className="review report-page">
-      <header className="review-header no-print">
-        <Link href={`/interview/${report.sessionId}`} className="back-link">
+    <div className={review.review}>
+      <header className={cx(review.header, styles.noPrint)}>
+        <Link href={`/interview/${report.sessionId}`}>
           ← Back to the room
         </Link>
-        <div className="topbar-spacer" />
+        <div className={ui.spacer} />
         <Link href={`/interview/${report.sessionId}/playback`}>Playback</Link>
-        <button type="button" className="button" onClick={() => window.print()}>
+        <button type="button" className={ui.button} onClick={() => window.print()}>
           Print
         </button>
-        <button type="button" className="button primary" onClick={download}>
+        <button type="button" className={cx(ui.button, ui.primary)} onClick={download}>
           Download report
         </button>
       </header>
       <main>
-        <article className="report" ref={article}>
+        <article className={styles.report} ref={article}>
           <h1>{title}</h1>
-          <p className="muted">PairPad interview report</p>
-          <dl className="report-facts">
+          <p className={cx(ui.muted, REPORT_CLASS.muted)}>PairPad interview report</p>
+          <dl className={cx(styles.facts, REPORT_CLASS.facts)}>
             <dt>Language</dt>
             <dd data-testid="report-language">{languageLabel(report.language)}</dd>
             <dt>Started</dt>
@@ -100,25 +105,25 @@ function Report({ report }: { report: InterviewReport }) {
           </table>
 
           <h2>Final code</h2>
-          <pre className="code-view hljs">
+          <pre className={cx(review.codeView, styles.code, 'hljs')}>
             <code data-testid="report-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
           </pre>
 
           <h2>Runs</h2>
-          {report.runs.length === 0 ? <p className="muted">No runs.</p> : null}
-          <ol className="report-runs" aria-label="Runs">
+          {report.runs.length === 0 ? <p className={cx(ui.muted, REPORT_CLASS.muted)}>No runs.</p> : null}
+          <ol className={cx(runStyles.runs, REPORT_CLASS.runs)} aria-label="Runs">
             {report.runs.map((run) => {
               const result = run.result;
               const good = result?.outcome === 'success';
               return (
                 <li key={run.jobId}>
-                  <strong className={good ? 'outcome-success' : 'outcome-bad'}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
+                  <strong className={good ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
                   {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
-                  {run.interactive ? <span className="muted"> · interactive</span> : null}
+                  {run.interactive ? <span className={cx(ui.muted, REPORT_CLASS.muted)}> · interactive</span> : null}
                   {run.interactive && consoles.has(run.jobId) ? (
                     <ConsoleTranscript entries={consoles.get(run.jobId) ?? []} label="Interactive console transcript" />
                   ) : result?.run?.output || result?.compile?.output ? (
-                    <pre className="run-snippet">{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
+                    <pre className={cx(review.runSnippet, REPORT_CLASS.snippet)}>{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
                   ) : null}
                 </li>
               );
@@ -128,7 +133,7 @@ function Report({ report }: { report: InterviewReport }) {
           <ReportTestRuns report={report} />
 
           <h2>Notes</h2>
-          {report.notes.trim() ? <p className="notes">{report.notes}</p> : <p className="muted">No notes.</p>}
+          {report.notes.trim() ? <p className={cx(styles.notes, REPORT_CLASS.notes)}>{report.notes}</p> : <p className={cx(ui.muted, REPORT_CLASS.muted)}>No notes.</p>}
         </article>
       </main>
     </div>

@@ -5,6 +5,7 @@ import Link from 'next/link';
 import { useEffect, useMemo } from 'react';
 import type { LanguageId, SessionPublicView } from '@pairpad/protocol';
 import { decide } from '@pairpad/protocol/wire';
+import { cx } from '@/lib/cx';
 import { useRoom } from '@/room/use-room';
 import { ChatPanel } from './chat-panel';
 import { ConnectionStatus } from './connection-status';
@@ -21,11 +22,13 @@ import { SessionMissing } from './session-missing';
 import { QuestionPanel } from './question-panel';
 import { TestResults } from './test-results';
 import { SettingsMenu } from './settings-menu';
+import styles from './room-view.module.css';
+import ui from './ui.module.css';
 
 // CodeMirror and its collaboration plugin are the heaviest part of the page: load them after first paint.
 const CodeEditor = dynamic(() => import('./code-editor'), {
   ssr: false,
-  loading: () => <div className="editor-loading">Loading editor…</div>,
+  loading: () => <div className={styles.editorLoading}>Loading editor…</div>,
 });
 
 export interface RoomViewProps {
@@ -81,21 +84,21 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
   const changeLanguage = (language: LanguageId) => void room.setLanguage(language);
 
   return (
-    <div className="room">
-      <header className="topbar">
-        <Link href="/" className="brand" aria-label="PairPad home">
-          <span className="brand-mark" aria-hidden="true">
+    <div className={styles.room}>
+      <header className={styles.topbar}>
+        <Link href="/" className={ui.brand} aria-label="PairPad home">
+          <span className={ui.brandMark} aria-hidden="true">
             ⌘
           </span>
           PairPad
         </Link>
-        <h1 className="session-title" title={title}>
+        <h1 className={styles.sessionTitle} title={title}>
           {title}
         </h1>
-        <span className={`role-badge role-${room.role}`} data-testid="my-role">
+        <span className={cx(styles.roleBadge, styles[room.role])} data-testid="my-role">
           {room.role === 'interviewer' ? 'You are the interviewer' : 'You are the candidate'}
         </span>
-        <div className="topbar-spacer" />
+        <div className={ui.spacer} />
         <ConnectionStatus status={room.status} />
         <SavingStatus status={room.interview.saving} />
         <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
@@ -105,7 +108,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
       </header>
 
       {room.end ? (
-        <div className="banner banner-error" role="alert">
+        <div className={cx(styles.banner, styles.bannerError)} role="alert">
           <strong>
             {room.end.kind === 'closed' ? CLOSED_HEADLINE[room.end.reason] : 'You were disconnected from this session.'}
           </strong>{' '}
@@ -113,25 +116,25 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         </div>
       ) : null}
       {interviewState.ended && !room.end ? (
-        <div className="banner banner-ended" role="status" data-testid="interview-ended">
+        <div className={cx(styles.banner, styles.bannerEnded)} role="status" data-testid="interview-ended">
           <strong>Interview ended.</strong> The code is read-only{isInterviewer ? '; the playback and the report are ready.' : '. Thank you for your time!'}
         </div>
       ) : lockedForMe ? (
-        <div className="banner banner-warning" role="status">
+        <div className={cx(styles.banner, styles.bannerWarning)} role="status">
           The interviewer has locked editing for now.
         </div>
       ) : null}
       {room.notice ? (
-        <div className="banner banner-warning" role="status">
+        <div className={cx(styles.banner, styles.bannerWarning)} role="status">
           {room.notice}{' '}
-          <button type="button" className="link-button" onClick={room.dismissNotice}>
+          <button type="button" className={ui.linkButton} onClick={room.dismissNotice}>
             Dismiss
           </button>
         </div>
       ) : null}
 
-      <main className="workspace has-interview">
-        <section className="editor-pane" aria-label="Editor">
+      <main className={styles.workspace}>
+        <section className={styles.editorPane} aria-label="Editor">
           <QuestionPanel
             apiUrl={apiUrl}
             guest={guest}
@@ -141,11 +144,11 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
             canChangeQuestion={!closed && room.status === 'connected' && decide('question', room.role, interviewState).allowed}
             canEditCode={!readOnly && room.status === 'connected'}
           />
-          <div className="editor-frame">
+          <div className={styles.editorFrame}>
             {room.text && room.awareness ? (
               <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={readOnly} />
             ) : (
-              <div className="editor-loading">Connecting…</div>
+              <div className={styles.editorLoading}>Connecting…</div>
             )}
           </div>
           {(room.questions.question?.tests.length ?? 0) > 0 || room.questions.testRuns.length > 0 ? (
@@ -153,11 +156,11 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
           ) : null}
           <EditorShortcuts />
         </section>
-        <aside className="sidebar">
+        <aside className={styles.sidebar}>
           <Participants participants={room.participants} />
           <OutputPanel runs={room.runs} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} inputReadOnly={readOnly} />
         </aside>
-        <aside className="interview-pane" aria-label="Interview">
+        <aside className={styles.interviewPane} aria-label="Interview">
           {isInterviewer ? (
             <>
               <InterviewControls sessionId={session.id} interview={room.interview} connected={room.status === 'connected'} />

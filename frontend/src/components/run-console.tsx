@@ -3,12 +3,15 @@
 import dynamic from 'next/dynamic';
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunRecord } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import type { RunsState } from '@/room/use-runs';
+import styles from './run-console.module.css';
+import ui from './ui.module.css';
 
 // xterm.js is loaded only once a run has a console: it stays out of the room's first load.
 const ConsoleTerminal = dynamic(() => import('./console-terminal'), {
   ssr: false,
-  loading: () => <div className="console-terminal console-loading">Loading console…</div>,
+  loading: () => <div className={styles.loading}>Loading console…</div>,
 });
 
 /** After Stop's SIGINT, how long the program may take to exit before SIGKILL follows. */
@@ -76,22 +79,22 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
   };
 
   return (
-    <section className="console" aria-label="Console">
+    <section className={styles.console} aria-label="Console">
       <ConsoleTerminal jobId={run.jobId} consoles={runs.consoles} onFocusRequest={() => input.current?.focus()} />
       {running && canControl ? (
-        <div className="console-controls">
+        <div className={styles.controls}>
           {run.interactive ? (
             <>
-              <label htmlFor={inputId} className="sr-only">
+              <label htmlFor={inputId} className={ui.visuallyHidden}>
                 Console input
               </label>
-              <span className="console-prompt" aria-hidden="true">
+              <span className={styles.prompt} aria-hidden="true">
                 ›
               </span>
               <input
                 ref={input}
                 id={inputId}
-                className="console-input"
+                className={styles.input}
                 value={line}
                 onChange={(event) => setLine(event.target.value)}
                 onKeyDown={onKeyDown}
@@ -104,15 +107,15 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
               />
             </>
           ) : (
-            <span className="console-note">Input comes from the Input box.</span>
+            <span className={styles.note}>Input comes from the Input box.</span>
           )}
-          <button type="button" className="button danger console-stop" onClick={() => void stop()} disabled={stopping} data-testid="console-stop">
+          <button type="button" className={cx(ui.button, ui.danger, styles.stop)} onClick={() => void stop()} disabled={stopping} data-testid="console-stop">
             <span aria-hidden="true">■</span> {stopping ? 'Stopping…' : 'Stop'}
           </button>
         </div>
       ) : null}
       {problem ? (
-        <p className="console-problem" role="alert">
+        <p className={styles.problem} role="alert">
           {problem}
         </p>
       ) : null}

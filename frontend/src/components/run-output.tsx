@@ -3,7 +3,9 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RunRecord, StageView } from '@pairpad/protocol';
 import { languageLabel } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatBytes, formatDuration } from '@/lib/format';
+import styles from './run-output.module.css';
 
 /** The run's state or outcome in words: what the status line says. */
 export function runStatusText(run: RunRecord): string {
@@ -35,11 +37,11 @@ function useNow(active: boolean): number {
   return now;
 }
 
-function Stream({ label, text, className }: { label: string; text: string; className: string }) {
+function Stream({ stream, text }: { stream: 'stdout' | 'stderr'; text: string }) {
   if (text.length === 0) return null;
   return (
-    <div className={`stream ${className}`}>
-      <div className="stream-label">{label}</div>
+    <div className={cx(styles.stream, stream === 'stderr' && styles.stderr)} data-stream={stream}>
+      <div className={styles.streamLabel}>{stream}</div>
       {/* Program output is untrusted: it is only ever rendered as a text node, never as HTML. */}
       <pre>{text}</pre>
     </div>
@@ -55,7 +57,7 @@ function StageFacts({ stage, label }: { stage: StageView; label?: string }) {
   if (stage.memory !== null) facts.push(`memory ${formatBytes(stage.memory)}`);
   if (facts.length === 0) return null;
   return (
-    <p className="run-facts" data-testid={label ? `${label}-facts` : 'run-facts'}>
+    <p className={styles.facts} data-testid={label ? `${label}-facts` : 'run-facts'}>
       {label ? `${label}: ` : ''}
       {facts.join(' · ')}
     </p>
@@ -71,47 +73,47 @@ export function RunOutput({ run, clockOffsetMs, console: consoleView }: { run: R
   const who = run.startedBy.via === 'api' ? 'the API' : run.startedBy.name;
   const language = `${languageLabel(result?.language ?? run.language)}${result?.version ? ` ${result.version}` : ''}`;
   return (
-    <article className="run" aria-busy={pending} data-state={run.state} data-job-id={run.jobId}>
-      <p className={`run-status tone-${tone(run)}`} data-testid="run-status" aria-live="polite">
+    <article className={styles.run} aria-busy={pending} data-state={run.state} data-job-id={run.jobId}>
+      <p className={cx(styles.status, styles[tone(run)])} data-testid="run-status" aria-live="polite">
         {runStatusText(run)}
       </p>
-      <p className="run-meta" data-testid="run-meta">
+      <p className={styles.meta} data-testid="run-meta">
         Run by {who} · {language} · <span data-testid="run-elapsed">{formatDuration(elapsed)}</span>
         {run.state === 'queued' ? ' · waiting for the previous run' : ''}
       </p>
       {run.error ? (
-        <p className="run-error" role="alert">
+        <p className={styles.error} role="alert">
           {run.error.message}
         </p>
       ) : null}
       {result?.compile && (result.outcome === 'compile-error' || result.compile.output.length > 0) ? (
-        <section className="stage" aria-label="Compiler output">
-          <h3 className="stage-title">Compiler output</h3>
-          <Stream label="stdout" text={result.compile.stdout} className="stdout" />
-          <Stream label="stderr" text={result.compile.stderr} className="stderr" />
+        <section className={cx(styles.stage, styles.compiler)} aria-label="Compiler output">
+          <h3 className={styles.stageTitle}>Compiler output</h3>
+          <Stream stream="stdout" text={result.compile.stdout} />
+          <Stream stream="stderr" text={result.compile.stderr} />
           <StageFacts stage={result.compile} label="compile" />
         </section>
       ) : null}
       {consoleView}
       {result?.run ? (
-        <section className="stage" aria-label="Program output">
+        <section className={styles.stage} aria-label="Program output">
           {consoleView ? (
             // The console above shows the output as it came; the streams apart are one click away.
             result.run.stdout.length + result.run.stderr.length > 0 ? (
-              <details className="streams-apart">
+              <details className={styles.apart}>
                 <summary>stdout and stderr apart</summary>
-                <Stream label="stdout" text={result.run.stdout} className="stdout" />
-                <Stream label="stderr" text={result.run.stderr} className="stderr" />
+                <Stream stream="stdout" text={result.run.stdout} />
+                <Stream stream="stderr" text={result.run.stderr} />
               </details>
             ) : null
           ) : (
             <>
-              <Stream label="stdout" text={result.run.stdout} className="stdout" />
-              <Stream label="stderr" text={result.run.stderr} className="stderr" />
+              <Stream stream="stdout" text={result.run.stdout} />
+              <Stream stream="stderr" text={result.run.stderr} />
             </>
           )}
-          {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className="output-empty">No output.</p> : null}
-          {result.run.message && result.outcome !== 'success' ? <p className="run-message">{result.run.message}</p> : null}
+          {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className={styles.empty}>No output.</p> : null}
+          {result.run.message && result.outcome !== 'success' ? <p className={styles.message}>{result.run.message}</p> : null}
           <StageFacts stage={result.run} />
         </section>
       ) : null}

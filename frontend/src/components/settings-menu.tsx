@@ -3,6 +3,8 @@
 import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { FONT_SIZES, KEY_BINDINGS, THEME_PREFERENCES, type FontSize, type KeyBindings, type ThemePreference } from '@/lib/editor-settings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
+import styles from './settings-menu.module.css';
+import ui from './ui.module.css';
 
 const THEME_LABEL: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 const KEY_BINDINGS_LABEL: Record<KeyBindings, string> = { standard: 'Standard', vim: 'Vim', emacs: 'Emacs' };
@@ -50,12 +52,12 @@ export function SettingsMenu({ editor = true }: SettingsMenuProps) {
   };
 
   return (
-    <div className="settings-menu" ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
-      <button ref={button} type="button" className="button" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+    <div className={styles.menu} ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
+      <button ref={button} type="button" className={ui.button} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
         <span aria-hidden="true">⚙</span> Settings
       </button>
-      <div id={panelId} className="settings-panel" role="group" aria-label="Settings" hidden={!open}>
-        <label className="settings-field">
+      <div id={panelId} className={styles.panel} role="group" aria-label="Settings" hidden={!open}>
+        <label className={styles.field}>
           <span>Theme</span>
           <select
             ref={firstField}
@@ -74,7 +76,7 @@ export function SettingsMenu({ editor = true }: SettingsMenuProps) {
         </label>
         {editor ? (
           <>
-            <label className="settings-field">
+            <label className={styles.field}>
               <span>Key bindings</span>
               <select
                 value={settings.keyBindings}
@@ -90,7 +92,7 @@ export function SettingsMenu({ editor = true }: SettingsMenuProps) {
                 ))}
               </select>
             </label>
-            <label className="settings-field">
+            <label className={styles.field}>
               <span>Font size</span>
               <select
                 value={settings.fontSize}
@@ -108,7 +110,7 @@ export function SettingsMenu({ editor = true }: SettingsMenuProps) {
             </label>
           </>
         ) : null}
-        <p className="settings-note">Saved in this browser only: nobody else&apos;s view changes.</p>
+        <p className={styles.note}>Saved in this browser only: nobody else&apos;s view changes.</p>
       </div>
     </div>
   );

@@ -2,9 +2,12 @@
 
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { TestCaseResult, TestRunRecord } from '@pairpad/protocol';
+import { cx } from '@/lib/cx';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { diffLines, type DiffLine } from '@/lib/text-diff';
 import type { QuestionsState } from '@/room/use-questions';
+import styles from './test-results.module.css';
+import ui from './ui.module.css';
 
 export interface TestResultsProps {
   questions: QuestionsState;
@@ -52,29 +55,31 @@ export function TestResults({ questions, caseCount, canRun, runOffReason = null 
   }, [latestId]);
 
   return (
-    <section className="panel tests-panel" aria-labelledby={`${id}-title`}>
-      <div className="panel-header">
-        <h2 id={`${id}-title`} className="panel-title">
-          <button type="button" className="link-button disclosure" aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+    <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`}>
+      <div className={ui.panelHeader}>
+        <h2 id={`${id}-title`} className={ui.panelTitle}>
+          <button type="button" className={cx(ui.linkButton, ui.disclosure)} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
             <span aria-hidden="true">{open ? '▾' : '▸'}</span> Tests
           </button>
-          <span className="count-badge">{caseCount}</span>
-          {!open && latest ? <span className="tests-collapsed-summary">{latest.statusText}</span> : null}
+          <span className={ui.countBadge} data-testid="test-case-count">
+            {caseCount}
+          </span>
+          {!open && latest ? <span className={styles.collapsedSummary}>{latest.statusText}</span> : null}
         </h2>
-        <button type="button" className="button primary" onClick={() => void questions.runTests()} disabled={!enabled} aria-describedby={`${id}-hint`}>
+        <button type="button" className={cx(ui.button, ui.primary)} onClick={() => void questions.runTests()} disabled={!enabled} aria-describedby={`${id}-hint`}>
           Run tests
         </button>
       </div>
       {questions.error ? (
-        <p className="run-refused" role="alert">
+        <p className={ui.refused} role="alert">
           {questions.error}{' '}
-          <button type="button" className="link-button" onClick={questions.dismissError}>
+          <button type="button" className={ui.linkButton} onClick={questions.dismissError}>
             Dismiss
           </button>
         </p>
       ) : null}
       <div id={`${id}-body`} hidden={!open}>
-        <p id={`${id}-hint`} className="hint">
+        <p id={`${id}-hint`} className={ui.hint}>
           {runOffReason ??
             (caseCount === 0 ? (
               'No test cases in this room yet.'
@@ -98,26 +103,26 @@ function tone(run: TestRunRecord): 'pending' | 'ok' | 'bad' {
 /** One test run: summary line, compile error, and the per-case table. */
 export function TestRunView({ run }: { run: TestRunRecord }) {
   return (
-    <div className="test-run" data-testid="test-run" data-state={run.state} aria-busy={run.state === 'queued' || run.state === 'running'}>
-      <p className={`run-status tone-${tone(run)}`} data-testid="test-summary" aria-live="polite">
+    <div className={styles.run} data-testid="test-run" data-state={run.state} aria-busy={run.state === 'queued' || run.state === 'running'}>
+      <p className={cx(styles.status, styles[tone(run)])} data-testid="test-summary" aria-live="polite">
         {run.statusText}
       </p>
-      <p className="run-meta">
+      <p className={styles.meta}>
         Run by {run.startedBy.name}
         {run.version !== '*' ? ` · ${run.language} ${run.version}` : ''}
       </p>
       {run.error ? (
-        <p className="run-error" role="alert">
+        <p className={styles.error} role="alert">
           {run.error.message}
         </p>
       ) : null}
       {run.compileOutput !== null ? (
-        <div className="stream stderr">
-          <div className="stream-label">Compiler output</div>
+        <div className={styles.stderr}>
+          <div className={styles.streamLabel}>Compiler output</div>
           <pre>{run.compileOutput}</pre>
         </div>
       ) : null}
-      <table className="test-table" aria-label="Test results">
+      <table className={styles.table} aria-label="Test results">
         <thead>
           <tr>
             <th scope="col">Case</th>
@@ -143,29 +148,29 @@ function CaseRow({ result }: { result: TestCaseResult }) {
   const verdict = result.verdict === 'pending' ? 'pending' : result.verdict === 'passed' ? 'passed' : 'failed';
   return (
     <>
-      <tr className={`case-${verdict}`} data-testid="test-case" data-case={result.name} data-verdict={verdict}>
+      <tr data-testid="test-case" data-case={result.name} data-verdict={verdict}>
         <th scope="row">
           {result.name}
-          {result.hidden ? <span className="hidden-badge">hidden</span> : null}
+          {result.hidden ? <span className={styles.hiddenBadge}>hidden</span> : null}
           {hasDetail && !detailRow ? (
-            <details className="case-fold">
+            <details className={styles.fold}>
               <summary>details</summary>
               <CaseDetail result={result} />
             </details>
           ) : null}
         </th>
         <td>
-          <span className={`verdict verdict-${verdict}`}>
+          <span className={cx(styles.verdict, styles[verdict])}>
             <span aria-hidden="true">{verdict === 'passed' ? '✓ ' : verdict === 'failed' ? '✗ ' : '… '}</span>
             {VERDICT_WORDS[result.verdict]}
           </span>
-          {result.statusText && result.verdict !== 'passed' ? <span className="case-status"> · {result.statusText}</span> : null}
+          {result.statusText && result.verdict !== 'passed' ? <span className={styles.caseStatus}> · {result.statusText}</span> : null}
         </td>
         <td>{result.timeMs !== undefined && result.timeMs !== null ? formatDuration(result.timeMs) : '—'}</td>
         <td>{result.memory !== undefined && result.memory !== null ? formatBytes(result.memory) : '—'}</td>
       </tr>
       {detailRow ? (
-        <tr className="case-detail-row">
+        <tr className={styles.detailRow}>
           <td colSpan={4}>
             <details open>
               <summary>Input, expected and actual output</summary>
@@ -184,25 +189,25 @@ function CaseDetail({ result }: { result: TestCaseResult }) {
     [result],
   );
   return (
-    <div className="case-detail">
+    <div className={styles.detail}>
       {result.args && result.args.length > 0 ? (
-        <p className="hint">
+        <p className={ui.hint}>
           Arguments: <code>{result.args.join(' ')}</code>
         </p>
       ) : null}
-      <div className="case-io">
+      <div className={styles.io}>
         <div>
-          <div className="stream-label">Input</div>
+          <div className={styles.streamLabel}>Input</div>
           <pre>{result.stdin || '(empty)'}</pre>
         </div>
         {!diff ? (
           <>
             <div>
-              <div className="stream-label">Expected</div>
+              <div className={styles.streamLabel}>Expected</div>
               <pre>{result.expected ?? ''}</pre>
             </div>
             <div>
-              <div className="stream-label">Actual</div>
+              <div className={styles.streamLabel}>Actual</div>
               <pre>{result.actual ?? ''}</pre>
             </div>
           </>
@@ -210,8 +215,8 @@ function CaseDetail({ result }: { result: TestCaseResult }) {
       </div>
       {diff ? <DiffView lines={diff} truncated={result.actualTruncated === true || result.caseTruncated === true} /> : null}
       {result.stderr ? (
-        <div className="stream stderr">
-          <div className="stream-label">stderr</div>
+        <div className={styles.stderr}>
+          <div className={styles.streamLabel}>stderr</div>
           <pre>{result.stderr}</pre>
         </div>
       ) : null}
@@ -222,26 +227,26 @@ function CaseDetail({ result }: { result: TestCaseResult }) {
 /** Expected vs actual, line by line: "−" expected lines missing, "+" actual lines extra, the differing part marked. */
 function DiffView({ lines, truncated }: { lines: DiffLine[]; truncated: boolean }) {
   return (
-    <figure className="diff" aria-label="Difference between expected and actual output" data-testid="test-diff">
-      <figcaption className="stream-label">
-        Difference: <span className="diff-legend-missing">− expected</span> <span className="diff-legend-extra">+ actual</span>
+    <figure className={styles.diff} aria-label="Difference between expected and actual output" data-testid="test-diff">
+      <figcaption className={styles.streamLabel}>
+        Difference: <span className={styles.legendMissing}>− expected</span> <span className={styles.legendExtra}>+ actual</span>
         {truncated ? ' (long output: shown in part)' : ''}
       </figcaption>
       <pre>
         {lines.map((line, index) => {
-          if (line.kind === 'same') return <span key={index} className="diff-same">{`  ${line.text}\n`}</span>;
-          if (line.kind === 'missing') return <span key={index} className="diff-missing">{`− ${line.text}\n`}</span>;
-          if (line.kind === 'extra') return <span key={index} className="diff-extra">{`+ ${line.text}\n`}</span>;
+          if (line.kind === 'same') return <span key={index} className={styles.same}>{`  ${line.text}\n`}</span>;
+          if (line.kind === 'missing') return <span key={index} className={styles.missing} data-diff="missing">{`− ${line.text}\n`}</span>;
+          if (line.kind === 'extra') return <span key={index} className={styles.extra} data-diff="extra">{`+ ${line.text}\n`}</span>;
           return (
             <span key={index}>
-              <span className="diff-missing">
+              <span className={styles.missing} data-diff="missing">
                 {'− '}
                 {line.expected.slice(0, line.from)}
                 <mark>{line.expected.slice(line.from, line.expectedTo)}</mark>
                 {line.expected.slice(line.expectedTo)}
                 {'\n'}
               </span>
-              <span className="diff-extra">
+              <span className={styles.extra} data-diff="extra">
                 {'+ '}
                 {line.actual.slice(0, line.from)}
                 <mark>{line.actual.slice(line.from, line.actualTo)}</mark>

@@ -1,7 +1,6 @@
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { Facet, type Extension } from '@codemirror/state';
-import type { LanguageId } from '@pairpad/protocol';
-import { LANGUAGE_KEYWORDS } from './language-keywords';
+import { languageRecord, type LanguageId } from '@pairpad/protocol';
 
 /**
  * Completion from two places, the same in every language: the room language's keywords and
@@ -16,7 +15,7 @@ const languageKeywordsFacet = Facet.define<readonly string[], readonly string[]>
 
 /** The keywords to offer for `language`; goes in the editor's language compartment. */
 export function languageKeywords(language: LanguageId): Extension {
-  return languageKeywordsFacet.of(LANGUAGE_KEYWORDS[language]);
+  return languageKeywordsFacet.of(languageRecord(language).keywords);
 }
 
 /** Identifier characters in every room language (`$` for PHP, shell and JavaScript). */

@@ -1,3 +1,4 @@
+import type { LanguageFn } from 'highlight.js';
 import hljs from 'highlight.js/lib/core';
 import bash from 'highlight.js/lib/languages/bash';
 import c from 'highlight.js/lib/languages/c';
@@ -10,21 +11,21 @@ import python from 'highlight.js/lib/languages/python';
 import ruby from 'highlight.js/lib/languages/ruby';
 import rust from 'highlight.js/lib/languages/rust';
 import typescript from 'highlight.js/lib/languages/typescript';
+import { LANGUAGES, type HighlightGrammar } from '@pairpad/protocol';
 
-// Only the room's languages are registered: the full highlight.js bundle is ~10x larger.
-const GRAMMARS = { bash, c, cpp, go, java, javascript, php, python, ruby, rust, typescript };
+// Only the room's languages' grammars (their `highlight` in @pairpad/protocol's table) are
+// registered: the full highlight.js bundle is ~10x larger. A new grammar name in the table is a
+// compile error here until it is imported.
+const GRAMMARS: Record<HighlightGrammar, LanguageFn> = { bash, c, cpp, go, java, javascript, php, python, ruby, rust, typescript };
 for (const [name, grammar] of Object.entries(GRAMMARS)) hljs.registerLanguage(name, grammar);
-
-/** Room language id → highlight.js grammar name. */
-const GRAMMAR_OF: Record<string, keyof typeof GRAMMARS> = { 'c++': 'cpp' };
 
 /**
  * The code as highlighted HTML. highlight.js escapes the source, so the markup holds only its own
  * `<span class="hljs-…">` elements around escaped text.
  */
 export function highlightCode(code: string, language: string): string {
-  const grammar = GRAMMAR_OF[language] ?? language;
-  if (grammar in GRAMMARS) return hljs.highlight(code, { language: grammar, ignoreIllegals: true }).value;
+  const grammar = LANGUAGES.find((entry) => entry.id === language)?.highlight;
+  if (grammar) return hljs.highlight(code, { language: grammar, ignoreIllegals: true }).value;
   return escapeHtml(code);
 }
 

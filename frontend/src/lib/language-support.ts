@@ -1,40 +1,30 @@
 import type { Extension } from '@codemirror/state';
-import type { LanguageId } from '@pairpad/protocol';
+import { languageRecord, type EditorMode, type LanguageId } from '@pairpad/protocol';
 
 /**
- * CodeMirror language support per room language, loaded on demand: each mode is its own chunk,
- * so the room page only downloads the grammar it shows.
+ * CodeMirror language support per editor mode (a language's `editor` in @pairpad/protocol's
+ * table), loaded on demand: each mode is its own chunk, so the room page only downloads the
+ * grammar it shows. A new mode in the table is a compile error here until it is loaded.
  */
-export async function loadLanguageSupport(language: LanguageId): Promise<Extension> {
-  switch (language) {
-    case 'python':
-      return (await import('@codemirror/lang-python')).python();
-    case 'javascript':
-      return (await import('@codemirror/lang-javascript')).javascript();
-    case 'typescript':
-      return (await import('@codemirror/lang-javascript')).javascript({ typescript: true });
-    case 'c':
-    case 'c++':
-      return (await import('@codemirror/lang-cpp')).cpp();
-    case 'java':
-      return (await import('@codemirror/lang-java')).java();
-    case 'rust':
-      return (await import('@codemirror/lang-rust')).rust();
-    case 'go':
-      return (await import('@codemirror/lang-go')).go();
-    case 'php':
-      return (await import('@codemirror/lang-php')).php({ plain: false });
-    case 'ruby': {
-      const [{ StreamLanguage }, { ruby }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/ruby')]);
-      return StreamLanguage.define(ruby);
-    }
-    case 'bash': {
-      const [{ StreamLanguage }, { shell }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/shell')]);
-      return StreamLanguage.define(shell);
-    }
-    default: {
-      const unknown: never = language;
-      throw new Error(`No editor support for ${String(unknown)}`);
-    }
-  }
+const EDITOR_SUPPORT: Record<EditorMode, () => Promise<Extension>> = {
+  python: async () => (await import('@codemirror/lang-python')).python(),
+  javascript: async () => (await import('@codemirror/lang-javascript')).javascript(),
+  typescript: async () => (await import('@codemirror/lang-javascript')).javascript({ typescript: true }),
+  cpp: async () => (await import('@codemirror/lang-cpp')).cpp(),
+  java: async () => (await import('@codemirror/lang-java')).java(),
+  rust: async () => (await import('@codemirror/lang-rust')).rust(),
+  go: async () => (await import('@codemirror/lang-go')).go(),
+  php: async () => (await import('@codemirror/lang-php')).php({ plain: false }),
+  ruby: async () => {
+    const [{ StreamLanguage }, { ruby }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/ruby')]);
+    return StreamLanguage.define(ruby);
+  },
+  shell: async () => {
+    const [{ StreamLanguage }, { shell }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/shell')]);
+    return StreamLanguage.define(shell);
+  },
+};
+
+export function loadLanguageSupport(language: LanguageId): Promise<Extension> {
+  return EDITOR_SUPPORT[languageRecord(language).editor]();
 }

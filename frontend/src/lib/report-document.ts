@@ -1,12 +1,31 @@
 import { escapeHtml } from './highlight';
 
 /**
+ * The plain class names REPORT_CSS styles. On the page the report is styled by CSS modules, whose
+ * class names change with every build; the article's elements carry these names as well, so the
+ * downloaded copy of its markup keeps its look.
+ */
+export const REPORT_CLASS = {
+  facts: 'report-facts',
+  runs: 'report-runs',
+  snippet: 'run-snippet',
+  transcript: 'console-transcript',
+  transcriptStdin: 'transcript-stdin',
+  transcriptWho: 'transcript-who',
+  transcriptStderr: 'transcript-stderr',
+  success: 'outcome-success',
+  bad: 'outcome-bad',
+  notes: 'notes',
+  muted: 'muted',
+} as const;
+
+/**
  * The report's own stylesheet, inlined into the downloaded file so it needs nothing else: no
- * external CSS, fonts or scripts. The page itself uses the same class names from globals.css.
+ * external CSS, fonts or scripts. It styles elements, REPORT_CLASS's names and highlight.js's tokens.
  */
 const REPORT_CSS = `
 body{margin:0;padding:32px;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1b1f29;background:#fff}
-.report{max-width:960px;margin:0 auto}
+article{max-width:960px;margin:0 auto}
 h1{margin:0 0 4px;font-size:24px}h2{margin:28px 0 8px;font-size:17px}
 .report-facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:12px 0}
 .report-facts dt{color:#5d6575}.report-facts dd{margin:0}

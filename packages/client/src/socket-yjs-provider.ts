@@ -185,7 +185,7 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
       };
       return await emitter.emitWithAck(event, payload);
     } catch {
-      return { ok: false, error: { code: 'EXECUTOR_TIMEOUT', message: 'The server did not answer in time.' } };
+      return { ok: false, error: { code: 'ACK_TIMEOUT', message: 'The server did not answer in time.' } };
     }
   }
 

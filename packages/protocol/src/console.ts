@@ -47,6 +47,12 @@ export const ConsoleSignalSchema = z.strictObject({
 });
 export type ConsoleSignal = z.infer<typeof ConsoleSignalSchema>;
 
+/**
+ * What a room's console asks of a running job (stdin, end of input, a stop), handed by the room
+ * to the node where the job runs: one type for the console and the run.
+ */
+export type RunControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: ConsoleSignal['signal'] };
+
 export const ConsoleEofSchema = z.strictObject({ jobId: JobIdSchema });
 
 /** `console:entries` (server → client): entries `start`, `start + 1`, … of a run's transcript. */

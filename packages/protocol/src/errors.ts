@@ -35,7 +35,13 @@ export const ERROR_STATUS = {
   /** The database does not answer (down, restarting, disk full); retried later. */
   DATABASE_UNAVAILABLE: 503,
   EXECUTOR_REJECTED: 502,
+  /** The code executor did not finish a run in time (EXECUTION_TIMEOUT_MS). */
   EXECUTOR_TIMEOUT: 504,
+  /**
+   * The client gave up waiting for the server's answer (ack) to one of its socket events. Set
+   * by the client, never sent by the server; before, such acks said EXECUTOR_TIMEOUT.
+   */
+  ACK_TIMEOUT: 504,
   SERVER_SHUTTING_DOWN: 503,
   /** A route or room action for team members, from a caller who is not signed in. */
   SIGN_IN_REQUIRED: 401,

@@ -107,9 +107,13 @@ export type ClientToServerEvents = {
 
 /** Server → client events. */
 export interface ServerToClientEvents {
+  /** y-protocols sync and awareness of the room's document (binary frames). */
   [YJS_EVENT]: (message: Uint8Array) => void;
+  /** After the handshake: who this connection is in the room (role, verified name). */
   'session:welcome': (welcome: Welcome) => void;
+  /** The session expired or was deleted; the connection closes after it. */
   'session:closed': (closed: SessionClosed) => void;
+  /** A refused binary message (Yjs or notes): binary channels have no ack to carry it. */
   'room:error': (error: ErrorBody) => void;
   /** A run in this room changed state; every participant receives the same record. */
   'run:update': (update: RunUpdate) => void;
@@ -123,6 +127,7 @@ export interface ServerToClientEvents {
   'room:saving': (saving: SavingStatus) => void;
   /** Lock, run-disable and end: sent at join and on every change, to everyone. */
   'room:state': (state: InterviewState) => void;
+  /** A chat message posted by anyone in the room, with the sender's verified name and role. */
   'chat:message': (message: ChatMessage) => void;
   /** The room's chat so far, sent at join. */
   'chat:history': (history: ChatHistory) => void;

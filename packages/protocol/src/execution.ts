@@ -141,8 +141,26 @@ export interface WorkerPoolStats {
   averageTaskTime: number;
 }
 
+/**
+ * The kinds of job that share the one execution queue (its EXECUTION_MAX_CONCURRENT_JOBS slots and
+ * its per-client rate limit): a run with the Input box, a run whose stdin is the room's console,
+ * and a test run (compile once, run every case).
+ */
+export const JOB_KINDS = ['run', 'interactive-run', 'test-run'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export interface JobKindStats {
+  activeWorkers: number;
+  queuedTasks: number;
+  completedTasks: number;
+  failedTasks: number;
+}
+
 export interface QueueStats {
+  /** Every kind of job together. */
   workerPool: WorkerPoolStats;
+  /** The same figures per kind of job. */
+  byKind: Record<JobKind, JobKindStats>;
   /** Rooms with a job queued or running. */
   activeRooms: number;
   limits: { maxConcurrentJobs: number; maxQueuedPerRoom: number; runsPerMinutePerClient: number };

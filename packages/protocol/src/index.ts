@@ -15,3 +15,4 @@ export * from './room-questions';
 export * from './console';
 export * from './accounts';
 export * from './interviews';
+export * from './rest';

@@ -1,24 +1,59 @@
 import { z } from 'zod';
+import { KEYWORDS } from './language-keywords';
+
+/** CodeMirror language support the page loads for a language (frontend/src/lib/language-support.ts). */
+export const EDITOR_MODES = ['python', 'javascript', 'typescript', 'cpp', 'java', 'rust', 'go', 'php', 'ruby', 'shell'] as const;
+export type EditorMode = (typeof EDITOR_MODES)[number];
+
+/** highlight.js grammars the report and the playback register (frontend/src/lib/highlight.ts). */
+export const HIGHLIGHT_GRAMMARS = ['python', 'javascript', 'typescript', 'c', 'cpp', 'java', 'rust', 'go', 'ruby', 'php', 'bash'] as const;
+export type HighlightGrammar = (typeof HIGHLIGHT_GRAMMARS)[number];
+
+/** What the rooms need to know of a language: one record each. */
+export interface LanguageRecord {
+  /** Piston's language name, so the room's language goes to the executor unchanged. */
+  readonly id: string;
+  readonly label: string;
+  /** The file a run sends the code as: compilers that go by extension (gcc, go, rustc) and class-per-file Java want a real name. */
+  readonly fileName: string;
+  readonly editor: EditorMode;
+  readonly highlight: HighlightGrammar;
+  /** Completions besides the document's own identifiers (language-keywords.ts). */
+  readonly keywords: readonly string[];
+  /** The code a new session opens with. */
+  readonly starter: string;
+}
 
 /**
- * Languages the room can be set to. Ids are Piston's language names, so the room's language
- * goes to the executor unchanged. `starter` is the code a new session opens with.
+ * The room's languages, one record each. A new language is a record here; an editor mode or a
+ * highlight grammar that is new adds a name above, and the compiler then lists the page's code
+ * that must load it. The executor keeps its own catalogue (packages/executor/src/runtime-catalog.ts).
  */
 export const LANGUAGES = [
-  { id: 'python', label: 'Python', starter: 'def main():\n    print("Hello, PairPad!")\n\n\nif __name__ == "__main__":\n    main()\n' },
-  { id: 'javascript', label: 'JavaScript', starter: 'function main() {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
-  { id: 'typescript', label: 'TypeScript', starter: 'function main(): void {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
-  { id: 'c', label: 'C', starter: '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, PairPad!\\n");\n    return 0;\n}\n' },
-  { id: 'c++', label: 'C++', starter: '#include <iostream>\n\nint main() {\n    std::cout << "Hello, PairPad!" << std::endl;\n    return 0;\n}\n' },
-  { id: 'java', label: 'Java', starter: 'public class Main {\n    public static void main(String[] args) {\n        System.out.println("Hello, PairPad!");\n    }\n}\n' },
-  { id: 'rust', label: 'Rust', starter: 'fn main() {\n    println!("Hello, PairPad!");\n}\n' },
-  { id: 'go', label: 'Go', starter: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, PairPad!")\n}\n' },
-  { id: 'ruby', label: 'Ruby', starter: 'puts "Hello, PairPad!"\n' },
-  { id: 'php', label: 'PHP', starter: '<?php\necho "Hello, PairPad!\\n";\n' },
-  { id: 'bash', label: 'Bash', starter: 'echo "Hello, PairPad!"\n' },
-] as const;
+  { id: 'python', label: 'Python', fileName: 'main.py', editor: 'python', highlight: 'python', keywords: KEYWORDS.python, starter: 'def main():\n    print("Hello, PairPad!")\n\n\nif __name__ == "__main__":\n    main()\n' },
+  { id: 'javascript', label: 'JavaScript', fileName: 'main.js', editor: 'javascript', highlight: 'javascript', keywords: KEYWORDS.javascript, starter: 'function main() {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
+  { id: 'typescript', label: 'TypeScript', fileName: 'main.ts', editor: 'typescript', highlight: 'typescript', keywords: KEYWORDS.typescript, starter: 'function main(): void {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
+  { id: 'c', label: 'C', fileName: 'main.c', editor: 'cpp', highlight: 'c', keywords: KEYWORDS.c, starter: '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, PairPad!\\n");\n    return 0;\n}\n' },
+  { id: 'c++', label: 'C++', fileName: 'main.cpp', editor: 'cpp', highlight: 'cpp', keywords: KEYWORDS['c++'], starter: '#include <iostream>\n\nint main() {\n    std::cout << "Hello, PairPad!" << std::endl;\n    return 0;\n}\n' },
+  { id: 'java', label: 'Java', fileName: 'Main.java', editor: 'java', highlight: 'java', keywords: KEYWORDS.java, starter: 'public class Main {\n    public static void main(String[] args) {\n        System.out.println("Hello, PairPad!");\n    }\n}\n' },
+  { id: 'rust', label: 'Rust', fileName: 'main.rs', editor: 'rust', highlight: 'rust', keywords: KEYWORDS.rust, starter: 'fn main() {\n    println!("Hello, PairPad!");\n}\n' },
+  { id: 'go', label: 'Go', fileName: 'main.go', editor: 'go', highlight: 'go', keywords: KEYWORDS.go, starter: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, PairPad!")\n}\n' },
+  { id: 'ruby', label: 'Ruby', fileName: 'main.rb', editor: 'ruby', highlight: 'ruby', keywords: KEYWORDS.ruby, starter: 'puts "Hello, PairPad!"\n' },
+  { id: 'php', label: 'PHP', fileName: 'main.php', editor: 'php', highlight: 'php', keywords: KEYWORDS.php, starter: '<?php\necho "Hello, PairPad!\\n";\n' },
+  { id: 'bash', label: 'Bash', fileName: 'main.sh', editor: 'shell', highlight: 'bash', keywords: KEYWORDS.bash, starter: 'echo "Hello, PairPad!"\n' },
+] as const satisfies readonly LanguageRecord[];
 
 export type LanguageId = (typeof LANGUAGES)[number]['id'];
+
+/** The record of a room language. */
+export function languageRecord(language: LanguageId): LanguageRecord {
+  return LANGUAGES.find((entry) => entry.id === language)!;
+}
+
+/** The file name a run sends code under; a language the room does not know (REST runs may name any Piston language) gets Piston's neutral name. */
+export function sourceFileName(language: string): string {
+  return LANGUAGES.find((entry) => entry.id === language)?.fileName ?? 'main.code';
+}
 
 export const LANGUAGE_IDS = LANGUAGES.map((language) => language.id) as [LanguageId, ...LanguageId[]];
 

@@ -1,7 +1,5 @@
-import type { LanguageId } from '@pairpad/protocol';
-
 /**
- * Words the editor offers as completions in each room language, besides the document's own
+ * Each language's `keywords` (languages.ts): words the editor offers as completions in each room language, besides the document's own
  * identifiers: the reserved words, plus the handful of built-ins an interview solution reaches
  * for first (printing, reading input, the common containers). Not a full API list on purpose:
  * a short list keeps the suggestions about what is being typed.
@@ -13,7 +11,7 @@ const JS_KEYWORDS = ['async', 'await', 'break', 'case', 'catch', 'class', 'const
 const JS_BUILTINS = ['console', 'log', 'Array', 'Object', 'Map', 'Set', 'String', 'Number', 'Math', 'JSON', 'Promise', 'parseInt', 'parseFloat', 'require', 'process', 'length', 'push', 'pop', 'slice', 'splice', 'forEach', 'filter', 'reduce', 'includes'];
 const TS_KEYWORDS = ['abstract', 'as', 'declare', 'enum', 'implements', 'interface', 'keyof', 'namespace', 'private', 'protected', 'public', 'readonly', 'satisfies', 'type', 'any', 'boolean', 'never', 'number', 'string', 'unknown', 'void', 'Record', 'Partial'];
 
-export const LANGUAGE_KEYWORDS: Record<LanguageId, readonly string[]> = {
+export const KEYWORDS = {
   python: [
     'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield', 'match', 'case',
     'print', 'input', 'len', 'range', 'enumerate', 'zip', 'map', 'filter', 'sorted', 'reversed', 'sum', 'min', 'max', 'abs', 'int', 'float', 'str', 'list', 'dict', 'set', 'tuple', 'bool', 'isinstance', 'open', 'self', '__name__', '__main__',
@@ -50,4 +48,4 @@ export const LANGUAGE_KEYWORDS: Record<LanguageId, readonly string[]> = {
     'if', 'then', 'else', 'elif', 'fi', 'case', 'esac', 'for', 'while', 'until', 'do', 'done', 'in', 'function', 'select', 'return', 'local', 'export', 'readonly', 'declare',
     'echo', 'printf', 'read', 'exit', 'shift', 'test', 'true', 'false', 'cd', 'grep', 'sed', 'awk', 'cat',
   ],
-};
+} as const satisfies Record<string, readonly string[]>;
