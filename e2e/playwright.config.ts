@@ -1,16 +1,21 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices } from '@playwright/test';
-import { BACKEND_PORT, FRONTEND_PORT, FRONTEND_URL } from './support/env';
+import { BACKEND_PORT, FRONTEND_PORT, FRONTEND_URL, MEMBER_EMAIL, MEMBER_PASSWORD } from './support/env';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Playwright cannot download its own browser here: use the system Chromium when there is one.
 const systemChromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
+// A fresh database per run. Workers evaluate this file again: they inherit the runner's variable.
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'pairpad-e2e-'));
 
 export default defineConfig({
   testDir: './tests',
+  // Signs the interviewer in once (support/global-setup.ts); candidates stay anonymous.
+  globalSetup: './support/global-setup.ts',
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
   // A 2-core machine runs two browsers plus both servers: one worker keeps timings honest.
@@ -45,6 +50,10 @@ export default defineConfig({
         LOG_LEVEL: 'warn',
         // Keep the embedded executor off a dev backend's default port (2000).
         EXECUTOR_PORT: process.env.E2E_EXECUTOR_PORT ?? '2100',
+        DATA_DIR: process.env.E2E_DATA_DIR,
+        // The first admin, so the run needs no setup code; the team spec starts its own backend for first-run setup.
+        ADMIN_EMAIL: MEMBER_EMAIL,
+        ADMIN_PASSWORD: MEMBER_PASSWORD,
       },
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

@@ -1,5 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { FRONTEND_URL } from './env';
+import { memberContext } from './member';
 import { createSessionViaApi, expectConnected, type CreatedSession } from './room';
 
 /** Every websocket frame (text or binary) a page receives, as it arrived. */
@@ -7,7 +8,7 @@ export interface FrameCapture {
   frames: Array<string | Buffer>;
 }
 
-/** An interview in progress: the interviewer (Ivy) and the candidate (Cara), each in their own browser. */
+/** An interview in progress: the interviewer (Ivy, signed in) and the candidate (Cara, anonymous), each in their own browser. */
 export interface TwoPersonRoom {
   session: CreatedSession;
   interviewer: Page;
@@ -39,7 +40,8 @@ export const test = base.extend<RoomFixtures>({
   room: async ({ browser, sessionBody }, use) => {
     const session = await createSessionViaApi(sessionBody);
     // The interviewer's browser may read back what it copied (copy-link tests).
-    const interviewerContext = await browser.newContext();
+    // The interviewer is a signed-in team member; the candidate's browser has no cookie.
+    const interviewerContext = await memberContext(browser);
     await interviewerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: FRONTEND_URL });
     const candidateContext = await browser.newContext();
     const interviewer = await interviewerContext.newPage();

@@ -1,17 +1,19 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { editorCode } from './editor';
 import { BACKEND_URL } from './env';
+import { memberCredentials } from './member';
 
 export interface CreatedSession {
   id: string;
   interviewerToken: string;
 }
 
-/** Creates a session through the real REST API (for tests that are not about the home page). */
+/** Creates a session through the real REST API as the signed-in member (for tests that are not about the dashboard). */
 export async function createSessionViaApi(body: { name?: string; language?: string; title?: string } = {}): Promise<CreatedSession> {
+  const { cookie, csrfToken } = memberCredentials();
   const response = await fetch(`${BACKEND_URL}/api/sessions`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Cookie: cookie, 'x-csrf-token': csrfToken },
     body: JSON.stringify({ language: 'python', ...body }),
   });
   expect(response.status, 'POST /api/sessions').toBe(201);

@@ -20,8 +20,8 @@ const sources = [
   path.join(frontend, 'next.config.ts'),
   path.join(frontend, 'loaders'),
   path.join(frontend, 'package.json'),
-  path.join(root, 'backend', 'src', 'protocol'),
-  path.join(root, 'backend', 'src', 'client'),
+  path.join(root, 'packages', 'protocol', 'src'),
+  path.join(root, 'packages', 'client', 'src'),
 ];
 
 function newestMtime(entry) {

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expectNoAxeViolations } from '../support/axe';
 import { editorCode } from '../support/editor';
 import { expect, test, type TwoPersonRoom } from '../support/fixtures';
+import { memberContext } from '../support/member';
 import { createSessionViaApi, output, replaceCode } from '../support/room';
 import { pageTheme } from '../support/settings';
 
@@ -43,14 +44,32 @@ for (const scheme of ['light', 'dark'] as const) {
   test.describe(`${scheme} theme`, () => {
     test.use({ colorScheme: scheme });
 
-    test('the home page, with its theme menu open too', async ({ page }) => {
-      await page.goto('/');
+    test('the sign-in page, with its theme menu open too', async ({ page }) => {
+      await page.goto('/sign-in?error=SIGN_IN_FAILED');
       expect(await pageTheme(page)).toBe(scheme);
       await expect(page.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
-      await expectNoAxeViolations(page, `home (${scheme})`);
+      await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeEnabled();
+      await expectNoAxeViolations(page, `sign-in (${scheme})`);
       await page.getByRole('button', { name: 'Settings' }).click();
       await expect(page.getByLabel('Theme')).toBeFocused();
-      await expectNoAxeViolations(page, `home with the settings menu (${scheme})`);
+      await expectNoAxeViolations(page, `sign-in with the settings menu (${scheme})`);
+    });
+
+    test('the dashboard with interviews, the new-interview dialog and the members page', async ({ browser }) => {
+      await createSessionViaApi({ title: 'Accessible dashboard row' });
+      const context = await memberContext(browser, { colorScheme: scheme });
+      const page = await context.newPage();
+      await page.goto('/dashboard');
+      await expect(page.getByRole('table', { name: 'Interviews' }).getByRole('row', { name: /Accessible dashboard row/ }).first()).toBeVisible();
+      await expectNoAxeViolations(page, `dashboard (${scheme})`);
+      await page.getByRole('button', { name: 'New interview' }).click();
+      await expect(page.getByRole('dialog', { name: 'New interview' }).getByTestId('language-status')).not.toHaveText(/^Checking/);
+      await expectNoAxeViolations(page, `new interview dialog (${scheme})`);
+      await page.keyboard.press('Escape');
+      await page.getByRole('link', { name: 'Members' }).click();
+      await expect(page.getByRole('table', { name: 'Members' })).toBeVisible();
+      await expectNoAxeViolations(page, `members (${scheme})`);
+      await context.close();
     });
 
     test('the name prompt, the missing-session page and the not-found page', async ({ page }) => {

@@ -1,21 +1,20 @@
 import { expect, test } from '@playwright/test';
 import { FRONTEND_URL } from '../support/env';
+import { createInterview } from '../support/dashboard';
+import { memberContext } from '../support/member';
 import { editor, expectConnected, participantList } from '../support/room';
 import { editorCode } from '../support/editor';
 
 const SESSION_URL = /\/interview\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
 
 test('interviewer creates a session, candidate joins by the copied link, and they edit together', async ({ browser }) => {
-  const interviewerContext = await browser.newContext();
+  const interviewerContext = await memberContext(browser);
   await interviewerContext.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: FRONTEND_URL });
   const interviewer = await interviewerContext.newPage();
 
-  // Home page → create → land in the room as the interviewer.
-  await interviewer.goto('/');
-  await interviewer.getByLabel('Your name').fill('Grace Hopper');
-  await interviewer.getByLabel('Starting language').selectOption('javascript');
-  await interviewer.getByLabel('Title').fill('E2E pairing round');
-  await interviewer.getByRole('button', { name: 'Create session' }).click();
+  // Dashboard → New interview → open the room as the interviewer.
+  const created = await createInterview(interviewer, { name: 'Grace Hopper', language: 'javascript', title: 'E2E pairing round' });
+  await created.getByRole('link', { name: 'Open the room' }).click();
   await expect(interviewer).toHaveURL(SESSION_URL);
   await expectConnected(interviewer);
   await expect(interviewer.getByRole('heading', { name: 'E2E pairing round' })).toBeVisible();

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type ElementHandle, type Locator, type Page } from '@playwright/test';
-import { BACKEND_PORT, BACKEND_URL, FRONTEND_URL } from '../support/env';
+import { expect, test, type Browser, type ElementHandle, type Locator, type Page } from '@playwright/test';
+import { openNewInterview } from '../support/dashboard';
+import { BACKEND_PORT, BACKEND_URL, FRONTEND_URL, MEMBER_STATE_PATH } from '../support/env';
 import { createSessionViaApi, expectConnected } from '../support/room';
 
 /**
@@ -11,6 +14,23 @@ import { createSessionViaApi, expectConnected } from '../support/room';
  * backend whose executor is down) are real backends started here; the page's runtimes request
  * is routed to them, everything else still goes to the test backend.
  */
+
+// The pickers are in the dashboard's "New interview" form: the page is a signed-in member's.
+test.use({ storageState: MEMBER_STATE_PATH });
+
+/** The sign-in page (its pitch counts the languages) in a browser without the member's cookie. */
+async function signInPage(browser: Browser, backend?: ExtraBackend): Promise<Page> {
+  const visitor = await (await browser.newContext({ storageState: { cookies: [], origins: [] } })).newPage();
+  if (backend) await runtimesFrom(visitor, backend);
+  await visitor.goto('/sign-in');
+  return visitor;
+}
+
+/** Its runtimes request may go to a backend this test stops: drop the route (even mid-request), then the browser. */
+async function closeVisitor(visitor: Page): Promise<void> {
+  await visitor.unrouteAll({ behavior: 'ignoreErrors' });
+  await visitor.context().close();
+}
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = process.env.E2E_SCREENSHOTS_DIR;
@@ -41,6 +61,8 @@ async function startBackend(offset: number, env: Record<string, string>, ready: 
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
       EXECUTOR_PORT: String(Number(process.env.E2E_EXECUTOR_PORT ?? 2100) + offset),
+      // A database of its own: never the repository's default data folder.
+      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'pairpad-e2e-languages-')),
       ...env,
     },
   });
@@ -105,12 +127,11 @@ async function shot(page: Page, name: string, list?: Locator): Promise<void> {
   });
 }
 
-test('the pickers offer exactly the runtimes the executor has, with their versions', async ({ page }) => {
+test('the pickers offer exactly the runtimes the executor has, with their versions', async ({ page, browser }) => {
   const runtimes = (await (await fetch(`${BACKEND_URL}/api/runtimes`)).json()) as Runtime[];
   const versionOf = new Map(runtimes.map((runtime) => [runtime.language, runtime.version]));
 
-  await page.goto('/');
-  const picker = page.getByLabel('Starting language');
+  const picker = (await openNewInterview(page)).getByLabel('Starting language');
   await expect(page.getByTestId('language-status')).not.toHaveText(/Checking/);
   const options = await optionsOf(picker);
   expect(options.length).toBeGreaterThan(0);
@@ -124,9 +145,11 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
     }
   }
   const offered = options.filter((option) => !option.disabled).length;
-  await expect(page.getByTestId('languages-claim')).toContainText(offered === 11 ? 'Eleven languages' : 'languages');
-  await expect(page.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
   await shot(page, 'languages-home-all', picker);
+  const visitor = await signInPage(browser);
+  await expect(visitor.getByTestId('languages-claim')).toContainText(offered === 11 ? 'Eleven languages' : 'languages');
+  await expect(visitor.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
+  await closeVisitor(visitor);
 
   const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
   await page.goto(`/interview/${session.id}?name=Ivy`);
@@ -146,18 +169,19 @@ test.describe('a server whose executor has only Python and Bash', () => {
   });
   test.afterAll(async () => backend?.stop());
 
-  test('the home page offers those two and names the others as not installed', async ({ page }) => {
+  test('the new-interview form offers those two and names the others as not installed', async ({ page, browser }) => {
     await runtimesFrom(page, backend);
-    await page.goto('/');
-    const picker = page.getByLabel('Starting language');
+    const picker = (await openNewInterview(page)).getByLabel('Starting language');
     await expect(picker.locator('option[value="python"]')).toHaveText(/^Python \d+\.\d+\.\d+$/);
     await expect(picker.locator('option[value="bash"]')).toHaveText(/^Bash \d+\.\d+\.\d+$/);
     await expect(picker.locator('option[value="go"]')).toHaveText('Go (not installed on this server)');
     await expect(picker.locator('option:not([disabled])')).toHaveCount(2);
     await expect(picker.locator('option[disabled]')).toHaveCount(9);
-    await expect(page.getByTestId('languages-claim')).toHaveText('Two languages with syntax highlighting, switched for the whole room');
     await expect(page.getByTestId('language-status')).toHaveText('9 of 11 languages are not installed on this server.');
     await shot(page, 'languages-home-python-bash', picker);
+    const visitor = await signInPage(browser, backend);
+    await expect(visitor.getByTestId('languages-claim')).toHaveText('Two languages with syntax highlighting, switched for the whole room');
+    await closeVisitor(visitor);
   });
 
   test('a room in a missing language says so and offers only the installed ones', async ({ page }) => {
@@ -186,19 +210,22 @@ test.describe('a server whose executor is down', () => {
   });
   test.afterAll(async () => backend?.stop());
 
-  test('the page says so, lists every language and still creates a session', async ({ page }) => {
+  test('the page says so, lists every language and still creates a session', async ({ page, browser }) => {
     await runtimesFrom(page, backend);
-    await page.goto('/');
+    const dialog = await openNewInterview(page);
     const status = page.getByTestId('language-status');
     await expect(status).toHaveText('Code execution is unavailable on this server right now, so the languages it runs are unknown. You can still create a session.');
-    const picker = page.getByLabel('Starting language');
+    const picker = dialog.getByLabel('Starting language');
     await expect(picker.locator('option')).toHaveCount(11);
     await expect(picker.locator('option[disabled]')).toHaveCount(0);
-    await expect(page.getByTestId('languages-claim')).toHaveText('Languages with syntax highlighting, switched for the whole room');
     await shot(page, 'languages-home-executor-down');
+    const visitor = await signInPage(browser, backend);
+    await expect(visitor.getByTestId('languages-claim')).toHaveText('Languages with syntax highlighting, switched for the whole room');
+    await closeVisitor(visitor);
 
-    await page.getByLabel('Your name').fill('Ivy');
-    await page.getByRole('button', { name: 'Create session' }).click();
+    await dialog.getByLabel('Your name').fill('Ivy');
+    await dialog.getByRole('button', { name: 'Create session' }).click();
+    await page.getByRole('link', { name: 'Open the room' }).click();
     await expect(page).toHaveURL(/\/interview\//);
     await expectConnected(page);
     await expect(page.getByTestId('language-note')).toHaveText(/Code execution is unavailable on this server right now/);
@@ -214,8 +241,7 @@ test('while the runtimes load, every language is listed and can be picked', asyn
     await answered;
     await route.continue();
   });
-  await page.goto('/');
-  const picker = page.getByLabel('Starting language');
+  const picker = (await openNewInterview(page)).getByLabel('Starting language');
   await expect(page.getByTestId('language-status')).toHaveText('Checking which languages this server runs…');
   await expect(picker.locator('option')).toHaveCount(11);
   await expect(picker).toHaveAttribute('aria-busy', 'true');

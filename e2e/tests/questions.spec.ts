@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { openNewInterview } from '../support/dashboard';
+import { memberContext } from '../support/member';
 import { createSessionViaApi, expectConnected, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
 
@@ -35,9 +37,9 @@ async function verdicts(page: Page): Promise<string[]> {
 }
 
 test('the interviewer creates a session from a question; the candidate sees it, runs the tests, and both see the same table, the diff, and the report', async ({ browser }) => {
-  const interviewer = await (await browser.newContext()).newPage();
-  await interviewer.goto('/');
-  await interviewer.getByLabel('Your name').fill('Ivy');
+  const interviewer = await (await memberContext(browser)).newPage();
+  const form = await openNewInterview(interviewer);
+  await form.getByLabel('Your name').fill('Ivy');
   await interviewer.getByRole('button', { name: 'Choose a question…' }).click();
   const picker = interviewer.getByRole('dialog', { name: 'Choose a question' });
   await picker.getByRole('searchbox', { name: 'Question' }).fill('hash-map');
@@ -47,6 +49,7 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   await picker.getByRole('button', { name: 'Use this question' }).click();
   await expect(interviewer.getByTestId('chosen-question')).toContainText('Two Sum');
   await interviewer.getByRole('button', { name: 'Create session' }).click();
+  await interviewer.getByRole('link', { name: 'Open the room' }).click();
   await interviewer.waitForURL(/\/interview\/[0-9a-f-]{36}/);
   await expectConnected(interviewer);
   const starter = await editorCode(interviewer);

@@ -1,6 +1,5 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import {
   CreateSessionBodySchema,
@@ -11,6 +10,7 @@ import {
   MAX_TITLE_LENGTH,
   describeIssues,
   languageLabel,
+  type CreateSessionResponse,
   type LanguageId,
 } from '@pairpad/protocol';
 import { ApiError, createSession } from '@/lib/api';
@@ -26,17 +26,30 @@ import { cx } from '@/lib/cx';
 import styles from './create-session-form.module.css';
 import ui from './ui.module.css';
 
-type FieldErrors = Partial<Record<'name' | 'language' | 'title', string>>;
+type Field = 'name' | 'language' | 'title' | 'candidateName' | 'candidateEmail';
+type FieldErrors = Partial<Record<Field, string>>;
+const FIELDS: readonly string[] = ['name', 'language', 'title', 'candidateName', 'candidateEmail'] satisfies Field[];
+const FIELD_WORDS: Record<Field, string> = { name: 'Name', language: 'Language', title: 'Title', candidateName: "The candidate's name", candidateEmail: "The candidate's email" };
 
-/** The home page form: create a session and walk into it as the interviewer. */
-export function CreateSessionForm() {
-  const router = useRouter();
+export interface CreateSessionFormProps {
+  /** The signed-in member's name, used when this browser remembers none. */
+  defaultName?: string;
+  /** The member's CSRF token: creating a session is a cookie-authenticated write. */
+  csrfToken: string | null;
+  /** Called once the session exists (its interviewer token is already kept for the room). */
+  onCreated(created: CreateSessionResponse, name: string): void;
+}
+
+/** The dashboard's "New interview" form: create a session as the signed-in member. */
+export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: CreateSessionFormProps) {
   const resolveApiUrl = useResolveApiUrl();
   const [name, setName] = useState('');
   const [language, setLanguage] = useState<LanguageId>(DEFAULT_LANGUAGE);
   const [languagePicked, setLanguagePicked] = useState(false);
   const languages = useLanguages();
   const [title, setTitle] = useState('');
+  const [candidateName, setCandidateName] = useState('');
+  const [candidateEmail, setCandidateEmail] = useState('');
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
@@ -46,7 +59,7 @@ export function CreateSessionForm() {
 
   useEffect(() => setApiUrl(resolveApiUrl()), [resolveApiUrl]);
 
-  useEffect(() => setName((current) => current || rememberedName()), []);
+  useEffect(() => setName((current) => current || rememberedName() || defaultName), [defaultName]);
 
   // The default language may be one this server lacks: start on the first one it runs instead.
   useEffect(() => {
@@ -60,14 +73,21 @@ export function CreateSessionForm() {
     setFormError(null);
     // The name is optional for the API but the room needs one: check it with the same schema.
     const nameCheck = DisplayNameSchema.safeParse(name);
-    const parsed = CreateSessionBodySchema.safeParse({ name, language, ...(title.trim() ? { title } : {}), ...(question ? { questionId: question.id } : {}) });
+    const parsed = CreateSessionBodySchema.safeParse({
+      name,
+      language,
+      ...(title.trim() ? { title } : {}),
+      ...(question ? { questionId: question.id } : {}),
+      ...(candidateName.trim() ? { candidateName } : {}),
+      ...(candidateEmail.trim() ? { candidateEmail } : {}),
+    });
     const errors: FieldErrors = {};
     if (!nameCheck.success) errors.name = `Your name ${nameCheck.error.issues[0]?.message ?? 'is not valid'}.`;
     const picked = availabilityOf(languages, language);
     if (picked && !picked.available) errors.language = `${picked.label} is ${picked.reason}.`;
     if (!parsed.success) {
       for (const [path, message] of Object.entries(describeIssues(parsed.error))) {
-        if (path === 'name' || path === 'language' || path === 'title') errors[path] ??= `${path[0]?.toUpperCase()}${path.slice(1)} ${message}.`;
+        if (isField(path)) errors[path] ??= `${FIELD_WORDS[path]} ${message}.`;
       }
     }
     setFieldErrors(errors);
@@ -76,18 +96,17 @@ export function CreateSessionForm() {
     setPending(true);
     const apiUrl = resolveApiUrl();
     try {
-      const created = await createSession(apiUrl, parsed.data);
+      const created = await createSession(apiUrl, parsed.data, csrfToken);
       rememberName(nameCheck.data);
       storeToken(created.id, created.interviewerToken);
       storeJoinedName(created.id, nameCheck.data);
-      const query = new URLSearchParams({ token: created.interviewerToken, name: nameCheck.data });
-      router.push(`/interview/${created.id}?${query.toString()}`);
+      onCreated(created, nameCheck.data);
     } catch (error) {
       setPending(false);
       if (error instanceof ApiError && error.details) {
         const serverErrors: FieldErrors = {};
         for (const [path, message] of Object.entries(error.details)) {
-          if (path === 'name' || path === 'language' || path === 'title') serverErrors[path] = message;
+          if (isField(path)) serverErrors[path] = message;
         }
         setFieldErrors(serverErrors);
       }
@@ -98,8 +117,7 @@ export function CreateSessionForm() {
   const describedBy = (field: keyof FieldErrors) => (fieldErrors[field] ? `${field}-error` : undefined);
 
   return (
-    <form className={ui.card} onSubmit={submit} noValidate aria-busy={pending}>
-      <h2>Start an interview</h2>
+    <form onSubmit={submit} noValidate aria-busy={pending}>
       <label htmlFor="create-name" className={ui.fieldLabel}>
         Your name
       </label>
@@ -214,6 +232,46 @@ export function CreateSessionForm() {
         </p>
       ) : null}
 
+      <label htmlFor="create-candidate-name" className={ui.fieldLabel}>
+        Candidate name <span className={ui.optional}>(optional)</span>
+      </label>
+      <input
+        id="create-candidate-name"
+        name="candidateName"
+        autoComplete="off"
+        value={candidateName}
+        placeholder="e.g. Ada Lovelace"
+        aria-invalid={fieldErrors.candidateName ? true : undefined}
+        aria-describedby={describedBy('candidateName')}
+        onChange={(event) => setCandidateName(event.target.value)}
+      />
+      {fieldErrors.candidateName ? (
+        <p id="candidateName-error" className={ui.fieldError}>
+          {fieldErrors.candidateName}
+        </p>
+      ) : null}
+
+      <label htmlFor="create-candidate-email" className={ui.fieldLabel}>
+        Candidate email <span className={ui.optional}>(optional)</span>
+      </label>
+      <input
+        id="create-candidate-email"
+        name="candidateEmail"
+        type="email"
+        autoComplete="off"
+        value={candidateEmail}
+        placeholder="ada@example.com"
+        aria-invalid={fieldErrors.candidateEmail ? true : undefined}
+        aria-describedby={describedBy('candidateEmail')}
+        onChange={(event) => setCandidateEmail(event.target.value)}
+      />
+      {fieldErrors.candidateEmail ? (
+        <p id="candidateEmail-error" className={ui.fieldError}>
+          {fieldErrors.candidateEmail}
+        </p>
+      ) : null}
+      <p className={ui.hint}>Kept with the interview so the team can find it on the dashboard; never shown to the candidate.</p>
+
       {formError ? (
         <p className={ui.formError} role="alert">
           {formError}
@@ -222,9 +280,13 @@ export function CreateSessionForm() {
       <button type="submit" className={cx(ui.button, ui.primary, ui.wide)} disabled={pending}>
         {pending ? 'Creating…' : 'Create session'}
       </button>
-      <p className={ui.hint}>You join as the interviewer; then copy the candidate link from the room.</p>
+      <p className={ui.hint}>Next: copy the candidate link to send, and open the room as the interviewer.</p>
     </form>
   );
+}
+
+function isField(path: string): path is Field {
+  return FIELDS.includes(path);
 }
 
 /** Under the language picker: what this server runs, in words. */

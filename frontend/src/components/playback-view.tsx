@@ -18,6 +18,7 @@ import ui from './ui.module.css';
 
 const SPEEDS = [1, 2, 4, 8, 16, 32] as const;
 const TICK_MS = 100;
+const SLIDER_STEP_MS = 100;
 
 export interface PlaybackViewProps {
   sessionId: string;
@@ -57,6 +58,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
     return () => clearInterval(timer);
   }, [playing, speed, clock.duration]);
 
+  const shown = Math.min(position, clock.duration);
   const at = clock.toReal(position);
   const checkpointIndex = timeline.checkpoints.findLastIndex((checkpoint) => checkpoint.at <= at);
   const code = textAtCheckpoint(timeline.checkpoints, Math.max(0, checkpointIndex));
@@ -88,14 +90,17 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
           type="range"
           aria-label="Position"
           min={0}
-          max={Math.max(1, Math.round(clock.duration))}
-          step={100}
+          // A whole number of steps, so the last one reaches the end (an interview ended right after
+          // its last edit keeps that edit in its final moments). A position past the end is the end
+          // (the clock clamps); clamping it here would be undone by the browser snapping it to a step.
+          max={Math.max(SLIDER_STEP_MS, Math.ceil(clock.duration / SLIDER_STEP_MS) * SLIDER_STEP_MS)}
+          step={SLIDER_STEP_MS}
           value={Math.round(position)}
-          aria-valuetext={`${formatPosition(position)} of ${formatPosition(clock.duration)}`}
+          aria-valuetext={`${formatPosition(shown)} of ${formatPosition(clock.duration)}`}
           onChange={(event) => setPosition(Number(event.target.value))}
         />
         <span className={styles.time} data-testid="playback-time">
-          {formatPosition(position)} / {formatPosition(clock.duration)} · {formatClock(at)}
+          {formatPosition(shown)} / {formatPosition(clock.duration)} · {formatClock(at)}
         </span>
         <label className={styles.speed}>
           Speed{' '}

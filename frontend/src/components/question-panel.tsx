@@ -8,12 +8,15 @@ import type { QuestionsState } from '@/room/use-questions';
 import { MarkdownView } from './markdown-view';
 import { ModalDialog } from './modal-dialog';
 import { QuestionEditor } from './question-editor';
+import type { GuestAccess } from '@/lib/questions-api';
 import { QuestionPicker } from './question-picker';
 import styles from './question-panel.module.css';
 import ui from './ui.module.css';
 
 export interface QuestionPanelProps {
   apiUrl: string;
+  /** The guest interviewer's token for this room, when the room was opened by the interviewer link. */
+  guest?: GuestAccess | null;
   questions: QuestionsState;
   language: LanguageId;
   /** The shared code, to tell typed code from a starter. */
@@ -52,7 +55,7 @@ type Undo = { previous: string; applied: string } | null;
  * see; the starter for the room's language, offered when the code is not it (asked first when it
  * would replace typed code, undoable); and for the interviewer the question bank and the editor.
  */
-export function QuestionPanel({ apiUrl, questions, language, text, canChangeQuestion, canEditCode }: QuestionPanelProps) {
+export function QuestionPanel({ apiUrl, guest = null, questions, language, text, canChangeQuestion, canEditCode }: QuestionPanelProps) {
   const id = useId();
   const { question } = questions;
   const code = useCode(text);
@@ -186,7 +189,7 @@ export function QuestionPanel({ apiUrl, questions, language, text, canChangeQues
               {questions.error}
             </p>
           ) : null}
-          <QuestionPicker apiUrl={apiUrl} actionLabel="Load into the room" busy={loading} onChoose={(picked) => void loadQuestion(picked.id)} />
+          <QuestionPicker apiUrl={apiUrl} guest={guest} actionLabel="Load into the room" busy={loading} onChoose={(picked) => void loadQuestion(picked.id)} />
         </ModalDialog>
       ) : null}
       {dialog === 'editor' && question ? (

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useMemo, useState } from 'react';
 import { languageLabel, type QuestionSummary } from '@pairpad/protocol';
-import { getQuestion, listQuestions, matchesSearch, type QuestionPreview } from '@/lib/questions-api';
+import { getQuestion, listQuestions, matchesSearch, type GuestAccess, type QuestionPreview } from '@/lib/questions-api';
 import { cx } from '@/lib/cx';
 import { DifficultyBadge } from './difficulty-badge';
 import { MarkdownView } from './markdown-view';
@@ -11,6 +11,8 @@ import ui from './ui.module.css';
 
 export interface QuestionPickerProps {
   apiUrl: string;
+  /** In a room opened by the guest interviewer link: read the bank with its token. */
+  guest?: GuestAccess | null;
   /** The button under the preview: "Use this question", "Load into the room". */
   actionLabel: string;
   onChoose(question: QuestionPreview): void;
@@ -26,7 +28,7 @@ type Preview = { state: 'none' } | { state: 'loading'; id: string } | { state: '
  * languages, how many cases are visible and hidden), then use it. Keyboard: the search field,
  * then the list of questions (buttons), then the preview's action.
  */
-export function QuestionPicker({ apiUrl, actionLabel, onChoose, busy = false }: QuestionPickerProps) {
+export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, busy = false }: QuestionPickerProps) {
   const id = useId();
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
   const [search, setSearch] = useState('');
@@ -34,17 +36,17 @@ export function QuestionPicker({ apiUrl, actionLabel, onChoose, busy = false }: 
 
   useEffect(() => {
     const controller = new AbortController();
-    listQuestions(apiUrl, controller.signal)
+    listQuestions(apiUrl, controller.signal, guest)
       .then((questions) => setListing({ state: 'ready', questions }))
       .catch((error: unknown) => !controller.signal.aborted && setListing({ state: 'error', message: error instanceof Error ? error.message : String(error) }));
     return () => controller.abort();
-  }, [apiUrl]);
+  }, [apiUrl, guest]);
 
   const shown = useMemo(() => (listing.state === 'ready' ? listing.questions.filter((question) => matchesSearch(question, search)) : []), [listing, search]);
 
   const open = (questionId: string) => {
     setPreview({ state: 'loading', id: questionId });
-    getQuestion(apiUrl, questionId)
+    getQuestion(apiUrl, questionId, undefined, guest)
       .then((question) => setPreview((current) => (current.state === 'loading' && current.id === questionId ? { state: 'ready', question } : current)))
       .catch((error: unknown) => setPreview({ state: 'error', message: error instanceof Error ? error.message : String(error) }));
   };

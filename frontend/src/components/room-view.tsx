@@ -2,7 +2,7 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { LanguageId, SessionPublicView } from '@pairpad/protocol';
 import { decide } from '@pairpad/protocol/wire';
 import { cx } from '@/lib/cx';
@@ -49,6 +49,7 @@ const CLOSED_HEADLINE = {
 
 /** The interview room: header with session controls, the shared editor, people and output. */
 export function RoomView({ apiUrl, session, name, token, personId }: RoomViewProps) {
+  const guest = useMemo(() => (token ? { sessionId: session.id, token } : null), [session.id, token]);
   const room = useRoom({ apiUrl, sessionId: session.id, name, token, ...(personId ? { personId } : {}), initialLanguage: session.language });
   const title = session.title?.trim() || 'Untitled interview';
 
@@ -145,6 +146,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         <section className={styles.editorPane} aria-label="Editor">
           <QuestionPanel
             apiUrl={apiUrl}
+            guest={guest}
             questions={room.questions}
             language={room.language}
             text={room.text}

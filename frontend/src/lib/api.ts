@@ -24,17 +24,32 @@ interface ErrorEnvelope {
   error?: { code?: string; message?: string; details?: Record<string, string> };
 }
 
-export async function request(apiUrl: string, path: string, init?: RequestInit): Promise<unknown> {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * One REST call to the backend. The session cookie rides along (`credentials: 'include'`: the
+ * backend is another origin); a write carries `csrfToken` as `x-csrf-token`, which the backend
+ * demands of every cookie-authenticated POST/PUT/PATCH/DELETE.
+ */
+export async function request(apiUrl: string, path: string, init?: RequestInit, csrfToken?: string | null): Promise<unknown> {
+  const write = !SAFE_METHODS.has((init?.method ?? 'GET').toUpperCase());
   let response: Response;
   try {
     response = await fetch(`${apiUrl}${path}`, {
       ...init,
-      headers: { Accept: 'application/json', ...(init?.body ? { 'Content-Type': 'application/json' } : {}), ...init?.headers },
+      credentials: 'include',
+      headers: {
+        Accept: 'application/json',
+        ...(init?.body ? { 'Content-Type': 'application/json' } : {}),
+        ...(write && csrfToken ? { 'x-csrf-token': csrfToken } : {}),
+        ...init?.headers,
+      },
     });
   } catch {
     throw new ApiError('NETWORK_ERROR', `Cannot reach the PairPad server at ${apiUrl}. Is the backend running?`);
   }
-  const body: unknown = await response.json().catch(() => null);
+  // 204 (sign-out, delete) has no body.
+  const body: unknown = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const error = (body as ErrorEnvelope | null)?.error;
     const message = error?.message ?? `The server answered ${response.status} ${response.statusText}.`;
@@ -43,14 +58,15 @@ export async function request(apiUrl: string, path: string, init?: RequestInit):
   return body;
 }
 
-function parseResponse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }, body: unknown): T {
+export function parseResponse<T>(schema: { safeParse(input: unknown): { success: true; data: T } | { success: false } }, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) throw new ApiError('BAD_RESPONSE', 'The server sent an answer this page does not understand.');
   return result.data;
 }
 
-export async function createSession(apiUrl: string, body: CreateSessionBody): Promise<CreateSessionResponse> {
-  const answer = await request(apiUrl, '/api/sessions', { method: 'POST', body: JSON.stringify(body) });
+/** `POST /api/sessions` as the signed-in member (cookie + CSRF token). */
+export async function createSession(apiUrl: string, body: CreateSessionBody, csrfToken?: string | null): Promise<CreateSessionResponse> {
+  const answer = await request(apiUrl, '/api/sessions', { method: 'POST', body: JSON.stringify(body) }, csrfToken);
   return parseResponse(CreateSessionResponseSchema, answer);
 }
 

@@ -94,7 +94,8 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       name,
       ...(token ? { token } : {}),
       // Behind a proxy or firewall that blocks websockets, fall back to HTTP long-polling.
-      socketOptions: { tryAllTransports: true },
+      // The session cookie rides along: a signed-in member of the team joins as an interviewer.
+      socketOptions: { tryAllTransports: true, withCredentials: true },
     });
     const meta = created.doc.getMap<unknown>(ROOM_DOC.meta);
     const { color, colorLight } = colorForName(name);

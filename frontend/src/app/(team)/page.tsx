@@ -1,0 +1,5 @@
+import { HomeRedirect } from './home-redirect';
+
+export default function HomePage() {
+  return <HomeRedirect />;
+}

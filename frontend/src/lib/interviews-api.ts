@@ -1,0 +1,34 @@
+import { parseResponse, request } from './api';
+import type { ApiAuth } from './members-api';
+import { InterviewListResponseSchema, type InterviewListResponse, type InterviewScope, type InterviewStatus } from './team-shapes';
+
+/** One page of the dashboard's list: what it asks the server for (the server filters and pages). */
+export interface InterviewQuery {
+  scope: InterviewScope;
+  status: InterviewStatus | null;
+  q: string;
+  /** ISO date-times, inclusive; null: no bound. */
+  from: string | null;
+  to: string | null;
+  cursor: string | null;
+  limit: number;
+}
+
+export function interviewSearch(query: InterviewQuery): string {
+  const params = new URLSearchParams({ scope: query.scope, limit: String(query.limit) });
+  if (query.status) params.set('status', query.status);
+  if (query.q.trim()) params.set('q', query.q.trim());
+  if (query.from !== null) params.set('from', query.from);
+  if (query.to !== null) params.set('to', query.to);
+  if (query.cursor) params.set('cursor', query.cursor);
+  return params.toString();
+}
+
+export async function listInterviews({ apiUrl }: ApiAuth, query: InterviewQuery, signal?: AbortSignal): Promise<InterviewListResponse> {
+  const answer = await request(apiUrl, `/api/interviews?${interviewSearch(query)}`, { signal, cache: 'no-store' });
+  return parseResponse(InterviewListResponseSchema, answer);
+}
+
+export async function deleteInterview({ apiUrl, csrfToken }: ApiAuth, interviewId: string): Promise<void> {
+  await request(apiUrl, `/api/interviews/${encodeURIComponent(interviewId)}`, { method: 'DELETE' }, csrfToken);
+}
