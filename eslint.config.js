@@ -20,14 +20,34 @@ export default tseslint.config(
     // Layer boundaries inside the backend: cores know nothing of their transport.
     files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['express', 'socket.io', 'socket.io-client', '**/http/**', '**/realtime/**', '**/cluster/**', 'ioredis', '@socket.io/redis-adapter', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            'express',
+            'socket.io',
+            'socket.io-client',
+            '**/http/**',
+            '**/realtime/**',
+            '**/cluster/**',
+            'ioredis',
+            '@socket.io/redis-adapter',
+            '@pairpad/executor/*',
+            '@pairpad/client',
+            '@pairpad/client/*',
+          ],
+        },
+      ],
     },
   },
   {
     // Redis lives in cluster/ (loaded only with REDIS_URL); it knows no HTTP or socket adapter.
     files: ['backend/src/cluster/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['express', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['express', '**/http/**', '**/realtime/**', '@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*'] },
+      ],
     },
   },
   {
@@ -41,7 +61,20 @@ export default tseslint.config(
     // @pairpad/client (the browser's provider) imports only @pairpad/protocol of ours.
     files: ['packages/client/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../*', 'express', 'socket.io'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@pairpad/backend',
+            '@pairpad/backend/*',
+            '@pairpad/executor',
+            '@pairpad/executor/*',
+            '../../*',
+            'express',
+            'socket.io',
+          ],
+        },
+      ],
     },
   },
   {
@@ -56,14 +89,29 @@ export default tseslint.config(
     files: ['backend/src/**'],
     ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**', 'backend/src/cluster/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*', 'ioredis', '@socket.io/redis-adapter'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@pairpad/executor/*', '@pairpad/client', '@pairpad/client/*', 'ioredis', '@socket.io/redis-adapter'] },
+      ],
     },
   },
   {
     // The frontend depends on the protocol and the client, never on the backend or the executor.
     files: ['frontend/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@pairpad/backend', '@pairpad/backend/*', '@pairpad/executor', '@pairpad/executor/*', '../../backend/*', '../../../backend/*'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '@pairpad/backend',
+            '@pairpad/backend/*',
+            '@pairpad/executor',
+            '@pairpad/executor/*',
+            '../../backend/*',
+            '../../../backend/*',
+          ],
+        },
+      ],
     },
   },
   {

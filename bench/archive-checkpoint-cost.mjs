@@ -21,19 +21,37 @@ import { fmt, machineLine, sleep, waitUntil, writeResultsSection } from './bench
 const EDITS = Number(process.argv[2] ?? 600);
 const WRITES = Number(process.argv[3] ?? 50);
 const dataDir = mkdtempSync(join(tmpdir(), 'pairpad-bench-archive-'));
-const config = loadConfig({ NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  NODE_ENV: 'production',
+  HOST: '127.0.0.1',
+  PORT: '0',
+  PISTON_URL: 'http://127.0.0.1:9',
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'warn',
+});
 const interval = config.CHECKPOINT_INTERVAL_MS;
 const backend = await startBackend(config, createLogger({ level: 'warn', format: 'pretty', silent: true }));
 try {
-  const response = await fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ language: 'python', name: 'Ivy' }) });
+  const response = await fetch(`${backend.url}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ language: 'python', name: 'Ivy' }),
+  });
   const { id, interviewerToken } = await response.json();
-  const connect = (name, token) => new SocketYjsProvider({ url: backend.url, sessionId: id, name, ...(token ? { token } : {}), socketOptions: { transports: ['websocket'], forceNew: true } });
+  const connect = (name, token) =>
+    new SocketYjsProvider({
+      url: backend.url,
+      sessionId: id,
+      name,
+      ...(token ? { token } : {}),
+      socketOptions: { transports: ['websocket'], forceNew: true },
+    });
   const typists = [connect('Ivy', interviewerToken), connect('Cai')];
   await waitUntil(() => typists.every((typist) => typist.synced), 'clients synced');
   // Random positions, 40 edits a second in all (under the per-socket event limit), so that the
   // timeline records checkpoints as it does while people type.
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < EDITS; i++) {
     const text = typists[i % 2].doc.getText('code');
     text.insert(Math.floor(random() * (text.length + 1)), String.fromCharCode(97 + (i % 26)));

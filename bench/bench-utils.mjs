@@ -16,7 +16,13 @@ export function percentile(sorted, p) {
 
 export function summarize(values) {
   const sorted = [...values].sort((a, b) => a - b);
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 export const CLOCK_TICKS = 100; // USER_HZ on Linux
@@ -108,7 +114,8 @@ export function spawnBackendFromSource(port, env) {
 
 /** Builds the backend bundle (`npm run build -w backend`): the benches run what `npm start` runs, not tsx. */
 export function buildBackendBundle() {
-  if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0) throw new Error('backend build failed');
+  if (spawnSync('npm', ['run', 'build', '-w', 'backend'], { cwd: repoRoot, stdio: 'inherit' }).status !== 0)
+    throw new Error('backend build failed');
 }
 
 /**
@@ -120,7 +127,16 @@ export function buildBackendBundle() {
 export function spawnBackendBundle(port, { nodeArgs = [], stderr = 'inherit' } = {}) {
   return spawn('node', [...nodeArgs, 'backend/dist/server.js'], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000', ...benchBackendEnv() },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PISTON_URL: 'http://127.0.0.1:9',
+      SESSIONS_PER_MINUTE_PER_IP: '1000000',
+      ...benchBackendEnv(),
+    },
     stdio: ['ignore', 'inherit', stderr],
   });
 }
@@ -152,10 +168,17 @@ export function signInBench(url) {
     benchAgents.set(
       url,
       (async () => {
-        const response = await fetch(`${url}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(BENCH_ADMIN) });
+        const response = await fetch(`${url}/api/auth/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(BENCH_ADMIN),
+        });
         if (response.status === 404) return null;
         if (!response.ok) throw new Error(`bench sign-in: HTTP ${response.status} ${await response.text()}`);
-        const cookie = response.headers.getSetCookie().map((header) => header.split(';')[0]).find((pair) => pair.startsWith('pairpad_session='));
+        const cookie = response.headers
+          .getSetCookie()
+          .map((header) => header.split(';')[0])
+          .find((pair) => pair.startsWith('pairpad_session='));
         const { csrfToken } = await response.json();
         return { cookie, csrfToken };
       })(),

@@ -61,8 +61,11 @@ for (const redis of MODES) {
     const times = result.restarts.map((restart) => restart.resyncMs);
     resyncs.push(...times);
     const restartMs = result.restarts.map((restart) => restart.restartMs);
-    const range = (values, digits) => (values.length ? `${fmt(Math.min(...values) / 1000, digits)}–${fmt(Math.max(...values) / 1000, digits)}` : 'n/a');
-    const statuses = Object.entries(result.clientStatuses).map(([status, count]) => `${count} ${status}`).join(', ');
+    const range = (values, digits) =>
+      values.length ? `${fmt(Math.min(...values) / 1000, digits)}–${fmt(Math.max(...values) / 1000, digits)}` : 'n/a';
+    const statuses = Object.entries(result.clientStatuses)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(', ');
     const fatal = Object.keys(result.fatalErrors).length ? `; fatal ${JSON.stringify(result.fatalErrors)}` : '';
     rows.push(
       `| ${redis} | ${run} | ${seed} | ${result.edits} | ${result.missing} | ${result.duplicated} | ${result.diverged} | ${statuses}${fatal} | ${result.restarts.length} | ${range(restartMs, 1)} | ${range(times, 1)} | ${fmt(result.redisRestartAtMs / 1000, 0)} |`,

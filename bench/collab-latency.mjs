@@ -9,7 +9,18 @@
 import { spawn } from 'node:child_process';
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '@pairpad/client';
-import { benchBackendEnv, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import {
+  benchBackendEnv,
+  createBenchSession,
+  fmt,
+  machineLine,
+  processCpuSeconds,
+  processRssBytes,
+  repoRoot,
+  summarize,
+  writeResultsSection,
+  waitUntil,
+} from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -20,7 +31,17 @@ const machine = machineLine();
 
 const backend = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   cwd: repoRoot,
-  env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '100000', ...benchBackendEnv() },
+  env: {
+    ...process.env,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PISTON_URL: 'http://127.0.0.1:9',
+    MAX_PARTICIPANTS_PER_ROOM: '20',
+    SESSIONS_PER_MINUTE_PER_IP: '100000',
+    ...benchBackendEnv(),
+  },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
 const stopBackend = () => backend.exitCode === null && backend.kill('SIGTERM');
@@ -66,7 +87,16 @@ stopBackend();
 const stats = summarize(load.latencies);
 const cpuPercent = (cpuSeconds / wallSeconds) * 100;
 const target = stats.p99 < 50;
-console.table({ rooms: ROOMS, clients: clients.length, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuPercent, peakRssMiB: peakRss / 2 ** 20 });
+console.table({
+  rooms: ROOMS,
+  clients: clients.length,
+  edits: stats.count,
+  p50: stats.p50,
+  p95: stats.p95,
+  p99: stats.p99,
+  cpuPercent,
+  peakRssMiB: peakRss / 2 ** 20,
+});
 
 writeResultsSection(
   'Collaboration (issue #2)',

@@ -11,7 +11,16 @@
 import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '@pairpad/client';
 import { startRedisServer } from '../backend/test/helpers/redis-server.ts';
-import { createBenchSession, fmt, machineLine, processCpuSeconds, spawnBackendFromSource, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import {
+  createBenchSession,
+  fmt,
+  machineLine,
+  processCpuSeconds,
+  spawnBackendFromSource,
+  summarize,
+  writeResultsSection,
+  waitUntil,
+} from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -37,7 +46,8 @@ for (const node of nodes) {
   await waitUntil(async () => (await fetch(`${node.url}/health`)).ok, `backend ${node.url} up`);
 }
 
-const connect = (url, sessionId, name) => new SocketYjsProvider({ url, sessionId, name, socketOptions: { transports: ['websocket'], forceNew: true } });
+const connect = (url, sessionId, name) =>
+  new SocketYjsProvider({ url, sessionId, name, socketOptions: { transports: ['websocket'], forceNew: true } });
 
 /** One measured run; `placement(i)` gives the two node indexes of room i's clients. */
 async function runPhase(label, placement) {
@@ -63,14 +73,27 @@ async function runPhase(label, placement) {
   const converged = pairs.every(([a, b]) => a.doc.getText('code').toString() === b.doc.getText('code').toString());
   clients.forEach((client) => client.destroy());
   const stats = summarize(load.latencies);
-  console.table({ label, rooms: ROOMS, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuA: cpuPercent[0], cpuB: cpuPercent[1], lost, converged });
+  console.table({
+    label,
+    rooms: ROOMS,
+    edits: stats.count,
+    p50: stats.p50,
+    p95: stats.p95,
+    p99: stats.p99,
+    cpuA: cpuPercent[0],
+    cpuB: cpuPercent[1],
+    lost,
+    converged,
+  });
   return { label, stats, cpuPercent, lost, converged };
 }
 
 const cross = await runPhase('cross-node', () => [0, 1]);
 const same = await runPhase('same-node', (i) => (i % 2 === 0 ? [0, 0] : [1, 1]));
 // Nodes first, so they don't log a lost Redis on the way out.
-await Promise.all(nodes.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)).concat(stopAll()));
+await Promise.all(
+  nodes.map(({ child }) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)).concat(stopAll()),
+);
 await redis.stop();
 
 const signed = (value) => `${value >= 0 ? '+' : '−'}${fmt(Math.abs(value))}`;

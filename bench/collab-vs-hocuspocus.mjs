@@ -20,7 +20,21 @@ import { startTypingLoad } from './typing-load.mjs';
 import { SocketYjsProvider } from '@pairpad/client';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket, socketErrors } from './quiet-websocket.mjs';
-import { benchBackendEnv, buildBackendBundle, createBenchSession, fmt, machineLine, processCpuSeconds, processRssBytes, repoRoot, settledRss, sleep, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import {
+  benchBackendEnv,
+  buildBackendBundle,
+  createBenchSession,
+  fmt,
+  machineLine,
+  processCpuSeconds,
+  processRssBytes,
+  repoRoot,
+  settledRss,
+  sleep,
+  summarize,
+  waitUntil,
+  writeResultsSection,
+} from './bench-utils.mjs';
 
 const ROOMS = Number(process.argv[2] ?? 100);
 const DURATION_S = Number(process.argv[3] ?? 60);
@@ -41,7 +55,11 @@ const INSPECTOR_PORT = PORT + 1;
 async function startProcess(args, env, ready, { inspect = false } = {}) {
   const profiling = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}`] : [];
   const inspecting = inspect ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : [];
-  const child = spawn('node', [...profiling, ...inspecting, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('node', [...profiling, ...inspecting, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   child.stdout.setEncoding('utf8');
   let output = '';
   child.stdout.on('data', (chunk) => {
@@ -49,7 +67,9 @@ async function startProcess(args, env, ready, { inspect = false } = {}) {
   });
   // A server that died at once (a port still held by a stray process) must not pass for up because
   // that stray answers the health check.
-  const exited = new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was up`))));
+  const exited = new Promise((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it was up`))),
+  );
   await Promise.race([waitUntil(() => ready(output), `${args.join(' ')} up`, 60_000), exited]);
   exited.catch(() => undefined);
   return child;
@@ -70,7 +90,16 @@ function pairpadSystem(label, root) {
       const url = `http://127.0.0.1:${PORT}`;
       const child = await startProcess(
         [join(root, 'backend/dist/server.js')],
-        { PORT: String(PORT), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', PISTON_URL: 'http://127.0.0.1:9', MAX_PARTICIPANTS_PER_ROOM: '20', SESSIONS_PER_MINUTE_PER_IP: '1000000', ...benchBackendEnv() },
+        {
+          PORT: String(PORT),
+          HOST: '127.0.0.1',
+          NODE_ENV: 'production',
+          LOG_LEVEL: 'warn',
+          PISTON_URL: 'http://127.0.0.1:9',
+          MAX_PARTICIPANTS_PER_ROOM: '20',
+          SESSIONS_PER_MINUTE_PER_IP: '1000000',
+          ...benchBackendEnv(),
+        },
         async () => (await fetch(`${url}/health`)).ok,
         options,
       );
@@ -96,7 +125,12 @@ const SYSTEMS = {
   hocuspocus: {
     label: 'Hocuspocus 4.7 (defaults, in memory)',
     async start(options) {
-      const child = await startProcess(['bench/hocuspocus-server.mjs', String(PORT)], {}, (output) => output.includes('listening'), options);
+      const child = await startProcess(
+        ['bench/hocuspocus-server.mjs', String(PORT)],
+        {},
+        (output) => output.includes('listening'),
+        options,
+      );
       let rooms = 0;
       return {
         child,
@@ -168,7 +202,18 @@ async function typingPhase(systemName) {
   // window) does not flatter whichever server it happened to be driving.
   const cpuMsPerThousandEdits = (cpuSeconds * 1e6) / Math.max(1, stats.count);
   const result = { system: systemName, stats, cpuPercent, cpuMsPerThousandEdits, peakRss, lost, converged };
-  console.table({ system: systemName, edits: stats.count, p50: stats.p50, p95: stats.p95, p99: stats.p99, cpuPercent, cpuMsPerThousandEdits, peakRssMiB: peakRss / 2 ** 20, lost, converged });
+  console.table({
+    system: systemName,
+    edits: stats.count,
+    p50: stats.p50,
+    p95: stats.p95,
+    p99: stats.p99,
+    cpuPercent,
+    cpuMsPerThousandEdits,
+    peakRssMiB: peakRss / 2 ** 20,
+    lost,
+    converged,
+  });
   return result;
 }
 
@@ -212,7 +257,9 @@ async function idlePhase(systemName) {
 }
 
 buildBackendBundle();
-const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadBefore = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 const typing = Object.fromEntries(SYSTEM_NAMES.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of SYSTEM_NAMES) typing[name].push(await typingPhase(name));
@@ -221,7 +268,9 @@ const idle = {};
 if (IDLE_ROOMS > 0) for (const name of SYSTEM_NAMES) idle[name] = await idlePhase(name);
 // A profiling or partial run: nothing to compare. (Rounds = 0 with idle rooms is the idle comparison alone.)
 if (!SYSTEM_NAMES.includes('pairpad') || !SYSTEM_NAMES.includes('hocuspocus') || (ROUNDS === 0 && IDLE_ROOMS === 0)) process.exit(0);
-const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAfter = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 
 const range = (values, digits = 1) => {
   const low = Math.min(...values);
@@ -235,7 +284,16 @@ const median = (values) => {
 };
 const row = (name) => {
   const runs = typing[name];
-  return `| ${SYSTEMS[name].label} | ${range(runs.map((r) => r.stats.count), 0)} | ${range(runs.map((r) => r.stats.p50))} | ${range(runs.map((r) => r.stats.p95))} | ${range(runs.map((r) => r.stats.p99))} | ${range(runs.map((r) => r.cpuPercent))} % | ${range(runs.map((r) => r.cpuMsPerThousandEdits), 0)} ms | ${range(runs.map((r) => r.peakRss / 2 ** 20), 0)} MiB | ${runs.map((r) => r.lost).join(' / ')} | ${runs.every((r) => r.converged) ? 'yes' : 'NO'} |`;
+  return `| ${SYSTEMS[name].label} | ${range(
+    runs.map((r) => r.stats.count),
+    0,
+  )} | ${range(runs.map((r) => r.stats.p50))} | ${range(runs.map((r) => r.stats.p95))} | ${range(runs.map((r) => r.stats.p99))} | ${range(runs.map((r) => r.cpuPercent))} % | ${range(
+    runs.map((r) => r.cpuMsPerThousandEdits),
+    0,
+  )} ms | ${range(
+    runs.map((r) => r.peakRss / 2 ** 20),
+    0,
+  )} MiB | ${runs.map((r) => r.lost).join(' / ')} | ${runs.every((r) => r.converged) ? 'yes' : 'NO'} |`;
 };
 const ratio = (metric) => median(typing.pairpad.map(metric)) / median(typing.hocuspocus.map(metric));
 const idleRow = (name) => {
@@ -256,7 +314,12 @@ const ratios = {
         heapPerConnection: idle.pairpad.heapPerConnectionKiB / idle.hocuspocus.heapPerConnectionKiB,
       }
     : {}),
-  ...(typing.base ? { cpuPerEditVsBase: median(typing.pairpad.map((r) => r.cpuMsPerThousandEdits)) / median(typing.base.map((r) => r.cpuMsPerThousandEdits)) } : {}),
+  ...(typing.base
+    ? {
+        cpuPerEditVsBase:
+          median(typing.pairpad.map((r) => r.cpuMsPerThousandEdits)) / median(typing.base.map((r) => r.cpuMsPerThousandEdits)),
+      }
+    : {}),
 };
 const letters = SYSTEM_NAMES.map((name) => ({ pairpad: 'P', base: 'B', hocuspocus: 'H' })[name]).join(' ');
 const idleSection =
@@ -270,7 +333,10 @@ ${SYSTEM_NAMES.map(idleRow).join('\n')}
 PairPad ÷ Hocuspocus (target ≤ 1.2 each): RSS per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×**; live heap per idle room **${fmt(ratios.heapPerRoom, 2)}×**, per idle connection **${fmt(ratios.heapPerConnection, 2)}×**. Live heap is \`heapUsed\` after two forced full collections over each server's inspector (bench/heap-probe.mjs); RSS is settled RSS after those collections.`
     : '';
 if (socketErrors.count > 0) console.log(`Hocuspocus client sockets that failed and were retried: ${socketErrors.count}`);
-console.log('PairPad / Hocuspocus ratios (medians):', Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])));
+console.log(
+  'PairPad / Hocuspocus ratios (medians):',
+  Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])),
+);
 
 const command = `\`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.`;
 if (ROUNDS === 0) {

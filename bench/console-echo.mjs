@@ -17,7 +17,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
-import { benchBackendEnv, createBenchSession, fmt, machineLine, repoRoot, summarize, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import {
+  benchBackendEnv,
+  createBenchSession,
+  fmt,
+  machineLine,
+  repoRoot,
+  summarize,
+  waitUntil,
+  writeResultsSection,
+} from './bench-utils.mjs';
 
 const PROBES = Number(process.argv[2] ?? 100);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5470);
@@ -31,7 +40,12 @@ const FLOOD = 'for i in range(10000):\n    print(i)\n';
 
 const children = [];
 function start(command, args, env) {
-  const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
   children.push(child);
   return child;
 }
@@ -64,7 +78,12 @@ start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   ...benchBackendEnv(),
 });
 start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
-await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready', 120_000, 100);
+await waitUntil(
+  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
+  'backend and executor ready',
+  120_000,
+  100,
+);
 await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
 const session = await createBenchSession(api, { language: 'python', name: 'Ivy' });
@@ -119,9 +138,14 @@ const input = typist.getByLabel('Console input');
 await input.waitFor();
 await typist.evaluate(() => {
   window.__keydowns = [];
-  document.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter' && event.target?.getAttribute?.('data-testid') === 'console-input') window.__keydowns.push(performance.timeOrigin + event.timeStamp);
-  }, { capture: true });
+  document.addEventListener(
+    'keydown',
+    (event) => {
+      if (event.key === 'Enter' && event.target?.getAttribute?.('data-testid') === 'console-input')
+        window.__keydowns.push(performance.timeOrigin + event.timeStamp);
+    },
+    { capture: true },
+  );
 });
 const loadBefore = loadavg()[0];
 const echoes = [];
@@ -130,7 +154,10 @@ for (let i = 0; i < PROBES + 5; i++) {
   await input.fill(probe);
   await input.press('Enter');
   await waitUntil(() => watcher.evaluate((text) => window.__rows.has(text), probe), `echo of ${probe}`, 10_000, 5);
-  const [sent, seen] = await Promise.all([typist.evaluate((n) => window.__keydowns[n], i), watcher.evaluate((text) => window.__rows.get(text), probe)]);
+  const [sent, seen] = await Promise.all([
+    typist.evaluate((n) => window.__keydowns[n], i),
+    watcher.evaluate((text) => window.__rows.get(text), probe),
+  ]);
   // The first few warm the path (JIT, sockets): not counted.
   if (i >= 5) echoes.push(seen - sent);
   await new Promise((resolve) => setTimeout(resolve, 100));
@@ -149,7 +176,12 @@ for (const page of [typist, watcher]) {
   await waitUntil(() => page.evaluate(() => window.__rows.has('9999')), 'the last line shown', 60_000, 20);
 }
 const flood = await Promise.all(
-  [typist, watcher].map((page) => page.evaluate((t0) => ({ lastLineMs: window.__rows.get('9999') - t0, longest: window.__longest, longtasks: window.__longtasks }), clicked)),
+  [typist, watcher].map((page) =>
+    page.evaluate(
+      (t0) => ({ lastLineMs: window.__rows.get('9999') - t0, longest: window.__longest, longtasks: window.__longtasks }),
+      clicked,
+    ),
+  ),
 );
 const status = await watcher.getByTestId('run-status').textContent();
 const loadAfter = loadavg()[0];

@@ -37,9 +37,55 @@ function random(seed) {
   };
 }
 
-const FIRST = ['Ana', 'Bram', 'Chen', 'Dmitri', 'Élodie', 'Farah', 'Goran', 'Hana', 'Ivo', 'Jun', 'Kwame', 'Lena', 'Mateo', 'Nia', 'Oskar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tomás'];
-const LAST = ['Ahmed', 'Berg', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'García', 'Hoang', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Petrov'];
-const TITLES = ['Backend screen', 'Frontend pairing', 'Platform onsite', 'Data take-home review', 'Mobile loop', 'SRE systems round', 'New grad coding'];
+const FIRST = [
+  'Ana',
+  'Bram',
+  'Chen',
+  'Dmitri',
+  'Élodie',
+  'Farah',
+  'Goran',
+  'Hana',
+  'Ivo',
+  'Jun',
+  'Kwame',
+  'Lena',
+  'Mateo',
+  'Nia',
+  'Oskar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tomás',
+];
+const LAST = [
+  'Ahmed',
+  'Berg',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'García',
+  'Hoang',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Müller',
+  'Nakamura',
+  'Okafor',
+  'Petrov',
+];
+const TITLES = [
+  'Backend screen',
+  'Frontend pairing',
+  'Platform onsite',
+  'Data take-home review',
+  'Mobile loop',
+  'SRE systems round',
+  'New grad coding',
+];
 const QUESTIONS = [null, 'Two Sum', 'LRU Cache', 'Merge Intervals', 'Rate Limiter', 'Word Ladder'];
 const LANGUAGES = ['python', 'javascript', 'typescript', 'go', 'java', 'c++'];
 
@@ -52,7 +98,9 @@ function roomStates() {
     const size = 4_000 + i * 720;
     for (let written = 0; written < size; written += 40) text.insert(text.length, `line ${written}: value = compute(${i}, ${written})\n`);
     const interview = new Y.Doc();
-    interview.getArray('events').push(Array.from({ length: 20 }, (_, k) => ({ at: NOW + k, kind: 'join', name: `P${k}`, role: 'candidate' })));
+    interview
+      .getArray('events')
+      .push(Array.from({ length: 20 }, (_, k) => ({ at: NOW + k, kind: 'join', name: `P${k}`, role: 'candidate' })));
     states.push(Buffer.from(encodeRoomState({ doc: Y.encodeStateAsUpdate(doc), interview: Y.encodeStateAsUpdate(interview) })));
   }
   return states;
@@ -85,7 +133,10 @@ function rows(states) {
       ended_at: status === 'ended' ? createdAt + 3_600_000 : null,
       updated_at: createdAt + 3_600_000,
       search_text: searchTextOf({ title, questionTitle, candidateName, candidateEmail }),
-      participants: JSON.stringify([{ name: candidateName, role: 'candidate' }, { name: 'Interviewer', role: 'interviewer' }]),
+      participants: JSON.stringify([
+        { name: candidateName, role: 'candidate' },
+        { name: 'Interviewer', role: 'interviewer' },
+      ]),
       final_code: JSON.stringify({ [language]: 'print(42)\n'.repeat(30) }),
       room_state: status === 'upcoming' ? null : pick(states),
       notes_state: null,
@@ -97,10 +148,21 @@ async function seed(handle, data) {
   await migrateToLatest(handle);
   await handle.db
     .insertInto('members')
-    .values(Array.from({ length: MEMBERS }, (_, i) => ({ id: `member-${i}`, email: `m${i}@example.com`, name: `Member ${i}`, role: i === 0 ? 'admin' : 'interviewer', created_at: NOW })))
+    .values(
+      Array.from({ length: MEMBERS }, (_, i) => ({
+        id: `member-${i}`,
+        email: `m${i}@example.com`,
+        name: `Member ${i}`,
+        role: i === 0 ? 'admin' : 'interviewer',
+        created_at: NOW,
+      })),
+    )
     .execute();
   for (let start = 0; start < data.length; start += 200) {
-    await handle.db.insertInto('interviews').values(data.slice(start, start + 200)).execute();
+    await handle.db
+      .insertInto('interviews')
+      .values(data.slice(start, start + 200))
+      .execute();
   }
   // PostgreSQL plans from statistics: gathered as autovacuum would on a real table.
   if (handle.engine === 'postgres') await sql`analyze`.execute(handle.db);
@@ -134,7 +196,8 @@ async function measure(handle) {
       const page = await repository.list({ limit: 20, ...query });
       const elapsed = performance.now() - started;
       if (i >= WARM_UP) times.push(elapsed);
-      if (i === 0 && name !== 'search nothing matches' && page.items.length === 0) throw new Error(`"${name}" found nothing: the data is wrong`);
+      if (i === 0 && name !== 'search nothing matches' && page.items.length === 0)
+        throw new Error(`"${name}" found nothing: the data is wrong`);
     }
     results.push({ name, ...summarize(times) });
   }
@@ -162,14 +225,26 @@ try {
   const postgres = await createDatabase({ dataDir: '/nonexistent', databaseUrl: await server.createDatabase('bench') });
   const started = performance.now();
   await seed(postgres, data);
-  engines.push({ engine: 'PostgreSQL 15 (pg 8, loopback)', seedSeconds: (performance.now() - started) / 1000, results: await measure(postgres) });
+  engines.push({
+    engine: 'PostgreSQL 15 (pg 8, loopback)',
+    seedSeconds: (performance.now() - started) / 1000,
+    results: await measure(postgres),
+  });
   await postgres.close();
 } finally {
   await server.stop();
 }
 
 const header = '| Query | ' + engines.map((entry) => `${entry.engine} p50 / p95 / max (ms)`).join(' | ') + ' |';
-const lines = engines[0].results.map((row, index) => `| ${row.name} | ${engines.map((entry) => { const r = entry.results[index]; return `${fmt(r.p50, 2)} / **${fmt(r.p95, 2)}** / ${fmt(r.max, 2)}`; }).join(' | ')} |`);
+const lines = engines[0].results.map(
+  (row, index) =>
+    `| ${row.name} | ${engines
+      .map((entry) => {
+        const r = entry.results[index];
+        return `${fmt(r.p50, 2)} / **${fmt(r.p95, 2)}** / ${fmt(r.max, 2)}`;
+      })
+      .join(' | ')} |`,
+);
 const worst = Math.max(...engines.flatMap((entry) => entry.results.map((row) => row.p95)));
 const body = `${machineLine()}
 

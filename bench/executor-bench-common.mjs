@@ -64,8 +64,17 @@ export function percentile(values, p) {
 
 export async function startBenchExecutor(runtimes) {
   const { startExecutor } = await import('@pairpad/executor');
-  const quiet = { info() {}, warn: (m, meta) => console.error('warn:', m, meta ?? ''), error: (m, meta) => console.error('error:', m, meta ?? '') };
-  const handle = await startExecutor({ env: { ...process.env, EXECUTOR_RUNTIMES: runtimes, EXECUTOR_MAX_QUEUE: '256' }, host: '127.0.0.1', port: 0, logger: quiet });
+  const quiet = {
+    info() {},
+    warn: (m, meta) => console.error('warn:', m, meta ?? ''),
+    error: (m, meta) => console.error('error:', m, meta ?? ''),
+  };
+  const handle = await startExecutor({
+    env: { ...process.env, EXECUTOR_RUNTIMES: runtimes, EXECUTOR_MAX_QUEUE: '256' },
+    host: '127.0.0.1',
+    port: 0,
+    logger: quiet,
+  });
   await handle.ready;
   return handle;
 }
@@ -105,7 +114,13 @@ export async function writeResultsSection(part, text, heading = '## Executor (is
 /** The 1-, 5- and 15-minute load averages, as /proc/loadavg says them. */
 export async function loadAverage() {
   const text = await fs.readFile('/proc/loadavg', 'utf8').catch(() => '');
-  return text.split(' ').slice(0, 3).join(' ') || os.loadavg().map((v) => v.toFixed(2)).join(' ');
+  return (
+    text.split(' ').slice(0, 3).join(' ') ||
+    os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')
+  );
 }
 
 /**
@@ -114,7 +129,6 @@ export async function loadAverage() {
  * Returns what it saw, for the results.
  */
 export async function waitForQuiet({ threshold = 1.0, maxWaitMs = 10 * 60_000, checkMs = 30_000 } = {}) {
-
   const started = Date.now();
   const first = await loadAverage();
   let current = first;
@@ -125,7 +139,14 @@ export async function waitForQuiet({ threshold = 1.0, maxWaitMs = 10 * 60_000, c
     current = await loadAverage();
   }
   const quiet = Number(current.split(' ')[0]) < threshold;
-  return { first, atStart: current, quiet, waitedS: Math.round((Date.now() - started) / 1000), threshold, maxWaitS: Math.round(maxWaitMs / 1000) };
+  return {
+    first,
+    atStart: current,
+    quiet,
+    waitedS: Math.round((Date.now() - started) / 1000),
+    threshold,
+    maxWaitS: Math.round(maxWaitMs / 1000),
+  };
 }
 
 /** One sentence on the machine's load for RESULTS.md. */

@@ -58,7 +58,11 @@ console.table(rows);
 console.log(`load average: ${wait.atStart} at start, ${loadAtEnd} at end`);
 const health = handle.health();
 const cols = ['language', 'direct p50', 'api p50', 'added p50', 'ratio p50', 'direct p95', 'api p95', 'added p95', 'ratio p95'];
-const table = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+const table = [
+  `| ${cols.join(' | ')} |`,
+  `|${cols.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`),
+].join('\n');
 const python = rows.find((r) => r.language === 'python');
 const verdict = Number(python['added p50']) <= 15 ? 'met' : 'MISSED';
 await writeResultsSection(

@@ -92,7 +92,11 @@ console.table(rows);
 console.log(`load average: ${wait.atStart} at start, ${loadAtEnd} at end`);
 const health = handle.health();
 const cols = ['clients', 'jobs', 'direct jobs/s', 'api jobs/s', 'api/direct', 'failed', 'lost'];
-const table = [`| ${cols.join(' | ')} |`, `|${cols.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`)].join('\n');
+const table = [
+  `| ${cols.join(' | ')} |`,
+  `|${cols.map(() => '---').join('|')}|`,
+  ...rows.map((r) => `| ${cols.map((c) => r[c]).join(' | ')} |`),
+].join('\n');
 const at32 = rows.find((r) => r.clients === 32);
 const ratio32 = parseInt(at32['api/direct'], 10);
 const verdict = at32.failed === 0 && at32.lost === 0 && ratio32 >= 80 ? 'met' : 'MISSED';

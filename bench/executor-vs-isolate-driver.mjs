@@ -48,7 +48,9 @@ function run(file, args, { stdin = '', extraFds = [], onSpawn } = {}) {
 
 function check(result, what) {
   if (result.code !== 0 || result.stdout !== EXPECTED) {
-    throw new Error(`${what}: exit ${result.code} ${result.signal ?? ''} stdout ${JSON.stringify(result.stdout.slice(0, 200))} stderr ${JSON.stringify(result.stderr.slice(0, 300))}`);
+    throw new Error(
+      `${what}: exit ${result.code} ${result.signal ?? ''} stdout ${JSON.stringify(result.stdout.slice(0, 200))} stderr ${JSON.stringify(result.stderr.slice(0, 300))}`,
+    );
   }
 }
 
@@ -96,30 +98,34 @@ async function isolateSystem() {
         const submission = path.join(stdout.trim(), 'box', 'submission');
         await fs.mkdir(submission);
         await fs.writeFile(path.join(submission, 'main.py'), SOURCE);
-        const result = await run(bin, [
-          '--run',
-          `-b${box}`,
-          `--meta=${meta}`,
-          '--cg',
-          '-s',
-          '-c',
-          '/box/submission',
-          '-E',
-          'HOME=/tmp',
-          '-E',
-          'PISTON_LANGUAGE=python',
-          '--dir=/etc:noexec',
-          '--processes=64',
-          '--open-files=2048',
-          `--fsize=${Math.floor(10_000_000 / 1000)}`,
-          `--wall-time=${LIMITS.wallS}`,
-          `--time=${LIMITS.cpuS}`,
-          '--extra-time=0',
-          `--cg-mem=${LIMITS.memoryKiB}`,
-          '--',
-          PYTHON,
-          'main.py',
-        ], { stdin: '\n' });
+        const result = await run(
+          bin,
+          [
+            '--run',
+            `-b${box}`,
+            `--meta=${meta}`,
+            '--cg',
+            '-s',
+            '-c',
+            '/box/submission',
+            '-E',
+            'HOME=/tmp',
+            '-E',
+            'PISTON_LANGUAGE=python',
+            '--dir=/etc:noexec',
+            '--processes=64',
+            '--open-files=2048',
+            `--fsize=${Math.floor(10_000_000 / 1000)}`,
+            `--wall-time=${LIMITS.wallS}`,
+            `--time=${LIMITS.cpuS}`,
+            '--extra-time=0',
+            `--cg-mem=${LIMITS.memoryKiB}`,
+            '--',
+            PYTHON,
+            'main.py',
+          ],
+          { stdin: '\n' },
+        );
         const metadata = await fs.readFile(meta, 'utf8');
         if (!/^exitcode:0$/m.test(metadata)) throw new Error(`isolate meta: ${metadata.replace(/\n/g, ' ')}`);
         check(result, 'isolate --run');
@@ -206,7 +212,14 @@ async function executorSystem() {
   const post = () =>
     new Promise((resolve, reject) => {
       const req = http.request(
-        { host: url.hostname, port: url.port, path: '/api/v2/execute', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: '/api/v2/execute',
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
@@ -289,7 +302,8 @@ async function round(concurrency, count) {
 process.on('message', async (message) => {
   try {
     if (message.cmd === 'job') process.send({ ok: true, ...(await oneJob()), cpu: process.cpuUsage() });
-    else if (message.cmd === 'round') process.send({ ok: true, ...(await round(message.concurrency, message.count)), cpu: process.cpuUsage() });
+    else if (message.cmd === 'round')
+      process.send({ ok: true, ...(await round(message.concurrency, message.count)), cpu: process.cpuUsage() });
     else if (message.cmd === 'close') {
       await impl.close();
       process.send({ ok: true });

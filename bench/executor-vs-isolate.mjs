@@ -55,7 +55,9 @@ const baseEnv = Object.fromEntries(
       return [pair.slice(0, at), pair.slice(at + 1)];
     }),
 );
-const baseEnvText = Object.entries(baseEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+const baseEnvText = Object.entries(baseEnv)
+  .map(([k, v]) => `${k}=${v}`)
+  .join(' ');
 const baseRoot = process.env.BENCH_BASE_ROOT ?? (baseEnvText ? repoRoot : undefined);
 const systems = (process.env.BENCH_SYSTEMS ?? `bare,isolate,bwrap,executor${baseRoot ? ',base' : ''}`).split(',').filter(Boolean);
 /** Executor systems: this checkout's, and with BENCH_BASE_ROOT another checkout's (A/B of a change). */
@@ -134,7 +136,13 @@ async function prepareIsolate(bin) {
   // Boxes a killed run left behind (the driver uses ids 100-299) would make --init fail.
   const boxRoot = stdout.trim() ? path.dirname(stdout.trim()) : undefined;
   for (let id = 100; boxRoot && id < 300; id++) {
-    if (await fs.stat(path.join(boxRoot, String(id))).then(() => true, () => false)) await execFileAsync(bin, ['--cleanup', '--cg', `-b${id}`]).catch(() => undefined);
+    if (
+      await fs.stat(path.join(boxRoot, String(id))).then(
+        () => true,
+        () => false,
+      )
+    )
+      await execFileAsync(bin, ['--cleanup', '--cg', `-b${id}`]).catch(() => undefined);
   }
   for (const controller of ['memory', 'cpuacct', 'cpuset']) {
     const dir = path.join(root, controller, parent);
@@ -142,7 +150,8 @@ async function prepareIsolate(bin) {
     if (controller === 'cpuset') {
       // A new cpuset starts empty: a box under it could run nowhere.
       for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-        if ((await fs.readFile(path.join(dir, file), 'utf8')).trim() === '') await fs.writeFile(path.join(dir, file), await fs.readFile(path.join(root, controller, file), 'utf8'));
+        if ((await fs.readFile(path.join(dir, file), 'utf8')).trim() === '')
+          await fs.writeFile(path.join(dir, file), await fs.readFile(path.join(root, controller, file), 'utf8'));
       }
     }
   }
@@ -162,10 +171,14 @@ class Driver {
   constructor(system, cgroupDir, env) {
     this.system = system;
     this.cgroupDir = cgroupDir;
-    this.child = spawnInCgroup(cgroupDir, [process.execPath, '--import', 'tsx', path.join(benchDir, 'executor-vs-isolate-driver.mjs'), system], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, ...env },
-    });
+    this.child = spawnInCgroup(
+      cgroupDir,
+      [process.execPath, '--import', 'tsx', path.join(benchDir, 'executor-vs-isolate-driver.mjs'), system],
+      {
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        env: { ...process.env, ...env },
+      },
+    );
     this.pending = [];
     this.child.on('message', (message) => this.pending.shift()?.(message));
     this.child.on('exit', (code) => {
@@ -248,7 +261,12 @@ async function startExecutor(cgroupDir, root, extraEnv = {}) {
 
 const isolateBin = process.env.ISOLATE_BIN;
 if (systems.includes('isolate')) {
-  const usable = isolateBin && (await fs.access(isolateBin, fsConstants.X_OK).then(() => true, () => false));
+  const usable =
+    isolateBin &&
+    (await fs.access(isolateBin, fsConstants.X_OK).then(
+      () => true,
+      () => false,
+    ));
   if (!usable) {
     console.error(HOW_TO_GET_ISOLATE);
     process.exit(2);
@@ -279,7 +297,11 @@ try {
   }
   for (const system of systems) {
     const dir = isExecutor(system) ? clientCgroup(system) : cgroupOf[system];
-    drivers[system] = new Driver(isExecutor(system) ? 'executor' : system, dir, isExecutor(system) ? { EXECUTOR_URL: executors[system].url } : {});
+    drivers[system] = new Driver(
+      isExecutor(system) ? 'executor' : system,
+      dir,
+      isExecutor(system) ? { EXECUTOR_URL: executors[system].url } : {},
+    );
   }
   await Promise.all(Object.values(drivers).map((d) => d.ready));
 
@@ -320,7 +342,12 @@ try {
   for (const concurrency of LEVELS) {
     const count = Math.max(concurrency, jobsPerRound);
     for (const system of systems) await drivers[system].send({ cmd: 'round', concurrency, count: concurrency * 2 });
-    const level = Object.fromEntries(systems.map((s) => [s, { ok: 0, failed: 0, seconds: 0, rates: [], cpu: { tree: 0, server: 0, client: 0 }, idleTicks: 0, ticks: 0, errors: [] }]));
+    const level = Object.fromEntries(
+      systems.map((s) => [
+        s,
+        { ok: 0, failed: 0, seconds: 0, rates: [], cpu: { tree: 0, server: 0, client: 0 }, idleTicks: 0, ticks: 0, errors: [] },
+      ]),
+    );
     for (let round = 0; round < rounds; round++) {
       for (let k = 0; k < systems.length; k++) {
         const system = systems[(round + k) % systems.length];
@@ -352,7 +379,7 @@ try {
   const names = {
     bare: 'bare interpreter',
     isolate: `\`isolate\` per job (${isolateVersion.replace('The process isolator ', '')}, Piston's flags)`,
-    bwrap: 'bwrap alone, PairPad\'s flags (`setpriv` + `bwrap`)',
+    bwrap: "bwrap alone, PairPad's flags (`setpriv` + `bwrap`)",
     executor: 'PairPad executor, whole HTTP API',
     base: `PairPad executor${process.env.BENCH_BASE_ROOT ? ` from ${baseRoot}` : ''}${baseEnvText ? ` with ${baseEnvText}` : ''}`,
   };
@@ -406,7 +433,9 @@ try {
       .map((s) => `${s} ${LEVELS.map((c) => `${((100 * tput[c][s].idleTicks) / tput[c][s].ticks).toFixed(1)}`).join(' / ')} %`)
       .join('; ')}.`,
   );
-  const failures = systems.flatMap((s) => LEVELS.flatMap((c) => (tput[c][s].failed ? [`${s} at ${c}: ${tput[c][s].failed} failed (${tput[c][s].errors.join('; ')})`] : [])));
+  const failures = systems.flatMap((s) =>
+    LEVELS.flatMap((c) => (tput[c][s].failed ? [`${s} at ${c}: ${tput[c][s].failed} failed (${tput[c][s].errors.join('; ')})`] : [])),
+  );
   lines.push(failures.length ? `Failures: ${failures.join('; ')}.` : 'No job failed.');
 
   const text = `Command: \`${baseEnvText ? `BENCH_BASE_ENV='${baseEnvText}' ` : ''}ISOLATE_BIN=… node --import tsx bench/executor-vs-isolate.mjs ${sequentialJobs} ${jobsPerRound} ${rounds}\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}.

@@ -15,10 +15,19 @@ const PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3300);
 const machine = machineLine();
 
 if (!existsSync(join(repoRoot, 'frontend/.next/BUILD_ID'))) {
-  const build = spawnSync('npm', ['run', 'build', '-w', 'frontend'], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const build = spawnSync('npm', ['run', 'build', '-w', 'frontend'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (build.status !== 0) process.exit(1);
 }
-const server = spawn('npx', ['next', 'start', '-p', String(PORT)], { cwd: join(repoRoot, 'frontend'), env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore', detached: true });
+const server = spawn('npx', ['next', 'start', '-p', String(PORT)], {
+  cwd: join(repoRoot, 'frontend'),
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  stdio: 'ignore',
+  detached: true,
+});
 const stop = () => {
   try {
     process.kill(-server.pid, 'SIGTERM');
@@ -42,7 +51,10 @@ for (;;) {
   }
 }
 
-const scripts = [...html.matchAll(/<script([^>]*)\bsrc="([^"]+)"([^>]*)>/g)].map((match) => ({ src: match[2], noModule: /nomodule/i.test(match[1] + match[3]) }));
+const scripts = [...html.matchAll(/<script([^>]*)\bsrc="([^"]+)"([^>]*)>/g)].map((match) => ({
+  src: match[2],
+  noModule: /nomodule/i.test(match[1] + match[3]),
+}));
 let firstLoad = 0;
 let polyfills = 0;
 const rows = [];
@@ -77,7 +89,9 @@ walk(chunkDir);
 stop();
 console.table(rows);
 const target = firstLoad < 350 * 1024;
-console.log(`first-load JS (gzip): ${fmt(firstLoad / 1024)} KiB; nomodule polyfills ${fmt(polyfills / 1024)} KiB; all client chunks ${fmt(allChunks / 1024)} KiB`);
+console.log(
+  `first-load JS (gzip): ${fmt(firstLoad / 1024)} KiB; nomodule polyfills ${fmt(polyfills / 1024)} KiB; all client chunks ${fmt(allChunks / 1024)} KiB`,
+);
 
 writeResultsSection(
   'Frontend bundle (issue #2)',

@@ -13,9 +13,21 @@ export async function connectIdleClients(url, connections, perRoom) {
     for (let room = batch; room < Math.min(rooms, batch + 100); room++) {
       const { id } = await createBenchSession(url);
       for (let person = 0; person < perRoom && clients.length < connections; person++) {
-        const client = new SocketYjsProvider({ url, sessionId: id, name: `P${room}-${person}`, socketOptions: { transports: ['websocket'], forceNew: true } });
+        const client = new SocketYjsProvider({
+          url,
+          sessionId: id,
+          name: `P${room}-${person}`,
+          socketOptions: { transports: ['websocket'], forceNew: true },
+        });
         // The same user fields a browser tab sends (use-room.ts); the server refuses a user without them.
-        client.awareness.setLocalStateField('user', { name: `P${room}-${person}`, color: '#1f77b4', colorLight: '#1f77b433', role: 'candidate', status: 'active', personId: `bench-person-${room}-${person}` });
+        client.awareness.setLocalStateField('user', {
+          name: `P${room}-${person}`,
+          color: '#1f77b4',
+          colorLight: '#1f77b433',
+          role: 'candidate',
+          status: 'active',
+          personId: `bench-person-${room}-${person}`,
+        });
         client.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
         clients.push(client);
         created.push(client);

@@ -12,7 +12,19 @@
 import { readdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { connectIdleClients } from './idle-clients.mjs';
-import { CLOCK_TICKS, buildBackendBundle, fmt, machineLine, processCpuSeconds, settledRss, sleep, spawnBackendBundle, statCpuTicks, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import {
+  CLOCK_TICKS,
+  buildBackendBundle,
+  fmt,
+  machineLine,
+  processCpuSeconds,
+  settledRss,
+  sleep,
+  spawnBackendBundle,
+  statCpuTicks,
+  waitUntil,
+  writeResultsSection,
+} from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -27,7 +39,9 @@ const backend = spawnBackendBundle(PORT, { nodeArgs: profiling });
 process.on('exit', () => backend.exitCode === null && backend.kill('SIGKILL'));
 await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_000);
 
-const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadBefore = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 const baseline = await settledRss(backend.pid, 2_000);
 const started = performance.now();
 const { clients, rooms } = await connectIdleClients(url, CONNECTIONS, PER_ROOM);
@@ -49,14 +63,25 @@ const threads = threadCpuText(threadsStart, threadTicks(backend.pid), (performan
 const idleCpuPercent = ((processCpuSeconds(backend.pid) - cpuStart) / ((performance.now() - wallStart) / 1000)) * 100;
 console.log(`idle CPU per 10 s slice: ${slices.map((value) => fmt(value)).join(' / ')} %; by thread: ${threads}`);
 const stillConnected = clients.filter((client) => client.connected).length;
-const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAfter = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 clients.forEach((client) => client.destroy());
 backend.kill('SIGTERM');
 // Let it shut down (and write its CPU profile) before the exit handler's SIGKILL.
 await Promise.race([new Promise((resolve) => backend.once('exit', resolve)), sleep(15_000)]);
 
 const aboveBaselineMiB = (loaded - baseline) / 2 ** 20;
-const result = { connections: clients.length, rooms, baselineMiB: baseline / 2 ** 20, loadedMiB: loaded / 2 ** 20, aboveBaselineMiB, perConnectionKiB: (loaded - baseline) / clients.length / 1024, idleCpuPercent, stillConnected };
+const result = {
+  connections: clients.length,
+  rooms,
+  baselineMiB: baseline / 2 ** 20,
+  loadedMiB: loaded / 2 ** 20,
+  aboveBaselineMiB,
+  perConnectionKiB: (loaded - baseline) / clients.length / 1024,
+  idleCpuPercent,
+  stillConnected,
+};
 console.table(result);
 writeResultsSection(
   'Idle connections (issue #14)',
@@ -91,7 +116,11 @@ function threadTicks(pid) {
 function threadCpuText(before, after, seconds) {
   const percent = (ticks) => (ticks / CLOCK_TICKS / seconds) * 100;
   return [...after]
-    .map(([name, { user, system }]) => ({ name, user: percent(user - (before.get(name)?.user ?? 0)), system: percent(system - (before.get(name)?.system ?? 0)) }))
+    .map(([name, { user, system }]) => ({
+      name,
+      user: percent(user - (before.get(name)?.user ?? 0)),
+      system: percent(system - (before.get(name)?.system ?? 0)),
+    }))
     .filter(({ user, system }) => user + system > 0.05)
     .sort((a, b) => b.user + b.system - a.user - a.system)
     .map(({ name, user, system }) => `${name} ${fmt(user + system)} (user ${fmt(user)}, system ${fmt(system)})`)

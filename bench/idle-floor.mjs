@@ -20,7 +20,18 @@ import WebSocket from 'ws';
 import { connectIdleClients } from './idle-clients.mjs';
 import { openHeapProbe } from './heap-probe.mjs';
 import { QuietWebSocket } from './quiet-websocket.mjs';
-import { buildBackendBundle, fmt, machineLine, processCpuSeconds, repoRoot, settledRss, sleep, spawnBackendBundle, waitUntil, writeResultsSection } from './bench-utils.mjs';
+import {
+  buildBackendBundle,
+  fmt,
+  machineLine,
+  processCpuSeconds,
+  repoRoot,
+  settledRss,
+  sleep,
+  spawnBackendBundle,
+  waitUntil,
+  writeResultsSection,
+} from './bench-utils.mjs';
 
 const CONNECTIONS = Number(process.argv[2] ?? 10_000);
 const IDLE_S = Number(process.argv[3] ?? 60);
@@ -52,7 +63,11 @@ async function connectHocuspocusClients() {
   for (let batch = 0; batch < CONNECTIONS; batch += 100) {
     const created = [];
     for (let person = batch; person < Math.min(CONNECTIONS, batch + 100); person++) {
-      const provider = new HocuspocusProvider({ url: `ws://127.0.0.1:${PORT}`, name: `room-${Math.floor(person / 2)}`, WebSocketPolyfill: QuietWebSocket });
+      const provider = new HocuspocusProvider({
+        url: `ws://127.0.0.1:${PORT}`,
+        name: `room-${Math.floor(person / 2)}`,
+        WebSocketPolyfill: QuietWebSocket,
+      });
       provider.awareness.setLocalStateField('user', { name: `P${person}`, color: '#1f77b4' });
       provider.awareness.setLocalStateField('cursor', { anchor: 0, head: 0 });
       created.push(provider);
@@ -64,24 +79,33 @@ async function connectHocuspocusClients() {
 }
 
 async function connectLayerClients(layer) {
-  if (layer === 'pairpad') return (await connectIdleClients(`http://127.0.0.1:${PORT}`, CONNECTIONS, 2)).clients.map((client) => ({ close: () => client.destroy() }));
+  if (layer === 'pairpad')
+    return (await connectIdleClients(`http://127.0.0.1:${PORT}`, CONNECTIONS, 2)).clients.map((client) => ({
+      close: () => client.destroy(),
+    }));
   if (layer === 'hocuspocus') return connectHocuspocusClients();
   const clients = [];
   // 100 handshakes in flight at a time, as idle-clients.mjs's batches.
-  while (clients.length < CONNECTIONS) clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - clients.length) }, () => connectOne(layer)))));
+  while (clients.length < CONNECTIONS)
+    clients.push(...(await Promise.all(Array.from({ length: Math.min(100, CONNECTIONS - clients.length) }, () => connectOne(layer)))));
   return clients;
 }
 
 function startServer(layer) {
-  const nodeArgs = [`--inspect=127.0.0.1:${INSPECTOR_PORT}`, ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])];
+  const nodeArgs = [
+    `--inspect=127.0.0.1:${INSPECTOR_PORT}`,
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ];
   if (layer === 'pairpad') return spawnBackendBundle(PORT, { nodeArgs, stderr: 'ignore' });
-  const script = layer === 'hocuspocus' ? ['bench/hocuspocus-server.mjs', String(PORT)] : ['bench/idle-floor-server.mjs', layer, String(PORT)];
+  const script =
+    layer === 'hocuspocus' ? ['bench/hocuspocus-server.mjs', String(PORT)] : ['bench/idle-floor-server.mjs', layer, String(PORT)];
   return spawn('node', [...nodeArgs, ...script], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 /** Up: PairPad answers its health check; a floor server (which answers no HTTP request) and Hocuspocus say they listen. */
 async function waitUp(layer, server) {
-  if (layer === 'pairpad') return waitUntil(async () => (await fetch(`http://127.0.0.1:${PORT}/health`).catch(() => undefined))?.ok, 'pairpad up', 60_000);
+  if (layer === 'pairpad')
+    return waitUntil(async () => (await fetch(`http://127.0.0.1:${PORT}/health`).catch(() => undefined))?.ok, 'pairpad up', 60_000);
   let output = '';
   server.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
   return waitUntil(() => output.includes('listening'), `${layer} up`, 60_000);
@@ -107,28 +131,38 @@ async function measureLayer(layer) {
   probe.close();
   server.kill('SIGTERM');
   await Promise.race([exited, sleep(5_000).then(() => server.kill('SIGKILL'))]);
-  const result = { layer, rssMiB: (loadedRss - baseRss) / 2 ** 20, heapMiB: (loadedHeap - baseHeap) / 2 ** 20, heapPerConnectionKiB: (loadedHeap - baseHeap) / CONNECTIONS / 1024, idleCpuPercent };
+  const result = {
+    layer,
+    rssMiB: (loadedRss - baseRss) / 2 ** 20,
+    heapMiB: (loadedHeap - baseHeap) / 2 ** 20,
+    heapPerConnectionKiB: (loadedHeap - baseHeap) / CONNECTIONS / 1024,
+    idleCpuPercent,
+  };
   console.table(result);
   return result;
 }
 
 if (LAYERS.includes('pairpad')) buildBackendBundle();
-const loadBefore = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadBefore = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 const results = [];
 for (const layer of LAYERS) results.push(await measureLayer(layer));
-const loadAfter = loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAfter = loadavg()
+  .map((value) => value.toFixed(2))
+  .join(' ');
 
 const LABELS = {
-  ws: '`ws` 8 alone, engine.io\'s heartbeat by hand (text ping / pong)',
+  ws: "`ws` 8 alone, engine.io's heartbeat by hand (text ping / pong)",
   'engine.io': 'engine.io 6.6 (`attach`, websocket only)',
   'socket.io': 'Socket.IO 4.8 (each socket joins a room of two)',
   pairpad: 'PairPad backend (`SocketYjsProvider`, two per room, awareness set)',
   hocuspocus: 'Hocuspocus 4.7 (defaults, in memory; `HocuspocusProvider`, two per document, awareness set)',
 };
 writeResultsSection(
-  'Idle connections: the transport\'s floor (issue #14)',
+  "Idle connections: the transport's floor (issue #14)",
   `Command: \`node --import tsx bench/idle-floor.mjs ${CONNECTIONS} ${IDLE_S}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.
-${CONNECTIONS} idle websocket connections against a server that only accepts them (\`bench/idle-floor-server.mjs\`), one layer of PairPad's transport at a time, then against PairPad's backend${LAYERS.includes('hocuspocus') ? ' and Hocuspocus (its own heartbeat and its clients\' awareness renewal every 15 s)' : ''}, each a fresh process, in the order listed; a ping every 25 s with 20 s to answer (PairPad's defaults). RSS settled, above the idle process's; live heap after forced collections over the inspector; CPU over ${IDLE_S} s idle (one core = 100 %).
+${CONNECTIONS} idle websocket connections against a server that only accepts them (\`bench/idle-floor-server.mjs\`), one layer of PairPad's transport at a time, then against PairPad's backend${LAYERS.includes('hocuspocus') ? " and Hocuspocus (its own heartbeat and its clients' awareness renewal every 15 s)" : ''}, each a fresh process, in the order listed; a ping every 25 s with 20 s to answer (PairPad's defaults). RSS settled, above the idle process's; live heap after forced collections over the inspector; CPU over ${IDLE_S} s idle (one core = 100 %).
 
 | server | RSS above baseline | live heap above baseline | live heap per connection | idle CPU |
 |---|---|---|---|---|

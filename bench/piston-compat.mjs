@@ -56,11 +56,19 @@ await waitUntil(async () => (await fetch(`${url}/health`)).ok, 'backend up', 60_
 
 const runtimes = await (await fetch(`${url}/api/runtimes`)).json();
 const runLimit = await pistonRunLimit();
-console.log(`Piston at ${PISTON_URL}: ${Array.isArray(runtimes) ? runtimes.map((r) => `${r.language} ${r.version}`).join(', ') : JSON.stringify(runtimes)}`);
+console.log(
+  `Piston at ${PISTON_URL}: ${Array.isArray(runtimes) ? runtimes.map((r) => `${r.language} ${r.version}`).join(', ') : JSON.stringify(runtimes)}`,
+);
 console.log(`Piston's run limit: ${runLimit === null ? 'unknown' : `${runLimit} ms`}`);
 
 const session = await createBenchSession(url, { language: 'python', name: 'Ivy' });
-const ivy = new SocketYjsProvider({ url, sessionId: session.id, name: 'Ivy', token: session.interviewerToken, socketOptions: { transports: ['websocket'], forceNew: true } });
+const ivy = new SocketYjsProvider({
+  url,
+  sessionId: session.id,
+  name: 'Ivy',
+  token: session.interviewerToken,
+  socketOptions: { transports: ['websocket'], forceNew: true },
+});
 await waitUntil(() => ivy.synced && ivy.status === 'connected', 'socket synced');
 
 const runs = new Map();
@@ -70,9 +78,18 @@ ivy.socket.on('run:update', ({ run }) => runs.set(run.jobId, run));
 ivy.socket.on('console:entries', ({ jobId, entries }) => consoles.set(jobId, [...(consoles.get(jobId) ?? []), ...entries]));
 ivy.socket.on('tests:update', ({ run }) => testRuns.set(run.runId, run));
 
-const consoleText = (jobId) => (consoles.get(jobId) ?? []).filter((entry) => entry.kind === 'stdout' || entry.kind === 'stderr').map((entry) => entry.text).join('');
+const consoleText = (jobId) =>
+  (consoles.get(jobId) ?? [])
+    .filter((entry) => entry.kind === 'stdout' || entry.kind === 'stderr')
+    .map((entry) => entry.text)
+    .join('');
 const finished = (jobId, timeoutMs) =>
-  waitUntil(() => ['completed', 'failed'].includes(runs.get(jobId)?.state) && runs.get(jobId), `run ${jobId} to finish`, timeoutMs, 20).then(() => runs.get(jobId));
+  waitUntil(
+    () => ['completed', 'failed'].includes(runs.get(jobId)?.state) && runs.get(jobId),
+    `run ${jobId} to finish`,
+    timeoutMs,
+    20,
+  ).then(() => runs.get(jobId));
 
 async function request(event, payload) {
   const ack = await ivy.request(event, payload);
@@ -80,7 +97,8 @@ async function request(event, payload) {
   return ack;
 }
 const start = async (payload) => (await request('run:start', payload)).run;
-const describe = (run) => `${run.state}, "${run.result?.statusText ?? run.error?.message}", stdout ${JSON.stringify(run.result?.run?.stdout ?? '')}`;
+const describe = (run) =>
+  `${run.state}, "${run.result?.statusText ?? run.error?.message}", stdout ${JSON.stringify(run.result?.run?.stdout ?? '')}`;
 
 const results = [];
 async function check(name, body) {
@@ -100,7 +118,8 @@ function expect(condition, message) {
 
 const SUM_PY = 'print(sum(int(x) for x in input().split()))\n';
 const COUNT_PY = 'import sys\nprint(len(sys.stdin.read().split()))\n';
-const SUM_C = '#include <stdio.h>\nint main(void) {\n  int n, sum = 0;\n  while (scanf("%d", &n) == 1) sum += n;\n  printf("sum=%d\\n", sum);\n  return 0;\n}\n';
+const SUM_C =
+  '#include <stdio.h>\nint main(void) {\n  int n, sum = 0;\n  while (scanf("%d", &n) == 1) sum += n;\n  printf("sum=%d\\n", sum);\n  return 0;\n}\n';
 const ECHO_C =
   '#include <stdio.h>\nint main(void) {\n  int n, sum = 0;\n  while (scanf("%d", &n) == 1) { sum += n; printf("got %d\\n", n); fflush(stdout); }\n  printf("sum=%d\\n", sum);\n  return 0;\n}\n';
 const GREET_PY = 'name = input("name? ")\nprint("hello", name)\n';
@@ -148,7 +167,10 @@ await check('(c) console: c reading numbers until console:eof', async () => {
   const eofAt = Date.now();
   await request('console:eof', { jobId: queued.jobId });
   const run = await finished(queued.jobId, 120_000);
-  expect(run.result?.outcome === 'success' && run.result.run?.stdout.endsWith('sum=6\n'), `${describe(run)}, ${Date.now() - eofAt} ms after the eof`);
+  expect(
+    run.result?.outcome === 'success' && run.result.run?.stdout.endsWith('sum=6\n'),
+    `${describe(run)}, ${Date.now() - eofAt} ms after the eof`,
+  );
   return `→ ${describe(run)}`;
 });
 
@@ -163,7 +185,10 @@ for (const signal of ['SIGINT', 'SIGKILL']) {
     const tookMs = Date.now() - signalAt;
     // A stop is a stop when the run ends well before Piston's own limit would have ended it.
     const byTimeLimit = run.result?.outcome === 'time-limit' || (runLimit !== null && tookMs > runLimit / 2);
-    expect(run.state === 'completed' && run.result?.outcome === 'signal' && !byTimeLimit, `${describe(run)}, ended ${tookMs} ms after the signal`);
+    expect(
+      run.state === 'completed' && run.result?.outcome === 'signal' && !byTimeLimit,
+      `${describe(run)}, ended ${tookMs} ms after the signal`,
+    );
     return `→ ${describe(run)}, ended ${tookMs} ms after the signal`;
   });
 }
@@ -186,7 +211,10 @@ await check('(e) tests:run: two cases through Piston', async () => {
   await waitUntil(() => ['completed', 'failed'].includes(testRuns.get(queued.runId)?.state), 'the test run to finish', 60_000, 20);
   const run = testRuns.get(queued.runId);
   const verdicts = run.cases.map((testCase) => `${testCase.name}: ${testCase.verdict}`).join(', ');
-  expect(run.state === 'completed' && run.passed === 2 && run.total === 3 && run.cases[2].verdict === 'failed', `${run.state}, "${run.statusText}", ${verdicts}${run.error ? `, ${run.error.message}` : ''}`);
+  expect(
+    run.state === 'completed' && run.passed === 2 && run.total === 3 && run.cases[2].verdict === 'failed',
+    `${run.state}, "${run.statusText}", ${verdicts}${run.error ? `, ${run.error.message}` : ''}`,
+  );
   return `→ "${run.statusText}" (${verdicts})`;
 });
 

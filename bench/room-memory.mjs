@@ -39,7 +39,18 @@ let documentBytes = 0;
 let characters = 0;
 for (let r = 0; r < ROOMS; r++) {
   const now = Date.now();
-  const session = { id: randomUUID(), generation: randomUUID(), title: null, language: 'python', initialLanguage: 'python', createdAt: now, lastActivityAt: now, interviewerTokenHash: '0'.repeat(64), interviewerName: null, ended: false };
+  const session = {
+    id: randomUUID(),
+    generation: randomUUID(),
+    title: null,
+    language: 'python',
+    initialLanguage: 'python',
+    createdAt: now,
+    lastActivityAt: now,
+    interviewerTokenHash: '0'.repeat(64),
+    interviewerName: null,
+    ended: false,
+  };
   await store.create(session);
   const connection = { id: `c${r}`, role: 'candidate', name: 'Typist', send() {}, close() {} };
   const room = rooms.join(session, connection);

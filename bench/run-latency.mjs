@@ -13,7 +13,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '@pairpad/client';
-import { benchBackendEnv, createBenchSession, fmt, machineLine, repoRoot, summarize, writeResultsSection, waitUntil } from './bench-utils.mjs';
+import {
+  benchBackendEnv,
+  createBenchSession,
+  fmt,
+  machineLine,
+  repoRoot,
+  summarize,
+  writeResultsSection,
+  waitUntil,
+} from './bench-utils.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5400);
@@ -26,7 +35,12 @@ const machine = machineLine();
 
 const children = [];
 function start(command, args, env) {
-  const child = spawn(command, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  const child = spawn(command, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
   children.push(child);
   return child;
 }
@@ -60,13 +74,21 @@ start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
   ...benchBackendEnv(),
 });
 start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
-await waitUntil(async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true, 'backend and executor ready', 60_000, 100);
+await waitUntil(
+  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
+  'backend and executor ready',
+  60_000,
+  100,
+);
 await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
 function createSession() {
   return createBenchSession(api);
 }
-const post = (body) => fetch(`${api}/api/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+const post = (body) =>
+  fetch(`${api}/api/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
+    r.json(),
+  );
 const status = (jobId) => fetch(`${api}/api/execute/status/${jobId}`).then((r) => r.json());
 
 // 1. API → socket event, and API → polled status.
@@ -109,7 +131,8 @@ const sample = async (fn) => {
   await fn(); // warm-up, not counted
   for (let i = 0; i < RUNS; i++) {
     const { run, ms } = await fn();
-    if (run.state !== 'completed' || run.result?.run?.stdout !== 'Hello, world!\n') throw new Error(`unexpected run: ${JSON.stringify(run)}`);
+    if (run.state !== 'completed' || run.result?.run?.stdout !== 'Hello, world!\n')
+      throw new Error(`unexpected run: ${JSON.stringify(run)}`);
     totals.push(ms);
     executor.push(executorMs(run));
     overhead.push(ms - executorMs(run));

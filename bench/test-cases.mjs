@@ -4,7 +4,15 @@
 // Rounds alternate A B A B so both see the same machine state.
 // Run from the repo root:  node --import tsx bench/test-cases.mjs [rounds=5]
 // Writes "### Test cases (issue #12)" in "## Executor (issue #3)" of bench/RESULTS.md.
-import { loadAverage, loadSentence, machine, percentile, startBenchExecutor, waitForQuiet, writeResultsSection } from './executor-bench-common.mjs';
+import {
+  loadAverage,
+  loadSentence,
+  machine,
+  percentile,
+  startBenchExecutor,
+  waitForQuiet,
+  writeResultsSection,
+} from './executor-bench-common.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const CASES = 20;
@@ -20,7 +28,11 @@ const stdinOf = (i) => `${i} ${i * 2} ${i * 3}`;
 const expected = (i) => `${i * 6}\n`;
 
 async function post(url, path, body) {
-  const res = await fetch(`${url}/api/v2/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/v2/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const json = await res.json();
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${json.message}`);
   return json;
@@ -28,7 +40,12 @@ async function post(url, path, body) {
 
 async function batch(url, language) {
   const { name, content } = PROGRAMS[language];
-  const body = await post(url, 'pairpad/batch', { language, version: '*', files: [{ name, content }], cases: Array.from({ length: CASES }, (_, i) => ({ stdin: stdinOf(i) })) });
+  const body = await post(url, 'pairpad/batch', {
+    language,
+    version: '*',
+    files: [{ name, content }],
+    cases: Array.from({ length: CASES }, (_, i) => ({ stdin: stdinOf(i) })),
+  });
   body.cases.forEach((c, i) => {
     if (c.stdout !== expected(i)) throw new Error(`batch case ${i}: ${JSON.stringify(c)}`);
   });
@@ -51,7 +68,10 @@ try {
     await separate(handle.url, language);
     const times = { batch: [], separate: [] };
     for (let round = 0; round < rounds; round++) {
-      for (const [kind, run] of [['batch', batch], ['separate', separate]]) {
+      for (const [kind, run] of [
+        ['batch', batch],
+        ['separate', separate],
+      ]) {
         const started = performance.now();
         await run(handle.url, language);
         times[kind].push(performance.now() - started);
@@ -60,7 +80,9 @@ try {
     const b = percentile(times.batch, 50);
     const s = percentile(times.separate, 50);
     const ratio = b / s;
-    rows.push(`| ${language} | ${b.toFixed(0)} | ${s.toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${PROGRAMS[language].target}× | ${ratio <= PROGRAMS[language].target ? 'met' : 'MISSED'} |`);
+    rows.push(
+      `| ${language} | ${b.toFixed(0)} | ${s.toFixed(0)} | ${ratio.toFixed(2)}× | ≤ ${PROGRAMS[language].target}× | ${ratio <= PROGRAMS[language].target ? 'met' : 'MISSED'} |`,
+    );
     console.log(rows.at(-1));
   }
 } finally {

@@ -8,7 +8,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { BINARY_EVENTS, CLIENT_EVENTS, ERROR_STATUS, NOTES_EVENT, PROTOCOL_VERSION, REST_ROUTES, SOCKET_PATH, YJS_EVENT, type ClientEventName } from '@pairpad/protocol';
+import {
+  BINARY_EVENTS,
+  CLIENT_EVENTS,
+  ERROR_STATUS,
+  NOTES_EVENT,
+  PROTOCOL_VERSION,
+  REST_ROUTES,
+  SOCKET_PATH,
+  YJS_EVENT,
+  type ClientEventName,
+} from '@pairpad/protocol';
 
 export const API_DOC_PATH = fileURLToPath(new URL('../docs/api.md', import.meta.url));
 const EVENTS_SOURCE = fileURLToPath(new URL('../packages/protocol/src/events.ts', import.meta.url));
@@ -39,12 +49,16 @@ function typeOf(schema: JsonSchema): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' or ');
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (schema.enum) return schema.enum.map((value) => JSON.stringify(value)).join(' or ');
-  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'unknown'}[]${schema.maxItems !== undefined ? ` (at most ${schema.maxItems})` : ''}`;
+  if (schema.type === 'array')
+    return `${schema.items ? typeOf(schema.items) : 'unknown'}[]${schema.maxItems !== undefined ? ` (at most ${schema.maxItems})` : ''}`;
   if (schema.type === 'object') return schema.properties ? `{ ${Object.keys(schema.properties).join(', ')} }` : 'object';
   const limits: string[] = [];
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) limits.push(`${schema.minLength ?? 0}–${schema.maxLength ?? '∞'} chars`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    limits.push(`${schema.minLength ?? 0}–${schema.maxLength ?? '∞'} chars`);
   if (schema.minimum !== undefined || schema.exclusiveMinimum !== undefined || schema.maximum !== undefined) {
-    limits.push(`${schema.minimum ?? (schema.exclusiveMinimum !== undefined ? `> ${schema.exclusiveMinimum}` : '')}${schema.maximum !== undefined ? ` … ${schema.maximum}` : ''}`.trim());
+    limits.push(
+      `${schema.minimum ?? (schema.exclusiveMinimum !== undefined ? `> ${schema.exclusiveMinimum}` : '')}${schema.maximum !== undefined ? ` … ${schema.maximum}` : ''}`.trim(),
+    );
   }
   if (schema.format) limits.push(schema.format);
   else if (schema.pattern) limits.push(`\`${schema.pattern}\``);
@@ -56,9 +70,14 @@ function typeOf(schema: JsonSchema): string {
 function fieldRows(schema: JsonSchema, prefix = ''): string[] {
   const rows: string[] = [];
   for (const [name, field] of Object.entries(schema.properties ?? {})) {
-    const required = (schema.required ?? []).includes(name) ? 'yes' : field.default !== undefined ? `no (default \`${JSON.stringify(field.default)}\`)` : 'no';
+    const required = (schema.required ?? []).includes(name)
+      ? 'yes'
+      : field.default !== undefined
+        ? `no (default \`${JSON.stringify(field.default)}\`)`
+        : 'no';
     rows.push(`| \`${prefix}${name}\` | ${cell(typeOf(field))} | ${required} |`);
-    const nested = field.type === 'array' ? field.items : field.type === 'object' ? field : field.anyOf?.find((option) => option.type === 'object');
+    const nested =
+      field.type === 'array' ? field.items : field.type === 'object' ? field : field.anyOf?.find((option) => option.type === 'object');
     if (nested?.properties) rows.push(...fieldRows(nested, `${prefix}${name}${field.type === 'array' ? '[]' : ''}.`));
   }
   return rows;
@@ -72,7 +91,11 @@ function schemaTable(schema: z.ZodType): string[] {
 }
 
 /** `/** doc *\/` comments above each entry of CLIENT_EVENTS and ServerToClientEvents, and the ack types. */
-function eventSource(): { clientDocs: Map<string, string>; acks: Map<string, string>; server: Array<{ name: string; doc: string; payload: string }> } {
+function eventSource(): {
+  clientDocs: Map<string, string>;
+  acks: Map<string, string>;
+  server: Array<{ name: string; doc: string; payload: string }>;
+} {
   const text = readFileSync(EVENTS_SOURCE, 'utf8');
   const clientPart = text.slice(text.indexOf('export const CLIENT_EVENTS'), text.indexOf('} as const satisfies'));
   const clientDocs = new Map<string, string>();
@@ -84,14 +107,25 @@ function eventSource(): { clientDocs: Map<string, string>; acks: Map<string, str
   const serverPart = text.slice(text.indexOf('export interface ServerToClientEvents'));
   const server: Array<{ name: string; doc: string; payload: string }> = [];
   const constants: Record<string, string> = { YJS_EVENT, NOTES_EVENT };
-  for (const match of serverPart.slice(0, serverPart.indexOf('\n}')).matchAll(/(?:\/\*\*\s*([\s\S]*?)\s*\*\/\s*)?(?:'([a-z:-]+)'|\[([A-Z_]+)\]): \(\w+: ([^)]+)\) => void;/g)) {
-    server.push({ name: match[2] ?? constants[match[3]!] ?? match[3]!, doc: (match[1] ?? '').replace(/\s*\n\s*\*\s*/g, ' '), payload: match[4]! });
+  for (const match of serverPart
+    .slice(0, serverPart.indexOf('\n}'))
+    .matchAll(/(?:\/\*\*\s*([\s\S]*?)\s*\*\/\s*)?(?:'([a-z:-]+)'|\[([A-Z_]+)\]): \(\w+: ([^)]+)\) => void;/g)) {
+    server.push({
+      name: match[2] ?? constants[match[3]!] ?? match[3]!,
+      doc: (match[1] ?? '').replace(/\s*\n\s*\*\s*/g, ' '),
+      payload: match[4]!,
+    });
   }
   return { clientDocs, acks, server };
 }
 
 function restSection(): string[] {
-  const lines = ['## REST', '', 'JSON in and out. Every error is `{ "error": { "code": "SESSION_NOT_FOUND", "message": "…" } }` with the HTTP status of its code (see [Error codes](#error-codes)).', ''];
+  const lines = [
+    '## REST',
+    '',
+    'JSON in and out. Every error is `{ "error": { "code": "SESSION_NOT_FOUND", "message": "…" } }` with the HTTP status of its code (see [Error codes](#error-codes)).',
+    '',
+  ];
   lines.push('| method | path | what | answer |', '|---|---|---|---|');
   for (const route of REST_ROUTES) lines.push(`| ${route.method} | \`${route.path}\` | ${cell(route.summary)} | ${cell(route.answer)} |`);
   for (const route of REST_ROUTES) {
@@ -115,19 +149,39 @@ function socketSection(): string[] {
     '|---|---|---|',
   ];
   const names = Object.keys(CLIENT_EVENTS) as ClientEventName[];
-  for (const name of names) lines.push(`| \`${name}\` | ${cell(clientDocs.get(name) ?? CLIENT_EVENTS[name].what)} | \`${cell(acks.get(name) ?? '{}')}\` |`);
+  for (const name of names)
+    lines.push(`| \`${name}\` | ${cell(clientDocs.get(name) ?? CLIENT_EVENTS[name].what)} | \`${cell(acks.get(name) ?? '{}')}\` |`);
   for (const name of names) {
     const spec = CLIENT_EVENTS[name];
-    lines.push('', `#### \`${name}\``, '', `${clientDocs.get(name) ?? spec.what}${spec.optional ? ' The payload may be left out.' : ''}`, '', ...schemaTable(spec.schema));
+    lines.push(
+      '',
+      `#### \`${name}\``,
+      '',
+      `${clientDocs.get(name) ?? spec.what}${spec.optional ? ' The payload may be left out.' : ''}`,
+      '',
+      ...schemaTable(spec.schema),
+    );
   }
-  lines.push('', '### Binary channels (not acked)', '', `${BINARY_EVENTS.map((name) => `\`${name}\``).join(' and ')}: y-protocols sync and awareness messages as binary frames, for the room's document (\`${YJS_EVENT}\`) and the interviewers' private notes (\`${NOTES_EVENT}\`, interviewers only).`);
+  lines.push(
+    '',
+    '### Binary channels (not acked)',
+    '',
+    `${BINARY_EVENTS.map((name) => `\`${name}\``).join(' and ')}: y-protocols sync and awareness messages as binary frames, for the room's document (\`${YJS_EVENT}\`) and the interviewers' private notes (\`${NOTES_EVENT}\`, interviewers only).`,
+  );
   lines.push('', '### Server → client', '', '| event | payload | what |', '|---|---|---|');
   for (const event of server) lines.push(`| \`${event.name}\` | \`${cell(event.payload)}\` | ${cell(event.doc)} |`);
   return lines;
 }
 
 function errorSection(): string[] {
-  const lines = ['## Error codes', '', 'Defined once in `packages/protocol/src/errors.ts`; codes are added, never renamed.', '', '| code | HTTP status |', '|---|---|'];
+  const lines = [
+    '## Error codes',
+    '',
+    'Defined once in `packages/protocol/src/errors.ts`; codes are added, never renamed.',
+    '',
+    '| code | HTTP status |',
+    '|---|---|',
+  ];
   for (const [code, status] of Object.entries(ERROR_STATUS)) lines.push(`| \`${code}\` | ${status} |`);
   return lines;
 }
@@ -138,7 +192,7 @@ export function renderApiDoc(): string {
     '',
     '<!-- Generated by `npm run docs:api` (scripts/api-docs.ts) from packages/protocol: edit the tables there, not this file. -->',
     '',
-    'The backend\'s public interfaces: the REST API and the Socket.IO events of a room. The executor\'s own API is Piston\'s v2 (`/api/v2/runtimes`, `/execute`, `/connect`), served by packages/executor.',
+    "The backend's public interfaces: the REST API and the Socket.IO events of a room. The executor's own API is Piston's v2 (`/api/v2/runtimes`, `/execute`, `/connect`), served by packages/executor.",
     '',
     ...restSection(),
     '',

@@ -39,27 +39,47 @@ function read(path) {
  * @returns {{ restricted: boolean, profileInstalled: boolean, source?: string, commands: string[][] }}
  *   `commands`: what to run as root, in order (empty when nothing is needed).
  */
-export function planUsernsProfile({ procSys = '/proc/sys', apparmorDir = '/etc/apparmor.d', extraProfiles = '/usr/share/apparmor/extra-profiles', bwrapPath = '/usr/bin/bwrap' } = {}) {
+export function planUsernsProfile({
+  procSys = '/proc/sys',
+  apparmorDir = '/etc/apparmor.d',
+  extraProfiles = '/usr/share/apparmor/extra-profiles',
+  bwrapPath = '/usr/bin/bwrap',
+} = {}) {
   const restricted = read(join(procSys, 'kernel/apparmor_restrict_unprivileged_userns')) === '1';
   const installed = [PROFILE_NAME, FALLBACK_PROFILE_NAME].find((name) => existsSync(join(apparmorDir, name)));
   if (!restricted || installed) return { restricted, profileInstalled: Boolean(installed), commands: [] };
   const shipped = join(extraProfiles, PROFILE_NAME);
   if (existsSync(shipped)) {
     const target = join(apparmorDir, PROFILE_NAME);
-    return { restricted, profileInstalled: false, source: shipped, commands: [['cp', shipped, target], ['apparmor_parser', '-r', target]] };
+    return {
+      restricted,
+      profileInstalled: false,
+      source: shipped,
+      commands: [
+        ['cp', shipped, target],
+        ['apparmor_parser', '-r', target],
+      ],
+    };
   }
   const target = join(apparmorDir, FALLBACK_PROFILE_NAME);
   return {
     restricted,
     profileInstalled: false,
     source: 'fallback',
-    commands: [['sh', '-c', `cat > ${target} <<'PAIRPAD_EOF'\n${fallbackProfile(bwrapPath)}PAIRPAD_EOF`], ['apparmor_parser', '-r', target]],
+    commands: [
+      ['sh', '-c', `cat > ${target} <<'PAIRPAD_EOF'\n${fallbackProfile(bwrapPath)}PAIRPAD_EOF`],
+      ['apparmor_parser', '-r', target],
+    ],
   };
 }
 
 /** The same commands as one line a person can paste (with sudo). */
 export function describeCommands(commands) {
   return commands
-    .map((argv) => (argv[0] === 'sh' ? `sudo sh -c ${JSON.stringify(argv[2])}` : `sudo ${argv.map((a) => (/^[\w./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`))
+    .map((argv) =>
+      argv[0] === 'sh'
+        ? `sudo sh -c ${JSON.stringify(argv[2])}`
+        : `sudo ${argv.map((a) => (/^[\w./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')}`,
+    )
     .join(' && ');
 }

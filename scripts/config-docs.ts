@@ -20,9 +20,12 @@ function defaultOf(schema: unknown): string {
 }
 
 export function renderConfigTables(): string {
-  const backend = Object.entries(SETTINGS).map(([name, setting]) => `| \`${name}\` | ${defaultOf(setting.schema)} | ${escapeCell(setting.doc)} |`);
+  const backend = Object.entries(SETTINGS).map(
+    ([name, setting]) => `| \`${name}\` | ${defaultOf(setting.schema)} | ${escapeCell(setting.doc)} |`,
+  );
   const executor = executorSettingsDocs.map(
-    (doc) => `| \`${doc.name}\` | ${doc.pistonName ? `\`${doc.pistonName}\`` : '—'} | \`${escapeCell(doc.default)}\` | ${escapeCell(doc.meaning)} |`,
+    (doc) =>
+      `| \`${doc.name}\` | ${doc.pistonName ? `\`${doc.pistonName}\`` : '—'} | \`${escapeCell(doc.default)}\` | ${escapeCell(doc.meaning)} |`,
   );
   return [
     START_MARKER,
@@ -34,7 +37,7 @@ export function renderConfigTables(): string {
     '',
     '## Embedded executor',
     '',
-    'Read by the embedded executor (in the backend process, or `npm run executor` alone). Piston\'s own `PISTON_*` names are accepted too; the `EXECUTOR_*` name wins when both are set.',
+    "Read by the embedded executor (in the backend process, or `npm run executor` alone). Piston's own `PISTON_*` names are accepted too; the `EXECUTOR_*` name wins when both are set.",
     '',
     '| Variable | Piston name | Default | Meaning |',
     '|---|---|---|---|',

@@ -23,7 +23,9 @@ export function runTogether(processes) {
     // Give them the backend's graceful-shutdown window, then exit regardless.
     const timer = setTimeout(() => process.exit(exitCode), 11_000);
     timer.unref();
-    Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))))).then(() => process.exit(exitCode));
+    Promise.all(children.map((child) => (child.exitCode !== null ? null : new Promise((resolve) => child.once('exit', resolve))))).then(
+      () => process.exit(exitCode),
+    );
   };
 
   for (const { name, command, args, env } of processes) {

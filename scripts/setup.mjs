@@ -15,7 +15,9 @@ import { describeCommands, planUsernsProfile } from './apparmor.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
-const languagesFlag = argv.find((arg) => arg.startsWith('--languages='))?.slice('--languages='.length) ?? (argv.includes('--languages') ? argv[argv.indexOf('--languages') + 1] : undefined);
+const languagesFlag =
+  argv.find((arg) => arg.startsWith('--languages='))?.slice('--languages='.length) ??
+  (argv.includes('--languages') ? argv[argv.indexOf('--languages') + 1] : undefined);
 const quiet = args.has('--quiet');
 const say = (message) => {
   if (!quiet) log(message);
@@ -23,7 +25,14 @@ const say = (message) => {
 
 async function installNodeModules() {
   const installed = mtimeOf('node_modules/.package-lock.json');
-  const wanted = Math.max(mtimeOf('package-lock.json'), mtimeOf('package.json'), mtimeOf('backend/package.json'), ...['protocol', 'client', 'executor'].map((pkg) => mtimeOf(`packages/${pkg}/package.json`)), mtimeOf('frontend/package.json'), mtimeOf('e2e/package.json'));
+  const wanted = Math.max(
+    mtimeOf('package-lock.json'),
+    mtimeOf('package.json'),
+    mtimeOf('backend/package.json'),
+    ...['protocol', 'client', 'executor'].map((pkg) => mtimeOf(`packages/${pkg}/package.json`)),
+    mtimeOf('frontend/package.json'),
+    mtimeOf('e2e/package.json'),
+  );
   if (installed > 0 && installed >= wanted) return say('npm dependencies are up to date');
   log('installing npm dependencies…');
   const code = await run('npm', ['install', '--no-audit', '--no-fund'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
@@ -42,20 +51,38 @@ const SYSTEM_PACKAGES = [
   { pkg: 'bubblewrap', command: 'bwrap', why: 'the code-execution sandbox', when: true },
   { pkg: 'chromium', command: 'chromium', why: 'the browser tests', when: args.has('--with-browser'), path: '/usr/bin/chromium' },
   { pkg: 'redis-server', command: 'redis-server', why: 'the Redis scaling tests', when: args.has('--with-redis') },
-  { pkg: 'nginx-light', command: 'nginx', why: 'the load-balancer test (two backends behind nginx)', when: args.has('--with-redis'), path: '/usr/sbin/nginx' },
-  { pkg: 'postgresql', command: 'initdb', why: 'the PostgreSQL store tests (a throwaway server per test file)', when: args.has('--with-postgres'), path: postgresInitdb() },
+  {
+    pkg: 'nginx-light',
+    command: 'nginx',
+    why: 'the load-balancer test (two backends behind nginx)',
+    when: args.has('--with-redis'),
+    path: '/usr/sbin/nginx',
+  },
+  {
+    pkg: 'postgresql',
+    command: 'initdb',
+    why: 'the PostgreSQL store tests (a throwaway server per test file)',
+    when: args.has('--with-postgres'),
+    path: postgresInitdb(),
+  },
   { pkg: 'docker-compose', command: 'docker-compose', why: 'validating docker-compose.yml in the tests', when: args.has('--with-browser') },
 ];
 
 /** The toolchains of the languages asked for that are not installed yet, as SYSTEM_PACKAGES entries. */
 function missingLanguagePackages() {
   const { languages, unknown } = selectLanguages(languagesFlag ?? process.env.PAIRPAD_LANGUAGES);
-  if (unknown.length > 0) log(`PAIRPAD_LANGUAGES: unknown language ${unknown.map((word) => `"${word}"`).join(', ')} (ignored); use all, none, default or names such as python,go`);
+  if (unknown.length > 0)
+    log(
+      `PAIRPAD_LANGUAGES: unknown language ${unknown.map((word) => `"${word}"`).join(', ')} (ignored); use all, none, default or names such as python,go`,
+    );
   const { entries, packages } = missingToolchains(languages);
   if (entries.length === 0) say(`toolchains present for: ${languages.join(', ') || '(none asked for)'}`);
   return packages.map((pkg) => ({
     pkg,
-    why: `${entries.filter((entry) => entry.packages.includes(pkg)).map((entry) => entry.label).join('/')} runs`,
+    why: `${entries
+      .filter((entry) => entry.packages.includes(pkg))
+      .map((entry) => entry.label)
+      .join('/')} runs`,
   }));
 }
 
@@ -82,7 +109,8 @@ async function installSystemPackages() {
   }
   log(`installing ${reasons} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const asRoot = (command, commandArgs) => (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs], { env }) : run(command, commandArgs, { env }));
+  const asRoot = (command, commandArgs) =>
+    sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs], { env }) : run(command, commandArgs, { env });
   if (needsManDir) {
     if (isRoot) mkdirSync('/usr/share/man/man1', { recursive: true });
     else await asRoot('mkdir', ['-p', '/usr/share/man/man1']);
@@ -112,14 +140,17 @@ async function allowUserNamespaces() {
   const isRoot = process.getuid?.() === 0;
   const sudo = isRoot ? [] : spawnSync('sudo', ['-n', 'true']).status === 0 ? ['sudo', '-n'] : null;
   if (!sudo || !commandExists('apparmor_parser')) {
-    log('AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1), so the sandbox cannot start.');
+    log(
+      'AppArmor restricts unprivileged user namespaces here (kernel.apparmor_restrict_unprivileged_userns=1), so the sandbox cannot start.',
+    );
     log(`run: ${describeCommands(plan.commands)}`);
     return;
   }
   log(`AppArmor restricts user namespaces: installing ${plan.source === 'fallback' ? 'a bwrap profile' : plan.source}…`);
   for (const [command, ...commandArgs] of plan.commands) {
     const code = await (sudo.length > 0 ? run(sudo[0], [...sudo.slice(1), command, ...commandArgs]) : run(command, commandArgs));
-    if (code !== 0) return log(`could not install the AppArmor profile (${command} exited ${code}); run: ${describeCommands(plan.commands)}`);
+    if (code !== 0)
+      return log(`could not install the AppArmor profile (${command} exited ${code}); run: ${describeCommands(plan.commands)}`);
   }
 }
 

@@ -21,21 +21,38 @@ async function buildIfStale(name, output, sources, script) {
   }
 }
 
-if (wants('backend')) await buildIfStale('backend', 'backend/dist/server.js', ['backend/src', 'backend/build.mjs', 'backend/package.json', 'packages/protocol/src', 'packages/executor/src'], 'build');
+if (wants('backend'))
+  await buildIfStale(
+    'backend',
+    'backend/dist/server.js',
+    ['backend/src', 'backend/build.mjs', 'backend/package.json', 'packages/protocol/src', 'packages/executor/src'],
+    'build',
+  );
 if (wants('frontend')) {
   await buildIfStale('frontend', 'frontend/.next/BUILD_ID', ['frontend', 'packages/protocol', 'packages/client'], 'build');
 }
 
 const processes = [];
 if (wants('backend')) {
-  processes.push({ name: 'backend', command: 'node', args: ['backend/dist/server.js'], env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PORT: backendPort, CLIENT_URL: clientUrl } });
+  processes.push({
+    name: 'backend',
+    command: 'node',
+    args: ['backend/dist/server.js'],
+    env: { NODE_ENV: process.env.NODE_ENV ?? 'production', PORT: backendPort, CLIENT_URL: clientUrl },
+  });
 }
 if (wants('frontend')) {
   processes.push({
     name: 'frontend',
     command: 'npm',
     args: ['run', 'start', '-w', 'frontend', '--silent'],
-    env: { NODE_ENV: 'production', FRONTEND_PORT: frontendPort, API_URL: apiUrl, NEXT_PUBLIC_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    env: {
+      NODE_ENV: 'production',
+      FRONTEND_PORT: frontendPort,
+      API_URL: apiUrl,
+      NEXT_PUBLIC_API_URL: apiUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
   });
 }
 log(

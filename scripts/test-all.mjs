@@ -37,7 +37,17 @@ async function backendTests() {
   const tap = join(outDir, 'backend.tap');
   const code = await run(
     'node',
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...files,
+    ],
     { cwd: join(root, 'backend') },
   );
   const counts = parseTap(tap);
@@ -50,7 +60,10 @@ async function backendTests() {
 async function e2eTests() {
   log('▶ end-to-end tests (Chromium)');
   const json = join(outDir, 'e2e.json');
-  const code = await run('npx', ['playwright', 'test', '--reporter=list,json'], { cwd: join(root, 'e2e'), env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } });
+  const code = await run('npx', ['playwright', 'test', '--reporter=list,json'], {
+    cwd: join(root, 'e2e'),
+    env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json },
+  });
   if (!existsSync(json)) return record('e2e tests', 0, 1, `playwright exited ${code} without results`);
   const stats = JSON.parse(readFileSync(json, 'utf8')).stats ?? {};
   const failed = (stats.unexpected ?? 0) + (code !== 0 && !stats.unexpected ? 1 : 0);
@@ -65,7 +78,17 @@ async function containerTests() {
   const started = Date.now();
   const code = await run(
     'node',
-    ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...findTests(folder)],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=1',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...findTests(folder),
+    ],
     { cwd: join(root, 'backend') },
   );
   const minutes = `${((Date.now() - started) / 60_000).toFixed(1)} min`;
@@ -78,7 +101,8 @@ async function containerTests() {
 
 const suites = {
   typecheck: async () => {
-    for (const pkg of ['protocol', 'client', 'executor']) await check(`typecheck @pairpad/${pkg}`, 'npx', ['tsc', '-p', `packages/${pkg}`, '--noEmit']);
+    for (const pkg of ['protocol', 'client', 'executor'])
+      await check(`typecheck @pairpad/${pkg}`, 'npx', ['tsc', '-p', `packages/${pkg}`, '--noEmit']);
     await check('typecheck backend', 'npx', ['tsc', '-p', 'backend', '--noEmit']);
     await check('typecheck frontend', 'npx', ['tsc', '-p', 'frontend', '--noEmit']);
     await check('typecheck e2e', 'npx', ['tsc', '-p', 'e2e', '--noEmit']);
@@ -103,7 +127,10 @@ const failed = results.reduce((sum, result) => sum + result.failed, 0);
 console.log('\nSummary');
 for (const result of results) {
   if (result.skipped) console.log(`  - ${result.suite}: skipped (${result.note})`);
-  else console.log(`  ${result.failed > 0 ? '✖' : '✔'} ${result.suite}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`);
+  else
+    console.log(
+      `  ${result.failed > 0 ? '✖' : '✔'} ${result.suite}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`,
+    );
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

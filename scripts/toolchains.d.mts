@@ -13,4 +13,7 @@ export const TOOLCHAINS: readonly Toolchain[];
 export const DEFAULT_LANGUAGES: readonly string[];
 export function selectLanguages(spec: string | undefined): { languages: string[]; unknown: string[] };
 export function toolchainPresent(entry: Toolchain, options?: { home?: string; pathEnv?: string }): boolean;
-export function missingToolchains(languages: readonly string[], options?: { home?: string; pathEnv?: string }): { entries: Toolchain[]; packages: string[] };
+export function missingToolchains(
+  languages: readonly string[],
+  options?: { home?: string; pathEnv?: string },
+): { entries: Toolchain[]; packages: string[] };

@@ -35,7 +35,18 @@ export const TOOLCHAINS = [
 /** What `npm start` installs when PAIRPAD_LANGUAGES is not set. */
 export const DEFAULT_LANGUAGES = ['python', 'javascript', 'typescript', 'c', 'c++', 'java', 'bash'];
 
-const ALIASES = { py: 'python', js: 'javascript', node: 'javascript', ts: 'typescript', cpp: 'c++', 'g++': 'c++', golang: 'go', rs: 'rust', sh: 'bash', rb: 'ruby' };
+const ALIASES = {
+  py: 'python',
+  js: 'javascript',
+  node: 'javascript',
+  ts: 'typescript',
+  cpp: 'c++',
+  'g++': 'c++',
+  golang: 'go',
+  rs: 'rust',
+  sh: 'bash',
+  rb: 'ruby',
+};
 
 /**
  * Parses PAIRPAD_LANGUAGES: unset or "default" → the default set; "all" → every toolchain;

@@ -51,7 +51,10 @@ export interface BackendHandle {
 }
 
 /** Starts the embedded executor unless PISTON_URL points at another Piston. */
-async function startExecution(config: Readonly<Config>, logger: Logger): Promise<{ pistonUrl: string; apiKey: string | undefined; executor: ExecutorHandle | null }> {
+async function startExecution(
+  config: Readonly<Config>,
+  logger: Logger,
+): Promise<{ pistonUrl: string; apiKey: string | undefined; executor: ExecutorHandle | null }> {
   if (config.PISTON_URL) {
     logger.info(`running code through the Piston API at ${config.PISTON_URL}`);
     return { pistonUrl: config.PISTON_URL.replace(/\/$/, ''), apiKey: config.PISTON_API_KEY, executor: null };
@@ -120,7 +123,12 @@ async function openDatabase(config: Readonly<Config>, logger: Logger): Promise<D
  * background: a provider that is down delays nothing here, sign-ins retry it. The transaction
  * cookie's key is shared through the database, so the callback may land on any node.
  */
-async function createOidcSignIn(config: Readonly<Config>, identity: IdentityService, database: DatabaseHandle, logger: Logger): Promise<OidcSignIn | null> {
+async function createOidcSignIn(
+  config: Readonly<Config>,
+  identity: IdentityService,
+  database: DatabaseHandle,
+  logger: Logger,
+): Promise<OidcSignIn | null> {
   if (!config.oidc) return null;
   const oidc = new OidcSignIn({
     settings: config.oidc,
@@ -133,7 +141,11 @@ async function createOidcSignIn(config: Readonly<Config>, identity: IdentityServ
   return oidc;
 }
 
-export async function startBackend(config: Readonly<Config>, logger: Logger, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
+export async function startBackend(
+  config: Readonly<Config>,
+  logger: Logger,
+  dependencies: BackendDependencies = {},
+): Promise<BackendHandle> {
   const database = await openDatabase(config, logger);
   const identity = new IdentityService({
     repository: new KyselyIdentityRepository(database.db),
@@ -167,14 +179,23 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
     logger: logger.child({ service: 'archive' }),
   });
-  const retention = new InterviewRetention({ interviews, retentionDays: config.RETENTION_DAYS, sessionTtlSeconds: config.SESSION_TTL_SECONDS, logger: logger.child({ service: 'retention' }) });
+  const retention = new InterviewRetention({
+    interviews,
+    retentionDays: config.RETENTION_DAYS,
+    sessionTtlSeconds: config.SESSION_TTL_SECONDS,
+    logger: logger.child({ service: 'retention' }),
+  });
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
     activeRooms: () => rooms.roomCount,
     executionQueueDepth: () => runs.queue.stats().queuedTasks,
   });
-  const questionLimits = { casesPerRoom: config.TEST_CASES_PER_ROOM, inputBytes: config.TEST_CASE_INPUT_BYTES, expectedBytes: config.TEST_CASE_EXPECTED_BYTES };
+  const questionLimits = {
+    casesPerRoom: config.TEST_CASES_PER_ROOM,
+    inputBytes: config.TEST_CASE_INPUT_BYTES,
+    expectedBytes: config.TEST_CASE_EXPECTED_BYTES,
+  };
   const rooms = new RoomManager({
     store,
     interview: {
@@ -219,7 +240,11 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     },
     logger,
     ...(cluster ? { sharedRuns: cluster.runStore } : {}),
-    connect: { enabled: config.EXECUTION_CONSOLE, outputMaxBytes: config.CONSOLE_MAX_OUTPUT_BYTES, timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS },
+    connect: {
+      enabled: config.EXECUTION_CONSOLE,
+      outputMaxBytes: config.CONSOLE_MAX_OUTPUT_BYTES,
+      timeoutMs: config.EXECUTION_CONSOLE_TIMEOUT_MS,
+    },
     onFinished: (job) => {
       metrics.recordJob(job);
       // A finished run or test run (output and result) is written at once, not at the next checkpoint.
@@ -266,7 +291,9 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     onGuestLinkRevoked: (sessionId) => {
       dropGuestSockets(io, sessionId);
       // The archive keeps the revocation too: the report served from it refuses the link as well.
-      void interviews.setGuestLinkRevoked(sessionId, true).catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
+      void interviews
+        .setGuestLinkRevoked(sessionId, true)
+        .catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
     healthChecks: {
@@ -333,5 +360,22 @@ export async function startBackend(config: Readonly<Config>, logger: Logger, dep
     return closing;
   };
 
-  return { url: `http://${host}:${port}`, port, httpServer, app, io, sessions, rooms, runs, execution, pistonUrl, executor, database, identity, interviews, archive, close };
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    httpServer,
+    app,
+    io,
+    sessions,
+    rooms,
+    runs,
+    execution,
+    pistonUrl,
+    executor,
+    database,
+    identity,
+    interviews,
+    archive,
+    close,
+  };
 }

@@ -21,11 +21,16 @@ export async function runtimes(base: string): Promise<RuntimeView[]> {
 export async function runCode(base: string, sessionId: string, language: string, code: string, timeoutMs = 180_000): Promise<RunRecord> {
   const accepted = await http<ExecuteAccepted>(`${base}/api/execute`, { body: { sessionId, language, code } });
   assert.equal(accepted.status, 202, `POST /api/execute (${language}) answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
-  return pollUntil(`${language} job ${accepted.body.jobId}`, timeoutMs, async () => {
-    const status = await http<RunRecord>(`${base}/api/execute/status/${accepted.body.jobId}`);
-    assert.equal(status.status, 200, `status answered ${status.status}`);
-    return status.body.state === 'completed' || status.body.state === 'failed' ? status.body : undefined;
-  }, 300);
+  return pollUntil(
+    `${language} job ${accepted.body.jobId}`,
+    timeoutMs,
+    async () => {
+      const status = await http<RunRecord>(`${base}/api/execute/status/${accepted.body.jobId}`);
+      assert.equal(status.status, 200, `status answered ${status.status}`);
+      return status.body.state === 'completed' || status.body.state === 'failed' ? status.body : undefined;
+    },
+    300,
+  );
 }
 
 /** What a run printed (compile output included), for assertions and failure messages. */
@@ -34,13 +39,25 @@ export function printed(run: RunRecord): string {
 }
 
 export function describeRun(run: RunRecord): string {
-  return JSON.stringify({ state: run.state, outcome: run.result?.outcome, statusText: run.result?.statusText, error: run.error, output: printed(run).slice(0, 800) });
+  return JSON.stringify({
+    state: run.state,
+    outcome: run.result?.outcome,
+    statusText: run.result?.statusText,
+    error: run.error,
+    output: printed(run).slice(0, 800),
+  });
 }
 
 /** GET /health answers within `timeoutMs` (the server is still responsive). */
-export async function healthWithin(base: string, timeoutMs: number): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> } }> {
+export async function healthWithin(
+  base: string,
+  timeoutMs: number,
+): Promise<{ status: number; body: { status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> } }> {
   const started = Date.now();
-  const answer = await http<{ status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> }>(`${base}/health`, { timeoutMs });
+  const answer = await http<{ status: string; checks: Record<string, { ok: boolean; details?: Record<string, unknown> }> }>(
+    `${base}/health`,
+    { timeoutMs },
+  );
   assert.ok(Date.now() - started <= timeoutMs, 'health answered in time');
   return answer;
 }

@@ -29,7 +29,14 @@ export interface ComposeService {
   read_only?: boolean;
   tmpfs?: string[] | string;
   volumes?: string[];
-  healthcheck?: { test?: string[] | string; interval?: string; timeout?: string; start_period?: string; retries?: number; disable?: boolean };
+  healthcheck?: {
+    test?: string[] | string;
+    interval?: string;
+    timeout?: string;
+    start_period?: string;
+    retries?: number;
+    disable?: boolean;
+  };
   stop_grace_period?: string;
   [key: string]: unknown;
 }
@@ -42,8 +49,25 @@ const IGNORED_KEYS: Record<string, string> = {
 };
 
 const APPLIED_KEYS = new Set([
-  'image', 'build', 'restart', 'command', 'entrypoint', 'environment', 'ports', 'security_opt', 'cap_drop', 'cap_add',
-  'privileged', 'user', 'mem_limit', 'pids_limit', 'read_only', 'tmpfs', 'volumes', 'healthcheck', 'stop_grace_period',
+  'image',
+  'build',
+  'restart',
+  'command',
+  'entrypoint',
+  'environment',
+  'ports',
+  'security_opt',
+  'cap_drop',
+  'cap_add',
+  'privileged',
+  'user',
+  'mem_limit',
+  'pids_limit',
+  'read_only',
+  'tmpfs',
+  'volumes',
+  'healthcheck',
+  'stop_grace_period',
 ]);
 
 export interface ComposeFile {
@@ -63,16 +87,19 @@ export function readComposeFile(file: string): ComposeFile {
 
 /** Compose's `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?error}`, `${VAR?error}`, `$$`. */
 export function interpolate(text: string, env: Env): string {
-  return text.replace(/\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])((?:[^}\\]|\\.)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (match, braced, colon, op, operand, bare) => {
-    if (match === '$$') return '$';
-    const name = (braced ?? bare) as string;
-    const value = env[name];
-    const missing = colon ? value === undefined || value === '' : value === undefined;
-    if (!op) return value ?? '';
-    if (!missing) return value!;
-    if (op === '-') return interpolate(operand as string, env);
-    throw new Error(`${name}: ${operand || 'required variable is not set'}`);
-  });
+  return text.replace(
+    /\$(?:\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])((?:[^}\\]|\\.)*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (match, braced, colon, op, operand, bare) => {
+      if (match === '$$') return '$';
+      const name = (braced ?? bare) as string;
+      const value = env[name];
+      const missing = colon ? value === undefined || value === '' : value === undefined;
+      if (!op) return value ?? '';
+      if (!missing) return value!;
+      if (op === '-') return interpolate(operand as string, env);
+      throw new Error(`${name}: ${operand || 'required variable is not set'}`);
+    },
+  );
 }
 
 function interpolateDeep<T>(value: T, env: Env): T {
@@ -89,7 +116,8 @@ export function resolveService(compose: ComposeFile, name: string, env: Env): Co
   const service = compose.services[name];
   if (!service) throw new Error(`${compose.file} has no service "${name}"`);
   for (const key of Object.keys(service)) {
-    if (!APPLIED_KEYS.has(key) && !(key in IGNORED_KEYS)) throw new Error(`compose-service: "${key}" of service ${name} is not supported; teach compose-service.ts to apply it`);
+    if (!APPLIED_KEYS.has(key) && !(key in IGNORED_KEYS))
+      throw new Error(`compose-service: "${key}" of service ${name} is not supported; teach compose-service.ts to apply it`);
   }
   const resolved = interpolateDeep(service, env);
   if (typeof resolved.command === 'string') throw new Error(`compose-service: write the command of ${name} as a list`);

@@ -25,7 +25,11 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion (killed past `timeoutMs`); output also goes to `logFile` when given. */
-export function runCommand(command: string, args: readonly string[], options: { timeoutMs: number; logFile?: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  options: { timeoutMs: number; logFile?: string; env?: NodeJS.ProcessEnv },
+): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const log = options.logFile ? openLog(options.logFile) : undefined;
@@ -58,10 +62,19 @@ export function runCommand(command: string, args: readonly string[], options: { 
 }
 
 /** `docker …`, failing with its stderr unless `allowFailure`. */
-export async function docker(args: readonly string[], options: { timeoutMs?: number; logFile?: string; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
-  const result = await runCommand('docker', args, { timeoutMs: options.timeoutMs ?? 60_000, ...(options.logFile ? { logFile: options.logFile } : {}), ...(options.env ? { env: options.env } : {}) });
+export async function docker(
+  args: readonly string[],
+  options: { timeoutMs?: number; logFile?: string; allowFailure?: boolean; env?: NodeJS.ProcessEnv } = {},
+): Promise<CommandResult> {
+  const result = await runCommand('docker', args, {
+    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.logFile ? { logFile: options.logFile } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   if (result.code !== 0 && !options.allowFailure) {
-    throw new Error(`docker ${args.slice(0, 3).join(' ')} … exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-2000)}`);
+    throw new Error(
+      `docker ${args.slice(0, 3).join(' ')} … exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-2000)}`,
+    );
   }
   return result;
 }
@@ -91,9 +104,11 @@ export async function ensureEngine(logFile: string): Promise<string | undefined>
   if (!commandExists('dockerd')) {
     if (!commandExists('docker') || (await engineAnswers())) {
       // local-images.sh installs Debian's docker.io and starts it on machines with apt and root (CI).
-      if (!existsSync(localImagesScript) || !root || !commandExists('apt-get')) return 'docker is not installed or not answering, and dockerd is not installed';
+      if (!existsSync(localImagesScript) || !root || !commandExists('apt-get'))
+        return 'docker is not installed or not answering, and dockerd is not installed';
       const installed = await runCommand('bash', [localImagesScript], { timeoutMs: 30 * 60_000, logFile });
-      if (installed.code !== 0) return `${localImagesScript} could not install or start Docker (exit ${installed.code}): ${installed.stderr.trim().split('\n').at(-1)}`;
+      if (installed.code !== 0)
+        return `${localImagesScript} could not install or start Docker (exit ${installed.code}): ${installed.stderr.trim().split('\n').at(-1)}`;
     }
     return waitForEngine(Date.now() + 30_000);
   }
@@ -120,7 +135,11 @@ export interface BaseImages {
 }
 
 const PUBLIC_IMAGES = { NODE_IMAGE: 'node:24-bookworm-slim', REDIS_IMAGE: 'redis:7-alpine', NGINX_IMAGE: 'nginx:1.27-alpine' };
-const STAND_INS = { NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7', NGINX_IMAGE: 'pairpad-local/nginx:1' };
+const STAND_INS = {
+  NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim',
+  REDIS_IMAGE: 'pairpad-local/redis:7',
+  NGINX_IMAGE: 'pairpad-local/nginx:1',
+};
 
 const present = async (image: string) => (await docker(['image', 'inspect', image], { allowFailure: true, timeoutMs: 30_000 })).code === 0;
 
@@ -135,7 +154,12 @@ async function allPresent(images: Record<string, string>): Promise<boolean> {
  */
 export async function ensureBaseImages(env: NodeJS.ProcessEnv, logFile: string): Promise<BaseImages> {
   if (env.NODE_IMAGE) {
-    return { NODE_IMAGE: env.NODE_IMAGE, REDIS_IMAGE: env.REDIS_IMAGE ?? PUBLIC_IMAGES.REDIS_IMAGE, NGINX_IMAGE: env.NGINX_IMAGE ?? PUBLIC_IMAGES.NGINX_IMAGE, standIns: env.NODE_IMAGE.startsWith('pairpad-local/') };
+    return {
+      NODE_IMAGE: env.NODE_IMAGE,
+      REDIS_IMAGE: env.REDIS_IMAGE ?? PUBLIC_IMAGES.REDIS_IMAGE,
+      NGINX_IMAGE: env.NGINX_IMAGE ?? PUBLIC_IMAGES.NGINX_IMAGE,
+      standIns: env.NODE_IMAGE.startsWith('pairpad-local/'),
+    };
   }
   if (await allPresent(STAND_INS)) return { ...STAND_INS, standIns: true };
   let pulled = true;
@@ -148,7 +172,8 @@ export async function ensureBaseImages(env: NodeJS.ProcessEnv, logFile: string):
     }
   }
   if (pulled) return { ...PUBLIC_IMAGES, standIns: false };
-  if (!existsSync(localImagesScript)) throw new Error(`cannot pull ${PUBLIC_IMAGES.NODE_IMAGE} and there is no ${localImagesScript} to build stand-ins`);
+  if (!existsSync(localImagesScript))
+    throw new Error(`cannot pull ${PUBLIC_IMAGES.NODE_IMAGE} and there is no ${localImagesScript} to build stand-ins`);
   const built = await runCommand('bash', [localImagesScript], { timeoutMs: 30 * 60_000, logFile });
   if (built.code !== 0) throw new Error(`${localImagesScript} exited ${built.code}: ${built.stderr.trim().slice(-1500)}`);
   return { ...STAND_INS, standIns: true };
@@ -165,7 +190,8 @@ export async function pollUntil<T>(what: string, timeoutMs: number, check: () =>
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -192,11 +218,16 @@ export async function hostPort(name: string, containerPort: string): Promise<num
 }
 
 export async function waitForHealth(name: string, status: 'healthy' | 'unhealthy', timeoutMs: number): Promise<ContainerState> {
-  return pollUntil(`${name} to be ${status}`, timeoutMs, async () => {
-    const state = await containerState(name);
-    if (!state.Running && status === 'healthy') throw new Error(`${name} is not running (exit ${state.ExitCode})`);
-    return state.Health?.Status === status ? state : undefined;
-  }, 1000);
+  return pollUntil(
+    `${name} to be ${status}`,
+    timeoutMs,
+    async () => {
+      const state = await containerState(name);
+      if (!state.Running && status === 'healthy') throw new Error(`${name} is not running (exit ${state.ExitCode})`);
+      return state.Health?.Status === status ? state : undefined;
+    },
+    1000,
+  );
 }
 
 /** The last lines of a container's log, for failure messages. */

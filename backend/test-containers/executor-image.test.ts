@@ -22,19 +22,29 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
   const token = randomBytes(24).toString('hex');
   const auth = { authorization: `Bearer ${token}` };
 
-  before(async () => {
-    if ('skip' in ready) return;
-    await buildImage('executor', ready);
-    run = new ContainerRun(ready);
-    executor = await run.start(EXECUTOR_COMPOSE(), 'executor', { image: IMAGES.executor, env: { EXECUTOR_TOKEN: token }, healthTiming: { interval: '2s' } });
-    // Healthy means the image's health check sent the token it found in its environment.
-    await run.healthy(executor.name);
-  }, { timeout: 90 * MINUTE });
+  before(
+    async () => {
+      if ('skip' in ready) return;
+      await buildImage('executor', ready);
+      run = new ContainerRun(ready);
+      executor = await run.start(EXECUTOR_COMPOSE(), 'executor', {
+        image: IMAGES.executor,
+        env: { EXECUTOR_TOKEN: token },
+        healthTiming: { interval: '2s' },
+      });
+      // Healthy means the image's health check sent the token it found in its environment.
+      await run.healthy(executor.name);
+    },
+    { timeout: 90 * MINUTE },
+  );
 
   after(() => run?.cleanup());
 
   it('runs the built command as a non-root user, without dev dependencies', async () => {
-    const config = JSON.parse((await docker(['inspect', '--format', '{{json .Config}}', executor.name])).stdout) as { User: string; Cmd: string[] };
+    const config = JSON.parse((await docker(['inspect', '--format', '{{json .Config}}', executor.name])).stdout) as {
+      User: string;
+      Cmd: string[];
+    };
     assert.deepEqual(config.Cmd, ['node', 'packages/executor/dist/executor.js']);
     assert.ok(config.User && !/^(root|0)(:|$)/.test(config.User), `user ${config.User}`);
     const tsx = await docker(['exec', executor.name, 'node', '-e', 'require.resolve("tsx")'], { allowFailure: true });
@@ -49,7 +59,9 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
         assert.equal(typeof answer.body.message, 'string');
       }
     }
-    const execute = await http<{ message?: string }>(`${executor.url}/api/v2/execute`, { body: { language: 'python', version: '*', files: [{ content: 'print(1)' }] } });
+    const execute = await http<{ message?: string }>(`${executor.url}/api/v2/execute`, {
+      body: { language: 'python', version: '*', files: [{ content: 'print(1)' }] },
+    });
     assert.equal(execute.status, 401);
   });
 

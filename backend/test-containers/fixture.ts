@@ -22,7 +22,11 @@ export const COMPOSE = () => readComposeFile(path.join(repoRoot, 'docker-compose
 export const EXECUTOR_COMPOSE = () => readComposeFile(path.join(repoRoot, 'docker-compose.executor.yml'));
 
 /** Tags the suite builds (stable, so a second run reuses every layer). */
-export const IMAGES = { backend: 'pairpad-test/backend:latest', frontend: 'pairpad-test/frontend:latest', executor: 'pairpad-test/executor:latest' };
+export const IMAGES = {
+  backend: 'pairpad-test/backend:latest',
+  frontend: 'pairpad-test/frontend:latest',
+  executor: 'pairpad-test/executor:latest',
+};
 
 const LABEL = 'pairpad.containers-test.pid';
 const BUILD_TIMEOUT_MS = 40 * 60_000;
@@ -62,9 +66,26 @@ async function removeLeftovers(): Promise<void> {
     }
   };
   for (const kind of ['container', 'network', 'volume'] as const) {
-    const listed = await docker([kind, 'ls', ...(kind === 'container' ? ['-a'] : []), '--filter', `label=${LABEL}`, '--format', `{{.${kind === 'container' ? 'ID' : 'Name'}}} {{.Label "${LABEL}"}}`], { allowFailure: true });
-    const stale = listed.stdout.split('\n').filter(Boolean).map((line) => line.split(' ')).filter(([, pid]) => !alive(Number(pid))).map(([id]) => id!);
-    if (stale.length > 0) await docker([kind, 'rm', ...(kind === 'container' || kind === 'volume' ? ['-f'] : []), ...stale], { allowFailure: true });
+    const listed = await docker(
+      [
+        kind,
+        'ls',
+        ...(kind === 'container' ? ['-a'] : []),
+        '--filter',
+        `label=${LABEL}`,
+        '--format',
+        `{{.${kind === 'container' ? 'ID' : 'Name'}}} {{.Label "${LABEL}"}}`,
+      ],
+      { allowFailure: true },
+    );
+    const stale = listed.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split(' '))
+      .filter(([, pid]) => !alive(Number(pid)))
+      .map(([id]) => id!);
+    if (stale.length > 0)
+      await docker([kind, 'rm', ...(kind === 'container' || kind === 'volume' ? ['-f'] : []), ...stale], { allowFailure: true });
   }
 }
 
@@ -114,7 +135,14 @@ export class ContainerRun {
    * Starts `service` of `compose` as the file says, as container `<prefix>-<suffix>`, with the
    * service's name as its network alias. `env` is the shell environment compose would see.
    */
-  async start(compose: ComposeFile, serviceName: string, options: { suffix?: string; image?: string; env?: Record<string, string>; extraEnv?: Record<string, string> } & Pick<RunOptions, 'healthTiming' | 'withoutSecurityOpt'> = {}): Promise<Started> {
+  async start(
+    compose: ComposeFile,
+    serviceName: string,
+    options: { suffix?: string; image?: string; env?: Record<string, string>; extraEnv?: Record<string, string> } & Pick<
+      RunOptions,
+      'healthTiming' | 'withoutSecurityOpt'
+    > = {},
+  ): Promise<Started> {
     if (!this.networkCreated) {
       await docker(['network', 'create', ...this.label(), this.network]);
       this.networkCreated = true;
@@ -182,7 +210,10 @@ export interface HttpAnswer<T = unknown> {
   body: T;
 }
 
-export async function http<T = unknown>(url: string, init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<HttpAnswer<T>> {
+export async function http<T = unknown>(
+  url: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<HttpAnswer<T>> {
   const response = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: { ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },

@@ -11,7 +11,8 @@ export const SUM_PROGRAMS: Record<string, string> = {
   javascript: 'console.log("sum", [...Array(10).keys()].reduce((a, b) => a + b, 0));\n',
   typescript: 'const numbers: number[] = [...Array(10).keys()];\nconsole.log("sum", numbers.reduce((a: number, b: number) => a + b, 0));\n',
   c: '#include <stdio.h>\nint main(void) {\n  int s = 0;\n  for (int i = 0; i < 10; i++) s += i;\n  printf("sum %d\\n", s);\n  return 0;\n}\n',
-  'c++': '#include <iostream>\n#include <numeric>\n#include <vector>\nint main() {\n  std::vector<int> v(10);\n  std::iota(v.begin(), v.end(), 0);\n  std::cout << "sum " << std::accumulate(v.begin(), v.end(), 0) << std::endl;\n}\n',
+  'c++':
+    '#include <iostream>\n#include <numeric>\n#include <vector>\nint main() {\n  std::vector<int> v(10);\n  std::iota(v.begin(), v.end(), 0);\n  std::cout << "sum " << std::accumulate(v.begin(), v.end(), 0) << std::endl;\n}\n',
   java: 'public class Main {\n  public static void main(String[] args) {\n    int s = java.util.stream.IntStream.range(0, 10).sum();\n    System.out.println("sum " + s);\n  }\n}\n',
   rust: 'fn main() {\n    let s: i32 = (0..10).sum();\n    println!("sum {}", s);\n}\n',
   go: 'package main\n\nimport "fmt"\n\nfunc main() {\n\ts := 0\n\tfor i := 0; i < 10; i++ {\n\t\ts += i\n\t}\n\tfmt.Println("sum", s)\n}\n',

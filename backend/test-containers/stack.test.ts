@@ -31,10 +31,15 @@ const MINUTE = 60_000;
  * show what is offered.
  */
 async function runtimesProven(api: string): Promise<void> {
-  await pollUntil('every runtime to be proven', 5 * MINUTE, async () => {
-    const health = await healthWithin(api, 5000);
-    return health.body.checks.executor?.details?.ready === true ? true : undefined;
-  }, 1000).catch((error: Error) => console.log(`# ${error.message}`));
+  await pollUntil(
+    'every runtime to be proven',
+    5 * MINUTE,
+    async () => {
+      const health = await healthWithin(api, 5000);
+      return health.body.checks.executor?.details?.ready === true ? true : undefined;
+    },
+    1000,
+  ).catch((error: Error) => console.log(`# ${error.message}`));
 }
 
 const containerIp = async (name: string, network: string) =>
@@ -48,19 +53,26 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
   let sessionId: string;
   const secret = `canary-${randomBytes(12).toString('hex')}`;
 
-  before(async () => {
-    await buildImage('backend', engine());
-    await buildImage('frontend', engine());
-    run = new ContainerRun(engine());
-    // A secret in the server's environment: no program may ever print it.
-    backend = await run.start(COMPOSE(), 'backend', { image: IMAGES.backend, extraEnv: { PAIRPAD_CANARY_SECRET: secret }, healthTiming: FAST_HEALTH });
-    api = backend.url!;
-    frontend = await run.start(COMPOSE(), 'frontend', { image: IMAGES.frontend, env: { API_URL: api }, healthTiming: FAST_HEALTH });
-    await run.healthy(backend.name);
-    await run.healthy(frontend.name);
-    await runtimesProven(api);
-    sessionId = (await createSession(api)).id;
-  }, { timeout: 90 * MINUTE });
+  before(
+    async () => {
+      await buildImage('backend', engine());
+      await buildImage('frontend', engine());
+      run = new ContainerRun(engine());
+      // A secret in the server's environment: no program may ever print it.
+      backend = await run.start(COMPOSE(), 'backend', {
+        image: IMAGES.backend,
+        extraEnv: { PAIRPAD_CANARY_SECRET: secret },
+        healthTiming: FAST_HEALTH,
+      });
+      api = backend.url!;
+      frontend = await run.start(COMPOSE(), 'frontend', { image: IMAGES.frontend, env: { API_URL: api }, healthTiming: FAST_HEALTH });
+      await run.healthy(backend.name);
+      await run.healthy(frontend.name);
+      await runtimesProven(api);
+      sessionId = (await createSession(api)).id;
+    },
+    { timeout: 90 * MINUTE },
+  );
 
   after(() => run?.cleanup());
 
@@ -72,12 +84,19 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
 
   it('offers every language PairPad knows', async () => {
     const offered = new Set((await runtimes(api)).map((runtime) => runtime.language));
-    assert.deepEqual(LANGUAGE_IDS.filter((id) => !offered.has(id)), [], `offered: ${[...offered].join(', ')}`);
+    assert.deepEqual(
+      LANGUAGE_IDS.filter((id) => !offered.has(id)),
+      [],
+      `offered: ${[...offered].join(', ')}`,
+    );
   });
 
   it('runs every offered language and prints its output', { timeout: 20 * MINUTE }, async (t) => {
     const languages = [...new Set((await runtimes(api)).map((runtime) => runtime.language))];
-    assert.ok(['python', 'c', 'java'].every((language) => languages.includes(language)), `python, c and java are offered (got ${languages.join(', ')})`);
+    assert.ok(
+      ['python', 'c', 'java'].every((language) => languages.includes(language)),
+      `python, c and java are offered (got ${languages.join(', ')})`,
+    );
     for (const language of languages) {
       await t.test(language, async () => {
         const code = SUM_PROGRAMS[language];
@@ -163,14 +182,21 @@ describe('docker-compose.yml: the redis profile', { skip }, () => {
   let run: ContainerRun;
   let backend: Started;
 
-  before(async () => {
-    await buildImage('backend', engine());
-    run = new ContainerRun(engine());
-    const redis = await run.start(COMPOSE(), 'redis', { healthTiming: FAST_HEALTH });
-    await run.healthy(redis.name, 2 * MINUTE);
-    backend = await run.start(COMPOSE(), 'backend', { image: IMAGES.backend, env: { REDIS_URL: 'redis://redis:6379' }, healthTiming: FAST_HEALTH });
-    await run.healthy(backend.name);
-  }, { timeout: 90 * MINUTE });
+  before(
+    async () => {
+      await buildImage('backend', engine());
+      run = new ContainerRun(engine());
+      const redis = await run.start(COMPOSE(), 'redis', { healthTiming: FAST_HEALTH });
+      await run.healthy(redis.name, 2 * MINUTE);
+      backend = await run.start(COMPOSE(), 'backend', {
+        image: IMAGES.backend,
+        env: { REDIS_URL: 'redis://redis:6379' },
+        healthTiming: FAST_HEALTH,
+      });
+      await run.healthy(backend.name);
+    },
+    { timeout: 90 * MINUTE },
+  );
 
   after(() => run?.cleanup());
 
@@ -193,16 +219,19 @@ describe('docker-compose.yml backend without seccomp=unconfined (no sandbox poss
   let run: ContainerRun;
   let backend: Started;
 
-  before(async () => {
-    await buildImage('backend', engine());
-    run = new ContainerRun(engine());
-    backend = await run.start(COMPOSE(), 'backend', {
-      suffix: 'backend-nosandbox',
-      image: IMAGES.backend,
-      withoutSecurityOpt: ['seccomp=unconfined'],
-      healthTiming: { interval: '2s', startPeriod: '2s' },
-    });
-  }, { timeout: 90 * MINUTE });
+  before(
+    async () => {
+      await buildImage('backend', engine());
+      run = new ContainerRun(engine());
+      backend = await run.start(COMPOSE(), 'backend', {
+        suffix: 'backend-nosandbox',
+        image: IMAGES.backend,
+        withoutSecurityOpt: ['seccomp=unconfined'],
+        healthTiming: { interval: '2s', startPeriod: '2s' },
+      });
+    },
+    { timeout: 90 * MINUTE },
+  );
 
   after(() => run?.cleanup());
 

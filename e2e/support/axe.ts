@@ -8,7 +8,8 @@ import { expect, type Page } from '@playwright/test';
 export async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   const found = violations.map(
-    (violation) => `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help}\n${violation.nodes.map((node) => `    ${node.target.join(' ')} — ${node.failureSummary ?? ''}`.replace(/\n/g, ' ')).join('\n')}`,
+    (violation) =>
+      `${violation.id} (${violation.impact ?? 'n/a'}): ${violation.help}\n${violation.nodes.map((node) => `    ${node.target.join(' ')} — ${node.failureSummary ?? ''}`.replace(/\n/g, ' ')).join('\n')}`,
   );
   expect(found, `axe-core on ${what}`).toEqual([]);
 }

@@ -55,7 +55,11 @@ async function stopProcess(child: ChildProcess): Promise<void> {
 
 async function waitForOk(url: string, timeout: number): Promise<void> {
   await expect
-    .poll(async () => (await fetch(url).catch(() => null))?.status ?? 0, { message: `waiting for ${url}`, timeout, intervals: [250, 500, 1000] })
+    .poll(async () => (await fetch(url).catch(() => null))?.status ?? 0, {
+      message: `waiting for ${url}`,
+      timeout,
+      intervals: [250, 500, 1000],
+    })
     .toBe(200);
 }
 

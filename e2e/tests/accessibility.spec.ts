@@ -60,7 +60,12 @@ for (const scheme of ['light', 'dark'] as const) {
       const context = await memberContext(browser, { colorScheme: scheme });
       const page = await context.newPage();
       await page.goto('/dashboard');
-      await expect(page.getByRole('table', { name: 'Interviews' }).getByRole('row', { name: /Accessible dashboard row/ }).first()).toBeVisible();
+      await expect(
+        page
+          .getByRole('table', { name: 'Interviews' })
+          .getByRole('row', { name: /Accessible dashboard row/ })
+          .first(),
+      ).toBeVisible();
       await expectNoAxeViolations(page, `dashboard (${scheme})`);
       await page.getByRole('button', { name: 'New interview' }).click();
       await expect(page.getByRole('dialog', { name: 'New interview' }).getByTestId('language-status')).not.toHaveText(/^Checking/);
@@ -87,7 +92,9 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoAxeViolations(page, `not found (${scheme})`);
     });
 
-    test('the room as the interviewer and as the candidate, with runs, remote cursors, completions and the settings menu', async ({ room }) => {
+    test('the room as the interviewer and as the candidate, with runs, remote cursors, completions and the settings menu', async ({
+      room,
+    }) => {
       const { interviewer, candidate } = room;
       await Promise.all([followSystemTheme(interviewer, scheme), followSystemTheme(candidate, scheme)]);
       await replaceCode(candidate, FAILING_RUN);

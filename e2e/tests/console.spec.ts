@@ -8,7 +8,9 @@ function consoleRows(page: Page) {
   return output(page).getByTestId('console-terminal').locator('.xterm-rows');
 }
 
-test('the candidate answers a program\'s prompt in the console; both pages show the prompt, the typed line and the answer live; playback replays it', async ({ room }, testInfo) => {
+test("the candidate answers a program's prompt in the console; both pages show the prompt, the typed line and the answer live; playback replays it", async ({
+  room,
+}, testInfo) => {
   test.setTimeout(120_000);
   const { interviewer, candidate, session } = room;
   const program = 'name = input("Your name? ")\nprint(f"Hello, {name}!")\n';
@@ -47,7 +49,10 @@ test('the candidate answers a program\'s prompt in the console; both pages show 
 
 test('Stop ends an infinite loop that ignores Ctrl+C (SIGINT, then SIGKILL), for everyone', async ({ room }, testInfo) => {
   const { interviewer, candidate } = room;
-  await replaceCode(candidate, 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("spinning", flush=True)\nwhile True:\n    time.sleep(0.05)\n');
+  await replaceCode(
+    candidate,
+    'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint("spinning", flush=True)\nwhile True:\n    time.sleep(0.05)\n',
+  );
   await candidate.getByRole('button', { name: 'Run' }).click();
   await expect(consoleRows(interviewer)).toContainText('spinning', { timeout: 20_000 });
   await expect(candidate.getByLabel('Console input')).toBeEditable();

@@ -52,6 +52,8 @@ test.describe('signed in', () => {
     const dialog = await openNewInterview(page);
     await dialog.getByLabel('Your name').fill('Grace');
     await dialog.getByRole('button', { name: 'Create session' }).click();
-    await expect(dialog.getByRole('alert').filter({ hasText: 'Too many sessions' })).toHaveText('Too many sessions created; try again in a minute.');
+    await expect(dialog.getByRole('alert').filter({ hasText: 'Too many sessions' })).toHaveText(
+      'Too many sessions created; try again in a minute.',
+    );
   });
 });

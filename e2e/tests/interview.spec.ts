@@ -9,9 +9,10 @@ const NOTES = 'SECRET-NOTES-7f3c: strong on tests, weak on naming';
 const FIRST = 'print("first version")\n';
 const FINAL = 'def two_sum(nums, target):\n    return [0, 1]\n\nprint(two_sum([2, 7], 9))\n';
 
-
 async function reportNotes(session: CreatedSession): Promise<string> {
-  const response = await fetch(`${BACKEND_URL}/api/sessions/${session.id}/report`, { headers: { Authorization: `Bearer ${session.interviewerToken}` } });
+  const response = await fetch(`${BACKEND_URL}/api/sessions/${session.id}/report`, {
+    headers: { Authorization: `Bearer ${session.interviewerToken}` },
+  });
   return ((await response.json()) as { notes: string }).notes;
 }
 
@@ -57,7 +58,8 @@ async function sendByHand(page: Page, sessionId: string, events: Array<[string, 
           if (typeof data !== 'string') return; // binary attachments (Yjs) are not acks
           if (data.startsWith('0')) socket.send(`40${JSON.stringify({ sessionId, name: 'Cara' })}`);
           else if (data === '2') socket.send('3');
-          else if (data.startsWith('40')) events.forEach(([event, payload], index) => socket.send(`42${index + 1}${JSON.stringify([event, payload])}`));
+          else if (data.startsWith('40'))
+            events.forEach(([event, payload], index) => socket.send(`42${index + 1}${JSON.stringify([event, payload])}`));
           else {
             const ack = /^43(\d+)(.*)$/s.exec(data);
             if (!ack) return;
@@ -118,7 +120,9 @@ test('a collapsed chat counts messages from others as unread, cleared on opening
   await expect(candidate.getByTestId('chat-unread')).toHaveCount(0);
 });
 
-test('lock, run-disable and end sent by hand from the candidate are refused FORBIDDEN and change nothing', async ({ room: { interviewer, candidate, session } }) => {
+test('lock, run-disable and end sent by hand from the candidate are refused FORBIDDEN and change nothing', async ({
+  room: { interviewer, candidate, session },
+}) => {
   const refused = await sendByHand(candidate, session.id, [
     ['room:lock', { locked: true }],
     ['room:disable-run', { disabled: true }],
@@ -197,7 +201,10 @@ test('the report lists every run, the final code highlighted and the notes, and 
   await expect(interviewer.getByRole('table', { name: 'Participants' })).toContainText('Cara');
   await expect(interviewer.getByText('Good communication.')).toBeVisible();
   await interviewer.screenshot({ path: testInfo.outputPath('report.png'), fullPage: true });
-  const [download] = await Promise.all([interviewer.waitForEvent('download'), interviewer.getByRole('button', { name: 'Download report' }).click()]);
+  const [download] = await Promise.all([
+    interviewer.waitForEvent('download'),
+    interviewer.getByRole('button', { name: 'Download report' }).click(),
+  ]);
   const html = await readFile((await download.path())!, 'utf8');
   expect(html).toMatch(/^<!doctype html>/);
   expect(html).toContain('<style>');

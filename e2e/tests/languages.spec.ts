@@ -47,7 +47,11 @@ interface ExtraBackend {
 }
 
 /** A real backend from source on its own ports; resolves once GET /api/runtimes answers `ready`. */
-async function startBackend(offset: number, env: Record<string, string>, ready: (status: number, body: unknown) => boolean): Promise<ExtraBackend> {
+async function startBackend(
+  offset: number,
+  env: Record<string, string>,
+  ready: (status: number, body: unknown) => boolean,
+): Promise<ExtraBackend> {
   const port = BACKEND_PORT + offset;
   const url = `http://localhost:${port}`;
   const child: ChildProcess = spawn('npx', ['tsx', 'backend/src/main.ts'], {
@@ -141,7 +145,10 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
       expect(option.disabled, `${option.value} is offered`).toBe(false);
       expect(option.label).toMatch(new RegExp(` ${version.replaceAll('.', '\\.')}$`));
     } else {
-      expect(option, `${option.value} has no runtime`).toMatchObject({ disabled: true, label: expect.stringContaining('(not installed on this server)') });
+      expect(option, `${option.value} has no runtime`).toMatchObject({
+        disabled: true,
+        label: expect.stringContaining('(not installed on this server)'),
+      });
     }
   }
   const offered = options.filter((option) => !option.disabled).length;
@@ -165,7 +172,11 @@ test.describe('a server whose executor has only Python and Bash', () => {
   let backend: ExtraBackend;
   test.beforeAll(async () => {
     test.setTimeout(90_000);
-    backend = await startBackend(7, { EXECUTOR_RUNTIMES: 'python,bash' }, (status, body) => status === 200 && Array.isArray(body) && body.length === 2);
+    backend = await startBackend(
+      7,
+      { EXECUTOR_RUNTIMES: 'python,bash' },
+      (status, body) => status === 200 && Array.isArray(body) && body.length === 2,
+    );
   });
   test.afterAll(async () => backend?.stop());
 
@@ -214,7 +225,9 @@ test.describe('a server whose executor is down', () => {
     await runtimesFrom(page, backend);
     const dialog = await openNewInterview(page);
     const status = page.getByTestId('language-status');
-    await expect(status).toHaveText('Code execution is unavailable on this server right now, so the languages it runs are unknown. You can still create a session.');
+    await expect(status).toHaveText(
+      'Code execution is unavailable on this server right now, so the languages it runs are unknown. You can still create a session.',
+    );
     const picker = dialog.getByLabel('Starting language');
     await expect(picker.locator('option')).toHaveCount(11);
     await expect(picker.locator('option[disabled]')).toHaveCount(0);

@@ -33,10 +33,14 @@ function tests(page: Page) {
 
 /** Every case's verdict as the page shows it, in order. */
 async function verdicts(page: Page): Promise<string[]> {
-  return tests(page).getByTestId('test-case').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-case') ?? ''}: ${row.getAttribute('data-verdict') ?? ''}`));
+  return tests(page)
+    .getByTestId('test-case')
+    .evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-case') ?? ''}: ${row.getAttribute('data-verdict') ?? ''}`));
 }
 
-test('the interviewer creates a session from a question; the candidate sees it, runs the tests, and both see the same table, the diff, and the report', async ({ browser }) => {
+test('the interviewer creates a session from a question; the candidate sees it, runs the tests, and both see the same table, the diff, and the report', async ({
+  browser,
+}) => {
   const interviewer = await (await memberContext(browser)).newPage();
   const form = await openNewInterview(interviewer);
   await form.getByLabel('Your name').fill('Ivy');
@@ -116,7 +120,9 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   await shot(interviewer, 'report');
 });
 
-test('in the room, the interviewer loads a question over typed code (asked, undoable) and adds a test case the candidate sees', async ({ browser }) => {
+test('in the room, the interviewer loads a question over typed code (asked, undoable) and adds a test case the candidate sees', async ({
+  browser,
+}) => {
   const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
   const interviewer = await (await browser.newContext()).newPage();
   const candidate = await (await browser.newContext()).newPage();
@@ -150,7 +156,10 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   // The starter stays on offer; the "Undo" button reverts it too.
   const loadStarter = async () => {
     await interviewer.getByRole('button', { name: 'Load the Python starter' }).click();
-    await interviewer.getByRole('group', { name: 'Replace the code with the starter' }).getByRole('button', { name: 'Replace the code' }).click();
+    await interviewer
+      .getByRole('group', { name: 'Replace the code with the starter' })
+      .getByRole('button', { name: 'Replace the code' })
+      .click();
     await expect.poll(() => editorCode(candidate)).toBe(starter);
   };
   await loadStarter();
@@ -172,7 +181,9 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await interviewer.getByRole('button', { name: 'Edit question' }).click();
   const editorDialog = interviewer.getByRole('dialog', { name: 'Edit the question' });
   // The description is Markdown: HTML in it is shown as text, a javascript: link is dropped.
-  await editorDialog.getByLabel('Description').fill('Count **up**. <img src=x onerror="window.pwned=1"><b id="injected">bold</b> [trap](javascript:window.pwned=1)');
+  await editorDialog
+    .getByLabel('Description')
+    .fill('Count **up**. <img src=x onerror="window.pwned=1"><b id="injected">bold</b> [trap](javascript:window.pwned=1)');
   await editorDialog.getByRole('button', { name: 'Add test case' }).click();
   const added = editorDialog.getByRole('group').last();
   await added.getByLabel('Name').fill('added in the room');

@@ -9,7 +9,9 @@ async function candidateCursorAtEnd({ interviewer, candidate }: TwoPersonRoom): 
   await expect(interviewer.locator('.cm-ySelectionInfo', { hasText: 'Cara' })).toBeAttached();
 }
 
-test("replacing a selection that covers a remote cursor puts only the typed text in the code, never the cursor's label", async ({ room }) => {
+test("replacing a selection that covers a remote cursor puts only the typed text in the code, never the cursor's label", async ({
+  room,
+}) => {
   const { interviewer, candidate } = room;
   const code = 'print(two_sum([2, 7], 9))\n';
   await candidateCursorAtEnd(room);

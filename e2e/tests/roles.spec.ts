@@ -14,10 +14,16 @@ test('each side of the room is told which role it has', async ({ room: { intervi
   await expect(myRole(candidate)).toHaveText('You are the candidate');
   // Only the interviewer has the private link to give away.
   await expect(candidate.getByRole('button', { name: 'Copy interviewer link' })).toHaveCount(0);
-  await expect(interviewer.getByRole('button', { name: 'Copy interviewer link' })).toHaveAttribute('title', /^Private: for a co-interviewer only/);
+  await expect(interviewer.getByRole('button', { name: 'Copy interviewer link' })).toHaveAttribute(
+    'title',
+    /^Private: for a co-interviewer only/,
+  );
 });
 
-test('the interviewer reopens the room in a new tab, and after a browser restart, and is still the interviewer, listed once', async ({ browser, room }) => {
+test('the interviewer reopens the room in a new tab, and after a browser restart, and is still the interviewer, listed once', async ({
+  browser,
+  room,
+}) => {
   const { interviewer, candidate, session } = room;
   await interviewer.getByLabel('Private notes').fill(NOTES);
 

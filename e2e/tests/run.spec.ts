@@ -13,8 +13,9 @@ async function openRoom(browser: Browser, language: string): Promise<{ interview
   return { interviewer, candidate };
 }
 
-
-test('the interviewer writes a stdin program, the candidate types the input and presses Ctrl+Enter: both see the same output', async ({ browser }) => {
+test('the interviewer writes a stdin program, the candidate types the input and presses Ctrl+Enter: both see the same output', async ({
+  browser,
+}) => {
   const { interviewer, candidate } = await openRoom(browser, 'python');
   const program = 'name = input()\nprint(f"Hello, {name}!")\nprint("done", flush=True)\n';
   await replaceCode(interviewer, program);

@@ -23,7 +23,8 @@ test('an XSS string as a name and in program output shows as text and never runs
   const interviewer = await interviewerContext.newPage();
   const candidate = await candidateContext.newPage();
   const dialogs: string[] = [];
-  for (const page of [interviewer, candidate]) page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
+  for (const page of [interviewer, candidate])
+    page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
 
   await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
   await candidate.goto(`/interview/${session.id}?name=${encodeURIComponent(XSS_NAME)}`);

@@ -44,7 +44,9 @@ async function signIn(page: Page, who: { email: string; password: string }): Pro
   await expect(page).toHaveURL(/\/dashboard$/);
 }
 
-test('first-run admin, invite, teammate interviews an anonymous candidate, and finds it on the dashboard a "week" later', async ({ browser }, testInfo) => {
+test('first-run admin, invite, teammate interviews an anonymous candidate, and finds it on the dashboard a "week" later', async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(300_000);
   const shot = (page: Page, name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
 
@@ -152,7 +154,7 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
     await expect(row).toHaveCount(1);
   });
 
-  await test.step('the playback, from the database, ends on the candidate\'s code', async () => {
+  await test.step("the playback, from the database, ends on the candidate's code", async () => {
     await teammate.getByRole('link', { name: `Playback: ${TITLE}` }).click();
     const position = teammate.getByRole('slider', { name: 'Position' });
     await expect(position).toBeVisible();
@@ -162,7 +164,7 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
     await shot(teammate, 'playback-week-later');
   });
 
-  await test.step('the report shows the candidate\'s code too', async () => {
+  await test.step("the report shows the candidate's code too", async () => {
     await teammate.goto('/dashboard');
     await teammate.getByRole('searchbox', { name: 'Search' }).fill(CANDIDATE);
     await teammate.getByRole('link', { name: `Report: ${TITLE}` }).click();
@@ -171,7 +173,7 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
     await shot(teammate, 'report-week-later');
   });
 
-  await test.step('the admin sees it under the team\'s interviews', async () => {
+  await test.step("the admin sees it under the team's interviews", async () => {
     await admin.goto('/dashboard');
     await admin.getByRole('tab', { name: 'Team' }).click();
     const row = admin.getByRole('table', { name: 'Interviews' }).getByRole('row', { name: new RegExp(TITLE) });

@@ -21,7 +21,10 @@ export interface RedisClusterOptions {
   url: string;
   keyPrefix: string;
   ttlSeconds: number;
-  logger: { info(message: string, meta?: Record<string, unknown>): unknown; warn(message: string, meta?: Record<string, unknown>): unknown };
+  logger: {
+    info(message: string, meta?: Record<string, unknown>): unknown;
+    warn(message: string, meta?: Record<string, unknown>): unknown;
+  };
   /** Room compaction threshold (tests lower it). */
   compactAfterUpdates?: number;
 }
@@ -57,9 +60,15 @@ function roomSyncClient(redis: Redis): RoomSyncRedis {
         names.set(lua, name);
       }
       // ioredis adds `<name>Buffer` (binary-safe replies) for every defined command.
-      const command = (redis as unknown as Record<string, (...values: Array<string | number | Uint8Array>) => Promise<unknown>>)[`${name}Buffer`];
+      const command = (redis as unknown as Record<string, (...values: Array<string | number | Uint8Array>) => Promise<unknown>>)[
+        `${name}Buffer`
+      ];
       if (!command) throw new Error(`ioredis did not define ${name}`);
-      return command.call(redis, ...keys, ...args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength) : arg)));
+      return command.call(
+        redis,
+        ...keys,
+        ...args.map((arg) => (arg instanceof Uint8Array ? Buffer.from(arg.buffer, arg.byteOffset, arg.byteLength) : arg)),
+      );
     },
     publish: (channel, message) => redis.publish(channel, message),
     async subscribe(channels) {
@@ -106,7 +115,9 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
   } catch (error) {
     for (const client of clients) client.disconnect();
     await store.close();
-    throw new Error(`Could not connect to Redis at ${redactUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`Could not connect to Redis at ${redactUrl(options.url)}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 
   const roomSync = new RedisRoomSync({
@@ -152,9 +163,17 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
           commands.ping(),
           new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 2 s')), 2_000).unref()),
         ]);
-        return { ok: true, required: true, details: { url: redactUrl(options.url), pingMs: Date.now() - started, sharedRooms: roomSync.roomCount } };
+        return {
+          ok: true,
+          required: true,
+          details: { url: redactUrl(options.url), pingMs: Date.now() - started, sharedRooms: roomSync.roomCount },
+        };
       } catch (error) {
-        return { ok: false, required: true, details: { url: redactUrl(options.url), status: commands.status, reason: error instanceof Error ? error.message : String(error) } };
+        return {
+          ok: false,
+          required: true,
+          details: { url: redactUrl(options.url), status: commands.status, reason: error instanceof Error ? error.message : String(error) },
+        };
       }
     },
     onReconnect(task) {

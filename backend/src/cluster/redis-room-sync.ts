@@ -171,7 +171,11 @@ export class RedisRoomSync implements RoomExtension {
 
   keysOf(sessionId: string, generation: string): RoomKeys {
     const base = `${this.prefix}room:${sessionId}:${generation}`;
-    const of = (suffix: string): DocumentKeys => ({ snapshot: `${base}${suffix}:snapshot`, updates: `${base}${suffix}:updates`, lock: `${base}${suffix}:lock` });
+    const of = (suffix: string): DocumentKeys => ({
+      snapshot: `${base}${suffix}:snapshot`,
+      updates: `${base}${suffix}:updates`,
+      lock: `${base}${suffix}:lock`,
+    });
     const documents = { doc: of(''), interview: of(':interview'), notes: of(':notes') };
     return { ...documents.doc, channel: base, documents };
   }
@@ -216,8 +220,20 @@ export class RedisRoomSync implements RoomExtension {
    */
   async attach(room: Room): Promise<void> {
     const keys = this.keysOf(room.sessionId, room.generation);
-    const document = (name: RoomDocumentName): AttachedDocument => ({ name, keys: keys.documents[name], dirty: false, needsRepublish: false, compacting: false });
-    const attached: Attached = { room, keys, documents: { doc: document('doc'), interview: document('interview'), notes: document('notes') }, lastTouch: 0, lastMissingReload: 0 };
+    const document = (name: RoomDocumentName): AttachedDocument => ({
+      name,
+      keys: keys.documents[name],
+      dirty: false,
+      needsRepublish: false,
+      compacting: false,
+    });
+    const attached: Attached = {
+      room,
+      keys,
+      documents: { doc: document('doc'), interview: document('interview'), notes: document('notes') },
+      lastTouch: 0,
+      lastMissingReload: 0,
+    };
     this.rooms.set(this.mapKey(room), attached);
     this.byChannel.set(keys.channel, attached);
     try {
@@ -334,7 +350,11 @@ export class RedisRoomSync implements RoomExtension {
       const parts = this.decodeState(state);
       if (parts.updates.length === 0) return false;
       const merged = Y.mergeUpdates(parts.snapshot ? [parts.snapshot, ...parts.updates] : parts.updates);
-      const written = await this.options.redis.script(COMPACT_COMMIT, [lock, snapshot, updates], [token, merged, parts.updates.length, this.ttlMs]);
+      const written = await this.options.redis.script(
+        COMPACT_COMMIT,
+        [lock, snapshot, updates],
+        [token, merged, parts.updates.length, this.ttlMs],
+      );
       return written === 1;
     } catch (error) {
       this.warn('Room compaction failed (the update list keeps growing until the next try)', room, error);

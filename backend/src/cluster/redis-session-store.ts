@@ -232,7 +232,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private async start(): Promise<void> {
-    for (const [name, client] of [['commands', this.redis], ['subscriber', this.subscriber]] as const) {
+    for (const [name, client] of [
+      ['commands', this.redis],
+      ['subscriber', this.subscriber],
+    ] as const) {
       // ioredis reconnects by itself; without a listener its 'error' events would be silent.
       client.on('error', (error: Error) => this.degraded(`Redis ${name} connection error`, error));
     }
@@ -257,7 +260,13 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async restore(record: SessionRecord): Promise<boolean> {
-    const written = await this.redis.pairpadSessionRestore(this.keyOf(record.id), this.indexKey, this.ttlMs, record.id, ...toFieldArgs({ ...record, lastActivityAt: this.now() }));
+    const written = await this.redis.pairpadSessionRestore(
+      this.keyOf(record.id),
+      this.indexKey,
+      this.ttlMs,
+      record.id,
+      ...toFieldArgs({ ...record, lastActivityAt: this.now() }),
+    );
     return written === 1;
   }
 

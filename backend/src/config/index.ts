@@ -10,9 +10,7 @@ export type { OidcConfig } from './oidc-settings';
 
 type SettingsShape = { [K in SettingName]: (typeof SETTINGS)[K]['schema'] };
 
-const EnvSchema = z.object(
-  Object.fromEntries(Object.entries(SETTINGS).map(([name, setting]) => [name, setting.schema])) as SettingsShape,
-);
+const EnvSchema = z.object(Object.fromEntries(Object.entries(SETTINGS).map(([name, setting]) => [name, setting.schema])) as SettingsShape);
 
 type ParsedEnv = z.infer<typeof EnvSchema>;
 
@@ -65,11 +63,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     .filter(Boolean);
   for (const origin of clientOrigins) {
     if (origin === '*' || !z.string().url().safeParse(origin).success) {
-      throw new ConfigError(`Invalid configuration:\n  CLIENT_URL: "${origin}" is not an origin URL (a wildcard is not allowed on a stateful server)`);
+      throw new ConfigError(
+        `Invalid configuration:\n  CLIENT_URL: "${origin}" is not an origin URL (a wildcard is not allowed on a stateful server)`,
+      );
     }
   }
   const oidc = oidcConfigOf(values);
-  if (oidc.problems.length > 0) throw new ConfigError(`Invalid configuration:\n${oidc.problems.map((problem) => `  ${problem}`).join('\n')}`);
+  if (oidc.problems.length > 0)
+    throw new ConfigError(`Invalid configuration:\n${oidc.problems.map((problem) => `  ${problem}`).join('\n')}`);
   const firstOrigin = clientOrigins[0] ?? 'http://localhost:3000';
   const publicUrl = (values.PUBLIC_URL ?? firstOrigin).replace(/\/$/, '');
   return Object.freeze({
@@ -77,7 +78,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     clientOrigins,
     publicUrl,
     // SameSite=None is refused by browsers without Secure.
-    authCookieSecure: values.AUTH_COOKIE_SAMESITE === 'none' || (values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true'),
+    authCookieSecure:
+      values.AUTH_COOKIE_SAMESITE === 'none' ||
+      (values.AUTH_COOKIE_SECURE === 'auto' ? publicUrl.startsWith('https:') : values.AUTH_COOKIE_SECURE === 'true'),
     dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
     oidc: oidc.config,
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),

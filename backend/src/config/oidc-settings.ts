@@ -11,7 +11,10 @@ export const OIDC_SETTINGS = {
     schema: z.string().min(1).optional(),
     doc: 'Client secret (sent as client_secret_basic). Unset: a public client with PKCE only.',
   },
-  OIDC_LABEL: { schema: z.string().trim().min(1).max(40).default('SSO'), doc: 'Provider name on the sign-in button: "Sign in with <label>".' },
+  OIDC_LABEL: {
+    schema: z.string().trim().min(1).max(40).default('SSO'),
+    doc: 'Provider name on the sign-in button: "Sign in with <label>".',
+  },
   OIDC_SCOPES: {
     schema: z.string().trim().min(1).default('openid email profile'),
     doc: 'Scopes asked for (space-separated); add the one that releases the `groups` claim (e.g. `groups` on Okta) with OIDC_ALLOWED_GROUPS.',
@@ -65,16 +68,24 @@ const listOf = (value: string | undefined): string[] =>
 /** Answers the OIDC config, null when off, or the problems to report (one per line). */
 export function oidcConfigOf(values: OidcValues): { config: OidcConfig | null; problems: string[] } {
   if (!values.OIDC_ISSUER && !values.OIDC_CLIENT_ID) {
-    const stray = (['OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAINS', 'OIDC_ALLOWED_GROUPS', 'OIDC_REDIRECT_URL'] as const).filter((name) => values[name]);
+    const stray = (['OIDC_CLIENT_SECRET', 'OIDC_ALLOWED_DOMAINS', 'OIDC_ALLOWED_GROUPS', 'OIDC_REDIRECT_URL'] as const).filter(
+      (name) => values[name],
+    );
     return { config: null, problems: stray.map((name) => `${name}: set without OIDC_ISSUER and OIDC_CLIENT_ID (OIDC sign-in stays off)`) };
   }
   if (!values.OIDC_ISSUER || !values.OIDC_CLIENT_ID) {
-    return { config: null, problems: [`${values.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER'}: needed with ${values.OIDC_ISSUER ? 'OIDC_ISSUER' : 'OIDC_CLIENT_ID'}`] };
+    return {
+      config: null,
+      problems: [
+        `${values.OIDC_ISSUER ? 'OIDC_CLIENT_ID' : 'OIDC_ISSUER'}: needed with ${values.OIDC_ISSUER ? 'OIDC_ISSUER' : 'OIDC_CLIENT_ID'}`,
+      ],
+    };
   }
   const issuer = new URL(values.OIDC_ISSUER);
   const insecure = issuer.protocol === 'http:';
   const allowInsecureRequests = insecure && LOOPBACK.has(issuer.hostname) && values.NODE_ENV !== 'production';
-  if (insecure && !allowInsecureRequests) return { config: null, problems: ['OIDC_ISSUER: must be https (http only on localhost, outside production)'] };
+  if (insecure && !allowInsecureRequests)
+    return { config: null, problems: ['OIDC_ISSUER: must be https (http only on localhost, outside production)'] };
   return {
     problems: [],
     config: {

@@ -10,7 +10,10 @@ const url = z.string().url();
  * The README configuration table is checked against this list by a test.
  */
 export const SETTINGS = {
-  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), doc: 'Runtime mode; `production` turns on JSON logs.' },
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    doc: 'Runtime mode; `production` turns on JSON logs.',
+  },
   HOST: { schema: z.string().min(1).default('0.0.0.0'), doc: 'Interface the backend listens on.' },
   PORT: { schema: port.default(5000), doc: 'Backend HTTP + Socket.IO port (Heroku/Railway set it).' },
   CLIENT_URL: {
@@ -18,14 +21,26 @@ export const SETTINGS = {
     doc: 'Comma-separated frontend origins allowed by CORS and Socket.IO; the first one builds session links.',
   },
   PUBLIC_URL: { schema: url.optional(), doc: 'Frontend base URL used in session links (default: the first CLIENT_URL).' },
-  SESSIONS_PER_MINUTE_PER_IP: { schema: positiveInt.default(30), doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.' },
-  SOCKET_EVENTS_PER_SECOND: { schema: positiveInt.default(200), doc: 'Average events one socket may send per second (typing sends ~2 per keystroke); excess is dropped with RATE_LIMITED.' },
-  SOCKET_EVENT_BURST: { schema: positiveInt.default(400), doc: 'Events one socket may send in a burst before SOCKET_EVENTS_PER_SECOND applies.' },
+  SESSIONS_PER_MINUTE_PER_IP: {
+    schema: positiveInt.default(30),
+    doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.',
+  },
+  SOCKET_EVENTS_PER_SECOND: {
+    schema: positiveInt.default(200),
+    doc: 'Average events one socket may send per second (typing sends ~2 per keystroke); excess is dropped with RATE_LIMITED.',
+  },
+  SOCKET_EVENT_BURST: {
+    schema: positiveInt.default(400),
+    doc: 'Events one socket may send in a burst before SOCKET_EVENTS_PER_SECOND applies.',
+  },
   SOCKET_PING_INTERVAL_MS: {
     schema: positiveInt.default(25_000),
-    doc: "Socket.IO heartbeat period (its default). With SOCKET_PING_TIMEOUT_MS it bounds how long a dropped network goes unnoticed; a closed tab is noticed at once. Each heartbeat costs every idle connection a round trip.",
+    doc: 'Socket.IO heartbeat period (its default). With SOCKET_PING_TIMEOUT_MS it bounds how long a dropped network goes unnoticed; a closed tab is noticed at once. Each heartbeat costs every idle connection a round trip.',
   },
-  SOCKET_PING_TIMEOUT_MS: { schema: positiveInt.default(20_000), doc: 'How long a heartbeat may go unanswered before the connection is dropped (Socket.IO default).' },
+  SOCKET_PING_TIMEOUT_MS: {
+    schema: positiveInt.default(20_000),
+    doc: 'How long a heartbeat may go unanswered before the connection is dropped (Socket.IO default).',
+  },
   SESSION_TTL_SECONDS: { schema: positiveInt.default(86_400), doc: 'A session expires this long after its last activity (sliding).' },
   MAX_PARTICIPANTS_PER_ROOM: { schema: positiveInt.default(20), doc: 'Connections one room accepts at once; more get ROOM_FULL.' },
   MAX_DOCUMENT_BYTES: { schema: positiveInt.default(1_048_576), doc: 'Largest encoded room document; edits past it are refused.' },
@@ -37,7 +52,7 @@ export const SETTINGS = {
   },
   PISTON_API_KEY: {
     schema: z.string().trim().min(1).optional(),
-    doc: 'Sent as `Authorization: Bearer <key>` to PISTON_URL: the standalone executor\'s EXECUTOR_TOKEN (a Piston without auth ignores it).',
+    doc: "Sent as `Authorization: Bearer <key>` to PISTON_URL: the standalone executor's EXECUTOR_TOKEN (a Piston without auth ignores it).",
   },
   EXECUTION_REQUIRED: {
     schema: z
@@ -52,7 +67,7 @@ export const SETTINGS = {
   },
   TEST_CASES_PER_ROOM: {
     schema: positiveInt.max(64).default(50),
-    doc: 'Most test cases one room may hold (a bank question with more is refused); at most 64, the executor\'s EXECUTOR_MAX_BATCH_CASES default.',
+    doc: "Most test cases one room may hold (a bank question with more is refused); at most 64, the executor's EXECUTOR_MAX_BATCH_CASES default.",
   },
   TEST_CASE_INPUT_BYTES: {
     schema: positiveInt.max(65_536).default(16_384),
@@ -62,33 +77,60 @@ export const SETTINGS = {
     schema: positiveInt.max(65_536).default(16_384),
     doc: 'Largest expected output of one test case, bytes.',
   },
-  EXECUTION_MAX_CONCURRENT_JOBS: { schema: positiveInt.default(4), doc: 'Jobs (runs, interactive runs and test runs together) sent to the executor at once across all rooms; the rest wait in the one queue.' },
-  EXECUTION_MAX_QUEUED_PER_ROOM: { schema: positiveInt.default(3), doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.' },
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: { schema: positiveInt.default(30), doc: 'Runs and test runs one client address may start per minute (room and REST together); more get RATE_LIMITED.' },
-  EXECUTION_TIMEOUT_MS: { schema: positiveInt.default(30_000), doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.' },
+  EXECUTION_MAX_CONCURRENT_JOBS: {
+    schema: positiveInt.default(4),
+    doc: 'Jobs (runs, interactive runs and test runs together) sent to the executor at once across all rooms; the rest wait in the one queue.',
+  },
+  EXECUTION_MAX_QUEUED_PER_ROOM: {
+    schema: positiveInt.default(3),
+    doc: 'Runs one room may have waiting behind its running one; more get RATE_LIMITED.',
+  },
+  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: {
+    schema: positiveInt.default(30),
+    doc: 'Runs and test runs one client address may start per minute (room and REST together); more get RATE_LIMITED.',
+  },
+  EXECUTION_TIMEOUT_MS: {
+    schema: positiveInt.default(30_000),
+    doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.',
+  },
   EXECUTION_CONSOLE: {
     schema: z
       .enum(['true', 'false'], { message: 'EXECUTION_CONSOLE must be true or false' })
       .default('true')
       .transform((value) => value === 'true'),
-    doc: 'true: runs go through the executor\'s WebSocket /api/v2/connect (output streamed to the room\'s console; with an empty Input box the console is the program\'s stdin), falling back to execute where there is none; false: execute only.',
+    doc: "true: runs go through the executor's WebSocket /api/v2/connect (output streamed to the room's console; with an empty Input box the console is the program's stdin), falling back to execute where there is none; false: execute only.",
   },
   EXECUTION_CONSOLE_TIMEOUT_MS: {
     schema: positiveInt.default(600_000),
-    doc: 'Longest an interactive run may take, as the backend sees it (the executor\'s EXECUTOR_CONNECT_TIMEOUT and idle limit end it sooner).',
+    doc: "Longest an interactive run may take, as the backend sees it (the executor's EXECUTOR_CONNECT_TIMEOUT and idle limit end it sooner).",
   },
-  CONSOLE_MAX_LINE_BYTES: { schema: positiveInt.default(4_096), doc: 'Largest line one participant may type into a running program\'s console, bytes (UTF-8); larger: PAYLOAD_TOO_LARGE.' },
-  CONSOLE_MAX_INPUT_BYTES: { schema: positiveInt.default(65_536), doc: 'Console input one run accepts in all, bytes; past it: PAYLOAD_TOO_LARGE.' },
+  CONSOLE_MAX_LINE_BYTES: {
+    schema: positiveInt.default(4_096),
+    doc: "Largest line one participant may type into a running program's console, bytes (UTF-8); larger: PAYLOAD_TOO_LARGE.",
+  },
+  CONSOLE_MAX_INPUT_BYTES: {
+    schema: positiveInt.default(65_536),
+    doc: 'Console input one run accepts in all, bytes; past it: PAYLOAD_TOO_LARGE.',
+  },
   CONSOLE_MAX_OUTPUT_BYTES: {
     schema: positiveInt.default(65_536),
-    doc: 'Output a run\'s console keeps and streams per stream, bytes: keep it equal to the executor\'s output cap (EXECUTOR_OUTPUT_MAX_SIZE; a self-hosted Piston\'s connect has none, this is the cap there).',
+    doc: "Output a run's console keeps and streams per stream, bytes: keep it equal to the executor's output cap (EXECUTOR_OUTPUT_MAX_SIZE; a self-hosted Piston's connect has none, this is the cap there).",
   },
-  CONSOLE_TRANSCRIPTS_KEPT: { schema: positiveInt.default(50), doc: 'Console transcripts a room keeps for playback and the report; older runs keep their result only.' },
+  CONSOLE_TRANSCRIPTS_KEPT: {
+    schema: positiveInt.default(50),
+    doc: 'Console transcripts a room keeps for playback and the report; older runs keep their result only.',
+  },
   MAX_CODE_BYTES: { schema: positiveInt.default(131_072), doc: 'Largest program a run may send to the executor, bytes (UTF-8).' },
   MAX_STDIN_BYTES: { schema: positiveInt.default(65_536), doc: 'Largest stdin a run may send to the executor, bytes (UTF-8).' },
   SHUTDOWN_TIMEOUT_MS: { schema: positiveInt.default(10_000), doc: 'Longest graceful shutdown before the process exits anyway.' },
-  REDIS_URL: { schema: url.optional(), doc: 'Redis URL (redis:// or rediss://) shared by all backend nodes. Unset: sessions stay in this one process.' },
-  REDIS_KEY_PREFIX: { schema: z.string().min(1).default('pairpad:'), doc: 'Prefix for every Redis key and channel PairPad uses, so apps can share one Redis.' },
+  REDIS_URL: {
+    schema: url.optional(),
+    doc: 'Redis URL (redis:// or rediss://) shared by all backend nodes. Unset: sessions stay in this one process.',
+  },
+  REDIS_KEY_PREFIX: {
+    schema: z.string().min(1).default('pairpad:'),
+    doc: 'Prefix for every Redis key and channel PairPad uses, so apps can share one Redis.',
+  },
   DATA_DIR: {
     schema: z.string().min(1).optional(),
     doc: 'Folder of the embedded SQLite database (`pairpad.db`) when DATABASE_URL is unset; created when missing. Unset: `.pairpad/data` in the PairPad folder.',
@@ -111,7 +153,10 @@ export const SETTINGS = {
     schema: z.string().trim().toLowerCase().email().optional(),
     doc: 'With ADMIN_PASSWORD: the first admin, created at start while no admin exists (otherwise the log prints a one-time setup link).',
   },
-  ADMIN_PASSWORD: { schema: z.string().min(8).max(256).optional(), doc: 'The first admin\'s password (at least 8 characters); only read while no admin exists.' },
+  ADMIN_PASSWORD: {
+    schema: z.string().min(8).max(256).optional(),
+    doc: "The first admin's password (at least 8 characters); only read while no admin exists.",
+  },
   AUTH_COOKIE_SECURE: {
     schema: z.enum(['auto', 'true', 'false'], { message: 'AUTH_COOKIE_SECURE must be auto, true or false' }).default('auto'),
     doc: 'Secure flag of the sign-in cookie. auto: on when PUBLIC_URL (or the first CLIENT_URL) is https; true behind a TLS proxy on another URL.',
@@ -120,7 +165,10 @@ export const SETTINGS = {
     schema: z.enum(['lax', 'none'], { message: 'AUTH_COOKIE_SAMESITE must be lax or none' }).default('lax'),
     doc: 'SameSite of the sign-in cookie. lax: frontend and backend on one site (e.g. app. and api.example.com). none (forces Secure): on two sites, e.g. *.vercel.app + *.up.railway.app; the CSRF token and origin check still guard writes, but browsers that block third-party cookies will not sign in: prefer one domain.',
   },
-  AUTH_SESSION_TTL_HOURS: { schema: positiveInt.default(168), doc: 'A signed-in browser stays signed in this long after its last request (sliding).' },
+  AUTH_SESSION_TTL_HOURS: {
+    schema: positiveInt.default(168),
+    doc: 'A signed-in browser stays signed in this long after its last request (sliding).',
+  },
   SIGN_IN_MAX_FAILURES: { schema: positiveInt.default(5), doc: 'Wrong passwords in a row before an account is locked (ACCOUNT_LOCKED).' },
   SIGN_IN_LOCK_MINUTES: { schema: positiveInt.default(15), doc: 'How long a locked account waits before it may sign in again.' },
   SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: {

@@ -11,7 +11,11 @@ export function databaseHealthCheck(database: DatabaseHandle): HealthCheck {
       await database.ping();
       return { ok: true, required: false, details: { engine: database.engine } };
     } catch (error) {
-      return { ok: false, required: false, details: { engine: database.engine, reason: error instanceof Error ? error.message : String(error) } };
+      return {
+        ok: false,
+        required: false,
+        details: { engine: database.engine, reason: error instanceof Error ? error.message : String(error) },
+      };
     }
   };
 }

@@ -7,12 +7,21 @@ import type { HealthCheck } from './health-check';
  * or replacing the instance is what can fix it. A remote Piston must list its runtimes; its
  * outage never fails readiness (another service's outage; rooms keep working, runs say why).
  */
-export function executorHealthCheck(pistonUrl: string, apiKey: string | undefined, executor: ExecutorHandle | null, required: boolean): HealthCheck {
+export function executorHealthCheck(
+  pistonUrl: string,
+  apiKey: string | undefined,
+  executor: ExecutorHandle | null,
+  required: boolean,
+): HealthCheck {
   return async () => {
     if (executor) {
       const report = executor.health();
       return report.status === 'ok'
-        ? { ok: true, required, details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox } }
+        ? {
+            ok: true,
+            required,
+            details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox },
+          }
         : { ok: false, required, details: { url: pistonUrl, embedded: true, reason: report.reason } };
     }
     try {
@@ -21,9 +30,17 @@ export function executorHealthCheck(pistonUrl: string, apiKey: string | undefine
         headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
       });
       const runtimes = response.ok ? ((await response.json()) as unknown[]) : [];
-      return { ok: response.ok, required: false, details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length } };
+      return {
+        ok: response.ok,
+        required: false,
+        details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length },
+      };
     } catch (error) {
-      return { ok: false, required: false, details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) } };
+      return {
+        ok: false,
+        required: false,
+        details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) },
+      };
     }
   };
 }

@@ -80,7 +80,11 @@ export function createApp(options: AppOptions): Express {
   app.use('/api', authentication(options.identity, options.clientOrigins));
   app.use(authRoutes({ identity: options.identity, ...options.auth }));
   app.use(
-    membersRoutes({ identity: options.identity, publicUrl: options.publicUrl, ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}) }),
+    membersRoutes({
+      identity: options.identity,
+      publicUrl: options.publicUrl,
+      ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}),
+    }),
   );
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
@@ -95,10 +99,14 @@ export function createApp(options: AppOptions): Express {
       ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
     }),
   );
-  app.use(interviewRoutes({ sessions: options.sessions, rooms: options.rooms, ...(options.interviews ? { archive: options.interviews } : {}) }));
+  app.use(
+    interviewRoutes({ sessions: options.sessions, rooms: options.rooms, ...(options.interviews ? { archive: options.interviews } : {}) }),
+  );
   if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
-    app.use(executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }));
+    app.use(
+      executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }),
+    );
   }
   app.use('/api', (_request, _response, next) => next(new AppError('NOT_FOUND', 'No such API route.')));
   app.use(notFoundHandler);

@@ -10,7 +10,11 @@ export { readAuthCookie } from '../identity';
  * site; None only when frontend and backend are on two sites, AUTH_COOKIE_SAMESITE), Secure behind TLS, and it lives as long as the session may (the server slides it).
  * Used by every sign-in route, OpenID Connect's callback included.
  */
-export function setAuthCookie(response: Response, cookieValue: string, options: { secure: boolean; maxAgeMs: number; sameSite?: 'lax' | 'none' }): void {
+export function setAuthCookie(
+  response: Response,
+  cookieValue: string,
+  options: { secure: boolean; maxAgeMs: number; sameSite?: 'lax' | 'none' },
+): void {
   response.append(
     'Set-Cookie',
     stringifySetCookie(AUTH_COOKIE_NAME, cookieValue, {
@@ -24,5 +28,14 @@ export function setAuthCookie(response: Response, cookieValue: string, options: 
 }
 
 export function clearAuthCookie(response: Response, options: { secure: boolean; sameSite?: 'lax' | 'none' }): void {
-  response.append('Set-Cookie', stringifySetCookie(AUTH_COOKIE_NAME, '', { httpOnly: true, sameSite: options.sameSite ?? 'lax', secure: options.secure, path: '/', maxAge: 0 }));
+  response.append(
+    'Set-Cookie',
+    stringifySetCookie(AUTH_COOKIE_NAME, '', {
+      httpOnly: true,
+      sameSite: options.sameSite ?? 'lax',
+      secure: options.secure,
+      path: '/',
+      maxAge: 0,
+    }),
+  );
 }

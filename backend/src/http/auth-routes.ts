@@ -43,10 +43,15 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     limit: options.attemptsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
+    handler: (_request, _response, next) =>
+      next(new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
   });
   const signedIn = (response: Response, status: number, member: MemberRecord, session: NewAuthSession): void => {
-    setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, sameSite: options.cookieSameSite, maxAgeMs: session.expiresAt - Date.now() });
+    setAuthCookie(response, session.cookieValue, {
+      secure: options.cookieSecure,
+      sameSite: options.cookieSameSite,
+      maxAgeMs: session.expiresAt - Date.now(),
+    });
     const body: AuthSuccess = { member: memberView(member), csrfToken: session.csrfToken };
     response.status(status).set('Cache-Control', 'no-store').json(body);
   };

@@ -14,15 +14,23 @@ export function errorHandler(logger: { error(message: string, meta?: object): vo
     if (error instanceof AppError) {
       appError = error;
     } else if (error instanceof StoreUnavailableError) {
-      appError = new AppError('DATABASE_UNAVAILABLE', 'The database is not answering right now; try again shortly. Live interviews keep working.');
+      appError = new AppError(
+        'DATABASE_UNAVAILABLE',
+        'The database is not answering right now; try again shortly. Live interviews keep working.',
+      );
     } else {
       const parserError = error as BodyParserError;
       if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
-      else if (parserError.type === 'entity.parse.failed') appError = new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.');
+      else if (parserError.type === 'entity.parse.failed')
+        appError = new AppError('VALIDATION_FAILED', 'The request body is not valid JSON.');
       else if (parserError.status === 415 || parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported')
         appError = new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json (UTF-8).');
       else {
-        logger.error('unhandled route error', { method: request.method, path: request.path, error: error instanceof Error ? error.stack : String(error) });
+        logger.error('unhandled route error', {
+          method: request.method,
+          path: request.path,
+          error: error instanceof Error ? error.stack : String(error),
+        });
         appError = new AppError('INTERNAL_ERROR', 'Something went wrong on the server.');
       }
     }

@@ -21,7 +21,8 @@ export function executeRoutes({ execution, runsPerMinute, sessions }: ExecuteRou
     limit: runsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', `Too many runs: at most ${runsPerMinute} per minute; try again shortly.`)),
+    handler: (_request, _response, next) =>
+      next(new AppError('RATE_LIMITED', `Too many runs: at most ${runsPerMinute} per minute; try again shortly.`)),
   });
 
   router.post('/api/execute', executeLimiter, async (request, response) => {

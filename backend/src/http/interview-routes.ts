@@ -35,7 +35,8 @@ async function requireInterviewer(
   if (!archived) throw new AppError('SESSION_NOT_FOUND', 'This interview session does not exist or has expired.');
   if (authOf(response)) return { archived };
   const token = bearerToken(request);
-  if (token === undefined) throw new AppError('SIGN_IN_REQUIRED', 'Only the interview team can see this: sign in, or use the interviewer link.');
+  if (token === undefined)
+    throw new AppError('SIGN_IN_REQUIRED', 'Only the interview team can see this: sign in, or use the interviewer link.');
   if (!archived.interviewerTokenHash || !tokenMatches(archived.interviewerTokenHash, token)) {
     throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
   }
@@ -63,7 +64,9 @@ export function interviewRoutes(options: InterviewRoutesOptions): Router {
 
   router.get('/api/sessions/:id/report', async (request, response) => {
     const { live, archived } = await requireInterviewer(options, request, response);
-    const report = live ? (await rooms.open(live)).interview.report({ title: live.title, createdAt: live.createdAt }) : archivedViews(archived).report;
+    const report = live
+      ? (await rooms.open(live)).interview.report({ title: live.title, createdAt: live.createdAt })
+      : archivedViews(archived).report;
     response.set('Cache-Control', 'no-store').json(report);
   });
 

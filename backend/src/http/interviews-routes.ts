@@ -74,7 +74,7 @@ export function interviewsRoutes({ interviews, sessions }: InterviewsRoutesOptio
     const member = requireMember(response);
     const id = parseOrThrow(SessionIdSchema, request.params.id, 'interview id');
     const interview = await interviews.get(id);
-    if (!interview) throw new AppError('INTERVIEW_NOT_FOUND', 'No such interview in the team\'s archive (or it was deleted).');
+    if (!interview) throw new AppError('INTERVIEW_NOT_FOUND', "No such interview in the team's archive (or it was deleted).");
     if (member.role !== 'admin' && interview.createdBy?.id !== member.id) {
       throw new AppError('FORBIDDEN', 'Only an admin or the member who created this interview can delete it.');
     }
@@ -87,7 +87,10 @@ export function interviewsRoutes({ interviews, sessions }: InterviewsRoutesOptio
   router.post('/api/admin/erase-candidate', async (request, response) => {
     const admin = requireAdmin(response);
     const body = parseOrThrow(EraseCandidateBodySchema, request.body ?? {}, 'candidate');
-    const deleted = await interviews.eraseCandidate({ ...(body.email ? { email: body.email } : {}), ...(body.name ? { name: body.name } : {}) }, { memberId: admin.id });
+    const deleted = await interviews.eraseCandidate(
+      { ...(body.email ? { email: body.email } : {}), ...(body.name ? { name: body.name } : {}) },
+      { memberId: admin.id },
+    );
     const answer: EraseCandidateResponse = { deleted };
     response.json(answer);
   });

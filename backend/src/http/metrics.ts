@@ -46,7 +46,11 @@ export class Metrics {
         this.set(sources.activeRooms());
       },
     });
-    this.roomsCreated = new Counter({ name: 'rooms_created_total', help: 'Rooms loaded into memory on this node.', registers: [this.registry] });
+    this.roomsCreated = new Counter({
+      name: 'rooms_created_total',
+      help: 'Rooms loaded into memory on this node.',
+      registers: [this.registry],
+    });
     this.executions = new Counter({
       name: 'executions_total',
       help: 'Finished runs by language and outcome (e.g. ok, compile_error, runtime_error, timeout, failed).',
@@ -84,7 +88,8 @@ export class Metrics {
     }
     const { run } = job;
     this.executions.inc({ language: run.language, status: run.result?.outcome ?? 'failed' });
-    if (run.startedAt !== null && run.finishedAt !== null) this.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
+    if (run.startedAt !== null && run.finishedAt !== null)
+      this.executionDuration.observe({ language: run.language }, (run.finishedAt - run.startedAt) / 1000);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -35,7 +35,8 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
   const router = Router();
   const toSignIn = (response: Response, error: unknown): void => {
     const code: ErrorCode = error instanceof AppError ? error.code : 'OIDC_FAILED';
-    if (!(error instanceof AppError)) options.logger.warn('OpenID sign-in failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
+    if (!(error instanceof AppError))
+      options.logger.warn('OpenID sign-in failed unexpectedly', { error: error instanceof Error ? error.stack : String(error) });
     response.redirect(302, `${options.publicUrl}/sign-in?error=${encodeURIComponent(code)}`);
   };
   // Each callback with a code costs a request to the provider: one address cannot make us flood it.
@@ -44,10 +45,17 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
     limit: options.attemptsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_request, response) => toSignIn(response, new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
+    handler: (_request, response) =>
+      toSignIn(response, new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
   });
   const transactionCookie = (value: string, maxAgeMs: number): string =>
-    stringifySetCookie(OIDC_TRANSACTION_COOKIE, value, { httpOnly: true, sameSite: 'lax', secure: options.cookieSecure, path: COOKIE_PATH, maxAge: Math.floor(maxAgeMs / 1000) });
+    stringifySetCookie(OIDC_TRANSACTION_COOKIE, value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: options.cookieSecure,
+      path: COOKIE_PATH,
+      maxAge: Math.floor(maxAgeMs / 1000),
+    });
 
   router.get(OIDC_START_PATH, attemptLimiter, async (request, response) => {
     response.set('Cache-Control', 'no-store');
@@ -76,7 +84,11 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
       // As a password sign-in does: an earlier session of this browser ends, one browser one session.
       await options.identity.signOut(readAuthCookie(request.get('cookie')));
       const session = await options.identity.createAuthSession(member.id);
-      setAuthCookie(response, session.cookieValue, { secure: options.cookieSecure, sameSite: options.cookieSameSite ?? 'lax', maxAgeMs: session.expiresAt - Date.now() });
+      setAuthCookie(response, session.cookieValue, {
+        secure: options.cookieSecure,
+        sameSite: options.cookieSameSite ?? 'lax',
+        maxAgeMs: session.expiresAt - Date.now(),
+      });
       options.logger.info('member signed in through OpenID Connect', { memberId: member.id, role: member.role });
       response.redirect(302, `${options.publicUrl}${returnTo}`);
     } catch (error) {

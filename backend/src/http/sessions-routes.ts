@@ -30,7 +30,8 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
     limit: options.createPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', 'Too many sessions created from this address; try again in a minute.')),
+    handler: (_request, _response, next) =>
+      next(new AppError('RATE_LIMITED', 'Too many sessions created from this address; try again in a minute.')),
   });
 
   // Team members only: an anonymous caller cannot create rooms, so cannot run code (issue 22).
@@ -39,7 +40,8 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
     const body = parseOrThrow(CreateSessionBodySchema, request.body ?? {}, 'session');
     // Checked before anything is created: an unknown question creates no session.
     const question = body.questionId === undefined ? undefined : options.questions?.get(body.questionId);
-    if (body.questionId !== undefined && !question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
+    if (body.questionId !== undefined && !question)
+      throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
     if (question && options.questionLimits) assertWithinLimits(question.tests, options.questionLimits);
     const { record, interviewerToken } = await sessions.create(
       { ...body, name: body.name ?? member.name, title: body.title || question?.title.slice(0, MAX_TITLE_LENGTH) },

@@ -46,7 +46,9 @@ export interface PasswordResetRecord {
   usedAt: number | null;
 }
 
-export type MemberPatch = Partial<Pick<MemberRecord, 'name' | 'role' | 'passwordHash' | 'oidcIssuer' | 'oidcSubject' | 'disabled' | 'failedSignIns' | 'lockedUntil'>>;
+export type MemberPatch = Partial<
+  Pick<MemberRecord, 'name' | 'role' | 'passwordHash' | 'oidcIssuer' | 'oidcSubject' | 'disabled' | 'failedSignIns' | 'lockedUntil'>
+>;
 
 /**
  * What the identity service needs from storage: one implementation on the Kysely database

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, LinkTokenSchema, MAX_NAME_LENGTH, type Member, type MemberListItem, type MemberRole, type UpdateMemberBody } from '@pairpad/protocol';
+import {
+  AppError,
+  LinkTokenSchema,
+  MAX_NAME_LENGTH,
+  type Member,
+  type MemberListItem,
+  type MemberRole,
+  type UpdateMemberBody,
+} from '@pairpad/protocol';
 import type { AuthSessionRecord, IdentityRepository, MemberRecord } from './identity-repository';
 import { hashPassword, verifyPassword } from './passwords';
 import { randomToken, safeEqual, sha256Hex } from './tokens';
@@ -94,7 +102,14 @@ export class IdentityService {
     const csrfToken = randomToken();
     const now = this.now();
     const expiresAt = now + this.limits.sessionTtlMs;
-    await this.repository.insertAuthSession({ idHash: sha256Hex(cookieValue), memberId, csrfToken, createdAt: now, expiresAt, lastSeenAt: now });
+    await this.repository.insertAuthSession({
+      idHash: sha256Hex(cookieValue),
+      memberId,
+      csrfToken,
+      createdAt: now,
+      expiresAt,
+      lastSeenAt: now,
+    });
     return { cookieValue, csrfToken, expiresAt };
   }
 
@@ -177,7 +192,8 @@ export class IdentityService {
       throw signInFailed();
     }
     if (member.disabled) throw new AppError('ACCOUNT_DISABLED', 'This account has been disabled; ask an admin of your team.');
-    if (member.failedSignIns !== 0 || member.lockedUntil !== null) await this.repository.updateMember(member.id, { failedSignIns: 0, lockedUntil: null });
+    if (member.failedSignIns !== 0 || member.lockedUntil !== null)
+      await this.repository.updateMember(member.id, { failedSignIns: 0, lockedUntil: null });
     return { member, session: await this.createAuthSession(member.id) };
   }
 
@@ -215,11 +231,21 @@ export class IdentityService {
    * Creates the first admin with the one-time code. The code's row is deleted by the same
    * transaction that creates the admin: two requests with the code cannot both succeed.
    */
-  async completeSetup(input: { setupCode: string; email: string; name: string; password: string }): Promise<{ member: MemberRecord; session: NewAuthSession }> {
+  async completeSetup(input: {
+    setupCode: string;
+    email: string;
+    name: string;
+    password: string;
+  }): Promise<{ member: MemberRecord; session: NewAuthSession }> {
     const passwordHash = await hashPassword(input.password);
     const member = await this.repository.transaction(async (repository) => {
-      const claimed = (await repository.countAdmins()) === 0 && (await repository.deleteSettingIf(SETUP_CODE_SETTING, sha256Hex(input.setupCode)));
-      if (!claimed) throw new AppError('SETUP_CODE_INVALID', 'This setup code is not valid: it was used already, or the server printed a newer one in its log.');
+      const claimed =
+        (await repository.countAdmins()) === 0 && (await repository.deleteSettingIf(SETUP_CODE_SETTING, sha256Hex(input.setupCode)));
+      if (!claimed)
+        throw new AppError(
+          'SETUP_CODE_INVALID',
+          'This setup code is not valid: it was used already, or the server printed a newer one in its log.',
+        );
       const record = this.newMember({ email: input.email, name: input.name, role: 'admin', passwordHash });
       await repository.insertMember(record);
       await repository.audit({ actorMemberId: record.id, action: 'member.setup', target: record.id, details: { email: record.email } });
@@ -234,7 +260,12 @@ export class IdentityService {
    */
   async ensureAdmin(email: string, password: string): Promise<MemberRecord | null> {
     if (!(await this.setupRequired())) return null;
-    const record = this.newMember({ email, name: (email.split('@')[0] || 'Admin').slice(0, MAX_NAME_LENGTH), role: 'admin', passwordHash: await hashPassword(password) });
+    const record = this.newMember({
+      email,
+      name: (email.split('@')[0] || 'Admin').slice(0, MAX_NAME_LENGTH),
+      role: 'admin',
+      passwordHash: await hashPassword(password),
+    });
     try {
       await this.repository.transaction(async (repository) => {
         const existing = await repository.memberByEmail(email);
@@ -255,7 +286,15 @@ export class IdentityService {
     const token = randomToken();
     const now = this.now();
     const expiresAt = now + this.limits.inviteTtlMs;
-    await this.repository.insertInvite({ tokenHash: sha256Hex(token), email, role, createdBy: actor.id, createdAt: now, expiresAt, acceptedAt: null });
+    await this.repository.insertInvite({
+      tokenHash: sha256Hex(token),
+      email,
+      role,
+      createdBy: actor.id,
+      createdAt: now,
+      expiresAt,
+      acceptedAt: null,
+    });
     await this.repository.audit({ actorMemberId: actor.id, action: 'member.invite', target: email, details: { role } });
     return { token, expiresAt };
   }
@@ -277,7 +316,12 @@ export class IdentityService {
       if (!invite || !(await repository.claimInvite(tokenHash, this.now()))) throw inviteInvalid();
       const record = this.newMember({ email: invite.email, name: input.name, role: invite.role, passwordHash });
       await repository.insertMember(record);
-      await repository.audit({ actorMemberId: record.id, action: 'member.join', target: record.id, details: { email: record.email, role: record.role, invitedBy: invite.createdBy } });
+      await repository.audit({
+        actorMemberId: record.id,
+        action: 'member.join',
+        target: record.id,
+        details: { email: record.email, role: record.role, invitedBy: invite.createdBy },
+      });
       return record;
     });
     return { member, session: await this.createAuthSession(member.id) };
@@ -289,7 +333,14 @@ export class IdentityService {
     const token = randomToken();
     const now = this.now();
     const expiresAt = now + this.limits.resetTtlMs;
-    await this.repository.insertPasswordReset({ tokenHash: sha256Hex(token), memberId, createdBy: actor.id, createdAt: now, expiresAt, usedAt: null });
+    await this.repository.insertPasswordReset({
+      tokenHash: sha256Hex(token),
+      memberId,
+      createdBy: actor.id,
+      createdAt: now,
+      expiresAt,
+      usedAt: null,
+    });
     await this.repository.audit({ actorMemberId: actor.id, action: 'member.reset-link', target: memberId });
     return { token, expiresAt };
   }
@@ -303,7 +354,12 @@ export class IdentityService {
       if (!reset) throw resetInvalid();
       await repository.updateMember(reset.memberId, { passwordHash, failedSignIns: 0, lockedUntil: null });
       await repository.deleteAuthSessionsOfMember(reset.memberId);
-      await repository.audit({ actorMemberId: reset.memberId, action: 'member.password-reset', target: reset.memberId, details: { linkBy: reset.createdBy } });
+      await repository.audit({
+        actorMemberId: reset.memberId,
+        action: 'member.password-reset',
+        target: reset.memberId,
+        details: { linkBy: reset.createdBy },
+      });
     });
   }
 
@@ -368,7 +424,10 @@ function signInFailed(): AppError {
 
 function accountLocked(remainingMs: number): AppError {
   const minutes = Math.max(1, Math.ceil(remainingMs / 60_000));
-  return new AppError('ACCOUNT_LOCKED', `Too many wrong passwords: this account is locked; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin for a reset link.`);
+  return new AppError(
+    'ACCOUNT_LOCKED',
+    `Too many wrong passwords: this account is locked; try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an admin for a reset link.`,
+  );
 }
 
 function inviteInvalid(): AppError {

@@ -1,7 +1,14 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { AppError } from '@pairpad/protocol';
 import { UniqueViolationError, writeAudit, type Database, type MembersTable, type MemberUpdate } from '../store';
-import type { AuthSessionRecord, IdentityRepository, InviteRecord, MemberPatch, MemberRecord, PasswordResetRecord } from './identity-repository';
+import type {
+  AuthSessionRecord,
+  IdentityRepository,
+  InviteRecord,
+  MemberPatch,
+  MemberRecord,
+  PasswordResetRecord,
+} from './identity-repository';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,7 +54,11 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async countAdmins(): Promise<number> {
-    const row = await this.db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('count')).where('role', '=', 'admin').executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('members')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('role', '=', 'admin')
+      .executeTakeFirstOrThrow();
     return Number(row.count);
   }
 
@@ -72,7 +83,12 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async memberByOidc(issuer: string, subject: string): Promise<MemberRecord | undefined> {
-    const row = await this.db.selectFrom('members').selectAll().where('oidc_issuer', '=', issuer).where('oidc_subject', '=', subject).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('members')
+      .selectAll()
+      .where('oidc_issuer', '=', issuer)
+      .where('oidc_subject', '=', subject)
+      .executeTakeFirst();
     return row && toMember(row);
   }
 
@@ -150,7 +166,11 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async touchAuthSession(idHash: string, lastSeenAt: number, expiresAt: number): Promise<void> {
-    await this.db.updateTable('auth_sessions').set({ last_seen_at: lastSeenAt, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+    await this.db
+      .updateTable('auth_sessions')
+      .set({ last_seen_at: lastSeenAt, expires_at: expiresAt })
+      .where('id_hash', '=', idHash)
+      .execute();
   }
 
   async deleteAuthSession(idHash: string): Promise<void> {

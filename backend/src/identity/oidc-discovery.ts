@@ -100,5 +100,8 @@ export class OidcDiscovery {
 }
 
 function unavailable(): AppError {
-  return new AppError('OIDC_UNAVAILABLE', 'The single sign-on provider cannot be reached right now; try again shortly or sign in with your password.');
+  return new AppError(
+    'OIDC_UNAVAILABLE',
+    'The single sign-on provider cannot be reached right now; try again shortly or sign in with your password.',
+  );
 }

@@ -55,7 +55,11 @@ export interface OidcAccessPolicy {
  * members too, so narrowing the lists locks people out at their next sign-in.
  */
 export function assertAllowed(identity: OidcIdentity, policy: OidcAccessPolicy): asserts identity is OidcIdentity & { email: string } {
-  if (!identity.email) throw new AppError('OIDC_EMAIL_UNVERIFIED', 'Your single sign-on provider did not share your email address (the `email` scope is needed).');
+  if (!identity.email)
+    throw new AppError(
+      'OIDC_EMAIL_UNVERIFIED',
+      'Your single sign-on provider did not share your email address (the `email` scope is needed).',
+    );
   if (policy.requireVerifiedEmail && !identity.emailVerified) {
     throw new AppError('OIDC_EMAIL_UNVERIFIED', 'Your single sign-on provider has not verified your email address.');
   }
@@ -83,7 +87,11 @@ export function assertAllowed(identity: OidcIdentity, policy: OidcAccessPolicy):
  * OIDC never makes an admin by itself: only an existing admin, or an admin's invite, does.
  * A disabled member is refused (ACCOUNT_DISABLED) whichever way they are found.
  */
-export async function linkMember(identity: OidcIdentity & { email: string }, directory: OidcMemberDirectory, policy: OidcAccessPolicy): Promise<OidcMember> {
+export async function linkMember(
+  identity: OidcIdentity & { email: string },
+  directory: OidcMemberDirectory,
+  policy: OidcAccessPolicy,
+): Promise<OidcMember> {
   const linked = await directory.findByOidcSubject(identity.issuer, identity.subject);
   if (linked) return active(linked);
   const byEmail = await directory.findByEmail(identity.email);
@@ -95,7 +103,12 @@ export async function linkMember(identity: OidcIdentity & { email: string }, dir
     await directory.linkOidcSubject(byEmail.id, identity.issuer, identity.subject);
     return { ...byEmail, oidcIssuer: identity.issuer, oidcSubject: identity.subject };
   }
-  const profile: NewOidcMember = { email: identity.email, name: identity.name?.trim() || identity.email.split('@')[0]!, issuer: identity.issuer, subject: identity.subject };
+  const profile: NewOidcMember = {
+    email: identity.email,
+    name: identity.name?.trim() || identity.email.split('@')[0]!,
+    issuer: identity.issuer,
+    subject: identity.subject,
+  };
   const invited = await directory.acceptInviteFor(profile);
   if (invited) return invited;
   if (policy.allowedDomains.length === 0 && policy.allowedGroups.length === 0) {

@@ -10,7 +10,14 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import { AppError } from '@pairpad/protocol';
 import { OidcDiscovery, type OidcClientSettings } from './oidc-discovery';
-import { assertAllowed, linkMember, type OidcAccessPolicy, type OidcIdentity, type OidcMember, type OidcMemberDirectory } from './oidc-members';
+import {
+  assertAllowed,
+  linkMember,
+  type OidcAccessPolicy,
+  type OidcIdentity,
+  type OidcMember,
+  type OidcMemberDirectory,
+} from './oidc-members';
 import { OIDC_TRANSACTION_TTL_MS, OidcTransactionSealer, safeReturnTo, type OidcTransaction } from './oidc-transaction';
 import { safeEqual } from './tokens';
 
@@ -61,7 +68,10 @@ export class OidcSignIn {
     this.discovery = new OidcDiscovery(options.settings, {
       ...options.discovery,
       onFailure: (error, retryInMs) =>
-        options.logger?.warn(`OpenID provider discovery failed; sign-ins retry it after ${retryInMs} ms`, { issuer: options.settings.issuer, error: describe(error) }),
+        options.logger?.warn(`OpenID provider discovery failed; sign-ins retry it after ${retryInMs} ms`, {
+          issuer: options.settings.issuer,
+          error: describe(error),
+        }),
     });
   }
 
@@ -98,14 +108,21 @@ export class OidcSignIn {
   /** Checks the provider's answer, reads who signed in, and finds (or makes) their member. */
   async complete(input: { callbackUrl: URL; transaction: string | undefined }): Promise<OidcCompletion> {
     const transaction = this.sealer.open(input.transaction);
-    if (!transaction) throw new AppError('OIDC_STATE_MISMATCH', 'This sign-in expired or was started in another browser; please start again.');
+    if (!transaction)
+      throw new AppError('OIDC_STATE_MISMATCH', 'This sign-in expired or was started in another browser; please start again.');
     const params = input.callbackUrl.searchParams;
     if (!safeEqual(params.get('state') ?? '', transaction.state)) {
-      throw new AppError('OIDC_STATE_MISMATCH', 'This sign-in answer does not belong to the sign-in this browser started; please start again.');
+      throw new AppError(
+        'OIDC_STATE_MISMATCH',
+        'This sign-in answer does not belong to the sign-in this browser started; please start again.',
+      );
     }
     const error = params.get('error');
     if (error) {
-      this.options.logger?.warn('the OpenID provider answered the sign-in with an error', { error, description: params.get('error_description') });
+      this.options.logger?.warn('the OpenID provider answered the sign-in with an error', {
+        error,
+        description: params.get('error_description'),
+      });
       throw error === 'access_denied'
         ? new AppError('OIDC_CANCELLED', 'Sign-in was cancelled or refused at your single sign-on provider.')
         : new AppError('OIDC_FAILED', 'Your single sign-on provider could not sign you in.');
@@ -117,7 +134,11 @@ export class OidcSignIn {
   }
 
   /** Code → tokens (PKCE verifier, state, nonce and the ID token checked) → userinfo. */
-  private async exchange(configuration: client.Configuration, transaction: OidcTransaction, params: URLSearchParams): Promise<OidcIdentity> {
+  private async exchange(
+    configuration: client.Configuration,
+    transaction: OidcTransaction,
+    params: URLSearchParams,
+  ): Promise<OidcIdentity> {
     // openid-client sends the callback URL without its query as redirect_uri: it must be the
     // one the authorization request named, whatever host or proxy this request came through.
     const callback = new URL(transaction.redirectUri);
@@ -156,9 +177,12 @@ export class OidcSignIn {
     }
     // fetch rejects with a TypeError when the provider cannot be reached at all.
     if (error instanceof TypeError || (error instanceof Error && error.name === 'TimeoutError')) {
-      return new AppError('OIDC_UNAVAILABLE', 'The single sign-on provider cannot be reached right now; try again shortly or sign in with your password.');
+      return new AppError(
+        'OIDC_UNAVAILABLE',
+        'The single sign-on provider cannot be reached right now; try again shortly or sign in with your password.',
+      );
     }
-    return new AppError('OIDC_FAILED', 'Your single sign-on provider\'s answer could not be verified; please try again.');
+    return new AppError('OIDC_FAILED', "Your single sign-on provider's answer could not be verified; please try again.");
   }
 }
 
@@ -177,5 +201,7 @@ function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   const cause = (error as { cause?: { code?: unknown } }).cause;
-  return [error.name, typeof code === 'string' ? code : null, error.message, cause && typeof cause.code === 'string' ? cause.code : null].filter(Boolean).join(': ');
+  return [error.name, typeof code === 'string' ? code : null, error.message, cause && typeof cause.code === 'string' ? cause.code : null]
+    .filter(Boolean)
+    .join(': ');
 }

@@ -3,7 +3,12 @@ import winston from 'winston';
 export type Logger = winston.Logger;
 
 /** JSON lines in production (or LOG_FORMAT=json), short readable lines otherwise. */
-export function createLogger(options: { level: string; format: 'json' | 'pretty'; silent?: boolean; stream?: NodeJS.WritableStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  format: 'json' | 'pretty';
+  silent?: boolean;
+  stream?: NodeJS.WritableStream;
+}): Logger {
   const format =
     options.format === 'json'
       ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json())

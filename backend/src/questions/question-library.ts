@@ -95,7 +95,10 @@ export async function parseQuestionFile(file: string): Promise<{ question: Quest
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = issue.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  const where = issue.path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
   return where ? `${where}: ${issue.message}` : issue.message;
 }
 

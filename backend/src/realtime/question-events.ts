@@ -12,7 +12,9 @@ export interface QuestionFinder {
  * Updates reach everyone through the room, each as their role's view. (`tests:run` is a run:
  * run-events.ts.)
  */
-export function questionHandlers(questions: QuestionFinder | undefined): Pick<ClientEventHandlers<SocketContext>, 'question:load' | 'question:edit'> {
+export function questionHandlers(
+  questions: QuestionFinder | undefined,
+): Pick<ClientEventHandlers<SocketContext>, 'question:load' | 'question:edit'> {
   return {
     'question:load': ({ room, connection }, { questionId }) => {
       // Refuse a candidate before saying whether the question exists.
@@ -21,6 +23,8 @@ export function questionHandlers(questions: QuestionFinder | undefined): Pick<Cl
       if (!question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${questionId}".`);
       return { question: room.interview.questions.load({ name: connection.name, role: connection.role }, question) };
     },
-    'question:edit': ({ room, connection }, edit) => ({ question: room.interview.questions.edit({ name: connection.name, role: connection.role }, edit) }),
+    'question:edit': ({ room, connection }, edit) => ({
+      question: room.interview.questions.edit({ name: connection.name, role: connection.role }, edit),
+    }),
   };
 }

@@ -9,7 +9,10 @@ import type { RoomSocket, SocketContext } from './socket-server';
  */
 export function clientKeyOf(socket: RoomSocket): string {
   const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? '')).split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   return hops.at(-1) ?? socket.handshake.address;
 }
 

@@ -124,7 +124,15 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
       const role = member ? 'interviewer' : sessions.roleFor(record, auth.token);
       const via = member ? 'member' : role === 'interviewer' ? 'guest' : 'link';
       rooms.assertCanJoin(record.id);
-      socket.data = { sessionId: record.id, generation: record.generation, role, via, memberId: member?.id ?? null, name: auth.name, binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames };
+      socket.data = {
+        sessionId: record.id,
+        generation: record.generation,
+        role,
+        via,
+        memberId: member?.id ?? null,
+        name: auth.name,
+        binaryFrames: socket.handshake.query.binaryFrames === FRAMES_QUERY.binaryFrames,
+      };
       next();
     } catch (error) {
       next(toConnectError(error));
@@ -200,7 +208,15 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // With several nodes, the room is loaded from Redis first so the first sync is complete.
     await rooms.open(record);
     const room = rooms.join(record, connection);
-    socket.emit('session:welcome', { sessionId, generation: record.generation, role, name, protocolVersion: PROTOCOL_VERSION, binaryFrames: true, presenceUntilDisconnect: true });
+    socket.emit('session:welcome', {
+      sessionId,
+      generation: record.generation,
+      role,
+      name,
+      protocolVersion: PROTOCOL_VERSION,
+      binaryFrames: true,
+      presenceUntilDisconnect: true,
+    });
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
     // From here on routeEvents hands this socket's events to the shared listeners.
     contexts.set(socket, { socket, room, connection });
@@ -258,7 +274,13 @@ function keepUpgradeResponses(io: RoomServer): (request: IncomingMessage) => voi
   const upgradeResponses = new WeakMap<IncomingMessage, { req: unknown; socket: unknown }>();
   io.engine.use((request: IncomingMessage, response: unknown, next: () => void) => {
     // Polling requests get Node's real response, which ends with its request anyway.
-    if (!(response instanceof ServerResponse) && typeof response === 'object' && response !== null && 'req' in response && 'socket' in response) {
+    if (
+      !(response instanceof ServerResponse) &&
+      typeof response === 'object' &&
+      response !== null &&
+      'req' in response &&
+      'socket' in response
+    ) {
       upgradeResponses.set(request, response as { req: unknown; socket: unknown });
     }
     next();

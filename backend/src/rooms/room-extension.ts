@@ -39,7 +39,9 @@ export interface RoomExtension {
   onClose?(room: Room, options: { purge: boolean }): void;
 }
 
-type HookName = { [K in keyof RoomExtension]-?: NonNullable<RoomExtension[K]> extends (...args: never[]) => unknown ? K : never }[keyof RoomExtension];
+type HookName = {
+  [K in keyof RoomExtension]-?: NonNullable<RoomExtension[K]> extends (...args: never[]) => unknown ? K : never;
+}[keyof RoomExtension];
 export type HookArgs<K extends HookName> = NonNullable<RoomExtension[K]> extends (room: Room, ...args: infer A) => unknown ? A : never;
 
 /** Runs one hook on every extension; errors go to `onError`. */

@@ -147,7 +147,8 @@ export class RoomInterview {
 
   /** Another of this node's connections is the same person as `connection` (same role and name). */
   private hasPerson(connection: RoomConnection): boolean {
-    for (const other of this.connections) if (other !== connection && other.role === connection.role && other.name === connection.name) return true;
+    for (const other of this.connections)
+      if (other !== connection && other.role === connection.role && other.name === connection.name) return true;
     return false;
   }
 
@@ -178,7 +179,8 @@ export class RoomInterview {
   setRunDisabled(connection: RoomConnection, disabled: boolean): InterviewState {
     this.assert('disable-run', connection.role);
     this.state.doc.transact(() => {
-      if (this.state.setControl('runDisabled', disabled)) this.timeline.record({ at: this.now(), kind: 'run-disabled', name: connection.name, disabled });
+      if (this.state.setControl('runDisabled', disabled))
+        this.timeline.record({ at: this.now(), kind: 'run-disabled', name: connection.name, disabled });
     });
     return this.current;
   }
@@ -255,7 +257,10 @@ export class RoomInterview {
     if (run.state === 'queued') throw new AppError('RUN_NOT_RUNNING', 'The run has not started yet; type once it runs.');
     if (run.state !== 'running') throw new AppError('RUN_NOT_RUNNING', 'The run has finished; its console takes no more input.');
     if (needsInput && !run.interactive) {
-      throw new AppError('RUN_NOT_INTERACTIVE', 'This run reads the Input box, not the console (clear the Input box to type into the program).');
+      throw new AppError(
+        'RUN_NOT_INTERACTIVE',
+        'This run reads the Input box, not the console (clear the Input box to type into the program).',
+      );
     }
   }
 
@@ -347,7 +352,8 @@ export class RoomInterview {
   private readonly relayNotes = (update: Uint8Array, origin: unknown): void => {
     const message = InterviewNotes.encodeUpdate(update);
     for (const connection of this.connections) {
-      if (connection !== origin && decide('notes', connection.role, this.current).allowed) connection.notify?.({ type: NOTES_EVENT, message });
+      if (connection !== origin && decide('notes', connection.role, this.current).allowed)
+        connection.notify?.({ type: NOTES_EVENT, message });
     }
   };
 

@@ -42,7 +42,11 @@ export class RoomManager {
 
   constructor(private readonly options: RoomManagerOptions) {
     this.extensions = [
-      sessionStoreExtension({ store: options.store, ...(options.touchIntervalMs !== undefined ? { touchIntervalMs: options.touchIntervalMs } : {}), ...(options.onError ? { onError: options.onError } : {}) }),
+      sessionStoreExtension({
+        store: options.store,
+        ...(options.touchIntervalMs !== undefined ? { touchIntervalMs: options.touchIntervalMs } : {}),
+        ...(options.onError ? { onError: options.onError } : {}),
+      }),
       ...(options.extensions ?? []),
     ];
     this.unsubscribe = options.store.onRemoved((id, reason) => this.closeRoom(id, CLOSE_MESSAGES[reason]));

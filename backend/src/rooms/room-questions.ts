@@ -29,7 +29,11 @@ export interface RoomQuestionLimits {
   expectedBytes: number;
 }
 
-export const DEFAULT_ROOM_QUESTION_LIMITS: RoomQuestionLimits = Object.freeze({ casesPerRoom: 50, inputBytes: 16_384, expectedBytes: 16_384 });
+export const DEFAULT_ROOM_QUESTION_LIMITS: RoomQuestionLimits = Object.freeze({
+  casesPerRoom: 50,
+  inputBytes: 16_384,
+  expectedBytes: 16_384,
+});
 
 /** Who changes the question: a participant, or the server acting for the session's interviewer. */
 export interface QuestionActor {
@@ -65,10 +69,14 @@ export function assertWithinLimits(tests: readonly TestCase[], limits: RoomQuest
   for (const [index, testCase] of tests.entries()) {
     const input = bytes(testCase.stdin) + testCase.args.reduce((sum, arg) => sum + bytes(arg), 0);
     const label = `Test case ${index + 1} ("${testCase.name.slice(0, 40)}")`;
-    if (input > limits.inputBytes) throw new AppError('PAYLOAD_TOO_LARGE', `${label}: its input is ${input} bytes; this server allows ${limits.inputBytes}.`);
+    if (input > limits.inputBytes)
+      throw new AppError('PAYLOAD_TOO_LARGE', `${label}: its input is ${input} bytes; this server allows ${limits.inputBytes}.`);
     const expected = bytes(testCase.expected);
     if (expected > limits.expectedBytes) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `${label}: its expected output is ${expected} bytes; this server allows ${limits.expectedBytes}.`);
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `${label}: its expected output is ${expected} bytes; this server allows ${limits.expectedBytes}.`,
+      );
     }
   }
 }
@@ -100,7 +108,12 @@ export class RoomQuestions {
 
   joined(connection: RoomConnection): void {
     connection.notify?.({ type: 'question', question: this.view(connection.role) });
-    connection.notify?.({ type: 'test-run-history', runs: this.runList().reverse().map((run) => viewTestRun(run, connection.role)) });
+    connection.notify?.({
+      type: 'test-run-history',
+      runs: this.runList()
+        .reverse()
+        .map((run) => viewTestRun(run, connection.role)),
+    });
   }
 
   /** Loads a bank question: description, starters and cases replace the room's. */
@@ -108,7 +121,13 @@ export class RoomQuestions {
     assertMayChange(actor.role, this.deps.state());
     assertWithinLimits(question.tests, this.deps.limits);
     this.write(
-      { questionId: question.id, title: question.title, description: question.description, starters: { ...question.starters }, tests: question.tests },
+      {
+        questionId: question.id,
+        title: question.title,
+        description: question.description,
+        starters: { ...question.starters },
+        tests: question.tests,
+      },
       actor,
       false,
     );
@@ -139,7 +158,8 @@ export class RoomQuestions {
     const known = this.runs.get(run.runId);
     if (!known && run.state !== 'queued') return;
     // A run never goes back, and a finished one never changes (acks and updates can cross).
-    if (known && (RUN_STATE_ORDER[run.state] < RUN_STATE_ORDER[known.state] || known.state === 'completed' || known.state === 'failed')) return;
+    if (known && (RUN_STATE_ORDER[run.state] < RUN_STATE_ORDER[known.state] || known.state === 'completed' || known.state === 'failed'))
+      return;
     const finished = run.state === 'completed' || run.state === 'failed';
     this.deps.doc.transact(() => {
       this.runs.set(run.runId, run);
@@ -149,8 +169,20 @@ export class RoomQuestions {
       }
       if (finished) {
         const summary =
-          run.state === 'failed' ? `${run.statusText}${run.error ? `: ${run.error.message}` : ''}` : run.compileOutput === null ? testRunSummary(run) : run.statusText;
-        this.deps.record({ at: run.finishedAt ?? this.deps.now(), kind: 'tests', name: run.startedBy.name, runId: run.runId, passed: run.passed, total: run.total, summary });
+          run.state === 'failed'
+            ? `${run.statusText}${run.error ? `: ${run.error.message}` : ''}`
+            : run.compileOutput === null
+              ? testRunSummary(run)
+              : run.statusText;
+        this.deps.record({
+          at: run.finishedAt ?? this.deps.now(),
+          kind: 'tests',
+          name: run.startedBy.name,
+          runId: run.runId,
+          passed: run.passed,
+          total: run.total,
+          summary,
+        });
       }
     });
   }

@@ -242,10 +242,12 @@ export class Room {
     if (this.destroyed) return;
     const stale: number[] = [];
     for (const [clientId, meta] of this.awareness.meta) {
-      if (this.awareness.states.has(clientId) && !this.awarenessOwner.has(clientId) && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS) stale.push(clientId);
+      if (this.awareness.states.has(clientId) && !this.awarenessOwner.has(clientId) && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS)
+        stale.push(clientId);
     }
     if (stale.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, stale, 'timeout');
-    if (now - this.lastPresenceVouch < PRESENCE_VOUCH_INTERVAL_MS || !this.extensions.some((extension) => extension.onPresenceKeepalive)) return;
+    if (now - this.lastPresenceVouch < PRESENCE_VOUCH_INTERVAL_MS || !this.extensions.some((extension) => extension.onPresenceKeepalive))
+      return;
     const presence = this.localAwareness();
     if (!presence) return;
     this.lastPresenceVouch = now;

@@ -84,7 +84,13 @@ export class RunConsole {
     this.outputBytes.set(jobId, used);
     const room = this.limits.maxOutputBytes - used[stream];
     if (room <= 0) return;
-    const kept = Buffer.byteLength(text) > room ? Buffer.from(text).subarray(0, room).toString('utf8').replace(/\uFFFD$/, '') : text;
+    const kept =
+      Buffer.byteLength(text) > room
+        ? Buffer.from(text)
+            .subarray(0, room)
+            .toString('utf8')
+            .replace(/\uFFFD$/, '')
+        : text;
     used[stream] += Buffer.byteLength(kept);
     const pending = this.pending.get(jobId) ?? { chunks: [], timer: undefined, lastFlush: 0 };
     this.pending.set(jobId, pending);
@@ -107,7 +113,10 @@ export class RunConsole {
     // Only written output counts against the rate: an echo right after a typed line is not held back.
     if (chunks.length === 0) return;
     pending.lastFlush = Date.now();
-    this.append(jobId, chunks.map(({ kind, text, at }) => ({ at, kind, text })));
+    this.append(
+      jobId,
+      chunks.map(({ kind, text, at }) => ({ at, kind, text })),
+    );
   }
 
   /** The job is over on this node: flush and forget its counters. */
@@ -123,7 +132,10 @@ export class RunConsole {
     const { maxLineBytes, maxInputBytes } = this.limits;
     if (bytes > maxLineBytes) throw new AppError('PAYLOAD_TOO_LARGE', `A console line may be at most ${maxLineBytes} bytes.`);
     if (this.inputBytes(jobId) + bytes > maxInputBytes) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `This run has received its ${Math.floor(maxInputBytes / 1024)} KiB of console input; no more is sent.`);
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `This run has received its ${Math.floor(maxInputBytes / 1024)} KiB of console input; no more is sent.`,
+      );
     }
     this.flush(jobId);
     this.append(jobId, [{ at: this.options.now(), kind: 'stdin', text, name: actor.name, role: actor.role }]);
@@ -210,7 +222,8 @@ export class RunConsole {
     for (const entry of entries) {
       if (entry.kind === 'stdin') this.options.onControl(jobId, { kind: 'stdin', text: entry.text });
       else if (entry.kind === 'eof') this.options.onControl(jobId, { kind: 'eof' });
-      else if (entry.kind === 'signal' && (entry.text === 'SIGINT' || entry.text === 'SIGKILL')) this.options.onControl(jobId, { kind: 'signal', signal: entry.text });
+      else if (entry.kind === 'signal' && (entry.text === 'SIGINT' || entry.text === 'SIGKILL'))
+        this.options.onControl(jobId, { kind: 'signal', signal: entry.text });
     }
   }
 }

@@ -32,7 +32,9 @@ function splice(before: string, after: string): { from: number; remove: number; 
 }
 
 function applyCheckpoint(text: string, checkpoint: TimelineCheckpoint): string {
-  return 'text' in checkpoint ? checkpoint.text : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
+  return 'text' in checkpoint
+    ? checkpoint.text
+    : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
 }
 
 /**

@@ -13,7 +13,10 @@ export interface Comparison {
 
 /** Lines without trailing whitespace, and no trailing empty lines. */
 function trimmedLines(text: string): string[] {
-  const lines = text.replace(/\r\n/g, '\n').split('\n').map((line) => line.replace(/\s+$/, ''));
+  const lines = text
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
@@ -28,7 +31,11 @@ export function compareOutput(actual: string, expected: string, mode: CompareMod
       const a = trimmedLines(actual);
       const e = trimmedLines(expected);
       for (let i = 0; i < Math.max(a.length, e.length); i++) {
-        if (a[i] !== e[i]) return { passed: false, reason: a[i] === undefined ? `missing line ${i + 1}` : e[i] === undefined ? `extra line ${i + 1}` : `line ${i + 1} differs` };
+        if (a[i] !== e[i])
+          return {
+            passed: false,
+            reason: a[i] === undefined ? `missing line ${i + 1}` : e[i] === undefined ? `extra line ${i + 1}` : `line ${i + 1} differs`,
+          };
       }
       return { passed: true };
     }

@@ -1,4 +1,13 @@
-import { AppError, sourceFileName, type QueueStats, type Role, type RunControl, type RunRecord, type RunStarter, type RuntimeView } from '@pairpad/protocol';
+import {
+  AppError,
+  sourceFileName,
+  type QueueStats,
+  type Role,
+  type RunControl,
+  type RunRecord,
+  type RunStarter,
+  type RuntimeView,
+} from '@pairpad/protocol';
 import type { JobLogger, RunQueue } from './run-queue';
 import { RunJobs, type JobRunner, type JobListener } from './run-jobs';
 import type { PistonClient } from './piston-client';
@@ -89,11 +98,19 @@ export class ExecutionService {
 
   constructor(private readonly options: ExecutionServiceOptions) {
     const runner: JobRunner = async (spec, signal, logger, jobId) => {
-      const request = { language: spec.language, version: spec.version, files: [{ name: sourceFileName(spec.language), content: spec.code }], stdin: spec.stdin, args: [] };
+      const request = {
+        language: spec.language,
+        version: spec.version,
+        files: [{ name: sourceFileName(spec.language), content: spec.code }],
+        stdin: spec.stdin,
+        args: [],
+      };
       const support = this.connectAvailable() ? await this.connectSupport() : 'none';
       if (support === 'stdin-only' && !this.warnedStdinOnly) {
         this.warnedStdinOnly = true;
-        logger.warn('the executor\'s /api/v2/connect cannot close a program\'s stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout');
+        logger.warn(
+          "the executor's /api/v2/connect cannot close a program's stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout",
+        );
       }
       // Only the console's runs go through a stdin-only connect: a program given the Input box
       // must see the end of it, and execute closes stdin where such a connect never does.
@@ -263,7 +280,12 @@ export class ExecutionService {
     const now = Date.now();
     if (this.runtimesCache && now - this.runtimesCache.at < (this.options.runtimesCacheMs ?? 30_000)) return this.runtimesCache.runtimes;
     const runtimes = this.options.client.runtimes().then((list) =>
-      list.map((runtime) => ({ language: runtime.language, version: runtime.version, aliases: runtime.aliases, ...(runtime.runtime ? { runtime: runtime.runtime } : {}) })),
+      list.map((runtime) => ({
+        language: runtime.language,
+        version: runtime.version,
+        aliases: runtime.aliases,
+        ...(runtime.runtime ? { runtime: runtime.runtime } : {}),
+      })),
     );
     this.runtimesCache = { at: now, runtimes };
     const forget = (): void => {
@@ -277,7 +299,16 @@ export class ExecutionService {
   stats(): QueueStats {
     const { queue, limits } = this.options;
     const { activeRooms, byKind, ...workerPool } = queue.stats();
-    return { workerPool, byKind, activeRooms, limits: { maxConcurrentJobs: queue.maxConcurrent, maxQueuedPerRoom: limits.maxQueuedPerRoom, runsPerMinutePerClient: queue.runsPerMinutePerClient } };
+    return {
+      workerPool,
+      byKind,
+      activeRooms,
+      limits: {
+        maxConcurrentJobs: queue.maxConcurrent,
+        maxQueuedPerRoom: limits.maxQueuedPerRoom,
+        runsPerMinutePerClient: queue.runsPerMinutePerClient,
+      },
+    };
   }
 
   private warnShared(message: string, error: unknown): void {

@@ -56,7 +56,10 @@ export function toExecutorError(error: unknown, timeoutMs: number): AppError {
     return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${code}). Runs will work again once it is back.`);
   }
   // ECONNRESET, "socket hang up", EPIPE: the executor went away in the middle of the request.
-  return new AppError('EXECUTOR_UNAVAILABLE', `The code executor stopped answering in the middle of the run (${code || 'connection lost'}).`);
+  return new AppError(
+    'EXECUTOR_UNAVAILABLE',
+    `The code executor stopped answering in the middle of the run (${code || 'connection lost'}).`,
+  );
 }
 
 function fromStatus(status: number, data: unknown): AppError {
@@ -66,14 +69,20 @@ function fromStatus(status: number, data: unknown): AppError {
   }
   if (status === 401 || status === 403) {
     // The operator's problem (PISTON_API_KEY vs EXECUTOR_TOKEN), not the candidate's: say so plainly.
-    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable: the executor refused this server\'s credentials.');
+    return new AppError('EXECUTOR_UNAVAILABLE', "Code execution is unavailable: the executor refused this server's credentials.");
   }
   if (status === 503 && message?.startsWith('No working sandbox')) {
     // The why (bwrap, namespaces, AppArmor) is for the operator: health and the executor's log say it.
-    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.');
+    return new AppError(
+      'EXECUTOR_UNAVAILABLE',
+      'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.',
+    );
   }
   if (RETRYABLE_STATUSES.has(status)) {
-    return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is busy or unavailable (HTTP ${status}${message ? `: ${message}` : ''}).`);
+    return new AppError(
+      'EXECUTOR_UNAVAILABLE',
+      `The code executor is busy or unavailable (HTTP ${status}${message ? `: ${message}` : ''}).`,
+    );
   }
   if (status >= 400 && status < 500) {
     return new AppError('EXECUTOR_REJECTED', `The executor refused the run: ${message ?? `HTTP ${status}`}.`);
@@ -150,7 +159,10 @@ export class PistonClient {
     if (this.batchSupported !== false) {
       let response: AxiosResponse<unknown>;
       try {
-        response = await this.http.post('/pairpad/batch', request, { timeout: this.options.executeTimeoutMs, ...(signal ? { signal } : {}) });
+        response = await this.http.post('/pairpad/batch', request, {
+          timeout: this.options.executeTimeoutMs,
+          ...(signal ? { signal } : {}),
+        });
       } catch (error) {
         throw toExecutorError(error, this.options.executeTimeoutMs);
       }
@@ -173,13 +185,21 @@ export class PistonClient {
     let version = request.version;
     for (const testCase of request.cases) {
       const answer = await this.execute(
-        { language: request.language, version: request.version, files: request.files, stdin: testCase.stdin, args: testCase.args ?? [], ...(testCase.run_timeout ? { run_timeout: testCase.run_timeout } : {}) },
+        {
+          language: request.language,
+          version: request.version,
+          files: request.files,
+          stdin: testCase.stdin,
+          args: testCase.args ?? [],
+          ...(testCase.run_timeout ? { run_timeout: testCase.run_timeout } : {}),
+        },
         signal,
       );
       ({ language, version } = answer);
       compile ??= answer.compile;
       // A compile error is the same for every case: report it once, as the batch endpoint does.
-      if (answer.compile && (answer.compile.status !== null || answer.compile.code !== 0)) return { language, version, compile: answer.compile, cases: [] };
+      if (answer.compile && (answer.compile.status !== null || answer.compile.code !== 0))
+        return { language, version, compile: answer.compile, cases: [] };
       cases.push(answer.run);
     }
     return { language, version, ...(compile ? { compile } : {}), cases };

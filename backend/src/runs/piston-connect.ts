@@ -84,7 +84,14 @@ interface StageAccumulator {
   exit: Extract<z.infer<typeof ServerMessageSchema>, { type: 'exit' }> | undefined;
 }
 
-const newStage = (): StageAccumulator => ({ stdout: '', stderr: '', output: '', bytes: { stdout: 0, stderr: 0 }, overflow: null, exit: undefined });
+const newStage = (): StageAccumulator => ({
+  stdout: '',
+  stderr: '',
+  output: '',
+  bytes: { stdout: 0, stderr: 0 },
+  overflow: null,
+  exit: undefined,
+});
 
 /** Opens a session and sends init; resolves once the executor accepted the upgrade. */
 export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
@@ -119,13 +126,20 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
   };
   const kill = (signal: 'SIGINT' | 'SIGKILL') => {
     if (!options.controls) {
-      stopHere(signal, 'Stopped from the console. This executor (a self-hosted Piston) cannot signal a running program: it may go on running there until its run time limit.');
+      stopHere(
+        signal,
+        'Stopped from the console. This executor (a self-hosted Piston) cannot signal a running program: it may go on running there until its run time limit.',
+      );
       return;
     }
     sendWhenAccepted({ type: 'signal', signal });
     if (signal === 'SIGKILL' && !stopTimer) {
       const graceMs = options.stopGraceMs ?? STOP_GRACE_MS;
-      stopTimer = setTimeout(() => stopHere('SIGKILL', `Stopped from the console; the executor did not confirm the stop within ${Math.round(graceMs / 1000)} s.`), graceMs);
+      stopTimer = setTimeout(
+        () =>
+          stopHere('SIGKILL', `Stopped from the console; the executor did not confirm the stop within ${Math.round(graceMs / 1000)} s.`),
+        graceMs,
+      );
     }
   };
 
@@ -182,7 +196,12 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
       const run = stages.run.exit ? toStage(stages.run) : undefined;
       const compile = sawCompile && stages.compile.exit ? toStage(stages.compile) : undefined;
       if (code !== 4999 || (!run && !compile)) {
-        return reject(new AppError('EXECUTOR_UNAVAILABLE', `The code executor stopped answering in the middle of the run (connection closed, ${code}).`));
+        return reject(
+          new AppError(
+            'EXECUTOR_UNAVAILABLE',
+            `The code executor stopped answering in the middle of the run (connection closed, ${code}).`,
+          ),
+        );
       }
       // Like execute: a failed compile is also reported as `run`.
       resolve({ ...runtime, run: run ?? (compile as PistonStage), ...(compile ? { compile } : {}) });
@@ -195,7 +214,8 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
     ws.once('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
       ws.terminate();
-      if (status === 401 || status === 403) reject(new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable: the executor refused this server\'s credentials.'));
+      if (status === 401 || status === 403)
+        reject(new AppError('EXECUTOR_UNAVAILABLE', "Code execution is unavailable: the executor refused this server's credentials."));
       else reject(new ConnectUnsupportedError(`upgrade answered HTTP ${status}`));
     });
     let opened = false;
@@ -207,7 +227,10 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
       if (opened) return;
       // Refused: nobody listens (execute would fail the same way, with its own words). Anything
       // else before the upgrade (a server that hangs up on upgrades) means no connect there.
-      if (cause.code === 'ECONNREFUSED') reject(new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${cause.code}). Runs will work again once it is back.`));
+      if (cause.code === 'ECONNREFUSED')
+        reject(
+          new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${cause.code}). Runs will work again once it is back.`),
+        );
       else reject(new ConnectUnsupportedError(cause.message));
     });
     ws.once('open', () => {
@@ -237,18 +260,32 @@ function sessionError(message: string): AppError {
   if (/runtime is unknown/i.test(message)) return new AppError('RUNTIME_UNKNOWN', `The executor has no such runtime: ${shown}.`);
   if (message.startsWith('No working sandbox')) {
     // The why (bwrap, namespaces, AppArmor) is for the operator: health and the executor's log say it.
-    return new AppError('EXECUTOR_UNAVAILABLE', 'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.');
+    return new AppError(
+      'EXECUTOR_UNAVAILABLE',
+      'Code execution is unavailable on this server (its sandbox cannot run here). Editing and everything else keep working.',
+    );
   }
-  if (/busy|interactive sessions|try again shortly/i.test(message)) return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is busy or unavailable (${shown}).`);
+  if (/busy|interactive sessions|try again shortly/i.test(message))
+    return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is busy or unavailable (${shown}).`);
   return new AppError('EXECUTOR_REJECTED', `The executor refused the run: ${shown}.`);
 }
 
 /** Keeps a chunk within the stream's cap; past it, asks for SIGKILL once and marks the stage. */
-function collect(stage: StageAccumulator, stream: 'stdout' | 'stderr', data: string, options: ConnectOptions, live: boolean, kill: () => void): void {
+function collect(
+  stage: StageAccumulator,
+  stream: 'stdout' | 'stderr',
+  data: string,
+  options: ConnectOptions,
+  live: boolean,
+  kill: () => void,
+): void {
   const room = options.outputMaxBytes - stage.bytes[stream];
   let kept = data;
   if (Buffer.byteLength(data) > room) {
-    kept = Buffer.from(data).subarray(0, Math.max(0, room)).toString('utf8').replace(/\uFFFD$/, '');
+    kept = Buffer.from(data)
+      .subarray(0, Math.max(0, room))
+      .toString('utf8')
+      .replace(/\uFFFD$/, '');
     if (!stage.overflow) {
       stage.overflow = stream === 'stdout' ? 'OL' : 'EL';
       kill();

@@ -4,16 +4,32 @@ import { z } from 'zod';
  * Piston API v2 response bodies (see PISTON.md), read leniently: older Pistons omit the
  * timing fields, and a field we do not know is ignored rather than failing a run.
  */
-const nullableNumber = z.number().nullable().optional().transform((value) => value ?? null);
+const nullableNumber = z
+  .number()
+  .nullable()
+  .optional()
+  .transform((value) => value ?? null);
 
 export const PistonStageSchema = z.object({
   stdout: z.string().default(''),
   stderr: z.string().default(''),
   output: z.string().default(''),
   code: nullableNumber,
-  signal: z.string().nullable().optional().transform((value) => value ?? null),
-  message: z.string().nullable().optional().transform((value) => value ?? null),
-  status: z.string().nullable().optional().transform((value) => value ?? null),
+  signal: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  message: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
+  status: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((value) => value ?? null),
   cpu_time: nullableNumber,
   wall_time: nullableNumber,
   memory: nullableNumber,

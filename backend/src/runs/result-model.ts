@@ -44,7 +44,8 @@ export function describeStage(stage: PistonStage): { outcome: RunOutcome; status
       return { outcome: 'runtime-error', statusText: `Runtime error (exit code ${stage.code ?? '?'})` };
     default:
       if (stage.signal) return { outcome: 'signal', statusText: `Killed by signal ${stage.signal}` };
-      if (stage.code !== null && stage.code !== 0) return { outcome: 'runtime-error', statusText: `Runtime error (exit code ${stage.code})` };
+      if (stage.code !== null && stage.code !== 0)
+        return { outcome: 'runtime-error', statusText: `Runtime error (exit code ${stage.code})` };
       return { outcome: 'success', statusText: `Finished (exit code ${stage.code ?? 0})` };
   }
 }
@@ -58,7 +59,12 @@ export function toRunResult(response: PistonExecuteResponse): RunResult {
   const base = { language: response.language, version: response.version, compile: compile ? toStageView(compile) : null };
   if (compile && stageFailed(compile)) {
     const { statusText } = describeStage(compile);
-    const detail = compile.status === 'TO' ? ' (compile time limit exceeded)' : compile.status === 'RE' || compile.status === null ? '' : ` (${statusText.toLowerCase()})`;
+    const detail =
+      compile.status === 'TO'
+        ? ' (compile time limit exceeded)'
+        : compile.status === 'RE' || compile.status === null
+          ? ''
+          : ` (${statusText.toLowerCase()})`;
     return { ...base, outcome: 'compile-error', statusText: `Compile error${detail}`, run: null };
   }
   return { ...base, ...describeStage(response.run), run: toStageView(response.run) };

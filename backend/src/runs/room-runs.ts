@@ -88,9 +88,14 @@ export class RoomRuns {
       this.execution.onUpdate((run) => rooms.get(run.sessionId)?.interview.recordRun(run)),
       this.testRuns.onUpdate((run) => rooms.get(run.sessionId)?.interview.questions.recordTestRun(run)),
       ...(onFinished
-        ? [this.execution.onUpdate((run) => isFinished(run) && onFinished({ kind: 'run', run })), this.testRuns.onUpdate((run) => isFinished(run) && onFinished({ kind: 'test-run', run }))]
+        ? [
+            this.execution.onUpdate((run) => isFinished(run) && onFinished({ kind: 'run', run })),
+            this.testRuns.onUpdate((run) => isFinished(run) && onFinished({ kind: 'test-run', run })),
+          ]
         : []),
-      options.store.onRemoved((sessionId) => this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.'))),
+      options.store.onRemoved((sessionId) =>
+        this.queue.cancelRoom(sessionId, new AppError('SESSION_NOT_FOUND', 'The interview session ended; the run was stopped.')),
+      ),
     ];
   }
 

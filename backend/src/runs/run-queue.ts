@@ -58,7 +58,9 @@ export class RunQueue {
   private readonly busyLanes = new Set<string>();
   private readonly rateLimiter: ClientRateLimiter;
   private readonly now: () => number;
-  private readonly finished = new Map<JobKind, { completed: number; failed: number }>(JOB_KINDS.map((kind) => [kind, { completed: 0, failed: 0 }]));
+  private readonly finished = new Map<JobKind, { completed: number; failed: number }>(
+    JOB_KINDS.map((kind) => [kind, { completed: 0, failed: 0 }]),
+  );
   private totalTaskMs = 0;
   private closed = false;
 
@@ -83,7 +85,10 @@ export class RunQueue {
   /** Counts one job against the client's limit (every kind together); throws RATE_LIMITED, counting nothing, past it. */
   takeRate(clientKey: string, what: string): void {
     if (!this.rateLimiter.tryTake(clientKey)) {
-      throw new AppError('RATE_LIMITED', `Too many ${what}: at most ${this.options.runsPerMinutePerClient} runs and test runs per minute together; try again shortly.`);
+      throw new AppError(
+        'RATE_LIMITED',
+        `Too many ${what}: at most ${this.options.runsPerMinutePerClient} runs and test runs per minute together; try again shortly.`,
+      );
     }
   }
 
@@ -113,7 +118,8 @@ export class RunQueue {
     const byKind = Object.fromEntries(JOB_KINDS.map((kind) => [kind, emptyKindStats()])) as Record<JobKind, JobKindStats>;
     for (const { job } of this.running) byKind[job.kind].activeWorkers++;
     for (const job of this.waiting) byKind[job.kind].queuedTasks++;
-    for (const [kind, counts] of this.finished) Object.assign(byKind[kind], { completedTasks: counts.completed, failedTasks: counts.failed });
+    for (const [kind, counts] of this.finished)
+      Object.assign(byKind[kind], { completedTasks: counts.completed, failedTasks: counts.failed });
     const completed = JOB_KINDS.reduce((sum, kind) => sum + byKind[kind].completedTasks, 0);
     const failed = JOB_KINDS.reduce((sum, kind) => sum + byKind[kind].failedTasks, 0);
     return {

@@ -1,4 +1,11 @@
-import { MAX_ACTUAL_OUTPUT_CHARS, MAX_RESULT_INPUT_CHARS, testRunSummary, type TestCase, type TestCaseResult, type TestRunRecord } from '@pairpad/protocol';
+import {
+  MAX_ACTUAL_OUTPUT_CHARS,
+  MAX_RESULT_INPUT_CHARS,
+  testRunSummary,
+  type TestCase,
+  type TestCaseResult,
+  type TestRunRecord,
+} from '@pairpad/protocol';
 import { compareOutput } from './compare-output';
 import type { PistonBatchResponse, PistonStage } from './piston-schemas';
 import { describeStage } from './result-model';
@@ -48,18 +55,28 @@ export function judgeBatch(
   const base = { language: response.language, version: response.version, total: tests.length };
   if (compileFailed(response.compile)) {
     const { statusText } = describeStage(response.compile);
-    const words = response.compile.status === 'TO' ? 'Compile error (compile time limit exceeded)' : response.compile.status === null || response.compile.status === 'RE' ? 'Compile error' : `Compile error (${statusText.toLowerCase()})`;
+    const words =
+      response.compile.status === 'TO'
+        ? 'Compile error (compile time limit exceeded)'
+        : response.compile.status === null || response.compile.status === 'RE'
+          ? 'Compile error'
+          : `Compile error (${statusText.toLowerCase()})`;
     return {
       ...base,
       passed: 0,
       statusText: words,
-      compileOutput: (response.compile.output || response.compile.stderr || response.compile.message || '').slice(0, MAX_ACTUAL_OUTPUT_CHARS),
+      compileOutput: (response.compile.output || response.compile.stderr || response.compile.message || '').slice(
+        0,
+        MAX_ACTUAL_OUTPUT_CHARS,
+      ),
       cases: tests.map((testCase) => ({ ...pendingCase(testCase), verdict: 'error', statusText: 'Not run: the code did not compile' })),
     };
   }
   const cases = tests.map((testCase, index) => {
     const stage = response.cases[index];
-    return stage ? judgeCase(testCase, stage) : { ...pendingCase(testCase), verdict: 'error' as const, statusText: 'Not run: the executor gave no result' };
+    return stage
+      ? judgeCase(testCase, stage)
+      : { ...pendingCase(testCase), verdict: 'error' as const, statusText: 'Not run: the executor gave no result' };
   });
   const passed = cases.filter((result) => result.verdict === 'passed').length;
   return { ...base, passed, statusText: testRunSummary({ passed, total: tests.length }), compileOutput: null, cases };

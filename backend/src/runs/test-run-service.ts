@@ -59,9 +59,13 @@ export class TestRunService {
     queue.assertOpen();
     if (request.tests.length === 0) throw new AppError('NO_TEST_CASES', 'This room has no test cases yet; the interviewer can add some.');
     if (Buffer.byteLength(request.code, 'utf8') > this.options.limits.maxCodeBytes) {
-      throw new AppError('PAYLOAD_TOO_LARGE', `The code is larger than the ${Math.floor(this.options.limits.maxCodeBytes / 1024)} KiB a run may send.`);
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `The code is larger than the ${Math.floor(this.options.limits.maxCodeBytes / 1024)} KiB a run may send.`,
+      );
     }
-    if (this.active.has(request.sessionId)) throw new AppError('TEST_RUN_IN_PROGRESS', 'The tests are already running in this room; wait for the results.');
+    if (this.active.has(request.sessionId))
+      throw new AppError('TEST_RUN_IN_PROGRESS', 'The tests are already running in this room; wait for the results.');
     queue.takeRate(request.clientKey, 'test runs');
     const runId = randomUUID();
     const pending: PendingRun = {
@@ -118,7 +122,11 @@ export class TestRunService {
           language: request.language,
           version: '*',
           files: [{ name: sourceFileName(request.language), content: request.code }],
-          cases: request.tests.map((testCase) => ({ stdin: testCase.stdin, args: testCase.args, ...(testCase.timeLimitMs ? { run_timeout: testCase.timeLimitMs } : {}) })),
+          cases: request.tests.map((testCase) => ({
+            stdin: testCase.stdin,
+            args: testCase.args,
+            ...(testCase.timeLimitMs ? { run_timeout: testCase.timeLimitMs } : {}),
+          })),
         },
         signal,
       );

@@ -51,7 +51,14 @@ export class MemorySessionStore implements SessionStore {
   async update(id: string, patch: Partial<SessionRecord>): Promise<SessionRecord | undefined> {
     const current = this.cache.get<SessionRecord>(id);
     if (!current) return undefined;
-    const next: SessionRecord = { ...current, ...patch, id: current.id, generation: current.generation, createdAt: current.createdAt, lastActivityAt: this.now() };
+    const next: SessionRecord = {
+      ...current,
+      ...patch,
+      id: current.id,
+      generation: current.generation,
+      createdAt: current.createdAt,
+      lastActivityAt: this.now(),
+    };
     this.cache.set(id, next);
     return { ...next };
   }

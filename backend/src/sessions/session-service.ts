@@ -60,7 +60,8 @@ export class SessionService {
    */
   roleFor(record: SessionRecord, token: string | undefined): Role {
     if (token === undefined) return 'candidate';
-    if (!tokenMatches(record.interviewerTokenHash, token)) throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
+    if (!tokenMatches(record.interviewerTokenHash, token))
+      throw new AppError('UNAUTHORIZED', 'The interviewer token for this session is not valid.');
     if (record.guestLinkRevoked) throw new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.');
     return 'interviewer';
   }

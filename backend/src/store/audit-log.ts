@@ -24,7 +24,13 @@ export interface AuditRecord {
 export async function writeAudit(db: Kysely<Database>, entry: AuditEntry, at: number = Date.now()): Promise<void> {
   await db
     .insertInto('audit_log')
-    .values({ at, actor_member_id: entry.actorMemberId, action: entry.action, target: entry.target, details: JSON.stringify(entry.details ?? {}) })
+    .values({
+      at,
+      actor_member_id: entry.actorMemberId,
+      action: entry.action,
+      target: entry.target,
+      details: JSON.stringify(entry.details ?? {}),
+    })
     .execute();
 }
 
@@ -40,8 +46,15 @@ function toRecord(row: AuditLogRow): AuditRecord {
 }
 
 /** The newest entries first; `beforeId` pages back. */
-export async function listAudit(db: Kysely<Database>, options: { limit?: number; beforeId?: number; action?: string } = {}): Promise<AuditRecord[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(Math.min(Math.max(options.limit ?? 50, 1), 500));
+export async function listAudit(
+  db: Kysely<Database>,
+  options: { limit?: number; beforeId?: number; action?: string } = {},
+): Promise<AuditRecord[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(Math.min(Math.max(options.limit ?? 50, 1), 500));
   if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
   if (options.action !== undefined) query = query.where('action', '=', options.action);
   return (await query.execute()).map(toRecord);

@@ -67,7 +67,10 @@ async function postgresDialect(url: string, onPoolError: (error: Error) => void)
     max: PG_POOL_SIZE,
     connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
     query_timeout: PG_QUERY_TIMEOUT_MS,
-    types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === PG_INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
   });
   // Without a listener, an idle client's error (the server restarting) crashes the process.
   pool.on('error', onPoolError);

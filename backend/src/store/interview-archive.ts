@@ -135,7 +135,8 @@ export class InterviewArchive implements RoomExtension {
     this.clearCheckpoint(entry);
     // `purge`: the session expired (or was deleted): an interview that took place is over, though
     // nobody pressed End; it ended when its last participant left.
-    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0 || purge) this.queue(entry, this.snapshot(entry, room, purge));
+    if (entry.dirty || entry.active || entry.pendingSnapshot || entry.failures > 0 || purge)
+      this.queue(entry, this.snapshot(entry, room, purge));
     entry.room = null;
     this.forgetIfDone(entry);
   }
@@ -156,7 +157,12 @@ export class InterviewArchive implements RoomExtension {
       if (entry.pendingCreate || entry.pendingSnapshot || entry.writing) pending += 1;
       if (entry.delayedSince !== null) delayedSince = Math.min(delayedSince ?? entry.delayedSince, entry.delayedSince);
     }
-    return { status: delayedSince === null ? 'saved' : 'delayed', pending, delayedSince, lastError: delayedSince === null ? null : this.lastError };
+    return {
+      status: delayedSince === null ? 'saved' : 'delayed',
+      pending,
+      delayedSince,
+      lastError: delayedSince === null ? null : this.lastError,
+    };
   }
 
   /**
@@ -196,7 +202,21 @@ export class InterviewArchive implements RoomExtension {
   private entry(id: string): Entry {
     let entry = this.entries.get(id);
     if (!entry) {
-      entry = { id, room: null, record: null, dirty: false, active: false, checkpointTimer: undefined, pendingCreate: null, pendingSnapshot: null, writing: false, saved: null, failures: 0, retryTimer: undefined, delayedSince: null };
+      entry = {
+        id,
+        room: null,
+        record: null,
+        dirty: false,
+        active: false,
+        checkpointTimer: undefined,
+        pendingCreate: null,
+        pendingSnapshot: null,
+        writing: false,
+        saved: null,
+        failures: 0,
+        retryTimer: undefined,
+        delayedSince: null,
+      };
       this.entries.set(id, entry);
     }
     return entry;
@@ -295,14 +315,20 @@ export class InterviewArchive implements RoomExtension {
     }
     if (!this.outageLogged) {
       this.outageLogged = true;
-      this.options.logger.warn('saving interviews is delayed: the database did not take a write; rooms keep working and it is retried', { sessionId: entry.id, error: this.lastError });
+      this.options.logger.warn('saving interviews is delayed: the database did not take a write; rooms keep working and it is retried', {
+        sessionId: entry.id,
+        error: this.lastError,
+      });
     }
     const initial = this.options.retryInitialMs ?? RETRY_INITIAL_MS;
     const delay = Math.min(this.options.retryMaxMs ?? RETRY_MAX_MS, initial * 2 ** Math.min(entry.failures - 1, 16));
-    entry.retryTimer = setTimeout(() => {
-      entry.retryTimer = undefined;
-      void this.pump(entry);
-    }, delay * (0.8 + Math.random() * 0.4));
+    entry.retryTimer = setTimeout(
+      () => {
+        entry.retryTimer = undefined;
+        void this.pump(entry);
+      },
+      delay * (0.8 + Math.random() * 0.4),
+    );
     entry.retryTimer.unref();
   }
 

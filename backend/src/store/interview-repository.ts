@@ -133,7 +133,12 @@ export const MAX_PAGE_SIZE = 100;
 const STATUS_ORDER: Record<InterviewStatus, number> = { upcoming: 0, live: 1, ended: 2 };
 
 /** Lowercased in JavaScript, the same on both engines (SQLite folds ASCII only). */
-export function searchTextOf(fields: { title: string; questionTitle: string | null; candidateName: string | null; candidateEmail: string | null }): string {
+export function searchTextOf(fields: {
+  title: string;
+  questionTitle: string | null;
+  candidateName: string | null;
+  candidateEmail: string | null;
+}): string {
   return [fields.title, fields.questionTitle, fields.candidateName, fields.candidateEmail]
     .filter((value): value is string => !!value)
     .join('\n')
@@ -191,7 +196,17 @@ const minOf = (a: number | null, b: number | null): number | null => (a === null
 
 type SummaryRow = Pick<
   InterviewRow,
-  'id' | 'title' | 'language' | 'question_id' | 'question_title' | 'candidate_name' | 'status' | 'created_at' | 'started_at' | 'ended_at' | 'created_by'
+  | 'id'
+  | 'title'
+  | 'language'
+  | 'question_id'
+  | 'question_title'
+  | 'candidate_name'
+  | 'status'
+  | 'created_at'
+  | 'started_at'
+  | 'ended_at'
+  | 'created_by'
 > & { creator_name: string | null };
 
 function toSummary(row: SummaryRow): InterviewSummary {
@@ -232,7 +247,9 @@ function nextRow(current: SavedSnapshot, snapshot: InterviewSnapshot, mergeState
     started_at: minOf(current.started_at, snapshot.startedAt),
     ended_at: status === 'ended' ? (current.ended_at ?? snapshot.endedAt ?? snapshot.at) : null,
     updated_at: Math.max(current.updated_at, snapshot.at),
-    final_code: snapshot.finalCode ? JSON.stringify({ ...parseJson<Record<string, string>>(current.final_code, {}), ...snapshot.finalCode }) : current.final_code,
+    final_code: snapshot.finalCode
+      ? JSON.stringify({ ...parseJson<Record<string, string>>(current.final_code, {}), ...snapshot.finalCode })
+      : current.final_code,
     participants: JSON.stringify(mergeParticipants(parseJson<InterviewParticipant[]>(current.participants, []), snapshot.participants)),
     search_text: searchTextOf({ title, questionTitle, candidateName, candidateEmail: current.candidate_email }),
     room_state: mergeStates ? mergeRoomStates(current.room_state, snapshot.roomState) : snapshot.roomState,
@@ -275,7 +292,12 @@ export class InterviewRepository {
         created_at: input.createdAt,
         updated_at: input.createdAt,
         participants: '[]',
-        search_text: searchTextOf({ title: input.title, questionTitle: input.questionTitle ?? null, candidateName: input.candidateName ?? null, candidateEmail: input.candidateEmail ?? null }),
+        search_text: searchTextOf({
+          title: input.title,
+          questionTitle: input.questionTitle ?? null,
+          candidateName: input.candidateName ?? null,
+          candidateEmail: input.candidateEmail ?? null,
+        }),
       })
       .onConflict((conflict) => conflict.column('id').doNothing())
       .execute();
@@ -306,7 +328,10 @@ export class InterviewRepository {
       .where('deleted_at', 'is', null)
       .where('updated_at', '=', previous.updated_at)
       .where('room_state', '=', toBuffer(previous.room_state)!);
-    update = previous.notes_state === null ? update.where('notes_state', 'is', null) : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
+    update =
+      previous.notes_state === null
+        ? update.where('notes_state', 'is', null)
+        : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
     const result = await update.executeTakeFirst();
     return Number(result.numUpdatedRows) === 1 ? next : undefined;
   }
@@ -384,7 +409,8 @@ export class InterviewRepository {
       ])
       .where('interviews.deleted_at', 'is', null);
     if (query.scope === 'mine') {
-      if (!query.memberId) throw new AppError('VALIDATION_FAILED', '"My interviews" needs a signed-in member.', { scope: 'mine needs a member' });
+      if (!query.memberId)
+        throw new AppError('VALIDATION_FAILED', '"My interviews" needs a signed-in member.', { scope: 'mine needs a member' });
       select = select.where('interviews.created_by', '=', query.memberId);
     }
     if (query.status) select = select.where('interviews.status', '=', query.status);
@@ -397,7 +423,11 @@ export class InterviewRepository {
       // A row value: both engines seek the (created_at, id) index to it instead of scanning to it.
       select = select.where((eb) => eb(eb.refTuple('interviews.created_at', 'interviews.id'), '<', eb.tuple(after.createdAt, after.id)));
     }
-    const rows = await select.orderBy('interviews.created_at', 'desc').orderBy('interviews.id', 'desc').limit(limit + 1).execute();
+    const rows = await select
+      .orderBy('interviews.created_at', 'desc')
+      .orderBy('interviews.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
@@ -423,7 +453,11 @@ export class InterviewRepository {
     return this.db.transaction().execute(async (trx) => {
       const erased = await this.erase(trx, [id], at);
       if (erased === 0) return false;
-      await writeAudit(trx, { actorMemberId: actor.memberId, action: 'interview.delete', target: id, details: actor.reason ? { reason: actor.reason } : {} }, at);
+      await writeAudit(
+        trx,
+        { actorMemberId: actor.memberId, action: 'interview.delete', target: id, details: actor.reason ? { reason: actor.reason } : {} },
+        at,
+      );
       return true;
     });
   }
@@ -432,10 +466,15 @@ export class InterviewRepository {
    * Erases every interview of one candidate, by email (any case) or by exact name (any case).
    * Audited with the count; the candidate's email or name is kept only there, as the request.
    */
-  async eraseCandidate(candidate: { email?: string; name?: string }, actor: { memberId: string | null }, at: number = Date.now()): Promise<number> {
+  async eraseCandidate(
+    candidate: { email?: string; name?: string },
+    actor: { memberId: string | null },
+    at: number = Date.now(),
+  ): Promise<number> {
     const email = candidate.email?.trim().toLowerCase();
     const name = candidate.name?.trim().toLowerCase();
-    if (!email && !name) throw new AppError('VALIDATION_FAILED', 'Give the candidate\'s email or name.', { candidate: 'email or name required' });
+    if (!email && !name)
+      throw new AppError('VALIDATION_FAILED', "Give the candidate's email or name.", { candidate: 'email or name required' });
     return this.db.transaction().execute(async (trx) => {
       // Emails are stored lowercased (indexed); names are narrowed with the lowercased search
       // text, then compared exactly here (SQLite's lower() folds ASCII only).
@@ -443,16 +482,22 @@ export class InterviewRepository {
         .selectFrom('interviews')
         .select(['id', 'candidate_name', 'candidate_email'])
         .where('deleted_at', 'is', null)
-        .where((eb) =>
-          eb.or([
-            ...(email ? [eb('candidate_email', '=', email)] : []),
-            ...(name ? [contains('search_text', name)] : []),
-          ]),
-        )
+        .where((eb) => eb.or([...(email ? [eb('candidate_email', '=', email)] : []), ...(name ? [contains('search_text', name)] : [])]))
         .execute();
-      const ids = rows.filter((row) => (email && row.candidate_email === email) || (name && row.candidate_name?.trim().toLowerCase() === name)).map((row) => row.id);
+      const ids = rows
+        .filter((row) => (email && row.candidate_email === email) || (name && row.candidate_name?.trim().toLowerCase() === name))
+        .map((row) => row.id);
       const count = await this.erase(trx, ids, at);
-      await writeAudit(trx, { actorMemberId: actor.memberId, action: 'candidate.erase', target: email ?? name ?? '', details: { deleted: count, by: email ? 'email' : 'name', interviews: ids } }, at);
+      await writeAudit(
+        trx,
+        {
+          actorMemberId: actor.memberId,
+          action: 'candidate.erase',
+          target: email ?? name ?? '',
+          details: { deleted: count, by: email ? 'email' : 'name', interviews: ids },
+        },
+        at,
+      );
       return count;
     });
   }
@@ -475,7 +520,16 @@ export class InterviewRepository {
         ).map((row) => row.id);
         if (ids.length === 0) return 0;
         await trx.deleteFrom('interviews').where('id', 'in', ids).execute();
-        await writeAudit(trx, { actorMemberId: null, action: 'retention.delete', target: 'interviews', details: { deleted: ids.length, endedBefore: cutoff, interviews: ids } }, at);
+        await writeAudit(
+          trx,
+          {
+            actorMemberId: null,
+            action: 'retention.delete',
+            target: 'interviews',
+            details: { deleted: ids.length, endedBefore: cutoff, interviews: ids },
+          },
+          at,
+        );
         return ids.length;
       });
       total += removed;

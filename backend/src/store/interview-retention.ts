@@ -55,10 +55,13 @@ export class InterviewRetention {
       if (ended > 0) this.options.logger.info(`marked ${ended} interviews ended: their rooms expired without an end`);
       if (this.options.retentionDays > 0) {
         const deleted = await this.options.interviews.deleteEndedBefore(now - this.options.retentionDays * DAY_MS, now);
-        if (deleted > 0) this.options.logger.info(`retention: deleted ${deleted} interviews ended more than ${this.options.retentionDays} days ago`);
+        if (deleted > 0)
+          this.options.logger.info(`retention: deleted ${deleted} interviews ended more than ${this.options.retentionDays} days ago`);
       }
     } catch (error) {
-      this.options.logger.warn('interview housekeeping failed; it runs again later', { error: error instanceof Error ? error.message : String(error) });
+      this.options.logger.warn('interview housekeeping failed; it runs again later', {
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

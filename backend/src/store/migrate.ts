@@ -73,6 +73,8 @@ async function applyOne(connection: Kysely<Database>, migration: Migration, cont
     return true;
   } catch (error) {
     await sql`rollback`.execute(connection).catch(() => undefined);
-    throw new MigrationError(`Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new MigrationError(`Migration ${migration.name} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }

@@ -63,5 +63,8 @@ export function mergeRoomStates(stored: Uint8Array | null, next: Uint8Array): Ui
     return next;
   }
   const incoming = decodeRoomState(next);
-  return encodeRoomState({ doc: mergeYjsUpdates(previous.doc, incoming.doc)!, interview: mergeYjsUpdates(previous.interview, incoming.interview)! });
+  return encodeRoomState({
+    doc: mergeYjsUpdates(previous.doc, incoming.doc)!,
+    interview: mergeYjsUpdates(previous.interview, incoming.interview)!,
+  });
 }

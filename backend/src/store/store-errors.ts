@@ -34,7 +34,16 @@ export class StoreUnavailableError extends StoreError {
 
 const SQLITE_UNAVAILABLE = /^SQLITE_(FULL|IOERR|BUSY|LOCKED|CANTOPEN|READONLY|PROTOCOL|NOLFS|CORRUPT|NOTADB)/;
 /** Node socket errors raised by pg when the server is unreachable. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 /** SQLSTATE classes: 08 connection, 53 insufficient resources (disk full, out of memory), 57P admin shutdown / crash, 58 system error. */
 const PG_UNAVAILABLE = /^(08|53|57P|58)/;
 
@@ -56,7 +65,10 @@ export function mapStoreError(error: unknown): unknown {
     return new StoreUnavailableError(message, code, { cause: error });
   }
   // pg's own errors when the pool cannot reach the server carry no code.
-  if (error instanceof Error && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)) {
+  if (
+    error instanceof Error &&
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message)
+  ) {
     return new StoreUnavailableError(message, code, { cause: error });
   }
   return error;

@@ -20,7 +20,15 @@ function valueImports(file: string): string[] {
   for (const match of text.matchAll(/^(?:import|export)\s+(?!type\s)([^;]*?)\s+from\s+'([^']+)'/gms)) {
     const names = match[1]!;
     // `import { type A, type B } from` loads nothing at run time either.
-    if (/^\{[^}]*\}$/s.test(names.trim()) && names.replace(/[{}\s]/g, '').split(',').filter(Boolean).every((name) => name.startsWith('type'))) continue;
+    if (
+      /^\{[^}]*\}$/s.test(names.trim()) &&
+      names
+        .replace(/[{}\s]/g, '')
+        .split(',')
+        .filter(Boolean)
+        .every((name) => name.startsWith('type'))
+    )
+      continue;
     specifiers.push(match[2]!);
   }
   for (const match of text.matchAll(/^import\s+'([^']+)'/gm)) specifiers.push(match[1]!);
@@ -71,10 +79,16 @@ describe('Redis stays in cluster/', () => {
     const clusterDir = path.join(src, 'cluster');
     const all = reachable(path.join(clusterDir, 'redis-cluster.ts'));
     for (const file of all.files) {
-      const imports = valueImports(file).concat([...readFileSync(file, 'utf8').matchAll(/^import\s+type\s+[^;]*?from\s+'([^']+)'/gms)].map((match) => match[1]!));
-      if (imports.some((specifier) => REDIS_PACKAGES.includes(specifier))) assert.ok(file.startsWith(clusterDir + path.sep), `${path.relative(src, file)} imports Redis outside cluster/`);
+      const imports = valueImports(file).concat(
+        [...readFileSync(file, 'utf8').matchAll(/^import\s+type\s+[^;]*?from\s+'([^']+)'/gms)].map((match) => match[1]!),
+      );
+      if (imports.some((specifier) => REDIS_PACKAGES.includes(specifier)))
+        assert.ok(file.startsWith(clusterDir + path.sep), `${path.relative(src, file)} imports Redis outside cluster/`);
       if (file.startsWith(clusterDir + path.sep)) {
-        assert.ok(!imports.some((specifier) => /(^|\/)http(\/|$)/.test(specifier) || /(^|\/)realtime(\/|$)/.test(specifier)), `${path.relative(src, file)} imports an adapter`);
+        assert.ok(
+          !imports.some((specifier) => /(^|\/)http(\/|$)/.test(specifier) || /(^|\/)realtime(\/|$)/.test(specifier)),
+          `${path.relative(src, file)} imports an adapter`,
+        );
       }
     }
   });

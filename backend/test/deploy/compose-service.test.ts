@@ -2,7 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { dockerBuildArgs, dockerRunArgs, durationMs, interpolate, readComposeFile, resolveService, shellJoin } from '../../test-containers/compose-service';
+import {
+  dockerBuildArgs,
+  dockerRunArgs,
+  durationMs,
+  interpolate,
+  readComposeFile,
+  resolveService,
+  shellJoin,
+} from '../../test-containers/compose-service';
 import { repoRoot } from './deploy-helpers';
 
 /** The container suite's reader of compose services: it must apply what the file says, no less. */
@@ -13,7 +21,7 @@ const runArgs = dockerRunArgs(compose, backend, { name: 'c', network: 'n', volum
 const pairs = (flag: string) => runArgs.flatMap((arg, index) => (arg === flag ? [runArgs[index + 1]] : []));
 
 describe('compose-service', () => {
-  it("interpolates like compose: ${VAR:-default}, ${VAR-default}, ${VAR:?error}, $VAR, $$", () => {
+  it('interpolates like compose: ${VAR:-default}, ${VAR-default}, ${VAR:?error}, $VAR, $$', () => {
     assert.equal(interpolate('${A:-x}/${B-y}/${C:-}/$A/$$A', { A: '1', B: '' }), '1//' + '/1/$A');
     assert.equal(interpolate('${A:-x}', { A: '' }), 'x');
     assert.equal(interpolate('${A-x}', { A: '' }), '');
@@ -27,7 +35,8 @@ describe('compose-service', () => {
   });
 
   it("applies the backend service's security options, limits, user, grace period and environment", () => {
-    for (const opt of ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined', 'no-new-privileges:true']) assert.ok(pairs('--security-opt').includes(opt), opt);
+    for (const opt of ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined', 'no-new-privileges:true'])
+      assert.ok(pairs('--security-opt').includes(opt), opt);
     assert.deepEqual(pairs('--cap-drop'), ['ALL']);
     assert.deepEqual(pairs('--memory'), ['2g']);
     assert.deepEqual(pairs('--pids-limit'), ['1024']);
@@ -42,7 +51,9 @@ describe('compose-service', () => {
   it('turns the CMD health check into the same argv through sh', () => {
     const [cmd] = pairs('--health-cmd');
     const argv = (compose.services.backend!.healthcheck!.test as string[]).slice(1);
-    const printed = spawnSync('sh', ['-c', `printf '%s\\0' ${cmd}`], { encoding: 'utf8' }).stdout.split('\0').slice(0, -1);
+    const printed = spawnSync('sh', ['-c', `printf '%s\\0' ${cmd}`], { encoding: 'utf8' })
+      .stdout.split('\0')
+      .slice(0, -1);
     assert.deepEqual(printed, argv);
     assert.deepEqual(pairs('--health-interval'), ['15s']);
     assert.deepEqual(pairs('--health-retries'), ['3']);

@@ -35,7 +35,14 @@ export const BACKEND_ENV_NAMES: ReadonlySet<string> = new Set([
  * Env names the frontend reads at run time (src/lib/runtime-config.ts: API_URL, then
  * NEXT_PUBLIC_API_URL) plus what Node and `next start` take.
  */
-export const FRONTEND_ENV_NAMES: ReadonlySet<string> = new Set(['API_URL', 'NEXT_PUBLIC_API_URL', 'NODE_ENV', 'PORT', 'HOSTNAME', 'NEXT_TELEMETRY_DISABLED']);
+export const FRONTEND_ENV_NAMES: ReadonlySet<string> = new Set([
+  'API_URL',
+  'NEXT_PUBLIC_API_URL',
+  'NODE_ENV',
+  'PORT',
+  'HOSTNAME',
+  'NEXT_TELEMETRY_DISABLED',
+]);
 
 /** The names of the backend's health checks, read from the composition root (`healthChecks: { … }`). */
 export function backendHealthCheckNames(): string[] {
@@ -90,7 +97,21 @@ export async function allowedSeriesNames(): Promise<Set<string>> {
   return names;
 }
 
-const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'inf', 'nan']);
+const PROMQL_WORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'inf',
+  'nan',
+]);
 
 /** The metric names a PromQL expression selects (functions, keywords, labels and strings removed). */
 export function metricNamesIn(expr: string): string[] {
@@ -174,7 +195,14 @@ export function dockerignoreMatcher(text: string): (relative: string) => boolean
       const pattern = (negate ? line.slice(1) : line).replace(/^\/+|\/+$/g, '');
       const source = pattern
         .split('/')
-        .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+        .map((part) =>
+          part === '**'
+            ? '.*'
+            : part
+                .replace(/[.+^${}()|\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
         .join('/')
         .replace(/\.\*\//g, '(?:.*/)?');
       return { negate, regex: new RegExp(`^${source}$`) };

@@ -23,17 +23,29 @@ function composeConfig(file: string, extraEnv: Record<string, string>) {
   const result = spawnSync('docker-compose', ['-f', file, 'config'], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad-executor', ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      COMPOSE_PROJECT_NAME: 'pairpad-executor',
+      ...extraEnv,
+    },
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    assert.fail('docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian\'s docker-compose');
+    assert.fail(
+      "docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian's docker-compose",
+    );
   }
-  return { status: result.status, stderr: result.stderr, services: result.status === 0 ? (parse(result.stdout) as { services: Record<string, Service> }).services : {} };
+  return {
+    status: result.status,
+    stderr: result.stderr,
+    services: result.status === 0 ? (parse(result.stdout) as { services: Record<string, Service> }).services : {},
+  };
 }
 
 describe('docker-compose.executor.yml', () => {
   let withToken: ReturnType<typeof composeConfig> | undefined;
-  const executorService = () => (withToken ??= composeConfig('docker-compose.executor.yml', { EXECUTOR_TOKEN: 'secret-token' })).services.executor!;
+  const executorService = () =>
+    (withToken ??= composeConfig('docker-compose.executor.yml', { EXECUTOR_TOKEN: 'secret-token' })).services.executor!;
 
   it('refuses to start without EXECUTOR_TOKEN, and says so', () => {
     const result = composeConfig('docker-compose.executor.yml', {});
@@ -49,8 +61,12 @@ describe('docker-compose.executor.yml', () => {
     assert.equal(executor.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
     assert.equal(executor.environment?.EXECUTOR_TOKEN, 'secret-token');
     assert.equal(executor.environment?.EXECUTOR_HOST, '0.0.0.0');
-    assert.deepEqual(executor.ports?.map((port) => port.target), [2000]);
-    for (const name of Object.keys(executor.environment ?? {})) assert.ok(BACKEND_ENV_NAMES.has(name), `${name} is a documented executor setting`);
+    assert.deepEqual(
+      executor.ports?.map((port) => port.target),
+      [2000],
+    );
+    for (const name of Object.keys(executor.environment ?? {}))
+      assert.ok(BACKEND_ENV_NAMES.has(name), `${name} is a documented executor setting`);
   });
 
   it("has the backend service's sandbox settings and nothing more", () => {

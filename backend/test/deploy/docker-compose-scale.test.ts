@@ -25,16 +25,24 @@ function composeConfig(extraEnv: Record<string, string> = {}): { services: Recor
   const result = spawnSync('docker-compose', args, {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad-scale', ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: process.env.HOME ?? '/tmp',
+      COMPOSE_PROJECT_NAME: 'pairpad-scale',
+      ...extraEnv,
+    },
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    assert.fail('docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian\'s docker-compose');
+    assert.fail(
+      "docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian's docker-compose",
+    );
   }
   assert.equal(result.status, 0, `docker-compose ${args.join(' ')} failed:\n${result.stderr}`);
   return parse(result.stdout) as ReturnType<typeof composeConfig>;
 }
 
-const volumeText = (service: Service) => (service.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume : `${volume.source}:${volume.target}`));
+const volumeText = (service: Service) =>
+  (service.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume : `${volume.source}:${volume.target}`));
 
 describe('docker-compose.scale.yml', () => {
   let resolved: ReturnType<typeof composeConfig> | undefined;
@@ -51,12 +59,16 @@ describe('docker-compose.scale.yml', () => {
       for (const key of Object.keys(backend.environment ?? {})) assert.ok(BACKEND_ENV_NAMES.has(key), `${name} sets unknown ${key}`);
       assert.equal(backend.ports, undefined, `${name} publishes no port`);
     }
-    assert.deepEqual(services().nginx?.ports?.map((port) => (typeof port === 'string' ? port : `${port.published}:${port.target}`)), ['8080:8080']);
+    assert.deepEqual(
+      services().nginx?.ports?.map((port) => (typeof port === 'string' ? port : `${port.published}:${port.target}`)),
+      ['8080:8080'],
+    );
   });
 
   it('takes its base images from NODE_IMAGE, REDIS_IMAGE and NGINX_IMAGE, defaulting to the public ones', () => {
     const defaults = services();
-    for (const name of ['backend-a', 'backend-b', 'frontend']) assert.equal(defaults[name]?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim', name);
+    for (const name of ['backend-a', 'backend-b', 'frontend'])
+      assert.equal(defaults[name]?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim', name);
     assert.equal(defaults.redis?.image, 'redis:7-alpine');
     assert.equal(defaults.nginx?.image, 'nginx:1.27-alpine');
     const local = composeConfig({ NODE_IMAGE: 'local/node', REDIS_IMAGE: 'local/redis', NGINX_IMAGE: 'local/nginx' }).services;
@@ -72,7 +84,11 @@ describe('docker-compose.scale.yml', () => {
   });
 
   it('nginx mounts deploy/nginx/pairpad-scale.conf, which upgrades websockets and keeps polling sticky', () => {
-    assert.ok(volumeText(services().nginx!).some((volume) => volume.includes('deploy/nginx/pairpad-scale.conf') && volume.includes('/etc/nginx/conf.d/default.conf')));
+    assert.ok(
+      volumeText(services().nginx!).some(
+        (volume) => volume.includes('deploy/nginx/pairpad-scale.conf') && volume.includes('/etc/nginx/conf.d/default.conf'),
+      ),
+    );
     const conf = readRepoFile('deploy/nginx/pairpad-scale.conf');
     const socketUpstream = /upstream pairpad_socket \{([\s\S]*?)\}/.exec(conf)?.[1] ?? '';
     assert.match(socketUpstream, /ip_hash;/, 'Socket.IO long-polling needs stickiness');

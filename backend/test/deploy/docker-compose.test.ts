@@ -27,7 +27,10 @@ interface Service {
 }
 
 /** Runs `docker-compose -f docker-compose.yml [--profile p] config` with a neutral environment (plus `extraEnv`). */
-function composeConfig(profile?: string, extraEnv: Record<string, string> = {}): { services: Record<string, Service>; volumes?: Record<string, unknown> } {
+function composeConfig(
+  profile?: string,
+  extraEnv: Record<string, string> = {},
+): { services: Record<string, Service>; volumes?: Record<string, unknown> } {
   const args = ['-f', 'docker-compose.yml', ...(profile ? ['--profile', profile] : []), 'config'];
   const result = spawnSync('docker-compose', args, {
     cwd: repoRoot,
@@ -36,7 +39,9 @@ function composeConfig(profile?: string, extraEnv: Record<string, string> = {}):
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', COMPOSE_PROJECT_NAME: 'pairpad', ...extraEnv },
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    assert.fail('docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian\'s docker-compose');
+    assert.fail(
+      "docker-compose is not installed: run `npm run setup -- --with-browser` (or `npm test`, which installs it) to get Debian's docker-compose",
+    );
   }
   assert.equal(result.status, 0, `docker-compose ${args.join(' ')} failed:\n${result.stderr}`);
   return parse(result.stdout) as ReturnType<typeof composeConfig>;
@@ -62,7 +67,10 @@ describe('docker-compose.yml', () => {
 
   it('builds each app from its multi-stage Dockerfile with the repository as context', () => {
     const { backend, frontend } = services();
-    for (const [name, service] of [['backend', backend], ['frontend', frontend]] as const) {
+    for (const [name, service] of [
+      ['backend', backend],
+      ['frontend', frontend],
+    ] as const) {
       assert.ok(service?.build, `${name} has a build section`);
       assert.equal(service.build.context, repoRoot, `${name} builds from the repository root (workspaces)`);
       assert.equal(service.build.dockerfile, `${name}/Dockerfile`);
@@ -114,7 +122,10 @@ describe('docker-compose.yml', () => {
     assert.equal(backend?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
     assert.equal(frontend?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');
     assert.equal(composeConfig('redis').services.redis?.image, 'redis:7-alpine');
-    const local = composeConfig('redis', { NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim', REDIS_IMAGE: 'pairpad-local/redis:7' }).services;
+    const local = composeConfig('redis', {
+      NODE_IMAGE: 'pairpad-local/node:24-bookworm-slim',
+      REDIS_IMAGE: 'pairpad-local/redis:7',
+    }).services;
     assert.equal(local.backend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:24-bookworm-slim');
     assert.equal(local.frontend?.build?.args?.NODE_IMAGE, 'pairpad-local/node:24-bookworm-slim');
     assert.equal(local.redis?.image, 'pairpad-local/redis:7');
@@ -127,7 +138,7 @@ describe('docker-compose.yml', () => {
     assert.match(healthcheckText(withRedis.services.redis!), /redis-cli ping/);
   });
 
-  it("runs the official Piston behind the \"piston\" profile with its documented requirements", () => {
+  it('runs the official Piston behind the "piston" profile with its documented requirements', () => {
     assert.deepEqual(services().piston?.profiles, ['piston']);
     const withPiston = composeConfig('piston').services.piston;
     assert.ok(withPiston);

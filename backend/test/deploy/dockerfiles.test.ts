@@ -19,7 +19,8 @@ function lineage(stages: DockerStage[], stage: DockerStage): DockerStage[] {
 }
 
 /** Instructions of an image, its own stage's and its parents'. */
-const imageInstructions = (stages: DockerStage[], stage: DockerStage, keyword: string) => lineage(stages, stage).flatMap((s) => instructions(s, keyword));
+const imageInstructions = (stages: DockerStage[], stage: DockerStage, keyword: string) =>
+  lineage(stages, stage).flatMap((s) => instructions(s, keyword));
 
 /** COPY sources taken from the build context (not from another stage). */
 function contextCopySources(stages: DockerStage[]): string[] {
@@ -43,7 +44,8 @@ for (const app of ['backend', 'frontend'] as const) {
     it('is multi-stage on node:24-bookworm-slim (Node 24 LTS), and the final stage copies build output from an earlier stage', () => {
       assert.ok(stages.length >= 2, 'at least a build stage and a runtime stage');
       assert.equal(args.get('NODE_IMAGE'), 'node:24-bookworm-slim');
-      for (const stage of stages) assert.equal(lineage(stages, stage).at(-1)!.from, '${NODE_IMAGE}', `stage ${stage.name} starts from the same Debian node image`);
+      for (const stage of stages)
+        assert.equal(lineage(stages, stage).at(-1)!.from, '${NODE_IMAGE}', `stage ${stage.name} starts from the same Debian node image`);
       const fromStages = instructions(final, 'COPY').filter((copy) => /--from=/.test(copy.args));
       assert.ok(fromStages.length > 0, 'the runtime stage takes artefacts from earlier stages');
       const names = new Set(stages.slice(0, -1).map((stage) => stage.name));
@@ -62,8 +64,14 @@ for (const app of ['backend', 'frontend'] as const) {
       assert.ok(healthcheck, 'HEALTHCHECK present');
       const port = app === 'backend' ? '5000' : '3000';
       const path = app === 'backend' ? '/health' : '/';
-      assert.ok(healthcheck.args.includes(`process.env.PORT||${port})+'${path}'`), `health check fetches ${path} on PORT (default ${port})`);
-      assert.deepEqual(instructions(final, 'EXPOSE').map((i) => i.args), [port]);
+      assert.ok(
+        healthcheck.args.includes(`process.env.PORT||${port})+'${path}'`),
+        `health check fetches ${path} on PORT (default ${port})`,
+      );
+      assert.deepEqual(
+        instructions(final, 'EXPOSE').map((i) => i.args),
+        [port],
+      );
     });
 
     it('installs with npm ci from the lockfile, manifests first for layer caching', () => {
@@ -87,7 +95,10 @@ for (const app of ['backend', 'frontend'] as const) {
     });
 
     it('starts under tini with the production command', () => {
-      assert.deepEqual(instructions(final, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
+      assert.deepEqual(
+        instructions(final, 'ENTRYPOINT').map((i) => i.args),
+        ['["/usr/bin/tini", "--"]'],
+      );
       const [cmd] = instructions(final, 'CMD');
       if (app === 'backend') assert.equal(cmd?.args, '["node", "backend/dist/server.js"]');
       else assert.match(cmd?.args ?? '', /next\/dist\/bin\/next start -H 0\.0\.0\.0 -p/);
@@ -98,8 +109,12 @@ for (const app of ['backend', 'frontend'] as const) {
 describe('backend/Dockerfile specifics', () => {
   const { stages } = parseDockerfile(readRepoFile('backend/Dockerfile'));
   const final = stages.at(-1)!;
-  const runs = imageInstructions(stages, final, 'RUN').map((run) => run.args).join('\n');
-  const argsText = imageInstructions(stages, final, 'ARG').map((arg) => arg.args).join('\n');
+  const runs = imageInstructions(stages, final, 'RUN')
+    .map((run) => run.args)
+    .join('\n');
+  const argsText = imageInstructions(stages, final, 'ARG')
+    .map((arg) => arg.args)
+    .join('\n');
 
   it('builds the backend by default: the runtime stage is the last one', () => {
     assert.equal(final.name, 'runtime');
@@ -107,7 +122,18 @@ describe('backend/Dockerfile specifics', () => {
 
   it('installs bubblewrap and every language PairPad knows in the runtime image by default', () => {
     assert.match(runs, /\bbubblewrap\b/);
-    const packages = ['python3', 'gcc', 'g\\+\\+', 'libc6-dev', 'openjdk-17-jdk-headless', 'rustc', 'golang-go', 'ruby', 'php-cli', 'lua5\\.4'];
+    const packages = [
+      'python3',
+      'gcc',
+      'g\\+\\+',
+      'libc6-dev',
+      'openjdk-17-jdk-headless',
+      'rustc',
+      'golang-go',
+      'ruby',
+      'php-cli',
+      'lua5\\.4',
+    ];
     for (const pkg of packages) assert.match(argsText, new RegExp(`LANGUAGE_PACKAGES="[^"]*\\b${pkg}`));
     assert.match(runs, /\$\{LANGUAGE_PACKAGES\}/, 'the list is a build arg, so a smaller image can be built');
   });
@@ -115,7 +141,10 @@ describe('backend/Dockerfile specifics', () => {
   it('builds dist/server.js with the workspace build script, the entry the backend package starts', () => {
     assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w backend')));
     assert.match(readRepoFile('backend/build.mjs'), /server: 'src\/main\.ts'/);
-    assert.equal((JSON.parse(readRepoFile('backend/package.json')) as { scripts: Record<string, string> }).scripts.start, 'node dist/server.js');
+    assert.equal(
+      (JSON.parse(readRepoFile('backend/package.json')) as { scripts: Record<string, string> }).scripts.start,
+      'node dist/server.js',
+    );
   });
 
   it('ships only production dependencies of the backend (typescript included: the embedded executor transpiles with it)', () => {
@@ -126,10 +155,16 @@ describe('backend/Dockerfile specifics', () => {
     assert.ok(instructions(deps, 'RUN').some((run) => /npm rebuild better-sqlite3/.test(run.args)));
     assert.ok(instructions(deps, 'RUN').some((run) => /\bpython3\b.*\bmake\b.*\bg\+\+/.test(run.args)));
     const pkg = JSON.parse(readRepoFile('backend/package.json')) as { dependencies: Record<string, string> };
-    const executorPkg = JSON.parse(readRepoFile('packages/executor/package.json')) as { name: string; dependencies: Record<string, string> };
+    const executorPkg = JSON.parse(readRepoFile('packages/executor/package.json')) as {
+      name: string;
+      dependencies: Record<string, string>;
+    };
     assert.ok(pkg.dependencies[executorPkg.name], 'the backend depends on the executor package it embeds');
     assert.ok(executorPkg.dependencies.typescript, 'typescript is a runtime dependency of the executor');
-    assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'), 'backend/package.json ("type": "module") ships next to dist/');
+    assert.ok(
+      imageInstructions(stages, final, 'COPY').some((copy) => copy.args === 'backend/package.json backend/'),
+      'backend/package.json ("type": "module") ships next to dist/',
+    );
     assert.ok(imageInstructions(stages, final, 'COPY').some((copy) => copy.args === '--from=deps /app/node_modules ./node_modules'));
   });
 });
@@ -137,30 +172,50 @@ describe('backend/Dockerfile specifics', () => {
 describe('backend/Dockerfile executor target (the standalone executor)', () => {
   const { stages } = parseDockerfile(readRepoFile('backend/Dockerfile'));
   const executor = stages.find((stage) => stage.name === 'executor');
-  const env = () => imageInstructions(stages, executor!, 'ENV').map((i) => i.args).join(' ');
+  const env = () =>
+    imageInstructions(stages, executor!, 'ENV')
+      .map((i) => i.args)
+      .join(' ');
 
   it('is a named stage before the default one, with the sandbox and the languages of the backend image', () => {
     assert.ok(executor, 'a stage named executor (docker build --target executor)');
     assert.ok(stages.indexOf(executor) < stages.length - 1, 'not the last stage: a plain docker build still builds the backend');
     const runtime = stages.at(-1)!;
     assert.equal(executor.from, runtime.from, 'the same toolchains stage under both');
-    assert.match(imageInstructions(stages, executor, 'RUN').map((run) => run.args).join('\n'), /\bbubblewrap\b/);
+    assert.match(
+      imageInstructions(stages, executor, 'RUN')
+        .map((run) => run.args)
+        .join('\n'),
+      /\bbubblewrap\b/,
+    );
   });
 
   it('runs the built executor (no dev dependencies, no tsx) as a non-root user on 0.0.0.0:2000', () => {
-    assert.deepEqual(instructions(executor!, 'CMD').map((i) => i.args), ['["node", "packages/executor/dist/executor.js"]']);
+    assert.deepEqual(
+      instructions(executor!, 'CMD').map((i) => i.args),
+      ['["node", "packages/executor/dist/executor.js"]'],
+    );
     assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w @pairpad/executor')));
     assert.match(readRepoFile('packages/executor/build.mjs'), /executor: 'src\/main\.ts'/);
-    assert.ok(imageInstructions(stages, executor!, 'COPY').some((copy) => copy.args === 'packages/executor/package.json packages/executor/'), 'its package.json ("type": "module") ships next to dist/');
-    assert.deepEqual(instructions(executor!, 'ENTRYPOINT').map((i) => i.args), ['["/usr/bin/tini", "--"]']);
+    assert.ok(
+      imageInstructions(stages, executor!, 'COPY').some((copy) => copy.args === 'packages/executor/package.json packages/executor/'),
+      'its package.json ("type": "module") ships next to dist/',
+    );
+    assert.deepEqual(
+      instructions(executor!, 'ENTRYPOINT').map((i) => i.args),
+      ['["/usr/bin/tini", "--"]'],
+    );
     const user = instructions(executor!, 'USER').at(-1)?.args.split(':')[0];
     assert.ok(user && !['root', '0'].includes(user), `USER is not root (got ${user})`);
     assert.match(env(), /EXECUTOR_HOST=0\.0\.0\.0/);
     assert.match(env(), /EXECUTOR_PORT=2000/);
-    assert.deepEqual(instructions(executor!, 'EXPOSE').map((i) => i.args), ['2000']);
+    assert.deepEqual(
+      instructions(executor!, 'EXPOSE').map((i) => i.args),
+      ['2000'],
+    );
     const copies = imageInstructions(stages, executor!, 'COPY').map((copy) => copy.args);
     assert.ok(copies.includes('--from=deps /app/node_modules ./node_modules'), 'production node_modules only');
-    assert.ok(!copies.some((copy) => copy.startsWith('--from=build /app/node_modules')), 'never the build stage\'s dev dependencies');
+    assert.ok(!copies.some((copy) => copy.startsWith('--from=build /app/node_modules')), "never the build stage's dev dependencies");
   });
 
   it('health-checks /health on EXECUTOR_PORT with the bearer token from EXECUTOR_TOKEN', () => {
@@ -174,7 +229,16 @@ describe('backend/Dockerfile executor target (the standalone executor)', () => {
 
 describe('.dockerignore', () => {
   it('keeps host artefacts and secrets out of the build context', () => {
-    for (const path of ['node_modules', 'frontend/node_modules', 'frontend/.next', 'backend/dist', '.git', '.env', 'frontend/.env.local', '.pairpad']) {
+    for (const path of [
+      'node_modules',
+      'frontend/node_modules',
+      'frontend/.next',
+      'backend/dist',
+      '.git',
+      '.env',
+      'frontend/.env.local',
+      '.pairpad',
+    ]) {
       assert.ok(ignored(path), `${path} is excluded`);
     }
     for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'backend/src/main.ts', 'frontend/src/app/page.tsx']) {

@@ -15,7 +15,12 @@ import { BACKEND_ENV_NAMES, FRONTEND_ENV_NAMES, isBackendHealthPath, readRepoFil
  */
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are untyped YAML; each field is asserted before use */
-type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; [key: string]: any };
+type Manifest = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
 type Kustomization = { kind?: string; namespace?: string; resources?: string[]; components?: string[]; patches?: { path: string }[] };
 
 const readKustomization = (dir: string) => parse(readRepoFile(`${dir}/kustomization.yaml`)) as Kustomization;
@@ -74,10 +79,14 @@ describe('k8s base (k8s/base)', () => {
       const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
 
       it('selectors match the pod labels (Deployment and Service)', () => {
-        for (const [key, value] of Object.entries<string>(deployment.spec.selector.matchLabels)) assert.equal(podLabels[key], value, `deployment selector ${key}`);
-        for (const [key, value] of Object.entries<string>(service.spec.selector)) assert.equal(podLabels[key], value, `service selector ${key}`);
+        for (const [key, value] of Object.entries<string>(deployment.spec.selector.matchLabels))
+          assert.equal(podLabels[key], value, `deployment selector ${key}`);
+        for (const [key, value] of Object.entries<string>(service.spec.selector))
+          assert.equal(podLabels[key], value, `service selector ${key}`);
         const other = named('Deployment', `pairpad-${app === 'backend' ? 'frontend' : 'backend'}`)!;
-        const selectsOther = Object.entries<string>(service.spec.selector).every(([key, value]) => other.spec.template.metadata.labels[key] === value);
+        const selectsOther = Object.entries<string>(service.spec.selector).every(
+          ([key, value]) => other.spec.template.metadata.labels[key] === value,
+        );
         assert.ok(!selectsOther, 'the service does not also select the other app');
       });
 
@@ -101,7 +110,12 @@ describe('k8s base (k8s/base)', () => {
           const probePath: string = probe.httpGet.path;
           if (app === 'backend') assert.ok(isBackendHealthPath(probePath), `${kind} ${probePath} is a backend health route`);
           else assert.equal(probePath, '/', `${kind} fetches the home page`);
-          assert.ok(container.ports.some((p: { name: string; containerPort: number }) => p.name === probe.httpGet.port || p.containerPort === probe.httpGet.port), `${kind} port is declared`);
+          assert.ok(
+            container.ports.some(
+              (p: { name: string; containerPort: number }) => p.name === probe.httpGet.port || p.containerPort === probe.httpGet.port,
+            ),
+            `${kind} port is declared`,
+          );
         }
       });
 
@@ -109,7 +123,10 @@ describe('k8s base (k8s/base)', () => {
         const known = app === 'backend' ? BACKEND_ENV_NAMES : FRONTEND_ENV_NAMES;
         const names = envNamesOf(container);
         assert.ok(names.length > 0);
-        assert.deepEqual(names.filter((name) => !known.has(name)), []);
+        assert.deepEqual(
+          names.filter((name) => !known.has(name)),
+          [],
+        );
       });
 
       it('runs as non-root under the runtime default seccomp profile, without privilege escalation or capabilities', () => {
@@ -137,8 +154,13 @@ describe('k8s base (k8s/base)', () => {
     assert.equal(spec.hostUsers, undefined);
     assert.equal(spec.securityContext.appArmorProfile, undefined);
     assert.equal(spec.containers[0].securityContext.procMount, undefined);
-    for (const manifest of applied) assert.doesNotMatch(JSON.stringify(manifest), /Unconfined|Unmasked|"privileged":true/, `${manifest.kind} ${manifest.metadata.name}`);
-    assert.equal(named('ConfigMap', 'pairpad-backend')!.data.EXECUTION_REQUIRED, 'false', 'without a sandbox the backend stays ready, collaboration-only');
+    for (const manifest of applied)
+      assert.doesNotMatch(JSON.stringify(manifest), /Unconfined|Unmasked|"privileged":true/, `${manifest.kind} ${manifest.metadata.name}`);
+    assert.equal(
+      named('ConfigMap', 'pairpad-backend')!.data.EXECUTION_REQUIRED,
+      'false',
+      'without a sandbox the backend stays ready, collaboration-only',
+    );
   });
 
   it('one backend replica, replaced with Recreate, so two pods never split in-memory sessions', () => {
@@ -155,18 +177,23 @@ describe('k8s base (k8s/base)', () => {
       const value = Number(annotations[`nginx.ingress.kubernetes.io/${key}`]);
       assert.ok(value >= 3600, `${key} keeps idle websockets open for an hour (got ${value})`);
     }
-    const paths: { path: string; pathType: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] = ingress.spec.rules.flatMap(
-      (rule: { http: { paths: unknown[] } }) => rule.http.paths,
-    );
+    const paths: { path: string; pathType: string; backend: { service: { name: string; port: { name?: string; number?: number } } } }[] =
+      ingress.spec.rules.flatMap((rule: { http: { paths: unknown[] } }) => rule.http.paths);
     const target = (routePath: string) => paths.find((p) => p.path === routePath);
-    for (const [routePath, app] of [['/socket.io', 'backend'], ['/api', 'backend'], ['/', 'frontend']] as const) {
+    for (const [routePath, app] of [
+      ['/socket.io', 'backend'],
+      ['/api', 'backend'],
+      ['/', 'frontend'],
+    ] as const) {
       const route = target(routePath);
       assert.ok(route, `${routePath} is routed`);
       assert.equal(route.pathType, 'Prefix');
       assert.equal(route.backend.service.name, `pairpad-${app}`);
       const service = named('Service', `pairpad-${app}`)!;
       assert.ok(
-        service.spec.ports.some((p: { name: string; port: number }) => p.name === route.backend.service.port.name || p.port === route.backend.service.port.number),
+        service.spec.ports.some(
+          (p: { name: string; port: number }) => p.name === route.backend.service.port.name || p.port === route.backend.service.port.number,
+        ),
         `${routePath} uses a port the ${app} Service has`,
       );
     }
@@ -182,7 +209,14 @@ describe('k8s base (k8s/base)', () => {
     const [secret] = readYamlDocuments('k8s/base/secret.example.yaml') as Manifest[];
     assert.equal(secret?.kind, 'Secret');
     const values = Object.entries<string>(secret.stringData ?? {});
-    assert.deepEqual(values.map(([key]) => key).sort(), ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'DATABASE_URL', 'PISTON_API_KEY', 'PISTON_URL', 'REDIS_URL']);
+    assert.deepEqual(values.map(([key]) => key).sort(), [
+      'ADMIN_EMAIL',
+      'ADMIN_PASSWORD',
+      'DATABASE_URL',
+      'PISTON_API_KEY',
+      'PISTON_URL',
+      'REDIS_URL',
+    ]);
     for (const [key, value] of values) {
       assert.ok(BACKEND_ENV_NAMES.has(key), `${key} is a backend setting`);
       assert.match(value, /CHANGE_ME/, `${key} holds a placeholder`);
@@ -196,7 +230,11 @@ describe('k8s components and overlays (by shape)', () => {
   const component = (name: string) => {
     const kustomization = readKustomization(`k8s/components/${name}`);
     const docs = (file: string) => readYamlDocuments(`k8s/components/${name}/${file}`) as Manifest[];
-    return { kustomization, patches: (kustomization.patches ?? []).flatMap((patch) => docs(patch.path)), resources: (kustomization.resources ?? []).flatMap(docs) };
+    return {
+      kustomization,
+      patches: (kustomization.patches ?? []).flatMap((patch) => docs(patch.path)),
+      resources: (kustomization.resources ?? []).flatMap(docs),
+    };
   };
 
   it('every overlay is the base plus components that exist, in the pairpad namespace', () => {
@@ -224,7 +262,11 @@ describe('k8s components and overlays (by shape)', () => {
     assert.equal(spec.hostUsers, false);
     assert.equal(spec.securityContext.seccompProfile.type, 'Unconfined');
     assert.equal(spec.securityContext.appArmorProfile.type, 'Unconfined');
-    assert.equal(spec.containers[0].name, containerOf(named('Deployment', 'pairpad-backend')!).name, 'patches the backend container by name');
+    assert.equal(
+      spec.containers[0].name,
+      containerOf(named('Deployment', 'pairpad-backend')!).name,
+      'patches the backend container by name',
+    );
     assert.equal(spec.containers[0].securityContext.procMount, 'Unmasked');
     assert.equal(named('ConfigMap', 'pairpad-backend', patches)!.data.EXECUTION_REQUIRED, 'true', 'a pod whose sandbox fails is not ready');
     assert.equal(named('Deployment', 'pairpad-frontend', patches), undefined);
@@ -236,8 +278,14 @@ describe('k8s components and overlays (by shape)', () => {
     assert.ok(deployment.spec.replicas >= 2);
     assert.deepEqual(deployment.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     const [redisEnv] = deployment.spec.template.spec.containers[0].env;
-    const secretName = containerOf(named('Deployment', 'pairpad-backend')!).envFrom.find((s: { secretRef?: { name: string } }) => s.secretRef).secretRef.name;
-    assert.deepEqual(redisEnv, { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: secretName, key: 'REDIS_URL' } } }, 'a required key: no Redis, no pod');
+    const secretName = containerOf(named('Deployment', 'pairpad-backend')!).envFrom.find(
+      (s: { secretRef?: { name: string } }) => s.secretRef,
+    ).secretRef.name;
+    assert.deepEqual(
+      redisEnv,
+      { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: secretName, key: 'REDIS_URL' } } },
+      'a required key: no Redis, no pod',
+    );
     const pdb = named('PodDisruptionBudget', 'pairpad-backend', resources)!;
     for (const [key, value] of Object.entries<string>(pdb.spec.selector.matchLabels)) assert.equal(backendPodLabels()[key], value);
   });
@@ -254,14 +302,18 @@ function render(dir: string): Manifest[] {
 }
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8', timeout: 30_000 });
-const noRenderer = kubectl.status === 0 ? false : 'kubectl (with its built-in kustomize) is not installed on this machine; the manifests were checked by shape only';
+const noRenderer =
+  kubectl.status === 0
+    ? false
+    : 'kubectl (with its built-in kustomize) is not installed on this machine; the manifests were checked by shape only';
 
 describe('k8s rendered by kustomize (kubectl kustomize)', { skip: noRenderer }, () => {
   it('k8s/ and k8s/base render the same objects, all in the pairpad namespace', () => {
     const rendered = render('k8s/base');
     assert.deepEqual(render('k8s'), rendered);
     assert.equal(rendered.length, applied.length);
-    for (const manifest of rendered) if (manifest.kind !== 'Namespace') assert.equal(manifest.metadata.namespace, 'pairpad', `${manifest.kind} ${manifest.metadata.name}`);
+    for (const manifest of rendered)
+      if (manifest.kind !== 'Namespace') assert.equal(manifest.metadata.namespace, 'pairpad', `${manifest.kind} ${manifest.metadata.name}`);
     const backend = named('Deployment', 'pairpad-backend', rendered)!;
     assert.equal(containerOf(backend).image, 'ghcr.io/your-org/pairpad-backend:latest', 'images are rewritten');
   });
@@ -269,7 +321,9 @@ describe('k8s rendered by kustomize (kubectl kustomize)', { skip: noRenderer }, 
   for (const [name, wants] of Object.entries(OVERLAYS)) {
     it(`overlays/${name}: ${wants.sandbox ? 'sandbox settings' : 'default pod security'}, ${wants.redis ? 'rolling replicas on Redis' : 'one replica, Recreate'}`, () => {
       const rendered = render(path.posix.join('k8s/overlays', name));
-      for (const manifest of rendered) if (manifest.kind !== 'Namespace') assert.equal(manifest.metadata.namespace, 'pairpad', `${manifest.kind} ${manifest.metadata.name}`);
+      for (const manifest of rendered)
+        if (manifest.kind !== 'Namespace')
+          assert.equal(manifest.metadata.namespace, 'pairpad', `${manifest.kind} ${manifest.metadata.name}`);
       const backend = named('Deployment', 'pairpad-backend', rendered)!;
       const spec = backend.spec.template.spec;
       const container = containerOf(backend);
@@ -279,7 +333,10 @@ describe('k8s rendered by kustomize (kubectl kustomize)', { skip: noRenderer }, 
       assert.deepEqual(container.securityContext.capabilities.drop, ['ALL']);
       assert.equal(container.securityContext.allowPrivilegeEscalation, false);
       assert.equal(spec.securityContext.runAsNonRoot, true);
-      assert.deepEqual(envNamesOf(container, rendered).filter((n) => !BACKEND_ENV_NAMES.has(n)), []);
+      assert.deepEqual(
+        envNamesOf(container, rendered).filter((n) => !BACKEND_ENV_NAMES.has(n)),
+        [],
+      );
 
       assert.equal(spec.hostUsers, wants.sandbox ? false : undefined);
       assert.equal(container.securityContext.procMount, wants.sandbox ? 'Unmasked' : undefined);

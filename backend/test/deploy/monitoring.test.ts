@@ -25,10 +25,11 @@ const EXECUTION_STATUSES = new Set<string>([...RUN_OUTCOMES, 'failed']);
 
 describe('metric name extraction (the checks below rely on it)', () => {
   it('finds selected series, and skips functions, keywords, labels and numbers', () => {
-    assert.deepEqual(
-      metricNamesIn('sum by (le) (rate(foo_bucket{status=~"5..", x="bar"}[5m])) / on() max(baz) > 1.5e9 and up == 0'),
-      ['foo_bucket', 'baz', 'up'],
-    );
+    assert.deepEqual(metricNamesIn('sum by (le) (rate(foo_bucket{status=~"5..", x="bar"}[5m])) / on() max(baz) > 1.5e9 and up == 0'), [
+      'foo_bucket',
+      'baz',
+      'up',
+    ]);
     assert.deepEqual(labelValuesIn('rate(executions_total{status=~"a|b", language="c"}[5m])', 'executions_total', 'status'), ['a', 'b']);
   });
 });
@@ -50,7 +51,11 @@ describe('monitoring/prometheus-alerts.yml', () => {
     for (const rule of rules) {
       const names = metricNamesIn(rule.expr);
       assert.ok(names.length > 0, `${rule.alert} selects something`);
-      assert.deepEqual(names.filter((name) => !allowed.has(name)), [], `${rule.alert} uses unknown series`);
+      assert.deepEqual(
+        names.filter((name) => !allowed.has(name)),
+        [],
+        `${rule.alert} uses unknown series`,
+      );
     }
   });
 
@@ -89,21 +94,32 @@ describe('monitoring/grafana-dashboard.json', () => {
   it('parses, and every panel has a query', () => {
     assert.ok(dashboard.title && dashboard.uid);
     assert.ok(panels.length > 0);
-    for (const panel of panels) assert.ok((panel.targets ?? []).length > 0 && panel.targets!.every((t) => t.expr), `${panel.title} has queries`);
+    for (const panel of panels)
+      assert.ok((panel.targets ?? []).length > 0 && panel.targets!.every((t) => t.expr), `${panel.title} has queries`);
   });
 
   it('queries only series the backend exposes', async () => {
     const allowed = await allowedSeriesNames();
     for (const panel of panels) {
       for (const target of panel.targets ?? []) {
-        assert.deepEqual(metricNamesIn(target.expr).filter((name) => !allowed.has(name)), [], `${panel.title}: ${target.expr}`);
+        assert.deepEqual(
+          metricNamesIn(target.expr).filter((name) => !allowed.has(name)),
+          [],
+          `${panel.title}: ${target.expr}`,
+        );
       }
     }
   });
 
   it('shows every application metric and the process basics', () => {
     const used = new Set(exprs.flatMap(metricNamesIn).map((name) => name.replace(/_(bucket|sum|count)$/, '')));
-    for (const metric of [...Object.keys(APP_METRICS), 'up', 'process_resident_memory_bytes', 'process_cpu_seconds_total', 'nodejs_eventloop_lag_p99_seconds']) {
+    for (const metric of [
+      ...Object.keys(APP_METRICS),
+      'up',
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_p99_seconds',
+    ]) {
       assert.ok(used.has(metric), `a panel shows ${metric}`);
     }
   });
@@ -112,7 +128,12 @@ describe('monitoring/grafana-dashboard.json', () => {
 describe('monitoring/prometheus.yml', () => {
   const config = parse(readRepoFile('monitoring/prometheus.yml')) as {
     rule_files: string[];
-    scrape_configs: { job_name: string; metrics_path: string; static_configs?: { targets: string[]; labels?: Record<string, string> }[]; relabel_configs?: { target_label?: string; replacement?: string }[] }[];
+    scrape_configs: {
+      job_name: string;
+      metrics_path: string;
+      static_configs?: { targets: string[]; labels?: Record<string, string> }[];
+      relabel_configs?: { target_label?: string; replacement?: string }[];
+    }[];
   };
 
   it('loads the alert rules and scrapes /metrics on the backend port, labelled as the rules expect', () => {

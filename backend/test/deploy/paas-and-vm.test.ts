@@ -26,7 +26,9 @@ function leadingAssignments(command: string): { env: Record<string, string>; res
 }
 
 describe('Procfile', () => {
-  const lines = readRepoFile('Procfile').split('\n').filter((line) => line.trim() && !line.startsWith('#'));
+  const lines = readRepoFile('Procfile')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'));
   const processes = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]));
 
   it('has one web process that runs the built backend', () => {
@@ -68,18 +70,30 @@ describe('railway.json', () => {
 describe('frontend/vercel.json', () => {
   const vercel = JSON.parse(readRepoFile('frontend/vercel.json')) as Record<string, unknown>;
   const frontendPackage = JSON.parse(readRepoFile('frontend/package.json')) as { dependencies: Record<string, string> };
-  const sharedPackages = ['packages/protocol', 'packages/client'].map((dir) => ({ dir, ...(JSON.parse(readRepoFile(`${dir}/package.json`)) as { name: string; version: string }) }));
-  const lock = JSON.parse(readRepoFile('package-lock.json')) as { packages: Record<string, { dependencies?: Record<string, string>; link?: boolean; resolved?: string }> };
+  const sharedPackages = ['packages/protocol', 'packages/client'].map((dir) => ({
+    dir,
+    ...(JSON.parse(readRepoFile(`${dir}/package.json`)) as { name: string; version: string }),
+  }));
+  const lock = JSON.parse(readRepoFile('package-lock.json')) as {
+    packages: Record<string, { dependencies?: Record<string, string>; link?: boolean; resolved?: string }>;
+  };
 
   it('sits where Vercel reads it for Root Directory `frontend`; none at the repository root', () => {
-    assert.ok(!exists('vercel.json'), 'a root vercel.json is ignored with Root Directory frontend and cannot build from the root (no `next` there)');
+    assert.ok(
+      !exists('vercel.json'),
+      'a root vercel.json is ignored with Root Directory frontend and cannot build from the root (no `next` there)',
+    );
     assert.equal((JSON.parse(readRepoFile('package.json')) as { dependencies?: Record<string, string> }).dependencies?.next, undefined);
     assert.ok(frontendPackage.dependencies.next, 'Vercel detects Next.js from the Root Directory package.json');
   });
 
   it('installs the whole workspace from the repository root, then builds the Next.js frontend', () => {
     assert.equal(vercel.framework, 'nextjs');
-    assert.equal(vercel.installCommand, 'cd .. && npm ci --no-audit --no-fund', 'install at the workspace root: the frontend compiles the workspace packages\' sources');
+    assert.equal(
+      vercel.installCommand,
+      'cd .. && npm ci --no-audit --no-fund',
+      "install at the workspace root: the frontend compiles the workspace packages' sources",
+    );
     assert.equal(vercel.buildCommand, 'npm run build');
     assert.match(frontendScripts.build!, /next build/);
   });
@@ -117,14 +131,25 @@ describe('systemd units', () => {
     assert.equal(backend.one('ExecStart'), `/usr/bin/node ${BACKEND_ENTRY}`);
     assert.ok(!['root', undefined].includes(backend.one('User')));
     const names = backend.all('Environment').map((assignment) => assignment.split('=')[0]!);
-    assert.deepEqual(names.filter((name) => !BACKEND_ENV_NAMES.has(name)), []);
+    assert.deepEqual(
+      names.filter((name) => !BACKEND_ENV_NAMES.has(name)),
+      [],
+    );
     assert.equal(backend.one('Delegate'), 'yes', 'a delegated cgroup lets the executor use per-job cgroups');
   });
 
   it('pairpad-backend.service avoids the hardening options that break bubblewrap', () => {
     const backend = unit('pairpad-backend.service');
     // Each of these covers part of /proc, forbids namespaces or mount(2), or freezes the cgroup tree.
-    for (const key of ['ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectProc', 'ProcSubset', 'RestrictNamespaces', 'PrivateUsers', 'SystemCallFilter']) {
+    for (const key of [
+      'ProtectKernelTunables',
+      'ProtectKernelLogs',
+      'ProtectProc',
+      'ProcSubset',
+      'RestrictNamespaces',
+      'PrivateUsers',
+      'SystemCallFilter',
+    ]) {
       assert.equal(backend.one(key), undefined, `${key} is not set`);
     }
     assert.equal(backend.one('ProtectControlGroups'), 'no');
@@ -137,12 +162,23 @@ describe('systemd units', () => {
     assert.equal(executor.one('ExecStart'), `/usr/bin/node ${EXECUTOR_ENTRY}`);
     assert.ok(!['root', undefined].includes(executor.one('User')));
     const env = Object.fromEntries(executor.all('Environment').map((assignment) => assignment.split('=') as [string, string]));
-    assert.deepEqual(Object.keys(env).filter((name) => !EXECUTOR_ENV_NAMES.has(name)), []);
+    assert.deepEqual(
+      Object.keys(env).filter((name) => !EXECUTOR_ENV_NAMES.has(name)),
+      [],
+    );
     assert.equal(env.EXECUTOR_HOST, '127.0.0.1', 'TLS proxy in front; never plain HTTP on the network');
     assert.equal(env.EXECUTOR_TOKEN, undefined, 'the token is not written into the unit');
     assert.equal(executor.one('EnvironmentFile'), '/etc/pairpad/executor.env', 'not optional (no leading -): no token file, no start');
     assert.equal(executor.one('Delegate'), 'yes');
-    for (const key of ['ProtectKernelTunables', 'ProtectKernelLogs', 'ProtectProc', 'ProcSubset', 'RestrictNamespaces', 'PrivateUsers', 'SystemCallFilter']) {
+    for (const key of [
+      'ProtectKernelTunables',
+      'ProtectKernelLogs',
+      'ProtectProc',
+      'ProcSubset',
+      'RestrictNamespaces',
+      'PrivateUsers',
+      'SystemCallFilter',
+    ]) {
       assert.equal(executor.one(key), undefined, `${key} is not set`);
     }
     assert.equal(executor.one('ProtectControlGroups'), 'no');
@@ -153,7 +189,10 @@ describe('systemd units', () => {
     assert.equal(frontend.one('WorkingDirectory'), '/opt/pairpad/frontend');
     assert.match(frontend.one('ExecStart') ?? '', /^\/usr\/bin\/node \/opt\/pairpad\/node_modules\/next\/dist\/bin\/next start /);
     const names = frontend.all('Environment').map((assignment) => assignment.split('=')[0]!);
-    assert.deepEqual(names.filter((name) => !FRONTEND_ENV_NAMES.has(name)), []);
+    assert.deepEqual(
+      names.filter((name) => !FRONTEND_ENV_NAMES.has(name)),
+      [],
+    );
   });
 });
 
@@ -169,7 +208,10 @@ describe('deploy/pm2/ecosystem.config.cjs', () => {
     assert.equal(backend.cwd, repoPath());
     assert.equal(backend.script, BACKEND_ENTRY);
     assert.equal(backend.instances, 1, 'one process unless Redis holds the rooms');
-    assert.deepEqual(Object.keys(backend.env_production).filter((name) => !BACKEND_ENV_NAMES.has(name)), []);
+    assert.deepEqual(
+      Object.keys(backend.env_production).filter((name) => !BACKEND_ENV_NAMES.has(name)),
+      [],
+    );
   });
 
   it("keeps the executor's work dir out of the checkout (which may belong to root) and per user", () => {
@@ -183,6 +225,9 @@ describe('deploy/pm2/ecosystem.config.cjs', () => {
     assert.equal(frontend.cwd, repoPath('frontend'));
     assert.equal(frontend.script, repoPath('node_modules', 'next', 'dist', 'bin', 'next'));
     assert.match(frontend.args ?? '', /^start /);
-    assert.deepEqual(Object.keys(frontend.env_production).filter((name) => !FRONTEND_ENV_NAMES.has(name)), []);
+    assert.deepEqual(
+      Object.keys(frontend.env_production).filter((name) => !FRONTEND_ENV_NAMES.has(name)),
+      [],
+    );
   });
 });

@@ -25,7 +25,10 @@ function languageRows(): Row[] {
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| language') && !line.startsWith('|---'))
     .map((line) => {
-      const [label = '', packages = '', byDefault, withAll, inImage] = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const [label = '', packages = '', byDefault, withAll, inImage] = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return {
         label: label.replace(/\s*¹$/, ''),
         packages: packages.startsWith('none') ? [] : [...packages.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ''),

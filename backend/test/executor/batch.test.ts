@@ -58,7 +58,12 @@ describe('executor: batch of test cases (compile once, run many)', () => {
   });
 
   it('answers a compile error once, with no case run', async () => {
-    const { status, body } = await batch({ language: 'c++', version: '*', files: [{ content: 'int main( {' }], cases: [{ stdin: '1' }, { stdin: '2' }] });
+    const { status, body } = await batch({
+      language: 'c++',
+      version: '*',
+      files: [{ content: 'int main( {' }],
+      cases: [{ stdin: '1' }, { stdin: '2' }],
+    });
     assert.equal(status, 200);
     const result = body as unknown as BatchBody;
     assert.equal(result.compile?.status, 'RE');
@@ -66,7 +71,7 @@ describe('executor: batch of test cases (compile once, run many)', () => {
     assert.deepEqual(result.cases, []);
   });
 
-  it('applies a case\'s own time limit to that case only', async () => {
+  it("applies a case's own time limit to that case only", async () => {
     const { body } = await batch({
       language: 'python',
       version: '*',

@@ -19,7 +19,7 @@ describe('executor config', () => {
     assert.equal(config.maxProcessCount, 64);
   });
 
-  it('accepts Piston\'s names, ours winning when both are set', () => {
+  it("accepts Piston's names, ours winning when both are set", () => {
     const config = loadExecutorConfig({
       PISTON_RUN_TIMEOUT: '5000',
       PISTON_OUTPUT_MAX_SIZE: '1024',
@@ -36,19 +36,33 @@ describe('executor config', () => {
   });
 
   it('explains bad values', () => {
-    assert.throws(() => loadExecutorConfig({ EXECUTOR_PORT: 'abc' }), (error: Error) => {
-      assert.ok(error instanceof ExecutorConfigError);
-      assert.match(error.message, /EXECUTOR_PORT must be a whole number/);
-      return true;
-    });
+    assert.throws(
+      () => loadExecutorConfig({ EXECUTOR_PORT: 'abc' }),
+      (error: Error) => {
+        assert.ok(error instanceof ExecutorConfigError);
+        assert.match(error.message, /EXECUTOR_PORT must be a whole number/);
+        return true;
+      },
+    );
     assert.throws(() => loadExecutorConfig({ EXECUTOR_SANDBOX: 'docker' }), /EXECUTOR_SANDBOX must be bwrap or none/);
     assert.throws(() => loadExecutorConfig({ PISTON_LIMIT_OVERRIDES: '{nope' }), /PISTON_LIMIT_OVERRIDES\) must be valid JSON/);
-    assert.throws(() => loadExecutorConfig({ PISTON_RUN_TIMEOUT: '0' }), /EXECUTOR_RUN_TIMEOUT \(or PISTON_RUN_TIMEOUT\) must be at least 1/);
+    assert.throws(
+      () => loadExecutorConfig({ PISTON_RUN_TIMEOUT: '0' }),
+      /EXECUTOR_RUN_TIMEOUT \(or PISTON_RUN_TIMEOUT\) must be at least 1/,
+    );
   });
 
   it('documents every setting it reads', () => {
     const names = executorSettingsDocs.map((doc) => doc.name);
-    for (const name of ['EXECUTOR_HOST', 'EXECUTOR_PORT', 'EXECUTOR_SANDBOX', 'EXECUTOR_MAX_CONCURRENT_JOBS', 'EXECUTOR_MAX_QUEUE', 'EXECUTOR_RUN_MEMORY_LIMIT', 'EXECUTOR_BOX_SIZE']) {
+    for (const name of [
+      'EXECUTOR_HOST',
+      'EXECUTOR_PORT',
+      'EXECUTOR_SANDBOX',
+      'EXECUTOR_MAX_CONCURRENT_JOBS',
+      'EXECUTOR_MAX_QUEUE',
+      'EXECUTOR_RUN_MEMORY_LIMIT',
+      'EXECUTOR_BOX_SIZE',
+    ]) {
       assert.ok(names.includes(name), name);
     }
     assert.equal(new Set(names).size, names.length);

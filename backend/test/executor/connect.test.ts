@@ -38,7 +38,9 @@ describe('executor: interactive runs over /api/v2/connect', () => {
 
   it('runs an interactive Python program: prompt, stdin, answer, exit, 4999', async () => {
     const client = await connect();
-    client.init(py('name = input("Your name? ")\nprint(f"Hello, {name}!")\nage = input("Age? ")\nprint(f"{name} is {int(age) + 1} next year")'));
+    client.init(
+      py('name = input("Your name? ")\nprint(f"Hello, {name}!")\nage = input("Age? ")\nprint(f"{name} is {int(age) + 1} next year")'),
+    );
     await client.waitForOutput('Your name? ');
     client.stdin('Ada\n');
     await client.waitForOutput('Age? ');
@@ -130,7 +132,7 @@ int main(void) {
     assert.equal(client.output(), 'one\ntwo\n[eof]\n');
   });
 
-  it('writes the init\'s stdin first, and input sent before the run started', async () => {
+  it("writes the init's stdin first, and input sent before the run started", async () => {
     const client = await connect();
     client.init(single('bash', 'read a; read b; echo "$a+$b"', { stdin: 'first\n' }));
     client.stdin('second\n');
@@ -148,7 +150,7 @@ int main(void) {
     assert.match(String(exit?.message), /Idle limit exceeded: no input or output for 10 s/);
   });
 
-  describe('Piston\'s errors and close codes', () => {
+  describe("Piston's errors and close codes", () => {
     it('4001 Initialization Timeout without init', async () => {
       const client = await connect();
       assert.deepEqual(await client.closed, { code: 4001, reason: 'Initialization Timeout' });
@@ -209,7 +211,10 @@ int main(void) {
 
     it('refuses an upgrade without the executor token (401), and other paths (404)', async () => {
       await assert.rejects(PistonConnectClient.connect(ex.url), /upgrade refused: 401/);
-      await assert.rejects(PistonConnectClient.connect(ex.url, { authorization: 'Bearer wrong-token-wrong-token' }), /upgrade refused: 401/);
+      await assert.rejects(
+        PistonConnectClient.connect(ex.url, { authorization: 'Bearer wrong-token-wrong-token' }),
+        /upgrade refused: 401/,
+      );
       // The bare token, as the public Piston's clients sent it, is accepted like on HTTP.
       const bare = await PistonConnectClient.connect(ex.url, { authorization: TOKEN });
       bare.init(py('print("ok")'));
@@ -225,7 +230,20 @@ int main(void) {
   });
 
   describe('limits and hostile programs, as in the execute suite', () => {
-    const names: HostileName[] = ['forkBomb', 'memoryBomb', 'infiniteLoop', 'sleeper', 'setsidEscape', 'stdoutFlood', 'stderrFlood', 'network', 'environment', 'hostFiles', 'writeOutside', 'signalParent'];
+    const names: HostileName[] = [
+      'forkBomb',
+      'memoryBomb',
+      'infiniteLoop',
+      'sleeper',
+      'setsidEscape',
+      'stdoutFlood',
+      'stderrFlood',
+      'network',
+      'environment',
+      'hostFiles',
+      'writeOutside',
+      'signalParent',
+    ];
     const results = new Map<HostileName, StageBody>();
 
     before(async () => {
@@ -289,8 +307,8 @@ int main(void) {
     it('leaves no sandbox process behind (setsid escape included)', async () => {
       assert.equal(run('setsidEscape').stdout, 'parent leaving\n');
       let left: string[] = [];
-      await eventually(async () => (left = await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'no sandbox processes').catch((error: Error) =>
-        assert.fail(`${error.message}; left: ${left.join(', ')}`),
+      await eventually(async () => (left = await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'no sandbox processes').catch(
+        (error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`),
       );
     });
   });

@@ -115,7 +115,8 @@ export async function isIdleLauncher(pid: string, serverPid: number): Promise<bo
     const argv = (await fs.readFile(`/proc/${candidate}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
     return argv.at(-1) === LAUNCHER_NAME;
   };
-  const parentOf = async (candidate: string) => /^PPid:\s+(\d+)/m.exec(await fs.readFile(`/proc/${candidate}/status`, 'utf8').catch(() => ''))?.[1];
+  const parentOf = async (candidate: string) =>
+    /^PPid:\s+(\d+)/m.exec(await fs.readFile(`/proc/${candidate}/status`, 'utf8').catch(() => ''))?.[1];
   if (!(await launcher(pid))) return false;
   const parent = await parentOf(pid);
   if (parent === String(serverPid)) return true;

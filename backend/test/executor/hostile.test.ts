@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { eventually, jobProcessesOfUid, processesOfUid, startTestExecutor, testSandboxUid, type ExecuteBody, type TestExecutor } from './helpers';
+import {
+  eventually,
+  jobProcessesOfUid,
+  processesOfUid,
+  startTestExecutor,
+  testSandboxUid,
+  type ExecuteBody,
+  type TestExecutor,
+} from './helpers';
 import { contained, hostile, hostileBody, py, type HostileName } from './hostile-programs';
 
 /**
@@ -29,7 +37,10 @@ describe('executor: hostile programs', () => {
     ex = await startTestExecutor({
       PAIRPAD_TEST_SECRET: SECRET,
       EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
-      EXECUTOR_SANDBOX_GID: String(SANDBOX_UID), EXECUTOR_RUNTIMES: 'python,bash', EXECUTOR_RUN_TIMEOUT: '8000' });
+      EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
+      EXECUTOR_RUNTIMES: 'python,bash',
+      EXECUTOR_RUN_TIMEOUT: '8000',
+    });
     await ex.handle.ready;
     const port = new URL(ex.url).port;
     let running = true;
@@ -57,9 +68,11 @@ describe('executor: hostile programs', () => {
     await ex?.close();
     // Closed, the executor leaves no process of the sandbox uid at all, launchers included.
     let left: string[] = [];
-    await eventually(async () => (left = await processesOfUid(SANDBOX_UID)).length === 0, 5000, `no uid ${SANDBOX_UID} processes after close`).catch(
-      (error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`),
-    );
+    await eventually(
+      async () => (left = await processesOfUid(SANDBOX_UID)).length === 0,
+      5000,
+      `no uid ${SANDBOX_UID} processes after close`,
+    ).catch((error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`));
   });
 
   const run = (name: Name) => {
@@ -122,9 +135,9 @@ describe('executor: hostile programs', () => {
     assert.equal(err.stderr.length, 65536);
   });
 
-  it('has no network, not even the server\'s own loopback port', () => contained.network(run('network')));
+  it("has no network, not even the server's own loopback port", () => contained.network(run('network')));
 
-  it('never shows the server\'s environment', () => contained.environment(run('environment'), SECRET));
+  it("never shows the server's environment", () => contained.environment(run('environment'), SECRET));
 
   it('cannot read host files outside the system directories', () => {
     const r = run('hostFiles');

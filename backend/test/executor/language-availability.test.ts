@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LANGUAGES, NOT_INSTALLED_REASON, languageOptionLabel, languagesFromRuntimes, type LanguageAvailability } from '@pairpad/protocol/languages';
+import {
+  LANGUAGES,
+  NOT_INSTALLED_REASON,
+  languageOptionLabel,
+  languagesFromRuntimes,
+  type LanguageAvailability,
+} from '@pairpad/protocol/languages';
 import { startTestExecutor } from './helpers';
 
 /** The executor's runtimes → the room's languages, as the language pickers show them. */
@@ -15,7 +21,8 @@ describe('protocol: languages from runtimes', () => {
       LANGUAGES.map((language) => language.id),
     );
     assert.deepEqual(list[0], { id: 'python', label: 'Python', available: true, version: '3.11.2' });
-    for (const entry of list.slice(1)) assert.deepEqual(entry, { id: entry.id, label: entry.label, available: false, reason: NOT_INSTALLED_REASON });
+    for (const entry of list.slice(1))
+      assert.deepEqual(entry, { id: entry.id, label: entry.label, available: false, reason: NOT_INSTALLED_REASON });
   });
 
   it('matches aliases and picks the highest version, numerically', () => {
@@ -39,7 +46,10 @@ describe('protocol: languages from runtimes', () => {
 
   it('labels options with their version or the reason', () => {
     assert.equal(languageOptionLabel({ id: 'python', label: 'Python', available: true, version: '3.11.2' }), 'Python 3.11.2');
-    assert.equal(languageOptionLabel({ id: 'go', label: 'Go', available: false, reason: NOT_INSTALLED_REASON }), 'Go (not installed on this server)');
+    assert.equal(
+      languageOptionLabel({ id: 'go', label: 'Go', available: false, reason: NOT_INSTALLED_REASON }),
+      'Go (not installed on this server)',
+    );
   });
 
   it("follows the real executor's runtimes, limited by EXECUTOR_RUNTIMES", async () => {

@@ -41,7 +41,13 @@ const quietLogger = (warnings: string[] = []): ExecutorLogger => ({
 
 /** Runs `script` (bash) as a stage through `launcher`, with `stdin`. */
 function runThrough(launcher: Launcher, script: string, stdin = '', timeout?: number, args: readonly string[] = []): Promise<StageOutcome> {
-  const outcome = superviseStage(launcher.child, { stdin, limits: limits(timeout), cgroup: undefined, exitCodeEncodesSignal: true, killGroup: false });
+  const outcome = superviseStage(launcher.child, {
+    stdin,
+    limits: limits(timeout),
+    cgroup: undefined,
+    exitCodeEncodesSignal: true,
+    killGroup: false,
+  });
   // A launcher spawned on its own (the pool was empty) is our child: no status on fd 3 needed.
   const program = [BASH, '--norc', '-c', script, 'program', ...args];
   const argv = launcher.reportsStatus ? [BASH, '--norc', '-c', FAKE_BWRAP, 'fake-bwrap', ...program] : program;
@@ -55,10 +61,11 @@ async function parentOf(pid: number): Promise<number | undefined> {
   return ppid === undefined ? undefined : Number(ppid);
 }
 
-const alive = (pid: number) => fs.access(`/proc/${pid}`).then(
-  () => true,
-  () => false,
-);
+const alive = (pid: number) =>
+  fs.access(`/proc/${pid}`).then(
+    () => true,
+    () => false,
+  );
 
 describe('launcher families', () => {
   let pool: LauncherPool;
@@ -77,7 +84,10 @@ describe('launcher families', () => {
   it(`forks its launchers from families of ${FAMILY_SIZE}: members have a parent that is not us`, async () => {
     const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
     const parents = await Promise.all(launchers.map((l) => parentOf(l.child.pid ?? -1)));
-    assert.ok(parents.every((p) => p !== undefined && p !== process.pid), `parents ${parents.join(', ')}`);
+    assert.ok(
+      parents.every((p) => p !== undefined && p !== process.pid),
+      `parents ${parents.join(', ')}`,
+    );
     assert.ok(launchers.every((l) => l.reportsStatus));
     const results = await Promise.all(launchers.map((l, i) => runThrough(l, `exit ${i + 3}`)));
     assert.deepEqual(
@@ -97,7 +107,11 @@ describe('launcher families', () => {
           const launcher = await pool.take();
           if (launcher.reportsStatus) members++;
           // Output in several writes, with pauses, so that concurrent stages interleave in time.
-          const r = await runThrough(launcher, `read -r line; echo "out $line"; echo "err ${id}" >&2; sleep 0.0$((RANDOM % 5)); echo "end $line"; exit ${id % 50}`, `in ${id}\n`);
+          const r = await runThrough(
+            launcher,
+            `read -r line; echo "out $line"; echo "err ${id}" >&2; sleep 0.0$((RANDOM % 5)); echo "end $line"; exit ${id % 50}`,
+            `in ${id}\n`,
+          );
           const expected = { stdout: `out in ${id}\nend in ${id}\n`, stderr: `err ${id}\n`, exitCode: id % 50 };
           const got = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
           if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`${id}: ${JSON.stringify(got)}`);
@@ -118,7 +132,23 @@ describe('launcher families', () => {
   });
 
   it('hands every argument over byte for byte (the orders escape their separator)', async () => {
-    const args = ['', 'a b', '\x01', '\x02', '\x03', '\x03\x04', '\x03\x05\x04', '\x02\x03', '\x7f', 'é日本', '*', '$HOME', 'x\ny', '\\', "'\""];
+    const args = [
+      '',
+      'a b',
+      '\x01',
+      '\x02',
+      '\x03',
+      '\x03\x04',
+      '\x03\x05\x04',
+      '\x02\x03',
+      '\x7f',
+      'é日本',
+      '*',
+      '$HOME',
+      'x\ny',
+      '\\',
+      '\'"',
+    ];
     const r = await runThrough(await pool.take(), 'printf "%s|" "$@"', '', undefined, args);
     assert.equal(r.stdout, args.map((a) => `${a}|`).join(''));
   });
@@ -163,7 +193,10 @@ describe('launcher families', () => {
     const r = await runThrough(launcher, 'echo orphan');
     assert.equal(r.stdout, 'orphan\n');
     await eventually(async () => (await Promise.all(siblings.map(alive))).every((a) => !a), 20_000, 'the idle siblings gone');
-    assert.ok(warnings.some((w) => /family exited early/.test(w)), warnings.join('; '));
+    assert.ok(
+      warnings.some((w) => /family exited early/.test(w)),
+      warnings.join('; '),
+    );
     await eventually(() => pool.idleCount >= 8, 20_000, 'the pool refilled');
     assert.equal((await runThrough(await pool.take(), 'echo refilled')).stdout, 'refilled\n');
   });
@@ -193,7 +226,12 @@ describe('launcher families', () => {
 describe('launcher families under the real sandbox', { skip: !isRoot && 'needs root (bwrap as the sandbox uid)' }, () => {
   let ex: TestExecutor;
   before(async () => {
-    ex = await startTestExecutor({ EXECUTOR_SANDBOX_UID: String(uid), EXECUTOR_SANDBOX_GID: String(uid), EXECUTOR_RUNTIMES: 'python', EXECUTOR_RUN_TIMEOUT: '60000' });
+    ex = await startTestExecutor({
+      EXECUTOR_SANDBOX_UID: String(uid),
+      EXECUTOR_SANDBOX_GID: String(uid),
+      EXECUTOR_RUNTIMES: 'python',
+      EXECUTOR_RUN_TIMEOUT: '60000',
+    });
     await ex.handle.ready;
   });
   after(async () => {
@@ -201,7 +239,12 @@ describe('launcher families under the real sandbox', { skip: !isRoot && 'needs r
   });
 
   it('a family killed mid-job takes its running stage down at once (bwrap --die-with-parent), and later jobs run', async () => {
-    const job = ex.execute({ language: 'python', version: '*', files: [{ content: 'import time\nprint("started", flush=True)\ntime.sleep(60)' }], run_timeout: 60_000 });
+    const job = ex.execute({
+      language: 'python',
+      version: '*',
+      files: [{ content: 'import time\nprint("started", flush=True)\ntime.sleep(60)' }],
+      run_timeout: 60_000,
+    });
     // The running stage's bwrap: a process of the sandbox uid named bwrap whose parent is a
     // family (argv ending in LAUNCHER_NAME) of ours.
     let family: number | undefined;

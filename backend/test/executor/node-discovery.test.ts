@@ -110,6 +110,9 @@ describe('executor: placing a toolchain in the sandbox', () => {
   });
 
   it('binds the directory of a program that is not in a bin/ folder', () => {
-    assert.deepEqual(placeTool('/srv/tools/node', '/opt/node'), { bin: '/opt/node/node', bind: { source: '/srv/tools', target: '/opt/node' } });
+    assert.deepEqual(placeTool('/srv/tools/node', '/opt/node'), {
+      bin: '/opt/node/node',
+      bind: { source: '/srv/tools', target: '/opt/node' },
+    });
   });
 });

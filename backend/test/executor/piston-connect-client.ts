@@ -89,7 +89,8 @@ export class PistonConnectClient {
   async until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check()) {
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error(`connection closed waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
+      if (this.ws.readyState === WebSocket.CLOSED)
+        throw new Error(`connection closed waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages).slice(0, 2000)}`);
       await new Promise<void>((resolve) => {

@@ -19,7 +19,13 @@ describe('executor: Piston API v2 protocol', () => {
     assert.deepEqual(await ex.get('/nope'), { status: 404, body: { message: 'Not Found' } });
     const health = await ex.get('/health');
     assert.equal(health.status, 200);
-    const body = health.body as { status: string; ready: boolean; runtimes: number; sandbox: { kind: string; cgroup: string }; queue: { running: number } };
+    const body = health.body as {
+      status: string;
+      ready: boolean;
+      runtimes: number;
+      sandbox: { kind: string; cgroup: string };
+      queue: { running: number };
+    };
     assert.equal(body.status, 'ok');
     assert.equal(body.ready, true);
     assert.equal(body.runtimes, 3);
@@ -63,15 +69,35 @@ describe('executor: Piston API v2 protocol', () => {
     ['version empty', { language: 'python', version: '', files: [{ content: '' }] }, 'version is required as a string'],
     ['files missing', { language: 'python', version: '*' }, 'files is required as an array'],
     ['content not a string', { language: 'python', version: '*', files: [{ content: 1 }] }, 'files[0].content is required as a string'],
-    ['second content missing', { language: 'python', version: '*', files: [{ content: '' }, { name: 'b' }] }, 'files[1].content is required as a string'],
+    [
+      'second content missing',
+      { language: 'python', version: '*', files: [{ content: '' }, { name: 'b' }] },
+      'files[1].content is required as a string',
+    ],
     ['unknown language', single('cobol', ''), 'cobol-* runtime is unknown'],
     ['unknown version', { ...single('python', ''), version: '2.x' }, 'python-2.x runtime is unknown'],
-    ['no utf8 file', { language: 'python', version: '*', files: [{ content: 'AA==', encoding: 'base64' }] }, 'files must include at least one utf8 encoded file'],
+    [
+      'no utf8 file',
+      { language: 'python', version: '*', files: [{ content: 'AA==', encoding: 'base64' }] },
+      'files must include at least one utf8 encoded file',
+    ],
     ['limit not a number', { ...single('python', ''), run_timeout: '100' }, 'If specified, run_timeout must be a number'],
     ['limit above max', { ...single('python', ''), run_timeout: 3001 }, 'run_timeout cannot exceed the configured limit of 3000'],
-    ['memory above max', { ...single('python', ''), run_memory_limit: 1e12 }, 'run_memory_limit cannot exceed the configured limit of 268435456'],
-    ['escaping name', { language: 'python', version: '*', files: [{ name: '../evil.py', content: '' }] }, 'files[0].name "../evil.py" must be a relative path inside the box'],
-    ['absolute name', { language: 'python', version: '*', files: [{ name: '/etc/passwd', content: '' }] }, 'files[0].name "/etc/passwd" must be a relative path inside the box'],
+    [
+      'memory above max',
+      { ...single('python', ''), run_memory_limit: 1e12 },
+      'run_memory_limit cannot exceed the configured limit of 268435456',
+    ],
+    [
+      'escaping name',
+      { language: 'python', version: '*', files: [{ name: '../evil.py', content: '' }] },
+      'files[0].name "../evil.py" must be a relative path inside the box',
+    ],
+    [
+      'absolute name',
+      { language: 'python', version: '*', files: [{ name: '/etc/passwd', content: '' }] },
+      'files[0].name "/etc/passwd" must be a relative path inside the box',
+    ],
   ];
   for (const [what, body, message] of cases) {
     it(`400 for ${what}`, async () => {
@@ -122,7 +148,10 @@ describe('executor: Piston API v2 protocol', () => {
   it('reports every stage field and interleaves output in order', async () => {
     const res = await ex.execute(
       // Two pipes: order is the order of arrival, so the writes are spaced out a little.
-      single('python', 'import sys, time\nprint("out1", flush=True)\ntime.sleep(0.05)\nprint("err1", file=sys.stderr, flush=True)\ntime.sleep(0.05)\nprint("out2", flush=True)'),
+      single(
+        'python',
+        'import sys, time\nprint("out1", flush=True)\ntime.sleep(0.05)\nprint("err1", file=sys.stderr, flush=True)\ntime.sleep(0.05)\nprint("out2", flush=True)',
+      ),
     );
     const run = res.run;
     assert.equal(run.stdout, 'out1\nout2\n');
@@ -144,7 +173,9 @@ describe('executor: Piston API v2 protocol', () => {
   });
 
   it('reads 0 and negative limits as the configured maximum', async () => {
-    const res = await ex.execute(single('python', 'print("ok")', { run_timeout: 0, run_memory_limit: -1, compile_memory_limit: -1, run_cpu_time: -5 }));
+    const res = await ex.execute(
+      single('python', 'print("ok")', { run_timeout: 0, run_memory_limit: -1, compile_memory_limit: -1, run_cpu_time: -5 }),
+    );
     assert.equal(res.run.stdout, 'ok\n');
   });
 
@@ -174,7 +205,11 @@ describe('executor: Piston API v2 protocol', () => {
   it('accepts a request shaped like npm piston-client (exact language, memory limits of -1)', async () => {
     const runtimes = (await ex.get('/api/v2/runtimes')).body as { language: string; version: string }[];
     // piston-client picks the highest version by string compare among exact language matches.
-    const version = runtimes.filter((rt) => rt.language === 'javascript').map((rt) => rt.version).sort().pop();
+    const version = runtimes
+      .filter((rt) => rt.language === 'javascript')
+      .map((rt) => rt.version)
+      .sort()
+      .pop();
     assert.ok(version);
     const res = await ex.execute({
       language: 'javascript',

@@ -19,7 +19,10 @@ describe('setup: toolchains present', () => {
 
   it('finds a rustup toolchain in ~/.cargo/bin or on PATH, as the executor does', async () => {
     const options = { home, pathEnv: '/nonexistent' };
-    const systemRustc = await fs.access('/usr/bin/rustc').then(() => true, () => false);
+    const systemRustc = await fs.access('/usr/bin/rustc').then(
+      () => true,
+      () => false,
+    );
     if (!systemRustc) assert.equal(toolchainPresent(rust, options), false);
     await fs.mkdir(path.join(home, '.cargo/bin'), { recursive: true });
     await fs.writeFile(path.join(home, '.cargo/bin/rustc'), '#!/bin/sh\n', { mode: 0o755 });
@@ -31,7 +34,10 @@ describe('setup: toolchains present', () => {
     const dir = path.join(home, 'plain');
     await fs.mkdir(dir, { recursive: true });
     await fs.writeFile(path.join(dir, 'rustc'), '', { mode: 0o644 });
-    const systemRustc = await fs.access('/usr/bin/rustc').then(() => true, () => false);
+    const systemRustc = await fs.access('/usr/bin/rustc').then(
+      () => true,
+      () => false,
+    );
     if (!systemRustc) assert.equal(toolchainPresent(rust, { home: '/nonexistent', pathEnv: dir }), false);
   });
 

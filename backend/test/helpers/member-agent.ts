@@ -65,7 +65,10 @@ function makeAgent(url: string, member: Member, cookie: string, csrfToken: strin
 }
 
 /** Signs in over REST (POST /api/auth/sign-in) and keeps the cookie and CSRF token. */
-export async function signIn(backend: { url: string }, credentials: { email: string; password: string } = TEST_ADMIN): Promise<MemberAgent> {
+export async function signIn(
+  backend: { url: string },
+  credentials: { email: string; password: string } = TEST_ADMIN,
+): Promise<MemberAgent> {
   const response = await fetch(`${backend.url}/api/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -85,7 +88,12 @@ export async function memberAgent(backend: { url: string }): Promise<MemberAgent
   let agent = agents.get(backend.url);
   if (agent) {
     const current = await agent.catch(() => undefined);
-    const me = current ? await current.fetch('/api/auth/me').then((response) => response.json() as Promise<{ member: Member | null }>).catch(() => ({ member: null })) : { member: null };
+    const me = current
+      ? await current
+          .fetch('/api/auth/me')
+          .then((response) => response.json() as Promise<{ member: Member | null }>)
+          .catch(() => ({ member: null }))
+      : { member: null };
     if (current && me.member) return current;
   }
   agent = signIn(backend);

@@ -45,7 +45,15 @@ export async function startTestProvider(redirectUris: string[], port = 0): Promi
   });
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{ client_id: TEST_CLIENT.id, client_secret: TEST_CLIENT.secret, redirect_uris: redirectUris, grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      {
+        client_id: TEST_CLIENT.id,
+        client_secret: TEST_CLIENT.secret,
+        redirect_uris: redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     // As the fact sheet found: by default only public clients must use PKCE; ours is confidential.
     pkce: { required: () => true },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
@@ -104,7 +112,11 @@ export class CookieJar {
 
 /** One request as a browser would make it, without following redirects. */
 export async function browse(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
-  const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), cookie: jar.header() } });
+  const response = await fetch(url, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), cookie: jar.header() },
+  });
   jar.store(response);
   return response;
 }
@@ -130,7 +142,8 @@ export async function signInAtProvider(authorizationUrl: string, account: TestAc
       response = await browse(jar, url);
     }
     const location = response.headers.get('location');
-    if (!location) throw new Error(`the IdP answered ${response.status} at ${url} without a redirect: ${(await response.text()).slice(0, 300)}`);
+    if (!location)
+      throw new Error(`the IdP answered ${response.status} at ${url} without a redirect: ${(await response.text()).slice(0, 300)}`);
     url = new URL(location, url).toString();
   }
   throw new Error('the IdP never redirected back to the client');

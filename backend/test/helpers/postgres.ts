@@ -62,7 +62,8 @@ function runAs(): { uid: number; gid: number } | undefined {
     .split('\n')
     .find((entry) => entry.startsWith('postgres:'));
   const [, , uid, gid] = line?.split(':') ?? [];
-  if (uid === undefined || gid === undefined) throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql creates it)');
+  if (uid === undefined || gid === undefined)
+    throw new Error('running as root, and there is no `postgres` user to run PostgreSQL as (apt-get install postgresql creates it)');
   return { uid: Number(uid), gid: Number(gid) };
 }
 

@@ -16,7 +16,8 @@ export interface TestRedisServer {
   restart(whileDown?: () => Promise<void>): Promise<void>;
 }
 
-const MISSING = 'redis-server is not installed, and the Redis tests need a real one. Run `npm run setup -- --with-redis` (`npm test` does this) or `sudo apt-get install redis-server`.';
+const MISSING =
+  'redis-server is not installed, and the Redis tests need a real one. Run `npm run setup -- --with-redis` (`npm test` does this) or `sudo apt-get install redis-server`.';
 
 /** Every server still running, killed on exit so a crashed test run leaves none behind. */
 const running = new Set<ChildProcess>();
@@ -57,7 +58,21 @@ function ping(port: number): Promise<boolean> {
 
 async function launch(port: number, dir: string, extraArgs: readonly string[]): Promise<ChildProcess> {
   mkdirSync(dir, { recursive: true });
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', ...extraArgs];
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    ...extraArgs,
+  ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let output = '';

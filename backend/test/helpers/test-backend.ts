@@ -17,7 +17,15 @@ export { memberAgent, signIn, TEST_ADMIN, TEST_ADMIN_ENV, type MemberAgent } fro
  */
 export async function startTestBackend(env: Record<string, string> = {}, dependencies: BackendDependencies = {}): Promise<BackendHandle> {
   const ownDataDir = env.DATA_DIR || env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'pairpad-data-'));
-  const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', PISTON_URL: 'http://127.0.0.1:9', ...TEST_ADMIN_ENV, ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}), ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    PISTON_URL: 'http://127.0.0.1:9',
+    ...TEST_ADMIN_ENV,
+    ...(ownDataDir ? { DATA_DIR: ownDataDir } : {}),
+    ...env,
+  });
   const logger = createLogger({ level: 'warn', format: 'pretty', silent: process.env.TEST_LOGS !== '1' });
   const backend = await startBackend(config, logger, dependencies);
   if (!ownDataDir) return backend;
@@ -31,7 +39,10 @@ export async function startTestBackend(env: Record<string, string> = {}, depende
 }
 
 /** Creates a session as the test admin (signed in once per backend URL, see `memberAgent`). */
-export async function createSession(backend: { url: string }, body: Record<string, unknown> = { name: 'Ivy', language: 'python' }): Promise<CreateSessionResponse> {
+export async function createSession(
+  backend: { url: string },
+  body: Record<string, unknown> = { name: 'Ivy', language: 'python' },
+): Promise<CreateSessionResponse> {
   const agent = await memberAgent(backend);
   const response = await agent.fetch('/api/sessions', { method: 'POST', json: body });
   if (response.status !== 201) throw new Error(`create session failed: ${response.status} ${await response.text()}`);

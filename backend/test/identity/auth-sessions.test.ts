@@ -32,7 +32,10 @@ describe('auth sessions on the real database, with a moved clock', () => {
   it('stores only the hash of the cookie secret, and slides the expiry with use', async () => {
     const { session } = await identity.signIn('admin@pairpad.test', 'admin-password');
     const rows = await database.db.selectFrom('auth_sessions').selectAll().execute();
-    assert.ok(rows.every((row) => row.id_hash !== session.cookieValue), 'the secret itself is never stored');
+    assert.ok(
+      rows.every((row) => row.id_hash !== session.cookieValue),
+      'the secret itself is never stored',
+    );
     assert.ok(rows.some((row) => row.id_hash === sha256Hex(session.cookieValue)));
 
     now += 20 * HOUR;
@@ -42,12 +45,27 @@ describe('auth sessions on the real database, with a moved clock', () => {
     assert.ok(await identity.authenticate(session.cookieValue), '40 h after sign-in, 20 h after its last use: still signed in');
     now += 25 * HOUR;
     assert.equal(await identity.authenticate(session.cookieValue), null, 'unused for longer than the TTL: signed out');
-    assert.equal(await database.db.selectFrom('auth_sessions').select('id_hash').where('id_hash', '=', sha256Hex(session.cookieValue)).executeTakeFirst(), undefined, 'and removed');
+    assert.equal(
+      await database.db
+        .selectFrom('auth_sessions')
+        .select('id_hash')
+        .where('id_hash', '=', sha256Hex(session.cookieValue))
+        .executeTakeFirst(),
+      undefined,
+      'and removed',
+    );
   });
 
   it('writes last_seen_at at most once a minute', async () => {
     const { session } = await identity.signIn('admin@pairpad.test', 'admin-password');
-    const seen = async () => (await database.db.selectFrom('auth_sessions').select('last_seen_at').where('id_hash', '=', sha256Hex(session.cookieValue)).executeTakeFirstOrThrow()).last_seen_at;
+    const seen = async () =>
+      (
+        await database.db
+          .selectFrom('auth_sessions')
+          .select('last_seen_at')
+          .where('id_hash', '=', sha256Hex(session.cookieValue))
+          .executeTakeFirstOrThrow()
+      ).last_seen_at;
     const first = await seen();
     now += 30_000;
     await identity.authenticate(session.cookieValue);
@@ -65,7 +83,12 @@ describe('auth sessions on the real database, with a moved clock', () => {
     });
     const codes: string[] = [];
     for (const password of ['wrong-1-password', 'wrong-2-password', 'admin-password']) {
-      codes.push(await locking.signIn('admin@pairpad.test', password).then(() => 'OK', (error: { code: string }) => error.code));
+      codes.push(
+        await locking.signIn('admin@pairpad.test', password).then(
+          () => 'OK',
+          (error: { code: string }) => error.code,
+        ),
+      );
     }
     assert.deepEqual(codes, ['SIGN_IN_FAILED', 'ACCOUNT_LOCKED', 'ACCOUNT_LOCKED']);
     now += HOUR + 1;

@@ -35,7 +35,12 @@ export async function me(backend: { url: string }, jar: CookieJar): Promise<Auth
 }
 
 /** The browser's trip: start → the provider's pages → back at the callback URL (not yet visited). */
-export async function startAndSignIn(backend: { url: string }, jar: CookieJar, account: TestAccountId, returnTo = '/dashboard'): Promise<string> {
+export async function startAndSignIn(
+  backend: { url: string },
+  jar: CookieJar,
+  account: TestAccountId,
+  returnTo = '/dashboard',
+): Promise<string> {
   const start = await browse(jar, `${backend.url}/api/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`);
   assert.equal(start.status, 302);
   assert.ok(jar.get('pairpad_oidc'), 'the transaction cookie is set');

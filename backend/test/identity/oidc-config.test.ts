@@ -11,7 +11,12 @@ it('OIDC is off without OIDC_ISSUER and OIDC_CLIENT_ID; the button label still h
 });
 
 it('reads the OIDC settings: lists split and lowercased, scopes and verification defaults', () => {
-  const config = loadConfig({ ...base, OIDC_ISSUER: 'https://login.example.com/realms/team', OIDC_ALLOWED_DOMAINS: ' Example.com, @example.org ,', OIDC_ALLOWED_GROUPS: 'interviewers,Hiring Team' });
+  const config = loadConfig({
+    ...base,
+    OIDC_ISSUER: 'https://login.example.com/realms/team',
+    OIDC_ALLOWED_DOMAINS: ' Example.com, @example.org ,',
+    OIDC_ALLOWED_GROUPS: 'interviewers,Hiring Team',
+  });
   assert.deepEqual(config.oidc, {
     issuer: 'https://login.example.com/realms/team',
     clientId: 'pairpad',
@@ -25,11 +30,18 @@ it('reads the OIDC settings: lists split and lowercased, scopes and verification
 });
 
 it('refuses half a configuration, stray OIDC settings, and an http issuer except on localhost outside production', () => {
-  const refused = (env: Record<string, string>, pattern: RegExp): void => assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && pattern.test(error.message));
+  const refused = (env: Record<string, string>, pattern: RegExp): void =>
+    assert.throws(
+      () => loadConfig(env),
+      (error: unknown) => error instanceof ConfigError && pattern.test(error.message),
+    );
   refused({ OIDC_ISSUER: 'https://login.example.com' }, /OIDC_CLIENT_ID: needed with OIDC_ISSUER/);
   refused({ OIDC_ALLOWED_DOMAINS: 'example.com' }, /OIDC_ALLOWED_DOMAINS: set without OIDC_ISSUER/);
   refused({ ...base, OIDC_ISSUER: 'http://login.example.com' }, /OIDC_ISSUER: must be https/);
   refused({ ...base, OIDC_ISSUER: 'http://localhost:8080/realms/dev', NODE_ENV: 'production' }, /OIDC_ISSUER: must be https/);
-  refused({ ...base, OIDC_ISSUER: 'https://login.example.com', OIDC_REQUIRE_VERIFIED_EMAIL: 'no' }, /OIDC_REQUIRE_VERIFIED_EMAIL must be true or false/);
+  refused(
+    { ...base, OIDC_ISSUER: 'https://login.example.com', OIDC_REQUIRE_VERIFIED_EMAIL: 'no' },
+    /OIDC_REQUIRE_VERIFIED_EMAIL must be true or false/,
+  );
   assert.equal(loadConfig({ ...base, OIDC_ISSUER: 'http://localhost:8080/realms/dev' }).oidc?.allowInsecureRequests, true);
 });

@@ -17,7 +17,8 @@ describe('OIDC across two nodes on one PostgreSQL', () => {
     const databaseUrl = await postgres.createDatabase();
     const ports = [await freePort(), await freePort()];
     provider = await startTestProvider(ports.map((port) => `http://127.0.0.1:${port}/api/auth/oidc/callback`));
-    for (const port of ports) nodes.push(await startTestBackend(oidcEnv(provider.issuer, { PORT: String(port), DATABASE_URL: databaseUrl })));
+    for (const port of ports)
+      nodes.push(await startTestBackend(oidcEnv(provider.issuer, { PORT: String(port), DATABASE_URL: databaseUrl })));
   });
   after(async () => {
     for (const node of nodes) await node.close();

@@ -49,7 +49,13 @@ describe('OIDC sign-in through the backend', () => {
 
     const session = await createSession(backend);
     const cookie = `${AUTH_COOKIE_NAME}=${jar.get(AUTH_COOKIE_NAME)}`;
-    const socketOptions = { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true, extraHeaders: { cookie, origin: FRONTEND } };
+    const socketOptions = {
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+      forceNew: true,
+      extraHeaders: { cookie, origin: FRONTEND },
+    };
     const member = connectClient(backend, { sessionId: session.id, name: 'Alice', socketOptions });
     try {
       await waitSynced(member);
@@ -58,7 +64,10 @@ describe('OIDC sign-in through the backend', () => {
       member.destroy();
     }
 
-    const signOut = await browse(jar, `${backend.url}/api/auth/sign-out`, { method: 'POST', headers: { [CSRF_HEADER]: signedIn.csrfToken!, origin: FRONTEND } });
+    const signOut = await browse(jar, `${backend.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { [CSRF_HEADER]: signedIn.csrfToken!, origin: FRONTEND },
+    });
     assert.equal(signOut.status, 204);
     const stale = new CookieJar();
     stale.set(AUTH_COOKIE_NAME, cookie.split('=')[1]!);
@@ -87,9 +96,12 @@ describe('OIDC sign-in through the backend', () => {
       assert.equal(signInError(await browse(jar, await startAndSignIn(backend, jar, account))), 'OIDC_NOT_ALLOWED', account);
       assert.equal(jar.get(AUTH_COOKIE_NAME), undefined, account);
     }
-    const members = await (await (await signIn(backend)).fetch('/api/members')).json() as { members: Array<{ email: string }> };
+    const members = (await (await (await signIn(backend)).fetch('/api/members')).json()) as { members: Array<{ email: string }> };
     assert.deepEqual(
-      members.members.map((m) => m.email).filter((email) => email !== 'alice@example.com').sort(),
+      members.members
+        .map((m) => m.email)
+        .filter((email) => email !== 'alice@example.com')
+        .sort(),
       ['admin@pairpad.test'],
       'no member was created for them',
     );
@@ -141,7 +153,10 @@ describe('OIDC without allowed domains or groups (invite-only)', () => {
     const stranger = new CookieJar();
     assert.equal(signInError(await browse(stranger, await startAndSignIn(backend, stranger, 'bob'))), 'OIDC_NOT_ALLOWED');
     const admin = await signIn(backend);
-    const invite = await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'bob@elsewhere.test', role: 'interviewer' } });
+    const invite = await admin.fetch('/api/members/invites', {
+      method: 'POST',
+      json: { email: 'bob@elsewhere.test', role: 'interviewer' },
+    });
     assert.equal(invite.status, 201);
     const { inviteUrl } = (await invite.json()) as { inviteUrl: string };
 
@@ -182,11 +197,14 @@ describe('OIDC with its provider down', () => {
 
       // Once the provider answers, a later sign-in finds it (discovery is retried after a pause).
       provider = await startTestProvider([`${backend.url}/api/auth/oidc/callback`], port);
-      await waitFor(async () => (await browse(new CookieJar(), `${backend.url}/api/auth/oidc/start`)).headers.get('location')?.startsWith(issuer), {
-        timeoutMs: 8_000,
-        intervalMs: 250,
-        what: 'start to redirect to the provider',
-      });
+      await waitFor(
+        async () => (await browse(new CookieJar(), `${backend.url}/api/auth/oidc/start`)).headers.get('location')?.startsWith(issuer),
+        {
+          timeoutMs: 8_000,
+          intervalMs: 250,
+          what: 'start to redirect to the provider',
+        },
+      );
     } finally {
       await backend.close();
       await provider?.close();

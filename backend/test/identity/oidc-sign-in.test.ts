@@ -21,7 +21,15 @@ class MapDirectory implements OidcMemberDirectory {
   private next = 1;
 
   add(fields: Partial<OidcMember> & { email: string }): OidcMember {
-    const member: OidcMember = { id: `m${this.next++}`, name: fields.email, role: 'interviewer', disabled: false, oidcIssuer: null, oidcSubject: null, ...fields };
+    const member: OidcMember = {
+      id: `m${this.next++}`,
+      name: fields.email,
+      role: 'interviewer',
+      disabled: false,
+      oidcIssuer: null,
+      oidcSubject: null,
+      ...fields,
+    };
     this.members.set(member.id, member);
     return member;
   }
@@ -75,7 +83,11 @@ function signInWith(directory: OidcMemberDirectory, overrides: Partial<OidcSetti
 }
 
 /** begin → the provider's login and consent → the callback URL and the transaction cookie. */
-async function throughProvider(oidc: OidcSignIn, account: TestAccountId, returnTo?: string): Promise<{ callbackUrl: URL; transaction: string }> {
+async function throughProvider(
+  oidc: OidcSignIn,
+  account: TestAccountId,
+  returnTo?: string,
+): Promise<{ callbackUrl: URL; transaction: string }> {
   const start = await oidc.begin({ returnTo, redirectUri: CALLBACK });
   const authorization = new URL(start.authorizationUrl);
   assert.equal(authorization.searchParams.get('code_challenge_method'), 'S256');
@@ -108,7 +120,7 @@ describe('OIDC sign-in flow', () => {
     assert.equal(again.returnTo, '/dashboard');
   });
 
-  it('a callback whose state is not the transaction\'s gets OIDC_STATE_MISMATCH; a missing or forged cookie too', async () => {
+  it("a callback whose state is not the transaction's gets OIDC_STATE_MISMATCH; a missing or forged cookie too", async () => {
     const oidc = signInWith(new MapDirectory());
     const { callbackUrl, transaction } = await throughProvider(oidc, 'alice');
     const wrongState = new URL(callbackUrl);
@@ -141,7 +153,7 @@ describe('OIDC sign-in flow', () => {
     await refusedWith(oidc.complete(flow), 'OIDC_STATE_MISMATCH');
   });
 
-  it('the provider\'s access_denied is OIDC_CANCELLED', async () => {
+  it("the provider's access_denied is OIDC_CANCELLED", async () => {
     const oidc = signInWith(new MapDirectory());
     const start = await oidc.begin({ redirectUri: CALLBACK });
     const { state } = Object.fromEntries(new URL(start.authorizationUrl).searchParams);
@@ -202,7 +214,10 @@ describe('OIDC member linking', () => {
     const oidc = signInWith(directory);
     const { member } = await oidc.complete(await throughProvider(oidc, 'alice'));
     assert.equal(member.id, moved.id);
-    assert.deepEqual([directory.members.get(moved.id)!.oidcIssuer, directory.members.get(moved.id)!.oidcSubject], [provider.issuer, 'alice']);
+    assert.deepEqual(
+      [directory.members.get(moved.id)!.oidcIssuer, directory.members.get(moved.id)!.oidcSubject],
+      [provider.issuer, 'alice'],
+    );
   });
 
   it('without allowed domains or groups only members and invited emails come in; an invite gives its role', async () => {
@@ -212,7 +227,7 @@ describe('OIDC member linking', () => {
     assert.equal(directory.members.size, 0);
     directory.invites.set('bob@elsewhere.test', 'admin');
     const { member } = await oidc.complete(await throughProvider(oidc, 'bob'));
-    assert.equal(member.role, 'admin', 'an admin\'s invite, not OIDC, made this admin');
+    assert.equal(member.role, 'admin', "an admin's invite, not OIDC, made this admin");
     assert.equal(directory.invites.size, 0);
   });
 });

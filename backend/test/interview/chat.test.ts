@@ -43,7 +43,10 @@ describe('chat', () => {
     const late = capturedClient(backend, { sessionId: session.id, name: 'Lee' });
     open.push(late.provider);
     await waitSynced(late.provider);
-    assert.deepEqual(late.heard.chatHistory[0]?.map((message) => message.text), ['Can I use a dict? <b>x</b>', 'Sure.']);
+    assert.deepEqual(
+      late.heard.chatHistory[0]?.map((message) => message.text),
+      ['Can I use a dict? <b>x</b>', 'Sure.'],
+    );
   });
 
   it('empty, oversized and malformed messages are refused VALIDATION_FAILED and not kept', async () => {
@@ -51,8 +54,18 @@ describe('chat', () => {
     const candidate = capturedClient(backend, { sessionId: session.id, name: 'Cara' });
     open.push(candidate.provider);
     await waitSynced(candidate.provider);
-    for (const payload of [{ text: '   ' }, { text: 'x'.repeat(MAX_CHAT_MESSAGE_LENGTH + 1) }, { text: 42 }, { text: 'hi', role: 'interviewer' }, null]) {
-      assert.equal(await codeOfAck(ask(candidate.provider, 'chat:send', payload)), 'VALIDATION_FAILED', JSON.stringify(payload)?.slice(0, 40));
+    for (const payload of [
+      { text: '   ' },
+      { text: 'x'.repeat(MAX_CHAT_MESSAGE_LENGTH + 1) },
+      { text: 42 },
+      { text: 'hi', role: 'interviewer' },
+      null,
+    ]) {
+      assert.equal(
+        await codeOfAck(ask(candidate.provider, 'chat:send', payload)),
+        'VALIDATION_FAILED',
+        JSON.stringify(payload)?.slice(0, 40),
+      );
     }
     assert.equal(await codeOfAck(ask(candidate.provider, 'chat:send', { text: 'x'.repeat(MAX_CHAT_MESSAGE_LENGTH) })), 'OK');
     assert.equal(backend.rooms.get(session.id)!.interview.chat.list().length, 1);
@@ -61,7 +74,11 @@ describe('chat', () => {
   it('the log keeps the newest messages up to its limit', () => {
     const state = new InterviewStateDoc();
     for (let i = 0; i < CHAT_HISTORY_LIMIT + 25; i++) {
-      InterviewStateDoc.pushBounded(state.chat, { id: `id${i}`, at: i, name: 'A', role: 'candidate' as const, text: `m${i}` }, CHAT_HISTORY_LIMIT);
+      InterviewStateDoc.pushBounded(
+        state.chat,
+        { id: `id${i}`, at: i, name: 'A', role: 'candidate' as const, text: `m${i}` },
+        CHAT_HISTORY_LIMIT,
+      );
     }
     const messages = state.chat.toArray();
     assert.equal(messages.length, CHAT_HISTORY_LIMIT);

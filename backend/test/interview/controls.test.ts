@@ -7,7 +7,11 @@ import { codeOf, connectClient, createSession, startTestBackend, waitSynced } fr
 import { waitFor } from '../helpers/wait-for';
 import { ask, authHeaders, capturedClient, codeOfAck } from './interview-helpers';
 
-async function postExecute(backend: BackendHandle, sessionId: string, headers: Record<string, string> = {}): Promise<{ status: number; code: string | null }> {
+async function postExecute(
+  backend: BackendHandle,
+  sessionId: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; code: string | null }> {
   const response = await fetch(`${backend.url}/api/execute`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -92,7 +96,10 @@ describe('lock, run-disable and end are the interviewer’s, and the server enfo
     await waitFor(() => candidate.heard.states.at(-1)?.runDisabled === true, { what: 'run-disable announced' });
     assert.equal(await codeOfAck(ask(candidate.provider, 'run:start', {})), 'FORBIDDEN');
     assert.deepEqual(await postExecute(backend, session.id), { status: 403, code: 'FORBIDDEN' });
-    assert.deepEqual(await postExecute(backend, session.id, { authorization: 'Bearer not-a-token' }), { status: 401, code: 'UNAUTHORIZED' });
+    assert.deepEqual(await postExecute(backend, session.id, { authorization: 'Bearer not-a-token' }), {
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
     // The interviewer may (the dead test executor fails the run later; being queued is what counts).
     assert.equal(await codeOfAck(ask(interviewer.provider, 'run:start', {})), 'OK');
     assert.equal((await postExecute(backend, session.id, authHeaders(session.interviewerToken))).status, 202);

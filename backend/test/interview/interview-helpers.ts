@@ -34,7 +34,10 @@ export interface Heard {
  * A real provider whose every incoming engine.io frame is captured before socket.io decodes it,
  * so "never receives X" is checked on the bytes, not on what a handler chose to look at.
  */
-export function capturedClient(backend: Pick<BackendHandle, 'url'>, options: Parameters<typeof connectClient>[1]): { provider: SocketYjsProvider; heard: Heard } {
+export function capturedClient(
+  backend: Pick<BackendHandle, 'url'>,
+  options: Parameters<typeof connectClient>[1],
+): { provider: SocketYjsProvider; heard: Heard } {
   const provider = connectClient(backend, { ...options, connect: false });
   const heard: Heard = { states: [], chat: [], chatHistory: [], errors: [], raw: [] };
   provider.socket.io.on('open', () => {

@@ -54,7 +54,11 @@ describe('private notes never reach a candidate', () => {
     for (const capture of [heard, lateHeard]) {
       assert.equal(heardText(capture, 'SECRET-NOTES'), false, 'notes text in a candidate frame');
       assert.equal(heardText(capture, 'agrees'), false, 'notes edit in a candidate frame');
-      assert.equal(capture.raw.some((frame) => typeof frame === 'string' && frame.includes(`"${NOTES_EVENT}"`)), false, 'a notes event reached a candidate');
+      assert.equal(
+        capture.raw.some((frame) => typeof frame === 'string' && frame.includes(`"${NOTES_EVENT}"`)),
+        false,
+        'a notes event reached a candidate',
+      );
     }
     firstNotes.destroy();
     secondNotes.destroy();

@@ -33,7 +33,14 @@ describe('one person in several tabs', () => {
     const personId = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
     const tab = () => {
       const provider = connectClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
-      provider.awareness.setLocalStateField('user', { name: 'Ivy', color: '#2563eb', colorLight: '#2563eb33', role: 'interviewer', status: 'active', personId });
+      provider.awareness.setLocalStateField('user', {
+        name: 'Ivy',
+        color: '#2563eb',
+        colorLight: '#2563eb33',
+        role: 'interviewer',
+        status: 'active',
+        personId,
+      });
       open.push(provider);
       return provider;
     };
@@ -61,7 +68,11 @@ describe('one person in several tabs', () => {
 
     first.destroy();
     await waitFor(() => backend.rooms.participants(session.id) === 1, { what: 'first tab gone' });
-    assert.deepEqual(joinsAndLeaves(await getJson<Timeline>(`${url}/timeline`, session.interviewerToken)), ['Ivy join', 'Cara join', 'Ivy leave']);
+    assert.deepEqual(joinsAndLeaves(await getJson<Timeline>(`${url}/timeline`, session.interviewerToken)), [
+      'Ivy join',
+      'Cara join',
+      'Ivy leave',
+    ]);
 
     const report = await getJson<InterviewReport>(`${url}/report`, session.interviewerToken);
     assert.deepEqual(

@@ -12,7 +12,10 @@ import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
 import { ask, authHeaders, capturedClient } from './interview-helpers';
 
-async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: T & { error?: { code: string } } }> {
+async function getJson<T>(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T & { error?: { code: string } } }> {
   const response = await fetch(url, { headers });
   return { status: response.status, body: (await response.json()) as T & { error?: { code: string } } };
 }
@@ -23,7 +26,10 @@ describe('timeline and report over a real session', () => {
   const open: SocketYjsProvider[] = [];
   before(async () => {
     piston = await startFakePiston();
-    piston.executeReplies.set('python', { status: 200, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'A\n', output: 'A\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'A\n', output: 'A\n' }) },
+    });
     backend = await startTestBackend({ PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
   });
   after(async () => {
@@ -45,7 +51,10 @@ describe('timeline and report over a real session', () => {
     // The recorder checkpoints on its own a couple of seconds into a change.
     await waitFor(
       async () => {
-        const { body } = await getJson<Timeline>(`${backend.url}/api/sessions/${session.id}/timeline`, authHeaders(session.interviewerToken));
+        const { body } = await getJson<Timeline>(
+          `${backend.url}/api/sessions/${session.id}/timeline`,
+          authHeaders(session.interviewerToken),
+        );
         return body.checkpoints.some((_, index) => textAtCheckpoint(body.checkpoints, index) === 'print("A")\n');
       },
       { timeoutMs: 6_000, what: 'a checkpoint of the first version' },
@@ -67,7 +76,10 @@ describe('timeline and report over a real session', () => {
     await waitFor(() => backend.rooms.get(session.id)!.size === 1, { what: 'candidate left' });
     await ask(interviewer.provider, 'room:end', {});
 
-    const { status, body: timeline } = await getJson<Timeline>(`${backend.url}/api/sessions/${session.id}/timeline`, authHeaders(session.interviewerToken));
+    const { status, body: timeline } = await getJson<Timeline>(
+      `${backend.url}/api/sessions/${session.id}/timeline`,
+      authHeaders(session.interviewerToken),
+    );
     assert.equal(status, 200);
     const finalText = textAtCheckpoint(timeline.checkpoints, timeline.checkpoints.length - 1);
     assert.equal(finalText, backend.rooms.get(session.id)!.code, 'the last checkpoint is the final code');
@@ -79,7 +91,10 @@ describe('timeline and report over a real session', () => {
       ['join', 'join', 'leave'],
     );
     const runEvent = timeline.events.find((event) => event.kind === 'run');
-    assert.ok(runEvent?.kind === 'run' && runEvent.run.state === 'completed' && runEvent.run.result?.run?.stdout === 'A\n', 'run with its result');
+    assert.ok(
+      runEvent?.kind === 'run' && runEvent.run.state === 'completed' && runEvent.run.result?.run?.stdout === 'A\n',
+      'run with its result',
+    );
     // The code a run ran is a checkpoint at (or just before) the run.
     const atRun = timeline.checkpoints.filter((checkpoint) => checkpoint.at <= runEvent.at).length - 1;
     assert.equal(textAtCheckpoint(timeline.checkpoints, atRun), 'print("A")\n');
@@ -94,15 +109,24 @@ describe('timeline and report over a real session', () => {
     );
     assert.equal(kinds.at(-1), 'end');
 
-    const { body: report } = await getJson<InterviewReport>(`${backend.url}/api/sessions/${session.id}/report`, authHeaders(session.interviewerToken));
+    const { body: report } = await getJson<InterviewReport>(
+      `${backend.url}/api/sessions/${session.id}/report`,
+      authHeaders(session.interviewerToken),
+    );
     assert.equal(report.code, finalText);
     assert.equal(report.language, 'python');
     assert.equal(report.notes, 'Solid fundamentals.');
-    assert.deepEqual(report.runs.map((entry) => entry.jobId), [run.jobId]);
-    assert.deepEqual(report.participants.map((entry) => [entry.name, entry.role]), [
-      ['Ivy', 'interviewer'],
-      ['Cara', 'candidate'],
-    ]);
+    assert.deepEqual(
+      report.runs.map((entry) => entry.jobId),
+      [run.jobId],
+    );
+    assert.deepEqual(
+      report.participants.map((entry) => [entry.name, entry.role]),
+      [
+        ['Ivy', 'interviewer'],
+        ['Cara', 'candidate'],
+      ],
+    );
     assert.ok(report.durationMs > 0 && report.endedAt !== null);
     notes.destroy();
   });
@@ -115,13 +139,22 @@ describe('timeline and report over a real session', () => {
     const other = await createSession(backend);
     for (const path of ['timeline', 'report']) {
       const url = `${backend.url}/api/sessions/${session.id}/${path}`;
-      for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: session.interviewerToken }, authHeaders(other.interviewerToken)]) {
+      for (const headers of [
+        {},
+        { authorization: 'Bearer nope' },
+        { authorization: session.interviewerToken },
+        authHeaders(other.interviewerToken),
+      ]) {
         const { status, body } = await getJson(url, headers);
         assert.equal(status, 401, `${path} with ${JSON.stringify(headers)}`);
         assert.equal(body.error?.code, Object.keys(headers).length === 0 ? 'SIGN_IN_REQUIRED' : 'UNAUTHORIZED');
       }
       assert.equal((await getJson(url, authHeaders(session.interviewerToken))).status, 200);
-      assert.equal((await (await memberAgent(backend)).fetch(`/api/sessions/${session.id}/${path}`)).status, 200, 'a signed-in member needs no token');
+      assert.equal(
+        (await (await memberAgent(backend)).fetch(`/api/sessions/${session.id}/${path}`)).status,
+        200,
+        'a signed-in member needs no token',
+      );
     }
     assert.equal((await getJson(`${backend.url}/api/sessions/not-a-session/report`, authHeaders(session.interviewerToken))).status, 400);
   });

@@ -50,7 +50,9 @@ describe('graceful shutdown on SIGTERM (real backend process)', () => {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const exited = new Promise<{ code: number | null; at: number }>((resolve) => child?.once('exit', (code) => resolve({ code, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
+      child?.once('exit', (code) => resolve({ code, at: Date.now() })),
+    );
     const backend = { url: `http://127.0.0.1:${port}` };
     await waitFor(
       async () => {
@@ -70,7 +72,10 @@ describe('graceful shutdown on SIGTERM (real backend process)', () => {
     const statuses: string[] = [];
     watcher.on('status', (status) => statuses.push(status));
 
-    const started = await runner.request('run:start', { language: 'python', code: 'import time\ntime.sleep(1.5)\nprint("finished cleanly")\n' });
+    const started = await runner.request('run:start', {
+      language: 'python',
+      code: 'import time\ntime.sleep(1.5)\nprint("finished cleanly")\n',
+    });
     assert.ok(started.ok, JSON.stringify(started));
     await waitFor(() => seen.some((update) => update.run.state === 'running'), { what: 'run running' });
 
@@ -88,7 +93,10 @@ describe('graceful shutdown on SIGTERM (real backend process)', () => {
       },
       { timeoutMs: 2_000, what: 'new connections refused' },
     );
-    await waitFor(() => seen.some((update) => update.run.state === 'completed'), { timeoutMs: 8_000, what: 'run completed during shutdown' });
+    await waitFor(() => seen.some((update) => update.run.state === 'completed'), {
+      timeoutMs: 8_000,
+      what: 'run completed during shutdown',
+    });
     const finished = seen.find((update) => update.run.state === 'completed');
     assert.equal(finished?.run.result?.run?.stdout, 'finished cleanly\n');
     await waitFor(() => statuses.includes('reconnecting'), { timeoutMs: 8_000, what: 'clients told to reconnect' });

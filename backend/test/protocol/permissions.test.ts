@@ -53,7 +53,9 @@ describe('the permission policy', () => {
   it('is importable without zod (the page imports it from protocol/wire)', () => {
     for (const file of ['permissions.ts', 'room-shape.ts', 'wire.ts']) {
       const source = readFileSync(fileURLToPath(new URL(`../../../packages/protocol/src/${file}`, import.meta.url)), 'utf8');
-      const runtimeImports = source.split('\n').filter((line) => /^(import|export) .* from /.test(line) && !/^(import|export) type /.test(line));
+      const runtimeImports = source
+        .split('\n')
+        .filter((line) => /^(import|export) .* from /.test(line) && !/^(import|export) type /.test(line));
       for (const line of runtimeImports) assert.match(line, /from '\.\/(permissions|room-shape)'/, `${file}: ${line}`);
     }
   });

@@ -69,7 +69,10 @@ describe('question library', () => {
       'folder.md': '<dir>',
     });
     const library = await QuestionLibrary.load(dir);
-    assert.deepEqual(library.list().map((q) => q.id), ['good']);
+    assert.deepEqual(
+      library.list().map((q) => q.id),
+      ['good'],
+    );
     const problems = Object.fromEntries(library.problems.map((p) => [p.file, p.problems.join('; ')]));
     assert.match(problems['no-front-matter.md'] ?? '', /no front matter/);
     assert.match(problems['bad-yaml.md'] ?? '', /not valid YAML/);
@@ -91,7 +94,15 @@ describe('question library', () => {
   });
 
   it('shows hidden cases only by name to participants', () => {
-    const hidden = publicTestCase({ name: 'secret', stdin: '42', args: [], expected: 'answer', compare: 'trim', tolerance: 1e-6, hidden: true });
+    const hidden = publicTestCase({
+      name: 'secret',
+      stdin: '42',
+      args: [],
+      expected: 'answer',
+      compare: 'trim',
+      tolerance: 1e-6,
+      hidden: true,
+    });
     assert.deepEqual(hidden, { name: 'secret', hidden: true, compare: 'trim' });
     assert.ok(!JSON.stringify(hidden).includes('answer'));
   });
@@ -142,7 +153,10 @@ describe('built-in questions: the reference solutions pass every case in the rea
     for (const summary of library.list()) {
       const question = library.get(summary.id);
       assert.ok(question);
-      for (const [kind, code] of [['solution', question.solutions.python], ['starter', question.starters.python]] as const) {
+      for (const [kind, code] of [
+        ['solution', question.solutions.python],
+        ['starter', question.starters.python],
+      ] as const) {
         assert.ok(code, `${question.id} has a python ${kind}`);
         const response = await ex.post('/api/v2/pairpad/batch', {
           language: 'python',
@@ -156,7 +170,12 @@ describe('built-in questions: the reference solutions pass every case in the rea
           if (!test) return false;
           return compareOutput(stage.stdout, test.expected, test.compare, test.tolerance).passed;
         });
-        if (kind === 'solution') assert.deepEqual(results, question.tests.map(() => true), `${question.id} solution`);
+        if (kind === 'solution')
+          assert.deepEqual(
+            results,
+            question.tests.map(() => true),
+            `${question.id} solution`,
+          );
         else assert.ok(results.includes(false), `${question.id}: the starter must not already pass every case`);
       }
     }

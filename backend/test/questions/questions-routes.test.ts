@@ -25,10 +25,17 @@ describe('GET /api/questions', () => {
     const response = await agent.fetch('/api/questions/two-sum');
     assert.equal(response.status, 200);
     const text = await response.text();
-    const question = JSON.parse(text) as { title: string; tests: { hidden: boolean; stdin?: string; expected?: string }[]; starters: Record<string, string> };
+    const question = JSON.parse(text) as {
+      title: string;
+      tests: { hidden: boolean; stdin?: string; expected?: string }[];
+      starters: Record<string, string>;
+    };
     assert.equal(question.title, 'Two Sum');
     assert.ok(question.starters.python?.includes('def two_sum'));
-    assert.ok(question.tests.some((t) => !t.hidden && t.stdin && t.expected), 'visible cases keep their data');
+    assert.ok(
+      question.tests.some((t) => !t.hidden && t.stdin && t.expected),
+      'visible cases keep their data',
+    );
     for (const test of question.tests.filter((t) => t.hidden)) assert.deepEqual(Object.keys(test).sort(), ['compare', 'hidden', 'name']);
     assert.ok(!text.includes('solutions'), 'no reference solution is sent');
     assert.ok(!text.includes('14999'), "a hidden case's input never leaves the server");
@@ -49,7 +56,10 @@ describe('GET /api/questions', () => {
     const backend = await startTestBackend({ QUESTIONS_DIR: dir });
     backends.push(backend);
     const list = (await (await (await memberAgent(backend)).fetch('/api/questions')).json()) as { questions: { id: string }[] };
-    assert.deepEqual(list.questions.map((q) => q.id), ['ok']);
+    assert.deepEqual(
+      list.questions.map((q) => q.id),
+      ['ok'],
+    );
   });
 
   it('is for the team: a candidate (no sign-in) is refused; a guest interviewer reads it for its room', async () => {
@@ -60,7 +70,9 @@ describe('GET /api/questions', () => {
       assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'SIGN_IN_REQUIRED');
     }
     const session = await createSession(backend);
-    const asGuest = await fetch(`${backend.url}/api/questions?sessionId=${session.id}`, { headers: { authorization: `Bearer ${session.interviewerToken}` } });
+    const asGuest = await fetch(`${backend.url}/api/questions?sessionId=${session.id}`, {
+      headers: { authorization: `Bearer ${session.interviewerToken}` },
+    });
     assert.equal(asGuest.status, 200);
     const withoutToken = await fetch(`${backend.url}/api/questions?sessionId=${session.id}`);
     assert.equal(withoutToken.status, 401, 'a candidate knowing the session id is still refused');

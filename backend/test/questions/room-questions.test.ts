@@ -151,7 +151,10 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     const seen = (await waitFor(() => candidateLog.latest(), { what: 'question state at join' }))!;
     assert.equal(seen.questionId, 'shout');
     assert.match(seen.description, /upper case/);
-    assert.deepEqual(seen.tests.map((test) => test.name), ['hello', 'two words', 'secret']);
+    assert.deepEqual(
+      seen.tests.map((test) => test.name),
+      ['hello', 'two words', 'secret'],
+    );
     assert.deepEqual(seen.tests[2], { name: 'secret', hidden: true, compare: 'trim' }, 'a hidden case is its name only');
     assert.equal(seen.tests[0]?.stdin, 'hello\n', 'visible cases carry their input');
     const full = (await waitFor(() => interviewerLog.latest(), { what: 'interviewer question state' }))!;
@@ -167,9 +170,20 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     const theirs = await finished(interviewerLog, queued.runId);
     assert.equal(mine.state, 'completed', JSON.stringify(mine.error));
     assert.equal(mine.statusText, '3 / 3 passed');
-    assert.deepEqual(mine.cases.map((result) => result.verdict), ['passed', 'passed', 'passed']);
-    assert.deepEqual(theirs.cases.map((result) => result.verdict), mine.cases.map((result) => result.verdict), 'both see the same pass/fail');
-    assert.deepEqual(mine.cases[2], { name: 'secret', hidden: true, verdict: 'passed' }, 'the candidate sees a hidden case pass, nothing more');
+    assert.deepEqual(
+      mine.cases.map((result) => result.verdict),
+      ['passed', 'passed', 'passed'],
+    );
+    assert.deepEqual(
+      theirs.cases.map((result) => result.verdict),
+      mine.cases.map((result) => result.verdict),
+      'both see the same pass/fail',
+    );
+    assert.deepEqual(
+      mine.cases[2],
+      { name: 'secret', hidden: true, verdict: 'passed' },
+      'the candidate sees a hidden case pass, nothing more',
+    );
     assert.equal(theirs.cases[2]?.actual, `${HIDDEN_EXPECTED}\n`, 'the interviewer sees the hidden actual output');
     assert.equal(typeof theirs.cases[0]?.timeMs, 'number');
     assert.equal(mine.cases[0]?.actual, 'HELLO\n', 'a visible case carries its actual output for everyone');
@@ -224,7 +238,9 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     // C that does not compile: one compile error for the run, every case "not run".
     assert.ok((await ask(interviewer, 'room:set-language', { language: 'c' })).ok);
     setCode(interviewer, 'int main(void) { return oops; }\n');
-    await waitFor(() => backend.rooms.get(session.id)?.currentLanguage === 'c' && backend.rooms.get(session.id)?.code.includes('oops'), { what: 'C code on the server' });
+    await waitFor(() => backend.rooms.get(session.id)?.currentLanguage === 'c' && backend.rooms.get(session.id)?.code.includes('oops'), {
+      what: 'C code on the server',
+    });
     const compile = await finished(log, (await runTests(interviewer)).runId);
     assert.equal(compile.state, 'completed');
     assert.match(compile.statusText, /^Compile error/);
@@ -239,13 +255,23 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     assert.equal(unknown.error?.code, 'RUNTIME_UNKNOWN');
     assert.equal(unknown.statusText, 'Could not run the tests');
 
-    const timeline = (await (await fetch(`${backend.url}/api/sessions/${session.id}/timeline`, { headers: authHeaders(session.interviewerToken) })).json()) as Timeline;
+    const timeline = (await (
+      await fetch(`${backend.url}/api/sessions/${session.id}/timeline`, { headers: authHeaders(session.interviewerToken) })
+    ).json()) as Timeline;
     const summaries = timeline.events.flatMap((event) => (event.kind === 'tests' ? [event.summary] : []));
     assert.deepEqual(summaries.slice(0, 2), ['1 / 4 passed', compile.statusText]);
     assert.match(summaries[2] ?? '', /^Could not run the tests: The executor has no such runtime/);
-    assert.ok(timeline.events.some((event) => event.kind === 'question' && event.title === 'Shout'), 'the load is on the timeline');
-    const report = (await (await fetch(`${backend.url}/api/sessions/${session.id}/report`, { headers: authHeaders(session.interviewerToken) })).json()) as InterviewReport;
-    assert.deepEqual(report.testRuns?.map((entry) => entry.statusText), ['1 / 4 passed', compile.statusText, 'Could not run the tests']);
+    assert.ok(
+      timeline.events.some((event) => event.kind === 'question' && event.title === 'Shout'),
+      'the load is on the timeline',
+    );
+    const report = (await (
+      await fetch(`${backend.url}/api/sessions/${session.id}/report`, { headers: authHeaders(session.interviewerToken) })
+    ).json()) as InterviewReport;
+    assert.deepEqual(
+      report.testRuns?.map((entry) => entry.statusText),
+      ['1 / 4 passed', compile.statusText, 'Could not run the tests'],
+    );
     assert.equal(report.question?.title, 'Shout');
   });
 
@@ -269,10 +295,26 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     assert.equal(await code('question:edit', interviewer, {}), 'VALIDATION_FAILED');
     assert.equal(await code('question:edit', interviewer, { tests: [{ name: 'no expected output' }] }), 'VALIDATION_FAILED');
     assert.equal(await code('question:edit', interviewer, { tests: [{ ...valid, compare: 'fuzzy' }] }), 'VALIDATION_FAILED');
-    assert.equal(await code('question:edit', interviewer, { starters: { cobol: 'DISPLAY "HI".' } }), 'VALIDATION_FAILED', 'an unknown language');
-    assert.equal(await code('question:edit', interviewer, { tests: [{ ...valid, stdin: 'x'.repeat(65) }] }), 'PAYLOAD_TOO_LARGE', 'input over TEST_CASE_INPUT_BYTES');
-    assert.equal(await code('question:edit', interviewer, { tests: [{ ...valid, expected: 'y'.repeat(65) }] }), 'PAYLOAD_TOO_LARGE', 'expected over TEST_CASE_EXPECTED_BYTES');
-    assert.equal(await code('question:edit', interviewer, { tests: Array.from({ length: 5 }, () => valid) }), 'PAYLOAD_TOO_LARGE', 'more than TEST_CASES_PER_ROOM');
+    assert.equal(
+      await code('question:edit', interviewer, { starters: { cobol: 'DISPLAY "HI".' } }),
+      'VALIDATION_FAILED',
+      'an unknown language',
+    );
+    assert.equal(
+      await code('question:edit', interviewer, { tests: [{ ...valid, stdin: 'x'.repeat(65) }] }),
+      'PAYLOAD_TOO_LARGE',
+      'input over TEST_CASE_INPUT_BYTES',
+    );
+    assert.equal(
+      await code('question:edit', interviewer, { tests: [{ ...valid, expected: 'y'.repeat(65) }] }),
+      'PAYLOAD_TOO_LARGE',
+      'expected over TEST_CASE_EXPECTED_BYTES',
+    );
+    assert.equal(
+      await code('question:edit', interviewer, { tests: Array.from({ length: 5 }, () => valid) }),
+      'PAYLOAD_TOO_LARGE',
+      'more than TEST_CASES_PER_ROOM',
+    );
     assert.equal(await code('tests:run', candidate, { extra: true }), 'VALIDATION_FAILED');
     assert.equal(JSON.stringify(room.interview.questions.stored), before, 'nothing changed');
 
@@ -338,7 +380,11 @@ describe('test runs against a plain Piston (no batch endpoint)', () => {
     dir = questionsDir();
     piston = await startFakePiston();
     // Slow enough that the room's run is still going when the second request arrives.
-    piston.executeReplies.set('python', { status: 200, delayMs: 1000, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'HELLO\n', output: 'HELLO\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      delayMs: 1000,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'HELLO\n', output: 'HELLO\n' }) },
+    });
     backend = await startTestBackend({ QUESTIONS_DIR: dir, PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
   });
   after(async () => {
@@ -359,8 +405,15 @@ describe('test runs against a plain Piston (no batch endpoint)', () => {
     assert.equal(second.ok ? 'OK' : second.error.code, 'TEST_RUN_IN_PROGRESS');
     const run = await finished(log, first.runId);
     assert.equal(run.statusText, '1 / 3 passed');
-    assert.deepEqual(run.cases.map((result) => result.verdict), ['passed', 'failed', 'failed']);
-    assert.equal(piston.requests.filter((request) => request.path === '/api/v2/pairpad/batch').length, 1, 'the batch endpoint was tried once');
+    assert.deepEqual(
+      run.cases.map((result) => result.verdict),
+      ['passed', 'failed', 'failed'],
+    );
+    assert.equal(
+      piston.requests.filter((request) => request.path === '/api/v2/pairpad/batch').length,
+      1,
+      'the batch endpoint was tried once',
+    );
     assert.equal(piston.requests.filter((request) => request.path === '/api/v2/execute').length, 3, 'then one execute per case');
     // Once finished, the room may run again.
     const again = await runTests(candidate);

@@ -95,7 +95,12 @@ describe('binary frames on the wire', () => {
     const cara = connectClient(backend, { sessionId: session.id, name: 'Cara' });
     const caraIncoming = recordIncoming(cara.socket);
     const ivyOutgoing: unknown[] = [];
-    ivy.socket.io.on('open', () => ivy.socket.io.engine.on('packetCreate', (packet: { type: string; data?: unknown }) => packet.type === 'message' && ivyOutgoing.push(packet.data)));
+    ivy.socket.io.on('open', () =>
+      ivy.socket.io.engine.on(
+        'packetCreate',
+        (packet: { type: string; data?: unknown }) => packet.type === 'message' && ivyOutgoing.push(packet.data),
+      ),
+    );
     await Promise.all([waitSynced(ivy), waitSynced(cara)]);
     {
       const before = caraIncoming.length;
@@ -104,10 +109,18 @@ describe('binary frames on the wire', () => {
       const arrived = caraIncoming.slice(before);
       const frames = arrived.filter((message) => typeof message !== 'string' && message[0] === FRAME_MARK);
       assert.ok(frames.length >= 1, 'the edit arrived as a frame');
-      assert.ok(!arrived.some((message) => typeof message === 'string' && message.startsWith('51-')), 'no default binary-event header for it');
-      assert.ok(ivyOutgoing.some((data) => data instanceof Uint8Array && data[0] === FRAME_MARK), 'the sender wrote a frame');
+      assert.ok(
+        !arrived.some((message) => typeof message === 'string' && message.startsWith('51-')),
+        'no default binary-event header for it',
+      );
+      assert.ok(
+        ivyOutgoing.some((data) => data instanceof Uint8Array && data[0] === FRAME_MARK),
+        'the sender wrote a frame',
+      );
       // Asked for in the query, never in `auth`: an older server's strict auth schema would refuse it.
-      const auth = await new Promise<Record<string, unknown>>((resolve) => (cara.socket.auth as (callback: (data: object) => void) => void)((data) => resolve(data as Record<string, unknown>)));
+      const auth = await new Promise<Record<string, unknown>>((resolve) =>
+        (cara.socket.auth as (callback: (data: object) => void) => void)((data) => resolve(data as Record<string, unknown>)),
+      );
       assert.deepEqual(Object.keys(auth).sort(), ['generation', 'name', 'protocolVersion', 'sessionId']);
       assert.equal((cara.socket.io.opts.query as Record<string, string>).binaryFrames, '1');
       cara.doc.getText('code').insert(0, '# back\n');
@@ -120,7 +133,13 @@ describe('binary frames on the wire', () => {
     const ivy = connectClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
     await waitSynced(ivy);
     // A plain Socket.IO client (default parser, no `binaryFrames` in its auth).
-    const plain = io(backend.url, { path: '/socket.io', transports: ['websocket'], auth: { sessionId: session.id, name: 'Plain' }, reconnection: false, forceNew: true });
+    const plain = io(backend.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { sessionId: session.id, name: 'Plain' },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(plain);
     const updates: Uint8Array[] = [];
     plain.on('y', (message: ArrayBuffer | Uint8Array) => updates.push(new Uint8Array(message)));
@@ -131,7 +150,9 @@ describe('binary frames on the wire', () => {
     await waitFor(() => welcome, { what: 'welcome' });
     assert.equal(welcome?.binaryFrames, true, 'the server says it reads frames');
     ivy.doc.getText('code').insert(0, '# for plain\n');
-    await waitFor(() => updates.length > 0 && updates.some((message) => message[0] === MESSAGE_SYNC), { what: 'the plain client got Yjs messages as default events' });
+    await waitFor(() => updates.length > 0 && updates.some((message) => message[0] === MESSAGE_SYNC), {
+      what: 'the plain client got Yjs messages as default events',
+    });
     // And its own default-framed edit reaches the provider.
     const doc = new Y.Doc();
     doc.getText('code').insert(0, '# from plain\n');
@@ -146,7 +167,13 @@ describe('binary frames on the wire', () => {
     const session = await createSession(backend);
     const ivy = connectClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
     await waitSynced(ivy);
-    const mallory = io(backend.url, { path: '/socket.io', transports: ['websocket'], auth: { sessionId: session.id, name: 'Mallory' }, reconnection: false, forceNew: true });
+    const mallory = io(backend.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { sessionId: session.id, name: 'Mallory' },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(mallory);
     let welcomed = false;
     mallory.once('session:welcome', () => {

@@ -6,8 +6,6 @@ import { countOf, typeConcurrently } from '../helpers/typing';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
-
-
 describe('realtime collaboration with real Socket.IO clients and the real provider', () => {
   let backend: BackendHandle;
   const open: SocketYjsProvider[] = [];
@@ -33,11 +31,15 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
       const starter = codeOf(clients[0]!);
       assert.ok(starter.includes('Hello, PairPad!'), 'room opens with the starter code');
       await typeConcurrently(clients, 60, clientCount);
-      await waitFor(() => clients.every((c) => codeOf(c) === codeOf(clients[0]!)) && codeOf(clients[0]!).length === starter.length + clientCount * 60, {
-        what: 'convergence',
-      });
+      await waitFor(
+        () => clients.every((c) => codeOf(c) === codeOf(clients[0]!)) && codeOf(clients[0]!).length === starter.length + clientCount * 60,
+        {
+          what: 'convergence',
+        },
+      );
       const text = codeOf(clients[0]!);
-      for (let i = 0; i < clientCount; i++) assert.equal(countOf(text, String.fromCharCode(65 + i)), 60 + countOf(starter, String.fromCharCode(65 + i)));
+      for (let i = 0; i < clientCount; i++)
+        assert.equal(countOf(text, String.fromCharCode(65 + i)), 60 + countOf(starter, String.fromCharCode(65 + i)));
       assert.equal(backend.rooms.get(session.id)?.code, text, 'the server document matches');
     });
   }
@@ -55,9 +57,12 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
     assert.ok(!codeOf(alice).includes('Bob'), 'offline edits have not leaked yet');
     bob.connect();
     await waitSynced(bob);
-    await waitFor(() => codeOf(alice) === codeOf(bob) && codeOf(alice).includes('offline by Bob') && codeOf(bob).includes('online by Alice'), {
-      what: 'merge after reconnect',
-    });
+    await waitFor(
+      () => codeOf(alice) === codeOf(bob) && codeOf(alice).includes('offline by Bob') && codeOf(bob).includes('online by Alice'),
+      {
+        what: 'merge after reconnect',
+      },
+    );
   });
 
   it('survives a dropped transport: the provider reconnects by itself and merges', async () => {
@@ -83,9 +88,12 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
     const ack = await alice.setLanguage('rust');
     assert.deepEqual(ack, { ok: true });
     await waitFor(() => bob.doc.getMap('meta').get('language') === 'rust', { what: 'language on bob' });
-    await waitFor(async () => ((await (await fetch(`${backend.url}/api/sessions/${session.id}`)).json()) as { language: string }).language === 'rust', {
-      what: 'language persisted',
-    });
+    await waitFor(
+      async () => ((await (await fetch(`${backend.url}/api/sessions/${session.id}`)).json()) as { language: string }).language === 'rust',
+      {
+        what: 'language persisted',
+      },
+    );
   });
 
   it('roles come from the token; presence and participant counts follow awareness', async () => {
@@ -96,15 +104,29 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
     assert.equal(interviewer.role, 'interviewer');
     assert.equal(candidate.role, 'candidate');
     // The candidate claims to be an interviewer; the server overwrites the role.
-    candidate.awareness.setLocalStateField('user', { name: 'Cam', color: '#112233', colorLight: '#11223333', role: 'interviewer', status: 'active' });
-    interviewer.awareness.setLocalStateField('user', { name: 'Ivy', color: '#445566', colorLight: '#44556633', role: 'interviewer', status: 'active' });
+    candidate.awareness.setLocalStateField('user', {
+      name: 'Cam',
+      color: '#112233',
+      colorLight: '#11223333',
+      role: 'interviewer',
+      status: 'active',
+    });
+    interviewer.awareness.setLocalStateField('user', {
+      name: 'Ivy',
+      color: '#445566',
+      colorLight: '#44556633',
+      role: 'interviewer',
+      status: 'active',
+    });
     const remoteUsers = (provider: SocketYjsProvider): Array<{ name: string; role: string }> =>
       [...provider.awareness.getStates().entries()]
         .filter(([id]) => id !== provider.doc.clientID)
         .map(([, state]) => state.user as { name: string; role: string });
     await waitFor(() => remoteUsers(interviewer).some((user) => user.name === 'Cam'), { what: 'candidate presence' });
     assert.equal(remoteUsers(interviewer).find((user) => user.name === 'Cam')?.role, 'candidate');
-    await waitFor(() => remoteUsers(candidate).some((user) => user.name === 'Ivy' && user.role === 'interviewer'), { what: 'interviewer presence' });
+    await waitFor(() => remoteUsers(candidate).some((user) => user.name === 'Ivy' && user.role === 'interviewer'), {
+      what: 'interviewer presence',
+    });
     const view = (await (await fetch(`${backend.url}/api/sessions/${session.id}`)).json()) as { participants: number };
     assert.equal(view.participants, 2);
     candidate.destroy();
@@ -118,10 +140,24 @@ describe('realtime collaboration with real Socket.IO clients and the real provid
     const bob = client({ sessionId: session.id, name: 'Bob' });
     let welcomedWithoutRenewal = false;
     bob.on('welcome', (welcome) => (welcomedWithoutRenewal = welcome.presenceUntilDisconnect === true));
-    alice.awareness.setLocalStateField('user', { name: 'Alice', color: '#112233', colorLight: '#11223333', role: 'candidate', status: 'active' });
-    bob.awareness.setLocalStateField('user', { name: 'Bob', color: '#445566', colorLight: '#44556633', role: 'candidate', status: 'active' });
+    alice.awareness.setLocalStateField('user', {
+      name: 'Alice',
+      color: '#112233',
+      colorLight: '#11223333',
+      role: 'candidate',
+      status: 'active',
+    });
+    bob.awareness.setLocalStateField('user', {
+      name: 'Bob',
+      color: '#445566',
+      colorLight: '#44556633',
+      role: 'candidate',
+      status: 'active',
+    });
     const sees = (provider: SocketYjsProvider, name: string): boolean =>
-      [...provider.awareness.getStates().entries()].some(([id, state]) => id !== provider.doc.clientID && (state.user as { name?: string } | undefined)?.name === name);
+      [...provider.awareness.getStates().entries()].some(
+        ([id, state]) => id !== provider.doc.clientID && (state.user as { name?: string } | undefined)?.name === name,
+      );
     await waitFor(() => sees(alice, 'Bob') && sees(bob, 'Alice'), { what: 'presence both ways' });
     assert.ok(welcomedWithoutRenewal, 'the server says it keeps presence while connected');
     bob.disconnect();

@@ -24,14 +24,21 @@ describe('idle connection memory (issue #14)', () => {
     const requests: Array<WeakRef<IncomingMessage>> = [];
     backend.io.engine.on('connection', (raw: { request: IncomingMessage }) => requests.push(new WeakRef(raw.request)));
     const session = await createSession(backend);
-    const provider = connectClient(backend, { sessionId: session.id, name: 'Ivy', socketOptions: { transports: ['websocket'], forceNew: true } });
+    const provider = connectClient(backend, {
+      sessionId: session.id,
+      name: 'Ivy',
+      socketOptions: { transports: ['websocket'], forceNew: true },
+    });
     try {
       await waitSynced(provider);
       assert.equal(requests.length, 1, 'one engine.io connection');
-      await waitFor(() => {
-        collectGarbage();
-        return requests[0]?.deref() === undefined;
-      }, { what: 'the upgrade request collected', timeoutMs: 5_000 });
+      await waitFor(
+        () => {
+          collectGarbage();
+          return requests[0]?.deref() === undefined;
+        },
+        { what: 'the upgrade request collected', timeoutMs: 5_000 },
+      );
       assert.ok(provider.connected, 'the connection itself lives on');
     } finally {
       provider.destroy();

@@ -37,7 +37,10 @@ function listenForConsole(provider: SocketYjsProvider, runs: RunLog): ConsoleLog
   const entries = (jobId: string) => byJob.get(jobId) ?? [];
   return {
     entries,
-    text: (jobId) => entries(jobId).map((entry) => (entry.kind === 'stdout' || entry.kind === 'stderr' || entry.kind === 'stdin' ? entry.text : '')).join(''),
+    text: (jobId) =>
+      entries(jobId)
+        .map((entry) => (entry.kind === 'stdout' || entry.kind === 'stderr' || entry.kind === 'stdin' ? entry.text : ''))
+        .join(''),
     statesAtArrival: (jobId) => states.get(jobId) ?? [],
   };
 }
@@ -47,7 +50,11 @@ function send(provider: SocketYjsProvider, event: 'console:input' | 'console:eof
   return provider.request(event, payload as never) as Promise<Ack>;
 }
 
-async function sendOk(provider: SocketYjsProvider, event: 'console:input' | 'console:eof' | 'console:signal', payload: unknown): Promise<void> {
+async function sendOk(
+  provider: SocketYjsProvider,
+  event: 'console:input' | 'console:eof' | 'console:signal',
+  payload: unknown,
+): Promise<void> {
   const ack = await send(provider, event, payload);
   assert.ok(ack.ok, `${event} refused: ${JSON.stringify(ack)}`);
 }
@@ -56,7 +63,7 @@ function errorCode(ack: Ack): string | undefined {
   return ack.ok ? undefined : ack.error.code;
 }
 
-describe('the room\'s console: streamed output, shared stdin, stop', () => {
+describe("the room's console: streamed output, shared stdin, stop", () => {
   let backend: BackendHandle;
   const open: SocketYjsProvider[] = [];
   const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
@@ -90,7 +97,15 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     await Promise.all([waitSynced(ivy), waitSynced(cleo)]);
     const ivyRuns = listenForRuns(ivy);
     const cleoRuns = listenForRuns(cleo);
-    return { session, ivy, cleo, ivyRuns, cleoRuns, ivyConsole: listenForConsole(ivy, ivyRuns), cleoConsole: listenForConsole(cleo, cleoRuns) };
+    return {
+      session,
+      ivy,
+      cleo,
+      ivyRuns,
+      cleoRuns,
+      ivyConsole: listenForConsole(ivy, ivyRuns),
+      cleoConsole: listenForConsole(cleo, cleoRuns),
+    };
   }
 
   it('a prompt, the line the candidate typed (with her name) and the answer reach both participants live', async () => {
@@ -98,8 +113,10 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     setCode(cleo, 'name = input("Your name? ")\nprint(f"Hello, {name}!")\n');
     await waitFor(() => backend.rooms.get(session.id)?.doc.getText('code').toString().includes('Hello'), { what: 'code on the server' });
     const run = await startRun(cleo);
-    assert.equal(run.interactive, true, 'an empty Input box makes the console the program\'s stdin');
-    await waitFor(() => ivyConsole.text(run.jobId) === 'Your name? ' && cleoConsole.text(run.jobId) === 'Your name? ', { what: 'the prompt on both pages' });
+    assert.equal(run.interactive, true, "an empty Input box makes the console the program's stdin");
+    await waitFor(() => ivyConsole.text(run.jobId) === 'Your name? ' && cleoConsole.text(run.jobId) === 'Your name? ', {
+      what: 'the prompt on both pages',
+    });
     assert.equal(ivyRuns.latest(run.jobId)?.state, 'running', 'the prompt came while the program waits');
     await sendOk(cleo, 'console:input', { jobId: run.jobId, text: 'Ada\n' });
     const finished = await waitFinished(ivyRuns, run.jobId);
@@ -115,7 +132,10 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     const headers = { authorization: `Bearer ${session.interviewerToken}` };
     const timeline = (await (await fetch(`${backend.url}/api/sessions/${session.id}/timeline`, { headers })).json()) as Timeline;
     const recorded = timeline.consoles?.find((transcript) => transcript.jobId === run.jobId);
-    assert.deepEqual(recorded?.entries.map((entry) => entry.kind), ['stdout', 'stdin', 'stdout']);
+    assert.deepEqual(
+      recorded?.entries.map((entry) => entry.kind),
+      ['stdout', 'stdin', 'stdout'],
+    );
     const report = (await (await fetch(`${backend.url}/api/sessions/${session.id}/report`, { headers })).json()) as InterviewReport;
     assert.ok(report.runs.find((entry) => entry.jobId === run.jobId)?.interactive);
     assert.equal(report.consoles?.find((transcript) => transcript.jobId === run.jobId)?.entries.length, 3);
@@ -127,15 +147,20 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     void ivy;
   });
 
-  it('streams an ordinary run\'s progress before it ends; the Input box still feeds stdin to its end', async () => {
+  it("streams an ordinary run's progress before it ends; the Input box still feeds stdin to its end", async () => {
     const { ivy, ivyRuns, ivyConsole } = await room();
     setStdin(ivy, '3\n');
-    const run = await startRun(ivy, { code: 'import sys, time\nn = int(sys.stdin.read())\nfor i in range(n):\n    print("step", i, flush=True)\n    time.sleep(0.4)\n' });
+    const run = await startRun(ivy, {
+      code: 'import sys, time\nn = int(sys.stdin.read())\nfor i in range(n):\n    print("step", i, flush=True)\n    time.sleep(0.4)\n',
+    });
     assert.equal(run.interactive, undefined, 'the Input box, not the console, is its stdin');
     const finished = await waitFinished(ivyRuns, run.jobId);
     assert.equal(finished.result?.run?.stdout, 'step 0\nstep 1\nstep 2\n');
     assert.equal(ivyConsole.text(run.jobId), 'step 0\nstep 1\nstep 2\n');
-    assert.ok(ivyConsole.statesAtArrival(run.jobId).filter((state) => state === 'running').length >= 2, `output came while running: ${ivyConsole.statesAtArrival(run.jobId).join(',')}`);
+    assert.ok(
+      ivyConsole.statesAtArrival(run.jobId).filter((state) => state === 'running').length >= 2,
+      `output came while running: ${ivyConsole.statesAtArrival(run.jobId).join(',')}`,
+    );
     const ack = await send(ivy, 'console:input', { jobId: run.jobId, text: 'x\n' });
     assert.equal(errorCode(ack), 'RUN_NOT_RUNNING');
   });
@@ -149,11 +174,17 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     assert.equal(interrupted.result?.outcome, 'signal');
     assert.match(interrupted.result?.run?.stderr ?? '', /KeyboardInterrupt/);
     assert.deepEqual(
-      ivyConsole.entries(first.jobId).filter((entry) => entry.kind === 'signal').map((entry) => [entry.text, entry.name]),
+      ivyConsole
+        .entries(first.jobId)
+        .filter((entry) => entry.kind === 'signal')
+        .map((entry) => [entry.text, entry.name]),
       [['SIGINT', 'Cleo']],
     );
 
-    const second = await startRun(cleo, { language: 'bash', code: 'trap "echo ignored INT" INT\necho ready\nwhile true; do sleep 0.1; done\n' });
+    const second = await startRun(cleo, {
+      language: 'bash',
+      code: 'trap "echo ignored INT" INT\necho ready\nwhile true; do sleep 0.1; done\n',
+    });
     await waitFor(() => ivyConsole.text(second.jobId).includes('ready'), { what: 'the trap set' });
     await sendOk(cleo, 'console:signal', { jobId: second.jobId, signal: 'SIGINT' });
     await waitFor(() => ivyConsole.text(second.jobId).includes('ignored INT'), { what: 'SIGINT trapped' });
@@ -162,12 +193,14 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
     assert.equal(killed.result?.run?.signal, 'SIGKILL');
   });
 
-  it('Ctrl+D ends a cat-style program\'s input', async () => {
+  it("Ctrl+D ends a cat-style program's input", async () => {
     const { ivy, ivyRuns, ivyConsole } = await room();
     const run = await startRun(ivy, { language: 'bash', code: 'cat\necho "[done]"\n' });
     await waitFor(() => ivyRuns.latest(run.jobId)?.state === 'running', { what: 'running' });
     await sendOk(ivy, 'console:input', { jobId: run.jobId, text: 'echo me\n' });
-    await waitFor(() => ivyConsole.text(run.jobId) === "echo me\necho me\n", { what: `the echo (got ${JSON.stringify(ivyConsole.entries(run.jobId))} ${JSON.stringify(ivyRuns.latest(run.jobId))})` });
+    await waitFor(() => ivyConsole.text(run.jobId) === 'echo me\necho me\n', {
+      what: `the echo (got ${JSON.stringify(ivyConsole.entries(run.jobId))} ${JSON.stringify(ivyRuns.latest(run.jobId))})`,
+    });
     await sendOk(ivy, 'console:eof', { jobId: run.jobId });
     const finished = await waitFinished(ivyRuns, run.jobId);
     assert.equal(finished.result?.run?.stdout, 'echo me\n[done]\n');
@@ -182,7 +215,10 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
       assert.equal(errorCode(await send(cleo, 'console:input', { jobId: run.jobId, text: 'sneaky\n' })), 'FORBIDDEN');
       assert.equal(errorCode(await send(cleo, 'console:signal', { jobId: run.jobId, signal: 'SIGKILL' })), 'FORBIDDEN');
       assert.equal(errorCode(await send(ivy, 'console:input', { jobId: run.jobId, text: 'x'.repeat(5000) })), 'PAYLOAD_TOO_LARGE');
-      assert.equal(errorCode(await send(ivy, 'console:input', { jobId: '00000000-0000-4000-8000-000000000000', text: 'x\n' })), 'JOB_NOT_FOUND');
+      assert.equal(
+        errorCode(await send(ivy, 'console:input', { jobId: '00000000-0000-4000-8000-000000000000', text: 'x\n' })),
+        'JOB_NOT_FOUND',
+      );
       assert.equal(errorCode(await send(ivy, 'console:input', { text: 'x\n' })), 'VALIDATION_FAILED');
       assert.equal(errorCode(await send(ivy, 'console:signal', { jobId: run.jobId, signal: 'SIGTERM' })), 'VALIDATION_FAILED');
       // The interviewer may still type; only that line reached the program and the transcript.
@@ -191,7 +227,11 @@ describe('the room\'s console: streamed output, shared stdin, stop', () => {
       assert.equal(ivyConsole.entries(run.jobId).filter((entry) => entry.kind === 'stdin').length, 1);
       await sendOk(ivy, 'console:signal', { jobId: run.jobId, signal: 'SIGKILL' });
       await waitFinished(ivyRuns, run.jobId);
-      assert.equal(errorCode(await send(ivy, 'console:input', { jobId: run.jobId, text: 'late\n' })), 'RUN_NOT_RUNNING', 'input after exit');
+      assert.equal(
+        errorCode(await send(ivy, 'console:input', { jobId: run.jobId, text: 'late\n' })),
+        'RUN_NOT_RUNNING',
+        'input after exit',
+      );
       assert.equal(ivyConsole.entries(run.jobId).filter((entry) => entry.kind === 'stdin').length, 1, 'nothing was added after the exit');
     });
 
@@ -247,7 +287,11 @@ describe('the console against a Piston without /api/v2/connect', () => {
 
   before(async () => {
     piston = await startFakePiston();
-    piston.executeReplies.set('python', { status: 200, delayMs: 1500, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'at the end\n', output: 'at the end\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      delayMs: 1500,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'at the end\n', output: 'at the end\n' }) },
+    });
     backend = await startTestBackend({ PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
   });
   after(async () => {

@@ -18,7 +18,9 @@ async function fuzzRun(backend: BackendHandle, seed: number): Promise<void> {
   const random = seededRandom(seed);
   const session = await createSession(backend);
   const clientCount = 3 + Math.floor(random() * 3);
-  const clients: SocketYjsProvider[] = Array.from({ length: clientCount }, (_, i) => connectClient(backend, { sessionId: session.id, name: `Fuzz ${i}` }));
+  const clients: SocketYjsProvider[] = Array.from({ length: clientCount }, (_, i) =>
+    connectClient(backend, { sessionId: session.id, name: `Fuzz ${i}` }),
+  );
   try {
     await Promise.all(clients.map((client) => waitSynced(client)));
     for (let step = 0; step < 300; step++) {

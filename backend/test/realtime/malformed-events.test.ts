@@ -10,11 +10,21 @@ import { waitFor } from '../helpers/wait-for';
 
 /** A raw Socket.IO client, so the tests can send what the provider never would. */
 function rawSocket(backend: BackendHandle, auth: unknown): Socket {
-  return io(backend.url, { path: '/socket.io', transports: ['websocket'], auth: auth as Record<string, unknown>, reconnection: false, forceNew: true });
+  return io(backend.url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: auth as Record<string, unknown>,
+    reconnection: false,
+    forceNew: true,
+  });
 }
 
 function connectError(socket: Socket): Promise<ErrorBody> {
-  return new Promise((resolve) => socket.once('connect_error', (error: Error & { data?: ErrorBody }) => resolve(error.data ?? { code: 'INTERNAL_ERROR', message: error.message })));
+  return new Promise((resolve) =>
+    socket.once('connect_error', (error: Error & { data?: ErrorBody }) =>
+      resolve(error.data ?? { code: 'INTERNAL_ERROR', message: error.message }),
+    ),
+  );
 }
 
 describe('malformed and hostile socket input gets a named error and changes nothing', () => {
@@ -35,7 +45,11 @@ describe('malformed and hostile socket input gets a named error and changes noth
     ['an unknown session', { sessionId: randomUUID(), name: 'X' }, 'SESSION_NOT_FOUND'],
     ['an empty name', { sessionId: randomUUID(), name: '   ' }, 'VALIDATION_FAILED'],
     ['an oversized name', { sessionId: randomUUID(), name: 'x'.repeat(500) }, 'VALIDATION_FAILED'],
-    ['extra keys (prototype pollution attempt)', JSON.parse('{"sessionId":"00000000-0000-4000-8000-000000000000","name":"X","__proto__":{"admin":true}}'), 'VALIDATION_FAILED'],
+    [
+      'extra keys (prototype pollution attempt)',
+      JSON.parse('{"sessionId":"00000000-0000-4000-8000-000000000000","name":"X","__proto__":{"admin":true}}'),
+      'VALIDATION_FAILED',
+    ],
   ];
   for (const [label, auth, code] of cases) {
     it(`handshake with ${label} → ${code}`, async () => {
@@ -72,9 +86,21 @@ describe('malformed and hostile socket input gets a named error and changes noth
     socket.emit('made:up', { x: 1 });
     await waitFor(() => errors.length >= 8, { what: 'eight refusals', timeoutMs: 5_000 });
     // Binary packets may overtake text ones on the wire, so compare without order.
-    assert.deepEqual(errors.sort(), ['INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'INVALID_MESSAGE', 'PAYLOAD_TOO_LARGE', 'UNKNOWN_EVENT']);
+    assert.deepEqual(errors.sort(), [
+      'INVALID_MESSAGE',
+      'INVALID_MESSAGE',
+      'INVALID_MESSAGE',
+      'INVALID_MESSAGE',
+      'INVALID_MESSAGE',
+      'INVALID_MESSAGE',
+      'PAYLOAD_TOO_LARGE',
+      'UNKNOWN_EVENT',
+    ]);
 
-    const badLanguage = (await socket.timeout(2000).emitWithAck('room:set-language', { language: 'cobol' })) as { ok: boolean; error?: ErrorBody };
+    const badLanguage = (await socket.timeout(2000).emitWithAck('room:set-language', { language: 'cobol' })) as {
+      ok: boolean;
+      error?: ErrorBody;
+    };
     assert.equal(badLanguage.ok, false);
     assert.equal(badLanguage.error?.code, 'VALIDATION_FAILED');
     const wrongType = (await socket.timeout(2000).emitWithAck('room:set-language', 'rust')) as { ok: boolean; error?: ErrorBody };
@@ -96,7 +122,9 @@ describe('malformed and hostile socket input gets a named error and changes noth
     const bob = connectClient(backend, { sessionId: session.id, name: 'Bob' });
     await Promise.all([waitSynced(alice), waitSynced(bob)]);
     alice.doc.getMap('meta').set('language', 'not-a-language');
-    await waitFor(() => alice.doc.getMap('meta').get('language') === 'c' && bob.doc.getMap('meta').get('language') === 'c', { what: 'revert' });
+    await waitFor(() => alice.doc.getMap('meta').get('language') === 'c' && bob.doc.getMap('meta').get('language') === 'c', {
+      what: 'revert',
+    });
     alice.destroy();
     bob.destroy();
   });

@@ -39,7 +39,7 @@ describe('an edit typed while the client rejoins reaches everyone (issue 26)', (
     await backend.close();
   });
 
-  it('a character typed between the server\'s SyncStep1 and the welcome, and the ones after it', async () => {
+  it("a character typed between the server's SyncStep1 and the welcome, and the ones after it", async () => {
     const session = await createSession(backend, { language: 'python' });
     const alice = client({ sessionId: session.id, name: 'Alice' });
     const bob = client({ sessionId: session.id, name: 'Bob' });
@@ -65,7 +65,10 @@ describe('an edit typed while the client rejoins reaches everyone (issue 26)', (
 
     const expected = codeOf(alice);
     assert.ok(expected.endsWith('aXYZ'), `Alice sees her edits (${JSON.stringify(expected.slice(-8))})`);
-    await waitFor(() => codeOf(bob) === expected, { timeoutMs: 5_000, what: `Bob sees "aXYZ" (has …${JSON.stringify(codeOf(bob).slice(-8))})` });
+    await waitFor(() => codeOf(bob) === expected, {
+      timeoutMs: 5_000,
+      what: `Bob sees "aXYZ" (has …${JSON.stringify(codeOf(bob).slice(-8))})`,
+    });
     assert.equal(backend.rooms.get(session.id)?.code, expected, 'the server document holds it');
     const carol = client({ sessionId: session.id, name: 'Carol' });
     await waitSynced(carol);
@@ -76,9 +79,22 @@ describe('an edit typed while the client rejoins reaches everyone (issue 26)', (
 
 describe('the room asks a connection for the updates it holds unapplied', () => {
   it('an update whose dependencies are missing is answered with a SyncStep1 (throttled per connection)', () => {
-    const room = new Room({ sessionId: 's', generation: '00000000-0000-4000-8000-000000000009', language: 'python', initialLanguage: 'python', maxDocumentBytes: 1 << 20 });
+    const room = new Room({
+      sessionId: 's',
+      generation: '00000000-0000-4000-8000-000000000009',
+      language: 'python',
+      initialLanguage: 'python',
+      maxDocumentBytes: 1 << 20,
+    });
     const sent: Uint8Array[] = [];
-    const connection: RoomConnection = { id: 'c1', role: 'candidate', name: 'C', send: (message) => sent.push(message), notify: (_: RoomNotice) => undefined, close: () => undefined };
+    const connection: RoomConnection = {
+      id: 'c1',
+      role: 'candidate',
+      name: 'C',
+      send: (message) => sent.push(message),
+      notify: (_: RoomNotice) => undefined,
+      close: () => undefined,
+    };
     room.join(connection);
     const joinMessages = sent.length;
     // A client's two edits; the room receives only the second, which depends on the first.

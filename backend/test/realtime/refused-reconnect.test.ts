@@ -120,7 +120,10 @@ describe('refused handshakes and a store that is down or lost the session (issue
     const notices: ErrorBody[] = [];
     alice.on('error', (error) => notices.push(error));
     await waitFor(() => notices.length >= 2, { what: 'two refused attempts' });
-    assert.ok(notices.every((notice) => notice.code === 'SESSION_STORE_UNAVAILABLE' && /retrying/.test(notice.message)), JSON.stringify(notices));
+    assert.ok(
+      notices.every((notice) => notice.code === 'SESSION_STORE_UNAVAILABLE' && /retrying/.test(notice.message)),
+      JSON.stringify(notices),
+    );
     assert.equal(alice.status, 'connecting', 'still trying, not closed');
     store.down = false;
     await waitSynced(alice, 15_000);
@@ -135,7 +138,10 @@ describe('refused handshakes and a store that is down or lost the session (issue
     const notices: ErrorBody[] = [];
     alice.on('error', (error) => notices.push(error));
     await waitSynced(alice, 15_000);
-    assert.ok(notices.some((notice) => /retrying/.test(notice.message)), `it said it was retrying: ${JSON.stringify(notices)}`);
+    assert.ok(
+      notices.some((notice) => /retrying/.test(notice.message)),
+      `it said it was retrying: ${JSON.stringify(notices)}`,
+    );
   });
 
   it('a node serves the reconnect of a session whose room it holds live, with the store down or the record lost', async () => {
@@ -153,7 +159,9 @@ describe('refused handshakes and a store that is down or lost the session (issue
     store.lost.add(session.id);
     bob.socket.io.engine.close();
     bob.doc.getText('code').insert(0, 'B');
-    await waitFor(() => codeOf(alice).startsWith('BA') && bob.status === 'connected', { what: 'Bob back although the store lost the record' });
+    await waitFor(() => codeOf(alice).startsWith('BA') && bob.status === 'connected', {
+      what: 'Bob back although the store lost the record',
+    });
     assert.deepEqual(store.restored, [session.id], 'the record was written back');
     assert.equal((await store.get(session.id))?.generation, alice.generation, 'the same generation, so no client is refused as stale');
   });

@@ -28,7 +28,11 @@ describe('session lifecycle in the room', () => {
     const backend = await startTestBackend({}, { store });
     backends.push(backend);
     const session = await createSession(backend);
-    const client = connectClient(backend, { sessionId: session.id, name: 'Idle', socketOptions: { reconnection: false, transports: ['websocket'] } });
+    const client = connectClient(backend, {
+      sessionId: session.id,
+      name: 'Idle',
+      socketOptions: { reconnection: false, transports: ['websocket'] },
+    });
     await waitSynced(client);
     assert.ok(backend.rooms.get(session.id));
     const closedReasons: string[] = [];

@@ -31,7 +31,8 @@ function participant(room: Room, name: string): Participant {
     name,
     send: (message) => {
       const decoder = decoding.createDecoder(message);
-      if (decoding.readVarUint(decoder) === MESSAGE_AWARENESS) awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'server');
+      if (decoding.readVarUint(decoder) === MESSAGE_AWARENESS)
+        awarenessProtocol.applyAwarenessUpdate(awareness, decoding.readVarUint8Array(decoder), 'server');
     },
     close: () => undefined,
   };
@@ -51,11 +52,21 @@ function participant(room: Room, name: string): Participant {
 }
 
 function newRoom(extensions: RoomExtension[] = []): Room {
-  return new Room({ sessionId: 'presence-test', generation: 'g1', language: 'python', initialLanguage: 'python', maxDocumentBytes: 1 << 20, extensions });
+  return new Room({
+    sessionId: 'presence-test',
+    generation: 'g1',
+    language: 'python',
+    initialLanguage: 'python',
+    maxDocumentBytes: 1 << 20,
+    extensions,
+  });
 }
 
 const names = (awareness: awarenessProtocol.Awareness): string[] =>
-  [...awareness.getStates().values()].map((state) => (state.user as { name?: string } | undefined)?.name ?? '').filter(Boolean).sort();
+  [...awareness.getStates().values()]
+    .map((state) => (state.user as { name?: string } | undefined)?.name ?? '')
+    .filter(Boolean)
+    .sort();
 
 describe('presence lasts as long as the connection', () => {
   it('a participant who sits still for ten minutes stays present, with no renewal sent', () => {

@@ -70,7 +70,10 @@ export class RoomNetwork {
 
   /** Delivers the head of one non-empty link, chosen by the seed. False when nothing waits. */
   deliverOne(): boolean {
-    const ready = [...this.links.entries()].filter(([, queue]) => queue.length > 0).map(([link]) => link).sort();
+    const ready = [...this.links.entries()]
+      .filter(([, queue]) => queue.length > 0)
+      .map(([link]) => link)
+      .sort();
     if (ready.length === 0) return false;
     const link = ready[Math.floor(this.random() * ready.length)]!;
     const message = this.links.get(link)!.shift()!;

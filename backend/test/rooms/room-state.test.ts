@@ -95,7 +95,8 @@ function run(seed: number): Outcome {
         } catch {
           refused = true;
         }
-        if (refused !== expected) violations.push(`step ${step}: run ${refused ? 'refused' : 'allowed'} for ${client.name} in ${JSON.stringify(state)}`);
+        if (refused !== expected)
+          violations.push(`step ${step}: run ${refused ? 'refused' : 'allowed'} for ${client.name} in ${JSON.stringify(state)}`);
       }
     }
     net.flush();
@@ -105,14 +106,16 @@ function run(seed: number): Outcome {
     const fingerprints = net.nodes.map(roomFingerprint);
 
     for (const client of clients) {
-      if (client.role === 'candidate' && client.notices.some((notice) => notice.type === NOTES_EVENT)) violations.push(`${client.name} (a candidate) received notes`);
+      if (client.role === 'candidate' && client.notices.some((notice) => notice.type === NOTES_EVENT))
+        violations.push(`${client.name} (a candidate) received notes`);
       // Nobody's accepted edit is lost: a client that was never refused holds the room's document.
       if (client.refusals.length === 0 && client.doc.getText(ROOM_DOC.code).toString() !== net.code(client.node)) {
         violations.push(`${client.name} diverged from node ${client.node}`);
       }
     }
     for (const ivy of interviewers) {
-      if (ivy.notes!.getText(NOTES_DOC.text).toString() !== net.nodes[0]!.interview.notes.text) violations.push(`${ivy.name}'s notes diverged`);
+      if (ivy.notes!.getText(NOTES_DOC.text).toString() !== net.nodes[0]!.interview.notes.text)
+        violations.push(`${ivy.name}'s notes diverged`);
     }
 
     // Once the end has reached every node, nothing changes the document anywhere.
@@ -134,7 +137,9 @@ function assertHolds(seed: number): Outcome {
   const outcome = run(seed);
   assert.deepEqual(outcome.violations, [], `seed ${seed} (replay with ROOM_SEED=${seed})`);
   const [first, ...others] = outcome.fingerprints;
-  others.forEach((fingerprint, index) => assert.equal(fingerprint, first, `seed ${seed}: node ${index + 1} differs from node 0 (replay with ROOM_SEED=${seed})`));
+  others.forEach((fingerprint, index) =>
+    assert.equal(fingerprint, first, `seed ${seed}: node ${index + 1} differs from node 0 (replay with ROOM_SEED=${seed})`),
+  );
   return outcome;
 }
 

@@ -16,7 +16,11 @@ const TOKEN = `test-token-${process.pid}-0123456789`;
 const hello = { language: 'python', version: '*', files: [{ content: 'print("hi")' }] };
 
 async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${url}/api/v2/execute`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}/api/v2/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
@@ -49,10 +53,14 @@ describe('EXECUTOR_TOKEN', () => {
   });
 
   it('is required when the executor listens beyond loopback', () => {
-    assert.throws(() => loadExecutorConfig({ EXECUTOR_HOST: '0.0.0.0' }), (error: Error) => error instanceof ExecutorConfigError && /EXECUTOR_TOKEN is required/.test(error.message));
+    assert.throws(
+      () => loadExecutorConfig({ EXECUTOR_HOST: '0.0.0.0' }),
+      (error: Error) => error instanceof ExecutorConfigError && /EXECUTOR_TOKEN is required/.test(error.message),
+    );
     assert.throws(() => loadExecutorConfig({ EXECUTOR_HOST: '0.0.0.0', EXECUTOR_TOKEN: 'short' }), /at least 16 characters/);
     assert.equal(loadExecutorConfig({ EXECUTOR_HOST: '0.0.0.0', EXECUTOR_TOKEN: TOKEN }).token, TOKEN);
-    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]']) assert.equal(loadExecutorConfig({ EXECUTOR_HOST: host }).token, undefined);
+    for (const host of ['127.0.0.1', '127.0.0.2', 'localhost', '::1', '[::1]'])
+      assert.equal(loadExecutorConfig({ EXECUTOR_HOST: host }).token, undefined);
   });
 
   it('answers 401 with a Piston-style message without it or with a wrong one, on every route', async () => {
@@ -103,7 +111,12 @@ describe('backend health for probes', () => {
   });
 
   it('fails readiness while the embedded executor has no working sandbox; liveness stays up', async () => {
-    const backend = await startTestBackend({ PISTON_URL: '', EXECUTOR_PORT: '0', EXECUTOR_BWRAP_PATH: '/nonexistent/bwrap', EXECUTOR_RUNTIMES: 'python' });
+    const backend = await startTestBackend({
+      PISTON_URL: '',
+      EXECUTOR_PORT: '0',
+      EXECUTOR_BWRAP_PATH: '/nonexistent/bwrap',
+      EXECUTOR_RUNTIMES: 'python',
+    });
     backends.push(backend);
     for (const path of ['/health', '/health/ready']) {
       const response = await fetch(`${backend.url}${path}`);

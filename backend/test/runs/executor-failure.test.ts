@@ -12,13 +12,23 @@ import { listenForRuns, setCode, startRun, waitFinished, waitForValue } from './
 async function spawnExecutor(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '../packages/executor/src/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
-    env: { ...process.env, EXECUTOR_HOST: '127.0.0.1', EXECUTOR_PORT: '0', EXECUTOR_RUNTIMES: 'python', PISTON_RUN_TIMEOUT: '30000', PISTON_RUN_CPU_TIME: '30000' },
+    env: {
+      ...process.env,
+      EXECUTOR_HOST: '127.0.0.1',
+      EXECUTOR_PORT: '0',
+      EXECUTOR_RUNTIMES: 'python',
+      PISTON_RUN_TIMEOUT: '30000',
+      PISTON_RUN_CPU_TIME: '30000',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
   // The executor logs one JSON line per entry on stderr; "executor listening" carries its URL.
-  const url = await waitForValue(() => /"message":"executor listening".*?"url":"([^"]+)"/.exec(log)?.[1], { timeoutMs: 30_000, what: `executor to listen (log: ${log.slice(-500)})` });
+  const url = await waitForValue(() => /"message":"executor listening".*?"url":"([^"]+)"/.exec(log)?.[1], {
+    timeoutMs: 30_000,
+    what: `executor to listen (log: ${log.slice(-500)})`,
+  });
   await waitFor(
     async () => {
       const health = (await (await fetch(`${url}/health`)).json()) as { ready?: boolean };
@@ -61,7 +71,7 @@ describe('when the executor goes wrong, runs fail in words and the room keeps wo
     const run = await startRun(alice);
     await waitFor(() => bobRuns.latest(run.jobId)?.state === 'running', { what: 'run running' });
     // Let the sandboxed program actually start before pulling the plug (its first output is streamed).
-    await waitFor(() => started, { what: 'the program\'s first output' });
+    await waitFor(() => started, { what: "the program's first output" });
     const killedAt = Date.now();
     executor.kill('SIGKILL');
     const failed = await waitFinished(bobRuns, run.jobId, 10_000);
@@ -94,7 +104,10 @@ describe('when the executor goes wrong, runs fail in words and the room keeps wo
     await waitSynced(alice);
     const failed = await waitFinished(runs, (await startRun(alice)).jobId, 10_000);
     assert.equal(failed.state, 'failed');
-    assert.deepEqual(failed.error, { code: 'EXECUTOR_UNAVAILABLE', message: 'The code executor is not reachable (ECONNREFUSED). Runs will work again once it is back.' });
+    assert.deepEqual(failed.error, {
+      code: 'EXECUTOR_UNAVAILABLE',
+      message: 'The code executor is not reachable (ECONNREFUSED). Runs will work again once it is back.',
+    });
     const status = (await (await fetch(`${backend.url}/api/execute/status/${failed.jobId}`)).json()) as JobStatus;
     assert.deepEqual(status, failed);
     const runtimes = await fetch(`${backend.url}/api/runtimes`);

@@ -56,7 +56,10 @@ export async function startFakePiston(): Promise<FakePiston> {
       }
       if (request.method === 'POST' && request.url === '/api/v2/execute') {
         const language = (body as { language?: string } | null)?.language ?? '';
-        return send(response, fake.onExecute?.(body) ?? executeReplies.get(language) ?? { status: 400, body: { message: `${language}-* runtime is unknown` } });
+        return send(
+          response,
+          fake.onExecute?.(body) ?? executeReplies.get(language) ?? { status: 400, body: { message: `${language}-* runtime is unknown` } },
+        );
       }
       send(response, { status: 404, body: { message: 'Not Found' } });
     })();
@@ -80,5 +83,17 @@ export async function startFakePiston(): Promise<FakePiston> {
 
 /** A stage as Piston 3.1 reports it (PISTON.md "Response 200"). */
 export function stage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { stdout: '', stderr: '', output: '', code: 0, signal: null, message: null, status: null, cpu_time: 8, wall_time: 20, memory: 8404992, ...overrides };
+  return {
+    stdout: '',
+    stderr: '',
+    output: '',
+    code: 0,
+    signal: null,
+    message: null,
+    status: null,
+    cpu_time: 8,
+    wall_time: 20,
+    memory: 8404992,
+    ...overrides,
+  };
 }

@@ -25,7 +25,13 @@ describe('piston client against the embedded executor (real sandbox)', () => {
   let client: PistonClient;
   before(async () => {
     executor = await startExecutor({
-      env: { ...process.env, EXECUTOR_RUNTIMES: 'python,c', PISTON_RUN_TIMEOUT: '1000', EXECUTOR_OUTPUT_MAX_SIZE: '1024', EXECUTOR_RUN_MEMORY_LIMIT: '67108864' },
+      env: {
+        ...process.env,
+        EXECUTOR_RUNTIMES: 'python,c',
+        PISTON_RUN_TIMEOUT: '1000',
+        EXECUTOR_OUTPUT_MAX_SIZE: '1024',
+        EXECUTOR_RUN_MEMORY_LIMIT: '67108864',
+      },
       host: '127.0.0.1',
       port: 0,
       logger: quiet,
@@ -44,7 +50,9 @@ describe('piston client against the embedded executor (real sandbox)', () => {
   });
 
   it('runs Python with stdin: success, stdout, timings and memory', async () => {
-    const result = toRunResult(await client.execute(request('python', 'import sys\nprint("got", input())\nprint("warn", file=sys.stderr)', 'Ada\n', 'main.py')));
+    const result = toRunResult(
+      await client.execute(request('python', 'import sys\nprint("got", input())\nprint("warn", file=sys.stderr)', 'Ada\n', 'main.py')),
+    );
     assert.equal(result.outcome, 'success');
     assert.equal(result.statusText, 'Finished (exit code 0)');
     assert.equal(result.run?.stdout, 'got Ada\n');
@@ -80,11 +88,19 @@ describe('piston client against the embedded executor (real sandbox)', () => {
 
   it('answers an unknown runtime with RUNTIME_UNKNOWN and an unknown version too', async () => {
     await rejectsWith(client.execute(request('cobol', 'x')), 'RUNTIME_UNKNOWN', /cobol-\* runtime is unknown/);
-    await rejectsWith(client.execute({ ...request('python', 'print(1)'), version: '1.x' }), 'RUNTIME_UNKNOWN', /python-1\.x runtime is unknown/);
+    await rejectsWith(
+      client.execute({ ...request('python', 'print(1)'), version: '1.x' }),
+      'RUNTIME_UNKNOWN',
+      /python-1\.x runtime is unknown/,
+    );
   });
 
   it('passes other 4xx messages through as EXECUTOR_REJECTED', async () => {
-    await rejectsWith(client.execute({ ...request('python', 'print(1)'), files: [{ content: 42 as unknown as string }] }), 'EXECUTOR_REJECTED', /files\[0\]\.content is required as a string/);
+    await rejectsWith(
+      client.execute({ ...request('python', 'print(1)'), files: [{ content: 42 as unknown as string }] }),
+      'EXECUTOR_REJECTED',
+      /files\[0\]\.content is required as a string/,
+    );
   });
 });
 
@@ -100,7 +116,13 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
   });
 
   it('compile failure with `run` mirroring the compile stage → one compile error', async () => {
-    const failed = stage({ stderr: "main.c:1: error: 'x' undeclared", output: "main.c:1: error: 'x' undeclared", code: 1, status: 'RE', message: 'Exited with error status 1' });
+    const failed = stage({
+      stderr: "main.c:1: error: 'x' undeclared",
+      output: "main.c:1: error: 'x' undeclared",
+      code: 1,
+      status: 'RE',
+      message: 'Exited with error status 1',
+    });
     fake.executeReplies.set('c', { status: 200, body: { language: 'c', version: '10.2.0', compile: failed, run: failed } });
     const result = toRunResult(await client.execute(request('c', 'int main(){return x;}')));
     assert.equal(result.outcome, 'compile-error');
@@ -119,12 +141,32 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
 
   it('OL, EL, TO, SG and XX statuses, and a successful compile followed by a run', async () => {
     const replies: [string, Record<string, unknown>, string, string][] = [
-      ['ol', { stdout: 'aaaa', output: 'aaaa', code: null, signal: 'SIGKILL', status: 'OL', message: 'stdout length exceeded' }, 'output-truncated', 'Output truncated (too much output on stdout)'],
-      ['el', { stderr: 'eeee', output: 'eeee', code: null, signal: 'SIGKILL', status: 'EL', message: 'stderr length exceeded' }, 'output-truncated', 'Output truncated (too much output on stderr)'],
+      [
+        'ol',
+        { stdout: 'aaaa', output: 'aaaa', code: null, signal: 'SIGKILL', status: 'OL', message: 'stdout length exceeded' },
+        'output-truncated',
+        'Output truncated (too much output on stdout)',
+      ],
+      [
+        'el',
+        { stderr: 'eeee', output: 'eeee', code: null, signal: 'SIGKILL', status: 'EL', message: 'stderr length exceeded' },
+        'output-truncated',
+        'Output truncated (too much output on stderr)',
+      ],
       ['to', { code: null, signal: 'SIGKILL', status: 'TO', message: 'Time limit exceeded' }, 'time-limit', 'Time limit exceeded'],
       ['sg', { code: null, signal: 'SIGSEGV', status: 'SG', message: 'Caught fatal signal 11' }, 'signal', 'Killed by signal SIGSEGV'],
-      ['xx', { code: null, status: 'XX', message: 'box setup failed' }, 'internal-error', 'Internal error in the executor: box setup failed'],
-      ['re', { stderr: 'boom', code: 2, status: 'RE', message: 'Exited with error status 2' }, 'runtime-error', 'Runtime error (exit code 2)'],
+      [
+        'xx',
+        { code: null, status: 'XX', message: 'box setup failed' },
+        'internal-error',
+        'Internal error in the executor: box setup failed',
+      ],
+      [
+        're',
+        { stderr: 'boom', code: 2, status: 'RE', message: 'Exited with error status 2' },
+        'runtime-error',
+        'Runtime error (exit code 2)',
+      ],
     ];
     for (const [language, run, outcome, statusText] of replies) {
       fake.executeReplies.set(language, { status: 200, body: { language, version: '1.0.0', run: stage(run) } });
@@ -132,7 +174,10 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
       assert.equal(result.outcome, outcome, language);
       assert.equal(result.statusText, statusText, language);
     }
-    fake.executeReplies.set('cpp', { status: 200, body: { language: 'c++', version: '10.2.0', compile: stage(), run: stage({ stdout: 'ok\n', output: 'ok\n' }) } });
+    fake.executeReplies.set('cpp', {
+      status: 200,
+      body: { language: 'c++', version: '10.2.0', compile: stage(), run: stage({ stdout: 'ok\n', output: 'ok\n' }) },
+    });
     const compiled = toRunResult(await client.execute(request('cpp', 'x')));
     assert.equal(compiled.outcome, 'success');
     assert.equal(compiled.run?.stdout, 'ok\n');
@@ -140,7 +185,10 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
   });
 
   it('reads an older Piston body without timing fields', async () => {
-    fake.executeReplies.set('old', { status: 200, body: { language: 'old', version: '1.0.0', run: { stdout: 'hi\n', stderr: '', output: 'hi\n', code: 0, signal: null } } });
+    fake.executeReplies.set('old', {
+      status: 200,
+      body: { language: 'old', version: '1.0.0', run: { stdout: 'hi\n', stderr: '', output: 'hi\n', code: 0, signal: null } },
+    });
     const result = toRunResult(await client.execute(request('old', 'x')));
     assert.equal(result.outcome, 'success');
     assert.equal(result.run?.wallTime, null);
@@ -174,10 +222,18 @@ describe('piston client against a fake Piston (bodies from PISTON.md)', () => {
   });
 
   it('GET runtimes is retried through 503s and succeeds', async () => {
-    fake.runtimesReplies.splice(0, fake.runtimesReplies.length,
+    fake.runtimesReplies.splice(
+      0,
+      fake.runtimesReplies.length,
       { status: 503, body: { message: 'starting' } },
       { status: 503, body: { message: 'starting' } },
-      { status: 200, body: [{ language: 'python', version: '3.10.0', aliases: ['py'] }, { language: 'c', version: '10.2.0', runtime: 'gcc' }] },
+      {
+        status: 200,
+        body: [
+          { language: 'python', version: '3.10.0', aliases: ['py'] },
+          { language: 'c', version: '10.2.0', runtime: 'gcc' },
+        ],
+      },
     );
     const before = fake.requests.filter((r) => r.path === '/api/v2/runtimes').length;
     const runtimes = await client.runtimes();
@@ -207,13 +263,20 @@ describe('piston client: test-case batches, with and without the batch endpoint'
     await executor?.close();
     await fake?.close();
   });
-  const sum = { language: 'c', version: '*', files: [{ name: 'main.c', content: '#include <stdio.h>\nint main(void){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a+b);}' }] };
+  const sum = {
+    language: 'c',
+    version: '*',
+    files: [{ name: 'main.c', content: '#include <stdio.h>\nint main(void){int a,b;scanf("%d %d",&a,&b);printf("%d\\n",a+b);}' }],
+  };
 
-  it('uses the embedded executor\'s batch endpoint: one compile, a result per case', async () => {
+  it("uses the embedded executor's batch endpoint: one compile, a result per case", async () => {
     const client = new PistonClient({ baseUrl: executor.url, executeTimeoutMs: 30_000 });
     const result = await client.batch({ ...sum, cases: [{ stdin: '1 2' }, { stdin: '40 2' }] });
     assert.equal(result.compile?.code, 0);
-    assert.deepEqual(result.cases.map((c) => c.stdout), ['3\n', '42\n']);
+    assert.deepEqual(
+      result.cases.map((c) => c.stdout),
+      ['3\n', '42\n'],
+    );
   });
 
   it('falls back to one execute per case against a Piston without it, and remembers', async () => {
@@ -224,13 +287,26 @@ describe('piston client: test-case batches, with and without the batch endpoint'
     };
     const client = new PistonClient({ baseUrl: fake.url, executeTimeoutMs: 2_000 });
     const first = await client.batch({ ...sum, cases: [{ stdin: '1 2' }, { stdin: '40 2' }] });
-    assert.deepEqual(first.cases.map((c) => c.stdout), ['3\n', '42\n']);
+    assert.deepEqual(
+      first.cases.map((c) => c.stdout),
+      ['3\n', '42\n'],
+    );
     assert.equal(first.version, '10.2.0');
     const second = await client.batch({ ...sum, cases: [{ stdin: '3 4' }] });
-    assert.deepEqual(second.cases.map((c) => c.stdout), ['7\n']);
+    assert.deepEqual(
+      second.cases.map((c) => c.stdout),
+      ['7\n'],
+    );
     const paths = fake.requests.map((r) => `${r.method} ${r.path}`);
-    assert.deepEqual(paths, ['POST /api/v2/pairpad/batch', 'POST /api/v2/execute', 'POST /api/v2/execute', 'POST /api/v2/execute'], 'the batch endpoint is asked once');
-    assert.deepEqual(fake.requests.slice(1).map((r) => (r.body as { stdin: string }).stdin), ['1 2', '40 2', '3 4']);
+    assert.deepEqual(
+      paths,
+      ['POST /api/v2/pairpad/batch', 'POST /api/v2/execute', 'POST /api/v2/execute', 'POST /api/v2/execute'],
+      'the batch endpoint is asked once',
+    );
+    assert.deepEqual(
+      fake.requests.slice(1).map((r) => (r.body as { stdin: string }).stdin),
+      ['1 2', '40 2', '3 4'],
+    );
   });
 
   it('reports a compile error once in the fallback, without running the other cases', async () => {

@@ -52,7 +52,9 @@ async function startModelPiston(): Promise<ModelPiston> {
       }
       if (request.method === 'POST' && request.url === '/api/v2/execute') {
         executes.push(JSON.parse(body) as unknown);
-        return response.end(JSON.stringify({ language: 'python', version: '3.11.2', run: stage({ stdout: 'from execute\n', output: 'from execute\n' }) }));
+        return response.end(
+          JSON.stringify({ language: 'python', version: '3.11.2', run: stage({ stdout: 'from execute\n', output: 'from execute\n' }) }),
+        );
       }
       response.statusCode = 404;
       response.end(JSON.stringify({ message: 'Not Found' }));
@@ -75,11 +77,13 @@ async function startModelPiston(): Promise<ModelPiston> {
           send({ type: 'stage', stage: 'run' });
           job.stdin = (data) => send({ type: 'data', stream: 'stdout', data: `got ${data}` });
           // Its run timeout: long, so that only the client can end the test's runs early.
-          const running = { timer: setTimeout(() => {
-            jobs.delete(running);
-            send({ type: 'exit', stage: 'run', code: null, signal: 'SIGKILL' });
-            if (ws.readyState === ws.OPEN) ws.close(4999, 'Job Completed');
-          }, 60_000) };
+          const running = {
+            timer: setTimeout(() => {
+              jobs.delete(running);
+              send({ type: 'exit', stage: 'run', code: null, signal: 'SIGKILL' });
+              if (ws.readyState === ws.OPEN) ws.close(4999, 'Job Completed');
+            }, 60_000),
+          };
           jobs.add(running);
           return;
         }
@@ -117,7 +121,7 @@ async function startModelPiston(): Promise<ModelPiston> {
 
 const request = { language: 'python', version: '*', files: [{ content: 'echo' }], stdin: '' };
 
-describe('a self-hosted Piston\'s connect (modelled on engineer-man/piston 0a844d0)', () => {
+describe("a self-hosted Piston's connect (modelled on engineer-man/piston 0a844d0)", () => {
   let piston: ModelPiston;
   let executor: TestExecutor;
   before(async () => {
@@ -166,12 +170,23 @@ describe('a self-hosted Piston\'s connect (modelled on engineer-man/piston 0a844
   });
 
   it('an executor that should honour signals but leaves a SIGKILL unanswered is stopped here after the grace', async () => {
-    const run = await openConnect({ baseUrl: piston.url, request, onOutput: () => undefined, outputMaxBytes: 65_536, closeStdin: false, controls: true, stopGraceMs: 50, timeoutMs: 60_000 });
+    const run = await openConnect({
+      baseUrl: piston.url,
+      request,
+      onOutput: () => undefined,
+      outputMaxBytes: 65_536,
+      closeStdin: false,
+      controls: true,
+      stopGraceMs: 50,
+      timeoutMs: 60_000,
+    });
     run.kill('SIGKILL');
     const result = await run.result;
     assert.equal(result.run.signal, 'SIGKILL');
     assert.match(result.run.message ?? '', /did not confirm the stop/);
-    await waitFor(() => piston.received.some((message) => message.type === 'signal' && message.signal === 'SIGKILL'), { what: 'the SIGKILL sent once the job existed' });
+    await waitFor(() => piston.received.some((message) => message.type === 'signal' && message.signal === 'SIGKILL'), {
+      what: 'the SIGKILL sent once the job existed',
+    });
   });
 
   describe('the backend pointed at it (PISTON_URL)', () => {
@@ -200,7 +215,9 @@ describe('a self-hosted Piston\'s connect (modelled on engineer-man/piston 0a844
       const initsBefore = piston.received.filter((message) => message.type === 'init').length;
       const live = await startRun(ivy, { code: 'echo', stdin: '' });
       assert.equal(live.interactive, true);
-      await waitFor(() => piston.received.filter((message) => message.type === 'init').length === initsBefore + 1, { what: 'the console run to open a connect session' });
+      await waitFor(() => piston.received.filter((message) => message.type === 'init').length === initsBefore + 1, {
+        what: 'the console run to open a connect session',
+      });
       const stop = await ivy.request('console:signal', { jobId: live.jobId, signal: 'SIGKILL' });
       assert.ok(stop.ok);
       const stopped = await waitFinished(runs, live.jobId);

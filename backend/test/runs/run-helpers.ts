@@ -36,7 +36,10 @@ export function startRunAck(provider: SocketYjsProvider, payload: unknown): Prom
 }
 
 /** `waitFor` for checks that answer a value or undefined: resolves with the value. */
-export async function waitForValue<T>(check: () => T | undefined | null | Promise<T | undefined | null>, options: Parameters<typeof waitFor>[1] = {}): Promise<T> {
+export async function waitForValue<T>(
+  check: () => T | undefined | null | Promise<T | undefined | null>,
+  options: Parameters<typeof waitFor>[1] = {},
+): Promise<T> {
   return (await waitFor(check, options)) as T;
 }
 

@@ -55,7 +55,9 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
     await Promise.all([waitSynced(alice), waitSynced(bob)]);
     setCode(alice, 'import sys\nname = input()\nprint(f"Hello, {name}!")\nprint("to stderr", file=sys.stderr)\n');
     setStdin(bob, 'Ada\n');
-    await waitFor(() => backend.rooms.get(session.id)?.doc.getText('stdin').toString() === 'Ada\n' && codeOf(bob).includes('Hello'), { what: 'code and stdin on the server' });
+    await waitFor(() => backend.rooms.get(session.id)?.doc.getText('stdin').toString() === 'Ada\n' && codeOf(bob).includes('Hello'), {
+      what: 'code and stdin on the server',
+    });
 
     const queued = await startRun(bob);
     assert.equal(queued.startedBy.name, 'Bob');
@@ -68,7 +70,10 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
     assert.equal(fromAlice.result?.run?.stdout, 'Hello, Ada!\n');
     assert.equal(fromAlice.result?.run?.stderr, 'to stderr\n');
     assert.ok((fromAlice.result?.run?.wallTime ?? 0) > 0);
-    assert.deepEqual(aliceRuns.states(queued.jobId).filter((state) => state !== 'queued'), ['running', 'completed']);
+    assert.deepEqual(
+      aliceRuns.states(queued.jobId).filter((state) => state !== 'queued'),
+      ['running', 'completed'],
+    );
 
     const status = (await (await fetch(`${backend.url}/api/execute/status/${queued.jobId}`)).json()) as JobStatus;
     assert.deepEqual(status, fromAlice, 'REST status answers the same record');
@@ -171,7 +176,11 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
       assert.equal(!ack.ok && ack.error.code, 'VALIDATION_FAILED');
     }
     assert.equal(runs.updates.length, 0);
-    assert.equal(backend.execution.stats().workerPool.queuedTasks + backend.execution.stats().workerPool.activeWorkers, 0, 'nothing was queued');
+    assert.equal(
+      backend.execution.stats().workerPool.queuedTasks + backend.execution.stats().workerPool.activeWorkers,
+      0,
+      'nothing was queued',
+    );
   });
 
   it('a late joiner receives the room history, newest first; the history is freed with the session', async () => {
@@ -197,13 +206,28 @@ describe('run pipeline: real backend, embedded executor, real providers', () => 
     const runtimes = (await (await fetch(`${backend.url}/api/runtimes`)).json()) as RuntimeView[];
     assert.deepEqual(runtimes.map((runtime) => runtime.language).sort(), ['c', 'python']);
     const stats = (await (await fetch(`${backend.url}/api/queue-stats`)).json()) as QueueStats;
-    assert.deepEqual(Object.keys(stats.workerPool).sort(), ['activeWorkers', 'averageTaskTime', 'completedTasks', 'failedTasks', 'idleWorkers', 'queuedTasks', 'totalWorkers']);
+    assert.deepEqual(Object.keys(stats.workerPool).sort(), [
+      'activeWorkers',
+      'averageTaskTime',
+      'completedTasks',
+      'failedTasks',
+      'idleWorkers',
+      'queuedTasks',
+      'totalWorkers',
+    ]);
     assert.equal(stats.workerPool.totalWorkers, 4);
     assert.equal(stats.workerPool.activeWorkers + stats.workerPool.idleWorkers, 4);
     assert.ok(stats.workerPool.completedTasks >= 5);
     assert.ok(stats.workerPool.averageTaskTime > 0);
-    assert.deepEqual(Object.keys(stats.byKind).sort(), ['interactive-run', 'run', 'test-run'], 'runs, interactive runs and test runs share the queue');
+    assert.deepEqual(
+      Object.keys(stats.byKind).sort(),
+      ['interactive-run', 'run', 'test-run'],
+      'runs, interactive runs and test runs share the queue',
+    );
     const kinds = Object.values(stats.byKind);
-    assert.equal(kinds.reduce((sum, kind) => sum + kind.completedTasks, 0), stats.workerPool.completedTasks);
+    assert.equal(
+      kinds.reduce((sum, kind) => sum + kind.completedTasks, 0),
+      stats.workerPool.completedTasks,
+    );
   });
 });

@@ -8,7 +8,16 @@ const ROOM_A = 'room-a';
 const ROOM_B = 'room-b';
 
 function spec(sessionId: string, overrides: Partial<JobSpec> = {}): JobSpec {
-  return { sessionId, clientKey: `client-${sessionId}`, startedBy: { name: 'Ada', via: 'room' }, language: 'python', version: '*', code: 'print(1)', stdin: '', ...overrides };
+  return {
+    sessionId,
+    clientKey: `client-${sessionId}`,
+    startedBy: { name: 'Ada', via: 'room' },
+    language: 'python',
+    version: '*',
+    code: 'print(1)',
+    stdin: '',
+    ...overrides,
+  };
 }
 
 const okResult = (stdout: string): RunResult => ({
@@ -42,8 +51,18 @@ interface QueueOverrides {
 /** Runs (RunJobs) in the one queue (RunQueue), driven through one object as the tests below use them. */
 function queueWith(runner: JobRunner, overrides: QueueOverrides = {}) {
   const clock = overrides.now ? { now: overrides.now } : {};
-  const shared = new RunQueue({ maxConcurrent: overrides.maxConcurrent ?? 2, runsPerMinutePerClient: overrides.runsPerMinutePerClient ?? 100, ...clock });
-  const jobs = new RunJobs({ runner, queue: shared, maxQueuedPerRoom: overrides.maxQueuedPerRoom ?? 2, ...(overrides.retainFinishedMs ? { retainFinishedMs: overrides.retainFinishedMs } : {}), ...clock });
+  const shared = new RunQueue({
+    maxConcurrent: overrides.maxConcurrent ?? 2,
+    runsPerMinutePerClient: overrides.runsPerMinutePerClient ?? 100,
+    ...clock,
+  });
+  const jobs = new RunJobs({
+    runner,
+    queue: shared,
+    maxQueuedPerRoom: overrides.maxQueuedPerRoom ?? 2,
+    ...(overrides.retainFinishedMs ? { retainFinishedMs: overrides.retainFinishedMs } : {}),
+    ...clock,
+  });
   const updates: RunRecord[] = [];
   jobs.onUpdate((run) => updates.push(run));
   const queue = {
@@ -71,7 +90,8 @@ function testRunsOn(shared: RunQueue) {
   };
   const service = new TestRunService({ client, queue: shared, limits: { maxCodeBytes: 65_536 } });
   const tests = [{ name: 'one', stdin: '', args: [], expected: '1', compare: 'trim' as const, tolerance: 1e-6, hidden: false }];
-  const start = (sessionId: string, clientKey = `client-${sessionId}`) => service.start({ sessionId, clientKey, startedBy: { name: 'Ada', via: 'room' }, language: 'python', code: 'print(1)', tests });
+  const start = (sessionId: string, clientKey = `client-${sessionId}`) =>
+    service.start({ sessionId, clientKey, startedBy: { name: 'Ada', via: 'room' }, language: 'python', code: 'print(1)', tests });
   return { service, batches, start };
 }
 
@@ -92,7 +112,19 @@ describe('job queue', () => {
     assert.equal(done.result?.run?.stdout, '1\n');
     assert.ok(done.startedAt! >= done.queuedAt && done.finishedAt! >= done.startedAt!);
     assert.ok(Object.isFrozen(done), 'published records are immutable');
-    assert.deepEqual({ ...queue.stats(), averageTaskTime: 0 }, { totalWorkers: 2, activeWorkers: 0, idleWorkers: 2, queuedTasks: 0, completedTasks: 1, failedTasks: 0, averageTaskTime: 0, activeRooms: 0 });
+    assert.deepEqual(
+      { ...queue.stats(), averageTaskTime: 0 },
+      {
+        totalWorkers: 2,
+        activeWorkers: 0,
+        idleWorkers: 2,
+        queuedTasks: 0,
+        completedTasks: 1,
+        failedTasks: 0,
+        averageTaskTime: 0,
+        activeRooms: 0,
+      },
+    );
   });
 
   it('runs one job per room at a time: a second run in the same room waits, another room runs at once', async () => {
@@ -135,7 +167,10 @@ describe('job queue', () => {
     queue.submit(spec(ROOM_A, { code: 'q1' }));
     queue.submit(spec(ROOM_A, { code: 'q2' }));
     const before = updates.length;
-    assert.throws(() => queue.submit(spec(ROOM_A, { code: 'q3' })), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED' && /2 runs waiting/.test(error.message));
+    assert.throws(
+      () => queue.submit(spec(ROOM_A, { code: 'q3' })),
+      (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED' && /2 runs waiting/.test(error.message),
+    );
     assert.equal(updates.length, before, 'no update for a refused job');
     assert.equal(queue.stats().queuedTasks, 2);
     // Another room is not affected.
@@ -144,10 +179,18 @@ describe('job queue', () => {
 
   it('limits runs per client per minute (sliding window)', () => {
     let now = 1_000_000;
-    const { queue } = queueWith(() => new Promise<RunResult>(() => undefined), { runsPerMinutePerClient: 2, maxQueuedPerRoom: 10, maxConcurrent: 10, now: () => now });
+    const { queue } = queueWith(() => new Promise<RunResult>(() => undefined), {
+      runsPerMinutePerClient: 2,
+      maxQueuedPerRoom: 10,
+      maxConcurrent: 10,
+      now: () => now,
+    });
     queue.submit(spec('r1', { clientKey: 'ip-1' }));
     queue.submit(spec('r2', { clientKey: 'ip-1' }));
-    assert.throws(() => queue.submit(spec('r3', { clientKey: 'ip-1' })), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
+    assert.throws(
+      () => queue.submit(spec('r3', { clientKey: 'ip-1' })),
+      (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED',
+    );
     queue.submit(spec('r3', { clientKey: 'ip-2' }));
     now += 60_001;
     queue.submit(spec('r4', { clientKey: 'ip-1' }));
@@ -192,7 +235,10 @@ describe('job queue', () => {
     assert.equal(queue.get(running.jobId)?.error?.code, 'SESSION_NOT_FOUND');
     assert.ok(!pending.has('waiting'), 'the cancelled job never ran');
     queue.close();
-    assert.throws(() => queue.submit(spec(ROOM_B)), (error: unknown) => error instanceof AppError && error.code === 'SERVER_SHUTTING_DOWN');
+    assert.throws(
+      () => queue.submit(spec(ROOM_B)),
+      (error: unknown) => error instanceof AppError && error.code === 'SERVER_SHUTTING_DOWN',
+    );
   });
 
   it('forgets finished jobs after their retention time', async () => {
@@ -221,8 +267,14 @@ describe('job queue', () => {
     );
     // ip-1 started a run and a test run; its third job of any kind is its last this minute.
     testRuns.start('room-d', 'ip-1');
-    assert.throws(() => queue.submit(spec('room-e', { clientKey: 'ip-1' })), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
-    assert.throws(() => testRuns.start('room-f', 'ip-1'), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
+    assert.throws(
+      () => queue.submit(spec('room-e', { clientKey: 'ip-1' })),
+      (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED',
+    );
+    assert.throws(
+      () => testRuns.start('room-f', 'ip-1'),
+      (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED',
+    );
     // The test run ends: its slot goes to the waiting run.
     testRuns.batches[0]!.resolve();
     await waitFor(() => pending.has('c'));

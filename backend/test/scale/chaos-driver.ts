@@ -148,10 +148,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     for (let room = 0; room < roomCount; room++) {
       const session = await createSession(nodes[room % 2]!, { language: 'python' });
       for (const node of [0, 1]) {
-        typists.push({ provider: connect(node, session.id, `R${room}N${node}`), sessionId: session.id, room, node, typed: [], random: seededRandom(options.seed * 1_000 + room * 2 + node) });
+        typists.push({
+          provider: connect(node, session.id, `R${room}N${node}`),
+          sessionId: session.id,
+          room,
+          node,
+          typed: [],
+          random: seededRandom(options.seed * 1_000 + room * 2 + node),
+        });
       }
     }
-    await waitFor(() => typists.every(({ provider }) => provider.synced && provider.connected), { timeoutMs: 60_000, what: 'every client synced' });
+    await waitFor(() => typists.every(({ provider }) => provider.synced && provider.connected), {
+      timeoutMs: 60_000,
+      what: 'every client synced',
+    });
     log(`${typists.length} clients in ${roomCount} rooms, typing for ${options.seconds} s (seed ${options.seed}, Redis ${options.redis})`);
 
     // Typing: each client on its own timer, at a random place in its local copy, whatever its connection.
@@ -223,7 +233,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     // Converged: every room's two copies equal and every client connected (or give up after 60 s).
     const rooms = Array.from({ length: roomCount }, (_, room) => typists.filter((typist) => typist.room === room));
-    const converged = () => rooms.every(([a, b]) => a!.provider.connected && b!.provider.connected && textOf(a!.provider) === textOf(b!.provider));
+    const converged = () =>
+      rooms.every(([a, b]) => a!.provider.connected && b!.provider.connected && textOf(a!.provider) === textOf(b!.provider));
     await waitFor(converged, { timeoutMs: 60_000, intervalMs: 100, what: 'convergence' }).catch(() => undefined);
     const convergeMs = Date.now() - stoppedAt;
 
@@ -234,7 +245,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       const [a, b] = pair as [Typist, Typist];
       const joiner = connect(room % 2, a.sessionId, `Joiner${room}`);
       joiners.push(joiner);
-      await waitFor(() => (joiner.connected && joiner.synced) || joiner.status === 'closed', { timeoutMs: 20_000, what: `room ${room}'s joiner synced` }).catch(() => undefined);
+      await waitFor(() => (joiner.connected && joiner.synced) || joiner.status === 'closed', {
+        timeoutMs: 20_000,
+        what: `room ${room}'s joiner synced`,
+      }).catch(() => undefined);
       // The joiner has all once its text stops changing against the two copies.
       await waitFor(() => textOf(joiner) === textOf(a.provider), { timeoutMs: 5_000, what: 'joiner text' }).catch(() => undefined);
       const text = textOf(a.provider);
@@ -248,7 +262,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         const seen = copies.map((copy) => copy.split(char).length - 1);
         if (seen.some((count) => count === 0)) {
           missing += 1;
-          if (problems.length < 20) problems.push(`room ${room}: ${char.codePointAt(0)!.toString(16)} seen ${seen.join('/')} times (A/B/joiner)`);
+          if (problems.length < 20)
+            problems.push(`room ${room}: ${char.codePointAt(0)!.toString(16)} seen ${seen.join('/')} times (A/B/joiner)`);
         } else if (seen.some((count) => count > 1)) duplicated += 1;
       }
     }

@@ -21,7 +21,10 @@ function assertNothingLost(result: ChaosResult, seconds = SECONDS): void {
   assert.equal(result.diverged, 0, `diverged rooms: ${summary}`);
   assert.deepEqual(result.clientStatuses, { connected: 40 }, `every client connected and synced: ${summary}`);
   assert.deepEqual(result.fatalErrors, {}, `no client was refused for good: ${summary}`);
-  assert.ok(result.restarts.length >= Math.floor((seconds * 1_000 - 1) / 20_000), `every killed node came back and its clients synced: ${summary}`);
+  assert.ok(
+    result.restarts.length >= Math.floor((seconds * 1_000 - 1) / 20_000),
+    `every killed node came back and its clients synced: ${summary}`,
+  );
 }
 
 /**
@@ -44,7 +47,12 @@ const REGRESSIONS: Array<{ name: string; seed: number; seconds: number; redis: C
 describe('chaos: node kills and a Redis restart lose no keystroke (issue 26)', { concurrency: false }, () => {
   for (const regression of REGRESSIONS) {
     it(`regression: ${regression.name}`, { timeout: (regression.seconds + 240) * 1_000 }, async (t) => {
-      const result = await runChaos({ seed: regression.seed, redis: regression.redis, seconds: regression.seconds, log: (line) => t.diagnostic(line) });
+      const result = await runChaos({
+        seed: regression.seed,
+        redis: regression.redis,
+        seconds: regression.seconds,
+        log: (line) => t.diagnostic(line),
+      });
       t.diagnostic(describeChaos(result));
       assertNothingLost(result, regression.seconds);
     });

@@ -181,7 +181,11 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
 }
 
 /** The room's document as Redis holds it (snapshot + pending updates), read directly. */
-export async function documentInRedis(redisUrl: string, session: { id: string; generation: string; language: LanguageId }, prefix = 'pairpad:'): Promise<{ code: string; listLength: number; hasSnapshot: boolean }> {
+export async function documentInRedis(
+  redisUrl: string,
+  session: { id: string; generation: string; language: LanguageId },
+  prefix = 'pairpad:',
+): Promise<{ code: string; listLength: number; hasSnapshot: boolean }> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();

@@ -20,7 +20,8 @@ function consoleOf(provider: SocketYjsProvider): (jobId: string) => ConsoleEntry
   return (jobId) => byJob.get(jobId) ?? [];
 }
 
-const textOf = (entries: ConsoleEntry[]) => entries.map((entry) => (entry.kind === 'eof' || entry.kind === 'signal' ? '' : entry.text)).join('');
+const textOf = (entries: ConsoleEntry[]) =>
+  entries.map((entry) => (entry.kind === 'eof' || entry.kind === 'signal' ? '' : entry.text)).join('');
 
 describe('the console across two backend processes sharing Redis', () => {
   let redis: TestRedisServer;
@@ -58,7 +59,10 @@ describe('the console across two backend processes sharing Redis', () => {
     const ack = await interviewer.request('console:input', { jobId: run.jobId, text: 'from B\n' });
     assert.ok(ack.ok, JSON.stringify(ack));
     const expected = '> from B\necho: from B\n> ';
-    await waitFor(() => textOf(onA(run.jobId)) === expected && textOf(onB(run.jobId)) === expected, { what: 'the echo on both nodes', timeoutMs: 15_000 });
+    await waitFor(() => textOf(onA(run.jobId)) === expected && textOf(onB(run.jobId)) === expected, {
+      what: 'the echo on both nodes',
+      timeoutMs: 15_000,
+    });
     assert.equal(onA(run.jobId).find((entry) => entry.kind === 'stdin')?.name, 'Ivy');
 
     assert.ok((await interviewer.request('console:signal', { jobId: run.jobId, signal: 'SIGKILL' })).ok);

@@ -89,7 +89,9 @@ describe('Redis restarts for a moment: clients recover without losing edits', ()
       const open: SocketYjsProvider[] = [];
 
       before(async () => {
-        redis = await startRedisServer(persistence.startsWith('with AOF') ? { args: ['--appendonly', 'yes', '--appendfsync', 'always'] } : {});
+        redis = await startRedisServer(
+          persistence.startsWith('with AOF') ? { args: ['--appendonly', 'yes', '--appendfsync', 'always'] } : {},
+        );
         [nodeA, nodeB] = await Promise.all([startNode('A', { REDIS_URL: redis.url }), startNode('B', { REDIS_URL: redis.url })]);
       });
       after(async () => {
@@ -109,21 +111,30 @@ describe('Redis restarts for a moment: clients recover without losing edits', ()
 
         const redisDown = async (node: BackendNode) => (await fetch(`${node.url}/health/redis`)).status === 503;
         await redis.restart(async () => {
-          await waitFor(async () => (await redisDown(nodeA)) && (await redisDown(nodeB)), { timeoutMs: 15_000, what: 'both nodes see Redis down' });
+          await waitFor(async () => (await redisDown(nodeA)) && (await redisDown(nodeB)), {
+            timeoutMs: 15_000,
+            what: 'both nodes see Redis down',
+          });
           append(alice, '# Alice during the outage');
           append(bob, '# Bob during the outage');
         });
         await waitFor(
           () => codeOf(alice) === codeOf(bob) && codeOf(alice).includes('# Alice during') && codeOf(alice).includes('# Bob during'),
-          { timeoutMs: 20_000, what: `convergence after the restart (Alice ${JSON.stringify(codeOf(alice))}, Bob ${JSON.stringify(codeOf(bob))})` },
+          {
+            timeoutMs: 20_000,
+            what: `convergence after the restart (Alice ${JSON.stringify(codeOf(alice))}, Bob ${JSON.stringify(codeOf(bob))})`,
+          },
         );
         assert.equal(alice.status, 'connected', 'clients never lost their node');
         append(bob, '# after the restart');
         await waitFor(() => codeOf(alice).includes('# after the restart'), { what: 'relay works again' });
         const generation = alice.generation!;
-        await waitFor(async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code === codeOf(alice), {
-          what: 'Redis holds the whole document again',
-        });
+        await waitFor(
+          async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code === codeOf(alice),
+          {
+            what: 'Redis holds the whole document again',
+          },
+        );
         if (persistence.startsWith('with AOF')) {
           // The session itself survived, so someone new can still join, on either node.
           const late = connectClient(nodeB, { sessionId: session.id, name: 'Late' });

@@ -53,15 +53,22 @@ describe('one interview across two backend processes', () => {
     return JSON.stringify({ report, timeline: rest });
   };
   const sameRecording = (left: BackendNode, right: BackendNode, what: string) =>
-    waitForValue(async () => {
-      const [a, b] = await Promise.all([recording(left), recording(right)]);
-      return a === b ? a : undefined;
-    }, { timeoutMs: 15_000, what });
+    waitForValue(
+      async () => {
+        const [a, b] = await Promise.all([recording(left), recording(right)]);
+        return a === b ? a : undefined;
+      },
+      { timeoutMs: 15_000, what },
+    );
 
   before(async () => {
     redis = await startRedisServer({ args: ['--appendonly', 'yes', '--appendfsync', 'always'] });
     piston = await startFakePiston();
-    piston.executeReplies.set('python', { status: 200, delayMs: 100, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'ran on B\n', output: 'ran on B\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      delayMs: 100,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'ran on B\n', output: 'ran on B\n' }) },
+    });
     env = { REDIS_URL: redis.url, PISTON_URL: piston.url };
     [nodeA, nodeB] = await Promise.all([start('A'), start('B')]);
     session = await createSession(nodeA, { name: 'Ivy', language: 'python' });
@@ -112,23 +119,45 @@ describe('one interview across two backend processes', () => {
     const run = await startRun(cara.provider, { code: 'print("ran on B")\n' });
     const finished = await waitFinished(seenOnA, run.jobId, 15_000);
     assert.equal(finished.result?.run?.stdout, 'ran on B\n', 'the interviewer on A saw the result live');
-    const timeline = await waitForValue(async () => {
-      const current = await fetchJson<Timeline>(nodeA, 'timeline');
-      return current.events.some((event) => event.kind === 'run' && event.run.jobId === run.jobId && event.run.state === 'completed') ? current : undefined;
-    }, { what: "B's run, completed, on A's timeline" });
-    assert.ok(timeline.events.some((event) => event.kind === 'lock' && event.locked), 'the lock is on the timeline too');
+    const timeline = await waitForValue(
+      async () => {
+        const current = await fetchJson<Timeline>(nodeA, 'timeline');
+        return current.events.some((event) => event.kind === 'run' && event.run.jobId === run.jobId && event.run.state === 'completed')
+          ? current
+          : undefined;
+      },
+      { what: "B's run, completed, on A's timeline" },
+    );
+    assert.ok(
+      timeline.events.some((event) => event.kind === 'lock' && event.locked),
+      'the lock is on the timeline too',
+    );
     const report = await fetchJson<InterviewReport>(nodeA, 'report');
-    assert.deepEqual(report.runs.map((entry) => entry.jobId), [run.jobId]);
+    assert.deepEqual(
+      report.runs.map((entry) => entry.jobId),
+      [run.jobId],
+    );
   });
 
   it('chat crosses nodes both ways', async () => {
     assert.equal(await codeOfAck(ask(cara.provider, 'chat:send', { text: 'Hello from B' })), 'OK');
-    await waitFor(() => ivy.heard.chat.some((message) => message.text === 'Hello from B' && message.role === 'candidate'), { what: 'chat from B on A' });
+    await waitFor(() => ivy.heard.chat.some((message) => message.text === 'Hello from B' && message.role === 'candidate'), {
+      what: 'chat from B on A',
+    });
     assert.equal(await codeOfAck(ask(ivy.provider, 'chat:send', { text: 'Hello from A' })), 'OK');
-    await waitFor(() => cara.heard.chat.some((message) => message.text === 'Hello from A' && message.role === 'interviewer'), { what: 'chat from A on B' });
+    await waitFor(() => cara.heard.chat.some((message) => message.text === 'Hello from A' && message.role === 'interviewer'), {
+      what: 'chat from A on B',
+    });
     const late = client(nodeB, 'Late');
     await waitSynced(late.provider);
-    await waitFor(() => late.heard.chatHistory.at(-1)?.map((message) => message.text).join('|') === 'Hello from B|Hello from A', { what: 'history on B' });
+    await waitFor(
+      () =>
+        late.heard.chatHistory
+          .at(-1)
+          ?.map((message) => message.text)
+          .join('|') === 'Hello from B|Hello from A',
+      { what: 'history on B' },
+    );
     late.provider.destroy();
   });
 
@@ -159,12 +188,16 @@ describe('one interview across two backend processes', () => {
     assert.equal(await codeOfAck(ask(cara.provider, 'run:start', {})), 'SESSION_ENDED');
     assert.equal(await codeOfAck(ask(ivy.provider, 'room:lock', { locked: true })), 'SESSION_ENDED');
 
-    const recorded = JSON.parse(await sameRecording(nodeA, nodeB, 'the same report and timeline on A and B')) as { report: InterviewReport; timeline: Timeline };
+    const recorded = JSON.parse(await sameRecording(nodeA, nodeB, 'the same report and timeline on A and B')) as {
+      report: InterviewReport;
+      timeline: Timeline;
+    };
     assert.equal(recorded.report.code, before, 'the refused edit is not in the report');
     assert.equal(recorded.report.notes, `${SECRET} (agreed)`);
     assert.ok(recorded.report.endedAt !== null);
     const names = recorded.report.participants.map((participant) => `${participant.name}:${participant.role}`).sort();
-    for (const expected of ['Ivy:interviewer', 'Cara:candidate', 'Carl:candidate', 'Ian:interviewer']) assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
+    for (const expected of ['Ivy:interviewer', 'Cara:candidate', 'Carl:candidate', 'Ian:interviewer'])
+      assert.ok(names.includes(expected), `${expected} in ${names.join(', ')}`);
     const kinds = new Set(recorded.timeline.events.map((event) => event.kind));
     for (const kind of ['join', 'lock', 'run-disabled', 'run', 'end'] as const) assert.ok(kinds.has(kind), `${kind} on the timeline`);
     assert.ok(recorded.timeline.checkpoints.length >= 2, 'checkpoints recorded');
@@ -174,11 +207,14 @@ describe('one interview across two backend processes', () => {
     // Nobody joins or leaves from here on, so the recording must stay exactly as it is.
     for (const entry of open) entry.destroy();
     open.length = 0;
-    const settled = await waitForValue(async () => {
-      const first = await recording(nodeB);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      return first === (await recording(nodeB)) ? first : undefined;
-    }, { what: 'the recording settled on B' });
+    const settled = await waitForValue(
+      async () => {
+        const first = await recording(nodeB);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return first === (await recording(nodeB)) ? first : undefined;
+      },
+      { what: 'the recording settled on B' },
+    );
 
     await nodeA.kill();
     const restartedA = await start('A2');

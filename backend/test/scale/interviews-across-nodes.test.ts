@@ -68,10 +68,13 @@ describe('two backend processes on one PostgreSQL and one Redis', () => {
       { what: 'the ended interview in the team list' },
     );
     assert.equal(listed?.candidateName, 'Cai');
-    const record = await waitFor(async () => {
-      const current = await interviews.get(session.id);
-      return storedCode(current) === final ? current : null;
-    }, { what: 'both nodes\' edits in the stored state' });
+    const record = await waitFor(
+      async () => {
+        const current = await interviews.get(session.id);
+        return storedCode(current) === final ? current : null;
+      },
+      { what: "both nodes' edits in the stored state" },
+    );
     assert.equal(record?.finalCode?.python, final);
     assert.deepEqual(record?.participants.map((person) => person.name).sort(), ['Cai', 'Ivy']);
     const rows = await database.db.selectFrom('interviews').select('id').where('id', '=', session.id).execute();
@@ -96,6 +99,8 @@ describe('two backend processes on one PostgreSQL and one Redis', () => {
       assert.equal(health.checks.archive?.ok, false);
     });
     await waitFor(() => saving.at(-1) === 'saved', { timeoutMs: 40_000, what: 'room:saving saved once PostgreSQL is back' });
-    await waitFor(async () => storedCode(await interviews.get(session.id)).includes('while PostgreSQL was down'), { what: 'the delayed edit in the database' });
+    await waitFor(async () => storedCode(await interviews.get(session.id)).includes('while PostgreSQL was down'), {
+      what: 'the delayed edit in the database',
+    });
   });
 });

@@ -25,7 +25,9 @@ const NGINX = process.env.NGINX_BIN ?? 'nginx';
 
 function nginxMissing(): string | false {
   const probe = spawnSync(NGINX, ['-v'], { stdio: 'ignore' });
-  return probe.error || probe.status !== 0 ? 'nginx is not installed: `apt-get install nginx-light` (Debian) to run the balancer tests' : false;
+  return probe.error || probe.status !== 0
+    ? 'nginx is not installed: `apt-get install nginx-light` (Debian) to run the balancer tests'
+    : false;
 }
 
 /** The deployed server config with the compose service names replaced by loopback ports. */
@@ -38,7 +40,9 @@ function deployedConfig(ports: { listen: number; a: number; b: number }, suffix 
     .replace(/listen\s+8080;/, `listen 127.0.0.1:${ports.listen};`);
   if (suffix) {
     // A second copy in the same http block: its own upstream and variable names.
-    conf = conf.replace(/\bpairpad_(socket|api|frontend)\b/g, `pairpad_$1${suffix}`).replaceAll('$connection_upgrade', `$connection_upgrade${suffix}`);
+    conf = conf
+      .replace(/\bpairpad_(socket|api|frontend)\b/g, `pairpad_$1${suffix}`)
+      .replaceAll('$connection_upgrade', `$connection_upgrade${suffix}`);
   }
   return conf;
 }
@@ -122,7 +126,12 @@ ${refusingWebsockets(deployedConfig({ listen: blocked, a: a.port, b: b.port }, '
 }
 
 /** The provider as the browser builds it (frontend/src/room/use-room.ts): websocket first, then polling. */
-function browserLikeClient(url: string, sessionId: string, name: string, transports: Array<'websocket' | 'polling'> = ['websocket', 'polling']): SocketYjsProvider {
+function browserLikeClient(
+  url: string,
+  sessionId: string,
+  name: string,
+  transports: Array<'websocket' | 'polling'> = ['websocket', 'polling'],
+): SocketYjsProvider {
   return new SocketYjsProvider({
     url,
     sessionId,
@@ -216,7 +225,12 @@ describe('two backends behind the deployed nginx config, websockets blocked', { 
       requests.every((entry) => entry.status === 200),
       `no request of the session was refused (statuses ${[...new Set(requests.map((entry) => entry.status))].join(', ')})`,
     );
-    const restNodes = new Set(nginx.log().filter((entry) => entry.uri.startsWith('/api/sessions/')).map((entry) => entry.upstream));
+    const restNodes = new Set(
+      nginx
+        .log()
+        .filter((entry) => entry.uri.startsWith('/api/sessions/'))
+        .map((entry) => entry.upstream),
+    );
     assert.equal(restNodes.size, 2, `REST went round robin over both nodes (${[...restNodes].join(', ')})`);
   });
 });

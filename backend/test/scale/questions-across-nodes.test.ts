@@ -49,7 +49,10 @@ describe('questions and test runs across two backend processes', () => {
     redis = await startRedisServer();
     piston = await startFakePiston();
     // A plain Piston: no batch endpoint, so each node falls back to one execute per case.
-    piston.executeReplies.set('python', { status: 200, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'hi\n', output: 'hi\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'hi\n', output: 'hi\n' }) },
+    });
     const env = { REDIS_URL: redis.url, PISTON_URL: piston.url, QUESTIONS_DIR: dir };
     nodes.push(...(await Promise.all([startNode('A', env), startNode('B', env)])));
   });
@@ -78,7 +81,9 @@ describe('questions and test runs across two backend processes', () => {
     await Promise.all([waitSynced(ivy.provider), waitSynced(cara.provider)]);
 
     assert.match(codeOf(cara.provider), /starter on every node/, 'the starter reached node B');
-    const seen = (await waitFor(() => caraLog.states.at(-1)?.tests.length === 2 && caraLog.states.at(-1), { what: 'question on B' })) as RoomQuestionView;
+    const seen = (await waitFor(() => caraLog.states.at(-1)?.tests.length === 2 && caraLog.states.at(-1), {
+      what: 'question on B',
+    })) as RoomQuestionView;
     assert.deepEqual(seen.tests[1], { name: 'secret', hidden: true, compare: 'trim' });
 
     // An edit on A: the candidate on B hears it, as names only for hidden cases.
@@ -92,20 +97,32 @@ describe('questions and test runs across two backend processes', () => {
     const started = await ask<{ run: TestRunRecord }>(cara.provider, 'tests:run', {});
     assert.ok(started.ok, JSON.stringify(started));
     const runId = started.run.runId;
-    const onA = (await waitFor(() => ivyLog.runs.find((run) => run.runId === runId && run.state === 'completed'), { timeoutMs: 20_000, what: 'result on A' })) as TestRunRecord;
-    const onB = (await waitFor(() => caraLog.runs.find((run) => run.runId === runId && run.state === 'completed'), { what: 'result on B' })) as TestRunRecord;
+    const onA = (await waitFor(() => ivyLog.runs.find((run) => run.runId === runId && run.state === 'completed'), {
+      timeoutMs: 20_000,
+      what: 'result on A',
+    })) as TestRunRecord;
+    const onB = (await waitFor(() => caraLog.runs.find((run) => run.runId === runId && run.state === 'completed'), {
+      what: 'result on B',
+    })) as TestRunRecord;
     assert.equal(onA.statusText, '1 / 2 passed');
     assert.equal(onA.cases[1]?.expected, `${HIDDEN_EXPECTED}\n`, 'the interviewer sees the hidden expected output');
     assert.deepEqual(onB.cases[1], { name: 'secret, edited', hidden: true, verdict: 'failed' });
 
     // Recorded once, and the same from either node.
     const timelineOf = async (node: BackendNode) =>
-      (await (await fetch(`${node.url}/api/sessions/${session.id}/timeline`, { headers: authHeaders(session.interviewerToken) })).json()) as Timeline;
-    await waitFor(async () => {
-      const [a, b] = await Promise.all([timelineOf(nodeA), timelineOf(nodeB)]);
-      const summaries = (timeline: Timeline) => timeline.events.flatMap((event) => (event.kind === 'tests' ? [event.summary] : []));
-      return JSON.stringify(summaries(a)) === JSON.stringify(['1 / 2 passed']) && JSON.stringify(summaries(b)) === JSON.stringify(summaries(a));
-    }, { what: 'one summary on both timelines' });
+      (await (
+        await fetch(`${node.url}/api/sessions/${session.id}/timeline`, { headers: authHeaders(session.interviewerToken) })
+      ).json()) as Timeline;
+    await waitFor(
+      async () => {
+        const [a, b] = await Promise.all([timelineOf(nodeA), timelineOf(nodeB)]);
+        const summaries = (timeline: Timeline) => timeline.events.flatMap((event) => (event.kind === 'tests' ? [event.summary] : []));
+        return (
+          JSON.stringify(summaries(a)) === JSON.stringify(['1 / 2 passed']) && JSON.stringify(summaries(b)) === JSON.stringify(summaries(a))
+        );
+      },
+      { what: 'one summary on both timelines' },
+    );
 
     for (const marker of [HIDDEN_INPUT, HIDDEN_EXPECTED]) assert.equal(heardText(cara.heard, marker), false, `"${marker}" in a frame on B`);
     const decoded = JSON.stringify(cara.provider.doc.toJSON());

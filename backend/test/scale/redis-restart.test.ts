@@ -35,15 +35,24 @@ describe('a Redis restart without persistence (issue 26)', () => {
     await waitSynced(alice);
     alice.doc.getText('code').insert(0, '# before the restart\n');
     const generation = alice.generation!;
-    await waitFor(async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code.includes('# before'), { what: 'stored' });
+    await waitFor(
+      async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code.includes('# before'),
+      { what: 'stored' },
+    );
 
     await redis.restart();
     // Nobody reconnects: node A writes back what it serves once its connections are ready again.
-    await waitFor(async () => (await fetch(`${nodeB.url}/api/sessions/${session.id}`)).status === 200, { timeoutMs: 15_000, what: 'the session record back in Redis' });
-    await waitFor(async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code === codeOf(alice), {
+    await waitFor(async () => (await fetch(`${nodeB.url}/api/sessions/${session.id}`)).status === 200, {
       timeoutMs: 15_000,
-      what: 'the document back in Redis',
+      what: 'the session record back in Redis',
     });
+    await waitFor(
+      async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).code === codeOf(alice),
+      {
+        timeoutMs: 15_000,
+        what: 'the document back in Redis',
+      },
+    );
 
     // A participant arriving on node B, which never had the room, gets it whole.
     const bob = connectClient(nodeB, { sessionId: session.id, name: 'Bob' });

@@ -20,7 +20,11 @@ describe('runs across two backend processes sharing Redis', () => {
     redis = await startRedisServer();
     // The edge of the world: both nodes run code through the same (fake) Piston.
     piston = await startFakePiston();
-    piston.executeReplies.set('python', { status: 200, delayMs: 300, body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'hi from A\n', output: 'hi from A\n' }) } });
+    piston.executeReplies.set('python', {
+      status: 200,
+      delayMs: 300,
+      body: { language: 'python', version: '3.11.0', run: stage({ stdout: 'hi from A\n', output: 'hi from A\n' }) },
+    });
     const env = { REDIS_URL: redis.url, PISTON_URL: piston.url };
     [nodeA, nodeB] = await Promise.all([startNode('A', env), startNode('B', env)]);
   });
@@ -44,11 +48,14 @@ describe('runs across two backend processes sharing Redis', () => {
     assert.equal(finished.result?.run?.stdout, 'hi from A\n');
     assert.deepEqual(watched.states(run.jobId), ['queued', 'running', 'completed'], 'B heard every state once, in order');
 
-    const status = (await waitFor(async () => {
-      const response = await fetch(`${nodeB.url}/api/execute/status/${run.jobId}`);
-      const body = (await response.json()) as RunRecord;
-      return response.status === 200 && body.state === 'completed' ? body : undefined;
-    }, { what: 'status answered on B' })) as RunRecord;
+    const status = (await waitFor(
+      async () => {
+        const response = await fetch(`${nodeB.url}/api/execute/status/${run.jobId}`);
+        const body = (await response.json()) as RunRecord;
+        return response.status === 200 && body.state === 'completed' ? body : undefined;
+      },
+      { what: 'status answered on B' },
+    )) as RunRecord;
     assert.equal(status.jobId, run.jobId);
     assert.equal(status.result?.run?.stdout, 'hi from A\n');
 
@@ -59,7 +66,11 @@ describe('runs across two backend processes sharing Redis', () => {
     await waitFor(() => lateRuns.history?.some((entry) => entry.jobId === run.jobId && entry.state === 'completed'), {
       what: 'the run in the history a late joiner on B receives',
     });
-    assert.equal(piston.requests.filter((request) => request.path === '/api/v2/execute').length, 1, 'the run ran once, on the node that accepted it');
+    assert.equal(
+      piston.requests.filter((request) => request.path === '/api/v2/execute').length,
+      1,
+      'the run ran once, on the node that accepted it',
+    );
   });
 
   it('a run started over REST on B answers its status on A and reaches a client on A', async () => {

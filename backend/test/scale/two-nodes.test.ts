@@ -9,8 +9,6 @@ import { Redis } from 'ioredis';
 import { RedisSessionStore } from '../../src/cluster/redis-session-store';
 import { documentInRedis, startNode, type BackendNode } from './cluster-harness';
 
-
-
 describe('two backend processes sharing rooms through a real redis-server', () => {
   let redis: TestRedisServer;
   let nodeA: BackendNode;
@@ -48,7 +46,12 @@ describe('two backend processes sharing rooms through a real redis-server', () =
 
   it('clients on A and B typing at the same time converge with every keystroke', async () => {
     const session = await createSession(nodeA, { language: 'javascript' });
-    const clients = [client(nodeA, session.id, 'A1'), client(nodeB, session.id, 'B1'), client(nodeA, session.id, 'A2'), client(nodeB, session.id, 'B2')];
+    const clients = [
+      client(nodeA, session.id, 'A1'),
+      client(nodeB, session.id, 'B1'),
+      client(nodeA, session.id, 'A2'),
+      client(nodeB, session.id, 'B2'),
+    ];
     await Promise.all(clients.map((c) => waitSynced(c)));
     const starter = codeOf(clients[0]!);
     assert.ok(starter.includes('Hello, PairPad!'), 'the room opens with the starter code once, on both nodes');
@@ -98,7 +101,9 @@ describe('two backend processes sharing rooms through a real redis-server', () =
     // And B relays from then on, both ways.
     late.doc.getText('code').insert(0, '# from B\n');
     text.insert(text.length, '\n# from A');
-    await waitFor(() => codeOf(alice) === codeOf(late) && codeOf(alice).startsWith('# from B') && codeOf(alice).endsWith('# from A'), { what: 'edits relayed both ways' });
+    await waitFor(() => codeOf(alice) === codeOf(late) && codeOf(alice).startsWith('# from B') && codeOf(alice).endsWith('# from A'), {
+      what: 'edits relayed both ways',
+    });
   });
 
   it('presence crosses nodes: a client on B sees the cursor owner on A, and it goes when they leave', async () => {
@@ -123,7 +128,9 @@ describe('two backend processes sharing rooms through a real redis-server', () =
     await Promise.all([waitSynced(alice), waitSynced(bob)]);
     alice.doc.getText('code').insert(0, 'gone soon\n');
     const generation = alice.generation!;
-    await waitFor(async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).listLength > 0, { what: 'edit stored' });
+    await waitFor(async () => (await documentInRedis(redis.url, { id: session.id, generation, language: 'python' })).listLength > 0, {
+      what: 'edit stored',
+    });
     // Deleted by a third party on the same Redis, as any node's store would.
     const store = await RedisSessionStore.connect({ url: redis.url, ttlSeconds: 3600, expiryEvents: 'sweep' });
     try {
@@ -132,10 +139,13 @@ describe('two backend processes sharing rooms through a real redis-server', () =
       await store.close();
     }
     await waitFor(() => alice.status === 'closed' && bob.status === 'closed', { what: 'both clients told the session closed' });
-    await waitFor(async () => {
-      const stored = await documentInRedis(redis.url, { id: session.id, generation, language: 'python' });
-      return stored.listLength === 0 && !stored.hasSnapshot;
-    }, { what: 'room keys deleted' });
+    await waitFor(
+      async () => {
+        const stored = await documentInRedis(redis.url, { id: session.id, generation, language: 'python' });
+        return stored.listLength === 0 && !stored.hasSnapshot;
+      },
+      { what: 'room keys deleted' },
+    );
   });
 
   it("every key of a room's state expires with the session, however many edits it took", async () => {
@@ -146,10 +156,13 @@ describe('two backend processes sharing rooms through a real redis-server', () =
     await waitFor(() => codeOf(b).startsWith('x'.repeat(30)), { what: 'edits crossed' });
     const redisClient = new Redis(redis.url);
     try {
-      const keys = await waitFor(async () => {
-        const found = await redisClient.keys(`*room:${session.id}:*`);
-        return found.some((key) => key.endsWith(':updates')) ? found : null;
-      }, { what: 'room keys written' });
+      const keys = await waitFor(
+        async () => {
+          const found = await redisClient.keys(`*room:${session.id}:*`);
+          return found.some((key) => key.endsWith(':updates')) ? found : null;
+        },
+        { what: 'room keys written' },
+      );
       assert.ok(keys, "the room's keys were found");
       for (const key of keys) {
         const ttl = await redisClient.pttl(key);

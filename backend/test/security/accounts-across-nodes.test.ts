@@ -16,7 +16,14 @@ async function me(url: string, cookie: string): Promise<AuthMeResponse> {
 }
 
 function roleOnSocket(url: string, sessionId: string, cookie: string): Promise<string> {
-  const socket = io(url, { path: SOCKET_PATH, transports: ['websocket'], reconnection: false, forceNew: true, auth: { sessionId, name: 'Ivy', protocolVersion: PROTOCOL_VERSION }, extraHeaders: { cookie } });
+  const socket = io(url, {
+    path: SOCKET_PATH,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { sessionId, name: 'Ivy', protocolVersion: PROTOCOL_VERSION },
+    extraHeaders: { cookie },
+  });
   return new Promise((resolve) => {
     socket.once('session:welcome', (welcome: Welcome) => {
       socket.disconnect();
@@ -61,7 +68,9 @@ describe('accounts across two backends on one PostgreSQL', () => {
     assert.equal(await roleOnSocket(nodeB.url, session.id, admin.cookie), 'interviewer');
 
     // An invited teammate on B, disabled by the admin on A: B refuses the teammate's cookie at once.
-    const invite = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'ann@pairpad.test' } })).json()) as { inviteUrl: string };
+    const invite = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'ann@pairpad.test' } })).json()) as {
+      inviteUrl: string;
+    };
     const accepted = await fetch(`${nodeB.url}/api/auth/invites/${invite.inviteUrl.split('/invite/')[1]}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -89,7 +98,11 @@ describe('accounts across two backends on one PostgreSQL', () => {
       const created = await admin.fetch('/api/sessions', { method: 'POST', json: { language: 'python' } });
       assert.equal(created.status, 201, 'sessions are created during the outage');
       // Never seen by this node: it cannot be checked, and it is not silently anonymous.
-      const unknown = await fetch(`${node.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `pairpad_session=${'C'.repeat(43)}` }, body: '{}' });
+      const unknown = await fetch(`${node.url}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `pairpad_session=${'C'.repeat(43)}` },
+        body: '{}',
+      });
       assert.equal(unknown.status, 503);
       assert.equal(((await unknown.json()) as { error: { code: string } }).error.code, 'DATABASE_UNAVAILABLE');
     });
@@ -100,7 +113,9 @@ describe('accounts across two backends on one PostgreSQL', () => {
     const databaseUrl = await server.createDatabase();
     const dataDirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'pairpad-node-')));
     dirs.push(...dataDirs);
-    const nodes = await Promise.all(dataDirs.map((dir) => startTestBackend({ DATABASE_URL: databaseUrl, DATA_DIR: dir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' })));
+    const nodes = await Promise.all(
+      dataDirs.map((dir) => startTestBackend({ DATABASE_URL: databaseUrl, DATA_DIR: dir, ADMIN_EMAIL: '', ADMIN_PASSWORD: '' })),
+    );
     backends.push(...nodes);
     const files = dataDirs.map((dir) => join(dir, 'setup-code.txt')).filter((file) => existsSync(file));
     assert.equal(files.length, 1, 'one node issued the code; the other points to it');
@@ -113,6 +128,7 @@ describe('accounts across two backends on one PostgreSQL', () => {
       body: JSON.stringify({ setupCode: code, email: 'root@pairpad.test', name: 'Root', password: 'root-password-1' }),
     });
     assert.equal(response.status, 201);
-    for (const node of nodes) assert.equal(((await (await fetch(`${node.url}/api/auth/me`)).json()) as AuthMeResponse).setupRequired, false);
+    for (const node of nodes)
+      assert.equal(((await (await fetch(`${node.url}/api/auth/me`)).json()) as AuthMeResponse).setupRequired, false);
   });
 });

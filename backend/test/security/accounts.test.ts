@@ -4,7 +4,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { AUTH_COOKIE_NAME, CSRF_HEADER, type AuthMeResponse, type ErrorBody, type InviteCreated, type MembersListResponse, type ResetLink } from '@pairpad/protocol';
+import {
+  AUTH_COOKIE_NAME,
+  CSRF_HEADER,
+  type AuthMeResponse,
+  type ErrorBody,
+  type InviteCreated,
+  type MembersListResponse,
+  type ResetLink,
+} from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { listAudit } from '../../src/store';
 import { agentFromResponse, authCookieOf, type MemberAgent } from '../helpers/member-agent';
@@ -16,7 +24,11 @@ async function errorOf(response: Response): Promise<{ status: number; code: stri
 }
 
 function post(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 async function me(url: string, cookie?: string): Promise<AuthMeResponse> {
@@ -24,7 +36,12 @@ async function me(url: string, cookie?: string): Promise<AuthMeResponse> {
 }
 
 /** An invited teammate, signed in (invite created by `admin`, accepted over REST). */
-async function invitedMember(admin: MemberAgent, email: string, role: 'admin' | 'interviewer' = 'interviewer', password = 'teammate-password'): Promise<MemberAgent> {
+async function invitedMember(
+  admin: MemberAgent,
+  email: string,
+  role: 'admin' | 'interviewer' = 'interviewer',
+  password = 'teammate-password',
+): Promise<MemberAgent> {
   const invite = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email, role } })).json()) as InviteCreated;
   const token = invite.inviteUrl.split('/invite/')[1] ?? '';
   const response = await post(admin.url, `/api/auth/invites/${token}`, { name: email.split('@')[0], password });
@@ -95,7 +112,9 @@ describe('sign-in, cookies, CSRF, lockout', () => {
   });
 
   it('answers an unknown email and a wrong password alike with SIGN_IN_FAILED', async () => {
-    const unknown = await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'nobody@pairpad.test', password: 'whatever-password' }));
+    const unknown = await errorOf(
+      await post(backend.url, '/api/auth/sign-in', { email: 'nobody@pairpad.test', password: 'whatever-password' }),
+    );
     const wrong = await errorOf(await post(backend.url, '/api/auth/sign-in', { email: TEST_ADMIN.email, password: 'wrong-password' }));
     assert.deepEqual(unknown, wrong);
     assert.deepEqual([wrong.status, wrong.code], [401, 'SIGN_IN_FAILED']);
@@ -107,22 +126,38 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     const admin = await memberAgent(backend);
     const victim = await invitedMember(admin, 'locked@pairpad.test', 'interviewer', 'locked-password');
     const codes: string[] = [];
-    for (let i = 0; i < 3; i++) codes.push((await errorOf(await post(backend.url, '/api/auth/sign-in', { email: victim.member.email, password: `bad-${i}-password` }))).code ?? '');
+    for (let i = 0; i < 3; i++)
+      codes.push(
+        (await errorOf(await post(backend.url, '/api/auth/sign-in', { email: victim.member.email, password: `bad-${i}-password` }))).code ??
+          '',
+      );
     assert.deepEqual(codes, ['SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'ACCOUNT_LOCKED']);
     const locked = await errorOf(await post(backend.url, '/api/auth/sign-in', { email: victim.member.email, password: 'locked-password' }));
     assert.deepEqual([locked.status, locked.code], [429, 'ACCOUNT_LOCKED']);
     assert.match(locked.message ?? '', /try again in \d+ minute/);
     // Once the lock has passed (moved back here), the right password works again.
-    await backend.database.db.updateTable('members').set({ locked_until: Date.now() - 1 }).where('email', '=', victim.member.email).execute();
+    await backend.database.db
+      .updateTable('members')
+      .set({ locked_until: Date.now() - 1 })
+      .where('email', '=', victim.member.email)
+      .execute();
     await signIn(backend, { email: victim.member.email, password: 'locked-password' });
   });
 
   it('refuses a cookie-authenticated write without the CSRF token, with a wrong one, or from a foreign origin', async () => {
     const agent = await memberAgent(backend);
     const send = (headers: Record<string, string>) =>
-      fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: agent.cookie, ...headers }, body: '{}' });
+      fetch(`${backend.url}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: agent.cookie, ...headers },
+        body: '{}',
+      });
     const before = await backend.sessions.store.count();
-    const attempts: Record<string, string>[] = [{}, { [CSRF_HEADER]: 'x'.repeat(43) }, { [CSRF_HEADER]: agent.csrfToken, origin: 'https://evil.example' }];
+    const attempts: Record<string, string>[] = [
+      {},
+      { [CSRF_HEADER]: 'x'.repeat(43) },
+      { [CSRF_HEADER]: agent.csrfToken, origin: 'https://evil.example' },
+    ];
     for (const headers of attempts) {
       const refused = await errorOf(await send(headers));
       assert.deepEqual([refused.status, refused.code], [403, 'CSRF_TOKEN_INVALID'], JSON.stringify(headers));
@@ -136,7 +171,13 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     const forged = `${AUTH_COOKIE_NAME}=${'A'.repeat(43)}`;
     const garbage = `${AUTH_COOKIE_NAME}=../../etc/passwd`;
     for (const cookie of [forged, garbage]) {
-      const refused = await errorOf(await fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, [CSRF_HEADER]: agent.csrfToken }, body: '{}' }));
+      const refused = await errorOf(
+        await fetch(`${backend.url}/api/sessions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie, [CSRF_HEADER]: agent.csrfToken },
+          body: '{}',
+        }),
+      );
       assert.deepEqual([refused.status, refused.code], [401, 'SIGN_IN_REQUIRED']);
     }
     const signOut = await agent.fetch('/api/auth/sign-out', { method: 'POST' });
@@ -147,7 +188,10 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     assert.equal((await me(backend.url, agent.cookie)).member, null);
 
     const other = await signIn(backend);
-    await backend.database.db.updateTable('auth_sessions').set({ expires_at: Date.now() - 1 }).execute();
+    await backend.database.db
+      .updateTable('auth_sessions')
+      .set({ expires_at: Date.now() - 1 })
+      .execute();
     assert.equal((await me(backend.url, other.cookie)).member, null, 'an expired session is refused');
   });
 
@@ -163,26 +207,45 @@ describe('sign-in, cookies, CSRF, lockout', () => {
       const refused = await errorOf(await member.fetch(path, { method, ...(json ? { json } : {}) }));
       assert.deepEqual([refused.status, refused.code], [403, 'FORBIDDEN'], `${method} ${path}`);
     }
-    const invite = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'Jo@PairPad.test', role: 'interviewer' } })).json()) as InviteCreated;
+    const invite = (await (
+      await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'Jo@PairPad.test', role: 'interviewer' } })
+    ).json()) as InviteCreated;
     assert.match(invite.inviteUrl, /^http:\/\/localhost:3000\/invite\/[A-Za-z0-9_-]{43}$/);
     const token = invite.inviteUrl.split('/invite/')[1] ?? '';
-    assert.deepEqual(await (await fetch(`${backend.url}/api/auth/invites/${token}`)).json(), { email: 'jo@pairpad.test', role: 'interviewer' });
+    assert.deepEqual(await (await fetch(`${backend.url}/api/auth/invites/${token}`)).json(), {
+      email: 'jo@pairpad.test',
+      role: 'interviewer',
+    });
     assert.equal((await post(backend.url, `/api/auth/invites/${token}`, { name: 'Jo', password: 'jo-password-1' })).status, 201);
-    for (const response of [await fetch(`${backend.url}/api/auth/invites/${token}`), await post(backend.url, `/api/auth/invites/${token}`, { name: 'Jo', password: 'jo-password-2' })]) {
+    for (const response of [
+      await fetch(`${backend.url}/api/auth/invites/${token}`),
+      await post(backend.url, `/api/auth/invites/${token}`, { name: 'Jo', password: 'jo-password-2' }),
+    ]) {
       assert.deepEqual(Object.values(await errorOf(response)).slice(0, 2), [410, 'INVITE_INVALID'], 'a used invite');
     }
     const taken = await errorOf(await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'jo@pairpad.test' } }));
     assert.equal(taken.code, 'EMAIL_TAKEN');
 
-    const expiring = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'late@pairpad.test' } })).json()) as InviteCreated;
-    await backend.database.db.updateTable('invites').set({ expires_at: Date.now() - 1 }).where('email', '=', 'late@pairpad.test').execute();
-    const expired = await errorOf(await post(backend.url, `/api/auth/invites/${expiring.inviteUrl.split('/invite/')[1]}`, { name: 'Late', password: 'late-password' }));
+    const expiring = (await (
+      await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'late@pairpad.test' } })
+    ).json()) as InviteCreated;
+    await backend.database.db
+      .updateTable('invites')
+      .set({ expires_at: Date.now() - 1 })
+      .where('email', '=', 'late@pairpad.test')
+      .execute();
+    const expired = await errorOf(
+      await post(backend.url, `/api/auth/invites/${expiring.inviteUrl.split('/invite/')[1]}`, { name: 'Late', password: 'late-password' }),
+    );
     assert.deepEqual([expired.status, expired.code], [410, 'INVITE_INVALID']);
     assert.deepEqual([(await errorOf(await fetch(`${backend.url}/api/auth/invites/not-a-token`))).code], ['INVITE_INVALID']);
 
     const list = (await (await admin.fetch('/api/members')).json()) as MembersListResponse;
     assert.ok(list.members.some((entry) => entry.email === 'jo@pairpad.test' && entry.role === 'interviewer' && entry.disabled === false));
-    assert.ok(list.members.every((entry) => !('passwordHash' in entry) && !JSON.stringify(entry).includes('argon2')), 'no hashes in the list');
+    assert.ok(
+      list.members.every((entry) => !('passwordHash' in entry) && !JSON.stringify(entry).includes('argon2')),
+      'no hashes in the list',
+    );
   });
 
   it('a reset link sets a new password once and signs the member out everywhere', async () => {
@@ -194,7 +257,10 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     const reused = await errorOf(await post(backend.url, `/api/auth/reset/${token}`, { password: 'new-password-2' }));
     assert.deepEqual([reused.status, reused.code], [410, 'RESET_LINK_INVALID']);
     assert.equal((await me(backend.url, member.cookie)).member, null, 'the old browser session ended');
-    assert.equal((await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'reset@pairpad.test', password: 'old-password-1' }))).code, 'SIGN_IN_FAILED');
+    assert.equal(
+      (await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'reset@pairpad.test', password: 'old-password-1' }))).code,
+      'SIGN_IN_FAILED',
+    );
     await signIn(backend, { email: 'reset@pairpad.test', password: 'new-password-1' });
   });
 
@@ -204,12 +270,24 @@ describe('sign-in, cookies, CSRF, lockout', () => {
     assert.equal((await admin.fetch(`/api/members/${member.member.id}`, { method: 'PATCH', json: { disabled: true } })).status, 200);
     const refused = await errorOf(await member.fetch('/api/sessions', { method: 'POST', json: {} }));
     assert.deepEqual([refused.status, refused.code], [401, 'SIGN_IN_REQUIRED']);
-    const signInAgain = await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'gone@pairpad.test', password: 'gone-password' }));
+    const signInAgain = await errorOf(
+      await post(backend.url, '/api/auth/sign-in', { email: 'gone@pairpad.test', password: 'gone-password' }),
+    );
     assert.deepEqual([signInAgain.status, signInAgain.code], [403, 'ACCOUNT_DISABLED']);
-    const lastAdmin = await errorOf(await admin.fetch(`/api/members/${admin.member.id}`, { method: 'PATCH', json: { role: 'interviewer' } }));
+    const lastAdmin = await errorOf(
+      await admin.fetch(`/api/members/${admin.member.id}`, { method: 'PATCH', json: { role: 'interviewer' } }),
+    );
     assert.deepEqual([lastAdmin.status, lastAdmin.code], [409, 'LAST_ADMIN']);
     const actions = new Set((await listAudit(backend.database.db, { limit: 500 })).map((entry) => entry.action));
-    for (const action of ['member.setup', 'member.invite', 'member.join', 'member.update', 'member.reset-link', 'member.password-reset', 'member.locked']) {
+    for (const action of [
+      'member.setup',
+      'member.invite',
+      'member.join',
+      'member.update',
+      'member.reset-link',
+      'member.password-reset',
+      'member.locked',
+    ]) {
       assert.ok(actions.has(action), `audited: ${action}`);
     }
   });
@@ -220,7 +298,11 @@ describe('sign-in rate limit', () => {
     const backend = await startTestBackend({ SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP: '3' });
     try {
       const statuses: string[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'who@pairpad.test', password: 'guess-password' }))).code ?? '');
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (await errorOf(await post(backend.url, '/api/auth/sign-in', { email: 'who@pairpad.test', password: 'guess-password' }))).code ??
+            '',
+        );
       assert.deepEqual(statuses, ['SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'SIGN_IN_FAILED', 'RATE_LIMITED', 'RATE_LIMITED']);
       assert.equal(authCookieOf(await post(backend.url, '/api/auth/sign-in', TEST_ADMIN)), undefined, 'no cookie while limited');
     } finally {

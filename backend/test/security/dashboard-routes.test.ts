@@ -44,23 +44,47 @@ describe('dashboard REST: list, delete, erase a candidate', () => {
     ];
     for (const [index, [key, owner, candidate]] of rows.entries()) {
       ids[key] = randomUUID();
-      await repository.create({ id: ids[key]!, title: `Interview ${key}`, language: 'python', createdBy: owner.member.id, candidateName: candidate, candidateEmail: `${candidate.split(' ')[0]!.toLowerCase()}@candidates.test`, createdAt: base + index * 86_400_000 });
+      await repository.create({
+        id: ids[key]!,
+        title: `Interview ${key}`,
+        language: 'python',
+        createdBy: owner.member.id,
+        candidateName: candidate,
+        candidateEmail: `${candidate.split(' ')[0]!.toLowerCase()}@candidates.test`,
+        createdAt: base + index * 86_400_000,
+      });
     }
   });
   after(() => backend.close());
 
-  it('lists my interviews and the team\'s, newest first, paginated and filtered, as summaries', async () => {
-    const list = async (agent: MemberAgent, query: string) => (await (await agent.fetch(`/api/interviews?${query}`)).json()) as ListInterviewsResponse;
-    assert.deepEqual((await list(ann, 'scope=mine')).items.map((item) => item.id), [ids.ann2, ids.ann1]);
-    assert.deepEqual((await list(bob, 'scope=team')).items.map((item) => item.id), [ids.bob1, ids.ann2, ids.ann1]);
+  it("lists my interviews and the team's, newest first, paginated and filtered, as summaries", async () => {
+    const list = async (agent: MemberAgent, query: string) =>
+      (await (await agent.fetch(`/api/interviews?${query}`)).json()) as ListInterviewsResponse;
+    assert.deepEqual(
+      (await list(ann, 'scope=mine')).items.map((item) => item.id),
+      [ids.ann2, ids.ann1],
+    );
+    assert.deepEqual(
+      (await list(bob, 'scope=team')).items.map((item) => item.id),
+      [ids.bob1, ids.ann2, ids.ann1],
+    );
     const first = await list(ann, 'scope=team&limit=2');
     assert.equal(first.items.length, 2);
     assert.ok(first.nextCursor);
     const second = await list(ann, `scope=team&limit=2&cursor=${encodeURIComponent(first.nextCursor)}`);
-    assert.deepEqual(second.items.map((item) => item.id), [ids.ann1]);
+    assert.deepEqual(
+      second.items.map((item) => item.id),
+      [ids.ann1],
+    );
     assert.equal(second.nextCursor, null);
-    assert.deepEqual((await list(ann, 'scope=team&q=cara')).items.map((item) => item.id), [ids.bob1, ids.ann1]);
-    assert.deepEqual((await list(ann, 'scope=team&from=2026-11-02&to=2026-11-02')).items.map((item) => item.id), [ids.ann2]);
+    assert.deepEqual(
+      (await list(ann, 'scope=team&q=cara')).items.map((item) => item.id),
+      [ids.bob1, ids.ann1],
+    );
+    assert.deepEqual(
+      (await list(ann, 'scope=team&from=2026-11-02&to=2026-11-02')).items.map((item) => item.id),
+      [ids.ann2],
+    );
     const item = (await list(ann, 'scope=mine&limit=1')).items[0]!;
     assert.deepEqual(item.createdBy, { id: ann.member.id, name: 'ann' });
     assert.equal(item.createdAt, '2026-11-02T10:00:00.000Z');
@@ -77,14 +101,25 @@ describe('dashboard REST: list, delete, erase a candidate', () => {
     assert.equal(await codeOf(await ann.fetch(`/api/interviews/${ids.ann2}`, { method: 'DELETE' })), 'INTERVIEW_NOT_FOUND');
     assert.equal(await codeOf(await ann.fetch('/api/interviews/not-an-id', { method: 'DELETE' })), 'VALIDATION_FAILED');
     const audit = await listAudit(backend.database.db, { action: 'interview.delete' });
-    assert.deepEqual(audit.map((entry) => [entry.target, entry.actorMemberId]), [[ids.ann2, ann.member.id]]);
+    assert.deepEqual(
+      audit.map((entry) => [entry.target, entry.actorMemberId]),
+      [[ids.ann2, ann.member.id]],
+    );
   });
 
   it('a session created by a member is listed as theirs, with its candidate', async () => {
-    const created = (await (await bob.fetch('/api/sessions', { method: 'POST', json: { language: 'python', title: 'Bob live', candidateName: 'Eve Example' } })).json()) as { id: string };
-    await waitFor(async () => ((await (await bob.fetch('/api/interviews?scope=mine')).json()) as ListInterviewsResponse).items.some((item) => item.id === created.id), {
-      what: 'the new session in my interviews',
-    });
+    const created = (await (
+      await bob.fetch('/api/sessions', { method: 'POST', json: { language: 'python', title: 'Bob live', candidateName: 'Eve Example' } })
+    ).json()) as { id: string };
+    await waitFor(
+      async () =>
+        ((await (await bob.fetch('/api/interviews?scope=mine')).json()) as ListInterviewsResponse).items.some(
+          (item) => item.id === created.id,
+        ),
+      {
+        what: 'the new session in my interviews',
+      },
+    );
     const mine = (await (await bob.fetch('/api/interviews?scope=mine&q=eve')).json()) as ListInterviewsResponse;
     assert.deepEqual(
       mine.items.map((item) => [item.id, item.title, item.candidateName, item.createdBy?.id]),
@@ -98,7 +133,10 @@ describe('dashboard REST: list, delete, erase a candidate', () => {
   });
 
   it('erases a candidate for an admin only, audited', async () => {
-    assert.equal(await codeOf(await ann.fetch('/api/admin/erase-candidate', { method: 'POST', json: { name: 'Cara Jones' } })), 'FORBIDDEN');
+    assert.equal(
+      await codeOf(await ann.fetch('/api/admin/erase-candidate', { method: 'POST', json: { name: 'Cara Jones' } })),
+      'FORBIDDEN',
+    );
     assert.equal(await codeOf(await admin.fetch('/api/admin/erase-candidate', { method: 'POST', json: {} })), 'VALIDATION_FAILED');
     const erased = await admin.fetch('/api/admin/erase-candidate', { method: 'POST', json: { email: 'CARA@candidates.test' } });
     assert.deepEqual(await erased.json(), { deleted: 2 });

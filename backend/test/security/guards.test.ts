@@ -21,13 +21,30 @@ function memberClient(backend: { url: string }, agent: MemberAgent, sessionId: s
   return connectClient(backend, {
     sessionId,
     name,
-    socketOptions: { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true, extraHeaders: { cookie: agent.cookie } },
+    socketOptions: {
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+      forceNew: true,
+      extraHeaders: { cookie: agent.cookie },
+    },
   });
 }
 
 /** The welcome (or the connect_error's code) of a raw Socket.IO handshake. */
-function handshake(url: string, auth: Record<string, unknown>, headers: Record<string, string> = {}): Promise<{ welcome?: Welcome; error?: string }> {
-  const socket = io(url, { path: SOCKET_PATH, transports: ['websocket'], reconnection: false, forceNew: true, auth: { protocolVersion: PROTOCOL_VERSION, ...auth }, extraHeaders: headers });
+function handshake(
+  url: string,
+  auth: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ welcome?: Welcome; error?: string }> {
+  const socket = io(url, {
+    path: SOCKET_PATH,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    auth: { protocolVersion: PROTOCOL_VERSION, ...auth },
+    extraHeaders: headers,
+  });
   return new Promise((resolve) => {
     socket.once('session:welcome', (welcome: Welcome) => {
       socket.disconnect();
@@ -89,27 +106,52 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
     const other = await createSession(backend);
     const bearer = { authorization: `Bearer ${mine.interviewerToken}` };
     assert.equal((await fetch(`${backend.url}/api/sessions/${mine.id}/report`, { headers: bearer })).status, 200);
-    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/sessions/${other.id}/report`, { headers: bearer })), { status: 401, code: 'UNAUTHORIZED' });
-    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/interviews?scope=team`, { headers: bearer })), { status: 401, code: 'SIGN_IN_REQUIRED' });
-    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/members`, { headers: bearer })), { status: 401, code: 'SIGN_IN_REQUIRED' });
-    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/sessions`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{}' })), {
+    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/sessions/${other.id}/report`, { headers: bearer })), {
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
+    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/interviews?scope=team`, { headers: bearer })), {
       status: 401,
       code: 'SIGN_IN_REQUIRED',
     });
+    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/members`, { headers: bearer })), {
+      status: 401,
+      code: 'SIGN_IN_REQUIRED',
+    });
+    assert.deepEqual(
+      await errorOf(
+        await fetch(`${backend.url}/api/sessions`, {
+          method: 'POST',
+          headers: { ...bearer, 'content-type': 'application/json' },
+          body: '{}',
+        }),
+      ),
+      {
+        status: 401,
+        code: 'SIGN_IN_REQUIRED',
+      },
+    );
     // The guest joins its own room as interviewer, and another room as a candidate at most.
-    assert.equal((await handshake(backend.url, { sessionId: mine.id, name: 'Gus', token: mine.interviewerToken })).welcome?.role, 'interviewer');
+    assert.equal(
+      (await handshake(backend.url, { sessionId: mine.id, name: 'Gus', token: mine.interviewerToken })).welcome?.role,
+      'interviewer',
+    );
     assert.equal((await handshake(backend.url, { sessionId: other.id, name: 'Gus', token: mine.interviewerToken })).error, 'UNAUTHORIZED');
   });
 
   it('socket roles: a member cookie makes an interviewer, nothing makes a candidate; forged cookies and foreign origins count for nothing', async () => {
     const session = await createSession(backend);
-    const roleOf = async (headers: Record<string, string>) => (await handshake(backend.url, { sessionId: session.id, name: 'Someone' }, headers)).welcome?.role;
+    const roleOf = async (headers: Record<string, string>) =>
+      (await handshake(backend.url, { sessionId: session.id, name: 'Someone' }, headers)).welcome?.role;
     assert.equal(await roleOf({ cookie: admin.cookie }), 'interviewer');
     assert.equal(await roleOf({ cookie: admin.cookie, origin: 'http://localhost:3000' }), 'interviewer');
     assert.equal(await roleOf({}), 'candidate');
     assert.equal(await roleOf({ cookie: `${AUTH_COOKIE_NAME}=${'B'.repeat(43)}` }), 'candidate');
     assert.equal(await roleOf({ cookie: admin.cookie, origin: 'https://evil.example' }), 'candidate', 'cross-site WebSocket hijacking');
-    assert.equal((await handshake(backend.url, { sessionId: randomUUID(), name: 'X' }, { cookie: admin.cookie })).error, 'SESSION_NOT_FOUND');
+    assert.equal(
+      (await handshake(backend.url, { sessionId: randomUUID(), name: 'X' }, { cookie: admin.cookie })).error,
+      'SESSION_NOT_FOUND',
+    );
   });
 
   it('every interviewer-only socket event refuses a candidate with FORBIDDEN and changes nothing', async () => {
@@ -139,7 +181,12 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
   });
 
   it('a candidate hears no token, note, member email, cookie or CSRF token in any frame', async () => {
-    const session = await createSession(backend, { name: 'Ivy', language: 'python', candidateName: 'Cara Candidate', candidateEmail: 'cara@candidates.test' });
+    const session = await createSession(backend, {
+      name: 'Ivy',
+      language: 'python',
+      candidateName: 'Cara Candidate',
+      candidateEmail: 'cara@candidates.test',
+    });
     const { provider: candidate, heard } = capturedClient(backend, { sessionId: session.id, name: 'Cara' });
     const interviewer = memberClient(backend, admin, session.id, 'Ivy');
     const guest = connectClient(backend, { sessionId: session.id, name: 'Gus', token: session.interviewerToken });
@@ -155,7 +202,16 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
     const publicView = await (await fetch(`${backend.url}/api/sessions/${session.id}`)).text();
     notes.destroy();
 
-    const secrets = [session.interviewerToken, NOTE.slice(0, 20), admin.member.email, admin.cookie.split('=')[1] ?? '', admin.csrfToken, admin.member.id, 'cara@candidates.test', 'Cara Candidate'];
+    const secrets = [
+      session.interviewerToken,
+      NOTE.slice(0, 20),
+      admin.member.email,
+      admin.cookie.split('=')[1] ?? '',
+      admin.csrfToken,
+      admin.member.id,
+      'cara@candidates.test',
+      'Cara Candidate',
+    ];
     assert.ok(heard.raw.length > 5, 'the capture saw traffic');
     for (const secret of secrets) {
       assert.equal(heardText(heard, secret), false, `a candidate frame holds ${secret.slice(0, 12)}…`);
@@ -174,17 +230,29 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
 
     assert.equal((await admin.fetch(`/api/sessions/${session.id}/guest-link/revoke`, { method: 'POST' })).status, 204);
     await waitFor(() => guest.status !== 'connected' || errors.includes('GUEST_LINK_REVOKED'), { what: 'guest dropped' });
-    assert.equal((await handshake(backend.url, { sessionId: session.id, name: 'Gus', token: session.interviewerToken })).error, 'GUEST_LINK_REVOKED');
-    assert.deepEqual(await errorOf(await fetch(`${backend.url}/api/sessions/${session.id}/report`, { headers: { authorization: `Bearer ${session.interviewerToken}` } })), {
-      status: 403,
-      code: 'GUEST_LINK_REVOKED',
-    });
+    assert.equal(
+      (await handshake(backend.url, { sessionId: session.id, name: 'Gus', token: session.interviewerToken })).error,
+      'GUEST_LINK_REVOKED',
+    );
+    assert.deepEqual(
+      await errorOf(
+        await fetch(`${backend.url}/api/sessions/${session.id}/report`, {
+          headers: { authorization: `Bearer ${session.interviewerToken}` },
+        }),
+      ),
+      {
+        status: 403,
+        code: 'GUEST_LINK_REVOKED',
+      },
+    );
     assert.equal(member.status, 'connected', 'members stay');
     assert.equal((await admin.fetch(`/api/sessions/${session.id}/report`)).status, 200, 'members still read the report');
   });
 
   it('a disabled member joins as a candidate at most, and a candidate link cannot create sessions', async () => {
-    const invite = (await (await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'soon-gone@pairpad.test' } })).json()) as { inviteUrl: string };
+    const invite = (await (
+      await admin.fetch('/api/members/invites', { method: 'POST', json: { email: 'soon-gone@pairpad.test' } })
+    ).json()) as { inviteUrl: string };
     const accepted = await fetch(`${backend.url}/api/auth/invites/${invite.inviteUrl.split('/invite/')[1]}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -199,7 +267,7 @@ describe('guards: what an anonymous caller, a candidate and a guest interviewer 
     const errors: string[] = [];
     open.on('error', (error) => errors.push(error.code));
     await admin.fetch(`/api/members/${member.id}`, { method: 'PATCH', json: { disabled: true } });
-    await waitFor(() => errors.includes('ACCOUNT_DISABLED'), { what: 'the disabled member\'s open socket is told and dropped' });
+    await waitFor(() => errors.includes('ACCOUNT_DISABLED'), { what: "the disabled member's open socket is told and dropped" });
     open.destroy();
     assert.equal((await handshake(backend.url, { sessionId: session.id, name: 'Soon' }, { cookie })).welcome?.role, 'candidate');
   });

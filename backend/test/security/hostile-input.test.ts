@@ -99,13 +99,20 @@ describe('hostile input at every REST route and socket event', () => {
       const statuses: number[] = [];
       const agent = await memberAgent(flooded);
       for (let i = 0; i < 12; i++) {
-        const response = await agent.fetch('/api/sessions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const response = await agent.fetch('/api/sessions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
         statuses.push(response.status);
         if (response.status === 429) assert.equal(((await response.json()) as { error: ErrorBody }).error.code, 'RATE_LIMITED');
         else await response.body?.cancel();
       }
       assert.deepEqual(statuses.slice(0, 5), [201, 201, 201, 201, 201]);
-      assert.ok(statuses.slice(5).every((status) => status === 429), statuses.join(','));
+      assert.ok(
+        statuses.slice(5).every((status) => status === 429),
+        statuses.join(','),
+      );
       assert.equal(await flooded.sessions.store.count(), 5);
     } finally {
       await flooded.close();
@@ -116,7 +123,13 @@ describe('hostile input at every REST route and socket event', () => {
     const witness = connectClient(backend, { sessionId, name: 'Witness' });
     await waitSynced(witness);
     const before = codeOf(witness);
-    const socket = io(backend.url, { path: '/socket.io', transports: ['websocket'], auth: { sessionId, name: XSS.slice(0, 40) }, reconnection: false, forceNew: true });
+    const socket = io(backend.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { sessionId, name: XSS.slice(0, 40) },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     await new Promise<void>((resolve) => socket.once('session:welcome', () => resolve()));
     const acked = async (event: string, payload: unknown): Promise<ErrorBody | undefined> => {
@@ -124,12 +137,32 @@ describe('hostile input at every REST route and socket event', () => {
       assert.equal(answer.ok, false, `${event} ${JSON.stringify(payload)?.slice(0, 80)} was accepted`);
       return answer.error;
     };
-    const hostile: unknown[] = [null, 42, 'rust', [], { language: 'rust', extra: 1 }, JSON.parse(POLLUTION), { language: XSS }, { code: 42 }, { code: HUGE }];
+    const hostile: unknown[] = [
+      null,
+      42,
+      'rust',
+      [],
+      { language: 'rust', extra: 1 },
+      JSON.parse(POLLUTION),
+      { language: XSS },
+      { code: 42 },
+      { code: HUGE },
+    ];
     for (const payload of hostile) {
       const error = await acked('room:set-language', payload);
       assert.ok(error && ERROR_CODES.includes(error.code));
     }
-    for (const payload of [null, 42, [], { language: 42 }, { code: 42 }, { code: HUGE, language: 'python' }, { stdin: HUGE, language: 'python' }, JSON.parse(POLLUTION), { sessionId }]) {
+    for (const payload of [
+      null,
+      42,
+      [],
+      { language: 42 },
+      { code: 42 },
+      { code: HUGE, language: 'python' },
+      { stdin: HUGE, language: 'python' },
+      JSON.parse(POLLUTION),
+      { sessionId },
+    ]) {
       const error = await acked('run:start', payload);
       assert.ok(error && ERROR_CODES.includes(error.code), JSON.stringify(error));
     }
@@ -137,12 +170,22 @@ describe('hostile input at every REST route and socket event', () => {
     assert.equal(unknown?.code, 'UNKNOWN_EVENT');
     assert.equal(codeOf(witness), before);
     assert.equal(witness.doc.getMap('meta').get('language'), 'python');
-    assert.equal(backend.execution.stats().workerPool.queuedTasks + backend.execution.stats().workerPool.activeWorkers, 0, 'no run was queued');
+    assert.equal(
+      backend.execution.stats().workerPool.queuedTasks + backend.execution.stats().workerPool.activeWorkers,
+      0,
+      'no run was queued',
+    );
     witness.destroy();
   });
 
   it('socket: a flood from one socket is cut off with RATE_LIMITED and the server stays responsive', async () => {
-    const socket = io(backend.url, { path: '/socket.io', transports: ['websocket'], auth: { sessionId, name: 'Flooder' }, reconnection: false, forceNew: true });
+    const socket = io(backend.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      auth: { sessionId, name: 'Flooder' },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(socket);
     await new Promise<void>((resolve) => socket.once('session:welcome', () => resolve()));
     const errors: string[] = [];

@@ -40,13 +40,20 @@ const open = new Set<RedisSessionStore>();
 
 /** A store on the shared test server; its own key prefix keeps tests apart. */
 async function connectStore(options: Partial<RedisSessionStoreOptions> & { ttlSeconds: number }): Promise<RedisSessionStore> {
-  const store = await RedisSessionStore.connect({ url: server.url, keyPrefix: `test-${randomUUID()}:`, logger: captureLogger(), ...options });
+  const store = await RedisSessionStore.connect({
+    url: server.url,
+    keyPrefix: `test-${randomUUID()}:`,
+    logger: captureLogger(),
+    ...options,
+  });
   open.add(store);
   return store;
 }
 
 /** Two "backend nodes": two stores on the same Redis and prefix. */
-async function twoNodes(options: Partial<RedisSessionStoreOptions> & { ttlSeconds: number }): Promise<[RedisSessionStore, RedisSessionStore]> {
+async function twoNodes(
+  options: Partial<RedisSessionStoreOptions> & { ttlSeconds: number },
+): Promise<[RedisSessionStore, RedisSessionStore]> {
   const keyPrefix = `test-${randomUUID()}:`;
   return [await connectStore({ keyPrefix, ...options }), await connectStore({ keyPrefix, ...options })];
 }
@@ -69,7 +76,9 @@ async function settle(a: RedisSessionStore, b: RedisSessionStore, seenA: string[
   await a.create(markerB);
   await b.delete(markerA.id);
   await a.delete(markerB.id);
-  await waitFor(() => seenA.includes(`${markerA.id}:deleted`) && seenB.includes(`${markerB.id}:deleted`), { what: 'marker deletes on both nodes' });
+  await waitFor(() => seenA.includes(`${markerA.id}:deleted`) && seenB.includes(`${markerB.id}:deleted`), {
+    what: 'marker deletes on both nodes',
+  });
 }
 
 describe('RedisSessionStore', () => {
@@ -121,8 +130,14 @@ describe('RedisSessionStore', () => {
     assert.equal(await b.delete(created.id), false);
     await waitFor(() => seenB.includes(`${created.id}:deleted`), { what: 'delete notice on node B' });
     await settle(a, b, seenA, seenB);
-    assert.deepEqual(seenA.filter((entry) => entry.startsWith(created.id)), [`${created.id}:deleted`]);
-    assert.deepEqual(seenB.filter((entry) => entry.startsWith(created.id)), [`${created.id}:deleted`]);
+    assert.deepEqual(
+      seenA.filter((entry) => entry.startsWith(created.id)),
+      [`${created.id}:deleted`],
+    );
+    assert.deepEqual(
+      seenB.filter((entry) => entry.startsWith(created.id)),
+      [`${created.id}:deleted`],
+    );
     assert.equal(await a.count(), 0);
   });
 
@@ -137,8 +152,14 @@ describe('RedisSessionStore', () => {
       const notice = `${created.id}:expired`;
       await waitFor(() => seenA.includes(notice) && seenB.includes(notice), { timeoutMs: 6_000, what: 'expiry notice on both nodes' });
       await settle(a, b, seenA, seenB);
-      assert.deepEqual(seenA.filter((entry) => entry.startsWith(created.id)), [notice]);
-      assert.deepEqual(seenB.filter((entry) => entry.startsWith(created.id)), [notice]);
+      assert.deepEqual(
+        seenA.filter((entry) => entry.startsWith(created.id)),
+        [notice],
+      );
+      assert.deepEqual(
+        seenB.filter((entry) => entry.startsWith(created.id)),
+        [notice],
+      );
       assert.equal(await a.count(), 0);
     });
   }
@@ -155,8 +176,14 @@ describe('RedisSessionStore', () => {
     const notice = `${created.id}:expired`;
     await waitFor(() => seenA.includes(notice) && seenB.includes(notice), { timeoutMs: 6_000, what: 'expiry notice on both nodes' });
     await settle(a, b, seenA, seenB);
-    assert.deepEqual(seenA.filter((entry) => entry.startsWith(created.id)), [notice]);
-    assert.deepEqual(seenB.filter((entry) => entry.startsWith(created.id)), [notice]);
+    assert.deepEqual(
+      seenA.filter((entry) => entry.startsWith(created.id)),
+      [notice],
+    );
+    assert.deepEqual(
+      seenB.filter((entry) => entry.startsWith(created.id)),
+      [notice],
+    );
   });
 
   it('ignores malformed messages on the removal channel', async () => {
@@ -207,10 +234,13 @@ describe('RedisSessionStore', () => {
 
     // The restarted server has no data (no persistence) and no CONFIG: the stores must recover both.
     const later = record();
-    await waitFor(async () => {
-      await a.create(later);
-      return true;
-    }, { timeoutMs: 10_000, what: 'a write after the restart' });
+    await waitFor(
+      async () => {
+        await a.create(later);
+        return true;
+      },
+      { timeoutMs: 10_000, what: 'a write after the restart' },
+    );
     assert.deepEqual(await b.get(later.id), later);
     assert.equal(await b.get(earlier.id), undefined);
 
@@ -220,10 +250,13 @@ describe('RedisSessionStore', () => {
 
     const seenShort = recordRemovals(short);
     const expiring = record();
-    await waitFor(async () => {
-      await short.create(expiring);
-      return true;
-    }, { what: 'the short-TTL store after the restart' });
+    await waitFor(
+      async () => {
+        await short.create(expiring);
+        return true;
+      },
+      { what: 'the short-TTL store after the restart' },
+    );
     await waitFor(() => seenShort.includes(`${expiring.id}:expired`), { timeoutMs: 6_000, what: 'expiry notice after the restart' });
     assert.equal(short.expirySource, 'keyspace');
   });
@@ -254,7 +287,10 @@ describe('RedisSessionStore on a Redis with CONFIG disabled (managed Redis)', ()
     const store = await RedisSessionStore.connect({ url: managed.url, ttlSeconds: 1, keyPrefix: `test-${randomUUID()}:`, logger });
     try {
       assert.equal(store.expirySource, 'sweep');
-      assert.ok(logger.lines.some((line) => line.startsWith('warn: Redis refused CONFIG')), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((line) => line.startsWith('warn: Redis refused CONFIG')),
+        logger.lines.join('\n'),
+      );
       const seen = recordRemovals(store);
       const created = record();
       await store.create(created);

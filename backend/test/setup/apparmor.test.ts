@@ -45,10 +45,16 @@ describe('user namespace restrictions (Ubuntu 24.04+ AppArmor and others)', () =
 
   it('names the cause for the executor health', () => {
     const values = (map: Record<string, string>) => (name: string) => map[name];
-    assert.match(diagnoseUserNamespaces(values({ 'kernel/apparmor_restrict_unprivileged_userns': '1' })) ?? '', /AppArmor restricts unprivileged user namespaces.*npm run setup/);
+    assert.match(
+      diagnoseUserNamespaces(values({ 'kernel/apparmor_restrict_unprivileged_userns': '1' })) ?? '',
+      /AppArmor restricts unprivileged user namespaces.*npm run setup/,
+    );
     assert.match(diagnoseUserNamespaces(values({ 'kernel/unprivileged_userns_clone': '0' })) ?? '', /unprivileged_userns_clone=0/);
     assert.match(diagnoseUserNamespaces(values({ 'user/max_user_namespaces': '0' })) ?? '', /max_user_namespaces=0/);
-    assert.equal(diagnoseUserNamespaces(values({ 'kernel/apparmor_restrict_unprivileged_userns': '0', 'user/max_user_namespaces': '1000' })), undefined);
+    assert.equal(
+      diagnoseUserNamespaces(values({ 'kernel/apparmor_restrict_unprivileged_userns': '0', 'user/max_user_namespaces': '1000' })),
+      undefined,
+    );
     assert.equal(diagnoseUserNamespaces(values({})), undefined);
   });
 

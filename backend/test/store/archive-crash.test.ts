@@ -74,7 +74,13 @@ describe('a backend killed mid-interview (SIGKILL), real processes on one SQLite
     assert.deepEqual(report.participants.map((person) => person.name).sort(), ['Cai', 'Ivy']);
     const timeline = (await (await fetch(`${second.url}/api/sessions/${session.id}/timeline`, { headers })).json()) as Timeline;
     // Playback replays the checkpoints: the last frame is the code at the crash.
-    const replayed = timeline.checkpoints.reduce((code, checkpoint) => ('text' in checkpoint ? checkpoint.text : code.slice(0, checkpoint.from) + checkpoint.insert + code.slice(checkpoint.from + checkpoint.remove)), '');
+    const replayed = timeline.checkpoints.reduce(
+      (code, checkpoint) =>
+        'text' in checkpoint
+          ? checkpoint.text
+          : code.slice(0, checkpoint.from) + checkpoint.insert + code.slice(checkpoint.from + checkpoint.remove),
+      '',
+    );
     assert.equal(replayed, expected);
     assert.ok(timeline.events.some((event) => event.kind === 'join' && event.name === 'Cai'));
   });

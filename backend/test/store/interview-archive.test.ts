@@ -54,15 +54,51 @@ async function getJson<T>(backend: { url: string }, path: string, token?: string
 
 /** The parts of a report that must be the same whether the live room or the database answers. */
 function lasting(report: InterviewReport): Partial<InterviewReport> {
-  const { sessionId, title, language, code, createdAt, startedAt, endedAt, durationMs, participants, runs, consoles, notes, question, testRuns } = report;
-  return { sessionId, title, language, code, createdAt, startedAt, endedAt, durationMs, participants, runs, consoles, notes, question, testRuns };
+  const {
+    sessionId,
+    title,
+    language,
+    code,
+    createdAt,
+    startedAt,
+    endedAt,
+    durationMs,
+    participants,
+    runs,
+    consoles,
+    notes,
+    question,
+    testRuns,
+  } = report;
+  return {
+    sessionId,
+    title,
+    language,
+    code,
+    createdAt,
+    startedAt,
+    endedAt,
+    durationMs,
+    participants,
+    runs,
+    consoles,
+    notes,
+    question,
+    testRuns,
+  };
 }
 
 describe('interviews kept in the database (real backend, SQLite)', () => {
   it('is written as it goes, and the report and timeline are complete from the database once the room expired', async () => {
     const backend = await startTestBackend({ DATA_DIR: dataDir(), CHECKPOINT_INTERVAL_MS: '100', SESSION_TTL_SECONDS: '2' });
     try {
-      const session = await createSession(backend, { name: 'Ivy', language: 'python', title: 'Kept interview', candidateName: 'Cai', candidateEmail: 'Cai@Example.com' });
+      const session = await createSession(backend, {
+        name: 'Ivy',
+        language: 'python',
+        title: 'Kept interview',
+        candidateName: 'Cai',
+        candidateEmail: 'Cai@Example.com',
+      });
       const created = (await waitFor(() => backend.interviews.get(session.id), { what: 'the session record in the database' }))!;
       assert.equal(created.status, 'upcoming');
       assert.equal(created.candidateEmail, 'cai@example.com');
@@ -84,14 +120,19 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       assert.ok(chat.ok);
       const run = await candidate.request('run:start', {});
       assert.ok(run.ok, JSON.stringify(run));
-      await waitFor(async () => storedCode(await backend.interviews.get(session.id)).includes('kept after expiry'), { what: 'the code in the database at a checkpoint' });
+      await waitFor(async () => storedCode(await backend.interviews.get(session.id)).includes('kept after expiry'), {
+        what: 'the code in the database at a checkpoint',
+      });
 
       const ended = await interviewer.request('room:end', {});
       assert.ok(ended.ok);
-      const record = await waitFor(async () => {
-        const current = await backend.interviews.get(session.id);
-        return current?.status === 'ended' && current.notesState ? current : null;
-      }, { what: 'the end in the database' });
+      const record = await waitFor(
+        async () => {
+          const current = await backend.interviews.get(session.id);
+          return current?.status === 'ended' && current.notesState ? current : null;
+        },
+        { what: 'the end in the database' },
+      );
       assert.ok(record);
       assert.equal(record.finalCode?.python, 'print("kept after expiry")\n');
       assert.equal(record.candidateName, 'Cai');
@@ -104,10 +145,17 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       await waitFor(() => backend.rooms.get(session.id)?.size === 0, { what: 'everyone gone' });
       const live = await getJson<InterviewReport>(backend, `/api/sessions/${session.id}/report`, session.interviewerToken);
       assert.equal(live.status, 200);
-      assert.deepEqual(live.body.runs.map((entry) => entry.state), ['failed'], 'the run (no executor here) is in the report');
+      assert.deepEqual(
+        live.body.runs.map((entry) => entry.state),
+        ['failed'],
+        'the run (no executor here) is in the report',
+      );
       const liveTimeline = await getJson<Timeline>(backend, `/api/sessions/${session.id}/timeline`, session.interviewerToken);
       // The session's TTL (2 s) runs out: its room unloads, the session record is gone.
-      await waitFor(async () => !backend.rooms.get(session.id) && !(await backend.sessions.store.get(session.id)), { timeoutMs: 15_000, what: 'the session to expire' });
+      await waitFor(async () => !backend.rooms.get(session.id) && !(await backend.sessions.store.get(session.id)), {
+        timeoutMs: 15_000,
+        what: 'the session to expire',
+      });
       assert.equal((await getJson(backend, `/api/sessions/${session.id}`)).status, 404, 'the live session is gone');
 
       const kept = await getJson<InterviewReport>(backend, `/api/sessions/${session.id}/report`, session.interviewerToken);
@@ -129,14 +177,21 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       assert.deepEqual([wrong.status, wrong.body.error.code], [401, 'UNAUTHORIZED']);
       // A revoked guest link opens it no more; an unknown id is still not found.
       await backend.interviews.setGuestLinkRevoked(session.id, true);
-      assert.equal((await getJson(backend, `/api/sessions/${session.id}/report`, session.interviewerToken)).status, 403, 'GUEST_LINK_REVOKED');
-      assert.equal((await getJson(backend, `/api/sessions/00000000-0000-4000-8000-000000000000/report`, session.interviewerToken)).status, 404);
+      assert.equal(
+        (await getJson(backend, `/api/sessions/${session.id}/report`, session.interviewerToken)).status,
+        403,
+        'GUEST_LINK_REVOKED',
+      );
+      assert.equal(
+        (await getJson(backend, `/api/sessions/00000000-0000-4000-8000-000000000000/report`, session.interviewerToken)).status,
+        404,
+      );
     } finally {
       await backend.close();
     }
   });
 
-  it('an interview nobody ended is ended in the database when its session expires, at its last participant\'s leave', async () => {
+  it("an interview nobody ended is ended in the database when its session expires, at its last participant's leave", async () => {
     const backend = await startTestBackend({ DATA_DIR: dataDir(), CHECKPOINT_INTERVAL_MS: '60000', SESSION_TTL_SECONDS: '2' });
     try {
       const session = await createSession(backend, { name: 'Ivy', language: 'python' });
@@ -147,10 +202,13 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       candidate.destroy();
       await waitFor(() => backend.rooms.get(session.id)?.size === 0, { what: 'the candidate gone' });
       const leftAt = Date.now();
-      const record = await waitFor(async () => {
-        const current = await backend.interviews.get(session.id);
-        return current?.status === 'ended' ? current : null;
-      }, { timeoutMs: 15_000, what: 'ended in the database after the TTL' });
+      const record = await waitFor(
+        async () => {
+          const current = await backend.interviews.get(session.id);
+          return current?.status === 'ended' ? current : null;
+        },
+        { timeoutMs: 15_000, what: 'ended in the database after the TTL' },
+      );
       assert.ok(record?.endedAt && Math.abs(record.endedAt - leftAt) < 1_000, `ended at the leave (${record?.endedAt} vs ${leftAt})`);
       assert.equal(storedCode(record), 'print("never ended")\n');
       assert.equal((await backend.interviews.list({ scope: 'team', status: 'live' })).items.length, 0, 'not "live now" any more');
@@ -175,7 +233,10 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       const report = await getJson<InterviewReport>(second, `/api/sessions/${session.id}/report`, session.interviewerToken);
       assert.equal(report.status, 200, JSON.stringify(report.body));
       assert.equal(report.body.code, 'print("written at shutdown")\n');
-      assert.deepEqual(report.body.participants.map((person) => person.name), ['Cai']);
+      assert.deepEqual(
+        report.body.participants.map((person) => person.name),
+        ['Cai'],
+      );
     } finally {
       await second.close();
     }
@@ -201,7 +262,11 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       await waitFor(() => saving.includes('delayed'), { what: 'room:saving delayed' });
       const health = await getJson<{ ok: boolean; details: { status: string; pending: number } }>(backend, '/health/archive');
       assert.deepEqual([health.status, health.body.details.status], [503, 'delayed']);
-      assert.equal((await getJson<{ status: string }>(backend, '/health')).body.status, 'degraded', 'degraded, never unavailable: restarting would not help');
+      assert.equal(
+        (await getJson<{ status: string }>(backend, '/health')).body.status,
+        'degraded',
+        'degraded, never unavailable: restarting would not help',
+      );
       // The room itself keeps working.
       assert.ok((await candidate.request('chat:send', { text: 'still here' })).ok);
       await waitFor(() => codeOf(interviewer) === big, { what: 'the edit reaching the interviewer' });

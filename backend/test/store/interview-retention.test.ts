@@ -18,7 +18,19 @@ describe('InterviewRetention', () => {
     try {
       await migrateToLatest(handle);
       const interviews = new InterviewRepository(handle.db, handle.engine);
-      const base = { createdAt: NOW - 100 * DAY, title: 't', language: 'python', questionId: null, questionTitle: null, startedAt: NOW - 100 * DAY, candidateName: null, roomState: state, notesState: null, finalCode: null, participants: [] };
+      const base = {
+        createdAt: NOW - 100 * DAY,
+        title: 't',
+        language: 'python',
+        questionId: null,
+        questionTitle: null,
+        startedAt: NOW - 100 * DAY,
+        candidateName: null,
+        roomState: state,
+        notesState: null,
+        finalCode: null,
+        participants: [],
+      };
       await interviews.saveSnapshot({ ...base, id: 'old', status: 'ended', endedAt: NOW - 40 * DAY, at: NOW - 40 * DAY });
       await interviews.saveSnapshot({ ...base, id: 'recent', status: 'ended', endedAt: NOW - 5 * DAY, at: NOW - 5 * DAY });
       await interviews.saveSnapshot({ ...base, id: 'abandoned', status: 'live', endedAt: null, at: NOW - 2 * DAY });

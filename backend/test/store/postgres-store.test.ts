@@ -14,7 +14,10 @@ after(async () => {
 
 storeContract('PostgreSQL (pg)', async () => {
   const databaseUrl = await server.createDatabase();
-  return { handle: await createDatabase({ dataDir: '/nonexistent', databaseUrl }), reopen: () => createDatabase({ dataDir: '/nonexistent', databaseUrl }) };
+  return {
+    handle: await createDatabase({ dataDir: '/nonexistent', databaseUrl }),
+    reopen: () => createDatabase({ dataDir: '/nonexistent', databaseUrl }),
+  };
 });
 
 describe('PostgreSQL specifics', () => {
@@ -41,7 +44,9 @@ describe('PostgreSQL specifics', () => {
         await assert.rejects(handle.ping(), StoreUnavailableError);
       });
       // The first query after the restart may meet a pooled connection the crash killed.
-      await repository.create({ id: 'after', title: 't', language: 'python', createdAt: 3 }).catch(() => repository.create({ id: 'after', title: 't', language: 'python', createdAt: 3 }));
+      await repository
+        .create({ id: 'after', title: 't', language: 'python', createdAt: 3 })
+        .catch(() => repository.create({ id: 'after', title: 't', language: 'python', createdAt: 3 }));
       assert.equal((await repository.get('after'))?.title, 't');
     } finally {
       await handle.close();

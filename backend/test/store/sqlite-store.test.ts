@@ -47,7 +47,8 @@ describe('SQLite specifics', () => {
     const handle = await createDatabase({ dataDir: tempDir() });
     try {
       assert.match(handle.location, /pairpad\.db$/);
-      const pragma = async (name: string) => Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(handle.db)).rows[0] ?? {})[0];
+      const pragma = async (name: string) =>
+        Object.values((await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(handle.db)).rows[0] ?? {})[0];
       assert.equal(await pragma('journal_mode'), 'wal');
       assert.equal(await pragma('foreign_keys'), 1);
       assert.equal(await pragma('busy_timeout'), 5000);

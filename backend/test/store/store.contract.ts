@@ -40,13 +40,16 @@ async function tableNames(handle: DatabaseHandle): Promise<string[]> {
 }
 
 async function addMember(handle: DatabaseHandle, id: string, name = id): Promise<void> {
-  await handle.db.insertInto('members').values({ id, email: `${id}@example.com`, name, role: 'interviewer', created_at: T0 }).execute();
+  await handle.db
+    .insertInto('members')
+    .values({ id, email: `${id}@example.com`, name, role: 'interviewer', created_at: T0 })
+    .execute();
 }
 
 /** A room state whose code is `code` (written by its own client, so two of them merge). */
 function roomStateWith(code: string, chat: string[] = []): Uint8Array {
   const doc = new Y.Doc();
-  doc.clientID = 1 + [...code].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) % 1_000_000;
+  doc.clientID = 1 + ([...code].reduce((sum, char) => sum * 31 + char.charCodeAt(0), 7) % 1_000_000);
   doc.getText('code').insert(0, code);
   const interview = new Y.Doc();
   interview.getArray('chat').push(chat);
@@ -84,8 +87,18 @@ function snapshot(id: string, overrides: Partial<InterviewSnapshot> = {}): Inter
 /** Seeds rows in the shape of migration 0001 (valid for every later version that keeps them). */
 async function seed0001(handle: DatabaseHandle): Promise<void> {
   await addMember(handle, 'm1', 'Mia');
-  await new InterviewRepository(handle.db, handle.engine).create({ id: 'kept-1', title: 'Kept', language: 'go', createdBy: 'm1', candidateName: 'Cai', createdAt: T0 });
-  await handle.db.insertInto('audit_log').values({ at: T0, actor_member_id: 'm1', action: 'seed', target: 'kept-1', details: '{}' }).execute();
+  await new InterviewRepository(handle.db, handle.engine).create({
+    id: 'kept-1',
+    title: 'Kept',
+    language: 'go',
+    createdBy: 'm1',
+    candidateName: 'Cai',
+    createdAt: T0,
+  });
+  await handle.db
+    .insertInto('audit_log')
+    .values({ at: T0, actor_member_id: 'm1', action: 'seed', target: 'kept-1', details: '{}' })
+    .execute();
 }
 
 /** The behaviour the database layer must have on every engine. */
@@ -104,10 +117,22 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
 
     describe('migrations', () => {
       it('from empty: creates every table of the contract once, then has nothing to do', async () => {
-        assert.deepEqual(await migrateToLatest(handle), MIGRATIONS.map((migration) => migration.name));
+        assert.deepEqual(
+          await migrateToLatest(handle),
+          MIGRATIONS.map((migration) => migration.name),
+        );
         assert.deepEqual(await migrateToLatest(handle), []);
         const tables = await tableNames(handle);
-        for (const table of ['members', 'auth_sessions', 'invites', 'password_resets', 'settings', 'interviews', 'audit_log', 'pairpad_migrations']) {
+        for (const table of [
+          'members',
+          'auth_sessions',
+          'invites',
+          'password_resets',
+          'settings',
+          'interviews',
+          'audit_log',
+          'pairpad_migrations',
+        ]) {
           assert.ok(tables.includes(table), `${table} exists (${tables.join(', ')})`);
         }
       });
@@ -136,15 +161,24 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
             throw new Error('boom');
           },
         };
-        await assert.rejects(migrateToLatest(handle, { migrations: [...MIGRATIONS, broken] }), (error: unknown) => error instanceof MigrationError && /9998-test-broken failed: boom/.test(error.message));
+        await assert.rejects(
+          migrateToLatest(handle, { migrations: [...MIGRATIONS, broken] }),
+          (error: unknown) => error instanceof MigrationError && /9998-test-broken failed: boom/.test(error.message),
+        );
         assert.ok(!(await tableNames(handle)).includes('half_done'), 'its DDL was rolled back');
-        const fixed: Migration = { name: broken.name, up: async (db) => void (await db.schema.createTable('half_done').addColumn('id', 'text').execute()) };
+        const fixed: Migration = {
+          name: broken.name,
+          up: async (db) => void (await db.schema.createTable('half_done').addColumn('id', 'text').execute()),
+        };
         assert.deepEqual(await migrateToLatest(handle, { migrations: [...MIGRATIONS, fixed] }), [broken.name]);
       });
 
       it('refuses a database migrated by a newer version', async () => {
         await migrateToLatest(handle, { migrations: [...MIGRATIONS, nextVersion] });
-        await assert.rejects(migrateToLatest(handle), (error: unknown) => error instanceof MigrationError && /newer PairPad/.test(error.message));
+        await assert.rejects(
+          migrateToLatest(handle),
+          (error: unknown) => error instanceof MigrationError && /newer PairPad/.test(error.message),
+        );
       });
     });
 
@@ -163,7 +197,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           UniqueViolationError,
         );
         await assert.rejects(
-          handle.db.insertInto('auth_sessions').values({ id_hash: 'h', member_id: 'nobody', csrf_token: 'c', created_at: T0, expires_at: T0 + 1, last_seen_at: T0 }).execute(),
+          handle.db
+            .insertInto('auth_sessions')
+            .values({ id_hash: 'h', member_id: 'nobody', csrf_token: 'c', created_at: T0, expires_at: T0 + 1, last_seen_at: T0 })
+            .execute(),
           ForeignKeyViolationError,
         );
         // Inside a transaction too, and the transaction rolls back.
@@ -179,7 +216,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
 
       it('deleting a member cascades to their sign-in state and unattributes their interviews', async () => {
         await addMember(handle, 'gone');
-        await handle.db.insertInto('auth_sessions').values({ id_hash: 'h', member_id: 'gone', csrf_token: 'c', created_at: T0, expires_at: T0 + 1, last_seen_at: T0 }).execute();
+        await handle.db
+          .insertInto('auth_sessions')
+          .values({ id_hash: 'h', member_id: 'gone', csrf_token: 'c', created_at: T0, expires_at: T0 + 1, last_seen_at: T0 })
+          .execute();
         await interviews.create({ id: 'i1', title: 'T', language: 'python', createdBy: 'gone', createdAt: T0 });
         await handle.db.deleteFrom('members').where('id', '=', 'gone').execute();
         assert.equal((await handle.db.selectFrom('auth_sessions').selectAll().execute()).length, 0);
@@ -194,15 +234,30 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal(row.guest_link_revoked, 0);
         assert.ok(Buffer.isBuffer(row.room_state));
         assert.ok(Buffer.isBuffer(row.notes_state));
-        const { count } = await handle.db.selectFrom('interviews').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+        const { count } = await handle.db
+          .selectFrom('interviews')
+          .select((eb) => eb.fn.countAll<number>().as('count'))
+          .executeTakeFirstOrThrow();
         assert.equal(count, 1);
-        await handle.db.insertInto('audit_log').values({ at: T0, actor_member_id: null, action: 'a', target: 't', details: '{}' }).execute();
+        await handle.db
+          .insertInto('audit_log')
+          .values({ at: T0, actor_member_id: null, action: 'a', target: 't', details: '{}' })
+          .execute();
         assert.equal(typeof (await listAudit(handle.db))[0]?.id, 'number');
       });
 
       it('create writes an upcoming interview once; get answers null for unknown ids', async () => {
         await addMember(handle, 'm');
-        const input = { id: 'up', title: 'Backend', language: 'go', createdBy: 'm', candidateName: 'Ana', candidateEmail: ' Ana@Example.COM ', interviewerTokenHash: 'f'.repeat(64), createdAt: T0 };
+        const input = {
+          id: 'up',
+          title: 'Backend',
+          language: 'go',
+          createdBy: 'm',
+          candidateName: 'Ana',
+          candidateEmail: ' Ana@Example.COM ',
+          interviewerTokenHash: 'f'.repeat(64),
+          createdAt: T0,
+        };
         await interviews.create(input);
         await interviews.create({ ...input, title: 'Second call' });
         const record = await interviews.get('up');
@@ -218,7 +273,17 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
       it('saveSnapshot creates a missing row, then merges: states united, status never goes back, first start kept', async () => {
         assert.ok(await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('A'), candidateName: 'Cat' })));
         // Another node's copy of the same interview, with an edit this one never saw.
-        await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('B'), status: 'ended', endedAt: T0 + 9_000, startedAt: T0 + 5_000, candidateName: 'Other', participants: [{ name: 'Cat', role: 'candidate' }], finalCode: { python: 'AB' } }));
+        await interviews.saveSnapshot(
+          snapshot('s', {
+            roomState: roomStateWith('B'),
+            status: 'ended',
+            endedAt: T0 + 9_000,
+            startedAt: T0 + 5_000,
+            candidateName: 'Other',
+            participants: [{ name: 'Cat', role: 'candidate' }],
+            finalCode: { python: 'AB' },
+          }),
+        );
         await interviews.saveSnapshot(snapshot('s', { roomState: roomStateWith('A'), status: 'live', at: T0 + 10_000 }));
         const record = await interviews.get('s');
         assert.ok(record);
@@ -229,12 +294,15 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal(record.startedAt, T0 + 1_000);
         assert.equal(record.candidateName, 'Cat');
         assert.deepEqual(record.finalCode, { python: 'AB' });
-        assert.deepEqual(record.participants, [{ name: 'Ivy', role: 'interviewer' }, { name: 'Cat', role: 'candidate' }]);
+        assert.deepEqual(record.participants, [
+          { name: 'Ivy', role: 'interviewer' },
+          { name: 'Cat', role: 'candidate' },
+        ]);
         assert.equal(record.updatedAt, T0 + 10_000);
         assert.equal((await handle.db.selectFrom('interviews').select('id').execute()).length, 1, 'one row');
       });
 
-      it('basedOn: the writer\'s own last states are replaced as they are, another writer\'s are merged', async () => {
+      it("basedOn: the writer's own last states are replaced as they are, another writer's are merged", async () => {
         const first = await interviews.saveSnapshot(snapshot('b', { roomState: roomStateWith('A') }));
         assert.ok(first);
         // Nobody else wrote: the new state replaces the stored one (no merge; here it even drops
@@ -250,7 +318,15 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
 
       it('saveSnapshot of a created interview keeps its creator, candidate email and token', async () => {
         await addMember(handle, 'm');
-        await interviews.create({ id: 'c', title: 'Made', language: 'python', createdBy: 'm', candidateEmail: 'x@y.z', interviewerTokenHash: 'a'.repeat(64), createdAt: T0 });
+        await interviews.create({
+          id: 'c',
+          title: 'Made',
+          language: 'python',
+          createdBy: 'm',
+          candidateEmail: 'x@y.z',
+          interviewerTokenHash: 'a'.repeat(64),
+          createdAt: T0,
+        });
         await interviews.saveSnapshot(snapshot('c', { title: '', interviewerTokenHash: null }));
         const record = await interviews.get('c');
         assert.equal(record?.title, 'Made');
@@ -265,13 +341,37 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           await addMember(handle, 'me', 'Me');
           await addMember(handle, 'you', 'You');
           const rows = [
-            { id: 'a1', title: 'Backend screen', candidateName: 'Élodie Brun', candidateEmail: 'elodie@example.com', createdBy: 'me', createdAt: T0 + 1 },
-            { id: 'a2', title: 'Frontend pairing', candidateName: 'Bob', candidateEmail: 'bob@example.com', createdBy: 'you', createdAt: T0 + 2 },
-            { id: 'a3', title: '100% _wild_ title', candidateName: 'ØRSTED', candidateEmail: null, createdBy: 'me', createdAt: T0 + 3, questionTitle: 'Two Sum' },
+            {
+              id: 'a1',
+              title: 'Backend screen',
+              candidateName: 'Élodie Brun',
+              candidateEmail: 'elodie@example.com',
+              createdBy: 'me',
+              createdAt: T0 + 1,
+            },
+            {
+              id: 'a2',
+              title: 'Frontend pairing',
+              candidateName: 'Bob',
+              candidateEmail: 'bob@example.com',
+              createdBy: 'you',
+              createdAt: T0 + 2,
+            },
+            {
+              id: 'a3',
+              title: '100% _wild_ title',
+              candidateName: 'ØRSTED',
+              candidateEmail: null,
+              createdBy: 'me',
+              createdAt: T0 + 3,
+              questionTitle: 'Two Sum',
+            },
             { id: 'a4', title: 'Untitled', candidateName: null, candidateEmail: null, createdBy: null, createdAt: T0 + 3 },
           ];
           for (const row of rows) await interviews.create({ language: 'python', ...row });
-          await interviews.saveSnapshot(snapshot('a2', { createdAt: T0 + 2, title: 'Frontend pairing', status: 'ended', endedAt: T0 + 100 }));
+          await interviews.saveSnapshot(
+            snapshot('a2', { createdAt: T0 + 2, title: 'Frontend pairing', status: 'ended', endedAt: T0 + 100 }),
+          );
         });
         const ids = (page: { items: { id: string }[] }) => page.items.map((item) => item.id);
 
@@ -298,7 +398,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           assert.deepEqual(ids(await interviews.list({ scope: 'mine', memberId: 'me' })), ['a3', 'a1']);
           assert.deepEqual(ids(await interviews.list({ scope: 'team', status: 'ended' })), ['a2']);
           assert.deepEqual(ids(await interviews.list({ scope: 'team', status: 'upcoming', from: T0 + 2, to: T0 + 4 })), ['a4', 'a3']);
-          await assert.rejects(interviews.list({ scope: 'mine' }), (error: unknown) => error instanceof AppError && error.code === 'VALIDATION_FAILED');
+          await assert.rejects(
+            interviews.list({ scope: 'mine' }),
+            (error: unknown) => error instanceof AppError && error.code === 'VALIDATION_FAILED',
+          );
         });
 
         it('search: candidate, email, title and question, any case (beyond ASCII too), wildcards literal', async () => {
@@ -328,7 +431,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           assert.deepEqual(ids(two), ['a4', 'a3']);
           assert.deepEqual(ids(await interviews.list({ scope: 'team', limit: 2, cursor: two.nextCursor })), ['a2', 'a1']);
           assert.equal((await interviews.list({ scope: 'team', limit: 0 })).items.length, 1, 'limit clamped to 1');
-          await assert.rejects(interviews.list({ scope: 'team', cursor: 'garbage' }), (error: unknown) => error instanceof AppError && error.code === 'VALIDATION_FAILED');
+          await assert.rejects(
+            interviews.list({ scope: 'team', cursor: 'garbage' }),
+            (error: unknown) => error instanceof AppError && error.code === 'VALIDATION_FAILED',
+          );
         });
       });
 
@@ -345,7 +451,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal(row.candidate_name, null);
         assert.equal(row.search_text, '');
         const [entry] = await listAudit(handle.db);
-        assert.deepEqual({ actor: entry?.actorMemberId, action: entry?.action, target: entry?.target, at: entry?.at }, { actor: 'admin', action: 'interview.delete', target: 'd', at: T0 + 50 });
+        assert.deepEqual(
+          { actor: entry?.actorMemberId, action: entry?.action, target: entry?.target, at: entry?.at },
+          { actor: 'admin', action: 'interview.delete', target: 'd', at: T0 + 50 },
+        );
         assert.equal(await interviews.setGuestLinkRevoked('d', true), false);
       });
 
@@ -356,9 +465,18 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         await interviews.create({ id: 'e4', title: 'Zoë Ünal Jr', language: 'python', candidateName: 'Zoë Ünal Jr', createdAt: T0 });
         assert.equal(await interviews.eraseCandidate({ email: 'ZOE@example.com' }, { memberId: null }), 2);
         assert.equal(await interviews.eraseCandidate({ name: 'zoë ünal' }, { memberId: null }), 1);
-        assert.deepEqual((await interviews.list({ scope: 'team' })).items.map((item) => item.id), ['e4']);
+        assert.deepEqual(
+          (await interviews.list({ scope: 'team' })).items.map((item) => item.id),
+          ['e4'],
+        );
         const audit = await listAudit(handle.db);
-        assert.deepEqual(audit.map((entry) => [entry.action, entry.details.deleted]), [['candidate.erase', 1], ['candidate.erase', 2]]);
+        assert.deepEqual(
+          audit.map((entry) => [entry.action, entry.details.deleted]),
+          [
+            ['candidate.erase', 1],
+            ['candidate.erase', 2],
+          ],
+        );
         await assert.rejects(interviews.eraseCandidate({}, { memberId: null }), (error: unknown) => error instanceof AppError);
       });
 
@@ -370,9 +488,15 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         await interviews.delete('tomb', { memberId: null }, T0);
         assert.equal(await interviews.deleteEndedBefore(T0 + 5_000, T0 + 20_000, 1), 2);
         const left = await handle.db.selectFrom('interviews').select('id').orderBy('id').execute();
-        assert.deepEqual(left.map((row) => row.id), ['live', 'recent']);
+        assert.deepEqual(
+          left.map((row) => row.id),
+          ['live', 'recent'],
+        );
         const retention = (await listAudit(handle.db)).filter((entry) => entry.action === 'retention.delete');
-        assert.equal(retention.reduce((sum, entry) => sum + Number(entry.details.deleted), 0), 2);
+        assert.equal(
+          retention.reduce((sum, entry) => sum + Number(entry.details.deleted), 0),
+          2,
+        );
       });
 
       it('endAbandoned ends live interviews that went quiet, at their last write', async () => {
@@ -394,7 +518,11 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           opened.push(other);
           second = new InterviewRepository(other.db, other.engine);
         }
-        await Promise.all(Array.from({ length: 6 }, (_, index) => (index % 2 ? second : interviews).saveSnapshot(snapshot('race', { roomState: roomStateWith(String(index)) }))));
+        await Promise.all(
+          Array.from({ length: 6 }, (_, index) =>
+            (index % 2 ? second : interviews).saveSnapshot(snapshot('race', { roomState: roomStateWith(String(index)) })),
+          ),
+        );
         const code = codeOf((await interviews.get('race'))?.roomState ?? null);
         assert.equal([...code].sort().join(''), '012345');
         assert.equal((await handle.db.selectFrom('interviews').select('id').execute()).length, 1);
@@ -403,7 +531,10 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
       it('raw SQL agrees: timestamps compare as integers on both engines', async () => {
         await interviews.create({ id: 'big', title: 'x', language: 'python', createdAt: 4_102_444_800_000 });
         const { rows } = await sql<{ id: string }>`select id from interviews where created_at > ${2 ** 32}`.execute(handle.db);
-        assert.deepEqual(rows.map((row) => row.id), ['big']);
+        assert.deepEqual(
+          rows.map((row) => row.id),
+          ['big'],
+        );
       });
     });
   });

@@ -49,7 +49,14 @@ export function ChatPanel({ messages, selfName, disabled, send }: ChatPanelProps
   return (
     <section className={cx(ui.panel, styles.chat, open && styles.open)} aria-labelledby={`${id}-title`}>
       <h2 className={ui.panelTitle}>
-        <button type="button" id={`${id}-title`} className={styles.toggle} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          id={`${id}-title`}
+          className={styles.toggle}
+          aria-expanded={open}
+          aria-controls={`${id}-body`}
+          onClick={() => setOpen(!open)}
+        >
           <span aria-hidden="true">{open ? '▾' : '▸'}</span> Chat
           {unread > 0 ? (
             <span className={cx(ui.countBadge, ui.unread)} data-testid="chat-unread" aria-label={`${unread} unread`}>

@@ -20,7 +20,15 @@ function plain(text: string): string {
  * A run's console as text (playback, report): output, each typed line with who typed it, stops.
  * `until`: only what had happened by then (playback keeps the console in step with the code).
  */
-export function ConsoleTranscript({ entries, until, label = 'Console transcript' }: { entries: readonly ConsoleEntry[]; until?: number; label?: string }) {
+export function ConsoleTranscript({
+  entries,
+  until,
+  label = 'Console transcript',
+}: {
+  entries: readonly ConsoleEntry[];
+  until?: number;
+  label?: string;
+}) {
   const shown = until === undefined ? entries : entries.filter((entry) => entry.at <= until);
   if (shown.length === 0) return null;
   return (

@@ -45,7 +45,8 @@ const INTERVIEWER: LinkKind = {
   label: 'Copy interviewer link',
   name: 'Copy interviewer link, private',
   noun: 'Interviewer link',
-  title: 'Private: for a co-interviewer only. It opens this room as an interviewer (private notes, lock, end). Never send it to the candidate.',
+  title:
+    'Private: for a co-interviewer only. It opens this room as an interviewer (private notes, lock, end). Never send it to the candidate.',
 };
 
 export interface CopyLinkButtonProps {

@@ -29,7 +29,13 @@ import ui from './ui.module.css';
 type Field = 'name' | 'language' | 'title' | 'candidateName' | 'candidateEmail';
 type FieldErrors = Partial<Record<Field, string>>;
 const FIELDS: readonly string[] = ['name', 'language', 'title', 'candidateName', 'candidateEmail'] satisfies Field[];
-const FIELD_WORDS: Record<Field, string> = { name: 'Name', language: 'Language', title: 'Title', candidateName: "The candidate's name", candidateEmail: "The candidate's email" };
+const FIELD_WORDS: Record<Field, string> = {
+  name: 'Name',
+  language: 'Language',
+  title: 'Title',
+  candidateName: "The candidate's name",
+  candidateEmail: "The candidate's email",
+};
 
 export interface CreateSessionFormProps {
   /** The signed-in member's name, used when this browser remembers none. */
@@ -171,8 +177,7 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
       </div>
       {question ? (
         <div className={styles.chosenQuestion} data-testid="chosen-question">
-          <strong>{question.title}</strong>{' '}
-          <DifficultyBadge difficulty={question.difficulty} />
+          <strong>{question.title}</strong> <DifficultyBadge difficulty={question.difficulty} />
           <span className={ui.hint}>
             {' '}
             · {question.tests.length} test cases ({question.tests.filter((test) => test.hidden).length} hidden)
@@ -295,5 +300,7 @@ function languageStatus(view: LanguagesView): string {
   if (view.status === 'unavailable') return `${view.message} You can still create a session.`;
   const missing = view.languages.filter((entry) => !entry.available).length;
   if (missing === view.languages.length) return 'This server cannot run code in any language right now.';
-  return missing === 0 ? 'Every language is installed on this server.' : `${missing} of ${view.languages.length} languages are not installed on this server.`;
+  return missing === 0
+    ? 'Every language is installed on this server.'
+    : `${missing} of ${view.languages.length} languages are not installed on this server.`;
 }

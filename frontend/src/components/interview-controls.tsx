@@ -31,11 +31,21 @@ export function InterviewControls({ sessionId, interview, connected }: Interview
         Interview
       </h2>
       <label className={ui.toggle}>
-        <input type="checkbox" checked={state.locked} disabled={disabled} onChange={(event) => void interview.setLocked(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={state.locked}
+          disabled={disabled}
+          onChange={(event) => void interview.setLocked(event.target.checked)}
+        />
         Lock editing
       </label>
       <label className={ui.toggle}>
-        <input type="checkbox" checked={state.runDisabled} disabled={disabled} onChange={(event) => void interview.setRunDisabled(event.target.checked)} />
+        <input
+          type="checkbox"
+          checked={state.runDisabled}
+          disabled={disabled}
+          onChange={(event) => void interview.setRunDisabled(event.target.checked)}
+        />
         Disable Run for candidates
       </label>
       {interview.error ? (

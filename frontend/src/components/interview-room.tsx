@@ -20,10 +20,7 @@ export interface InterviewRoomProps {
 }
 
 type Lookup =
-  | { state: 'loading' }
-  | { state: 'ready'; session: SessionPublicView }
-  | { state: 'missing' }
-  | { state: 'unreachable'; message: string };
+  { state: 'loading' } | { state: 'ready'; session: SessionPublicView } | { state: 'missing' } | { state: 'unreachable'; message: string };
 
 interface Identity {
   name: string | null;

@@ -6,7 +6,17 @@ import styles from './modal-dialog.module.css';
 import ui from './ui.module.css';
 
 /** A native modal `<dialog>` (focus trapped, Esc closes), shown while mounted. */
-export function ModalDialog({ label, onClose, children, wide = false }: { label: string; onClose(): void; children: ReactNode; wide?: boolean }) {
+export function ModalDialog({
+  label,
+  onClose,
+  children,
+  wide = false,
+}: {
+  label: string;
+  onClose(): void;
+  children: ReactNode;
+  wide?: boolean;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;

@@ -85,7 +85,15 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
       <label htmlFor={inputId} className={ui.fieldLabel}>
         Input
       </label>
-      <SharedTextarea id={inputId} text={runs.stdin} className={styles.stdin} rows={3} readOnly={inputReadOnly} placeholder="stdin for your program (shared with the room)" spellCheck={false} />
+      <SharedTextarea
+        id={inputId}
+        text={runs.stdin}
+        className={styles.stdin}
+        rows={3}
+        readOnly={inputReadOnly}
+        placeholder="stdin for your program (shared with the room)"
+        spellCheck={false}
+      />
       <div role="region" aria-label="Output" className={styles.output} tabIndex={0}>
         {shown ? (
           <RunOutput
@@ -94,7 +102,9 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
             clockOffsetMs={runs.clockOffsetMs}
             console={
               // A running program gets its console at once (its prompt may take a moment); a finished one if it printed or was typed to.
-              shown.state === 'running' || runs.consoles.has(shown.jobId) ? <RunConsole run={shown} runs={runs} canControl={canRun} /> : undefined
+              shown.state === 'running' || runs.consoles.has(shown.jobId) ? (
+                <RunConsole run={shown} runs={runs} canControl={canRun} />
+              ) : undefined
             }
           />
         ) : (

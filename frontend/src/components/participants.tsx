@@ -12,7 +12,10 @@ export function Participants({ participants }: { participants: Participant[] }) 
   return (
     <section className={cx(ui.panel, styles.participants)} aria-labelledby="participants-heading">
       <h2 id="participants-heading" className={ui.panelTitle}>
-        Participants <span className={ui.countBadge} data-testid="participant-count">{participants.length}</span>
+        Participants{' '}
+        <span className={ui.countBadge} data-testid="participant-count">
+          {participants.length}
+        </span>
       </h2>
       <ul aria-label="Participants" className={styles.list}>
         {participants.map((participant) => (

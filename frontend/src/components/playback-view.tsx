@@ -27,7 +27,11 @@ export interface PlaybackViewProps {
 
 /** Interviewer-only replay of a session: code, runs and events at any moment, idle gaps skipped. */
 export function PlaybackView({ sessionId, tokenFromUrl }: PlaybackViewProps) {
-  const loaded = useInterviewerData(sessionId, tokenFromUrl, useCallback((apiUrl, token, signal) => getTimeline(apiUrl, sessionId, token, signal), [sessionId]));
+  const loaded = useInterviewerData(
+    sessionId,
+    tokenFromUrl,
+    useCallback((apiUrl, token, signal) => getTimeline(apiUrl, sessionId, token, signal), [sessionId]),
+  );
   if (loaded.state !== 'ready') return <ReviewMessage what="playback" sessionId={sessionId} loaded={loaded} />;
   return <Player sessionId={sessionId} timeline={loaded.data} />;
 }
@@ -35,7 +39,12 @@ export function PlaybackView({ sessionId, tokenFromUrl }: PlaybackViewProps) {
 function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline }) {
   const end = timeline.endedAt ?? timeline.now;
   const clock = useMemo(
-    () => playbackClock([...timeline.checkpoints.map((checkpoint) => checkpoint.at), ...timeline.events.map((event) => event.at)], timeline.startedAt, end),
+    () =>
+      playbackClock(
+        [...timeline.checkpoints.map((checkpoint) => checkpoint.at), ...timeline.events.map((event) => event.at)],
+        timeline.startedAt,
+        end,
+      ),
     [timeline, end],
   );
   const [position, setPosition] = useState(0);
@@ -65,7 +74,10 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   const past = timeline.events.filter((event) => event.at <= at);
   const language: LanguageId = past.findLast((event) => event.kind === 'language')?.language ?? timeline.language;
   const runs = past.flatMap((event) => (event.kind === 'run' ? [event.run] : []));
-  const transcripts = useMemo(() => new Map((timeline.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])), [timeline]);
+  const transcripts = useMemo(
+    () => new Map((timeline.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])),
+    [timeline],
+  );
   const highlighted = useMemo(() => highlightCode(code, language), [code, language]);
 
   const togglePlay = () => {
@@ -76,9 +88,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   return (
     <div className={review.review}>
       <header className={review.header}>
-        <Link href={`/interview/${sessionId}`}>
-          ← Back to the room
-        </Link>
+        <Link href={`/interview/${sessionId}`}>← Back to the room</Link>
         <h1>Playback</h1>
         <Link href={`/interview/${sessionId}/report`}>Report</Link>
       </header>
@@ -129,7 +139,8 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
               {runs.length === 0 ? <li className={ui.muted}>No runs yet.</li> : null}
               {runs.map((run) => (
                 <li key={run.jobId}>
-                  <span className={styles.when}>{formatClock(run.queuedAt)}</span> {run.startedBy.name}: {run.result?.statusText ?? run.error?.message ?? run.state}
+                  <span className={styles.when}>{formatClock(run.queuedAt)}</span> {run.startedBy.name}:{' '}
+                  {run.result?.statusText ?? run.error?.message ?? run.state}
                   {transcripts.has(run.jobId) ? (
                     // The console as it was at this moment: output so far, lines typed so far.
                     <ConsoleTranscript entries={transcripts.get(run.jobId) ?? []} until={at} />

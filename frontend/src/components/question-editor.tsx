@@ -1,7 +1,14 @@
 'use client';
 
 import { useId, useState, type FormEvent } from 'react';
-import { COMPARE_MODES, EditQuestionSchema, describeIssues, type CompareMode, type EditQuestion, type RoomQuestionView } from '@pairpad/protocol';
+import {
+  COMPARE_MODES,
+  EditQuestionSchema,
+  describeIssues,
+  type CompareMode,
+  type EditQuestion,
+  type RoomQuestionView,
+} from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import styles from './question-editor.module.css';
 import ui from './ui.module.css';
@@ -52,7 +59,8 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
 
-  const change = (index: number, patch: Partial<DraftCase>) => setCases((current) => current.map((entry, i) => (i === index ? { ...entry, ...patch } : entry)));
+  const change = (index: number, patch: Partial<DraftCase>) =>
+    setCases((current) => current.map((entry, i) => (i === index ? { ...entry, ...patch } : entry)));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -114,7 +122,12 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
                 </label>
                 <label>
                   Time limit (ms)
-                  <input inputMode="numeric" value={entry.timeLimitMs} placeholder="default" onChange={(event) => change(index, { timeLimitMs: event.target.value.replace(/\D/g, '') })} />
+                  <input
+                    inputMode="numeric"
+                    value={entry.timeLimitMs}
+                    placeholder="default"
+                    onChange={(event) => change(index, { timeLimitMs: event.target.value.replace(/\D/g, '') })}
+                  />
                 </label>
                 <label className={cx(ui.toggle, styles.toggle)}>
                   <input type="checkbox" checked={entry.hidden} onChange={(event) => change(index, { hidden: event.target.checked })} />
@@ -124,11 +137,21 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
               <div className={styles.row}>
                 <label>
                   Input
-                  <textarea rows={2} value={entry.stdin} spellCheck={false} onChange={(event) => change(index, { stdin: event.target.value })} />
+                  <textarea
+                    rows={2}
+                    value={entry.stdin}
+                    spellCheck={false}
+                    onChange={(event) => change(index, { stdin: event.target.value })}
+                  />
                 </label>
                 <label>
                   Expected output
-                  <textarea rows={2} value={entry.expected} spellCheck={false} onChange={(event) => change(index, { expected: event.target.value })} />
+                  <textarea
+                    rows={2}
+                    value={entry.expected}
+                    spellCheck={false}
+                    onChange={(event) => change(index, { expected: event.target.value })}
+                  />
                 </label>
               </div>
               <button type="button" className={ui.linkButton} onClick={() => setCases((current) => current.filter((_, i) => i !== index))}>
@@ -141,7 +164,12 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
       <button
         type="button"
         className={ui.button}
-        onClick={() => setCases((current) => [...current, { name: `case ${current.length + 1}`, stdin: '', expected: '', compare: 'trim', hidden: false, timeLimitMs: '' }])}
+        onClick={() =>
+          setCases((current) => [
+            ...current,
+            { name: `case ${current.length + 1}`, stdin: '', expected: '', compare: 'trim', hidden: false, timeLimitMs: '' },
+          ])
+        }
       >
         Add test case
       </button>

@@ -114,10 +114,20 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
     <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`} data-testid="question-panel">
       <div className={ui.panelHeader}>
         <h2 id={`${id}-title`} className={ui.panelTitle}>
-          <button type="button" className={cx(ui.linkButton, ui.disclosure)} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className={cx(ui.linkButton, ui.disclosure)}
+            aria-expanded={open}
+            aria-controls={`${id}-body`}
+            onClick={() => setOpen(!open)}
+          >
             <span aria-hidden="true">{open ? '▾' : '▸'}</span> Question
           </button>
-          {question?.title ? <span className={styles.title} data-testid="question-title">{question.title}</span> : null}
+          {question?.title ? (
+            <span className={styles.title} data-testid="question-title">
+              {question.title}
+            </span>
+          ) : null}
         </h2>
         {canChangeQuestion ? (
           <div className={styles.actions}>
@@ -189,7 +199,13 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
               {questions.error}
             </p>
           ) : null}
-          <QuestionPicker apiUrl={apiUrl} guest={guest} actionLabel="Load into the room" busy={loading} onChoose={(picked) => void loadQuestion(picked.id)} />
+          <QuestionPicker
+            apiUrl={apiUrl}
+            guest={guest}
+            actionLabel="Load into the room"
+            busy={loading}
+            onChoose={(picked) => void loadQuestion(picked.id)}
+          />
         </ModalDialog>
       ) : null}
       {dialog === 'editor' && question ? (

@@ -21,7 +21,11 @@ export interface QuestionPickerProps {
 }
 
 type Listing = { state: 'loading' } | { state: 'ready'; questions: QuestionSummary[] } | { state: 'error'; message: string };
-type Preview = { state: 'none' } | { state: 'loading'; id: string } | { state: 'ready'; question: QuestionPreview } | { state: 'error'; message: string };
+type Preview =
+  | { state: 'none' }
+  | { state: 'loading'; id: string }
+  | { state: 'ready'; question: QuestionPreview }
+  | { state: 'error'; message: string };
 
 /**
  * The question bank: search by title and tag, pick one to preview it (description, starter
@@ -38,16 +42,24 @@ export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, bu
     const controller = new AbortController();
     listQuestions(apiUrl, controller.signal, guest)
       .then((questions) => setListing({ state: 'ready', questions }))
-      .catch((error: unknown) => !controller.signal.aborted && setListing({ state: 'error', message: error instanceof Error ? error.message : String(error) }));
+      .catch(
+        (error: unknown) =>
+          !controller.signal.aborted && setListing({ state: 'error', message: error instanceof Error ? error.message : String(error) }),
+      );
     return () => controller.abort();
   }, [apiUrl, guest]);
 
-  const shown = useMemo(() => (listing.state === 'ready' ? listing.questions.filter((question) => matchesSearch(question, search)) : []), [listing, search]);
+  const shown = useMemo(
+    () => (listing.state === 'ready' ? listing.questions.filter((question) => matchesSearch(question, search)) : []),
+    [listing, search],
+  );
 
   const open = (questionId: string) => {
     setPreview({ state: 'loading', id: questionId });
     getQuestion(apiUrl, questionId, undefined, guest)
-      .then((question) => setPreview((current) => (current.state === 'loading' && current.id === questionId ? { state: 'ready', question } : current)))
+      .then((question) =>
+        setPreview((current) => (current.state === 'loading' && current.id === questionId ? { state: 'ready', question } : current)),
+      )
       .catch((error: unknown) => setPreview({ state: 'error', message: error instanceof Error ? error.message : String(error) }));
   };
   const selectedId = preview.state === 'ready' ? preview.question.id : preview.state === 'loading' ? preview.id : null;
@@ -74,10 +86,17 @@ export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, bu
           </p>
         ) : null}
         <ul id={`${id}-list`} className={styles.list} aria-label="Questions">
-          {listing.state === 'ready' && shown.length === 0 ? <li className={ui.hint}>{listing.questions.length === 0 ? 'The question bank is empty.' : 'No question matches.'}</li> : null}
+          {listing.state === 'ready' && shown.length === 0 ? (
+            <li className={ui.hint}>{listing.questions.length === 0 ? 'The question bank is empty.' : 'No question matches.'}</li>
+          ) : null}
           {shown.map((question) => (
             <li key={question.id}>
-              <button type="button" className={cx(styles.item, selectedId === question.id && styles.selected)} aria-pressed={selectedId === question.id} onClick={() => open(question.id)}>
+              <button
+                type="button"
+                className={cx(styles.item, selectedId === question.id && styles.selected)}
+                aria-pressed={selectedId === question.id}
+                onClick={() => open(question.id)}
+              >
                 <span className={styles.itemTitle}>{question.title}</span>
                 <DifficultyBadge difficulty={question.difficulty} />
                 <span className={styles.itemTags}>{question.tags.join(' · ')}</span>
@@ -103,7 +122,12 @@ export function QuestionPicker({ apiUrl, guest = null, actionLabel, onChoose, bu
               {Object.keys(preview.question.starters).map(languageLabel).join(', ') || 'none'}
             </p>
             <MarkdownView source={preview.question.description} />
-            <button type="button" className={cx(ui.button, ui.primary, styles.use)} disabled={busy} onClick={() => onChoose(preview.question)}>
+            <button
+              type="button"
+              className={cx(ui.button, ui.primary, styles.use)}
+              disabled={busy}
+              onClick={() => onChoose(preview.question)}
+            >
               {actionLabel}
             </button>
           </>

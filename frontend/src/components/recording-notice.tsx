@@ -10,8 +10,8 @@ export function RecordingNotice() {
         <span className={styles.dot} aria-hidden="true" /> Recorded
       </h2>
       <p>
-        The interviewer can replay this session: the code as it changes, every run and its output, who joins and leaves, pastes longer than 200
-        characters, and when this tab loses focus. Chat is kept with the room.
+        The interviewer can replay this session: the code as it changes, every run and its output, who joins and leaves, pastes longer than
+        200 characters, and when this tab loses focus. Chat is kept with the room.
       </p>
     </section>
   );

@@ -25,7 +25,14 @@ export function ReportTestRuns({ report }: { report: InterviewReport }) {
       <ol className={cx(runStyles.runs, REPORT_CLASS.runs)} aria-label="Test runs">
         {runs.map((run) => (
           <li key={run.runId}>
-            <strong className={run.state === 'completed' && run.passed === run.total ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)} data-testid="report-test-summary">
+            <strong
+              className={
+                run.state === 'completed' && run.passed === run.total
+                  ? cx(runStyles.success, REPORT_CLASS.success)
+                  : cx(runStyles.bad, REPORT_CLASS.bad)
+              }
+              data-testid="report-test-summary"
+            >
               {run.statusText}
             </strong>{' '}
             — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {run.language} {run.version !== '*' ? run.version : ''}

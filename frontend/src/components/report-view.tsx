@@ -28,7 +28,11 @@ function dateTime(epochMs: number): string {
 
 /** Interviewer-only report: final code, facts, participants, every run, notes; printable and downloadable. */
 export function ReportView({ sessionId, tokenFromUrl }: ReportViewProps) {
-  const loaded = useInterviewerData(sessionId, tokenFromUrl, useCallback((apiUrl, token, signal) => getReport(apiUrl, sessionId, token, signal), [sessionId]));
+  const loaded = useInterviewerData(
+    sessionId,
+    tokenFromUrl,
+    useCallback((apiUrl, token, signal) => getReport(apiUrl, sessionId, token, signal), [sessionId]),
+  );
   if (loaded.state !== 'ready') return <ReviewMessage what="report" sessionId={sessionId} loaded={loaded} />;
   return <Report report={loaded.data} />;
 }
@@ -37,7 +41,10 @@ function Report({ report }: { report: InterviewReport }) {
   const article = useRef<HTMLElement>(null);
   const title = report.title?.trim() || 'Untitled interview';
   const highlighted = useMemo(() => highlightCode(report.code, report.language), [report.code, report.language]);
-  const consoles = useMemo(() => new Map((report.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])), [report.consoles]);
+  const consoles = useMemo(
+    () => new Map((report.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])),
+    [report.consoles],
+  );
 
   useEffect(() => {
     document.title = `Report: ${title} · PairPad`;
@@ -46,15 +53,16 @@ function Report({ report }: { report: InterviewReport }) {
   const download = () => {
     if (!article.current) return;
     const day = new Date(report.startedAt).toISOString().slice(0, 10);
-    downloadHtml(`pairpad-report-${day}-${report.sessionId.slice(0, 8)}.html`, reportDocument(`Report: ${title}`, article.current.outerHTML));
+    downloadHtml(
+      `pairpad-report-${day}-${report.sessionId.slice(0, 8)}.html`,
+      reportDocument(`Report: ${title}`, article.current.outerHTML),
+    );
   };
 
   return (
     <div className={review.review}>
       <header className={cx(review.header, styles.noPrint)}>
-        <Link href={`/interview/${report.sessionId}`}>
-          ← Back to the room
-        </Link>
+        <Link href={`/interview/${report.sessionId}`}>← Back to the room</Link>
         <div className={ui.spacer} />
         <Link href={`/interview/${report.sessionId}/playback`}>Playback</Link>
         <button type="button" className={ui.button} onClick={() => window.print()}>
@@ -117,13 +125,18 @@ function Report({ report }: { report: InterviewReport }) {
               const good = result?.outcome === 'success';
               return (
                 <li key={run.jobId}>
-                  <strong className={good ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
-                  {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
+                  <strong className={good ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)}>
+                    {result?.statusText ?? run.error?.message ?? run.state}
+                  </strong>{' '}
+                  — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)}{' '}
+                  {result?.version ?? run.version}
                   {run.interactive ? <span className={cx(ui.muted, REPORT_CLASS.muted)}> · interactive</span> : null}
                   {run.interactive && consoles.has(run.jobId) ? (
                     <ConsoleTranscript entries={consoles.get(run.jobId) ?? []} label="Interactive console transcript" />
                   ) : result?.run?.output || result?.compile?.output ? (
-                    <pre className={cx(review.runSnippet, REPORT_CLASS.snippet)}>{(result.compile?.output ?? '') + (result.run?.output ?? '')}</pre>
+                    <pre className={cx(review.runSnippet, REPORT_CLASS.snippet)}>
+                      {(result.compile?.output ?? '') + (result.run?.output ?? '')}
+                    </pre>
                   ) : null}
                 </li>
               );
@@ -133,7 +146,11 @@ function Report({ report }: { report: InterviewReport }) {
           <ReportTestRuns report={report} />
 
           <h2>Notes</h2>
-          {report.notes.trim() ? <p className={cx(styles.notes, REPORT_CLASS.notes)}>{report.notes}</p> : <p className={cx(ui.muted, REPORT_CLASS.muted)}>No notes.</p>}
+          {report.notes.trim() ? (
+            <p className={cx(styles.notes, REPORT_CLASS.notes)}>{report.notes}</p>
+          ) : (
+            <p className={cx(ui.muted, REPORT_CLASS.muted)}>No notes.</p>
+          )}
         </article>
       </main>
     </div>

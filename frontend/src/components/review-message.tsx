@@ -15,11 +15,19 @@ export function ReviewMessage({ what, sessionId, loaded }: { what: string; sessi
     <main className={ui.centeredPage}>
       <div className={ui.card} role="alert">
         <h1>{loaded.state === 'no-token' ? `The ${what} is for the interviewer` : `Cannot open the ${what}`}</h1>
-        <p>{loaded.state === 'no-token' ? 'Sign in as a member of the team, or open it from the interviewer link of this session.' : loaded.message}</p>
+        <p>
+          {loaded.state === 'no-token'
+            ? 'Sign in as a member of the team, or open it from the interviewer link of this session.'
+            : loaded.message}
+        </p>
         <p>
           {loaded.state === 'no-token' ? (
             <>
-              <Link href={`/sign-in?${new URLSearchParams({ returnTo: `/interview/${sessionId}/${what === 'report' ? 'report' : 'playback'}` }).toString()}`}>Sign in</Link>
+              <Link
+                href={`/sign-in?${new URLSearchParams({ returnTo: `/interview/${sessionId}/${what === 'report' ? 'report' : 'playback'}` }).toString()}`}
+              >
+                Sign in
+              </Link>
               {' · '}
             </>
           ) : null}

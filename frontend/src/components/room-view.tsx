@@ -50,7 +50,14 @@ const CLOSED_HEADLINE = {
 /** The interview room: header with session controls, the shared editor, people and output. */
 export function RoomView({ apiUrl, session, name, token, personId }: RoomViewProps) {
   const guest = useMemo(() => (token ? { sessionId: session.id, token } : null), [session.id, token]);
-  const room = useRoom({ apiUrl, sessionId: session.id, name, token, ...(personId ? { personId } : {}), initialLanguage: session.language });
+  const room = useRoom({
+    apiUrl,
+    sessionId: session.id,
+    name,
+    token,
+    ...(personId ? { personId } : {}),
+    initialLanguage: session.language,
+  });
   const title = session.title?.trim() || 'Untitled interview';
 
   useEffect(() => {
@@ -126,7 +133,8 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
       ) : null}
       {interviewState.ended && !room.end ? (
         <div className={cx(styles.banner, styles.bannerEnded)} role="status" data-testid="interview-ended">
-          <strong>Interview ended.</strong> The code is read-only{isInterviewer ? '; the playback and the report are ready.' : '. Thank you for your time!'}
+          <strong>Interview ended.</strong> The code is read-only
+          {isInterviewer ? '; the playback and the report are ready.' : '. Thank you for your time!'}
         </div>
       ) : lockedForMe ? (
         <div className={cx(styles.banner, styles.bannerWarning)} role="status">
@@ -161,13 +169,23 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
             )}
           </div>
           {(room.questions.question?.tests.length ?? 0) > 0 || room.questions.testRuns.length > 0 ? (
-            <TestResults questions={room.questions} caseCount={room.questions.question?.tests.length ?? 0} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} />
+            <TestResults
+              questions={room.questions}
+              caseCount={room.questions.question?.tests.length ?? 0}
+              canRun={!closed && room.status === 'connected' && runOff === null}
+              runOffReason={runOff}
+            />
           ) : null}
           <EditorShortcuts />
         </section>
         <aside className={styles.sidebar}>
           <Participants participants={room.participants} />
-          <OutputPanel runs={room.runs} canRun={!closed && room.status === 'connected' && runOff === null} runOffReason={runOff} inputReadOnly={readOnly} />
+          <OutputPanel
+            runs={room.runs}
+            canRun={!closed && room.status === 'connected' && runOff === null}
+            runOffReason={runOff}
+            inputReadOnly={readOnly}
+          />
         </aside>
         <aside className={styles.interviewPane} aria-label="Interview">
           {isInterviewer ? (

@@ -109,7 +109,13 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
           ) : (
             <span className={styles.note}>Input comes from the Input box.</span>
           )}
-          <button type="button" className={cx(ui.button, ui.danger, styles.stop)} onClick={() => void stop()} disabled={stopping} data-testid="console-stop">
+          <button
+            type="button"
+            className={cx(ui.button, ui.danger, styles.stop)}
+            onClick={() => void stop()}
+            disabled={stopping}
+            data-testid="console-stop"
+          >
             <span aria-hidden="true">■</span> {stopping ? 'Stopping…' : 'Stop'}
           </button>
         </div>

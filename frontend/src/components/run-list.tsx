@@ -20,7 +20,12 @@ export function RunList({ runs, selectedId, onSelect }: RunListProps) {
       <ol aria-label="Recent runs" className={styles.list}>
         {runs.map((run, index) => (
           <li key={run.jobId}>
-            <button type="button" className={styles.item} aria-current={run.jobId === selectedId ? 'true' : undefined} onClick={() => onSelect(run.jobId)}>
+            <button
+              type="button"
+              className={styles.item}
+              aria-current={run.jobId === selectedId ? 'true' : undefined}
+              onClick={() => onSelect(run.jobId)}
+            >
               <span className={styles.number}>#{runs.length - index}</span> {runStatusText(run)}
               <span className={styles.meta}>
                 {run.startedBy.via === 'api' ? 'API' : run.startedBy.name} · {formatClock(run.queuedAt)}

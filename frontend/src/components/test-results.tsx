@@ -17,7 +17,12 @@ export interface TestResultsProps {
   runOffReason?: string | null;
 }
 
-const VERDICT_WORDS: Record<TestCaseResult['verdict'], string> = { pending: 'Waiting', passed: 'Passed', failed: 'Failed', error: 'Failed' };
+const VERDICT_WORDS: Record<TestCaseResult['verdict'], string> = {
+  pending: 'Waiting',
+  passed: 'Passed',
+  failed: 'Failed',
+  error: 'Failed',
+};
 
 function isMac(): boolean {
   return typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
@@ -58,7 +63,13 @@ export function TestResults({ questions, caseCount, canRun, runOffReason = null 
     <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`}>
       <div className={ui.panelHeader}>
         <h2 id={`${id}-title`} className={ui.panelTitle}>
-          <button type="button" className={cx(ui.linkButton, ui.disclosure)} aria-expanded={open} aria-controls={`${id}-body`} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            className={cx(ui.linkButton, ui.disclosure)}
+            aria-expanded={open}
+            aria-controls={`${id}-body`}
+            onClick={() => setOpen(!open)}
+          >
             <span aria-hidden="true">{open ? '▾' : '▸'}</span> Tests
           </button>
           <span className={ui.countBadge} data-testid="test-case-count">
@@ -66,7 +77,13 @@ export function TestResults({ questions, caseCount, canRun, runOffReason = null 
           </span>
           {!open && latest ? <span className={styles.collapsedSummary}>{latest.statusText}</span> : null}
         </h2>
-        <button type="button" className={cx(ui.button, ui.primary)} onClick={() => void questions.runTests()} disabled={!enabled} aria-describedby={`${id}-hint`}>
+        <button
+          type="button"
+          className={cx(ui.button, ui.primary)}
+          onClick={() => void questions.runTests()}
+          disabled={!enabled}
+          aria-describedby={`${id}-hint`}
+        >
           Run tests
         </button>
       </div>
@@ -185,7 +202,10 @@ function CaseRow({ result }: { result: TestCaseResult }) {
 
 function CaseDetail({ result }: { result: TestCaseResult }) {
   const diff = useMemo(
-    () => (result.verdict === 'failed' && result.expected !== undefined && result.actual !== undefined ? diffLines(result.expected, result.actual) : null),
+    () =>
+      result.verdict === 'failed' && result.expected !== undefined && result.actual !== undefined
+        ? diffLines(result.expected, result.actual)
+        : null,
     [result],
   );
   return (

@@ -1,5 +1,12 @@
 import { parseResponse, request } from './api';
-import { AuthMeResponseSchema, InviteViewSchema, SignedInResponseSchema, type AuthMeResponse, type InviteView, type SignedInResponse } from './team-shapes';
+import {
+  AuthMeResponseSchema,
+  InviteViewSchema,
+  SignedInResponseSchema,
+  type AuthMeResponse,
+  type InviteView,
+  type SignedInResponse,
+} from './team-shapes';
 
 const json = (method: string, body: unknown): RequestInit => ({ method, body: JSON.stringify(body), cache: 'no-store' });
 const path = (token: string) => encodeURIComponent(token);
@@ -14,7 +21,10 @@ export async function signIn(apiUrl: string, body: { email: string; password: st
 }
 
 /** First run: the admin account, proven by the one-time code the server printed. */
-export async function setUp(apiUrl: string, body: { setupCode: string; email: string; name: string; password: string }): Promise<SignedInResponse> {
+export async function setUp(
+  apiUrl: string,
+  body: { setupCode: string; email: string; name: string; password: string },
+): Promise<SignedInResponse> {
   return parseResponse(SignedInResponseSchema, await request(apiUrl, '/api/auth/setup', json('POST', body)));
 }
 

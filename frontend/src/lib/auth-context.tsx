@@ -50,7 +50,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState((current) =>
       current.status === 'ready'
         ? { status: 'ready', me: { ...current.me, member: answer.member, csrfToken: answer.csrfToken, setupRequired: false } }
-        : { status: 'ready', me: { member: answer.member, csrfToken: answer.csrfToken, setupRequired: false, oidc: { enabled: false, label: 'SSO' } } },
+        : {
+            status: 'ready',
+            me: { member: answer.member, csrfToken: answer.csrfToken, setupRequired: false, oidc: { enabled: false, label: 'SSO' } },
+          },
     );
   }, []);
 

@@ -29,7 +29,13 @@ const editorChrome = EditorView.theme({
   '.cm-searchMatch': { backgroundColor: 'var(--editor-search-match)', outline: '1px solid var(--warning-border)' },
   '.cm-searchMatch.cm-searchMatch-selected': { backgroundColor: 'var(--editor-search-match-selected)' },
   '.cm-foldPlaceholder': { color: 'var(--muted)', backgroundColor: 'var(--surface-2)', border: '1px solid var(--border)' },
-  '.cm-tooltip': { color: 'var(--text)', backgroundColor: 'var(--editor-tooltip-bg)', border: '1px solid var(--border)', borderRadius: '6px', boxShadow: 'var(--shadow)' },
+  '.cm-tooltip': {
+    color: 'var(--text)',
+    backgroundColor: 'var(--editor-tooltip-bg)',
+    border: '1px solid var(--border)',
+    borderRadius: '6px',
+    boxShadow: 'var(--shadow)',
+  },
   '.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--font-mono)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { color: 'var(--on-accent)', backgroundColor: 'var(--accent)' },
   '.cm-completionDetail': { color: 'var(--muted)' },
@@ -49,11 +55,22 @@ const editorChrome = EditorView.theme({
 
 /** Syntax colours, shared with highlight.js on the playback and report pages (--syntax-*). */
 const syntaxColours = HighlightStyle.define([
-  { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.modifier], color: 'var(--syntax-keyword)' },
+  {
+    tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword, tags.modifier],
+    color: 'var(--syntax-keyword)',
+  },
   { tag: [tags.string, tags.special(tags.string), tags.regexp, tags.escape, tags.character], color: 'var(--syntax-string)' },
   { tag: [tags.number, tags.bool, tags.null, tags.atom, tags.literal], color: 'var(--syntax-number)' },
   { tag: [tags.comment, tags.lineComment, tags.blockComment, tags.docComment], color: 'var(--syntax-comment)', fontStyle: 'italic' },
-  { tag: [tags.function(tags.variableName), tags.function(tags.definition(tags.variableName)), tags.function(tags.propertyName), tags.macroName], color: 'var(--syntax-function)' },
+  {
+    tag: [
+      tags.function(tags.variableName),
+      tags.function(tags.definition(tags.variableName)),
+      tags.function(tags.propertyName),
+      tags.macroName,
+    ],
+    color: 'var(--syntax-function)',
+  },
   { tag: [tags.typeName, tags.className, tags.namespace, tags.standard(tags.typeName)], color: 'var(--syntax-type)' },
   { tag: [tags.meta, tags.annotation, tags.processingInstruction, tags.labelName], color: 'var(--syntax-meta)' },
   { tag: [tags.propertyName, tags.attributeName], color: 'var(--syntax-property)' },

@@ -8,10 +8,16 @@ function asInterviewer(token: string | null): RequestInit {
 
 /** `GET /api/sessions/:id/timeline` as an interviewer: a signed-in member or the interviewer token (the server refuses anyone else). */
 export async function getTimeline(apiUrl: string, sessionId: string, token: string | null, signal?: AbortSignal): Promise<Timeline> {
-  return (await request(apiUrl, `/api/sessions/${encodeURIComponent(sessionId)}/timeline`, { ...asInterviewer(token), signal })) as Timeline;
+  return (await request(apiUrl, `/api/sessions/${encodeURIComponent(sessionId)}/timeline`, {
+    ...asInterviewer(token),
+    signal,
+  })) as Timeline;
 }
 
 /** `GET /api/sessions/:id/report` as an interviewer. */
 export async function getReport(apiUrl: string, sessionId: string, token: string | null, signal?: AbortSignal): Promise<InterviewReport> {
-  return (await request(apiUrl, `/api/sessions/${encodeURIComponent(sessionId)}/report`, { ...asInterviewer(token), signal })) as InterviewReport;
+  return (await request(apiUrl, `/api/sessions/${encodeURIComponent(sessionId)}/report`, {
+    ...asInterviewer(token),
+    signal,
+  })) as InterviewReport;
 }

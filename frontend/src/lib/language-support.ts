@@ -16,11 +16,17 @@ const EDITOR_SUPPORT: Record<EditorMode, () => Promise<Extension>> = {
   go: async () => (await import('@codemirror/lang-go')).go(),
   php: async () => (await import('@codemirror/lang-php')).php({ plain: false }),
   ruby: async () => {
-    const [{ StreamLanguage }, { ruby }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/ruby')]);
+    const [{ StreamLanguage }, { ruby }] = await Promise.all([
+      import('@codemirror/language'),
+      import('@codemirror/legacy-modes/mode/ruby'),
+    ]);
     return StreamLanguage.define(ruby);
   },
   shell: async () => {
-    const [{ StreamLanguage }, { shell }] = await Promise.all([import('@codemirror/language'), import('@codemirror/legacy-modes/mode/shell')]);
+    const [{ StreamLanguage }, { shell }] = await Promise.all([
+      import('@codemirror/language'),
+      import('@codemirror/legacy-modes/mode/shell'),
+    ]);
     return StreamLanguage.define(shell);
   },
 };

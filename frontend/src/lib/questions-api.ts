@@ -15,7 +15,10 @@ export interface GuestAccess {
 
 function asTeam(guest: GuestAccess | null | undefined, signal?: AbortSignal): { query: string; init: RequestInit } {
   if (!guest) return { query: '', init: { signal } };
-  return { query: `?${new URLSearchParams({ sessionId: guest.sessionId }).toString()}`, init: { signal, headers: { Authorization: `Bearer ${guest.token}` } } };
+  return {
+    query: `?${new URLSearchParams({ sessionId: guest.sessionId }).toString()}`,
+    init: { signal, headers: { Authorization: `Bearer ${guest.token}` } },
+  };
 }
 
 export async function listQuestions(apiUrl: string, signal?: AbortSignal, guest?: GuestAccess | null): Promise<QuestionSummary[]> {

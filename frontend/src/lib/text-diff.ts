@@ -35,7 +35,7 @@ function changedSpan(expected: string, actual: string): DiffLine {
 /** Pairs a run of missing lines with the run of extra lines after it as changed lines. */
 function pairChanges(lines: DiffLine[]): DiffLine[] {
   const out: DiffLine[] = [];
-  for (let i = 0; i < lines.length; ) {
+  for (let i = 0; i < lines.length;) {
     const missing: string[] = [];
     const extra: string[] = [];
     while (i < lines.length && lines[i]!.kind === 'missing') missing.push((lines[i++] as { text: string }).text);

@@ -6,10 +6,7 @@ import { useResolveApiUrl } from '@/lib/config-context';
 import { storeToken, storedToken } from '@/lib/identity';
 
 export type InterviewerData<T> =
-  | { state: 'loading' }
-  | { state: 'no-token' }
-  | { state: 'error'; message: string }
-  | { state: 'ready'; data: T };
+  { state: 'loading' } | { state: 'no-token' } | { state: 'error'; message: string } | { state: 'ready'; data: T };
 
 /**
  * Loads interviewer-only data for the playback and report pages, as a signed-in member (the

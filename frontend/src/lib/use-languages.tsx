@@ -30,7 +30,8 @@ export async function fetchLanguages(apiUrl: string, signal?: AbortSignal): Prom
 }
 
 function unavailableMessage(error: unknown): string {
-  if (error instanceof ApiError && error.code === 'NETWORK_ERROR') return 'Cannot reach the PairPad server, so the languages it runs are unknown.';
+  if (error instanceof ApiError && error.code === 'NETWORK_ERROR')
+    return 'Cannot reach the PairPad server, so the languages it runs are unknown.';
   return 'Code execution is unavailable on this server right now, so the languages it runs are unknown.';
 }
 

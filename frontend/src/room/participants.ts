@@ -28,7 +28,9 @@ function personKey(user: AwarenessUser, clientId: number): string {
  */
 export function participantsFrom(awareness: Awareness): Participant[] {
   const people = new Map<string, Participant>();
-  const clientIds = [...awareness.getStates().keys()].sort((a, b) => Number(b === awareness.clientID) - Number(a === awareness.clientID) || a - b);
+  const clientIds = [...awareness.getStates().keys()].sort(
+    (a, b) => Number(b === awareness.clientID) - Number(a === awareness.clientID) || a - b,
+  );
   for (const clientId of clientIds) {
     const parsed = AwarenessUserSchema.safeParse((awareness.getStates().get(clientId) as { user?: unknown }).user);
     if (!parsed.success) continue;

@@ -5,14 +5,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { SocketYjsProvider, type ConnectionStatus } from '@pairpad/client';
 import { META_KEYS, ROOM_DOC } from '@pairpad/protocol/wire';
-import {
-  LanguageIdSchema,
-  type AwarenessUser,
-  type ErrorBody,
-  type LanguageId,
-  type Role,
-  type SessionClosed,
-} from '@pairpad/protocol';
+import { LanguageIdSchema, type AwarenessUser, type ErrorBody, type LanguageId, type Role, type SessionClosed } from '@pairpad/protocol';
 import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
 import { useInterview, type InterviewRoomState } from './use-interview';
@@ -33,8 +26,7 @@ export interface RoomOptions {
 
 /** Why the room cannot be used any more: refused at join, or closed by the server. */
 export type RoomEnd =
-  | { kind: 'refused'; code: ErrorBody['code']; message: string }
-  | { kind: 'closed'; reason: SessionClosed['reason']; message: string };
+  { kind: 'refused'; code: ErrorBody['code']; message: string } | { kind: 'closed'; reason: SessionClosed['reason']; message: string };
 
 export interface RoomState {
   status: ConnectionStatus;
@@ -99,7 +91,14 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
     });
     const meta = created.doc.getMap<unknown>(ROOM_DOC.meta);
     const { color, colorLight } = colorForName(name);
-    const user: AwarenessUser = { name, color, colorLight, role: token ? 'interviewer' : 'candidate', status: 'active', ...(personId ? { personId } : {}) };
+    const user: AwarenessUser = {
+      name,
+      color,
+      colorLight,
+      role: token ? 'interviewer' : 'candidate',
+      status: 'active',
+      ...(personId ? { personId } : {}),
+    };
     // Set before the socket connects, so the first awareness message already carries the user.
     created.awareness.setLocalStateField('user', user);
 

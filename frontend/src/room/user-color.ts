@@ -22,8 +22,10 @@ export function colorForName(name: string): UserColor {
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [words[0]?.slice(0, 2)];
-  return letters
-    .map((word) => (word ? [...word][0] : ''))
-    .join('')
-    .toUpperCase() || '?';
+  return (
+    letters
+      .map((word) => (word ? [...word][0] : ''))
+      .join('')
+      .toUpperCase() || '?'
+  );
 }

@@ -292,7 +292,10 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     const ownMeta = this.awareness.meta.get(this.doc.clientID);
     if (local !== null && ownMeta && now - ownMeta.lastUpdated >= PRESENCE_TIMEOUT_MS / 2) this.awareness.setLocalState(local);
     const outdated = [...this.awareness.meta]
-      .filter(([clientId, meta]) => clientId !== this.doc.clientID && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS && this.awareness.states.has(clientId))
+      .filter(
+        ([clientId, meta]) =>
+          clientId !== this.doc.clientID && now - meta.lastUpdated >= PRESENCE_TIMEOUT_MS && this.awareness.states.has(clientId),
+      )
       .map(([clientId]) => clientId);
     if (outdated.length > 0) awarenessProtocol.removeAwarenessStates(this.awareness, outdated, 'timeout');
   };
@@ -458,7 +461,13 @@ export class SocketYjsProvider extends ObservableV2<ProviderEvents> {
     // Somewhere between half the ceiling and the ceiling ("equal jitter").
     const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
     this.refusedAttempts += 1;
-    this.emit('error', [{ code: code ?? 'INTERNAL_ERROR', message: `The server could not take us back yet; retrying in ${Math.ceil(delay / 1000)} s.`, fatal: false }]);
+    this.emit('error', [
+      {
+        code: code ?? 'INTERNAL_ERROR',
+        message: `The server could not take us back yet; retrying in ${Math.ceil(delay / 1000)} s.`,
+        fatal: false,
+      },
+    ]);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.status === 'reconnecting' || this.status === 'connecting') this.socket.connect();

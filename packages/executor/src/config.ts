@@ -55,38 +55,104 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   {
     name: 'EXECUTOR_TOKEN',
     default: '(none)',
-    meaning: 'Shared secret every request must carry as `Authorization: Bearer <token>` (else 401); required when EXECUTOR_HOST is not a loopback address. At least 16 characters.',
+    meaning:
+      'Shared secret every request must carry as `Authorization: Bearer <token>` (else 401); required when EXECUTOR_HOST is not a loopback address. At least 16 characters.',
   },
-  { name: 'EXECUTOR_SANDBOX', default: 'bwrap', meaning: 'bwrap runs every job in bubblewrap; none runs code unsandboxed (local development only, loud warning).' },
+  {
+    name: 'EXECUTOR_SANDBOX',
+    default: 'bwrap',
+    meaning: 'bwrap runs every job in bubblewrap; none runs code unsandboxed (local development only, loud warning).',
+  },
   { name: 'EXECUTOR_BWRAP_PATH', default: '(search /usr/bin, /bin, /usr/local/bin)', meaning: 'Path of the bwrap binary.' },
-  { name: 'EXECUTOR_CGROUP', default: 'auto', meaning: 'auto detects cgroup v2 or v1; v2, v1 force one; rlimit skips cgroups and uses rlimits only.' },
-  { name: 'EXECUTOR_SANDBOX_UID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host uid jobs run as when the executor runs as root: one of its own, not nobody (other software shares that).' },
+  {
+    name: 'EXECUTOR_CGROUP',
+    default: 'auto',
+    meaning: 'auto detects cgroup v2 or v1; v2, v1 force one; rlimit skips cgroups and uses rlimits only.',
+  },
+  {
+    name: 'EXECUTOR_SANDBOX_UID',
+    default: String(DEFAULT_SANDBOX_ID),
+    meaning: 'Host uid jobs run as when the executor runs as root: one of its own, not nobody (other software shares that).',
+  },
   { name: 'EXECUTOR_SANDBOX_GID', default: String(DEFAULT_SANDBOX_ID), meaning: 'Host gid jobs run as when the executor runs as root.' },
-  { name: 'EXECUTOR_WORK_DIR', default: '<os tmpdir>/pairpad-executor', meaning: 'Host directory for per-job staging (sources in, compiled artifacts out).' },
+  {
+    name: 'EXECUTOR_WORK_DIR',
+    default: '<os tmpdir>/pairpad-executor',
+    meaning: 'Host directory for per-job staging (sources in, compiled artifacts out).',
+  },
   {
     name: 'EXECUTOR_MAX_CONCURRENT_JOBS',
     pistonName: 'PISTON_MAX_CONCURRENT_JOBS',
     default: 'number of cores',
     meaning:
-      'Jobs running at once; more wait in the queue. One per core: CPU-bound jobs then never share a core, so a run\'s wall-clock limit (EXECUTOR_RUN_TIMEOUT) means what it says. More (Piston\'s default is 64) makes jobs that all compute share the cores, each reaching its wall-clock limit sooner (at cores + 1, after cores/(cores+1) of its CPU: 2 s of 3 on 2 cores; CPU-time limits are unchanged), and bought no throughput here (cores + 1: 0.96-1.05× jobs/s, bench/RESULTS.md).',
+      "Jobs running at once; more wait in the queue. One per core: CPU-bound jobs then never share a core, so a run's wall-clock limit (EXECUTOR_RUN_TIMEOUT) means what it says. More (Piston's default is 64) makes jobs that all compute share the cores, each reaching its wall-clock limit sooner (at cores + 1, after cores/(cores+1) of its CPU: 2 s of 3 on 2 cores; CPU-time limits are unchanged), and bought no throughput here (cores + 1: 0.96-1.05× jobs/s, bench/RESULTS.md).",
   },
   { name: 'EXECUTOR_MAX_QUEUE', default: '64', meaning: 'Jobs waiting for a slot; past it, execute answers 503.' },
-  { name: 'EXECUTOR_COMPILE_TIMEOUT', pistonName: 'PISTON_COMPILE_TIMEOUT', default: '10000', meaning: 'Maximum wall time of a compile stage, ms.' },
+  {
+    name: 'EXECUTOR_COMPILE_TIMEOUT',
+    pistonName: 'PISTON_COMPILE_TIMEOUT',
+    default: '10000',
+    meaning: 'Maximum wall time of a compile stage, ms.',
+  },
   { name: 'EXECUTOR_RUN_TIMEOUT', pistonName: 'PISTON_RUN_TIMEOUT', default: '3000', meaning: 'Maximum wall time of a run stage, ms.' },
-  { name: 'EXECUTOR_COMPILE_CPU_TIME', pistonName: 'PISTON_COMPILE_CPU_TIME', default: '10000', meaning: 'Maximum CPU time of a compile stage, ms.' },
+  {
+    name: 'EXECUTOR_COMPILE_CPU_TIME',
+    pistonName: 'PISTON_COMPILE_CPU_TIME',
+    default: '10000',
+    meaning: 'Maximum CPU time of a compile stage, ms.',
+  },
   { name: 'EXECUTOR_RUN_CPU_TIME', pistonName: 'PISTON_RUN_CPU_TIME', default: '3000', meaning: 'Maximum CPU time of a run stage, ms.' },
-  { name: 'EXECUTOR_COMPILE_MEMORY_LIMIT', pistonName: 'PISTON_COMPILE_MEMORY_LIMIT', default: '1073741824 (1 GiB)', meaning: 'Maximum memory of a compile stage, bytes (javac and rustc are hungry).' },
-  { name: 'EXECUTOR_RUN_MEMORY_LIMIT', pistonName: 'PISTON_RUN_MEMORY_LIMIT', default: '268435456 (256 MiB)', meaning: 'Maximum memory of a run stage, bytes.' },
-  { name: 'EXECUTOR_MAX_PROCESS_COUNT', pistonName: 'PISTON_MAX_PROCESS_COUNT', default: '64', meaning: 'Maximum processes and threads per stage (pids cgroup).' },
-  { name: 'EXECUTOR_MAX_OPEN_FILES', pistonName: 'PISTON_MAX_OPEN_FILES', default: '2048', meaning: 'Maximum open files per process (RLIMIT_NOFILE).' },
-  { name: 'EXECUTOR_MAX_FILE_SIZE', pistonName: 'PISTON_MAX_FILE_SIZE', default: '10000000', meaning: 'Maximum size of one written file, bytes (RLIMIT_FSIZE).' },
-  { name: 'EXECUTOR_OUTPUT_MAX_SIZE', pistonName: 'PISTON_OUTPUT_MAX_SIZE', default: '65536', meaning: 'Maximum stdout and stderr per stage, bytes each (status OL / EL past it).' },
-  { name: 'EXECUTOR_BOX_SIZE', default: '67108864 (64 MiB)', meaning: 'Size of the tmpfs box, the only writable place in the sandbox, bytes.' },
-  { name: 'EXECUTOR_MAX_BATCH_CASES', default: '64', meaning: 'Most cases one POST /api/v2/pairpad/batch may run (compile once, run each case).' },
+  {
+    name: 'EXECUTOR_COMPILE_MEMORY_LIMIT',
+    pistonName: 'PISTON_COMPILE_MEMORY_LIMIT',
+    default: '1073741824 (1 GiB)',
+    meaning: 'Maximum memory of a compile stage, bytes (javac and rustc are hungry).',
+  },
+  {
+    name: 'EXECUTOR_RUN_MEMORY_LIMIT',
+    pistonName: 'PISTON_RUN_MEMORY_LIMIT',
+    default: '268435456 (256 MiB)',
+    meaning: 'Maximum memory of a run stage, bytes.',
+  },
+  {
+    name: 'EXECUTOR_MAX_PROCESS_COUNT',
+    pistonName: 'PISTON_MAX_PROCESS_COUNT',
+    default: '64',
+    meaning: 'Maximum processes and threads per stage (pids cgroup).',
+  },
+  {
+    name: 'EXECUTOR_MAX_OPEN_FILES',
+    pistonName: 'PISTON_MAX_OPEN_FILES',
+    default: '2048',
+    meaning: 'Maximum open files per process (RLIMIT_NOFILE).',
+  },
+  {
+    name: 'EXECUTOR_MAX_FILE_SIZE',
+    pistonName: 'PISTON_MAX_FILE_SIZE',
+    default: '10000000',
+    meaning: 'Maximum size of one written file, bytes (RLIMIT_FSIZE).',
+  },
+  {
+    name: 'EXECUTOR_OUTPUT_MAX_SIZE',
+    pistonName: 'PISTON_OUTPUT_MAX_SIZE',
+    default: '65536',
+    meaning: 'Maximum stdout and stderr per stage, bytes each (status OL / EL past it).',
+  },
+  {
+    name: 'EXECUTOR_BOX_SIZE',
+    default: '67108864 (64 MiB)',
+    meaning: 'Size of the tmpfs box, the only writable place in the sandbox, bytes.',
+  },
+  {
+    name: 'EXECUTOR_MAX_BATCH_CASES',
+    default: '64',
+    meaning: 'Most cases one POST /api/v2/pairpad/batch may run (compile once, run each case).',
+  },
   {
     name: 'EXECUTOR_CONNECT_TIMEOUT',
     default: '300000 (5 min)',
-    meaning: 'Maximum wall time of an interactive run (WebSocket /api/v2/connect), ms; it replaces EXECUTOR_RUN_TIMEOUT there (the CPU, memory and output limits stay those of execute).',
+    meaning:
+      'Maximum wall time of an interactive run (WebSocket /api/v2/connect), ms; it replaces EXECUTOR_RUN_TIMEOUT there (the CPU, memory and output limits stay those of execute).',
   },
   {
     name: 'EXECUTOR_CONNECT_IDLE_TIMEOUT',
@@ -98,10 +164,23 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
     default: '1048576 (1 MiB)',
     meaning: 'Input sent to an interactive run that its program has not read yet, bytes; past it the session gets an error and ends.',
   },
-  { name: 'EXECUTOR_MAX_CONNECT_SESSIONS', default: '16', meaning: 'Interactive runs at once; past it, connect answers an error. Their compile stages queue with the other jobs.' },
+  {
+    name: 'EXECUTOR_MAX_CONNECT_SESSIONS',
+    default: '16',
+    meaning: 'Interactive runs at once; past it, connect answers an error. Their compile stages queue with the other jobs.',
+  },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
-  { name: 'EXECUTOR_RUNTIMES', default: '(all found)', meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.' },
-  { name: 'EXECUTOR_LIMIT_OVERRIDES', pistonName: 'PISTON_LIMIT_OVERRIDES', default: '{}', meaning: 'JSON object of per-language limit overrides, e.g. {"java":{"max_process_count":128}}.' },
+  {
+    name: 'EXECUTOR_RUNTIMES',
+    default: '(all found)',
+    meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.',
+  },
+  {
+    name: 'EXECUTOR_LIMIT_OVERRIDES',
+    pistonName: 'PISTON_LIMIT_OVERRIDES',
+    default: '{}',
+    meaning: 'JSON object of per-language limit overrides, e.g. {"java":{"max_process_count":128}}.',
+  },
 ]);
 
 const intFrom = (name: string, min: number) =>
@@ -215,7 +294,12 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
     runtimes: z
       .string()
-      .transform((text) => text.split(',').map((item) => item.trim()).filter(Boolean))
+      .transform((text) =>
+        text
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      )
       .optional(),
   });
 
@@ -324,7 +408,8 @@ export function configuredLimits(config: ExecutorConfig, language: string, stage
   const o = config.limitOverrides[language] ?? {};
   return {
     timeout: (stage === 'compile' ? o.compile_timeout : o.run_timeout) ?? (stage === 'compile' ? config.compileTimeout : config.runTimeout),
-    cpuTime: (stage === 'compile' ? o.compile_cpu_time : o.run_cpu_time) ?? (stage === 'compile' ? config.compileCpuTime : config.runCpuTime),
+    cpuTime:
+      (stage === 'compile' ? o.compile_cpu_time : o.run_cpu_time) ?? (stage === 'compile' ? config.compileCpuTime : config.runCpuTime),
     memoryLimit:
       (stage === 'compile' ? o.compile_memory_limit : o.run_memory_limit) ??
       (stage === 'compile' ? config.compileMemoryLimit : config.runMemoryLimit),

@@ -61,16 +61,45 @@ export const CloseCode = {
 
 /** Piston's globals.SIGNALS: the names a client may send, with their Linux numbers. */
 const SIGNALS: ReadonlyMap<string, number> = new Map([
-  ...['SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL', 'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGSTKFLT', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGIO', 'SIGPWR', 'SIGSYS'].map(
-    (name, i) => [name, i + 1] as const,
-  ),
+  ...[
+    'SIGHUP',
+    'SIGINT',
+    'SIGQUIT',
+    'SIGILL',
+    'SIGTRAP',
+    'SIGABRT',
+    'SIGBUS',
+    'SIGFPE',
+    'SIGKILL',
+    'SIGUSR1',
+    'SIGSEGV',
+    'SIGUSR2',
+    'SIGPIPE',
+    'SIGALRM',
+    'SIGTERM',
+    'SIGSTKFLT',
+    'SIGCHLD',
+    'SIGCONT',
+    'SIGSTOP',
+    'SIGTSTP',
+    'SIGTTIN',
+    'SIGTTOU',
+    'SIGURG',
+    'SIGXCPU',
+    'SIGXFSZ',
+    'SIGVTALRM',
+    'SIGPROF',
+    'SIGWINCH',
+    'SIGIO',
+    'SIGPWR',
+    'SIGSYS',
+  ].map((name, i) => [name, i + 1] as const),
   ['SIGRTMIN', 34],
   ...Array.from({ length: 15 }, (_, i) => [`SIGRTMIN+${i + 1}`, 35 + i] as const),
   ...Array.from({ length: 14 }, (_, i) => [`SIGRTMAX-${14 - i}`, 50 + i] as const),
   ['SIGRTMAX', 64],
 ]);
 const SIGKILL = 9;
-
 
 /**
  * Output line-buffered as on a terminal, so a prompt shows before the program waits: Python
@@ -243,7 +272,12 @@ class ConnectSession {
 
   /** Piston's catch-all: the message over the socket (close reasons are limited to 123 bytes), then 4002. */
   private fail(error: unknown): void {
-    if (!(error instanceof RequestError || error instanceof SessionError || error instanceof QueueFullError || error instanceof SyntaxError)) {
+    if (!(
+      error instanceof RequestError ||
+      error instanceof SessionError ||
+      error instanceof QueueFullError ||
+      error instanceof SyntaxError
+    )) {
       this.logger.error('connect session failed', { error: (error as Error).message });
     }
     this.send({ type: 'error', message: (error as Error).message });
@@ -348,7 +382,8 @@ class ConnectSession {
       this.earlyInput.push(data);
       return;
     }
-    if (this.controls.pendingInput() + Buffer.byteLength(data) > this.config.connectMaxStdinBacklog) throw new SessionError(this.backlogMessage());
+    if (this.controls.pendingInput() + Buffer.byteLength(data) > this.config.connectMaxStdinBacklog)
+      throw new SessionError(this.backlogMessage());
     this.touch();
     this.controls.write(data);
   }
@@ -373,7 +408,13 @@ function connectConfig(config: ExecutorConfig): ExecutorConfig {
 
 function idleResult(result: StageResult, idleMs: number): StageResult {
   if (result.status !== null && result.status !== 'SG') return result;
-  return { ...result, code: null, signal: 'SIGKILL', status: 'TO', message: `Idle limit exceeded: no input or output for ${Math.round(idleMs / 1000)} s` };
+  return {
+    ...result,
+    code: null,
+    signal: 'SIGKILL',
+    status: 'TO',
+    message: `Idle limit exceeded: no input or output for ${Math.round(idleMs / 1000)} s`,
+  };
 }
 
 /** Piston's {type:"exit", stage, code, signal}, with execute's other figures alongside. */

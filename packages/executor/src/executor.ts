@@ -59,12 +59,14 @@ export class Executor {
   static async create(config: ExecutorConfig, env: Env, logger: ExecutorLogger): Promise<Executor> {
     const cgroups = config.sandbox === 'none' ? await detectCgroups('rlimit', logger) : await detectCgroups(config.cgroup, logger);
     // One pooled cgroup per concurrent job (and a few for stages still being released).
-    await cgroups.warm?.(config.maxConcurrentJobs + 2).catch((error: Error) => logger.warn('cannot pre-create cgroups', { error: error.message }));
+    await cgroups
+      .warm?.(config.maxConcurrentJobs + 2)
+      .catch((error: Error) => logger.warn('cannot pre-create cgroups', { error: error.message }));
     const sandbox = await Sandbox.create(config, cgroups, logger);
     const status = sandbox.status;
     if (status.kind === 'none') {
       logger.warn(
-        '!!! EXECUTOR_SANDBOX=none: user code runs UNSANDBOXED with the server\'s privileges. Never use this outside local development. !!!',
+        "!!! EXECUTOR_SANDBOX=none: user code runs UNSANDBOXED with the server's privileges. Never use this outside local development. !!!",
       );
     } else if (!status.ok) {
       logger.error('no working sandbox: the executor will refuse to run code', { reason: status.reason });

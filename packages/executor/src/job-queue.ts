@@ -43,9 +43,7 @@ export class JobQueue {
     if (this.running >= this.maxRunning) {
       if (this.waiting.length >= this.maxQueued) {
         this.rejected++;
-        throw new QueueFullError(
-          `The executor is busy (${this.running} jobs running, ${this.waiting.length} queued); try again shortly`,
-        );
+        throw new QueueFullError(`The executor is busy (${this.running} jobs running, ${this.waiting.length} queued); try again shortly`);
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

@@ -73,7 +73,12 @@ export async function runJob(job: ValidJob, deps: JobDeps): Promise<ExecuteRespo
     // Like Piston: a failed compile is also reported as `run`, for clients that read only `run`.
     if (compile && !prepared.runnable) return { ...base, run: compile, compile };
     const run = await prepared.run({ stdin: job.stdin, args: job.args, limits: job.limits.run });
-    deps.logger.info('job done', { jobId: prepared.id, language: prepared.language, status: run.status, ms: Math.round(performance.now() - started) });
+    deps.logger.info('job done', {
+      jobId: prepared.id,
+      language: prepared.language,
+      status: run.status,
+      ms: Math.round(performance.now() - started),
+    });
     return compile ? { ...base, run, compile } : { ...base, run };
   } finally {
     prepared.dispose();
@@ -99,7 +104,9 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
     if (!usedDir) return;
     usedDir = false;
     deps.sandbox.track(
-      fs.rm(dir, { recursive: true, force: true }).catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
+      fs
+        .rm(dir, { recursive: true, force: true })
+        .catch((error: Error) => deps.logger.warn('job cleanup failed', { jobId: id, error: error.message })),
     );
   };
   try {

@@ -199,7 +199,10 @@ export function encodeOrders(orders: LaunchOrders): Buffer {
     END,
   ];
   for (const field of fields) if (field.includes('\0')) throw new Error('an argument contains a NUL byte');
-  const body = Buffer.from(fields.map((field) => `${field.replaceAll('\x03', '\x03\x05').replaceAll('\x02', '\x03\x04')}${SEPARATOR}`).join(''), 'utf8');
+  const body = Buffer.from(
+    fields.map((field) => `${field.replaceAll('\x03', '\x03\x05').replaceAll('\x02', '\x03\x04')}${SEPARATOR}`).join(''),
+    'utf8',
+  );
   return Buffer.concat([Buffer.from(`${body.length}\n`), body]);
 }
 
@@ -348,7 +351,8 @@ export class LauncherPool {
    * before it drops them (never a pooled one).
    */
   async take(options: { asRoot?: boolean } = {}): Promise<Launcher> {
-    const idle = options.asRoot && this.credentials ? await this.spawnOne(null) : (this.ready.shift() ?? (await this.spawnOne(this.credentials)));
+    const idle =
+      options.asRoot && this.credentials ? await this.spawnOne(null) : (this.ready.shift() ?? (await this.spawnOne(this.credentials)));
     idle.taken = true;
     idle.family?.idle.delete(idle);
     idle.launcher.child.removeListener('exit', idle.onExit);
@@ -462,7 +466,8 @@ export class LauncherPool {
         if (family.alive === 0) head.stdin?.end();
       });
       const pid = await member.started;
-      if (pid === null) throw new Error(`a launcher family member died at start: ${Buffer.concat(family.stderr).toString().trim().slice(0, 500)}`);
+      if (pid === null)
+        throw new Error(`a launcher family member died at start: ${Buffer.concat(family.stderr).toString().trim().slice(0, 500)}`);
       const idle = await this.adopt(member, member.control, member.channels, credentials, true);
       if (!idle.taken) {
         idle.family = family;
@@ -536,7 +541,11 @@ export class LauncherPool {
         if (index >= 0) this.ready.splice(index, 1);
         if (!this.closed) {
           this.failures++;
-          this.logger.warn('a stage launcher exited before its job', { code, signal, stderr: Buffer.concat(stderr).toString().trim().slice(0, 500) });
+          this.logger.warn('a stage launcher exited before its job', {
+            code,
+            signal,
+            stderr: Buffer.concat(stderr).toString().trim().slice(0, 500),
+          });
           this.refill();
         }
         void cgroup?.destroy().catch(() => undefined);

@@ -156,10 +156,18 @@ export class Sandbox {
       });
     }
     const unavailable = (reason: string) =>
-      new Sandbox(config, cgroups, logger, undefined, undefined, undefined, undefined, false, { ...base, ok: false, kind: 'bwrap', reason });
+      new Sandbox(config, cgroups, logger, undefined, undefined, undefined, undefined, false, {
+        ...base,
+        ok: false,
+        kind: 'bwrap',
+        reason,
+      });
 
     const bwrapPath = config.bwrapPath ?? (await findExecutable(['/usr/bin/bwrap', '/bin/bwrap', '/usr/local/bin/bwrap']));
-    if (!bwrapPath) return unavailable('bubblewrap (bwrap) is not installed; install the "bubblewrap" package or set EXECUTOR_SANDBOX=none for local development');
+    if (!bwrapPath)
+      return unavailable(
+        'bubblewrap (bwrap) is not installed; install the "bubblewrap" package or set EXECUTOR_SANDBOX=none for local development',
+      );
     let dropTool: string | undefined;
     let unshareTool: string | undefined;
     if (isRoot) {
@@ -195,7 +203,13 @@ export class Sandbox {
     // /bin/sh prelude, as it always did, and pays for the cgroup join on its own time.
     const bash = await findExecutable(['/bin/bash', '/usr/bin/bash']);
     const launchers = bash
-      ? new LauncherPool(bash, cgroups, config.maxConcurrentJobs + 1, logger, isRoot ? { uid: config.sandboxUid, gid: config.sandboxGid } : undefined)
+      ? new LauncherPool(
+          bash,
+          cgroups,
+          config.maxConcurrentJobs + 1,
+          logger,
+          isRoot ? { uid: config.sandboxUid, gid: config.sandboxGid } : undefined,
+        )
       : undefined;
     const sandbox = new Sandbox(
       config,
@@ -243,7 +257,9 @@ export class Sandbox {
       if (result.stdout.startsWith('sandbox-ok')) return undefined;
       const failure = `${(result.message ?? '') + ' ' + result.stderr.trim()}`.trim();
       const cause = diagnoseUserNamespaces();
-      return cause ? `bubblewrap cannot create its namespaces: ${cause} (bwrap said: ${failure})` : `bubblewrap does not work here: ${failure}`;
+      return cause
+        ? `bubblewrap cannot create its namespaces: ${cause} (bwrap said: ${failure})`
+        : `bubblewrap does not work here: ${failure}`;
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -274,7 +290,12 @@ export class Sandbox {
         child = launcher.child;
         cgroup = launcher.cgroup;
         // Without cgroups the launcher sets the per-process limits too.
-        const orders = encodeOrders({ files: launch.files, dataChannels: spec.boxFiles?.length ?? 0, ...this.rlimits(spec.limits, !cgroup), argv });
+        const orders = encodeOrders({
+          files: launch.files,
+          dataChannels: spec.boxFiles?.length ?? 0,
+          ...this.rlimits(spec.limits, !cgroup),
+          argv,
+        });
         // Limits first: the launcher execs as soon as it has its orders.
         await cgroup?.prepare({ memoryBytes: spec.limits.memoryLimit, maxProcesses: spec.limits.maxProcessCount });
         outcome = this.supervise(child, spec, cgroup);
@@ -398,7 +419,9 @@ export class Sandbox {
       lines.push(`echo $$ > ${shellQuote(file)} || { echo "pairpad-sandbox: cannot join cgroup ${file}" >&2; exit 125; }`);
     }
     const r = this.rlimits(limits, !cgroup);
-    lines.push(`ulimit -c 0 && ulimit -f ${r.fileSizeBlocks} && ulimit -n ${r.openFiles} && ulimit -S -t ${r.cpuSeconds} && ulimit -H -t ${r.cpuSeconds + 1} || exit 125`);
+    lines.push(
+      `ulimit -c 0 && ulimit -f ${r.fileSizeBlocks} && ulimit -n ${r.openFiles} && ulimit -S -t ${r.cpuSeconds} && ulimit -H -t ${r.cpuSeconds + 1} || exit 125`,
+    );
     if (r.dataKiB !== undefined) lines.push(`ulimit -d ${r.dataKiB} 2>/dev/null`);
     // Unsandboxed there is no user namespace to count in: RLIMIT_NPROC against our own uid is
     // the best there is (EXECUTOR_SANDBOX=none is for local development only).
@@ -451,9 +474,7 @@ export class Sandbox {
       binds.push({ source: mountPoint, target: bind.target });
     }
     if (spec.carryOut) await fs.chown(spec.carryOut, this.config.sandboxUid, this.config.sandboxGid).catch(() => undefined);
-    const stageArgv = spec.carryOut
-      ? ['/bin/sh', '-c', `"$@" && cp -a ${BOX}/. ${CARRY_OUT}/`, 'compile', ...spec.argv]
-      : [...spec.argv];
+    const stageArgv = spec.carryOut ? ['/bin/sh', '-c', `"$@" && cp -a ${BOX}/. ${CARRY_OUT}/`, 'compile', ...spec.argv] : [...spec.argv];
     const argv = this.cgroups.kind === 'rlimit' ? this.processLimitInside(spec.limits.maxProcessCount, stageArgv) : stageArgv;
     const args = bwrapArgs({
       layout: this.layout,
@@ -510,7 +531,16 @@ export class Sandbox {
   private async probeReachable(source: string): Promise<string> {
     if (!this.dropTool) return source;
     try {
-      await execFileAsync(this.dropTool, ['--reuid', String(this.config.sandboxUid), '--regid', String(this.config.sandboxGid), '--clear-groups', '/usr/bin/test', '-x', source]);
+      await execFileAsync(this.dropTool, [
+        '--reuid',
+        String(this.config.sandboxUid),
+        '--regid',
+        String(this.config.sandboxGid),
+        '--clear-groups',
+        '/usr/bin/test',
+        '-x',
+        source,
+      ]);
       return source;
     } catch {
       const mountPoint = path.join(this.config.workDir, 'mnt', source.replace(/[^a-zA-Z0-9]+/g, '_'));

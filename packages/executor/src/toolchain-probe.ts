@@ -85,7 +85,9 @@ export function placeTool(realBin: string, mountPoint: string): PlacedTool {
 
 async function subdirs(dir: string): Promise<string[]> {
   try {
-    return (await fs.readdir(dir, { withFileTypes: true })).filter((entry) => entry.isDirectory() || entry.isSymbolicLink()).map((entry) => entry.name);
+    return (await fs.readdir(dir, { withFileTypes: true }))
+      .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
+      .map((entry) => entry.name);
   } catch {
     return [];
   }
@@ -117,7 +119,9 @@ async function nvmNodes(env: Env): Promise<string[]> {
 /** fnm: `$FNM_DIR/aliases/default/bin/node`, else `node-versions/<v>/installation/bin/node`, newest first. */
 async function fnmNodes(env: Env): Promise<string[]> {
   const dataHome = env.XDG_DATA_HOME ?? (env.HOME ? path.join(env.HOME, '.local/share') : undefined);
-  const roots = env.FNM_DIR ? [env.FNM_DIR] : [dataHome && path.join(dataHome, 'fnm'), env.HOME && path.join(env.HOME, '.fnm')].filter((dir): dir is string => !!dir);
+  const roots = env.FNM_DIR
+    ? [env.FNM_DIR]
+    : [dataHome && path.join(dataHome, 'fnm'), env.HOME && path.join(env.HOME, '.fnm')].filter((dir): dir is string => !!dir);
   const found: string[] = [];
   for (const root of roots) {
     found.push(path.join(root, 'aliases/default/bin/node'));

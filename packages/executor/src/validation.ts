@@ -185,7 +185,8 @@ export function validateBatch(
   const cases = raw.map((entry: unknown, i): ValidCase => {
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new RequestError(`cases[${i}] must be an object`);
     const c = entry as Record<string, unknown>;
-    if (c.stdin !== undefined && c.stdin !== null && typeof c.stdin !== 'string') throw new RequestError(`cases[${i}].stdin must be a string`);
+    if (c.stdin !== undefined && c.stdin !== null && typeof c.stdin !== 'string')
+      throw new RequestError(`cases[${i}].stdin must be a string`);
     if (c.args !== undefined && c.args !== null && (!Array.isArray(c.args) || !c.args.every((arg) => typeof arg === 'string'))) {
       throw new RequestError(`cases[${i}].args must be an array of strings`);
     }

@@ -42,11 +42,7 @@ export const EndInterviewSchema = z.strictObject({});
 
 /** `chat:send`: plain text; never rendered as HTML. */
 export const ChatSendSchema = z.strictObject({
-  text: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(MAX_CHAT_MESSAGE_LENGTH, `must be at most ${MAX_CHAT_MESSAGE_LENGTH} characters`),
+  text: z.string().trim().min(1, 'must not be empty').max(MAX_CHAT_MESSAGE_LENGTH, `must be at most ${MAX_CHAT_MESSAGE_LENGTH} characters`),
 });
 
 export interface ChatMessage {
@@ -142,7 +138,10 @@ export function textAtCheckpoint(checkpoints: readonly TimelineCheckpoint[], ind
   let text = 'text' in first ? first.text : '';
   for (let i = start + 1; i <= index && i < checkpoints.length; i++) {
     const checkpoint = checkpoints[i]!;
-    text = 'text' in checkpoint ? checkpoint.text : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
+    text =
+      'text' in checkpoint
+        ? checkpoint.text
+        : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
   }
   return text;
 }

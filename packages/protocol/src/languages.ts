@@ -30,17 +30,106 @@ export interface LanguageRecord {
  * that must load it. The executor keeps its own catalogue (packages/executor/src/runtime-catalog.ts).
  */
 export const LANGUAGES = [
-  { id: 'python', label: 'Python', fileName: 'main.py', editor: 'python', highlight: 'python', keywords: KEYWORDS.python, starter: 'def main():\n    print("Hello, PairPad!")\n\n\nif __name__ == "__main__":\n    main()\n' },
-  { id: 'javascript', label: 'JavaScript', fileName: 'main.js', editor: 'javascript', highlight: 'javascript', keywords: KEYWORDS.javascript, starter: 'function main() {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
-  { id: 'typescript', label: 'TypeScript', fileName: 'main.ts', editor: 'typescript', highlight: 'typescript', keywords: KEYWORDS.typescript, starter: 'function main(): void {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n' },
-  { id: 'c', label: 'C', fileName: 'main.c', editor: 'cpp', highlight: 'c', keywords: KEYWORDS.c, starter: '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, PairPad!\\n");\n    return 0;\n}\n' },
-  { id: 'c++', label: 'C++', fileName: 'main.cpp', editor: 'cpp', highlight: 'cpp', keywords: KEYWORDS['c++'], starter: '#include <iostream>\n\nint main() {\n    std::cout << "Hello, PairPad!" << std::endl;\n    return 0;\n}\n' },
-  { id: 'java', label: 'Java', fileName: 'Main.java', editor: 'java', highlight: 'java', keywords: KEYWORDS.java, starter: 'public class Main {\n    public static void main(String[] args) {\n        System.out.println("Hello, PairPad!");\n    }\n}\n' },
-  { id: 'rust', label: 'Rust', fileName: 'main.rs', editor: 'rust', highlight: 'rust', keywords: KEYWORDS.rust, starter: 'fn main() {\n    println!("Hello, PairPad!");\n}\n' },
-  { id: 'go', label: 'Go', fileName: 'main.go', editor: 'go', highlight: 'go', keywords: KEYWORDS.go, starter: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, PairPad!")\n}\n' },
-  { id: 'ruby', label: 'Ruby', fileName: 'main.rb', editor: 'ruby', highlight: 'ruby', keywords: KEYWORDS.ruby, starter: 'puts "Hello, PairPad!"\n' },
-  { id: 'php', label: 'PHP', fileName: 'main.php', editor: 'php', highlight: 'php', keywords: KEYWORDS.php, starter: '<?php\necho "Hello, PairPad!\\n";\n' },
-  { id: 'bash', label: 'Bash', fileName: 'main.sh', editor: 'shell', highlight: 'bash', keywords: KEYWORDS.bash, starter: 'echo "Hello, PairPad!"\n' },
+  {
+    id: 'python',
+    label: 'Python',
+    fileName: 'main.py',
+    editor: 'python',
+    highlight: 'python',
+    keywords: KEYWORDS.python,
+    starter: 'def main():\n    print("Hello, PairPad!")\n\n\nif __name__ == "__main__":\n    main()\n',
+  },
+  {
+    id: 'javascript',
+    label: 'JavaScript',
+    fileName: 'main.js',
+    editor: 'javascript',
+    highlight: 'javascript',
+    keywords: KEYWORDS.javascript,
+    starter: 'function main() {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n',
+  },
+  {
+    id: 'typescript',
+    label: 'TypeScript',
+    fileName: 'main.ts',
+    editor: 'typescript',
+    highlight: 'typescript',
+    keywords: KEYWORDS.typescript,
+    starter: 'function main(): void {\n  console.log("Hello, PairPad!");\n}\n\nmain();\n',
+  },
+  {
+    id: 'c',
+    label: 'C',
+    fileName: 'main.c',
+    editor: 'cpp',
+    highlight: 'c',
+    keywords: KEYWORDS.c,
+    starter: '#include <stdio.h>\n\nint main(void) {\n    printf("Hello, PairPad!\\n");\n    return 0;\n}\n',
+  },
+  {
+    id: 'c++',
+    label: 'C++',
+    fileName: 'main.cpp',
+    editor: 'cpp',
+    highlight: 'cpp',
+    keywords: KEYWORDS['c++'],
+    starter: '#include <iostream>\n\nint main() {\n    std::cout << "Hello, PairPad!" << std::endl;\n    return 0;\n}\n',
+  },
+  {
+    id: 'java',
+    label: 'Java',
+    fileName: 'Main.java',
+    editor: 'java',
+    highlight: 'java',
+    keywords: KEYWORDS.java,
+    starter:
+      'public class Main {\n    public static void main(String[] args) {\n        System.out.println("Hello, PairPad!");\n    }\n}\n',
+  },
+  {
+    id: 'rust',
+    label: 'Rust',
+    fileName: 'main.rs',
+    editor: 'rust',
+    highlight: 'rust',
+    keywords: KEYWORDS.rust,
+    starter: 'fn main() {\n    println!("Hello, PairPad!");\n}\n',
+  },
+  {
+    id: 'go',
+    label: 'Go',
+    fileName: 'main.go',
+    editor: 'go',
+    highlight: 'go',
+    keywords: KEYWORDS.go,
+    starter: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("Hello, PairPad!")\n}\n',
+  },
+  {
+    id: 'ruby',
+    label: 'Ruby',
+    fileName: 'main.rb',
+    editor: 'ruby',
+    highlight: 'ruby',
+    keywords: KEYWORDS.ruby,
+    starter: 'puts "Hello, PairPad!"\n',
+  },
+  {
+    id: 'php',
+    label: 'PHP',
+    fileName: 'main.php',
+    editor: 'php',
+    highlight: 'php',
+    keywords: KEYWORDS.php,
+    starter: '<?php\necho "Hello, PairPad!\\n";\n',
+  },
+  {
+    id: 'bash',
+    label: 'Bash',
+    fileName: 'main.sh',
+    editor: 'shell',
+    highlight: 'bash',
+    keywords: KEYWORDS.bash,
+    starter: 'echo "Hello, PairPad!"\n',
+  },
 ] as const satisfies readonly LanguageRecord[];
 
 export type LanguageId = (typeof LANGUAGES)[number]['id'];
@@ -85,8 +174,7 @@ export const RuntimeListSchema = z.array(RuntimeEntrySchema);
 
 /** A room language and whether the executor can run it: what the language pickers show. */
 export type LanguageAvailability =
-  | { id: LanguageId; label: string; available: true; version: string }
-  | { id: LanguageId; label: string; available: false; reason: string };
+  { id: LanguageId; label: string; available: true; version: string } | { id: LanguageId; label: string; available: false; reason: string };
 
 /** Why a known language is not offered (shown next to it in the pickers). */
 export const NOT_INSTALLED_REASON = 'not installed on this server';
@@ -112,7 +200,10 @@ function compareVersions(a: string, b: string): number {
 export function languagesFromRuntimes(runtimes: readonly RuntimeEntry[]): LanguageAvailability[] {
   return LANGUAGES.map(({ id, label }) => {
     const matching = runtimes.filter((runtime) => runtime.language === id || (runtime.aliases ?? []).includes(id));
-    const best = matching.reduce<RuntimeEntry | undefined>((top, runtime) => (!top || compareVersions(runtime.version, top.version) > 0 ? runtime : top), undefined);
+    const best = matching.reduce<RuntimeEntry | undefined>(
+      (top, runtime) => (!top || compareVersions(runtime.version, top.version) > 0 ? runtime : top),
+      undefined,
+    );
     return best ? { id, label, available: true, version: best.version } : { id, label, available: false, reason: NOT_INSTALLED_REASON };
   });
 }

@@ -18,7 +18,8 @@ export const QUESTION_LIMITS = Object.freeze({ descriptionBytes: 65_536, starter
 // TextEncoder, not Buffer: the page validates test cases with these schemas too.
 const encoder = new TextEncoder();
 const utf8Bytes = (value: string) => encoder.encode(value).byteLength;
-const boundedText = (max: number, what: string) => z.string().refine((value) => utf8Bytes(value) <= max, { message: `${what} is larger than ${max} bytes` });
+const boundedText = (max: number, what: string) =>
+  z.string().refine((value) => utf8Bytes(value) <= max, { message: `${what} is larger than ${max} bytes` });
 
 export const TestCaseSchema = z
   .object({
@@ -67,7 +68,14 @@ export interface PublicTestCase {
 
 export function publicTestCase(testCase: TestCase): PublicTestCase {
   if (testCase.hidden) return { name: testCase.name, hidden: true, compare: testCase.compare };
-  return { name: testCase.name, hidden: false, stdin: testCase.stdin, args: testCase.args, expected: testCase.expected, compare: testCase.compare };
+  return {
+    name: testCase.name,
+    hidden: false,
+    stdin: testCase.stdin,
+    args: testCase.args,
+    expected: testCase.expected,
+    compare: testCase.compare,
+  };
 }
 
 /** A question as the picker lists it (no tests' content, no solutions). */

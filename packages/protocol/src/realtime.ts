@@ -59,6 +59,9 @@ export const AwarenessUserSchema = z.object({
   role: RoleSchema,
   status: PresenceStatusSchema.default('active'),
   /** A random id per browser and session: one person's tabs show as one participant. */
-  personId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  personId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
 });
 export type AwarenessUser = z.infer<typeof AwarenessUserSchema>;

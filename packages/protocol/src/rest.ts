@@ -6,7 +6,14 @@
  */
 import type { z } from 'zod';
 import type { ErrorCode } from './errors';
-import { AcceptInviteBodySchema, CreateInviteBodySchema, ResetPasswordBodySchema, SetupBodySchema, SignInBodySchema, UpdateMemberBodySchema } from './accounts';
+import {
+  AcceptInviteBodySchema,
+  CreateInviteBodySchema,
+  ResetPasswordBodySchema,
+  SetupBodySchema,
+  SignInBodySchema,
+  UpdateMemberBodySchema,
+} from './accounts';
 import { ExecuteBodySchema } from './execution';
 import { EraseCandidateBodySchema } from './interviews';
 import { CreateSessionBodySchema } from './sessions';
@@ -46,7 +53,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '204',
     errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'SESSION_NOT_FOUND'],
   },
-  { method: 'GET', path: '/api/sessions/:id', summary: "A session's public view (title, language, participants, expiry).", access: 'anyone with the link', answer: '200 `SessionPublicView`', errors: ['INVALID_SESSION_ID', 'SESSION_NOT_FOUND'] },
+  {
+    method: 'GET',
+    path: '/api/sessions/:id',
+    summary: "A session's public view (title, language, participants, expiry).",
+    access: 'anyone with the link',
+    answer: '200 `SessionPublicView`',
+    errors: ['INVALID_SESSION_ID', 'SESSION_NOT_FOUND'],
+  },
   {
     method: 'GET',
     path: '/api/sessions/:id/timeline',
@@ -79,7 +93,13 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '200 `Question` without `solutions`, `tests` as `PublicTestCase[]`',
     errors: ['SIGN_IN_REQUIRED', 'QUESTION_NOT_FOUND'],
   },
-  { method: 'GET', path: '/api/auth/me', summary: 'Who is signed in, the CSRF token for writes, whether first-run setup is needed, the OpenID Connect button.', access: 'anyone', answer: '200 `AuthMeResponse`' },
+  {
+    method: 'GET',
+    path: '/api/auth/me',
+    summary: 'Who is signed in, the CSRF token for writes, whether first-run setup is needed, the OpenID Connect button.',
+    access: 'anyone',
+    answer: '200 `AuthMeResponse`',
+  },
   {
     method: 'POST',
     path: '/api/auth/setup',
@@ -98,8 +118,22 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '200 `AuthSuccess` + cookie',
     errors: ['SIGN_IN_FAILED', 'ACCOUNT_LOCKED', 'ACCOUNT_DISABLED', 'RATE_LIMITED'],
   },
-  { method: 'POST', path: '/api/auth/sign-out', summary: "End this browser's auth session and clear the cookie.", access: 'anyone (with the cookie: `x-csrf-token`)', answer: '204', errors: ['CSRF_TOKEN_INVALID'] },
-  { method: 'GET', path: '/api/auth/invites/:token', summary: 'Who an invite link is for.', access: 'anyone holding the link', answer: '200 `InviteInfo`', errors: ['INVITE_INVALID', 'RATE_LIMITED'] },
+  {
+    method: 'POST',
+    path: '/api/auth/sign-out',
+    summary: "End this browser's auth session and clear the cookie.",
+    access: 'anyone (with the cookie: `x-csrf-token`)',
+    answer: '204',
+    errors: ['CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/invites/:token',
+    summary: 'Who an invite link is for.',
+    access: 'anyone holding the link',
+    answer: '200 `InviteInfo`',
+    errors: ['INVITE_INVALID', 'RATE_LIMITED'],
+  },
   {
     method: 'POST',
     path: '/api/auth/invites/:token',
@@ -118,7 +152,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '204',
     errors: ['RESET_LINK_INVALID', 'RATE_LIMITED'],
   },
-  { method: 'GET', path: '/api/members', summary: 'The team: every member with role, disabled flag and creation time.', access: 'an admin', answer: '200 `MembersListResponse`', errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'] },
+  {
+    method: 'GET',
+    path: '/api/members',
+    summary: 'The team: every member with role, disabled flag and creation time.',
+    access: 'an admin',
+    answer: '200 `MembersListResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'],
+  },
   {
     method: 'POST',
     path: '/api/members/invites',
@@ -137,7 +178,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '200 `MemberListItem`',
     errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'NOT_FOUND', 'LAST_ADMIN'],
   },
-  { method: 'POST', path: '/api/members/:id/reset-link', summary: 'A password reset link for a member, handed over by the admin.', access: 'an admin', answer: '200 `ResetLink`', errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'NOT_FOUND'] },
+  {
+    method: 'POST',
+    path: '/api/members/:id/reset-link',
+    summary: 'A password reset link for a member, handed over by the admin.',
+    access: 'an admin',
+    answer: '200 `ResetLink`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'NOT_FOUND'],
+  },
   {
     method: 'GET',
     path: '/api/interviews',
@@ -157,7 +205,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
     path: '/api/admin/erase-candidate',
-    summary: "Erase every interview of one candidate, by email or exact name (audited).",
+    summary: 'Erase every interview of one candidate, by email or exact name (audited).',
     access: 'an admin',
     body: EraseCandidateBodySchema,
     answer: '200 `EraseCandidateResponse`',
@@ -167,17 +215,69 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'POST',
     path: '/api/execute',
     summary: "Queue a run of a room's code (or the given code); it shows in the room like a run started there.",
-    access: 'anyone with the session id (sessions exist only if a member made one); a run without a member cookie or the guest token counts as a candidate’s',
+    access:
+      'anyone with the session id (sessions exist only if a member made one); a run without a member cookie or the guest token counts as a candidate’s',
     body: ExecuteBodySchema,
     answer: '202 `ExecuteAccepted` (+ `Location: /api/execute/status/<jobId>`)',
     errors: ['SESSION_NOT_FOUND', 'SESSION_ENDED', 'FORBIDDEN', 'PAYLOAD_TOO_LARGE', 'RATE_LIMITED', 'SERVER_SHUTTING_DOWN'],
   },
-  { method: 'GET', path: '/api/execute/status/:jobId', summary: "A run's current record (kept 15 minutes after it finished; any node answers under Redis).", access: 'anyone with the job id', answer: '200 `RunRecord`', errors: ['JOB_NOT_FOUND'] },
-  { method: 'GET', path: '/api/runtimes', summary: "The executor's runtimes (Piston's shape).", access: 'anyone', answer: '200 `RuntimeView[]`', errors: ['EXECUTOR_UNAVAILABLE'] },
-  { method: 'GET', path: '/api/queue-stats', summary: 'The execution queue: every kind of job together (`workerPool`) and per kind (`byKind`), and its limits.', access: 'anyone', answer: '200 `QueueStats`' },
-  { method: 'GET', path: '/health', summary: 'Readiness (the same as /health/ready).', access: 'anyone', answer: '200, or 503 while a required check fails: `{ status, version, uptimeSeconds, checks }`' },
-  { method: 'GET', path: '/health/ready', summary: 'Readiness: Redis when REDIS_URL is set, the embedded executor unless EXECUTION_REQUIRED=false.', access: 'anyone', answer: '200 or 503, as /health' },
-  { method: 'GET', path: '/health/live', summary: 'Liveness: the process answers; never looks at Redis or the executor.', access: 'anyone', answer: '200 `{ status, version, uptimeSeconds }`' },
-  { method: 'GET', path: '/health/:check', summary: 'One check (`sessions`, `executor`, `redis`) with its details, e.g. why code cannot run.', access: 'anyone', answer: '200 or 503 `{ status, ok, required, details }`', errors: ['NOT_FOUND'] },
-  { method: 'GET', path: '/metrics', summary: 'Prometheus metrics (text format).', access: 'anyone who can reach the backend (keep it off the public network)', answer: '200 text/plain' },
+  {
+    method: 'GET',
+    path: '/api/execute/status/:jobId',
+    summary: "A run's current record (kept 15 minutes after it finished; any node answers under Redis).",
+    access: 'anyone with the job id',
+    answer: '200 `RunRecord`',
+    errors: ['JOB_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/api/runtimes',
+    summary: "The executor's runtimes (Piston's shape).",
+    access: 'anyone',
+    answer: '200 `RuntimeView[]`',
+    errors: ['EXECUTOR_UNAVAILABLE'],
+  },
+  {
+    method: 'GET',
+    path: '/api/queue-stats',
+    summary: 'The execution queue: every kind of job together (`workerPool`) and per kind (`byKind`), and its limits.',
+    access: 'anyone',
+    answer: '200 `QueueStats`',
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    summary: 'Readiness (the same as /health/ready).',
+    access: 'anyone',
+    answer: '200, or 503 while a required check fails: `{ status, version, uptimeSeconds, checks }`',
+  },
+  {
+    method: 'GET',
+    path: '/health/ready',
+    summary: 'Readiness: Redis when REDIS_URL is set, the embedded executor unless EXECUTION_REQUIRED=false.',
+    access: 'anyone',
+    answer: '200 or 503, as /health',
+  },
+  {
+    method: 'GET',
+    path: '/health/live',
+    summary: 'Liveness: the process answers; never looks at Redis or the executor.',
+    access: 'anyone',
+    answer: '200 `{ status, version, uptimeSeconds }`',
+  },
+  {
+    method: 'GET',
+    path: '/health/:check',
+    summary: 'One check (`sessions`, `executor`, `redis`) with its details, e.g. why code cannot run.',
+    access: 'anyone',
+    answer: '200 or 503 `{ status, ok, required, details }`',
+    errors: ['NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/metrics',
+    summary: 'Prometheus metrics (text format).',
+    access: 'anyone who can reach the backend (keep it off the public network)',
+    answer: '200 text/plain',
+  },
 ];

@@ -38,7 +38,9 @@ export const EditQuestionSchema = z
     tests: z.array(TestCaseSchema).optional(),
     starters: QuestionSchema.shape.starters.unwrap().optional(),
   })
-  .refine((edit) => Object.values(edit).some((value) => value !== undefined), { message: 'give at least one of title, description, tests, starters' });
+  .refine((edit) => Object.values(edit).some((value) => value !== undefined), {
+    message: 'give at least one of title, description, tests, starters',
+  });
 /** What a client sends. */
 export type EditQuestion = z.input<typeof EditQuestionSchema>;
 /** What the server's handler receives (defaults applied to each case). */
@@ -126,7 +128,10 @@ export function viewRoomQuestion(question: StoredRoomQuestion, role: Role): Room
 /** A view made for `role` again (idempotent): the transport's defence in depth. */
 export function redactQuestionView(view: RoomQuestionView, role: Role): RoomQuestionView {
   if (role === 'interviewer') return view;
-  return { ...view, tests: view.tests.map((testCase) => (testCase.hidden ? { name: testCase.name, hidden: true, compare: testCase.compare } : testCase)) };
+  return {
+    ...view,
+    tests: view.tests.map((testCase) => (testCase.hidden ? { name: testCase.name, hidden: true, compare: testCase.compare } : testCase)),
+  };
 }
 
 /** What happened to one case. `error`: it did not run to an answer (compile error, time limit, crash). */

@@ -26,7 +26,13 @@ export const CreateSessionBodySchema = z
     questionId: QuestionSchema.shape.id.optional(),
     /** Who is interviewed: kept with the interview for the dashboard's search (and its erasure). */
     candidateName: DisplayNameSchema.optional(),
-    candidateEmail: z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be an email address')).optional(),
+    candidateEmail: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(254, 'must be at most 254 characters')
+      .pipe(z.email('must be an email address'))
+      .optional(),
   })
   .default({ language: DEFAULT_LANGUAGE });
 export type CreateSessionBody = z.infer<typeof CreateSessionBodySchema>;

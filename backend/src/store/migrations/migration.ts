@@ -28,5 +28,7 @@ export interface Migration {
 }
 
 export function engineTypes(engine: DatabaseEngine): EngineTypes {
-  return engine === 'sqlite' ? { millis: 'integer', blob: 'blob', serial: 'integer' } : { millis: 'bigint', blob: 'bytea', serial: 'bigserial' };
+  return engine === 'sqlite'
+    ? { millis: 'integer', blob: 'blob', serial: 'integer' }
+    : { millis: 'bigint', blob: 'bytea', serial: 'bigserial' };
 }

@@ -31,7 +31,11 @@ export function CopyField({ label, value, id }: { label: string; value: string; 
         </button>
       </div>
       <p role="status" className={styles.hint}>
-        {copied === 'copied' ? `${label} copied to the clipboard.` : copied === 'failed' ? 'Copying is not available here: the link is selected, press Ctrl+C.' : ''}
+        {copied === 'copied'
+          ? `${label} copied to the clipboard.`
+          : copied === 'failed'
+            ? 'Copying is not available here: the link is selected, press Ctrl+C.'
+            : ''}
       </p>
     </div>
   );

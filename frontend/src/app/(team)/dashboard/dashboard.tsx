@@ -3,7 +3,13 @@
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import { listInterviews, type InterviewQuery } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
-import { InterviewStatusSchema, type InterviewListResponse, type InterviewScope, type InterviewStatus, type Member } from '@/lib/team-shapes';
+import {
+  InterviewStatusSchema,
+  type InterviewListResponse,
+  type InterviewScope,
+  type InterviewStatus,
+  type Member,
+} from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
 import shared from '../team.module.css';
@@ -105,7 +111,12 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
       </div>
 
       <div role="tabpanel" id={`${ids}-panel`} aria-labelledby={`${ids}-tab-${scope}`}>
-        <form className={styles.filters} role="search" aria-label="Filter interviews" onSubmit={(event) => (event.preventDefault(), setQ(search))}>
+        <form
+          className={styles.filters}
+          role="search"
+          aria-label="Filter interviews"
+          onSubmit={(event) => (event.preventDefault(), setQ(search))}
+        >
           <div className={`${styles.filter} ${styles.search}`}>
             <label htmlFor={`${ids}-search`}>Search</label>
             <input
@@ -157,7 +168,11 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
         </form>
 
         <p className={styles.status} role="status" aria-live="polite">
-          {listing.state === 'loading' ? 'Loading interviews…' : listing.state === 'ready' ? countWords(listing.page, cursors.length, filtered) : ''}
+          {listing.state === 'loading'
+            ? 'Loading interviews…'
+            : listing.state === 'ready'
+              ? countWords(listing.page, cursors.length, filtered)
+              : ''}
         </p>
         {listing.state === 'error' ? (
           <div className={shared.formError} role="alert">
@@ -179,7 +194,12 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
 
         {listing.state === 'ready' && (cursors.length > 1 || listing.page.nextCursor) ? (
           <nav className={styles.pager} aria-label="Pages">
-            <button type="button" className={shared.button} disabled={cursors.length <= 1} onClick={() => setCursors((stack) => stack.slice(0, -1))}>
+            <button
+              type="button"
+              className={shared.button}
+              disabled={cursors.length <= 1}
+              onClick={() => setCursors((stack) => stack.slice(0, -1))}
+            >
               Previous
             </button>
             <span className={styles.pageNumber}>Page {cursors.length}</span>

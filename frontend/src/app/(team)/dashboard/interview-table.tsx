@@ -48,7 +48,13 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
         </thead>
         <tbody>
           {items.map((item) => (
-            <Row key={item.id} item={item} showCreator={showCreator} canDelete={member.role === 'admin' || item.createdBy?.id === member.id} onDelete={() => setDeleting(item)} />
+            <Row
+              key={item.id}
+              item={item}
+              showCreator={showCreator}
+              canDelete={member.role === 'admin' || item.createdBy?.id === member.id}
+              onDelete={() => setDeleting(item)}
+            />
           ))}
         </tbody>
       </table>
@@ -67,7 +73,17 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
   );
 }
 
-function Row({ item, showCreator, canDelete, onDelete }: { item: InterviewSummary; showCreator: boolean; canDelete: boolean; onDelete(): void }) {
+function Row({
+  item,
+  showCreator,
+  canDelete,
+  onDelete,
+}: {
+  item: InterviewSummary;
+  showCreator: boolean;
+  canDelete: boolean;
+  onDelete(): void;
+}) {
   const title = titleOf(item);
   const room = `/interview/${item.id}`;
   return (
@@ -81,7 +97,9 @@ function Row({ item, showCreator, canDelete, onDelete }: { item: InterviewSummar
       <td data-label="Status">
         <span className={`${styles.badge} ${styles[item.status]}`}>{STATUS_WORDS[item.status]}</span>
       </td>
-      <td data-label="Date" className={styles.date}>{when(item.startedAt ?? item.createdAt)}</td>
+      <td data-label="Date" className={styles.date}>
+        {when(item.startedAt ?? item.createdAt)}
+      </td>
       <td>
         <div className={styles.rowActions}>
           {item.status !== 'ended' ? (
@@ -128,7 +146,8 @@ function ConfirmDelete({ item, api, onClose, onDeleted }: { item: InterviewSumma
     <ModalDialog label="Delete this interview?" onClose={onClose}>
       <p>
         <strong>{titleOf(item)}</strong>
-        {item.candidateName ? ` with ${item.candidateName}` : ''} will be deleted with its code, report, playback and notes. This cannot be undone.
+        {item.candidateName ? ` with ${item.candidateName}` : ''} will be deleted with its code, report, playback and notes. This cannot be
+        undone.
       </p>
       {error ? (
         <p className={shared.formError} role="alert">

@@ -59,7 +59,9 @@ function CreatedLinks({ created: { session, name } }: { created: Created }) {
       <h3>{session.title?.trim() || 'Untitled interview'}</h3>
       <CopyField id="created-candidate-link" label="Candidate link" value={session.links.candidate} />
       <CopyField id="created-interviewer-link" label="Interviewer link" value={session.links.interviewer} />
-      <p className={styles.privateHint}>Private: the interviewer link is for a co-interviewer without an account. Never send it to the candidate.</p>
+      <p className={styles.privateHint}>
+        Private: the interviewer link is for a co-interviewer without an account. Never send it to the candidate.
+      </p>
       <div className={shared.actions}>
         <Link href={room} className={`${shared.button} ${shared.primary}`}>
           Open the room

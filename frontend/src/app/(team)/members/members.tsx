@@ -102,7 +102,11 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
                   onReset={() =>
                     act(async () => {
                       const answer = await createResetLink(api, member.id);
-                      setLink({ label: 'Reset link', url: answer.resetUrl, forWhom: `${member.name} (${member.email}): they choose a new password with it` });
+                      setLink({
+                        label: 'Reset link',
+                        url: answer.resetUrl,
+                        forWhom: `${member.name} (${member.email}): they choose a new password with it`,
+                      });
                     })
                   }
                 />
@@ -146,7 +150,11 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
         </div>
         <div className={styles.field}>
           <label htmlFor={`${ids}-role`}>Role</label>
-          <select id={`${ids}-role`} value={role} onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}>
+          <select
+            id={`${ids}-role`}
+            value={role}
+            onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}
+          >
             <option value="interviewer">Interviewer</option>
             <option value="admin">Admin</option>
           </select>
@@ -203,7 +211,12 @@ function MemberRow({ member, self, onRole, onDisabled, onReset }: MemberRowProps
       <td>
         <div className={styles.rowActions}>
           {self ? null : (
-            <button type="button" className={shared.button} onClick={() => onDisabled(!member.disabled)} aria-label={`${member.disabled ? 'Enable' : 'Disable'} ${member.name}`}>
+            <button
+              type="button"
+              className={shared.button}
+              onClick={() => onDisabled(!member.disabled)}
+              aria-label={`${member.disabled ? 'Enable' : 'Disable'} ${member.name}`}
+            >
               {member.disabled ? 'Enable' : 'Disable'}
             </button>
           )}

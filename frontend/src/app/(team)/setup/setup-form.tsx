@@ -86,7 +86,14 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
           <label htmlFor="setup-code" className={styles.label}>
             Setup code
           </label>
-          <input id="setup-code" name="setupCode" autoComplete="off" spellCheck={false} value={setupCode} onChange={(event) => setSetupCode(event.target.value)} />
+          <input
+            id="setup-code"
+            name="setupCode"
+            autoComplete="off"
+            spellCheck={false}
+            value={setupCode}
+            onChange={(event) => setSetupCode(event.target.value)}
+          />
           <p className={styles.hint}>Also in the file setup-code.txt in the server&apos;s data directory.</p>
           <label htmlFor="setup-name" className={styles.label}>
             Your name
@@ -95,11 +102,25 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
           <label htmlFor="setup-email" className={styles.label}>
             Email
           </label>
-          <input id="setup-email" name="email" type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} />
+          <input
+            id="setup-email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
           <label htmlFor="setup-password" className={styles.label}>
             Password
           </label>
-          <input id="setup-password" name="password" type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />
+          <input
+            id="setup-password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
           {error ? (
             <p className={styles.formError} role="alert">
               {error}

@@ -18,7 +18,7 @@ const WORDS: Record<string, string> = {
   OIDC_UNAVAILABLE: 'The identity provider cannot be reached right now. Try again later, or sign in with your email and password.',
   OIDC_STATE_MISMATCH: 'The single sign-on attempt expired or was started in another browser. Please try again.',
   OIDC_CODE_INVALID: 'The single sign-on answer was already used or has expired. Please try again.',
-  OIDC_FAILED: 'Single sign-on did not complete: the identity provider\'s answer failed a check. Please try again.',
+  OIDC_FAILED: "Single sign-on did not complete: the identity provider's answer failed a check. Please try again.",
   OIDC_CANCELLED: 'Single sign-on was cancelled at the identity provider.',
   OIDC_EMAIL_UNVERIFIED: 'Your identity provider has not verified your email address.',
   OIDC_NOT_ALLOWED: 'You signed in at the identity provider, but this account is not allowed into this team. Ask an admin for an invite.',

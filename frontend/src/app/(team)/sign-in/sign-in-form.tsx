@@ -44,7 +44,10 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
       router.replace(destination);
     } catch (failure) {
       setPending(false);
-      setError((failure instanceof ApiError ? knownErrorWords(failure.code) : null) ?? (failure instanceof Error ? failure.message : String(failure)));
+      setError(
+        (failure instanceof ApiError ? knownErrorWords(failure.code) : null) ??
+          (failure instanceof Error ? failure.message : String(failure)),
+      );
     }
   };
 
@@ -81,7 +84,14 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
             <label htmlFor="sign-in-email" className={styles.label}>
               Email
             </label>
-            <input id="sign-in-email" name="email" type="email" autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} />
+            <input
+              id="sign-in-email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+            />
             <label htmlFor="sign-in-password" className={styles.label}>
               Password
             </label>
@@ -114,9 +124,7 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
               </button>
             </>
           ) : null}
-          <p className={styles.hint}>
-            Forgot your password? Ask an admin of your team for a reset link.
-          </p>
+          <p className={styles.hint}>Forgot your password? Ask an admin of your team for a reset link.</p>
         </div>
       </main>
     </LanguagesProvider>

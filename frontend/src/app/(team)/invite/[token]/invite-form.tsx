@@ -83,7 +83,8 @@ export function InviteForm({ token }: { token: string }) {
           <>
             <h1>Join your team</h1>
             <p className={styles.lead}>
-              You are invited as {lookup.invite.role === 'admin' ? 'an admin' : 'an interviewer'} with <strong>{lookup.invite.email}</strong>.
+              You are invited as {lookup.invite.role === 'admin' ? 'an admin' : 'an interviewer'} with{' '}
+              <strong>{lookup.invite.email}</strong>.
             </p>
             <form onSubmit={submit} noValidate aria-busy={pending}>
               <label htmlFor="invite-name" className={styles.label}>

@@ -63,11 +63,23 @@ export function ResetForm({ token }: { token: string }) {
               <label htmlFor="reset-password" className={styles.label}>
                 New password
               </label>
-              <input id="reset-password" type="password" autoComplete="new-password" value={password} onChange={(event) => setPassword(event.target.value)} />
+              <input
+                id="reset-password"
+                type="password"
+                autoComplete="new-password"
+                value={password}
+                onChange={(event) => setPassword(event.target.value)}
+              />
               <label htmlFor="reset-confirm" className={styles.label}>
                 New password again
               </label>
-              <input id="reset-confirm" type="password" autoComplete="new-password" value={confirm} onChange={(event) => setConfirm(event.target.value)} />
+              <input
+                id="reset-confirm"
+                type="password"
+                autoComplete="new-password"
+                value={confirm}
+                onChange={(event) => setConfirm(event.target.value)}
+              />
               {error ? (
                 <p className={styles.formError} role="alert">
                   {error}
