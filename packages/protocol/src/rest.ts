@@ -128,6 +128,34 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/auth/oidc/start',
+    summary:
+      'Start "Sign in with <OIDC_LABEL>": redirects to the OpenID provider (authorization code with PKCE, state and nonce in the sealed, single-use `pairpad_oidc` cookie). Query `returnTo`: a path on this site.',
+    access: 'anyone (when OIDC_ISSUER is set)',
+    answer: '302 to the provider; 302 to `/sign-in?error=CODE` when it cannot start',
+    errors: ['OIDC_DISABLED', 'OIDC_UNAVAILABLE', 'RATE_LIMITED'],
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/oidc/callback',
+    summary:
+      "The provider's redirect back: checks state, nonce and PKCE, reads the verified email (and groups), applies OIDC_ALLOWED_DOMAINS / OIDC_ALLOWED_GROUPS, links or provisions the member, and signs in.",
+    access: 'the browser that started the sign-in',
+    answer: '302 to `returnTo` with the `pairpad_session` cookie; 302 to `/sign-in?error=CODE` on failure',
+    errors: [
+      'OIDC_STATE_MISMATCH',
+      'OIDC_CODE_INVALID',
+      'OIDC_NOT_ALLOWED',
+      'OIDC_EMAIL_UNVERIFIED',
+      'OIDC_CANCELLED',
+      'OIDC_FAILED',
+      'OIDC_UNAVAILABLE',
+      'ACCOUNT_DISABLED',
+      'RATE_LIMITED',
+    ],
+  },
+  {
+    method: 'GET',
     path: '/api/auth/invites/:token',
     summary: 'Who an invite link is for.',
     access: 'anyone holding the link',
