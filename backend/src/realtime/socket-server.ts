@@ -220,6 +220,10 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     logger.info('participant joined', { sessionId, role, socketId: socket.id });
     // From here on routeEvents hands this socket's events to the shared listeners.
     contexts.set(socket, { socket, room, connection });
+    // Interviewer sockets are reachable by who let them in, on every node (the Redis adapter
+    // broadcasts to Socket.IO rooms): disabling the member or revoking the guest link drops them.
+    const accessRoom = accessRoomOf(socket.data);
+    if (accessRoom) void socket.join(accessRoom);
     socket.on('disconnect', leaveRoom);
     socket.onAny(answerUnknownEvent);
   }
@@ -241,25 +245,38 @@ async function memberOfHandshake(headers: IncomingMessage['headers'], options: R
   return (await options.identity.authenticate(cookie))?.member ?? null;
 }
 
-/** Disconnects this node's sockets of a member who was just disabled (other nodes: at their next handshake). */
-export function dropMemberSockets(io: RoomServer, memberId: string): void {
-  for (const socket of io.sockets.sockets.values()) {
-    if (socket.data.memberId !== memberId) continue;
-    socket.emit('room:error', new AppError('ACCOUNT_DISABLED', 'This account has been disabled; ask an admin of your team.').toBody());
-    socket.disconnect(true);
-  }
+/** The Socket.IO room of the sockets one grant let in: a member's, or one interview's guest link. */
+function accessRoomOf(data: Pick<SocketData, 'via' | 'memberId' | 'sessionId'>): string | null {
+  if (data.via === 'member' && data.memberId) return memberAccessRoom(data.memberId);
+  if (data.via === 'guest') return guestAccessRoom(data.sessionId);
+  return null;
+}
+const memberAccessRoom = (memberId: string): string => `member:${memberId}`;
+const guestAccessRoom = (sessionId: string): string => `guest:${sessionId}`;
+
+/** Tells the sockets of one access room why, then disconnects them: on every node when Redis links the nodes. */
+function dropAccessRoom(io: RoomServer, accessRoom: string, error: AppError): void {
+  // Both go out on the adapter's one channel in this order, so the reason arrives before the close.
+  io.to(accessRoom).emit('room:error', error.toBody());
+  io.in(accessRoom).disconnectSockets(true);
 }
 
-/**
- * Disconnects this node's sockets that joined a session through its guest interviewer link,
- * once the link is revoked (other nodes' guests are refused at their next handshake).
- */
+/** Disconnects every node's sockets of a member who was just disabled. */
+export function dropMemberSockets(io: RoomServer, memberId: string): void {
+  dropAccessRoom(
+    io,
+    memberAccessRoom(memberId),
+    new AppError('ACCOUNT_DISABLED', 'This account has been disabled; ask an admin of your team.'),
+  );
+}
+
+/** Disconnects every node's sockets that joined a session through its guest interviewer link, once the link is revoked. */
 export function dropGuestSockets(io: RoomServer, sessionId: string): void {
-  for (const socket of io.sockets.sockets.values()) {
-    if (socket.data.sessionId !== sessionId || socket.data.via !== 'guest') continue;
-    socket.emit('room:error', new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.').toBody());
-    socket.disconnect(true);
-  }
+  dropAccessRoom(
+    io,
+    guestAccessRoom(sessionId),
+    new AppError('GUEST_LINK_REVOKED', 'This interviewer link was revoked; ask the team for access.'),
+  );
 }
 
 /**
