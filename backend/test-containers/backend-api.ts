@@ -5,8 +5,33 @@ import { http } from './fixture';
 
 /** The backend's REST API as a deployer's client uses it: sessions, runtimes, runs. */
 
+/** The first admin a test's backend container creates from ADMIN_EMAIL / ADMIN_PASSWORD (compose passes them through). */
+export const CONTAINER_ADMIN = { email: 'admin@pairpad.test', password: 'container-admin-password' } as const;
+export const CONTAINER_ADMIN_ENV: Record<string, string> = { ADMIN_EMAIL: CONTAINER_ADMIN.email, ADMIN_PASSWORD: CONTAINER_ADMIN.password };
+
+/** Signs in as the container's admin: the cookie and the CSRF token a member's writes carry. */
+async function signIn(base: string): Promise<Record<string, string>> {
+  const response = await fetch(`${base}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(CONTAINER_ADMIN),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await response.json()) as { csrfToken?: string };
+  assert.equal(response.status, 200, `POST /api/auth/sign-in answered ${response.status}: ${JSON.stringify(body)}`);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0])
+    .join('; ');
+  return { cookie, 'x-csrf-token': body.csrfToken ?? '' };
+}
+
+/** Creates a session as a signed-in member (sessions are for the team: anonymous callers get 401). */
 export async function createSession(base: string): Promise<CreateSessionResponse> {
-  const answer = await http<CreateSessionResponse>(`${base}/api/sessions`, { body: { name: 'Container test' } });
+  const answer = await http<CreateSessionResponse>(`${base}/api/sessions`, {
+    body: { name: 'Container test' },
+    headers: await signIn(base),
+  });
   assert.equal(answer.status, 201, `POST /api/sessions answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   return answer.body;
 }

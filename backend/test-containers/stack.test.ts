@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { LANGUAGE_IDS } from '@pairpad/protocol/languages';
-import { createSession, describeRun, healthWithin, printed, runCode, runtimes } from './backend-api';
+import { CONTAINER_ADMIN_ENV, createSession, describeRun, healthWithin, printed, runCode, runtimes } from './backend-api';
 import { containerState, docker, logsOf, pollUntil, waitForHealth } from './docker';
 import { COMPOSE, ContainerRun, IMAGES, buildImage, http, prepareEngine, type Started } from './fixture';
 import { ENVIRONMENT_READ, EXPECTED_LINE, FORK_BOMB, MEMORY_BOMB, SUM_PROGRAMS, networkProbe } from './programs';
@@ -61,6 +61,7 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
       // A secret in the server's environment: no program may ever print it.
       backend = await run.start(COMPOSE(), 'backend', {
         image: IMAGES.backend,
+        env: CONTAINER_ADMIN_ENV,
         extraEnv: { PAIRPAD_CANARY_SECRET: secret },
         healthTiming: FAST_HEALTH,
       });
@@ -190,7 +191,7 @@ describe('docker-compose.yml: the redis profile', { skip }, () => {
       await run.healthy(redis.name, 2 * MINUTE);
       backend = await run.start(COMPOSE(), 'backend', {
         image: IMAGES.backend,
-        env: { REDIS_URL: 'redis://redis:6379' },
+        env: { REDIS_URL: 'redis://redis:6379', ...CONTAINER_ADMIN_ENV },
         healthTiming: FAST_HEALTH,
       });
       await run.healthy(backend.name);
