@@ -1,10 +1,10 @@
 import Link from 'next/link';
-import styles from './team.module.css';
+import ui from '../../components/ui.module.css';
 
 export function Brand() {
   return (
-    <Link href="/" className={styles.brand}>
-      <span className={styles.brandMark} aria-hidden="true">
+    <Link href="/" className={ui.brand}>
+      <span className={ui.brandMark} aria-hidden="true">
         ⌘
       </span>
       PairPad

@@ -8,6 +8,7 @@ import { useAuth } from '@/lib/auth-context';
 import { Brand } from './brand';
 import styles from './team-header.module.css';
 import shared from './team.module.css';
+import ui from '../../components/ui.module.css';
 
 /** The signed-in member's header: the team's pages, their name, the theme, and Sign out. */
 export function TeamHeader() {
@@ -50,7 +51,7 @@ export function TeamHeader() {
         </button>
       </div>
       {problem ? (
-        <p role="alert" className={shared.formError}>
+        <p role="alert" className={ui.formError}>
           {problem}
         </p>
       ) : null}

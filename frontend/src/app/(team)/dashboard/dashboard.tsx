@@ -13,6 +13,7 @@ import {
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
 import shared from '../team.module.css';
+import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
 import { InterviewTable } from './interview-table';
 import { NewInterview } from './new-interview';
@@ -175,7 +176,7 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               : ''}
         </p>
         {listing.state === 'error' ? (
-          <div className={shared.formError} role="alert">
+          <div className={ui.formError} role="alert">
             <p>Could not load the interviews: {listing.message}</p>
             <div className={shared.actions}>
               <button type="button" className={shared.button} onClick={reload}>

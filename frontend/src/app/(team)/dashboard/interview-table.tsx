@@ -8,6 +8,7 @@ import type { ApiAuth } from '@/lib/members-api';
 import type { InterviewStatus, InterviewSummary, Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import shared from '../team.module.css';
+import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
 
 const STATUS_WORDS: Record<InterviewStatus, string> = { upcoming: 'Upcoming', live: 'Live now', ended: 'Ended' };
@@ -42,7 +43,7 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
             <th scope="col">Status</th>
             <th scope="col">Date</th>
             <th scope="col">
-              <span className={shared.visuallyHidden}>Actions</span>
+              <span className={ui.visuallyHidden}>Actions</span>
             </th>
           </tr>
         </thead>
@@ -150,7 +151,7 @@ function ConfirmDelete({ item, api, onClose, onDeleted }: { item: InterviewSumma
         undone.
       </p>
       {error ? (
-        <p className={shared.formError} role="alert">
+        <p className={ui.formError} role="alert">
           {error}
         </p>
       ) : null}

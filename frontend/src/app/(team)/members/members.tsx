@@ -7,6 +7,7 @@ import { CopyField } from '../copy-field';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
 import shared from '../team.module.css';
+import ui from '../../../components/ui.module.css';
 import styles from './members.module.css';
 
 type Listing = { state: 'loading' } | { state: 'ready'; members: MemberListItem[] } | { state: 'error'; message: string };
@@ -64,7 +65,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
       <section className={styles.section} aria-labelledby="team-heading">
         <h2 id="team-heading">Team</h2>
         {problem ? (
-          <p className={shared.formError} role="alert">
+          <p className={ui.formError} role="alert">
             {problem}
           </p>
         ) : null}
@@ -73,7 +74,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
             Loading members…
           </p>
         ) : listing.state === 'error' ? (
-          <div className={shared.formError} role="alert">
+          <div className={ui.formError} role="alert">
             <p>Could not load the members: {listing.message}</p>
             <button type="button" className={shared.button} onClick={reload}>
               Try again
@@ -87,7 +88,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
                 <th scope="col">Role</th>
                 <th scope="col">Status</th>
                 <th scope="col">
-                  <span className={shared.visuallyHidden}>Actions</span>
+                  <span className={ui.visuallyHidden}>Actions</span>
                 </th>
               </tr>
             </thead>
@@ -164,7 +165,7 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
         </button>
       </form>
       {error ? (
-        <p className={shared.formError} role="alert">
+        <p className={ui.formError} role="alert">
           {error}
         </p>
       ) : null}

@@ -8,6 +8,7 @@ import { useAuth } from '@/lib/auth-context';
 import { Brand } from '../brand';
 import { errorText } from '../error-text';
 import styles from '../team.module.css';
+import ui from '../../../components/ui.module.css';
 
 /**
  * First run: the first admin, proven by the one-time setup code the server printed in its log
@@ -78,7 +79,7 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
         <h1>Set up PairPad</h1>
         <p className={styles.lead}>Create the first admin account. The setup code is printed in the server&apos;s log when it starts.</p>
         {state.status === 'error' ? (
-          <p className={styles.formError} role="alert">
+          <p className={ui.formError} role="alert">
             {state.message}
           </p>
         ) : null}
@@ -122,7 +123,7 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
             onChange={(event) => setPassword(event.target.value)}
           />
           {error ? (
-            <p className={styles.formError} role="alert">
+            <p className={ui.formError} role="alert">
               {error}
             </p>
           ) : null}

@@ -11,6 +11,7 @@ import { LanguagesProvider } from '@/lib/use-languages';
 import { Brand } from '../brand';
 import page from './sign-in.module.css';
 import styles from '../team.module.css';
+import ui from '../../../components/ui.module.css';
 import { knownErrorWords, signInErrorWords } from './error-words';
 
 /** Email + password, and "Sign in with …" when the server has an OpenID provider. */
@@ -76,7 +77,7 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
           <h1>Sign in</h1>
           <p className={styles.lead}>For your team&apos;s interviewers. Candidates need no account: they join by the link you send.</p>
           {state.status === 'error' ? (
-            <p className={styles.formError} role="alert">
+            <p className={ui.formError} role="alert">
               {state.message}
             </p>
           ) : null}
@@ -104,7 +105,7 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
               onChange={(event) => setPassword(event.target.value)}
             />
             {error ? (
-              <p className={styles.formError} role="alert">
+              <p className={ui.formError} role="alert">
                 {error}
               </p>
             ) : null}

@@ -10,6 +10,7 @@ import type { InviteView } from '@/lib/team-shapes';
 import { Brand } from '../../brand';
 import { errorText } from '../../error-text';
 import styles from '../../team.module.css';
+import ui from '../../../../components/ui.module.css';
 
 type Lookup = { state: 'loading' } | { state: 'ready'; invite: InviteView } | { state: 'invalid' } | { state: 'error'; message: string };
 
@@ -103,7 +104,7 @@ export function InviteForm({ token }: { token: string }) {
                 onChange={(event) => setPassword(event.target.value)}
               />
               {error ? (
-                <p className={styles.formError} role="alert">
+                <p className={ui.formError} role="alert">
                   {error}
                 </p>
               ) : null}

@@ -8,6 +8,7 @@ import { useAuth } from '@/lib/auth-context';
 import { Brand } from '../../brand';
 import { errorText } from '../../error-text';
 import styles from '../../team.module.css';
+import ui from '../../../../components/ui.module.css';
 
 type Outcome = 'form' | 'done' | 'invalid';
 
@@ -81,7 +82,7 @@ export function ResetForm({ token }: { token: string }) {
                 onChange={(event) => setConfirm(event.target.value)}
               />
               {error ? (
-                <p className={styles.formError} role="alert">
+                <p className={ui.formError} role="alert">
                   {error}
                 </p>
               ) : null}
