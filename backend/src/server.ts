@@ -20,6 +20,7 @@ import { createDatabase, InterviewArchive, InterviewRepository, InterviewRetenti
 import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './identity';
 import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
+import { TeamEvents } from './events/team-events';
 
 export const VERSION = '0.1.0';
 
@@ -47,6 +48,8 @@ export interface BackendHandle {
   interviews: InterviewRepository;
   /** Writes live rooms to `interviews` as they go. */
   archive: InterviewArchive;
+  /** Interview and scorecard events for listeners such as webhooks. */
+  teamEvents: TeamEvents;
   close(): Promise<void>;
 }
 
@@ -172,6 +175,7 @@ export async function startBackend(
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
+  const teamEvents = new TeamEvents((error, event) => logger.warn(`a ${event.type} listener failed`, { error: String(error) }));
   const interviews = new InterviewRepository(database.db, database.engine);
   const archive = new InterviewArchive({
     interviews,
@@ -376,6 +380,7 @@ export async function startBackend(
     identity,
     interviews,
     archive,
+    teamEvents,
     close,
   };
 }
