@@ -91,17 +91,20 @@ for (let i = 0; i < LOADS; i++) {
   await context.close();
   const total = scripts.reduce((sum, script) => sum + script.bytes, 0);
   loads.push({ total, scripts, documentBytes, readyMs });
-  console.log(`load ${i + 1}: ${scripts.length} scripts, ${fmt(total / 1000)} kB transferred (${[...new Set(scripts.map((s) => s.encoding))].join(', ')}), document ${fmt(documentBytes / 1000)} kB, editor ready after ${fmt(readyMs, 0)} ms`);
+  console.log(
+    `load ${i + 1}: ${scripts.length} scripts, ${fmt(total / 1000)} kB transferred (${[...new Set(scripts.map((s) => s.encoding))].join(', ')}), document ${fmt(documentBytes / 1000)} kB, editor ready after ${fmt(readyMs, 0)} ms`,
+  );
 }
 await browser.close();
 stopAll();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const last = loads.at(-1);
-const biggest = [...last.scripts].sort((a, b) => b.bytes - a.bytes).slice(0, 8);
+const bySize = [...last.scripts].sort((a, b) => b.bytes - a.bytes);
+const biggest = bySize.slice(0, 8);
 const encodings = [...new Set(loads.flatMap((load) => load.scripts.map((script) => script.encoding)))].join(', ');
 const total = median(loads.map((load) => load.total));
-console.table(biggest.map((script) => ({ script: script.url.split('/').pop(), kB: Number((script.bytes / 1000).toFixed(1)) })));
+console.table(bySize.map((script) => ({ script: script.url.split('/').pop(), kB: Number((script.bytes / 1000).toFixed(1)) })));
 writeResultsSection(
   'Room page JavaScript in Chromium (issue 21)',
   `Command: \`node bench/room-page-js.mjs ${LOADS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}. Production build under \`next start\` (as the Docker image serves it), real backend and session, Chromium ${browser.version()}; ${LOADS} loads in fresh contexts, nothing cached.
