@@ -76,7 +76,7 @@ export function RunOutput({ run, clockOffsetMs, console: consoleView }: { run: R
   const programOutput = result ? <ProgramOutput result={result} underConsole={consoleView !== undefined} /> : null;
   return (
     <article className={styles.run} aria-busy={pending} data-state={run.state} data-job-id={run.jobId}>
-      <p className={cx(styles.status, styles[tone(run)])} data-testid="run-status" aria-live="polite">
+      <p className={cx(styles.status, styles[tone(run)])} data-testid="run-status" data-tone={tone(run)} aria-live="polite">
         {runStatusText(run)}
       </p>
       <p className={styles.meta} data-testid="run-meta">
