@@ -109,7 +109,9 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   for (const page of [candidate, interviewer]) {
     await expect(page.getByTestId('test-summary')).toHaveText('5 / 5 passed', { timeout: 30_000 });
   }
-  expect((await verdicts(candidate)).map((row) => row.split(': ')[1])).toEqual((await verdicts(interviewer)).map((row) => row.split(': ')[1]));
+  expect((await verdicts(candidate)).map((row) => row.split(': ')[1])).toEqual(
+    (await verdicts(interviewer)).map((row) => row.split(': ')[1]),
+  );
   await expect(candidate.getByTestId('test-diff')).toHaveCount(0);
 
   const roomUrl = interviewer.url().replace(/\?.*$/, '');
@@ -121,7 +123,9 @@ test('the interviewer creates a session from a question; the candidate sees it, 
   // Test runs are runs: playback's Runs panel lists them (it said "No runs yet").
   await interviewer.getByRole('slider', { name: 'Position' }).press('End');
   const runs = interviewer.getByRole('list', { name: 'Runs so far' });
-  await expect(runs.getByTestId('playback-test-run')).toHaveText(['Cara: tests, 2 / 5 passed', 'Cara: tests, 5 / 5 passed'].map((text) => new RegExp(text)));
+  await expect(runs.getByTestId('playback-test-run')).toHaveText(
+    ['Cara: tests, 2 / 5 passed', 'Cara: tests, 5 / 5 passed'].map((text) => new RegExp(text)),
+  );
   await expect(interviewer.getByRole('heading', { name: /^Runs/ })).toContainText('2');
 
   await interviewer.goto(`${roomUrl}/report`);
