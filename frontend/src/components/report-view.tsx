@@ -130,13 +130,17 @@ function Report({ report }: { report: InterviewReport }) {
             {report.runs.map((run) => {
               const result = run.result;
               const good = result?.outcome === 'success';
+              // A stop someone made ("Stopped by Ivy") is neither a success nor the program's failure.
+              const tone =
+                result?.stoppedBy !== undefined
+                  ? undefined
+                  : good
+                    ? cx(runStyles.success, REPORT_CLASS.success)
+                    : cx(runStyles.bad, REPORT_CLASS.bad);
               return (
                 <li key={run.jobId}>
-                  <strong className={good ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)}>
-                    {result?.statusText ?? run.error?.message ?? run.state}
-                  </strong>{' '}
-                  — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)}{' '}
-                  {result?.version ?? run.version}
+                  <strong className={tone}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
+                  {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
                   {run.interactive ? <span className={cx(ui.muted, REPORT_CLASS.muted)}> · interactive</span> : null}
                   {run.interactive && consoles.has(run.jobId) ? (
                     <ConsoleTranscript entries={consoles.get(run.jobId) ?? []} label="Interactive console transcript" />
