@@ -6,9 +6,9 @@
 //   node bench/room-page-js.mjs [loads=3]
 //
 // For each load (a fresh browser context, so nothing is cached): open /interview/<id>?name=Bench,
-// wait until CodeMirror shows the room's code (`.cm-content` holds the seeded starter) and the
-// page says it is connected, then sum the encoded (transferred) body sizes of every script
-// response so far, as Chromium reports them (Playwright's `request.sizes().responseBodySize`). The
+// click "Join interview", wait until CodeMirror shows the room's code (`.cm-content` holds the
+// seeded starter, which only a synced room has), then sum the encoded (transferred) body sizes of
+// every script response so far, as Chromium reports them (Playwright's `request.sizes().responseBodySize`). The
 // HTML document (its inline RSC payload scripts) is listed apart. Chromium: /usr/bin/chromium
 // (CHROMIUM_PATH overrides). BENCH_NO_WRITE=1 prints without writing bench/RESULTS.md.
 import { spawn } from 'node:child_process';
@@ -72,6 +72,8 @@ for (let i = 0; i < LOADS; i++) {
   page.on('response', (response) => responses.push(response));
   const started = performance.now();
   await page.goto(`${frontendUrl}/interview/${session.id}?name=Bench`);
+  // The name is prefilled; joining is the person's click (as in e2e/support/room.ts's joinRoom).
+  await page.getByRole('button', { name: 'Join interview' }).click({ timeout: 60_000 });
   await page.locator('.cm-content').filter({ hasText: 'Hello' }).waitFor({ timeout: 60_000 });
   const readyMs = performance.now() - started;
   // Everything requested until now, finished (a chunk may still be streaming when the editor shows).
