@@ -1,10 +1,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { CODE_REPLACEMENT, keepReplacementsApart, replaceSharedCode, type SocketYjsProvider } from '@pairpad/client';
+import { CODE_REPLACEMENT, keepReplacementsApart, replaceSharedCode } from '@pairpad/client';
 import { ROOM_DOC } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /** What the editor's yCollab binding is to the undo manager: the origin of this person's typing. */
@@ -12,21 +12,17 @@ const TYPING = { kind: 'typing' };
 
 describe('a starter loaded over typed code is one undo step of its own (the questions.spec Ctrl+Z flake)', () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
+  const client = trackedClients(() => backend).connect;
 
   before(async () => {
     backend = await startTestBackend();
   });
-  after(async () => {
-    for (const provider of open) provider.destroy();
-    await backend.close();
-  });
+  after(() => backend.close());
 
   async function room() {
     const session = await createSession(backend);
-    const interviewer = connectClient(backend, { sessionId: session.id, token: session.interviewerToken, name: 'Ivy' });
-    const candidate = connectClient(backend, { sessionId: session.id, name: 'Cara' });
-    open.push(interviewer, candidate);
+    const interviewer = client({ sessionId: session.id, token: session.interviewerToken, name: 'Ivy' });
+    const candidate = client({ sessionId: session.id, name: 'Cara' });
     await Promise.all([waitSynced(interviewer), waitSynced(candidate)]);
     return { interviewer, candidate, text: interviewer.doc.getText(ROOM_DOC.code) };
   }
