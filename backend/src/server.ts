@@ -21,6 +21,7 @@ import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './id
 import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 import { TeamEvents } from './events/team-events';
+import { ApiTokenService } from './public-api/api-token-service';
 
 export const VERSION = '0.1.0';
 
@@ -50,6 +51,8 @@ export interface BackendHandle {
   archive: InterviewArchive;
   /** Interview and scorecard events for listeners such as webhooks. */
   teamEvents: TeamEvents;
+  /** Personal API tokens for `/api/v1`. */
+  apiTokens: ApiTokenService;
   close(): Promise<void>;
 }
 
@@ -258,6 +261,7 @@ export async function startBackend(
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
   const oidc = await createOidcSignIn(config, identity, database, logger);
+  const apiTokens = new ApiTokenService(database.db);
   const app = createApp({
     questions,
     questionLimits,
@@ -300,6 +304,7 @@ export async function startBackend(
         .catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
+    publicApi: { tokens: apiTokens, interviews, requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
@@ -381,6 +386,7 @@ export async function startBackend(
     interviews,
     archive,
     teamEvents,
+    apiTokens,
     close,
   };
 }

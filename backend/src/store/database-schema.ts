@@ -14,6 +14,7 @@ export interface Database {
   settings: SettingsTable;
   interviews: InterviewsTable;
   audit_log: AuditLogTable;
+  api_tokens: ApiTokensTable;
   /** The migration runner's own bookkeeping: one row per applied migration. */
   pairpad_migrations: MigrationsTable;
 }
@@ -118,6 +119,23 @@ export interface AuditLogTable {
   target: string;
   /** JSON object. */
   details: string;
+}
+
+/** Personal API tokens (`/api/v1`): only the secret's sha256 is kept. */
+export interface ApiTokensTable {
+  id: string;
+  member_id: string;
+  name: string;
+  /** JSON array of 'read' | 'write'. */
+  scopes: string;
+  /** sha256 (hex) of the whole token. */
+  token_hash: string;
+  /** `ppk_` and the next 8 characters, shown in lists. */
+  prefix: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  expires_at: Millis | null;
+  revoked_at: Millis | null;
 }
 
 export interface MigrationsTable {

@@ -85,6 +85,16 @@ export const ERROR_STATUS = {
   OIDC_EMAIL_UNVERIFIED: 403,
   /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
   OIDC_NOT_ALLOWED: 403,
+  /** A personal API token that is missing, unknown (another server's, say), revoked, expired, or whose member is disabled. */
+  API_TOKEN_INVALID: 401,
+  /** A valid API token without the scope the route needs (a read-only token on a write route). */
+  API_TOKEN_SCOPE_MISSING: 403,
+  /** No such API token (or not one of the caller's). */
+  API_TOKEN_NOT_FOUND: 404,
+  /** A member already holds MAX_API_TOKENS_PER_MEMBER live tokens: revoke one first. */
+  API_TOKEN_LIMIT: 409,
+  /** An interviewer email that is not an active member of the team. */
+  INTERVIEWER_NOT_MEMBER: 400,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 

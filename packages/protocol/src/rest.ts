@@ -17,6 +17,7 @@ import {
 import { ExecuteBodySchema } from './execution';
 import { EraseCandidateBodySchema } from './interviews';
 import { CreateSessionBodySchema } from './sessions';
+import { API_V1_ROUTES, CreateApiTokenBodySchema, type ApiV1Route } from './api-v1';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,6 +34,22 @@ export interface RestRoute {
   readonly answer: string;
   /** The named errors it answers with, besides VALIDATION_FAILED for a bad body and INTERNAL_ERROR. */
   readonly errors?: readonly ErrorCode[];
+}
+
+/** A row of the public API's table as a row of this one (docs/api.md lists both). */
+function fromApiV1(route: ApiV1Route): RestRoute {
+  return {
+    method: route.method,
+    path: route.path,
+    summary: route.summary,
+    access:
+      route.scope === null
+        ? 'anyone'
+        : `a personal API token with the \`${route.scope}\` scope (\`Authorization: Bearer ppk_…\`; no cookie, no CSRF; rate-limited per token)`,
+    ...(route.body ? { body: route.body } : {}),
+    answer: `${route.status} (schema in \`/api/v1/openapi.json\`, operation \`${route.operationId}\`)`,
+    errors: route.errors,
+  };
 }
 
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -239,6 +256,32 @@ export const REST_ROUTES: readonly RestRoute[] = [
     answer: '200 `EraseCandidateResponse`',
     errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
   },
+  {
+    method: 'GET',
+    path: '/api/tokens',
+    summary: 'Personal API tokens, newest first: `?scope=mine` (default) or `?scope=team` (an admin: every member’s). Never their secrets.',
+    access: 'a signed-in member',
+    answer: '200 `ApiTokensListResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'],
+  },
+  {
+    method: 'POST',
+    path: '/api/tokens',
+    summary: 'Create a personal API token (name, scopes `read`/`write`, optional expiry); the secret is in this answer only, stored as its sha256.',
+    access: 'a signed-in member',
+    body: CreateApiTokenBodySchema,
+    answer: '201 `ApiTokenCreated`',
+    errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'API_TOKEN_LIMIT'],
+  },
+  {
+    method: 'POST',
+    path: '/api/tokens/:id/revoke',
+    summary: 'Revoke an API token: refused from the next request on.',
+    access: 'its member, or an admin (any token)',
+    answer: '200 `ApiToken`',
+    errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'API_TOKEN_NOT_FOUND'],
+  },
+  ...API_V1_ROUTES.map(fromApiV1),
   {
     method: 'POST',
     path: '/api/execute',
