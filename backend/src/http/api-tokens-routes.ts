@@ -23,7 +23,10 @@ export function apiTokensRoutes(tokens: ApiTokenService): Router {
   router.post('/api/tokens', async (request, response) => {
     const member = requireMember(response);
     const body = parseOrThrow(CreateApiTokenBodySchema, request.body ?? {}, 'API token');
-    response.status(201).set('Cache-Control', 'no-store').json(await tokens.create(member, body));
+    response
+      .status(201)
+      .set('Cache-Control', 'no-store')
+      .json(await tokens.create(member, body));
   });
 
   router.post('/api/tokens/:id/revoke', async (request, response) => {

@@ -56,7 +56,8 @@ export function apiV1Routes(options: ApiV1RoutesOptions): Router {
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     keyGenerator: (_request, response) => callerOf(response).tokenId,
-    handler: (_request, _response, next) => next(new AppError('RATE_LIMITED', 'Too many requests with this API token; try again in a minute.')),
+    handler: (_request, _response, next) =>
+      next(new AppError('RATE_LIMITED', 'Too many requests with this API token; try again in a minute.')),
   });
 
   const router = Router();

@@ -45,7 +45,13 @@ function toRecord(row: JoinedRow): ApiTokenRecord {
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     expiresAt: row.expires_at === null ? null : Number(row.expires_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
-    member: { id: row.member_id, name: row.member_name, email: row.member_email, role: row.member_role, disabled: row.member_disabled === 1 },
+    member: {
+      id: row.member_id,
+      name: row.member_name,
+      email: row.member_email,
+      role: row.member_role,
+      disabled: row.member_disabled === 1,
+    },
   };
 }
 
@@ -58,7 +64,12 @@ export class ApiTokenRepository {
       .selectFrom('api_tokens')
       .innerJoin('members', 'members.id', 'api_tokens.member_id')
       .selectAll('api_tokens')
-      .select(['members.name as member_name', 'members.email as member_email', 'members.role as member_role', 'members.disabled as member_disabled']);
+      .select([
+        'members.name as member_name',
+        'members.email as member_email',
+        'members.role as member_role',
+        'members.disabled as member_disabled',
+      ]);
   }
 
   async insert(token: NewApiToken): Promise<void> {
@@ -111,7 +122,12 @@ export class ApiTokenRepository {
 
   /** Sets revoked_at once (a second revoke keeps the first time); false when there is no such token. */
   async revoke(id: string, at: number): Promise<boolean> {
-    const result = await this.db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    const result = await this.db
+      .updateTable('api_tokens')
+      .set({ revoked_at: at })
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 

@@ -100,7 +100,11 @@ export class ApiTokenService {
     }
     const now = this.now();
     if (await this.repository.revoke(id, now)) {
-      await writeAudit(this.db, { actorMemberId: actor.id, action: 'api_token.revoke', target: id, details: { memberId: record.memberId } }, now);
+      await writeAudit(
+        this.db,
+        { actorMemberId: actor.id, action: 'api_token.revoke', target: id, details: { memberId: record.memberId } },
+        now,
+      );
     }
     const revoked = await this.repository.byId(id);
     return apiTokenView(revoked ?? record);
@@ -132,6 +136,9 @@ export class ApiTokenService {
 /** API_TOKEN_SCOPE_MISSING unless the caller's token has `scope`. */
 export function requireScope(caller: ApiCaller, scope: ApiTokenScope): void {
   if (!caller.scopes.includes(scope)) {
-    throw new AppError('API_TOKEN_SCOPE_MISSING', `This route needs a token with the "${scope}" scope; this one has ${caller.scopes.join(', ')}.`);
+    throw new AppError(
+      'API_TOKEN_SCOPE_MISSING',
+      `This route needs a token with the "${scope}" scope; this one has ${caller.scopes.join(', ')}.`,
+    );
   }
 }

@@ -104,7 +104,8 @@ export class PublicApi {
   /** The report: from the live room while the session lives, else rebuilt from the database. */
   async report(id: string): Promise<InterviewReport> {
     const found = await this.find(id);
-    if (found.live) return (await this.options.rooms.open(found.live)).interview.report({ title: found.live.title, createdAt: found.live.createdAt });
+    if (found.live)
+      return (await this.options.rooms.open(found.live)).interview.report({ title: found.live.title, createdAt: found.live.createdAt });
     return archivedViews(found.archived).report;
   }
 
@@ -135,4 +136,3 @@ export class PublicApi {
     return members.map((member) => ({ email: member!.email, name: member!.name }));
   }
 }
-

@@ -36,7 +36,8 @@ export class InterviewCreator {
     const { sessions, rooms, publicUrl } = this.options;
     // Checked before anything is created: an unknown question creates no session.
     const question = body.questionId === undefined ? undefined : this.options.questions?.get(body.questionId);
-    if (body.questionId !== undefined && !question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
+    if (body.questionId !== undefined && !question)
+      throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${body.questionId}".`);
     if (question && this.options.questionLimits) assertWithinLimits(question.tests, this.options.questionLimits);
     const { record, interviewerToken } = await sessions.create(
       { ...body, name: body.name ?? member.name, title: body.title || question?.title.slice(0, MAX_TITLE_LENGTH) },

@@ -267,7 +267,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
     path: '/api/tokens',
-    summary: 'Create a personal API token (name, scopes `read`/`write`, optional expiry); the secret is in this answer only, stored as its sha256.',
+    summary:
+      'Create a personal API token (name, scopes `read`/`write`, optional expiry); the secret is in this answer only, stored as its sha256.',
     access: 'a signed-in member',
     body: CreateApiTokenBodySchema,
     answer: '201 `ApiTokenCreated`',
