@@ -97,7 +97,7 @@ describe('/api/v1/openapi.json', () => {
 
   it('is a valid OpenAPI 3.1 document (@seriousme/openapi-schema-validator)', async () => {
     const validator = new Validator();
-    const result = await validator.validate(structuredClone(document) as unknown as object);
+    const result = await validator.validate(structuredClone(document) as unknown as Record<string, unknown>);
     assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
     assert.equal(validator.version, '3.1');
   });
@@ -149,7 +149,7 @@ describe('/api/v1/openapi.json', () => {
       assert.equal(result.got, result.created);
       assert.equal(result.listed, true);
       assert.equal(result.badLimit, 'VALIDATION_FAILED');
-      const kept = await waitFor(() => backend.interviews.get(result.created), { what: 'the interview in the archive' });
+      const kept = (await waitFor(() => backend.interviews.get(result.created), { what: 'the interview in the archive' }))!;
       assert.equal(kept.candidateEmail, 'gen@candidates.test');
     } finally {
       rmSync(dir, { recursive: true, force: true });
