@@ -15,4 +15,5 @@ export * from './room-questions';
 export * from './console';
 export * from './accounts';
 export * from './interviews';
+export * from './scorecards';
 export * from './rest';
