@@ -22,6 +22,7 @@ import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 import { TeamEvents } from './events/team-events';
 import { ApiTokenService } from './public-api/api-token-service';
+import { ScorecardRepository } from './scorecards';
 
 export const VERSION = '0.1.0';
 
@@ -304,7 +305,12 @@ export async function startBackend(
         .catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
-    publicApi: { tokens: apiTokens, interviews, requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN },
+    publicApi: {
+      tokens: apiTokens,
+      interviews,
+      scorecards: new ScorecardRepository(database.db),
+      requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN,
+    },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),

@@ -40,6 +40,7 @@ export function apiV1Routes(options: ApiV1RoutesOptions): Router {
     listInterviews: ({ query }) => api.listInterviews(query),
     getInterview: ({ params }) => api.getInterview(params.id!),
     getInterviewReport: ({ params }) => api.report(params.id!),
+    listInterviewScorecards: ({ params }) => api.scorecards(params.id!),
     getInterviewPlayback: ({ params, request }) => api.playback(params.id!, `${request.protocol}://${request.get('host')}`),
   };
   const authenticate =

@@ -22,6 +22,7 @@ import { authRoutes } from './auth-routes';
 import { membersRoutes } from './members-routes';
 import { InterviewCreator } from '../rooms';
 import type { InterviewRepository } from '../store';
+import type { ScorecardRepository } from '../scorecards';
 import type { ApiTokenService } from '../public-api/api-token-service';
 import { PublicApi } from '../public-api/public-api';
 import { apiTokensRoutes } from './api-tokens-routes';
@@ -62,7 +63,12 @@ export interface AppOptions {
   /** Interviews kept in the database: reports of expired sessions, and each new session's record. */
   interviews?: ArchivedInterviews & { sessionCreated(interview: NewInterview): void };
   /** The public API (`/api/v1`) and the personal API tokens that open it (`/api/tokens`). */
-  publicApi?: { tokens: ApiTokenService; interviews: InterviewRepository; requestsPerMinutePerToken: number };
+  publicApi?: {
+    tokens: ApiTokenService;
+    interviews: InterviewRepository;
+    scorecards: ScorecardRepository;
+    requestsPerMinutePerToken: number;
+  };
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -96,12 +102,13 @@ export function createApp(options: AppOptions): Express {
   });
   // Bearer tokens, before the cookie middleware: no cookie counts and no CSRF token is asked for.
   if (options.publicApi) {
-    const { tokens, interviews, requestsPerMinutePerToken } = options.publicApi;
+    const { tokens, interviews, scorecards, requestsPerMinutePerToken } = options.publicApi;
     const api = new PublicApi({
       publicUrl: options.publicUrl,
       sessions: options.sessions,
       rooms: options.rooms,
       interviews,
+      scorecards,
       creator,
       members: options.identity.repository,
     });

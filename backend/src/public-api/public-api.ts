@@ -6,11 +6,13 @@ import {
   type ApiInterviewList,
   type ApiListInterviewsQuery,
   type ApiPlayback,
+  type ApiScorecardList,
   type InterviewReport,
 } from '@pairpad/protocol';
 import type { InterviewCreator, RoomManager } from '../rooms';
 import type { SessionRecord, SessionService } from '../sessions';
 import { archivedViews, type InterviewRecord, type InterviewRepository } from '../store';
+import { scorecardView, type ScorecardRepository } from '../scorecards';
 import type { ApiCaller } from './api-token-service';
 import { archivedInterviewView, liveInterviewView, playbackView } from './interview-views';
 
@@ -31,6 +33,8 @@ export interface PublicApiOptions {
   interviews: InterviewRepository;
   /** The same creator as POST /api/sessions: archived and announced the same way. */
   creator: InterviewCreator;
+  /** Scorecards: an API token sees every submitted one, never a draft. */
+  scorecards: ScorecardRepository;
   /** Team members by email (interviewers named in a new interview). */
   members: {
     memberByEmail(email: string): Promise<TeamMember | undefined>;
@@ -112,6 +116,12 @@ export class PublicApi {
   async playback(id: string, backendUrl: string): Promise<ApiPlayback> {
     await this.find(id);
     return playbackView(this.options.publicUrl, backendUrl, id);
+  }
+
+  async scorecards(id: string): Promise<ApiScorecardList> {
+    await this.find(id);
+    const listing = await this.options.scorecards.listForInterview(id, { kind: 'api' });
+    return { items: listing.scorecards.map(scorecardView) };
   }
 
   /** The live session and/or the kept interview; INTERVIEW_NOT_FOUND when neither (or deleted). */

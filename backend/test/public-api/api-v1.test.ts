@@ -7,11 +7,13 @@ import {
   type ApiInterviewCreated,
   type ApiInterviewList,
   type ApiPlayback,
+  type ApiScorecardList,
   type ApiToken,
   type ApiTokensListResponse,
   type InterviewReport,
 } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
+import { ScorecardRepository } from '../../src/scorecards';
 import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
 import { memberAgent, startTestBackend, type MemberAgent } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
@@ -34,6 +36,7 @@ function everyRoute(id: string): Array<{ method: string; path: string; json?: un
     { method: 'GET', path: `/api/v1/interviews/${id}` },
     { method: 'GET', path: `/api/v1/interviews/${id}/report` },
     { method: 'GET', path: `/api/v1/interviews/${id}/playback` },
+    { method: 'GET', path: `/api/v1/interviews/${id}/scorecards` },
   ];
 }
 
@@ -125,6 +128,24 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     const playback = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}/playback`)).json()) as ApiPlayback;
     assert.equal(playback.playback, interview.links.playback);
     assert.match(playback.timeline, new RegExp(`/api/sessions/${interview.id}/timeline$`));
+  });
+
+  it('lists submitted scorecards with their history, never a draft', async () => {
+    const id = created.interview.id;
+    const empty = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${id}/scorecards`)).json()) as ApiScorecardList;
+    assert.deepEqual(empty.items, []);
+    const scorecards = new ScorecardRepository(backend.database.db);
+    const content = { scores: { 'problem-solving': { score: 3, notes: 'clear plan' } }, recommendation: 'yes' as const, notes: 'good' };
+    await scorecards.submit(id, admin.member.id, content);
+    await scorecards.submit(id, admin.member.id, { ...content, recommendation: 'strong_yes' });
+    await scorecards.saveDraft(id, ann.member.id, { ...content, notes: 'ann draft, private' });
+    const listed = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${id}/scorecards`)).json()) as ApiScorecardList;
+    assert.equal(listed.items.length, 1);
+    assert.equal(listed.items[0]!.author.id, admin.member.id);
+    assert.equal(listed.items[0]!.recommendation, 'strong_yes');
+    assert.equal(listed.items[0]!.version, 2);
+    assert.equal(listed.items[0]!.history.length, 1);
+    assert.ok(!JSON.stringify(listed).includes('ann draft'), 'a draft is never shown');
   });
 
   it('pages the list with a cursor, newest first', async () => {

@@ -10,6 +10,7 @@ import { InterviewStatusSchema, InterviewSummarySchema, MAX_INTERVIEWS_PAGE } fr
 import { DEFAULT_LANGUAGE, LanguageIdSchema } from './languages';
 import { MAX_TITLE_LENGTH } from './limits';
 import { QuestionSchema } from './questions';
+import { ScorecardViewSchema } from './scorecards';
 import { DisplayNameSchema } from './sessions';
 
 /** Every token starts with this, so a leaked one is recognised by secret scanners and people. */
@@ -155,8 +156,9 @@ export const ApiPlaybackSchema = z.object({
 });
 export type ApiPlayback = z.infer<typeof ApiPlaybackSchema>;
 
-/** A submitted scorecard as the API shows it (drafts never; see the scorecards module). */
-export const ApiScorecardListSchema = z.object({ items: z.array(z.object({}).loose()) });
+/** An interview's submitted scorecards, each with its earlier versions (drafts never). */
+export const ApiScorecardListSchema = z.object({ items: z.array(ScorecardViewSchema) });
+export type ApiScorecardList = z.infer<typeof ApiScorecardListSchema>;
 
 export const ApiErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.string()).optional() }),
@@ -244,6 +246,17 @@ export const API_V1_ROUTES: readonly ApiV1Route[] = [
     params: ApiInterviewParamsSchema,
     status: 200,
     response: ApiPlaybackSchema,
+    errors: [...TOKEN_ERRORS, 'API_TOKEN_SCOPE_MISSING', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND'],
+  },
+  {
+    operationId: 'listInterviewScorecards',
+    method: 'GET',
+    path: '/api/v1/interviews/:id/scorecards',
+    summary: 'The submitted scorecards of an interview, each with its earlier versions; drafts are never shown.',
+    scope: 'read',
+    params: ApiInterviewParamsSchema,
+    status: 200,
+    response: ApiScorecardListSchema,
     errors: [...TOKEN_ERRORS, 'API_TOKEN_SCOPE_MISSING', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND'],
   },
 ];

@@ -85,6 +85,20 @@ export const ERROR_STATUS = {
   OIDC_EMAIL_UNVERIFIED: 403,
   /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
   OIDC_NOT_ALLOWED: 403,
+  /** A scorecard for an interview one neither joined as an interviewer nor created (or a member who cannot score). */
+  SCORECARD_NOT_ALLOWED: 403,
+  /** A criterion score outside 1–4. */
+  SCORE_OUT_OF_RANGE: 400,
+  /** A criterion's notes or the overall notes are longer than SCORECARD_LIMITS allows. */
+  SCORECARD_NOTES_TOO_LONG: 413,
+  /** A score for a criterion the interview's rubric does not have. */
+  UNKNOWN_CRITERION: 400,
+  /** Submit needs a score for every criterion and a recommendation. */
+  SCORECARD_INCOMPLETE: 400,
+  /** Autosave on a submitted scorecard: edits after submit are submitted again (a new version). */
+  SCORECARD_ALREADY_SUBMITTED: 409,
+  /** Someone else's scorecard (or none yet): nothing to show. */
+  SCORECARD_NOT_FOUND: 404,
   /** A personal API token that is missing, unknown (another server's, say), revoked, expired, or whose member is disabled. */
   API_TOKEN_INVALID: 401,
   /** A valid API token without the scope the route needs (a read-only token on a write route). */
