@@ -11,10 +11,12 @@
 // interviewer (looked up among the members). Latency is the client's: request sent → 201 read.
 // Results go to bench/RESULTS.md under "Public API: create an interview (issue 23)".
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import {
   BENCH_ADMIN,
   fmt,
   machineLine,
+  processCpuSeconds,
   signInBench,
   spawnBackendFromSource,
   summarize,
@@ -41,6 +43,7 @@ async function startServer(env) {
   await waitUntil(async () => (await fetch(`${url}/health/live`)).ok, 'backend up', 60_000);
   return {
     url,
+    pid: child.pid,
     close: () =>
       new Promise((resolve) => {
         child.once('exit', resolve);
@@ -83,8 +86,10 @@ async function createOne(url, token) {
   return ms;
 }
 
-async function measure(url, token, creates, concurrency) {
+async function measure(server, token, creates, concurrency) {
+  const { url } = server;
   const times = [];
+  const cpuBefore = processCpuSeconds(server.pid);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -96,7 +101,8 @@ async function measure(url, token, creates, concurrency) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ...summarize(times), perSecond: creates / seconds };
+  const cpuMs = ((processCpuSeconds(server.pid) - cpuBefore) * 1000) / creates;
+  return { ...summarize(times), perSecond: creates / seconds, cpuMs };
 }
 
 async function runEngine(name, env, creates, concurrency) {
@@ -104,8 +110,8 @@ async function runEngine(name, env, creates, concurrency) {
   try {
     const token = await tokenFor(server.url);
     for (let i = 0; i < 20; i++) await createOne(server.url, token);
-    const sequential = await measure(server.url, token, creates, 1);
-    const parallel = await measure(server.url, token, creates, concurrency);
+    const sequential = await measure(server, token, creates, 1);
+    const parallel = await measure(server, token, creates, concurrency);
     return { name, sequential, parallel };
   } finally {
     await server.close();
@@ -127,20 +133,26 @@ async function main() {
     await postgres.stop();
   }
 
-  const row = (label, m) => `| ${label} | ${fmt(m.p50)} / **${fmt(m.p95)}** / ${fmt(m.p99)} / ${fmt(m.max)} | ${m.perSecond.toFixed(0)} |`;
+  const row = (label, m) =>
+    `| ${label} | ${fmt(m.p50)} / **${fmt(m.p95)}** / ${fmt(m.p99)} / ${fmt(m.max)} | ${m.perSecond.toFixed(0)} | ${fmt(m.cpuMs, 2)} |`;
   const lines = [
     machine,
     '',
     `\`node --import tsx bench/api-create-interview.mjs ${creates} ${concurrency}\`: the backend in its own process on loopback (\`tsx backend/src/main.ts\`, production mode; PISTON_URL points nowhere: no code runs), a read+write token; per engine 20 warm-up creates, then ${creates} \`POST /api/v1/interviews\` one after another, then ${creates} with ${concurrency} in flight. Each names a bank question (two-sum: the room is opened and seeded with its starter), a candidate and an interviewer member. Latency as the client sees it (sent → 201 read).`,
     '',
-    '| engine, load | p50 / p95 / p99 / max (ms) | creates/s |',
-    '|---|---|---|',
+    '| engine, load | p50 / p95 / p99 / max (ms) | creates/s | backend CPU per create (ms) |',
+    '|---|---|---|---|',
   ];
   for (const result of results) {
     lines.push(row(`${result.name}, sequential`, result.sequential), row(`${result.name}, ${concurrency} in flight`, result.parallel));
   }
   const worst = Math.max(...results.flatMap((result) => [result.sequential.p95, result.parallel.p95]));
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   lines.push(
+    '',
+    `Load average at the end: ${load}. Backend CPU per create is user + system time of the backend process (/proc) over the phase, divided by the creates: what a create costs whatever the machine's load.`,
     '',
     `Worst p95: **${fmt(worst)} ms** (target ≤ 30 ms). No peer: CoderPad, CodeSignal and HackerRank have such APIs but are closed services (nothing to run here), and the open-source pads measured elsewhere in this file have none.`,
   );
