@@ -221,6 +221,10 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     }
     assert.equal(await stateOf(backend), before);
     assert.equal(await codeOf(await apiFetch(other.url, readWrite, '/api/v1/interviews')), 'API_TOKEN_INVALID');
+    // Revoked on PostgreSQL too: refused from the next call on.
+    const [mine] = ((await (await otherAdmin.fetch('/api/tokens')).json()) as ApiTokensListResponse).tokens;
+    assert.equal((await otherAdmin.fetch(`/api/tokens/${mine!.id}/revoke`, { method: 'POST' })).status, 200);
+    assert.equal(await codeOf(await apiFetch(other.url, otherToken, `/api/v1/interviews/${homeId}`)), 'API_TOKEN_INVALID');
   });
 
   it('refuses bad input with named errors and changes nothing', async () => {
