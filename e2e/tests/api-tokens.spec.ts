@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from '../support/axe';
 import { BACKEND_URL, MEMBER_STATE_PATH } from '../support/env';
 
 test.use({ storageState: MEMBER_STATE_PATH });
@@ -15,13 +16,14 @@ test('a member creates an API token (its secret shown once, it works), then revo
 
   const created = page.getByTestId('token-created');
   await expect(created).toContainText('shown only this once');
-  const secret = await created.getByLabel('Token').inputValue();
+  const secret = await created.getByRole('textbox', { name: 'Token' }).inputValue();
   expect(secret).toMatch(/^ppk_[A-Za-z0-9_-]{43}$/);
   expect((await listInterviews(secret)).status).toBe(200);
 
   const row = page.getByRole('row').filter({ hasText: 'E2E sync' });
   await expect(row).toContainText('Read and write');
   await expect(row).toContainText(secret.slice(0, 12));
+  await expectNoAxeViolations(page, 'API tokens page with a new token');
 
   // Shown once: after a reload the page holds only the prefix, never the secret.
   await page.reload();
