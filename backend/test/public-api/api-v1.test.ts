@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
   API_TOKEN_PATTERN,
+  API_V1_ROUTES,
   type ApiInterview,
   type ApiInterviewCreated,
   type ApiInterviewList,
@@ -38,6 +39,14 @@ function everyRoute(id: string): Array<{ method: string; path: string; json?: un
     { method: 'GET', path: `/api/v1/interviews/${id}/playback` },
     { method: 'GET', path: `/api/v1/interviews/${id}/scorecards` },
   ];
+}
+
+/** The answer as the OpenAPI document describes it: parsed with the route's response schema. */
+function asDocumented<T>(operationId: string, body: unknown): T {
+  const route = API_V1_ROUTES.find((candidate) => candidate.operationId === operationId)!;
+  const result = route.response.safeParse(body);
+  assert.ok(result.success, `${operationId}: ${JSON.stringify(result.error?.issues)}`);
+  return body as T;
 }
 
 /** What a refused call must not have changed: sessions and kept interviews. */
@@ -92,7 +101,7 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
   it('answers every route to a valid token: create (same path as POST /api/sessions), list, get, report, playback', async () => {
     const response = await apiFetch(backend.url, readWrite, '/api/v1/interviews', { method: 'POST', json: NEW_INTERVIEW });
     assert.equal(response.status, 201, await response.clone().text());
-    created = (await response.json()) as ApiInterviewCreated;
+    created = asDocumented<ApiInterviewCreated>('createInterview', await response.json());
     const { interview } = created;
     assert.equal(interview.title, NEW_INTERVIEW.title);
     assert.equal(interview.questionId, 'two-sum');
@@ -108,12 +117,18 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     assert.equal(kept.candidateEmail, 'cara@candidates.test');
     assert.equal(kept.questionTitle, 'Two Sum');
 
-    const got = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}`)).json()) as ApiInterview;
+    const got = asDocumented<ApiInterview>(
+      'getInterview',
+      await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}`)).json(),
+    );
     assert.equal(got.id, interview.id);
     assert.equal(got.candidateName, 'Cara Jones');
     assert.equal(got.status, 'upcoming');
 
-    const page = (await (await apiFetch(backend.url, readOnly, '/api/v1/interviews?q=cara&limit=5')).json()) as ApiInterviewList;
+    const page = asDocumented<ApiInterviewList>(
+      'listInterviews',
+      await (await apiFetch(backend.url, readOnly, '/api/v1/interviews?q=cara&limit=5')).json(),
+    );
     assert.deepEqual(
       page.items.map((item) => item.id),
       [interview.id],
@@ -121,11 +136,17 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     const none = (await (await apiFetch(backend.url, readOnly, '/api/v1/interviews?status=ended')).json()) as ApiInterviewList;
     assert.deepEqual(none.items, []);
 
-    const report = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}/report`)).json()) as InterviewReport;
+    const report = asDocumented<InterviewReport>(
+      'getInterviewReport',
+      await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}/report`)).json(),
+    );
     assert.equal(report.sessionId, interview.id);
     assert.match(report.code, /def /, 'the room started from the question’s Python starter');
 
-    const playback = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}/playback`)).json()) as ApiPlayback;
+    const playback = asDocumented<ApiPlayback>(
+      'getInterviewPlayback',
+      await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${interview.id}/playback`)).json(),
+    );
     assert.equal(playback.playback, interview.links.playback);
     assert.match(playback.timeline, new RegExp(`/api/sessions/${interview.id}/timeline$`));
   });
@@ -139,7 +160,10 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     await scorecards.submit(id, admin.member.id, content);
     await scorecards.submit(id, admin.member.id, { ...content, recommendation: 'strong_yes' });
     await scorecards.saveDraft(id, ann.member.id, { ...content, notes: 'ann draft, private' });
-    const listed = (await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${id}/scorecards`)).json()) as ApiScorecardList;
+    const listed = asDocumented<ApiScorecardList>(
+      'listInterviewScorecards',
+      await (await apiFetch(backend.url, readOnly, `/api/v1/interviews/${id}/scorecards`)).json(),
+    );
     assert.equal(listed.items.length, 1);
     assert.equal(listed.items[0]!.author.id, admin.member.id);
     assert.equal(listed.items[0]!.recommendation, 'strong_yes');
