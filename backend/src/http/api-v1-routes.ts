@@ -1,6 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
-import { API_V1_ROUTES, AppError, parseOrThrow, type ApiV1Route } from '@pairpad/protocol';
+import {
+  API_V1_ROUTES,
+  AppError,
+  parseOrThrow,
+  type ApiCreateInterviewBody,
+  type ApiListInterviewsQuery,
+  type ApiV1Route,
+} from '@pairpad/protocol';
 import { requireScope, type ApiCaller, type ApiTokenService } from '../public-api/api-token-service';
 import type { PublicApi } from '../public-api/public-api';
 import { openApiDocument } from '../public-api/openapi-document';
@@ -13,11 +20,14 @@ export interface ApiV1RoutesOptions {
   requestsPerMinute: number;
 }
 
-/** The parsed input of a route: what its params, query and body schemas gave. */
+/**
+ * The input of a route once its row's schemas parsed it: `query` and `body` are typed by the
+ * handler (the casts below name the schema's inferred type; the parse happened just before).
+ */
 interface Input {
-  params: Record<string, string>;
-  query: never;
-  body: never;
+  params: { id?: string };
+  query: unknown;
+  body: unknown;
   caller: ApiCaller;
   request: Request;
 }
@@ -36,8 +46,8 @@ export function apiV1Routes(options: ApiV1RoutesOptions): Router {
   const { tokens, api } = options;
   const handlers: Record<string, Handler> = {
     getOpenApi: ({ request }) => openApiDocument({ version: options.version, serverUrl: `${request.protocol}://${request.get('host')}` }),
-    createInterview: ({ caller, body }) => api.createInterview(caller, body),
-    listInterviews: ({ query }) => api.listInterviews(query),
+    createInterview: ({ caller, body }) => api.createInterview(caller, body as ApiCreateInterviewBody),
+    listInterviews: ({ query }) => api.listInterviews(query as ApiListInterviewsQuery),
     getInterview: ({ params }) => api.getInterview(params.id!),
     getInterviewReport: ({ params }) => api.report(params.id!),
     listInterviewScorecards: ({ params }) => api.scorecards(params.id!),
@@ -68,13 +78,13 @@ export function apiV1Routes(options: ApiV1RoutesOptions): Router {
     const guards = route.scope === null ? [] : [authenticate(route), limiter];
     const method = route.method === 'GET' ? router.get.bind(router) : router.post.bind(router);
     method(route.path, ...guards, async (request: Request, response: Response) => {
-      const input = {
-        params: route.params ? parseOrThrow(route.params, request.params, 'path') : {},
+      const input: Input = {
+        params: route.params ? (parseOrThrow(route.params, request.params, 'path') as Input['params']) : {},
         query: route.query ? parseOrThrow(route.query, request.query, 'query') : {},
         body: route.body ? parseOrThrow(route.body, request.body ?? {}, 'body') : {},
-        caller: response.locals.apiCaller,
+        caller: response.locals.apiCaller as ApiCaller,
         request,
-      } as Input;
+      };
       const result = await handler(input);
       response.status(route.status).set('Cache-Control', 'no-store').json(result);
     });
