@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { AppError } from '@pairpad/protocol';
 import { writeAudit } from './audit-log';
 import type { DatabaseEngine } from './database';
-import type { Database, InterviewRow, InterviewStatus } from './database-schema';
+import type { Database, InterviewRow, InterviewStatus, MemberRole, RecommendationValue } from './database-schema';
 import { mergeRoomStates, mergeYjsUpdates } from './room-state-codec';
 
 /** One line of the dashboard (the contract's `InterviewSummary`; times in ms since the epoch). */
@@ -118,6 +118,14 @@ export interface InterviewListQuery {
   to?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string | null;
+  /**
+   * Only interviews with a submitted scorecard of this recommendation that the viewer
+   * (`memberId`, `role`) may see: they submitted their own, or they are an admin who neither
+   * created it, joined it nor scored it (scorecards/scorecard-repository.ts has the same rule).
+   */
+  recommendation?: RecommendationValue;
+  /** The viewer's role, for `recommendation`. */
+  role?: MemberRole;
   /** 1–100, default 20. */
   limit?: number;
 }
@@ -418,6 +426,7 @@ export class InterviewRepository {
     if (q) select = select.where(contains('interviews.search_text', q));
     if (query.from !== undefined) select = select.where('interviews.created_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('interviews.created_at', '<', query.to);
+    if (query.recommendation) select = select.where(this.recommendationFilter(query.recommendation, query.memberId ?? null, query.role));
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       // A row value: both engines seek the (created_at, id) index to it instead of scanning to it.
@@ -431,6 +440,37 @@ export class InterviewRepository {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
+  }
+
+  /** `recommendation` of the list query, as a condition on the `interviews` row. */
+  private recommendationFilter(recommendation: RecommendationValue, memberId: string | null, role: MemberRole | undefined) {
+    return (eb: ExpressionBuilder<Database & { interviews: Database['interviews'] }, 'interviews'>) => {
+      const scorecard = (alias: 'matching' | 'own') =>
+        eb.selectFrom(`scorecards as ${alias}`).select(`${alias}.id`).whereRef(`${alias}.interview_id`, '=', 'interviews.id');
+      const matching = eb.exists(
+        scorecard('matching').where('matching.status', '=', 'submitted').where('matching.recommendation', '=', recommendation),
+      );
+      if (memberId === null) return matching;
+      const own = scorecard('own').where('own.member_id', '=', memberId);
+      const onIt = eb
+        .selectFrom('interview_interviewers as joined')
+        .select('joined.member_id')
+        .whereRef('joined.interview_id', '=', 'interviews.id')
+        .where('joined.member_id', '=', memberId);
+      const ownSubmitted = eb.exists(own.where('own.status', '=', 'submitted'));
+      const visible =
+        role === 'admin'
+          ? eb.or([
+              ownSubmitted,
+              eb.and([
+                eb.or([eb('interviews.created_by', 'is', null), eb('interviews.created_by', '!=', memberId)]),
+                eb.not(eb.exists(onIt)),
+                eb.not(eb.exists(scorecard('own').where('own.member_id', '=', memberId))),
+              ]),
+            ])
+          : ownSubmitted;
+      return eb.and([matching, visible]);
+    };
   }
 
   /** Revokes (or restores) the guest interviewer link of one interview; false when there is none. */
