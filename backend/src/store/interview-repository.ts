@@ -485,7 +485,7 @@ export class InterviewRepository {
   }
 
   /**
-   * Deletes one interview: its content (room, notes, code, candidate, participants) is erased at
+   * Deletes one interview: its content (room, notes, code, candidate, participants, scorecards) is erased at
    * once, and a tombstone of the id stays, so that a room still open somewhere cannot write it
    * back. Audited. False when there was nothing to delete.
    */
@@ -614,6 +614,10 @@ export class InterviewRepository {
       .where('id', 'in', ids)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
+    // The interviewers' judgements of the candidate go with the interview (revisions cascade).
+    await trx.deleteFrom('scorecards').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_rubrics').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_interviewers').where('interview_id', 'in', ids).execute();
     return Number(result.numUpdatedRows);
   }
 }

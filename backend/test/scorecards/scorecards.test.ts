@@ -183,6 +183,7 @@ function scorecardSuite(engine: 'sqlite' | 'postgres'): void {
       assert.ok(error.details?.recommendation && error.details['scores.communication']);
       const mine = (await (await ann.fetch(path('/mine'))).json()) as MyScorecardResponse;
       assert.equal(mine.scorecard, null, 'nothing stored by refused requests');
+      assert.equal(mine.rubric.frozen, false, 'a refused scorecard freezes no rubric');
       assert.equal(events.length, 0);
     });
 
@@ -326,6 +327,36 @@ function scorecardSuite(engine: 'sqlite' | 'postgres'): void {
       await waitFor(async () => (await ann.fetch(`/api/interviews/${fresh.id}/scorecards/mine`)).status === 200, { what: 'row written' });
       const next = (await (await ann.fetch(`/api/interviews/${fresh.id}/scorecards/mine`)).json()) as MyScorecardResponse;
       assert.deepEqual([next.rubric.frozen, next.rubric.rubric], [false, teamRubric]);
+    });
+
+    it('deleting the interview erases its scorecards, their versions and its rubric', async () => {
+      const db = backend.database.db;
+      const count = async (table: 'scorecards' | 'interview_rubrics' | 'interview_interviewers') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .where('interview_id', '=', session.id)
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const revisions = async () =>
+        Number(
+          (
+            await db
+              .selectFrom('scorecard_revisions')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      assert.deepEqual([await count('scorecards'), await count('interview_rubrics'), await revisions()], [2, 1, 3]);
+      assert.equal((await admin.fetch(`/api/interviews/${session.id}`, { method: 'DELETE' })).status, 204);
+      assert.deepEqual(
+        [await count('scorecards'), await count('interview_rubrics'), await count('interview_interviewers'), await revisions()],
+        [0, 0, 0, 0],
+      );
+      assert.equal(await codeOf(await admin.fetch(path())), 'INTERVIEW_NOT_FOUND');
     });
   });
 }
