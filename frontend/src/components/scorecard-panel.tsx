@@ -231,6 +231,7 @@ export function ScorecardPanel({ apiUrl, interviewId }: { apiUrl: string; interv
               className={styles.notes}
               rows={2}
               aria-label={`Notes on ${criterion.name}`}
+              placeholder="Notes (optional)"
               maxLength={SCORECARD_LIMITS.criterionNotesChars}
               value={entry?.notes ?? ''}
               onChange={(event) => setCriterion(criterion, { notes: event.target.value })}
