@@ -56,8 +56,7 @@ export class ScorecardService {
   /** Autosave of a draft; a submitted scorecard is edited by submitting again. */
   async saveDraft(interviewId: string, member: ScoringMember, body: ScorecardBody): Promise<ScorecardRecord> {
     const interview = await this.requireScorer(interviewId, member);
-    const { rubric } = await this.freeze(interview);
-    const content = checkContent(rubric, body);
+    const content = await this.checkedAndFrozen(interview, body);
     const existing = await this.options.repository.getOwn(interviewId, member.id);
     if (existing?.status === 'submitted')
       throw new AppError(
@@ -79,14 +78,7 @@ export class ScorecardService {
   /** Submits, or submits an edit (a new version; the earlier ones stay in the history). */
   async submit(interviewId: string, member: ScoringMember, body: ScorecardBody): Promise<ScorecardRecord> {
     const interview = await this.requireScorer(interviewId, member);
-    const { rubric } = await this.freeze(interview);
-    const content = checkContent(rubric, body);
-    const missing = rubric.criteria.filter((criterion) => content.scores[criterion.id]?.score == null).map((criterion) => criterion.id);
-    if (missing.length > 0 || content.recommendation === null) {
-      const details: Record<string, string> = Object.fromEntries(missing.map((id) => [`scores.${id}`, 'a score is required to submit']));
-      if (content.recommendation === null) details.recommendation = 'a recommendation is required to submit';
-      throw new AppError('SCORECARD_INCOMPLETE', 'Score every criterion and choose a recommendation before submitting.', details);
-    }
+    const content = await this.checkedAndFrozen(interview, body, { complete: true });
     const record = await this.options.repository.submit(interviewId, member.id, content, this.now());
     this.options.events?.publish({
       type: 'scorecard.submitted',
@@ -112,10 +104,23 @@ export class ScorecardService {
     return { ...(await this.resolveRubric(interview)), frozen: false };
   }
 
-  private async freeze(interview: ScoredInterview): Promise<StoredRubric> {
+  /**
+   * Checks the scorecard against the rubric in force, then freezes that rubric (a refused
+   * scorecard freezes nothing). Another request may have frozen another one meanwhile (the
+   * question changed in between): then it is checked again against that one.
+   */
+  private async checkedAndFrozen(
+    interview: ScoredInterview,
+    body: ScorecardBody,
+    rules: { complete: boolean } = { complete: false },
+  ): Promise<ScorecardContent> {
+    const check = (rubric: Rubric) => (rules.complete ? checkComplete(rubric, checkContent(rubric, body)) : checkContent(rubric, body));
     const frozen = await this.options.repository.rubricOf(interview.id);
-    if (frozen) return frozen;
-    return this.options.repository.freezeRubric(interview.id, await this.resolveRubric(interview), this.now());
+    if (frozen) return check(frozen.rubric);
+    const resolved = await this.resolveRubric(interview);
+    check(resolved.rubric);
+    const stored = await this.options.repository.freezeRubric(interview.id, resolved, this.now());
+    return check(stored.rubric);
   }
 
   private async resolveRubric(interview: ScoredInterview): Promise<StoredRubric> {
@@ -138,6 +143,15 @@ export class ScorecardService {
       throw new AppError('SCORECARD_NOT_ALLOWED', 'Only the interviewers of this interview (who joined it, or created it) can score it.');
     return interview;
   }
+}
+
+/** To submit: a score for every criterion and a recommendation. */
+function checkComplete(rubric: Rubric, content: ScorecardContent): ScorecardContent {
+  const missing = rubric.criteria.filter((criterion) => content.scores[criterion.id]?.score == null).map((criterion) => criterion.id);
+  if (missing.length === 0 && content.recommendation !== null) return content;
+  const details: Record<string, string> = Object.fromEntries(missing.map((id) => [`scores.${id}`, 'a score is required to submit']));
+  if (content.recommendation === null) details.recommendation = 'a recommendation is required to submit';
+  throw new AppError('SCORECARD_INCOMPLETE', 'Score every criterion and choose a recommendation before submitting.', details);
 }
 
 /** Scores within 1–4 for the rubric's criteria, notes within the limits: else a named error. */
