@@ -319,7 +319,7 @@ export async function startBackend(
     publicApi: {
       tokens: apiTokens,
       interviews,
-      scorecards: new ScorecardRepository(database.db),
+      scorecards: scorecards.repository,
       requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN,
     },
     healthChecks: {
