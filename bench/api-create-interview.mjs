@@ -105,6 +105,20 @@ async function measure(server, token, creates, concurrency) {
   return { ...summarize(times), perSecond: creates / seconds, cpuMs };
 }
 
+/**
+ * The machine's floor at the same moment: GET /health/live (no database, no token) one after
+ * another. On a loaded machine it shows how much of a create's latency is waiting for a core.
+ */
+async function measureFloor(url, count) {
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await (await fetch(`${url}/health/live`)).arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return summarize(times);
+}
+
 async function runEngine(name, env, creates, concurrency) {
   const server = await startServer(env);
   try {
@@ -112,7 +126,8 @@ async function runEngine(name, env, creates, concurrency) {
     for (let i = 0; i < 20; i++) await createOne(server.url, token);
     const sequential = await measure(server, token, creates, 1);
     const parallel = await measure(server, token, creates, concurrency);
-    return { name, sequential, parallel };
+    const floor = await measureFloor(server.url, creates);
+    return { name, sequential, parallel, floor };
   } finally {
     await server.close();
   }
@@ -144,7 +159,11 @@ async function main() {
     '|---|---|---|---|',
   ];
   for (const result of results) {
-    lines.push(row(`${result.name}, sequential`, result.sequential), row(`${result.name}, ${concurrency} in flight`, result.parallel));
+    lines.push(
+      row(`${result.name}, sequential`, result.sequential),
+      row(`${result.name}, ${concurrency} in flight`, result.parallel),
+      `| reference: GET /health/live on the same backend, sequential | ${fmt(result.floor.p50)} / ${fmt(result.floor.p95)} / ${fmt(result.floor.p99)} / ${fmt(result.floor.max)} | | |`,
+    );
   }
   const worst = Math.max(...results.flatMap((result) => [result.sequential.p95, result.parallel.p95]));
   const load = loadavg()
