@@ -8,7 +8,7 @@ import { request, type Browser, type BrowserContext, type Page } from '@playwrig
 import { BACKEND_URL, FRONTEND_URL } from '../support/env';
 import { expect, framesContain, test, type FrameCapture } from '../support/fixtures';
 import { memberContext, memberCredentials } from '../support/member';
-import { createSessionViaApi, expectConnected } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom } from '../support/room';
 
 const IVY_SECRET = 'IVY-SCORECARD-NOTE 7c21';
 const BOB_SECRET = 'BOB-SCORECARD-NOTE 4e90';
@@ -63,10 +63,11 @@ test('interviewers score independently; the candidate never sees a scorecard', a
   const bob = await bobContext.newPage();
   const candidate = await candidateContext.newPage();
   const candidateFrames = captureFrames(candidate);
-  await ivy.goto(`/interview/${session.id}?name=Ivy`);
-  await bob.goto(`/interview/${session.id}?name=Bob`);
-  await candidate.goto(`/interview/${session.id}?name=Cara`);
-  await Promise.all([expectConnected(ivy), expectConnected(bob), expectConnected(candidate)]);
+  await Promise.all([
+    joinRoom(ivy, `/interview/${session.id}?name=Ivy`),
+    joinRoom(bob, `/interview/${session.id}?name=Bob`),
+    joinRoom(candidate, `/interview/${session.id}?name=Cara`),
+  ]);
 
   const ivyPanel = ivy.getByTestId('scorecard-panel');
   const bobPanel = bob.getByTestId('scorecard-panel');

@@ -222,6 +222,17 @@ function scorecardSuite(engine: 'sqlite' | 'postgres'): void {
       ).json()) as ListInterviewsResponse;
       assert.equal(bobFiltered.items.length, 0, 'the filter reveals nothing either');
 
+      // Nor once Bob has a draft of his own: he sees his draft, Ann's stays withheld.
+      assert.equal(
+        (await bob.fetch(path('/mine'), { method: 'PUT', json: { ...fullCard(2, null, BOB_NOTES), recommendation: null } })).status,
+        200,
+      );
+      bobView = await list(bob);
+      assert.deepEqual(
+        [bobView.visibility, bobView.scorecards.map((card) => [card.author.name, card.status]), bobView.hiddenCount],
+        ['own', [['bob', 'draft']], 1],
+      );
+
       // The admin neither created nor joined it: sees submitted scorecards, and filters by them.
       const adminView = await list(admin);
       assert.deepEqual([adminView.visibility, adminView.scorecards.length], ['all', 1]);
