@@ -71,6 +71,8 @@ export class PublicApi {
       },
       caller.member,
     );
+    // Interviewers named at creation may score it, as if they had joined its room already.
+    await Promise.all(interviewers.map((member) => this.options.scorecards.recordInterviewer(created.record.id, member.id)));
     const { publicUrl } = this.options;
     const question = created.question ? { id: created.question.id, title: created.question.title } : null;
     const interview = liveInterviewView(publicUrl, created.record, { id: caller.member.id, name: caller.member.name }, question);
@@ -132,7 +134,7 @@ export class PublicApi {
     throw new AppError('INTERVIEW_NOT_FOUND', "No such interview in the team's archive (or it was deleted).");
   }
 
-  private async resolveInterviewers(emails: readonly string[]): Promise<Array<{ email: string; name: string }>> {
+  private async resolveInterviewers(emails: readonly string[]): Promise<Array<{ id: string; email: string; name: string }>> {
     const unique = [...new Set(emails)];
     const members = await Promise.all(unique.map((email) => this.options.members.memberByEmail(email)));
     const problems: Record<string, string> = {};
@@ -143,6 +145,6 @@ export class PublicApi {
     if (Object.keys(problems).length > 0) {
       throw new AppError('INTERVIEWER_NOT_MEMBER', `Interviewers must be active members: ${Object.values(problems).join('; ')}.`, problems);
     }
-    return members.map((member) => ({ email: member!.email, name: member!.name }));
+    return members.map((member) => ({ id: member!.id, email: member!.email, name: member!.name }));
   }
 }

@@ -116,6 +116,12 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     const kept = (await waitFor(() => backend.interviews.get(interview.id), { what: 'the archive row' }))!;
     assert.equal(kept.candidateEmail, 'cara@candidates.test');
     assert.equal(kept.questionTitle, 'Two Sum');
+    // An interviewer named at creation may score it before ever joining its room.
+    const draft = await ann.fetch(`/api/interviews/${interview.id}/scorecards/mine`, {
+      method: 'PUT',
+      json: { scores: {}, recommendation: null },
+    });
+    assert.equal(draft.status, 200, await draft.clone().text());
 
     const got = asDocumented<ApiInterview>(
       'getInterview',
