@@ -66,7 +66,7 @@ export function sessionsRoutes(options: SessionsRoutesOptions): Router {
       const starter = question.starters[record.language];
       if (starter !== undefined) {
         replaceCode(room.doc, starter, null);
-        room.interview.timeline.checkpoint();
+        room.interview.flushRecording();
       }
     }
     const candidate = `${publicUrl}/interview/${record.id}`;

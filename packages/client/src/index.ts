@@ -1,2 +1,3 @@
 export { SocketYjsProvider, type ConnectionStatus, type SocketYjsProviderOptions, type RoomSocket } from './socket-yjs-provider';
 export { NotesChannel, NOTES_TEXT } from './notes-channel';
+export { EditReplay, decodeTimelineEdits, type ReplayEdit, type ReplayFrame } from './edit-replay';
