@@ -86,10 +86,7 @@ export class EditRecorder {
     const chunk = this.chunk;
     if (!chunk) return;
     this.chunk = null;
-    this.state.doc.transact(() => {
-      this.state.edits.push([chunk]);
-      if (this.state.edits.length > this.maxChunks) this.foldOldest(this.state.edits.length - this.maxChunks);
-    });
+    this.write(chunk);
   }
 
   /** Every node's edits merged by time, in the compact wire form. */
@@ -164,10 +161,16 @@ export class EditRecorder {
     chunk.by.push(open.author ? indexOf(open.author, chunk.people, null) : -1);
     chunk.updates.push(open.updates.length === 1 ? open.updates[0]! : Y.mergeUpdates(open.updates));
     if (chunk.updates.length >= this.chunkEdits) {
-      // Written at once (inside flush's own call it is simply the chunk flush writes).
       this.chunk = null;
-      this.state.doc.transact(() => this.state.edits.push([chunk]));
+      this.write(chunk);
     }
+  }
+
+  private write(chunk: EditChunk): void {
+    this.state.doc.transact(() => {
+      this.state.edits.push([chunk]);
+      if (this.state.edits.length > this.maxChunks) this.foldOldest(this.state.edits.length - this.maxChunks);
+    });
   }
 
   /** The oldest chunks' updates join the base: the document stays whole, their times are gone. */

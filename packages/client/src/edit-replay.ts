@@ -80,7 +80,7 @@ export class EditReplay {
     const decoded = decodeTimelineEdits(edits, startedAt);
     this.base = decoded.base;
     this.edits = decoded.list;
-    this.keyframeEvery = options.keyframeEvery ?? 256;
+    this.keyframeEvery = options.keyframeEvery ?? 1_000;
     this.load(this.base, -1, null);
   }
 
@@ -108,25 +108,40 @@ export class EditReplay {
   frame(index: number): ReplayFrame {
     const target = Math.max(-1, Math.min(index, this.edits.length - 1));
     if (target < this.applied) this.rewind(target);
+    // The edits before the last few are applied in bulk: one transaction per keyframe's stretch
+    // (a transaction per update costs about three times as much).
+    const tracked = Math.max(this.applied + 1, target - 3);
+    while (this.applied + 1 < tracked) {
+      const end = Math.min(tracked - 1, (Math.floor((this.applied + 1) / this.keyframeEvery) + 1) * this.keyframeEvery - 1);
+      this.codeChanged = false;
+      this.doc.transact(() => {
+        for (let i = this.applied + 1; i <= end; i++) Y.applyUpdate(this.doc, this.edits[i]!.update);
+      });
+      this.applied = end;
+      // Which of the stretch's edits changed the code last is not known; its last edit stands for it.
+      if (this.codeChanged) this.last = { at: this.edits[end]!.at, author: this.edits[end]!.author };
+      this.keepKeyframe();
+    }
     const text = this.doc.getText(ROOM_DOC.code);
     while (this.applied < target) {
       const edit = this.edits[++this.applied]!;
-      // Only the last few edits before the target are diffed (where they changed the text); the rest are only applied.
-      const before = target - this.applied < 4 ? text.toString() : null;
+      const before = text.toString();
       this.codeChanged = false;
       Y.applyUpdate(this.doc, edit.update);
-      if (this.codeChanged) {
-        this.last = { at: edit.at, author: edit.author, ...(before === null ? {} : changedRange(before, text.toString())) };
-      }
-      if (this.applied % this.keyframeEvery === this.keyframeEvery - 1 && !this.keyframes.has(this.applied)) {
-        this.keyframes.set(this.applied, { state: Y.encodeStateAsUpdate(this.doc), last: this.last });
-      }
+      if (this.codeChanged) this.last = { at: edit.at, author: edit.author, ...changedRange(before, text.toString()) };
+      this.keepKeyframe();
     }
     return { index: this.applied, text: text.toString(), last: this.last };
   }
 
   destroy(): void {
     this.doc.destroy();
+  }
+
+  private keepKeyframe(): void {
+    if (this.applied % this.keyframeEvery === this.keyframeEvery - 1 && !this.keyframes.has(this.applied)) {
+      this.keyframes.set(this.applied, { state: Y.encodeStateAsUpdate(this.doc), last: this.last });
+    }
   }
 
   private rewind(target: number): void {
