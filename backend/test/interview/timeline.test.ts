@@ -71,7 +71,7 @@ describe('timeline and report over a real session', () => {
     const replay = new EditReplay(timeline.edits, timeline.startedAt);
     const finalText = replay.frame(replay.edits.length - 1).text;
     assert.equal(finalText, backend.rooms.get(session.id)!.code, 'every edit replayed is the final code');
-    assert.deepEqual(timeline.edits.authors, [{ name: 'Cara', role: 'candidate' }], 'the edits are the candidate\'s');
+    assert.deepEqual(timeline.edits.authors, [{ name: 'Cara', role: 'candidate' }], "the edits are the candidate's");
     assert.ok(timeline.endedAt !== null);
     const kinds = timeline.events.map((event) => event.kind);
     assert.deepEqual(

@@ -115,10 +115,7 @@ describe('edit recorder', () => {
     const replay = new EditReplay(viewA, a.startedAt);
     // Every update was recorded once: the edits (some merged) replay to the document.
     assert.equal(replay.frame(replay.edits.length - 1).text, a.text.toString());
-    assert.deepEqual(
-      new Set(replay.edits.map((edit) => edit.author?.name)),
-      new Set(['Cara', 'Ivy']),
-    );
+    assert.deepEqual(new Set(replay.edits.map((edit) => edit.author?.name)), new Set(['Cara', 'Ivy']));
     replay.destroy();
   });
 
