@@ -181,6 +181,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
                 className={cx(styles.tick, styles[moment.kind])}
                 style={{ left: percent(clock.toPosition(moment.at)) }}
                 title={`${formatClock(moment.at)} ${moment.text}`}
+                data-kind={moment.kind}
                 data-position={clock.toPosition(moment.at)}
               />
             ))}
