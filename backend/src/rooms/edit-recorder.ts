@@ -113,7 +113,9 @@ export class EditRecorder {
       encoding.writeVarUint8Array(encoder, edit.update);
     }
     const bases = this.state.editBase.toArray().filter((base) => base instanceof Uint8Array);
-    const base = bases.length === 0 ? new Uint8Array([0, 0]) : bases.length === 1 ? bases[0]! : Y.mergeUpdates(bases);
+    // An interview recorded before edits were (its playback had 2-second checkpoints) has no base:
+    // its replay shows the code as it is now.
+    const base = bases.length === 0 ? Y.encodeStateAsUpdate(this.doc) : bases.length === 1 ? bases[0]! : Y.mergeUpdates(bases);
     return {
       base: Buffer.from(base).toString('base64'),
       authors,

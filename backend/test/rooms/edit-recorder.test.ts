@@ -181,4 +181,13 @@ describe('edit recorder', () => {
     assert.equal(replay.frame(0).text, 'def solve():\n    pass\n');
     replay.destroy();
   });
+
+  it('an interview recorded before edits were (no base, no edits) replays as its code is now', () => {
+    const room = node();
+    room.text.insert(0, 'print("from before")\n');
+    const replay = new EditReplay(room.recorder.view(room.startedAt), room.startedAt);
+    assert.equal(replay.edits.length, 0);
+    assert.equal(replay.frame(-1).text, 'print("from before")\n');
+    replay.destroy();
+  });
 });
