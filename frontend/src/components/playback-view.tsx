@@ -138,7 +138,10 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   );
   const highlighted = useMemo(() => highlightCode(frame.text, language), [frame.text, language]);
   const lastEdit = frame.last;
-  const lastLine = lastEdit?.from === undefined ? null : frame.text.slice(0, lastEdit.from).split('\n').length - 1;
+  // The lines the last edit touched (a paste spans several), marked in its author's colour.
+  const range = lastEdit?.from !== undefined && lastEdit.to !== undefined ? { from: lastEdit.from, to: lastEdit.to } : null;
+  const lastLine = range ? lineOf(frame.text, range.from) : null;
+  const lastLines = range && lastLine !== null ? Math.max(1, lineOf(frame.text, Math.max(range.from, range.to - 1)) - lastLine + 1) : 1;
   const authorColor = lastEdit?.author ? colorForName(lastEdit.author.name) : null;
   const editLine = useRef<HTMLSpanElement>(null);
   // While it plays, the edit being shown stays in view.
@@ -242,6 +245,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
                   className={styles.editLine}
                   style={{
                     top: `calc(${lastLine} * var(--playback-line))`,
+                    height: `calc(${lastLines} * var(--playback-line))`,
                     ...(authorColor ? { borderColor: authorColor.color, background: authorColor.colorLight } : {}),
                   }}
                   aria-hidden="true"
@@ -297,4 +301,11 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
       </main>
     </div>
   );
+}
+
+/** The 0-based line of character `index`. */
+function lineOf(text: string, index: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
