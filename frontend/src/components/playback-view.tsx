@@ -157,72 +157,74 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
         <h1>Playback</h1>
         <Link href={`/interview/${sessionId}/report`}>Report</Link>
       </header>
-      <section className={styles.controls} aria-label="Playback controls">
-        <button type="button" className={cx(ui.button, ui.primary, styles.play)} onClick={togglePlay} aria-keyshortcuts="Space">
-          {playing ? 'Pause' : 'Play'}
-        </button>
-        <div className={styles.track}>
-          <input
-            type="range"
-            aria-label="Position"
-            aria-keyshortcuts="Space ArrowLeft ArrowRight Home End"
-            min={0}
-            // A whole number of steps, so the last one reaches the end: the clock's end is the
-            // last moment (or the interview's end, if later), so every event is on the slider.
-            max={Math.max(SLIDER_STEP_MS, Math.ceil(duration / SLIDER_STEP_MS) * SLIDER_STEP_MS)}
-            step={SLIDER_STEP_MS}
-            value={Math.round(position)}
-            aria-valuetext={`${formatPosition(shown)} of ${formatPosition(duration)}, ${formatClock(at)}`}
-            onChange={(event) => setPosition(Number(event.target.value))}
-            onKeyDown={onSliderKey}
-          />
-          {/* The ticks repeat the events list below, which is what assistive technology reads. */}
-          <div className={styles.ticks} aria-hidden="true" data-testid="playback-ticks">
-            {events.map((moment, index) => (
-              <span
-                key={index}
-                className={cx(styles.tick, styles[moment.kind])}
-                style={{ left: percent(clock.toPosition(moment.at)) }}
-                title={`${formatClock(moment.at)} ${moment.text}`}
-                data-kind={moment.kind}
-                data-position={clock.toPosition(moment.at)}
-              />
-            ))}
-            {clock.gaps.map((gap) => (
-              <span
-                key={gap.from}
-                className={styles.gap}
-                style={{ left: percent(gap.position) }}
-                title={`Idle from ${formatClock(gap.from)} to ${formatClock(gap.to)}`}
-                data-testid="idle-gap"
-              >
-                {idleLabel(gap)}
-              </span>
-            ))}
+      <section aria-label="Playback controls">
+        <div className={styles.controls}>
+          <button type="button" className={cx(ui.button, ui.primary, styles.play)} onClick={togglePlay} aria-keyshortcuts="Space">
+            {playing ? 'Pause' : 'Play'}
+          </button>
+          <div className={styles.track}>
+            <input
+              type="range"
+              aria-label="Position"
+              aria-keyshortcuts="Space ArrowLeft ArrowRight Home End"
+              min={0}
+              // A whole number of steps, so the last one reaches the end: the clock's end is the
+              // last moment (or the interview's end, if later), so every event is on the slider.
+              max={Math.max(SLIDER_STEP_MS, Math.ceil(duration / SLIDER_STEP_MS) * SLIDER_STEP_MS)}
+              step={SLIDER_STEP_MS}
+              value={Math.round(position)}
+              aria-valuetext={`${formatPosition(shown)} of ${formatPosition(duration)}, ${formatClock(at)}`}
+              onChange={(event) => setPosition(Number(event.target.value))}
+              onKeyDown={onSliderKey}
+            />
+            {/* The ticks repeat the events list below, which is what assistive technology reads. */}
+            <div className={styles.ticks} aria-hidden="true" data-testid="playback-ticks">
+              {events.map((moment, index) => (
+                <span
+                  key={index}
+                  className={cx(styles.tick, styles[moment.kind])}
+                  style={{ left: percent(clock.toPosition(moment.at)) }}
+                  title={`${formatClock(moment.at)} ${moment.text}`}
+                  data-kind={moment.kind}
+                  data-position={clock.toPosition(moment.at)}
+                />
+              ))}
+              {clock.gaps.map((gap) => (
+                <span
+                  key={gap.from}
+                  className={styles.gap}
+                  style={{ left: percent(gap.position) }}
+                  title={`Idle from ${formatClock(gap.from)} to ${formatClock(gap.to)}`}
+                  data-testid="idle-gap"
+                >
+                  {idleLabel(gap)}
+                </span>
+              ))}
+            </div>
           </div>
+          <span className={styles.time} data-testid="playback-time">
+            {formatPosition(shown)} / {formatPosition(duration)} · {formatClock(at)}
+          </span>
+          <label className={styles.speed}>
+            Speed{' '}
+            <select value={speed} onChange={(event) => setSpeed(Number(event.target.value) as (typeof SPEEDS)[number])}>
+              {SPEEDS.map((value) => (
+                <option key={value} value={value}>
+                  {value}×
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
-        <span className={styles.time} data-testid="playback-time">
-          {formatPosition(shown)} / {formatPosition(duration)} · {formatClock(at)}
-        </span>
-        <label className={styles.speed}>
-          Speed{' '}
-          <select value={speed} onChange={(event) => setSpeed(Number(event.target.value) as (typeof SPEEDS)[number])}>
-            {SPEEDS.map((value) => (
-              <option key={value} value={value}>
-                {value}×
-              </option>
-            ))}
-          </select>
-        </label>
+        <ul className={styles.legend} aria-label="Tick colours">
+          {MOMENT_KINDS.map(({ kind, label }) => (
+            <li key={kind}>
+              <span className={cx(styles.swatch, styles[kind])} aria-hidden="true" /> {label}
+            </li>
+          ))}
+          <li className={styles.keysHint}>Space: play or pause · ←/→: 5 s (Shift: 50 s)</li>
+        </ul>
       </section>
-      <ul className={styles.legend} aria-label="Tick colours">
-        {MOMENT_KINDS.map(({ kind, label }) => (
-          <li key={kind}>
-            <span className={cx(styles.swatch, styles[kind])} aria-hidden="true" /> {label}
-          </li>
-        ))}
-        <li className={styles.keysHint}>Space: play or pause · ←/→: 5 s (Shift: 50 s)</li>
-      </ul>
       <main className={styles.body}>
         <section className={cx(ui.panel, styles.code)} aria-label="Code at this moment">
           <h2 className={ui.panelTitle}>Code · {languageLabel(language)}</h2>
