@@ -248,7 +248,8 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
                   style={{
                     top: `calc(${lastLine} * var(--playback-line))`,
                     height: `calc(${lastLines} * var(--playback-line))`,
-                    ...(authorColor ? { borderColor: authorColor.color, background: authorColor.colorLight } : {}),
+                    // The author's colour on the border only: a tinted fill would drop the code's text below AA.
+                    ...(authorColor ? { borderColor: authorColor.color } : {}),
                   }}
                   aria-hidden="true"
                   data-testid="playback-edit-line"
