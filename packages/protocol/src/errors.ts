@@ -85,6 +85,8 @@ export const ERROR_STATUS = {
   OIDC_EMAIL_UNVERIFIED: 403,
   /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
   OIDC_NOT_ALLOWED: 403,
+  /** A path with a malformed percent-escape (`%ff`, `%zz`): it cannot be decoded into a route's parameters. */
+  MALFORMED_URL: 400,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 
