@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
-import { PASTE_RECORD_THRESHOLD, RoleSchema, type TimelineEditAuthor, type TimelineEdits } from '@pairpad/protocol';
+import { PASTE_RECORD_THRESHOLD, ROOM_DOC, RoleSchema, type TimelineEditAuthor, type TimelineEdits } from '@pairpad/protocol';
 import type { InterviewStateDoc } from './interview-state';
 
 export interface EditRecorderOptions {
@@ -113,9 +113,7 @@ export class EditRecorder {
       encoding.writeVarUint8Array(encoder, edit.update);
     }
     const bases = this.state.editBase.toArray().filter((base) => base instanceof Uint8Array);
-    // An interview recorded before edits were (its playback had 2-second checkpoints) has no base:
-    // its replay shows the code as it is now.
-    const base = bases.length === 0 ? Y.encodeStateAsUpdate(this.doc) : bases.length === 1 ? bases[0]! : Y.mergeUpdates(bases);
+    const base = bases.length === 0 ? this.textNow() : bases.length === 1 ? bases[0]! : Y.mergeUpdates(bases);
     return {
       base: Buffer.from(base).toString('base64'),
       authors,
@@ -123,6 +121,19 @@ export class EditRecorder {
       by,
       updates: Buffer.from(encoding.toUint8Array(encoder)).toString('base64'),
     };
+  }
+
+  /**
+   * The base of an interview recorded before edits were (its playback had 2-second checkpoints):
+   * its code as it is now, written by a fixed client so every node makes the same bytes.
+   */
+  private textNow(): Uint8Array {
+    const doc = new Y.Doc();
+    doc.clientID = 0;
+    doc.getText(ROOM_DOC.code).insert(0, this.doc.getText(ROOM_DOC.code).toString());
+    const update = Y.encodeStateAsUpdate(doc);
+    doc.destroy();
+    return update;
   }
 
   dispose(): void {
