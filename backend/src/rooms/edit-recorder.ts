@@ -12,6 +12,11 @@ export interface EditRecorderOptions {
   chunkEdits?: number;
   /** Chunks kept (default 20,000: hours of continuous typing); past it the oldest are folded into the base. */
   maxChunks?: number;
+  /**
+   * Bytes of recorded updates kept (default 16 MiB): pasting and deleting a large text over and
+   * over keeps the document small but not its history; past this the oldest half is folded.
+   */
+  maxBytes?: number;
   now?: () => number;
 }
 
@@ -56,6 +61,10 @@ export class EditRecorder {
   private readonly flushIntervalMs: number;
   private readonly chunkEdits: number;
   private readonly maxChunks: number;
+  private readonly maxBytes: number;
+  /** Bytes of the updates in the shared list, as last counted (other nodes' writes are counted every 256 writes). */
+  private bytes = 0;
+  private writes = 0;
 
   constructor(
     private readonly state: InterviewStateDoc,
@@ -68,6 +77,7 @@ export class EditRecorder {
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.chunkEdits = options.chunkEdits ?? 64;
     this.maxChunks = options.maxChunks ?? 20_000;
+    this.maxBytes = options.maxBytes ?? 16 * 1024 * 1024;
   }
 
   /** The room holds its shared state now: a room with no recording yet keeps its document as the base. */
@@ -75,6 +85,7 @@ export class EditRecorder {
     if (this.recording) return;
     this.recording = true;
     if (this.state.edits.length === 0 && this.state.editBase.length === 0) this.state.editBase.push([Y.encodeStateAsUpdate(this.doc)]);
+    this.bytes = this.countBytes();
     this.doc.on('update', this.onUpdate);
   }
 
@@ -180,19 +191,40 @@ export class EditRecorder {
   }
 
   private write(chunk: EditChunk): void {
+    this.bytes += chunk.updates.reduce((sum, update) => sum + update.byteLength, 0);
+    if (++this.writes % 256 === 0) this.bytes = this.countBytes();
     this.state.doc.transact(() => {
       this.state.edits.push([chunk]);
-      if (this.state.edits.length > this.maxChunks) this.foldOldest(this.state.edits.length - this.maxChunks);
+      const length = this.state.edits.length;
+      if (length > this.maxChunks) this.foldOldest(length - this.maxChunks);
+      else if (this.bytes > this.maxBytes) this.foldOldest(Math.ceil(length / 2));
     });
   }
 
-  /** The oldest chunks' updates join the base: the document stays whole, their times are gone. */
+  private countBytes(): number {
+    let bytes = 0;
+    for (const chunk of this.state.edits) if (isChunk(chunk)) for (const update of chunk.updates) bytes += update.byteLength;
+    return bytes;
+  }
+
+  /**
+   * The oldest chunks' updates join the base: the document stays whole, their times are gone. The
+   * base is rebuilt in a garbage-collected document, so text inserted and deleted since is dropped
+   * (updates still waiting for another node's older ones are kept as they are).
+   */
   private foldOldest(count: number): void {
     const dropped = this.state.edits.slice(0, count).flatMap((chunk) => (isChunk(chunk) ? chunk.updates : []));
-    const bases = this.state.editBase.toArray();
-    this.state.editBase.delete(0, bases.length);
-    this.state.editBase.push([Y.mergeUpdates([...bases, ...dropped])]);
+    const bases = this.state.editBase.toArray().filter((base) => base instanceof Uint8Array);
+    const doc = new Y.Doc({ gc: true });
+    for (const update of [...bases, ...dropped]) Y.applyUpdate(doc, update);
+    const parts = [Y.encodeStateAsUpdate(doc)];
+    if (doc.store.pendingStructs) parts.push(doc.store.pendingStructs.update);
+    if (doc.store.pendingDs) parts.push(doc.store.pendingDs);
+    doc.destroy();
+    this.state.editBase.delete(0, this.state.editBase.length);
+    this.state.editBase.push([parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts)]);
     this.state.edits.delete(0, count);
+    this.bytes = this.countBytes();
   }
 }
 

@@ -190,4 +190,23 @@ describe('edit recorder', () => {
     assert.equal(replay.frame(-1).text, 'print("from before")\n');
     replay.destroy();
   });
+
+  it('keeps the recorded bytes bounded when a large text is pasted and deleted over and over, and still replays the document', () => {
+    const room = node({ maxBytes: 200_000, chunkEdits: 1, mergeWindowMs: 0 });
+    room.recorder.start();
+    const block = 'x'.repeat(50_000);
+    for (let i = 0; i < 40; i++) {
+      room.type(CARA, 1_000_000 + i * 2_000, 0, block);
+      room.clock.now += 1_000;
+      room.doc.transact(() => room.text.delete(0, block.length), CARA);
+      room.type(CARA, room.clock.now + 10, room.text.length, String(i % 10));
+    }
+    room.recorder.flush();
+    const stored = Y.encodeStateAsUpdate(room.state.doc).byteLength;
+    // 40 pastes of 50 KB were recorded: 2 MB without the bound.
+    assert.ok(stored < 400_000, `${stored} bytes stored`);
+    const replay = replayOf(room);
+    assert.equal(replay.frame(replay.edits.length - 1).text, '0123456789'.repeat(4));
+    replay.destroy();
+  });
 });
