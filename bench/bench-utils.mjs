@@ -188,13 +188,18 @@ export function signInBench(url) {
 }
 
 /** POST /api/sessions as the bench admin; answers the created session (id, interviewerToken, links). */
-export async function createBenchSession(url, body = { language: 'python' }) {
+export async function createBenchSession(url, body = { language: 'python' }, retried = false) {
   const agent = await signInBench(url);
   const response = await fetch(`${url}/api/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(agent ? { cookie: agent.cookie, 'x-csrf-token': agent.csrfToken } : {}) },
     body: JSON.stringify(body),
   });
+  // A fresh backend on the same URL (the next round of an interleaved run) knows no earlier sign-in.
+  if (response.status === 401 && !retried) {
+    benchAgents.delete(url);
+    return createBenchSession(url, body, true);
+  }
   if (response.status !== 201) throw new Error(`session create: HTTP ${response.status} ${await response.text()}`);
   return response.json();
 }

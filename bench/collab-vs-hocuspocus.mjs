@@ -44,6 +44,11 @@ const PORT = Number(process.env.BENCH_PORT ?? 5320);
 const CHARS_PER_SECOND = 5;
 const WARM_UP_MS = 5_000;
 const machine = machineLine();
+const medianOf = (values) => {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(middle)] + sorted[Math.ceil(middle)]) / 2;
+};
 
 /** Starts a server process and resolves once `ready()` says it accepts work. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
@@ -264,8 +269,20 @@ const typing = Object.fromEntries(SYSTEM_NAMES.map((name) => [name, []]));
 for (let round = 0; round < ROUNDS; round++) {
   for (const name of SYSTEM_NAMES) typing[name].push(await typingPhase(name));
 }
-const idle = {};
-if (IDLE_ROOMS > 0) for (const name of SYSTEM_NAMES) idle[name] = await idlePhase(name);
+// BENCH_IDLE_ROUNDS=n measures the idle phase n times, the systems alternating (P H P H …); the
+// table gives each figure's median over the rounds.
+const IDLE_ROUNDS = Number(process.env.BENCH_IDLE_ROUNDS ?? 1);
+const idleRounds = Object.fromEntries(SYSTEM_NAMES.map((name) => [name, []]));
+if (IDLE_ROOMS > 0)
+  for (let round = 0; round < IDLE_ROUNDS; round++) for (const name of SYSTEM_NAMES) idleRounds[name].push(await idlePhase(name));
+const idle = Object.fromEntries(
+  Object.entries(idleRounds)
+    .filter(([, rounds]) => rounds.length > 0)
+    .map(([name, rounds]) => [
+      name,
+      Object.fromEntries(Object.keys(rounds[0]).map((key) => [key, key === 'system' ? name : medianOf(rounds.map((round) => round[key]))])),
+    ]),
+);
 // A profiling or partial run: nothing to compare. (Rounds = 0 with idle rooms is the idle comparison alone.)
 if (!SYSTEM_NAMES.includes('pairpad') || !SYSTEM_NAMES.includes('hocuspocus') || (ROUNDS === 0 && IDLE_ROOMS === 0)) process.exit(0);
 const loadAfter = loadavg()
@@ -324,7 +341,7 @@ const ratios = {
 const letters = SYSTEM_NAMES.map((name) => ({ pairpad: 'P', base: 'B', hocuspocus: 'H' })[name]).join(' ');
 const idleSection =
   IDLE_ROOMS > 0
-    ? `Idle: ${IDLE_ROOMS} rooms with one connection each, then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
+    ? `Idle${IDLE_ROUNDS > 1 ? ` (${IDLE_ROUNDS} rounds, interleaved ${Array.from({ length: IDLE_ROUNDS }, () => letters).join(' ')}; medians)` : ''}: ${IDLE_ROOMS} rooms with one connection each, then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
 
 | system | RSS at start | RSS per idle room (one connection) | RSS per extra idle connection | live heap per idle room (one connection) | live heap per extra idle connection | CPU while idle (${IDLE_ROOMS * 2} connections) |
 |---|---|---|---|---|---|---|
@@ -338,7 +355,7 @@ console.log(
   Object.fromEntries(Object.entries(ratios).map(([key, value]) => [key, Number(value.toFixed(2))])),
 );
 
-const command = `\`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.`;
+const command = `\`${BASE_ROOT ? `BENCH_BASE_ROOT=${BASE_ROOT} ` : ''}${IDLE_ROUNDS > 1 ? `BENCH_IDLE_ROUNDS=${IDLE_ROUNDS} ` : ''}node --import tsx bench/collab-vs-hocuspocus.mjs ${ROOMS} ${DURATION_S} ${ROUNDS} ${IDLE_ROOMS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}; load average before ${loadBefore}, after ${loadAfter}.`;
 if (ROUNDS === 0) {
   writeResultsSection(`Idle rooms against Hocuspocus (issue #14), ${IDLE_ROOMS} rooms`, `Command: ${command}\n\n${idleSection}`);
 } else {

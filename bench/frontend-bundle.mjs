@@ -1,6 +1,7 @@
 // First-load JavaScript of the room page, gzipped, from the production build: the scripts the
 // room page's HTML references (what a browser downloads before the page is interactive).
 // Scripts loaded later on demand (the editor and language modes) are listed separately.
+// What a browser downloads until the editor is ready, over the network: bench/room-page-js.mjs.
 //
 //   node bench/frontend-bundle.mjs      (builds the frontend first when there is no build)
 //

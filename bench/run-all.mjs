@@ -9,6 +9,7 @@ const BENCHES = [
   ['collab-latency.mjs', ['--import', 'tsx']],
   ['room-memory.mjs', ['--expose-gc', '--import', 'tsx']],
   ['frontend-bundle.mjs', []],
+  ['room-page-js.mjs', []],
   ['executor-latency.mjs', ['--import', 'tsx']],
   ['executor-throughput.mjs', ['--import', 'tsx']],
   ['run-latency.mjs', ['--import', 'tsx']],

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics, oidcRoutes } from './http';
+import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
@@ -21,6 +21,8 @@ import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './id
 import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 import { TeamEvents } from './events/team-events';
+import { ApiTokenService } from './public-api/api-token-service';
+import { ScorecardRepository, ScorecardService, TeamRubricStore } from './scorecards';
 
 export const VERSION = '0.1.0';
 
@@ -50,6 +52,10 @@ export interface BackendHandle {
   archive: InterviewArchive;
   /** Interview and scorecard events for listeners such as webhooks. */
   teamEvents: TeamEvents;
+  /** Scorecards and rubrics (the rules; `scorecards.repository` for queries such as the public API's). */
+  scorecards: ScorecardService;
+  /** Personal API tokens for `/api/v1`. */
+  apiTokens: ApiTokenService;
   close(): Promise<void>;
 }
 
@@ -258,6 +264,15 @@ export async function startBackend(
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
   const oidc = await createOidcSignIn(config, identity, database, logger);
+  const teamRubric = new TeamRubricStore(database.db);
+  const scorecards = new ScorecardService({
+    repository: new ScorecardRepository(database.db),
+    teamRubric,
+    questionRubric: (questionId) => questions.get(questionId)?.rubric,
+    liveQuestionId: (interviewId) => rooms.get(interviewId)?.interview.questions.view('interviewer').questionId,
+    events: teamEvents,
+  });
+  const apiTokens = new ApiTokenService(database.db);
   const app = createApp({
     questions,
     questionLimits,
@@ -280,7 +295,8 @@ export async function startBackend(
       oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
     extraRoutes: [
-      interviewsRoutes({ interviews, sessions }),
+      interviewsRoutes({ interviews, sessions, scorecards: scorecards.repository }),
+      scorecardsRoutes({ scorecards, teamRubric }),
       oidcRoutes({
         oidc,
         identity,
@@ -300,6 +316,12 @@ export async function startBackend(
         .catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
+    publicApi: {
+      tokens: apiTokens,
+      interviews,
+      scorecards: scorecards.repository,
+      requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN,
+    },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
@@ -317,6 +339,10 @@ export async function startBackend(
     runs,
     questions,
     identity,
+    onMemberJoined: (sessionId, memberId) =>
+      void scorecards.repository
+        .recordInterviewer(sessionId, memberId)
+        .catch((error: unknown) => logger.warn('could not record an interviewer of an interview', { sessionId, error: String(error) })),
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -381,6 +407,8 @@ export async function startBackend(
     interviews,
     archive,
     teamEvents,
+    scorecards,
+    apiTokens,
     close,
   };
 }

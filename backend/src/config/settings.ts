@@ -25,6 +25,10 @@ export const SETTINGS = {
     schema: positiveInt.default(30),
     doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.',
   },
+  API_REQUESTS_PER_MINUTE_PER_TOKEN: {
+    schema: positiveInt.default(600),
+    doc: 'Requests one personal API token may make to /api/v1 per minute, per node; more get RATE_LIMITED.',
+  },
   SOCKET_EVENTS_PER_SECOND: {
     schema: positiveInt.default(200),
     doc: 'Average events one socket may send per second (typing sends ~2 per keystroke); excess is dropped with RATE_LIMITED.',

@@ -131,6 +131,11 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           'settings',
           'interviews',
           'audit_log',
+          'interview_interviewers',
+          'interview_rubrics',
+          'scorecards',
+          'scorecard_revisions',
+          'api_tokens',
           'pairpad_migrations',
         ]) {
           assert.ok(tables.includes(table), `${table} exists (${tables.join(', ')})`);

@@ -21,6 +21,7 @@ import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemir
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import { keepReplacementsApart } from '@pairpad/client';
 import type { LanguageId } from '@pairpad/protocol';
 import { editorCompletion, languageKeywords } from '@/lib/editor-completion';
 import { loadKeyBindings } from '@/lib/editor-key-bindings';
@@ -73,6 +74,8 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     const host = hostRef.current;
     if (!host) return;
     const undoManager = new Y.UndoManager(text);
+    // A starter loaded over the code is one undo step, however soon after the last keystroke.
+    const detachReplacements = keepReplacementsApart(undoManager);
     const view = new EditorView({
       parent: host,
       state: EditorState.create({
@@ -120,6 +123,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     return () => {
       viewRef.current = null;
       view.destroy();
+      detachReplacements();
       undoManager.destroy();
     };
   }, [text, awareness, slots]);

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { SocketYjsProvider } from '@pairpad/client';
+import { replaceSharedCode, type SocketYjsProvider } from '@pairpad/client';
 import type { EditQuestion, RoomQuestionView, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
 import { ROOM_DOC } from '@pairpad/protocol/wire';
 
@@ -106,14 +106,8 @@ export function useQuestions(provider: SocketYjsProvider | null): QuestionsState
   const replaceCode = useCallback(
     (code: string) => {
       if (!provider) return null;
-      const text = provider.doc.getText(ROOM_DOC.code);
-      const previous = text.toString();
-      // No origin: the editor's undo manager tracks local transactions, so Ctrl+Z brings the old code back.
-      provider.doc.transact(() => {
-        text.delete(0, text.length);
-        text.insert(0, code);
-      });
-      return previous;
+      // One transaction of its own origin: the editor's undo manager makes it one step (Ctrl+Z brings the old code back).
+      return replaceSharedCode(provider.doc.getText(ROOM_DOC.code), code);
     },
     [provider],
   );

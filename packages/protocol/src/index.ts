@@ -15,4 +15,6 @@ export * from './room-questions';
 export * from './console';
 export * from './accounts';
 export * from './interviews';
+export * from './scorecards';
+export * from './api-v1';
 export * from './rest';

@@ -39,6 +39,9 @@ export function TeamHeader() {
             Members
           </Link>
         ) : null}
+        <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
+          API tokens
+        </Link>
       </nav>
       <div className={styles.spacer} />
       <div className={styles.who}>
