@@ -62,7 +62,7 @@ export class InterviewCreator {
       const starter = question.starters[record.language];
       if (starter !== undefined) {
         replaceCode(room.doc, starter, null);
-        room.interview.timeline.checkpoint();
+        room.interview.flushRecording();
       }
     }
     const candidate = `${publicUrl}/interview/${record.id}`;

@@ -243,6 +243,8 @@ export class InterviewArchive implements RoomExtension {
   private snapshot(entry: Entry, room: Room, over = false): InterviewSnapshot {
     const at = this.now();
     const { interview } = room;
+    // Edits recorded here and not yet in the shared state are part of what is saved.
+    interview.flushRecording();
     const state = interview.current;
     const people = interview.timeline.participants(at);
     const ended = state.ended || (over && people.length > 0);

@@ -82,7 +82,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/sessions/:id/timeline',
-    summary: 'The playback timeline: code checkpoints, runs, chat, joins and leaves (from the database once the session is gone).',
+    summary:
+      'The playback timeline: every edit of the code (Yjs updates with time and author), runs, console, chat, joins and leaves (from the database once the session is gone).',
     access: 'a signed-in member, or the guest link (`Authorization: Bearer <interviewerToken>`)',
     answer: '200 `Timeline`',
     errors: ['SIGN_IN_REQUIRED', 'UNAUTHORIZED', 'GUEST_LINK_REVOKED', 'SESSION_NOT_FOUND'],
