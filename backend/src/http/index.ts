@@ -3,3 +3,4 @@ export type { HealthCheck, HealthCheckResult } from './health-routes';
 export { Metrics, type MetricSources } from './metrics';
 export { interviewsRoutes } from './interviews-routes';
 export { oidcRoutes, type OidcRoutesOptions } from './oidc-routes';
+export { webhooksRoutes } from './webhooks-routes';

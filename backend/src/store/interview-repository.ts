@@ -102,6 +102,12 @@ export type SavedSnapshot = Pick<
   | 'notes_state'
 >;
 
+/** What `writeSnapshot` did: the row's values now, and its status just before (null: nothing written). */
+export interface SnapshotWrite {
+  saved: SavedSnapshot | null;
+  previousStatus: InterviewStatus | null;
+}
+
 export type InterviewScope = 'mine' | 'team';
 
 /** The dashboard's list query; zod-free: the REST layer parses, this trusts its types. */
@@ -274,9 +280,9 @@ export class InterviewRepository {
     private readonly engine: DatabaseEngine,
   ) {}
 
-  /** Writes the session record as `upcoming`; a second call for the same id changes nothing. */
-  async create(input: NewInterview): Promise<void> {
-    await this.db
+  /** Writes the session record as `upcoming`; a second call for the same id changes nothing (and answers false). */
+  async create(input: NewInterview): Promise<boolean> {
+    const result = await this.db
       .insertInto('interviews')
       .values({
         id: input.id,
@@ -300,7 +306,8 @@ export class InterviewRepository {
         }),
       })
       .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /**
@@ -310,14 +317,26 @@ export class InterviewRepository {
    * (nothing is written).
    */
   async saveSnapshot(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
-    return (await this.saveOver(snapshot)) ?? this.saveMerging(snapshot);
+    return (await this.writeSnapshot(snapshot)).saved;
+  }
+
+  /**
+   * `saveSnapshot`, also answering the status the row held just before this write (null when
+   * nothing was written). Exact across nodes: the fast path's UPDATE is conditional on that status,
+   * the merge reads it under the row lock (PostgreSQL) or the single writer (SQLite), so a change of
+   * status (upcoming → live, → ended) is seen by exactly one writer: the archive publishes it.
+   */
+  async writeSnapshot(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
+    const over = await this.saveOver(snapshot);
+    if (over) return over;
+    return this.saveMerging(snapshot);
   }
 
   /**
    * The common case, one statement: the row still holds what this writer wrote last (`basedOn`),
    * so the new values follow from those alone. Undefined when it does not (or no `basedOn`).
    */
-  private async saveOver(snapshot: InterviewSnapshot): Promise<SavedSnapshot | undefined> {
+  private async saveOver(snapshot: InterviewSnapshot): Promise<SnapshotWrite | undefined> {
     const previous = snapshot.basedOn;
     if (!previous) return undefined;
     const next = nextRow(previous, snapshot, false);
@@ -326,6 +345,7 @@ export class InterviewRepository {
       .set(rowValues(next))
       .where('id', '=', snapshot.id)
       .where('deleted_at', 'is', null)
+      .where('status', '=', previous.status)
       .where('updated_at', '=', previous.updated_at)
       .where('room_state', '=', toBuffer(previous.room_state)!);
     update =
@@ -333,11 +353,11 @@ export class InterviewRepository {
         ? update.where('notes_state', 'is', null)
         : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
     const result = await update.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1 ? next : undefined;
+    return Number(result.numUpdatedRows) === 1 ? { saved: next, previousStatus: previous.status } : undefined;
   }
 
   /** Creates the row if missing, reads it (locked on PostgreSQL) and merges into it. */
-  private async saveMerging(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
+  private async saveMerging(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('interviews')
@@ -356,10 +376,10 @@ export class InterviewRepository {
       // Two nodes writing one interview take turns on PostgreSQL; SQLite has one writer anyway.
       if (this.engine === 'postgres') select = select.forUpdate();
       const current = await select.executeTakeFirstOrThrow();
-      if (current.deleted_at !== null) return null;
+      if (current.deleted_at !== null) return { saved: null, previousStatus: null };
       const next = nextRow(current, snapshot, true);
       await trx.updateTable('interviews').set(rowValues(next)).where('id', '=', snapshot.id).execute();
-      return next;
+      return { saved: next, previousStatus: current.status };
     });
   }
 
@@ -543,14 +563,23 @@ export class InterviewRepository {
    * stays true. Returns how many.
    */
   async endAbandoned(cutoff: number): Promise<number> {
-    const result = await this.db
+    return (await this.endAbandonedIds(cutoff)).length;
+  }
+
+  /**
+   * `endAbandoned`, answering each interview it ended with its end time. One conditional UPDATE:
+   * when several nodes run it at once, each row is ended (and answered) by one of them only.
+   */
+  async endAbandonedIds(cutoff: number): Promise<Array<{ id: string; endedAt: number }>> {
+    const rows = await this.db
       .updateTable('interviews')
       .set((eb) => ({ status: 'ended', ended_at: eb.ref('updated_at') }))
       .where('status', '=', 'live')
       .where('updated_at', '<', cutoff)
       .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning(['id', 'ended_at'])
+      .execute();
+    return rows.map((row) => ({ id: row.id, endedAt: row.ended_at ?? cutoff }));
   }
 
   private async erase(trx: Kysely<Database>, ids: readonly string[], at: number): Promise<number> {

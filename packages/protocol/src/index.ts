@@ -16,3 +16,4 @@ export * from './console';
 export * from './accounts';
 export * from './interviews';
 export * from './rest';
+export * from './webhooks';
