@@ -38,6 +38,6 @@ export const WEBHOOK_SETTINGS = {
   },
   WEBHOOKS_LEASE_MS: {
     schema: positiveInt.default(30_000),
-    doc: "How long a node holds a delivery it is sending (at least WEBHOOKS_TIMEOUT_MS + 1 s is used): if the node dies, another one sends it after this.",
+    doc: 'How long a node holds a delivery it is sending (at least WEBHOOKS_TIMEOUT_MS + 1 s is used): if the node dies, another one sends it after this.',
   },
 } as const;

@@ -107,7 +107,9 @@ export async function resolveWebhookTarget(url: URL, allowPrivate: boolean, reso
       addresses = await resolve(hostname);
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'error';
-      throw new AppError('WEBHOOK_URL_INVALID', `The webhook host "${hostname}" does not resolve (${code}).`, { url: 'host does not resolve' });
+      throw new AppError('WEBHOOK_URL_INVALID', `The webhook host "${hostname}" does not resolve (${code}).`, {
+        url: 'host does not resolve',
+      });
     }
   }
   const first = addresses[0];

@@ -1,13 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type {
-  Database,
-  DatabaseEngine,
-  WebhookAttemptRow,
-  WebhookDeliveryRow,
-  WebhookDeliveryStatus,
-  WebhookEndpointRow,
-} from '../store';
+import type { Database, DatabaseEngine, WebhookAttemptRow, WebhookDeliveryRow, WebhookDeliveryStatus, WebhookEndpointRow } from '../store';
 
 export interface NewEndpoint {
   url: string;
@@ -119,11 +112,7 @@ export class WebhookRepository {
    * One delivery per enabled endpoint subscribed to `eventType` (or only `endpointId`, for a
    * ping or a replay), due at once. Returns the delivery ids.
    */
-  async enqueue(
-    event: { id: string; type: string; payload: string },
-    at: number,
-    only?: { endpointId: string },
-  ): Promise<string[]> {
+  async enqueue(event: { id: string; type: string; payload: string }, at: number, only?: { endpointId: string }): Promise<string[]> {
     let select = this.db.selectFrom('webhook_endpoints').select(['id', 'events', 'enabled']);
     select = only ? select.where('id', '=', only.endpointId) : select.where('enabled', '=', 1);
     const endpoints = (await select.execute()).filter((endpoint) => only || parseEvents(endpoint.events).includes(event.type));
@@ -146,7 +135,8 @@ export class WebhookRepository {
   /** Claims up to `limit` due deliveries for `node` until `at + leaseMs`; counts the attempt. */
   async claim(node: string, limit: number, at: number, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (limit <= 0) return [];
-    const claimed = this.engine === 'postgres' ? await this.claimLocked(node, limit, at, leaseMs) : await this.claimOnce(node, limit, at, leaseMs);
+    const claimed =
+      this.engine === 'postgres' ? await this.claimLocked(node, limit, at, leaseMs) : await this.claimOnce(node, limit, at, leaseMs);
     if (claimed.length === 0) return [];
     const ids = claimed.map((row) => row.id);
     // An attempt left unfinished by a node that died: say so, once the delivery is taken over.

@@ -91,7 +91,8 @@ function encodeCursor(createdAt: number, id: string): string {
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === 'string') return { createdAt: value[0] as number, id: value[1] };
+    if (Array.isArray(value) && Number.isSafeInteger(value[0]) && typeof value[1] === 'string')
+      return { createdAt: value[0] as number, id: value[1] };
   } catch {
     // Falls through to the named error.
   }
@@ -192,7 +193,11 @@ export class Webhooks {
         },
         at,
       );
-      await writeAudit(trx, { actorMemberId: adminId, action: 'webhook.create', target: created.id, details: { url, events: body.events } }, at);
+      await writeAudit(
+        trx,
+        { actorMemberId: adminId, action: 'webhook.create', target: created.id, details: { url, events: body.events } },
+        at,
+      );
       return created;
     });
     return { endpoint: endpointView(row), secret };
@@ -206,7 +211,8 @@ export class Webhooks {
     const current = await this.requireEndpoint(id);
     const allowPrivate = body.allowPrivate ?? current.allow_private === 1;
     // A new URL, or a change of the private-address leave, is checked as at registration.
-    const url = body.url !== undefined || body.allowPrivate !== undefined ? await this.checkUrl(body.url ?? current.url, allowPrivate) : undefined;
+    const url =
+      body.url !== undefined || body.allowPrivate !== undefined ? await this.checkUrl(body.url ?? current.url, allowPrivate) : undefined;
     const at = this.now();
     const updated = await this.repository.updateEndpoint(
       id,
@@ -234,17 +240,27 @@ export class Webhooks {
     const rows = await this.repository.listDeliveries(endpointId, query.limit + 1, query.cursor ? decodeCursor(query.cursor) : undefined);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { deliveries: page.map(deliveryView), nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null };
+    return {
+      deliveries: page.map(deliveryView),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    };
   }
 
   /** Sends a delivery's payload again as a new delivery (same event id, fresh retry window, signed anew). */
   async replay(endpointId: string, deliveryId: string, adminId: string): Promise<string> {
     const delivery = await this.repository.getDelivery(deliveryId);
-    if (!delivery || delivery.endpoint_id !== endpointId) throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', 'No delivery with that id for this endpoint.');
+    if (!delivery || delivery.endpoint_id !== endpointId)
+      throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', 'No delivery with that id for this endpoint.');
     const at = this.now();
-    const [id] = await this.repository.enqueue({ id: delivery.event_id, type: delivery.event_type, payload: delivery.payload }, at, { endpointId });
+    const [id] = await this.repository.enqueue({ id: delivery.event_id, type: delivery.event_type, payload: delivery.payload }, at, {
+      endpointId,
+    });
     if (!id) throw new AppError('WEBHOOK_NOT_FOUND', 'No webhook endpoint with that id.');
-    await writeAudit(this.options.db, { actorMemberId: adminId, action: 'webhook.replay', target: deliveryId, details: { delivery: id } }, at);
+    await writeAudit(
+      this.options.db,
+      { actorMemberId: adminId, action: 'webhook.replay', target: deliveryId, details: { delivery: id } },
+      at,
+    );
     this.dispatcher.wake();
     return id;
   }

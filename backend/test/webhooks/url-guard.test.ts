@@ -37,7 +37,17 @@ describe('webhook URL guard at send time', () => {
     await migrateToLatest(database);
     await database.db
       .insertInto('members')
-      .values({ id: 'admin', email: 'admin@pairpad.test', name: 'Admin', role: 'admin', password_hash: null, oidc_issuer: null, oidc_subject: null, locked_until: null, created_at: 0 })
+      .values({
+        id: 'admin',
+        email: 'admin@pairpad.test',
+        name: 'Admin',
+        role: 'admin',
+        password_hash: null,
+        oidc_issuer: null,
+        oidc_subject: null,
+        locked_until: null,
+        created_at: 0,
+      })
       .execute();
     target = await startReceiver();
   });
@@ -65,7 +75,13 @@ describe('webhook URL guard at send time', () => {
     let answer = '93.184.216.34';
     const service = webhooks(async () => [{ address: answer, family: 4 }]);
     const { endpoint } = await service.createEndpoint(
-      { url: `http://hooks.example.test:${target.port}/hook`, description: '', events: ['interview.ended'], enabled: true, allowPrivate: false },
+      {
+        url: `http://hooks.example.test:${target.port}/hook`,
+        description: '',
+        events: ['interview.ended'],
+        enabled: true,
+        allowPrivate: false,
+      },
       'admin',
     );
     answer = '127.0.0.1';
@@ -73,7 +89,10 @@ describe('webhook URL guard at send time', () => {
     service.start();
     try {
       const delivery = await waitFor(
-        async () => (await service.listDeliveries(endpoint.id, { limit: 5 })).deliveries.find((entry) => entry.id === id && entry.attemptList[0]?.finishedAt),
+        async () =>
+          (await service.listDeliveries(endpoint.id, { limit: 5 })).deliveries.find(
+            (entry) => entry.id === id && entry.attemptList[0]?.finishedAt,
+          ),
         { what: 'the attempt' },
       );
       assert.ok(delivery);
@@ -97,7 +116,13 @@ describe('webhook URL guard at send time', () => {
       { ...SETTINGS, allowPrivateUrls: true },
     );
     const { endpoint, secret } = await service.createEndpoint(
-      { url: `http://receiver.example.test:${target.port}/hook`, description: '', events: ['interview.ended'], enabled: true, allowPrivate: true },
+      {
+        url: `http://receiver.example.test:${target.port}/hook`,
+        description: '',
+        events: ['interview.ended'],
+        enabled: true,
+        allowPrivate: true,
+      },
       'admin',
     );
     target.setSecret(secret);

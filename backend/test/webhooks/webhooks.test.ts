@@ -148,7 +148,12 @@ describe('webhooks', () => {
   it('interview.created, .started and .ended arrive once each, signed, with the interview and nothing private', async () => {
     const target = await receiver();
     const { endpoint } = await register(target, ['interview.created', 'interview.started', 'interview.ended']);
-    const session = await createSession(backend, { name: 'Ivy', language: 'python', candidateName: 'Cleo', candidateEmail: 'cleo@example.com' });
+    const session = await createSession(backend, {
+      name: 'Ivy',
+      language: 'python',
+      candidateName: 'Cleo',
+      candidateEmail: 'cleo@example.com',
+    });
     const mine = () => target.received.filter((entry) => (entry.json.data.interview as { id?: string } | null)?.id === session.id);
     await waitFor(() => mine().some((entry) => entry.event === 'interview.created'), { what: 'interview.created' });
 
@@ -170,7 +175,12 @@ describe('webhooks', () => {
     await backend.archive.flush(5_000);
     const sent = await deliveries(endpoint.id);
     await waitFor(async () => (await deliveries(endpoint.id)).every((delivery) => delivery.status === 'succeeded'), { what: 'all sent' });
-    assert.deepEqual(mine().map((entry) => entry.event).sort(), ['interview.created', 'interview.ended', 'interview.started']);
+    assert.deepEqual(
+      mine()
+        .map((entry) => entry.event)
+        .sort(),
+      ['interview.created', 'interview.ended', 'interview.started'],
+    );
     assert.equal(sent.length, 3);
     for (const entry of mine()) {
       assert.equal(entry.signatureValid, true, `${entry.event} signature`);

@@ -18,7 +18,11 @@ export const WEBHOOK_DESCRIPTION_MAX_LENGTH = 200;
 export const WebhookIdSchema = z.string().regex(/^whe_[0-9a-f]{32}$/, 'must be a webhook id');
 export const WebhookDeliveryIdSchema = z.string().regex(/^whd_[0-9a-f]{32}$/, 'must be a delivery id');
 
-const WebhookUrlSchema = z.string().trim().min(1, 'is required').max(WEBHOOK_URL_MAX_LENGTH, `must be at most ${WEBHOOK_URL_MAX_LENGTH} characters`);
+const WebhookUrlSchema = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(WEBHOOK_URL_MAX_LENGTH, `must be at most ${WEBHOOK_URL_MAX_LENGTH} characters`);
 const WebhookEventsSchema = z
   .array(WebhookEventTypeSchema)
   .min(1, 'pick at least one event')

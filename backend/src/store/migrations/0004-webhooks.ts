@@ -31,9 +31,7 @@ export const migration0004: Migration = {
       .addColumn('event_id', 'text', (column) => column.notNull())
       .addColumn('event_type', 'text', (column) => column.notNull())
       .addColumn('payload', 'text', (column) => column.notNull())
-      .addColumn('status', 'text', (column) =>
-        column.notNull().check(sqlIn('status', ['pending', 'delivering', 'succeeded', 'failed'])),
-      )
+      .addColumn('status', 'text', (column) => column.notNull().check(sqlIn('status', ['pending', 'delivering', 'succeeded', 'failed'])))
       .addColumn('attempts', 'integer', (column) => column.notNull().defaultTo(0))
       .addColumn('next_attempt_at', types.millis, (column) => column.notNull())
       .addColumn('claimed_by', 'text')
