@@ -407,6 +407,32 @@ export class InterviewRepository {
     };
   }
 
+  /** One interview's summary and candidate email, without the stored states (webhook payloads); null when unknown or deleted. */
+  async summary(id: string): Promise<(InterviewSummary & { candidateEmail: string | null }) | null> {
+    const row = await this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .select([
+        'interviews.id',
+        'interviews.title',
+        'interviews.language',
+        'interviews.question_id',
+        'interviews.question_title',
+        'interviews.candidate_name',
+        'interviews.candidate_email',
+        'interviews.status',
+        'interviews.created_at',
+        'interviews.started_at',
+        'interviews.ended_at',
+        'interviews.created_by',
+        'members.name as creator_name',
+      ])
+      .where('interviews.id', '=', id)
+      .where('interviews.deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { ...toSummary(row), candidateEmail: row.candidate_email } : null;
+  }
+
   /** The dashboard's page: newest first, keyset-paginated on (created_at, id). */
   async list(query: InterviewListQuery): Promise<InterviewPage> {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);

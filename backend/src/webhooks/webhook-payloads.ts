@@ -1,5 +1,8 @@
 import type { TeamEvent } from '../events/team-events';
-import type { InterviewRecord } from '../store';
+import type { InterviewSummary } from '../store';
+
+/** What a payload tells of an interview (`InterviewRepository.summary`). */
+export type InterviewFacts = InterviewSummary & { candidateEmail: string | null };
 
 /** An interview as a receiver sees it: never the room's content, the notes or the guest link. */
 export interface WebhookInterview {
@@ -35,8 +38,8 @@ export interface WebhookPayload {
 }
 
 export interface PayloadSources {
-  /** The interview archive (`InterviewRepository.get`). */
-  interviews: { get(id: string): Promise<InterviewRecord | null> };
+  /** The interview archive (`InterviewRepository.summary`: no stored states read). */
+  interviews: { summary(id: string): Promise<InterviewFacts | null> };
   /** A member's name (the scorecard's author). */
   memberName?: (memberId: string) => Promise<string | null>;
   /**
@@ -50,7 +53,7 @@ export interface PayloadSources {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-export function interviewView(record: InterviewRecord, publicUrl: string): WebhookInterview {
+export function interviewView(record: InterviewFacts, publicUrl: string): WebhookInterview {
   const page = `${publicUrl}/interview/${encodeURIComponent(record.id)}`;
   return {
     id: record.id,
@@ -74,7 +77,7 @@ export function interviewView(record: InterviewRecord, publicUrl: string): Webho
  * gives `interview: null`; a scorecard source that fails or is missing gives the ids only.
  */
 export async function buildPayload(eventId: string, event: TeamEvent, sources: PayloadSources): Promise<WebhookPayload> {
-  const record = await sources.interviews.get(event.interviewId);
+  const record = await sources.interviews.summary(event.interviewId);
   const data: WebhookPayload['data'] = { interview: record ? interviewView(record, sources.publicUrl) : null };
   if (!record) data.interviewId = event.interviewId;
   if (event.type === 'scorecard.submitted') {

@@ -28,7 +28,9 @@ export interface ClaimedDelivery {
 
 /** The outcome of one attempt, settled with the delivery's next state. */
 export interface AttemptOutcome {
-  attemptId: number;
+  deliveryId: string;
+  /** The attempt's number (the delivery's `attempts` after the claim). */
+  attempt: number;
   finishedAt: number;
   durationMs: number;
   statusCode: number | null;
@@ -112,23 +114,39 @@ export class WebhookRepository {
    * One delivery per enabled endpoint subscribed to `eventType` (or only `endpointId`, for a
    * ping or a replay), due at once. Returns the delivery ids.
    */
-  async enqueue(event: { id: string; type: string; payload: string }, at: number, only?: { endpointId: string }): Promise<string[]> {
-    let select = this.db.selectFrom('webhook_endpoints').select(['id', 'events', 'enabled']);
-    select = only ? select.where('id', '=', only.endpointId) : select.where('enabled', '=', 1);
-    const endpoints = (await select.execute()).filter((endpoint) => only || parseEvents(endpoint.events).includes(event.type));
-    if (endpoints.length === 0) return [];
-    const rows = endpoints.map((endpoint) => ({
-      id: newId('whd'),
-      endpoint_id: endpoint.id,
-      event_id: event.id,
-      event_type: event.type,
-      payload: event.payload,
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_at: at,
-      created_at: at,
-    }));
-    await this.db.insertInto('webhook_deliveries').values(rows).execute();
+  /** Every enabled endpoint with the events it subscribes to. */
+  async enabledEndpoints(): Promise<Array<{ id: string; events: string[] }>> {
+    const endpoints = await this.db.selectFrom('webhook_endpoints').select(['id', 'events']).where('enabled', '=', 1).execute();
+    return endpoints.map((endpoint) => ({ id: endpoint.id, events: parseEvents(endpoint.events) }));
+  }
+
+  /**
+   * One delivery of each event per endpoint it names, due at once, in one statement per 100
+   * rows (a burst of events is one write). Returns the delivery ids, in order.
+   */
+  async enqueue(
+    events: ReadonlyArray<{ id: string; type: string; payload: string; endpointIds: readonly string[] }>,
+    at: number,
+  ): Promise<string[]> {
+    const rows = events.flatMap((event) =>
+      event.endpointIds.map((endpointId) => ({
+        id: newId('whd'),
+        endpoint_id: endpointId,
+        event_id: event.id,
+        event_type: event.type,
+        payload: event.payload,
+        status: 'pending' as const,
+        attempts: 0,
+        next_attempt_at: at,
+        created_at: at,
+      })),
+    );
+    for (let start = 0; start < rows.length; start += 100) {
+      await this.db
+        .insertInto('webhook_deliveries')
+        .values(rows.slice(start, start + 100))
+        .execute();
+    }
     return rows.map((row) => row.id);
   }
 
@@ -145,6 +163,11 @@ export class WebhookRepository {
       .set({ finished_at: at, error: ABANDONED })
       .where('delivery_id', 'in', ids)
       .where('finished_at', 'is', null)
+      .execute();
+    // This node's attempts begin now (one row each, finished when settled).
+    await this.db
+      .insertInto('webhook_attempts')
+      .values(claimed.map((row) => ({ delivery_id: row.id, attempt: row.attempts, node, started_at: at })))
       .execute();
     const endpoints = await this.db
       .selectFrom('webhook_endpoints')
@@ -199,46 +222,48 @@ export class WebhookRepository {
       .execute();
   }
 
-  async startAttempt(deliveryId: string, attempt: number, node: string, at: number): Promise<number> {
-    const row = await this.db
-      .insertInto('webhook_attempts')
-      .values({ delivery_id: deliveryId, attempt, node, started_at: at })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return Number(row.id);
-  }
-
-  /** Records the attempt and, while `node` still holds the lease, the delivery's next state. False: the lease was lost. */
-  async settle(deliveryId: string, node: string, outcome: AttemptOutcome): Promise<boolean> {
+  /**
+   * Records attempts and, for each delivery `node` still holds, its next state: several
+   * outcomes in one transaction (one commit for a burst of answers). Answers the ids whose lease
+   * was lost (their state is left to the node that holds them now).
+   */
+  async settle(node: string, outcomes: readonly AttemptOutcome[]): Promise<string[]> {
+    if (outcomes.length === 0) return [];
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('webhook_attempts')
-        .set({
-          finished_at: outcome.finishedAt,
-          duration_ms: outcome.durationMs,
-          status_code: outcome.statusCode,
-          response_body: outcome.responseBody,
-          error: outcome.error,
-        })
-        .where('id', '=', outcome.attemptId)
-        .execute();
-      const result = await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          status: outcome.status,
-          next_attempt_at: outcome.nextAttemptAt,
-          claimed_by: null,
-          claimed_until: null,
-          last_status_code: outcome.statusCode,
-          last_response: outcome.responseBody,
-          last_error: outcome.error,
-          ...(outcome.status === 'succeeded' ? { delivered_at: outcome.finishedAt } : {}),
-        })
-        .where('id', '=', deliveryId)
-        .where('status', '=', 'delivering')
-        .where('claimed_by', '=', node)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const lost: string[] = [];
+      for (const outcome of outcomes) {
+        await trx
+          .updateTable('webhook_attempts')
+          .set({
+            finished_at: outcome.finishedAt,
+            duration_ms: outcome.durationMs,
+            status_code: outcome.statusCode,
+            response_body: outcome.responseBody,
+            error: outcome.error,
+          })
+          .where('delivery_id', '=', outcome.deliveryId)
+          .where('attempt', '=', outcome.attempt)
+          .where('node', '=', node)
+          .execute();
+        const result = await trx
+          .updateTable('webhook_deliveries')
+          .set({
+            status: outcome.status,
+            next_attempt_at: outcome.nextAttemptAt,
+            claimed_by: null,
+            claimed_until: null,
+            last_status_code: outcome.statusCode,
+            last_response: outcome.responseBody,
+            last_error: outcome.error,
+            ...(outcome.status === 'succeeded' ? { delivered_at: outcome.finishedAt } : {}),
+          })
+          .where('id', '=', outcome.deliveryId)
+          .where('status', '=', 'delivering')
+          .where('claimed_by', '=', node)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) lost.push(outcome.deliveryId);
+      }
+      return lost;
     });
   }
 

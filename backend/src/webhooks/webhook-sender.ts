@@ -1,5 +1,5 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
 import type { ResolvedTarget } from './url-guard';
 
@@ -14,6 +14,41 @@ export interface WebhookRequest {
   maxResponseBytes: number;
   /** Aborts the attempt (the node is stopping). */
   signal?: AbortSignal;
+  /** Kept-alive connections to this very address (`AddressAgents`); none: a new connection. */
+  agent?: HttpAgent;
+}
+
+/** Free kept-alive sockets close after this (under Node's http server default keep-alive of 5 s). */
+const FREE_SOCKET_TIMEOUT_MS = 4_000;
+/** Distinct receiver addresses whose connections are kept; past it every pool is closed and started again. */
+const MAX_POOLS = 256;
+
+/**
+ * Kept-alive connections, one pool per checked address: a socket is reused only for the
+ * address it was opened to, so a name that now resolves elsewhere never rides an old
+ * connection, and a burst of deliveries to one receiver does not open one connection each.
+ */
+export class AddressAgents {
+  private readonly agents = new Map<string, HttpAgent>();
+
+  constructor(private readonly maxSockets: number) {}
+
+  for(url: URL, target: ResolvedTarget): HttpAgent {
+    const key = `${url.protocol}//${target.address}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      if (this.agents.size >= MAX_POOLS) this.close();
+      const options = { keepAlive: true, maxSockets: this.maxSockets, maxFreeSockets: this.maxSockets, timeout: FREE_SOCKET_TIMEOUT_MS };
+      agent = url.protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  close(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
 }
 
 export interface WebhookResponse {
@@ -70,8 +105,7 @@ export function sendWebhook(request: WebhookRequest): Promise<WebhookResponse> {
       method: 'POST',
       headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) },
       lookup: pinnedLookup(request.target),
-      // One connection per attempt: a kept-alive socket of another attempt may sit on another address.
-      agent: false,
+      agent: request.agent ?? false,
     });
     const timer = setTimeout(() => {
       finish(`no complete answer within ${request.timeoutMs} ms (timed out)`);

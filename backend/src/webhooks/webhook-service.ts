@@ -15,7 +15,7 @@ import {
 } from '@pairpad/protocol';
 import type { TeamEvent, TeamEvents } from '../events/team-events';
 import type { Logger } from '../logging/logger';
-import { writeAudit, type Database, type DatabaseEngine, type InterviewRecord, type WebhookEndpointRow } from '../store';
+import { writeAudit, type Database, type DatabaseEngine, type WebhookEndpointRow } from '../store';
 import { WebhookDispatcher, type DeliverySettings } from './webhook-dispatcher';
 import { buildPayload, pingPayload, type PayloadSources } from './webhook-payloads';
 import { newId, parseEvents, WebhookRepository, type DeliveryWithAttempts } from './webhook-repository';
@@ -27,7 +27,7 @@ export interface WebhooksOptions {
   engine: DatabaseEngine;
   settings: DeliverySettings;
   /** The interview archive, for the payloads. */
-  interviews: { get(id: string): Promise<InterviewRecord | null> };
+  interviews: PayloadSources['interviews'];
   /** More about a submitted scorecard for `data.scorecard` (the scorecards module, once wired). */
   scorecard?: PayloadSources['scorecard'];
   publicUrl: string;
@@ -112,6 +112,8 @@ export class Webhooks {
   private readonly sources: PayloadSources;
   /** Events being turned into deliveries (awaited at shutdown). */
   private readonly enqueueing = new Set<Promise<void>>();
+  /** Events published in this turn of the event loop, queued together at the next. */
+  private readonly pendingEvents: Array<{ event: TeamEvent; resolve: () => void; reject: (error: unknown) => void }> = [];
 
   constructor(private readonly options: WebhooksOptions) {
     this.now = options.now ?? Date.now;
@@ -135,14 +137,30 @@ export class Webhooks {
     };
   }
 
-  /** Subscribes the queue to the team's events; returns the unsubscribe. */
+  /**
+   * Subscribes the queue to the team's events; returns the unsubscribe. Events published in the
+   * same turn of the event loop are queued together (one read of the endpoints, one insert).
+   */
   listen(events: TeamEvents): () => void {
     return events.subscribe((event) => {
-      const queued = this.enqueueEvent(event).then(() => undefined);
+      const queued = new Promise<void>((resolve, reject) => {
+        this.pendingEvents.push({ event, resolve, reject });
+      });
+      if (this.pendingEvents.length === 1) setImmediate(() => void this.flushEvents());
       this.enqueueing.add(queued);
       void queued.catch(() => {}).finally(() => this.enqueueing.delete(queued));
       return queued;
     });
+  }
+
+  private async flushEvents(): Promise<void> {
+    const batch = this.pendingEvents.splice(0);
+    try {
+      await this.enqueueEvents(batch.map((entry) => entry.event));
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
   }
 
   start(): void {
@@ -167,12 +185,33 @@ export class Webhooks {
 
   /** One delivery per enabled endpoint subscribed to the event; none (and no payload built) when nobody listens. */
   async enqueueEvent(event: TeamEvent): Promise<string[]> {
-    const endpoints = await this.repository.listEndpoints();
-    if (!endpoints.some((endpoint) => endpoint.enabled === 1 && parseEvents(endpoint.events).includes(event.type))) return [];
-    const eventId = newId('evt');
-    const payload = JSON.stringify(await buildPayload(eventId, event, this.sources));
-    const ids = await this.repository.enqueue({ id: eventId, type: event.type, payload }, this.now());
-    if (ids.length > 0) this.dispatcher.wake();
+    return this.enqueueEvents([event]);
+  }
+
+  /** `enqueueEvent` for several events: one read of the endpoints, one read per interview, one insert per 100 deliveries. */
+  async enqueueEvents(events: readonly TeamEvent[]): Promise<string[]> {
+    const endpoints = await this.repository.enabledEndpoints();
+    const interviews = new Map<string, ReturnType<PayloadSources['interviews']['summary']>>();
+    const sources: PayloadSources = {
+      ...this.sources,
+      interviews: {
+        summary: (id) => {
+          let found = interviews.get(id);
+          if (!found) interviews.set(id, (found = this.sources.interviews.summary(id)));
+          return found;
+        },
+      },
+    };
+    const queued: Array<{ id: string; type: string; payload: string; endpointIds: string[] }> = [];
+    for (const event of events) {
+      const endpointIds = endpoints.filter((endpoint) => endpoint.events.includes(event.type)).map((endpoint) => endpoint.id);
+      if (endpointIds.length === 0) continue;
+      const id = newId('evt');
+      queued.push({ id, type: event.type, payload: JSON.stringify(await buildPayload(id, event, sources)), endpointIds });
+    }
+    if (queued.length === 0) return [];
+    const ids = await this.repository.enqueue(queued, this.now());
+    this.dispatcher.wake();
     return ids;
   }
 
@@ -252,9 +291,10 @@ export class Webhooks {
     if (!delivery || delivery.endpoint_id !== endpointId)
       throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', 'No delivery with that id for this endpoint.');
     const at = this.now();
-    const [id] = await this.repository.enqueue({ id: delivery.event_id, type: delivery.event_type, payload: delivery.payload }, at, {
-      endpointId,
-    });
+    const [id] = await this.repository.enqueue(
+      [{ id: delivery.event_id, type: delivery.event_type, payload: delivery.payload, endpointIds: [endpointId] }],
+      at,
+    );
     if (!id) throw new AppError('WEBHOOK_NOT_FOUND', 'No webhook endpoint with that id.');
     await writeAudit(
       this.options.db,
@@ -271,9 +311,8 @@ export class Webhooks {
     const at = this.now();
     const eventId = newId('evt');
     const [id] = await this.repository.enqueue(
-      { id: eventId, type: WEBHOOK_PING_EVENT, payload: JSON.stringify(pingPayload(eventId, endpointId, at)) },
+      [{ id: eventId, type: WEBHOOK_PING_EVENT, payload: JSON.stringify(pingPayload(eventId, endpointId, at)), endpointIds: [endpointId] }],
       at,
-      { endpointId },
     );
     if (!id) throw new AppError('WEBHOOK_NOT_FOUND', 'No webhook endpoint with that id.');
     this.dispatcher.wake();
