@@ -46,7 +46,7 @@ export interface PayloadSources {
    * More about a submitted scorecard (recommendation, scores), when the scorecards module is
    * wired in; anything it answers is merged into `data.scorecard`. Its failure leaves the basics.
    */
-  scorecard?: (scorecardId: string) => Promise<Record<string, unknown> | null>;
+  scorecard?: (scorecardId: string, interviewId: string) => Promise<Record<string, unknown> | null>;
   /** The frontend's base URL, for the links. */
   publicUrl: string;
 }
@@ -82,7 +82,7 @@ export async function buildPayload(eventId: string, event: TeamEvent, sources: P
   if (!record) data.interviewId = event.interviewId;
   if (event.type === 'scorecard.submitted') {
     const name = (await sources.memberName?.(event.memberId).catch(() => null)) ?? null;
-    const more = (await sources.scorecard?.(event.scorecardId).catch(() => null)) ?? {};
+    const more = (await sources.scorecard?.(event.scorecardId, event.interviewId).catch(() => null)) ?? {};
     data.scorecard = { ...more, id: event.scorecardId, member: { id: event.memberId, name } };
   }
   return { id: eventId, type: event.type, occurredAt: new Date(event.occurredAt).toISOString(), data };
