@@ -39,6 +39,9 @@ export interface WebhooksOptions {
   node?: string;
 }
 
+/** Retries of a failed enqueue (1 + 2 + … + 32 s ≈ a minute of database outage). */
+const ENQUEUE_RETRIES = 6;
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 function endpointView(row: WebhookEndpointRow): WebhookEndpoint {
@@ -112,6 +115,7 @@ export class Webhooks {
   private readonly sources: PayloadSources;
   /** Events being turned into deliveries (awaited at shutdown). */
   private readonly enqueueing = new Set<Promise<void>>();
+  private closing = false;
   /** Events published in this turn of the event loop, queued together at the next. */
   private readonly pendingEvents: Array<{ event: TeamEvent; resolve: () => void; reject: (error: unknown) => void }> = [];
 
@@ -153,13 +157,26 @@ export class Webhooks {
     });
   }
 
+  /**
+   * Queues the events of one turn. A database that does not take them (down, restarting) is
+   * retried with backoff (1 s, 2 s, 4 s … ENQUEUE_RETRIES times) before the events are given up
+   * and the failure logged.
+   */
   private async flushEvents(): Promise<void> {
     const batch = this.pendingEvents.splice(0);
-    try {
-      await this.enqueueEvents(batch.map((entry) => entry.event));
-      for (const entry of batch) entry.resolve();
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
+    const events = batch.map((entry) => entry.event);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.enqueueEvents(events);
+        for (const entry of batch) entry.resolve();
+        return;
+      } catch (error) {
+        if (attempt >= ENQUEUE_RETRIES || this.closing) {
+          for (const entry of batch) entry.reject(error);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt).unref());
+      }
     }
   }
 
@@ -172,6 +189,7 @@ export class Webhooks {
    * archive's last writes publish some), then this node's sends stop and are handed back.
    */
   async close(timeoutMs = 5_000): Promise<void> {
+    this.closing = true;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled([...this.enqueueing]),

@@ -88,6 +88,9 @@ describe('webhooks', () => {
       'http://10.1.2.3/',
       'http://100.64.0.1/',
       'http://[fd00::1]/',
+      // Numeric spellings of loopback: the URL parser normalises them, the guard sees 127.0.0.1.
+      'http://2130706433/',
+      'http://0x7f.0.0.1/',
     ]) {
       const response = await admin.fetch('/api/webhooks', { method: 'POST', json: { url, events: ['interview.ended'] } });
       const body = (await response.json()) as { error: { code: string } };
