@@ -334,6 +334,10 @@ export async function startBackend(
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
       archive: archiveHealthCheck(archive),
+      webhooks: async () => {
+        const { ok, ...details } = await webhooks.health();
+        return { ok, required: false, details };
+      },
     },
   });
   const httpServer = createServer(app);

@@ -81,6 +81,11 @@ export class WebhookDispatcher {
     return this.inFlight.size;
   }
 
+  /** False while this node cannot read the queue (the database does not answer). */
+  get queueReadable(): boolean {
+    return !this.claimFailing;
+  }
+
   /**
    * Stops claiming, aborts the sends in flight and hands their deliveries back (due at once for
    * the other nodes), waiting at most `timeoutMs`.

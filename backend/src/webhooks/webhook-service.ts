@@ -185,6 +185,15 @@ export class Webhooks {
   }
 
   /**
+   * For /health/webhooks (never required): deliveries waiting or in flight across the team, the
+   * ones this node is sending, and whether this node can read the queue.
+   */
+  async health(): Promise<{ ok: boolean; backlog: number | null; sendingHere: number; node: string }> {
+    const backlog = await this.repository.backlog().catch(() => null);
+    return { ok: backlog !== null && this.dispatcher.queueReadable, backlog, sendingHere: this.dispatcher.activeCount, node: this.node };
+  }
+
+  /**
    * Shutdown, before the database closes: the events published until now are queued (the
    * archive's last writes publish some), then this node's sends stop and are handed back.
    */

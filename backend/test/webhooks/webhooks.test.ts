@@ -197,6 +197,16 @@ describe('webhooks', () => {
     assert.match(String((endedPayload.links as { report: string }).report), new RegExp(`/interview/${session.id}/report$`));
   });
 
+  it('/health/webhooks shows the queue (never required)', async () => {
+    const response = await fetch(`${backend.url}/health/webhooks`);
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { ok: boolean; required: boolean; details: { backlog: number; node: string } };
+    assert.equal(body.ok, true);
+    assert.equal(body.required, false);
+    assert.equal(typeof body.details.backlog, 'number');
+    assert.equal(body.details.node, backend.webhooks.node);
+  });
+
   it('a receiver that answers 500 then 200: retried after a backoff, both attempts recorded with their answers', async () => {
     const target = await receiver((index, _request, response) =>
       index === 0 ? answer(500, 'boom')(index, _request, response) : answer(200, 'thanks')(index, _request, response),
