@@ -131,6 +131,9 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           'settings',
           'interviews',
           'audit_log',
+          'webhook_endpoints',
+          'webhook_deliveries',
+          'webhook_attempts',
           'pairpad_migrations',
         ]) {
           assert.ok(tables.includes(table), `${table} exists (${tables.join(', ')})`);
