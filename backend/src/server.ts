@@ -213,6 +213,7 @@ export async function startBackend(
       pollIntervalMs: config.WEBHOOKS_POLL_MS,
       leaseMs: config.WEBHOOKS_LEASE_MS,
       allowPrivateUrls: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      keepMs: config.WEBHOOKS_KEEP_DAYS * 86_400_000,
     },
   });
   webhooks.listen(teamEvents);

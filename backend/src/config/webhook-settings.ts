@@ -40,4 +40,8 @@ export const WEBHOOK_SETTINGS = {
     schema: positiveInt.default(30_000),
     doc: 'How long a node holds a delivery it is sending (at least WEBHOOKS_TIMEOUT_MS + 1 s is used): if the node dies, another one sends it after this.',
   },
+  WEBHOOKS_KEEP_DAYS: {
+    schema: positiveInt.default(30),
+    doc: "Succeeded and failed deliveries (payload, attempts, answers) are deleted this many days after their event (hourly); an interview's deliveries also go when it is deleted or erased.",
+  },
 } as const;

@@ -146,6 +146,8 @@ export interface WebhookDeliveriesTable {
   endpoint_id: string;
   event_id: string;
   event_type: string;
+  /** The interview the event is about (null for a ping): erased with it. */
+  interview_id: string | null;
   /** The JSON body sent, byte for byte (what the signature covers). */
   payload: string;
   status: WebhookDeliveryStatus;

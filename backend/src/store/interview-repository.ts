@@ -566,6 +566,7 @@ export class InterviewRepository {
         ).map((row) => row.id);
         if (ids.length === 0) return 0;
         await trx.deleteFrom('interviews').where('id', 'in', ids).execute();
+        await this.eraseWebhookDeliveries(trx, ids);
         await writeAudit(
           trx,
           {
@@ -608,8 +609,17 @@ export class InterviewRepository {
     return rows.map((row) => ({ id: row.id, endedAt: row.ended_at ?? cutoff }));
   }
 
+  /**
+   * Webhook deliveries about these interviews carry the candidate's name and email in their
+   * payloads: they go with the interview (erased, deleted, or past retention), sent or not.
+   */
+  private async eraseWebhookDeliveries(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await trx.deleteFrom('webhook_deliveries').where('interview_id', 'in', ids).execute();
+  }
+
   private async erase(trx: Kysely<Database>, ids: readonly string[], at: number): Promise<number> {
     if (ids.length === 0) return 0;
+    await this.eraseWebhookDeliveries(trx, ids);
     const result = await trx
       .updateTable('interviews')
       .set({

@@ -17,7 +17,11 @@ export interface DeliverySettings {
   leaseMs: number;
   /** WEBHOOKS_ALLOW_PRIVATE_URLS: the server's half of the leave (the endpoint's allow_private is the other). */
   allowPrivateUrls: boolean;
+  /** Settled deliveries older than this are deleted (hourly, on every node: idempotent). */
+  keepMs: number;
 }
+
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface DispatcherOptions {
   repository: WebhookRepository;
@@ -47,6 +51,7 @@ export class WebhookDispatcher {
   private readonly inFlight = new Map<string, AbortController>();
   private readonly sending = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
   private pumping = false;
   private again = false;
   private closed = false;
@@ -64,7 +69,20 @@ export class WebhookDispatcher {
   start(): void {
     this.timer = setInterval(() => this.wake(), this.options.settings.pollIntervalMs);
     this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+    void this.prune();
     this.wake();
+  }
+
+  /** Deletes settled deliveries past WEBHOOKS_KEEP_DAYS; a failure waits for the next hour. */
+  async prune(): Promise<number> {
+    try {
+      return await this.options.repository.pruneSettled(this.now() - this.options.settings.keepMs);
+    } catch (error) {
+      this.options.logger.warn('could not delete old webhook deliveries; tried again in an hour', { error: String(error) });
+      return 0;
+    }
   }
 
   /** Looks for due deliveries now (after an enqueue on this node, or a finished send). */
@@ -93,6 +111,7 @@ export class WebhookDispatcher {
   async close(timeoutMs = 5_000): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
     for (const controller of this.inFlight.values()) controller.abort();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([

@@ -41,6 +41,15 @@ export interface AttemptOutcome {
   nextAttemptAt: number;
 }
 
+/** An event to queue: its id, type, interview (null for a ping), the body, and the endpoints it goes to. */
+export interface QueuedEvent {
+  id: string;
+  type: string;
+  interviewId: string | null;
+  payload: string;
+  endpointIds: readonly string[];
+}
+
 export interface DeliveryWithAttempts extends WebhookDeliveryRow {
   attemptRows: WebhookAttemptRow[];
 }
@@ -124,16 +133,14 @@ export class WebhookRepository {
    * One delivery of each event per endpoint it names, due at once, in one statement per 100
    * rows (a burst of events is one write). Returns the delivery ids, in order.
    */
-  async enqueue(
-    events: ReadonlyArray<{ id: string; type: string; payload: string; endpointIds: readonly string[] }>,
-    at: number,
-  ): Promise<string[]> {
+  async enqueue(events: readonly QueuedEvent[], at: number): Promise<string[]> {
     const rows = events.flatMap((event) =>
       event.endpointIds.map((endpointId) => ({
         id: newId('whd'),
         endpoint_id: endpointId,
         event_id: event.id,
         event_type: event.type,
+        interview_id: event.interviewId,
         payload: event.payload,
         status: 'pending' as const,
         attempts: 0,
@@ -301,6 +308,16 @@ export class WebhookRepository {
       .orderBy('id', 'asc')
       .execute();
     return deliveries.map((delivery) => ({ ...delivery, attemptRows: attempts.filter((attempt) => attempt.delivery_id === delivery.id) }));
+  }
+
+  /** Deletes settled (succeeded or failed) deliveries created before `before`, with their attempts. */
+  async pruneSettled(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('webhook_deliveries')
+      .where('status', 'in', ['succeeded', 'failed'])
+      .where('created_at', '<', before)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   /** How many deliveries are waiting or in flight (health, the bench). */

@@ -18,7 +18,7 @@ import type { Logger } from '../logging/logger';
 import { writeAudit, type Database, type DatabaseEngine, type WebhookEndpointRow } from '../store';
 import { WebhookDispatcher, type DeliverySettings } from './webhook-dispatcher';
 import { buildPayload, pingPayload, type PayloadSources } from './webhook-payloads';
-import { newId, parseEvents, WebhookRepository, type DeliveryWithAttempts } from './webhook-repository';
+import { newId, parseEvents, WebhookRepository, type DeliveryWithAttempts, type QueuedEvent } from './webhook-repository';
 import { newWebhookSecret } from './webhook-signature';
 import { parseWebhookUrl, resolveWebhookTarget, type Resolver } from './url-guard';
 
@@ -229,12 +229,13 @@ export class Webhooks {
         },
       },
     };
-    const queued: Array<{ id: string; type: string; payload: string; endpointIds: string[] }> = [];
+    const queued: QueuedEvent[] = [];
     for (const event of events) {
       const endpointIds = endpoints.filter((endpoint) => endpoint.events.includes(event.type)).map((endpoint) => endpoint.id);
       if (endpointIds.length === 0) continue;
       const id = newId('evt');
-      queued.push({ id, type: event.type, payload: JSON.stringify(await buildPayload(id, event, sources)), endpointIds });
+      const payload = JSON.stringify(await buildPayload(id, event, sources));
+      queued.push({ id, type: event.type, interviewId: event.interviewId, payload, endpointIds });
     }
     if (queued.length === 0) return [];
     const ids = await this.repository.enqueue(queued, this.now());
@@ -319,7 +320,15 @@ export class Webhooks {
       throw new AppError('WEBHOOK_DELIVERY_NOT_FOUND', 'No delivery with that id for this endpoint.');
     const at = this.now();
     const [id] = await this.repository.enqueue(
-      [{ id: delivery.event_id, type: delivery.event_type, payload: delivery.payload, endpointIds: [endpointId] }],
+      [
+        {
+          id: delivery.event_id,
+          type: delivery.event_type,
+          interviewId: delivery.interview_id,
+          payload: delivery.payload,
+          endpointIds: [endpointId],
+        },
+      ],
       at,
     );
     if (!id) throw new AppError('WEBHOOK_NOT_FOUND', 'No webhook endpoint with that id.');
@@ -338,7 +347,15 @@ export class Webhooks {
     const at = this.now();
     const eventId = newId('evt');
     const [id] = await this.repository.enqueue(
-      [{ id: eventId, type: WEBHOOK_PING_EVENT, payload: JSON.stringify(pingPayload(eventId, endpointId, at)), endpointIds: [endpointId] }],
+      [
+        {
+          id: eventId,
+          type: WEBHOOK_PING_EVENT,
+          interviewId: null,
+          payload: JSON.stringify(pingPayload(eventId, endpointId, at)),
+          endpointIds: [endpointId],
+        },
+      ],
       at,
     );
     if (!id) throw new AppError('WEBHOOK_NOT_FOUND', 'No webhook endpoint with that id.');

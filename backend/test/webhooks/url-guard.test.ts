@@ -24,6 +24,7 @@ const SETTINGS: DeliverySettings = {
   pollIntervalMs: 50,
   leaseMs: 5_000,
   allowPrivateUrls: false,
+  keepMs: 30 * 86_400_000,
 };
 
 describe('webhook URL guard at send time', () => {

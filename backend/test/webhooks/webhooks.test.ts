@@ -316,4 +316,28 @@ describe('webhooks', () => {
     const missing = await admin.fetch(`/api/webhooks/whe_${'0'.repeat(32)}/ping`, { method: 'POST' });
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'WEBHOOK_NOT_FOUND');
   });
+
+  // Last: it prunes every settled delivery of this backend.
+  it("an erased candidate's deliveries go with their interviews; settled deliveries past WEBHOOKS_KEEP_DAYS are pruned", async () => {
+    const target = await receiver();
+    const { endpoint } = await register(target, ['interview.created']);
+    await createSession(backend, { name: 'Ivy', language: 'python', candidateName: 'Erin', candidateEmail: 'erin@example.com' });
+    await waitFor(
+      async () =>
+        (await deliveries(endpoint.id)).some((entry) => entry.status === 'succeeded' && entry.payload.includes('erin@example.com')),
+      {
+        what: "Erin's interview.created delivered",
+      },
+    );
+    const erased = await admin.fetch('/api/admin/erase-candidate', { method: 'POST', json: { email: 'erin@example.com' } });
+    assert.equal(erased.status, 200);
+    assert.deepEqual(await deliveries(endpoint.id), []);
+    const rows = await backend.database.db.selectFrom('webhook_deliveries').select('payload').execute();
+    assert.ok(!rows.some((row) => row.payload.includes('erin@example.com')), 'no delivery of any endpoint keeps her email');
+
+    await settled(endpoint.id, await ping(endpoint.id));
+    assert.equal(await backend.webhooks.dispatcher.prune(), 0, 'a fresh delivery is kept (30 days by default)');
+    assert.ok((await backend.webhooks.repository.pruneSettled(Date.now() + 1)) >= 1);
+    assert.deepEqual(await deliveries(endpoint.id), []);
+  });
 });

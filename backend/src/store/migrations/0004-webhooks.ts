@@ -30,6 +30,8 @@ export const migration0004: Migration = {
       .addColumn('endpoint_id', 'text', (column) => column.notNull().references('webhook_endpoints.id').onDelete('cascade'))
       .addColumn('event_id', 'text', (column) => column.notNull())
       .addColumn('event_type', 'text', (column) => column.notNull())
+      // The interview the event is about (null for a ping): its deliveries go when it is erased.
+      .addColumn('interview_id', 'text')
       .addColumn('payload', 'text', (column) => column.notNull())
       .addColumn('status', 'text', (column) => column.notNull().check(sqlIn('status', ['pending', 'delivering', 'succeeded', 'failed'])))
       .addColumn('attempts', 'integer', (column) => column.notNull().defaultTo(0))
@@ -50,6 +52,8 @@ export const migration0004: Migration = {
       .on('webhook_deliveries')
       .columns(['endpoint_id', 'created_at', 'id'])
       .execute();
+
+    await db.schema.createIndex('webhook_deliveries_interview').on('webhook_deliveries').column('interview_id').execute();
 
     await db.schema
       .createTable('webhook_attempts')
