@@ -93,6 +93,8 @@ const typist = await (await browser.newContext({ viewport: { width: 1366, height
 const watcher = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
 await watcher.goto(`${frontendUrl}/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
 await typist.goto(`${frontendUrl}/interview/${session.id}?name=Cara`);
+// A browser that has not joined is asked its name (the link's ?name= pre-fills it).
+for (const page of [typist, watcher]) await page.getByRole('button', { name: 'Join interview' }).click();
 for (const page of [typist, watcher]) await page.getByTestId('connection-status').getByText('Connected').waitFor();
 
 // Every page: the time each row text first appeared in the console, and the longest tasks.

@@ -151,6 +151,7 @@ const browser = await chromium.launch({ ...(executablePath ? { executablePath } 
 const page = await browser.newPage();
 const uiSession = await createSession();
 await page.goto(`${frontendUrl}/interview/${uiSession.id}?name=Bench`);
+await page.getByRole('button', { name: 'Join interview' }).click();
 await page.getByTestId('connection-status').getByText('Connected').waitFor();
 await page.locator('.cm-content').click();
 await page.keyboard.press('ControlOrMeta+a');

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics, oidcRoutes, webhooksRoutes } from './http';
+import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
@@ -21,6 +21,7 @@ import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './id
 import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 import { TeamEvents } from './events/team-events';
+import { ScorecardRepository, ScorecardService, TeamRubricStore } from './scorecards';
 import { Webhooks } from './webhooks';
 
 export const VERSION = '0.1.0';
@@ -51,6 +52,8 @@ export interface BackendHandle {
   archive: InterviewArchive;
   /** Interview and scorecard events for listeners such as webhooks. */
   teamEvents: TeamEvents;
+  /** Scorecards and rubrics (the rules; `scorecards.repository` for queries such as the public API's). */
+  scorecards: ScorecardService;
   /** Webhook endpoints, the delivery queue and this node's dispatcher. */
   webhooks: Webhooks;
   close(): Promise<void>;
@@ -200,6 +203,17 @@ export async function startBackend(
     db: database.db,
     engine: database.engine,
     interviews,
+    // scorecard.submitted payloads carry the submitted card's recommendation (as an API token sees it: submitted only).
+    scorecard: async (scorecardId, interviewId) => {
+      const { scorecards: cards } = await scorecards.repository.listForInterview(interviewId, { kind: 'api' });
+      const card = cards.find((entry) => entry.id === scorecardId);
+      if (!card) return null;
+      return {
+        recommendation: card.recommendation,
+        version: card.version,
+        submittedAt: card.submittedAt === null ? null : new Date(card.submittedAt).toISOString(),
+      };
+    },
     publicUrl: config.publicUrl,
     logger: logger.child({ service: 'webhooks' }),
     userAgent: `PairPad-Webhooks/${VERSION}`,
@@ -286,6 +300,14 @@ export async function startBackend(
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
   const oidc = await createOidcSignIn(config, identity, database, logger);
+  const teamRubric = new TeamRubricStore(database.db);
+  const scorecards = new ScorecardService({
+    repository: new ScorecardRepository(database.db),
+    teamRubric,
+    questionRubric: (questionId) => questions.get(questionId)?.rubric,
+    liveQuestionId: (interviewId) => rooms.get(interviewId)?.interview.questions.view('interviewer').questionId,
+    events: teamEvents,
+  });
   const app = createApp({
     questions,
     questionLimits,
@@ -308,7 +330,8 @@ export async function startBackend(
       oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
     extraRoutes: [
-      interviewsRoutes({ interviews, sessions }),
+      interviewsRoutes({ interviews, sessions, scorecards: scorecards.repository }),
+      scorecardsRoutes({ scorecards, teamRubric }),
       webhooksRoutes(webhooks),
       oidcRoutes({
         oidc,
@@ -350,6 +373,10 @@ export async function startBackend(
     runs,
     questions,
     identity,
+    onMemberJoined: (sessionId, memberId) =>
+      void scorecards.repository
+        .recordInterviewer(sessionId, memberId)
+        .catch((error: unknown) => logger.warn('could not record an interviewer of an interview', { sessionId, error: String(error) })),
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -417,6 +444,7 @@ export async function startBackend(
     interviews,
     archive,
     teamEvents,
+    scorecards,
     webhooks,
     close,
   };

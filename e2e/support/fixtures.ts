@@ -1,7 +1,7 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { FRONTEND_URL } from './env';
 import { memberContext } from './member';
-import { createSessionViaApi, expectConnected, type CreatedSession } from './room';
+import { createSessionViaApi, joinRoom, type CreatedSession } from './room';
 
 /** Every websocket frame (text or binary) a page receives, as it arrived. */
 export interface FrameCapture {
@@ -47,9 +47,10 @@ export const test = base.extend<RoomFixtures>({
     const interviewer = await interviewerContext.newPage();
     const candidate = await candidateContext.newPage();
     const candidateFrames = captureFrames(candidate);
-    await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
-    await candidate.goto(`/interview/${session.id}?name=Cara`);
-    await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
+    await Promise.all([
+      joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`),
+      joinRoom(candidate, `/interview/${session.id}?name=Cara`),
+    ]);
     await use({ session, interviewer, candidate, candidateFrames });
     await Promise.all([interviewerContext.close(), candidateContext.close()]);
   },

@@ -45,3 +45,14 @@ export async function replaceCode(page: Page, code: string): Promise<void> {
 export function output(page: Page): Locator {
   return page.getByRole('region', { name: 'Output' });
 }
+
+/**
+ * Opens a room link and joins through the name prompt, which every browser that has not joined
+ * this session yet is shown (a `?name=` only pre-fills it). `name` types another name first.
+ */
+export async function joinRoom(page: Page, url: string, name?: string): Promise<void> {
+  await page.goto(url);
+  if (name !== undefined) await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join interview' }).click();
+  await expectConnected(page);
+}

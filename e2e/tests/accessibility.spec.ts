@@ -77,7 +77,7 @@ for (const scheme of ['light', 'dark'] as const) {
       await context.close();
     });
 
-    test('the name prompt, the missing-session page and the not-found page', async ({ page }) => {
+    test('the name prompt, the missing-session page, the not-found page and the malformed-address page', async ({ page }) => {
       const session = await createSessionViaApi({ title: 'Accessible interview' });
       await page.goto(`/interview/${session.id}`);
       await expect(page.getByRole('button', { name: 'Join interview' })).toBeVisible();
@@ -90,6 +90,10 @@ for (const scheme of ['light', 'dark'] as const) {
       await page.goto('/no-such-page');
       await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
       await expectNoAxeViolations(page, `not found (${scheme})`);
+
+      await page.goto('/interview/%ff');
+      await expect(page.getByRole('heading', { name: 'This address is not valid' })).toBeVisible();
+      await expectNoAxeViolations(page, `malformed address (${scheme})`);
     });
 
     test('the room as the interviewer and as the candidate, with runs, remote cursors, completions and the settings menu', async ({

@@ -59,7 +59,27 @@ test('Stop ends an infinite loop that ignores Ctrl+C (SIGINT, then SIGKILL), for
   await candidate.screenshot({ path: testInfo.outputPath('console-running.png') });
   await interviewer.getByTestId('console-stop').click();
   for (const page of [interviewer, candidate]) {
-    await expect(output(page).getByTestId('run-status')).toHaveText('Killed by signal SIGKILL', { timeout: 15_000 });
+    // A stop, said as one with who made it, in neutral colours: not a red "Killed by signal SIGKILL".
+    const status = output(page).getByTestId('run-status');
+    await expect(status).toHaveText('Stopped by Ivy', { timeout: 15_000 });
+    await expect(status).toHaveAttribute('data-tone', 'neutral');
+    const [color, bad] = await status.evaluate((element) => [
+      getComputedStyle(element).color,
+      getComputedStyle(element).getPropertyValue('--console-bad').trim(),
+    ]);
+    const probe = await page.evaluate((value) => {
+      const element = document.createElement('span');
+      element.style.color = value;
+      document.body.append(element);
+      const computed = getComputedStyle(element).color;
+      element.remove();
+      return computed;
+    }, bad);
+    expect(color).not.toBe(probe);
+    // What it printed on the way out is folded, one click away.
+    const folded = output(page).getByTestId('stopped-output');
+    await expect(folded).not.toHaveAttribute('open');
+    await folded.getByText('Output up to the stop').click();
     await expect(consoleRows(page)).toContainText('^C by Ivy');
     await expect(consoleRows(page)).toContainText('■ Stop by Ivy');
   }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createSessionViaApi, expectConnected, participantList } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom, participantList } from '../support/room';
 
 test('a candidate link asks for a name, validates it, and remembers it', async ({ page, context }) => {
   const session = await createSessionViaApi({ title: 'Name prompt check' });
@@ -24,22 +24,46 @@ test('a candidate link asks for a name, validates it, and remembers it', async (
   await expect(second.getByLabel('Your name')).toHaveValue('Alice');
 });
 
-test('?name= pre-fills the name and skips the prompt', async ({ page }) => {
+test('?name= only pre-fills the prompt: a browser that has not joined is always asked, and the name leaves the address bar', async ({
+  page,
+  browser,
+}) => {
   const session = await createSessionViaApi();
-  await page.goto(`/interview/${session.id}?name=Bob`);
+  // The interviewer's own address bar, as it would be copied or seen on a shared screen.
+  await page.goto(`/interview/${session.id}?name=${encodeURIComponent('Ivy Interviewer')}`);
+  await expect(page.getByRole('heading', { name: 'Join the interview' })).toBeVisible();
+  await expect(page.getByLabel('Your name')).toHaveValue('Ivy Interviewer');
+  await expect(page).not.toHaveURL(/name=/);
+  await expect(page.locator('.cm-content')).toHaveCount(0);
+
+  // A reload before joining still asks, still pre-filled (kept for this tab, not in the URL).
+  await page.reload();
+  await expect(page.getByLabel('Your name')).toHaveValue('Ivy Interviewer');
+  await page.getByLabel('Your name').fill('Bob');
+  await page.getByRole('button', { name: 'Join interview' }).click();
   await expectConnected(page);
-  await expect(page.getByRole('heading', { name: 'Join the interview' })).toHaveCount(0);
   await expect(participantList(page)).toContainText('Bob (you)');
+  await expect(page).not.toHaveURL(/name=/);
   // The run controls are there under their stable names, ready once connected.
   await expect(page.getByRole('button', { name: 'Run', exact: true })).toBeEnabled();
-  await expect(page.getByLabel('Input', { exact: true })).toBeEditable();
   await expect(page.getByRole('region', { name: 'Output' })).toBeVisible();
+
+  // Having joined, this browser comes back as Bob without a prompt, whatever the link says.
+  await page.goto(`/interview/${session.id}?name=Mallory`);
+  await expectConnected(page);
+  await expect(participantList(page)).toContainText('Bob (you)');
+  await expect(participantList(page)).not.toContainText('Mallory');
+
+  // Another browser with the same link is asked too.
+  const other = await (await browser.newContext()).newPage();
+  await other.goto(`/interview/${session.id}?name=Bob`);
+  await expect(other.getByRole('heading', { name: 'Join the interview' })).toBeVisible();
+  await other.context().close();
 });
 
 test('the interviewer token is stripped from the address bar and survives a reload', async ({ page }) => {
   const session = await createSessionViaApi({ name: 'Ida' });
-  await page.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
-  await expectConnected(page);
+  await joinRoom(page, `/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
   await expect(participantList(page)).toContainText('Interviewer');
   await expect(page).not.toHaveURL(/token=/);
 

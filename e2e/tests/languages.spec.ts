@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type ElementHandle, type Locator, type Page } from '@playwright/test';
 import { openNewInterview } from '../support/dashboard';
 import { BACKEND_PORT, BACKEND_URL, FRONTEND_URL, MEMBER_STATE_PATH } from '../support/env';
-import { createSessionViaApi, expectConnected } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom } from '../support/room';
 
 /**
  * The language pickers offer the languages the executor has, with versions; the others are
@@ -159,8 +159,7 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
   await closeVisitor(visitor);
 
   const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
-  await page.goto(`/interview/${session.id}?name=Ivy`);
-  await expectConnected(page);
+  await joinRoom(page, `/interview/${session.id}?name=Ivy`);
   const selector = page.getByRole('combobox', { name: 'Language' });
   await expect(selector.locator('option[value="python"]')).toHaveText(`Python ${versionOf.get('python') ?? ''}`);
   expect(await optionsOf(selector)).toEqual(options);
@@ -198,8 +197,7 @@ test.describe('a server whose executor has only Python and Bash', () => {
   test('a room in a missing language says so and offers only the installed ones', async ({ page }) => {
     await runtimesFrom(page, backend);
     const session = await createSessionViaApi({ name: 'Ivy', language: 'go' });
-    await page.goto(`/interview/${session.id}?name=Ivy`);
-    await expectConnected(page);
+    await joinRoom(page, `/interview/${session.id}?name=Ivy`);
     const selector = page.getByRole('combobox', { name: 'Language' });
     await expect(selector).toHaveValue('go');
     await expect(selector.locator('option[value="go"]')).toBeDisabled();

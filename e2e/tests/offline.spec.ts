@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createSessionViaApi, editor, expectConnected } from '../support/room';
+import { createSessionViaApi, editor, joinRoom } from '../support/room';
 import { editorCode } from '../support/editor';
 
 test('a page that goes offline says so, keeps editing, and its edits merge when it is back', async ({ browser }) => {
@@ -8,10 +8,8 @@ test('a page that goes offline says so, keeps editing, and its edits merge when 
   const offlineContext = await browser.newContext();
   const online = await onlineContext.newPage();
   const flaky = await offlineContext.newPage();
-  await online.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
-  await flaky.goto(`/interview/${session.id}?name=Cam`);
-  await expectConnected(online);
-  await expectConnected(flaky);
+  await joinRoom(online, `/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
+  await joinRoom(flaky, `/interview/${session.id}?name=Cam`);
 
   await offlineContext.setOffline(true);
   await expect(flaky.getByTestId('connection-status')).toHaveText('Offline');

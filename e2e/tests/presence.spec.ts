@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createSessionViaApi, expectConnected, participantList } from '../support/room';
+import { createSessionViaApi, participantList, joinRoom } from '../support/room';
 
 function statusOf(page: Page, name: string) {
   return participantList(page).getByRole('listitem').filter({ hasText: name });
@@ -9,10 +9,8 @@ test('a participant shows as away while their tab is hidden, and active again wh
   const session = await createSessionViaApi();
   const interviewer = await (await browser.newContext()).newPage();
   const candidate = await (await browser.newContext()).newPage();
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
-  await candidate.goto(`/interview/${session.id}?name=Carl`);
-  await expectConnected(interviewer);
-  await expectConnected(candidate);
+  await joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
+  await joinRoom(candidate, `/interview/${session.id}?name=Carl`);
   await expect(statusOf(interviewer, 'Carl')).toContainText('Active');
 
   // Headless tabs are always visible: emulate the page-visibility change the browser would make.
@@ -37,10 +35,8 @@ test('a participant shows as idle after a minute without input', async ({ browse
   const candidate = await candidateContext.newPage();
   // Only the presence timer is of interest; install a controllable clock in the candidate's page.
   await candidate.clock.install();
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
-  await candidate.goto(`/interview/${session.id}?name=Carl`);
-  await expectConnected(interviewer);
-  await expectConnected(candidate);
+  await joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
+  await joinRoom(candidate, `/interview/${session.id}?name=Carl`);
   await expect(statusOf(interviewer, 'Carl')).toContainText('Active');
 
   await candidate.clock.runFor(30_000);

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createSessionViaApi, editor, expectConnected, output, replaceCode } from '../support/room';
+import { createSessionViaApi, editor, output, replaceCode, joinRoom } from '../support/room';
 import { editorCode } from '../support/editor';
 
 /** The interviewer and the candidate in two separate browser contexts, both connected. */
@@ -7,9 +7,10 @@ async function openRoom(browser: Browser, language: string): Promise<{ interview
   const session = await createSessionViaApi({ name: 'Ivy', language });
   const interviewer = await (await browser.newContext()).newPage();
   const candidate = await (await browser.newContext()).newPage();
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
-  await candidate.goto(`/interview/${session.id}?name=Cara`);
-  await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
+  await Promise.all([
+    joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`),
+    joinRoom(candidate, `/interview/${session.id}?name=Cara`),
+  ]);
   return { interviewer, candidate };
 }
 
@@ -53,8 +54,7 @@ test('the interviewer writes a stdin program, the candidate types the input and 
   }
   // A late joiner sees the room's runs.
   const late = await (await browser.newContext()).newPage();
-  await late.goto(interviewer.url().replace(/\?.*$/, '') + '?name=Lee');
-  await expectConnected(late);
+  await joinRoom(late, interviewer.url().replace(/\?.*$/, '') + '?name=Lee');
   await expect(late.getByText('Recent runs (3)')).toBeVisible();
   await expect(output(late).locator('[data-stream="stdout"] pre')).toHaveText('<b id="injected">bold</b>\n');
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createSessionViaApi, expectConnected, participantList } from '../support/room';
+import { createSessionViaApi, participantList, joinRoom } from '../support/room';
 
 // Names are limited to 40 characters, so the payloads are short ones that still execute if rendered as HTML.
 const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -26,10 +26,8 @@ test('an XSS string as a name and in program output shows as text and never runs
   for (const page of [interviewer, candidate])
     page.on('dialog', (dialog) => void dialog.dismiss().then(() => dialogs.push(dialog.message())));
 
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
-  await candidate.goto(`/interview/${session.id}?name=${encodeURIComponent(XSS_NAME)}`);
-  await expectConnected(interviewer);
-  await expectConnected(candidate);
+  await joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ida`);
+  await joinRoom(candidate, `/interview/${session.id}?name=${encodeURIComponent(XSS_NAME)}`);
   await expect(participantList(interviewer)).toContainText(XSS_NAME);
   await expect(interviewer.locator('img[src="x"]')).toHaveCount(0);
 

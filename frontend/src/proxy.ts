@@ -1,6 +1,19 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { readPublicConfig } from './lib/runtime-config';
 
+/** Where a path with a malformed percent-escape is shown (Next itself would answer a bare 500). */
+const MALFORMED_ADDRESS_PAGE = '/malformed-address';
+
+/** True when `/interview/%ff`-like paths cannot be decoded: Next's router throws on them before any page renders. */
+function undecodable(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Security headers for every page, with a Content Security Policy built per request: scripts only
  * from this origin or carrying this request's nonce (Next adds it to its own inline scripts), and
@@ -29,7 +42,9 @@ export function proxy(request: NextRequest): NextResponse {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
   requestHeaders.set('Content-Security-Policy', policy);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  const response = undecodable(request.nextUrl.pathname)
+    ? NextResponse.rewrite(new URL(MALFORMED_ADDRESS_PAGE, request.url), { request: { headers: requestHeaders }, status: 400 })
+    : NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('Content-Security-Policy', policy);
   response.headers.set('X-Content-Type-Options', 'nosniff');
   response.headers.set('X-Frame-Options', 'DENY');

@@ -7,6 +7,14 @@ interface BodyParserError {
   status?: number;
 }
 
+/**
+ * Express's router decodes each path parameter with decodeURIComponent and passes its URIError on
+ * (with status 400) when a `%` escape is not valid UTF-8: `/api/sessions/%ff` reaches us that way.
+ */
+function isUndecodablePath(error: unknown): boolean {
+  return error instanceof URIError;
+}
+
 /** Maps anything thrown in a route to `{ error: { code, message } }`; internals never leak. */
 export function errorHandler(logger: { error(message: string, meta?: object): void }): ErrorRequestHandler {
   return (error: unknown, request, response, _next) => {
@@ -18,6 +26,8 @@ export function errorHandler(logger: { error(message: string, meta?: object): vo
         'DATABASE_UNAVAILABLE',
         'The database is not answering right now; try again shortly. Live interviews keep working.',
       );
+    } else if (isUndecodablePath(error)) {
+      appError = new AppError('MALFORMED_URL', 'The address holds a malformed percent-escape (such as %ff); check the link.');
     } else {
       const parserError = error as BodyParserError;
       if (parserError.type === 'entity.too.large') appError = new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.');

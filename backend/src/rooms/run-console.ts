@@ -223,7 +223,7 @@ export class RunConsole {
       if (entry.kind === 'stdin') this.options.onControl(jobId, { kind: 'stdin', text: entry.text });
       else if (entry.kind === 'eof') this.options.onControl(jobId, { kind: 'eof' });
       else if (entry.kind === 'signal' && (entry.text === 'SIGINT' || entry.text === 'SIGKILL'))
-        this.options.onControl(jobId, { kind: 'signal', signal: entry.text });
+        this.options.onControl(jobId, { kind: 'signal', signal: entry.text, ...(entry.name ? { by: entry.name } : {}) });
     }
   }
 }

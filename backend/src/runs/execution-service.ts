@@ -12,7 +12,7 @@ import type { JobLogger, RunQueue } from './run-queue';
 import { RunJobs, type JobRunner, type JobListener } from './run-jobs';
 import type { PistonClient } from './piston-client';
 import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
-import { toRunResult } from './result-model';
+import { stoppedBy, toRunResult } from './result-model';
 import type { RunStore } from './run-store';
 
 /** The room's state a run defaults to; provided by the composition root (rooms/ + sessions/). */
@@ -88,6 +88,8 @@ export class ExecutionService {
   private readonly outputListeners = new Set<(output: RunOutput) => void>();
   /** Jobs running on this node through connect, by job id. */
   private readonly live = new Map<string, ConnectRun>();
+  /** Who first stopped each job running here from the console: its result says "Stopped by <name>". */
+  private readonly stoppers = new Map<string, string>();
   /** Console controls for jobs whose connection is still opening, replayed once it is open. */
   private readonly opening = new Map<string, RunControl[]>();
   /** Until when connect is not tried (the executor answered the upgrade with no). */
@@ -115,8 +117,12 @@ export class ExecutionService {
       // Only the console's runs go through a stdin-only connect: a program given the Input box
       // must see the end of it, and execute closes stdin where such a connect never does.
       if (support === 'full' || (support === 'stdin-only' && spec.interactive)) {
-        const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger, support === 'full');
-        if (streamed) return toRunResult(streamed);
+        try {
+          const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger, support === 'full');
+          if (streamed) return stoppedBy(toRunResult(streamed), this.stoppers.get(jobId));
+        } finally {
+          this.stoppers.delete(jobId);
+        }
       }
       return toRunResult(await options.client.execute(request, signal));
     };
@@ -197,7 +203,10 @@ export class ExecutionService {
     if (!run) return false;
     if (control.kind === 'stdin') run.write(control.text);
     else if (control.kind === 'eof') run.endInput();
-    else run.kill(control.signal);
+    else {
+      if (control.by !== undefined && !this.stoppers.has(jobId)) this.stoppers.set(jobId, control.by);
+      run.kill(control.signal);
+    }
     return true;
   }
 

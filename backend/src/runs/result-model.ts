@@ -69,3 +69,12 @@ export function toRunResult(response: PistonExecuteResponse): RunResult {
   }
   return { ...base, ...describeStage(response.run), run: toStageView(response.run) };
 }
+
+/**
+ * A run someone stopped from the console (Stop, Ctrl+C) is told as that stop and who made it,
+ * not as the signal or the traceback it ended with; a compile error stays one (nothing ran).
+ */
+export function stoppedBy(result: RunResult, name: string | undefined): RunResult {
+  if (name === undefined || result.outcome === 'compile-error') return result;
+  return { ...result, statusText: `Stopped by ${name}`, stoppedBy: name };
+}

@@ -14,6 +14,10 @@ export interface Database {
   settings: SettingsTable;
   interviews: InterviewsTable;
   audit_log: AuditLogTable;
+  interview_interviewers: InterviewInterviewersTable;
+  interview_rubrics: InterviewRubricsTable;
+  scorecards: ScorecardsTable;
+  scorecard_revisions: ScorecardRevisionsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
@@ -121,6 +125,54 @@ export interface AuditLogTable {
   target: string;
   /** JSON object. */
   details: string;
+}
+
+/** A member who joined an interview's room as its interviewer (0002): they may score it. */
+export interface InterviewInterviewersTable {
+  interview_id: string;
+  member_id: string;
+  joined_at: Millis;
+}
+
+/** The rubric an interview is scored against, frozen when its first scorecard is made (0002). */
+export interface InterviewRubricsTable {
+  interview_id: string;
+  /** JSON `Rubric`. */
+  rubric: string;
+  /** JSON `RubricSource`. */
+  source: string;
+  created_at: Millis;
+}
+
+export type ScorecardStatus = 'draft' | 'submitted';
+export type RecommendationValue = 'strong_no' | 'no' | 'yes' | 'strong_yes';
+
+/** One member's scorecard for one interview (0002): the current draft or submitted version. */
+export interface ScorecardsTable {
+  id: string;
+  interview_id: string;
+  member_id: string;
+  status: ScorecardStatus;
+  /** JSON `{ [criterionId]: { score, notes } }`. */
+  scores: string;
+  recommendation: RecommendationValue | null;
+  notes: string;
+  /** Submitted versions so far. */
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  submitted_at: Millis | null;
+}
+
+/** Every submitted version of a scorecard (0002), the current one included. */
+export interface ScorecardRevisionsTable {
+  id: Generated<number>;
+  scorecard_id: string;
+  version: number;
+  scores: string;
+  recommendation: RecommendationValue | null;
+  notes: string;
+  submitted_at: Millis;
 }
 
 export interface WebhookEndpointsTable {

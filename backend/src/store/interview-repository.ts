@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { AppError } from '@pairpad/protocol';
 import { writeAudit } from './audit-log';
 import type { DatabaseEngine } from './database';
-import type { Database, InterviewRow, InterviewStatus } from './database-schema';
+import type { Database, InterviewRow, InterviewStatus, MemberRole, RecommendationValue } from './database-schema';
 import { mergeRoomStates, mergeYjsUpdates } from './room-state-codec';
 
 /** One line of the dashboard (the contract's `InterviewSummary`; times in ms since the epoch). */
@@ -124,6 +124,14 @@ export interface InterviewListQuery {
   to?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string | null;
+  /**
+   * Only interviews with a submitted scorecard of this recommendation that the viewer
+   * (`memberId`, `role`) may see: they submitted their own, or they are an admin who neither
+   * created it, joined it nor scored it (scorecards/scorecard-repository.ts has the same rule).
+   */
+  recommendation?: RecommendationValue;
+  /** The viewer's role, for `recommendation`. */
+  role?: MemberRole;
   /** 1–100, default 20. */
   limit?: number;
 }
@@ -464,6 +472,7 @@ export class InterviewRepository {
     if (q) select = select.where(contains('interviews.search_text', q));
     if (query.from !== undefined) select = select.where('interviews.created_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('interviews.created_at', '<', query.to);
+    if (query.recommendation) select = select.where(this.recommendationFilter(query.recommendation, query.memberId ?? null, query.role));
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       // A row value: both engines seek the (created_at, id) index to it instead of scanning to it.
@@ -479,6 +488,37 @@ export class InterviewRepository {
     return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
   }
 
+  /** `recommendation` of the list query, as a condition on the `interviews` row. */
+  private recommendationFilter(recommendation: RecommendationValue, memberId: string | null, role: MemberRole | undefined) {
+    return (eb: ExpressionBuilder<Database & { interviews: Database['interviews'] }, 'interviews'>) => {
+      const scorecard = (alias: 'matching' | 'own') =>
+        eb.selectFrom(`scorecards as ${alias}`).select(`${alias}.id`).whereRef(`${alias}.interview_id`, '=', 'interviews.id');
+      const matching = eb.exists(
+        scorecard('matching').where('matching.status', '=', 'submitted').where('matching.recommendation', '=', recommendation),
+      );
+      if (memberId === null) return matching;
+      const own = scorecard('own').where('own.member_id', '=', memberId);
+      const onIt = eb
+        .selectFrom('interview_interviewers as joined')
+        .select('joined.member_id')
+        .whereRef('joined.interview_id', '=', 'interviews.id')
+        .where('joined.member_id', '=', memberId);
+      const ownSubmitted = eb.exists(own.where('own.status', '=', 'submitted'));
+      const visible =
+        role === 'admin'
+          ? eb.or([
+              ownSubmitted,
+              eb.and([
+                eb.or([eb('interviews.created_by', 'is', null), eb('interviews.created_by', '!=', memberId)]),
+                eb.not(eb.exists(onIt)),
+                eb.not(eb.exists(scorecard('own').where('own.member_id', '=', memberId))),
+              ]),
+            ])
+          : ownSubmitted;
+      return eb.and([matching, visible]);
+    };
+  }
+
   /** Revokes (or restores) the guest interviewer link of one interview; false when there is none. */
   async setGuestLinkRevoked(id: string, revoked: boolean): Promise<boolean> {
     const result = await this.db
@@ -491,7 +531,7 @@ export class InterviewRepository {
   }
 
   /**
-   * Deletes one interview: its content (room, notes, code, candidate, participants) is erased at
+   * Deletes one interview: its content (room, notes, code, candidate, participants, scorecards) is erased at
    * once, and a tombstone of the id stays, so that a room still open somewhere cannot write it
    * back. Audited. False when there was nothing to delete.
    */
@@ -639,6 +679,10 @@ export class InterviewRepository {
       .where('id', 'in', ids)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
+    // The interviewers' judgements of the candidate go with the interview (revisions cascade).
+    await trx.deleteFrom('scorecards').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_rubrics').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_interviewers').where('interview_id', 'in', ids).execute();
     return Number(result.numUpdatedRows);
   }
 }

@@ -87,6 +87,37 @@ describe('question library', () => {
     assert.equal(problems['README.md'], undefined, 'the README is not a question');
   });
 
+  it('reads a rubric from the front matter; a malformed rubric leaves the question out, reported by file and field', async () => {
+    const rubric = (criteria: string) => GOOD.replace('difficulty: easy', `difficulty: easy\nrubric:\n  criteria:\n${criteria}`);
+    const criterion = (id: string, anchors = '      1: Lost\n      2: Helped\n      3: Alone\n      4: Alone, explained') =>
+      `    - id: ${id}\n      name: Reading input\n      anchors:\n${anchors.replace(/^ {6}/gm, '        ')}\n`;
+    const dir = folder({
+      'with-rubric.md': rubric(criterion('reading')),
+      'missing-anchor.md': rubric(criterion('reading', '      1: Lost\n      2: Helped\n      4: Alone')),
+      'extra-anchor.md': rubric(criterion('reading', '      1: a\n      2: b\n      3: c\n      4: d\n      5: e')),
+      'duplicate-ids.md': rubric(criterion('reading') + criterion('reading')),
+      'bad-id.md': rubric(criterion('Reading Input')),
+      'no-criteria.md': GOOD.replace('difficulty: easy', 'difficulty: easy\nrubric:\n  criteria: []'),
+    });
+    const library = await QuestionLibrary.load(dir);
+    assert.deepEqual(
+      library.list().map((q) => q.id),
+      ['with-rubric'],
+    );
+    assert.deepEqual(library.get('with-rubric')?.rubric?.criteria[0], {
+      id: 'reading',
+      name: 'Reading input',
+      description: '',
+      anchors: { 1: 'Lost', 2: 'Helped', 3: 'Alone', 4: 'Alone, explained' },
+    });
+    const problems = Object.fromEntries(library.problems.map((p) => [p.file, p.problems.join('; ')]));
+    assert.match(problems['missing-anchor.md'] ?? '', /^rubric\.criteria\[0\]\.anchors\.3: /);
+    assert.match(problems['extra-anchor.md'] ?? '', /^rubric\.criteria\[0\]\.anchors: .*5/);
+    assert.match(problems['duplicate-ids.md'] ?? '', /^rubric\.criteria: criterion ids must be unique/);
+    assert.match(problems['bad-id.md'] ?? '', /^rubric\.criteria\[0\]\.id: id must be lowercase/);
+    assert.match(problems['no-criteria.md'] ?? '', /^rubric\.criteria: a rubric needs at least one criterion/);
+  });
+
   it('answers an unreadable folder with a problem, not a crash', async () => {
     const library = await QuestionLibrary.load('/nonexistent/questions');
     assert.equal(library.size, 0);

@@ -19,6 +19,8 @@ import { ask, authHeaders, capturedClient, heardText, type Heard } from '../inte
  */
 const HIDDEN_INPUT = 'zq-hidden-input-41c7';
 const HIDDEN_EXPECTED = 'ZQ-HIDDEN-INPUT-41C7';
+/** A hidden case's name can give the edge case away: the candidate is told "hidden case 3" instead. */
+const HIDDEN_NAME = 'zq-secret-name-7d2e';
 const QUESTION = `---
 title: Shout
 difficulty: easy
@@ -40,7 +42,7 @@ tests:
   - name: two words
     stdin: "big cat\\n"
     expected: "BIG CAT\\n"
-  - name: secret
+  - name: ${HIDDEN_NAME}
     stdin: "${HIDDEN_INPUT}\\n"
     expected: "${HIDDEN_EXPECTED}\\n"
     hidden: true
@@ -97,12 +99,14 @@ async function runTests(provider: SocketYjsProvider): Promise<TestRunRecord> {
 
 function assertNoHiddenData(heard: Heard, provider: SocketYjsProvider, label: string): void {
   assert.ok(heard.raw.length > 5, `${label}: the capture saw traffic`);
-  for (const marker of [HIDDEN_INPUT, HIDDEN_EXPECTED]) {
+  for (const marker of [HIDDEN_INPUT, HIDDEN_EXPECTED, HIDDEN_NAME]) {
     assert.equal(heardText(heard, marker), false, `${label}: "${marker}" in a frame`);
   }
   // The documents the candidate decoded from its binary Yjs frames.
   const decoded = JSON.stringify(provider.doc.toJSON());
-  assert.ok(!decoded.includes(HIDDEN_INPUT) && !decoded.includes(HIDDEN_EXPECTED), `${label}: hidden data in the decoded document`);
+  for (const marker of [HIDDEN_INPUT, HIDDEN_EXPECTED, HIDDEN_NAME]) {
+    assert.ok(!decoded.includes(marker), `${label}: "${marker}" in the decoded document`);
+  }
 }
 
 describe('questions in the room: hidden cases, permissions, bad input, test runs', () => {
@@ -153,12 +157,13 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     assert.match(seen.description, /upper case/);
     assert.deepEqual(
       seen.tests.map((test) => test.name),
-      ['hello', 'two words', 'secret'],
+      ['hello', 'two words', 'hidden case 3'],
     );
-    assert.deepEqual(seen.tests[2], { name: 'secret', hidden: true, compare: 'trim' }, 'a hidden case is its name only');
+    assert.deepEqual(seen.tests[2], { name: 'hidden case 3', hidden: true, compare: 'trim' }, 'a hidden case is its place only');
     assert.equal(seen.tests[0]?.stdin, 'hello\n', 'visible cases carry their input');
     const full = (await waitFor(() => interviewerLog.latest(), { what: 'interviewer question state' }))!;
     assert.equal(full.tests[2]?.stdin, `${HIDDEN_INPUT}\n`, 'the interviewer gets the hidden input');
+    assert.equal(full.tests[2]?.name, HIDDEN_NAME, 'and its name');
     assert.equal(full.tests[2]?.expected, `${HIDDEN_EXPECTED}\n`);
 
     setCode(candidate.provider, SOLUTION);
@@ -181,9 +186,10 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     );
     assert.deepEqual(
       mine.cases[2],
-      { name: 'secret', hidden: true, verdict: 'passed' },
+      { name: 'hidden case 3', hidden: true, verdict: 'passed' },
       'the candidate sees a hidden case pass, nothing more',
     );
+    assert.equal(theirs.cases[2]?.name, HIDDEN_NAME, 'the interviewer sees the hidden case by name');
     assert.equal(theirs.cases[2]?.actual, `${HIDDEN_EXPECTED}\n`, 'the interviewer sees the hidden actual output');
     assert.equal(typeof theirs.cases[0]?.timeMs, 'number');
     assert.equal(mine.cases[0]?.actual, 'HELLO\n', 'a visible case carries its actual output for everyone');
@@ -193,14 +199,16 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
     const lateLog = listen(late.provider);
     await waitSynced(late.provider);
     await waitFor(() => lateLog.history.at(-1)?.length === 1, { what: 'test run history at join' });
-    assert.deepEqual(lateLog.history.at(-1)?.[0]?.cases[2], { name: 'secret', hidden: true, verdict: 'passed' });
+    assert.deepEqual(lateLog.history.at(-1)?.[0]?.cases[2], { name: 'hidden case 3', hidden: true, verdict: 'passed' });
 
     // The interviewer edits the hidden case live: candidates hear the change, not its content.
     const edited = full.tests.map((test) => ({ ...test }));
-    edited[2] = { ...edited[2]!, name: 'secret 2', stdin: `${HIDDEN_INPUT}!\n`, expected: `${HIDDEN_EXPECTED}!\n` };
+    edited[2] = { ...edited[2]!, name: `${HIDDEN_NAME} 2`, stdin: `${HIDDEN_INPUT}!\n`, expected: `${HIDDEN_EXPECTED}!\n` };
     const ack = await ask<{ question: RoomQuestionView }>(interviewer, 'question:edit', { tests: edited });
     assert.ok(ack.ok, JSON.stringify(ack));
-    await waitFor(() => candidateLog.latest()?.tests[2]?.name === 'secret 2', { what: 'candidate hears the edit' });
+    const statesBefore = candidateLog.states.length;
+    await waitFor(() => candidateLog.states.length > statesBefore, { what: 'candidate hears the edit' });
+    assert.equal(candidateLog.latest()?.tests[2]?.name, 'hidden case 3');
 
     assertNoHiddenData(candidate.heard, candidate.provider, 'candidate');
     assertNoHiddenData(late.heard, late.provider, 'late candidate');

@@ -173,6 +173,9 @@ describe("the room's console: streamed output, shared stdin, stop", () => {
     const interrupted = await waitFinished(ivyRuns, first.jobId);
     assert.equal(interrupted.result?.outcome, 'signal');
     assert.match(interrupted.result?.run?.stderr ?? '', /KeyboardInterrupt/);
+    // Told as the stop it was, with who made it: not "Killed by signal SIGINT".
+    assert.equal(interrupted.result?.statusText, 'Stopped by Cleo');
+    assert.equal(interrupted.result?.stoppedBy, 'Cleo');
     assert.deepEqual(
       ivyConsole
         .entries(first.jobId)
@@ -191,6 +194,7 @@ describe("the room's console: streamed output, shared stdin, stop", () => {
     await sendOk(cleo, 'console:signal', { jobId: second.jobId, signal: 'SIGKILL' });
     const killed = await waitFinished(ivyRuns, second.jobId);
     assert.equal(killed.result?.run?.signal, 'SIGKILL');
+    assert.equal(killed.result?.statusText, 'Stopped by Cleo', 'the first stop names the stopper; the SIGKILL after it changes nothing');
   });
 
   it("Ctrl+D ends a cat-style program's input", async () => {

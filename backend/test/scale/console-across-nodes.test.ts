@@ -69,5 +69,7 @@ describe('the console across two backend processes sharing Redis', () => {
     const finished = await waitFinished(runsB, run.jobId, 15_000);
     assert.equal(finished.result?.run?.signal, 'SIGKILL');
     assert.equal(finished.result?.run?.stdout, '> echo: from B\n> ');
+    // The stopper's name came from B's console entry to the job on A, and back in the result.
+    assert.equal(finished.result?.statusText, 'Stopped by Ivy');
   });
 });

@@ -84,14 +84,15 @@ describe('questions and test runs across two backend processes', () => {
     const seen = (await waitFor(() => caraLog.states.at(-1)?.tests.length === 2 && caraLog.states.at(-1), {
       what: 'question on B',
     })) as RoomQuestionView;
-    assert.deepEqual(seen.tests[1], { name: 'secret', hidden: true, compare: 'trim' });
+    assert.deepEqual(seen.tests[1], { name: 'hidden case 2', hidden: true, compare: 'trim' });
 
-    // An edit on A: the candidate on B hears it, as names only for hidden cases.
+    // An edit on A: the candidate on B hears it; a hidden case stays its place, never its name.
     const full = (await waitFor(() => ivyLog.states.at(-1), { what: 'question on A' })) as RoomQuestionView;
-    const edited = full.tests.map((test) => ({ ...test, ...(test.hidden ? { name: 'secret, edited' } : {}) }));
+    const edited = full.tests.map((test) => ({ ...test, name: test.hidden ? 'secret, edited' : 'shown, edited' }));
     const ack: Ack<object> = await ask(ivy.provider, 'question:edit', { tests: edited });
     assert.ok(ack.ok, JSON.stringify(ack));
-    await waitFor(() => caraLog.states.at(-1)?.tests[1]?.name === 'secret, edited', { what: 'edit reaches B' });
+    await waitFor(() => caraLog.states.at(-1)?.tests[0]?.name === 'shown, edited', { what: 'edit reaches B' });
+    assert.equal(caraLog.states.at(-1)?.tests[1]?.name, 'hidden case 2');
 
     // The candidate runs the tests on B; the interviewer on A sees the hidden case's detail.
     const started = await ask<{ run: TestRunRecord }>(cara.provider, 'tests:run', {});
@@ -106,7 +107,8 @@ describe('questions and test runs across two backend processes', () => {
     })) as TestRunRecord;
     assert.equal(onA.statusText, '1 / 2 passed');
     assert.equal(onA.cases[1]?.expected, `${HIDDEN_EXPECTED}\n`, 'the interviewer sees the hidden expected output');
-    assert.deepEqual(onB.cases[1], { name: 'secret, edited', hidden: true, verdict: 'failed' });
+    assert.deepEqual(onB.cases[1], { name: 'hidden case 2', hidden: true, verdict: 'failed' });
+    assert.equal(onA.cases[1]?.name, 'secret, edited');
 
     // Recorded once, and the same from either node.
     const timelineOf = async (node: BackendNode) =>

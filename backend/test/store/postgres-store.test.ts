@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import {
   createDatabase,
   InterviewRepository,
-  migrateToLatest,
   MIGRATIONS,
+  migrateToLatest,
   StoreUnavailableError,
   type DatabaseHandle,
 } from '../../src/store';
@@ -33,7 +33,7 @@ describe('PostgreSQL specifics', () => {
     const nodes: DatabaseHandle[] = await Promise.all([1, 2, 3].map(() => createDatabase({ dataDir: '/nonexistent', databaseUrl })));
     try {
       const applied = await Promise.all(nodes.map((node) => migrateToLatest(node)));
-      // Each migration applied once, by one of them.
+      // Each migration applied once, by one of the nodes.
       assert.deepEqual(applied.flat().sort(), MIGRATIONS.map((migration) => migration.name).sort(), JSON.stringify(applied));
     } finally {
       await Promise.all(nodes.map((node) => node.close()));

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { ListWebhookDeliveriesResponse, WebhookCreated, WebhookDelivery } from '@pairpad/protocol';
+import { DEFAULT_RUBRIC, type ListWebhookDeliveriesResponse, type WebhookCreated, type WebhookDelivery } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { isPrivateAddress } from '../../src/webhooks';
 import { connectClient, createSession, memberAgent, startTestBackend, waitSynced, type MemberAgent } from '../helpers/test-backend';
@@ -315,6 +315,35 @@ describe('webhooks', () => {
     assert.equal(((await badId.json()) as { error: { code: string } }).error.code, 'VALIDATION_FAILED');
     const missing = await admin.fetch(`/api/webhooks/whe_${'0'.repeat(32)}/ping`, { method: 'POST' });
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'WEBHOOK_NOT_FOUND');
+  });
+
+  it('scorecard.submitted carries the scorecard, its author and recommendation (never a draft)', async () => {
+    const target = await receiver();
+    await register(target, ['scorecard.submitted']);
+    const session = await createSession(backend, { name: 'Ivy', language: 'python', candidateName: 'Sam' });
+    const scores = Object.fromEntries(DEFAULT_RUBRIC.criteria.map((criterion) => [criterion.id, { score: 3, notes: 'fine' }]));
+    const path = `/api/interviews/${session.id}/scorecards/mine`;
+    // A draft publishes nothing.
+    assert.equal((await admin.fetch(path, { method: 'PUT', json: { scores, recommendation: 'yes', notes: 'draft' } })).status, 200);
+    const submitted = await admin.fetch(`${path}/submit`, {
+      method: 'POST',
+      json: { scores, recommendation: 'strong_yes', notes: 'good' },
+    });
+    assert.equal(submitted.status, 200);
+    const card = (await submitted.json()) as { id: string };
+    await waitFor(() => target.received.length === 1, { what: 'scorecard.submitted delivered' });
+    const [entry] = target.received;
+    assert.equal(entry?.signatureValid, true);
+    assert.equal(entry?.event, 'scorecard.submitted');
+    assert.deepEqual(entry?.json.data.scorecard, {
+      recommendation: 'strong_yes',
+      version: 1,
+      submittedAt: (entry?.json.data.scorecard as { submittedAt: string }).submittedAt,
+      id: card.id,
+      member: { id: admin.member.id, name: admin.member.name },
+    });
+    assert.equal((entry?.json.data.interview as { id: string }).id, session.id);
+    assert.ok(!entry?.body.includes('good') && !entry?.body.includes('fine'), 'notes stay in PairPad (read them with the API)');
   });
 
   // Last: it prunes every settled delivery of this backend.

@@ -30,6 +30,7 @@ import { loadLanguageSupport } from '@/lib/language-support';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 import { useResolvedTheme } from '@/lib/use-resolved-theme';
 import styles from './code-editor.module.css';
+import { withParticipantLabels } from '@/room/participants';
 
 export interface CodeEditorProps {
   text: Y.Text;
@@ -111,7 +112,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),
           slots.language.of([]),
           slots.readOnly.of(EditorState.readOnly.of(false)),
-          yCollab(text, awareness, { undoManager }),
+          yCollab(text, withParticipantLabels(awareness), { undoManager }),
         ],
       }),
     });

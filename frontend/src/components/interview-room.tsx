@@ -4,7 +4,17 @@ import { useCallback, useEffect, useState } from 'react';
 import { DisplayNameSchema, SESSION_ID_PATTERN, type SessionPublicView } from '@pairpad/protocol';
 import { getSession, isMissingSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
-import { joinedName, personId, rememberName, rememberedName, storeJoinedName, storeToken, storedToken } from '@/lib/identity';
+import {
+  joinedName,
+  personId,
+  rememberName,
+  rememberedName,
+  storeJoinedName,
+  storeSuggestedName,
+  storeToken,
+  storedToken,
+  suggestedName,
+} from '@/lib/identity';
 import { NamePrompt } from './name-prompt';
 import { RoomView } from './room-view';
 import { SessionMissing } from './session-missing';
@@ -13,7 +23,7 @@ import ui from './ui.module.css';
 
 export interface InterviewRoomProps {
   sessionId: string;
-  /** `?name=` from the link: pre-fills the name and skips the prompt. */
+  /** `?name=` from the link: pre-fills the name prompt (never skips it), then leaves the address bar. */
   nameFromUrl: string | null;
   /** `?token=` from the interviewer link. */
   tokenFromUrl: string | null;
@@ -52,13 +62,23 @@ export function InterviewRoom({ sessionId, nameFromUrl, tokenFromUrl }: Intervie
     setApiUrl(resolveApiUrl());
     if (tokenFromUrl) storeToken(sessionId, tokenFromUrl);
     const token = tokenFromUrl ?? storedToken(sessionId);
-    const name = validName(nameFromUrl) ?? validName(joinedName(sessionId));
-    if (name) storeJoinedName(sessionId, name);
-    setIdentity({ name, token, defaultName: validName(nameFromUrl) ?? rememberedName(), personId: personId(sessionId) });
-    if (tokenFromUrl) {
-      // Keep the secret out of the address bar (and of screen shares); localStorage keeps reloads and new tabs working.
+    // Only a name this browser joined this session with skips the prompt: a `?name=` in a
+    // forwarded link (or an address bar shared on screen) must not join someone as another person.
+    const suggested = validName(nameFromUrl);
+    if (suggested) storeSuggestedName(sessionId, suggested);
+    const name = validName(joinedName(sessionId));
+    setIdentity({
+      name,
+      token,
+      defaultName: suggested ?? validName(suggestedName(sessionId)) ?? rememberedName(),
+      personId: personId(sessionId),
+    });
+    if (tokenFromUrl || nameFromUrl !== null) {
+      // Keep the secret and the name out of the address bar (and of screen shares and copied
+      // links); localStorage keeps reloads and new tabs working.
       const url = new URL(window.location.href);
       url.searchParams.delete('token');
+      url.searchParams.delete('name');
       window.history.replaceState(window.history.state, '', url);
     }
   }, [resolveApiUrl, sessionId, nameFromUrl, tokenFromUrl]);

@@ -50,6 +50,8 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
   }, []);
 
   const shown = runs.runs.find((candidate) => candidate.jobId === selectedId) ?? runs.runs[0] ?? null;
+  // One place for stdin at a time: while a program reads the console, the Input box steps aside.
+  const consoleTakesInput = runs.runs.some((candidate) => candidate.state === 'running' && candidate.interactive === true);
 
   return (
     <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${inputId}-title`}>
@@ -82,18 +84,30 @@ export function OutputPanel({ runs, canRun, runOffReason = null, inputReadOnly =
           </button>
         </p>
       ) : null}
-      <label htmlFor={inputId} className={ui.fieldLabel}>
-        Input
-      </label>
-      <SharedTextarea
-        id={inputId}
-        text={runs.stdin}
-        className={styles.stdin}
-        rows={3}
-        readOnly={inputReadOnly}
-        placeholder="stdin for your program (shared with the room)"
-        spellCheck={false}
-      />
+      {consoleTakesInput ? (
+        <p className={ui.hint} data-testid="stdin-rule">
+          The program reads the console now: type its input there, under the output.
+        </p>
+      ) : (
+        <>
+          <label htmlFor={inputId} className={ui.fieldLabel}>
+            Input
+          </label>
+          <SharedTextarea
+            id={inputId}
+            text={runs.stdin}
+            className={styles.stdin}
+            rows={3}
+            readOnly={inputReadOnly}
+            placeholder="stdin for your program (shared with the room)"
+            spellCheck={false}
+            aria-describedby={`${inputId}-rule`}
+          />
+          <p id={`${inputId}-rule`} className={ui.hint} data-testid="stdin-rule">
+            Given to the program when Run starts. Leave it empty to type input in the console while the program runs.
+          </p>
+        </>
+      )}
       <div role="region" aria-label="Output" className={styles.output} tabIndex={0}>
         {shown ? (
           <RunOutput

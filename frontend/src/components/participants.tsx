@@ -26,7 +26,7 @@ export function Participants({ participants }: { participants: Participant[] }) 
             </span>
             <span className={styles.text}>
               <span className={styles.name}>
-                {participant.name}
+                {participant.label}
                 {participant.isSelf ? <span className={styles.you}> (you)</span> : null}
               </span>
               <span className={styles.meta}>

@@ -2,14 +2,14 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { languageLabel, textAtCheckpoint, type LanguageId, type Timeline } from '@pairpad/protocol';
+import { languageLabel, textAtCheckpoint, timelineRuns, type LanguageId, type Timeline } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { formatClock } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getTimeline } from '@/lib/interview-api';
 import { formatPosition, playbackClock } from '@/lib/playback-clock';
 import { describeEvent } from '@/lib/timeline-words';
-import { ConsoleTranscript } from './console-transcript';
+import { PlaybackRunItem } from './playback-run-item';
 import { ReviewMessage } from './review-message';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 import styles from './playback-view.module.css';
@@ -73,7 +73,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   const code = textAtCheckpoint(timeline.checkpoints, Math.max(0, checkpointIndex));
   const past = timeline.events.filter((event) => event.at <= at);
   const language: LanguageId = past.findLast((event) => event.kind === 'language')?.language ?? timeline.language;
-  const runs = past.flatMap((event) => (event.kind === 'run' ? [event.run] : []));
+  const runs = timelineRuns(past);
   const transcripts = useMemo(
     () => new Map((timeline.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])),
     [timeline],
@@ -137,17 +137,13 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
             </h2>
             <ol className={styles.list} aria-label="Runs so far">
               {runs.length === 0 ? <li className={ui.muted}>No runs yet.</li> : null}
-              {runs.map((run) => (
-                <li key={run.jobId}>
-                  <span className={styles.when}>{formatClock(run.queuedAt)}</span> {run.startedBy.name}:{' '}
-                  {run.result?.statusText ?? run.error?.message ?? run.state}
-                  {transcripts.has(run.jobId) ? (
-                    // The console as it was at this moment: output so far, lines typed so far.
-                    <ConsoleTranscript entries={transcripts.get(run.jobId) ?? []} until={at} />
-                  ) : run.result?.run?.output ? (
-                    <pre className={review.runSnippet}>{run.result.run.output.slice(0, 400)}</pre>
-                  ) : null}
-                </li>
+              {runs.map((event) => (
+                <PlaybackRunItem
+                  key={event.kind === 'run' ? event.run.jobId : event.runId}
+                  event={event}
+                  transcripts={transcripts}
+                  at={at}
+                />
               ))}
             </ol>
           </section>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { languageLabel, type InterviewReport } from '@pairpad/protocol';
+import { languageLabel, reportRunCounts, type InterviewReport, type RunCounts } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { formatDuration } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
@@ -10,6 +10,7 @@ import { getReport } from '@/lib/interview-api';
 import { REPORT_CLASS, downloadHtml, reportDocument } from '@/lib/report-document';
 import { ReviewMessage } from './review-message';
 import { ReportTestRuns } from './report-test-runs';
+import { ReportScorecards } from './report-scorecards';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 import { ConsoleTranscript } from './console-transcript';
 import runStyles from './report-runs.module.css';
@@ -20,6 +21,13 @@ import ui from './ui.module.css';
 export interface ReportViewProps {
   sessionId: string;
   tokenFromUrl: string | null;
+}
+
+/** "3 (1 program run, 2 test runs)": program runs and test runs are both runs. */
+function runCountWords(counts: RunCounts): string {
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  if (counts.total === 0) return '0';
+  return `${counts.total} (${plural(counts.runs, 'program run')}, ${plural(counts.testRuns, 'test run')})`;
 }
 
 function dateTime(epochMs: number): string {
@@ -87,7 +95,7 @@ function Report({ report }: { report: InterviewReport }) {
               {report.endedAt === null ? ' (still going on)' : ''}
             </dd>
             <dt>Runs</dt>
-            <dd>{report.runs.length}</dd>
+            <dd data-testid="report-run-count">{runCountWords(reportRunCounts(report))}</dd>
           </dl>
 
           <h2>Participants</h2>
@@ -123,13 +131,17 @@ function Report({ report }: { report: InterviewReport }) {
             {report.runs.map((run) => {
               const result = run.result;
               const good = result?.outcome === 'success';
+              // A stop someone made ("Stopped by Ivy") is neither a success nor the program's failure.
+              const tone =
+                result?.stoppedBy !== undefined
+                  ? undefined
+                  : good
+                    ? cx(runStyles.success, REPORT_CLASS.success)
+                    : cx(runStyles.bad, REPORT_CLASS.bad);
               return (
                 <li key={run.jobId}>
-                  <strong className={good ? cx(runStyles.success, REPORT_CLASS.success) : cx(runStyles.bad, REPORT_CLASS.bad)}>
-                    {result?.statusText ?? run.error?.message ?? run.state}
-                  </strong>{' '}
-                  — {run.startedBy.name}, {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)}{' '}
-                  {result?.version ?? run.version}
+                  <strong className={tone}>{result?.statusText ?? run.error?.message ?? run.state}</strong> — {run.startedBy.name},{' '}
+                  {new Date(run.queuedAt).toLocaleTimeString()} · {languageLabel(run.language)} {result?.version ?? run.version}
                   {run.interactive ? <span className={cx(ui.muted, REPORT_CLASS.muted)}> · interactive</span> : null}
                   {run.interactive && consoles.has(run.jobId) ? (
                     <ConsoleTranscript entries={consoles.get(run.jobId) ?? []} label="Interactive console transcript" />
@@ -144,6 +156,8 @@ function Report({ report }: { report: InterviewReport }) {
           </ol>
 
           <ReportTestRuns report={report} />
+
+          <ReportScorecards sessionId={report.sessionId} />
 
           <h2>Notes</h2>
           {report.notes.trim() ? (

@@ -17,6 +17,7 @@ import { OutputPanel } from './output-panel';
 import { InterviewControls } from './interview-controls';
 import { Participants } from './participants';
 import { PrivateNotes } from './private-notes';
+import { ScorecardPanel } from './scorecard-panel';
 import { RecordingNotice } from './recording-notice';
 import { KeepCode } from './keep-code';
 import { SessionMissing } from './session-missing';
@@ -192,6 +193,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
             <>
               <InterviewControls sessionId={session.id} interview={room.interview} connected={room.status === 'connected'} />
               <PrivateNotes notes={room.interview.notes} />
+              <ScorecardPanel apiUrl={apiUrl} interviewId={session.id} />
             </>
           ) : (
             <RecordingNotice />

@@ -99,7 +99,7 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
                 onChange={(event) => setLine(event.target.value)}
                 onKeyDown={onKeyDown}
                 disabled={!accepting}
-                placeholder="Input for the program, Enter sends"
+                placeholder="Type input here while the program runs (Enter sends)"
                 title="Enter sends the line · Ctrl+C interrupts · Ctrl+D ends the input"
                 autoComplete="off"
                 spellCheck={false}
@@ -107,7 +107,7 @@ export function RunConsole({ run, runs, canControl }: RunConsoleProps) {
               />
             </>
           ) : (
-            <span className={styles.note}>Input comes from the Input box.</span>
+            <span className={styles.note}>This run reads the Input box; typing here is off until it ends.</span>
           )}
           <button
             type="button"

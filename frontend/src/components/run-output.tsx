@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState, type ReactNode } from 'react';
-import type { RunRecord, StageView } from '@pairpad/protocol';
+import type { RunRecord, RunResult, StageView } from '@pairpad/protocol';
 import { languageLabel } from '@pairpad/protocol';
 import { cx } from '@/lib/cx';
 import { formatBytes, formatDuration } from '@/lib/format';
@@ -15,10 +15,11 @@ export function runStatusText(run: RunRecord): string {
   return run.result?.statusText ?? 'Finished';
 }
 
-/** The CSS tone of a run's status line. */
-function tone(run: RunRecord): 'pending' | 'ok' | 'bad' | 'warn' {
+/** The CSS tone of a run's status line: a stop someone made is neutral, not a crash. */
+function tone(run: RunRecord): 'pending' | 'ok' | 'bad' | 'warn' | 'neutral' {
   if (run.state === 'queued' || run.state === 'running') return 'pending';
   if (run.state === 'failed') return 'bad';
+  if (run.result?.stoppedBy !== undefined) return 'neutral';
   const outcome = run.result?.outcome;
   if (outcome === 'success') return 'ok';
   if (outcome === 'output-truncated') return 'warn';
@@ -72,9 +73,10 @@ export function RunOutput({ run, clockOffsetMs, console: consoleView }: { run: R
   const result = run.result;
   const who = run.startedBy.via === 'api' ? 'the API' : run.startedBy.name;
   const language = `${languageLabel(result?.language ?? run.language)}${result?.version ? ` ${result.version}` : ''}`;
+  const programOutput = result ? <ProgramOutput result={result} underConsole={consoleView !== undefined} /> : null;
   return (
     <article className={styles.run} aria-busy={pending} data-state={run.state} data-job-id={run.jobId}>
-      <p className={cx(styles.status, styles[tone(run)])} data-testid="run-status" aria-live="polite">
+      <p className={cx(styles.status, styles[tone(run)])} data-testid="run-status" data-tone={tone(run)} aria-live="polite">
         {runStatusText(run)}
       </p>
       <p className={styles.meta} data-testid="run-meta">
@@ -94,29 +96,46 @@ export function RunOutput({ run, clockOffsetMs, console: consoleView }: { run: R
           <StageFacts stage={result.compile} label="compile" />
         </section>
       ) : null}
-      {consoleView}
-      {result?.run ? (
-        <section className={styles.stage} aria-label="Program output">
-          {consoleView ? (
-            // The console above shows the output as it came; the streams apart are one click away.
-            result.run.stdout.length + result.run.stderr.length > 0 ? (
-              <details className={styles.apart}>
-                <summary>stdout and stderr apart</summary>
-                <Stream stream="stdout" text={result.run.stdout} />
-                <Stream stream="stderr" text={result.run.stderr} />
-              </details>
-            ) : null
-          ) : (
-            <>
-              <Stream stream="stdout" text={result.run.stdout} />
-              <Stream stream="stderr" text={result.run.stderr} />
-            </>
-          )}
-          {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className={styles.empty}>No output.</p> : null}
-          {result.run.message && result.outcome !== 'success' ? <p className={styles.message}>{result.run.message}</p> : null}
-          <StageFacts stage={result.run} />
-        </section>
-      ) : null}
+      {result?.stoppedBy !== undefined ? (
+        // What a stopped program printed on its way out (a KeyboardInterrupt traceback) is one click away.
+        <details className={styles.apart} data-testid="stopped-output">
+          <summary>Output up to the stop</summary>
+          {consoleView}
+          {programOutput}
+        </details>
+      ) : (
+        <>
+          {consoleView}
+          {programOutput}
+        </>
+      )}
     </article>
+  );
+}
+
+/** The program's stdout and stderr (apart, under the console when there is one), facts, message. */
+function ProgramOutput({ result, underConsole }: { result: RunResult; underConsole: boolean }) {
+  if (!result.run) return null;
+  return (
+    <section className={styles.stage} aria-label="Program output">
+      {underConsole ? (
+        // The console above shows the output as it came; the streams apart are one click away.
+        result.run.stdout.length + result.run.stderr.length > 0 ? (
+          <details className={styles.apart}>
+            <summary>stdout and stderr apart</summary>
+            <Stream stream="stdout" text={result.run.stdout} />
+            <Stream stream="stderr" text={result.run.stderr} />
+          </details>
+        ) : null
+      ) : (
+        <>
+          <Stream stream="stdout" text={result.run.stdout} />
+          <Stream stream="stderr" text={result.run.stderr} />
+        </>
+      )}
+      {result.run.stdout.length === 0 && result.run.stderr.length === 0 ? <p className={styles.empty}>No output.</p> : null}
+      {result.run.message && result.outcome !== 'success' ? <p className={styles.message}>{result.run.message}</p> : null}
+      <StageFacts stage={result.run} />
+    </section>
   );
 }

@@ -8,6 +8,7 @@ const NAME_KEY = 'pairpad:name';
 const tokenKey = (sessionId: string) => `pairpad:token:${sessionId}`;
 const joinedKey = (sessionId: string) => `pairpad:joined:${sessionId}`;
 const personKey = (sessionId: string) => `pairpad:person:${sessionId}`;
+const suggestedKey = (sessionId: string) => `pairpad:suggested:${sessionId}`;
 
 function safely<T>(action: () => T, fallback: T): T {
   try {
@@ -49,6 +50,18 @@ export function joinedName(sessionId: string): string | null {
 
 export function storeJoinedName(sessionId: string, name: string): void {
   write(joinedKey(sessionId), name);
+}
+
+/**
+ * The `?name=` a link suggested, kept for this tab once it leaves the address bar: it pre-fills
+ * the name prompt after a reload, and never joins anyone by itself.
+ */
+export function suggestedName(sessionId: string): string | null {
+  return safely(() => window.sessionStorage.getItem(suggestedKey(sessionId)), null);
+}
+
+export function storeSuggestedName(sessionId: string, name: string): void {
+  safely(() => window.sessionStorage.setItem(suggestedKey(sessionId), name), undefined);
 }
 
 /** 128 random bits as hex; works on plain-http hosts, where crypto.randomUUID is missing. */

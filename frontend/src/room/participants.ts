@@ -8,6 +8,8 @@ export interface Participant extends AwarenessUser {
   /** The Yjs client id of each of this person's tabs (first: the one shown). */
   clientIds: number[];
   isSelf: boolean;
+  /** The name as shown (list, cursor tags): `name`, or "Ivy (2)" when another person has it too. */
+  label: string;
 }
 
 const ROLE_ORDER = { interviewer: 0, candidate: 1 } as const;
@@ -37,12 +39,13 @@ export function participantsFrom(awareness: Awareness): Participant[] {
     const key = personKey(parsed.data, clientId);
     const known = people.get(key);
     if (!known) {
-      people.set(key, { ...parsed.data, key, clientIds: [clientId], isSelf: clientId === awareness.clientID });
+      people.set(key, { ...parsed.data, key, clientIds: [clientId], isSelf: clientId === awareness.clientID, label: parsed.data.name });
       continue;
     }
     known.clientIds.push(clientId);
     if (STATUS_ORDER[parsed.data.status] < STATUS_ORDER[known.status]) known.status = parsed.data.status;
   }
+  labelSameNames([...people.values()]);
   return [...people.values()].sort(
     (a, b) =>
       Number(b.isSelf) - Number(a.isSelf) ||
@@ -50,4 +53,54 @@ export function participantsFrom(awareness: Awareness): Participant[] {
       a.name.localeCompare(b.name) ||
       a.clientIds[0]! - b.clientIds[0]!,
   );
+}
+
+/**
+ * Two people with one name are told apart: the first keeps it, the others become "Ivy (2)",
+ * "Ivy (3)". Every page numbers them the same way, whoever looks: by role (interviewers first),
+ * then by the lowest Yjs client id among each person's tabs.
+ */
+function labelSameNames(people: Participant[]): void {
+  const byName = new Map<string, Participant[]>();
+  for (const person of people) {
+    const key = person.name.trim().toLocaleLowerCase();
+    byName.set(key, [...(byName.get(key) ?? []), person]);
+  }
+  for (const group of byName.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || Math.min(...a.clientIds) - Math.min(...b.clientIds));
+    group.forEach((person, index) => {
+      person.label = index === 0 ? person.name : `${person.name} (${index + 1})`;
+    });
+  }
+}
+
+/** Each client's awareness state with `user.name` replaced by its participant label where it differs. */
+function labelledStates(awareness: Awareness): Map<number, unknown> {
+  const states = awareness.getStates();
+  const relabelled = participantsFrom(awareness).filter((person) => person.label !== person.name);
+  if (relabelled.length === 0) return states;
+  const copy = new Map<number, unknown>(states);
+  for (const person of relabelled) {
+    for (const clientId of person.clientIds) {
+      const state = states.get(clientId) as { user?: object } | undefined;
+      if (state?.user) copy.set(clientId, { ...state, user: { ...state.user, name: person.label } });
+    }
+  }
+  return copy;
+}
+
+/**
+ * The room's awareness as the editor's remote cursors should read it: the same object, except
+ * that `getStates()` carries the participant labels, so a cursor tag says "Ivy (2)" as the
+ * participants list does. Everything else (listeners, the local cursor) goes to the real one.
+ */
+export function withParticipantLabels(awareness: Awareness): Awareness {
+  return new Proxy(awareness, {
+    get(target, property) {
+      if (property === 'getStates') return () => labelledStates(target);
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

@@ -51,7 +51,11 @@ export type ConsoleSignal = z.infer<typeof ConsoleSignalSchema>;
  * What a room's console asks of a running job (stdin, end of input, a stop), handed by the room
  * to the node where the job runs: one type for the console and the run.
  */
-export type RunControl = { kind: 'stdin'; text: string } | { kind: 'eof' } | { kind: 'signal'; signal: ConsoleSignal['signal'] };
+export type RunControl =
+  | { kind: 'stdin'; text: string }
+  | { kind: 'eof' }
+  /** `by`: who pressed Stop or Ctrl+C (their display name), carried to the run's result ("Stopped by Ivy"). */
+  | { kind: 'signal'; signal: ConsoleSignal['signal']; by?: string };
 
 export const ConsoleEofSchema = z.strictObject({ jobId: JobIdSchema });
 

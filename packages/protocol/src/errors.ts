@@ -85,6 +85,22 @@ export const ERROR_STATUS = {
   OIDC_EMAIL_UNVERIFIED: 403,
   /** Signed in at the provider, but not let in here: domain or group not allowed, no member or invite, or an email linked to another provider account. */
   OIDC_NOT_ALLOWED: 403,
+  /** A path with a malformed percent-escape (`%ff`, `%zz`): it cannot be decoded into a route's parameters. */
+  MALFORMED_URL: 400,
+  /** A scorecard for an interview one neither joined as an interviewer nor created (or a member who cannot score). */
+  SCORECARD_NOT_ALLOWED: 403,
+  /** A criterion score outside 1–4. */
+  SCORE_OUT_OF_RANGE: 400,
+  /** A criterion's notes or the overall notes are longer than SCORECARD_LIMITS allows. */
+  SCORECARD_NOTES_TOO_LONG: 413,
+  /** A score for a criterion the interview's rubric does not have. */
+  UNKNOWN_CRITERION: 400,
+  /** Submit needs a score for every criterion and a recommendation. */
+  SCORECARD_INCOMPLETE: 400,
+  /** Autosave on a submitted scorecard: edits after submit are submitted again (a new version). */
+  SCORECARD_ALREADY_SUBMITTED: 409,
+  /** Someone else's scorecard (or none yet): nothing to show. */
+  SCORECARD_NOT_FOUND: 404,
   /** A webhook URL that is not an http(s) URL, carries credentials, or whose host does not resolve. */
   WEBHOOK_URL_INVALID: 400,
   /** A webhook URL that resolves to a loopback, private, link-local or reserved address (SSRF), without the admin's and the server's leave. */

@@ -89,6 +89,11 @@ export interface RunResult {
   compile: StageView | null;
   /** Null when the compile stage failed (Piston mirrors it into `run`; we don't repeat it). */
   run: StageView | null;
+  /**
+   * Who stopped the run from the console (Stop or Ctrl+C), by display name: then `statusText` is
+   * "Stopped by <name>", and the page shows it as a stop, not a crash, whatever the exit looked like.
+   */
+  stoppedBy?: string;
 }
 
 export interface RunStarter {

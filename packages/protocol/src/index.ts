@@ -15,5 +15,6 @@ export * from './room-questions';
 export * from './console';
 export * from './accounts';
 export * from './interviews';
+export * from './scorecards';
 export * from './rest';
 export * from './webhooks';

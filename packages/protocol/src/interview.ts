@@ -145,3 +145,25 @@ export function textAtCheckpoint(checkpoints: readonly TimelineCheckpoint[], ind
   }
   return text;
 }
+
+/** How many runs an interview had: program runs and test runs are both runs ("Runs 0" after a test run was wrong). */
+export interface RunCounts {
+  /** Program runs (Run, `POST /api/execute`). */
+  runs: number;
+  testRuns: number;
+  total: number;
+}
+
+export function reportRunCounts(report: Pick<InterviewReport, 'runs' | 'testRuns'>): RunCounts {
+  const runs = report.runs.length;
+  const testRuns = report.testRuns?.length ?? 0;
+  return { runs, testRuns, total: runs + testRuns };
+}
+
+/** A program run or a finished test run on the timeline: what playback's Runs list shows. */
+export type TimelineRunEvent = Extract<TimelineEvent, { kind: 'run' | 'tests' }>;
+
+/** The program runs and test runs among `events`, in their order (the timeline's is time order). */
+export function timelineRuns(events: readonly TimelineEvent[]): TimelineRunEvent[] {
+  return events.filter((event): event is TimelineRunEvent => event.kind === 'run' || event.kind === 'tests');
+}

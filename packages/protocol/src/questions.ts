@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LanguageIdSchema } from './languages';
+import { RubricSchema } from './scorecards';
 
 /**
  * Questions and their test cases, as files in QUESTIONS_DIR (see questions/README.md) and as
@@ -52,6 +53,8 @@ export const QuestionSchema = z
     tests: z.array(TestCaseSchema).default([]),
     /** Reference solutions: checked by the project's own tests, never sent to a room. */
     solutions: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'solution')).default({}),
+    /** How interviewers score it; without one, the team's default rubric. Never sent to a room. */
+    rubric: RubricSchema.optional(),
   })
   .strict();
 export type Question = z.infer<typeof QuestionSchema>;

@@ -16,6 +16,7 @@ import {
 } from './accounts';
 import { ExecuteBodySchema } from './execution';
 import { EraseCandidateBodySchema } from './interviews';
+import { RubricSchema, ScorecardBodySchema } from './scorecards';
 import { CreateSessionBodySchema } from './sessions';
 import { CreateWebhookBodySchema, UpdateWebhookBodySchema } from './webhooks';
 
@@ -218,7 +219,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/interviews',
-    summary: 'The dashboard: `?scope=mine|team&status=&q=&from=&to=&cursor=&limit=`, newest first, keyset-paginated.',
+    summary:
+      'The dashboard: `?scope=mine|team&status=&q=&from=&to=&recommendation=&cursor=&limit=`, newest first, keyset-paginated; each line with its recommendation counts where the viewer may see them.',
     access: 'a signed-in member',
     answer: '200 `ListInterviewsResponse`',
     errors: ['SIGN_IN_REQUIRED'],
@@ -238,6 +240,77 @@ export const REST_ROUTES: readonly RestRoute[] = [
     access: 'an admin',
     body: EraseCandidateBodySchema,
     answer: '200 `EraseCandidateResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'GET',
+    path: '/api/interviews/:id/scorecards/mine',
+    summary: 'My scorecard for an interview (null before the first save) and the rubric it is scored on.',
+    access: 'a signed-in member who created the interview or joined it as interviewer (never a guest link or a candidate)',
+    answer: '200 `MyScorecardResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND', 'SCORECARD_NOT_ALLOWED'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/interviews/:id/scorecards/mine',
+    summary: 'Autosave my draft scorecard (the first save freezes the interview’s rubric).',
+    access: 'a signed-in member who created the interview or joined it as interviewer',
+    body: ScorecardBodySchema,
+    answer: '200 `ScorecardView`',
+    errors: [
+      'SIGN_IN_REQUIRED',
+      'CSRF_TOKEN_INVALID',
+      'INTERVIEW_NOT_FOUND',
+      'SCORECARD_NOT_ALLOWED',
+      'SCORE_OUT_OF_RANGE',
+      'SCORECARD_NOTES_TOO_LONG',
+      'UNKNOWN_CRITERION',
+      'SCORECARD_ALREADY_SUBMITTED',
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/interviews/:id/scorecards/mine/submit',
+    summary:
+      'Submit my scorecard, or submit an edit of it: a new version; the earlier ones stay in its history. Publishes `scorecard.submitted`.',
+    access: 'a signed-in member who created the interview or joined it as interviewer',
+    body: ScorecardBodySchema,
+    answer: '200 `ScorecardView`',
+    errors: [
+      'SIGN_IN_REQUIRED',
+      'CSRF_TOKEN_INVALID',
+      'INTERVIEW_NOT_FOUND',
+      'SCORECARD_NOT_ALLOWED',
+      'SCORE_OUT_OF_RANGE',
+      'SCORECARD_NOTES_TOO_LONG',
+      'UNKNOWN_CRITERION',
+      'SCORECARD_INCOMPLETE',
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/interviews/:id/scorecards',
+    summary:
+      "An interview's scorecards with a summary, under the independent-judgement rule: an interviewer of it sees the others' only once they submitted their own; an admin not on it sees every submitted one; drafts are their author's only.",
+    access: 'a signed-in member',
+    answer: '200 `ScorecardListResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/api/team/rubric',
+    summary: 'The team’s default rubric (interviews without a question, or whose question has no rubric, are scored on it).',
+    access: 'a signed-in member',
+    answer: '200 `TeamRubricResponse`',
+    errors: ['SIGN_IN_REQUIRED'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/team/rubric',
+    summary: 'Replace the team’s default rubric (interviews already scored keep the rubric they were scored on).',
+    access: 'an admin',
+    body: RubricSchema,
+    answer: '200 `TeamRubricResponse`',
     errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
   },
   {

@@ -98,8 +98,17 @@ export const EMPTY_ROOM_QUESTION: StoredRoomQuestion = Object.freeze({
   updatedAt: null,
 });
 
-export function viewTestCase(testCase: TestCase, role: Role): TestCaseView {
-  if (role !== 'interviewer') return publicTestCase(testCase);
+/**
+ * What a candidate is told of a hidden case: its place in the list ("hidden case 3"), never its
+ * name, which can give the edge case away ("empty input", "negative numbers").
+ */
+export function hiddenCaseLabel(index: number): string {
+  return `hidden case ${index + 1}`;
+}
+
+export function viewTestCase(testCase: TestCase, role: Role, index: number): TestCaseView {
+  if (role !== 'interviewer')
+    return testCase.hidden ? { name: hiddenCaseLabel(index), hidden: true, compare: testCase.compare } : publicTestCase(testCase);
   return {
     name: testCase.name,
     hidden: testCase.hidden,
@@ -118,7 +127,7 @@ export function viewRoomQuestion(question: StoredRoomQuestion, role: Role): Room
     title: question.title,
     description: question.description,
     starters: { ...question.starters },
-    tests: question.tests.map((testCase) => viewTestCase(testCase, role)),
+    tests: question.tests.map((testCase, index) => viewTestCase(testCase, role, index)),
     hiddenCount: question.tests.filter((testCase) => testCase.hidden).length,
     updatedBy: question.updatedBy,
     updatedAt: question.updatedAt,
@@ -130,7 +139,9 @@ export function redactQuestionView(view: RoomQuestionView, role: Role): RoomQues
   if (role === 'interviewer') return view;
   return {
     ...view,
-    tests: view.tests.map((testCase) => (testCase.hidden ? { name: testCase.name, hidden: true, compare: testCase.compare } : testCase)),
+    tests: view.tests.map((testCase, index) =>
+      testCase.hidden ? { name: hiddenCaseLabel(index), hidden: true, compare: testCase.compare } : testCase,
+    ),
   };
 }
 
@@ -138,7 +149,7 @@ export function redactQuestionView(view: RoomQuestionView, role: Role): RoomQues
 export const CASE_VERDICTS = ['pending', 'passed', 'failed', 'error'] as const;
 export type CaseVerdict = (typeof CASE_VERDICTS)[number];
 
-/** One case of a test run. A candidate's view of a hidden case keeps `name`, `hidden` and `verdict` only. */
+/** One case of a test run. A candidate's view of a hidden case keeps `hidden`, `verdict` and a `name` that is only its place ("hidden case 3"). */
 export interface TestCaseResult {
   name: string;
   hidden: boolean;
@@ -176,13 +187,15 @@ export interface TestRunRecord extends RunLifecycle {
   error: ErrorBody | null;
 }
 
-/** The record for `role`: hidden cases lose everything but their name and pass/fail for a candidate. */
+/** The record for `role`: for a candidate, hidden cases keep only their place ("hidden case 3") and pass/fail. */
 export function viewTestRun(run: TestRunRecord, role: Role): TestRunRecord {
   if (role === 'interviewer') return run;
   return {
     ...run,
-    cases: run.cases.map((result) =>
-      result.hidden ? { name: result.name, hidden: true, verdict: result.verdict === 'error' ? 'failed' : result.verdict } : result,
+    cases: run.cases.map((result, index) =>
+      result.hidden
+        ? { name: hiddenCaseLabel(index), hidden: true, verdict: result.verdict === 'error' ? 'failed' : result.verdict }
+        : result,
     ),
   };
 }
