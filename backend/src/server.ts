@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes } from './http';
+import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
@@ -23,6 +23,7 @@ import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/o
 import { TeamEvents } from './events/team-events';
 import { ApiTokenService } from './public-api/api-token-service';
 import { ScorecardRepository, ScorecardService, TeamRubricStore } from './scorecards';
+import { Webhooks } from './webhooks';
 
 export const VERSION = '0.1.0';
 
@@ -56,6 +57,8 @@ export interface BackendHandle {
   scorecards: ScorecardService;
   /** Personal API tokens for `/api/v1`. */
   apiTokens: ApiTokenService;
+  /** Webhook endpoints, the delivery queue and this node's dispatcher. */
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -183,18 +186,54 @@ export async function startBackend(
   const sessions = new SessionService(store);
   const teamEvents = new TeamEvents((error, event) => logger.warn(`a ${event.type} listener failed`, { error: String(error) }));
   const interviews = new InterviewRepository(database.db, database.engine);
+  // The archive publishes interview.created / started / ended (once each, across nodes), retention
+  // the ends of abandoned ones; webhooks queue a delivery per subscribed endpoint.
   const archive = new InterviewArchive({
     interviews,
     sessions: store,
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
     logger: logger.child({ service: 'archive' }),
+    events: teamEvents,
   });
   const retention = new InterviewRetention({
     interviews,
     retentionDays: config.RETENTION_DAYS,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     logger: logger.child({ service: 'retention' }),
+    events: teamEvents,
   });
+  const webhooks = new Webhooks({
+    db: database.db,
+    engine: database.engine,
+    interviews,
+    // scorecard.submitted payloads carry the submitted card's recommendation (as an API token sees it: submitted only).
+    scorecard: async (scorecardId, interviewId) => {
+      const { scorecards: cards } = await scorecards.repository.listForInterview(interviewId, { kind: 'api' });
+      const card = cards.find((entry) => entry.id === scorecardId);
+      if (!card) return null;
+      return {
+        recommendation: card.recommendation,
+        version: card.version,
+        submittedAt: card.submittedAt === null ? null : new Date(card.submittedAt).toISOString(),
+      };
+    },
+    publicUrl: config.publicUrl,
+    logger: logger.child({ service: 'webhooks' }),
+    userAgent: `PairPad-Webhooks/${VERSION}`,
+    settings: {
+      timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+      maxResponseBytes: config.WEBHOOKS_RESPONSE_MAX_BYTES,
+      retryBaseMs: config.WEBHOOKS_RETRY_BASE_MS,
+      retryMaxMs: config.WEBHOOKS_RETRY_MAX_MS,
+      retryForMs: config.WEBHOOKS_RETRY_FOR_MS,
+      concurrency: config.WEBHOOKS_CONCURRENCY,
+      pollIntervalMs: config.WEBHOOKS_POLL_MS,
+      leaseMs: config.WEBHOOKS_LEASE_MS,
+      allowPrivateUrls: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      keepMs: config.WEBHOOKS_KEEP_DAYS * 86_400_000,
+    },
+  });
+  webhooks.listen(teamEvents);
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
@@ -297,6 +336,7 @@ export async function startBackend(
     extraRoutes: [
       interviewsRoutes({ interviews, sessions, scorecards: scorecards.repository }),
       scorecardsRoutes({ scorecards, teamRubric }),
+      webhooksRoutes(webhooks),
       oidcRoutes({
         oidc,
         identity,
@@ -328,6 +368,10 @@ export async function startBackend(
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
       archive: archiveHealthCheck(archive),
+      webhooks: async () => {
+        const { ok, ...details } = await webhooks.health();
+        return { ok, required: false, details };
+      },
     },
   });
   const httpServer = createServer(app);
@@ -351,6 +395,7 @@ export async function startBackend(
   });
   cluster?.attachAdapter(io);
   retention.start();
+  webhooks.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -382,6 +427,8 @@ export async function startBackend(
       const saved = await archive.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000 - grace));
       if (!saved) logger.warn('shutting down with interview changes the database did not take; the last checkpoint is kept');
       archive.close();
+      // 5. The events of those last writes are queued; deliveries in flight are handed back to the other nodes.
+      await webhooks.close();
       await store.close();
       await database.close();
       await cluster?.close();
@@ -409,6 +456,7 @@ export async function startBackend(
     teamEvents,
     scorecards,
     apiTokens,
+    webhooks,
     close,
   };
 }

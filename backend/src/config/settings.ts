@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OIDC_SETTINGS } from './oidc-settings';
+import { WEBHOOK_SETTINGS } from './webhook-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -182,6 +183,7 @@ export const SETTINGS = {
   INVITE_TTL_HOURS: { schema: positiveInt.default(168), doc: 'An invite link works this long (single use).' },
   RESET_LINK_TTL_HOURS: { schema: positiveInt.default(24), doc: 'A password reset link issued by an admin works this long (single use).' },
   ...OIDC_SETTINGS,
+  ...WEBHOOK_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -19,6 +19,9 @@ export interface Database {
   scorecards: ScorecardsTable;
   scorecard_revisions: ScorecardRevisionsTable;
   api_tokens: ApiTokensTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   /** The migration runner's own bookkeeping: one row per applied migration. */
   pairpad_migrations: MigrationsTable;
 }
@@ -190,6 +193,63 @@ export interface ApiTokensTable {
   revoked_at: Millis | null;
 }
 
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** JSON array of event types. */
+  events: string;
+  /** The signing secret, as handed to the admin once (an HMAC key must be usable, so it is not hashed). */
+  secret: string;
+  enabled: ColumnType<Flag, Flag | undefined, Flag>;
+  /** An admin allowed a private or loopback address (honoured only with WEBHOOKS_ALLOW_PRIVATE_URLS). */
+  allow_private: ColumnType<Flag, Flag | undefined, Flag>;
+  created_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  /** The interview the event is about (null for a ping): erased with it. */
+  interview_id: string | null;
+  /** The JSON body sent, byte for byte (what the signature covers). */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Millis;
+  /** The node holding the lease while `delivering`. */
+  claimed_by: string | null;
+  /** The lease's end: after it, another node may take the delivery (its node died). */
+  claimed_until: Millis | null;
+  last_status_code: number | null;
+  /** The receiver's answer, truncated to WEBHOOKS_RESPONSE_MAX_BYTES. */
+  last_response: string | null;
+  last_error: string | null;
+  created_at: Millis;
+  delivered_at: Millis | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  node: string;
+  started_at: Millis;
+  /** Null while in flight, or forever if its node died (then `error` says so once another node takes it). */
+  finished_at: Millis | null;
+  duration_ms: number | null;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Millis;
@@ -201,3 +261,6 @@ export type MemberUpdate = Updateable<MembersTable>;
 export type InterviewRow = Selectable<InterviewsTable>;
 export type NewInterviewRow = Insertable<InterviewsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

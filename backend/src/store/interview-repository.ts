@@ -102,6 +102,12 @@ export type SavedSnapshot = Pick<
   | 'notes_state'
 >;
 
+/** What `writeSnapshot` did: the row's values now, and its status just before (null: nothing written). */
+export interface SnapshotWrite {
+  saved: SavedSnapshot | null;
+  previousStatus: InterviewStatus | null;
+}
+
 export type InterviewScope = 'mine' | 'team';
 
 /** The dashboard's list query; zod-free: the REST layer parses, this trusts its types. */
@@ -282,9 +288,9 @@ export class InterviewRepository {
     private readonly engine: DatabaseEngine,
   ) {}
 
-  /** Writes the session record as `upcoming`; a second call for the same id changes nothing. */
-  async create(input: NewInterview): Promise<void> {
-    await this.db
+  /** Writes the session record as `upcoming`; a second call for the same id changes nothing (and answers false). */
+  async create(input: NewInterview): Promise<boolean> {
+    const result = await this.db
       .insertInto('interviews')
       .values({
         id: input.id,
@@ -308,7 +314,8 @@ export class InterviewRepository {
         }),
       })
       .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /**
@@ -318,14 +325,26 @@ export class InterviewRepository {
    * (nothing is written).
    */
   async saveSnapshot(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
-    return (await this.saveOver(snapshot)) ?? this.saveMerging(snapshot);
+    return (await this.writeSnapshot(snapshot)).saved;
+  }
+
+  /**
+   * `saveSnapshot`, also answering the status the row held just before this write (null when
+   * nothing was written). Exact across nodes: the fast path's UPDATE is conditional on that status,
+   * the merge reads it under the row lock (PostgreSQL) or the single writer (SQLite), so a change of
+   * status (upcoming → live, → ended) is seen by exactly one writer: the archive publishes it.
+   */
+  async writeSnapshot(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
+    const over = await this.saveOver(snapshot);
+    if (over) return over;
+    return this.saveMerging(snapshot);
   }
 
   /**
    * The common case, one statement: the row still holds what this writer wrote last (`basedOn`),
    * so the new values follow from those alone. Undefined when it does not (or no `basedOn`).
    */
-  private async saveOver(snapshot: InterviewSnapshot): Promise<SavedSnapshot | undefined> {
+  private async saveOver(snapshot: InterviewSnapshot): Promise<SnapshotWrite | undefined> {
     const previous = snapshot.basedOn;
     if (!previous) return undefined;
     const next = nextRow(previous, snapshot, false);
@@ -334,6 +353,7 @@ export class InterviewRepository {
       .set(rowValues(next))
       .where('id', '=', snapshot.id)
       .where('deleted_at', 'is', null)
+      .where('status', '=', previous.status)
       .where('updated_at', '=', previous.updated_at)
       .where('room_state', '=', toBuffer(previous.room_state)!);
     update =
@@ -341,11 +361,11 @@ export class InterviewRepository {
         ? update.where('notes_state', 'is', null)
         : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
     const result = await update.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1 ? next : undefined;
+    return Number(result.numUpdatedRows) === 1 ? { saved: next, previousStatus: previous.status } : undefined;
   }
 
   /** Creates the row if missing, reads it (locked on PostgreSQL) and merges into it. */
-  private async saveMerging(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
+  private async saveMerging(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('interviews')
@@ -364,10 +384,10 @@ export class InterviewRepository {
       // Two nodes writing one interview take turns on PostgreSQL; SQLite has one writer anyway.
       if (this.engine === 'postgres') select = select.forUpdate();
       const current = await select.executeTakeFirstOrThrow();
-      if (current.deleted_at !== null) return null;
+      if (current.deleted_at !== null) return { saved: null, previousStatus: null };
       const next = nextRow(current, snapshot, true);
       await trx.updateTable('interviews').set(rowValues(next)).where('id', '=', snapshot.id).execute();
-      return next;
+      return { saved: next, previousStatus: current.status };
     });
   }
 
@@ -393,6 +413,32 @@ export class InterviewRepository {
       finalCode: parseJson<Record<string, string> | null>(row.final_code, null),
       participants: parseJson<InterviewParticipant[]>(row.participants, []),
     };
+  }
+
+  /** One interview's summary and candidate email, without the stored states (webhook payloads); null when unknown or deleted. */
+  async summary(id: string): Promise<(InterviewSummary & { candidateEmail: string | null }) | null> {
+    const row = await this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .select([
+        'interviews.id',
+        'interviews.title',
+        'interviews.language',
+        'interviews.question_id',
+        'interviews.question_title',
+        'interviews.candidate_name',
+        'interviews.candidate_email',
+        'interviews.status',
+        'interviews.created_at',
+        'interviews.started_at',
+        'interviews.ended_at',
+        'interviews.created_by',
+        'members.name as creator_name',
+      ])
+      .where('interviews.id', '=', id)
+      .where('interviews.deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { ...toSummary(row), candidateEmail: row.candidate_email } : null;
   }
 
   /** The dashboard's page: newest first, keyset-paginated on (created_at, id). */
@@ -560,6 +606,7 @@ export class InterviewRepository {
         ).map((row) => row.id);
         if (ids.length === 0) return 0;
         await trx.deleteFrom('interviews').where('id', 'in', ids).execute();
+        await this.eraseWebhookDeliveries(trx, ids);
         await writeAudit(
           trx,
           {
@@ -583,18 +630,36 @@ export class InterviewRepository {
    * stays true. Returns how many.
    */
   async endAbandoned(cutoff: number): Promise<number> {
-    const result = await this.db
+    return (await this.endAbandonedIds(cutoff)).length;
+  }
+
+  /**
+   * `endAbandoned`, answering each interview it ended with its end time. One conditional UPDATE:
+   * when several nodes run it at once, each row is ended (and answered) by one of them only.
+   */
+  async endAbandonedIds(cutoff: number): Promise<Array<{ id: string; endedAt: number }>> {
+    const rows = await this.db
       .updateTable('interviews')
       .set((eb) => ({ status: 'ended', ended_at: eb.ref('updated_at') }))
       .where('status', '=', 'live')
       .where('updated_at', '<', cutoff)
       .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning(['id', 'ended_at'])
+      .execute();
+    return rows.map((row) => ({ id: row.id, endedAt: row.ended_at ?? cutoff }));
+  }
+
+  /**
+   * Webhook deliveries about these interviews carry the candidate's name and email in their
+   * payloads: they go with the interview (erased, deleted, or past retention), sent or not.
+   */
+  private async eraseWebhookDeliveries(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await trx.deleteFrom('webhook_deliveries').where('interview_id', 'in', ids).execute();
   }
 
   private async erase(trx: Kysely<Database>, ids: readonly string[], at: number): Promise<number> {
     if (ids.length === 0) return 0;
+    await this.eraseWebhookDeliveries(trx, ids);
     const result = await trx
       .updateTable('interviews')
       .set({

@@ -117,7 +117,8 @@ function scorecardSuite(engine: 'sqlite' | 'postgres'): void {
         env.DATABASE_URL = await postgres.createDatabase();
       }
       backend = await startTestBackend(env);
-      backend.teamEvents.subscribe((event) => void events.push(event));
+      // Scorecard events only: the archive publishes the interviews' created / started / ended too.
+      backend.teamEvents.subscribe((event) => void (event.type === 'scorecard.submitted' && events.push(event)));
       admin = await memberAgent(backend);
       ann = await invite(admin, 'ann@pairpad.test');
       bob = await invite(admin, 'bob@pairpad.test');

@@ -111,6 +111,14 @@ export const ERROR_STATUS = {
   API_TOKEN_LIMIT: 409,
   /** An interviewer email that is not an active member of the team. */
   INTERVIEWER_NOT_MEMBER: 400,
+  /** A webhook URL that is not an http(s) URL, carries credentials, or whose host does not resolve. */
+  WEBHOOK_URL_INVALID: 400,
+  /** A webhook URL that resolves to a loopback, private, link-local or reserved address (SSRF), without the admin's and the server's leave. */
+  WEBHOOK_URL_FORBIDDEN: 400,
+  /** No webhook endpoint with that id. */
+  WEBHOOK_NOT_FOUND: 404,
+  /** No delivery with that id for that endpoint. */
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 

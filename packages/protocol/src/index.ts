@@ -18,3 +18,4 @@ export * from './interviews';
 export * from './scorecards';
 export * from './api-v1';
 export * from './rest';
+export * from './webhooks';

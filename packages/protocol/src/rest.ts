@@ -19,6 +19,7 @@ import { EraseCandidateBodySchema } from './interviews';
 import { RubricSchema, ScorecardBodySchema } from './scorecards';
 import { CreateSessionBodySchema } from './sessions';
 import { API_V1_ROUTES, CreateApiTokenBodySchema, type ApiV1Route } from './api-v1';
+import { CreateWebhookBodySchema, UpdateWebhookBodySchema } from './webhooks';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -357,6 +358,65 @@ export const REST_ROUTES: readonly RestRoute[] = [
     errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'API_TOKEN_NOT_FOUND'],
   },
   ...API_V1_ROUTES.map(fromApiV1),
+  {
+    method: 'GET',
+    path: '/api/webhooks',
+    summary: 'The webhook endpoints: URL, events, enabled, a hint of the secret.',
+    access: 'an admin',
+    answer: '200 `ListWebhooksResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks',
+    summary:
+      'Register an endpoint for some events; the answer holds its signing secret, shown this once. A URL resolving to a loopback, private or reserved address is refused unless `allowPrivate` and WEBHOOKS_ALLOW_PRIVATE_URLS.',
+    access: 'an admin',
+    body: CreateWebhookBodySchema,
+    answer: '201 `WebhookCreated`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_URL_INVALID', 'WEBHOOK_URL_FORBIDDEN'],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/webhooks/:id',
+    summary: "Change an endpoint's URL (checked again), description, events, enabled or private-address flag.",
+    access: 'an admin',
+    body: UpdateWebhookBodySchema,
+    answer: '200 `WebhookEndpoint`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND', 'WEBHOOK_URL_INVALID', 'WEBHOOK_URL_FORBIDDEN'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/webhooks/:id',
+    summary: 'Delete an endpoint and its deliveries.',
+    access: 'an admin',
+    answer: '204',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/:id/deliveries',
+    summary: "An endpoint's deliveries, newest first (`?limit=&cursor=`), each with its payload and every attempt (status, time, answer).",
+    access: 'an admin',
+    answer: '200 `ListWebhookDeliveriesResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/:id/ping',
+    summary: 'Queue a signed `webhook.ping` delivery to the endpoint (a test of the URL and the signature check).',
+    access: 'an admin',
+    answer: '202 `WebhookDeliveryQueued`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/:id/deliveries/:deliveryId/replay',
+    summary: "Send a delivery's payload again, as a new delivery (same event id, signed anew, retried for WEBHOOKS_RETRY_FOR_MS).",
+    access: 'an admin',
+    answer: '202 `WebhookDeliveryQueued`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND'],
+  },
   {
     method: 'POST',
     path: '/api/execute',

@@ -35,9 +35,14 @@ export function TeamHeader() {
           Dashboard
         </Link>
         {member.role === 'admin' ? (
-          <Link href="/members" className={styles.navLink} aria-current={current('/members')}>
-            Members
-          </Link>
+          <>
+            <Link href="/members" className={styles.navLink} aria-current={current('/members')}>
+              Members
+            </Link>
+            <Link href="/webhooks" className={styles.navLink} aria-current={current('/webhooks')}>
+              Webhooks
+            </Link>
+          </>
         ) : null}
         <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
           API tokens
