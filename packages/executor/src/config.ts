@@ -171,6 +171,18 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
   {
+    name: 'EXECUTOR_MAX_FILES',
+    default: '256',
+    meaning:
+      'Most files one request may send (files[]); more is refused with FILES_TOO_MANY. A workspace of a few dozen files fits many times over.',
+  },
+  {
+    name: 'EXECUTOR_MAX_FILES_BYTES',
+    default: '2097152 (2 MiB)',
+    meaning:
+      "Most bytes all of a request's files may hold once decoded (base64, hex); more is refused with FILES_TOO_LARGE. Well under EXECUTOR_BOX_SIZE, so the program keeps room to write.",
+  },
+  {
     name: 'EXECUTOR_RUNTIMES',
     default: '(all found)',
     meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.',
@@ -234,6 +246,8 @@ export interface ExecutorConfig {
   outputMaxSize: number;
   boxSize: number;
   maxRequestSize: number;
+  maxFiles: number;
+  maxFilesBytes: number;
   maxBatchCases: number;
   connectTimeout: number;
   connectIdleTimeout: number;
@@ -286,6 +300,8 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: intFrom(label('EXECUTOR_OUTPUT_MAX_SIZE'), 1).optional(),
     boxSize: intFrom('EXECUTOR_BOX_SIZE', MiB).optional(),
     maxRequestSize: intFrom('EXECUTOR_MAX_REQUEST_SIZE', 1024).optional(),
+    maxFiles: intFrom('EXECUTOR_MAX_FILES', 1).optional(),
+    maxFilesBytes: intFrom('EXECUTOR_MAX_FILES_BYTES', 1024).optional(),
     maxBatchCases: intFrom('EXECUTOR_MAX_BATCH_CASES', 1).optional(),
     connectTimeout: intFrom('EXECUTOR_CONNECT_TIMEOUT', 1).optional(),
     connectIdleTimeout: intFrom('EXECUTOR_CONNECT_IDLE_TIMEOUT', 1).optional(),
@@ -327,6 +343,8 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: raw('EXECUTOR_OUTPUT_MAX_SIZE'),
     boxSize: raw('EXECUTOR_BOX_SIZE'),
     maxRequestSize: raw('EXECUTOR_MAX_REQUEST_SIZE'),
+    maxFiles: raw('EXECUTOR_MAX_FILES'),
+    maxFilesBytes: raw('EXECUTOR_MAX_FILES_BYTES'),
     maxBatchCases: raw('EXECUTOR_MAX_BATCH_CASES'),
     connectTimeout: raw('EXECUTOR_CONNECT_TIMEOUT'),
     connectIdleTimeout: raw('EXECUTOR_CONNECT_IDLE_TIMEOUT'),
@@ -364,6 +382,8 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: v.outputMaxSize ?? 64 * 1024,
     boxSize: v.boxSize ?? 64 * MiB,
     maxRequestSize: v.maxRequestSize ?? 2 * MiB,
+    maxFiles: v.maxFiles ?? 256,
+    maxFilesBytes: v.maxFilesBytes ?? 2 * MiB,
     maxBatchCases: v.maxBatchCases ?? 64,
     connectTimeout: v.connectTimeout ?? 300_000,
     connectIdleTimeout: v.connectIdleTimeout ?? 60_000,
