@@ -136,6 +136,21 @@ describe('output comparison modes', () => {
     assert.equal(compareOutput('Infinity', '1e309', 'float').passed, false);
     assert.equal(compareOutput('yes', 'no', 'float').passed, false);
   });
+
+  it('unordered: the same lines, as many times each, in any order (rows of a result set)', () => {
+    const expected = 'name|total\nann|30\nbob|120\n';
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n\n', expected, 'unordered').passed, true);
+    assert.equal(compareOutput('bob|120  \r\nname|total\r\nann|30', expected, 'unordered').passed, true);
+    assert.deepEqual(compareOutput('name|total\nbob|120\n', expected, 'unordered'), { passed: false, reason: 'missing line "ann|30"' });
+    assert.deepEqual(compareOutput('name|total\nann|30\nbob|120\nbob|120\n', expected, 'unordered'), {
+      passed: false,
+      reason: 'extra line "bob|120"',
+    });
+    // A row twice is not the same result as the row once.
+    assert.equal(compareOutput('a\na\nb', 'a\nb\nb', 'unordered').passed, false);
+    // Order still matters to the other modes.
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n', expected, 'trim').passed, false);
+  });
 });
 
 describe('built-in questions: the reference solutions pass every case in the real sandbox', () => {

@@ -6,8 +6,11 @@ import { LanguageIdSchema } from './languages';
  * the room receives them. Sizes are bounded here; the per-room count is configuration.
  */
 
-/** How a case's actual output is compared with the expected one. */
-export const COMPARE_MODES = ['exact', 'trim', 'tokens', 'float'] as const;
+/**
+ * How a case's actual output is compared with the expected one. `unordered`: the same lines in
+ * any order (as `trim` reads lines), for result sets whose query has no ORDER BY.
+ */
+export const COMPARE_MODES = ['exact', 'trim', 'tokens', 'float', 'unordered'] as const;
 export const CompareModeSchema = z.enum(COMPARE_MODES, { error: () => `compare must be one of: ${COMPARE_MODES.join(', ')}` });
 export type CompareMode = z.infer<typeof CompareModeSchema>;
 
