@@ -35,6 +35,8 @@ export interface LanguageRecord {
   readonly keywords: readonly string[];
   /** The code a new session opens with. */
   readonly starter: string;
+  /** A SQL language: a run sends the room question's database (schema, seed) as setup files. */
+  readonly sql?: true;
 }
 
 /**
@@ -152,6 +154,7 @@ export const LANGUAGES = [
     editor: 'sql',
     highlight: 'sql',
     keywords: KEYWORDS.sql,
+    sql: true,
     starter:
       "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
   },
