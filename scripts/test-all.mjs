@@ -118,8 +118,15 @@ const suites = {
   containers: containerTests,
 };
 
+// Wall time per suite, printed with the summary: the whole run's budget is watched (issue 21).
+const timings = [];
+const runStarted = Date.now();
+const minutesSince = (start) => `${((Date.now() - start) / 60_000).toFixed(1)} min`;
 for (const [name, suite] of Object.entries(suites)) {
-  if (only.length === 0 || only.includes(name)) await suite();
+  if (only.length > 0 && !only.includes(name)) continue;
+  const started = Date.now();
+  await suite();
+  timings.push(`${name} ${minutesSince(started)}`);
 }
 
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
@@ -132,5 +139,6 @@ for (const result of results) {
       `  ${result.failed > 0 ? '✖' : '✔'} ${result.suite}: ${result.passed} passed, ${result.failed} failed${result.note ? ` (${result.note})` : ''}`,
     );
 }
+console.log(`  wall time ${minutesSince(runStarted)}: ${timings.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { after } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
@@ -56,6 +57,29 @@ export function connectClient(backend: { url: string }, options: Omit<SocketYjsP
     socketOptions: { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, forceNew: true },
     ...options,
   });
+}
+
+/**
+ * A suite's providers: `connect` opens one on the backend `backendOf()` returns at the time, and
+ * every one opened is destroyed by an `after` hook registered here, in the calling describe.
+ */
+export function trackedClients(backendOf: () => { url: string }): {
+  connect(options: Omit<SocketYjsProviderOptions, 'url'>): SocketYjsProvider;
+  destroyAll(): void;
+} {
+  const open: SocketYjsProvider[] = [];
+  const destroyAll = (): void => {
+    for (const provider of open.splice(0)) provider.destroy();
+  };
+  after(destroyAll);
+  return {
+    connect(options) {
+      const provider = connectClient(backendOf(), options);
+      open.push(provider);
+      return provider;
+    },
+    destroyAll,
+  };
 }
 
 export async function waitSynced(provider: SocketYjsProvider, timeoutMs = 10_000): Promise<void> {

@@ -3,23 +3,17 @@ import assert from 'node:assert/strict';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { BackendHandle } from '../../src/server';
 import { countOf, typeConcurrently } from '../helpers/typing';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startTestBackend, waitSynced, trackedClients } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 describe('realtime collaboration with real Socket.IO clients and the real provider', () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const client = trackedClients(() => backend).connect;
 
   before(async () => {
     backend = await startTestBackend();
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend.close();
   });
 

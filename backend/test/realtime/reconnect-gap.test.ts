@@ -9,11 +9,10 @@ import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import * as syncProtocol from 'y-protocols/sync';
 import * as encoding from 'lib0/encoding';
-import type { SocketYjsProvider } from '@pairpad/client';
 import { MESSAGE_SYNC, YJS_EVENT } from '@pairpad/protocol';
 import { Room, type RoomConnection, type RoomNotice } from '../../src/rooms';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startTestBackend, waitSynced, trackedClients } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /** True for a sync message of type SyncStep1 (the server asking what it lacks). */
@@ -24,18 +23,12 @@ function isSyncStep1(message: ArrayBuffer | Uint8Array): boolean {
 
 describe('an edit typed while the client rejoins reaches everyone (issue 26)', () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const client = trackedClients(() => backend).connect;
 
   before(async () => {
     backend = await startTestBackend();
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend.close();
   });
 

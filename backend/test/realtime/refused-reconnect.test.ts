@@ -6,11 +6,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { io } from 'socket.io-client';
-import type { SocketYjsProvider } from '@pairpad/client';
 import { PROTOCOL_VERSION, SOCKET_PATH, type ErrorBody } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { MemorySessionStore, type SessionRecord, type SessionStore } from '../../src/sessions';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startTestBackend, waitSynced, trackedClients } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /** A memory store that can play a Redis that is down (every call rejects) or that lost its keys. */
@@ -69,19 +68,13 @@ class FlakyStore implements SessionStore {
 describe('refused handshakes and a store that is down or lost the session (issue 26)', () => {
   let backend: BackendHandle;
   const store = new FlakyStore();
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const client = trackedClients(() => backend).connect;
 
   before(async () => {
     backend = await startTestBackend({}, { store });
   });
   after(async () => {
     store.down = false;
-    for (const provider of open) provider.destroy();
     await backend.close();
   });
 

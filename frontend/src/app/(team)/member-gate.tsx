@@ -6,6 +6,7 @@ import { useAuth } from '@/lib/auth-context';
 import type { ApiAuth } from '@/lib/members-api';
 import type { Member } from '@/lib/team-shapes';
 import { TeamHeader } from './team-header';
+import { CannotReachServer } from './cannot-reach-server';
 import styles from './team.module.css';
 
 export interface MemberGateProps {
@@ -29,21 +30,7 @@ export function MemberGate({ returnTo, adminOnly = false, children }: MemberGate
     if (signedOut) router.replace(`/sign-in?${new URLSearchParams({ returnTo }).toString()}`);
   }, [signedOut, returnTo, router]);
 
-  if (state.status === 'error') {
-    return (
-      <main className={styles.centered}>
-        <div className={styles.card} role="alert">
-          <h1>Cannot reach PairPad</h1>
-          <p>{state.message}</p>
-          <div className={styles.actions}>
-            <button type="button" className={`${styles.button} ${styles.primary}`} onClick={retry}>
-              Try again
-            </button>
-          </div>
-        </div>
-      </main>
-    );
-  }
+  if (state.status === 'error') return <CannotReachServer message={state.message} onRetry={retry} />;
   if (!member || !api) {
     return (
       <main className={styles.centered} aria-busy="true">

@@ -9,6 +9,7 @@ import { Brand } from '../brand';
 import { errorText } from '../error-text';
 import styles from '../team.module.css';
 import ui from '../../../components/ui.module.css';
+import { FormSubmit, TextField } from '../form-fields';
 
 /**
  * First run: the first admin, proven by the one-time setup code the server printed in its log
@@ -84,52 +85,28 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
           </p>
         ) : null}
         <form onSubmit={submit} noValidate aria-busy={pending}>
-          <label htmlFor="setup-code" className={styles.label}>
-            Setup code
-          </label>
-          <input
+          <TextField
             id="setup-code"
+            label="Setup code"
             name="setupCode"
             autoComplete="off"
             spellCheck={false}
             value={setupCode}
-            onChange={(event) => setSetupCode(event.target.value)}
+            onChange={setSetupCode}
+            hint="Also in the file setup-code.txt in the server's data directory."
           />
-          <p className={styles.hint}>Also in the file setup-code.txt in the server&apos;s data directory.</p>
-          <label htmlFor="setup-name" className={styles.label}>
-            Your name
-          </label>
-          <input id="setup-name" name="name" autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} />
-          <label htmlFor="setup-email" className={styles.label}>
-            Email
-          </label>
-          <input
-            id="setup-email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-          <label htmlFor="setup-password" className={styles.label}>
-            Password
-          </label>
-          <input
+          <TextField id="setup-name" label="Your name" name="name" autoComplete="name" value={name} onChange={setName} />
+          <TextField id="setup-email" label="Email" name="email" type="email" autoComplete="username" value={email} onChange={setEmail} />
+          <TextField
             id="setup-password"
+            label="Password"
             name="password"
             type="password"
             autoComplete="new-password"
             value={password}
-            onChange={(event) => setPassword(event.target.value)}
+            onChange={setPassword}
           />
-          {error ? (
-            <p className={ui.formError} role="alert">
-              {error}
-            </p>
-          ) : null}
-          <button type="submit" className={`${styles.button} ${styles.primary} ${styles.wide}`} disabled={pending || !api}>
-            {pending ? 'Creating the admin…' : 'Create admin account'}
-          </button>
+          <FormSubmit error={error} pending={pending} disabled={!api} label="Create admin account" pendingLabel="Creating the admin…" />
         </form>
       </div>
     </main>

@@ -13,6 +13,7 @@ import page from './sign-in.module.css';
 import styles from '../team.module.css';
 import ui from '../../../components/ui.module.css';
 import { knownErrorWords, signInErrorWords } from './error-words';
+import { FormSubmit, TextField } from '../form-fields';
 
 /** Email + password, and "Sign in with …" when the server has an OpenID provider. */
 export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; returnTo: string | null }) {
@@ -82,36 +83,25 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
             </p>
           ) : null}
           <form onSubmit={submit} noValidate aria-busy={pending}>
-            <label htmlFor="sign-in-email" className={styles.label}>
-              Email
-            </label>
-            <input
+            <TextField
               id="sign-in-email"
+              label="Email"
               name="email"
               type="email"
               autoComplete="username"
               value={email}
-              onChange={(event) => setEmail(event.target.value)}
+              onChange={setEmail}
             />
-            <label htmlFor="sign-in-password" className={styles.label}>
-              Password
-            </label>
-            <input
+            <TextField
               id="sign-in-password"
+              label="Password"
               name="password"
               type="password"
               autoComplete="current-password"
               value={password}
-              onChange={(event) => setPassword(event.target.value)}
+              onChange={setPassword}
             />
-            {error ? (
-              <p className={ui.formError} role="alert">
-                {error}
-              </p>
-            ) : null}
-            <button type="submit" className={`${styles.button} ${styles.primary} ${styles.wide}`} disabled={pending || !api}>
-              {pending ? 'Signing in…' : 'Sign in'}
-            </button>
+            <FormSubmit error={error} pending={pending} disabled={!api} label="Sign in" pendingLabel="Signing in…" />
           </form>
           {me?.oidc.enabled && api ? (
             <>

@@ -10,7 +10,7 @@ import type { InviteView } from '@/lib/team-shapes';
 import { Brand } from '../../brand';
 import { errorText } from '../../error-text';
 import styles from '../../team.module.css';
-import ui from '../../../../components/ui.module.css';
+import { FormSubmit, TextField } from '../../form-fields';
 
 type Lookup = { state: 'loading' } | { state: 'ready'; invite: InviteView } | { state: 'invalid' } | { state: 'error'; message: string };
 
@@ -88,29 +88,17 @@ export function InviteForm({ token }: { token: string }) {
               <strong>{lookup.invite.email}</strong>.
             </p>
             <form onSubmit={submit} noValidate aria-busy={pending}>
-              <label htmlFor="invite-name" className={styles.label}>
-                Your name
-              </label>
-              <input id="invite-name" name="name" autoComplete="name" value={name} onChange={(event) => setName(event.target.value)} />
-              <label htmlFor="invite-password" className={styles.label}>
-                Password
-              </label>
-              <input
+              <TextField id="invite-name" label="Your name" name="name" autoComplete="name" value={name} onChange={setName} />
+              <TextField
                 id="invite-password"
+                label="Password"
                 name="password"
                 type="password"
                 autoComplete="new-password"
                 value={password}
-                onChange={(event) => setPassword(event.target.value)}
+                onChange={setPassword}
               />
-              {error ? (
-                <p className={ui.formError} role="alert">
-                  {error}
-                </p>
-              ) : null}
-              <button type="submit" className={`${styles.button} ${styles.primary} ${styles.wide}`} disabled={pending}>
-                {pending ? 'Joining…' : 'Join the team'}
-              </button>
+              <FormSubmit error={error} pending={pending} label="Join the team" pendingLabel="Joining…" />
             </form>
           </>
         )}

@@ -8,7 +8,7 @@ import { useAuth } from '@/lib/auth-context';
 import { Brand } from '../../brand';
 import { errorText } from '../../error-text';
 import styles from '../../team.module.css';
-import ui from '../../../../components/ui.module.css';
+import { FormSubmit, TextField } from '../../form-fields';
 
 type Outcome = 'form' | 'done' | 'invalid';
 
@@ -61,34 +61,23 @@ export function ResetForm({ token }: { token: string }) {
           <>
             <h1>Choose a new password</h1>
             <form onSubmit={submit} noValidate aria-busy={pending}>
-              <label htmlFor="reset-password" className={styles.label}>
-                New password
-              </label>
-              <input
+              <TextField
                 id="reset-password"
+                label="New password"
                 type="password"
                 autoComplete="new-password"
                 value={password}
-                onChange={(event) => setPassword(event.target.value)}
+                onChange={setPassword}
               />
-              <label htmlFor="reset-confirm" className={styles.label}>
-                New password again
-              </label>
-              <input
+              <TextField
                 id="reset-confirm"
+                label="New password again"
                 type="password"
                 autoComplete="new-password"
                 value={confirm}
-                onChange={(event) => setConfirm(event.target.value)}
+                onChange={setConfirm}
               />
-              {error ? (
-                <p className={ui.formError} role="alert">
-                  {error}
-                </p>
-              ) : null}
-              <button type="submit" className={`${styles.button} ${styles.primary} ${styles.wide}`} disabled={pending || !api}>
-                {pending ? 'Saving…' : 'Set new password'}
-              </button>
+              <FormSubmit error={error} pending={pending} disabled={!api} label="Set new password" pendingLabel="Saving…" />
             </form>
           </>
         )}
