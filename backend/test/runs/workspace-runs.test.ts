@@ -3,10 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '@pairpad/client';
 import type { JobStatus, RoomQuestionView, TestRunRecord, TestRunUpdate } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask } from '../interview/interview-helpers';
 import { startFakePiston, stage, type FakePiston } from './fake-piston';
@@ -73,12 +72,8 @@ describe('workspace runs and SQL questions: real backend, embedded executor', ()
   let backend: BackendHandle;
   let dir: string;
   let sqlite = false;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const clients = trackedClients(() => backend);
+  const client = clients.connect;
 
   before(async () => {
     dir = questionsDir();
@@ -97,7 +92,7 @@ describe('workspace runs and SQL questions: real backend, embedded executor', ()
     sqlite = runtimes.some((runtime) => runtime.language === 'sqlite3');
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
+    clients.destroyAll();
     await backend?.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -239,7 +234,7 @@ describe('workspace runs: the files[] the backend sends (fake Piston)', () => {
   let piston: FakePiston;
   let backend: BackendHandle;
   let dir: string;
-  const open: SocketYjsProvider[] = [];
+  const clients = trackedClients(() => backend);
 
   before(async () => {
     dir = questionsDir();
@@ -258,7 +253,7 @@ describe('workspace runs: the files[] the backend sends (fake Piston)', () => {
     backend = await startTestBackend(backendEnv({ QUESTIONS_DIR: dir, PISTON_URL: piston.url, EXECUTION_CONSOLE: 'false' }));
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
+    clients.destroyAll();
     await backend?.close();
     await piston?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -269,8 +264,7 @@ describe('workspace runs: the files[] the backend sends (fake Piston)', () => {
 
   it('a single-file room sends its code as the language’s one file, as always', async () => {
     const session = await createSession(backend);
-    const alice = connectClient(backend, { sessionId: session.id, name: 'Alice' });
-    open.push(alice);
+    const alice = clients.connect({ sessionId: session.id, name: 'Alice' });
     const runs = listenForRuns(alice);
     await waitSynced(alice);
     setCode(alice, 'print("one")\n');
@@ -281,8 +275,7 @@ describe('workspace runs: the files[] the backend sends (fake Piston)', () => {
 
   it('a SQL room with a question sends the query first, then the schema and the seed', async () => {
     const session = await createSession(backend, { name: 'Ivy', language: 'sqlite3', questionId: 'big-spenders' });
-    const alice = connectClient(backend, { sessionId: session.id, name: 'Alice' });
-    open.push(alice);
+    const alice = clients.connect({ sessionId: session.id, name: 'Alice' });
     const runs = listenForRuns(alice);
     await waitSynced(alice);
     await waitFinished(runs, (await startRun(alice)).jobId);
