@@ -32,6 +32,9 @@ export const TOOLCHAINS = [
   { language: 'lua', label: 'Lua', packages: ['lua5.4'], commands: ['lua', 'lua5.4', 'lua5.3'], any: true },
   // SQL pads: the sqlite3 command-line shell (about 1 MB), so it is in the default set.
   { language: 'sqlite3', label: 'SQL (SQLite)', packages: ['sqlite3'], commands: ['sqlite3'] },
+  // The executor starts a server of its own from Debian's server binaries (/usr/lib/postgresql/<major>/bin,
+  // off PATH); pg_ctlcluster comes with them. Offered only with EXECUTOR_POSTGRES=on.
+  { language: 'postgresql', label: 'SQL (PostgreSQL)', packages: ['postgresql'], commands: ['pg_ctlcluster'] },
 ];
 
 /** What `npm start` installs when PAIRPAD_LANGUAGES is not set. */
@@ -50,6 +53,8 @@ const ALIASES = {
   rb: 'ruby',
   sqlite: 'sqlite3',
   sql: 'sqlite3',
+  postgres: 'postgresql',
+  pgsql: 'postgresql',
 };
 
 /**

@@ -30,7 +30,7 @@ function languageRows(): Row[] {
         .slice(1, -1)
         .map((cell) => cell.trim());
       return {
-        label: label.replace(/\s*¹$/, ''),
+        label: label.replace(/\s*[¹²]$/, ''),
         packages: packages.startsWith('none') ? [] : [...packages.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ''),
         byDefault: byDefault === 'yes',
         withAll: withAll === 'yes',

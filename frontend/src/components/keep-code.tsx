@@ -19,6 +19,7 @@ const EXTENSION: Record<LanguageId, string> = {
   php: 'php',
   bash: 'sh',
   sqlite3: 'sql',
+  postgresql: 'sql',
 };
 
 /**

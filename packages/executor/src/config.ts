@@ -188,6 +188,12 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
     meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.',
   },
   {
+    name: 'EXECUTOR_POSTGRES',
+    default: 'off',
+    meaning:
+      "on: offer SQL (PostgreSQL) — the executor starts a PostgreSQL server of its own (Debian's postgresql package; as the postgres user when root) in EXECUTOR_WORK_DIR, reachable through a unix socket only, one database and role per run; off: not offered.",
+  },
+  {
     name: 'EXECUTOR_LIMIT_OVERRIDES',
     pistonName: 'PISTON_LIMIT_OVERRIDES',
     default: '{}',
@@ -256,6 +262,8 @@ export interface ExecutorConfig {
   limitOverrides: Record<string, LimitOverride>;
   /** Languages to offer; undefined offers every runtime found. */
   runtimes: string[] | undefined;
+  /** Offer SQL (PostgreSQL) with a server of the executor's own. */
+  postgres: boolean;
 }
 
 export class ExecutorConfigError extends Error {
@@ -308,6 +316,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     connectMaxStdinBacklog: intFrom('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG', 1024).optional(),
     maxConnectSessions: intFrom('EXECUTOR_MAX_CONNECT_SESSIONS', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
+    postgres: z.enum(['on', 'off'], { message: 'EXECUTOR_POSTGRES must be on or off' }).default('off'),
     runtimes: z
       .string()
       .transform((text) =>
@@ -351,6 +360,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     connectMaxStdinBacklog: raw('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG'),
     maxConnectSessions: raw('EXECUTOR_MAX_CONNECT_SESSIONS'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
+    postgres: raw('EXECUTOR_POSTGRES'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
   });
   if (!result.success) {
@@ -391,6 +401,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxConnectSessions: v.maxConnectSessions ?? 16,
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,
+    postgres: v.postgres === 'on',
     ...overrides,
   };
   if (!config.token && !isLoopback(config.host)) {

@@ -150,25 +150,53 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
       version: runtime.version,
       compile,
       runnable: !compile || (compile.status === null && compile.code === 0),
-      run: (input) =>
-        deps.sandbox.runStage({
-          jobId: id,
-          argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
-          env: input.env ? { ...toolchain.env, ...input.env } : toolchain.env,
-          binds: compiled ? [] : toolchain.binds,
-          boxSource: runSource,
-          boxFiles: runFiles,
-          stdin: input.stdin,
-          limits: withFloor(input.limits, toolchain.dataFloor),
-          signal: deps.signal,
-          ...(input.streams ? { streams: input.streams } : {}),
-        }),
+      run: async (input) => {
+        let session: Awaited<ReturnType<NonNullable<typeof toolchain.runSession>>> | undefined;
+        try {
+          session = await toolchain.runSession?.(input.limits);
+        } catch (error) {
+          deps.logger.error('run session failed', { jobId: id, error: (error as Error).message });
+          return internalError(`internal error: ${(error as Error).message}`);
+        }
+        try {
+          return await deps.sandbox.runStage({
+            jobId: id,
+            argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
+            env: { ...toolchain.env, ...session?.env, ...input.env },
+            binds: [...(compiled ? [] : (toolchain.binds ?? [])), ...(session?.binds ?? [])],
+            boxSource: runSource,
+            boxFiles: runFiles,
+            stdin: input.stdin,
+            limits: withFloor(input.limits, toolchain.dataFloor),
+            signal: deps.signal,
+            ...(input.streams ? { streams: input.streams } : {}),
+          });
+        } finally {
+          await session?.end();
+        }
+      },
       dispose,
     };
   } catch (error) {
     dispose();
     throw error;
   }
+}
+
+/** A stage that could not start, as Piston reports its internal errors (status XX). */
+function internalError(message: string): StageResult {
+  return {
+    stdout: '',
+    stderr: '',
+    output: '',
+    code: null,
+    signal: null,
+    message,
+    status: 'XX',
+    cpu_time: null,
+    wall_time: 0,
+    memory: null,
+  };
 }
 
 /** A stage's limits with its runtime's RLIMIT_DATA floor (see StageLimits.dataFloor). */

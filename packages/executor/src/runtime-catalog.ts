@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Env, StageLimits } from './config';
 import { BOX } from './bwrap-args';
+import type { PostgresServer } from './postgres-server';
 import type { ExtraBind } from './sandbox';
 import { findNode, findTool, hostSearchDirs, placeTool, probe, toSemver } from './toolchain-probe';
 
@@ -39,15 +40,26 @@ export interface Toolchain {
   rename?: (name: string, content: string) => string;
   /** See StageLimits.dataFloor. */
   dataFloor?: number;
+  /**
+   * Something each run stage needs outside the box for its duration (SQL on PostgreSQL: its own
+   * database and role): its environment and read-only binds, and `end()` once the stage is over.
+   */
+  runSession?: (limits: StageLimits) => Promise<{ env: Record<string, string>; binds: ExtraBind[]; end(): Promise<void> }>;
   /** Files the layout needs that the request did not send (Go's go.mod), added to the box. */
   generatedFiles?: (files: Omit<JobFiles, 'mainSource'>) => { name: string; content: string }[];
+}
+
+/** What the executor lends runtimes that need a service of their own (asked for at detection only). */
+export interface RuntimeHost {
+  /** The executor's PostgreSQL server, started on first ask (undefined when EXECUTOR_POSTGRES is off). */
+  postgres?: () => Promise<PostgresServer>;
 }
 
 export interface RuntimeDefinition {
   language: string;
   /** Piston's `runtime` field, for packages that provide several languages. */
   runtime?: string;
-  detect(env: Env): Promise<Toolchain | undefined>;
+  detect(env: Env, host: RuntimeHost): Promise<Toolchain | undefined>;
   /** A program that prints exactly "hello, world" (the start-up self-test). */
   hello: { name: string; content: string };
 }
@@ -419,6 +431,35 @@ function sqliteQuote(name: string): string {
   return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
+/** psql's output options a request's `args` may pick (`-A -t`: plain `col|col` rows); the rest is ignored. */
+export const PSQL_OUTPUT_OPTIONS = ['-A', '-t', '-x', '--csv', '--html'] as const;
+
+/**
+ * SQL on PostgreSQL: every run stage gets a database of its own, fresh from template0, and a role
+ * that owns it and nothing else (postgres-server.ts); psql in the sandbox reaches the server
+ * through its socket only. The other `.sql` files run first, in the request's order, then the
+ * entry, in one session, stopping at the first error. Result sets print as psql's aligned tables.
+ */
+const postgresql: RuntimeDefinition = {
+  language: 'postgresql',
+  hello: { name: 'main.sql', content: "\\pset format unaligned\n\\pset tuples_only on\nSELECT 'hello, world';\n" },
+  async detect(_env, host) {
+    if (!host.postgres) return undefined;
+    const server = await host.postgres();
+    return {
+      version: toSemver(server.version) ?? '0.0.0',
+      aliases: ['postgres', 'psql', 'pgsql'],
+      runSession: (limits) => server.createRunDatabase(limits.timeout),
+      run: ({ files, args }) => {
+        const options = args.filter((arg) => (PSQL_OUTPUT_OPTIONS as readonly string[]).includes(arg));
+        const setup = files.all.filter((file) => file !== files.main && path.extname(file).toLowerCase() === '.sql');
+        const reads = [...setup, files.main].flatMap((file) => ['-f', file]);
+        return [server.psql, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...options, ...reads];
+      },
+    };
+  },
+};
+
 export const runtimeCatalog: readonly RuntimeDefinition[] = [
   javascript,
   typescript,
@@ -434,4 +475,5 @@ export const runtimeCatalog: readonly RuntimeDefinition[] = [
   perl,
   lua,
   sqlite,
+  postgresql,
 ];

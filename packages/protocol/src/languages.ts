@@ -158,6 +158,19 @@ export const LANGUAGES = [
     starter:
       "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
   },
+  {
+    // The executor's postgresql runtime (EXECUTOR_POSTGRES=on): a database and a role of its own
+    // per run on the executor's PostgreSQL server, the question's schema and seed data first.
+    id: 'postgresql',
+    label: 'SQL (PostgreSQL)',
+    fileName: 'main.sql',
+    editor: 'sql',
+    highlight: 'sql',
+    keywords: KEYWORDS.sql,
+    sql: true,
+    starter:
+      "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
+  },
 ] as const satisfies readonly LanguageRecord[];
 
 export type LanguageId = (typeof LANGUAGES)[number]['id'];
