@@ -42,7 +42,7 @@ const cWorkspace = (count) => [
 ];
 
 const SQL_SETUP = [
-  { name: 'question/schema.sql', content: 'CREATE TABLE t (id INTEGER PRIMARY KEY, v INTEGER);\n' },
+  { name: 'question/schema.sql', content: 'CREATE TABLE t (v INTEGER);\n' },
   {
     name: 'question/seed.sql',
     content: `INSERT INTO t (v) VALUES ${Array.from({ length: 1000 }, (_, i) => `(${i})`).join(', ')};\n`,
@@ -63,13 +63,20 @@ const CASES = [
     [{ name: 'main.sql', content: 'SELECT count(*) FROM t;\n' }, ...SQL_SETUP],
     '1000\n',
   ],
+  // A role and a database created from template0, seeded, queried and dropped, per run.
+  [
+    'postgresql, query + schema + 1,000-row seed',
+    'postgresql',
+    [{ name: 'main.sql', content: 'SELECT count(*) FROM t;\n' }, ...SQL_SETUP],
+    '1000\n',
+  ],
 ];
 
 async function execute(url, language, files, expected) {
   const res = await fetch(`${url}/api/v2/execute`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ language, version: '*', files, args: language === 'sqlite3' ? ['-list'] : [] }),
+    body: JSON.stringify({ language, version: '*', files, args: { sqlite3: ['-list'], postgresql: ['-A', '-t'] }[language] ?? [] }),
   });
   const body = await res.json();
   if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${body.message}`);
@@ -78,10 +85,18 @@ async function execute(url, language, files, expected) {
 
 // A shared machine may never be quiet: wait a minute at most (the load is recorded either way).
 const wait = await waitForQuiet({ maxWaitMs: 60_000, checkMs: 15_000 });
-const handle = await startBenchExecutor('python,c,sqlite3');
+process.env.EXECUTOR_POSTGRES ??= 'on';
+const handle = await startBenchExecutor('python,c,sqlite3,postgresql');
+const offered = new Set(
+  handle.health().status === 'ok' ? (await (await fetch(`${handle.url}/api/v2/runtimes`)).json()).map((rt) => rt.language) : [],
+);
 const rows = [];
 try {
   for (const [label, language, files, expected] of CASES) {
+    if (!offered.has(language)) {
+      console.error(`${label}: ${language} is not offered here, skipped`);
+      continue;
+    }
     for (let i = 0; i < 5; i++) await execute(handle.url, language, files, expected);
     const times = [];
     for (let i = 0; i < runs; i++) {
@@ -100,7 +115,7 @@ const table = ['| case | p50 ms | p95 ms |', '|---|---|---|', ...rows.map((r) =>
 await writeResultsSection(
   'Multi-file runs',
   `Command: \`node --import tsx bench/multi-file-latency.mjs ${runs}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}.
-Sandbox: ${handle.health().sandbox.kind}, cgroup ${handle.health().sandbox.cgroup}. ${runs} sequential runs per case after 5 warm-up runs; wall clock seen by an HTTP client in the executor's own process (POST /api/v2/execute). Up to 4 files go into the box from memory; more are written to the job's directory first.
+Sandbox: ${handle.health().sandbox.kind}, cgroup ${handle.health().sandbox.cgroup}. ${runs} sequential runs per case after 5 warm-up runs; wall clock seen by an HTTP client in the executor's own process (POST /api/v2/execute). Up to 4 files go into the box from memory; more are written to the job's directory first. PostgreSQL (EXECUTOR_POSTGRES=on): each run creates a role and a database from template0, runs the schema, the seed and the query through psql in the sandbox, then drops both.
 ${loadSentence(wait, loadAtEnd)}
 
 ${table}`,

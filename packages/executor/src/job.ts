@@ -172,7 +172,8 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
             ...(input.streams ? { streams: input.streams } : {}),
           });
         } finally {
-          await session?.end();
+          // Dropping the run's database is off the response path (it cannot fail the run); close() waits for it.
+          if (session) deps.sandbox.track(session.end());
         }
       },
       dispose,

@@ -171,7 +171,8 @@ export class PostgresServer {
       `CREATE ROLE ${name} LOGIN PASSWORD '${password}' NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS CONNECTION LIMIT 4`,
       `ALTER ROLE ${name} SET statement_timeout = ${Math.max(1, Math.round(timeoutMs))}`,
       `ALTER ROLE ${name} SET temp_file_limit = '${TEMP_FILE_LIMIT}'`,
-      `CREATE DATABASE ${name} OWNER ${name} TEMPLATE template0 ENCODING 'UTF8'`,
+      // FILE_COPY (PostgreSQL 15+): copying template0's files is far quicker than WAL-logging them (fsync is off anyway).
+      `CREATE DATABASE ${name} OWNER ${name} TEMPLATE template0 ENCODING 'UTF8'${Number(this.version.split('.')[0]) >= 15 ? ' STRATEGY FILE_COPY' : ''}`,
       `REVOKE ALL ON DATABASE ${name} FROM PUBLIC`,
     ]);
     let ended: Promise<void> | undefined;
