@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareOutput } from '../../src/runs/compare-output';
 import { publicTestCase, TEST_CASE_LIMITS } from '@pairpad/protocol/questions';
+import { questionSetupFiles } from '@pairpad/protocol/run-files';
 import { builtInQuestionsDir, QuestionLibrary } from '../../src/questions/question-library';
 import { startTestExecutor, type StageBody, type TestExecutor } from '../executor/helpers';
 
@@ -48,7 +49,9 @@ describe('question library', () => {
     for (const summary of library.list()) {
       assert.ok(summary.testCount >= 3, `${summary.id} has tests`);
       assert.ok(summary.hiddenTestCount >= 1, `${summary.id} has a hidden test`);
-      assert.ok(summary.languages.includes('python'), `${summary.id} has a python starter`);
+      // SQL questions (a database) are written for SQL; the others for Python at least.
+      const language = library.get(summary.id)?.database ? 'sqlite3' : 'python';
+      assert.ok(summary.languages.includes(language), `${summary.id} has a ${language} starter`);
     }
   });
 
@@ -167,32 +170,56 @@ describe('output comparison modes', () => {
     assert.equal(compareOutput('Infinity', '1e309', 'float').passed, false);
     assert.equal(compareOutput('yes', 'no', 'float').passed, false);
   });
+
+  it('unordered: the same lines, as many times each, in any order (rows of a result set)', () => {
+    const expected = 'name|total\nann|30\nbob|120\n';
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n\n', expected, 'unordered').passed, true);
+    assert.equal(compareOutput('bob|120  \r\nname|total\r\nann|30', expected, 'unordered').passed, true);
+    assert.deepEqual(compareOutput('name|total\nbob|120\n', expected, 'unordered'), { passed: false, reason: 'missing line "ann|30"' });
+    assert.deepEqual(compareOutput('name|total\nann|30\nbob|120\nbob|120\n', expected, 'unordered'), {
+      passed: false,
+      reason: 'extra line "bob|120"',
+    });
+    // A row twice is not the same result as the row once.
+    assert.equal(compareOutput('a\na\nb', 'a\nb\nb', 'unordered').passed, false);
+    // Order still matters to the other modes.
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n', expected, 'trim').passed, false);
+  });
 });
 
 describe('built-in questions: the reference solutions pass every case in the real sandbox', () => {
   let ex: TestExecutor;
   before(async () => {
-    ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'python' });
+    ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'python,sqlite3' });
     await ex.handle.ready;
   });
   after(async () => {
     await ex?.close();
   });
 
-  it('each python solution passes its own tests, and each python starter fails at least one', async () => {
+  it('each python (SQL questions: sqlite3) solution passes its own tests, and each starter fails at least one', async (t) => {
     const library = await QuestionLibrary.load(builtInQuestionsDir() ?? '');
+    const runtimes = ((await ex.get('/api/v2/runtimes')).body as { language: string }[]).map((runtime) => runtime.language);
     for (const summary of library.list()) {
       const question = library.get(summary.id);
       assert.ok(question);
+      const language = question.database ? 'sqlite3' : 'python';
+      if (!runtimes.includes(language)) {
+        t.diagnostic(`${question.id} not checked: ${language} is not installed on this machine`);
+        continue;
+      }
       for (const [kind, code] of [
-        ['solution', question.solutions.python],
-        ['starter', question.starters.python],
+        ['solution', question.solutions[language]],
+        ['starter', question.starters[language]],
       ] as const) {
-        assert.ok(code, `${question.id} has a python ${kind}`);
+        assert.ok(code, `${question.id} has a ${language} ${kind}`);
         const response = await ex.post('/api/v2/pairpad/batch', {
-          language: 'python',
+          language,
           version: '*',
-          files: [{ name: 'main.py', content: code }],
+          files: [
+            { name: language === 'python' ? 'main.py' : 'main.sql', content: code },
+            ...questionSetupFiles(question.database, language),
+          ],
           cases: question.tests.map((test) => ({ stdin: test.stdin, args: test.args })),
         });
         assert.equal(response.status, 200, JSON.stringify(response.body));

@@ -6,6 +6,7 @@ export * from './sessions';
 export * from './realtime';
 export * from './yjs-messages';
 export * from './execution';
+export * from './run-files';
 export * from './interview';
 export * from './events';
 export * from './room-shape';
