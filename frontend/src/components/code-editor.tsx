@@ -27,6 +27,7 @@ import { loadKeyBindings } from '@/lib/editor-key-bindings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
 import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
 import { loadLanguageSupport } from '@/lib/language-support';
+import { remoteCursorActivity } from '@/lib/remote-cursor-activity';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 import { useResolvedTheme } from '@/lib/use-resolved-theme';
 import styles from './code-editor.module.css';
@@ -112,6 +113,8 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           slots.language.of([]),
           slots.readOnly.of(EditorState.readOnly.of(false)),
           yCollab(text, awareness, { undoManager }),
+          // After yCollab: its carets are drawn by the time this marks the active ones.
+          remoteCursorActivity(awareness),
         ],
       }),
     });

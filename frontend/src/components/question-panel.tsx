@@ -66,7 +66,11 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
   const [loading, setLoading] = useState(false);
 
   const starter = question?.starters[language];
-  const offersStarter = canEditCode && starter !== undefined && starter.trim() !== code.trim();
+  const starterDiffers = canEditCode && starter !== undefined && starter.trim() !== code.trim();
+  // A banner only while nobody has worked on the code: after the first edit it would nag, so the
+  // starter is then a quiet button in the panel.
+  const untouched = isUntouched(code, question, language);
+  const offersStarter = starterDiffers && untouched;
 
   const applyStarter = useCallback(
     (next: string) => {
@@ -150,6 +154,14 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
         ) : (
           <p className={ui.hint}>No question yet: choose one from the bank, or write your own description and test cases.</p>
         )}
+        {starterDiffers && !untouched && starter !== undefined && !asking ? (
+          <p className={ui.hint}>
+            <button type="button" className={ui.linkButton} onClick={() => offer(starter, language, question)}>
+              Load the {languageLabel(language)} starter
+            </button>{' '}
+            (asks before it replaces the code)
+          </p>
+        ) : null}
         {question && question.hiddenCount > 0 ? (
           <p className={ui.hint}>
             {question.tests.length} test cases, {question.hiddenCount} of them hidden{canChangeQuestion ? ' from the candidate' : ''}.
@@ -169,7 +181,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           </div>
         </div>
       ) : offersStarter && starter !== undefined ? (
-        <p className={styles.starterOffer} role="status">
+        <p className={styles.starterOffer} role="status" data-testid="starter-offer">
           This question has a {languageLabel(language)} starter.{' '}
           <button type="button" className={ui.linkButton} onClick={() => offer(starter, language, question)}>
             Load the {languageLabel(language)} starter
