@@ -51,7 +51,7 @@ type StarterAsk = { language: LanguageId; starter: string } | null;
 type Undo = { previous: string; applied: string } | null;
 
 /**
- * The room's question, above the editor: the description (Markdown, rendered safely) both sides
+ * The room's question, in the side area's Question tab: the description (Markdown, rendered safely) both sides
  * see; the starter for the room's language, offered when the code is not it (asked first when it
  * would replace typed code, undoable); and for the interviewer the question bank and the editor.
  */
@@ -59,7 +59,6 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
   const id = useId();
   const { question } = questions;
   const code = useCode(text);
-  const [open, setOpen] = useState(true);
   const [dialog, setDialog] = useState<'picker' | 'editor' | null>(null);
   const [asking, setAsking] = useState<StarterAsk>(null);
   const [undo, setUndo] = useState<Undo>(null);
@@ -106,7 +105,6 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
     setLoading(false);
     if (!loaded) return;
     setDialog(null);
-    setOpen(true);
     const next = loaded.starters[language];
     if (next !== undefined && canEditCode && next.trim() !== code.trim()) offer(next, language, loaded);
   };
@@ -116,17 +114,9 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
 
   return (
     <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`} data-testid="question-panel">
-      <div className={ui.panelHeader}>
+      <div className={cx(ui.panelHeader, styles.header)}>
         <h2 id={`${id}-title`} className={ui.panelTitle}>
-          <button
-            type="button"
-            className={cx(ui.linkButton, ui.disclosure)}
-            aria-expanded={open}
-            aria-controls={`${id}-body`}
-            onClick={() => setOpen(!open)}
-          >
-            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Question
-          </button>
+          Question
           {question?.title ? (
             <span className={styles.title} data-testid="question-title">
               {question.title}
@@ -144,7 +134,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           </div>
         ) : null}
       </div>
-      <div id={`${id}-body`} className={styles.body} hidden={!open}>
+      <div id={`${id}-body`} className={styles.body}>
         {hasQuestion && question ? (
           question.description.trim() ? (
             <MarkdownView source={question.description} testId="question-description" />

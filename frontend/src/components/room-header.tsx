@@ -82,7 +82,10 @@ export function RoomHeader({ sessionId, title, role, status, interview, particip
       <span className={styles.status}>
         <ConnectionStatus status={status} />
       </span>
-      <SavingStatus status={interview.saving} />
+      {/* On a phone "All changes saved" goes unsaid (screen readers still hear it); a delay is always shown. */}
+      <span className={cx(styles.saving, compact && interview.saving === 'saved' && ui.visuallyHidden)}>
+        <SavingStatus status={interview.saving} />
+      </span>
       {language ? <LanguageSelector value={language.value} onChange={language.onChange} disabled={language.disabled} /> : null}
       <HeaderPopover label="People" face={faces} wide>
         {isInterviewer ? (
@@ -102,7 +105,7 @@ export function RoomHeader({ sessionId, title, role, status, interview, particip
           <InterviewControls sessionId={sessionId} interview={interview} connected={status === 'connected'} />
         </HeaderPopover>
       ) : null}
-      <SettingsMenu />
+      <SettingsMenu iconOnly={compact} />
     </header>
   );
 }
