@@ -37,8 +37,8 @@ export function participantItems(page: Page): Locator {
   return participantList(page).locator('li');
 }
 
-/** Opens a header panel ("People", "Interview controls") unless it is open already. */
-export async function openHeaderPanel(page: Page, name: 'People' | 'Interview controls'): Promise<Locator> {
+/** Opens a header panel ("People", "Interview controls", the candidate's "Recorded") unless it is open already. */
+export async function openHeaderPanel(page: Page, name: 'People' | 'Interview controls' | 'Recorded'): Promise<Locator> {
   const button = page.getByRole('button', { name, exact: true });
   if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
   await expect(button).toHaveAttribute('aria-expanded', 'true');

@@ -114,7 +114,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           slots.readOnly.of(EditorState.readOnly.of(false)),
           yCollab(text, awareness, { undoManager }),
           // After yCollab: its carets are drawn by the time this marks the active ones.
-          remoteCursorActivity(awareness),
+          remoteCursorActivity(text, awareness),
         ],
       }),
     });

@@ -98,8 +98,21 @@ export function RoomHeader({ sessionId, title, role, status, interview, particip
           </section>
         ) : null}
         <Participants participants={participants} />
-        {isInterviewer ? null : <RecordingNotice />}
       </HeaderPopover>
+      {isInterviewer ? null : (
+        // The candidate always sees that the session is recorded; what exactly, one click away.
+        <HeaderPopover
+          label="Recorded"
+          face={
+            <>
+              <span className={styles.recordedDot} aria-hidden="true" />
+              {compact ? null : 'Recorded'}
+            </>
+          }
+        >
+          <RecordingNotice />
+        </HeaderPopover>
+      )}
       {isInterviewer ? (
         <HeaderPopover label="Interview controls" face="Interview">
           <InterviewControls sessionId={sessionId} interview={interview} connected={status === 'connected'} />
