@@ -6,10 +6,12 @@ import styles from './header-popover.module.css';
 import ui from './ui.module.css';
 
 export interface HeaderPopoverProps {
-  /** The button's accessible name (what tests and screen readers call it). */
+  /** The button's words and accessible name (what tests and screen readers call it). */
   label: string;
-  /** What the button shows; defaults to the label. */
-  face?: ReactNode;
+  /** Drawn before the words (avatars, a dot); hidden from screen readers. */
+  icon?: ReactNode;
+  /** Only the icon shows (a phone's header); the words stay for screen readers. */
+  hideLabel?: boolean;
   children: ReactNode;
   /** Something new inside while closed (a count badge on the button). */
   unread?: number;
@@ -23,7 +25,7 @@ export interface HeaderPopoverProps {
  * it and returns focus to the button, so does a click or focus outside. The panel stays mounted while
  * closed, so what it holds (a chat draft, a confirmation) survives closing it.
  */
-export function HeaderPopover({ label, face, children, unread = 0, align = 'end', wide = false }: HeaderPopoverProps) {
+export function HeaderPopover({ label, icon, hideLabel = false, children, unread = 0, align = 'end', wide = false }: HeaderPopoverProps) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -56,10 +58,10 @@ export function HeaderPopover({ label, face, children, unread = 0, align = 'end'
         className={cx(ui.button, styles.button)}
         aria-expanded={open}
         aria-controls={panelId}
-        aria-label={label}
         onClick={() => setOpen(!open)}
       >
-        {face ?? label}
+        {icon ? <span aria-hidden="true">{icon}</span> : null}
+        <span className={hideLabel ? ui.visuallyHidden : undefined}>{label}</span>
         {unread > 0 && !open ? (
           <span className={cx(ui.countBadge, ui.unread)} aria-hidden="true">
             {unread}

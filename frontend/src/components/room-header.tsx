@@ -44,14 +44,13 @@ const FACES_SHOWN = 3;
 export function RoomHeader({ sessionId, title, role, status, interview, participants, token, language, compact }: RoomHeaderProps) {
   const isInterviewer = role === 'interviewer';
   const faces = (
-    <span className={styles.faces} aria-hidden="true">
+    <span className={styles.faces}>
       {participants.slice(0, FACES_SHOWN).map((participant) => (
         <span key={participant.key} className={styles.face} style={{ backgroundColor: participant.color }}>
           {initials(participant.name)}
         </span>
       ))}
       {participants.length > FACES_SHOWN ? <span className={styles.more}>+{participants.length - FACES_SHOWN}</span> : null}
-      {compact ? null : <span className={styles.faceLabel}>People</span>}
     </span>
   );
 
@@ -87,7 +86,7 @@ export function RoomHeader({ sessionId, title, role, status, interview, particip
         <SavingStatus status={interview.saving} />
       </span>
       {language ? <LanguageSelector value={language.value} onChange={language.onChange} disabled={language.disabled} /> : null}
-      <HeaderPopover label="People" face={faces} wide>
+      <HeaderPopover label="People" icon={faces} hideLabel={compact} wide>
         {isInterviewer ? (
           <section className={ui.panel} aria-label="Invite">
             <h2 className={ui.panelTitle}>Invite</h2>
@@ -101,20 +100,12 @@ export function RoomHeader({ sessionId, title, role, status, interview, particip
       </HeaderPopover>
       {isInterviewer ? null : (
         // The candidate always sees that the session is recorded; what exactly, one click away.
-        <HeaderPopover
-          label="Recorded"
-          face={
-            <>
-              <span className={styles.recordedDot} aria-hidden="true" />
-              {compact ? null : 'Recorded'}
-            </>
-          }
-        >
+        <HeaderPopover label="Recorded" icon={<span className={styles.recordedDot} />} hideLabel={compact}>
           <RecordingNotice />
         </HeaderPopover>
       )}
       {isInterviewer ? (
-        <HeaderPopover label="Interview controls" face="Interview">
+        <HeaderPopover label="Interview controls" hideLabel={compact} icon={compact ? '☰' : null}>
           <InterviewControls sessionId={sessionId} interview={interview} connected={status === 'connected'} />
         </HeaderPopover>
       ) : null}
