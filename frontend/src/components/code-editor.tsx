@@ -106,7 +106,8 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           ]),
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
-          EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
+          // tabindex: the scroller holds a focusable element in axe's eyes too (scrollable-region-focusable).
+          EditorView.contentAttributes.of({ 'aria-label': 'Code editor', tabindex: '0' }),
           editorAppearance,
           slots.dark.of(darkFlag(initial.current.theme)),
           slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),

@@ -332,15 +332,17 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
         </section>
       </main>
       {compact ? (
-        <RoomTabs
-          label="Room"
-          variant="bar"
-          tabs={[{ id: 'code', label: 'Code' }, ...sideTabs]}
-          active={activePane}
-          onSelect={(id: Pane) => (id === 'code' ? setChosenPane('code') : show(id))}
-          tabId={tabId}
-          panelId={panelId}
-        />
+        <nav className={styles.tabBar} aria-label="Room panes">
+          <RoomTabs
+            label="Room"
+            variant="bar"
+            tabs={[{ id: 'code', label: 'Code' }, ...sideTabs]}
+            active={activePane}
+            onSelect={(id: Pane) => (id === 'code' ? setChosenPane('code') : show(id))}
+            tabId={tabId}
+            panelId={panelId}
+          />
+        </nav>
       ) : null}
     </div>
   );
