@@ -3,7 +3,16 @@ import { expectNoAxeViolations } from '../support/axe';
 import { editorCode } from '../support/editor';
 import { expect, test, type TwoPersonRoom } from '../support/fixtures';
 import { memberContext } from '../support/member';
-import { createSessionViaApi, expectConnected, openHeaderPanel, openRoomTab, output, replaceCode, roomTab, type RoomTabName } from '../support/room';
+import {
+  createSessionViaApi,
+  expectConnected,
+  openHeaderPanel,
+  openRoomTab,
+  output,
+  replaceCode,
+  roomTab,
+  type RoomTabName,
+} from '../support/room';
 import { pageTheme } from '../support/settings';
 
 /**

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type BrowserContextOptions, type Page } from '@playwright/test';
 import { memberContext } from '../support/member';
-import { createSessionViaApi, editor, expectConnected, openHeaderPanel, openRoomTab, output, replaceCode, roomTab, type CreatedSession } from '../support/room';
+import {
+  createSessionViaApi,
+  editor,
+  expectConnected,
+  openHeaderPanel,
+  openRoomTab,
+  output,
+  replaceCode,
+  roomTab,
+  type CreatedSession,
+} from '../support/room';
 import { editorCode } from '../support/editor';
 
 /**
@@ -27,8 +37,8 @@ type Theme = (typeof THEMES)[number];
 
 /** 40 lines of Python the candidate writes: more than any viewport shows. */
 const LONG_CODE = Array.from({ length: 40 }, (_, index) => `line_${String(index + 1).padStart(2, '0')} = ${index + 1}`).join('\n') + '\n';
-/** A traceback whose widest line is 80 columns (the source line is echoed under "File …"). */
-const WIDE_LINE = `x = ${'1'.repeat(70)} + undefined_name  # 80`;
+/** A line of 76 characters: the traceback echoes it indented by 4, an 80-column line. */
+const WIDE_LINE = `x = ${'1'.repeat(55)} + undefined_name`;
 
 interface Room {
   session: CreatedSession;
@@ -50,7 +60,12 @@ async function openRoom(browser: Browser, options: BrowserContextOptions, theme:
   await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
   await candidate.goto(`/interview/${session.id}?name=Cara`);
   await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
-  return { session, interviewer, candidate, close: () => Promise.all([interviewerContext.close(), candidateContext.close()]).then(() => undefined) };
+  return {
+    session,
+    interviewer,
+    candidate,
+    close: () => Promise.all([interviewerContext.close(), candidateContext.close()]).then(() => undefined),
+  };
 }
 
 /** How many of the editor's lines are wholly inside its visible scroller. */
@@ -77,12 +92,15 @@ async function expectNoHorizontalOverflow(page: Page): Promise<void> {
 
 /** Every child of the header sits on one row: each starts above the point where any other ends. */
 async function expectHeaderOnOneRow(page: Page): Promise<void> {
-  const boxes = await page.locator('header').first().evaluate((header) =>
-    [...header.children]
-      .map((child) => child.getBoundingClientRect())
-      .filter((rect) => rect.width > 0 && rect.height > 0)
-      .map((rect) => ({ top: rect.top, bottom: rect.bottom })),
-  );
+  const boxes = await page
+    .locator('header')
+    .first()
+    .evaluate((header) =>
+      [...header.children]
+        .map((child) => child.getBoundingClientRect())
+        .filter((rect) => rect.width > 0 && rect.height > 0)
+        .map((rect) => ({ top: rect.top, bottom: rect.bottom })),
+    );
   expect(boxes.length).toBeGreaterThan(3);
   const lowestTop = Math.max(...boxes.map((box) => box.top));
   const highestBottom = Math.min(...boxes.map((box) => box.bottom));
@@ -152,6 +170,12 @@ for (const viewport of DESKTOPS) {
       for (const page of [candidate, interviewer]) {
         await expect(output(page).getByTestId('console-terminal')).toContainText('NameError', { timeout: 30_000 });
         expect(await consoleColumns(page), `${theme}: console columns`).toBeGreaterThanOrEqual(80);
+        // The 80-column line of the traceback is one row of the terminal, not wrapped onto two.
+        const rows = await output(page).getByTestId('console-terminal').locator('.xterm-rows > div').allTextContents();
+        expect(
+          rows.some((row) => row.trimEnd() === `    ${WIDE_LINE}`),
+          `${theme}: rows ${JSON.stringify(rows)}`,
+        ).toBe(true);
         await expectNoHorizontalOverflow(page);
       }
       await shoot(candidate, `room-${size}-${theme}-candidate-console`);
@@ -173,7 +197,14 @@ test('390x844 phone: one pane at a time from a tab bar, Run in reach on the Code
     for (const page of [candidate, interviewer]) {
       const bar = page.getByRole('tablist', { name: 'Room' });
       await expect(bar).toBeVisible();
-      await expect(bar.getByRole('tab')).toHaveText([/^Code/, /^Run/, /^Tests/, /^Question/, /^Chat/, ...(page === interviewer ? [/^Notes/] : [])]);
+      await expect(bar.getByRole('tab')).toHaveText([
+        /^Code/,
+        /^Run/,
+        /^Tests/,
+        /^Question/,
+        /^Chat/,
+        ...(page === interviewer ? [/^Notes/] : []),
+      ]);
       await expect(roomTab(page, 'Code')).toHaveAttribute('aria-selected', 'true');
       // The Code pane: the editor and Run, both inside the window without scrolling.
       const run = page.getByRole('button', { name: 'Run', exact: true });
@@ -219,7 +250,9 @@ test('390x844 phone: one pane at a time from a tab bar, Run in reach on the Code
   }
 });
 
-test('a candidate takes part from a tablet (768x1024, touch): reads the question, writes code, runs it, sees the output, chats', async ({ browser }) => {
+test('a candidate takes part from a tablet (768x1024, touch): reads the question, writes code, runs it, sees the output, chats', async ({
+  browser,
+}) => {
   test.setTimeout(90_000);
   const tablet = { viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true };
   const room = await openRoom(browser, tablet, 'light');
@@ -240,7 +273,9 @@ test('a candidate takes part from a tablet (768x1024, touch): reads the question
   await room.close();
 });
 
-test('the separator between the editor and the side area moves with the keyboard and the size is kept after a reload', async ({ browser }) => {
+test('the separator between the editor and the side area moves with the keyboard and the size is kept after a reload', async ({
+  browser,
+}) => {
   const room = await openRoom(browser, { viewport: DESKTOPS[0] }, 'light');
   const { candidate } = room;
   const separator = candidate.getByRole('separator', { name: 'Resize the editor and the side panel' });
@@ -260,7 +295,9 @@ test('the separator between the editor and the side area moves with the keyboard
   // Home gives the side area all the room the editor can spare; the editor keeps its minimum.
   await separator.focus();
   await candidate.keyboard.press('Home');
-  await expect.poll(async () => (await candidate.getByRole('region', { name: 'Editor' }).boundingBox())?.width ?? 0).toBeGreaterThanOrEqual(359);
+  await expect
+    .poll(async () => (await candidate.getByRole('region', { name: 'Editor' }).boundingBox())?.width ?? 0)
+    .toBeGreaterThanOrEqual(359);
   await room.close();
 });
 
@@ -282,17 +319,21 @@ test.describe('visual fixes (issue 24)', () => {
     const options = candidate.locator('.cm-tooltip-autocomplete li');
     await expect(options.first()).toBeVisible();
     await expect(options.filter({ hasText: 'total' }).locator('svg')).toHaveCount(1);
-    const drawn = await candidate.locator('.cm-tooltip-autocomplete').evaluate((tooltip) =>
-      [...tooltip.querySelectorAll('li, li *')].flatMap((element) =>
-        ['::before', '::after'].map((pseudo) => getComputedStyle(element, pseudo).content).filter((content) => content !== 'none' && content !== 'normal'),
-      ),
-    );
+    const drawn = await candidate
+      .locator('.cm-tooltip-autocomplete')
+      .evaluate((tooltip) =>
+        [...tooltip.querySelectorAll('li, li *')].flatMap((element) =>
+          ['::before', '::after']
+            .map((pseudo) => getComputedStyle(element, pseudo).content)
+            .filter((content) => content !== 'none' && content !== 'normal'),
+        ),
+      );
     // CodeMirror's defaults are "🔑︎", "𝑥", "ƒ", "○", "◌" … drawn by CSS; none is left.
     expect(drawn.filter((content) => /[^\x20-\x7e]/u.test(content))).toEqual([]);
     await room.close();
   });
 
-  test("the starter banner shows while the code is untouched and is gone after the first edit", async ({ browser }) => {
+  test('the starter banner shows while the code is untouched and is gone after the first edit', async ({ browser }) => {
     const room = await openRoom(browser, { viewport: DESKTOPS[0] }, 'light');
     const { candidate } = room;
     await openRoomTab(candidate, 'Question');

@@ -120,7 +120,8 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
   const newestRun = room.runs.runs[0];
   const newestTestRun = testRuns[0];
   const freshRun = newestRun && newestRun.state !== 'completed' && newestRun.state !== 'failed' ? newestRun.jobId : null;
-  const freshTestRun = newestTestRun && newestTestRun.state !== 'completed' && newestTestRun.state !== 'failed' ? newestTestRun.runId : null;
+  const freshTestRun =
+    newestTestRun && newestTestRun.state !== 'completed' && newestTestRun.state !== 'failed' ? newestTestRun.runId : null;
   const where = useRef<Pane>('code');
   where.current = compact ? pane : sideTab;
   const follow = useCallback(
@@ -288,20 +289,11 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
           {compact ? null : (
             <RoomTabs label="Side panel" tabs={sideTabs} active={activeSide} onSelect={show} tabId={tabId} panelId={panelId} />
           )}
-          {panel(
-            'output',
-            <OutputPanel runs={room.runs} canRun={canRun} runOffReason={runOff} inputReadOnly={readOnly} />,
-            styles.fill,
-          )}
+          {panel('output', <OutputPanel runs={room.runs} canRun={canRun} runOffReason={runOff} inputReadOnly={readOnly} />, styles.fill)}
           {hasTests
             ? panel(
                 'tests',
-                <TestResults
-                  questions={room.questions}
-                  caseCount={question?.tests.length ?? 0}
-                  canRun={canRun}
-                  runOffReason={runOff}
-                />,
+                <TestResults questions={room.questions} caseCount={question?.tests.length ?? 0} canRun={canRun} runOffReason={runOff} />,
               )
             : null}
           {showsQuestion

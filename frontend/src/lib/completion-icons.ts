@@ -14,7 +14,8 @@ const ICON_PATHS: Record<string, string> = {
   // A box: a value with a name.
   variable: 'M3 4.5 8 2l5 2.5v7L8 14l-5-2.5v-7zm2 1.2v4.6l3 1.5 3-1.5V5.7L8 4.2 5 5.7z',
   // Parentheses: something to call.
-  function: 'M6 2.5C4.2 4 3.5 6 3.5 8s.7 4 2.5 5.5l1-1.1C5.7 11.2 5.2 9.7 5.2 8s.5-3.2 1.8-4.4l-1-1.1zm4 0-1 1.1c1.3 1.2 1.8 2.7 1.8 4.4s-.5 3.2-1.8 4.4l1 1.1c1.8-1.5 2.5-3.5 2.5-5.5s-.7-4-2.5-5.5z',
+  function:
+    'M6 2.5C4.2 4 3.5 6 3.5 8s.7 4 2.5 5.5l1-1.1C5.7 11.2 5.2 9.7 5.2 8s.5-3.2 1.8-4.4l-1-1.1zm4 0-1 1.1c1.3 1.2 1.8 2.7 1.8 4.4s-.5 3.2-1.8 4.4l1 1.1c1.8-1.5 2.5-3.5 2.5-5.5s-.7-4-2.5-5.5z',
   // Stacked bars: a type or a class.
   type: 'M3 3h10v3H3V3zm0 4.5h10v2H3v-2zm0 3.5h7v2H3v-2z',
   // A dot in a ring: a member of something.
