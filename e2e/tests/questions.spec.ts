@@ -134,6 +134,7 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
 
   const typed = 'print("my own work")\n';
   await replaceCode(interviewer, typed);
+  await openRoomTab(interviewer, 'Question');
   await interviewer.getByRole('button', { name: 'Choose question' }).click();
   const picker = interviewer.getByRole('dialog', { name: 'Choose a question' });
   await picker.getByRole('searchbox', { name: 'Question' }).fill('fizz');

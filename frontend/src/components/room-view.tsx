@@ -103,8 +103,8 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
   const hasQuestion = question !== null && (question.description.trim() !== '' || question.tests.length > 0 || question.title !== null);
   const hasTests = (question?.tests.length ?? 0) > 0 || testRuns.length > 0;
   const showsQuestion = hasQuestion || isInterviewer;
-  // Until someone picks a tab: the question when there is one to read (or to choose), else the output.
-  const sideTab: SideTab = chosenTab ?? (showsQuestion ? 'question' : 'output');
+  // Until someone picks a tab: the question when there is one to read, else the output (and Run).
+  const sideTab: SideTab = chosenTab ?? (hasQuestion ? 'question' : 'output');
   const pane: Pane = compact ? chosenPane : 'code';
   const visible = (tab: SideTab) => (compact ? pane === tab : sideTab === tab);
   const chatUnread = useUnreadChat(room.interview.messages, name, visible('chat'));
