@@ -19,7 +19,7 @@ export interface TwoPersonRoom {
 
 export interface RoomFixtures {
   /** The session the `room` fixture creates; override per file with `test.use({ sessionBody: … })`. */
-  sessionBody: { name?: string; language?: string; title?: string };
+  sessionBody: { name?: string; language?: string; title?: string; questionId?: string };
   room: TwoPersonRoom;
 }
 

@@ -3,7 +3,16 @@ import { expectNoAxeViolations } from '../support/axe';
 import { editorCode } from '../support/editor';
 import { expect, test, type TwoPersonRoom } from '../support/fixtures';
 import { memberContext } from '../support/member';
-import { createSessionViaApi, output, replaceCode } from '../support/room';
+import {
+  createSessionViaApi,
+  expectConnected,
+  openHeaderPanel,
+  openRoomTab,
+  output,
+  replaceCode,
+  roomTab,
+  type RoomTabName,
+} from '../support/room';
 import { pageTheme } from '../support/settings';
 
 /**
@@ -34,7 +43,9 @@ async function interviewToReview({ interviewer, candidate }: TwoPersonRoom): Pro
   await replaceCode(interviewer, PASSING_RUN);
   await expect.poll(() => editorCode(candidate)).toBe(PASSING_RUN);
   await runAndWait(interviewer, 'Finished (exit code 0)');
+  await openRoomTab(interviewer, 'Notes');
   await interviewer.getByLabel('Private notes').fill('Clear reasoning; tests first.');
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByRole('button', { name: 'End interview' }).click();
   await interviewer.getByRole('button', { name: 'Yes, end it' }).click();
   await expect(interviewer.getByTestId('interview-ended')).toBeVisible();
@@ -122,12 +133,64 @@ for (const scheme of ['light', 'dark'] as const) {
       await expectNoAxeViolations(candidate, `room with the settings menu open (${scheme})`);
     });
 
+    test('the room layout: every tab and header panel, as the interviewer and as the candidate, wide and on a phone', async ({
+      browser,
+    }) => {
+      test.setTimeout(180_000);
+      const session = await createSessionViaApi({ name: 'Ivy', language: 'python', title: 'Two sum', questionId: 'two-sum' });
+      for (const layout of ['wide', 'phone'] as const) {
+        const options =
+          layout === 'wide'
+            ? { colorScheme: scheme, viewport: { width: 1366, height: 768 } }
+            : { colorScheme: scheme, viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
+        const interviewerContext = await memberContext(browser, options);
+        const candidateContext = await browser.newContext(options);
+        const interviewer = await interviewerContext.newPage();
+        const candidate = await candidateContext.newPage();
+        await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
+        await candidate.goto(`/interview/${session.id}?name=Cara`);
+        await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
+        if (layout === 'wide') {
+          // A test result and a message, so the Tests and Chat tabs show what they hold.
+          await openRoomTab(candidate, 'Tests');
+          await candidate.getByRole('button', { name: 'Run tests' }).click();
+          await expect(candidate.getByTestId('test-summary')).toHaveText(/\d+ \/ 5 passed/, { timeout: 30_000 });
+          await openRoomTab(candidate, 'Chat');
+          await candidate.getByLabel('Message').fill('Ready when you are.');
+          await candidate.getByLabel('Message').press('Enter');
+          // The interviewer's closed Chat tab carries the new-message badge.
+          await expect(roomTab(interviewer, 'Chat')).toContainText('1');
+        }
+        const pages = [
+          { page: interviewer, who: 'interviewer', panels: ['People', 'Interview controls'] as const },
+          { page: candidate, who: 'candidate', panels: ['People', 'Recorded'] as const },
+        ];
+        for (const { page, who, panels } of pages) {
+          const tabs: RoomTabName[] =
+            layout === 'wide'
+              ? ['Output & console', 'Tests', 'Question', 'Chat', ...(who === 'interviewer' ? (['Notes'] as const) : [])]
+              : ['Code', 'Run', 'Tests', 'Question', 'Chat', ...(who === 'interviewer' ? (['Notes'] as const) : [])];
+          for (const tab of tabs) {
+            await openRoomTab(page, tab);
+            await expectNoAxeViolations(page, `${layout} room as the ${who}, ${tab} tab (${scheme})`);
+          }
+          for (const panel of panels) {
+            await openHeaderPanel(page, panel);
+            await expectNoAxeViolations(page, `${layout} room as the ${who}, ${panel} panel open (${scheme})`);
+            await page.keyboard.press('Escape');
+          }
+        }
+        await Promise.all([interviewerContext.close(), candidateContext.close()]);
+      }
+    });
+
     test('the ended room, its playback (at the start and the end) and its report', async ({ room }) => {
       const { interviewer } = room;
       await followSystemTheme(interviewer, scheme);
       await interviewToReview(room);
       await expectNoAxeViolations(interviewer, `ended room (${scheme})`);
 
+      await openHeaderPanel(interviewer, 'Interview controls');
       await interviewer.getByRole('link', { name: 'Playback' }).click();
       await expect(interviewer.getByRole('heading', { name: 'Playback' })).toBeVisible();
       expect(await pageTheme(interviewer)).toBe(scheme);

@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { FRONTEND_URL } from '../support/env';
 import { createInterview } from '../support/dashboard';
 import { memberContext } from '../support/member';
-import { editor, expectConnected, participantList } from '../support/room';
+import { editor, expectConnected, openHeaderPanel, participantItems, participantList } from '../support/room';
 import { editorCode } from '../support/editor';
 
 const SESSION_URL = /\/interview\/[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/;
@@ -19,13 +19,14 @@ test('interviewer creates a session, candidate joins by the copied link, and the
   await expectConnected(interviewer);
   await expect(interviewer.getByRole('heading', { name: 'E2E pairing round' })).toBeVisible();
   await expect(interviewer.getByRole('combobox', { name: 'Language' })).toHaveValue('javascript');
-  await expect(participantList(interviewer).getByRole('listitem')).toHaveCount(1);
+  await expect(participantItems(interviewer)).toHaveCount(1);
   await expect(participantList(interviewer)).toContainText('Grace Hopper');
   await expect(participantList(interviewer)).toContainText('Interviewer');
   // The secret token leaves the address bar once it is remembered for this tab.
   await expect(interviewer).not.toHaveURL(/token=/);
 
-  // Copy the candidate link and read it back from the clipboard.
+  // Copy the candidate link (the header's People panel) and read it back from the clipboard.
+  await openHeaderPanel(interviewer, 'People');
   const copyButton = interviewer.getByRole('button', { name: 'Copy candidate link' });
   await copyButton.click();
   await expect(copyButton).toHaveText('Copied!');
@@ -43,7 +44,7 @@ test('interviewer creates a session, candidate joins by the copied link, and the
   await expect(participantList(candidate)).toContainText('Candidate');
   await expect(interviewer.getByTestId('participant-count')).toHaveText('2');
   await expect(candidate.getByTestId('participant-count')).toHaveText('2');
-  await expect(participantList(interviewer).getByRole('listitem').filter({ hasText: 'Alan Turing' })).toContainText('Candidate');
+  await expect(participantItems(interviewer).filter({ hasText: 'Alan Turing' })).toContainText('Candidate');
 
   // Both type at the same time, at opposite ends of the document.
   await editor(interviewer).click();
@@ -85,7 +86,7 @@ test('interviewer creates a session, candidate joins by the copied link, and the
   // The candidate leaves: the interviewer's count drops to one.
   await candidate.close();
   await expect(interviewer.getByTestId('participant-count')).toHaveText('1');
-  await expect(participantList(interviewer).getByRole('listitem')).toHaveCount(1);
+  await expect(participantItems(interviewer)).toHaveCount(1);
   await expect(participantList(interviewer)).not.toContainText('Alan Turing');
 
   await candidateContext.close();

@@ -3,7 +3,7 @@ import type { Page } from '@playwright/test';
 import { BACKEND_URL } from '../support/env';
 import { editorCode } from '../support/editor';
 import { expect, framesContain, test, type TwoPersonRoom } from '../support/fixtures';
-import { editor, output, replaceCode, type CreatedSession } from '../support/room';
+import { editor, openHeaderPanel, openRoomTab, output, replaceCode, type CreatedSession } from '../support/room';
 
 const NOTES = 'SECRET-NOTES-7f3c: strong on tests, weak on naming';
 const FIRST = 'print("first version")\n';
@@ -17,6 +17,7 @@ async function reportNotes(session: CreatedSession): Promise<string> {
 }
 
 async function endInterview(interviewer: Page): Promise<void> {
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByRole('button', { name: 'End interview' }).click();
   await interviewer.getByRole('button', { name: 'Yes, end it' }).click();
 }
@@ -35,6 +36,7 @@ async function interviewWithTwoRuns({ interviewer, candidate, session }: TwoPers
   await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
   await replaceCode(interviewer, FINAL);
   await expect.poll(() => editorCode(candidate)).toBe(FINAL);
+  await openRoomTab(interviewer, 'Notes');
   await interviewer.getByLabel('Private notes').fill('Good communication.');
   await expect.poll(() => reportNotes(session)).toBe('Good communication.');
   await endInterview(interviewer);
@@ -79,7 +81,11 @@ async function sendByHand(page: Page, sessionId: string, events: Array<[string, 
 }
 
 test('the candidate sees what is recorded, and no interviewer controls or notes', async ({ room: { candidate } }) => {
+  await expect(candidate.getByRole('button', { name: 'Recorded', exact: true })).toBeVisible();
+  await openHeaderPanel(candidate, 'Recorded');
   await expect(candidate.getByRole('region', { name: 'What is recorded' })).toContainText('loses focus');
+  await expect(candidate.getByRole('tab', { name: 'Notes' })).toHaveCount(0);
+  await expect(candidate.getByRole('button', { name: 'Interview controls' })).toHaveCount(0);
   await expect(candidate.getByLabel('Private notes')).toHaveCount(0);
   await expect(candidate.getByLabel('Lock editing')).toHaveCount(0);
   await expect(candidate.getByRole('button', { name: 'End interview' })).toHaveCount(0);
@@ -87,19 +93,23 @@ test('the candidate sees what is recorded, and no interviewer controls or notes'
 
 test('private notes reach the server but never a frame of the candidate, while edits and chat keep flowing', async ({ room }) => {
   const { interviewer, candidate, candidateFrames, session } = room;
+  await openRoomTab(interviewer, 'Notes');
   await interviewer.getByLabel('Private notes').fill(NOTES);
   // The notes reached the server (read back through the interviewer-only report).
   await expect.poll(() => reportNotes(session)).toBe(NOTES);
 
   await replaceCode(interviewer, 'print("hello")\n');
   await expect.poll(() => editorCode(candidate)).toBe('print("hello")\n');
+  await openRoomTab(candidate, 'Chat');
   await candidate.getByLabel('Message').fill('Is input() allowed?');
   await candidate.getByLabel('Message').press('Enter');
-  await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Is input() allowed?');
+  // The interviewer is in the Notes tab: the chat's log is read all the same.
+  await expect(interviewer.getByRole('list', { name: 'Chat log', includeHidden: true })).toContainText('Is input() allowed?');
   await interviewer.getByLabel('Private notes').press('End');
   await interviewer.getByLabel('Private notes').pressSequentially(' +more');
   await expect.poll(() => reportNotes(session)).toBe(`${NOTES} +more`);
   // A message sent after the last note edit: once it is here, every earlier frame is too.
+  await openRoomTab(interviewer, 'Chat');
   await interviewer.getByLabel('Message').fill('Noted.');
   await interviewer.getByLabel('Message').press('Enter');
   await expect(candidate.getByRole('list', { name: 'Chat log' })).toContainText('Noted.');
@@ -111,7 +121,9 @@ test('private notes reach the server but never a frame of the candidate, while e
 });
 
 test('a collapsed chat counts messages from others as unread, cleared on opening', async ({ room: { interviewer, candidate } }) => {
+  await openRoomTab(candidate, 'Chat');
   await candidate.getByRole('button', { name: 'Chat' }).click();
+  await openRoomTab(interviewer, 'Chat');
   await interviewer.getByLabel('Message').fill('Yes, it is.');
   await interviewer.getByLabel('Message').press('Enter');
   await expect(candidate.getByTestId('chat-unread')).toHaveText('1');
@@ -129,6 +141,7 @@ test('lock, run-disable and end sent by hand from the candidate are refused FORB
     ['room:end', {}],
   ]);
   expect(refused).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
+  await openHeaderPanel(interviewer, 'Interview controls');
   await expect(interviewer.getByLabel('Lock editing')).not.toBeChecked();
   await expect(interviewer.getByLabel('Disable Run for candidates')).not.toBeChecked();
   await expect(interviewer.getByRole('button', { name: 'End interview' })).toBeEnabled();
@@ -138,6 +151,7 @@ test('lock, run-disable and end sent by hand from the candidate are refused FORB
 
 test("the interviewer's lock makes the candidate's editor read-only until unlocked", async ({ room: { interviewer, candidate } }) => {
   // The box follows the server's answer (room:state), so click and wait rather than check().
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByLabel('Lock editing').click();
   await expect(interviewer.getByLabel('Lock editing')).toBeChecked();
   await expect(candidate.getByText('The interviewer has locked editing')).toBeVisible();
@@ -170,6 +184,7 @@ test('playback shows the code as it was at each event, and plays through to the 
   const { interviewer } = room;
   await interviewWithTwoRuns(room);
 
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByRole('link', { name: 'Playback' }).click();
   await expect(interviewer.getByRole('slider', { name: 'Position' })).toBeVisible();
   // Seek to the interviewer's run: the code it ran, with the candidate's run already done.
@@ -190,6 +205,7 @@ test('the report lists every run, the final code highlighted and the notes, and 
   const { interviewer } = room;
   await interviewWithTwoRuns(room);
 
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByRole('link', { name: 'Report' }).click();
   const runs = interviewer.getByRole('list', { name: 'Runs' }).getByRole('listitem');
   await expect(runs).toHaveCount(2);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createSessionViaApi, expectConnected, joinRoom, participantList } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom, participantItems, participantList } from '../support/room';
 
 test('a candidate link asks for a name, validates it, and remembers it', async ({ page, context }) => {
   const session = await createSessionViaApi({ title: 'Name prompt check' });
@@ -69,5 +69,5 @@ test('the interviewer token is stripped from the address bar and survives a relo
 
   await page.reload();
   await expectConnected(page);
-  await expect(participantList(page).getByRole('listitem').filter({ hasText: 'Ida (you)' })).toContainText('Interviewer');
+  await expect(participantItems(page).filter({ hasText: 'Ida (you)' })).toContainText('Interviewer');
 });

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createSessionViaApi, participantList, joinRoom } from '../support/room';
+import { createSessionViaApi, joinRoom, participantItems } from '../support/room';
 
 function statusOf(page: Page, name: string) {
-  return participantList(page).getByRole('listitem').filter({ hasText: name });
+  return participantItems(page).filter({ hasText: name });
 }
 
 test('a participant shows as away while their tab is hidden, and active again when back', async ({ browser }) => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openNewInterview } from '../support/dashboard';
 import { memberContext } from '../support/member';
-import { createSessionViaApi, expectConnected, replaceCode, joinRoom } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom, openRoomTab, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
 
 const SOLUTION = [
@@ -152,6 +152,7 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
 
   const typed = 'print("my own work")\n';
   await replaceCode(interviewer, typed);
+  await openRoomTab(interviewer, 'Question');
   await interviewer.getByRole('button', { name: 'Choose question' }).click();
   const picker = interviewer.getByRole('dialog', { name: 'Choose a question' });
   await picker.getByRole('searchbox', { name: 'Question' }).fill('fizz');
@@ -218,6 +219,7 @@ test('in the room, the interviewer loads a question over typed code (asked, undo
   await expect(description.locator('a[href^="javascript"]')).toHaveCount(0);
   expect(await candidate.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
   await expect(badge(candidate)).toHaveText(String(before + 1));
+  await openRoomTab(candidate, 'Tests');
   await candidate.getByRole('button', { name: 'Run tests' }).click();
   const row = tests(candidate).locator('[data-case="added in the room"]');
   await expect(row).toHaveAttribute('data-verdict', /passed|failed/, { timeout: 30_000 });

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { FRONTEND_URL } from '../support/env';
 import { expect, test } from '../support/fixtures';
-import { expectConnected, participantList } from '../support/room';
+import { expectConnected, openHeaderPanel, openRoomTab, participantItems } from '../support/room';
 
 const NOTES = 'Ask about complexity next.';
 
@@ -12,7 +12,9 @@ function myRole(page: Page) {
 test('each side of the room is told which role it has', async ({ room: { interviewer, candidate } }) => {
   await expect(myRole(interviewer)).toHaveText('You are the interviewer');
   await expect(myRole(candidate)).toHaveText('You are the candidate');
-  // Only the interviewer has the private link to give away.
+  // Only the interviewer has the private link to give away (in the header's People panel).
+  await openHeaderPanel(candidate, 'People');
+  await openHeaderPanel(interviewer, 'People');
   await expect(candidate.getByRole('button', { name: 'Copy interviewer link' })).toHaveCount(0);
   await expect(interviewer.getByRole('button', { name: 'Copy interviewer link' })).toHaveAttribute(
     'title',
@@ -25,6 +27,7 @@ test('the interviewer reopens the room in a new tab, and after a browser restart
   room,
 }) => {
   const { interviewer, candidate, session } = room;
+  await openRoomTab(interviewer, 'Notes');
   await interviewer.getByLabel('Private notes').fill(NOTES);
 
   // A new tab: the plain room address, no token, no name.
@@ -35,7 +38,7 @@ test('the interviewer reopens the room in a new tab, and after a browser restart
   await expect(secondTab.getByLabel('Private notes')).toHaveValue(NOTES);
   // One person, two tabs: one entry everywhere.
   for (const page of [interviewer, secondTab, candidate]) await expect(page.getByTestId('participant-count')).toHaveText('2');
-  await expect(participantList(candidate).getByRole('listitem').filter({ hasText: 'Ivy' })).toContainText('Interviewer · Active · 2 tabs');
+  await expect(participantItems(candidate).filter({ hasText: 'Ivy' })).toContainText('Interviewer · Active · 2 tabs');
 
   // A browser restart: a new browser context holding only what the old one stored.
   const restarted = await browser.newContext({ storageState: await interviewer.context().storageState() });
@@ -45,13 +48,15 @@ test('the interviewer reopens the room in a new tab, and after a browser restart
   await expectConnected(reopened);
   await expect(myRole(reopened)).toHaveText('You are the interviewer');
   await expect(reopened.getByLabel('Private notes')).toHaveValue(NOTES);
-  await expect(participantList(candidate).getByRole('listitem')).toHaveCount(2);
+  await expect(participantItems(candidate)).toHaveCount(2);
   await restarted.close();
 });
 
 test('a co-interviewer joins from the copied interviewer link and sees the private notes', async ({ browser, room }, testInfo) => {
   const { interviewer, candidate, session } = room;
+  await openRoomTab(interviewer, 'Notes');
   await interviewer.getByLabel('Private notes').fill(NOTES);
+  await openHeaderPanel(interviewer, 'People');
   const copy = interviewer.getByRole('button', { name: 'Copy interviewer link' });
   await copy.click();
   await expect(copy).toContainText('Copied!');
@@ -67,7 +72,7 @@ test('a co-interviewer joins from the copied interviewer link and sees the priva
   await expectConnected(co);
   await expect(myRole(co)).toHaveText('You are the interviewer');
   await expect(co.getByLabel('Private notes')).toHaveValue(NOTES);
-  await expect(participantList(candidate).getByRole('listitem').filter({ hasText: 'Olga' })).toContainText('Interviewer');
+  await expect(participantItems(candidate).filter({ hasText: 'Olga' })).toContainText('Interviewer');
   await expect(candidate.getByTestId('participant-count')).toHaveText('3');
   await co.screenshot({ path: testInfo.outputPath('co-interviewer.png') });
   await coContext.close();
@@ -85,6 +90,7 @@ test('the report and the playback list each person once, however many tabs they 
   await expect(interviewer.getByTestId('participant-count')).toHaveText('2');
   await secondTab.close();
 
+  await openHeaderPanel(interviewer, 'Interview controls');
   await interviewer.getByRole('link', { name: 'Report' }).click();
   const rows = interviewer.getByRole('table', { name: 'Participants' }).getByRole('row');
   // A header row, then one row per person.

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { editorCode } from '../support/editor';
-import { expectConnected, replaceCode } from '../support/room';
+import { expectConnected, openHeaderPanel, replaceCode } from '../support/room';
 import { startTeamServers, type TeamServers } from '../support/team-servers';
 
 /**
@@ -123,6 +123,7 @@ test('first-run admin, invite, teammate interviews an anonymous candidate, and f
 
   const sessionId = new URL(candidateLink).pathname.split('/').pop() ?? '';
   await test.step('the interviewer ends the interview', async () => {
+    await openHeaderPanel(teammate, 'Interview controls');
     await teammate.getByRole('button', { name: 'End interview' }).click();
     await teammate.getByRole('button', { name: 'Yes, end it' }).click();
     await expect(teammate.getByTestId('interview-ended')).toBeVisible();

@@ -28,6 +28,7 @@ import { loadKeyBindings } from '@/lib/editor-key-bindings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
 import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
 import { loadLanguageSupport } from '@/lib/language-support';
+import { remoteCursorActivity } from '@/lib/remote-cursor-activity';
 import { selectionReplacingInput } from '@/lib/selection-replacing-input';
 import { useResolvedTheme } from '@/lib/use-resolved-theme';
 import styles from './code-editor.module.css';
@@ -109,13 +110,16 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           ]),
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
-          EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
+          // tabindex: the scroller holds a focusable element in axe's eyes too (scrollable-region-focusable).
+          EditorView.contentAttributes.of({ 'aria-label': 'Code editor', tabindex: '0' }),
           editorAppearance,
           slots.dark.of(darkFlag(initial.current.theme)),
           slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),
           slots.language.of([]),
           slots.readOnly.of(EditorState.readOnly.of(false)),
           yCollab(text, withParticipantLabels(awareness), { undoManager }),
+          // After yCollab: its carets are drawn by the time this marks the active ones.
+          remoteCursorActivity(text, awareness),
         ],
       }),
     });

@@ -74,7 +74,8 @@ export default function ConsoleTerminal({ jobId, consoles, onFocusRequest }: Con
       disableStdin: true,
       scrollback: SCROLLBACK,
       fontFamily: getComputedStyle(element).getPropertyValue('--font-mono').trim() || 'monospace',
-      fontSize: 13,
+      // 12 px: an 80-column traceback fits the side area's default width beside a wider editor (room-view.module.css).
+      fontSize: 12,
       cursorBlink: false,
       cursorStyle: 'bar',
       cursorInactiveStyle: 'none',

@@ -51,7 +51,7 @@ type StarterAsk = { language: LanguageId; starter: string } | null;
 type Undo = { previous: string; applied: string } | null;
 
 /**
- * The room's question, above the editor: the description (Markdown, rendered safely) both sides
+ * The room's question, in the side area's Question tab: the description (Markdown, rendered safely) both sides
  * see; the starter for the room's language, offered when the code is not it (asked first when it
  * would replace typed code, undoable); and for the interviewer the question bank and the editor.
  */
@@ -59,14 +59,17 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
   const id = useId();
   const { question } = questions;
   const code = useCode(text);
-  const [open, setOpen] = useState(true);
   const [dialog, setDialog] = useState<'picker' | 'editor' | null>(null);
   const [asking, setAsking] = useState<StarterAsk>(null);
   const [undo, setUndo] = useState<Undo>(null);
   const [loading, setLoading] = useState(false);
 
   const starter = question?.starters[language];
-  const offersStarter = canEditCode && starter !== undefined && starter.trim() !== code.trim();
+  const starterDiffers = canEditCode && starter !== undefined && starter.trim() !== code.trim();
+  // A banner only while nobody has worked on the code: after the first edit it would nag, so the
+  // starter is then a quiet button in the panel.
+  const untouched = isUntouched(code, question, language);
+  const offersStarter = starterDiffers && untouched;
 
   const applyStarter = useCallback(
     (next: string) => {
@@ -102,7 +105,6 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
     setLoading(false);
     if (!loaded) return;
     setDialog(null);
-    setOpen(true);
     const next = loaded.starters[language];
     if (next !== undefined && canEditCode && next.trim() !== code.trim()) offer(next, language, loaded);
   };
@@ -112,17 +114,9 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
 
   return (
     <section className={cx(ui.panel, styles.panel)} aria-labelledby={`${id}-title`} data-testid="question-panel">
-      <div className={ui.panelHeader}>
+      <div className={cx(ui.panelHeader, styles.header)}>
         <h2 id={`${id}-title`} className={ui.panelTitle}>
-          <button
-            type="button"
-            className={cx(ui.linkButton, ui.disclosure)}
-            aria-expanded={open}
-            aria-controls={`${id}-body`}
-            onClick={() => setOpen(!open)}
-          >
-            <span aria-hidden="true">{open ? '▾' : '▸'}</span> Question
-          </button>
+          Question
           {question?.title ? (
             <span className={styles.title} data-testid="question-title">
               {question.title}
@@ -140,7 +134,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           </div>
         ) : null}
       </div>
-      <div id={`${id}-body`} className={styles.body} hidden={!open}>
+      <div id={`${id}-body`} className={styles.body}>
         {hasQuestion && question ? (
           question.description.trim() ? (
             <MarkdownView source={question.description} testId="question-description" />
@@ -151,6 +145,14 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           <p className={ui.hint}>No question yet: choose one from the bank, or write your own description and test cases.</p>
         )}
         {question?.database ? <QuestionDatabaseView database={question.database} /> : null}
+        {starterDiffers && !untouched && starter !== undefined && !asking ? (
+          <p className={ui.hint}>
+            <button type="button" className={ui.linkButton} onClick={() => offer(starter, language, question)}>
+              Load the {languageLabel(language)} starter
+            </button>{' '}
+            (asks before it replaces the code)
+          </p>
+        ) : null}
         {question && question.hiddenCount > 0 ? (
           <p className={ui.hint}>
             {question.tests.length} test cases, {question.hiddenCount} of them hidden{canChangeQuestion ? ' from the candidate' : ''}.
@@ -170,7 +172,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
           </div>
         </div>
       ) : offersStarter && starter !== undefined ? (
-        <p className={styles.starterOffer} role="status">
+        <p className={styles.starterOffer} role="status" data-testid="starter-offer">
           This question has a {languageLabel(language)} starter.{' '}
           <button type="button" className={ui.linkButton} onClick={() => offer(starter, language, question)}>
             Load the {languageLabel(language)} starter

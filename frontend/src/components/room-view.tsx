@@ -2,28 +2,27 @@
 
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { LanguageId, SessionPublicView } from '@pairpad/protocol';
 import { decide } from '@pairpad/protocol/wire';
 import { cx } from '@/lib/cx';
+import { readStoredNumber, writeStoredNumber } from '@/lib/stored-number';
+import { useMediaQuery } from '@/lib/use-media-query';
 import { useRoom } from '@/room/use-room';
+import { useUnreadChat, useUnreadNotes } from '@/room/use-unread';
 import { ChatPanel } from './chat-panel';
-import { ConnectionStatus } from './connection-status';
-import { SavingStatus } from './saving-status';
-import { CopyLinkButton } from './copy-link-button';
 import { EditorShortcuts } from './editor-shortcuts';
+import { KeepCode } from './keep-code';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
-import { InterviewControls } from './interview-controls';
-import { Participants } from './participants';
+import { PaneSplitter } from './pane-splitter';
 import { PrivateNotes } from './private-notes';
 import { ScorecardPanel } from './scorecard-panel';
-import { RecordingNotice } from './recording-notice';
-import { KeepCode } from './keep-code';
-import { SessionMissing } from './session-missing';
 import { QuestionPanel } from './question-panel';
+import { RoomHeader } from './room-header';
+import { RoomTabs, type RoomTab } from './room-tabs';
+import { SessionMissing } from './session-missing';
 import { TestResults } from './test-results';
-import { SettingsMenu } from './settings-menu';
 import styles from './room-view.module.css';
 import ui from './ui.module.css';
 
@@ -48,7 +47,21 @@ const CLOSED_HEADLINE = {
   shutdown: 'The server is shutting down.',
 } as const;
 
-/** The interview room: header with session controls, the shared editor, people and output. */
+/** The side area's tabs; a phone shows the editor as one more tab ("Code"). */
+type SideTab = 'output' | 'tests' | 'question' | 'chat' | 'notes' | 'scorecard';
+type Pane = 'code' | SideTab;
+
+/** At this width and below, one pane at a time with a tab bar (phones, tablets held upright). */
+export const COMPACT_QUERY = '(max-width: 820px)';
+/** A touch screen without a mouse: no keyboard hints. */
+const TOUCH_QUERY = '(hover: none) and (pointer: coarse)';
+/** Where this browser keeps the side area's width (px), as the user left it. */
+const SIDE_WIDTH_KEY = 'pairpad.room.sideWidth';
+/** The side area at its narrowest, and the least the editor keeps. */
+const SIDE_MIN_PX = 300;
+const EDITOR_MIN_PX = 360;
+
+/** The interview room: the header, the shared editor as the largest pane, and the side area's tabs. */
 export function RoomView({ apiUrl, session, name, token, personId }: RoomViewProps) {
   const guest = useMemo(() => (token ? { sessionId: session.id, token } : null), [session.id, token]);
   const room = useRoom({
@@ -60,6 +73,18 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
     initialLanguage: session.language,
   });
   const title = session.title?.trim() || 'Untitled interview';
+  const compact = useMediaQuery(COMPACT_QUERY);
+  const touch = useMediaQuery(TOUCH_QUERY);
+  const ids = useId();
+  const [chosenTab, setChosenTab] = useState<SideTab | null>(null);
+  const [chosenPane, setChosenPane] = useState<Pane>('code');
+  const [sideWidth, setSideWidth] = useState<number | null>(null);
+
+  useEffect(() => setSideWidth(readStoredNumber(SIDE_WIDTH_KEY)), []);
+  const resizeSide = useCallback((width: number) => {
+    setSideWidth(width);
+    writeStoredNumber(SIDE_WIDTH_KEY, width);
+  }, []);
 
   useEffect(() => {
     document.title = `${title} · PairPad`;
@@ -74,6 +99,45 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
+  const isInterviewer = room.role === 'interviewer';
+  const { question, testRuns } = room.questions;
+  const hasQuestion = question !== null && (question.description.trim() !== '' || question.tests.length > 0 || question.title !== null);
+  const hasTests = (question?.tests.length ?? 0) > 0 || testRuns.length > 0;
+  const showsQuestion = hasQuestion || isInterviewer;
+  // Until someone picks a tab: the question when there is one to read, else the output (and Run).
+  const sideTab: SideTab = chosenTab ?? (hasQuestion ? 'question' : 'output');
+  const pane: Pane = compact ? chosenPane : 'code';
+  const visible = (tab: SideTab) => (compact ? pane === tab : sideTab === tab);
+  const chatUnread = useUnreadChat(room.interview.messages, name, visible('chat'));
+  const notesUnread = useUnreadNotes(room.interview.notes, visible('notes'));
+
+  const show = useCallback((tab: SideTab) => {
+    setChosenTab(tab);
+    setChosenPane(tab);
+  }, []);
+
+  // A new run or test run brings its results into view, unless the person is busy elsewhere
+  // (chat, notes, or the code on a phone). Finished runs that arrive with the room's history are not news.
+  const newestRun = room.runs.runs[0];
+  const newestTestRun = testRuns[0];
+  const freshRun = newestRun && newestRun.state !== 'completed' && newestRun.state !== 'failed' ? newestRun.jobId : null;
+  const freshTestRun =
+    newestTestRun && newestTestRun.state !== 'completed' && newestTestRun.state !== 'failed' ? newestTestRun.runId : null;
+  const where = useRef<Pane>('code');
+  where.current = compact ? pane : sideTab;
+  const follow = useCallback(
+    (tab: SideTab) => {
+      if (where.current === 'question' || where.current === 'output' || where.current === 'tests') show(tab);
+    },
+    [show],
+  );
+  useEffect(() => {
+    if (freshRun) follow('output');
+  }, [freshRun, follow]);
+  useEffect(() => {
+    if (freshTestRun) follow('tests');
+  }, [freshTestRun, follow]);
+
   // Refused before this tab ever joined: there is no code here to keep, so a full-page message.
   // Refused on a reconnect, the room stays on screen (read-only) with its code to copy or download.
   if (!room.joined && room.end?.kind === 'refused' && room.end.code === 'SESSION_NOT_FOUND') {
@@ -85,38 +149,61 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
 
   const closed = room.end !== null;
   const { state: interviewState } = room.interview;
-  const isInterviewer = room.role === 'interviewer';
   // The same policy the server enforces on every message (protocol/permissions.ts).
   const editing = decide('edit', room.role, interviewState);
   const running = decide('run', room.role, interviewState);
   const lockedForMe = !editing.allowed && editing.code === 'EDITING_LOCKED';
   const readOnly = closed || !editing.allowed;
   const runOff = running.allowed ? null : running.message;
-  const changeLanguage = (language: LanguageId) => void room.setLanguage(language);
+  const canRun = !closed && room.status === 'connected' && runOff === null;
+  const language = {
+    value: room.language,
+    onChange: (next: LanguageId) => void room.setLanguage(next),
+    disabled: readOnly || room.status !== 'connected',
+  };
+
+  const sideTabs: Array<RoomTab<SideTab>> = [
+    { id: 'output', label: compact ? 'Run' : 'Output & console' },
+    ...(hasTests ? [{ id: 'tests' as const, label: 'Tests' }] : []),
+    ...(showsQuestion ? [{ id: 'question' as const, label: 'Question' }] : []),
+    { id: 'chat', label: 'Chat', unread: chatUnread },
+    // Interviewers' own tabs: private notes (and, beside them, whatever else only they see).
+    ...(isInterviewer ? [{ id: 'notes' as const, label: 'Notes', unread: notesUnread }] : []),
+    ...(isInterviewer ? [{ id: 'scorecard' as const, label: 'Scorecard' }] : []),
+  ];
+  const activeSide = sideTabs.some((tab) => tab.id === sideTab) ? sideTab : 'output';
+  const activePane: Pane = pane === 'code' || sideTabs.some((tab) => tab.id === pane) ? pane : 'code';
+  const tabId = (id: Pane) => `${ids}-tab-${id}`;
+  const panelId = (id: Pane) => `${ids}-panel-${id}`;
+  const panelShown = (id: SideTab) => (compact ? activePane === id : activeSide === id);
+
+  const panel = (id: SideTab, children: ReactNode, className?: string) => (
+    <div
+      key={id}
+      id={panelId(id)}
+      role="tabpanel"
+      aria-labelledby={tabId(id)}
+      className={cx(styles.tabPanel, className)}
+      hidden={!panelShown(id)}
+      data-testid={`${id}-panel`}
+    >
+      {children}
+    </div>
+  );
 
   return (
-    <div className={styles.room}>
-      <header className={styles.topbar}>
-        <Link href="/" className={ui.brand} aria-label="PairPad home">
-          <span className={ui.brandMark} aria-hidden="true">
-            ⌘
-          </span>
-          PairPad
-        </Link>
-        <h1 className={styles.sessionTitle} title={title}>
-          {title}
-        </h1>
-        <span className={cx(styles.roleBadge, styles[room.role])} data-testid="my-role">
-          {room.role === 'interviewer' ? 'You are the interviewer' : 'You are the candidate'}
-        </span>
-        <div className={ui.spacer} />
-        <ConnectionStatus status={room.status} />
-        <SavingStatus status={room.interview.saving} />
-        <LanguageSelector value={room.language} onChange={changeLanguage} disabled={readOnly || room.status !== 'connected'} />
-        <CopyLinkButton sessionId={session.id} />
-        {isInterviewer && token ? <CopyLinkButton sessionId={session.id} interviewerToken={token} /> : null}
-        <SettingsMenu />
-      </header>
+    <div className={cx(styles.room, compact && styles.compact)}>
+      <RoomHeader
+        sessionId={session.id}
+        title={title}
+        role={room.role}
+        status={room.status}
+        interview={room.interview}
+        participants={room.participants}
+        token={isInterviewer ? token : null}
+        language={compact ? null : language}
+        compact={compact}
+      />
 
       {room.end ? (
         <div className={cx(styles.banner, styles.bannerError)} role="alert">
@@ -152,16 +239,29 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
       ) : null}
 
       <main className={styles.workspace}>
-        <section className={styles.editorPane} aria-label="Editor">
-          <QuestionPanel
-            apiUrl={apiUrl}
-            guest={guest}
-            questions={room.questions}
-            language={room.language}
-            text={room.text}
-            canChangeQuestion={!closed && room.status === 'connected' && decide('question', room.role, interviewState).allowed}
-            canEditCode={!readOnly && room.status === 'connected'}
-          />
+        <section
+          id={panelId('code')}
+          className={styles.editorPane}
+          aria-label="Editor"
+          {...(compact ? { role: 'tabpanel', 'aria-labelledby': tabId('code') } : {})}
+          hidden={compact && activePane !== 'code'}
+        >
+          {compact ? (
+            <div className={styles.codeBar}>
+              <LanguageSelector value={language.value} onChange={language.onChange} disabled={language.disabled} />
+              <button
+                type="button"
+                className={cx(ui.button, ui.primary)}
+                disabled={!canRun || room.runs.starting}
+                onClick={() => {
+                  show('output');
+                  void room.runs.run();
+                }}
+              >
+                <span aria-hidden="true">▶</span> Run
+              </button>
+            </div>
+          ) : null}
           <div className={styles.editorFrame}>
             {room.text && room.awareness ? (
               <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={readOnly} />
@@ -169,43 +269,76 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
               <div className={styles.editorLoading}>Connecting…</div>
             )}
           </div>
-          {(room.questions.question?.tests.length ?? 0) > 0 || room.questions.testRuns.length > 0 ? (
-            <TestResults
-              questions={room.questions}
-              caseCount={room.questions.question?.tests.length ?? 0}
-              canRun={!closed && room.status === 'connected' && runOff === null}
-              runOffReason={runOff}
-            />
-          ) : null}
-          <EditorShortcuts />
+          {touch ? null : <EditorShortcuts />}
         </section>
-        <aside className={styles.sidebar}>
-          <Participants participants={room.participants} />
-          <OutputPanel
-            runs={room.runs}
-            canRun={!closed && room.status === 'connected' && runOff === null}
-            runOffReason={runOff}
-            inputReadOnly={readOnly}
+        {compact ? null : (
+          <PaneSplitter
+            controls={`${ids}-side`}
+            label="Resize the editor and the side panel"
+            size={sideWidth}
+            onResize={resizeSide}
+            minSize={SIDE_MIN_PX}
+            minOther={EDITOR_MIN_PX}
           />
-        </aside>
-        <aside className={styles.interviewPane} aria-label="Interview">
-          {isInterviewer ? (
-            <>
-              <InterviewControls sessionId={session.id} interview={room.interview} connected={room.status === 'connected'} />
-              <PrivateNotes notes={room.interview.notes} />
-              <ScorecardPanel apiUrl={apiUrl} interviewId={session.id} />
-            </>
-          ) : (
-            <RecordingNotice />
+        )}
+        <section
+          id={`${ids}-side`}
+          className={styles.side}
+          aria-label="Side panel"
+          style={compact || sideWidth === null ? undefined : { width: sideWidth }}
+          hidden={compact && activePane === 'code'}
+        >
+          {compact ? null : (
+            <RoomTabs label="Side panel" tabs={sideTabs} active={activeSide} onSelect={show} tabId={tabId} panelId={panelId} />
           )}
-          <ChatPanel
-            messages={room.interview.messages}
-            selfName={name}
-            disabled={closed || interviewState.ended || room.status !== 'connected'}
-            send={room.interview.sendMessage}
-          />
-        </aside>
+          {panel('output', <OutputPanel runs={room.runs} canRun={canRun} runOffReason={runOff} inputReadOnly={readOnly} />, styles.fill)}
+          {hasTests
+            ? panel(
+                'tests',
+                <TestResults questions={room.questions} caseCount={question?.tests.length ?? 0} canRun={canRun} runOffReason={runOff} />,
+              )
+            : null}
+          {showsQuestion
+            ? panel(
+                'question',
+                <QuestionPanel
+                  apiUrl={apiUrl}
+                  guest={guest}
+                  questions={room.questions}
+                  language={room.language}
+                  text={room.text}
+                  canChangeQuestion={!closed && room.status === 'connected' && decide('question', room.role, interviewState).allowed}
+                  canEditCode={!readOnly && room.status === 'connected'}
+                />,
+              )
+            : null}
+          {panel(
+            'chat',
+            <ChatPanel
+              messages={room.interview.messages}
+              selfName={name}
+              disabled={closed || interviewState.ended || room.status !== 'connected'}
+              send={room.interview.sendMessage}
+            />,
+            styles.fill,
+          )}
+          {isInterviewer ? panel('notes', <PrivateNotes notes={room.interview.notes} />, styles.fill) : null}
+          {isInterviewer ? panel('scorecard', <ScorecardPanel apiUrl={apiUrl} interviewId={session.id} />, styles.fill) : null}
+        </section>
       </main>
+      {compact ? (
+        <nav className={styles.tabBar} aria-label="Room panes">
+          <RoomTabs
+            label="Room"
+            variant="bar"
+            tabs={[{ id: 'code', label: 'Code' }, ...sideTabs]}
+            active={activePane}
+            onSelect={(id: Pane) => (id === 'code' ? setChosenPane('code') : show(id))}
+            tabId={tabId}
+            panelId={panelId}
+          />
+        </nav>
+      ) : null}
     </div>
   );
 }

@@ -16,6 +16,8 @@ function pick<T extends string | number>(allowed: readonly T[], raw: string): T 
 export interface SettingsMenuProps {
   /** Also show the editor's own settings (key bindings, font size); pages without an editor show the theme only. */
   editor?: boolean;
+  /** Only the gear on the button (a phone's header); its name stays "Settings". */
+  iconOnly?: boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface SettingsMenuProps {
  * where there is an editor. A disclosure: the button says whether it is open, Escape closes it and
  * returns focus to the button, and so does a click or focus outside. Settings stay in this browser.
  */
-export function SettingsMenu({ editor = true }: SettingsMenuProps) {
+export function SettingsMenu({ editor = true, iconOnly = false }: SettingsMenuProps) {
   const [open, setOpen] = useState(false);
   const [settings, update] = useEditorSettings();
   const panelId = useId();
@@ -54,7 +56,7 @@ export function SettingsMenu({ editor = true }: SettingsMenuProps) {
   return (
     <div className={styles.menu} ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
       <button ref={button} type="button" className={ui.button} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
-        <span aria-hidden="true">⚙</span> Settings
+        <span aria-hidden="true">⚙</span> {iconOnly ? <span className={ui.visuallyHidden}>Settings</span> : 'Settings'}
       </button>
       <div id={panelId} className={styles.panel} role="group" aria-label="Settings" hidden={!open}>
         <label className={styles.field}>

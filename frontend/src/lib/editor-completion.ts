@@ -1,6 +1,7 @@
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { Facet, type Extension } from '@codemirror/state';
 import { languageRecord, type LanguageId } from '@pairpad/protocol';
+import { completionIcon } from './completion-icons';
 
 /**
  * Completion from two places, the same in every language: the room language's keywords and
@@ -53,4 +54,9 @@ export function completeKeywordsAndIdentifiers(context: CompletionContext): Comp
   return { from, options, validFor: IDENTIFIER_CHARS };
 }
 
-export const editorCompletion: Extension = autocompletion({ override: [completeKeywordsAndIdentifiers] });
+/** CodeMirror's emoji icons off, our SVG ones in their place (lib/completion-icons.ts). */
+export const editorCompletion: Extension = autocompletion({
+  override: [completeKeywordsAndIdentifiers],
+  icons: false,
+  addToOptions: [{ render: completionIcon, position: 20 }],
+});

@@ -39,6 +39,7 @@ const editorChrome = EditorView.theme({
   '.cm-tooltip-autocomplete > ul': { fontFamily: 'var(--font-mono)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { color: 'var(--on-accent)', backgroundColor: 'var(--accent)' },
   '.cm-completionDetail': { color: 'var(--muted)' },
+  '.cm-completionSvgIcon': { flex: 'none', marginRight: '6px', verticalAlign: '-2px', opacity: '0.8' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail': { color: 'inherit' },
   '.cm-completionMatchedText': { textDecoration: 'none', fontWeight: '700' },
   '.cm-panels': { color: 'var(--text)', backgroundColor: 'var(--surface-2)' },
