@@ -5,7 +5,7 @@ import { expect, test, type TwoPersonRoom } from '../support/fixtures';
 import { memberContext } from '../support/member';
 import {
   createSessionViaApi,
-  expectConnected,
+  joinRoom,
   openHeaderPanel,
   openRoomTab,
   output,
@@ -147,9 +147,10 @@ for (const scheme of ['light', 'dark'] as const) {
         const candidateContext = await browser.newContext(options);
         const interviewer = await interviewerContext.newPage();
         const candidate = await candidateContext.newPage();
-        await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
-        await candidate.goto(`/interview/${session.id}?name=Cara`);
-        await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
+        await Promise.all([
+          joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`),
+          joinRoom(candidate, `/interview/${session.id}?name=Cara`),
+        ]);
         if (layout === 'wide') {
           // A test result and a message, so the Tests and Chat tabs show what they hold.
           await openRoomTab(candidate, 'Tests');

@@ -7,6 +7,7 @@ import {
   createSessionViaApi,
   editor,
   expectConnected,
+  joinRoom,
   openHeaderPanel,
   openRoomTab,
   output,
@@ -57,9 +58,10 @@ async function openRoom(browser: Browser, options: BrowserContextOptions, theme:
   }
   const interviewer = await interviewerContext.newPage();
   const candidate = await candidateContext.newPage();
-  await interviewer.goto(`/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`);
-  await candidate.goto(`/interview/${session.id}?name=Cara`);
-  await Promise.all([expectConnected(interviewer), expectConnected(candidate)]);
+  await Promise.all([
+    joinRoom(interviewer, `/interview/${session.id}?token=${session.interviewerToken}&name=Ivy`),
+    joinRoom(candidate, `/interview/${session.id}?name=Cara`),
+  ]);
   return {
     session,
     interviewer,
