@@ -1,6 +1,6 @@
 import type { Page, Route } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
-import { editor, output, replaceCode } from '../support/room';
+import { editor, openRoomTab, output, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
 
 /**
@@ -38,6 +38,7 @@ async function scriptedInterview({ interviewer, candidate }: { interviewer: Page
   await expect.poll(() => editorCode(interviewer)).toBe(TYPED);
   // The paste, then Run straight away (the old recording saved the code 2 s after a change).
   await replaceCode(candidate, PASTED);
+  await openRoomTab(candidate, 'Output & console');
   await candidate.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(consoleRows(candidate)).toContainText('Your name?', { timeout: 20_000 });
   const input = candidate.getByLabel('Console input');
@@ -45,6 +46,7 @@ async function scriptedInterview({ interviewer, candidate }: { interviewer: Page
   await input.press('Enter');
   await expect(consoleRows(interviewer)).toContainText('Hello, Cara!');
   await expect(output(interviewer).getByTestId('run-status')).toHaveText('Finished (exit code 0)');
+  await openRoomTab(candidate, 'Chat');
   await candidate.getByLabel('Message').fill('Done, I think.');
   await candidate.getByLabel('Message').press('Enter');
   await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Done, I think.');

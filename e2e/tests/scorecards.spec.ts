@@ -8,7 +8,7 @@ import { request, type Browser, type BrowserContext, type Page } from '@playwrig
 import { BACKEND_URL, FRONTEND_URL } from '../support/env';
 import { expect, framesContain, test, type FrameCapture } from '../support/fixtures';
 import { memberContext, memberCredentials } from '../support/member';
-import { createSessionViaApi, expectConnected, joinRoom } from '../support/room';
+import { createSessionViaApi, expectConnected, joinRoom, openRoomTab } from '../support/room';
 
 const IVY_SECRET = 'IVY-SCORECARD-NOTE 7c21';
 const BOB_SECRET = 'BOB-SCORECARD-NOTE 4e90';
@@ -68,6 +68,8 @@ test('interviewers score independently; the candidate never sees a scorecard', a
     joinRoom(bob, `/interview/${session.id}?name=Bob`),
     joinRoom(candidate, `/interview/${session.id}?name=Cara`),
   ]);
+  // The scorecard is an interviewer tab of the room's side area.
+  await Promise.all([openRoomTab(ivy, 'Scorecard'), openRoomTab(bob, 'Scorecard')]);
 
   const ivyPanel = ivy.getByTestId('scorecard-panel');
   const bobPanel = bob.getByTestId('scorecard-panel');
@@ -79,6 +81,7 @@ test('interviewers score independently; the candidate never sees a scorecard', a
     await expect(ivyPanel.getByTestId('scorecard-status')).toHaveText('Saved');
     await ivy.reload();
     await expectConnected(ivy);
+    await openRoomTab(ivy, 'Scorecard');
     await expect(ivyPanel.getByTestId('criterion-testing').getByRole('radio').nth(3)).toBeChecked();
     await expect(ivyPanel.getByRole('textbox', { name: 'Notes on Problem solving' })).toHaveValue(IVY_SECRET);
   });
