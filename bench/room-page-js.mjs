@@ -1,7 +1,9 @@
 // JavaScript a browser downloads for the room page until the editor is ready (issue 21's target:
 // ≤ 300 KB), measured in real Chromium over the network, as the served frontend sends it: the
-// production build under `next start` (what the Docker image and `npm start` serve; Next
-// compresses its responses with gzip), the backend bundle behind it, a real session.
+// production build under frontend/serve/server.mjs (what the Docker image, systemd, pm2 and
+// `npm start` run: Next's `next start` handler, with the build's static JS and CSS sent as the
+// brotli files written at build time to browsers that accept br; everything else gzip, as Next
+// compresses), the backend bundle behind it, a real session.
 //
 //   node bench/room-page-js.mjs [loads=3]
 //
@@ -53,7 +55,7 @@ const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 process.env.CLIENT_URL = frontendUrl;
 children.push(spawnBackendBundle(BACKEND_PORT));
 await waitUntil(async () => (await fetch(`${backendUrl}/health`)).ok, 'backend up', 60_000);
-const frontend = spawn(process.execPath, [join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-p', String(FRONTEND_PORT)], {
+const frontend = spawn(process.execPath, [join(repoRoot, 'frontend/serve/server.mjs'), '-p', String(FRONTEND_PORT)], {
   cwd: join(repoRoot, 'frontend'),
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', API_URL: backendUrl },
   stdio: 'ignore',
@@ -109,7 +111,7 @@ const total = median(loads.map((load) => load.total));
 console.table(bySize.map((script) => ({ script: script.url.split('/').pop(), kB: Number((script.bytes / 1000).toFixed(1)) })));
 writeResultsSection(
   'Room page JavaScript in Chromium (issue 21)',
-  `Command: \`node bench/room-page-js.mjs ${LOADS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}. Production build under \`next start\` (as the Docker image serves it), real backend and session, Chromium ${browser.version()}; ${LOADS} loads in fresh contexts, nothing cached.
+  `Command: \`node bench/room-page-js.mjs ${LOADS}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine}. Production build under \`frontend/serve/server.mjs\` (as the Docker image serves it), real backend and session, Chromium ${browser.version()}; ${LOADS} loads in fresh contexts, nothing cached.
 
 | what (median of ${LOADS} loads) | transferred |
 |---|---|
