@@ -9,9 +9,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 
-export const COMPRESSIBLE = /\.(?:js|css)$/;
+const COMPRESSIBLE = /\.(?:js|css)$/;
 
 const staticDir = fileURLToPath(new URL('../.next/static', import.meta.url));
+
+if (process.env.VERCEL) {
+  // Vercel serves the build from its CDN, which compresses with brotli itself.
+  console.log('[precompress] on Vercel: skipped (its CDN compresses)');
+  process.exit(0);
+}
 
 function* files(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
