@@ -1,5 +1,5 @@
 import type { ErrorCode, SessionPublicView } from '@pairpad/protocol';
-// zod/mini twin: this module is in the room page's first load (issue 21); see first-load-schemas.ts.
+// The zod-free twin: this module is in the room page's first load (issue 21); see first-load-schemas.ts.
 import { SessionPublicViewSchema } from '@pairpad/protocol/first-load-schemas';
 
 /** A REST failure in words: a protocol error code, or `NETWORK_ERROR` when the backend could not be reached. */
