@@ -9,11 +9,13 @@
 //
 // For each load (a fresh browser context, so nothing is cached): open /interview/<id>?name=Bench,
 // click "Join interview", wait until CodeMirror shows the room's code (`.cm-content` holds the
-// seeded starter, which only a synced room has), then sum the encoded (transferred) body sizes of
+// seeded starter, which only a synced room has), editable and highlighted (the starter's string in
+// a token span of the Python mode), then sum the encoded (transferred) body sizes of
 // every script response so far, as Chromium reports them (Playwright's `request.sizes().responseBodySize`). The
 // HTML document (its inline RSC payload scripts) is listed apart. Chromium: /usr/bin/chromium
 // (CHROMIUM_PATH overrides). BENCH_NO_WRITE=1 prints without writing bench/RESULTS.md.
 import { spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -77,6 +79,9 @@ for (let i = 0; i < LOADS; i++) {
   // The name is prefilled; joining is the person's click (as in e2e/support/room.ts's joinRoom).
   await page.getByRole('button', { name: 'Join interview' }).click({ timeout: 60_000 });
   await page.locator('.cm-content').filter({ hasText: 'Hello' }).waitFor({ timeout: 60_000 });
+  // Ready means usable, not only painted: editable, and highlighted by the room language's mode
+  // (the starter's string literal in a token span of its own, which only a loaded Python mode makes).
+  await page.locator('.cm-content[contenteditable="true"] .cm-line span', { hasText: 'Hello' }).waitFor({ timeout: 60_000 });
   const readyMs = performance.now() - started;
   // Everything requested until now, finished (a chunk may still be streaming when the editor shows).
   const settled = [...responses];
@@ -100,6 +105,19 @@ for (let i = 0; i < LOADS; i++) {
   );
 }
 await browser.close();
+
+/** The body size of `path` as the server sends it to a client that accepts only `encoding`. */
+const encodedSize = (path, encoding) =>
+  new Promise((resolve, reject) => {
+    get(`${frontendUrl}${path}`, { headers: { 'accept-encoding': encoding } }, (response) => {
+      let bytes = 0;
+      response.on('data', (chunk) => (bytes += chunk.length));
+      response.on('end', () => resolve(bytes));
+    }).on('error', reject);
+  });
+// The last load's scripts again, as a browser without brotli gets them (Next's gzip).
+let gzipTotal = 0;
+for (const script of loads.at(-1).scripts) gzipTotal += await encodedSize(script.url, 'gzip');
 stopAll();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
@@ -115,7 +133,8 @@ writeResultsSection(
 
 | what (median of ${LOADS} loads) | transferred |
 |---|---|
-| **JavaScript until the editor shows the room's code** (every script response, encoded body as Chromium received it; content-encoding: ${encodings}) | **${fmt(total / 1000)} kB** (${last.scripts.length} scripts) |
+| **JavaScript until the editor shows the room's code, editable and highlighted** (every script response, encoded body as Chromium received it; content-encoding: ${encodings}) | **${fmt(total / 1000)} kB** (${last.scripts.length} scripts) |
+| the same scripts (last load) as a browser without brotli gets them (gzip, Next's own compression) | ${fmt(gzipTotal / 1000)} kB |
 | the HTML document (with its inline RSC payload) | ${fmt(median(loads.map((load) => load.documentBytes)) / 1000)} kB |
 | editor ready after | ${fmt(median(loads.map((load) => load.readyMs)), 0)} ms |
 

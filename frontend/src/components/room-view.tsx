@@ -14,14 +14,10 @@ import { CopyLinkButton } from './copy-link-button';
 import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
-import { InterviewControls } from './interview-controls';
 import { Participants } from './participants';
-import { PrivateNotes } from './private-notes';
 import { RecordingNotice } from './recording-notice';
-import { KeepCode } from './keep-code';
 import { SessionMissing } from './session-missing';
 import { QuestionPanel } from './question-panel';
-import { TestResults } from './test-results';
 import { SettingsMenu } from './settings-menu';
 import styles from './room-view.module.css';
 import ui from './ui.module.css';
@@ -31,6 +27,14 @@ const CodeEditor = dynamic(() => import('./code-editor'), {
   ssr: false,
   loading: () => <div className={styles.editorLoading}>Loading editor…</div>,
 });
+
+// Parts not every first view shows, each loaded when it first renders (issue 21: a candidate's
+// first load carries none of the interviewer's panels; test results come with a question's tests,
+// "keep your code" with the end of the room).
+const InterviewControls = dynamic(() => import('./interview-controls').then((module) => module.InterviewControls));
+const PrivateNotes = dynamic(() => import('./private-notes').then((module) => module.PrivateNotes));
+const KeepCode = dynamic(() => import('./keep-code').then((module) => module.KeepCode));
+const TestResults = dynamic(() => import('./test-results').then((module) => module.TestResults));
 
 export interface RoomViewProps {
   apiUrl: string;
