@@ -49,7 +49,7 @@ try {
   const typists = [connect('Ivy', interviewerToken), connect('Cai')];
   await waitUntil(() => typists.every((typist) => typist.synced), 'clients synced');
   // Random positions, 40 edits a second in all (under the per-socket event limit), so that the
-  // timeline records checkpoints as it does while people type.
+  // timeline records edits as it does while people type.
   let seed = 7;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < EDITS; i++) {

@@ -61,6 +61,8 @@ export default defineConfig({
         // The first admin, so the run needs no setup code; the team spec starts its own backend for first-run setup.
         ADMIN_EMAIL: MEMBER_EMAIL,
         ADMIN_PASSWORD: MEMBER_PASSWORD,
+        // The webhooks spec's receiver listens on loopback: allowed here (refused by default).
+        WEBHOOKS_ALLOW_PRIVATE_URLS: 'true',
       },
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,

@@ -30,10 +30,15 @@ export const TOOLCHAINS = [
   // Not in the room's language list yet, but the executor offers them (Piston-compatible API).
   { language: 'perl', label: 'Perl', packages: ['perl'], commands: ['perl'] },
   { language: 'lua', label: 'Lua', packages: ['lua5.4'], commands: ['lua', 'lua5.4', 'lua5.3'], any: true },
+  // SQL pads: the sqlite3 command-line shell (about 1 MB), so it is in the default set.
+  { language: 'sqlite3', label: 'SQL (SQLite)', packages: ['sqlite3'], commands: ['sqlite3'] },
+  // The executor starts a server of its own from Debian's server binaries (/usr/lib/postgresql/<major>/bin,
+  // off PATH); pg_ctlcluster comes with them. Offered only with EXECUTOR_POSTGRES=on.
+  { language: 'postgresql', label: 'SQL (PostgreSQL)', packages: ['postgresql'], commands: ['pg_ctlcluster'] },
 ];
 
 /** What `npm start` installs when PAIRPAD_LANGUAGES is not set. */
-export const DEFAULT_LANGUAGES = ['python', 'javascript', 'typescript', 'c', 'c++', 'java', 'bash'];
+export const DEFAULT_LANGUAGES = ['python', 'javascript', 'typescript', 'c', 'c++', 'java', 'bash', 'sqlite3'];
 
 const ALIASES = {
   py: 'python',
@@ -46,6 +51,10 @@ const ALIASES = {
   rs: 'rust',
   sh: 'bash',
   rb: 'ruby',
+  sqlite: 'sqlite3',
+  sql: 'sqlite3',
+  postgres: 'postgresql',
+  pgsql: 'postgresql',
 };
 
 /**

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
-import { createApp, interviewsRoutes, Metrics, oidcRoutes } from './http';
+import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
@@ -21,6 +21,9 @@ import { IdentityService, KyselyIdentityRepository, prepareFirstRun } from './id
 import { OidcSignIn } from './identity/oidc';
 import { RepositoryOidcMembers, sharedOidcTransactionSecret } from './identity/oidc-member-directory';
 import { TeamEvents } from './events/team-events';
+import { ApiTokenService } from './public-api/api-token-service';
+import { ScorecardRepository, ScorecardService, TeamRubricStore } from './scorecards';
+import { Webhooks } from './webhooks';
 
 export const VERSION = '0.1.0';
 
@@ -50,6 +53,12 @@ export interface BackendHandle {
   archive: InterviewArchive;
   /** Interview and scorecard events for listeners such as webhooks. */
   teamEvents: TeamEvents;
+  /** Scorecards and rubrics (the rules; `scorecards.repository` for queries such as the public API's). */
+  scorecards: ScorecardService;
+  /** Personal API tokens for `/api/v1`. */
+  apiTokens: ApiTokenService;
+  /** Webhook endpoints, the delivery queue and this node's dispatcher. */
+  webhooks: Webhooks;
   close(): Promise<void>;
 }
 
@@ -177,18 +186,54 @@ export async function startBackend(
   const sessions = new SessionService(store);
   const teamEvents = new TeamEvents((error, event) => logger.warn(`a ${event.type} listener failed`, { error: String(error) }));
   const interviews = new InterviewRepository(database.db, database.engine);
+  // The archive publishes interview.created / started / ended (once each, across nodes), retention
+  // the ends of abandoned ones; webhooks queue a delivery per subscribed endpoint.
   const archive = new InterviewArchive({
     interviews,
     sessions: store,
     checkpointIntervalMs: config.CHECKPOINT_INTERVAL_MS,
     logger: logger.child({ service: 'archive' }),
+    events: teamEvents,
   });
   const retention = new InterviewRetention({
     interviews,
     retentionDays: config.RETENTION_DAYS,
     sessionTtlSeconds: config.SESSION_TTL_SECONDS,
     logger: logger.child({ service: 'retention' }),
+    events: teamEvents,
   });
+  const webhooks = new Webhooks({
+    db: database.db,
+    engine: database.engine,
+    interviews,
+    // scorecard.submitted payloads carry the submitted card's recommendation (as an API token sees it: submitted only).
+    scorecard: async (scorecardId, interviewId) => {
+      const { scorecards: cards } = await scorecards.repository.listForInterview(interviewId, { kind: 'api' });
+      const card = cards.find((entry) => entry.id === scorecardId);
+      if (!card) return null;
+      return {
+        recommendation: card.recommendation,
+        version: card.version,
+        submittedAt: card.submittedAt === null ? null : new Date(card.submittedAt).toISOString(),
+      };
+    },
+    publicUrl: config.publicUrl,
+    logger: logger.child({ service: 'webhooks' }),
+    userAgent: `PairPad-Webhooks/${VERSION}`,
+    settings: {
+      timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+      maxResponseBytes: config.WEBHOOKS_RESPONSE_MAX_BYTES,
+      retryBaseMs: config.WEBHOOKS_RETRY_BASE_MS,
+      retryMaxMs: config.WEBHOOKS_RETRY_MAX_MS,
+      retryForMs: config.WEBHOOKS_RETRY_FOR_MS,
+      concurrency: config.WEBHOOKS_CONCURRENCY,
+      pollIntervalMs: config.WEBHOOKS_POLL_MS,
+      leaseMs: config.WEBHOOKS_LEASE_MS,
+      allowPrivateUrls: config.WEBHOOKS_ALLOW_PRIVATE_URLS,
+      keepMs: config.WEBHOOKS_KEEP_DAYS * 86_400_000,
+    },
+  });
+  webhooks.listen(teamEvents);
   // Sources are read at scrape time, after everything below exists.
   const metrics = new Metrics({
     websocketConnections: () => rooms.connectionCount,
@@ -258,6 +303,15 @@ export async function startBackend(
   const execution = runs.execution;
   const questions = await loadQuestions(config, logger);
   const oidc = await createOidcSignIn(config, identity, database, logger);
+  const teamRubric = new TeamRubricStore(database.db);
+  const scorecards = new ScorecardService({
+    repository: new ScorecardRepository(database.db),
+    teamRubric,
+    questionRubric: (questionId) => questions.get(questionId)?.rubric,
+    liveQuestionId: (interviewId) => rooms.get(interviewId)?.interview.questions.view('interviewer').questionId,
+    events: teamEvents,
+  });
+  const apiTokens = new ApiTokenService(database.db);
   const app = createApp({
     questions,
     questionLimits,
@@ -280,7 +334,9 @@ export async function startBackend(
       oidc: { enabled: oidc !== null, label: config.OIDC_LABEL },
     },
     extraRoutes: [
-      interviewsRoutes({ interviews, sessions }),
+      interviewsRoutes({ interviews, sessions, scorecards: scorecards.repository }),
+      scorecardsRoutes({ scorecards, teamRubric }),
+      webhooksRoutes(webhooks),
       oidcRoutes({
         oidc,
         identity,
@@ -300,12 +356,22 @@ export async function startBackend(
         .catch((error: unknown) => logger.warn('could not record a guest link revocation', { sessionId, error: String(error) }));
     },
     interviews: { get: (id) => interviews.get(id), sessionCreated: (interview) => archive.sessionCreated(interview) },
+    publicApi: {
+      tokens: apiTokens,
+      interviews,
+      scorecards: scorecards.repository,
+      requestsPerMinutePerToken: config.API_REQUESTS_PER_MINUTE_PER_TOKEN,
+    },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
       executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
       archive: archiveHealthCheck(archive),
+      webhooks: async () => {
+        const { ok, ...details } = await webhooks.health();
+        return { ok, required: false, details };
+      },
     },
   });
   const httpServer = createServer(app);
@@ -317,6 +383,10 @@ export async function startBackend(
     runs,
     questions,
     identity,
+    onMemberJoined: (sessionId, memberId) =>
+      void scorecards.repository
+        .recordInterviewer(sessionId, memberId)
+        .catch((error: unknown) => logger.warn('could not record an interviewer of an interview', { sessionId, error: String(error) })),
     logger,
     eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
     eventBurst: config.SOCKET_EVENT_BURST,
@@ -325,6 +395,7 @@ export async function startBackend(
   });
   cluster?.attachAdapter(io);
   retention.start();
+  webhooks.start();
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -356,6 +427,8 @@ export async function startBackend(
       const saved = await archive.flush(Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000 - grace));
       if (!saved) logger.warn('shutting down with interview changes the database did not take; the last checkpoint is kept');
       archive.close();
+      // 5. The events of those last writes are queued; deliveries in flight are handed back to the other nodes.
+      await webhooks.close();
       await store.close();
       await database.close();
       await cluster?.close();
@@ -381,6 +454,9 @@ export async function startBackend(
     interviews,
     archive,
     teamEvents,
+    scorecards,
+    apiTokens,
+    webhooks,
     close,
   };
 }

@@ -154,7 +154,7 @@ test('the pickers offer exactly the runtimes the executor has, with their versio
   const offered = options.filter((option) => !option.disabled).length;
   await shot(page, 'languages-home-all', picker);
   const visitor = await signInPage(browser);
-  await expect(visitor.getByTestId('languages-claim')).toContainText(offered === 11 ? 'Eleven languages' : 'languages');
+  await expect(visitor.getByTestId('languages-claim')).toContainText(offered === 13 ? '13 languages' : 'languages');
   await expect(visitor.getByTestId('languages-claim')).not.toHaveText(/^Languages/);
   await closeVisitor(visitor);
 
@@ -186,8 +186,8 @@ test.describe('a server whose executor has only Python and Bash', () => {
     await expect(picker.locator('option[value="bash"]')).toHaveText(/^Bash \d+\.\d+\.\d+$/);
     await expect(picker.locator('option[value="go"]')).toHaveText('Go (not installed on this server)');
     await expect(picker.locator('option:not([disabled])')).toHaveCount(2);
-    await expect(picker.locator('option[disabled]')).toHaveCount(9);
-    await expect(page.getByTestId('language-status')).toHaveText('9 of 11 languages are not installed on this server.');
+    await expect(picker.locator('option[disabled]')).toHaveCount(11);
+    await expect(page.getByTestId('language-status')).toHaveText('11 of 13 languages are not installed on this server.');
     await shot(page, 'languages-home-python-bash', picker);
     const visitor = await signInPage(browser, backend);
     await expect(visitor.getByTestId('languages-claim')).toHaveText('Two languages with syntax highlighting, switched for the whole room');
@@ -227,7 +227,7 @@ test.describe('a server whose executor is down', () => {
       'Code execution is unavailable on this server right now, so the languages it runs are unknown. You can still create a session.',
     );
     const picker = dialog.getByLabel('Starting language');
-    await expect(picker.locator('option')).toHaveCount(11);
+    await expect(picker.locator('option')).toHaveCount(13);
     await expect(picker.locator('option[disabled]')).toHaveCount(0);
     await shot(page, 'languages-home-executor-down');
     const visitor = await signInPage(browser, backend);
@@ -254,7 +254,7 @@ test('while the runtimes load, every language is listed and can be picked', asyn
   });
   const picker = (await openNewInterview(page)).getByLabel('Starting language');
   await expect(page.getByTestId('language-status')).toHaveText('Checking which languages this server runs…');
-  await expect(picker.locator('option')).toHaveCount(11);
+  await expect(picker.locator('option')).toHaveCount(13);
   await expect(picker).toHaveAttribute('aria-busy', 'true');
   await picker.selectOption('javascript');
   await expect(picker).toHaveValue('javascript');

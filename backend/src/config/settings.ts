@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { OIDC_SETTINGS } from './oidc-settings';
+import { WEBHOOK_SETTINGS } from './webhook-settings';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -24,6 +25,10 @@ export const SETTINGS = {
   SESSIONS_PER_MINUTE_PER_IP: {
     schema: positiveInt.default(30),
     doc: 'Sessions one client address may create per minute; more get RATE_LIMITED.',
+  },
+  API_REQUESTS_PER_MINUTE_PER_TOKEN: {
+    schema: positiveInt.default(600),
+    doc: 'Requests one personal API token may make to /api/v1 per minute, per node; more get RATE_LIMITED.',
   },
   SOCKET_EVENTS_PER_SECOND: {
     schema: positiveInt.default(200),
@@ -178,6 +183,7 @@ export const SETTINGS = {
   INVITE_TTL_HOURS: { schema: positiveInt.default(168), doc: 'An invite link works this long (single use).' },
   RESET_LINK_TTL_HOURS: { schema: positiveInt.default(24), doc: 'A password reset link issued by an admin works this long (single use).' },
   ...OIDC_SETTINGS,
+  ...WEBHOOK_SETTINGS,
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -20,6 +20,13 @@ import type { IdentityService } from '../identity';
 import { authentication } from './authentication';
 import { authRoutes } from './auth-routes';
 import { membersRoutes } from './members-routes';
+import { InterviewCreator } from '../rooms';
+import type { InterviewRepository } from '../store';
+import type { ScorecardRepository } from '../scorecards';
+import type { ApiTokenService } from '../public-api/api-token-service';
+import { PublicApi } from '../public-api/public-api';
+import { apiTokensRoutes } from './api-tokens-routes';
+import { apiV1Routes } from './api-v1-routes';
 
 export interface AppOptions {
   clientOrigins: string[];
@@ -55,6 +62,13 @@ export interface AppOptions {
   onMemberDisabled?: (memberId: string) => void;
   /** Interviews kept in the database: reports of expired sessions, and each new session's record. */
   interviews?: ArchivedInterviews & { sessionCreated(interview: NewInterview): void };
+  /** The public API (`/api/v1`) and the personal API tokens that open it (`/api/tokens`). */
+  publicApi?: {
+    tokens: ApiTokenService;
+    interviews: InterviewRepository;
+    scorecards: ScorecardRepository;
+    requestsPerMinutePerToken: number;
+  };
 }
 
 /** The Express app: security middleware, routes, and the JSON error contract. */
@@ -77,6 +91,29 @@ export function createApp(options: AppOptions): Express {
     response.type(contentType).send(body);
   });
   app.use(healthRoutes({ version: options.version, checks: options.healthChecks }));
+  // One way to create an interview, whoever asks (a member's browser, an API token).
+  const creator = new InterviewCreator({
+    sessions: options.sessions,
+    rooms: options.rooms,
+    publicUrl: options.publicUrl,
+    ...(options.questions ? { questions: options.questions } : {}),
+    ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
+    ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
+  });
+  // Bearer tokens, before the cookie middleware: no cookie counts and no CSRF token is asked for.
+  if (options.publicApi) {
+    const { tokens, interviews, scorecards, requestsPerMinutePerToken } = options.publicApi;
+    const api = new PublicApi({
+      publicUrl: options.publicUrl,
+      sessions: options.sessions,
+      rooms: options.rooms,
+      interviews,
+      scorecards,
+      creator,
+      members: options.identity.repository,
+    });
+    app.use(apiV1Routes({ tokens, api, version: options.version, requestsPerMinute: requestsPerMinutePerToken }));
+  }
   app.use('/api', authentication(options.identity, options.clientOrigins));
   app.use(authRoutes({ identity: options.identity, ...options.auth }));
   app.use(
@@ -86,17 +123,15 @@ export function createApp(options: AppOptions): Express {
       ...(options.onMemberDisabled ? { onMemberDisabled: options.onMemberDisabled } : {}),
     }),
   );
+  if (options.publicApi) app.use(apiTokensRoutes(options.publicApi.tokens));
   for (const router of options.extraRoutes ?? []) app.use(router);
   app.use(
     sessionsRoutes({
       sessions: options.sessions,
       rooms: options.rooms,
-      publicUrl: options.publicUrl,
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
-      ...(options.questions ? { questions: options.questions } : {}),
-      ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
+      creator,
       ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
-      ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
     }),
   );
   app.use(

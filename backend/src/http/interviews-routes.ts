@@ -11,12 +11,15 @@ import {
 } from '@pairpad/protocol';
 import type { InterviewRepository, InterviewSummary as StoredSummary } from '../store';
 import type { SessionService } from '../sessions';
+import type { ScorecardRepository } from '../scorecards';
 import { requireAdmin, requireMember } from './authentication';
 
 export interface InterviewsRoutesOptions {
   interviews: InterviewRepository;
   /** A deleted interview that is still live is closed too (its room ends for everyone). */
   sessions: SessionService;
+  /** Each line's recommendation counts (as the viewer may see them); absent: not shown. */
+  scorecards?: Pick<ScorecardRepository, 'recommendationSummaries'>;
 }
 
 const DAY_MS = 86_400_000;
@@ -48,7 +51,7 @@ function boundOf(value: string | undefined, end: boolean): number | undefined {
 }
 
 /** The team's archive: the dashboard list (members), deletion (admin or creator), erasing a candidate (admin). */
-export function interviewsRoutes({ interviews, sessions }: InterviewsRoutesOptions): Router {
+export function interviewsRoutes({ interviews, sessions, scorecards }: InterviewsRoutesOptions): Router {
   const router = Router();
 
   router.get('/api/interviews', async (request, response) => {
@@ -65,8 +68,18 @@ export function interviewsRoutes({ interviews, sessions }: InterviewsRoutesOptio
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
       ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.recommendation ? { recommendation: query.recommendation, role: member.role } : {}),
     });
-    const body: ListInterviewsResponse = { items: page.items.map(summaryView), nextCursor: page.nextCursor };
+    const items = page.items.map(summaryView);
+    if (scorecards) {
+      const viewer = { kind: 'member', memberId: member.id, role: member.role } as const;
+      const counts = await scorecards.recommendationSummaries(
+        items.map((item) => item.id),
+        viewer,
+      );
+      for (const item of items) item.recommendations = counts.get(item.id) ?? null;
+    }
+    const body: ListInterviewsResponse = { items, nextCursor: page.nextCursor };
     response.set('Cache-Control', 'no-store').json(body);
   });
 

@@ -63,6 +63,8 @@ export interface RealtimeOptions {
   identity?: IdentityService;
   /** The question bank for `question:load`. */
   questions?: QuestionFinder;
+  /** A signed-in member joined a room as its interviewer (recorded: they may score the interview). */
+  onMemberJoined?: (sessionId: string, memberId: string) => void;
   logger: { info(message: string, meta?: object): void; warn(message: string, meta?: object): void };
   /** Per-socket event budget (token bucket); past it events are dropped with RATE_LIMITED. */
   eventsPerSecond?: number;
@@ -224,6 +226,7 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
     // broadcasts to Socket.IO rooms): disabling the member or revoking the guest link drops them.
     const accessRoom = accessRoomOf(socket.data);
     if (accessRoom) void socket.join(accessRoom);
+    if (socket.data.via === 'member' && socket.data.memberId) options.onMemberJoined?.(sessionId, socket.data.memberId);
     socket.on('disconnect', leaveRoom);
     socket.onAny(answerUnknownEvent);
   }

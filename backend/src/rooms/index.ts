@@ -12,3 +12,4 @@ export {
   type QuestionActor,
 } from './room-questions';
 export { DEFAULT_CONSOLE_LIMITS, type RunConsoleLimits } from './run-console';
+export { InterviewCreator, type CreatedInterview, type InterviewCreatorOptions } from './interview-creator';

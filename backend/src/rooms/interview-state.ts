@@ -6,7 +6,6 @@ import {
   type InterviewState,
   type LanguageId,
   type RunRecord,
-  type TimelineCheckpoint,
   type TimelineEvent,
 } from '@pairpad/protocol';
 
@@ -26,7 +25,10 @@ export class InterviewStateDoc {
   readonly chat = this.doc.getArray<ChatMessage>(INTERVIEW_DOC.chat);
   readonly events = this.doc.getArray<RecordedEvent>(INTERVIEW_DOC.events);
   readonly runs = this.doc.getMap<RunRecord>(INTERVIEW_DOC.runs);
-  readonly checkpoints = this.doc.getMap<Y.Array<TimelineCheckpoint>>(INTERVIEW_DOC.checkpoints);
+  /** The code document's edits in chunks (`EditRecorder`); read defensively. */
+  readonly edits = this.doc.getArray<unknown>(INTERVIEW_DOC.edits);
+  /** The code document before the first kept edit. */
+  readonly editBase = this.doc.getArray<Uint8Array>(INTERVIEW_DOC.editBase);
 
   /** Lock, run-disable, end. `endedByRecord`: the session store says it ended (the state may predate that). */
   state(endedByRecord = false): InterviewState {

@@ -26,6 +26,8 @@ import { InterviewStateDoc } from './interview-state';
 import type { RoomConnection } from './room-connection';
 import { RunConsole, type RunConsoleLimits } from './run-console';
 import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recorder';
+import { EditRecorder, insertedClockTicks, stampEditTime, type EditRecorderOptions } from './edit-recorder';
+import { REMOTE_ORIGIN } from './room-extension';
 import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
 
 /** Console transcripts sent at join: the newest runs' (older ones come with the timeline). */
@@ -39,6 +41,8 @@ export interface RoomInterviewOptions {
   /** Console input, eof or a stop was added (on any node): the node running the job acts on it. */
   onConsoleControl?: (jobId: string, control: RunControl) => void;
   timeline?: TimelineRecorderOptions;
+  /** How the code's edits are recorded (merge window, chunks). */
+  edits?: EditRecorderOptions;
   /** Limits on the room's test cases (configuration). */
   questions?: RoomQuestionLimits;
   /** Console limits (line, input and output sizes, transcripts kept). */
@@ -69,6 +73,8 @@ export class RoomInterview {
   readonly state = new InterviewStateDoc();
   readonly notes = new InterviewNotes();
   readonly timeline: TimelineRecorder;
+  /** Every edit of the code document with its time and author, for playback. */
+  readonly edits: EditRecorder;
   /** The room's question, test cases (hidden ones for interviewers only) and test runs. */
   readonly questions: RoomQuestions;
   /** Runs' console transcripts: live output, typed input, stops. */
@@ -88,7 +94,8 @@ export class RoomInterview {
     this.now = options.now ?? Date.now;
     this.endedByRecord = options.ended ?? false;
     const code = room.doc.getText(ROOM_DOC.code);
-    this.timeline = new TimelineRecorder(this.state, () => code.toString(), { now: this.now, ...options.timeline });
+    this.timeline = new TimelineRecorder(this.state, { now: this.now, ...options.timeline });
+    this.edits = new EditRecorder(this.state, room.doc, this.editAuthor, { now: this.now, ...options.edits });
     this.announcedState = JSON.stringify(this.current);
     this.questions = new RoomQuestions({
       doc: this.state.doc,
@@ -120,7 +127,7 @@ export class RoomInterview {
   /** The room holds the shared state now (loaded from the other nodes / Redis): start recording. */
   opened(): void {
     this.state.initialize(this.now(), this.currentLanguage());
-    this.timeline.start();
+    this.edits.start();
   }
 
   joined(connection: RoomConnection): void {
@@ -188,7 +195,7 @@ export class RoomInterview {
   end(connection: RoomConnection): InterviewState {
     this.assert('end', connection.role);
     const at = this.now();
-    this.timeline.checkpoint();
+    this.edits.flush();
     let ended = false;
     this.state.doc.transact(() => {
       ended = this.state.end(at);
@@ -228,6 +235,8 @@ export class RoomInterview {
   recordRun(run: RunRecord): void {
     // The whole transcript before the result: a page shows the last output, then the exit status.
     if (run.state === 'completed' || run.state === 'failed') this.console.finish(run.jobId);
+    // The code a run ran is in the shared recording by the time the run is.
+    if (run.state === 'queued') this.edits.flush();
     this.timeline.recordRun(run);
   }
 
@@ -264,14 +273,21 @@ export class RoomInterview {
     }
   }
 
+  /** Writes the edits recorded here and not yet in the shared state (before it is read or saved). */
+  flushRecording(): void {
+    this.edits.flush();
+  }
+
   timelineView(): Timeline {
-    this.timeline.checkpoint();
+    this.edits.flush();
+    const startedAt = this.state.startedAt ?? this.now();
     return {
       sessionId: this.room.sessionId,
       language: this.state.startLanguage ?? this.currentLanguage(),
-      startedAt: this.state.startedAt ?? this.now(),
-      checkpoints: this.timeline.checkpoints(),
+      startedAt,
+      edits: this.edits.view(startedAt),
       events: this.timeline.events(),
+      chat: this.state.chat.toArray(),
       consoles: this.console.transcripts(),
       endedAt: this.current.endedAt,
       now: this.now(),
@@ -279,7 +295,6 @@ export class RoomInterview {
   }
 
   report(session: { title: string | null; createdAt: number }): InterviewReport {
-    this.timeline.checkpoint();
     const startedAt = this.timeline.firstJoinAt();
     const { endedAt } = this.current;
     const until = endedAt ?? this.now();
@@ -302,7 +317,7 @@ export class RoomInterview {
   }
 
   destroy(): void {
-    this.timeline.dispose();
+    this.edits.dispose();
     this.questions.destroy();
     this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
@@ -329,8 +344,8 @@ export class RoomInterview {
     if (key === this.announcedState) return;
     const newlyEnded = state.ended && !(JSON.parse(this.announcedState) as InterviewState).ended;
     this.announcedState = key;
-    // The last text typed here belongs in the recording before the room turns read-only.
-    if (newlyEnded) this.timeline.checkpoint();
+    // The last edits made here belong in the recording before the room turns read-only.
+    if (newlyEnded) this.edits.flush();
     this.notifyAll({ type: 'state', state });
   };
 
@@ -360,19 +375,27 @@ export class RoomInterview {
   private readonly watchCode = (event: Y.YTextEvent): void => {
     const origin = event.transaction.origin;
     if (!this.connections.has(origin as RoomConnection)) return;
-    // Only edits made on this node schedule a checkpoint here: the node they came through records them.
-    this.timeline.noteChange();
     const author = origin as RoomConnection;
     // One transaction inserting this much at once is a paste (or a drop): typing is one character
     // per update. `event.delta` walks the whole text, so it is only computed when the transaction
     // created enough new items (one clock tick per inserted character) to hold a paste: per
     // keystroke this check is O(1), where the delta cost a third of the backend's CPU under load.
     if (insertedClockTicks(event.transaction) <= PASTE_RECORD_THRESHOLD) return;
+    const at = this.now();
     for (const op of event.delta) {
       if (typeof op.insert === 'string' && op.insert.length > PASTE_RECORD_THRESHOLD) {
-        this.timeline.record({ at: this.now(), kind: 'paste', name: author.name, role: author.role, chars: op.insert.length });
+        // The edit is recorded at the paste's time: playback at the paste shows the pasted code.
+        stampEditTime(event.transaction, at);
+        this.timeline.record({ at, kind: 'paste', name: author.name, role: author.role, chars: op.insert.length });
       }
     }
+  };
+
+  /** A code update's author: this node's connection, the server (null), or another node's (not recorded here). */
+  private readonly editAuthor = (origin: unknown): { name: string; role: Role } | null | undefined => {
+    if (origin === REMOTE_ORIGIN) return undefined;
+    const connection = origin as RoomConnection;
+    return this.connections.has(connection) ? { name: connection.name, role: connection.role } : null;
   };
 
   private readonly watchLanguage = (event: Y.YMapEvent<unknown>): void => {
@@ -382,13 +405,4 @@ export class RoomInterview {
     const parsed = LanguageIdSchema.safeParse(this.room.doc.getMap(ROOM_DOC.meta).get(META_KEYS.language));
     if (parsed.success) this.timeline.record({ at: this.now(), kind: 'language', language: parsed.data });
   };
-}
-
-/** How many clock ticks (characters, for text) the transaction inserted, summed over its clients. */
-function insertedClockTicks(transaction: Y.Transaction): number {
-  let inserted = 0;
-  transaction.afterState.forEach((clock, client) => {
-    inserted += clock - (transaction.beforeState.get(client) ?? 0);
-  });
-  return inserted;
 }

@@ -279,6 +279,8 @@ export class Room {
       this.leave(connection);
       connection.close(closed);
     }
+    // The last edits recorded here go into the shared state before the extensions take it.
+    this.interview.flushRecording();
     this.hook('onClose', [options]);
     this.free();
   }
@@ -286,6 +288,7 @@ export class Room {
   /** Stops the room without telling its connections (the process is going). */
   destroy(): void {
     if (this.destroyed) return;
+    this.interview.flushRecording();
     this.hook('onClose', [{ purge: false }]);
     this.free();
   }

@@ -39,6 +39,8 @@ export function compareOutput(actual: string, expected: string, mode: CompareMod
       }
       return { passed: true };
     }
+    case 'unordered':
+      return compareUnordered(trimmedLines(actual), trimmedLines(expected));
     case 'tokens':
     case 'float': {
       const a = tokens(actual);
@@ -58,6 +60,26 @@ export function compareOutput(actual: string, expected: string, mode: CompareMod
       return { passed: true };
     }
   }
+}
+
+/**
+ * The same lines, each as many times, in any order (a result set's rows; a table's borders and
+ * header are lines like the others). Says which line is missing or extra, first in expected order.
+ */
+function compareUnordered(actual: readonly string[], expected: readonly string[]): Comparison {
+  const counts = new Map<string, number>();
+  for (const line of actual) counts.set(line, (counts.get(line) ?? 0) + 1);
+  for (const line of expected) {
+    const left = counts.get(line) ?? 0;
+    if (left === 0) return { passed: false, reason: `missing line ${JSON.stringify(line.slice(0, 80))}` };
+    counts.set(line, left - 1);
+  }
+  const extra = actual.find((line) => {
+    const left = counts.get(line) ?? 0;
+    if (left > 0) counts.set(line, left - 1);
+    return left > 0;
+  });
+  return extra === undefined ? { passed: true } : { passed: false, reason: `extra line ${JSON.stringify(extra.slice(0, 80))}` };
 }
 
 function firstDifference(actual: string, expected: string): string {

@@ -1,6 +1,10 @@
 import {
   AppError,
+  questionSetupFiles,
+  runFilesBytes,
   sourceFileName,
+  type QuestionDatabase,
+  type RunFile,
   type QueueStats,
   type Role,
   type RunControl,
@@ -20,6 +24,13 @@ export interface RoomSnapshot {
   language: string;
   code: string;
   stdin: string;
+  /**
+   * The room's workspace when it holds more than one file, the entry first (a room's file tree
+   * plugs in here); absent, a run sends `code` as the language's one file, as always.
+   */
+  files?: readonly RunFile[];
+  /** The room question's database (SQL questions): sent as setup files by runs in a SQL language. */
+  database?: QuestionDatabase;
 }
 
 export interface RoomSource {
@@ -74,7 +85,20 @@ export interface StartRunRequest {
   language?: string;
   version?: string;
   code?: string;
+  /** Several files instead of `code`, the entry first (validated: RunFilesSchema). */
+  files?: readonly RunFile[];
   stdin?: string;
+}
+
+/**
+ * The candidate's files of a run, the entry first: the request's files, else its code as the
+ * language's one file, else the room's workspace when it has several files, else the room's code.
+ * (A SQL question's setup files come after these, and do not count against the code limit.)
+ */
+function runFiles(request: StartRunRequest, room: RoomSnapshot, language: string): readonly RunFile[] {
+  if (request.files) return request.files;
+  if (request.code === undefined && room.files && room.files.length > 1) return room.files;
+  return [{ name: sourceFileName(language), content: request.code ?? room.code }];
 }
 
 /**
@@ -103,7 +127,7 @@ export class ExecutionService {
       const request = {
         language: spec.language,
         version: spec.version,
-        files: [{ name: sourceFileName(spec.language), content: spec.code }],
+        files: [...spec.files],
         stdin: spec.stdin,
         args: [],
       };
@@ -239,10 +263,11 @@ export class ExecutionService {
   /** Queues a run of the room's current code (or the given one). Resolves with the queued record. */
   async start(request: StartRunRequest): Promise<RunRecord> {
     const room = await this.options.rooms.snapshot(request.sessionId, request.role ?? 'candidate');
-    const code = request.code ?? room.code;
+    const language = request.language ?? room.language;
+    const files = runFiles(request, room, language);
     const stdin = request.stdin ?? room.stdin;
     const { maxCodeBytes, maxStdinBytes } = this.options.limits;
-    if (Buffer.byteLength(code, 'utf8') > maxCodeBytes) {
+    if (runFilesBytes(files) > maxCodeBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The code is larger than the ${Math.floor(maxCodeBytes / 1024)} KiB a run may send.`);
     }
     if (Buffer.byteLength(stdin, 'utf8') > maxStdinBytes) {
@@ -253,9 +278,9 @@ export class ExecutionService {
       sessionId: request.sessionId,
       clientKey: request.clientKey,
       startedBy: request.startedBy,
-      language: request.language ?? room.language,
+      language,
       version: request.version ?? '*',
-      code,
+      files: [...files, ...questionSetupFiles(room.database, language).filter((setup) => !files.some((file) => file.name === setup.name))],
       stdin,
       ...(interactive ? { interactive: true } : {}),
     });

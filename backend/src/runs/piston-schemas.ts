@@ -60,6 +60,7 @@ export const PistonErrorBodySchema = z.object({ message: z.string() });
 export interface PistonExecuteRequest {
   language: string;
   version: string;
+  /** Piston's files[]: the entry first, names with folders (`src/util.py`). */
   files: { name?: string; content: string }[];
   stdin: string;
   args?: string[];

@@ -44,7 +44,13 @@ export function roomSource(sessions: SessionService, rooms: RoomManager): RoomSo
       // under Redis), so the run uses the live document rather than the starter code.
       const room = await rooms.open(record);
       room.interview.assertCanRun(role);
-      return { language: room.currentLanguage, code: room.code, stdin: room.doc.getText(ROOM_DOC.stdin).toString() };
+      const { database } = room.interview.questions.stored;
+      return {
+        language: room.currentLanguage,
+        code: room.code,
+        stdin: room.doc.getText(ROOM_DOC.stdin).toString(),
+        ...(database ? { database } : {}),
+      };
     },
   };
 }
@@ -114,6 +120,7 @@ export class RoomRuns {
       language: room.currentLanguage,
       code: room.code,
       tests: room.interview.questions.stored.tests,
+      ...(room.interview.questions.stored.database ? { database: room.interview.questions.stored.database } : {}),
     });
   }
 

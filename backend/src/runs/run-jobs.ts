@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, type ErrorBody, type JobState, type RunRecord, type RunResult, type RunStarter } from '@pairpad/protocol';
+import { AppError, type ErrorBody, type JobState, type RunFile, type RunRecord, type RunResult, type RunStarter } from '@pairpad/protocol';
 import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
 
 /** Everything one run needs, fixed when it is queued (the code as it was at the click). */
@@ -10,7 +10,8 @@ export interface JobSpec {
   startedBy: RunStarter;
   language: string;
   version: string;
-  code: string;
+  /** Piston's files[]: the entry first (the room's code as the language's one file, or a workspace), then setup files. */
+  files: readonly RunFile[];
   stdin: string;
   /** Runs with its stdin open to the room's console (see RunRecord.interactive). */
   interactive?: boolean;

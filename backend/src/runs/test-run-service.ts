@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { AppError, sourceFileName, type ErrorBody, type RunStarter, type TestCase, type TestRunRecord } from '@pairpad/protocol';
+import {
+  AppError,
+  questionSetupFiles,
+  runFilesBytes,
+  sourceFileName,
+  type ErrorBody,
+  type QuestionDatabase,
+  type RunFile,
+  type RunStarter,
+  type TestCase,
+  type TestRunRecord,
+} from '@pairpad/protocol';
 import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
 import type { PistonClient } from './piston-client';
 import { judgeBatch, pendingCase } from './test-run-result';
@@ -24,7 +35,16 @@ export interface TestRunRequest {
   startedBy: RunStarter;
   language: string;
   code: string;
+  /** The room's workspace when it has several files, the entry first; given, `code` is not used. */
+  files?: readonly RunFile[];
+  /** The question's database (SQL questions): its schema and seed run first, on a fresh database per case. */
+  database?: QuestionDatabase;
   tests: readonly TestCase[];
+}
+
+/** The candidate's files of a test run: the workspace, else the code as the language's one file. */
+function candidateFiles(request: TestRunRequest): readonly RunFile[] {
+  return request.files && request.files.length > 0 ? request.files : [{ name: sourceFileName(request.language), content: request.code }];
 }
 
 export type TestRunListener = (run: TestRunRecord) => void;
@@ -58,7 +78,7 @@ export class TestRunService {
     const { queue } = this.options;
     queue.assertOpen();
     if (request.tests.length === 0) throw new AppError('NO_TEST_CASES', 'This room has no test cases yet; the interviewer can add some.');
-    if (Buffer.byteLength(request.code, 'utf8') > this.options.limits.maxCodeBytes) {
+    if (runFilesBytes(candidateFiles(request)) > this.options.limits.maxCodeBytes) {
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
         `The code is larger than the ${Math.floor(this.options.limits.maxCodeBytes / 1024)} KiB a run may send.`,
@@ -121,7 +141,7 @@ export class TestRunService {
         {
           language: request.language,
           version: '*',
-          files: [{ name: sourceFileName(request.language), content: request.code }],
+          files: [...candidateFiles(request), ...questionSetupFiles(request.database, request.language)],
           cases: request.tests.map((testCase) => ({
             stdin: testCase.stdin,
             args: testCase.args,

@@ -14,6 +14,14 @@ export interface Database {
   settings: SettingsTable;
   interviews: InterviewsTable;
   audit_log: AuditLogTable;
+  interview_interviewers: InterviewInterviewersTable;
+  interview_rubrics: InterviewRubricsTable;
+  scorecards: ScorecardsTable;
+  scorecard_revisions: ScorecardRevisionsTable;
+  api_tokens: ApiTokensTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
   /** The migration runner's own bookkeeping: one row per applied migration. */
   pairpad_migrations: MigrationsTable;
 }
@@ -120,6 +128,128 @@ export interface AuditLogTable {
   details: string;
 }
 
+/** A member who joined an interview's room as its interviewer (0002): they may score it. */
+export interface InterviewInterviewersTable {
+  interview_id: string;
+  member_id: string;
+  joined_at: Millis;
+}
+
+/** The rubric an interview is scored against, frozen when its first scorecard is made (0002). */
+export interface InterviewRubricsTable {
+  interview_id: string;
+  /** JSON `Rubric`. */
+  rubric: string;
+  /** JSON `RubricSource`. */
+  source: string;
+  created_at: Millis;
+}
+
+export type ScorecardStatus = 'draft' | 'submitted';
+export type RecommendationValue = 'strong_no' | 'no' | 'yes' | 'strong_yes';
+
+/** One member's scorecard for one interview (0002): the current draft or submitted version. */
+export interface ScorecardsTable {
+  id: string;
+  interview_id: string;
+  member_id: string;
+  status: ScorecardStatus;
+  /** JSON `{ [criterionId]: { score, notes } }`. */
+  scores: string;
+  recommendation: RecommendationValue | null;
+  notes: string;
+  /** Submitted versions so far. */
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
+  submitted_at: Millis | null;
+}
+
+/** Every submitted version of a scorecard (0002), the current one included. */
+export interface ScorecardRevisionsTable {
+  id: Generated<number>;
+  scorecard_id: string;
+  version: number;
+  scores: string;
+  recommendation: RecommendationValue | null;
+  notes: string;
+  submitted_at: Millis;
+}
+
+/** Personal API tokens (`/api/v1`): only the secret's sha256 is kept. */
+export interface ApiTokensTable {
+  id: string;
+  member_id: string;
+  name: string;
+  /** JSON array of 'read' | 'write'. */
+  scopes: string;
+  /** sha256 (hex) of the whole token. */
+  token_hash: string;
+  /** `ppk_` and the next 8 characters, shown in lists. */
+  prefix: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  expires_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string;
+  url: string;
+  description: ColumnType<string, string | undefined, string>;
+  /** JSON array of event types. */
+  events: string;
+  /** The signing secret, as handed to the admin once (an HMAC key must be usable, so it is not hashed). */
+  secret: string;
+  enabled: ColumnType<Flag, Flag | undefined, Flag>;
+  /** An admin allowed a private or loopback address (honoured only with WEBHOOKS_ALLOW_PRIVATE_URLS). */
+  allow_private: ColumnType<Flag, Flag | undefined, Flag>;
+  created_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivering' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  /** The interview the event is about (null for a ping): erased with it. */
+  interview_id: string | null;
+  /** The JSON body sent, byte for byte (what the signature covers). */
+  payload: string;
+  status: WebhookDeliveryStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Millis;
+  /** The node holding the lease while `delivering`. */
+  claimed_by: string | null;
+  /** The lease's end: after it, another node may take the delivery (its node died). */
+  claimed_until: Millis | null;
+  last_status_code: number | null;
+  /** The receiver's answer, truncated to WEBHOOKS_RESPONSE_MAX_BYTES. */
+  last_response: string | null;
+  last_error: string | null;
+  created_at: Millis;
+  delivered_at: Millis | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  node: string;
+  started_at: Millis;
+  /** Null while in flight, or forever if its node died (then `error` says so once another node takes it). */
+  finished_at: Millis | null;
+  duration_ms: number | null;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 export interface MigrationsTable {
   name: string;
   applied_at: Millis;
@@ -131,3 +261,6 @@ export type MemberUpdate = Updateable<MembersTable>;
 export type InterviewRow = Selectable<InterviewsTable>;
 export type NewInterviewRow = Insertable<InterviewsTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookAttemptRow = Selectable<WebhookAttemptsTable>;

@@ -17,6 +17,7 @@ export {
   type InterviewSnapshot,
   type InterviewSummary,
   type NewInterview,
+  type SnapshotWrite,
 } from './interview-repository';
 export { decodeRoomState, encodeRoomState, mergeRoomStates, type RoomState } from './room-state-codec';
 export { archivedViews, type ArchivedViews } from './archived-interview';

@@ -1,9 +1,10 @@
 import * as Y from 'yjs';
 import type { Logger } from '../logging/logger';
+import type { TeamEvent } from '../events/team-events';
 import type { SavingStatus } from '@pairpad/protocol';
 import type { Room, RoomConnection, RoomExtension } from '../rooms';
 import type { SessionRecord } from '../sessions';
-import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedSnapshot } from './interview-repository';
+import type { InterviewRepository, InterviewSnapshot, NewInterview, SavedSnapshot, SnapshotWrite } from './interview-repository';
 import { encodeRoomState } from './room-state-codec';
 
 export interface InterviewArchiveOptions {
@@ -13,6 +14,11 @@ export interface InterviewArchiveOptions {
   /** A live room that changed is written this often (CHECKPOINT_INTERVAL_MS), never per keystroke. */
   checkpointIntervalMs: number;
   logger: Logger;
+  /**
+   * Told of each interview's creation, start and end (TeamEvents), once per interview across
+   * nodes: only the write that actually inserted the row, or changed its status, publishes.
+   */
+  events?: { publish(event: TeamEvent): void };
   /** First retry after a failed write; doubles up to `retryMaxMs`. */
   retryInitialMs?: number;
   retryMaxMs?: number;
@@ -243,6 +249,8 @@ export class InterviewArchive implements RoomExtension {
   private snapshot(entry: Entry, room: Room, over = false): InterviewSnapshot {
     const at = this.now();
     const { interview } = room;
+    // Edits recorded here and not yet in the shared state are part of what is saved.
+    interview.flushRecording();
     const state = interview.current;
     const people = interview.timeline.participants(at);
     const ended = state.ended || (over && people.length > 0);
@@ -279,8 +287,14 @@ export class InterviewArchive implements RoomExtension {
     entry.pendingCreate = null;
     entry.pendingSnapshot = null;
     try {
-      if (create) await this.options.interviews.create(create);
-      if (snapshot) entry.saved = await this.options.interviews.saveSnapshot({ ...snapshot, basedOn: entry.saved });
+      if (create && (await this.options.interviews.create(create))) {
+        this.options.events?.publish({ type: 'interview.created', interviewId: create.id, occurredAt: create.createdAt });
+      }
+      if (snapshot) {
+        const write = await this.options.interviews.writeSnapshot({ ...snapshot, basedOn: entry.saved });
+        entry.saved = write.saved;
+        this.publishStatusChange(snapshot, write);
+      }
       entry.writing = false;
       this.succeeded(entry);
     } catch (error) {
@@ -293,6 +307,18 @@ export class InterviewArchive implements RoomExtension {
     }
     if (entry.pendingCreate || entry.pendingSnapshot) void this.pump(entry);
     else this.forgetIfDone(entry);
+  }
+
+  /** `interview.started` when the row left `upcoming`, `interview.ended` when it became `ended` (both, if at once). */
+  private publishStatusChange(snapshot: InterviewSnapshot, { saved, previousStatus }: SnapshotWrite): void {
+    const events = this.options.events;
+    if (!events || !saved || previousStatus === null || previousStatus === saved.status) return;
+    if (previousStatus === 'upcoming') {
+      events.publish({ type: 'interview.started', interviewId: snapshot.id, occurredAt: saved.started_at ?? snapshot.at });
+    }
+    if (saved.status === 'ended') {
+      events.publish({ type: 'interview.ended', interviewId: snapshot.id, occurredAt: saved.ended_at ?? snapshot.at });
+    }
   }
 
   private succeeded(entry: Entry): void {

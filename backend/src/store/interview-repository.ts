@@ -1,8 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { AppError } from '@pairpad/protocol';
 import { writeAudit } from './audit-log';
 import type { DatabaseEngine } from './database';
-import type { Database, InterviewRow, InterviewStatus } from './database-schema';
+import type { Database, InterviewRow, InterviewStatus, MemberRole, RecommendationValue } from './database-schema';
 import { mergeRoomStates, mergeYjsUpdates } from './room-state-codec';
 
 /** One line of the dashboard (the contract's `InterviewSummary`; times in ms since the epoch). */
@@ -102,6 +102,12 @@ export type SavedSnapshot = Pick<
   | 'notes_state'
 >;
 
+/** What `writeSnapshot` did: the row's values now, and its status just before (null: nothing written). */
+export interface SnapshotWrite {
+  saved: SavedSnapshot | null;
+  previousStatus: InterviewStatus | null;
+}
+
 export type InterviewScope = 'mine' | 'team';
 
 /** The dashboard's list query; zod-free: the REST layer parses, this trusts its types. */
@@ -118,6 +124,14 @@ export interface InterviewListQuery {
   to?: number;
   /** `nextCursor` of the previous page. */
   cursor?: string | null;
+  /**
+   * Only interviews with a submitted scorecard of this recommendation that the viewer
+   * (`memberId`, `role`) may see: they submitted their own, or they are an admin who neither
+   * created it, joined it nor scored it (scorecards/scorecard-repository.ts has the same rule).
+   */
+  recommendation?: RecommendationValue;
+  /** The viewer's role, for `recommendation`. */
+  role?: MemberRole;
   /** 1–100, default 20. */
   limit?: number;
 }
@@ -274,9 +288,9 @@ export class InterviewRepository {
     private readonly engine: DatabaseEngine,
   ) {}
 
-  /** Writes the session record as `upcoming`; a second call for the same id changes nothing. */
-  async create(input: NewInterview): Promise<void> {
-    await this.db
+  /** Writes the session record as `upcoming`; a second call for the same id changes nothing (and answers false). */
+  async create(input: NewInterview): Promise<boolean> {
+    const result = await this.db
       .insertInto('interviews')
       .values({
         id: input.id,
@@ -300,7 +314,8 @@ export class InterviewRepository {
         }),
       })
       .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute();
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
   /**
@@ -310,14 +325,26 @@ export class InterviewRepository {
    * (nothing is written).
    */
   async saveSnapshot(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
-    return (await this.saveOver(snapshot)) ?? this.saveMerging(snapshot);
+    return (await this.writeSnapshot(snapshot)).saved;
+  }
+
+  /**
+   * `saveSnapshot`, also answering the status the row held just before this write (null when
+   * nothing was written). Exact across nodes: the fast path's UPDATE is conditional on that status,
+   * the merge reads it under the row lock (PostgreSQL) or the single writer (SQLite), so a change of
+   * status (upcoming → live, → ended) is seen by exactly one writer: the archive publishes it.
+   */
+  async writeSnapshot(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
+    const over = await this.saveOver(snapshot);
+    if (over) return over;
+    return this.saveMerging(snapshot);
   }
 
   /**
    * The common case, one statement: the row still holds what this writer wrote last (`basedOn`),
    * so the new values follow from those alone. Undefined when it does not (or no `basedOn`).
    */
-  private async saveOver(snapshot: InterviewSnapshot): Promise<SavedSnapshot | undefined> {
+  private async saveOver(snapshot: InterviewSnapshot): Promise<SnapshotWrite | undefined> {
     const previous = snapshot.basedOn;
     if (!previous) return undefined;
     const next = nextRow(previous, snapshot, false);
@@ -326,6 +353,7 @@ export class InterviewRepository {
       .set(rowValues(next))
       .where('id', '=', snapshot.id)
       .where('deleted_at', 'is', null)
+      .where('status', '=', previous.status)
       .where('updated_at', '=', previous.updated_at)
       .where('room_state', '=', toBuffer(previous.room_state)!);
     update =
@@ -333,11 +361,11 @@ export class InterviewRepository {
         ? update.where('notes_state', 'is', null)
         : update.where('notes_state', '=', toBuffer(previous.notes_state)!);
     const result = await update.executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1 ? next : undefined;
+    return Number(result.numUpdatedRows) === 1 ? { saved: next, previousStatus: previous.status } : undefined;
   }
 
   /** Creates the row if missing, reads it (locked on PostgreSQL) and merges into it. */
-  private async saveMerging(snapshot: InterviewSnapshot): Promise<SavedSnapshot | null> {
+  private async saveMerging(snapshot: InterviewSnapshot): Promise<SnapshotWrite> {
     return this.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('interviews')
@@ -356,10 +384,10 @@ export class InterviewRepository {
       // Two nodes writing one interview take turns on PostgreSQL; SQLite has one writer anyway.
       if (this.engine === 'postgres') select = select.forUpdate();
       const current = await select.executeTakeFirstOrThrow();
-      if (current.deleted_at !== null) return null;
+      if (current.deleted_at !== null) return { saved: null, previousStatus: null };
       const next = nextRow(current, snapshot, true);
       await trx.updateTable('interviews').set(rowValues(next)).where('id', '=', snapshot.id).execute();
-      return next;
+      return { saved: next, previousStatus: current.status };
     });
   }
 
@@ -385,6 +413,32 @@ export class InterviewRepository {
       finalCode: parseJson<Record<string, string> | null>(row.final_code, null),
       participants: parseJson<InterviewParticipant[]>(row.participants, []),
     };
+  }
+
+  /** One interview's summary and candidate email, without the stored states (webhook payloads); null when unknown or deleted. */
+  async summary(id: string): Promise<(InterviewSummary & { candidateEmail: string | null }) | null> {
+    const row = await this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .select([
+        'interviews.id',
+        'interviews.title',
+        'interviews.language',
+        'interviews.question_id',
+        'interviews.question_title',
+        'interviews.candidate_name',
+        'interviews.candidate_email',
+        'interviews.status',
+        'interviews.created_at',
+        'interviews.started_at',
+        'interviews.ended_at',
+        'interviews.created_by',
+        'members.name as creator_name',
+      ])
+      .where('interviews.id', '=', id)
+      .where('interviews.deleted_at', 'is', null)
+      .executeTakeFirst();
+    return row ? { ...toSummary(row), candidateEmail: row.candidate_email } : null;
   }
 
   /** The dashboard's page: newest first, keyset-paginated on (created_at, id). */
@@ -418,6 +472,7 @@ export class InterviewRepository {
     if (q) select = select.where(contains('interviews.search_text', q));
     if (query.from !== undefined) select = select.where('interviews.created_at', '>=', query.from);
     if (query.to !== undefined) select = select.where('interviews.created_at', '<', query.to);
+    if (query.recommendation) select = select.where(this.recommendationFilter(query.recommendation, query.memberId ?? null, query.role));
     if (query.cursor) {
       const after = decodeCursor(query.cursor);
       // A row value: both engines seek the (created_at, id) index to it instead of scanning to it.
@@ -433,6 +488,37 @@ export class InterviewRepository {
     return { items: page.map(toSummary), nextCursor: rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null };
   }
 
+  /** `recommendation` of the list query, as a condition on the `interviews` row. */
+  private recommendationFilter(recommendation: RecommendationValue, memberId: string | null, role: MemberRole | undefined) {
+    return (eb: ExpressionBuilder<Database & { interviews: Database['interviews'] }, 'interviews'>) => {
+      const scorecard = (alias: 'matching' | 'own') =>
+        eb.selectFrom(`scorecards as ${alias}`).select(`${alias}.id`).whereRef(`${alias}.interview_id`, '=', 'interviews.id');
+      const matching = eb.exists(
+        scorecard('matching').where('matching.status', '=', 'submitted').where('matching.recommendation', '=', recommendation),
+      );
+      if (memberId === null) return matching;
+      const own = scorecard('own').where('own.member_id', '=', memberId);
+      const onIt = eb
+        .selectFrom('interview_interviewers as joined')
+        .select('joined.member_id')
+        .whereRef('joined.interview_id', '=', 'interviews.id')
+        .where('joined.member_id', '=', memberId);
+      const ownSubmitted = eb.exists(own.where('own.status', '=', 'submitted'));
+      const visible =
+        role === 'admin'
+          ? eb.or([
+              ownSubmitted,
+              eb.and([
+                eb.or([eb('interviews.created_by', 'is', null), eb('interviews.created_by', '!=', memberId)]),
+                eb.not(eb.exists(onIt)),
+                eb.not(eb.exists(scorecard('own').where('own.member_id', '=', memberId))),
+              ]),
+            ])
+          : ownSubmitted;
+      return eb.and([matching, visible]);
+    };
+  }
+
   /** Revokes (or restores) the guest interviewer link of one interview; false when there is none. */
   async setGuestLinkRevoked(id: string, revoked: boolean): Promise<boolean> {
     const result = await this.db
@@ -445,7 +531,7 @@ export class InterviewRepository {
   }
 
   /**
-   * Deletes one interview: its content (room, notes, code, candidate, participants) is erased at
+   * Deletes one interview: its content (room, notes, code, candidate, participants, scorecards) is erased at
    * once, and a tombstone of the id stays, so that a room still open somewhere cannot write it
    * back. Audited. False when there was nothing to delete.
    */
@@ -520,6 +606,7 @@ export class InterviewRepository {
         ).map((row) => row.id);
         if (ids.length === 0) return 0;
         await trx.deleteFrom('interviews').where('id', 'in', ids).execute();
+        await this.eraseWebhookDeliveries(trx, ids);
         await writeAudit(
           trx,
           {
@@ -543,18 +630,36 @@ export class InterviewRepository {
    * stays true. Returns how many.
    */
   async endAbandoned(cutoff: number): Promise<number> {
-    const result = await this.db
+    return (await this.endAbandonedIds(cutoff)).length;
+  }
+
+  /**
+   * `endAbandoned`, answering each interview it ended with its end time. One conditional UPDATE:
+   * when several nodes run it at once, each row is ended (and answered) by one of them only.
+   */
+  async endAbandonedIds(cutoff: number): Promise<Array<{ id: string; endedAt: number }>> {
+    const rows = await this.db
       .updateTable('interviews')
       .set((eb) => ({ status: 'ended', ended_at: eb.ref('updated_at') }))
       .where('status', '=', 'live')
       .where('updated_at', '<', cutoff)
       .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+      .returning(['id', 'ended_at'])
+      .execute();
+    return rows.map((row) => ({ id: row.id, endedAt: row.ended_at ?? cutoff }));
+  }
+
+  /**
+   * Webhook deliveries about these interviews carry the candidate's name and email in their
+   * payloads: they go with the interview (erased, deleted, or past retention), sent or not.
+   */
+  private async eraseWebhookDeliveries(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await trx.deleteFrom('webhook_deliveries').where('interview_id', 'in', ids).execute();
   }
 
   private async erase(trx: Kysely<Database>, ids: readonly string[], at: number): Promise<number> {
     if (ids.length === 0) return 0;
+    await this.eraseWebhookDeliveries(trx, ids);
     const result = await trx
       .updateTable('interviews')
       .set({
@@ -574,6 +679,10 @@ export class InterviewRepository {
       .where('id', 'in', ids)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
+    // The interviewers' judgements of the candidate go with the interview (revisions cascade).
+    await trx.deleteFrom('scorecards').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_rubrics').where('interview_id', 'in', ids).execute();
+    await trx.deleteFrom('interview_interviewers').where('interview_id', 'in', ids).execute();
     return Number(result.numUpdatedRows);
   }
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import type { TeamEvent } from '../events/team-events';
 import type { InterviewRepository } from './interview-repository';
 
 export interface InterviewRetentionOptions {
@@ -8,6 +9,8 @@ export interface InterviewRetentionOptions {
   /** SESSION_TTL_SECONDS: a live interview quiet this long lost its room without an end. */
   sessionTtlSeconds: number;
   logger: Logger;
+  /** `interview.ended` for each interview it ends (TeamEvents). */
+  events?: { publish(event: TeamEvent): void };
   /** How often it runs. @default 1 hour */
   intervalMs?: number;
   now?: () => number;
@@ -51,8 +54,9 @@ export class InterviewRetention {
   private async pass(): Promise<void> {
     const now = this.now();
     try {
-      const ended = await this.options.interviews.endAbandoned(now - this.options.sessionTtlSeconds * 1000);
-      if (ended > 0) this.options.logger.info(`marked ${ended} interviews ended: their rooms expired without an end`);
+      const ended = await this.options.interviews.endAbandonedIds(now - this.options.sessionTtlSeconds * 1000);
+      for (const { id, endedAt } of ended) this.options.events?.publish({ type: 'interview.ended', interviewId: id, occurredAt: endedAt });
+      if (ended.length > 0) this.options.logger.info(`marked ${ended.length} interviews ended: their rooms expired without an end`);
       if (this.options.retentionDays > 0) {
         const deleted = await this.options.interviews.deleteEndedBefore(now - this.options.retentionDays * DAY_MS, now);
         if (deleted > 0)

@@ -30,7 +30,7 @@ function languageRows(): Row[] {
         .slice(1, -1)
         .map((cell) => cell.trim());
       return {
-        label: label.replace(/\s*¹$/, ''),
+        label: label.replace(/\s*[¹²]$/, ''),
         packages: packages.startsWith('none') ? [] : [...packages.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ''),
         byDefault: byDefault === 'yes',
         withAll: withAll === 'yes',
@@ -60,13 +60,15 @@ describe('README: languages', () => {
     for (const language of LANGUAGES) assert.ok(all.includes(language.id), `setup installs ${language.id}`);
   });
 
-  it('the default set holds at least Python, C, C++, Java, JavaScript, TypeScript and Bash', () => {
-    assert.deepEqual(selectLanguages(undefined).languages, ['python', 'javascript', 'typescript', 'c', 'c++', 'java', 'bash']);
+  it('the default set holds at least Python, C, C++, Java, JavaScript, TypeScript, Bash and SQL (SQLite)', () => {
+    assert.deepEqual(selectLanguages(undefined).languages, ['python', 'javascript', 'typescript', 'c', 'c++', 'java', 'bash', 'sqlite3']);
   });
 
   it('PAIRPAD_LANGUAGES takes lists, aliases, default, none and says what it does not know', () => {
     assert.deepEqual(selectLanguages('python,golang'), { languages: ['python', 'go'], unknown: [] });
-    assert.deepEqual(selectLanguages('default, go').languages, [...DEFAULT_LANGUAGES, 'go']);
+    // In the table's order: Go's row comes before SQL's.
+    assert.deepEqual(selectLanguages('default, go').languages, [...DEFAULT_LANGUAGES.filter((l) => l !== 'sqlite3'), 'go', 'sqlite3']);
+    assert.deepEqual(selectLanguages('sql').languages, ['sqlite3']);
     assert.deepEqual(selectLanguages('none'), { languages: [], unknown: [] });
     assert.deepEqual(selectLanguages('cobol,cpp'), { languages: ['c++'], unknown: ['cobol'] });
   });

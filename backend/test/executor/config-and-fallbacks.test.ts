@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { ExecutorConfigError, executorSettingsDocs, loadExecutorConfig } from '@pairpad/executor';
-import { safeRelativeName } from '@pairpad/executor/validation';
+import { safeRelativeName } from '@pairpad/executor/file-paths';
 import { single, startTestExecutor, type TestExecutor } from './helpers';
 
 describe('executor config', () => {
@@ -70,8 +70,10 @@ describe('executor config', () => {
   });
 
   it('keeps file names inside the box', () => {
-    assert.equal(safeRelativeName('a/b/../c.py'), 'a/c.py');
-    for (const bad of ['../x', '/etc/passwd', 'a/../../x', '', '.', 'dir/', '.tmp/x']) assert.equal(safeRelativeName(bad), undefined, bad);
+    assert.equal(safeRelativeName('src/pkg/c.py'), 'src/pkg/c.py');
+    // Names are taken as they are, never normalised: a ".." anywhere is refused, not resolved.
+    for (const bad of ['../x', '/etc/passwd', 'a/../../x', 'a/b/../c.py', '', '.', './x', 'dir/', 'a//b', '.tmp/x', 'a\nb'])
+      assert.equal(safeRelativeName(bad), undefined, bad);
   });
 });
 

@@ -1,12 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SocketYjsProvider } from '@pairpad/client';
-import { NotesChannel } from '@pairpad/client';
-import { textAtCheckpoint, type InterviewReport, type Timeline } from '@pairpad/protocol';
-import { TimelineRecorder } from '../../src/rooms/timeline-recorder';
-import { InterviewStateDoc } from '../../src/rooms/interview-state';
+import { EditReplay, NotesChannel } from '@pairpad/client';
+import type { InterviewReport, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { seededRandom, waitFor } from '../helpers/wait-for';
+import { waitFor } from '../helpers/wait-for';
 import { codeOf, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
 import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
@@ -38,7 +36,7 @@ describe('timeline and report over a real session', () => {
     await piston.close();
   });
 
-  it('records checkpoints while typing, runs with results, joins and leaves, pastes, focus loss and the end', async () => {
+  it('records every edit with its author, runs with results, joins and leaves, pastes, focus loss and the end; replays the code at any moment', async () => {
     const session = await createSession(backend);
     const interviewer = capturedClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
     const candidate = capturedClient(backend, { sessionId: session.id, name: 'Cara' });
@@ -48,17 +46,6 @@ describe('timeline and report over a real session', () => {
 
     setCode(candidate.provider, 'print("A")\n');
     await waitFor(() => backend.rooms.get(session.id)!.code === 'print("A")\n', { what: 'first version on the server' });
-    // The recorder checkpoints on its own a couple of seconds into a change.
-    await waitFor(
-      async () => {
-        const { body } = await getJson<Timeline>(
-          `${backend.url}/api/sessions/${session.id}/timeline`,
-          authHeaders(session.interviewerToken),
-        );
-        return body.checkpoints.some((_, index) => textAtCheckpoint(body.checkpoints, index) === 'print("A")\n');
-      },
-      { timeoutMs: 6_000, what: 'a checkpoint of the first version' },
-    );
     const run = await startRun(candidate.provider);
     await waitFinished(runs, run.jobId);
 
@@ -81,9 +68,10 @@ describe('timeline and report over a real session', () => {
       authHeaders(session.interviewerToken),
     );
     assert.equal(status, 200);
-    const finalText = textAtCheckpoint(timeline.checkpoints, timeline.checkpoints.length - 1);
-    assert.equal(finalText, backend.rooms.get(session.id)!.code, 'the last checkpoint is the final code');
-    assert.ok(timeline.checkpoints.length >= 3, `${timeline.checkpoints.length} checkpoints`);
+    const replay = new EditReplay(timeline.edits, timeline.startedAt);
+    const finalText = replay.frame(replay.edits.length - 1).text;
+    assert.equal(finalText, backend.rooms.get(session.id)!.code, 'every edit replayed is the final code');
+    assert.deepEqual(timeline.edits.authors, [{ name: 'Cara', role: 'candidate' }], "the edits are the candidate's");
     assert.ok(timeline.endedAt !== null);
     const kinds = timeline.events.map((event) => event.kind);
     assert.deepEqual(
@@ -95,11 +83,16 @@ describe('timeline and report over a real session', () => {
       runEvent?.kind === 'run' && runEvent.run.state === 'completed' && runEvent.run.result?.run?.stdout === 'A\n',
       'run with its result',
     );
-    // The code a run ran is a checkpoint at (or just before) the run.
-    const atRun = timeline.checkpoints.filter((checkpoint) => checkpoint.at <= runEvent.at).length - 1;
-    assert.equal(textAtCheckpoint(timeline.checkpoints, atRun), 'print("A")\n');
+    // The code a run ran is the code at the run's time.
+    assert.equal(replay.frameAt(runEvent.at).text, 'print("A")\n');
     const paste = timeline.events.find((event) => event.kind === 'paste');
     assert.ok(paste?.kind === 'paste' && paste.name === 'Cara' && paste.chars === pasted.length);
+    // At the paste's own time the pasted code is there, by its author; just before, it is not.
+    const atPaste = replay.frameAt(paste.at);
+    assert.equal(atPaste.text, pasted + 'print("A")\n');
+    assert.deepEqual(atPaste.last?.author, { name: 'Cara', role: 'candidate' });
+    assert.equal(replay.frameAt(paste.at - 1).text, 'print("A")\n');
+    replay.destroy();
     assert.deepEqual(
       timeline.events.flatMap((event) => (event.kind === 'focus' ? [[event.name, event.focused]] : [])),
       [
@@ -157,63 +150,5 @@ describe('timeline and report over a real session', () => {
       );
     }
     assert.equal((await getJson(`${backend.url}/api/sessions/not-a-session/report`, authHeaders(session.interviewerToken))).status, 400);
-  });
-});
-
-describe('timeline recorder', () => {
-  it('stays compact over an hour of typing and rebuilds the text at every checkpoint', () => {
-    let now = 0;
-    let text = '';
-    const recorder = new TimelineRecorder(new InterviewStateDoc(), () => text, { now: () => now });
-    recorder.start();
-    const random = seededRandom(6);
-    const expected: string[] = [''];
-    // One keystroke every 200 ms for an hour at a cursor that sometimes jumps, in a program that
-    // grows to ~5 KB, checkpointed every 2 s.
-    let cursor = 0;
-    for (let step = 1; step <= 18_000; step++) {
-      now += 200;
-      if (random() < 0.02) cursor = Math.floor(random() * (text.length + 1));
-      if ((text.length > 5_000 || random() < 0.15) && cursor > 0) {
-        text = text.slice(0, cursor - 1) + text.slice(cursor);
-        cursor--;
-      } else {
-        text = text.slice(0, cursor) + String.fromCharCode(97 + Math.floor(random() * 26)) + text.slice(cursor);
-        cursor++;
-      }
-      if (step % 10 === 0) {
-        recorder.checkpoint();
-        // An unchanged text makes no checkpoint.
-        if (text !== expected.at(-1)) expected.push(text);
-      }
-    }
-    const checkpoints = recorder.checkpoints();
-    assert.equal(checkpoints.length, expected.length);
-    for (let index = 0; index < checkpoints.length; index += 37) assert.equal(textAtCheckpoint(checkpoints, index), expected[index]);
-    assert.equal(textAtCheckpoint(checkpoints, checkpoints.length - 1), text);
-    const bytes = Buffer.byteLength(JSON.stringify(checkpoints));
-    const fullSnapshots = expected.reduce((sum, entry) => sum + entry.length, 0);
-    // Measured: ~0.48 MB of checkpoints (1362, keyframes every 50) against ~5 MB as full snapshots.
-    console.log(`timeline: ${checkpoints.length} checkpoints, ${bytes} bytes as JSON; ${fullSnapshots} bytes as full snapshots`);
-    assert.ok(bytes < fullSnapshots / 10, `${bytes} bytes of checkpoints vs ${fullSnapshots} as full snapshots`);
-    recorder.dispose();
-  });
-
-  it('drops the oldest checkpoints past its limit and still rebuilds the rest', () => {
-    let text = 'start';
-    const recorder = new TimelineRecorder(new InterviewStateDoc(), () => text, { maxCheckpoints: 10, keyframeEvery: 4, now: () => 0 });
-    recorder.start();
-    const versions = ['start'];
-    for (let i = 0; i < 25; i++) {
-      text = `${text}-${i}`;
-      recorder.checkpoint();
-      versions.push(text);
-    }
-    const checkpoints = recorder.checkpoints();
-    assert.equal(checkpoints.length, 10);
-    assert.ok('text' in checkpoints[0]!);
-    const kept = versions.slice(-10);
-    for (let index = 0; index < 10; index++) assert.equal(textAtCheckpoint(checkpoints, index), kept[index]);
-    recorder.dispose();
   });
 });

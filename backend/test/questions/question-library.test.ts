@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareOutput } from '../../src/runs/compare-output';
 import { publicTestCase, TEST_CASE_LIMITS } from '@pairpad/protocol/questions';
+import { questionSetupFiles } from '@pairpad/protocol/run-files';
 import { builtInQuestionsDir, QuestionLibrary } from '../../src/questions/question-library';
 import { startTestExecutor, type StageBody, type TestExecutor } from '../executor/helpers';
 
@@ -48,7 +49,9 @@ describe('question library', () => {
     for (const summary of library.list()) {
       assert.ok(summary.testCount >= 3, `${summary.id} has tests`);
       assert.ok(summary.hiddenTestCount >= 1, `${summary.id} has a hidden test`);
-      assert.ok(summary.languages.includes('python'), `${summary.id} has a python starter`);
+      // SQL questions (a database) are written for SQL; the others for Python at least.
+      const language = library.get(summary.id)?.database ? 'sqlite3' : 'python';
+      assert.ok(summary.languages.includes(language), `${summary.id} has a ${language} starter`);
     }
   });
 
@@ -85,6 +88,37 @@ describe('question library', () => {
     assert.match(problems['alias-bomb.md'] ?? '', /not valid YAML: Excessive alias count/);
     assert.match(problems['folder.md'] ?? '', /not a regular file/);
     assert.equal(problems['README.md'], undefined, 'the README is not a question');
+  });
+
+  it('reads a rubric from the front matter; a malformed rubric leaves the question out, reported by file and field', async () => {
+    const rubric = (criteria: string) => GOOD.replace('difficulty: easy', `difficulty: easy\nrubric:\n  criteria:\n${criteria}`);
+    const criterion = (id: string, anchors = '      1: Lost\n      2: Helped\n      3: Alone\n      4: Alone, explained') =>
+      `    - id: ${id}\n      name: Reading input\n      anchors:\n${anchors.replace(/^ {6}/gm, '        ')}\n`;
+    const dir = folder({
+      'with-rubric.md': rubric(criterion('reading')),
+      'missing-anchor.md': rubric(criterion('reading', '      1: Lost\n      2: Helped\n      4: Alone')),
+      'extra-anchor.md': rubric(criterion('reading', '      1: a\n      2: b\n      3: c\n      4: d\n      5: e')),
+      'duplicate-ids.md': rubric(criterion('reading') + criterion('reading')),
+      'bad-id.md': rubric(criterion('Reading Input')),
+      'no-criteria.md': GOOD.replace('difficulty: easy', 'difficulty: easy\nrubric:\n  criteria: []'),
+    });
+    const library = await QuestionLibrary.load(dir);
+    assert.deepEqual(
+      library.list().map((q) => q.id),
+      ['with-rubric'],
+    );
+    assert.deepEqual(library.get('with-rubric')?.rubric?.criteria[0], {
+      id: 'reading',
+      name: 'Reading input',
+      description: '',
+      anchors: { 1: 'Lost', 2: 'Helped', 3: 'Alone', 4: 'Alone, explained' },
+    });
+    const problems = Object.fromEntries(library.problems.map((p) => [p.file, p.problems.join('; ')]));
+    assert.match(problems['missing-anchor.md'] ?? '', /^rubric\.criteria\[0\]\.anchors\.3: /);
+    assert.match(problems['extra-anchor.md'] ?? '', /^rubric\.criteria\[0\]\.anchors: .*5/);
+    assert.match(problems['duplicate-ids.md'] ?? '', /^rubric\.criteria: criterion ids must be unique/);
+    assert.match(problems['bad-id.md'] ?? '', /^rubric\.criteria\[0\]\.id: id must be lowercase/);
+    assert.match(problems['no-criteria.md'] ?? '', /^rubric\.criteria: a rubric needs at least one criterion/);
   });
 
   it('answers an unreadable folder with a problem, not a crash', async () => {
@@ -136,32 +170,56 @@ describe('output comparison modes', () => {
     assert.equal(compareOutput('Infinity', '1e309', 'float').passed, false);
     assert.equal(compareOutput('yes', 'no', 'float').passed, false);
   });
+
+  it('unordered: the same lines, as many times each, in any order (rows of a result set)', () => {
+    const expected = 'name|total\nann|30\nbob|120\n';
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n\n', expected, 'unordered').passed, true);
+    assert.equal(compareOutput('bob|120  \r\nname|total\r\nann|30', expected, 'unordered').passed, true);
+    assert.deepEqual(compareOutput('name|total\nbob|120\n', expected, 'unordered'), { passed: false, reason: 'missing line "ann|30"' });
+    assert.deepEqual(compareOutput('name|total\nann|30\nbob|120\nbob|120\n', expected, 'unordered'), {
+      passed: false,
+      reason: 'extra line "bob|120"',
+    });
+    // A row twice is not the same result as the row once.
+    assert.equal(compareOutput('a\na\nb', 'a\nb\nb', 'unordered').passed, false);
+    // Order still matters to the other modes.
+    assert.equal(compareOutput('name|total\nbob|120\nann|30\n', expected, 'trim').passed, false);
+  });
 });
 
 describe('built-in questions: the reference solutions pass every case in the real sandbox', () => {
   let ex: TestExecutor;
   before(async () => {
-    ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'python' });
+    ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'python,sqlite3' });
     await ex.handle.ready;
   });
   after(async () => {
     await ex?.close();
   });
 
-  it('each python solution passes its own tests, and each python starter fails at least one', async () => {
+  it('each python (SQL questions: sqlite3) solution passes its own tests, and each starter fails at least one', async (t) => {
     const library = await QuestionLibrary.load(builtInQuestionsDir() ?? '');
+    const runtimes = ((await ex.get('/api/v2/runtimes')).body as { language: string }[]).map((runtime) => runtime.language);
     for (const summary of library.list()) {
       const question = library.get(summary.id);
       assert.ok(question);
+      const language = question.database ? 'sqlite3' : 'python';
+      if (!runtimes.includes(language)) {
+        t.diagnostic(`${question.id} not checked: ${language} is not installed on this machine`);
+        continue;
+      }
       for (const [kind, code] of [
-        ['solution', question.solutions.python],
-        ['starter', question.starters.python],
+        ['solution', question.solutions[language]],
+        ['starter', question.starters[language]],
       ] as const) {
-        assert.ok(code, `${question.id} has a python ${kind}`);
+        assert.ok(code, `${question.id} has a ${language} ${kind}`);
         const response = await ex.post('/api/v2/pairpad/batch', {
-          language: 'python',
+          language,
           version: '*',
-          files: [{ name: 'main.py', content: code }],
+          files: [
+            { name: language === 'python' ? 'main.py' : 'main.sql', content: code },
+            ...questionSetupFiles(question.database, language),
+          ],
           cases: question.tests.map((test) => ({ stdin: test.stdin, args: test.args })),
         });
         assert.equal(response.status, 200, JSON.stringify(response.body));

@@ -169,7 +169,7 @@ export class RoomNetwork {
       initialLanguage: 'python',
       maxDocumentBytes: 1024 * 1024,
       extensions: [relay],
-      interview: { now: this.now, timeline: { checkpointIntervalMs: 60 * 60_000, streamId: `node-${index}` } },
+      interview: { now: this.now, edits: { flushIntervalMs: 60 * 60_000 } },
       onError: (error) => {
         throw error;
       },

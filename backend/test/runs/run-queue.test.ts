@@ -7,14 +7,15 @@ import { waitFor } from '../helpers/wait-for';
 const ROOM_A = 'room-a';
 const ROOM_B = 'room-b';
 
-function spec(sessionId: string, overrides: Partial<JobSpec> = {}): JobSpec {
+/** A job whose one file's content (`code`) names it in the controlled runner. */
+function spec(sessionId: string, { code = 'print(1)', ...overrides }: Partial<JobSpec> & { code?: string } = {}): JobSpec {
   return {
     sessionId,
     clientKey: `client-${sessionId}`,
     startedBy: { name: 'Ada', via: 'room' },
     language: 'python',
     version: '*',
-    code: 'print(1)',
+    files: [{ name: 'main.py', content: code }],
     stdin: '',
     ...overrides,
   };
@@ -34,7 +35,7 @@ function controlledRunner() {
   const pending = new Map<string, { resolve: (result: RunResult) => void; reject: (error: unknown) => void; spec: JobSpec }>();
   const runner: JobRunner = (job, signal) =>
     new Promise<RunResult>((resolve, reject) => {
-      pending.set(job.code, { resolve, reject, spec: job });
+      pending.set(job.files[0]?.content ?? '', { resolve, reject, spec: job });
       signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
     });
   return { runner, pending };

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as Y from 'yjs';
-import type { SocketYjsProvider } from '@pairpad/client';
+import { EditReplay, type SocketYjsProvider } from '@pairpad/client';
 import type { InterviewReport, Timeline } from '@pairpad/protocol';
 import { createDatabase, decodeRoomState, InterviewRepository } from '../../src/store';
 import { connectClient, createSession, waitSynced } from '../helpers/test-backend';
@@ -73,15 +73,10 @@ describe('a backend killed mid-interview (SIGKILL), real processes on one SQLite
     assert.equal(report.title, 'Crash');
     assert.deepEqual(report.participants.map((person) => person.name).sort(), ['Cai', 'Ivy']);
     const timeline = (await (await fetch(`${second.url}/api/sessions/${session.id}/timeline`, { headers })).json()) as Timeline;
-    // Playback replays the checkpoints: the last frame is the code at the crash.
-    const replayed = timeline.checkpoints.reduce(
-      (code, checkpoint) =>
-        'text' in checkpoint
-          ? checkpoint.text
-          : code.slice(0, checkpoint.from) + checkpoint.insert + code.slice(checkpoint.from + checkpoint.remove),
-      '',
-    );
-    assert.equal(replayed, expected);
+    // Playback replays the recorded edits: the last frame is the code at the crash.
+    const replay = new EditReplay(timeline.edits, timeline.startedAt);
+    assert.equal(replay.frame(replay.edits.length - 1).text, expected);
+    replay.destroy();
     assert.ok(timeline.events.some((event) => event.kind === 'join' && event.name === 'Cai'));
   });
 });

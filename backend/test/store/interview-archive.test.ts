@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import * as Y from 'yjs';
-import { NotesChannel, type SocketYjsProvider } from '@pairpad/client';
+import { EditReplay, NotesChannel, type SocketYjsProvider } from '@pairpad/client';
 import type { InterviewReport, SavingStatus, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { decodeRoomState, type InterviewRecord } from '../../src/store';
@@ -166,7 +166,12 @@ describe('interviews kept in the database (real backend, SQLite)', () => {
       const timeline = await getJson<Timeline>(backend, `/api/sessions/${session.id}/timeline`, session.interviewerToken);
       assert.equal(timeline.status, 200);
       assert.deepEqual(timeline.body.events, liveTimeline.body.events);
-      assert.deepEqual(timeline.body.checkpoints.at(-1), liveTimeline.body.checkpoints.at(-1));
+      // Every edit, with its time and author, came back from the database.
+      assert.deepEqual(timeline.body.edits, liveTimeline.body.edits);
+      const replay = new EditReplay(timeline.body.edits, timeline.body.startedAt);
+      assert.equal(replay.frame(replay.edits.length - 1).text, 'print("kept after expiry")\n');
+      assert.deepEqual(timeline.body.edits.authors, [{ name: 'Cai', role: 'candidate' }]);
+      replay.destroy();
       assert.ok(timeline.body.events.some((event) => event.kind === 'end'));
 
       // Still the team's only: no sign-in and no token, a wrong token; a member needs no token.

@@ -1,6 +1,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDatabase, InterviewRepository, migrateToLatest, StoreUnavailableError, type DatabaseHandle } from '../../src/store';
+import {
+  createDatabase,
+  InterviewRepository,
+  MIGRATIONS,
+  migrateToLatest,
+  StoreUnavailableError,
+  type DatabaseHandle,
+} from '../../src/store';
 import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
 import { storeContract } from './store.contract';
 
@@ -26,7 +33,8 @@ describe('PostgreSQL specifics', () => {
     const nodes: DatabaseHandle[] = await Promise.all([1, 2, 3].map(() => createDatabase({ dataDir: '/nonexistent', databaseUrl })));
     try {
       const applied = await Promise.all(nodes.map((node) => migrateToLatest(node)));
-      assert.equal(applied.flat().length, 1, JSON.stringify(applied));
+      // Each migration applied once, by one of the nodes.
+      assert.deepEqual(applied.flat().sort(), MIGRATIONS.map((migration) => migration.name).sort(), JSON.stringify(applied));
     } finally {
       await Promise.all(nodes.map((node) => node.close()));
     }

@@ -131,6 +131,14 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
           'settings',
           'interviews',
           'audit_log',
+          'interview_interviewers',
+          'interview_rubrics',
+          'scorecards',
+          'scorecard_revisions',
+          'api_tokens',
+          'webhook_endpoints',
+          'webhook_deliveries',
+          'webhook_attempts',
           'pairpad_migrations',
         ]) {
           assert.ok(tables.includes(table), `${table} exists (${tables.join(', ')})`);
@@ -526,6 +534,51 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         const code = codeOf((await interviews.get('race'))?.roomState ?? null);
         assert.equal([...code].sort().join(''), '012345');
         assert.equal((await handle.db.selectFrom('interviews').select('id').execute()).length, 1);
+      });
+
+      it('writeSnapshot: of writers racing to change the status, exactly one is told each change (the webhooks fire once)', async () => {
+        let second = interviews;
+        if (handle.engine === 'postgres') {
+          const other = await reopen();
+          opened.push(other);
+          second = new InterviewRepository(other.db, other.engine);
+        }
+        assert.equal(await interviews.create({ id: 'once', title: 'x', language: 'python', createdAt: T0 }), true);
+        assert.equal(await second.create({ id: 'once', title: 'x', language: 'python', createdAt: T0 }), false);
+        // Every writer last saw the row upcoming (the fast path's basedOn), or nothing (the merge).
+        const base = await interviews.writeSnapshot(snapshot('once', { status: 'upcoming', startedAt: null }));
+        const race = (status: 'live' | 'ended') =>
+          Promise.all(
+            Array.from({ length: 6 }, (_, index) =>
+              (index % 2 ? second : interviews).writeSnapshot(
+                snapshot('once', {
+                  status,
+                  roomState: roomStateWith(`${status}${index}`),
+                  endedAt: status === 'ended' ? T0 + 5_000 : null,
+                  ...(index < 3 ? { basedOn: base.saved } : {}),
+                }),
+              ),
+            ),
+          );
+        const changes = (writes: Awaited<ReturnType<typeof race>>) =>
+          writes.filter((write) => write.saved && write.previousStatus !== write.saved.status).map((write) => write.previousStatus);
+        assert.deepEqual(changes(await race('live')), ['upcoming']);
+        assert.deepEqual(changes(await race('ended')), ['live']);
+        assert.equal((await interviews.get('once'))?.status, 'ended');
+      });
+
+      it('endAbandonedIds: two nodes ending abandoned interviews at once each end (and report) different ones', async () => {
+        let second = interviews;
+        if (handle.engine === 'postgres') {
+          const other = await reopen();
+          opened.push(other);
+          second = new InterviewRepository(other.db, other.engine);
+        }
+        for (let index = 0; index < 20; index += 1) await interviews.saveSnapshot(snapshot(`quiet-${index}`, { at: T0 + index }));
+        const [a, b] = await Promise.all([interviews.endAbandonedIds(T0 + 5_000), second.endAbandonedIds(T0 + 5_000)]);
+        const ids = [...a!, ...b!].map((entry) => entry.id).sort();
+        assert.deepEqual(ids, Array.from({ length: 20 }, (_, index) => `quiet-${index}`).sort());
+        assert.equal(a!.find((entry) => entry.id === 'quiet-3')?.endedAt ?? b!.find((entry) => entry.id === 'quiet-3')?.endedAt, T0 + 3);
       });
 
       it('raw SQL agrees: timestamps compare as integers on both engines', async () => {

@@ -18,6 +18,8 @@ const EXTENSION: Record<LanguageId, string> = {
   ruby: 'rb',
   php: 'php',
   bash: 'sh',
+  sqlite3: 'sql',
+  postgresql: 'sql',
 };
 
 /**

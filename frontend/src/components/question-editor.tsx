@@ -27,6 +27,7 @@ const COMPARE_WORDS: Record<CompareMode, string> = {
   trim: 'ignore trailing whitespace',
   tokens: 'whitespace-insensitive tokens',
   float: 'numbers within a tolerance',
+  unordered: 'same lines in any order (result sets)',
 };
 
 function draftsOf(question: RoomQuestionView): DraftCase[] {

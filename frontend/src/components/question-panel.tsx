@@ -161,6 +161,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
         ) : (
           <p className={ui.hint}>No question yet: choose one from the bank, or write your own description and test cases.</p>
         )}
+        {question?.database ? <QuestionDatabaseView database={question.database} /> : null}
         {question && question.hiddenCount > 0 ? (
           <p className={ui.hint}>
             {question.tests.length} test cases, {question.hiddenCount} of them hidden{canChangeQuestion ? ' from the candidate' : ''}.
@@ -225,5 +226,16 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
         </ModalDialog>
       ) : null}
     </section>
+  );
+}
+
+/** A SQL question's schema and seed data: every run starts from them, and the candidate writes queries against them. */
+function QuestionDatabaseView({ database }: { database: NonNullable<RoomQuestionView['database']> }) {
+  return (
+    <details className={styles.database} data-testid="question-database">
+      <summary>Database: every run starts from this schema{database.seed ? ' and data' : ''}</summary>
+      <pre className={styles.sql}>{database.schema}</pre>
+      {database.seed ? <pre className={styles.sql}>{database.seed}</pre> : null}
+    </details>
   );
 }

@@ -10,6 +10,7 @@ import { getReport } from '@/lib/interview-api';
 import { REPORT_CLASS, downloadHtml, reportDocument } from '@/lib/report-document';
 import { ReviewMessage } from './review-message';
 import { ReportTestRuns } from './report-test-runs';
+import { ReportScorecards } from './report-scorecards';
 import { useInterviewerData } from '@/lib/use-interviewer-data';
 import { ConsoleTranscript } from './console-transcript';
 import runStyles from './report-runs.module.css';
@@ -155,6 +156,8 @@ function Report({ report }: { report: InterviewReport }) {
           </ol>
 
           <ReportTestRuns report={report} />
+
+          <ReportScorecards sessionId={report.sessionId} />
 
           <h2>Notes</h2>
           {report.notes.trim() ? (

@@ -35,6 +35,7 @@ const InterviewControls = dynamic(() => import('./interview-controls').then((mod
 const PrivateNotes = dynamic(() => import('./private-notes').then((module) => module.PrivateNotes));
 const KeepCode = dynamic(() => import('./keep-code').then((module) => module.KeepCode));
 const TestResults = dynamic(() => import('./test-results').then((module) => module.TestResults));
+const ScorecardPanel = dynamic(() => import('./scorecard-panel').then((module) => module.ScorecardPanel));
 
 export interface RoomViewProps {
   apiUrl: string;
@@ -196,6 +197,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
             <>
               <InterviewControls sessionId={session.id} interview={room.interview} connected={room.status === 'connected'} />
               <PrivateNotes notes={room.interview.notes} />
+              <ScorecardPanel apiUrl={apiUrl} interviewId={session.id} />
             </>
           ) : (
             <RecordingNotice />

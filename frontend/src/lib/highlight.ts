@@ -10,13 +10,14 @@ import php from 'highlight.js/lib/languages/php';
 import python from 'highlight.js/lib/languages/python';
 import ruby from 'highlight.js/lib/languages/ruby';
 import rust from 'highlight.js/lib/languages/rust';
+import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
 import { LANGUAGES, type HighlightGrammar } from '@pairpad/protocol/language-table';
 
 // Only the room's languages' grammars (their `highlight` in @pairpad/protocol's table) are
 // registered: the full highlight.js bundle is ~10x larger. A new grammar name in the table is a
 // compile error here until it is imported.
-const GRAMMARS: Record<HighlightGrammar, LanguageFn> = { bash, c, cpp, go, java, javascript, php, python, ruby, rust, typescript };
+const GRAMMARS: Record<HighlightGrammar, LanguageFn> = { bash, c, cpp, go, java, javascript, php, python, ruby, rust, sql, typescript };
 for (const [name, grammar] of Object.entries(GRAMMARS)) hljs.registerLanguage(name, grammar);
 
 /**

@@ -1,3 +1,4 @@
+import type { Recommendation } from '@pairpad/protocol';
 import { parseResponse, request } from './api';
 import type { ApiAuth } from './members-api';
 import { InterviewListResponseSchema, type InterviewListResponse, type InterviewScope, type InterviewStatus } from './team-shapes';
@@ -10,6 +11,8 @@ export interface InterviewQuery {
   /** ISO date-times, inclusive; null: no bound. */
   from: string | null;
   to: string | null;
+  /** Interviews with a submitted scorecard of this recommendation that the member may see. */
+  recommendation?: Recommendation | null;
   cursor: string | null;
   limit: number;
 }
@@ -20,6 +23,7 @@ export function interviewSearch(query: InterviewQuery): string {
   if (query.q.trim()) params.set('q', query.q.trim());
   if (query.from !== null) params.set('from', query.from);
   if (query.to !== null) params.set('to', query.to);
+  if (query.recommendation) params.set('recommendation', query.recommendation);
   if (query.cursor) params.set('cursor', query.cursor);
   return params.toString();
 }

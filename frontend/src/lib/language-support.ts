@@ -29,6 +29,13 @@ const EDITOR_SUPPORT: Record<EditorMode, () => Promise<Extension>> = {
     ]);
     return StreamLanguage.define(shell);
   },
+  sql: async () => {
+    const [{ StreamLanguage }, { sqlite }] = await Promise.all([
+      import('@codemirror/language'),
+      import('@codemirror/legacy-modes/mode/sql'),
+    ]);
+    return StreamLanguage.define(sqlite);
+  },
 };
 
 export function loadLanguageSupport(language: LanguageId): Promise<Extension> {

@@ -22,7 +22,8 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
   });
 
   const answerError = (res: Response, error: unknown) => {
-    if (error instanceof RequestError) res.status(error.status).json({ message: error.message });
+    if (error instanceof RequestError)
+      res.status(error.status).json(error.code ? { message: error.message, code: error.code } : { message: error.message });
     else if (error instanceof QueueFullError) res.status(503).json({ message: error.message });
     else {
       logger.error('execute failed', { error: (error as Error).message });

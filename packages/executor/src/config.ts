@@ -171,9 +171,27 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
   },
   { name: 'EXECUTOR_MAX_REQUEST_SIZE', default: '2097152 (2 MiB)', meaning: 'Largest accepted JSON request body, bytes.' },
   {
+    name: 'EXECUTOR_MAX_FILES',
+    default: '256',
+    meaning:
+      'Most files one request may send (files[]); more is refused with FILES_TOO_MANY. A workspace of a few dozen files fits many times over.',
+  },
+  {
+    name: 'EXECUTOR_MAX_FILES_BYTES',
+    default: '2097152 (2 MiB)',
+    meaning:
+      "Most bytes all of a request's files may hold once decoded (base64, hex); more is refused with FILES_TOO_LARGE. Well under EXECUTOR_BOX_SIZE, so the program keeps room to write.",
+  },
+  {
     name: 'EXECUTOR_RUNTIMES',
     default: '(all found)',
     meaning: 'Comma-separated languages to offer (e.g. python,javascript); others are not even probed.',
+  },
+  {
+    name: 'EXECUTOR_POSTGRES',
+    default: 'off',
+    meaning:
+      "on: offer SQL (PostgreSQL) — the executor starts a PostgreSQL server of its own (Debian's postgresql package; as the postgres user when root) in EXECUTOR_WORK_DIR, reachable through a unix socket only, one database and role per run; off: not offered.",
   },
   {
     name: 'EXECUTOR_LIMIT_OVERRIDES',
@@ -234,6 +252,8 @@ export interface ExecutorConfig {
   outputMaxSize: number;
   boxSize: number;
   maxRequestSize: number;
+  maxFiles: number;
+  maxFilesBytes: number;
   maxBatchCases: number;
   connectTimeout: number;
   connectIdleTimeout: number;
@@ -242,6 +262,8 @@ export interface ExecutorConfig {
   limitOverrides: Record<string, LimitOverride>;
   /** Languages to offer; undefined offers every runtime found. */
   runtimes: string[] | undefined;
+  /** Offer SQL (PostgreSQL) with a server of the executor's own. */
+  postgres: boolean;
 }
 
 export class ExecutorConfigError extends Error {
@@ -286,12 +308,15 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: intFrom(label('EXECUTOR_OUTPUT_MAX_SIZE'), 1).optional(),
     boxSize: intFrom('EXECUTOR_BOX_SIZE', MiB).optional(),
     maxRequestSize: intFrom('EXECUTOR_MAX_REQUEST_SIZE', 1024).optional(),
+    maxFiles: intFrom('EXECUTOR_MAX_FILES', 1).optional(),
+    maxFilesBytes: intFrom('EXECUTOR_MAX_FILES_BYTES', 1024).optional(),
     maxBatchCases: intFrom('EXECUTOR_MAX_BATCH_CASES', 1).optional(),
     connectTimeout: intFrom('EXECUTOR_CONNECT_TIMEOUT', 1).optional(),
     connectIdleTimeout: intFrom('EXECUTOR_CONNECT_IDLE_TIMEOUT', 1).optional(),
     connectMaxStdinBacklog: intFrom('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG', 1024).optional(),
     maxConnectSessions: intFrom('EXECUTOR_MAX_CONNECT_SESSIONS', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
+    postgres: z.enum(['on', 'off'], { message: 'EXECUTOR_POSTGRES must be on or off' }).default('off'),
     runtimes: z
       .string()
       .transform((text) =>
@@ -327,12 +352,15 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: raw('EXECUTOR_OUTPUT_MAX_SIZE'),
     boxSize: raw('EXECUTOR_BOX_SIZE'),
     maxRequestSize: raw('EXECUTOR_MAX_REQUEST_SIZE'),
+    maxFiles: raw('EXECUTOR_MAX_FILES'),
+    maxFilesBytes: raw('EXECUTOR_MAX_FILES_BYTES'),
     maxBatchCases: raw('EXECUTOR_MAX_BATCH_CASES'),
     connectTimeout: raw('EXECUTOR_CONNECT_TIMEOUT'),
     connectIdleTimeout: raw('EXECUTOR_CONNECT_IDLE_TIMEOUT'),
     connectMaxStdinBacklog: raw('EXECUTOR_CONNECT_MAX_STDIN_BACKLOG'),
     maxConnectSessions: raw('EXECUTOR_MAX_CONNECT_SESSIONS'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
+    postgres: raw('EXECUTOR_POSTGRES'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
   });
   if (!result.success) {
@@ -364,6 +392,8 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     outputMaxSize: v.outputMaxSize ?? 64 * 1024,
     boxSize: v.boxSize ?? 64 * MiB,
     maxRequestSize: v.maxRequestSize ?? 2 * MiB,
+    maxFiles: v.maxFiles ?? 256,
+    maxFilesBytes: v.maxFilesBytes ?? 2 * MiB,
     maxBatchCases: v.maxBatchCases ?? 64,
     connectTimeout: v.connectTimeout ?? 300_000,
     connectIdleTimeout: v.connectIdleTimeout ?? 60_000,
@@ -371,6 +401,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxConnectSessions: v.maxConnectSessions ?? 16,
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,
+    postgres: v.postgres === 'on',
     ...overrides,
   };
   if (!config.token && !isLoopback(config.host)) {

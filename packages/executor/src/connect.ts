@@ -280,7 +280,8 @@ class ConnectSession {
     )) {
       this.logger.error('connect session failed', { error: (error as Error).message });
     }
-    this.send({ type: 'error', message: (error as Error).message });
+    const code = error instanceof RequestError ? error.code : undefined;
+    this.send({ type: 'error', message: (error as Error).message, ...(code ? { code } : {}) });
     this.ws.close(CloseCode.notifiedError, 'Notified Error');
   }
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { detectCgroups, type CgroupManager } from './cgroups';
 import { configuredLimits, type Env, type ExecutorConfig } from './config';
 import { JobQueue, type QueueStats } from './job-queue';
@@ -5,6 +7,7 @@ import { prepareJob, runJob, type BatchResponse, type ExecuteResponse, type JobD
 import type { ExecutorLogger } from './logger';
 import { typescriptPackage } from './runtime-catalog';
 import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, type RuntimeInfo } from './runtimes';
+import { PostgresServer } from './postgres-server';
 import { Sandbox, type SandboxStatus } from './sandbox';
 import { TypescriptTranspiler } from './typescript-transpiler';
 import type { StageResult } from './stage-result';
@@ -40,6 +43,8 @@ export class Executor {
   readonly queue: JobQueue;
   private readyFlag = false;
   private readonly shutdown = new AbortController();
+  /** The PostgreSQL server of SQL (PostgreSQL) runs, started on first ask (EXECUTOR_POSTGRES=on). */
+  private postgres: Promise<PostgresServer> | undefined;
   readonly ready: Promise<void>;
 
   private constructor(
@@ -88,7 +93,8 @@ export class Executor {
   private async proveRuntimes(env: Env): Promise<void> {
     if (!this.sandbox.status.ok) return;
     const only = this.config.runtimes ? new Set(this.config.runtimes) : undefined;
-    const { found, failures } = await detectRuntimes(env, this.logger, only);
+    const host = this.config.postgres ? { postgres: () => this.startPostgres() } : {};
+    const { found, failures } = await detectRuntimes(env, this.logger, only, host);
     this.registry.failures.push(...failures);
     await Promise.all(
       found.map(async (runtime) => {
@@ -107,6 +113,20 @@ export class Executor {
       }),
     );
     this.logger.info('runtimes proven', { count: this.registry.size, failed: this.registry.failures.length });
+  }
+
+  private startPostgres(): Promise<PostgresServer> {
+    // One folder per executor: several may share a work dir (tests, a restart while the old one stops).
+    this.postgres ??= PostgresServer.start(
+      path.join(this.config.workDir, `postgres-${process.pid}-${randomUUID().slice(0, 8)}`),
+      this.logger,
+    );
+    return this.postgres;
+  }
+
+  /** Names of the run databases that exist now (tests: each run's is dropped when it ends). */
+  async postgresRunDatabases(): Promise<string[]> {
+    return this.postgres ? (await this.postgres).runDatabases() : [];
   }
 
   private async selfTest(runtime: Runtime): Promise<string | undefined> {
@@ -224,6 +244,7 @@ export class Executor {
     await this.ready.catch(() => undefined);
     await this.transpiler?.close();
     await this.sandbox.close();
+    await this.postgres?.then((server) => server.close()).catch(() => undefined);
     await this.cgroups.close();
   }
 }

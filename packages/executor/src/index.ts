@@ -20,6 +20,8 @@ export interface ExecutorHandle {
   ready: Promise<void>;
   /** The same report GET /health answers with. */
   health(): HealthReport;
+  /** SQL (PostgreSQL): the run databases that exist now (each is dropped when its run ends). */
+  postgresRunDatabases(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
     url,
     ready: executor.ready,
     health: () => executor.health(),
+    postgresRunDatabases: () => executor.postgresRunDatabases(),
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import type { JobFiles } from './runtime-catalog';
-import type { MemoryFile, Sandbox } from './sandbox';
+import type { Sandbox } from './sandbox';
 import type { StageResult } from './stage-result';
 import type { StageStreams } from './stage-supervisor';
 import type { TypescriptTranspiler } from './typescript-transpiler';
@@ -96,9 +96,11 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
   const dir = path.join(deps.config.workDir, `job-${id}`);
   const src = path.join(dir, 'src');
   const out = path.join(dir, 'out');
+  const layout = boxLayout(job);
   // Interpreted and compiled jobs with a few files send them into the box straight from memory;
   // the host directory is then only needed for a compile stage's artifacts.
-  const memoryFiles = toolchain.compile !== 'typescript' && job.files.length <= deps.sandbox.memoryFileSlots ? namedFiles(job) : undefined;
+  const fromMemory = toolchain.compile !== 'typescript' && layout.contents.size <= deps.sandbox.memoryFileSlots;
+  const memoryFiles = fromMemory ? [...layout.contents].map(([name, content]) => ({ name, content })) : undefined;
   let usedDir = false;
   const dispose = () => {
     if (!usedDir) return;
@@ -110,17 +112,14 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
     );
   };
   try {
-    let names: string[];
-    if (memoryFiles) {
-      names = memoryFiles.names;
-    } else {
+    if (!memoryFiles) {
       usedDir = true;
       await fs.mkdir(src, { recursive: true, mode: 0o711 });
-      names = await stageFiles(job, src);
+      await stageFiles(layout.contents, src);
     }
-    const files: JobFiles = { main: names[job.mainIndex] ?? names[0] ?? 'file0.code', all: names };
+    const files = layout.files;
     let runSource: string | undefined = memoryFiles ? undefined : src;
-    let runFiles = memoryFiles?.files;
+    let runFiles = memoryFiles;
     let compile: StageResult | undefined;
 
     if (toolchain.compile === 'typescript') {
@@ -151,19 +150,32 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
       version: runtime.version,
       compile,
       runnable: !compile || (compile.status === null && compile.code === 0),
-      run: (input) =>
-        deps.sandbox.runStage({
-          jobId: id,
-          argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
-          env: input.env ? { ...toolchain.env, ...input.env } : toolchain.env,
-          binds: compiled ? [] : toolchain.binds,
-          boxSource: runSource,
-          boxFiles: runFiles,
-          stdin: input.stdin,
-          limits: withFloor(input.limits, toolchain.dataFloor),
-          signal: deps.signal,
-          ...(input.streams ? { streams: input.streams } : {}),
-        }),
+      run: async (input) => {
+        let session: Awaited<ReturnType<NonNullable<typeof toolchain.runSession>>> | undefined;
+        try {
+          session = await toolchain.runSession?.(input.limits);
+        } catch (error) {
+          deps.logger.error('run session failed', { jobId: id, error: (error as Error).message });
+          return internalError(`internal error: ${(error as Error).message}`);
+        }
+        try {
+          return await deps.sandbox.runStage({
+            jobId: id,
+            argv: toolchain.run({ files, args: [...input.args], limits: input.limits }),
+            env: { ...toolchain.env, ...session?.env, ...input.env },
+            binds: [...(compiled ? [] : (toolchain.binds ?? [])), ...(session?.binds ?? [])],
+            boxSource: runSource,
+            boxFiles: runFiles,
+            stdin: input.stdin,
+            limits: withFloor(input.limits, toolchain.dataFloor),
+            signal: deps.signal,
+            ...(input.streams ? { streams: input.streams } : {}),
+          });
+        } finally {
+          // Dropping the run's database is off the response path (it cannot fail the run); close() waits for it.
+          if (session) deps.sandbox.track(session.end());
+        }
+      },
       dispose,
     };
   } catch (error) {
@@ -172,22 +184,43 @@ export async function prepareJob(job: ValidJob, deps: JobDeps): Promise<Prepared
   }
 }
 
-/** The request's files under their final box-relative names (the last of two same names wins). */
+/** A stage that could not start, as Piston reports its internal errors (status XX). */
+function internalError(message: string): StageResult {
+  return {
+    stdout: '',
+    stderr: '',
+    output: '',
+    code: null,
+    signal: null,
+    message,
+    status: 'XX',
+    cpu_time: null,
+    wall_time: 0,
+    memory: null,
+  };
+}
+
 /** A stage's limits with its runtime's RLIMIT_DATA floor (see StageLimits.dataFloor). */
 function withFloor(limits: StageLimits, dataFloor: number | undefined): StageLimits {
   return dataFloor ? { ...limits, dataFloor } : limits;
 }
 
-function namedFiles(job: ValidJob): { names: string[]; files: MemoryFile[] } {
-  const names: string[] = [];
-  const byName = new Map<string, Buffer>();
-  for (const file of job.files) {
-    const name = boxName(job, file);
-    names.push(name);
-    byName.delete(name);
-    byName.set(name, file.content);
+/**
+ * The box as the toolchain wants it: the request's files under their final names (Java's are
+ * renamed after their class), then the files the layout needs that the request did not send
+ * (Go's go.mod). Names were validated (file-paths.ts) and are unique.
+ */
+function boxLayout(job: ValidJob): { files: JobFiles; contents: Map<string, Buffer> } {
+  const { toolchain } = job.runtime;
+  const names = job.files.map((file) => boxName(job, file));
+  const contents = new Map<string, Buffer>();
+  job.files.forEach((file, i) => contents.set(names[i] ?? file.name, file.content));
+  const main = names[job.mainIndex] ?? names[0] ?? 'file0.code';
+  for (const extra of toolchain.generatedFiles?.({ main, all: names }) ?? []) {
+    if (!contents.has(extra.name)) contents.set(extra.name, Buffer.from(extra.content));
   }
-  return { names, files: [...byName].map(([name, content]) => ({ name, content })) };
+  const mainSource = job.files[job.mainIndex]?.content.toString('utf8') ?? '';
+  return { files: { main, all: [...contents.keys()], mainSource }, contents };
 }
 
 function boxName(job: ValidJob, file: ValidJob['files'][number]): string {
@@ -195,22 +228,18 @@ function boxName(job: ValidJob, file: ValidJob['files'][number]): string {
   return rename && file.isUtf8 ? rename(file.name, file.content.toString('utf8')) : file.name;
 }
 
-/** Writes the request's files under `src`; returns their final box-relative names. */
-async function stageFiles(job: ValidJob, src: string): Promise<string[]> {
-  const names: string[] = [];
-  for (const file of job.files) {
-    const name = boxName(job, file);
+/** Writes the box's files under `src` (names are box-relative and validated). */
+async function stageFiles(contents: ReadonlyMap<string, Buffer>, src: string): Promise<void> {
+  for (const [name, content] of contents) {
     const target = path.join(src, name);
     await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
-    await fs.writeFile(target, file.content, { mode: 0o644 });
-    names.push(name);
+    await fs.writeFile(target, content, { mode: 0o644 });
   }
-  return names;
 }
 
 async function transpileStage(job: ValidJob, files: JobFiles, src: string, deps: JobDeps): Promise<StageResult> {
   const sources = job.files
-    .map((file, i) => ({ name: files.all[i] ?? file.name, source: file.content.toString('utf8'), isUtf8: file.isUtf8 }))
+    .map((file) => ({ name: file.name, source: file.content.toString('utf8'), isUtf8: file.isUtf8 }))
     .filter((file) => file.isUtf8 && (/\.(ts|mts|cts|tsx)$/.test(file.name) || file.name === files.main));
   const result: StageResult = {
     stdout: '',

@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Env, StageLimits } from './config';
+import { BOX } from './bwrap-args';
+import type { PostgresServer } from './postgres-server';
 import type { ExtraBind } from './sandbox';
 import { findNode, findTool, hostSearchDirs, placeTool, probe, toSemver } from './toolchain-probe';
 
@@ -10,10 +12,12 @@ import { findNode, findTool, hostSearchDirs, placeTool, probe, toSemver } from '
  */
 
 export interface JobFiles {
-  /** Box-relative path of the main file (the first utf8 file). */
+  /** Box-relative path of the main file (the first utf8 file): the entry. */
   main: string;
-  /** Box-relative paths of every file. */
+  /** Box-relative paths of every file, in the request's order (generated ones last). */
   all: readonly string[];
+  /** The main file's text (Java reads its package and class from it). */
+  mainSource: string;
 }
 
 export interface CommandContext {
@@ -36,13 +40,26 @@ export interface Toolchain {
   rename?: (name: string, content: string) => string;
   /** See StageLimits.dataFloor. */
   dataFloor?: number;
+  /**
+   * Something each run stage needs outside the box for its duration (SQL on PostgreSQL: its own
+   * database and role): its environment and read-only binds, and `end()` once the stage is over.
+   */
+  runSession?: (limits: StageLimits) => Promise<{ env: Record<string, string>; binds: ExtraBind[]; end(): Promise<void> }>;
+  /** Files the layout needs that the request did not send (Go's go.mod), added to the box. */
+  generatedFiles?: (files: Omit<JobFiles, 'mainSource'>) => { name: string; content: string }[];
+}
+
+/** What the executor lends runtimes that need a service of their own (asked for at detection only). */
+export interface RuntimeHost {
+  /** The executor's PostgreSQL server, started on first ask (undefined when EXECUTOR_POSTGRES is off). */
+  postgres?: () => Promise<PostgresServer>;
 }
 
 export interface RuntimeDefinition {
   language: string;
   /** Piston's `runtime` field, for packages that provide several languages. */
   runtime?: string;
-  detect(env: Env): Promise<Toolchain | undefined>;
+  detect(env: Env, host: RuntimeHost): Promise<Toolchain | undefined>;
   /** A program that prints exactly "hello, world" (the start-up self-test). */
   hello: { name: string; content: string };
 }
@@ -57,23 +74,32 @@ async function simpleInterpreter(
   versionArgs: readonly string[],
   aliases: (version: string) => string[],
   flags: readonly string[] = [],
+  env?: Record<string, string>,
 ): Promise<Toolchain | undefined> {
   const bin = await findTool(names);
   if (!bin) return undefined;
   const { stdout, stderr } = await probe(bin, versionArgs);
   const version = toSemver(stdout || stderr);
   if (!version) throw new Error(`cannot read the version of ${bin} from "${(stdout || stderr).trim()}"`);
-  return { version, aliases: aliases(version), run: ({ files, args }) => [bin, ...flags, files.main, ...args] };
+  return { version, aliases: aliases(version), ...(env ? { env } : {}), run: ({ files, args }) => [bin, ...flags, files.main, ...args] };
 }
 
 const python: RuntimeDefinition = {
   language: 'python',
   hello: { name: 'main.py', content: 'print("hello, world")\n' },
+  // Python puts the entry's folder on sys.path; the box's root too, so that an entry in a
+  // folder (src/app/main.py) still imports the workspace's top-level packages.
   detect: () =>
-    simpleInterpreter(['python3'], ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'], (v) => {
-      const [major, minor] = v.split('.');
-      return ['py', 'py3', 'python3', `python${major}.${minor}`];
-    }),
+    simpleInterpreter(
+      ['python3'],
+      ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
+      (v) => {
+        const [major, minor] = v.split('.');
+        return ['py', 'py3', 'python3', `python${major}.${minor}`];
+      },
+      [],
+      { PYTHONPATH: BOX, PYTHONDONTWRITEBYTECODE: '1' },
+    ),
 };
 
 /**
@@ -85,13 +111,27 @@ const python: RuntimeDefinition = {
 const NODE_DATA_FLOOR = 768 * 1024 * 1024;
 
 /** Node for JavaScript and TypeScript jobs: a system one, else nvm's, fnm's or the server's own, bound at /opt/node. */
-async function nodeBinary(env: Env): Promise<{ bin: string; version: string; binds: ExtraBind[] } | undefined> {
+async function nodeBinary(env: Env): Promise<{ bin: string; real: string; version: string; binds: ExtraBind[] } | undefined> {
   const real = await findNode({ env, execPath: process.execPath });
   if (!real) return undefined;
   const version = toSemver((await probe(real, ['--version'])).stdout);
   if (!version) throw new Error(`cannot read the version of ${real}`);
   const placed = placeTool(real, '/opt/node');
-  return { bin: placed.bin, version, binds: placed.bind ? [placed.bind] : [] };
+  return { bin: placed.bin, real, version, binds: placed.bind ? [placed.bind] : [] };
+}
+
+/**
+ * A workspace's .js files may be ES modules (import/export) or CommonJS (require): Node 22.7+
+ * tells them apart by their syntax on its own; Node 20.10-22.6 does with this flag (asked once
+ * at detection, since an unknown flag stops Node). `.mjs`/`.cjs` and a package.json "type"
+ * decide as usual.
+ */
+async function esmDetectionFlags(node: string): Promise<string[]> {
+  const flags = ['--experimental-detect-module', '--disable-warning=ExperimentalWarning'];
+  return probe(node, [...flags, '-e', '0']).then(
+    () => flags,
+    () => [],
+  );
 }
 
 const javascript: RuntimeDefinition = {
@@ -101,12 +141,13 @@ const javascript: RuntimeDefinition = {
   async detect(env) {
     const node = await nodeBinary(env);
     if (!node) return undefined;
+    const flags = await esmDetectionFlags(node.real);
     return {
       version: node.version,
       aliases: ['node-javascript', 'node-js', 'javascript', 'js'],
       binds: node.binds,
       dataFloor: NODE_DATA_FLOOR,
-      run: ({ files, args }) => [node.bin, files.main, ...args],
+      run: ({ files, args }) => [node.bin, ...flags, files.main, ...args],
     };
   },
 };
@@ -160,15 +201,30 @@ function gccFamily(language: 'c' | 'c++'): RuntimeDefinition {
       return {
         version,
         aliases: isC ? ['gcc'] : ['cpp', 'g++'],
+        // Every source is compiled and linked; a folder holding headers is on the include path
+        // too, so `#include "util.h"` finds include/util.h as a project's build would.
         compile: ({ files }) => {
           const sources = byExtension(files, isC ? ['.c'] : ['.cpp', '.cc', '.cxx', '.c++', '.C']);
           const std = isC ? '-std=gnu17' : '-std=gnu++17';
-          return [bin, std, '-O2', '-o', 'a.out', '-x', isC ? 'c' : 'c++', ...sources, '-x', 'none', '-lm'];
+          const includes = headerFolders(files).map((dir) => `-I${dir}`);
+          return [bin, std, '-O2', ...includes, '-o', 'a.out', '-x', isC ? 'c' : 'c++', ...sources, '-x', 'none', '-lm'];
         },
         run: ({ args }) => ['./a.out', ...args],
       };
     },
   };
+}
+
+const HEADER_EXTENSIONS = ['.h', '.hh', '.hpp', '.hxx', '.h++', '.inc'];
+
+/** The folders (other than the box's root, searched anyway) that hold a header, sorted. */
+function headerFolders(files: JobFiles): string[] {
+  const dirs = new Set<string>();
+  for (const file of files.all) {
+    const dir = path.posix.dirname(file);
+    if (dir !== '.' && HEADER_EXTENSIONS.includes(path.extname(file))) dirs.add(dir);
+  }
+  return [...dirs].sort();
 }
 
 /** The class a Java file declares public (or, failing that, the first class). */
@@ -212,22 +268,29 @@ const java: RuntimeDefinition = {
         '.',
         ...byExtension(files, ['.java']),
       ],
-      // The main file was renamed after the class it declares, so its name is the class.
+      // The main file was renamed after the class it declares, so its name (with its package) is the class.
       run: ({ files, args, limits }) => [
         javaBin,
         ...jvmFlags,
         `-XX:MaxRAM=${limits.memoryLimit}`,
         '-cp',
         '.',
-        mainClassOf(files.main),
+        mainClassOf(files.main, files.mainSource),
         ...args,
       ],
     };
   },
 };
 
-function mainClassOf(main: string): string {
-  return path.extname(main) === '.java' ? path.basename(main, '.java') : 'Main';
+/** The main file's class, qualified by its package (`com.acme.App`) when it declares one. */
+function mainClassOf(main: string, source: string): string {
+  const name = path.extname(main) === '.java' ? path.basename(main, '.java') : 'Main';
+  const pkg = /^\s*package\s+([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*;/m.exec(stripJavaComments(source))?.[1];
+  return pkg ? `${pkg.replace(/\s+/g, '')}.${name}` : name;
+}
+
+function stripJavaComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
 }
 
 const rust: RuntimeDefinition = {
@@ -284,6 +347,9 @@ const lua: RuntimeDefinition = {
   detect: () => simpleInterpreter(['lua', 'lua5.4', 'lua5.3'], ['-v'], () => []),
 };
 
+/** The module path of a Go workspace sent without a go.mod: its packages import as "pairpad/<folder>". */
+export const GO_DEFAULT_MODULE = 'pairpad';
+
 const go: RuntimeDefinition = {
   language: 'go',
   hello: { name: 'main.go', content: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hello, world")\n}\n' },
@@ -295,13 +361,101 @@ const go: RuntimeDefinition = {
     if (!goroot || !version) throw new Error(`cannot read GOROOT or the version of ${bin}`);
     const inUsr = goroot.startsWith('/usr/');
     const root = inUsr ? goroot : '/opt/go';
+    const [major, minor] = version.split('.');
     return {
       version,
       aliases: ['go', 'golang'],
       binds: inUsr ? [] : [{ source: goroot, target: root }],
       env: { GOROOT: root, GOCACHE: '/tmp/go-cache', GOPATH: '/tmp/go', GO111MODULE: 'off', CGO_ENABLED: '0' },
-      compile: ({ files }) => [`${root}/bin/go`, 'build', '-o', 'a.out', ...byExtension(files, ['.go'])],
+      // Sources in several folders are packages of one module: the request's go.mod, or ours.
+      generatedFiles: (files) =>
+        goModuleMode(files) && !files.all.includes('go.mod')
+          ? [{ name: 'go.mod', content: `module ${GO_DEFAULT_MODULE}\n\ngo ${major}.${minor}\n` }]
+          : [],
+      compile: ({ files }) => {
+        if (!goModuleMode(files)) return [`${root}/bin/go`, 'build', '-o', 'a.out', ...byExtension(files, ['.go'])];
+        // Module mode with no network: the standard library and the workspace's own packages only.
+        const moduleEnv = ['GO111MODULE=on', 'GOFLAGS=-mod=mod', 'GOPROXY=off', 'GOSUMDB=off', 'GOTOOLCHAIN=local'];
+        const entryDir = path.posix.dirname(files.main);
+        return ['/usr/bin/env', ...moduleEnv, `${root}/bin/go`, 'build', '-o', 'a.out', entryDir === '.' ? '.' : `./${entryDir}`];
+      },
       run: ({ args }) => ['./a.out', ...args],
+    };
+  },
+};
+
+/** A go.mod sent, or .go files in more than one folder: build as a module (else as the files listed, as always). */
+function goModuleMode(files: Pick<JobFiles, 'all'>): boolean {
+  if (files.all.includes('go.mod')) return true;
+  const dirs = new Set(files.all.filter((file) => file.endsWith('.go')).map((file) => path.posix.dirname(file)));
+  return dirs.size > 1;
+}
+
+/**
+ * SQL on SQLite: a fresh database per run (the box is new for every stage). The request's other
+ * `.sql` files run first, in the request's order (a question's schema and seed data), then the
+ * entry; a `.db`/`.sqlite` file sent along is opened as the database instead of an empty one.
+ * Result sets print as box-drawn tables (`.mode box`); `args` may pick another of sqlite3's
+ * output modes (SQLITE_OUTPUT_MODES), anything else in `args` is ignored.
+ */
+export const SQLITE_OUTPUT_MODES = ['-box', '-table', '-markdown', '-json', '-csv', '-list', '-line', '-column', '-html'] as const;
+const SQLITE_DATABASE_EXTENSIONS = ['.db', '.sqlite', '.sqlite3'];
+
+const sqlite: RuntimeDefinition = {
+  language: 'sqlite3',
+  hello: { name: 'main.sql', content: ".mode list\n.headers off\nSELECT 'hello, world';\n" },
+  async detect() {
+    const bin = await findTool(['sqlite3']);
+    if (!bin) return undefined;
+    const version = toSemver((await probe(bin, ['--version'])).stdout);
+    if (!version) throw new Error(`cannot read the version of ${bin}`);
+    return {
+      version,
+      aliases: ['sqlite', 'sql'],
+      run: ({ files, args }) => {
+        const mode = args.filter((arg): arg is (typeof SQLITE_OUTPUT_MODES)[number] =>
+          (SQLITE_OUTPUT_MODES as readonly string[]).includes(arg),
+        );
+        const others = files.all.filter((file) => file !== files.main);
+        const database = others.find((file) => SQLITE_DATABASE_EXTENSIONS.includes(path.extname(file).toLowerCase()));
+        const setup = others.filter((file) => path.extname(file).toLowerCase() === '.sql');
+        const reads = [...setup, files.main].map((file) => `.read ${sqliteQuote(file)}`);
+        return [bin, '-bail', '-batch', mode.at(-1) ?? '-box', database ?? ':memory:', ...reads];
+      },
+    };
+  },
+};
+
+/** A dot-command argument as sqlite3's shell reads it: double-quoted, backslash and quote escaped. */
+function sqliteQuote(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** psql's output options a request's `args` may pick (`-A -t`: plain `col|col` rows); the rest is ignored. */
+export const PSQL_OUTPUT_OPTIONS = ['-A', '-t', '-x', '--csv', '--html'] as const;
+
+/**
+ * SQL on PostgreSQL: every run stage gets a database of its own, fresh from template0, and a role
+ * that owns it and nothing else (postgres-server.ts); psql in the sandbox reaches the server
+ * through its socket only. The other `.sql` files run first, in the request's order, then the
+ * entry, in one session, stopping at the first error. Result sets print as psql's aligned tables.
+ */
+const postgresql: RuntimeDefinition = {
+  language: 'postgresql',
+  hello: { name: 'main.sql', content: "\\pset format unaligned\n\\pset tuples_only on\nSELECT 'hello, world';\n" },
+  async detect(_env, host) {
+    if (!host.postgres) return undefined;
+    const server = await host.postgres();
+    return {
+      version: toSemver(server.version) ?? '0.0.0',
+      aliases: ['postgres', 'psql', 'pgsql'],
+      runSession: (limits) => server.createRunDatabase(limits.timeout),
+      run: ({ files, args }) => {
+        const options = args.filter((arg) => (PSQL_OUTPUT_OPTIONS as readonly string[]).includes(arg));
+        const setup = files.all.filter((file) => file !== files.main && path.extname(file).toLowerCase() === '.sql');
+        const reads = [...setup, files.main].flatMap((file) => ['-f', file]);
+        return [server.psql, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...options, ...reads];
+      },
     };
   },
 };
@@ -320,4 +474,6 @@ export const runtimeCatalog: readonly RuntimeDefinition[] = [
   php,
   perl,
   lua,
+  sqlite,
+  postgresql,
 ];

@@ -1,7 +1,7 @@
 import semver from 'semver';
 import type { Env } from './config';
 import type { ExecutorLogger } from './logger';
-import { runtimeCatalog, type RuntimeDefinition, type Toolchain } from './runtime-catalog';
+import { runtimeCatalog, type RuntimeDefinition, type RuntimeHost, type Toolchain } from './runtime-catalog';
 
 /** A runtime found on this machine; it is offered only after it has proven itself. */
 export interface Runtime {
@@ -72,6 +72,7 @@ export async function detectRuntimes(
   env: Env,
   logger: ExecutorLogger,
   only?: ReadonlySet<string>,
+  host: RuntimeHost = {},
 ): Promise<{ found: Runtime[]; failures: RuntimeFailure[] }> {
   const found: Runtime[] = [];
   const failures: RuntimeFailure[] = [];
@@ -80,7 +81,7 @@ export async function detectRuntimes(
       .filter((def) => !only || only.has(def.language))
       .map(async (definition) => {
         try {
-          const toolchain = await definition.detect(env);
+          const toolchain = await definition.detect(env, host);
           if (!toolchain) return;
           found.push({
             language: definition.language,

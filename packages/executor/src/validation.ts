@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { z } from 'zod';
 import { configuredLimits, type ExecutorConfig, type StageLimits } from './config';
+import { FILE_ERROR_CODES, filePathProblem, nameCollision, type FileErrorCode } from './file-paths';
 import type { Runtime } from './runtimes';
 
 /**
@@ -13,6 +13,8 @@ export class RequestError extends Error {
   constructor(
     message: string,
     readonly status = 400,
+    /** Ours, beside Piston's message: a named code for refusals Piston has none for (file names). */
+    readonly code?: FileErrorCode,
   ) {
     super(message);
   }
@@ -44,16 +46,6 @@ const fileShape = z.object({
   encoding: z.unknown().optional(),
 });
 
-/** A safe box-relative path, or undefined when the name escapes the box. */
-export function safeRelativeName(name: string): string | undefined {
-  if (name.length === 0 || name.includes('\0') || name.startsWith('/')) return undefined;
-  const normalised = path.posix.normalize(name);
-  if (normalised === '.' || normalised === '..' || normalised.startsWith('../') || normalised.endsWith('/')) return undefined;
-  // The box's own temp directory is ours.
-  if (normalised === '.tmp' || normalised.startsWith('.tmp/')) return undefined;
-  return normalised;
-}
-
 const LIMIT_FIELDS = [
   ['memory_limit', 'memoryLimit'],
   ['timeout', 'timeout'],
@@ -73,6 +65,9 @@ export function validateExecute(
   if (!b.version || typeof b.version !== 'string') throw new RequestError('version is required as a string');
   if (!b.files || !Array.isArray(b.files)) throw new RequestError('files is required as an array');
   const rawFiles: unknown[] = b.files;
+  if (rawFiles.length > config.maxFiles) {
+    throw new RequestError(`files cannot have more than ${config.maxFiles} entries`, 400, FILE_ERROR_CODES.tooMany);
+  }
   const shaped = rawFiles.map((file, i) => {
     const parsed = fileShape.safeParse(file);
     if (!parsed.success || typeof parsed.data.content !== 'string') {
@@ -90,9 +85,15 @@ export function validateExecute(
     if (file.name !== undefined && file.name !== null && typeof file.name !== 'string') {
       throw new RequestError(`files[${i}].name must be a string`);
     }
-    const rawName = typeof file.name === 'string' && file.name !== '' ? file.name : `file${i}.code`;
-    const name = safeRelativeName(rawName);
-    if (!name) throw new RequestError(`files[${i}].name "${rawName}" must be a relative path inside the box`);
+    const name = typeof file.name === 'string' && file.name !== '' ? file.name : `file${i}.code`;
+    const problem = filePathProblem(name);
+    if (problem) {
+      throw new RequestError(
+        `files[${i}].name "${name.slice(0, 200)}" must be a relative path inside the box (it has ${problem})`,
+        400,
+        FILE_ERROR_CODES.invalid,
+      );
+    }
     // Like Piston, an unknown encoding is read as utf8.
     const encoding: Encoding = ENCODINGS.includes(file.encoding as Encoding) ? (file.encoding as Encoding) : 'utf8';
     if (encoding === 'hex' && !/^(?:[0-9a-fA-F]{2})*$/.test(file.content)) {
@@ -105,6 +106,14 @@ export function validateExecute(
     };
   });
   checkNameClashes(files);
+  const totalBytes = files.reduce((sum, file) => sum + file.content.length, 0);
+  if (totalBytes > config.maxFilesBytes) {
+    throw new RequestError(
+      `files hold ${totalBytes} bytes, more than the configured limit of ${config.maxFilesBytes}`,
+      400,
+      FILE_ERROR_CODES.tooLarge,
+    );
+  }
 
   const limits = {
     compile: configuredLimits(config, runtime.language, 'compile'),
@@ -138,16 +147,19 @@ export function validateExecute(
   };
 }
 
-/** "a" as a file and "a/b" as another cannot both exist. */
+/** Two files with one name, or "a" as a file and "a/b" as another, cannot both exist. */
 function checkNameClashes(files: readonly JobFile[]): void {
-  const names = new Set(files.map((file) => file.name));
-  for (const file of files) {
-    const parts = file.name.split('/');
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      if (names.has(dir)) throw new RequestError(`file "${dir}" clashes with the folder of "${file.name}"`);
-    }
+  const collision = nameCollision(files.map((file) => file.name));
+  if (!collision) return;
+  const name = files[collision.index]?.name ?? '';
+  if (collision.kind === 'duplicate') {
+    throw new RequestError(
+      `files[${collision.index}].name "${name}" is also the name of files[${collision.other}]`,
+      400,
+      FILE_ERROR_CODES.duplicate,
+    );
   }
+  throw new RequestError(`file "${collision.folder}" clashes with the folder of "${name}"`, 400, FILE_ERROR_CODES.conflict);
 }
 
 /** One case of a batch: its own stdin, args and (within the configured maxima) run limits. */

@@ -87,6 +87,38 @@ export const ERROR_STATUS = {
   OIDC_NOT_ALLOWED: 403,
   /** A path with a malformed percent-escape (`%ff`, `%zz`): it cannot be decoded into a route's parameters. */
   MALFORMED_URL: 400,
+  /** A scorecard for an interview one neither joined as an interviewer nor created (or a member who cannot score). */
+  SCORECARD_NOT_ALLOWED: 403,
+  /** A criterion score outside 1–4. */
+  SCORE_OUT_OF_RANGE: 400,
+  /** A criterion's notes or the overall notes are longer than SCORECARD_LIMITS allows. */
+  SCORECARD_NOTES_TOO_LONG: 413,
+  /** A score for a criterion the interview's rubric does not have. */
+  UNKNOWN_CRITERION: 400,
+  /** Submit needs a score for every criterion and a recommendation. */
+  SCORECARD_INCOMPLETE: 400,
+  /** Autosave on a submitted scorecard: edits after submit are submitted again (a new version). */
+  SCORECARD_ALREADY_SUBMITTED: 409,
+  /** Someone else's scorecard (or none yet): nothing to show. */
+  SCORECARD_NOT_FOUND: 404,
+  /** A personal API token that is missing, unknown (another server's, say), revoked, expired, or whose member is disabled. */
+  API_TOKEN_INVALID: 401,
+  /** A valid API token without the scope the route needs (a read-only token on a write route). */
+  API_TOKEN_SCOPE_MISSING: 403,
+  /** No such API token (or not one of the caller's). */
+  API_TOKEN_NOT_FOUND: 404,
+  /** A member already holds MAX_API_TOKENS_PER_MEMBER live tokens: revoke one first. */
+  API_TOKEN_LIMIT: 409,
+  /** An interviewer email that is not an active member of the team. */
+  INTERVIEWER_NOT_MEMBER: 400,
+  /** A webhook URL that is not an http(s) URL, carries credentials, or whose host does not resolve. */
+  WEBHOOK_URL_INVALID: 400,
+  /** A webhook URL that resolves to a loopback, private, link-local or reserved address (SSRF), without the admin's and the server's leave. */
+  WEBHOOK_URL_FORBIDDEN: 400,
+  /** No webhook endpoint with that id. */
+  WEBHOOK_NOT_FOUND: 404,
+  /** No delivery with that id for that endpoint. */
+  WEBHOOK_DELIVERY_NOT_FOUND: 404,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 

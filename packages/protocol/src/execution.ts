@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ErrorBody } from './errors';
 import { SessionIdSchema } from './sessions';
 import { ROOM_DOC } from './room-shape';
+import { RunFilesSchema } from './run-files';
 
 /** Runs a room keeps (newest first); a late joiner receives them all. */
 export const RUN_HISTORY_LIMIT = 20;
@@ -32,6 +33,11 @@ export const ExecuteBodySchema = z.strictObject({
   version: PistonVersionSchema.optional(),
   /** Defaults to the room's current code. */
   code: z.string().optional(),
+  /**
+   * Several files instead of `code` (a workspace): the entry first, names with folders
+   * (`src/util.py`); the run sends them as Piston's `files[]`. Given, `code` is not used.
+   */
+  files: RunFilesSchema.optional(),
   /** Defaults to the room's shared "Input". */
   stdin: z.string().optional(),
 });

@@ -76,12 +76,30 @@ export type TimelineEvent =
   | { at: number; kind: 'tests'; name: string; runId: string; passed: number; total: number; summary: string }
   | { at: number; kind: 'run'; run: RunRecord };
 
+/** Who made an edit (a participant); the server's own edits (a question's starter code) have none. */
+export interface TimelineEditAuthor {
+  name: string;
+  role: Role;
+}
+
 /**
- * A document checkpoint. Keyframes carry the whole text; the others one splice against the
- * previous checkpoint (delete `remove` characters at `from`, insert `insert`), which keeps a long
- * session compact while seeking stays cheap (replay from the nearest keyframe).
+ * Every edit of the code document, compact: the room's own Yjs updates, one author's updates
+ * within a fraction of a second merged into one (`Y.mergeUpdates`). Applying `base`, then the
+ * updates in order up to a moment, rebuilds the document exactly as it was then
+ * (`EditReplay` in `@pairpad/client`).
  */
-export type TimelineCheckpoint = { at: number; text: string } | { at: number; from: number; remove: number; insert: string };
+export interface TimelineEdits {
+  /** base64 of one Yjs update: the document before the first edit kept (empty for a new room). */
+  base: string;
+  /** The edits' authors; `by` indexes this list. */
+  authors: TimelineEditAuthor[];
+  /** Each edit's time (server epoch ms, when its last update was applied) as the difference from the previous one; the first from `Timeline.startedAt`. */
+  at: number[];
+  /** Each edit's author: an index into `authors`, or -1 for the server. */
+  by: number[];
+  /** base64 of the edits' Yjs updates, each prefixed with its byte length (a lib0 varuint). */
+  updates: string;
+}
 
 /** `GET /api/sessions/:id/timeline` (interviewer only). */
 export interface Timeline {
@@ -93,8 +111,11 @@ export interface Timeline {
   endedAt: number | null;
   /** Server clock when this answer was made. */
   now: number;
-  checkpoints: TimelineCheckpoint[];
+  /** The code document's edits, for a keystroke-by-keystroke replay. */
+  edits: TimelineEdits;
   events: TimelineEvent[];
+  /** The chat, oldest first (everyone in the room saw it). */
+  chat?: ChatMessage[];
   /** The kept runs' console transcripts (output, typed lines, stops), for playback. */
   consoles?: ConsoleTranscript[];
 }
@@ -127,23 +148,6 @@ export interface InterviewReport {
   question?: RoomQuestionView;
   /** The room's recent test runs in full, oldest first. */
   testRuns?: TestRunRecord[];
-}
-
-/** Rebuilds the text at checkpoint `index` (inclusive) from the nearest keyframe at or before it. */
-export function textAtCheckpoint(checkpoints: readonly TimelineCheckpoint[], index: number): string {
-  if (index < 0 || checkpoints.length === 0) return '';
-  let start = Math.min(index, checkpoints.length - 1);
-  while (start > 0 && !('text' in checkpoints[start]!)) start--;
-  const first = checkpoints[start]!;
-  let text = 'text' in first ? first.text : '';
-  for (let i = start + 1; i <= index && i < checkpoints.length; i++) {
-    const checkpoint = checkpoints[i]!;
-    text =
-      'text' in checkpoint
-        ? checkpoint.text
-        : text.slice(0, checkpoint.from) + checkpoint.insert + text.slice(checkpoint.from + checkpoint.remove);
-  }
-  return text;
 }
 
 /** How many runs an interview had: program runs and test runs are both runs ("Runs 0" after a test run was wrong). */

@@ -1,5 +1,6 @@
 /** The team's interview archive over REST: the dashboard list, deletion, erasing a candidate. */
 import { z } from 'zod';
+import { RecommendationCountsSchema, RecommendationSchema } from './scorecards';
 
 export const INTERVIEW_STATUSES = ['upcoming', 'live', 'ended'] as const;
 export const InterviewStatusSchema = z.enum(INTERVIEW_STATUSES);
@@ -16,6 +17,11 @@ export const ListInterviewsQuerySchema = z.strictObject({
   q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
   from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
   to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  /**
+   * Interviews with at least one submitted scorecard of this recommendation that the viewer may
+   * see (the independent-judgement rule: not before they submitted their own).
+   */
+  recommendation: RecommendationSchema.optional(),
   /** Opaque: the previous page's nextCursor. */
   cursor: z.string().max(512).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_INTERVIEWS_PAGE).default(25),
@@ -36,6 +42,12 @@ export const InterviewSummarySchema = z.object({
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
   createdBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /**
+   * Recommendations of the submitted scorecards, counted; null while the viewer may not see them
+   * (an interviewer of it who has not submitted their own, or a non-admin not on it). Absent
+   * where it is not computed.
+   */
+  recommendations: RecommendationCountsSchema.nullable().optional(),
 });
 export type InterviewSummary = z.infer<typeof InterviewSummarySchema>;
 

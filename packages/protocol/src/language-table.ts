@@ -7,11 +7,24 @@ import { KEYWORDS } from './language-keywords';
 import type { RuntimeEntry } from './languages';
 
 /** CodeMirror language support the page loads for a language (frontend/src/lib/language-support.ts). */
-export const EDITOR_MODES = ['python', 'javascript', 'typescript', 'cpp', 'java', 'rust', 'go', 'php', 'ruby', 'shell'] as const;
+export const EDITOR_MODES = ['python', 'javascript', 'typescript', 'cpp', 'java', 'rust', 'go', 'php', 'ruby', 'shell', 'sql'] as const;
 export type EditorMode = (typeof EDITOR_MODES)[number];
 
 /** highlight.js grammars the report and the playback register (frontend/src/lib/highlight.ts). */
-export const HIGHLIGHT_GRAMMARS = ['python', 'javascript', 'typescript', 'c', 'cpp', 'java', 'rust', 'go', 'ruby', 'php', 'bash'] as const;
+export const HIGHLIGHT_GRAMMARS = [
+  'python',
+  'javascript',
+  'typescript',
+  'c',
+  'cpp',
+  'java',
+  'rust',
+  'go',
+  'ruby',
+  'php',
+  'bash',
+  'sql',
+] as const;
 export type HighlightGrammar = (typeof HIGHLIGHT_GRAMMARS)[number];
 
 /** What the rooms need to know of a language: one record each. */
@@ -27,6 +40,8 @@ export interface LanguageRecord {
   readonly keywords: readonly string[];
   /** The code a new session opens with. */
   readonly starter: string;
+  /** A SQL language: a run sends the room question's database (schema, seed) as setup files. */
+  readonly sql?: true;
 }
 
 /**
@@ -134,6 +149,32 @@ export const LANGUAGES = [
     highlight: 'bash',
     keywords: KEYWORDS.bash,
     starter: 'echo "Hello, PairPad!"\n',
+  },
+  {
+    // The executor's sqlite3 runtime: a fresh database per run, a question's schema and seed
+    // data run first (sent as more .sql files), result sets printed as tables.
+    id: 'sqlite3',
+    label: 'SQL (SQLite)',
+    fileName: 'main.sql',
+    editor: 'sql',
+    highlight: 'sql',
+    keywords: KEYWORDS.sql,
+    sql: true,
+    starter:
+      "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
+  },
+  {
+    // The executor's postgresql runtime (EXECUTOR_POSTGRES=on): a database and a role of its own
+    // per run on the executor's PostgreSQL server, the question's schema and seed data first.
+    id: 'postgresql',
+    label: 'SQL (PostgreSQL)',
+    fileName: 'main.sql',
+    editor: 'sql',
+    highlight: 'sql',
+    keywords: KEYWORDS.sql,
+    sql: true,
+    starter:
+      "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
   },
 ] as const satisfies readonly LanguageRecord[];
 

@@ -1,19 +1,30 @@
 import { z } from 'zod';
 import { LanguageIdSchema } from './languages';
+import { RubricSchema } from './scorecards';
 
 /**
  * Questions and their test cases, as files in QUESTIONS_DIR (see questions/README.md) and as
  * the room receives them. Sizes are bounded here; the per-room count is configuration.
  */
 
-/** How a case's actual output is compared with the expected one. */
-export const COMPARE_MODES = ['exact', 'trim', 'tokens', 'float'] as const;
+/**
+ * How a case's actual output is compared with the expected one. `unordered`: the same lines in
+ * any order (as `trim` reads lines), for result sets whose query has no ORDER BY.
+ */
+export const COMPARE_MODES = ['exact', 'trim', 'tokens', 'float', 'unordered'] as const;
 export const CompareModeSchema = z.enum(COMPARE_MODES, { error: () => `compare must be one of: ${COMPARE_MODES.join(', ')}` });
 export type CompareMode = z.infer<typeof CompareModeSchema>;
 
 /** Bytes of one case's stdin, of its expected output, and of one starter or description. */
 export const TEST_CASE_LIMITS = Object.freeze({ stdinBytes: 65_536, expectedBytes: 65_536, argBytes: 4096, args: 32, nameLength: 120 });
-export const QUESTION_LIMITS = Object.freeze({ descriptionBytes: 65_536, starterBytes: 65_536, titleLength: 200, tags: 16 });
+export const QUESTION_LIMITS = Object.freeze({
+  descriptionBytes: 65_536,
+  starterBytes: 65_536,
+  titleLength: 200,
+  tags: 16,
+  /** Of a SQL question's schema, and of its seed data. */
+  databaseBytes: 262_144,
+});
 
 // TextEncoder, not Buffer: the page validates test cases with these schemas too.
 const encoder = new TextEncoder();
@@ -40,6 +51,19 @@ export type TestCase = z.infer<typeof TestCaseSchema>;
 
 export const DIFFICULTIES = ['easy', 'medium', 'hard'] as const;
 
+/**
+ * A SQL question's database: its schema (CREATE statements) and seed data (INSERTs), run before
+ * the candidate's query in every run and test run of a SQL language, each run on a fresh
+ * database. Not secret: every participant sees them (the candidate writes queries against them).
+ */
+export const QuestionDatabaseSchema = z
+  .object({
+    schema: boundedText(QUESTION_LIMITS.databaseBytes, 'database.schema'),
+    seed: boundedText(QUESTION_LIMITS.databaseBytes, 'database.seed').default(''),
+  })
+  .strict();
+export type QuestionDatabase = z.infer<typeof QuestionDatabaseSchema>;
+
 export const QuestionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lowercase letters, digits and dashes (at most 64)'),
@@ -50,8 +74,12 @@ export const QuestionSchema = z
     /** Starter code per PairPad language id. */
     starters: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'starter code')).default({}),
     tests: z.array(TestCaseSchema).default([]),
+    /** SQL questions: the schema and seed data every run starts from (a fresh database each run). */
+    database: QuestionDatabaseSchema.optional(),
     /** Reference solutions: checked by the project's own tests, never sent to a room. */
     solutions: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'solution')).default({}),
+    /** How interviewers score it; without one, the team's default rubric. Never sent to a room. */
+    rubric: RubricSchema.optional(),
   })
   .strict();
 export type Question = z.infer<typeof QuestionSchema>;

@@ -16,7 +16,10 @@ import {
 } from './accounts';
 import { ExecuteBodySchema } from './execution';
 import { EraseCandidateBodySchema } from './interviews';
+import { RubricSchema, ScorecardBodySchema } from './scorecards';
 import { CreateSessionBodySchema } from './sessions';
+import { API_V1_ROUTES, CreateApiTokenBodySchema, type ApiV1Route } from './api-v1';
+import { CreateWebhookBodySchema, UpdateWebhookBodySchema } from './webhooks';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,6 +36,22 @@ export interface RestRoute {
   readonly answer: string;
   /** The named errors it answers with, besides VALIDATION_FAILED for a bad body and INTERNAL_ERROR. */
   readonly errors?: readonly ErrorCode[];
+}
+
+/** A row of the public API's table as a row of this one (docs/api.md lists both). */
+function fromApiV1(route: ApiV1Route): RestRoute {
+  return {
+    method: route.method,
+    path: route.path,
+    summary: route.summary,
+    access:
+      route.scope === null
+        ? 'anyone'
+        : `a personal API token with the \`${route.scope}\` scope (\`Authorization: Bearer ppk_…\`; no cookie, no CSRF; rate-limited per token)`,
+    ...(route.body ? { body: route.body } : {}),
+    answer: `${route.status} (schema in \`/api/v1/openapi.json\`, operation \`${route.operationId}\`)`,
+    errors: route.errors,
+  };
 }
 
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -64,7 +83,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/sessions/:id/timeline',
-    summary: 'The playback timeline: code checkpoints, runs, chat, joins and leaves (from the database once the session is gone).',
+    summary:
+      'The playback timeline: every edit of the code (Yjs updates with time and author), runs, console, chat, joins and leaves (from the database once the session is gone).',
     access: 'a signed-in member, or the guest link (`Authorization: Bearer <interviewerToken>`)',
     answer: '200 `Timeline`',
     errors: ['SIGN_IN_REQUIRED', 'UNAUTHORIZED', 'GUEST_LINK_REVOKED', 'SESSION_NOT_FOUND'],
@@ -217,7 +237,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/interviews',
-    summary: 'The dashboard: `?scope=mine|team&status=&q=&from=&to=&cursor=&limit=`, newest first, keyset-paginated.',
+    summary:
+      'The dashboard: `?scope=mine|team&status=&q=&from=&to=&recommendation=&cursor=&limit=`, newest first, keyset-paginated; each line with its recommendation counts where the viewer may see them.',
     access: 'a signed-in member',
     answer: '200 `ListInterviewsResponse`',
     errors: ['SIGN_IN_REQUIRED'],
@@ -238,6 +259,163 @@ export const REST_ROUTES: readonly RestRoute[] = [
     body: EraseCandidateBodySchema,
     answer: '200 `EraseCandidateResponse`',
     errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'GET',
+    path: '/api/interviews/:id/scorecards/mine',
+    summary: 'My scorecard for an interview (null before the first save) and the rubric it is scored on.',
+    access: 'a signed-in member who created the interview or joined it as interviewer (never a guest link or a candidate)',
+    answer: '200 `MyScorecardResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND', 'SCORECARD_NOT_ALLOWED'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/interviews/:id/scorecards/mine',
+    summary: 'Autosave my draft scorecard (the first save freezes the interview’s rubric).',
+    access: 'a signed-in member who created the interview or joined it as interviewer',
+    body: ScorecardBodySchema,
+    answer: '200 `ScorecardView`',
+    errors: [
+      'SIGN_IN_REQUIRED',
+      'CSRF_TOKEN_INVALID',
+      'INTERVIEW_NOT_FOUND',
+      'SCORECARD_NOT_ALLOWED',
+      'SCORE_OUT_OF_RANGE',
+      'SCORECARD_NOTES_TOO_LONG',
+      'UNKNOWN_CRITERION',
+      'SCORECARD_ALREADY_SUBMITTED',
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/api/interviews/:id/scorecards/mine/submit',
+    summary:
+      'Submit my scorecard, or submit an edit of it: a new version; the earlier ones stay in its history. Publishes `scorecard.submitted`.',
+    access: 'a signed-in member who created the interview or joined it as interviewer',
+    body: ScorecardBodySchema,
+    answer: '200 `ScorecardView`',
+    errors: [
+      'SIGN_IN_REQUIRED',
+      'CSRF_TOKEN_INVALID',
+      'INTERVIEW_NOT_FOUND',
+      'SCORECARD_NOT_ALLOWED',
+      'SCORE_OUT_OF_RANGE',
+      'SCORECARD_NOTES_TOO_LONG',
+      'UNKNOWN_CRITERION',
+      'SCORECARD_INCOMPLETE',
+    ],
+  },
+  {
+    method: 'GET',
+    path: '/api/interviews/:id/scorecards',
+    summary:
+      "An interview's scorecards with a summary, under the independent-judgement rule: an interviewer of it sees the others' only once they submitted their own; an admin not on it sees every submitted one; drafts are their author's only.",
+    access: 'a signed-in member',
+    answer: '200 `ScorecardListResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'VALIDATION_FAILED', 'INTERVIEW_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/api/team/rubric',
+    summary: 'The team’s default rubric (interviews without a question, or whose question has no rubric, are scored on it).',
+    access: 'a signed-in member',
+    answer: '200 `TeamRubricResponse`',
+    errors: ['SIGN_IN_REQUIRED'],
+  },
+  {
+    method: 'PUT',
+    path: '/api/team/rubric',
+    summary: 'Replace the team’s default rubric (interviews already scored keep the rubric they were scored on).',
+    access: 'an admin',
+    body: RubricSchema,
+    answer: '200 `TeamRubricResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID'],
+  },
+  {
+    method: 'GET',
+    path: '/api/tokens',
+    summary: 'Personal API tokens, newest first: `?scope=mine` (default) or `?scope=team` (an admin: every member’s). Never their secrets.',
+    access: 'a signed-in member',
+    answer: '200 `ApiTokensListResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'],
+  },
+  {
+    method: 'POST',
+    path: '/api/tokens',
+    summary:
+      'Create a personal API token (name, scopes `read`/`write`, optional expiry); the secret is in this answer only, stored as its sha256.',
+    access: 'a signed-in member',
+    body: CreateApiTokenBodySchema,
+    answer: '201 `ApiTokenCreated`',
+    errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'API_TOKEN_LIMIT'],
+  },
+  {
+    method: 'POST',
+    path: '/api/tokens/:id/revoke',
+    summary: 'Revoke an API token: refused from the next request on.',
+    access: 'its member, or an admin (any token)',
+    answer: '200 `ApiToken`',
+    errors: ['SIGN_IN_REQUIRED', 'CSRF_TOKEN_INVALID', 'API_TOKEN_NOT_FOUND'],
+  },
+  ...API_V1_ROUTES.map(fromApiV1),
+  {
+    method: 'GET',
+    path: '/api/webhooks',
+    summary: 'The webhook endpoints: URL, events, enabled, a hint of the secret.',
+    access: 'an admin',
+    answer: '200 `ListWebhooksResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks',
+    summary:
+      'Register an endpoint for some events; the answer holds its signing secret, shown this once. A URL resolving to a loopback, private or reserved address is refused unless `allowPrivate` and WEBHOOKS_ALLOW_PRIVATE_URLS.',
+    access: 'an admin',
+    body: CreateWebhookBodySchema,
+    answer: '201 `WebhookCreated`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_URL_INVALID', 'WEBHOOK_URL_FORBIDDEN'],
+  },
+  {
+    method: 'PATCH',
+    path: '/api/webhooks/:id',
+    summary: "Change an endpoint's URL (checked again), description, events, enabled or private-address flag.",
+    access: 'an admin',
+    body: UpdateWebhookBodySchema,
+    answer: '200 `WebhookEndpoint`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND', 'WEBHOOK_URL_INVALID', 'WEBHOOK_URL_FORBIDDEN'],
+  },
+  {
+    method: 'DELETE',
+    path: '/api/webhooks/:id',
+    summary: 'Delete an endpoint and its deliveries.',
+    access: 'an admin',
+    answer: '204',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/api/webhooks/:id/deliveries',
+    summary: "An endpoint's deliveries, newest first (`?limit=&cursor=`), each with its payload and every attempt (status, time, answer).",
+    access: 'an admin',
+    answer: '200 `ListWebhookDeliveriesResponse`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/:id/ping',
+    summary: 'Queue a signed `webhook.ping` delivery to the endpoint (a test of the URL and the signature check).',
+    access: 'an admin',
+    answer: '202 `WebhookDeliveryQueued`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: '/api/webhooks/:id/deliveries/:deliveryId/replay',
+    summary: "Send a delivery's payload again, as a new delivery (same event id, signed anew, retried for WEBHOOKS_RETRY_FOR_MS).",
+    access: 'an admin',
+    answer: '202 `WebhookDeliveryQueued`',
+    errors: ['SIGN_IN_REQUIRED', 'FORBIDDEN', 'CSRF_TOKEN_INVALID', 'WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND'],
   },
   {
     method: 'POST',

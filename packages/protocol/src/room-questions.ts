@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { ErrorBody } from './errors';
 import type { RunLifecycle } from './execution';
 import type { LanguageId } from './languages';
-import { QUESTION_LIMITS, QuestionSchema, TestCaseSchema, publicTestCase, type CompareMode, type TestCase } from './questions';
+import {
+  QUESTION_LIMITS,
+  QuestionSchema,
+  TestCaseSchema,
+  publicTestCase,
+  type CompareMode,
+  type QuestionDatabase,
+  type TestCase,
+} from './questions';
 import type { Role } from './realtime';
 
 /**
@@ -70,6 +78,8 @@ export interface RoomQuestionView {
   description: string;
   starters: Partial<Record<LanguageId, string>>;
   tests: TestCaseView[];
+  /** A SQL question's schema and seed data (every run starts from them); absent otherwise. */
+  database?: QuestionDatabase;
   /** Hidden cases in the room (a candidate sees their names, never their content). */
   hiddenCount: number;
   /** Who changed it last, and when (server clock); null before anything was set. */
@@ -84,6 +94,8 @@ export interface StoredRoomQuestion {
   description: string;
   starters: Partial<Record<LanguageId, string>>;
   tests: TestCase[];
+  /** A SQL question's schema and seed data; absent for the others. */
+  database?: QuestionDatabase;
   updatedBy: string | null;
   updatedAt: number | null;
 }
@@ -129,6 +141,7 @@ export function viewRoomQuestion(question: StoredRoomQuestion, role: Role): Room
     starters: { ...question.starters },
     tests: question.tests.map((testCase, index) => viewTestCase(testCase, role, index)),
     hiddenCount: question.tests.filter((testCase) => testCase.hidden).length,
+    ...(question.database ? { database: { ...question.database } } : {}),
     updatedBy: question.updatedBy,
     updatedAt: question.updatedAt,
   };

@@ -41,8 +41,10 @@ export const INTERVIEW_DOC = {
   events: 'events',
   /** `Y.Map<RunRecord>` by job id: each run's latest state. */
   runs: 'runs',
-  /** `Y.Map<Y.Array<TimelineCheckpoint>>`: one checkpoint stream per recording node. */
-  checkpoints: 'checkpoints',
+  /** `Y.Array` of edit chunks: the code document's updates with time and author, written by the node each edit came through (`rooms/edit-recorder.ts`). */
+  edits: 'edits',
+  /** `Y.Array<Uint8Array>`: the code document before the first kept edit (merged Yjs updates). */
+  editBase: 'editBase',
   /** `Y.Map`: the room's question with its full test cases, hidden ones included (key `current`). */
   question: 'question',
   /** `Y.Map<TestRunRecord>` by run id: each test run's latest state, full detail. */

@@ -35,10 +35,18 @@ export function TeamHeader() {
           Dashboard
         </Link>
         {member.role === 'admin' ? (
-          <Link href="/members" className={styles.navLink} aria-current={current('/members')}>
-            Members
-          </Link>
+          <>
+            <Link href="/members" className={styles.navLink} aria-current={current('/members')}>
+              Members
+            </Link>
+            <Link href="/webhooks" className={styles.navLink} aria-current={current('/webhooks')}>
+              Webhooks
+            </Link>
+          </>
         ) : null}
+        <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
+          API tokens
+        </Link>
       </nav>
       <div className={styles.spacer} />
       <div className={styles.who}>

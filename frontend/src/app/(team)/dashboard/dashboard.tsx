@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+import { RECOMMENDATION_LABELS, RECOMMENDATIONS, RecommendationSchema, type Recommendation } from '@pairpad/protocol';
 import { listInterviews, type InterviewQuery } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
 import {
@@ -50,6 +51,7 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
   const [q, setQ] = useState('');
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
+  const [recommendation, setRecommendation] = useState<Recommendation | null>(null);
   // The cursors of the pages seen so far: the last is this page's, so Previous pops one.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
@@ -62,11 +64,20 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
   }, [search]);
 
   // Any new filter starts again from the first page.
-  useEffect(() => setCursors([null]), [scope, status, q, from, to]);
+  useEffect(() => setCursors([null]), [scope, status, q, from, to, recommendation]);
 
   useEffect(() => {
     const controller = new AbortController();
-    const query: InterviewQuery = { scope, status, q, from: dayBound(from, false), to: dayBound(to, true), cursor, limit: PAGE_SIZE };
+    const query: InterviewQuery = {
+      scope,
+      status,
+      q,
+      from: dayBound(from, false),
+      to: dayBound(to, true),
+      recommendation,
+      cursor,
+      limit: PAGE_SIZE,
+    };
     setListing((current) => (current.state === 'ready' ? current : { state: 'loading' }));
     listInterviews(api, query, controller.signal)
       .then((page) => setListing({ state: 'ready', page }))
@@ -74,7 +85,7 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
         if (!controller.signal.aborted) setListing({ state: 'error', message: errorText(failure) });
       });
     return () => controller.abort();
-  }, [api, scope, status, q, from, to, cursor, reloads]);
+  }, [api, scope, status, q, from, to, recommendation, cursor, reloads]);
 
   const onTabKey = (event: KeyboardEvent<HTMLButtonElement>) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
@@ -82,7 +93,7 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
     setScope(next);
     document.getElementById(`${ids}-tab-${next}`)?.focus();
   };
-  const filtered = status !== null || q.trim() !== '' || from !== '' || to !== '';
+  const filtered = status !== null || q.trim() !== '' || from !== '' || to !== '' || recommendation !== null;
   const reload = () => setReloads((count) => count + 1);
 
   return (
@@ -145,6 +156,24 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
             </select>
           </div>
           <div className={styles.filter}>
+            <label htmlFor={`${ids}-recommendation`}>Recommendation</label>
+            <select
+              id={`${ids}-recommendation`}
+              value={recommendation ?? ''}
+              onChange={(event) => {
+                const picked = RecommendationSchema.safeParse(event.target.value);
+                setRecommendation(picked.success ? picked.data : null);
+              }}
+            >
+              <option value="">Any</option>
+              {RECOMMENDATIONS.map((value) => (
+                <option key={value} value={value}>
+                  {RECOMMENDATION_LABELS[value]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className={styles.filter}>
             <label htmlFor={`${ids}-from`}>From</label>
             <input id={`${ids}-from`} type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
           </div>
@@ -158,6 +187,7 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
             disabled={!filtered}
             onClick={() => {
               setStatus(null);
+              setRecommendation(null);
               setSearch('');
               setQ('');
               setFrom('');

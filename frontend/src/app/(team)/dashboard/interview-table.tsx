@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
+import { RECOMMENDATION_LABELS, RECOMMENDATIONS } from '@pairpad/protocol';
 import { ModalDialog } from '@/components/modal-dialog';
 import { deleteInterview } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
@@ -41,6 +42,7 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
             <th scope="col">Candidate</th>
             <th scope="col">Question</th>
             <th scope="col">Status</th>
+            <th scope="col">Scorecards</th>
             <th scope="col">Date</th>
             <th scope="col">
               <span className={ui.visuallyHidden}>Actions</span>
@@ -98,6 +100,9 @@ function Row({
       <td data-label="Status">
         <span className={`${styles.badge} ${styles[item.status]}`}>{STATUS_WORDS[item.status]}</span>
       </td>
+      <td data-label="Scorecards" data-testid="recommendations">
+        <Recommendations counts={item.recommendations} />
+      </td>
       <td data-label="Date" className={styles.date}>
         {when(item.startedAt ?? item.createdAt)}
       </td>
@@ -127,6 +132,20 @@ function Row({
       </td>
     </tr>
   );
+}
+
+/** The submitted scorecards' recommendations, counted (null: hidden until this member submits theirs). */
+function Recommendations({ counts }: { counts: InterviewSummary['recommendations'] }) {
+  if (counts === undefined) return null;
+  if (counts === null)
+    return (
+      <span className={styles.muted} title="An interviewer of this interview sees the others' scorecards once they submit their own">
+        Hidden
+      </span>
+    );
+  const given = RECOMMENDATIONS.filter((value) => counts[value] > 0);
+  if (given.length === 0) return <span className={styles.muted}>—</span>;
+  return <>{given.map((value) => `${RECOMMENDATION_LABELS[value]} ${counts[value]}`).join(' · ')}</>;
 }
 
 function ConfirmDelete({ item, api, onClose, onDeleted }: { item: InterviewSummary; api: ApiAuth; onClose(): void; onDeleted(): void }) {

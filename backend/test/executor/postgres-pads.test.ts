@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { eventually, startTestExecutor, type ExecuteBody, type TestExecutor } from './helpers';
+
+/**
+ * SQL (PostgreSQL) through the real sandbox and a real PostgreSQL server managed by the
+ * executor: a database of its own per run, seeded by the request's other .sql files, dropped
+ * after; the run's role reaches nothing else (other databases, other runs', roles, the server's
+ * files or programs) and its statements stop at the run's time limit. Skipped, saying so, when
+ * PostgreSQL's server binaries are not installed here.
+ */
+
+const SCHEMA = {
+  name: 'setup/schema.sql',
+  content: 'CREATE TABLE orders (id serial PRIMARY KEY, name text NOT NULL, total int NOT NULL);\n',
+};
+const SEED = { name: 'setup/seed.sql', content: "INSERT INTO orders (name, total) VALUES ('ann', 30), ('bob', 120), ('cid', 75);\n" };
+
+describe('executor: SQL (PostgreSQL), a database per run', () => {
+  let ex: TestExecutor;
+  let offered = false;
+  before(async () => {
+    ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'postgresql', EXECUTOR_POSTGRES: 'on', EXECUTOR_RUN_TIMEOUT: '5000' });
+    await ex.handle.ready;
+    offered = ((await ex.get('/api/v2/runtimes')).body as { language: string }[]).some((rt) => rt.language === 'postgresql');
+  });
+  after(async () => {
+    await ex?.close();
+  });
+
+  const run = (query: string, extra: Record<string, unknown> = {}): Promise<ExecuteBody> =>
+    ex.execute({ language: 'postgres', version: '*', files: [{ name: 'main.sql', content: query }, SCHEMA, SEED], ...extra });
+
+  it('runs the query after the schema and seed, printing a table', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const res = await run('SELECT name, total FROM orders WHERE total > 50 ORDER BY total DESC;\n');
+    assert.equal(res.run.status, null, res.run.output);
+    assert.equal(res.run.stdout, ' name | total \n------+-------\n bob  |   120\n cid  |    75\n(2 rows)\n\n');
+    const plain = await run('SELECT name FROM orders ORDER BY name;\n', { args: ['-A', '-t'] });
+    assert.equal(plain.run.stdout, 'ann\nbob\ncid\n');
+  });
+
+  it('gives each run a fresh database, and drops it after', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    for (let i = 0; i < 2; i++) {
+      const res = await run("INSERT INTO orders (name, total) VALUES ('dee', 1);\nSELECT count(*) FROM orders;\n", { args: ['-A', '-t'] });
+      assert.equal(res.run.stdout, '4\n', res.run.output);
+    }
+    await eventually(async () => (await ex.handle.postgresRunDatabases()).length === 0, 5000, 'run databases dropped');
+  });
+
+  it('stops at the first error, as RE, with PostgreSQL’s message', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const res = await run("SELECT 1 AS one;\nSELEC 2;\nSELECT 'not reached';\n", { args: ['-A', '-t'] });
+    assert.equal(res.run.status, 'RE');
+    assert.equal(res.run.stdout, '1\n');
+    assert.match(res.run.stderr, /syntax error at or near "SELEC"/);
+  });
+
+  it("limits statements to the run's time (statement_timeout), and a query that never ends is stopped and its database dropped", async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const shown = await run('SHOW statement_timeout;\n', { args: ['-A', '-t'], run_timeout: 1500 });
+    assert.equal(shown.run.stdout, '1500ms\n');
+    const endless = await run('SELECT pg_sleep(30);\n', { run_timeout: 1500 });
+    assert.ok(endless.run.status === 'TO' || endless.run.status === 'RE', JSON.stringify(endless.run));
+    assert.ok((endless.run.wall_time ?? 0) < 4000, `stopped early (${endless.run.wall_time} ms)`);
+    await eventually(async () => (await ex.handle.postgresRunDatabases()).length === 0, 5000, 'run databases dropped');
+  });
+
+  it('refuses escalation: no superuser, no roles, no databases, no server programs or files, no other database', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const attempts: [string, RegExp][] = [
+      ['DROP DATABASE postgres;', /must be owner of database postgres|permission denied|cannot drop/],
+      ['ALTER ROLE CURRENT_USER SUPERUSER;', /permission denied|must be superuser/],
+      ['CREATE ROLE intruder SUPERUSER;', /permission denied|must be superuser/],
+      ['CREATE ROLE intruder;', /permission denied/],
+      ['CREATE DATABASE other;', /permission denied/],
+      ['SET ROLE pairpad_admin;', /permission denied/],
+      ["COPY orders TO PROGRAM 'id';", /permission denied|must be superuser|pg_execute_server_program/],
+      ["SELECT pg_read_file('/etc/passwd');", /permission denied/],
+      ['SELECT rolpassword FROM pg_authid;', /permission denied/],
+      ['\\c postgres', /permission denied for database "postgres"|not have CONNECT privilege/],
+      ['\\c template1', /permission denied for database "template1"|not have CONNECT privilege/],
+    ];
+    for (const [statement, refusal] of attempts) {
+      const res = await run(`${statement}\nSELECT 'after';\n`, { args: ['-A', '-t'] });
+      assert.notEqual(res.run.status, null, `${statement} must fail: ${res.run.output}`);
+      assert.match(res.run.stderr, refusal, statement);
+      assert.ok(!res.run.stdout.includes('after'), `${statement}: the run stopped there`);
+    }
+  });
+
+  it("cannot connect to another run's database while it runs", async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const holder = run('SELECT pg_sleep(3);\n', { run_timeout: 5000 });
+    await eventually(async () => (await ex.handle.postgresRunDatabases()).length > 0, 5000, "the first run's database");
+    const intruder = await run(
+      "SELECT datname AS other FROM pg_database WHERE datname LIKE 'pad\\_%' AND datname <> current_database() LIMIT 1 \\gset\n\\c :other\nSELECT 'connected';\n",
+      { args: ['-A', '-t'] },
+    );
+    assert.notEqual(intruder.run.status, null, intruder.run.output);
+    assert.match(intruder.run.stderr, /permission denied for database "pad_|not have CONNECT privilege/);
+    assert.ok(!intruder.run.stdout.includes('connected'));
+    assert.equal((await holder).run.status, null);
+  });
+});
