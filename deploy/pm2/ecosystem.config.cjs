@@ -40,8 +40,8 @@ module.exports = {
     {
       name: 'pairpad-frontend',
       cwd: path.join(root, 'frontend'),
-      script: path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next'),
-      args: `start -H 127.0.0.1 -p ${frontendPort}`,
+      script: path.join(root, 'frontend', 'serve', 'server.mjs'),
+      args: `-H 127.0.0.1 -p ${frontendPort}`,
       instances: 1,
       exec_mode: 'fork',
       env_production: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Starts the production frontend for the e2e run: builds first when `.next` is missing or older
- * than any source it is built from, then runs `next start`. The backend URL is given at runtime
+ * than any source it is built from, then runs the production server (frontend/serve/server.mjs:
+ * `next start`'s handler, static JS and CSS in brotli). The backend URL is given at runtime
  * (API_URL), so the same build serves the tests and a normal start.
  *
  * Usage: FRONTEND_PORT=3100 API_URL=http://localhost:5100 node e2e/support/serve-frontend.mjs
@@ -19,6 +20,7 @@ const sources = [
   path.join(frontend, 'public'),
   path.join(frontend, 'next.config.ts'),
   path.join(frontend, 'loaders'),
+  path.join(frontend, 'serve', 'precompress.mjs'),
   path.join(frontend, 'package.json'),
   path.join(root, 'packages', 'protocol', 'src'),
   path.join(root, 'packages', 'client', 'src'),
@@ -45,7 +47,6 @@ if (builtAt < changedAt || process.env.E2E_FORCE_BUILD === '1') {
 }
 
 const port = process.env.FRONTEND_PORT ?? '3000';
-const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-const server = spawn(process.execPath, [nextBin, 'start', '-p', port], { cwd: frontend, env, stdio: 'inherit' });
+const server = spawn(process.execPath, ['serve/server.mjs', '-p', port], { cwd: frontend, env, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -84,7 +84,7 @@ export async function startTeamServers(options: TeamServerOptions): Promise<Team
     'team-backend',
   );
   const frontend = startProcess(
-    [path.join(repoRoot, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-p', String(frontendPort)],
+    [path.join(repoRoot, 'frontend', 'serve', 'server.mjs'), '-p', String(frontendPort)],
     path.join(repoRoot, 'frontend'),
     { API_URL: backendUrl, NEXT_TELEMETRY_DISABLED: '1' },
     'team-frontend',

@@ -190,3 +190,20 @@ test('an opening bracket is closed as it is typed, and the pair is highlighted',
   await expect.poll(() => editorCode(interviewer)).toBe('print([1])');
   await expect(interviewer.locator('.cm-matchingBracket')).toHaveCount(2);
 });
+
+test('search (loaded on the first focus of the editor): Ctrl+F opens it and marks every match', async ({ room }) => {
+  const { interviewer } = room;
+  await replaceCode(interviewer, 'total = 1\ntotal = total + 2\n');
+  await editor(interviewer).click();
+  await interviewer.keyboard.press('ControlOrMeta+Home');
+  await interviewer.keyboard.press('ControlOrMeta+f');
+  const field = interviewer.locator('.cm-search').getByRole('textbox', { name: 'Find' });
+  await expect(field).toBeFocused();
+  // Typed, as a person does: the panel searches on the field's key events.
+  await interviewer.keyboard.type('total');
+  // The matches in the document are marked; Escape closes the panel and leaves the code alone.
+  await expect(interviewer.locator('.cm-searchMatch')).toHaveCount(3);
+  await interviewer.keyboard.press('Escape');
+  await expect(interviewer.locator('.cm-search')).toHaveCount(0);
+  await expect.poll(() => editorCode(interviewer)).toBe('total = 1\ntotal = total + 2\n');
+});

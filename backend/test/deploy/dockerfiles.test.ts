@@ -101,7 +101,8 @@ for (const app of ['backend', 'frontend'] as const) {
       );
       const [cmd] = instructions(final, 'CMD');
       if (app === 'backend') assert.equal(cmd?.args, '["node", "backend/dist/server.js"]');
-      else assert.match(cmd?.args ?? '', /next\/dist\/bin\/next start -H 0\.0\.0\.0 -p/);
+      // Next's handler with brotli static files (frontend/serve/server.mjs), as `next start` takes -H and -p.
+      else assert.match(cmd?.args ?? '', /exec node serve\/server\.mjs -H 0\.0\.0\.0 -p/);
     });
   });
 }

@@ -184,10 +184,10 @@ describe('systemd units', () => {
     assert.equal(executor.one('ProtectControlGroups'), 'no');
   });
 
-  it('pairpad-frontend.service runs next start from the frontend workspace with env names the frontend reads', () => {
+  it('pairpad-frontend.service runs the frontend server (serve/server.mjs) from the frontend workspace with env names the frontend reads', () => {
     const frontend = unit('pairpad-frontend.service');
     assert.equal(frontend.one('WorkingDirectory'), '/opt/pairpad/frontend');
-    assert.match(frontend.one('ExecStart') ?? '', /^\/usr\/bin\/node \/opt\/pairpad\/node_modules\/next\/dist\/bin\/next start /);
+    assert.match(frontend.one('ExecStart') ?? '', /^\/usr\/bin\/node \/opt\/pairpad\/frontend\/serve\/server\.mjs -H 127\.0\.0\.1 -p /);
     const names = frontend.all('Environment').map((assignment) => assignment.split('=')[0]!);
     assert.deepEqual(
       names.filter((name) => !FRONTEND_ENV_NAMES.has(name)),
@@ -220,11 +220,11 @@ describe('deploy/pm2/ecosystem.config.cjs', () => {
     assert.equal(workDir, process.env.EXECUTOR_WORK_DIR || path.join(os.tmpdir(), `pairpad-executor-${os.userInfo().uid}`));
   });
 
-  it('runs next start for the frontend with frontend env names', () => {
+  it('runs the frontend server (serve/server.mjs) with frontend env names', () => {
     const frontend = app('pairpad-frontend');
     assert.equal(frontend.cwd, repoPath('frontend'));
-    assert.equal(frontend.script, repoPath('node_modules', 'next', 'dist', 'bin', 'next'));
-    assert.match(frontend.args ?? '', /^start /);
+    assert.equal(frontend.script, repoPath('frontend', 'serve', 'server.mjs'));
+    assert.match(frontend.args ?? '', /^-H 127\.0\.0\.1 -p /);
     assert.deepEqual(
       Object.keys(frontend.env_production).filter((name) => !FRONTEND_ENV_NAMES.has(name)),
       [],

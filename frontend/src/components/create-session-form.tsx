@@ -13,7 +13,8 @@ import {
   type CreateSessionResponse,
   type LanguageId,
 } from '@pairpad/protocol';
-import { ApiError, createSession } from '@/lib/api';
+import { ApiError } from '@/lib/api';
+import { createSession } from '@/lib/sessions-api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import { rememberName, rememberedName, storeJoinedName, storeToken } from '@/lib/identity';
 import { availabilityOf, useLanguages, type LanguagesView } from '@/lib/use-languages';

@@ -1,7 +1,9 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { DisplayNameSchema, SESSION_ID_PATTERN, type SessionPublicView } from '@pairpad/protocol';
+import type { SessionPublicView } from '@pairpad/protocol';
+import { DisplayNameSchema } from '@pairpad/protocol/first-load-schemas';
+import { SESSION_ID_PATTERN } from '@pairpad/protocol/limits';
 import { getSession, isMissingSession } from '@/lib/api';
 import { useResolveApiUrl } from '@/lib/config-context';
 import {

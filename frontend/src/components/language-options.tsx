@@ -1,4 +1,4 @@
-import { LANGUAGES, languageOptionLabel } from '@pairpad/protocol';
+import { LANGUAGES, languageOptionLabel } from '@pairpad/protocol/language-table';
 import type { LanguagesView } from '@/lib/use-languages';
 
 /**

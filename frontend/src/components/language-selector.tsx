@@ -1,6 +1,6 @@
 'use client';
 
-import { LanguageIdSchema, languageLabel, type LanguageId } from '@pairpad/protocol';
+import { isLanguageId, languageLabel, type LanguageId } from '@pairpad/protocol/language-table';
 import { useId } from 'react';
 import { availabilityOf, useLanguages } from '@/lib/use-languages';
 import { cx } from '@/lib/cx';
@@ -41,8 +41,8 @@ export function LanguageSelector({ value, onChange, disabled = false }: Language
           value={value}
           disabled={disabled}
           onChange={(event) => {
-            const parsed = LanguageIdSchema.safeParse(event.target.value);
-            if (parsed.success) onChange(parsed.data);
+            const picked = event.target.value;
+            if (isLanguageId(picked)) onChange(picked);
           }}
         >
           <LanguageOptions view={view} />

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { DisplayNameSchema } from '@pairpad/protocol';
+import { DisplayNameSchema } from '@pairpad/protocol/first-load-schemas';
 import { cx } from '@/lib/cx';
 import styles from './name-prompt.module.css';
 import ui from './ui.module.css';

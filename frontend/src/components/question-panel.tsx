@@ -1,17 +1,28 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useId, useState } from 'react';
 import type * as Y from 'yjs';
-import { languageLabel, starterCode, type LanguageId, type RoomQuestionView } from '@pairpad/protocol';
+import type { LanguageId, RoomQuestionView } from '@pairpad/protocol';
+import { languageLabel, starterCode } from '@pairpad/protocol/language-table';
 import { cx } from '@/lib/cx';
 import type { QuestionsState } from '@/room/use-questions';
 import { MarkdownView } from './markdown-view';
 import { ModalDialog } from './modal-dialog';
-import { QuestionEditor } from './question-editor';
 import type { GuestAccess } from '@/lib/questions-api';
-import { QuestionPicker } from './question-picker';
 import styles from './question-panel.module.css';
 import ui from './ui.module.css';
+
+// Loaded when the interviewer opens it: the editor validates with the question schemas (classic
+// zod), which stay out of the room page's first load (issue 21).
+const QuestionPicker = dynamic(() => import('./question-picker').then((module) => module.QuestionPicker), {
+  ssr: false,
+  loading: () => <p role="status">Loading the question bank…</p>,
+});
+const QuestionEditor = dynamic(() => import('./question-editor').then((module) => module.QuestionEditor), {
+  ssr: false,
+  loading: () => <p role="status">Loading the editor…</p>,
+});
 
 export interface QuestionPanelProps {
   apiUrl: string;

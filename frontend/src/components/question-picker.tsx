@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useId, useMemo, useState } from 'react';
-import { languageLabel, type QuestionSummary } from '@pairpad/protocol';
+import type { QuestionSummary } from '@pairpad/protocol';
+import { languageLabel } from '@pairpad/protocol/language-table';
 import { getQuestion, listQuestions, matchesSearch, type GuestAccess, type QuestionPreview } from '@/lib/questions-api';
 import { cx } from '@/lib/cx';
 import { DifficultyBadge } from './difficulty-badge';

@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import type { ConnectionStatus as RoomStatus } from '@pairpad/client';
 import type { LanguageId, Role } from '@pairpad/protocol';
@@ -10,7 +11,6 @@ import { initials } from '@/room/user-color';
 import { ConnectionStatus } from './connection-status';
 import { CopyLinkButton } from './copy-link-button';
 import { HeaderPopover } from './header-popover';
-import { InterviewControls } from './interview-controls';
 import { LanguageSelector } from './language-selector';
 import { Participants } from './participants';
 import { RecordingNotice } from './recording-notice';
@@ -18,6 +18,9 @@ import { SavingStatus } from './saving-status';
 import { SettingsMenu } from './settings-menu';
 import styles from './room-header.module.css';
 import ui from './ui.module.css';
+
+// Interviewers only, and only once their panel opens: not in a candidate's first load (issue 21).
+const InterviewControls = dynamic(() => import('./interview-controls').then((module) => module.InterviewControls));
 
 export interface RoomHeaderProps {
   sessionId: string;

@@ -12,17 +12,13 @@ import { useRoom } from '@/room/use-room';
 import { useUnreadChat, useUnreadNotes } from '@/room/use-unread';
 import { ChatPanel } from './chat-panel';
 import { EditorShortcuts } from './editor-shortcuts';
-import { KeepCode } from './keep-code';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
 import { PaneSplitter } from './pane-splitter';
-import { PrivateNotes } from './private-notes';
-import { ScorecardPanel } from './scorecard-panel';
 import { QuestionPanel } from './question-panel';
 import { RoomHeader } from './room-header';
 import { RoomTabs, type RoomTab } from './room-tabs';
 import { SessionMissing } from './session-missing';
-import { TestResults } from './test-results';
 import styles from './room-view.module.css';
 import ui from './ui.module.css';
 
@@ -31,6 +27,14 @@ const CodeEditor = dynamic(() => import('./code-editor'), {
   ssr: false,
   loading: () => <div className={styles.editorLoading}>Loading editor…</div>,
 });
+
+// Parts not every first view shows, each loaded when it first renders (issue 21: a candidate's
+// first load carries none of the interviewer's panels; test results come with a question's tests,
+// "keep your code" with the end of the room).
+const PrivateNotes = dynamic(() => import('./private-notes').then((module) => module.PrivateNotes));
+const KeepCode = dynamic(() => import('./keep-code').then((module) => module.KeepCode));
+const TestResults = dynamic(() => import('./test-results').then((module) => module.TestResults));
+const ScorecardPanel = dynamic(() => import('./scorecard-panel').then((module) => module.ScorecardPanel));
 
 export interface RoomViewProps {
   apiUrl: string;

@@ -2,7 +2,7 @@
 
 import { useEffect, useState, type ReactNode } from 'react';
 import type { RunRecord, RunResult, StageView } from '@pairpad/protocol';
-import { languageLabel } from '@pairpad/protocol';
+import { languageLabel } from '@pairpad/protocol/language-table';
 import { cx } from '@/lib/cx';
 import { formatBytes, formatDuration } from '@/lib/format';
 import styles from './run-output.module.css';

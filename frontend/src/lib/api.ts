@@ -1,11 +1,6 @@
-import {
-  CreateSessionResponseSchema,
-  SessionPublicViewSchema,
-  type CreateSessionBody,
-  type CreateSessionResponse,
-  type ErrorCode,
-  type SessionPublicView,
-} from '@pairpad/protocol';
+import type { ErrorCode, SessionPublicView } from '@pairpad/protocol';
+// The zod-free twin: this module is in the room page's first load (issue 21); see first-load-schemas.ts.
+import { SessionPublicViewSchema } from '@pairpad/protocol/first-load-schemas';
 
 /** A REST failure in words: a protocol error code, or `NETWORK_ERROR` when the backend could not be reached. */
 export class ApiError extends Error {
@@ -62,12 +57,6 @@ export function parseResponse<T>(schema: { safeParse(input: unknown): { success:
   const result = schema.safeParse(body);
   if (!result.success) throw new ApiError('BAD_RESPONSE', 'The server sent an answer this page does not understand.');
   return result.data;
-}
-
-/** `POST /api/sessions` as the signed-in member (cookie + CSRF token). */
-export async function createSession(apiUrl: string, body: CreateSessionBody, csrfToken?: string | null): Promise<CreateSessionResponse> {
-  const answer = await request(apiUrl, '/api/sessions', { method: 'POST', body: JSON.stringify(body) }, csrfToken);
-  return parseResponse(CreateSessionResponseSchema, answer);
 }
 
 export async function getSession(apiUrl: string, sessionId: string, signal?: AbortSignal): Promise<SessionPublicView> {

@@ -1,6 +1,6 @@
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
 import { Facet, type Extension } from '@codemirror/state';
-import { languageRecord, type LanguageId } from '@pairpad/protocol';
+import { languageRecord, type LanguageId } from '@pairpad/protocol/language-table';
 import { completionIcon } from './completion-icons';
 
 /**

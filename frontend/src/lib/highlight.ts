@@ -12,7 +12,7 @@ import ruby from 'highlight.js/lib/languages/ruby';
 import rust from 'highlight.js/lib/languages/rust';
 import sql from 'highlight.js/lib/languages/sql';
 import typescript from 'highlight.js/lib/languages/typescript';
-import { LANGUAGES, type HighlightGrammar } from '@pairpad/protocol';
+import { LANGUAGES, type HighlightGrammar } from '@pairpad/protocol/language-table';
 
 // Only the room's languages' grammars (their `highlight` in @pairpad/protocol's table) are
 // registered: the full highlight.js bundle is ~10x larger. A new grammar name in the table is a

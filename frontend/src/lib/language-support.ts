@@ -1,5 +1,5 @@
 import type { Extension } from '@codemirror/state';
-import { languageRecord, type EditorMode, type LanguageId } from '@pairpad/protocol';
+import { languageRecord, type EditorMode, type LanguageId } from '@pairpad/protocol/language-table';
 
 /**
  * CodeMirror language support per editor mode (a language's `editor` in @pairpad/protocol's

@@ -1,7 +1,8 @@
 'use client';
 
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { RuntimeListSchema, languagesFromRuntimes, type LanguageAvailability } from '@pairpad/protocol';
+import { RuntimeListSchema } from '@pairpad/protocol/first-load-schemas';
+import { languagesFromRuntimes, type LanguageAvailability } from '@pairpad/protocol/language-table';
 import { ApiError, request } from './api';
 import { useResolveApiUrl } from './config-context';
 

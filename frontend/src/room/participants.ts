@@ -1,4 +1,5 @@
-import { AwarenessUserSchema, type AwarenessUser, type PresenceStatus } from '@pairpad/protocol';
+import type { AwarenessUser, PresenceStatus } from '@pairpad/protocol';
+import { AwarenessUserSchema } from '@pairpad/protocol/first-load-schemas';
 import type { Awareness } from 'y-protocols/awareness';
 
 /** One person in the room, however many tabs they have open. */

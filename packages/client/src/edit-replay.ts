@@ -1,6 +1,7 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import { ROOM_DOC, type TimelineEditAuthor, type TimelineEdits } from '@pairpad/protocol';
+import type { TimelineEditAuthor, TimelineEdits } from '@pairpad/protocol';
+import { ROOM_DOC } from '@pairpad/protocol/wire';
 
 /** One recorded edit of the code document. */
 export interface ReplayEdit {

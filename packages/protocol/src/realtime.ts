@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { LanguageIdSchema } from './languages';
 import { DisplayNameSchema, InterviewerTokenSchema, SessionIdSchema } from './sessions';
 
+import { PRESENCE_STATUSES, ROLES } from './first-load-schemas';
 import { PROTOCOL_VERSION } from './wire';
 
 export { NOTES_EVENT, PROTOCOL_VERSION, SOCKET_PATH, YJS_EVENT } from './wire';
 
-export const ROLES = ['interviewer', 'candidate'] as const;
+export { PRESENCE_STATUSES, ROLES } from './first-load-schemas';
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
-export const PRESENCE_STATUSES = ['active', 'idle', 'away'] as const;
 export const PresenceStatusSchema = z.enum(PRESENCE_STATUSES);
 export type PresenceStatus = z.infer<typeof PresenceStatusSchema>;
 
