@@ -148,3 +148,52 @@ export function SecretOnce({ heading, fieldId, label, secret, note, warning, onD
     </section>
   );
 }
+
+export interface FormSectionProps {
+  /** The heading's id (the section is labelled by it). */
+  headingId: string;
+  heading: string;
+  form: ReturnType<typeof useCreateForm>;
+  /** The form's layout (team-page's rowForm for one line). */
+  formClassName: string | undefined;
+  submitLabel: string;
+  pendingLabel: string;
+  /** The fields. */
+  children: ReactNode;
+}
+
+/** A section holding one create form: heading, fields, the busy submit button, and the form's error. */
+export function FormSection({ headingId, heading, form, formClassName, submitLabel, pendingLabel, children }: FormSectionProps) {
+  return (
+    <section className={page.section} aria-labelledby={headingId}>
+      <h2 id={headingId}>{heading}</h2>
+      <form className={formClassName} onSubmit={form.submit} noValidate aria-busy={form.pending}>
+        {children}
+        <button type="submit" className={`${shared.button} ${shared.primary}`} disabled={form.pending}>
+          {form.pending ? pendingLabel : submitLabel}
+        </button>
+      </form>
+      <Alert message={form.error} />
+    </section>
+  );
+}
+
+/** A table's header row: the named columns, then the row actions' column (named for screen readers only). */
+export function TableHead({ columns }: { columns: (string | null)[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((column) =>
+          column === null ? null : (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ),
+        )}
+        <th scope="col">
+          <span className={ui.visuallyHidden}>Actions</span>
+        </th>
+      </tr>
+    </thead>
+  );
+}

@@ -5,10 +5,9 @@ import { createResetLink, inviteMember, listMembers, updateMember, type ApiAuth 
 import { MemberRoleSchema, type Member, type MemberListItem, type MemberRole } from '@/lib/team-shapes';
 import { CopyField } from '../copy-field';
 import { MemberGate } from '../member-gate';
-import { Alert, LoadedList, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { Alert, FormSection, LoadedList, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
-import ui from '../../../components/ui.module.css';
 import styles from './members.module.css';
 
 const ROLE_WORDS: Record<MemberRole, string> = { admin: 'Admin', interviewer: 'Interviewer' };
@@ -46,16 +45,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
         <LoadedList loaded={listing} noun="members" onRetry={reload}>
           {(members) => (
             <table className={page.table} aria-label="Members">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span className={ui.visuallyHidden}>Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Role', 'Status']} />
               <tbody>
                 {members.map((member) => (
                   <MemberRow
@@ -89,7 +79,7 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
   const [email, setEmail] = useState('');
   const ids = useId();
   const [role, setRole] = useState<MemberRole>('interviewer');
-  const { pending, error, submit } = useCreateForm(
+  const form = useCreateForm(
     () => (email.trim() ? null : 'Enter the email address of the person to invite.'),
     async () => {
       const answer = await inviteMember(api, { email: email.trim(), role });
@@ -98,30 +88,30 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
     },
   );
   return (
-    <section className={page.section} aria-labelledby="invite-heading">
-      <h2 id="invite-heading">Invite a teammate</h2>
-      <form className={page.rowForm} onSubmit={submit} noValidate aria-busy={pending}>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-email`}>Email</label>
-          <input id={`${ids}-email`} type="email" autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
-        </div>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-role`}>Role</label>
-          <select
-            id={`${ids}-role`}
-            value={role}
-            onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}
-          >
-            <option value="interviewer">Interviewer</option>
-            <option value="admin">Admin</option>
-          </select>
-        </div>
-        <button type="submit" className={`${shared.button} ${shared.primary}`} disabled={pending}>
-          {pending ? 'Inviting…' : 'Invite'}
-        </button>
-      </form>
-      <Alert message={error} />
-    </section>
+    <FormSection
+      headingId="invite-heading"
+      heading="Invite a teammate"
+      form={form}
+      formClassName={page.rowForm}
+      submitLabel="Invite"
+      pendingLabel="Inviting…"
+    >
+      <div className={page.field}>
+        <label htmlFor={`${ids}-email`}>Email</label>
+        <input id={`${ids}-email`} type="email" autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
+      </div>
+      <div className={page.field}>
+        <label htmlFor={`${ids}-role`}>Role</label>
+        <select
+          id={`${ids}-role`}
+          value={role}
+          onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}
+        >
+          <option value="interviewer">Interviewer</option>
+          <option value="admin">Admin</option>
+        </select>
+      </div>
+    </FormSection>
   );
 }
 

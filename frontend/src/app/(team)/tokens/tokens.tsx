@@ -5,10 +5,9 @@ import { createApiToken, listApiTokens, revokeApiToken, type ApiToken, type ApiT
 import type { ApiAuth } from '@/lib/members-api';
 import type { Member } from '@/lib/team-shapes';
 import { MemberGate } from '../member-gate';
-import { Alert, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { Alert, FormSection, LoadedList, SecretOnce, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
-import ui from '../../../components/ui.module.css';
 import styles from './tokens.module.css';
 type Access = 'read' | 'read-write';
 
@@ -63,18 +62,7 @@ function ApiTokens({ me, api }: { me: Member; api: ApiAuth }) {
         <LoadedList loaded={listing} noun="tokens" onRetry={reload} empty="No tokens yet.">
           {(tokens) => (
             <table className={page.table} aria-label="API tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Access</th>
-                  {team ? <th scope="col">Member</th> : null}
-                  <th scope="col">Created</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className={ui.visuallyHidden}>Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Name', 'Access', team ? 'Member' : null, 'Created', 'Last used']} />
               <tbody>
                 {tokens.map((token) => (
                   <TokenRow key={token.id} token={token} showMember={team} onRevoke={() => void revoke(token)} />
@@ -119,7 +107,7 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(token: ApiT
   const ids = useId();
   const [name, setName] = useState('');
   const [access, setAccess] = useState<Access>('read');
-  const { pending, error, submit } = useCreateForm(
+  const form = useCreateForm(
     () => (name.trim() ? null : 'Name the token after what will use it ("Greenhouse sync").'),
     async () => {
       onCreated(await createApiToken(api, { name: name.trim(), scopes: access === 'read' ? ['read'] : ['read', 'write'] }));
@@ -127,29 +115,29 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(token: ApiT
     },
   );
   return (
-    <section className={page.section} aria-labelledby="create-heading">
-      <h2 id="create-heading">Create a token</h2>
-      <form className={page.rowForm} onSubmit={submit} noValidate aria-busy={pending}>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-name`}>Name</label>
-          <input id={`${ids}-name`} autoComplete="off" maxLength={80} value={name} onChange={(event) => setName(event.target.value)} />
-        </div>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-access`}>Access</label>
-          <select
-            id={`${ids}-access`}
-            value={access}
-            onChange={(event) => setAccess(event.target.value === 'read-write' ? 'read-write' : 'read')}
-          >
-            <option value="read">Read only</option>
-            <option value="read-write">Read and write</option>
-          </select>
-        </div>
-        <button type="submit" className={`${shared.button} ${shared.primary}`} disabled={pending}>
-          {pending ? 'Creating…' : 'Create token'}
-        </button>
-      </form>
-      <Alert message={error} />
-    </section>
+    <FormSection
+      headingId="create-heading"
+      heading="Create a token"
+      form={form}
+      formClassName={page.rowForm}
+      submitLabel="Create token"
+      pendingLabel="Creating…"
+    >
+      <div className={page.field}>
+        <label htmlFor={`${ids}-name`}>Name</label>
+        <input id={`${ids}-name`} autoComplete="off" maxLength={80} value={name} onChange={(event) => setName(event.target.value)} />
+      </div>
+      <div className={page.field}>
+        <label htmlFor={`${ids}-access`}>Access</label>
+        <select
+          id={`${ids}-access`}
+          value={access}
+          onChange={(event) => setAccess(event.target.value === 'read-write' ? 'read-write' : 'read')}
+        >
+          <option value="read">Read only</option>
+          <option value="read-write">Read and write</option>
+        </select>
+      </div>
+    </FormSection>
   );
 }

@@ -6,7 +6,7 @@ import type { ApiAuth } from '@/lib/members-api';
 import { cx } from '@/lib/cx';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, pingWebhook, replayDelivery, updateWebhook } from '@/lib/webhooks-api';
 import { MemberGate } from '../member-gate';
-import { Alert, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { Alert, FormSection, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './webhooks.module.css';
@@ -133,7 +133,7 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(url: string
     setEvents((current) =>
       on ? WEBHOOK_EVENT_TYPES.filter((type) => type === event || current.includes(type)) : current.filter((type) => type !== event),
     );
-  const { pending, error, submit } = useCreateForm(
+  const form = useCreateForm(
     () => (!url.trim() ? 'Enter the URL that should receive the events.' : events.length === 0 ? 'Pick at least one event.' : null),
     async () => {
       const answer = await createWebhook(api, { url: url.trim(), description: description.trim(), events, enabled: true, allowPrivate });
@@ -143,45 +143,43 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(url: string
     },
   );
   return (
-    <section className={page.section} aria-labelledby="create-heading">
-      <h2 id="create-heading">Add an endpoint</h2>
-      <form className={styles.form} onSubmit={submit} noValidate aria-busy={pending}>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-url`}>URL</label>
-          <input
-            id={`${ids}-url`}
-            type="url"
-            placeholder="https://hooks.example.com/pairpad"
-            autoComplete="off"
-            value={url}
-            onChange={(change) => setUrl(change.target.value)}
-          />
-        </div>
-        <div className={page.field}>
-          <label htmlFor={`${ids}-description`}>Description (optional)</label>
-          <input id={`${ids}-description`} value={description} onChange={(change) => setDescription(change.target.value)} />
-        </div>
-        <fieldset className={styles.events}>
-          <legend>Events</legend>
-          {WEBHOOK_EVENT_TYPES.map((type) => (
-            <label key={type} className={styles.check}>
-              <input type="checkbox" checked={events.includes(type)} onChange={(change) => toggle(type, change.target.checked)} />
-              {EVENT_WORDS[type]} <code>{type}</code>
-            </label>
-          ))}
-        </fieldset>
-        <label className={styles.check}>
-          <input type="checkbox" checked={allowPrivate} onChange={(change) => setAllowPrivate(change.target.checked)} />
-          Allow a private or loopback address (only if the server sets WEBHOOKS_ALLOW_PRIVATE_URLS)
-        </label>
-        <div>
-          <button type="submit" className={cx(shared.button, shared.primary)} disabled={pending}>
-            {pending ? 'Adding…' : 'Add endpoint'}
-          </button>
-        </div>
-      </form>
-      <Alert message={error} />
-    </section>
+    <FormSection
+      headingId="create-heading"
+      heading="Add an endpoint"
+      form={form}
+      formClassName={styles.form}
+      submitLabel="Add endpoint"
+      pendingLabel="Adding…"
+    >
+      <div className={page.field}>
+        <label htmlFor={`${ids}-url`}>URL</label>
+        <input
+          id={`${ids}-url`}
+          type="url"
+          placeholder="https://hooks.example.com/pairpad"
+          autoComplete="off"
+          value={url}
+          onChange={(change) => setUrl(change.target.value)}
+        />
+      </div>
+      <div className={page.field}>
+        <label htmlFor={`${ids}-description`}>Description (optional)</label>
+        <input id={`${ids}-description`} value={description} onChange={(change) => setDescription(change.target.value)} />
+      </div>
+      <fieldset className={styles.events}>
+        <legend>Events</legend>
+        {WEBHOOK_EVENT_TYPES.map((type) => (
+          <label key={type} className={styles.check}>
+            <input type="checkbox" checked={events.includes(type)} onChange={(change) => toggle(type, change.target.checked)} />
+            {EVENT_WORDS[type]} <code>{type}</code>
+          </label>
+        ))}
+      </fieldset>
+      <label className={styles.check}>
+        <input type="checkbox" checked={allowPrivate} onChange={(change) => setAllowPrivate(change.target.checked)} />
+        Allow a private or loopback address (only if the server sets WEBHOOKS_ALLOW_PRIVATE_URLS)
+      </label>
+    </FormSection>
   );
 }
 
