@@ -44,14 +44,20 @@ export async function runDirect(language, dir) {
   return out;
 }
 
-export async function runApi(url, language) {
-  const res = await fetch(`${url}/api/v2/execute`, {
+/** POST a JSON body to the executor's `/api/v2/<path>`; its answer, or a throw with its message when not 200. */
+export async function postExecutor(url, path, body) {
+  const res = await fetch(`${url}/api/v2/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ language, version: '*', files: [HELLO[language]] }),
+    body: JSON.stringify(body),
   });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${body.message}`);
+  const json = await res.json();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${json.message}`);
+  return json;
+}
+
+export async function runApi(url, language) {
+  const body = await postExecutor(url, 'execute', { language, version: '*', files: [HELLO[language]] });
   if (body.run.stdout !== 'hello, world\n') throw new Error(`wrong output: ${JSON.stringify(body.run)}`);
   return body;
 }

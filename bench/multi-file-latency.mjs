@@ -6,6 +6,7 @@ import {
   loadSentence,
   machine,
   percentile,
+  postExecutor,
   startBenchExecutor,
   waitForQuiet,
   writeResultsSection,
@@ -73,13 +74,8 @@ const CASES = [
 ];
 
 async function execute(url, language, files, expected) {
-  const res = await fetch(`${url}/api/v2/execute`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ language, version: '*', files, args: { sqlite3: ['-list'], postgresql: ['-A', '-t'] }[language] ?? [] }),
-  });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${body.message}`);
+  const args = { sqlite3: ['-list'], postgresql: ['-A', '-t'] }[language] ?? [];
+  const body = await postExecutor(url, 'execute', { language, version: '*', files, args });
   if (body.run.stdout !== expected) throw new Error(`${language}: wrong output ${JSON.stringify(body.run)}`);
 }
 

@@ -9,6 +9,7 @@ import {
   loadSentence,
   machine,
   percentile,
+  postExecutor,
   startBenchExecutor,
   waitForQuiet,
   writeResultsSection,
@@ -27,20 +28,9 @@ const PROGRAMS = {
 const stdinOf = (i) => `${i} ${i * 2} ${i * 3}`;
 const expected = (i) => `${i * 6}\n`;
 
-async function post(url, path, body) {
-  const res = await fetch(`${url}/api/v2/${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${json.message}`);
-  return json;
-}
-
 async function batch(url, language) {
   const { name, content } = PROGRAMS[language];
-  const body = await post(url, 'pairpad/batch', {
+  const body = await postExecutor(url, 'pairpad/batch', {
     language,
     version: '*',
     files: [{ name, content }],
@@ -54,7 +44,7 @@ async function batch(url, language) {
 async function separate(url, language) {
   const { name, content } = PROGRAMS[language];
   for (let i = 0; i < CASES; i++) {
-    const body = await post(url, 'execute', { language, version: '*', files: [{ name, content }], stdin: stdinOf(i) });
+    const body = await postExecutor(url, 'execute', { language, version: '*', files: [{ name, content }], stdin: stdinOf(i) });
     if (body.run.stdout !== expected(i)) throw new Error(`execute ${i}: ${JSON.stringify(body.run)}`);
   }
 }

@@ -44,6 +44,13 @@ async function receiver() {
   };
 }
 
+/** The rows of a webhooks table, only those of `status` when given. */
+async function countRows(db, table, status) {
+  let select = db.selectFrom(table).select((eb) => eb.fn.countAll().as('n'));
+  if (status) select = select.where('status', '=', status);
+  return Number((await select.executeTakeFirstOrThrow()).n);
+}
+
 async function measure(engine, env) {
   const backend = await startTestBackend({ WEBHOOKS_ALLOW_PRIVATE_URLS: 'true', ...env });
   const target = await receiver();
@@ -62,32 +69,10 @@ async function measure(engine, env) {
     for (let index = 0; index < COUNT; index += 1) {
       backend.teamEvents.publish({ type: 'interview.ended', interviewId: session.id, occurredAt: Date.now() });
     }
-    await waitUntil(
-      async () =>
-        Number(
-          (
-            await db
-              .selectFrom('webhook_deliveries')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === COUNT,
-      'every event queued',
-      60_000,
-      10,
-    );
+    await waitUntil(async () => (await countRows(db, 'webhook_deliveries')) === COUNT, 'every event queued', 60_000, 10);
     const queued = performance.now();
     await waitUntil(
-      async () =>
-        Number(
-          (
-            await db
-              .selectFrom('webhook_deliveries')
-              .select((eb) => eb.fn.countAll().as('n'))
-              .where('status', '=', 'succeeded')
-              .executeTakeFirstOrThrow()
-          ).n,
-        ) === COUNT,
+      async () => (await countRows(db, 'webhook_deliveries', 'succeeded')) === COUNT,
       'every delivery succeeded',
       120_000,
       10,
@@ -96,14 +81,7 @@ async function measure(engine, env) {
     const cpu = process.cpuUsage(cpuBefore);
     if (target.seen.size !== COUNT) throw new Error(`${engine}: the receiver saw ${target.seen.size} deliveries, not ${COUNT}`);
     if (target.invalid() > 0) throw new Error(`${engine}: ${target.invalid()} signatures did not verify`);
-    const attempts = Number(
-      (
-        await db
-          .selectFrom('webhook_attempts')
-          .select((eb) => eb.fn.countAll().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
+    const attempts = await countRows(db, 'webhook_attempts');
     return {
       engine,
       enqueueSeconds: (queued - started) / 1000,

@@ -7,6 +7,7 @@ import {
   type ApiTokensListResponse,
 } from '@pairpad/protocol';
 import type { ApiTokenService } from '../public-api/api-token-service';
+import { answerFresh } from './fresh-answer';
 import { requireMember } from './authentication';
 
 /** `/api/tokens*`: a signed-in member's personal API tokens (cookie + CSRF, like every member route). */
@@ -17,16 +18,13 @@ export function apiTokensRoutes(tokens: ApiTokenService): Router {
     const member = requireMember(response);
     const query = parseOrThrow(ListApiTokensQuerySchema, request.query, 'token list query');
     const body: ApiTokensListResponse = { tokens: await tokens.list(member, query.scope) };
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
   router.post('/api/tokens', async (request, response) => {
     const member = requireMember(response);
     const body = parseOrThrow(CreateApiTokenBodySchema, request.body ?? {}, 'API token');
-    response
-      .status(201)
-      .set('Cache-Control', 'no-store')
-      .json(await tokens.create(member, body));
+    answerFresh(response, await tokens.create(member, body), 201);
   });
 
   router.post('/api/tokens/:id/revoke', async (request, response) => {

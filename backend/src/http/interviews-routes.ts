@@ -6,12 +6,12 @@ import {
   SessionIdSchema,
   parseOrThrow,
   type EraseCandidateResponse,
-  type InterviewSummary,
   type ListInterviewsResponse,
 } from '@pairpad/protocol';
-import type { InterviewRepository, InterviewSummary as StoredSummary } from '../store';
+import { interviewSummaryView, listFilters, type InterviewRepository } from '../store';
 import type { SessionService } from '../sessions';
 import type { ScorecardRepository } from '../scorecards';
+import { answerFresh } from './fresh-answer';
 import { requireAdmin, requireMember } from './authentication';
 
 export interface InterviewsRoutesOptions {
@@ -22,34 +22,6 @@ export interface InterviewsRoutesOptions {
   scorecards?: Pick<ScorecardRepository, 'recommendationSummaries'>;
 }
 
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
-function summaryView(summary: StoredSummary): InterviewSummary {
-  return {
-    id: summary.id,
-    title: summary.title === '' ? null : summary.title,
-    language: summary.language,
-    questionId: summary.questionId,
-    questionTitle: summary.questionTitle,
-    candidateName: summary.candidateName,
-    status: summary.status,
-    createdAt: new Date(summary.createdAt).toISOString(),
-    startedAt: iso(summary.startedAt),
-    endedAt: iso(summary.endedAt),
-    createdBy: summary.createdBy,
-  };
-}
-
-/** `to=2026-12-07` means "up to the end of that day"; a date-time means that instant. */
-function boundOf(value: string | undefined, end: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
-  return end && DATE_ONLY.test(value) ? ms + DAY_MS : ms;
-}
-
 /** The team's archive: the dashboard list (members), deletion (admin or creator), erasing a candidate (admin). */
 export function interviewsRoutes({ interviews, sessions, scorecards }: InterviewsRoutesOptions): Router {
   const router = Router();
@@ -57,20 +29,14 @@ export function interviewsRoutes({ interviews, sessions, scorecards }: Interview
   router.get('/api/interviews', async (request, response) => {
     const member = requireMember(response);
     const query = parseOrThrow(ListInterviewsQuerySchema, request.query, 'interview list query');
-    const from = boundOf(query.from, false);
-    const to = boundOf(query.to, true);
     const page = await interviews.list({
       scope: query.scope,
       memberId: member.id,
       limit: query.limit,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.q ? { q: query.q } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...listFilters(query),
       ...(query.recommendation ? { recommendation: query.recommendation, role: member.role } : {}),
     });
-    const items = page.items.map(summaryView);
+    const items = page.items.map(interviewSummaryView);
     if (scorecards) {
       const viewer = { kind: 'member', memberId: member.id, role: member.role } as const;
       const counts = await scorecards.recommendationSummaries(
@@ -80,7 +46,7 @@ export function interviewsRoutes({ interviews, sessions, scorecards }: Interview
       for (const item of items) item.recommendations = counts.get(item.id) ?? null;
     }
     const body: ListInterviewsResponse = { items, nextCursor: page.nextCursor };
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
   router.delete('/api/interviews/:id', async (request, response) => {

@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   parseOrThrow,
   RubricSchema,
@@ -10,6 +10,7 @@ import {
   type TeamRubricResponse,
 } from '@pairpad/protocol';
 import { scorecardSummary, scorecardView, type ScorecardService, type ScoringMember, type TeamRubricStore } from '../scorecards';
+import { answerFresh } from './fresh-answer';
 import { requireAdmin, requireMember } from './authentication';
 
 export interface ScorecardsRoutesOptions {
@@ -36,24 +37,19 @@ export function scorecardsRoutes({ scorecards, teamRubric }: ScorecardsRoutesOpt
     const member = scoringMember(response);
     const { rubric, scorecard } = await scorecards.mine(interviewId(request.params.id), member);
     const body: MyScorecardResponse = { rubric, scorecard: scorecard ? scorecardView(scorecard) : null };
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
-  router.put('/api/interviews/:id/scorecards/mine', async (request, response) => {
+  // Saving a draft and submitting take the same body and answer the same view; only the rule differs.
+  const writeMine = (write: 'saveDraft' | 'submit') => async (request: Request, response: Response) => {
     const member = scoringMember(response);
     const id = interviewId(request.params.id);
     const input = parseOrThrow(ScorecardBodySchema, request.body ?? {}, 'scorecard');
-    const body: ScorecardView = scorecardView(await scorecards.saveDraft(id, member, input));
-    response.set('Cache-Control', 'no-store').json(body);
-  });
-
-  router.post('/api/interviews/:id/scorecards/mine/submit', async (request, response) => {
-    const member = scoringMember(response);
-    const id = interviewId(request.params.id);
-    const input = parseOrThrow(ScorecardBodySchema, request.body ?? {}, 'scorecard');
-    const body: ScorecardView = scorecardView(await scorecards.submit(id, member, input));
-    response.set('Cache-Control', 'no-store').json(body);
-  });
+    const body: ScorecardView = scorecardView(await scorecards[write](id, member, input));
+    answerFresh(response, body);
+  };
+  router.put('/api/interviews/:id/scorecards/mine', writeMine('saveDraft'));
+  router.post('/api/interviews/:id/scorecards/mine/submit', writeMine('submit'));
 
   router.get('/api/interviews/:id/scorecards', async (request, response) => {
     const member = scoringMember(response);
@@ -66,13 +62,13 @@ export function scorecardsRoutes({ scorecards, teamRubric }: ScorecardsRoutesOpt
       hiddenCount: listing.hiddenCount,
       summary: scorecardSummary(rubric.rubric, visible),
     };
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
   router.get('/api/team/rubric', async (_request, response) => {
     requireMember(response);
     const body: TeamRubricResponse = await teamRubric.get();
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
   router.put('/api/team/rubric', async (request, response) => {

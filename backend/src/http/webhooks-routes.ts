@@ -10,6 +10,7 @@ import {
   type WebhookDeliveryQueued,
 } from '@pairpad/protocol';
 import type { Webhooks } from '../webhooks';
+import { answerFresh } from './fresh-answer';
 import { requireAdmin } from './authentication';
 
 /** `/api/webhooks*`: the admin's endpoints, their deliveries, replays and test pings (logic in webhooks/). */
@@ -19,16 +20,13 @@ export function webhooksRoutes(webhooks: Webhooks): Router {
   router.get('/api/webhooks', async (_request, response) => {
     requireAdmin(response);
     const body: ListWebhooksResponse = { endpoints: await webhooks.listEndpoints() };
-    response.set('Cache-Control', 'no-store').json(body);
+    answerFresh(response, body);
   });
 
   router.post('/api/webhooks', async (request, response) => {
     const admin = requireAdmin(response);
     const body = parseOrThrow(CreateWebhookBodySchema, request.body ?? {}, 'webhook');
-    response
-      .status(201)
-      .set('Cache-Control', 'no-store')
-      .json(await webhooks.createEndpoint(body, admin.id));
+    answerFresh(response, await webhooks.createEndpoint(body, admin.id), 201);
   });
 
   router.patch('/api/webhooks/:id', async (request, response) => {
@@ -49,7 +47,7 @@ export function webhooksRoutes(webhooks: Webhooks): Router {
     requireAdmin(response);
     const id = parseOrThrow(WebhookIdSchema, request.params.id, 'webhook id');
     const query = parseOrThrow(ListWebhookDeliveriesQuerySchema, request.query, 'delivery list query');
-    response.set('Cache-Control', 'no-store').json(await webhooks.listDeliveries(id, query));
+    answerFresh(response, await webhooks.listDeliveries(id, query));
   });
 
   router.post('/api/webhooks/:id/ping', async (request, response) => {

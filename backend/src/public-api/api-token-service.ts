@@ -9,7 +9,7 @@ import {
   type MemberRole,
 } from '@pairpad/protocol';
 import type { Kysely } from 'kysely';
-import { writeAudit, type Database } from '../store';
+import { writeAudit, type Database, isoOrNull } from '../store';
 import { apiTokenHash, mintApiToken } from './api-token-secret';
 import { ApiTokenRepository, type ApiTokenRecord } from './api-token-repository';
 
@@ -30,8 +30,6 @@ export interface TokenManager {
   role: MemberRole;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 export function apiTokenView(record: ApiTokenRecord): ApiToken {
   return {
     id: record.id,
@@ -40,9 +38,9 @@ export function apiTokenView(record: ApiTokenRecord): ApiToken {
     prefix: record.prefix,
     member: { id: record.member.id, name: record.member.name, email: record.member.email },
     createdAt: new Date(record.createdAt).toISOString(),
-    lastUsedAt: iso(record.lastUsedAt),
-    expiresAt: iso(record.expiresAt),
-    revokedAt: iso(record.revokedAt),
+    lastUsedAt: isoOrNull(record.lastUsedAt),
+    expiresAt: isoOrNull(record.expiresAt),
+    revokedAt: isoOrNull(record.revokedAt),
   };
 }
 

@@ -1,8 +1,6 @@
 import type { ApiInterview, ApiPlayback } from '@pairpad/protocol';
 import type { SessionRecord } from '../sessions';
-import type { InterviewSummary } from '../store';
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+import { interviewSummaryView, type InterviewSummary } from '../store';
 
 export function interviewLinks(publicUrl: string, id: string): ApiInterview['links'] {
   const room = `${publicUrl}/interview/${id}`;
@@ -15,20 +13,7 @@ export function playbackView(publicUrl: string, backendPath: string, id: string)
 
 /** A kept interview as the API shows it. */
 export function archivedInterviewView(publicUrl: string, summary: InterviewSummary): ApiInterview {
-  return {
-    id: summary.id,
-    title: summary.title === '' ? null : summary.title,
-    language: summary.language,
-    questionId: summary.questionId,
-    questionTitle: summary.questionTitle,
-    candidateName: summary.candidateName,
-    status: summary.status,
-    createdAt: new Date(summary.createdAt).toISOString(),
-    startedAt: iso(summary.startedAt),
-    endedAt: iso(summary.endedAt),
-    createdBy: summary.createdBy,
-    links: interviewLinks(publicUrl, summary.id),
-  };
+  return { ...interviewSummaryView(summary), links: interviewLinks(publicUrl, summary.id) };
 }
 
 /**

@@ -11,20 +11,10 @@ import {
 } from '@pairpad/protocol';
 import type { InterviewCreator, RoomManager } from '../rooms';
 import type { SessionRecord, SessionService } from '../sessions';
-import { archivedViews, type InterviewRecord, type InterviewRepository } from '../store';
+import { archivedViews, listFilters, type InterviewRecord, type InterviewRepository } from '../store';
 import { scorecardView, type ScorecardRepository } from '../scorecards';
 import type { ApiCaller } from './api-token-service';
 import { archivedInterviewView, liveInterviewView, playbackView } from './interview-views';
-
-const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** `to=2026-12-07` means "up to the end of that day"; a date-time means that instant. */
-function boundOf(value: string | undefined, end: boolean): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = Date.parse(DATE_ONLY.test(value) ? `${value}T00:00:00Z` : value);
-  return end && DATE_ONLY.test(value) ? ms + DAY_MS : ms;
-}
 
 export interface PublicApiOptions {
   publicUrl: string;
@@ -84,17 +74,7 @@ export class PublicApi {
   }
 
   async listInterviews(query: ApiListInterviewsQuery): Promise<ApiInterviewList> {
-    const from = boundOf(query.from, false);
-    const to = boundOf(query.to, true);
-    const page = await this.options.interviews.list({
-      scope: 'team',
-      limit: query.limit,
-      ...(query.status ? { status: query.status } : {}),
-      ...(query.q ? { q: query.q } : {}),
-      ...(from !== undefined ? { from } : {}),
-      ...(to !== undefined ? { to } : {}),
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
+    const page = await this.options.interviews.list({ scope: 'team', limit: query.limit, ...listFilters(query) });
     return { items: page.items.map((item) => archivedInterviewView(this.options.publicUrl, item)), nextCursor: page.nextCursor };
   }
 

@@ -19,6 +19,7 @@ export {
   type NewInterview,
   type SnapshotWrite,
 } from './interview-repository';
+export { interviewSummaryView, isoOrNull, listFilters } from './interview-views';
 export { decodeRoomState, encodeRoomState, mergeRoomStates, type RoomState } from './room-state-codec';
 export { archivedViews, type ArchivedViews } from './archived-interview';
 export { InterviewArchive, type ArchiveHealth, type InterviewArchiveOptions } from './interview-archive';

@@ -391,6 +391,27 @@ export class InterviewRepository {
     });
   }
 
+  /** The columns of an `InterviewSummary` (`toSummary`), with the creator's name. */
+  private summaries() {
+    return this.db
+      .selectFrom('interviews')
+      .leftJoin('members', 'members.id', 'interviews.created_by')
+      .select([
+        'interviews.id',
+        'interviews.title',
+        'interviews.language',
+        'interviews.question_id',
+        'interviews.question_title',
+        'interviews.candidate_name',
+        'interviews.status',
+        'interviews.created_at',
+        'interviews.started_at',
+        'interviews.ended_at',
+        'interviews.created_by',
+        'members.name as creator_name',
+      ]);
+  }
+
   /** One interview with everything kept; null when unknown or deleted. */
   async get(id: string): Promise<InterviewRecord | null> {
     const row = await this.db
@@ -417,24 +438,8 @@ export class InterviewRepository {
 
   /** One interview's summary and candidate email, without the stored states (webhook payloads); null when unknown or deleted. */
   async summary(id: string): Promise<(InterviewSummary & { candidateEmail: string | null }) | null> {
-    const row = await this.db
-      .selectFrom('interviews')
-      .leftJoin('members', 'members.id', 'interviews.created_by')
-      .select([
-        'interviews.id',
-        'interviews.title',
-        'interviews.language',
-        'interviews.question_id',
-        'interviews.question_title',
-        'interviews.candidate_name',
-        'interviews.candidate_email',
-        'interviews.status',
-        'interviews.created_at',
-        'interviews.started_at',
-        'interviews.ended_at',
-        'interviews.created_by',
-        'members.name as creator_name',
-      ])
+    const row = await this.summaries()
+      .select('interviews.candidate_email')
       .where('interviews.id', '=', id)
       .where('interviews.deleted_at', 'is', null)
       .executeTakeFirst();
@@ -444,24 +449,7 @@ export class InterviewRepository {
   /** The dashboard's page: newest first, keyset-paginated on (created_at, id). */
   async list(query: InterviewListQuery): Promise<InterviewPage> {
     const limit = Math.min(Math.max(Math.trunc(query.limit ?? DEFAULT_PAGE_SIZE), 1), MAX_PAGE_SIZE);
-    let select = this.db
-      .selectFrom('interviews')
-      .leftJoin('members', 'members.id', 'interviews.created_by')
-      .select([
-        'interviews.id',
-        'interviews.title',
-        'interviews.language',
-        'interviews.question_id',
-        'interviews.question_title',
-        'interviews.candidate_name',
-        'interviews.status',
-        'interviews.created_at',
-        'interviews.started_at',
-        'interviews.ended_at',
-        'interviews.created_by',
-        'members.name as creator_name',
-      ])
-      .where('interviews.deleted_at', 'is', null);
+    let select = this.summaries().where('interviews.deleted_at', 'is', null);
     if (query.scope === 'mine') {
       if (!query.memberId)
         throw new AppError('VALIDATION_FAILED', '"My interviews" needs a signed-in member.', { scope: 'mine needs a member' });

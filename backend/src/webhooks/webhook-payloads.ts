@@ -1,5 +1,5 @@
 import type { TeamEvent } from '../events/team-events';
-import type { InterviewSummary } from '../store';
+import { interviewSummaryView, type InterviewSummary } from '../store';
 
 /** What a payload tells of an interview (`InterviewRepository.summary`). */
 export type InterviewFacts = InterviewSummary & { candidateEmail: string | null };
@@ -51,22 +51,12 @@ export interface PayloadSources {
   publicUrl: string;
 }
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 export function interviewView(record: InterviewFacts, publicUrl: string): WebhookInterview {
   const page = `${publicUrl}/interview/${encodeURIComponent(record.id)}`;
+  const { candidateName, ...view } = interviewSummaryView(record);
   return {
-    id: record.id,
-    title: record.title === '' ? null : record.title,
-    status: record.status,
-    language: record.language,
-    questionId: record.questionId,
-    questionTitle: record.questionTitle,
-    candidate: { name: record.candidateName, email: record.candidateEmail },
-    createdAt: new Date(record.createdAt).toISOString(),
-    startedAt: iso(record.startedAt),
-    endedAt: iso(record.endedAt),
-    createdBy: record.createdBy,
+    ...view,
+    candidate: { name: candidateName, email: record.candidateEmail },
     links: { report: `${page}/report`, playback: `${page}/playback` },
   };
 }

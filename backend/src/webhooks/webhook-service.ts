@@ -15,7 +15,7 @@ import {
 } from '@pairpad/protocol';
 import type { TeamEvent, TeamEvents } from '../events/team-events';
 import type { Logger } from '../logging/logger';
-import { writeAudit, type Database, type DatabaseEngine, type WebhookEndpointRow } from '../store';
+import { writeAudit, type Database, type DatabaseEngine, type WebhookEndpointRow, isoOrNull } from '../store';
 import { WebhookDispatcher, type DeliverySettings } from './webhook-dispatcher';
 import { buildPayload, pingPayload, type PayloadSources } from './webhook-payloads';
 import { newId, parseEvents, WebhookRepository, type DeliveryWithAttempts, type QueuedEvent } from './webhook-repository';
@@ -42,8 +42,6 @@ export interface WebhooksOptions {
 /** Retries of a failed enqueue (1 + 2 + … + 32 s ≈ a minute of database outage). */
 const ENQUEUE_RETRIES = 6;
 
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-
 function endpointView(row: WebhookEndpointRow): WebhookEndpoint {
   const known = new Set<string>(WEBHOOK_EVENT_TYPES);
   return {
@@ -68,9 +66,9 @@ function deliveryView(row: DeliveryWithAttempts): WebhookDelivery {
     eventType: row.event_type,
     status: row.status,
     attempts: row.attempts,
-    nextAttemptAt: row.status === 'pending' ? iso(row.next_attempt_at) : null,
+    nextAttemptAt: row.status === 'pending' ? isoOrNull(row.next_attempt_at) : null,
     createdAt: new Date(row.created_at).toISOString(),
-    deliveredAt: iso(row.delivered_at),
+    deliveredAt: isoOrNull(row.delivered_at),
     lastStatusCode: row.last_status_code,
     lastError: row.last_error,
     payload: row.payload,
@@ -78,7 +76,7 @@ function deliveryView(row: DeliveryWithAttempts): WebhookDelivery {
       attempt: attempt.attempt,
       node: attempt.node,
       startedAt: new Date(attempt.started_at).toISOString(),
-      finishedAt: iso(attempt.finished_at),
+      finishedAt: isoOrNull(attempt.finished_at),
       durationMs: attempt.duration_ms,
       statusCode: attempt.status_code,
       responseBody: attempt.response_body,

@@ -5,19 +5,7 @@ import { REST_ROUTES } from '@pairpad/protocol';
 import { API_DOC_PATH, renderApiDoc } from '../../../scripts/api-docs';
 import type { BackendHandle } from '../../src/server';
 import { startTestBackend } from '../helpers/test-backend';
-
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
-/** `METHOD path` of every route Express serves (the app's router and the routers mounted on it). */
-function servedRoutes(stack: readonly Layer[]): string[] {
-  return stack.flatMap((layer) => {
-    if (layer.route) return Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`);
-    return layer.handle?.stack ? servedRoutes(layer.handle.stack) : [];
-  });
-}
+import { servedRoutes } from '../helpers/served-routes';
 
 describe('docs/api.md', () => {
   let backend: BackendHandle;
@@ -32,7 +20,7 @@ describe('docs/api.md', () => {
   });
 
   it('lists exactly the routes the backend serves (a new route is a row of REST_ROUTES)', () => {
-    const served = [...new Set(servedRoutes((backend.app as unknown as { router: { stack: Layer[] } }).router.stack))].sort();
+    const served = servedRoutes(backend.app).sort();
     const documented = REST_ROUTES.map((route) => `${route.method} ${route.path}`).sort();
     assert.deepEqual(served, documented);
   });

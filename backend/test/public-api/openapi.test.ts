@@ -13,6 +13,7 @@ import { API_V1_ROUTES, openApiPath } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { memberAgent, startTestBackend } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
+import { servedRoutes } from '../helpers/served-routes';
 import { createToken } from './api-helpers';
 
 const WORKSPACE_MODULES = fileURLToPath(new URL('../../../node_modules', import.meta.url));
@@ -41,18 +42,6 @@ const bad = await client.GET('/api/v1/interviews', { params: { query: { limit: 1
 console.log(JSON.stringify({ created: id, got: got.data.id, listed, badLimit: bad.error?.error.code }));
 `;
 
-interface Layer {
-  route?: { path: string; methods: Record<string, boolean> };
-  handle?: { stack?: Layer[] };
-}
-
-function servedRoutes(stack: readonly Layer[]): string[] {
-  return stack.flatMap((layer) => {
-    if (layer.route) return Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`);
-    return layer.handle?.stack ? servedRoutes(layer.handle.stack) : [];
-  });
-}
-
 type OpenApiDocument = {
   openapi: string;
   paths: Record<string, Record<string, { operationId: string; security: unknown[] }>>;
@@ -72,7 +61,7 @@ describe('/api/v1/openapi.json', () => {
   after(() => backend.close());
 
   it('lists exactly the /api/v1 routes Express serves, and each with its table row', () => {
-    const served = [...new Set(servedRoutes((backend.app as unknown as { router: { stack: Layer[] } }).router.stack))]
+    const served = servedRoutes(backend.app)
       .filter((route) => route.split(' ')[1]!.startsWith('/api/v1/'))
       .map((route) => {
         const [method, path] = route.split(' ');

@@ -1,18 +1,5 @@
-import Link from 'next/link';
-import { cx } from '@/lib/cx';
-import ui from '@/components/ui.module.css';
+import { MessagePage } from '@/components/message-page';
 
 export default function NotFound() {
-  return (
-    <main className={ui.centeredPage}>
-      <div className={ui.card}>
-        <h1>Page not found</h1>
-        <p>
-          <Link href="/" className={cx(ui.button, ui.primary)}>
-            Go to PairPad
-          </Link>
-        </p>
-      </div>
-    </main>
-  );
+  return <MessagePage title="Page not found" />;
 }

@@ -1,6 +1,4 @@
-import Link from 'next/link';
-import { cx } from '@/lib/cx';
-import ui from './ui.module.css';
+import { MessagePage } from './message-page';
 
 export type MissingReason = 'not-found' | 'expired' | 'ended' | 'deleted' | 'shutdown' | 'refused';
 
@@ -16,16 +14,8 @@ const HEADLINE: Record<MissingReason, string> = {
 /** Full-page message for a session that cannot be joined, with a way home. */
 export function SessionMissing({ reason, detail }: { reason: MissingReason; detail?: string }) {
   return (
-    <main className={ui.centeredPage}>
-      <div className={ui.card} role="alert">
-        <h1>{HEADLINE[reason]}</h1>
-        <p>{detail ?? 'Check the link you were given, or ask the interviewer for a new one.'}</p>
-        <p>
-          <Link href="/" className={cx(ui.button, ui.primary)}>
-            Start a new session
-          </Link>
-        </p>
-      </div>
-    </main>
+    <MessagePage title={HEADLINE[reason]} linkLabel="Start a new session" role="alert">
+      {detail ?? 'Check the link you were given, or ask the interviewer for a new one.'}
+    </MessagePage>
   );
 }

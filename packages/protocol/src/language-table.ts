@@ -44,6 +44,17 @@ export interface LanguageRecord {
   readonly sql?: true;
 }
 
+/** What the two SQL runtimes' pads share: the file, the highlighting, the starter. */
+const SQL_PAD = {
+  fileName: 'main.sql',
+  editor: 'sql',
+  highlight: 'sql',
+  keywords: KEYWORDS.sql,
+  sql: true,
+  starter:
+    "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
+} as const;
+
 /**
  * The room's languages, one record each. A new language is a record here; an editor mode or a
  * highlight grammar that is new adds a name above, and the compiler then lists the page's code
@@ -155,26 +166,14 @@ export const LANGUAGES = [
     // data run first (sent as more .sql files), result sets printed as tables.
     id: 'sqlite3',
     label: 'SQL (SQLite)',
-    fileName: 'main.sql',
-    editor: 'sql',
-    highlight: 'sql',
-    keywords: KEYWORDS.sql,
-    sql: true,
-    starter:
-      "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
+    ...SQL_PAD,
   },
   {
     // The executor's postgresql runtime (EXECUTOR_POSTGRES=on): a database and a role of its own
     // per run on the executor's PostgreSQL server, the question's schema and seed data first.
     id: 'postgresql',
     label: 'SQL (PostgreSQL)',
-    fileName: 'main.sql',
-    editor: 'sql',
-    highlight: 'sql',
-    keywords: KEYWORDS.sql,
-    sql: true,
-    starter:
-      "-- Each run starts from a fresh database (with the question's schema and data, if it has some).\nSELECT 'Hello, PairPad!' AS greeting;\n",
+    ...SQL_PAD,
   },
 ] as const satisfies readonly LanguageRecord[];
 

@@ -54,6 +54,18 @@ function fromApiV1(route: ApiV1Route): RestRoute {
   };
 }
 
+/** Who may write a scorecard, and what saving a draft and submitting both refuse. */
+const SCORER = 'a signed-in member who created the interview or joined it as interviewer';
+const SCORECARD_WRITE_ERRORS = [
+  'SIGN_IN_REQUIRED',
+  'CSRF_TOKEN_INVALID',
+  'INTERVIEW_NOT_FOUND',
+  'SCORECARD_NOT_ALLOWED',
+  'SCORE_OUT_OF_RANGE',
+  'SCORECARD_NOTES_TOO_LONG',
+  'UNKNOWN_CRITERION',
+] as const satisfies readonly ErrorCode[];
+
 export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
@@ -272,38 +284,20 @@ export const REST_ROUTES: readonly RestRoute[] = [
     method: 'PUT',
     path: '/api/interviews/:id/scorecards/mine',
     summary: 'Autosave my draft scorecard (the first save freezes the interview’s rubric).',
-    access: 'a signed-in member who created the interview or joined it as interviewer',
+    access: SCORER,
     body: ScorecardBodySchema,
     answer: '200 `ScorecardView`',
-    errors: [
-      'SIGN_IN_REQUIRED',
-      'CSRF_TOKEN_INVALID',
-      'INTERVIEW_NOT_FOUND',
-      'SCORECARD_NOT_ALLOWED',
-      'SCORE_OUT_OF_RANGE',
-      'SCORECARD_NOTES_TOO_LONG',
-      'UNKNOWN_CRITERION',
-      'SCORECARD_ALREADY_SUBMITTED',
-    ],
+    errors: [...SCORECARD_WRITE_ERRORS, 'SCORECARD_ALREADY_SUBMITTED'],
   },
   {
     method: 'POST',
     path: '/api/interviews/:id/scorecards/mine/submit',
     summary:
       'Submit my scorecard, or submit an edit of it: a new version; the earlier ones stay in its history. Publishes `scorecard.submitted`.',
-    access: 'a signed-in member who created the interview or joined it as interviewer',
+    access: SCORER,
     body: ScorecardBodySchema,
     answer: '200 `ScorecardView`',
-    errors: [
-      'SIGN_IN_REQUIRED',
-      'CSRF_TOKEN_INVALID',
-      'INTERVIEW_NOT_FOUND',
-      'SCORECARD_NOT_ALLOWED',
-      'SCORE_OUT_OF_RANGE',
-      'SCORECARD_NOTES_TOO_LONG',
-      'UNKNOWN_CRITERION',
-      'SCORECARD_INCOMPLETE',
-    ],
+    errors: [...SCORECARD_WRITE_ERRORS, 'SCORECARD_INCOMPLETE'],
   },
   {
     method: 'GET',

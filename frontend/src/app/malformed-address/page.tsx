@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
-import { cx } from '@/lib/cx';
-import ui from '@/components/ui.module.css';
+import { MessagePage } from '@/components/message-page';
 
 export const metadata: Metadata = { title: 'Address not valid — PairPad' };
 
@@ -11,16 +9,8 @@ export const metadata: Metadata = { title: 'Address not valid — PairPad' };
  */
 export default function MalformedAddress() {
   return (
-    <main className={ui.centeredPage}>
-      <div className={ui.card}>
-        <h1>This address is not valid</h1>
-        <p>It holds a malformed escape (such as %ff). Check the link you were sent, or copy it again.</p>
-        <p>
-          <Link href="/" className={cx(ui.button, ui.primary)}>
-            Go to PairPad
-          </Link>
-        </p>
-      </div>
-    </main>
+    <MessagePage title="This address is not valid">
+      It holds a malformed escape (such as %ff). Check the link you were sent, or copy it again.
+    </MessagePage>
   );
 }

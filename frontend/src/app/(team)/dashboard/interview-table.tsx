@@ -8,8 +8,8 @@ import { deleteInterview } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
 import type { InterviewStatus, InterviewSummary, Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
+import { Alert, TableHead } from '../team-list';
 import shared from '../team.module.css';
-import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
 
 const STATUS_WORDS: Record<InterviewStatus, string> = { upcoming: 'Upcoming', live: 'Live now', ended: 'Ended' };
@@ -36,19 +36,7 @@ export function InterviewTable({ items, member, api, showCreator, onDeleted }: I
   return (
     <div className={styles.tableWrap}>
       <table className={styles.table} aria-label="Interviews">
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">Candidate</th>
-            <th scope="col">Question</th>
-            <th scope="col">Status</th>
-            <th scope="col">Scorecards</th>
-            <th scope="col">Date</th>
-            <th scope="col">
-              <span className={ui.visuallyHidden}>Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={['Title', 'Candidate', 'Question', 'Status', 'Scorecards', 'Date']} />
         <tbody>
           {items.map((item) => (
             <Row
@@ -169,11 +157,7 @@ function ConfirmDelete({ item, api, onClose, onDeleted }: { item: InterviewSumma
         {item.candidateName ? ` with ${item.candidateName}` : ''} will be deleted with its code, report, playback and notes. This cannot be
         undone.
       </p>
-      {error ? (
-        <p className={ui.formError} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Alert message={error} />
       <div className={shared.actions}>
         <button type="button" className={`${shared.button} ${shared.danger}`} onClick={confirm} disabled={pending}>
           {pending ? 'Deleting…' : 'Delete interview'}
