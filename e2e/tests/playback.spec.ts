@@ -49,7 +49,7 @@ async function scriptedInterview({ interviewer, candidate }: { interviewer: Page
   await openRoomTab(candidate, 'Chat');
   await candidate.getByLabel('Message').fill('Done, I think.');
   await candidate.getByLabel('Message').press('Enter');
-  await expect(interviewer.getByRole('list', { name: 'Chat log' })).toContainText('Done, I think.');
+  await expect(interviewer.getByRole('list', { name: 'Chat log', includeHidden: true })).toContainText('Done, I think.');
   // After the run: more typing, so the code at the paste is not simply the final code.
   await editor(candidate).click();
   await candidate.keyboard.press('ControlOrMeta+End');

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
-import { editor, joinRoom, output, participantList, replaceCode } from '../support/room';
+import { editor, joinRoom, output, participantItems, replaceCode } from '../support/room';
 
 /**
  * What a new user tripped on in the room (issue 24, point 4), one behaviour per test. The name in
@@ -26,12 +26,12 @@ test('two people with one name are told apart, in the participants list and on t
   const twin = await context.newPage();
   await joinRoom(twin, `/interview/${session.id}`, 'Ivy');
   for (const page of [interviewer, candidate, twin]) {
-    const items = participantList(page).getByRole('listitem');
+    const items = participantItems(page);
     await expect(items).toHaveCount(3);
     await expect(items.filter({ hasText: 'Interviewer' })).toContainText(/Ivy(?! \(2\))/);
     await expect(items.filter({ hasText: 'Candidate' }).filter({ hasText: 'Ivy' })).toContainText('Ivy (2)');
   }
-  await expect(participantList(twin).getByRole('listitem').filter({ hasText: 'Ivy (2)' })).toContainText('(you)');
+  await expect(participantItems(twin).filter({ hasText: 'Ivy (2)' })).toContainText('(you)');
 
   // The twin's cursor in the others' editors carries the same label.
   await editor(twin).click();

@@ -173,7 +173,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
     { id: 'chat', label: 'Chat', unread: chatUnread },
     // Interviewers' own tabs: private notes (and, beside them, whatever else only they see).
     ...(isInterviewer ? [{ id: 'notes' as const, label: 'Notes', unread: notesUnread }] : []),
-    ...(isInterviewer ? [{ id: 'scorecard' as const, label: 'Scorecard' }] : []),
+    ...(isInterviewer ? [{ id: 'scorecard' as const, label: compact ? 'Score' : 'Scorecard' }] : []),
   ];
   const activeSide = sideTabs.some((tab) => tab.id === sideTab) ? sideTab : 'output';
   const activePane: Pane = pane === 'code' || sideTabs.some((tab) => tab.id === pane) ? pane : 'code';
