@@ -205,7 +205,7 @@ test('390x844 phone: one pane at a time from a tab bar, Run in reach on the Code
         /^Tests/,
         /^Question/,
         /^Chat/,
-        ...(page === interviewer ? [/^Notes/] : []),
+        ...(page === interviewer ? [/^Notes/, /^Score/] : []),
       ]);
       await expect(roomTab(page, 'Code')).toHaveAttribute('aria-selected', 'true');
       // The Code pane: the editor and Run, both inside the window without scrolling.

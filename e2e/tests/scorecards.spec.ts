@@ -95,6 +95,7 @@ test('interviewers score independently; the candidate never sees a scorecard', a
   await test.step("Bob cannot see Ivy's scorecard before he submits his own", async () => {
     await bob.reload();
     await expectConnected(bob);
+    await openRoomTab(bob, 'Scorecard');
     await expect(bobPanel.getByTestId('scorecards-hidden')).toHaveText(
       '1 scorecard from other interviewers will show once you submit yours.',
     );
