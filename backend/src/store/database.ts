@@ -74,6 +74,10 @@ async function postgresDialect(url: string, onPoolError: (error: Error) => void)
   });
   // Without a listener, an idle client's error (the server restarting) crashes the process.
   pool.on('error', onPoolError);
+  // The pool listens to idle clients only: a client checked out (inside a transaction, between
+  // two of its queries) whose connection drops emits 'error' with nobody listening, and that also
+  // crashed the process. Its queries still fail with the error; this only keeps the node alive.
+  pool.on('connect', (client) => client.on('error', onPoolError));
   const parsed = new URL(url);
   parsed.password = '';
   return { dialect: new PostgresDialect({ pool }), location: parsed.toString() };
