@@ -21,6 +21,8 @@ export const SUM_PROGRAMS: Record<string, string> = {
   bash: 's=0; for i in $(seq 0 9); do s=$((s + i)); done; echo "sum $s"\n',
   perl: 'my $s = 0; $s += $_ for 0..9; print "sum $s\\n";\n',
   lua: 'local s = 0\nfor i = 0, 9 do s = s + i end\nprint("sum " .. s)\n',
+  sqlite3:
+    ".mode list\n.headers off\nWITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9) SELECT 'sum ' || SUM(i) FROM n;\n",
 };
 
 /** Forks for as long as it lives (a bash `:(){ :|:& };:` returns at once and only its orphans spin). */
