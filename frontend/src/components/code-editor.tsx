@@ -17,12 +17,12 @@ import {
   lineNumbers,
   rectangularSelection,
 } from '@codemirror/view';
-import { bracketMatching, foldGutter, foldKeymap, indentOnInput } from '@codemirror/language';
-import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
-import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import { bracketMatching, foldGutter, indentOnInput } from '@codemirror/language';
 import { keepReplacementsApart } from '@pairpad/client';
 import type { LanguageId } from '@pairpad/protocol';
-import { editorCompletion, languageKeywords } from '@/lib/editor-completion';
+import { languageKeywords } from '@/lib/editor-keywords';
+import type { EditingAids } from '@/lib/editing-aids';
+import { heldKeys } from '@/lib/held-keys';
 import { loadKeyBindings } from '@/lib/editor-key-bindings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
 import { darkFlag, editorAppearance, fontSizeTheme } from '@/lib/editor-theme';
@@ -48,21 +48,32 @@ function createSlots() {
     keyBindings: new Compartment(),
     dark: new Compartment(),
     fontSize: new Compartment(),
-    search: new Compartment(),
+    // The editing aids (lib/editing-aids.ts), each where it sat in the list before they were deferred.
+    aids: { input: new Compartment(), keys: new Compartment(), search: new Compartment(), tail: new Compartment() },
   };
 }
 
 /**
- * Search (Ctrl+F, Ctrl+D, highlighting the selection's other occurrences) is loaded when the
- * person first focuses or presses in the editor, not with it: nothing of it is needed to show,
- * highlight or type into the code, and leaving it out of the room's first load saves ~13 kB
- * (issue 21). Focus always comes before a key reaches the editor, so its keys are there in time.
+ * The editing aids (closing brackets, completion, default keys, search) load when the person
+ * first focuses or presses in the editor, not with it: nothing of them is needed to show,
+ * highlight or accept text, and leaving them out of the room's first load saves ~31 kB (issue
+ * 21). Focus comes before a key reaches the editor; keys pressed before the aids are in wait for
+ * them (lib/held-keys.ts).
  */
-const loadSearch = () =>
-  import('@codemirror/search').then(({ highlightSelectionMatches, searchKeymap }) => [
-    highlightSelectionMatches(),
-    keymap.of(searchKeymap),
-  ]);
+const loadEditingAids = (language: LanguageId) =>
+  Promise.all([import('@/lib/editing-aids'), loadLanguageSupport(language, 'editing')]).then(([{ editingAids }, support]) => ({
+    aids: editingAids,
+    support,
+  }));
+
+function aidsEffects(slots: ReturnType<typeof createSlots>['aids'], aids: EditingAids) {
+  return [
+    slots.input.reconfigure(aids.input),
+    slots.keys.reconfigure(aids.keys),
+    slots.search.reconfigure(aids.search),
+    slots.tail.reconfigure(aids.tail),
+  ];
+}
 
 /**
  * The shared editor: CodeMirror 6 bound to the room's Y.Text with yCollab (remote cursors and
@@ -82,6 +93,13 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
   // What the editor starts with; later changes go through the effects below.
   const initial = useRef({ fontSize, theme });
   initial.current = { fontSize, theme };
+  // Vim and Emacs read keys themselves (not through the keymap held keys are replayed into).
+  const standardKeys = useRef(keyBindings === 'standard');
+  standardKeys.current = keyBindings === 'standard';
+  const languageNow = useRef(language);
+  languageNow.current = language;
+  // The editing aids are in: the language's full support from now on (lib/language-support.ts).
+  const [editing, setEditing] = useState(false);
 
   useEffect(() => {
     const host = hostRef.current;
@@ -89,6 +107,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     const undoManager = new Y.UndoManager(text);
     // A starter loaded over the code is one undo step, however soon after the last keystroke.
     const detachReplacements = keepReplacementsApart(undoManager);
+    const held = heldKeys();
     const view = new EditorView({
       parent: host,
       state: EditorState.create({
@@ -96,6 +115,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
         extensions: [
           // First, so Vim or Emacs sees keys before the default keymap.
           slots.keyBindings.of([]),
+          held.extension,
           lineNumbers(),
           highlightActiveLineGutter(),
           foldGutter(),
@@ -105,15 +125,14 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           EditorState.allowMultipleSelections.of(true),
           indentOnInput(),
           bracketMatching(),
-          closeBrackets(),
-          editorCompletion,
+          slots.aids.input.of([]),
           rectangularSelection(),
           crosshairCursor(),
           highlightActiveLine(),
-          keymap.of([...yUndoManagerKeymap, ...closeBracketsKeymap, ...defaultKeymap]),
-          // Where searchKeymap sat in the one keymap before: after the default keys, before folding's.
-          slots.search.of([]),
-          keymap.of([...foldKeymap, ...completionKeymap, indentWithTab]),
+          keymap.of(yUndoManagerKeymap),
+          slots.aids.keys.of([]),
+          slots.aids.search.of([]),
+          slots.aids.tail.of([]),
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
           // tabindex: the scroller holds a focusable element in axe's eyes too (scrollable-region-focusable).
@@ -130,29 +149,38 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
       }),
     });
     viewRef.current = view;
-    const enableSearch = () => {
-      host.removeEventListener('focusin', enableSearch);
-      host.removeEventListener('pointerdown', enableSearch);
-      loadSearch()
-        .then((search) => {
-          if (viewRef.current === view) view.dispatch({ effects: slots.search.reconfigure(search) });
+    const enableAids = () => {
+      host.removeEventListener('focusin', enableAids);
+      host.removeEventListener('pointerdown', enableAids);
+      if (standardKeys.current) held.hold();
+      const language = languageNow.current;
+      loadEditingAids(language)
+        .then(({ aids, support }) => {
+          if (viewRef.current !== view) return;
+          // With the language's full support (indentation), so held keys replay as if typed now.
+          view.dispatch({ effects: [...aidsEffects(slots.aids, aids), slots.language.reconfigure([support, languageKeywords(language)])] });
+          setEditing(true);
         })
         .catch((error: unknown) => {
-          console.error('Editor search failed to load', error);
+          console.error('Editing aids failed to load', error);
           // A network blip: try again on the next focus.
           listen();
+        })
+        .finally(() => {
+          if (viewRef.current === view) held.release(view);
         });
     };
     const listen = () => {
-      host.addEventListener('focusin', enableSearch);
-      host.addEventListener('pointerdown', enableSearch);
+      host.addEventListener('focusin', enableAids);
+      host.addEventListener('pointerdown', enableAids);
     };
     listen();
     return () => {
-      host.removeEventListener('focusin', enableSearch);
-      host.removeEventListener('pointerdown', enableSearch);
+      host.removeEventListener('focusin', enableAids);
+      host.removeEventListener('pointerdown', enableAids);
       viewRef.current = null;
       view.destroy();
+      setEditing(false);
       detachReplacements();
       undoManager.destroy();
     };
@@ -160,7 +188,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
 
   useEffect(() => {
     let current = true;
-    loadLanguageSupport(language)
+    loadLanguageSupport(language, editing ? 'editing' : 'showing')
       .then((support) => {
         if (current) viewRef.current?.dispatch({ effects: slots.language.reconfigure([support, languageKeywords(language)]) });
       })
@@ -168,7 +196,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
     return () => {
       current = false;
     };
-  }, [language, text, awareness, slots]);
+  }, [language, editing, text, awareness, slots]);
 
   useEffect(() => {
     viewRef.current?.dispatch({ effects: slots.readOnly.reconfigure(EditorState.readOnly.of(readOnly)) });

@@ -1,7 +1,7 @@
 import { autocompletion, type Completion, type CompletionContext, type CompletionResult } from '@codemirror/autocomplete';
-import { Facet, type Extension } from '@codemirror/state';
-import { languageRecord, type LanguageId } from '@pairpad/protocol/language-table';
+import type { Extension } from '@codemirror/state';
 import { completionIcon } from './completion-icons';
+import { languageKeywordsFacet } from './editor-keywords';
 
 /**
  * Completion from two places, the same in every language: the room language's keywords and
@@ -9,15 +9,6 @@ import { completionIcon } from './completion-icons';
  * One source for both, so a word that is a keyword and also in the document is offered once.
  * It replaces the language packages' own sources, which only a few languages have.
  */
-
-const languageKeywordsFacet = Facet.define<readonly string[], readonly string[]>({
-  combine: (lists) => lists.flat(),
-});
-
-/** The keywords to offer for `language`; goes in the editor's language compartment. */
-export function languageKeywords(language: LanguageId): Extension {
-  return languageKeywordsFacet.of(languageRecord(language).keywords);
-}
 
 /** Identifier characters in every room language (`$` for PHP, shell and JavaScript). */
 const IDENTIFIER_BEFORE_CURSOR = /[\p{L}_$][\p{L}\p{N}_$]*$/u;

@@ -1,3 +1,4 @@
+import { LanguageSupport, LRLanguage } from '@codemirror/language';
 import type { Extension } from '@codemirror/state';
 import { languageRecord, type EditorMode, type LanguageId } from '@pairpad/protocol/language-table';
 
@@ -38,6 +39,24 @@ const EDITOR_SUPPORT: Record<EditorMode, () => Promise<Extension>> = {
   },
 };
 
-export function loadLanguageSupport(language: LanguageId): Promise<Extension> {
-  return EDITOR_SUPPORT[languageRecord(language).editor]();
+/**
+ * A lighter first stage for modes whose full support carries more than showing the code needs.
+ * Python's: the Lezer grammar alone (it carries the highlighting), without `@codemirror/lang-python`,
+ * whose module imports `@codemirror/autocomplete` (11 kB) for completion sources the editor
+ * overrides anyway; its indentation, folding and bracket data come with the editing aids, on the
+ * first focus (components/code-editor.tsx), before any key is applied.
+ */
+const FIRST_PAINT: Partial<Record<EditorMode, () => Promise<Extension>>> = {
+  python: async () => {
+    const { parser } = await import('@lezer/python');
+    return new LanguageSupport(LRLanguage.define({ name: 'python', parser }));
+  },
+};
+
+/** `showing`: enough to show the code highlighted; `editing`: everything the mode offers. */
+export type LanguageStage = 'showing' | 'editing';
+
+export function loadLanguageSupport(language: LanguageId, stage: LanguageStage = 'editing'): Promise<Extension> {
+  const { editor } = languageRecord(language);
+  return ((stage === 'showing' && FIRST_PAINT[editor]) || EDITOR_SUPPORT[editor])();
 }
