@@ -8,6 +8,8 @@
 //
 // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each server process there (open it in Chrome's
 // DevTools or speedscope); BENCH_SYSTEMS=pairpad (or hocuspocus) runs only that system's phases.
+// BENCH_HEAP_SNAPSHOT=<dir> writes heap snapshots of each server's idle phase (before and with the
+// idle rooms; compare them in DevTools' Comparison view).
 //
 // Latency is insert at one client → update applied at the other client of the room, same clock.
 // CPU is the server process's user + system time over the measured window (one core = 100 %).
@@ -52,6 +54,8 @@ const medianOf = (values) => {
 
 /** Starts a server process and resolves once `ready()` says it accepts work. */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF;
+/** BENCH_HEAP_SNAPSHOT=<dir>: heap snapshots of each server in the idle phase, before and with the idle rooms. */
+const HEAP_SNAPSHOT_DIR = process.env.BENCH_HEAP_SNAPSHOT;
 const SYSTEM_NAMES = (process.env.BENCH_SYSTEMS ?? `pairpad,${process.env.BENCH_BASE_ROOT ? 'base,' : ''}hocuspocus`).split(',');
 
 /** The idle phase reads each server's live heap over its inspector, on the port after the server's. */
@@ -234,8 +238,10 @@ async function idlePhase(systemName) {
     return { heap, rss: await settledRss(pid, 1_000) };
   };
   const base = await measure();
+  if (HEAP_SNAPSHOT_DIR) await probe.snapshot(join(HEAP_SNAPSHOT_DIR, `${systemName}-base.heapsnapshot`));
   const groups = await connectRooms(server, IDLE_ROOMS, 1);
   const withRooms = await measure();
+  if (HEAP_SNAPSHOT_DIR) await probe.snapshot(join(HEAP_SNAPSHOT_DIR, `${systemName}-rooms.heapsnapshot`));
   const second = groups.map(({ room }) => server.connect(room, 'second'));
   await waitUntil(() => second.every((client) => client.synced), 'second connections synced', 120_000);
   const withSecond = await measure();

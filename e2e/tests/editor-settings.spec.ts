@@ -207,3 +207,22 @@ test('search (loaded on the first focus of the editor): Ctrl+F opens it and mark
   await expect(interviewer.locator('.cm-search')).toHaveCount(0);
   await expect.poll(() => editorCode(interviewer)).toBe('total = 1\ntotal = total + 2\n');
 });
+
+test('keys typed right after the first click, while the editing aids still load, are applied with them', async ({ room }) => {
+  const { interviewer } = room;
+  // The editing aids (closing brackets, the default keys, Python's indentation) load on the first
+  // focus of the editor; here every script requested from now on waits until the keys are typed.
+  let typed!: () => void;
+  const keysTyped = new Promise<void>((resolve) => (typed = resolve));
+  await interviewer.route('**/_next/static/chunks/**', async (route) => {
+    await keysTyped;
+    await route.continue();
+  });
+  await editor(interviewer).click();
+  await interviewer.keyboard.press('ControlOrMeta+a');
+  await interviewer.keyboard.type('def f(x):\nreturn [x');
+  typed();
+  // Held, then replayed once the aids are in: "(" and "[" were closed, Enter indented the body
+  // by one unit (CodeMirror's default, two spaces), as Python's indentation rules say after a colon.
+  await expect.poll(() => editorCode(interviewer)).toBe('def f(x):\n  return [x]');
+});
