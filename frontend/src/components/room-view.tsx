@@ -15,7 +15,6 @@ import { EditorShortcuts } from './editor-shortcuts';
 import { LanguageSelector } from './language-selector';
 import { OutputPanel } from './output-panel';
 import { PaneSplitter } from './pane-splitter';
-import { QuestionPanel } from './question-panel';
 import { RoomHeader } from './room-header';
 import { RoomTabs, type RoomTab } from './room-tabs';
 import { SessionMissing } from './session-missing';
@@ -30,11 +29,13 @@ const CodeEditor = dynamic(() => import('./code-editor'), {
 
 // Parts not every first view shows, each loaded when it first renders (issue 21: a candidate's
 // first load carries none of the interviewer's panels; test results come with a question's tests,
-// "keep your code" with the end of the room).
+// the question panel with a question, "keep your code" with the end of the room).
 const PrivateNotes = dynamic(() => import('./private-notes').then((module) => module.PrivateNotes));
 const KeepCode = dynamic(() => import('./keep-code').then((module) => module.KeepCode));
 const TestResults = dynamic(() => import('./test-results').then((module) => module.TestResults));
 const ScorecardPanel = dynamic(() => import('./scorecard-panel').then((module) => module.ScorecardPanel));
+// The question panel: a room with a question, or an interviewer's (who may pick one).
+const QuestionPanel = dynamic(() => import('./question-panel').then((module) => module.QuestionPanel));
 
 export interface RoomViewProps {
   apiUrl: string;
