@@ -5,8 +5,8 @@ import { EditorView, runScopeHandlers } from '@codemirror/view';
  * Keys pressed in the editor while its editing aids load (lib/editing-aids.ts), held and replayed
  * in order once they are in: Enter typed right after the first click still indents, "(" still
  * gets its ")", Tab still indents instead of leaving the editor. Only plain and shifted keys are
- * held; anything with Ctrl, Alt or Meta (copy, paste, undo) goes through at once, as does IME
- * composition.
+ * held; anything with Ctrl, Alt or Meta (copy, paste, undo) goes through at once, as do IME
+ * composition and dead keys.
  */
 export interface HeldKeys {
   extension: Extension;
@@ -16,7 +16,8 @@ export interface HeldKeys {
   release(view: EditorView): void;
 }
 
-const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'AltGraph']);
+/** Keys never held: modifiers alone, and the ones that start a composition (a dead key's accent). */
+const PASSED_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'CapsLock', 'AltGraph', 'Dead', 'Process', 'Unidentified']);
 
 export function heldKeys(): HeldKeys {
   let holding = false;
@@ -24,7 +25,7 @@ export function heldKeys(): HeldKeys {
   const extension = Prec.highest(
     EditorView.domEventHandlers({
       keydown(event, view) {
-        if (!holding || event.isComposing || view.composing || event.key === 'Process' || MODIFIER_KEYS.has(event.key)) return false;
+        if (!holding || event.isComposing || view.composing || PASSED_KEYS.has(event.key)) return false;
         if (event.ctrlKey || event.altKey || event.metaKey) return false;
         waiting.push(event);
         return true;
