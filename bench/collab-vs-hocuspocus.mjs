@@ -255,6 +255,13 @@ async function idlePhase(systemName) {
   const cpuStart = processCpuSeconds(pid);
   await sleep(30_000);
   const idleCpuPercent = ((processCpuSeconds(pid) - cpuStart) / 30) * 100;
+  // And settled: from 36 s after the last join, when what the joins set off is done (PairPad's
+  // archive writes each room that changed within 24–36 s, CHECKPOINT_INTERVAL_MS ± 20 %: the
+  // second join is a timeline event), so only what idleness itself costs is left.
+  await sleep(6_000);
+  const settledStart = processCpuSeconds(pid);
+  await sleep(30_000);
+  const idleCpuSettledPercent = ((processCpuSeconds(pid) - settledStart) / 30) * 100;
   [...groups.flatMap((group) => group.clients), ...second, ...warmUp.flatMap((group) => group.clients)].forEach((client) =>
     client.destroy(),
   );
@@ -269,6 +276,7 @@ async function idlePhase(systemName) {
     heapPerRoomKiB: perRoom('heap'),
     heapPerConnectionKiB: perConnection('heap'),
     idleCpuPercent,
+    idleCpuSettledPercent,
     baseMiB: base.rss / 2 ** 20,
   };
   console.table(result);
@@ -329,7 +337,7 @@ const row = (name) => {
 const ratio = (metric) => median(typing.pairpad.map(metric)) / median(typing.hocuspocus.map(metric));
 const idleRow = (name) => {
   const result = idle[name];
-  return `| ${SYSTEMS[name].label} | ${fmt(result.baseMiB, 0)} MiB | ${fmt(result.perRoomKiB)} KiB | ${fmt(result.perConnectionKiB)} KiB | ${fmt(result.heapPerRoomKiB)} KiB | ${fmt(result.heapPerConnectionKiB)} KiB | ${fmt(result.idleCpuPercent)} % |`;
+  return `| ${SYSTEMS[name].label} | ${fmt(result.baseMiB, 0)} MiB | ${fmt(result.perRoomKiB)} KiB | ${fmt(result.perConnectionKiB)} KiB | ${fmt(result.heapPerRoomKiB)} KiB | ${fmt(result.heapPerConnectionKiB)} KiB | ${fmt(result.idleCpuPercent)} % | ${fmt(result.idleCpuSettledPercent)} % |`;
 };
 const ratios = {
   cpu: ratio((r) => r.cpuPercent),
@@ -357,8 +365,8 @@ const idleSection =
   IDLE_ROOMS > 0
     ? `Idle${IDLE_ROUNDS > 1 ? ` (${IDLE_ROUNDS} rounds, interleaved ${Array.from({ length: IDLE_ROUNDS }, () => letters).join(' ')}; medians)` : ''}: after ${IDLE_WARM_UP_ROOMS} warm-up rooms (two connections each, kept; so the code is compiled before the baseline), ${IDLE_ROOMS} rooms with one connection each, then a second idle connection in each room; then 30 s of nobody typing (heartbeats, and for Hocuspocus presence renewal by every client every 15 s; PairPad keeps presence while connected).
 
-| system | RSS at start | RSS per idle room (one connection) | RSS per extra idle connection | live heap per idle room (one connection) | live heap per extra idle connection | CPU while idle (${(IDLE_ROOMS + IDLE_WARM_UP_ROOMS) * 2} connections) |
-|---|---|---|---|---|---|---|
+| system | RSS at start | RSS per idle room (one connection) | RSS per extra idle connection | live heap per idle room (one connection) | live heap per extra idle connection | CPU while idle, first 30 s after the last join (${(IDLE_ROOMS + IDLE_WARM_UP_ROOMS) * 2} connections) | CPU while idle, settled (36–66 s after it) |
+|---|---|---|---|---|---|---|---|
 ${SYSTEM_NAMES.map(idleRow).join('\n')}
 
 PairPad ÷ Hocuspocus (target ≤ 1.2 each): RSS per idle room **${fmt(ratios.perRoom, 2)}×**, per idle connection **${fmt(ratios.perConnection, 2)}×**; live heap per idle room **${fmt(ratios.heapPerRoom, 2)}×**, per idle connection **${fmt(ratios.heapPerConnection, 2)}×**. Live heap is \`heapUsed\` after two forced full collections over each server's inspector (bench/heap-probe.mjs); RSS is settled RSS after those collections.`
