@@ -44,6 +44,9 @@ export function TeamHeader() {
             </Link>
           </>
         ) : null}
+        <Link href="/rubric" className={styles.navLink} aria-current={current('/rubric')}>
+          Rubric
+        </Link>
         <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
           API tokens
         </Link>
