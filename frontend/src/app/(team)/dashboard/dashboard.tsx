@@ -16,6 +16,7 @@ import { MemberGate } from '../member-gate';
 import shared from '../team.module.css';
 import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
+import { filtersFromSearch, filtersToSearch } from './dashboard-filters';
 import { InterviewTable } from './interview-table';
 import { NewInterview } from './new-interview';
 
@@ -45,13 +46,15 @@ function dayBound(date: string, end: boolean): string | null {
 /** My interviews and the team's: filtered, searched and paged by the server. */
 export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
   const ids = useId();
-  const [scope, setScope] = useState<InterviewScope>('mine');
-  const [status, setStatus] = useState<InterviewStatus | null>(null);
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [recommendation, setRecommendation] = useState<Recommendation | null>(null);
+  // The address's filters, read once: this page renders in the browser only (behind MemberGate).
+  const [initial] = useState(() => filtersFromSearch(new URLSearchParams(window.location.search)));
+  const [scope, setScope] = useState<InterviewScope>(initial.scope);
+  const [status, setStatus] = useState<InterviewStatus | null>(initial.status);
+  const [search, setSearch] = useState(initial.q);
+  const [q, setQ] = useState(initial.q);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [recommendation, setRecommendation] = useState<Recommendation | null>(initial.recommendation);
   // The cursors of the pages seen so far: the last is this page's, so Previous pops one.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
@@ -63,8 +66,13 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
     return () => clearTimeout(timer);
   }, [search]);
 
-  // Any new filter starts again from the first page.
-  useEffect(() => setCursors([null]), [scope, status, q, from, to, recommendation]);
+  // Any new filter starts again from the first page, and is written to the address (replaced, so
+  // Back leaves the dashboard instead of stepping through every keystroke of a search).
+  useEffect(() => {
+    setCursors([null]);
+    const query = filtersToSearch({ scope, status, q, from, to, recommendation });
+    if (query !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${query}`);
+  }, [scope, status, q, from, to, recommendation]);
 
   useEffect(() => {
     const controller = new AbortController();
