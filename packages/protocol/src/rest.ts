@@ -266,7 +266,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
     path: '/api/admin/erase-candidate',
-    summary: 'Erase every interview of one candidate, by email or exact name (audited).',
+    summary: 'Erase every interview of one candidate, by email or exact name (audited); `dryRun: true` only counts them.',
     access: 'an admin',
     body: EraseCandidateBodySchema,
     answer: '200 `EraseCandidateResponse`',

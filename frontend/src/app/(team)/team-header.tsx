@@ -42,6 +42,9 @@ export function TeamHeader() {
             <Link href="/webhooks" className={styles.navLink} aria-current={current('/webhooks')}>
               Webhooks
             </Link>
+            <Link href="/privacy" className={styles.navLink} aria-current={current('/privacy')}>
+              Candidate data
+            </Link>
           </>
         ) : null}
         <Link href="/rubric" className={styles.navLink} aria-current={current('/rubric')}>
