@@ -312,7 +312,10 @@ export async function startBackend(
     events: teamEvents,
   });
   const apiTokens = new ApiTokenService(database.db);
+  // The REST limits count across nodes when they share Redis.
+  const limiterStores = cluster ? (name: string) => cluster.minuteStore(name) : undefined;
   const app = createApp({
+    limiterStores,
     questions,
     questionLimits,
     clientOrigins: config.clientOrigins,
@@ -344,6 +347,7 @@ export async function startBackend(
         cookieSecure: config.authCookieSecure,
         cookieSameSite: config.AUTH_COOKIE_SAMESITE,
         attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+        limiterStores,
         logger: logger.child({ service: 'oidc' }),
       }),
     ],

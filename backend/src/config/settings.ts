@@ -28,7 +28,7 @@ export const SETTINGS = {
   },
   API_REQUESTS_PER_MINUTE_PER_TOKEN: {
     schema: positiveInt.default(600),
-    doc: 'Requests one personal API token may make to /api/v1 per minute, per node; more get RATE_LIMITED.',
+    doc: 'Requests one personal API token may make to /api/v1 per minute (counted across nodes that share REDIS_URL); more get RATE_LIMITED.',
   },
   SOCKET_EVENTS_PER_SECOND: {
     schema: positiveInt.default(200),
