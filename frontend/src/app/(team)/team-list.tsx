@@ -6,6 +6,7 @@
  * create form with its fields, and the box that shows a new secret once with its copy button.
  */
 import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { FormError } from '../../components/form-error';
 import { CopyField } from './copy-field';
 import { errorText } from './error-text';
 import shared from './team.module.css';
@@ -73,15 +74,6 @@ export function useCreateForm(check: () => string | null, send: () => Promise<vo
   return { pending, error, submit };
 }
 
-/** An error announced to screen readers, or nothing. */
-export function Alert({ message }: { message: string | null }) {
-  return message ? (
-    <p className={ui.formError} role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
 export interface LoadedListProps<T extends unknown[]> {
   loaded: Loaded<T>;
   /** The plural in "Loading tokens…" and "Could not load the tokens". */
@@ -111,7 +103,7 @@ export function LoadedList<T extends unknown[]>({ loaded, noun, onRetry, empty, 
         </button>
       </div>
     ) : (
-      <Alert message={`Could not load the ${noun}: ${loaded.message}`} />
+      <FormError message={`Could not load the ${noun}: ${loaded.message}`} />
     );
   if (loaded.value.length === 0 && empty !== undefined) return <p className={shared.hint}>{empty}</p>;
   return <>{children(loaded.value)}</>;
@@ -172,7 +164,7 @@ export function FormSection({ heading, form, formClassName = page.rowForm, submi
           {form.pending ? pendingLabel : submitLabel}
         </button>
       </form>
-      <Alert message={form.error} />
+      <FormError message={form.error} />
     </section>
   );
 }

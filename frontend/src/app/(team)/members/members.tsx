@@ -4,8 +4,9 @@ import { useCallback, useState } from 'react';
 import { createResetLink, inviteMember, listMembers, updateMember, type ApiAuth } from '@/lib/members-api';
 import { MemberRoleSchema, type Member, type MemberListItem, type MemberRole } from '@/lib/team-shapes';
 import { CopyField } from '../copy-field';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
-import { Alert, FormChoice, FormInput, FormSection, LoadedList, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { FormChoice, FormInput, FormSection, LoadedList, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './members.module.css';
@@ -43,7 +44,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="team-heading">
         <h2 id="team-heading">Team</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={listing} noun="members" onRetry={reload}>
           {(members) => (
             <table className={page.table} aria-label="Members">

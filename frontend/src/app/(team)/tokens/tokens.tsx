@@ -4,9 +4,9 @@ import { useCallback, useState } from 'react';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken, type ApiTokenCreated } from '@/lib/api-tokens-api';
 import type { ApiAuth } from '@/lib/members-api';
 import type { Member } from '@/lib/team-shapes';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
 import {
-  Alert,
   FormChoice,
   FormInput,
   FormSection,
@@ -73,7 +73,7 @@ function ApiTokens({ me, api }: { me: Member; api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">{team ? "The team's tokens" : 'Your tokens'}</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={listing} noun="tokens" onRetry={reload} empty="No tokens yet.">
           {(tokens) => (
             <table className={page.table} aria-label="API tokens">

@@ -5,8 +5,9 @@ import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint, type WebhookEventType } from
 import type { ApiAuth } from '@/lib/members-api';
 import { cx } from '@/lib/cx';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, pingWebhook, replayDelivery, updateWebhook } from '@/lib/webhooks-api';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
-import { Alert, FormInput, FormSection, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { FormInput, FormSection, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './webhooks.module.css';
@@ -64,7 +65,7 @@ function Webhooks({ api }: { api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={endpoints} noun="webhooks" onRetry={reload} empty="No endpoint yet.">
           {(list) => (
             <ul className={styles.endpoints} aria-label="Webhook endpoints">
@@ -180,7 +181,7 @@ function DeliveriesSection({ api, endpoint, reloads }: { api: ApiAuth; endpoint:
           Refresh
         </button>
       </div>
-      <Alert message={problem} />
+      <FormError message={problem} />
       <LoadedList loaded={deliveries} noun="deliveries" empty={<>No delivery yet. &ldquo;Send test&rdquo; queues one.</>}>
         {(list) => (
           <ul className={styles.deliveries} aria-label="Deliveries">
