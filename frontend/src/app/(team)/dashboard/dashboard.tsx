@@ -1,16 +1,10 @@
 'use client';
 
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import { RECOMMENDATION_LABELS, RECOMMENDATIONS, RecommendationSchema, type Recommendation } from '@pairpad/protocol';
+import { RECOMMENDATION_LABELS, RECOMMENDATIONS, type Recommendation } from '@pairpad/protocol';
 import { listInterviews, type InterviewQuery } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
-import {
-  InterviewStatusSchema,
-  type InterviewListResponse,
-  type InterviewScope,
-  type InterviewStatus,
-  type Member,
-} from '@/lib/team-shapes';
+import { type InterviewListResponse, type InterviewScope, type InterviewStatus, type Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
 import shared from '../team.module.css';
@@ -28,6 +22,13 @@ const SCOPES: Array<{ id: InterviewScope; label: string }> = [
   { id: 'team', label: 'Team' },
 ];
 
+const STATUS_CHOICES: readonly (readonly [InterviewStatus, string])[] = [
+  ['upcoming', 'Upcoming'],
+  ['live', 'Live now'],
+  ['ended', 'Ended'],
+];
+const RECOMMENDATION_CHOICES = RECOMMENDATIONS.map((value) => [value, RECOMMENDATION_LABELS[value]] as const);
+
 type Listing = { state: 'loading' } | { state: 'ready'; page: InterviewListResponse } | { state: 'error'; message: string };
 
 export function DashboardScreen() {
@@ -40,6 +41,37 @@ function dayBound(date: string, end: boolean): string | null {
   const [year, month, day] = date.split('-').map(Number);
   if (!year || !month || !day) return null;
   return (end ? new Date(year, month - 1, day, 23, 59, 59, 999) : new Date(year, month - 1, day)).toISOString();
+}
+
+interface FilterChoiceProps<T extends string> {
+  label: string;
+  /** The words of the first choice, no filter (null). */
+  any: string;
+  value: T | null;
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T | null) => void;
+}
+
+/** A filter's select: no filter first, then the listed values; anything else reads as no filter. */
+function FilterChoice<T extends string>({ label, any, value, options, onChange }: FilterChoiceProps<T>) {
+  const id = useId();
+  return (
+    <div className={styles.filter}>
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        value={value ?? ''}
+        onChange={(event) => onChange(options.find(([option]) => option === event.target.value)?.[0] ?? null)}
+      >
+        <option value="">{any}</option>
+        {options.map(([option, words]) => (
+          <option key={option} value={option}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
 }
 
 /** My interviews and the team's: filtered, searched and paged by the server. */
@@ -139,40 +171,14 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               onChange={(event) => setSearch(event.target.value)}
             />
           </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-status`}>Status</label>
-            <select
-              id={`${ids}-status`}
-              value={status ?? ''}
-              onChange={(event) => {
-                const picked = InterviewStatusSchema.safeParse(event.target.value);
-                setStatus(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">All</option>
-              <option value="upcoming">Upcoming</option>
-              <option value="live">Live now</option>
-              <option value="ended">Ended</option>
-            </select>
-          </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-recommendation`}>Recommendation</label>
-            <select
-              id={`${ids}-recommendation`}
-              value={recommendation ?? ''}
-              onChange={(event) => {
-                const picked = RecommendationSchema.safeParse(event.target.value);
-                setRecommendation(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">Any</option>
-              {RECOMMENDATIONS.map((value) => (
-                <option key={value} value={value}>
-                  {RECOMMENDATION_LABELS[value]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FilterChoice label="Status" any="All" value={status} options={STATUS_CHOICES} onChange={setStatus} />
+          <FilterChoice
+            label="Recommendation"
+            any="Any"
+            value={recommendation}
+            options={RECOMMENDATION_CHOICES}
+            onChange={setRecommendation}
+          />
           <div className={styles.filter}>
             <label htmlFor={`${ids}-from`}>From</label>
             <input id={`${ids}-from`} type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
