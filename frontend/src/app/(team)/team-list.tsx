@@ -196,13 +196,15 @@ export interface FormChoiceProps<T extends string> {
   /** The choices in the order shown: the value and its words. */
   options: readonly (readonly [T, string])[];
   onChange: (value: T) => void;
+  /** The field's layout: team-page's field (label above) unless told. */
+  className?: string;
 }
 
-/** One choice of a create form (a select), its label above it; only a listed value reaches `onChange`. */
-export function FormChoice<T extends string>({ label, value, options, onChange }: FormChoiceProps<T>) {
+/** One choice of a form (a select), its label above it; only a listed value reaches `onChange`. */
+export function FormChoice<T extends string>({ label, value, options, onChange, className = page.field }: FormChoiceProps<T>) {
   const id = useId();
   return (
-    <div className={page.field}>
+    <div className={className}>
       <label htmlFor={id}>{label}</label>
       <select
         id={id}

@@ -7,6 +7,7 @@ import type { ApiAuth } from '@/lib/members-api';
 import { type InterviewListResponse, type InterviewScope, type InterviewStatus, type Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
+import { FormChoice } from '../team-list';
 import shared from '../team.module.css';
 import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
@@ -22,12 +23,17 @@ const SCOPES: Array<{ id: InterviewScope; label: string }> = [
   { id: 'team', label: 'Team' },
 ];
 
-const STATUS_CHOICES: readonly (readonly [InterviewStatus, string])[] = [
+/** The filters' choices: no filter ('') first. */
+const STATUS_FILTER: readonly (readonly [InterviewStatus | '', string])[] = [
+  ['', 'All'],
   ['upcoming', 'Upcoming'],
   ['live', 'Live now'],
   ['ended', 'Ended'],
 ];
-const RECOMMENDATION_CHOICES = RECOMMENDATIONS.map((value) => [value, RECOMMENDATION_LABELS[value]] as const);
+const RECOMMENDATION_FILTER: readonly (readonly [Recommendation | '', string])[] = [
+  ['', 'Any'],
+  ...RECOMMENDATIONS.map((value) => [value, RECOMMENDATION_LABELS[value]] as const),
+];
 
 type Listing = { state: 'loading' } | { state: 'ready'; page: InterviewListResponse } | { state: 'error'; message: string };
 
@@ -41,37 +47,6 @@ function dayBound(date: string, end: boolean): string | null {
   const [year, month, day] = date.split('-').map(Number);
   if (!year || !month || !day) return null;
   return (end ? new Date(year, month - 1, day, 23, 59, 59, 999) : new Date(year, month - 1, day)).toISOString();
-}
-
-interface FilterChoiceProps<T extends string> {
-  label: string;
-  /** The words of the first choice, no filter (null). */
-  any: string;
-  value: T | null;
-  options: readonly (readonly [T, string])[];
-  onChange: (value: T | null) => void;
-}
-
-/** A filter's select: no filter first, then the listed values; anything else reads as no filter. */
-function FilterChoice<T extends string>({ label, any, value, options, onChange }: FilterChoiceProps<T>) {
-  const id = useId();
-  return (
-    <div className={styles.filter}>
-      <label htmlFor={id}>{label}</label>
-      <select
-        id={id}
-        value={value ?? ''}
-        onChange={(event) => onChange(options.find(([option]) => option === event.target.value)?.[0] ?? null)}
-      >
-        <option value="">{any}</option>
-        {options.map(([option, words]) => (
-          <option key={option} value={option}>
-            {words}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 /** My interviews and the team's: filtered, searched and paged by the server. */
@@ -171,13 +146,19 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               onChange={(event) => setSearch(event.target.value)}
             />
           </div>
-          <FilterChoice label="Status" any="All" value={status} options={STATUS_CHOICES} onChange={setStatus} />
-          <FilterChoice
+          <FormChoice
+            className={styles.filter}
+            label="Status"
+            value={status ?? ''}
+            options={STATUS_FILTER}
+            onChange={(picked) => setStatus(picked || null)}
+          />
+          <FormChoice
+            className={styles.filter}
             label="Recommendation"
-            any="Any"
-            value={recommendation}
-            options={RECOMMENDATION_CHOICES}
-            onChange={setRecommendation}
+            value={recommendation ?? ''}
+            options={RECOMMENDATION_FILTER}
+            onChange={(picked) => setRecommendation(picked || null)}
           />
           <div className={styles.filter}>
             <label htmlFor={`${ids}-from`}>From</label>
