@@ -16,6 +16,7 @@ import type { SessionStore } from '../sessions';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
 import { RedisRunStore } from './redis-run-store';
 import { RedisSessionStore, redactUrl } from './redis-session-store';
+import { quit } from './redis-quit';
 
 export interface RedisClusterOptions {
   url: string;
@@ -78,14 +79,6 @@ function roomSyncClient(redis: Redis): RoomSyncRedis {
       if (channels.length > 0) await redis.unsubscribe(...channels);
     },
   };
-}
-
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'end') return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
-  clearTimeout(timer);
-  client.disconnect();
 }
 
 export async function connectRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
