@@ -19,6 +19,7 @@ import { RedisMinuteStore } from './redis-minute-store';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
 import { RedisRunStore } from './redis-run-store';
 import { RedisSessionStore, redactUrl } from './redis-session-store';
+import { quit } from './redis-quit';
 
 export interface RedisClusterOptions {
   url: string;
@@ -83,14 +84,6 @@ function roomSyncClient(redis: Redis): RoomSyncRedis {
       if (channels.length > 0) await redis.unsubscribe(...channels);
     },
   };
-}
-
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'end') return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
-  clearTimeout(timer);
-  client.disconnect();
 }
 
 export async function connectRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {

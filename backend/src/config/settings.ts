@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { OIDC_SETTINGS } from './oidc-settings';
 import { WEBHOOK_SETTINGS } from './webhook-settings';
+import { booleanFlag, positiveInt } from './setting-schemas';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
 const url = z.string().url();
 
 /**
@@ -60,10 +60,7 @@ export const SETTINGS = {
     doc: "Sent as `Authorization: Bearer <key>` to PISTON_URL: the standalone executor's EXECUTOR_TOKEN (a Piston without auth ignores it).",
   },
   EXECUTION_REQUIRED: {
-    schema: z
-      .enum(['true', 'false'], { message: 'EXECUTION_REQUIRED must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('EXECUTION_REQUIRED', true),
     doc: 'true: readiness (/health, /health/ready) fails while the embedded executor has no working sandbox; false: collaboration-only on purpose, the page says code cannot run.',
   },
   QUESTIONS_DIR: {
@@ -99,10 +96,7 @@ export const SETTINGS = {
     doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.',
   },
   EXECUTION_CONSOLE: {
-    schema: z
-      .enum(['true', 'false'], { message: 'EXECUTION_CONSOLE must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('EXECUTION_CONSOLE', true),
     doc: "true: runs go through the executor's WebSocket /api/v2/connect (output streamed to the room's console; with an empty Input box the console is the program's stdin), falling back to execute where there is none; false: execute only.",
   },
   EXECUTION_CONSOLE_TIMEOUT_MS: {

@@ -1,18 +1,13 @@
 'use client';
 
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import { RECOMMENDATION_LABELS, RECOMMENDATIONS, RecommendationSchema, type Recommendation } from '@pairpad/protocol';
+import { RECOMMENDATION_LABELS, RECOMMENDATIONS, type Recommendation } from '@pairpad/protocol';
 import { listInterviews, type InterviewQuery } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
-import {
-  InterviewStatusSchema,
-  type InterviewListResponse,
-  type InterviewScope,
-  type InterviewStatus,
-  type Member,
-} from '@/lib/team-shapes';
+import { type InterviewListResponse, type InterviewScope, type InterviewStatus, type Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
+import { FormChoice } from '../team-list';
 import shared from '../team.module.css';
 import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
@@ -27,6 +22,18 @@ const SEARCH_PAUSE_MS = 300;
 const SCOPES: Array<{ id: InterviewScope; label: string }> = [
   { id: 'mine', label: 'My interviews' },
   { id: 'team', label: 'Team' },
+];
+
+/** The filters' choices: no filter ('') first. */
+const STATUS_FILTER: readonly (readonly [InterviewStatus | '', string])[] = [
+  ['', 'All'],
+  ['upcoming', 'Upcoming'],
+  ['live', 'Live now'],
+  ['ended', 'Ended'],
+];
+const RECOMMENDATION_FILTER: readonly (readonly [Recommendation | '', string])[] = [
+  ['', 'Any'],
+  ...RECOMMENDATIONS.map((value) => [value, RECOMMENDATION_LABELS[value]] as const),
 ];
 
 type Listing = { state: 'loading' } | { state: 'ready'; page: InterviewListResponse } | { state: 'error'; message: string };
@@ -147,40 +154,20 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               onChange={(event) => setSearch(event.target.value)}
             />
           </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-status`}>Status</label>
-            <select
-              id={`${ids}-status`}
-              value={status ?? ''}
-              onChange={(event) => {
-                const picked = InterviewStatusSchema.safeParse(event.target.value);
-                setStatus(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">All</option>
-              <option value="upcoming">Upcoming</option>
-              <option value="live">Live now</option>
-              <option value="ended">Ended</option>
-            </select>
-          </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-recommendation`}>Recommendation</label>
-            <select
-              id={`${ids}-recommendation`}
-              value={recommendation ?? ''}
-              onChange={(event) => {
-                const picked = RecommendationSchema.safeParse(event.target.value);
-                setRecommendation(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">Any</option>
-              {RECOMMENDATIONS.map((value) => (
-                <option key={value} value={value}>
-                  {RECOMMENDATION_LABELS[value]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FormChoice
+            className={styles.filter}
+            label="Status"
+            value={status ?? ''}
+            options={STATUS_FILTER}
+            onChange={(picked) => setStatus(picked || null)}
+          />
+          <FormChoice
+            className={styles.filter}
+            label="Recommendation"
+            value={recommendation ?? ''}
+            options={RECOMMENDATION_FILTER}
+            onChange={(picked) => setRecommendation(picked || null)}
+          />
           <div className={styles.filter}>
             <label htmlFor={`${ids}-from`}>From</label>
             <input id={`${ids}-from`} type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />
