@@ -1,12 +1,12 @@
 'use client';
 
 import { useState } from 'react';
+import { FormError } from '@/components/form-error';
 import { ModalDialog } from '@/components/modal-dialog';
 import { eraseCandidate, type CandidateKey } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
-import { Alert } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './privacy.module.css';
@@ -114,7 +114,7 @@ function CandidateData({ api }: { api: ApiAuth }) {
             {step.kind === 'counting' ? 'Finding…' : 'Find interviews'}
           </button>
         </form>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <p role="status" className={styles.result}>
           {step.kind === 'erased'
             ? `Erased ${interviews(step.deleted)} of the candidate ${step.words}.`

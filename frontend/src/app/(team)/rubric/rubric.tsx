@@ -2,12 +2,13 @@
 
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { DEFAULT_RUBRIC, RUBRIC_SCORES, SCORECARD_LIMITS, type TeamRubricResponse } from '@pairpad/protocol';
+import { FormError } from '@/components/form-error';
 import type { ApiAuth } from '@/lib/members-api';
 import { getTeamRubric, saveTeamRubric } from '@/lib/rubric-api';
 import type { Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
-import { Alert, useLoaded } from '../team-list';
+import { useLoaded } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import { emptyCriterion, fromDraft, toDraft, type DraftCriterion } from './rubric-draft';
@@ -35,7 +36,7 @@ function TeamRubric({ member, api }: { member: Member; api: ApiAuth }) {
         </p>
       ) : loaded.state === 'error' ? (
         <div role="alert">
-          <Alert message={`Could not load the rubric: ${loaded.message}`} />
+          <FormError message={`Could not load the rubric: ${loaded.message}`} />
           <button type="button" className={shared.button} onClick={reload}>
             Try again
           </button>
@@ -154,7 +155,7 @@ function RubricEditor({ api, initial }: { api: ApiAuth; initial: TeamRubricRespo
         </button>
       </div>
       {full ? <p className={page.note}>A rubric has at most {SCORECARD_LIMITS.criteria} criteria.</p> : null}
-      <Alert message={save.kind === 'failed' ? save.message : null} />
+      <FormError message={save.kind === 'failed' ? save.message : null} />
     </form>
   );
 }
