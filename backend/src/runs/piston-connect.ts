@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { AppError } from '@pairpad/protocol';
+import { ExecutorUnreachableError } from './piston-client';
 import type { PistonExecuteRequest, PistonExecuteResponse, PistonStage } from './piston-schemas';
 
 /**
@@ -228,9 +229,7 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
       // Refused: nobody listens (execute would fail the same way, with its own words). Anything
       // else before the upgrade (a server that hangs up on upgrades) means no connect there.
       if (cause.code === 'ECONNREFUSED')
-        reject(
-          new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${cause.code}). Runs will work again once it is back.`),
-        );
+        reject(new ExecutorUnreachableError(`The code executor is not reachable (${cause.code}). Runs will work again once it is back.`));
       else reject(new ConnectUnsupportedError(cause.message));
     });
     ws.once('open', () => {
