@@ -73,6 +73,12 @@ export class PoolExecutor {
     this.connectProbed = null;
   }
 
+  /** It went down or came back (maybe another version): what its connect supports is asked again. */
+  forgetConnect(): void {
+    this.connectRetryAt = 0;
+    this.connectProbed = null;
+  }
+
   stats(): ExecutorStats {
     return {
       name: this.name,
@@ -266,7 +272,9 @@ export class ExecutorPool {
   private markUp(executor: PoolExecutor, probe: ExecutorProbe): void {
     const was = executor.up;
     executor.checked(probe);
-    if (was === false) this.logger.info('executor back in the pool', { executor: executor.name, url: executor.url });
+    if (was !== false) return;
+    executor.forgetConnect();
+    this.logger.info('executor back in the pool', { executor: executor.name, url: executor.url });
   }
 
   private markDown(executor: PoolExecutor, reason: string, probe?: ExecutorProbe): void {
@@ -275,6 +283,7 @@ export class ExecutorPool {
     executor.up = false;
     executor.reason = reason;
     if (was === false) return;
+    executor.forgetConnect();
     this.logger.warn('executor left the pool', { executor: executor.name, url: executor.url, reason });
     const keys = [...executor.pinned];
     for (const key of keys) this.sticky.delete(key);
