@@ -27,6 +27,7 @@ export function executorHealthCheck(pool: ExecutorPool, executor: ExecutorHandle
       url: member.url,
       up: member.up === true,
       inFlight: member.inFlight,
+      ...member.lastCheck,
       ...(member.reported ? { queue: member.reported } : {}),
       ...(member.reason ? { reason: member.reason } : {}),
     }));

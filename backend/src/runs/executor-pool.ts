@@ -26,6 +26,8 @@ export class PoolExecutor {
   readonly pinned = new Set<string>();
   /** Its own queue as it last reported it (every backend's jobs), when it reports one. */
   reported: { running: number; queued: number } | null = null;
+  /** What its last check saw (for /health/executor): the runtimes answer's status, how many, ready. */
+  lastCheck: { status?: number; runtimes: number; ready?: boolean } | null = null;
   /** Its jobs from elsewhere (other backend nodes), estimated at the last check. */
   private others = 0;
   private connectRetryAt = 0;
@@ -49,6 +51,11 @@ export class PoolExecutor {
     this.up = probe.ok;
     this.reason = probe.reason;
     this.reported = probe.queue ?? null;
+    this.lastCheck = {
+      runtimes: probe.runtimes.length,
+      ...(probe.status !== undefined ? { status: probe.status } : {}),
+      ...(probe.ready !== undefined ? { ready: probe.ready } : {}),
+    };
     // Its queue holds this node's jobs too (those being compiled or run): the rest is others'.
     this.others = probe.queue ? Math.max(0, probe.queue.running + probe.queue.queued - this.inFlight) : 0;
   }
