@@ -12,8 +12,11 @@ export interface ExecutorProbe {
   runtimes: unknown[];
   /** PairPad's executor: false while it is still proving its runtimes. */
   ready?: boolean;
-  /** PairPad's executor: jobs running and waiting in its own queue (from every backend it serves). */
-  queue?: { running: number; queued: number };
+  /**
+   * PairPad's executor: jobs running and waiting in its own queue, and its connect sessions
+   * (streamed runs and consoles, which hold no queue slot while they run), from every backend it serves.
+   */
+  queue?: { running: number; queued: number; sessions: number };
   /** Why it is not ok, in words for an operator. */
   reason?: string;
 }
@@ -22,6 +25,7 @@ interface ExecutorHealthBody {
   ready?: unknown;
   reason?: unknown;
   queue?: { running?: unknown; queued?: unknown };
+  connect?: { sessions?: unknown };
 }
 
 async function getJson(url: string, apiKey: string | undefined, timeoutMs: number): Promise<{ status: number; body: unknown }> {
@@ -53,7 +57,9 @@ export async function probeExecutor(baseUrl: string, apiKey: string | undefined,
   const { status, body } = runtimes as { status: number; body: unknown };
   const list = Array.isArray(body) ? body : [];
   const ready = typeof health?.ready === 'boolean' ? health.ready : undefined;
-  const queue = health?.queue ? { running: count(health.queue.running), queued: count(health.queue.queued) } : undefined;
+  const queue = health?.queue
+    ? { running: count(health.queue.running), queued: count(health.queue.queued), sessions: count(health.connect?.sessions) }
+    : undefined;
   const reason =
     status !== 200
       ? `it answered HTTP ${status} for its runtimes${typeof health?.reason === 'string' ? `: ${health.reason}` : ''}`

@@ -25,7 +25,7 @@ export class PoolExecutor {
   /** Keys stuck to it (a session's preview): long-lived, so they count as load. */
   readonly pinned = new Set<string>();
   /** Its own queue as it last reported it (every backend's jobs), when it reports one. */
-  reported: { running: number; queued: number } | null = null;
+  reported: { running: number; queued: number; sessions: number } | null = null;
   /** What its last check saw (for /health/executor): the runtimes answer's status, how many, ready. */
   lastCheck: { status?: number; runtimes: number; ready?: boolean } | null = null;
   /** Its jobs from elsewhere (other backend nodes), estimated at the last check. */
@@ -56,8 +56,8 @@ export class PoolExecutor {
       ...(probe.status !== undefined ? { status: probe.status } : {}),
       ...(probe.ready !== undefined ? { ready: probe.ready } : {}),
     };
-    // Its queue holds this node's jobs too (those being compiled or run): the rest is others'.
-    this.others = probe.queue ? Math.max(0, probe.queue.running + probe.queue.queued - this.inFlight) : 0;
+    // What it reports holds this node's jobs too (in its queue, or as connect sessions): the rest is others'.
+    this.others = probe.queue ? Math.max(0, probe.queue.running + probe.queue.queued + probe.queue.sessions - this.inFlight) : 0;
   }
 
   /** Whether connect may be tried now (the setting, and not within a minute of a "no connect here"). */

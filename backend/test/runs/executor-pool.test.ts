@@ -21,6 +21,7 @@ import { spawnExecutor, type StandaloneExecutor } from './standalone-executor';
 const GREETER = 'print("started", flush=True)\nname = input()\nprint("hello " + name, flush=True)\n';
 
 interface TestRoom {
+  backend: BackendHandle;
   sessionId: string;
   provider: SocketYjsProvider;
   runs: RunLog;
@@ -47,12 +48,12 @@ describe('two executors behind one backend (PISTON_URLS): routing, stickiness, o
     await Promise.all(executors.map((executor) => executor.kill()));
   });
 
-  const queueStats = async (): Promise<QueueStats> => (await (await fetch(`${backend.url}/api/queue-stats`)).json()) as QueueStats;
-  const inFlight = async (): Promise<number[]> => (await queueStats()).executors.map((executor) => executor.inFlight);
+  const queueStats = async (on = backend): Promise<QueueStats> => (await (await fetch(`${on.url}/api/queue-stats`)).json()) as QueueStats;
+  const inFlight = async (on = backend): Promise<number[]> => (await queueStats(on)).executors.map((executor) => executor.inFlight);
 
-  async function openRoom(): Promise<TestRoom> {
-    const session = await createSession(backend);
-    const provider = connectClient(backend, { sessionId: session.id, name: 'Ivy' });
+  async function openRoom(on = backend): Promise<TestRoom> {
+    const session = await createSession(on);
+    const provider = connectClient(on, { sessionId: session.id, name: 'Ivy' });
     providers.push(provider);
     const runs = listenForRuns(provider);
     const printed = new Map<string, string>();
@@ -61,13 +62,13 @@ describe('two executors behind one backend (PISTON_URLS): routing, stickiness, o
       printed.set(jobId, (printed.get(jobId) ?? '') + text);
     });
     await waitSynced(provider);
-    return { sessionId: session.id, provider, runs, output: (jobId) => printed.get(jobId) ?? '' };
+    return { backend: on, sessionId: session.id, provider, runs, output: (jobId) => printed.get(jobId) ?? '' };
   }
 
   async function startGreeter(room: TestRoom): Promise<string> {
     setCode(room.provider, GREETER);
     setStdin(room.provider, '');
-    await waitFor(() => backend.rooms.get(room.sessionId)?.code === GREETER, { what: 'the code reached the server' });
+    await waitFor(() => room.backend.rooms.get(room.sessionId)?.code === GREETER, { what: 'the code reached the server' });
     const run = await startRun(room.provider);
     assert.equal(run.interactive, true, 'an empty Input box: the console is its stdin');
     await waitFor(() => room.output(run.jobId).includes('started'), { timeoutMs: 30_000, what: 'the program started' });
@@ -169,6 +170,26 @@ describe('two executors behind one backend (PISTON_URLS): routing, stickiness, o
     const [first, second] = [await startGreeter(rooms[0]!), await startGreeter(rooms[1]!)];
     assert.deepEqual(await inFlight(), [1, 1], 'one console on each again');
     await Promise.all([answer(rooms[0]!, first, 'Bo'), answer(rooms[1]!, second, 'Cy')]);
+  });
+
+  it("two backends sharing the executors count each other's load: a console on one backend sends the other's next run elsewhere", async () => {
+    const env = { PISTON_URL: '', PISTON_URLS: executors.map((executor) => executor.url).join(','), EXECUTION_POOL_CHECK_MS: '200' };
+    const [one, two] = [await startTestBackend(env), await startTestBackend(env)];
+    try {
+      // Both fresh and idle: on equal loads either would pick executor-1 first.
+      const oneRoom = await openRoom(one);
+      const mine = await startGreeter(oneRoom);
+      assert.deepEqual(await inFlight(one), [1, 0]);
+      await waitFor(async () => (await queueStats(two)).executors[0]!.reported?.sessions === 1, {
+        what: "the other backend hears of executor-1's console (its /health: connect sessions)",
+      });
+      const twoRoom = await openRoom(two);
+      const theirs = await startGreeter(twoRoom);
+      assert.deepEqual(await inFlight(two), [0, 1], 'the other backend sent its console to executor-2');
+      await Promise.all([answer(oneRoom, mine, 'Di'), answer(twoRoom, theirs, 'Ed')]);
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
   });
 });
 

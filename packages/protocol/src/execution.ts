@@ -190,8 +190,11 @@ export interface ExecutorStats {
   byKind: Record<JobKind, number>;
   /** Long-lived things kept on it (a session's preview): they count as load. */
   pinned: number;
-  /** What it last said of its own queue (every backend's jobs), when it says. */
-  reported: { running: number; queued: number } | null;
+  /**
+   * What it last said of its own load (every backend's jobs), when it says (PairPad's executor):
+   * jobs running and waiting in its queue, and its connect sessions (streamed runs, consoles).
+   */
+  reported: { running: number; queued: number; sessions: number } | null;
 }
 
 export interface RuntimeView {
