@@ -123,9 +123,15 @@ async function block(side) {
     await execute(side.url, side.language);
     side.times.push(performance.now() - t);
   }
-  // The drop after each run (and, after this change, the spare made in its place) belong to this side.
+  // The drop after each run (and, after this change, the spare made in its place) belong to this
+  // side: the block ends once its runs' databases are gone and its CPU stands still (< 3 ms in 300 ms).
   while ((await side.runDatabases()).length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let last = await cpuNow(side); ;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = await cpuNow(side);
+    if (now - last < 3) break;
+    last = now;
+  }
   side.cpuMs += (await cpuNow(side)) - before;
   side.runs += runsPerBlock;
 }
@@ -168,7 +174,7 @@ const table = [
 await writeResultsSection(
   'SQL (PostgreSQL) runs',
   `Command: \`node --import tsx bench/sql-postgres-latency.mjs ${runsPerBlock} ${blocks} ${baselineRoot}\` — ${new Date().toISOString().slice(0, 16)}Z, ${machine()}.
-One query (\`SELECT count(*)\`) after a schema and a 1,000-row seed (the request's other .sql files), through POST /api/v2/execute of an embedded executor with EXECUTOR_POSTGRES=on; wall clock seen by an HTTP client in the same process. Each executor runs in a process of its own (node, from its tree), driven from this one, in ${blocks} rounds of blocks of ${runsPerBlock} sequential runs, alternating the order, after 5 warm-up runs each; the SQLite row runs the same files as SQL (SQLite) in this tree's executor: what a sandboxed SQL run costs without a server. CPU per run: the executor's process (its JavaScript and the psql/sandbox processes it reaped) plus the side's PostgreSQL server and its backends, measured around each block until its drops (and spares) are done: load-independent, unlike the wall times.
+One query (\`SELECT count(*)\`) after a schema and a 1,000-row seed (the request's other .sql files), through POST /api/v2/execute of an embedded executor with EXECUTOR_POSTGRES=on; wall clock seen by an HTTP client in the same process. Each executor runs in a process of its own (node, from its tree), driven from this one, in ${blocks} rounds of blocks of ${runsPerBlock} sequential runs, alternating the order, after 5 warm-up runs each; the SQLite row runs the same files as SQL (SQLite) in this tree's executor: what a sandboxed SQL run costs without a server. CPU per run: the executor's process (its JavaScript and the psql/sandbox processes it reaped) plus the side's PostgreSQL server and its backends, measured around each block until its drops and spares are done (its CPU stands still): load-independent, unlike the wall times.
 ${loadSentence(wait, loadAtEnd)}
 
 ${table}
