@@ -60,9 +60,12 @@ export class PublicApi {
         ...(body.candidateEmail !== undefined ? { candidateEmail: body.candidateEmail } : {}),
       },
       caller.member,
+      // Interviewers named at creation may score it, as if they had joined its room already
+      // (recorded while the room is seeded, before the answer).
+      async (record) => {
+        await Promise.all(interviewers.map((member) => this.options.scorecards.recordInterviewer(record.id, member.id)));
+      },
     );
-    // Interviewers named at creation may score it, as if they had joined its room already.
-    await Promise.all(interviewers.map((member) => this.options.scorecards.recordInterviewer(created.record.id, member.id)));
     const { publicUrl } = this.options;
     const question = created.question ? { id: created.question.id, title: created.question.title } : null;
     const interview = liveInterviewView(publicUrl, created.record, { id: caller.member.id, name: caller.member.name }, question);
