@@ -55,7 +55,7 @@ const CASES = [
     [{ name: 'main.sql', content: 'SELECT count(*) FROM t;\n' }, ...SQL_SETUP],
     '1000\n',
   ],
-  // A role and a database created from template0, seeded, queried and dropped, per run.
+  // A role and a database made ahead of time from template0, seeded, queried and dropped, per run.
   [
     'postgresql, query + schema + 1,000-row seed',
     'postgresql',
@@ -104,7 +104,7 @@ const table = ['| case | p50 ms | p95 ms |', '|---|---|---|', ...rows.map((r) =>
 await writeResultsSection(
   'Multi-file runs',
   `Command: \`node --import tsx bench/multi-file-latency.mjs ${runs}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}.
-Sandbox: ${handle.health().sandbox.kind}, cgroup ${handle.health().sandbox.cgroup}. ${runs} sequential runs per case after 5 warm-up runs; wall clock seen by an HTTP client in the executor's own process (POST /api/v2/execute). Up to 4 files go into the box from memory; more are written to the job's directory first. PostgreSQL (EXECUTOR_POSTGRES=on): each run creates a role and a database from template0, runs the schema, the seed and the query through psql in the sandbox, then drops both.
+Sandbox: ${handle.health().sandbox.kind}, cgroup ${handle.health().sandbox.cgroup}. ${runs} sequential runs per case after 5 warm-up runs; wall clock seen by an HTTP client in the executor's own process (POST /api/v2/execute). Up to 4 files go into the box from memory; more are written to the job's directory first. PostgreSQL (EXECUTOR_POSTGRES=on): each run takes a role and a database made ahead of time from template0, runs the schema, the seed and the query through psql in the sandbox, then drops both after the response.
 ${load}
 
 ${table}`,
