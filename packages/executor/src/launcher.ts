@@ -524,7 +524,9 @@ export class LauncherPool {
       start: (encodedOrders, data) => {
         if (data.length > DATA_CHANNELS) throw new Error(`at most ${DATA_CHANNELS} files go through data sockets`);
         control.end(encodedOrders);
-        channels.forEach((channel, i) => channel.end(data[i]));
+        // A channel without a file is closed at once (the launcher closes its end unread):
+        // end() would half-close it and keep its handle polled until the launcher's side went.
+        channels.forEach((channel, i) => (i < data.length ? channel.end(data[i]) : channel.destroy()));
         // Spawning blocks our thread for a few ms: do it while the stage runs, not before.
         setImmediate(() => this.refill());
       },
