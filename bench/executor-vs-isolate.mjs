@@ -28,7 +28,8 @@
 // Env: ISOLATE_BIN (required), ISOLATE_CG_ROOT (the config's cg_root, /sys/fs/cgroup),
 // BENCH_ISOLATE_DRIVER=node (drive isolate from the Node driver instead, as issue #14 did: the
 // same sequence through child_process, Piston's way), BENCH_CC (the C compiler, default cc),
-// BENCH_LABEL (the RESULTS.md subsection, default "Latest run"), BENCH_SYSTEMS (comma list),
+// BENCH_LABEL (the RESULTS.md subsection, default "Latest run"), BENCH_WARMUP (extra warm-up jobs per
+// system before measuring, 2 in flight, default 0: a long-running server's steady state), BENCH_SYSTEMS (comma list),
 // BENCH_NO_WRITE=1 (don't touch RESULTS.md), BENCH_NO_WAIT=1 (don't wait for a quiet machine),
 // BENCH_BASE_ROOT=<another checkout> (adds its executor as system "base": a change's A/B, interleaved),
 // BENCH_BASE_ENV='NAME=value …' (the base executor gets these env settings on top; without
@@ -53,6 +54,7 @@ const BLOCKS = 4;
 const HEADING = '## Executor against raw isolate 1.10.1 (issue 21)';
 const leanIsolate = process.env.BENCH_ISOLATE_DRIVER !== 'node';
 const label = process.env.BENCH_LABEL ?? 'Latest run';
+const extraWarmup = Number(process.env.BENCH_WARMUP ?? 0);
 const baseEnv = Object.fromEntries(
   (process.env.BENCH_BASE_ENV ?? '')
     .split(/\s+/)
@@ -380,6 +382,11 @@ try {
 
   // Warm-up: page cache, the executor's JIT and pools, isolate's boxes.
   for (let i = 0; i < 10; i++) for (const system of systems) await drivers[system].send({ cmd: 'job' });
+  // BENCH_WARMUP: a long-running server's steady state. V8 still optimizes the executor's code
+  // 500 jobs after its start (--trace-opt: 154 functions optimized between jobs 200 and 500;
+  // TurboFan's threads ~1 ms of CPU a job in a perf recording there), which a 10-job warm-up
+  // charges to the measured jobs. Every system gets the same extra jobs, 2 in flight.
+  if (extraWarmup > 0) for (const system of systems) await drivers[system].send({ cmd: 'round', concurrency: 2, count: extraWarmup });
 
   // Sequential, interleaved job by job, in BLOCKS blocks (spread).
   const seq = Object.fromEntries(systems.map((s) => [s, { ms: [], resultMs: [], blocks: [] }]));
@@ -512,7 +519,7 @@ try {
   lines.push(failures.length ? `Failures: ${failures.join('; ')}.` : 'No job failed.');
 
   const text = `Command: \`${baseEnvText ? `BENCH_BASE_ENV='${baseEnvText}' ` : ''}ISOLATE_BIN=… node --import tsx bench/executor-vs-isolate.mjs ${sequentialJobs} ${jobsPerRound} ${rounds}\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}.
-${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs${executors.base ? ` (base: ${executors.base.health.queue.maxConcurrent})` : ''}. ` : ''}${sequentialJobs} sequential jobs per system after 10 warm-up jobs, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase, and over each level's rounds. isolate is driven by ${leanIsolate ? 'the lean C driver (bench/isolate/driver.c)' : 'the Node driver (BENCH_ISOLATE_DRIVER=node)'}, charged to isolate.
+${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs${executors.base ? ` (base: ${executors.base.health.queue.maxConcurrent})` : ''}. ` : ''}${sequentialJobs} sequential jobs per system after ${10 + extraWarmup} warm-up jobs${extraWarmup > 0 ? ` (BENCH_WARMUP=${extraWarmup}: ${extraWarmup} of them 2 in flight)` : ''}, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase, and over each level's rounds. isolate is driven by ${leanIsolate ? 'the lean C driver (bench/isolate/driver.c)' : 'the Node driver (BENCH_ISOLATE_DRIVER=node)'}, charged to isolate.
 ${loadSentence(wait, loadAtEnd)}
 
 ${table}
