@@ -187,17 +187,26 @@ async function readKeyed(file: string, key: string): Promise<number | null> {
   return Number.isFinite(value) ? value : null;
 }
 
-async function killPidsIn(procsFile: string): Promise<number> {
+/**
+ * SIGKILLs the processes listed in `procsFile` that are not in `killed` (and adds them);
+ * returns how many it signalled. A process killed already is dying: it cannot fork any more
+ * (copy_process gives up on a pending fatal signal), and signalling it again only costs a
+ * syscall, while it stays listed until its parent reaps it.
+ */
+async function killPidsIn(procsFile: string, killed = new Set<number>()): Promise<number> {
   const text = await readText(procsFile);
-  const pids = (text ?? '').split('\n').filter(Boolean).map(Number);
-  for (const pid of pids) {
+  let signalled = 0;
+  for (const pid of (text ?? '').split('\n').filter(Boolean).map(Number)) {
+    if (killed.has(pid)) continue;
+    killed.add(pid);
+    signalled++;
     try {
       process.kill(pid, 'SIGKILL');
     } catch {
       // Already gone: exactly what we want.
     }
   }
-  return pids.length;
+  return signalled;
 }
 
 /** rmdir fails with EBUSY while killed processes are still being reaped; retry briefly. */
@@ -477,9 +486,12 @@ class V1Slot {
 
   async killAll() {
     // Several rounds: a fork bomb may add processes between reading the list and killing;
-    // the pids limit keeps that finite.
+    // the pids limit keeps that finite. A round that finds nobody new ends it: those listed
+    // are dying (20 rounds of reading and re-killing an exiting bwrap were 14 cgroupfs opens
+    // and 12 kill(2)s a job; release() waits for them to be gone).
+    const killed = new Set<number>();
     for (let round = 0; round < 20; round++) {
-      if ((await killPidsIn(path.join(this.dirs.pids, 'cgroup.procs'))) === 0) return;
+      if ((await killPidsIn(path.join(this.dirs.pids, 'cgroup.procs'), killed)) === 0) return;
     }
   }
 
