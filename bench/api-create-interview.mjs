@@ -13,17 +13,16 @@
 // per engine, baseline then this tree then baseline then this tree, each on a fresh database,
 // and each side's figures are its two runs pooled.
 // Results go to bench/RESULTS.md under "Public API: create an interview (issue 23)".
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import {
   BENCH_ADMIN,
   fmt,
   machineLine,
-  benchBackendEnv,
   processCpuSeconds,
   repoRoot,
   signInBench,
+  spawnBackendFromSource,
   summarize,
   waitUntil,
   writeResultsSection,
@@ -43,21 +42,11 @@ async function freePort() {
 /** The backend of the checkout at `root`, from source, in its own process (production mode, its own SQLite folder unless DATABASE_URL). */
 async function startServer(env, root = repoRoot) {
   const port = await freePort();
-  const child = spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      ...benchBackendEnv(),
-      PISTON_URL: 'http://127.0.0.1:9',
-      API_REQUESTS_PER_MINUTE_PER_TOKEN: '1000000',
-      ...env,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawnBackendFromSource(
+    port,
+    { PISTON_URL: 'http://127.0.0.1:9', API_REQUESTS_PER_MINUTE_PER_TOKEN: '1000000', ...env },
+    root,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntil(async () => (await fetch(`${url}/health/live`)).ok, 'backend up', 60_000);
   return {

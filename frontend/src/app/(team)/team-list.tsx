@@ -74,18 +74,19 @@ export function useCreateForm(check: () => string | null, send: () => Promise<vo
   return { pending, error, submit };
 }
 
-export interface LoadedListProps<T extends unknown[]> {
+/** A loaded list, or one loaded thing (the team's rubric): its loading and error states in words. */
+export interface LoadedListProps<T> {
   loaded: Loaded<T>;
-  /** The plural in "Loading tokens…" and "Could not load the tokens". */
+  /** The plural in "Loading tokens…" and "Could not load the tokens" (or the thing: "rubric"). */
   noun: string;
   /** Offered as "Try again" after a failed load. */
   onRetry?: () => void;
-  /** Shown instead of the list when it is empty; without it an empty list is rendered like any other. */
+  /** Shown instead of a list when it is empty; without it an empty list is rendered like any other. */
   empty?: ReactNode;
   children: (items: T) => ReactNode;
 }
 
-export function LoadedList<T extends unknown[]>({ loaded, noun, onRetry, empty, children }: LoadedListProps<T>) {
+export function LoadedList<T>({ loaded, noun, onRetry, empty, children }: LoadedListProps<T>) {
   if (loaded.state === 'loading')
     return (
       <p className={shared.hint} aria-busy="true">
@@ -105,7 +106,7 @@ export function LoadedList<T extends unknown[]>({ loaded, noun, onRetry, empty, 
     ) : (
       <FormError message={`Could not load the ${noun}: ${loaded.message}`} />
     );
-  if (loaded.value.length === 0 && empty !== undefined) return <p className={shared.hint}>{empty}</p>;
+  if (Array.isArray(loaded.value) && loaded.value.length === 0 && empty !== undefined) return <p className={shared.hint}>{empty}</p>;
   return <>{children(loaded.value)}</>;
 }
 

@@ -8,7 +8,7 @@ import { getTeamRubric, saveTeamRubric } from '@/lib/rubric-api';
 import type { Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
-import { useLoaded } from '../team-list';
+import { LoadedList, useLoaded } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import { emptyCriterion, fromDraft, toDraft, type DraftCriterion } from './rubric-draft';
@@ -30,22 +30,9 @@ function TeamRubric({ member, api }: { member: Member; api: ApiAuth }) {
         Interviews are scored on their question&rsquo;s rubric, or on this one when the question has none. Changing it does not change the
         rubric of an interview someone has already started scoring.
       </p>
-      {loaded.state === 'loading' ? (
-        <p className={shared.hint} aria-busy="true">
-          Loading the rubric…
-        </p>
-      ) : loaded.state === 'error' ? (
-        <div role="alert">
-          <FormError message={`Could not load the rubric: ${loaded.message}`} />
-          <button type="button" className={shared.button} onClick={reload}>
-            Try again
-          </button>
-        </div>
-      ) : member.role === 'admin' ? (
-        <RubricEditor api={api} initial={loaded.value} />
-      ) : (
-        <RubricReadOnly team={loaded.value} />
-      )}
+      <LoadedList loaded={loaded} noun="rubric" onRetry={reload}>
+        {(team) => (member.role === 'admin' ? <RubricEditor api={api} initial={team} /> : <RubricReadOnly team={team} />)}
+      </LoadedList>
     </main>
   );
 }
