@@ -100,14 +100,20 @@ export async function settledRss(pid, intervalMs) {
 
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
+/** A benched backend's environment on 127.0.0.1:`port`: production mode, warnings only, its own admin and database, then `env`. */
+function backendProcessEnv(port, env) {
+  return { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...benchBackendEnv(), ...env };
+}
+
 /**
- * Starts the backend from source (`tsx backend/src/main.ts`) on 127.0.0.1:`port`, in production
- * mode with warnings only, plus `env` (PISTON_URL, REDIS_URL, limits). Returns the child.
+ * Starts the backend from source (`tsx backend/src/main.ts`) of the checkout at `root` (this one
+ * unless a baseline is compared) on 127.0.0.1:`port`, plus `env` (PISTON_URL, REDIS_URL, limits).
+ * Returns the child.
  */
-export function spawnBackendFromSource(port, env) {
+export function spawnBackendFromSource(port, env, root = repoRoot) {
   return spawn('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn', ...benchBackendEnv(), ...env },
+    cwd: root,
+    env: backendProcessEnv(port, env),
     stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
@@ -127,16 +133,7 @@ export function buildBackendBundle() {
 export function spawnBackendBundle(port, { nodeArgs = [], stderr = 'inherit' } = {}) {
   return spawn('node', [...nodeArgs, 'backend/dist/server.js'], {
     cwd: repoRoot,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      PISTON_URL: 'http://127.0.0.1:9',
-      SESSIONS_PER_MINUTE_PER_IP: '1000000',
-      ...benchBackendEnv(),
-    },
+    env: backendProcessEnv(port, { PISTON_URL: 'http://127.0.0.1:9', SESSIONS_PER_MINUTE_PER_IP: '1000000' }),
     stdio: ['ignore', 'inherit', stderr],
   });
 }

@@ -1,12 +1,16 @@
-// PairPad's executor side by side with `isolate` (the sandbox Piston wraps), issue #14 target 2.
+// PairPad's executor side by side with raw `isolate` 1.10.1 (the sandbox Piston wraps), issue 21's
+// executor target (first set by issue #14).
 //
 //   ISOLATE_BIN=/path/to/isolate node --import tsx bench/executor-vs-isolate.mjs [sequentialJobs=100] [jobsPerRound=48] [rounds=4]
 //
-// Runs as root on a cgroup v1 host (isolate 1.10.1 needs v1; 2.x needs v2). Four systems run
-// the same python hello-world, interleaved (A B C D, the order rotating) so that they all see
-// the same machine:
+// Build isolate with bench/isolate/build.sh (from github.com/ioi/isolate, tag v1.10.1). Runs as
+// root on a cgroup v1 host (isolate 1.10.1 needs v1; 2.x needs v2). Four systems run the same
+// python hello-world, interleaved (A B C D, the order rotating) so that they all see the same
+// machine:
 //   bare      /usr/bin/python3 main.py spawned from Node
-//   isolate   Piston's per-job sequence: --init, files written, --run with Piston's flags, --cleanup
+//   isolate   Piston's per-job sequence: --init, files written, --run with Piston's flags, --cleanup,
+//             driven by bench/isolate/driver.c (a lean C driver: posix_spawn + waitpid, one
+//             process, no Node), which this script compiles with `cc -O2`
 //   bwrap     setpriv → bwrap with the command line PairPad's sandbox builds, nothing else
 //   executor  PairPad's executor as its own process (`tsx packages/executor/src/main.ts`), through
 //             POST /api/v2/execute from a keep-alive HTTP client in another process
@@ -17,16 +21,20 @@
 // pid 1 to the host's init, so a parent never sees it): each system's driver process starts
 // in a cpuacct cgroup of its own, and everything it starts stays below it (the executor puts
 // its stage cgroups under its own; isolate's boxes go under its configured cg_parent, which is
-// the isolate driver's cgroup). The executor's HTTP client has a cgroup of its own too and is
-// not charged to the executor (reported apart).
+// the isolate driver's cgroup). isolate's lean driver is charged to isolate, as the server that
+// drives it would be; the executor's HTTP client has a cgroup of its own and is not charged to
+// the executor (reported apart).
 //
 // Env: ISOLATE_BIN (required), ISOLATE_CG_ROOT (the config's cg_root, /sys/fs/cgroup),
-// BENCH_LABEL (the RESULTS.md subsection, default "Latest run"), BENCH_SYSTEMS (comma list),
+// BENCH_ISOLATE_DRIVER=node (drive isolate from the Node driver instead, as issue #14 did: the
+// same sequence through child_process, Piston's way), BENCH_CC (the C compiler, default cc),
+// BENCH_LABEL (the RESULTS.md subsection, default "Latest run"), BENCH_WARMUP (extra warm-up jobs per
+// system before measuring, 2 in flight, default 0: a long-running server's steady state), BENCH_SYSTEMS (comma list),
 // BENCH_NO_WRITE=1 (don't touch RESULTS.md), BENCH_NO_WAIT=1 (don't wait for a quiet machine),
 // BENCH_BASE_ROOT=<another checkout> (adds its executor as system "base": a change's A/B, interleaved),
 // BENCH_BASE_ENV='NAME=value …' (the base executor gets these env settings on top; without
 // BENCH_BASE_ROOT it is this checkout's: an env change's A/B, e.g. EXECUTOR_MAX_CONCURRENT_JOBS=2).
-// Writes "### <label>" of "## Executor vs isolate (issue #14)" in bench/RESULTS.md.
+// Writes "### <label>" of "## Executor against raw isolate 1.10.1 (issue 21)" in bench/RESULTS.md.
 import { execFile, spawn } from 'node:child_process';
 import { constants as fsConstants, promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -43,8 +51,10 @@ const jobsPerRound = Number(process.argv[3] ?? 48);
 const rounds = Number(process.argv[4] ?? 4);
 const LEVELS = [2, 8, 32];
 const BLOCKS = 4;
-const HEADING = '## Executor vs isolate (issue #14)';
+const HEADING = '## Executor against raw isolate 1.10.1 (issue 21)';
+const leanIsolate = process.env.BENCH_ISOLATE_DRIVER !== 'node';
 const label = process.env.BENCH_LABEL ?? 'Latest run';
+const extraWarmup = Number(process.env.BENCH_WARMUP ?? 0);
 const baseEnv = Object.fromEntries(
   (process.env.BENCH_BASE_ENV ?? '')
     .split(/\s+/)
@@ -66,17 +76,9 @@ const isExecutor = (system) => system in executorRoots;
 
 const HOW_TO_GET_ISOLATE = `ISOLATE_BIN must name an isolate 1.10.1 binary built with a config for this host, e.g.:
   apt-get install -y libcap-dev
-  git clone https://github.com/ioi/isolate /tmp/isolate-src && cd /tmp/isolate-src && git checkout v1.10.1
-  cat > pairpad-bench.cf <<'EOF'
-box_root = /var/local/lib/isolate
-cg_root = /sys/fs/cgroup
-cg_parent = pairpad-isolate-bench
-first_uid = 61000
-first_gid = 61000
-num_boxes = 1000
-EOF
-  mkdir -p /var/local/lib/isolate && make isolate CONFIG=$PWD/pairpad-bench.cf
-  ISOLATE_BIN=$PWD/isolate node --import tsx bench/executor-vs-isolate.mjs
+  git clone --branch v1.10.1 https://github.com/ioi/isolate /tmp/isolate-src
+  bench/isolate/build.sh /tmp/isolate-src /work/isolate-1.10.1
+  ISOLATE_BIN=/work/isolate-1.10.1/bin/isolate node --import tsx bench/executor-vs-isolate.mjs 100 48 3
 (cgroup v1 host: cg_root's memory, cpuacct and cpuset entries must be v1 hierarchies; the bench
 creates cg_parent in each. On a cgroup v2 host use isolate 2.x, which this bench does not drive.)`;
 
@@ -204,6 +206,66 @@ class Driver {
   }
 }
 
+/**
+ * isolate's lean driver (bench/isolate/driver.c) in its cgroup: one command a line on its stdin,
+ * one JSON answer a line on its stdout; answers shaped like the Node driver's.
+ */
+class LeanDriver {
+  constructor(binary, cgroupDir) {
+    this.system = 'isolate';
+    this.child = spawnInCgroup(cgroupDir, [binary], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ISOLATE_BIN: isolateBin, PATH: '/usr/bin:/bin' },
+    });
+    this.pending = [];
+    let buffered = '';
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk) => {
+      buffered += chunk;
+      for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        this.pending.shift()?.(JSON.parse(line));
+      }
+    });
+    this.child.on('exit', (code) => {
+      for (const resolve of this.pending.splice(0)) resolve({ ok: false, error: `isolate driver exited ${code}` });
+    });
+    this.ready = this.next();
+  }
+  next() {
+    return new Promise((resolve) => this.pending.push(resolve));
+  }
+  async send(message) {
+    const answer = this.next();
+    this.child.stdin.write(message.cmd === 'round' ? `round ${message.concurrency} ${message.count}\n` : `${message.cmd}\n`);
+    const result = await answer;
+    if (!result.ok) throw new Error(`isolate driver: ${result.error}`);
+    if (message.cmd !== 'round') return result;
+    return {
+      ok: result.ok_jobs,
+      failed: result.failed,
+      seconds: result.seconds,
+      errors: result.error ? [[result.error, result.failed]] : [],
+    };
+  }
+  async close() {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.send({ cmd: 'close' }).catch(() => undefined);
+    this.child.stdin.end();
+    await exited;
+  }
+}
+
+/** Compiles bench/isolate/driver.c (isolate's lean driver) into a temporary directory. */
+async function buildLeanDriver() {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-isolate-driver-'));
+  const binary = path.join(dir, 'driver');
+  await execFileAsync(process.env.BENCH_CC ?? 'cc', ['-O2', '-Wall', '-o', binary, path.join(benchDir, 'isolate', 'driver.c')]);
+  return binary;
+}
+
 /** PairPad's executor as its own process (what `npm run executor` starts), in its cgroup. */
 async function startExecutor(cgroupDir, root, extraEnv = {}) {
   const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'bench-executor-work-'));
@@ -295,8 +357,13 @@ try {
     executors[system] = await startExecutor(cgroupOf[system], executorRoots[system], system === 'base' ? baseEnv : {});
     await ensureCgroup(clientCgroup(system));
   }
+  const leanDriverBinary = systems.includes('isolate') && leanIsolate ? await buildLeanDriver() : undefined;
   for (const system of systems) {
     const dir = isExecutor(system) ? clientCgroup(system) : cgroupOf[system];
+    if (system === 'isolate' && leanDriverBinary) {
+      drivers[system] = new LeanDriver(leanDriverBinary, dir);
+      continue;
+    }
     drivers[system] = new Driver(
       isExecutor(system) ? 'executor' : system,
       dir,
@@ -315,6 +382,11 @@ try {
 
   // Warm-up: page cache, the executor's JIT and pools, isolate's boxes.
   for (let i = 0; i < 10; i++) for (const system of systems) await drivers[system].send({ cmd: 'job' });
+  // BENCH_WARMUP: a long-running server's steady state. V8 still optimizes the executor's code
+  // 500 jobs after its start (--trace-opt: 154 functions optimized between jobs 200 and 500;
+  // TurboFan's threads ~1 ms of CPU a job in a perf recording there), which a 10-job warm-up
+  // charges to the measured jobs. Every system gets the same extra jobs, 2 in flight.
+  if (extraWarmup > 0) for (const system of systems) await drivers[system].send({ cmd: 'round', concurrency: 2, count: extraWarmup });
 
   // Sequential, interleaved job by job, in BLOCKS blocks (spread).
   const seq = Object.fromEntries(systems.map((s) => [s, { ms: [], resultMs: [], blocks: [] }]));
@@ -376,9 +448,11 @@ try {
   const range = (values, digits = 1) => `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
   const seqCpu = (s) => seq[s].blocks.reduce((sum, b) => sum + b.cpu.tree, 0) / seq[s].ms.length;
   const rate = (s, c) => tput[c][s].ok / tput[c][s].seconds;
+  /** CPU per job of system s's whole tree over its rounds at level c. */
+  const levelCpu = (s, c) => tput[c][s].cpu.tree / tput[c][s].ok;
   const names = {
     bare: 'bare interpreter',
-    isolate: `\`isolate\` per job (${isolateVersion.replace('The process isolator ', '')}, Piston's flags)`,
+    isolate: `raw \`isolate\` per job (${isolateVersion.replace('The process isolator ', '')}, Piston's flags, ${leanIsolate ? 'lean C driver' : 'Node driver'})`,
     bwrap: "bwrap alone, PairPad's flags (`setpriv` + `bwrap`)",
     executor: 'PairPad executor, whole HTTP API',
     base: `PairPad executor${process.env.BENCH_BASE_ROOT ? ` from ${baseRoot}` : ''}${baseEnvText ? ` with ${baseEnvText}` : ''}`,
@@ -395,11 +469,12 @@ try {
       range(blockCpu),
       LEVELS.map((c) => f1(rate(s, c))).join(' / '),
       LEVELS.map((c) => range(tput[c][s].rates, 0)).join(' / '),
+      LEVELS.map((c) => f1(levelCpu(s, c))).join(' / '),
     ];
   });
   const table = [
-    '| system | p50 sequential (ms) | p50 per block | CPU per job, whole tree (ms) | per block | jobs/s at 2 / 8 / 32 | per round |',
-    '|---|---|---|---|---|---|---|',
+    '| system | p50 sequential (ms) | p50 per block | CPU per job, whole tree, sequential (ms) | per block | jobs/s at 2 / 8 / 32 | per round | CPU per job at 2 / 8 / 32 (ms) |',
+    '|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
   ].join('\n');
 
@@ -426,6 +501,11 @@ try {
     lines.push(
       `Ratios executor / isolate: p50 ${(ex.p50 / iso.result).toFixed(2)}× isolate's time to the result (${(ex.p50 / iso.p50).toFixed(2)}× its whole job); CPU per job ${(ex.cpu / iso.cpu).toFixed(2)}×; jobs/s at 2 / 8 / 32 ${ratios.join(' / ')}×.`,
       `Targets: p50 ≤ isolate's time to the result **${met(ex.p50 <= iso.result)}**; CPU per job ≤ isolate's **${met(ex.cpu <= iso.cpu)}**; jobs/s ≥ isolate's at 2 / 8 / 32 **${LEVELS.map((c) => met(rate('executor', c) >= rate('isolate', c))).join(' / ')}**.`,
+      `Issue 21, per level (jobs/s ≥ 1.0× and CPU per job ≤ 1.0× isolate's): ${LEVELS.map((c) => {
+        const r = rate('executor', c) / rate('isolate', c);
+        const cpu = levelCpu('executor', c) / levelCpu('isolate', c);
+        return `at ${c} jobs/s ${r.toFixed(2)}× **${met(r >= 1)}**, CPU per job ${cpu.toFixed(2)}× **${met(cpu <= 1)}**`;
+      }).join('; ')}.`,
     );
   }
   lines.push(
@@ -439,7 +519,7 @@ try {
   lines.push(failures.length ? `Failures: ${failures.join('; ')}.` : 'No job failed.');
 
   const text = `Command: \`${baseEnvText ? `BENCH_BASE_ENV='${baseEnvText}' ` : ''}ISOLATE_BIN=… node --import tsx bench/executor-vs-isolate.mjs ${sequentialJobs} ${jobsPerRound} ${rounds}\` — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${machine()}.
-${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs${executors.base ? ` (base: ${executors.base.health.queue.maxConcurrent})` : ''}. ` : ''}${sequentialJobs} sequential jobs per system after 10 warm-up jobs, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase.
+${executors.executor ? `Executor: sandbox ${executors.executor.health.sandbox.kind}, cgroup ${executors.executor.health.sandbox.cgroup}, ${executors.executor.health.queue.maxConcurrent} concurrent jobs${executors.base ? ` (base: ${executors.base.health.queue.maxConcurrent})` : ''}. ` : ''}${sequentialJobs} sequential jobs per system after ${10 + extraWarmup} warm-up jobs${extraWarmup > 0 ? ` (BENCH_WARMUP=${extraWarmup}: ${extraWarmup} of them 2 in flight)` : ''}, interleaved job by job in ${BLOCKS} blocks; then at each level a warm-up round and ${rounds} rounds of ${jobsPerRound} jobs per system, the systems' order rotating per round; jobs/s is jobs over the time of that system's rounds. CPU per job is the cpuacct usage of the system's cgroup (its driver and everything below it) over the sequential phase, and over each level's rounds. isolate is driven by ${leanIsolate ? 'the lean C driver (bench/isolate/driver.c)' : 'the Node driver (BENCH_ISOLATE_DRIVER=node)'}, charged to isolate.
 ${loadSentence(wait, loadAtEnd)}
 
 ${table}

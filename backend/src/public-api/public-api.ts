@@ -50,7 +50,7 @@ export class PublicApi {
 
   async createInterview(caller: ApiCaller, body: ApiCreateInterviewBody): Promise<ApiInterviewCreated> {
     // Every interviewer is checked before anything is created: a bad one creates nothing.
-    const interviewers = await this.resolveInterviewers(body.interviewers);
+    const interviewers = await this.resolveInterviewers(body.interviewers, caller.member);
     const created = await this.options.creator.create(
       {
         language: body.language,
@@ -60,9 +60,12 @@ export class PublicApi {
         ...(body.candidateEmail !== undefined ? { candidateEmail: body.candidateEmail } : {}),
       },
       caller.member,
+      // Interviewers named at creation may score it, as if they had joined its room already
+      // (recorded while the room is seeded, before the answer).
+      async (record) => {
+        await Promise.all(interviewers.map((member) => this.options.scorecards.recordInterviewer(record.id, member.id)));
+      },
     );
-    // Interviewers named at creation may score it, as if they had joined its room already.
-    await Promise.all(interviewers.map((member) => this.options.scorecards.recordInterviewer(created.record.id, member.id)));
     const { publicUrl } = this.options;
     const question = created.question ? { id: created.question.id, title: created.question.title } : null;
     const interview = liveInterviewView(publicUrl, created.record, { id: caller.member.id, name: caller.member.name }, question);
@@ -114,9 +117,20 @@ export class PublicApi {
     throw new AppError('INTERVIEW_NOT_FOUND', "No such interview in the team's archive (or it was deleted).");
   }
 
-  private async resolveInterviewers(emails: readonly string[]): Promise<Array<{ id: string; email: string; name: string }>> {
+  /**
+   * The members named (emails arrive lowercased). The token's own member was read with the token
+   * in this request, active: naming oneself costs no second read.
+   */
+  private async resolveInterviewers(
+    emails: readonly string[],
+    self: ApiCaller['member'],
+  ): Promise<Array<{ id: string; email: string; name: string }>> {
     const unique = [...new Set(emails)];
-    const members = await Promise.all(unique.map((email) => this.options.members.memberByEmail(email)));
+    const members = await Promise.all(
+      unique.map((email) =>
+        email === self.email.toLowerCase() ? { ...self, disabled: false } : this.options.members.memberByEmail(email),
+      ),
+    );
     const problems: Record<string, string> = {};
     unique.forEach((email, index) => {
       const member = members[index];

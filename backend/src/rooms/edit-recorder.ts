@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import { PASTE_RECORD_THRESHOLD, ROOM_DOC, RoleSchema, type TimelineEditAuthor, type TimelineEdits } from '@pairpad/protocol';
 import type { InterviewStateDoc } from './interview-state';
+import { newDoc } from './new-doc';
 
 export interface EditRecorderOptions {
   /** One author's updates closer together than this (from the first) are merged into one edit (default 200 ms). */
@@ -139,7 +140,7 @@ export class EditRecorder {
    * its code as it is now, written by a fixed client so every node makes the same bytes.
    */
   private textNow(): Uint8Array {
-    const doc = new Y.Doc();
+    const doc = newDoc();
     doc.clientID = 0;
     doc.getText(ROOM_DOC.code).insert(0, this.doc.getText(ROOM_DOC.code).toString());
     const update = Y.encodeStateAsUpdate(doc);
@@ -215,7 +216,7 @@ export class EditRecorder {
   private foldOldest(count: number): void {
     const dropped = this.state.edits.slice(0, count).flatMap((chunk) => (isChunk(chunk) ? chunk.updates : []));
     const bases = this.state.editBase.toArray().filter((base) => base instanceof Uint8Array);
-    const doc = new Y.Doc({ gc: true });
+    const doc = newDoc({ gc: true });
     for (const update of [...bases, ...dropped]) Y.applyUpdate(doc, update);
     const parts = [Y.encodeStateAsUpdate(doc)];
     if (doc.store.pendingStructs) parts.push(doc.store.pendingStructs.update);

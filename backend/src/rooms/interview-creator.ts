@@ -32,8 +32,16 @@ export interface CreatedInterview {
 export class InterviewCreator {
   constructor(private readonly options: InterviewCreatorOptions) {}
 
-  async create(body: CreateSessionBody, member: { id: string; name: string }): Promise<CreatedInterview> {
-    const { sessions, rooms, publicUrl } = this.options;
+  /**
+   * `alongside` starts once the session exists, before the room is seeded, and is awaited before
+   * this returns: its database round trips (the API's interviewers) overlap the seeding's CPU work.
+   */
+  async create(
+    body: CreateSessionBody,
+    member: { id: string; name: string },
+    alongside?: (record: SessionRecord) => Promise<void>,
+  ): Promise<CreatedInterview> {
+    const { sessions, publicUrl } = this.options;
     // Checked before anything is created: an unknown question creates no session.
     const question = body.questionId === undefined ? undefined : this.options.questions?.get(body.questionId);
     if (body.questionId !== undefined && !question)
@@ -55,16 +63,14 @@ export class InterviewCreator {
       interviewerTokenHash: record.interviewerTokenHash,
       createdAt: record.createdAt,
     });
-    if (question) {
-      // The room starts from the question: its description, cases, and the starter for the language.
-      const room = await rooms.open(record);
-      room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
-      const starter = question.starters[record.language];
-      if (starter !== undefined) {
-        replaceCode(room.doc, starter, null);
-        room.interview.flushRecording();
-      }
+    const sideWork = alongside?.(record);
+    try {
+      if (question) await this.seedRoom(record, question);
+    } catch (error) {
+      await sideWork?.catch(() => undefined);
+      throw error;
     }
+    await sideWork;
     const candidate = `${publicUrl}/interview/${record.id}`;
     const response: CreateSessionResponse = {
       ...sessions.publicView(record, 0),
@@ -72,5 +78,16 @@ export class InterviewCreator {
       links: { candidate, interviewer: `${candidate}?token=${interviewerToken}` },
     };
     return { record, question, response };
+  }
+
+  /** The room starts from the question: its description, cases, and the starter for the language. */
+  private async seedRoom(record: SessionRecord, question: Question): Promise<void> {
+    const room = await this.options.rooms.open(record);
+    room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
+    const starter = question.starters[record.language];
+    if (starter !== undefined) {
+      replaceCode(room.doc, starter, null);
+      room.interview.flushRecording();
+    }
   }
 }

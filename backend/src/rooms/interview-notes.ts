@@ -3,6 +3,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { AppError, MAX_NOTES_BYTES, MAX_YJS_MESSAGE_BYTES, NOTES_DOC } from '@pairpad/protocol';
+import { newDoc } from './new-doc';
 
 /**
  * The interviewers' private notes: a Y.Doc of its own, never part of the shared document, synced
@@ -21,7 +22,7 @@ export class InterviewNotes {
    */
   get doc(): Y.Doc {
     if (!this.created) {
-      this.created = new Y.Doc({ gc: true });
+      this.created = newDoc({ gc: true });
       for (const listener of this.updateListeners) this.created.on('update', listener);
     }
     return this.created;

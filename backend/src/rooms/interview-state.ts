@@ -1,4 +1,4 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import {
   INTERVIEW_DOC,
   LanguageIdSchema,
@@ -8,6 +8,7 @@ import {
   type RunRecord,
   type TimelineEvent,
 } from '@pairpad/protocol';
+import { newDoc } from './new-doc';
 
 /** Timeline events kept in the shared list; runs live in `runs` and are merged in when read. */
 export type RecordedEvent = Exclude<TimelineEvent, { kind: 'run' }>;
@@ -20,7 +21,7 @@ export type RecordedEvent = Exclude<TimelineEvent, { kind: 'run' }>;
  * Values inside come only from backend nodes; they are still read defensively.
  */
 export class InterviewStateDoc {
-  readonly doc = new Y.Doc({ gc: true });
+  readonly doc = newDoc({ gc: true });
   readonly controls = this.doc.getMap<unknown>(INTERVIEW_DOC.controls);
   readonly chat = this.doc.getArray<ChatMessage>(INTERVIEW_DOC.chat);
   readonly events = this.doc.getArray<RecordedEvent>(INTERVIEW_DOC.events);

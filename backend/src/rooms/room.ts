@@ -22,6 +22,7 @@ import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEn
 import { RoomInterview, type RoomInterviewOptions } from './room-interview';
 import type { RoomConnection, RoomNotice } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
+import { newDoc } from './new-doc';
 
 export { REMOTE_ORIGIN } from './room-extension';
 
@@ -53,7 +54,7 @@ export interface RoomOptions {
  * restart (or on another node) merges with clients' copies instead of duplicating the starter.
  */
 export function seedUpdate(generation: string, language: LanguageId): Uint8Array {
-  const seed = new Y.Doc();
+  const seed = newDoc();
   seed.clientID = createHash('sha256').update(generation).digest().readUInt32BE(0);
   seed.transact(() => {
     seed.getText(ROOM_DOC.code).insert(0, starterCode(language));
@@ -69,7 +70,7 @@ export function seedUpdate(generation: string, language: LanguageId): Uint8Array
  * connections in it. Knows nothing of the transport: connections are plain `send`/`close`.
  */
 export class Room {
-  readonly doc = new Y.Doc({ gc: true });
+  readonly doc = newDoc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   /** Lock / run-disable / end, chat, private notes and the timeline of this room. */
   readonly interview: RoomInterview;

@@ -3,6 +3,7 @@ import type { InterviewReport, Timeline } from '@pairpad/protocol';
 import { RoomInterview } from '../rooms/room-interview';
 import type { InterviewRecord } from './interview-repository';
 import { decodeRoomState } from './room-state-codec';
+import { newDoc } from '../rooms/new-doc';
 
 /** The origin of the stored state's transactions: never a participant's. */
 const ARCHIVE_ORIGIN = Symbol('archive');
@@ -21,7 +22,7 @@ export interface ArchivedViews {
 export function archivedViews(record: InterviewRecord): ArchivedViews {
   const stoppedAt = record.endedAt ?? record.updatedAt;
   const state = record.roomState ? decodeRoomState(record.roomState) : null;
-  const doc = new Y.Doc({ gc: true });
+  const doc = newDoc({ gc: true });
   // Loaded before the interview observes it: loading is not a change to record (a language
   // "switch" on the timeline, say).
   if (state) Y.applyUpdate(doc, state.doc, ARCHIVE_ORIGIN);

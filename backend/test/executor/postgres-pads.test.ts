@@ -92,15 +92,53 @@ describe('executor: SQL (PostgreSQL), a database per run', () => {
 
   it("cannot connect to another run's database while it runs", async (t) => {
     if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    await eventually(async () => (await ex.handle.postgresRunDatabases()).length === 0, 5000, 'earlier runs dropped');
     const holder = run('SELECT pg_sleep(3);\n', { run_timeout: 5000 });
-    await eventually(async () => (await ex.handle.postgresRunDatabases()).length > 0, 5000, "the first run's database");
-    const intruder = await run(
-      "SELECT datname AS other FROM pg_database WHERE datname LIKE 'pad\\_%' AND datname <> current_database() LIMIT 1 \\gset\n\\c :other\nSELECT 'connected';\n",
-      { args: ['-A', '-t'] },
-    );
+    let held: string | undefined;
+    await eventually(async () => (held = (await ex.handle.postgresRunDatabases())[0]) !== undefined, 5000, "the first run's database");
+    // Its name, not any pad_ database's: one being dropped by then would answer "does not exist".
+    const intruder = await run(`\\c ${held}\nSELECT 'connected';\n`, { args: ['-A', '-t'] });
     assert.notEqual(intruder.run.status, null, intruder.run.output);
     assert.match(intruder.run.stderr, /permission denied for database "pad_|not have CONNECT privilege/);
     assert.ok(!intruder.run.stdout.includes('connected'));
     assert.equal((await holder).run.status, null);
+  });
+
+  it('makes databases ahead of time: a spare waits beside a run, and the run cannot open it', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    // Once no run is in flight, every other pad_ database is a spare (none is being dropped).
+    await eventually(async () => (await ex.handle.postgresRunDatabases()).length === 0, 5000, 'earlier runs dropped');
+    const res = await run(
+      "SELECT datname AS spare FROM pg_database WHERE datname LIKE 'pad\\_%' AND datname <> current_database() LIMIT 1 \\gset\n\\c :spare\nSELECT 'connected';\n",
+      { args: ['-A', '-t'] },
+    );
+    assert.doesNotMatch(res.run.stderr, /no rows returned for \\gset/, 'a spare database exists beside the run');
+    assert.match(res.run.stderr, /permission denied for database "pad_|not have CONNECT privilege/, res.run.output);
+    assert.ok(!res.run.stdout.includes('connected'));
+  });
+
+  it('leaks nothing from one run to the next, however many runs take spares', async (t) => {
+    if (!offered) return t.skip('PostgreSQL is not installed on this machine');
+    const vandal = await run(
+      [
+        'UPDATE orders SET total = 0;',
+        "DELETE FROM orders WHERE name = 'ann';",
+        'CREATE TABLE leftover (v int);',
+        'ALTER TABLE orders ADD COLUMN note text;',
+        "ALTER ROLE CURRENT_USER SET search_path = 'nowhere';",
+        'SELECT count(*), sum(total) FROM orders;',
+      ].join('\n'),
+      { args: ['-A', '-t'] },
+    );
+    assert.equal(vandal.run.stdout, '2|0\n', vandal.run.output);
+    const probe =
+      "SELECT count(*), sum(total), to_regclass('leftover') IS NULL, " +
+      "(SELECT count(*) FROM information_schema.columns WHERE table_name = 'orders' AND column_name = 'note'), " +
+      "current_setting('search_path') FROM orders;\n";
+    // More runs than there are spares: the ones made after the vandal's run too.
+    for (let i = 0; i < 4; i++) {
+      const res = await run(probe, { args: ['-A', '-t'] });
+      assert.equal(res.run.stdout, '3|225|t|0|"$user", public\n', res.run.output);
+    }
   });
 });

@@ -257,6 +257,38 @@ describe('public API: personal tokens and /api/v1 (SQLite; a second backend on P
     assert.equal(await codeOf(await apiFetch(other.url, otherToken, `/api/v1/interviews/${homeId}`)), 'API_TOKEN_INVALID');
   });
 
+  it("names the token's own member as an interviewer without reading that member again", async () => {
+    const repository = backend.identity.repository;
+    const memberByEmail = repository.memberByEmail.bind(repository);
+    const lookedUp: string[] = [];
+    repository.memberByEmail = async (email) => {
+      lookedUp.push(email);
+      return memberByEmail(email);
+    };
+    try {
+      const response = await apiFetch(backend.url, readWrite, '/api/v1/interviews', {
+        method: 'POST',
+        json: { ...NEW_INTERVIEW, interviewers: [admin.member.email.toUpperCase(), 'ann@pairpad.test'] },
+      });
+      assert.equal(response.status, 201, await response.clone().text());
+      const body = (await response.json()) as ApiInterviewCreated;
+      assert.deepEqual(
+        body.interviewers.map((interviewer) => interviewer.email),
+        [admin.member.email, 'ann@pairpad.test'],
+      );
+      assert.equal(body.interviewers[0]?.name, admin.member.name);
+      assert.deepEqual(lookedUp, ['ann@pairpad.test'], 'only the other member is read');
+      const recorded = await backend.database.db
+        .selectFrom('interview_interviewers')
+        .select('member_id')
+        .where('interview_id', '=', body.interview.id)
+        .execute();
+      assert.deepEqual(recorded.map((row) => row.member_id).sort(), [admin.member.id, ann.member.id].sort());
+    } finally {
+      repository.memberByEmail = memberByEmail;
+    }
+  });
+
   it('refuses bad input with named errors and changes nothing', async () => {
     const before = await stateOf(backend);
     const cases: Array<[unknown, string, string?]> = [

@@ -516,16 +516,20 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal((await interviews.get('busy'))?.status, 'live');
       });
 
+      /**
+       * Another writer of the same interviews, as a second node would be. PostgreSQL: a second
+       * pool. SQLite has one connection per process (a second one in the same process would block
+       * the event loop on the first one's lock): the writers race through its one connection.
+       */
+      const secondWriter = async (): Promise<InterviewRepository> => {
+        if (handle.engine !== 'postgres') return interviews;
+        const other = await reopen();
+        opened.push(other);
+        return new InterviewRepository(other.db, other.engine);
+      };
+
       it('two connections saving the same interview at once make one row holding both', async () => {
-        // PostgreSQL: two pools, as two nodes. SQLite has one connection per process (a second
-        // one in the same process would block the event loop on the first one's lock): the
-        // saves race through its one connection.
-        let second = interviews;
-        if (handle.engine === 'postgres') {
-          const other = await reopen();
-          opened.push(other);
-          second = new InterviewRepository(other.db, other.engine);
-        }
+        const second = await secondWriter();
         await Promise.all(
           Array.from({ length: 6 }, (_, index) =>
             (index % 2 ? second : interviews).saveSnapshot(snapshot('race', { roomState: roomStateWith(String(index)) })),
@@ -537,12 +541,7 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
       });
 
       it('writeSnapshot: of writers racing to change the status, exactly one is told each change (the webhooks fire once)', async () => {
-        let second = interviews;
-        if (handle.engine === 'postgres') {
-          const other = await reopen();
-          opened.push(other);
-          second = new InterviewRepository(other.db, other.engine);
-        }
+        const second = await secondWriter();
         assert.equal(await interviews.create({ id: 'once', title: 'x', language: 'python', createdAt: T0 }), true);
         assert.equal(await second.create({ id: 'once', title: 'x', language: 'python', createdAt: T0 }), false);
         // Every writer last saw the row upcoming (the fast path's basedOn), or nothing (the merge).
@@ -568,12 +567,7 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
       });
 
       it('endAbandonedIds: two nodes ending abandoned interviews at once each end (and report) different ones', async () => {
-        let second = interviews;
-        if (handle.engine === 'postgres') {
-          const other = await reopen();
-          opened.push(other);
-          second = new InterviewRepository(other.db, other.engine);
-        }
+        const second = await secondWriter();
         for (let index = 0; index < 20; index += 1) await interviews.saveSnapshot(snapshot(`quiet-${index}`, { at: T0 + index }));
         const [a, b] = await Promise.all([interviews.endAbandonedIds(T0 + 5_000), second.endAbandonedIds(T0 + 5_000)]);
         const ids = [...a!, ...b!].map((entry) => entry.id).sort();

@@ -77,7 +77,8 @@ function launcherBody(reportsStatus: boolean): string[] {
     `IFS= read -r -N "$len" orders <&3 && [ "\${#orders}" = "$len" ] || fail 'truncated launch orders'`,
     ...(reportsStatus ? [] : ['exec 3<&-']),
     "set -f; IFS=$'\\x02'; a=($orders); IFS=$' \\t\\n'; set +f",
-    "a=(\"${a[@]//$'\\x03\\x04'/$'\\x02'}\"); a=(\"${a[@]//$'\\x03\\x05'/$'\\x03'}\")",
+    // Unescaping walks every field twice (0.15 ms a stage in bash); only orders with an escape need it.
+    "case $orders in *$'\\x03'*) a=(\"${a[@]//$'\\x03\\x04'/$'\\x02'}\"); a=(\"${a[@]//$'\\x03\\x05'/$'\\x03'}\");; esac",
     `[ "\${a[-1]}" = ${END} ] || fail 'truncated launch orders'`,
     "unset 'a[-1]'",
     'n=${a[0]}',
@@ -523,7 +524,9 @@ export class LauncherPool {
       start: (encodedOrders, data) => {
         if (data.length > DATA_CHANNELS) throw new Error(`at most ${DATA_CHANNELS} files go through data sockets`);
         control.end(encodedOrders);
-        channels.forEach((channel, i) => channel.end(data[i]));
+        // A channel without a file is closed at once (the launcher closes its end unread):
+        // end() would half-close it and keep its handle polled until the launcher's side went.
+        channels.forEach((channel, i) => (i < data.length ? channel.end(data[i]) : channel.destroy()));
         // Spawning blocks our thread for a few ms: do it while the stage runs, not before.
         setImmediate(() => this.refill());
       },

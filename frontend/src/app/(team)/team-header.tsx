@@ -10,6 +10,16 @@ import styles from './team-header.module.css';
 import shared from './team.module.css';
 import ui from '../../components/ui.module.css';
 
+/** The team's pages, in the header's order; admin pages are shown to admins only. */
+const TEAM_PAGES: ReadonlyArray<{ href: string; label: string; adminOnly?: boolean }> = [
+  { href: '/dashboard', label: 'Dashboard' },
+  { href: '/members', label: 'Members', adminOnly: true },
+  { href: '/webhooks', label: 'Webhooks', adminOnly: true },
+  { href: '/privacy', label: 'Candidate data', adminOnly: true },
+  { href: '/rubric', label: 'Rubric' },
+  { href: '/tokens', label: 'API tokens' },
+];
+
 /** The signed-in member's header: the team's pages, their name, the theme, and Sign out. */
 export function TeamHeader() {
   const { state, signOut } = useAuth();
@@ -31,22 +41,11 @@ export function TeamHeader() {
     <header className={styles.header}>
       <Brand />
       <nav aria-label="Team" className={styles.nav}>
-        <Link href="/dashboard" className={styles.navLink} aria-current={current('/dashboard')}>
-          Dashboard
-        </Link>
-        {member.role === 'admin' ? (
-          <>
-            <Link href="/members" className={styles.navLink} aria-current={current('/members')}>
-              Members
-            </Link>
-            <Link href="/webhooks" className={styles.navLink} aria-current={current('/webhooks')}>
-              Webhooks
-            </Link>
-          </>
-        ) : null}
-        <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
-          API tokens
-        </Link>
+        {TEAM_PAGES.filter((page) => !page.adminOnly || member.role === 'admin').map((page) => (
+          <Link key={page.href} href={page.href} className={styles.navLink} aria-current={current(page.href)}>
+            {page.label}
+          </Link>
+        ))}
       </nav>
       <div className={styles.spacer} />
       <div className={styles.who}>
