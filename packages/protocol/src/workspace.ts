@@ -21,7 +21,7 @@ export const WORKSPACE_LIMITS = Object.freeze({
   /** Files a room holds, the entry included: what one run may send. */
   files: RUN_FILE_LIMITS.files,
   /** Text of every file together (UTF-8 bytes of what is added, checked by the server before it applies an update). */
-  bytes: 1_048_576,
+  bytes: 524_288,
 });
 
 /** The named refusals of a workspace change (errors.ts). */
