@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as Y from 'yjs';
 import { EditReplay, createFile, deletePath, renamePath, type SocketYjsProvider } from '@pairpad/client';
@@ -17,7 +20,7 @@ import type { BackendHandle } from '../../src/server';
 import { createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask, authHeaders } from '../interview/interview-helpers';
-import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
+import { listenForRuns, setCode, startRun, waitFinished, waitForValue } from '../runs/run-helpers';
 
 /**
  * The room's workspace end to end: two real providers on a real backend with the embedded
@@ -28,12 +31,36 @@ import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-help
 const UTIL = 'def greet(name):\n    return "hello " + name\n';
 const MAIN = 'from src.util import greet\nprint(greet("workspace"))\n';
 
+const TWO_FILE_QUESTION = `---
+title: Greeter
+difficulty: easy
+starters:
+  python: |
+    from helpers.greet import greet
+    print(greet("bank"))
+files:
+  python:
+    helpers/greet.py: |
+      def greet(name):
+          return "hi " + name
+    helpers/__init__.py: ""
+tests:
+  - name: greets
+    expected: "hi bank"
+---
+Fix the greeting.
+`;
+
 describe('the room workspace: files in the shared document, runs, limits, playback and report', () => {
   let backend: BackendHandle;
+  let questionsDir: string;
   const clients = trackedClients(() => backend);
 
   before(async () => {
+    questionsDir = mkdtempSync(path.join(os.tmpdir(), 'pairpad-workspace-questions-'));
+    writeFileSync(path.join(questionsDir, 'greeter.md'), TWO_FILE_QUESTION);
     backend = await startTestBackend({
+      QUESTIONS_DIR: questionsDir,
       PISTON_URL: '',
       EXECUTOR_HOST: '127.0.0.1',
       EXECUTOR_PORT: '0',
@@ -46,6 +73,7 @@ describe('the room workspace: files in the shared document, runs, limits, playba
   after(async () => {
     clients.destroyAll();
     await backend?.close();
+    rmSync(questionsDir, { recursive: true, force: true });
   });
 
   async function room() {
@@ -183,5 +211,24 @@ describe('the room workspace: files in the shared document, runs, limits, playba
     assert.deepEqual(replay.frame(-1).paths, ['main.py']);
     replay.destroy();
     assert.equal(ivy.doc.getText(ROOM_DOC.code).toString(), MAIN);
+  });
+
+  it('a question that ships several files seeds the workspace; its test run sends them all', async () => {
+    const session = await createSession(backend, { name: 'Ivy', language: 'python', questionId: 'greeter' });
+    const ivy = clients.connect({ sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
+    await waitSynced(ivy);
+    assert.deepEqual(workspacePaths(ivy.doc), ['main.py', 'helpers/__init__.py', 'helpers/greet.py']);
+    assert.equal(workspaceText(ivy.doc, 'helpers/greet.py')!.toString(), 'def greet(name):\n    return "hi " + name\n');
+    const ack = await ask<{ run: { runId: string } }>(ivy, 'tests:run', {});
+    assert.ok(ack.ok, JSON.stringify(ack));
+    const room = backend.rooms.get(session.id)!;
+    const finished = await waitForValue(
+      () => {
+        const run = room.interview.questions.runList().find((entry) => entry.runId === ack.run.runId);
+        return run && run.state !== 'queued' && run.state !== 'running' ? run : undefined;
+      },
+      { what: 'test run finished', timeoutMs: 30_000 },
+    );
+    assert.equal(finished.passed, 1, JSON.stringify(finished));
   });
 });
