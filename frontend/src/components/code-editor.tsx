@@ -36,8 +36,11 @@ import { withParticipantLabels } from '@/room/participants';
 export interface CodeEditorProps {
   text: Y.Text;
   awareness: Awareness;
-  language: LanguageId;
+  /** The language the text is highlighted as; null: plain text (a file of no known language). */
+  language: LanguageId | null;
   readOnly?: boolean;
+  /** The editor's accessible name (the file's path in a workspace). */
+  label?: string;
 }
 
 /** The parts of the editor that change while it lives, each reconfigured on its own. */
@@ -73,7 +76,7 @@ const loadSearch = () =>
  * through Compartments: changing one reconfigures the live editor, keeping the Yjs binding, the
  * undo history, the cursor and the scroll position.
  */
-export default function CodeEditor({ text, awareness, language, readOnly = false }: CodeEditorProps) {
+export default function CodeEditor({ text, awareness, language, readOnly = false, label = 'Code editor' }: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const [slots] = useState(createSlots);
@@ -117,7 +120,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
           // tabindex: the scroller holds a focusable element in axe's eyes too (scrollable-region-focusable).
-          EditorView.contentAttributes.of({ 'aria-label': 'Code editor', tabindex: '0' }),
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           editorAppearance,
           slots.dark.of(darkFlag(initial.current.theme)),
           slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),
@@ -156,10 +159,15 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
       detachReplacements();
       undoManager.destroy();
     };
+    // The label is read when the editor is made (a workspace makes one per file).
   }, [text, awareness, slots]);
 
   useEffect(() => {
     let current = true;
+    if (language === null) {
+      viewRef.current?.dispatch({ effects: slots.language.reconfigure([]) });
+      return;
+    }
     loadLanguageSupport(language)
       .then((support) => {
         if (current) viewRef.current?.dispatch({ effects: slots.language.reconfigure([support, languageKeywords(language)]) });

@@ -12,7 +12,7 @@
  */
 import type * as Y from 'yjs';
 import type { ErrorCode } from './errors';
-import { DEFAULT_LANGUAGE, LANGUAGES, isLanguageId, sourceFileName, type LanguageRecord } from './language-table';
+import { DEFAULT_LANGUAGE, LANGUAGES, isLanguageId, sourceFileName, type LanguageId } from './language-table';
 import { META_KEYS, ROOM_DOC } from './room-shape';
 import { RUN_FILE_LIMITS, runFilePathProblem, utf8Bytes } from './run-file-paths';
 import type { RunFile } from './run-files';
@@ -141,7 +141,7 @@ export function baseName(path: string): string {
 }
 
 /** Extensions beyond each language's own file name (`main.py` gives `.py`). */
-const EXTRA_EXTENSIONS: Record<string, LanguageRecord['id']> = {
+const EXTRA_EXTENSIONS: Record<string, LanguageId> = {
   h: 'c',
   hpp: 'c++',
   hh: 'c++',
@@ -159,7 +159,7 @@ const EXTRA_EXTENSIONS: Record<string, LanguageRecord['id']> = {
  * The language a file is edited and highlighted as, from its extension (`util.py` → Python), or
  * undefined for a file of no known language (plain text). `.sql` is SQLite's record (same editor).
  */
-export function fileLanguage(path: string): LanguageRecord | undefined {
+export function fileLanguage(path: string): (typeof LANGUAGES)[number] | undefined {
   const name = baseName(path);
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return undefined;
