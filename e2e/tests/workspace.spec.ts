@@ -1,0 +1,83 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/fixtures';
+import { output, replaceCode } from '../support/room';
+import { editorCode } from '../support/editor';
+
+/**
+ * A room's workspace in two real browsers: a file added on one page shows in both trees, each
+ * sees where the other is, a rename moves the file into a folder, a delete is undone, and Run sends
+ * every file (a two-file Python program through the real embedded executor).
+ */
+
+const tree = (page: Page) => page.getByRole('tree', { name: 'Workspace files' });
+const item = (page: Page, name: string | RegExp) => tree(page).getByRole('treeitem', { name });
+
+async function newFile(page: Page, path: string, fromAddFile = false): Promise<void> {
+  if (fromAddFile) await page.getByRole('button', { name: 'Add file' }).click();
+  else await page.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'New file' }).click();
+  await page.getByLabel('New file path').fill(path);
+  await page.getByRole('button', { name: 'Create', exact: true }).click();
+}
+
+test('two participants: add a file, see each other’s open file, rename into a folder, delete and undo, run a two-file program', async ({
+  room,
+}) => {
+  const { interviewer: ivy, candidate: cara } = room;
+  // A single-file room shows no tree, only the unobtrusive "Add file".
+  await expect(tree(ivy)).toHaveCount(0);
+
+  await newFile(cara, 'util.py', true);
+  for (const page of [ivy, cara]) await expect(item(page, /^util\.py/)).toBeVisible();
+  // The new file is open on Cara's page; she writes it.
+  await expect(cara.getByRole('tab', { name: /^util\.py/, selected: true })).toBeVisible();
+  await replaceCode(cara, 'def greet(name):\n    return "hi " + name\n');
+  // Each sees where the other is.
+  await expect(ivy.getByText('Cara is in util.py')).toBeVisible();
+  await expect(cara.getByText('Ivy is in main.py')).toBeVisible();
+  await expect(item(ivy, 'util.py, Cara here')).toBeVisible();
+
+  // The interviewer opens it from the tree with the keyboard and sees Cara's text.
+  await item(ivy, /^util\.py/).focus();
+  await ivy.keyboard.press('Enter');
+  await expect.poll(() => editorCode(ivy)).toBe('def greet(name):\n    return "hi " + name\n');
+  await expect(cara.getByText('Ivy is in util.py')).toBeVisible();
+
+  // Rename with a folder path moves it.
+  await item(cara, /^util\.py/).click();
+  await cara.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'Rename util.py' }).click();
+  await cara.getByLabel('Rename or move util.py to').fill('helpers/util.py');
+  await cara.getByRole('button', { name: 'Rename', exact: true }).click();
+  for (const page of [ivy, cara]) {
+    await expect(item(page, /^helpers/)).toHaveAttribute('aria-expanded', 'true');
+    await expect(item(page, /^util\.py/)).toHaveAttribute('aria-level', '2');
+  }
+
+  // Delete, then "Undo delete": the file comes back with its content, on both pages.
+  await newFile(cara, 'scratch.py');
+  await replaceCode(cara, 'print("scratch")\n');
+  await expect(item(ivy, /^scratch\.py/)).toBeVisible();
+  await cara.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'Delete scratch.py' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^scratch\.py/)).toHaveCount(0);
+  await cara.getByRole('button', { name: 'Undo delete' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^scratch\.py/)).toBeVisible();
+  await item(ivy, /^scratch\.py/).click();
+  await expect.poll(() => editorCode(ivy)).toBe('print("scratch")\n');
+
+  // The entry imports the moved module; Run sends both files.
+  await item(ivy, /^main\.py/).click();
+  await replaceCode(ivy, 'from helpers.util import greet\nprint(greet("pairpad"))\n');
+  await ivy.getByRole('button', { name: 'Run', exact: true }).click();
+  for (const page of [ivy, cara]) {
+    await expect(output(page).getByTestId('run-status')).toHaveText('Finished (exit code 0)', { timeout: 30_000 });
+    await expect(output(page).locator('[data-stream="stdout"] pre')).toHaveText('hi pairpad\n');
+  }
+});
+
+test('a bad path is refused in words before anything changes', async ({ room }) => {
+  const { interviewer: ivy, candidate: cara } = room;
+  await newFile(cara, '../outside.py', true);
+  await expect(cara.getByRole('alert').filter({ hasText: 'has a ".." segment' })).toBeVisible();
+  await newFile(cara, 'main.py');
+  await expect(cara.getByRole('alert').filter({ hasText: 'There is already a file at "main.py"' })).toBeVisible();
+  await expect(tree(ivy)).toHaveCount(0);
+});
