@@ -51,6 +51,8 @@ export function workspaceChange(doc: Y.Doc, update: Uint8Array): WorkspaceChange
   const change: WorkspaceChange = { added: new Map(), removed: new Set(), insertedBytes: 0 };
   for (const struct of structs) {
     if (!(struct instanceof Y.Item)) continue;
+    // Already in the document (a SyncStep2 repeats what the server has): nothing new.
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue;
     if (struct.content instanceof Y.ContentString) change.insertedBytes += utf8Bytes(struct.content.str);
     if (struct.parentSub === null && struct.origin === null) continue;
     const key = keyOf(struct, doc, own);

@@ -175,6 +175,15 @@ describe('the room workspace: files in the shared document, runs, limits, playba
     assert.deepEqual(workspacePaths(serverDoc()), ['main.py']);
     createFile(ivy.doc, 'ivy.py', '');
     await waitFor(() => workspacePaths(serverDoc()).includes('ivy.py'), { what: 'the interviewer’s file' });
+    // A candidate who joins the locked room (and one who reconnects) syncs the files without a refusal.
+    const late = clients.connect({ sessionId: session.id, name: 'Lee' });
+    const lateErrors: ErrorBody[] = [];
+    late.socket.on('room:error', (error) => lateErrors.push(error));
+    await waitSynced(late);
+    await waitFor(() => workspacePaths(late.doc).includes('ivy.py'), { what: 'the files at the late joiner' });
+    late.socket.disconnect().connect();
+    await waitSynced(late);
+    assert.deepEqual(lateErrors, []);
     const ended = await ask(ivy, 'room:end', {});
     assert.ok(ended.ok, JSON.stringify(ended));
     const ivyErrors: ErrorBody[] = [];
