@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
-import { output, replaceCode } from '../support/room';
+import { expectNoAxeViolations } from '../support/axe';
+import { createSessionViaApi, editor, joinRoom, output, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
 
 /**
@@ -35,6 +36,7 @@ test('two participants: add a file, see each other’s open file, rename into a 
   await expect(ivy.getByText('Cara is in util.py')).toBeVisible();
   await expect(cara.getByText('Ivy is in main.py')).toBeVisible();
   await expect(item(ivy, 'util.py, Cara here')).toBeVisible();
+  await expectNoAxeViolations(ivy, 'the room with its file tree (1366x768)');
 
   // The interviewer opens it from the tree with the keyboard and sees Cara's text.
   await item(ivy, /^util\.py/).focus();
@@ -80,4 +82,21 @@ test('a bad path is refused in words before anything changes', async ({ room }) 
   await newFile(cara, 'main.py');
   await expect(cara.getByRole('alert').filter({ hasText: 'There is already a file at "main.py"' })).toBeVisible();
   await expect(tree(ivy)).toHaveCount(0);
+});
+
+test('on a tablet (768x1024, touch) the tree sits above the editor: both usable, nothing runs off the screen', async ({ browser }) => {
+  const session = await createSessionViaApi({ name: 'Ivy', language: 'python' });
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, isMobile: true, hasTouch: true });
+  const cara = await context.newPage();
+  await joinRoom(cara, `/interview/${session.id}?name=Cara`);
+  await newFile(cara, 'src/util.py', true);
+  await expect(item(cara, /^util\.py/)).toBeVisible();
+  await expect(editor(cara)).toBeVisible();
+  await replaceCode(cara, 'X = 1\n');
+  const treeBox = (await tree(cara).boundingBox())!;
+  const editorBox = (await editor(cara).boundingBox())!;
+  expect(treeBox.y + treeBox.height).toBeLessThanOrEqual(editorBox.y);
+  expect(await cara.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await expectNoAxeViolations(cara, 'the room with its file tree (768x1024)');
+  await context.close();
 });

@@ -208,7 +208,6 @@ export function FileTree(props: FileTreeProps) {
               aria-level={row.level}
               aria-selected={isActive}
               aria-expanded={row.kind === 'folder' ? row.expanded : undefined}
-              aria-label={`${row.name}${row.path === entry ? ', entry file' : ''}${here.length ? `, ${here.map((person) => person.label).join(' and ')} here` : ''}`}
               tabIndex={row.path === focusedRow?.path ? 0 : -1}
               className={cx(styles.row, isActive && styles.active)}
               style={{ paddingInlineStart: `${row.level * 12}px` }}
@@ -224,7 +223,8 @@ export function FileTree(props: FileTreeProps) {
                 {row.kind === 'folder' ? (row.expanded ? '▾' : '▸') : '·'}
               </span>
               <span className={styles.name}>{row.name}</span>
-              {row.path === entry ? <span className={styles.badge}>entry</span> : null}
+              {row.path === entry ? <span className={styles.badge}> entry</span> : null}
+              {here.length ? <span className={ui.visuallyHidden}>, {here.map((person) => person.label).join(' and ')} here</span> : null}
               {here.map((person) => (
                 <span
                   key={person.label}
