@@ -100,3 +100,23 @@ test('on a tablet (768x1024, touch) the tree sits above the editor: both usable,
   await expectNoAxeViolations(cara, 'the room with its file tree (768x1024)');
   await context.close();
 });
+
+test('the playback shows each file (a file picker) and the report every file’s final content', async ({ room }) => {
+  const { interviewer: ivy, candidate: cara, session } = room;
+  await newFile(cara, 'src/util.py', true);
+  await replaceCode(cara, 'X = 41\n');
+  await expect(item(ivy, /^util\.py/)).toBeVisible();
+
+  await ivy.goto(`/interview/${session.id}/playback`);
+  const slider = ivy.getByRole('slider', { name: 'Position' });
+  await slider.focus();
+  await ivy.keyboard.press('End');
+  await ivy.getByLabel('File').selectOption('src/util.py');
+  await expect(ivy.getByTestId('playback-code')).toHaveText('X = 41\n');
+  await ivy.getByLabel('File').selectOption('main.py');
+  await expect(ivy.getByTestId('playback-code')).toContainText('Hello, PairPad!');
+
+  await ivy.goto(`/interview/${session.id}/report`);
+  await expect(ivy.getByRole('region', { name: 'src/util.py' })).toContainText('X = 41');
+  await expect(ivy.getByTestId('report-code')).toContainText('Hello, PairPad!');
+});
