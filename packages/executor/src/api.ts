@@ -43,7 +43,7 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
   const api = express.Router();
   // Piston rejects any body-carrying request that isn't JSON before looking at it.
   api.use((req, res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    if (['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(req.method)) return next();
     if (!req.headers['content-type']?.startsWith('application/json')) {
       res.status(415).json({ message: 'requests must be of type application/json' });
       return;
