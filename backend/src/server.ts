@@ -6,13 +6,15 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
+import { PreviewClient, PreviewTokens, RoomPreviews } from './previews';
+import { previewHostHandler } from './http/preview-host';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
-import { RoomManager } from './rooms';
+import { RoomManager, type Room } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
@@ -38,6 +40,8 @@ export interface BackendHandle {
   rooms: RoomManager;
   /** Runs and test runs in rooms: the one queue and its wiring to the rooms. */
   runs: RoomRuns;
+  /** Live previews of the rooms (start, stop, addresses). */
+  previews: RoomPreviews;
   execution: ExecutionService;
   /** Base URL of the Piston API in use: PISTON_URL, or the embedded executor. */
   pistonUrl: string;
@@ -245,6 +249,16 @@ export async function startBackend(
     inputBytes: config.TEST_CASE_INPUT_BYTES,
     expectedBytes: config.TEST_CASE_EXPECTED_BYTES,
   };
+  // Live previews: a room's web app served by its dev server on the executor (previews/).
+  const previewClient = new PreviewClient(pistonUrl, apiKey);
+  const previews: RoomPreviews = new RoomPreviews({
+    client: previewClient,
+    rooms: { get: (sessionId): Room | undefined => rooms.get(sessionId) },
+    tokens: new PreviewTokens(config.PREVIEW_SECRET, config.PREVIEW_TOKEN_TTL_SECONDS),
+    origin: () => config.PREVIEW_ORIGIN ?? `http://preview.localhost:${(httpServer.address() as AddressInfo | null)?.port ?? config.PORT}`,
+    debounceMs: config.PREVIEW_EDIT_DEBOUNCE_MS,
+    logger: logger.child({ service: 'previews' }),
+  });
   const rooms = new RoomManager({
     store,
     interview: {
@@ -264,6 +278,7 @@ export async function startBackend(
       { name: 'console', onConsoleControl: (_room, jobId, control): void => void runs.control(jobId, control) },
       ...(cluster ? [cluster.roomSync] : []),
       archive,
+      previews.extension,
     ],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
@@ -374,13 +389,21 @@ export async function startBackend(
       },
     },
   });
-  const httpServer = createServer(app);
+  // A preview's address (`<token>.<PREVIEW_ORIGIN host>`) is answered before Express and Socket.IO.
+  const previewHost = previewHostHandler(previews);
+  const httpServer = createServer((req, res) => {
+    if (!previewHost.request(req, res)) app(req, res);
+  });
+  httpServer.prependListener('upgrade', (req, socket, head) => {
+    previewHost.upgrade(req, socket, head);
+  });
   const io = attachRealtime({
     httpServer,
     clientOrigins: config.clientOrigins,
     sessions,
     rooms,
     runs,
+    previews,
     questions,
     identity,
     onMemberJoined: (sessionId, memberId) =>
@@ -417,6 +440,7 @@ export async function startBackend(
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
       await runs.drain(grace);
+      await previews.close();
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));
@@ -446,6 +470,7 @@ export async function startBackend(
     sessions,
     rooms,
     runs,
+    previews,
     execution,
     pistonUrl,
     executor,
