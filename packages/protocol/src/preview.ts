@@ -7,12 +7,7 @@ import { z } from 'zod';
  * expiring token in the host name).
  */
 
-/** The templates PairPad ships (templates/<id>/ in the repository); the executor lists what it has. */
-export const PREVIEW_TEMPLATES = [
-  { id: 'react-vite', title: 'React + Vite + TypeScript' },
-  { id: 'node-express', title: 'Node + Express' },
-  { id: 'python-flask', title: 'Python + Flask' },
-] as const;
+export { PREVIEW_TEMPLATES } from './preview-templates';
 
 export const PreviewTemplateIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a template id such as react-vite');
 
