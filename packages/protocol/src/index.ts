@@ -21,3 +21,4 @@ export * from './api-v1';
 export * from './rest';
 export * from './webhooks';
 export * from './preview';
+export * from './workspace';
