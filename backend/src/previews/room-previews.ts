@@ -1,7 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { AppError, ROOM_DOC, isLanguageId, type PreviewAddress, type PreviewStatus, type Role } from '@pairpad/protocol';
+import * as Y from 'yjs';
+import {
+  AppError,
+  META_KEYS,
+  ROOM_DOC,
+  isLanguageId,
+  isMultiFile,
+  workspaceFiles,
+  workspaceMap,
+  type PreviewAddress,
+  type PreviewStatus,
+  type Role,
+} from '@pairpad/protocol';
+import type { PreviewTemplateFiles } from './preview-client';
 import type { Room, RoomConnection, RoomExtension, RoomManager } from '../rooms';
 import type { PreviewClient, PreviewFile } from './preview-client';
 import type { PreviewTokens } from './preview-tokens';
@@ -28,7 +41,6 @@ export interface RoomPreviewsOptions {
 interface LivePreview {
   sessionId: string;
   template: string;
-  entry: string;
   previewId: string | undefined;
   jobId: string;
   status: PreviewStatus;
@@ -85,20 +97,13 @@ export class RoomPreviews {
       throw error;
     });
     if (this.seeded.get(room.sessionId) !== template) {
-      const entry = info.files.find((file) => file.name === info.entry);
-      const code = room.doc.getText(ROOM_DOC.code);
-      room.doc.transact(() => {
-        code.delete(0, code.length);
-        code.insert(0, entry?.content ?? '');
-        if (isLanguageId(info.language)) room.setLanguage(info.language);
-      });
+      this.seed(room, info);
       this.seeded.set(room.sessionId, template);
     }
     const jobId = randomUUID();
     const preview: LivePreview = {
       sessionId: room.sessionId,
       template,
-      entry: info.entry,
       previewId: undefined,
       jobId,
       status: { state: 'starting', template, jobId, startedBy: actor.name, at: this.now() },
@@ -109,7 +114,7 @@ export class RoomPreviews {
     };
     this.live.set(room.sessionId, preview);
     this.announce(preview);
-    const files = this.roomFiles(room, preview);
+    const files = this.roomFiles(room);
     try {
       const { id } = await this.options.client.start(template, files);
       if (this.live.get(room.sessionId) !== preview) {
@@ -182,28 +187,51 @@ export class RoomPreviews {
     return previewId ? { previewId } : { refused: 'This preview address is invalid or has expired; open the preview again from the room.' };
   }
 
-  /** The files a preview is started with: the room's code as the template's entry file (the template's other files come from the executor). */
-  private roomFiles(room: Room, preview: LivePreview): PreviewFile[] {
-    return [{ name: preview.entry, content: room.code }];
+  /**
+   * The first start of a template in a single-file room lays the template out as the room's
+   * workspace (its entry in the editor, the other files in the tree, the language), one
+   * transaction of the server's. A room that already holds several files (a question's project)
+   * keeps them: they go on top of the template's.
+   */
+  private seed(room: Room, info: PreviewTemplateFiles): void {
+    if (isMultiFile(room.doc)) return;
+    const entry = info.files.find((file) => file.name === info.entry);
+    const code = room.doc.getText(ROOM_DOC.code);
+    const files = workspaceMap(room.doc);
+    room.doc.transact(() => {
+      code.delete(0, code.length);
+      code.insert(0, entry?.content ?? '');
+      room.doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, info.entry);
+      for (const file of info.files) if (file.name !== info.entry) files.set(file.name, new Y.Text(file.content));
+      if (isLanguageId(info.language)) room.setLanguage(info.language);
+    });
   }
 
-  /** Edits as they are typed: the changed files after `debounceMs` of quiet. */
+  /** The room's files (its workspace, the entry first); the executor lays them over the template's. */
+  private roomFiles(room: Room): PreviewFile[] {
+    return workspaceFiles(room.doc);
+  }
+
+  /** Edits as they are typed (any file, a new one, a deletion): the changes after `debounceMs` of quiet. */
   private observe(room: Room, preview: LivePreview): void {
-    const code = room.doc.getText(ROOM_DOC.code);
     const changed = () => {
       clearTimeout(preview.timer);
       preview.timer = setTimeout(() => void this.flush(room, preview), this.options.debounceMs);
     };
-    code.observe(changed);
-    preview.unobserve = () => code.unobserve(changed);
+    room.doc.on('update', changed);
+    preview.unobserve = () => room.doc.off('update', changed);
   }
 
   private async flush(room: Room, preview: LivePreview): Promise<void> {
     if (!preview.previewId || this.live.get(preview.sessionId) !== preview) return;
-    const files = this.roomFiles(room, preview).filter((file) => preview.sent.get(file.name) !== file.content);
-    if (files.length === 0) return;
+    const current = this.roomFiles(room);
+    const files = current.filter((file) => preview.sent.get(file.name) !== file.content);
+    const names = new Set(current.map((file) => file.name));
+    const deleted = [...preview.sent.keys()].filter((name) => !names.has(name));
+    if (files.length === 0 && deleted.length === 0) return;
     for (const file of files) preview.sent.set(file.name, file.content);
-    await this.options.client.update(preview.previewId, files, []).catch((error: unknown) => {
+    for (const name of deleted) preview.sent.delete(name);
+    await this.options.client.update(preview.previewId, files, deleted).catch((error: unknown) => {
       this.options.logger?.warn('preview update failed', { sessionId: preview.sessionId, error: String(error) });
     });
   }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
-import { ROOM_DOC, type PreviewStatus } from '@pairpad/protocol';
+import * as Y from 'yjs';
+import { META_KEYS, ROOM_DOC, workspaceMap, workspacePaths, type PreviewStatus } from '@pairpad/protocol';
 import { PreviewTokens } from '../../src/previews';
 import type { BackendHandle } from '../../src/server';
 import { testSandboxUid } from '../executor/helpers';
@@ -101,6 +102,20 @@ describe('room previews: start, edits, console, signed addresses', () => {
     await waitFor(async () => (await fetchVia(backend, address.url)).text.includes('Hello from the candidate'), {
       timeoutMs: 15_000,
       what: 'the edit served',
+    });
+    // The template is the room's workspace: its entry in the editor, its other files in the tree.
+    assert.equal(cleo.doc.getMap(ROOM_DOC.meta).get(META_KEYS.entry), 'server.js');
+    assert.ok(workspacePaths(cleo.doc).includes('package.json'));
+    // A new file, required by the entry: both reach the dev server.
+    cleo.doc.transact(() => {
+      workspaceMap(cleo.doc).set('lib/greeting.js', new Y.Text("module.exports = 'Greetings from a second file';\n"));
+      const text = code.toString();
+      code.delete(0, code.length);
+      code.insert(0, text.replace("res.send('<h1>Hello from the candidate", "res.send('<h1>' + require('./lib/greeting') + '"));
+    });
+    await waitFor(async () => (await fetchVia(backend, address.url)).text.includes('Greetings from a second file'), {
+      timeoutMs: 15_000,
+      what: 'the new file served',
     });
     // What the dev server printed is in the room's console stream, under the preview's job id.
     const jobId = started.preview.jobId!;
