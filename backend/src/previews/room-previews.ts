@@ -14,9 +14,8 @@ import {
   type PreviewStatus,
   type Role,
 } from '@pairpad/protocol';
-import type { PreviewTemplateFiles } from './preview-client';
+import { PreviewClient, type PreviewFile, type PreviewTemplateFiles } from './preview-client';
 import type { Room, RoomConnection, RoomExtension, RoomManager } from '../rooms';
-import type { PreviewClient, PreviewFile } from './preview-client';
 import type { PreviewTokens } from './preview-tokens';
 
 /**
@@ -28,7 +27,11 @@ import type { PreviewTokens } from './preview-tokens';
  */
 
 export interface RoomPreviewsOptions {
-  client: PreviewClient;
+  /**
+   * The executor a session's preview goes to: one client, or one per session (a pool of executors
+   * sticks a session to one; `release` is called when its preview stops).
+   */
+  client: PreviewClient | { for(sessionId: string): PreviewClient; release?(sessionId: string): void };
   rooms: Pick<RoomManager, 'get'>;
   tokens: PreviewTokens;
   /** PREVIEW_ORIGIN: `http://preview.localhost:5000` → addresses `http://<token>.preview.localhost:5000/` (asked when needed: the port may be known only once listening). */
@@ -40,6 +43,7 @@ export interface RoomPreviewsOptions {
 
 interface LivePreview {
   sessionId: string;
+  client: PreviewClient;
   template: string;
   previewId: string | undefined;
   jobId: string;
@@ -91,7 +95,8 @@ export class RoomPreviews {
     const current = this.live.get(room.sessionId);
     if (current && current.status.state === 'starting') throw new AppError('RATE_LIMITED', 'The preview is already starting.');
     if (current) await this.stop(room.sessionId, 'Restarted.');
-    const info = await this.options.client.template(template).catch((error: unknown) => {
+    const client = this.clientFor(room.sessionId);
+    const info = await client.template(template).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'EXECUTOR_REJECTED')
         throw new AppError('PREVIEW_TEMPLATE_UNKNOWN', `No preview template "${template}".`);
       throw error;
@@ -103,6 +108,7 @@ export class RoomPreviews {
     const jobId = randomUUID();
     const preview: LivePreview = {
       sessionId: room.sessionId,
+      client,
       template,
       previewId: undefined,
       jobId,
@@ -116,9 +122,9 @@ export class RoomPreviews {
     this.announce(preview);
     const files = this.roomFiles(room);
     try {
-      const { id } = await this.options.client.start(template, files);
+      const { id } = await client.start(template, files);
       if (this.live.get(room.sessionId) !== preview) {
-        await this.options.client.stop(id).catch(() => undefined);
+        await client.stop(id).catch(() => undefined);
         return this.status(room.sessionId);
       }
       preview.previewId = id;
@@ -144,7 +150,8 @@ export class RoomPreviews {
     if (!preview) return this.status(sessionId);
     this.live.delete(sessionId);
     this.release(preview);
-    if (preview.previewId) await this.options.client.stop(preview.previewId).catch(() => undefined);
+    if (preview.previewId) await preview.client.stop(preview.previewId).catch(() => undefined);
+    if (!(this.options.client instanceof PreviewClient)) this.options.client.release?.(sessionId);
     const status: PreviewStatus = { state: 'off', template: preview.template, message, at: this.now() };
     this.options.rooms.get(sessionId)?.notifyAll({ type: 'preview', preview: status });
     return status;
@@ -167,13 +174,24 @@ export class RoomPreviews {
     return { url: url.href, expiresAt };
   }
 
+  private clientFor(sessionId: string): PreviewClient {
+    const { client } = this.options;
+    return client instanceof PreviewClient ? client : client.for(sessionId);
+  }
+
+  /** The client of a running preview's executor (resolveHost checked that it runs). */
+  private clientOfPreview(previewId: string): PreviewClient {
+    const sessionId = this.sessionOfPreview.get(previewId) ?? '';
+    return this.live.get(sessionId)?.client ?? this.clientFor(sessionId);
+  }
+
   /** Proxies a browser's request to a preview (the host was resolved first). */
   proxy(previewId: string, req: IncomingMessage, res: ServerResponse): void {
-    this.options.client.proxy(previewId, req, res);
+    this.clientOfPreview(previewId).proxy(previewId, req, res);
   }
 
   proxyUpgrade(previewId: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.options.client.proxyUpgrade(previewId, req, socket, head);
+    this.clientOfPreview(previewId).proxyUpgrade(previewId, req, socket, head);
   }
 
   /** The preview a request's Host header opens (`<token>.<PREVIEW_ORIGIN host>`), or why not. */
@@ -231,7 +249,7 @@ export class RoomPreviews {
     if (files.length === 0 && deleted.length === 0) return;
     for (const file of files) preview.sent.set(file.name, file.content);
     for (const name of deleted) preview.sent.delete(name);
-    await this.options.client.update(preview.previewId, files, deleted).catch((error: unknown) => {
+    await preview.client.update(preview.previewId, files, deleted).catch((error: unknown) => {
       this.options.logger?.warn('preview update failed', { sessionId: preview.sessionId, error: String(error) });
     });
   }
@@ -241,7 +259,7 @@ export class RoomPreviews {
     const previewId = preview.previewId;
     if (!previewId) return;
     let ended: { code?: string; message?: string } | undefined;
-    await this.options.client
+    await preview.client
       .follow(
         previewId,
         (event) => {
