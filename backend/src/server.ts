@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { PistonClient, RoomRuns, type ExecutionService } from './runs';
 import { PreviewClient, PreviewTokens, RoomPreviews } from './previews';
-import { previewHostHandler } from './http/preview-host';
+import { previewHostHandler, servePreviewHostFirst } from './http/preview-host';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
@@ -389,14 +389,7 @@ export async function startBackend(
       },
     },
   });
-  // A preview's address (`<token>.<PREVIEW_ORIGIN host>`) is answered before Express and Socket.IO.
-  const previewHost = previewHostHandler(previews);
-  const httpServer = createServer((req, res) => {
-    if (!previewHost.request(req, res)) app(req, res);
-  });
-  httpServer.prependListener('upgrade', (req, socket, head) => {
-    previewHost.upgrade(req, socket, head);
-  });
+  const httpServer = createServer(app);
   const io = attachRealtime({
     httpServer,
     clientOrigins: config.clientOrigins,
@@ -417,6 +410,9 @@ export async function startBackend(
     pingTimeoutMs: config.SOCKET_PING_TIMEOUT_MS,
   });
   cluster?.attachAdapter(io);
+  // A preview's address (`<token>.<PREVIEW_ORIGIN host>`) is answered before Express and Socket.IO
+  // (even on /socket.io/: that path of the preview origin is the candidate's app's).
+  servePreviewHostFirst(httpServer, previewHostHandler(previews));
   retention.start();
   webhooks.start();
 

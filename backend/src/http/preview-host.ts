@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RoomPreviews } from '../previews';
 
@@ -34,4 +34,21 @@ export function previewHostHandler(previews: RoomPreviews) {
       return true;
     },
   };
+}
+
+/**
+ * Puts the preview origin in front of every listener already on `server` (Express, and Socket.IO's
+ * engine, which claims /socket.io/ on any host): its requests and upgrades never reach them.
+ */
+export function servePreviewHostFirst(server: Server, handler: ReturnType<typeof previewHostHandler>): void {
+  const requests = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  const upgrades = server.listeners('upgrade') as Array<(req: IncomingMessage, socket: Duplex, head: Buffer) => void>;
+  server.removeAllListeners('request');
+  server.removeAllListeners('upgrade');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (!handler.request(req, res)) for (const listener of requests) listener.call(server, req, res);
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!handler.upgrade(req, socket, head)) for (const listener of upgrades) listener.call(server, req, socket, head);
+  });
 }

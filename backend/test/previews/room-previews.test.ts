@@ -174,8 +174,11 @@ describe('room previews: start, edits, console, signed addresses', () => {
     // A token signed right for session A opens it: the check is the binding, not the format.
     const fresh = new PreviewTokens(SECRET, 3600).issue(a.session.id, previewId).token;
     assert.equal((await fetchVia(backend, withLabel(fresh))).status, 200);
-    // PairPad's own API is not served on the preview origin.
+    // PairPad's own API and Socket.IO are not served on the preview origin: those paths are the app's.
     assert.equal((await fetchVia(backend, address.url, '/api/sessions')).status, 404);
+    const engine = await fetchVia(backend, address.url, '/socket.io/?EIO=4&transport=polling');
+    assert.equal(engine.status, 404);
+    assert.doesNotMatch(engine.text, /"sid"/);
     await a.ivy.request('preview:stop', {});
   });
 
