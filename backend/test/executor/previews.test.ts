@@ -59,6 +59,18 @@ app.get('/forkbomb', (_req, res) => {
   }
   setTimeout(() => res.json({ started, refused }), 500);
 });
+const servers = [];
+app.get('/portflood', async (_req, res) => {
+  let listening = 0, refused = 0;
+  for (let i = 0; i < 3000; i++) {
+    await new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => { refused++; resolve(); });
+      server.listen(0, '127.0.0.1', () => { listening++; servers.push(server); resolve(); });
+    });
+  }
+  res.json({ listening, refused });
+});
 const hog = [];
 app.get('/membomb', (_req, res) => {
   for (let i = 0; i < 64; i++) hog.push(Buffer.alloc(16 * 1024 * 1024, 1));
@@ -184,17 +196,26 @@ describe('executor: live previews', () => {
     }
   });
 
-  it('a fork bomb and a memory bomb are contained; another preview keeps answering; stopping leaves no process', async () => {
-    const bomb = await start('node-express', [{ name: 'server.js', content: probeServer({}) }]);
+  it('a fork bomb, a port flood and a memory bomb are contained; another preview keeps answering; stopping leaves no process', async () => {
+    // The other preview's dev server (Flask) listens on 5000 in its own network namespace.
+    const bomb = await start('node-express', [
+      { name: 'server.js', content: probeServer({ otherPreview: { host: '127.0.0.1', port: 5000 } }) },
+    ]);
     const other = await start('python-flask');
     assert.equal(bomb.status, 201, JSON.stringify(bomb.body));
     assert.equal(other.status, 201, JSON.stringify(other.body));
     try {
+      // Another room's preview is not reachable from this one: its port is in its own namespace.
+      assert.equal((JSON.parse((await page(bomb.body.id, '/reach')).text) as Record<string, string>).otherPreview, 'ECONNREFUSED');
+      // A port flood: open files run out inside the sandbox (RLIMIT_NOFILE), nothing outside notices.
+      const flood = JSON.parse((await page(bomb.body.id, '/portflood')).text) as { listening: number; refused: number };
+      assert.ok(flood.refused > 0, `some of 3000 listeners refused: ${JSON.stringify(flood)}`);
+      assert.match((await page(other.body.id, '/api/hello')).text, /Hello, world!/);
       const fork = JSON.parse((await page(bomb.body.id, '/forkbomb')).text) as { started: number; refused: number };
       assert.ok(fork.refused > 0, `the pids limit refused some of 500 processes: ${JSON.stringify(fork)}`);
       assert.match((await page(other.body.id, '/api/hello')).text, /Hello, world!/);
-      // 1 GiB asked for under a 256 MiB limit: the kernel kills it inside the preview's cgroup.
-      // The kernel kills the app inside the preview's cgroup (node --watch waits for the next edit).
+      // 1 GiB asked for under a 256 MiB limit: the kernel kills the app inside the preview's cgroup
+      // (node --watch waits for the next edit).
       const mem = await page(bomb.body.id, '/membomb');
       assert.notEqual(mem.text, 'survived');
       assert.equal(mem.status, 502);
