@@ -86,6 +86,24 @@ export async function startBenchExecutor(runtimes) {
 }
 
 /**
+ * The frame of an executor bench: wait for a quiet machine (`quietOptions` as waitForQuiet's),
+ * start an executor offering `runtimes`, run `measure(handle)` and always close the executor.
+ * Answers what `measure` answered, the load sentence for RESULTS.md (before and after) and the
+ * closed handle (its health() still names the sandbox).
+ */
+export async function measureOnExecutor(runtimes, measure, quietOptions) {
+  const wait = await waitForQuiet(quietOptions);
+  const handle = await startBenchExecutor(runtimes);
+  let result;
+  try {
+    result = await measure(handle);
+  } finally {
+    await handle.close();
+  }
+  return { result, load: loadSentence(wait, await loadAverage()), handle };
+}
+
+/**
  * Replaces the "### <part>" subsection of `heading` ("## Executor (issue #3)" unless told) in
  * bench/RESULTS.md, in place (other sections and their order are left alone); appends what is
  * missing.

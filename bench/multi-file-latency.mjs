@@ -1,16 +1,7 @@
 // Multi-file runs vs single-file runs through the embedded executor's API (issue #25).
 // Run from the repo root:  node --import tsx bench/multi-file-latency.mjs [runs=40]
 // Writes "### Multi-file runs" under "## Projects (issue #25)" in bench/RESULTS.md.
-import {
-  loadAverage,
-  loadSentence,
-  machine,
-  percentile,
-  postExecutor,
-  startBenchExecutor,
-  waitForQuiet,
-  writeResultsSection,
-} from './executor-bench-common.mjs';
+import { machine, measureOnExecutor, percentile, postExecutor, writeResultsSection } from './executor-bench-common.mjs';
 
 const runs = Number(process.argv[2] ?? 40);
 
@@ -79,15 +70,11 @@ async function execute(url, language, files, expected) {
   if (body.run.stdout !== expected) throw new Error(`${language}: wrong output ${JSON.stringify(body.run)}`);
 }
 
-// A shared machine may never be quiet: wait a minute at most (the load is recorded either way).
-const wait = await waitForQuiet({ maxWaitMs: 60_000, checkMs: 15_000 });
-process.env.EXECUTOR_POSTGRES ??= 'on';
-const handle = await startBenchExecutor('python,c,sqlite3,postgresql');
-const offered = new Set(
-  handle.health().status === 'ok' ? (await (await fetch(`${handle.url}/api/v2/runtimes`)).json()).map((rt) => rt.language) : [],
-);
-const rows = [];
-try {
+async function measure(handle) {
+  const offered = new Set(
+    handle.health().status === 'ok' ? (await (await fetch(`${handle.url}/api/v2/runtimes`)).json()).map((rt) => rt.language) : [],
+  );
+  const rows = [];
   for (const [label, language, files, expected] of CASES) {
     if (!offered.has(language)) {
       console.error(`${label}: ${language} is not offered here, skipped`);
@@ -102,17 +89,23 @@ try {
     }
     rows.push({ case: label, p50: percentile(times, 50).toFixed(1), p95: percentile(times, 95).toFixed(1) });
   }
-} finally {
-  await handle.close();
+  return rows;
 }
-const loadAtEnd = await loadAverage();
+
+process.env.EXECUTOR_POSTGRES ??= 'on';
+// A shared machine may never be quiet: wait a minute at most (the load is recorded either way).
+const {
+  result: rows,
+  load,
+  handle,
+} = await measureOnExecutor('python,c,sqlite3,postgresql', measure, { maxWaitMs: 60_000, checkMs: 15_000 });
 console.table(rows);
 const table = ['| case | p50 ms | p95 ms |', '|---|---|---|', ...rows.map((r) => `| ${r.case} | ${r.p50} | ${r.p95} |`)].join('\n');
 await writeResultsSection(
   'Multi-file runs',
   `Command: \`node --import tsx bench/multi-file-latency.mjs ${runs}\` — ${new Date().toISOString().slice(0, 10)}, ${machine()}.
 Sandbox: ${handle.health().sandbox.kind}, cgroup ${handle.health().sandbox.cgroup}. ${runs} sequential runs per case after 5 warm-up runs; wall clock seen by an HTTP client in the executor's own process (POST /api/v2/execute). Up to 4 files go into the box from memory; more are written to the job's directory first. PostgreSQL (EXECUTOR_POSTGRES=on): each run creates a role and a database from template0, runs the schema, the seed and the query through psql in the sandbox, then drops both.
-${loadSentence(wait, loadAtEnd)}
+${load}
 
 ${table}`,
   '## Projects (issue #25)',

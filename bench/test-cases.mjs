@@ -4,16 +4,7 @@
 // Rounds alternate A B A B so both see the same machine state.
 // Run from the repo root:  node --import tsx bench/test-cases.mjs [rounds=5]
 // Writes "### Test cases (issue #12)" in "## Executor (issue #3)" of bench/RESULTS.md.
-import {
-  loadAverage,
-  loadSentence,
-  machine,
-  percentile,
-  postExecutor,
-  startBenchExecutor,
-  waitForQuiet,
-  writeResultsSection,
-} from './executor-bench-common.mjs';
+import { machine, measureOnExecutor, percentile, postExecutor, writeResultsSection } from './executor-bench-common.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const CASES = 20;
@@ -49,10 +40,8 @@ async function separate(url, language) {
   }
 }
 
-const wait = await waitForQuiet();
-const handle = await startBenchExecutor(Object.keys(PROGRAMS).join(','));
-const rows = [];
-try {
+async function measure(handle) {
+  const rows = [];
   for (const language of Object.keys(PROGRAMS)) {
     await batch(handle.url, language);
     await separate(handle.url, language);
@@ -75,14 +64,14 @@ try {
     );
     console.log(rows.at(-1));
   }
-} finally {
-  await handle.close();
+  return rows;
 }
-const atEnd = await loadAverage();
+
+const { result: rows, load } = await measureOnExecutor(Object.keys(PROGRAMS).join(','), measure);
 await writeResultsSection(
   'Test cases (issue #12)',
   `\`node --import tsx bench/test-cases.mjs ${rounds}\` on ${machine()}, ${new Date().toISOString().slice(0, 10)}. ` +
-    `${CASES} cases (stdin differs per case, output checked), median of ${rounds} alternating rounds; executor slots = cores. ${loadSentence(wait, atEnd)}\n\n` +
+    `${CASES} cases (stdin differs per case, output checked), median of ${rounds} alternating rounds; executor slots = cores. ${load}\n\n` +
     '| language | one batch (ms) | 20 sequential executes (ms) | ratio | target | |\n|---|---|---|---|---|---|\n' +
     rows.join('\n'),
 );

@@ -5,7 +5,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
-import { PistonClient, RoomRuns, type ExecutionService } from './runs';
+import { ExecutorPool, RoomRuns, type ExecutionService } from './runs';
 import { PreviewClient, PreviewTokens, RoomPreviews } from './previews';
 import { previewHostHandler, servePreviewHostFirst } from './http/preview-host';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
@@ -43,7 +43,7 @@ export interface BackendHandle {
   /** Live previews of the rooms (start, stop, addresses). */
   previews: RoomPreviews;
   execution: ExecutionService;
-  /** Base URL of the Piston API in use: PISTON_URL, or the embedded executor. */
+  /** Base URL of the (first) executor in use: PISTON_URL, PISTON_URLS's first, or the embedded executor. */
   pistonUrl: string;
   /** The embedded executor when PISTON_URL is unset. */
   executor: ExecutorHandle | null;
@@ -66,19 +66,33 @@ export interface BackendHandle {
   close(): Promise<void>;
 }
 
-/** Starts the embedded executor unless PISTON_URL points at another Piston. */
-async function startExecution(
-  config: Readonly<Config>,
-  logger: Logger,
-): Promise<{ pistonUrl: string; apiKey: string | undefined; executor: ExecutorHandle | null }> {
-  if (config.PISTON_URL) {
-    logger.info(`running code through the Piston API at ${config.PISTON_URL}`);
-    return { pistonUrl: config.PISTON_URL.replace(/\/$/, ''), apiKey: config.PISTON_API_KEY, executor: null };
+/** The executors runs go to: PISTON_URLS's pool, PISTON_URL's one, else the embedded executor, started here. */
+async function startExecution(config: Readonly<Config>, logger: Logger): Promise<{ pool: ExecutorPool; executor: ExecutorHandle | null }> {
+  const poolOptions = { executeTimeoutMs: config.EXECUTION_TIMEOUT_MS, checkIntervalMs: config.EXECUTION_POOL_CHECK_MS };
+  const poolLogger = logger.child({ service: 'executors' });
+  if (config.executorUrls.length > 0) {
+    if (config.executorUrls.length === 1) logger.info(`running code through the Piston API at ${config.executorUrls[0]}`);
+    else logger.info(`running code on a pool of ${config.executorUrls.length} executors`, { executors: config.executorUrls });
+    const pool = new ExecutorPool({
+      ...poolOptions,
+      urls: config.executorUrls,
+      logger: poolLogger,
+      ...(config.PISTON_API_KEY ? { apiKey: config.PISTON_API_KEY } : {}),
+    });
+    return { pool, executor: null };
   }
   const executor = await startExecutor({ env: config.executorEnv, logger: logger.child({ service: 'executor' }) });
   logger.info(`embedded executor listening on ${executor.url}`);
   // An embedded executor told to listen beyond loopback asks for its token: we are a client too.
-  return { pistonUrl: executor.url, apiKey: config.executorEnv.EXECUTOR_TOKEN || undefined, executor };
+  const apiKey = config.executorEnv.EXECUTOR_TOKEN || undefined;
+  const pool = new ExecutorPool({
+    ...poolOptions,
+    urls: [executor.url],
+    names: ['embedded'],
+    logger: poolLogger,
+    ...(apiKey ? { apiKey } : {}),
+  });
+  return { pool, executor };
 }
 
 /** The question bank: every broken file is logged by file and field and left out, never fatal. */
@@ -184,7 +198,9 @@ export async function startBackend(
   // Expired auth sessions are refused anyway; this only keeps the table small.
   const sweepAuthSessions = setInterval(() => void identity.sweepExpiredSessions().catch(() => {}), 3_600_000);
   sweepAuthSessions.unref();
-  const { pistonUrl, apiKey, executor } = await startExecution(config, logger);
+  const { pool: executors, executor } = await startExecution(config, logger);
+  executors.start();
+  const pistonUrl = executors.executors[0]!.url;
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });
   const sessions = new SessionService(store);
@@ -243,21 +259,35 @@ export async function startBackend(
     websocketConnections: () => rooms.connectionCount,
     activeRooms: () => rooms.roomCount,
     executionQueueDepth: () => runs.queue.stats().queuedTasks,
+    executors: () => executors.stats(),
   });
   const questionLimits = {
     casesPerRoom: config.TEST_CASES_PER_ROOM,
     inputBytes: config.TEST_CASE_INPUT_BYTES,
     expectedBytes: config.TEST_CASE_EXPECTED_BYTES,
   };
-  // Live previews: a room's web app served by its dev server on the executor (previews/).
-  const previewClient = new PreviewClient(pistonUrl, apiKey);
+  // Live previews: a room's web app served by its dev server on an executor of the pool, the same
+  // one for as long as it runs (previews/).
+  const previewClients = new Map<string, PreviewClient>();
   const previews: RoomPreviews = new RoomPreviews({
-    client: previewClient,
+    client: {
+      for: (sessionId) => {
+        const chosen = executors.stick(sessionId);
+        let client = previewClients.get(chosen.url);
+        if (!client) previewClients.set(chosen.url, (client = new PreviewClient(chosen.url, chosen.client.apiKey)));
+        return client;
+      },
+      release: (sessionId) => executors.unstick(sessionId),
+    },
     rooms: { get: (sessionId): Room | undefined => rooms.get(sessionId) },
     tokens: new PreviewTokens(config.PREVIEW_SECRET, config.PREVIEW_TOKEN_TTL_SECONDS),
     origin: () => config.PREVIEW_ORIGIN ?? `http://preview.localhost:${(httpServer.address() as AddressInfo | null)?.port ?? config.PORT}`,
     debounceMs: config.PREVIEW_EDIT_DEBOUNCE_MS,
     logger: logger.child({ service: 'previews' }),
+  });
+  // The executor of a preview went down: the preview went with it.
+  executors.onDown((_executor, sessionIds) => {
+    for (const sessionId of sessionIds) void previews.stop(sessionId, 'The executor running the preview stopped answering.');
   });
   const rooms = new RoomManager({
     store,
@@ -294,7 +324,7 @@ export async function startBackend(
     sessions,
     rooms,
     store,
-    client: new PistonClient({ baseUrl: pistonUrl, apiKey, executeTimeoutMs: config.EXECUTION_TIMEOUT_MS }),
+    executors,
     limits: {
       maxConcurrentJobs: config.EXECUTION_MAX_CONCURRENT_JOBS,
       maxQueuedPerRoom: config.EXECUTION_MAX_QUEUED_PER_ROOM,
@@ -327,7 +357,10 @@ export async function startBackend(
     events: teamEvents,
   });
   const apiTokens = new ApiTokenService(database.db);
+  // The REST limits count across nodes when they share Redis.
+  const limiterStores = cluster ? (name: string) => cluster.minuteStore(name) : undefined;
   const app = createApp({
+    limiterStores,
     questions,
     questionLimits,
     clientOrigins: config.clientOrigins,
@@ -359,6 +392,7 @@ export async function startBackend(
         cookieSecure: config.authCookieSecure,
         cookieSameSite: config.AUTH_COOKIE_SAMESITE,
         attemptsPerMinute: config.SIGN_IN_ATTEMPTS_PER_MINUTE_PER_IP,
+        limiterStores,
         logger: logger.child({ service: 'oidc' }),
       }),
     ],
@@ -379,7 +413,7 @@ export async function startBackend(
     },
     healthChecks: {
       sessions: async () => ({ ok: true, required: true, details: { sessions: await store.count(), rooms: rooms.roomCount } }),
-      executor: executorHealthCheck(pistonUrl, apiKey, executor, config.EXECUTION_REQUIRED),
+      executor: executorHealthCheck(executors, executor, config.EXECUTION_REQUIRED),
       ...(cluster ? { redis: cluster.healthCheck } : {}),
       database: databaseHealthCheck(database),
       archive: archiveHealthCheck(archive),
@@ -437,6 +471,7 @@ export async function startBackend(
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
       await runs.drain(grace);
       await previews.close();
+      executors.close();
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -10,7 +10,7 @@ export interface CreatedSession {
 
 /** Creates a session through the real REST API as the signed-in member (for tests that are not about the dashboard). */
 export async function createSessionViaApi(
-  body: { name?: string; language?: string; title?: string; questionId?: string } = {},
+  body: { name?: string; language?: string; title?: string; questionId?: string; candidateName?: string; candidateEmail?: string } = {},
 ): Promise<CreatedSession> {
   const { cookie, csrfToken } = memberCredentials();
   const response = await fetch(`${BACKEND_URL}/api/sessions`, {

@@ -4,18 +4,22 @@
  * REDIS_URL is set; a single node never loads this code path.
  *
  * Connections (besides the session store's own two):
- *   commands  room appends/loads/compaction, run records, adapter publishes, health PING
+ *   commands  room appends/loads/compaction, run records, adapter publishes, REST rate-limit
+ *             counters, health PING
  *   rooms-sub subscriber for room channels (binary messages)
  *   io-sub    subscriber for the Socket.IO adapter
  */
 import { createAdapter } from '@socket.io/redis-adapter';
+import type { Store } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import type { HealthCheck } from '../health/health-check';
 import type { SessionStore } from '../sessions';
+import { RedisMinuteStore } from './redis-minute-store';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
 import { RedisRunStore } from './redis-run-store';
 import { RedisSessionStore, redactUrl } from './redis-session-store';
+import { quit } from './redis-quit';
 
 export interface RedisClusterOptions {
   url: string;
@@ -36,6 +40,8 @@ export interface RedisCluster {
   /** The Socket.IO Redis adapter (server-wide emits and fetchSockets across nodes); room news travels through the room relay, not through it. */
   attachAdapter(io: Server): void;
   healthCheck: HealthCheck;
+  /** The shared counters of one per-minute REST limiter (sign-in, sessions, runs, API tokens). */
+  minuteStore(name: string): Store;
   /**
    * Runs `task` every time Redis is back after a loss (not at the first connect), retried a few
    * times if it fails: the composition root writes back the session records of live rooms.
@@ -78,14 +84,6 @@ function roomSyncClient(redis: Redis): RoomSyncRedis {
       if (channels.length > 0) await redis.unsubscribe(...channels);
     },
   };
-}
-
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'end') return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([client.quit().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, 1_000)))]);
-  clearTimeout(timer);
-  client.disconnect();
 }
 
 export async function connectRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
@@ -156,6 +154,7 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
     attachAdapter(io) {
       io.adapter(createAdapter(commands, ioSub, { key: `${options.keyPrefix}socket.io` }));
     },
+    minuteStore: (name) => new RedisMinuteStore(commands, `${options.keyPrefix}limit:${name}:`),
     healthCheck: async () => {
       const started = Date.now();
       try {

@@ -3,6 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import type { SessionRecord, SessionRemovalReason } from '../sessions';
 import type { SessionRemovedListener, SessionStore } from '../sessions';
+import { quit } from './redis-quit';
 
 /**
  * Where 'expired' notices come from.
@@ -402,16 +403,4 @@ export class RedisSessionStore implements SessionStore {
     this.healthy = true;
     this.logger?.info('Redis session store reconnected');
   }
-}
-
-/** QUIT, but never hang on a dead connection: after a second, just drop it. */
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'end') return;
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, 1_000);
-  });
-  await Promise.race([client.quit().catch(() => undefined), gaveUp]);
-  clearTimeout(timer);
-  client.disconnect();
 }

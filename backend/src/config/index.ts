@@ -26,6 +26,11 @@ export interface Config extends ParsedEnv {
   dataDir: string;
   /** OpenID Connect sign-in, checked; null when OIDC_ISSUER / OIDC_CLIENT_ID are unset. */
   oidc: OidcConfig | null;
+  /**
+   * The executors runs go to: PISTON_URLS, or PISTON_URL alone, without a trailing slash; empty
+   * when neither is set (the embedded executor is started).
+   */
+  executorUrls: readonly string[];
   /** The raw environment, handed to the embedded executor (which parses its own settings). */
   executorEnv: Readonly<Record<string, string | undefined>>;
 }
@@ -68,6 +73,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  if (values.PISTON_URL && values.PISTON_URLS) {
+    throw new ConfigError(
+      'Invalid configuration:\n  PISTON_URL and PISTON_URLS are both set: set PISTON_URLS alone for several executors (a pool), or PISTON_URL alone for one',
+    );
+  }
+  const executorUrls = (values.PISTON_URLS ?? (values.PISTON_URL ? [values.PISTON_URL] : [])).map((entry) => entry.replace(/\/$/, ''));
   const oidc = oidcConfigOf(values);
   if (oidc.problems.length > 0)
     throw new ConfigError(`Invalid configuration:\n${oidc.problems.map((problem) => `  ${problem}`).join('\n')}`);
@@ -84,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(values.DATA_DIR ?? defaultDataDir()),
     oidc: oidc.config,
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    executorUrls: Object.freeze(executorUrls),
     executorEnv: Object.freeze({ ...env }),
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { booleanFlag } from './setting-schemas';
 
 /** OpenID Connect sign-in settings (part of SETTINGS; how to fill them per provider: docs/deploy.md). */
 export const OIDC_SETTINGS = {
@@ -28,10 +29,7 @@ export const OIDC_SETTINGS = {
     doc: 'Comma-separated values of the `groups` claim; one of them is needed to sign in (with OIDC_ALLOWED_DOMAINS: both).',
   },
   OIDC_REQUIRE_VERIFIED_EMAIL: {
-    schema: z
-      .enum(['true', 'false'], { message: 'OIDC_REQUIRE_VERIFIED_EMAIL must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('OIDC_REQUIRE_VERIFIED_EMAIL', true),
     doc: 'true: refuse a sign-in unless the provider says `email_verified: true`. false only for a provider that never sends it (Entra ID) and whose emails you trust.',
   },
   OIDC_REDIRECT_URL: {

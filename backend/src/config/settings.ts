@@ -1,10 +1,28 @@
 import { z } from 'zod';
 import { OIDC_SETTINGS } from './oidc-settings';
 import { WEBHOOK_SETTINGS } from './webhook-settings';
+import { booleanFlag, positiveInt } from './setting-schemas';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().positive();
 const url = z.string().url();
+
+/** PISTON_URLS: each entry an http(s) URL, none twice; every bad entry named with its place. */
+function executorUrlList(value: string, context: z.RefinementCtx): string[] {
+  const entries = value.split(',').map((entry) => entry.trim());
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    const problem = !entry
+      ? 'is empty'
+      : !/^https?:\/\//.test(entry) || !z.string().url().safeParse(entry).success
+        ? `("${entry.slice(0, 100)}") is not an http:// or https:// URL`
+        : seen.has(entry.replace(/\/$/, ''))
+          ? `("${entry}") lists an executor already listed`
+          : null;
+    seen.add(entry.replace(/\/$/, ''));
+    if (problem) context.addIssue({ code: 'custom', message: `PISTON_URLS entry ${index + 1} ${problem}` });
+  });
+  return entries;
+}
 
 /**
  * Every backend setting: env name → schema with its default, and a one-line reason.
@@ -28,7 +46,7 @@ export const SETTINGS = {
   },
   API_REQUESTS_PER_MINUTE_PER_TOKEN: {
     schema: positiveInt.default(600),
-    doc: 'Requests one personal API token may make to /api/v1 per minute, per node; more get RATE_LIMITED.',
+    doc: 'Requests one personal API token may make to /api/v1 per minute (counted across nodes that share REDIS_URL); more get RATE_LIMITED.',
   },
   SOCKET_EVENTS_PER_SECOND: {
     schema: positiveInt.default(200),
@@ -55,15 +73,23 @@ export const SETTINGS = {
     schema: url.optional(),
     doc: 'Piston API base URL (e.g. http://piston:2000). Unset: the embedded executor is started on EXECUTOR_HOST:EXECUTOR_PORT.',
   },
+  PISTON_URLS: {
+    schema: z
+      .string()
+      .transform((value, context) => executorUrlList(value, context))
+      .optional(),
+    doc: 'Several executors as one pool, comma-separated (e.g. http://executor-1:2000,http://executor-2:2000): each run, test run and console goes to the least loaded healthy one, a console stays on the executor that started it, a dead one is left out until it answers again (docs/scaling.md, "Executors as a pool"). Set PISTON_URL or PISTON_URLS, not both.',
+  },
+  EXECUTION_POOL_CHECK_MS: {
+    schema: positiveInt.min(100).default(5_000),
+    doc: 'How often the backend asks each executor of PISTON_URLS for its health, load and runtimes; an executor that went down is back in the pool at most this long after it answers again (one that fails a run is checked at once).',
+  },
   PISTON_API_KEY: {
     schema: z.string().trim().min(1).optional(),
-    doc: "Sent as `Authorization: Bearer <key>` to PISTON_URL: the standalone executor's EXECUTOR_TOKEN (a Piston without auth ignores it).",
+    doc: "Sent as `Authorization: Bearer <key>` to PISTON_URL (or every executor of PISTON_URLS): the standalone executor's EXECUTOR_TOKEN (a Piston without auth ignores it).",
   },
   EXECUTION_REQUIRED: {
-    schema: z
-      .enum(['true', 'false'], { message: 'EXECUTION_REQUIRED must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('EXECUTION_REQUIRED', true),
     doc: 'true: readiness (/health, /health/ready) fails while the embedded executor has no working sandbox; false: collaboration-only on purpose, the page says code cannot run.',
   },
   QUESTIONS_DIR: {
@@ -99,10 +125,7 @@ export const SETTINGS = {
     doc: 'Longest wait for the executor to answer one run (compile + run + its own queue) before EXECUTOR_TIMEOUT.',
   },
   EXECUTION_CONSOLE: {
-    schema: z
-      .enum(['true', 'false'], { message: 'EXECUTION_CONSOLE must be true or false' })
-      .default('true')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('EXECUTION_CONSOLE', true),
     doc: "true: runs go through the executor's WebSocket /api/v2/connect (output streamed to the room's console; with an empty Input box the console is the program's stdin), falling back to execute where there is none; false: execute only.",
   },
   EXECUTION_CONSOLE_TIMEOUT_MS: {

@@ -1,14 +1,9 @@
-import { z } from 'zod';
-
-const positiveInt = z.coerce.number().int().positive();
+import { booleanFlag, positiveInt } from './setting-schemas';
 
 /** Webhook delivery settings (part of SETTINGS; what webhooks send and how: docs/integrations.md). */
 export const WEBHOOK_SETTINGS = {
   WEBHOOKS_ALLOW_PRIVATE_URLS: {
-    schema: z
-      .enum(['true', 'false'], { message: 'WEBHOOKS_ALLOW_PRIVATE_URLS must be true or false' })
-      .default('false')
-      .transform((value) => value === 'true'),
+    schema: booleanFlag('WEBHOOKS_ALLOW_PRIVATE_URLS', false),
     doc: 'true: an admin may register a webhook on a loopback, private, link-local or CGNAT address by ticking "allow private address" (a receiver on the same network). false: such URLs are refused at registration and at every send (against SSRF).',
   },
   WEBHOOKS_TIMEOUT_MS: {

@@ -1,18 +1,15 @@
 import type { ExecutorHandle } from '@pairpad/executor';
+import type { ExecutorPool } from '../runs/executor-pool';
 import type { HealthCheck } from './health-check';
 
 /**
  * Executor health: the embedded one reports directly, and without a working sandbox it fails
  * readiness (unless EXECUTION_REQUIRED=false: collaboration-only on purpose), since restarting
- * or replacing the instance is what can fix it. A remote Piston must list its runtimes; its
- * outage never fails readiness (another service's outage; rooms keep working, runs say why).
+ * or replacing the instance is what can fix it. Remote executors (PISTON_URL, PISTON_URLS) are
+ * checked now (which also updates the pool): ok while at least one is up; their outage never
+ * fails readiness (another service's outage; rooms keep working, runs say why).
  */
-export function executorHealthCheck(
-  pistonUrl: string,
-  apiKey: string | undefined,
-  executor: ExecutorHandle | null,
-  required: boolean,
-): HealthCheck {
+export function executorHealthCheck(pool: ExecutorPool, executor: ExecutorHandle | null, required: boolean): HealthCheck {
   return async () => {
     if (executor) {
       const report = executor.health();
@@ -20,27 +17,25 @@ export function executorHealthCheck(
         ? {
             ok: true,
             required,
-            details: { url: pistonUrl, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox },
+            details: { url: executor.url, embedded: true, runtimes: report.runtimes, ready: report.ready, sandbox: report.sandbox },
           }
-        : { ok: false, required, details: { url: pistonUrl, embedded: true, reason: report.reason } };
+        : { ok: false, required, details: { url: executor.url, embedded: true, reason: report.reason } };
     }
-    try {
-      const response = await fetch(`${pistonUrl}/api/v2/runtimes`, {
-        signal: AbortSignal.timeout(2_000),
-        headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
-      });
-      const runtimes = response.ok ? ((await response.json()) as unknown[]) : [];
-      return {
-        ok: response.ok,
-        required: false,
-        details: { url: pistonUrl, embedded: false, status: response.status, runtimes: runtimes.length },
-      };
-    } catch (error) {
-      return {
-        ok: false,
-        required: false,
-        details: { url: pistonUrl, embedded: false, reason: error instanceof Error ? error.message : String(error) },
-      };
+    await pool.checkAll();
+    const executors = pool.executors.map((member) => ({
+      name: member.name,
+      url: member.url,
+      up: member.up === true,
+      inFlight: member.inFlight,
+      ...member.lastCheck,
+      ...(member.reported ? { queue: member.reported } : {}),
+      ...(member.reason ? { reason: member.reason } : {}),
+    }));
+    const up = executors.filter((member) => member.up).length;
+    if (executors.length === 1) {
+      const [only] = executors as [(typeof executors)[number]];
+      return { ok: only.up, required: false, details: { ...only, embedded: false } };
     }
+    return { ok: up > 0, required: false, details: { embedded: false, up, of: executors.length, executors } };
   };
 }

@@ -1,18 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
-import {
-  API_V1_ROUTES,
-  AppError,
-  parseOrThrow,
-  type ApiCreateInterviewBody,
-  type ApiListInterviewsQuery,
-  type ApiV1Route,
-} from '@pairpad/protocol';
+import { API_V1_ROUTES, parseOrThrow, type ApiCreateInterviewBody, type ApiListInterviewsQuery, type ApiV1Route } from '@pairpad/protocol';
 import { requireScope, type ApiCaller, type ApiTokenService } from '../public-api/api-token-service';
 import type { PublicApi } from '../public-api/public-api';
 import { openApiDocument } from '../public-api/openapi-document';
+import { minuteLimiter, type LimiterStores } from './minute-limiter';
 
 export interface ApiV1RoutesOptions {
+  /** Shared counters for the per-minute limit (Redis across nodes); this process's memory without. */
+  limiterStores?: LimiterStores | undefined;
   tokens: ApiTokenService;
   api: PublicApi;
   version: string;
@@ -61,14 +56,12 @@ export function apiV1Routes(options: ApiV1RoutesOptions): Router {
       response.locals.apiCaller = caller;
       next();
     };
-  const limiter = rateLimit({
-    windowMs: 60_000,
+  const limiter = minuteLimiter({
+    name: 'api-token',
     limit: options.requestsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (_request, response) => callerOf(response).tokenId,
-    handler: (_request, _response, next) =>
-      next(new AppError('RATE_LIMITED', 'Too many requests with this API token; try again in a minute.')),
+    refusal: 'Too many requests with this API token; try again in a minute.',
+    key: (_request, response) => callerOf(response).tokenId,
+    stores: options.limiterStores,
   });
 
   const router = Router();

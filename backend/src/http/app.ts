@@ -19,6 +19,7 @@ import { requestContext } from './request-context';
 import type { IdentityService } from '../identity';
 import { authentication } from './authentication';
 import { authRoutes } from './auth-routes';
+import type { LimiterStores } from './minute-limiter';
 import { membersRoutes } from './members-routes';
 import { InterviewCreator } from '../rooms';
 import type { InterviewRepository } from '../store';
@@ -37,6 +38,8 @@ export interface AppOptions {
   metrics: Metrics;
   version: string;
   healthChecks: Record<string, HealthCheck>;
+  /** Where the REST routes' per-minute limits count (Redis across nodes); this process without. */
+  limiterStores?: LimiterStores | undefined;
   sessionsCreatePerMinute?: number;
   /** Code execution routes (`/api/execute`, `/api/runtimes`, `/api/queue-stats`). */
   execution?: ExecutionService;
@@ -112,10 +115,18 @@ export function createApp(options: AppOptions): Express {
       creator,
       members: options.identity.repository,
     });
-    app.use(apiV1Routes({ tokens, api, version: options.version, requestsPerMinute: requestsPerMinutePerToken }));
+    app.use(
+      apiV1Routes({
+        tokens,
+        api,
+        version: options.version,
+        requestsPerMinute: requestsPerMinutePerToken,
+        limiterStores: options.limiterStores,
+      }),
+    );
   }
   app.use('/api', authentication(options.identity, options.clientOrigins));
-  app.use(authRoutes({ identity: options.identity, ...options.auth }));
+  app.use(authRoutes({ identity: options.identity, ...options.auth, limiterStores: options.limiterStores }));
   app.use(
     membersRoutes({
       identity: options.identity,
@@ -130,6 +141,7 @@ export function createApp(options: AppOptions): Express {
       sessions: options.sessions,
       rooms: options.rooms,
       createPerMinute: options.sessionsCreatePerMinute ?? 30,
+      limiterStores: options.limiterStores,
       creator,
       ...(options.onGuestLinkRevoked ? { onGuestLinkRevoked: options.onGuestLinkRevoked } : {}),
     }),
@@ -140,7 +152,12 @@ export function createApp(options: AppOptions): Express {
   if (options.questions) app.use(questionsRoutes(options.questions, options.sessions));
   if (options.execution) {
     app.use(
-      executeRoutes({ execution: options.execution, runsPerMinute: options.runsPerMinutePerClient ?? 30, sessions: options.sessions }),
+      executeRoutes({
+        execution: options.execution,
+        runsPerMinute: options.runsPerMinutePerClient ?? 30,
+        sessions: options.sessions,
+        limiterStores: options.limiterStores,
+      }),
     );
   }
   app.use('/api', (_request, _response, next) => next(new AppError('NOT_FOUND', 'No such API route.')));

@@ -1,8 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import {
   AcceptInviteBodySchema,
-  AppError,
   ResetPasswordBodySchema,
   SetupBodySchema,
   SignInBodySchema,
@@ -14,8 +12,11 @@ import {
 import { memberView, removeSetupCodeFile, type IdentityService, type MemberRecord, type NewAuthSession } from '../identity';
 import { clearAuthCookie, readAuthCookie, setAuthCookie } from './auth-cookie';
 import { authOf } from './authentication';
+import { minuteLimiter, type LimiterStores } from './minute-limiter';
 
 export interface AuthRoutesOptions {
+  /** Shared counters for the per-minute limit (Redis across nodes); this process's memory without. */
+  limiterStores?: LimiterStores | undefined;
   identity: IdentityService;
   cookieSecure: boolean;
   cookieSameSite: 'lax' | 'none';
@@ -38,13 +39,11 @@ export function authRoutes(options: AuthRoutesOptions): Router {
   const { identity } = options;
   const router = Router();
   // Lockout protects one account; this protects all of them from one address guessing widely.
-  const attemptLimiter = rateLimit({
-    windowMs: 60_000,
+  const attemptLimiter = minuteLimiter({
+    name: 'sign-in',
     limit: options.attemptsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_request, _response, next) =>
-      next(new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
+    refusal: 'Too many sign-in attempts from this address; try again in a minute.',
+    stores: options.limiterStores,
   });
   const signedIn = (response: Response, status: number, member: MemberRecord, session: NewAuthSession): void => {
     setAuthCookie(response, session.cookieValue, {

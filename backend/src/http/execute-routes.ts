@@ -1,11 +1,13 @@
 import { Router } from 'express';
-import rateLimit from 'express-rate-limit';
-import { AppError, ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '@pairpad/protocol';
+import { ExecuteBodySchema, JobIdSchema, parseOrThrow, type ExecuteAccepted } from '@pairpad/protocol';
 import type { ExecutionService } from '../runs';
 import type { SessionService } from '../sessions';
 import { roleOfRequest } from './session-access';
+import { minuteLimiter, type LimiterStores } from './minute-limiter';
 
 export interface ExecuteRoutesOptions {
+  /** Shared counters for the per-minute limit (Redis across nodes); this process's memory without. */
+  limiterStores?: LimiterStores | undefined;
   execution: ExecutionService;
   /** Runs one client address may start per minute over REST (the queue also counts room runs). */
   runsPerMinute: number;
@@ -14,15 +16,13 @@ export interface ExecuteRoutesOptions {
 }
 
 /** Code execution over REST; runs started here join the room's queue and show in the room. */
-export function executeRoutes({ execution, runsPerMinute, sessions }: ExecuteRoutesOptions): Router {
+export function executeRoutes({ execution, runsPerMinute, sessions, limiterStores }: ExecuteRoutesOptions): Router {
   const router = Router();
-  const executeLimiter = rateLimit({
-    windowMs: 60_000,
+  const executeLimiter = minuteLimiter({
+    name: 'execute',
     limit: runsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_request, _response, next) =>
-      next(new AppError('RATE_LIMITED', `Too many runs: at most ${runsPerMinute} per minute; try again shortly.`)),
+    refusal: `Too many runs: at most ${runsPerMinute} per minute; try again shortly.`,
+    stores: limiterStores,
   });
 
   router.post('/api/execute', executeLimiter, async (request, response) => {

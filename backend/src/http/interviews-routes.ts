@@ -66,11 +66,14 @@ export function interviewsRoutes({ interviews, sessions, scorecards }: Interview
   router.post('/api/admin/erase-candidate', async (request, response) => {
     const admin = requireAdmin(response);
     const body = parseOrThrow(EraseCandidateBodySchema, request.body ?? {}, 'candidate');
-    const deleted = await interviews.eraseCandidate(
-      { ...(body.email ? { email: body.email } : {}), ...(body.name ? { name: body.name } : {}) },
-      { memberId: admin.id },
-    );
-    const answer: EraseCandidateResponse = { deleted };
+    const candidate = { ...(body.email ? { email: body.email } : {}), ...(body.name ? { name: body.name } : {}) };
+    let answer: EraseCandidateResponse;
+    if (body.dryRun) {
+      answer = { deleted: 0, matched: await interviews.countCandidateInterviews(candidate) };
+    } else {
+      const deleted = await interviews.eraseCandidate(candidate, { memberId: admin.id });
+      answer = { deleted, matched: deleted };
+    }
     response.json(answer);
   });
 

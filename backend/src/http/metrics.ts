@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ExecutorStats } from '@pairpad/protocol';
 import type { FinishedJob } from '../runs';
 
 /** Live figures the metrics read at scrape time, so nothing has to push them. */
@@ -6,6 +7,8 @@ export interface MetricSources {
   websocketConnections(): number;
   activeRooms(): number;
   executionQueueDepth(): number;
+  /** The executors jobs go to (one, or PISTON_URLS's pool). */
+  executors(): readonly ExecutorStats[];
 }
 
 /**
@@ -76,6 +79,26 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(sources.executionQueueDepth());
+      },
+    });
+    new Gauge({
+      name: 'executor_jobs_in_flight',
+      help: "Jobs this node has on each executor now (PISTON_URLS's pool: executor-1…), by executor.",
+      labelNames: ['executor'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const executor of sources.executors()) this.set({ executor: executor.name }, executor.inFlight);
+      },
+    });
+    new Gauge({
+      name: 'executor_up',
+      help: 'Whether each executor takes new jobs (1) or is left out of the pool until it answers again (0).',
+      labelNames: ['executor'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const executor of sources.executors()) this.set({ executor: executor.name }, executor.up === false ? 0 : 1);
       },
     });
   }

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import rateLimit from 'express-rate-limit';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { AppError, type ErrorCode } from '@pairpad/protocol';
 import type { IdentityService } from '../identity';
 import { OIDC_TRANSACTION_COOKIE, OIDC_TRANSACTION_TTL_MS, type OidcSignIn } from '../identity/oidc';
 import { readAuthCookie, setAuthCookie } from './auth-cookie';
+import { minuteLimiter, type LimiterStores } from './minute-limiter';
 
 export const OIDC_START_PATH = '/api/auth/oidc/start';
 export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
@@ -12,6 +12,8 @@ export const OIDC_CALLBACK_PATH = '/api/auth/oidc/callback';
 const COOKIE_PATH = '/api/auth/oidc';
 
 export interface OidcRoutesOptions {
+  /** Shared counters for the per-minute limit (Redis across nodes); this process's memory without. */
+  limiterStores?: LimiterStores | undefined;
   /** Null when OIDC_ISSUER / OIDC_CLIENT_ID are unset: both routes answer OIDC_DISABLED. */
   oidc: OidcSignIn | null;
   /** The frontend's base URL: where the browser goes back to. */
@@ -40,13 +42,12 @@ export function oidcRoutes(options: OidcRoutesOptions): Router {
     response.redirect(302, `${options.publicUrl}/sign-in?error=${encodeURIComponent(code)}`);
   };
   // Each callback with a code costs a request to the provider: one address cannot make us flood it.
-  const attemptLimiter = rateLimit({
-    windowMs: 60_000,
+  const attemptLimiter = minuteLimiter({
+    name: 'oidc',
     limit: options.attemptsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_request, response) =>
-      toSignIn(response, new AppError('RATE_LIMITED', 'Too many sign-in attempts from this address; try again in a minute.')),
+    refusal: 'Too many sign-in attempts from this address; try again in a minute.',
+    stores: options.limiterStores,
+    onRefused: toSignIn,
   });
   const transactionCookie = (value: string, maxAgeMs: number): string =>
     stringifySetCookie(OIDC_TRANSACTION_COOKIE, value, {

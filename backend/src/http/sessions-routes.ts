@@ -1,11 +1,13 @@
 import { Router } from 'express';
-import rateLimit from 'express-rate-limit';
-import { AppError, CreateSessionBodySchema, parseOrThrow } from '@pairpad/protocol';
+import { CreateSessionBodySchema, parseOrThrow } from '@pairpad/protocol';
 import type { InterviewCreator, RoomManager } from '../rooms';
 import type { SessionService } from '../sessions';
 import { requireMember } from './authentication';
+import { minuteLimiter, type LimiterStores } from './minute-limiter';
 
 export interface SessionsRoutesOptions {
+  /** Shared counters for the per-minute limit (Redis across nodes); this process's memory without. */
+  limiterStores?: LimiterStores | undefined;
   sessions: SessionService;
   rooms: RoomManager;
   /** Sessions one client IP may create per minute. */
@@ -19,13 +21,11 @@ export interface SessionsRoutesOptions {
 export function sessionsRoutes(options: SessionsRoutesOptions): Router {
   const { sessions, rooms } = options;
   const router = Router();
-  const createLimiter = rateLimit({
-    windowMs: 60_000,
+  const createLimiter = minuteLimiter({
+    name: 'sessions',
     limit: options.createPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_request, _response, next) =>
-      next(new AppError('RATE_LIMITED', 'Too many sessions created from this address; try again in a minute.')),
+    refusal: 'Too many sessions created from this address; try again in a minute.',
+    stores: options.limiterStores,
   });
 
   // Team members only: an anonymous caller cannot create rooms, so cannot run code (issue 22).

@@ -13,9 +13,10 @@ import {
   type RuntimeView,
 } from '@pairpad/protocol';
 import type { JobLogger, RunQueue } from './run-queue';
-import { RunJobs, type JobRunner, type JobListener } from './run-jobs';
+import { RunJobs, type JobRunner, type JobListener, type JobSpec } from './run-jobs';
 import type { PistonClient } from './piston-client';
-import { ConnectUnsupportedError, openConnect, probeConnect, type ConnectRun, type ConnectSupport } from './piston-connect';
+import type { ExecutorPool, PoolExecutor } from './executor-pool';
+import { ConnectUnsupportedError, openConnect, type ConnectRun } from './piston-connect';
 import { stoppedBy, toRunResult } from './result-model';
 import type { RunStore } from './run-store';
 
@@ -48,7 +49,8 @@ export interface ExecutionLimits {
 }
 
 export interface ExecutionServiceOptions {
-  client: PistonClient;
+  /** The executors (one, or PISTON_URLS's pool): each job goes to the least loaded one that is up. */
+  executors: ExecutorPool;
   rooms: RoomSource;
   /** The one execution queue, shared with test runs. */
   queue: RunQueue;
@@ -72,9 +74,6 @@ export interface RunOutput {
   stream: 'stdout' | 'stderr';
   data: string;
 }
-
-/** How long a connect that failed before the upgrade (no connect there) is not tried again. */
-const CONNECT_RETRY_MS = 60_000;
 
 export interface StartRunRequest {
   sessionId: string;
@@ -116,40 +115,17 @@ export class ExecutionService {
   private readonly stoppers = new Map<string, string>();
   /** Console controls for jobs whose connection is still opening, replayed once it is open. */
   private readonly opening = new Map<string, RunControl[]>();
-  /** Until when connect is not tried (the executor answered the upgrade with no). */
-  private connectRetryAt = 0;
-  /** What the executor's connect supports (probed once, forgotten when a connect fails before its upgrade). */
-  private connectProbed: Promise<ConnectSupport> | null = null;
   private warnedStdinOnly = false;
 
   constructor(private readonly options: ExecutionServiceOptions) {
-    const runner: JobRunner = async (spec, signal, logger, jobId) => {
-      const request = {
-        language: spec.language,
-        version: spec.version,
-        files: [...spec.files],
-        stdin: spec.stdin,
-        args: [],
-      };
-      const support = this.connectAvailable() ? await this.connectSupport() : 'none';
-      if (support === 'stdin-only' && !this.warnedStdinOnly) {
-        this.warnedStdinOnly = true;
-        logger.warn(
-          "the executor's /api/v2/connect cannot close a program's stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout",
-        );
-      }
-      // Only the console's runs go through a stdin-only connect: a program given the Input box
-      // must see the end of it, and execute closes stdin where such a connect never does.
-      if (support === 'full' || (support === 'stdin-only' && spec.interactive)) {
-        try {
-          const streamed = await this.runConnected(spec.sessionId, jobId, request, signal, logger, support === 'full');
-          if (streamed) return stoppedBy(toRunResult(streamed), this.stoppers.get(jobId));
-        } finally {
-          this.stoppers.delete(jobId);
-        }
-      }
-      return toRunResult(await options.client.execute(request, signal));
-    };
+    // Each job goes to the least loaded executor that is up when it leaves the queue, and stays
+    // there: a console run is one connect session on it, which its input and stops reach.
+    const runner: JobRunner = (spec, signal, logger, jobId) =>
+      options.executors.use(
+        spec.interactive ? 'interactive-run' : 'run',
+        (executor) => this.runOn(executor, spec, signal, logger, jobId),
+        signal,
+      );
     this.jobs = new RunJobs({
       runner,
       queue: options.queue,
@@ -162,12 +138,38 @@ export class ExecutionService {
     });
   }
 
-  private connectAvailable(): boolean {
-    return Boolean(this.options.connect?.enabled) && Date.now() >= this.connectRetryAt;
+  /** One job on one executor: through its connect where it has one (streamed, with a console), else execute. */
+  private async runOn(executor: PoolExecutor, spec: JobSpec, signal: AbortSignal, logger: JobLogger, jobId: string) {
+    const request = {
+      language: spec.language,
+      version: spec.version,
+      files: [...spec.files],
+      stdin: spec.stdin,
+      args: [],
+    };
+    const support = executor.connectAvailable(Boolean(this.options.connect?.enabled)) ? await executor.connectSupport() : 'none';
+    if (support === 'stdin-only' && !this.warnedStdinOnly) {
+      this.warnedStdinOnly = true;
+      logger.warn(
+        "the executor's /api/v2/connect cannot close a program's stdin or signal it (a self-hosted Piston): runs with input from the Input box go through execute; Stop ends a console run in PairPad while the program may run on there until its run_timeout",
+      );
+    }
+    // Only the console's runs go through a stdin-only connect: a program given the Input box
+    // must see the end of it, and execute closes stdin where such a connect never does.
+    if (support === 'full' || (support === 'stdin-only' && spec.interactive)) {
+      try {
+        const streamed = await this.runConnected(executor, spec.sessionId, jobId, request, signal, logger, support === 'full');
+        if (streamed) return stoppedBy(toRunResult(streamed), this.stoppers.get(jobId));
+      } finally {
+        this.stoppers.delete(jobId);
+      }
+    }
+    return toRunResult(await executor.client.execute(request, signal));
   }
 
   /** Runs through connect; undefined when the executor has no connect (then execute runs it). */
   private async runConnected(
+    executor: PoolExecutor,
     sessionId: string,
     jobId: string,
     request: Parameters<PistonClient['execute']>[0],
@@ -181,8 +183,8 @@ export class ExecutionService {
     this.opening.set(jobId, []);
     try {
       run = await openConnect({
-        baseUrl: this.options.client.baseUrl,
-        ...(this.options.client.apiKey ? { apiKey: this.options.client.apiKey } : {}),
+        baseUrl: executor.client.baseUrl,
+        ...(executor.client.apiKey ? { apiKey: executor.client.apiKey } : {}),
         request,
         outputMaxBytes: connect.outputMaxBytes,
         // Input from the Input box: the program reads it to its end, as with execute.
@@ -197,9 +199,8 @@ export class ExecutionService {
     } catch (error) {
       this.opening.delete(jobId);
       if (!(error instanceof ConnectUnsupportedError)) throw error;
-      logger.warn('the executor has no /api/v2/connect; runs go through execute', { reason: error.message });
-      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
-      this.connectProbed = null;
+      logger.warn('the executor has no /api/v2/connect; runs go through execute', { executor: executor.name, reason: error.message });
+      executor.noConnect();
       return undefined;
     }
     this.live.set(jobId, run);
@@ -236,23 +237,13 @@ export class ExecutionService {
 
   /**
    * Whether runs started now get an interactive console (stdin open) when their Input box is
-   * empty: the executor answers connect (asked once, again a minute after it did not).
+   * empty: the executor a job would go to now answers connect (asked once, again a minute after
+   * it did not). The pool's executors are alike; one without connect runs it through execute.
    */
   private async interactiveRuns(): Promise<boolean> {
-    if (!this.connectAvailable()) return false;
-    return (await this.connectSupport()) !== 'none';
-  }
-
-  /** What the executor's connect supports, probed once (again a minute after it had none). */
-  private async connectSupport(): Promise<ConnectSupport> {
-    this.connectProbed ??= probeConnect(this.options.client.baseUrl, this.options.client.apiKey);
-    const probed = this.connectProbed;
-    const support = await probed;
-    if (support === 'none' && this.connectProbed === probed) {
-      this.connectRetryAt = Date.now() + CONNECT_RETRY_MS;
-      this.connectProbed = null;
-    }
-    return support;
+    const executor = this.options.executors.preferred();
+    if (!executor.connectAvailable(Boolean(this.options.connect?.enabled))) return false;
+    return (await executor.connectSupport()) !== 'none';
   }
 
   onOutput(listener: (output: RunOutput) => void): () => void {
@@ -307,13 +298,14 @@ export class ExecutionService {
   }
 
   /**
-   * The executor's runtimes, cached briefly. Neither a failed lookup nor an empty list is cached:
-   * an executor that is still proving its runtimes at start answers `[]` for a moment.
+   * The executors' runtimes (those every one of them lists: ExecutorPool.runtimes), cached
+   * briefly. Neither a failed lookup nor an empty list is cached: an executor that is still
+   * proving its runtimes at start answers `[]` for a moment.
    */
   runtimes(): Promise<RuntimeView[]> {
     const now = Date.now();
     if (this.runtimesCache && now - this.runtimesCache.at < (this.options.runtimesCacheMs ?? 30_000)) return this.runtimesCache.runtimes;
-    const runtimes = this.options.client.runtimes().then((list) =>
+    const runtimes = this.options.executors.runtimes().then((list) =>
       list.map((runtime) => ({
         language: runtime.language,
         version: runtime.version,
@@ -342,6 +334,7 @@ export class ExecutionService {
         maxQueuedPerRoom: limits.maxQueuedPerRoom,
         runsPerMinutePerClient: queue.runsPerMinutePerClient,
       },
+      executors: this.options.executors.stats(),
     };
   }
 

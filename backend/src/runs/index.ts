@@ -16,7 +16,8 @@ export {
   type ConnectOptions,
   type ConnectSupport,
 } from './piston-connect';
-export { PistonClient, toExecutorError, type PistonClientOptions } from './piston-client';
+export { PistonClient, ExecutorUnreachableError, toExecutorError, type PistonClientOptions } from './piston-client';
+export { ExecutorPool, PoolExecutor, type ExecutorPoolOptions, type ExecutorDownListener } from './executor-pool';
 export { RunQueue, type RunQueueOptions, type QueuedJob, type JobLogger } from './run-queue';
 export { RunJobs, type RunJobsOptions, type JobSpec, type JobRunner, type JobListener } from './run-jobs';
 export { toRunResult, describeStage } from './result-model';

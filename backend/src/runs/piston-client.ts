@@ -27,9 +27,26 @@ export interface PistonClientOptions {
 }
 
 /** Network failures that mean "nobody is listening there" rather than "it broke mid-way". */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT']);
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * EXECUTOR_UNAVAILABLE when nobody took the request at all (refused, no such host): the job
+ * never reached the executor, so the pool may hand it to another one.
+ */
+export class ExecutorUnreachableError extends AppError {
+  constructor(message: string) {
+    super('EXECUTOR_UNAVAILABLE', message);
+  }
+}
 
 function pistonMessage(data: unknown): string | null {
   const parsed = PistonErrorBodySchema.safeParse(data);
@@ -53,7 +70,7 @@ export function toExecutorError(error: unknown, timeoutMs: number): AppError {
     return new AppError('EXECUTOR_TIMEOUT', `The code executor did not answer within ${Math.round(timeoutMs / 1000)} s.`);
   }
   if (UNREACHABLE_CODES.has(code)) {
-    return new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${code}). Runs will work again once it is back.`);
+    return new ExecutorUnreachableError(`The code executor is not reachable (${code}). Runs will work again once it is back.`);
   }
   // ECONNRESET, "socket hang up", EPIPE: the executor went away in the middle of the request.
   return new AppError(

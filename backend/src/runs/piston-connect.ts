@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 import { AppError } from '@pairpad/protocol';
+import { ExecutorUnreachableError, UNREACHABLE_CODES } from './piston-client';
 import type { PistonExecuteRequest, PistonExecuteResponse, PistonStage } from './piston-schemas';
 
 /**
@@ -225,12 +226,11 @@ export function openConnect(options: ConnectOptions): Promise<ConnectRun> {
     });
     ws.once('error', (cause: NodeJS.ErrnoException) => {
       if (opened) return;
-      // Refused: nobody listens (execute would fail the same way, with its own words). Anything
-      // else before the upgrade (a server that hangs up on upgrades) means no connect there.
-      if (cause.code === 'ECONNREFUSED')
-        reject(
-          new AppError('EXECUTOR_UNAVAILABLE', `The code executor is not reachable (${cause.code}). Runs will work again once it is back.`),
-        );
+      // Refused, or no such host: nobody listens (execute would fail the same way, with its own
+      // words; the pool hands the job to another executor). Anything else before the upgrade (a
+      // server that hangs up on upgrades) means no connect there.
+      if (cause.code && UNREACHABLE_CODES.has(cause.code))
+        reject(new ExecutorUnreachableError(`The code executor is not reachable (${cause.code}). Runs will work again once it is back.`));
       else reject(new ConnectUnsupportedError(cause.message));
     });
     ws.once('open', () => {

@@ -11,7 +11,7 @@ import {
 import type { Room, RoomManager } from '../rooms';
 import type { SessionService, SessionStore } from '../sessions';
 import { ExecutionService, type ExecutionServiceOptions, type RoomSource, type StartRunRequest } from './execution-service';
-import type { PistonClient } from './piston-client';
+import type { ExecutorPool } from './executor-pool';
 import { RunQueue, type JobLogger } from './run-queue';
 import type { RunStore } from './run-store';
 import { TestRunService } from './test-run-service';
@@ -24,7 +24,8 @@ export interface RoomRunsOptions {
   rooms: RoomManager;
   /** A session that goes takes its queued and running jobs with it. */
   store: Pick<SessionStore, 'onRemoved'>;
-  client: PistonClient;
+  /** The executors jobs go to (one, or PISTON_URLS's pool). */
+  executors: ExecutorPool;
   limits: {
     /** EXECUTION_MAX_CONCURRENT_JOBS: every kind of job together. */
     maxConcurrentJobs: number;
@@ -82,13 +83,16 @@ export class RoomRuns {
   readonly queue: RunQueue;
   readonly execution: ExecutionService;
   readonly testRuns: TestRunService;
+  /** The executors (routing, health, sticky choices for long-lived things such as a preview). */
+  readonly executors: ExecutorPool;
   private readonly stops: Array<() => void>;
 
   constructor(options: RoomRunsOptions) {
     const { rooms, limits } = options;
+    this.executors = options.executors;
     this.queue = new RunQueue({ maxConcurrent: limits.maxConcurrentJobs, runsPerMinutePerClient: limits.runsPerMinutePerClient });
     this.execution = new ExecutionService({
-      client: options.client,
+      executors: options.executors,
       rooms: roomSource(options.sessions, rooms),
       queue: this.queue,
       limits: { maxQueuedPerRoom: limits.maxQueuedPerRoom, maxCodeBytes: limits.maxCodeBytes, maxStdinBytes: limits.maxStdinBytes },
@@ -97,7 +101,7 @@ export class RoomRuns {
       ...(options.connect ? { connect: options.connect } : {}),
     });
     this.testRuns = new TestRunService({
-      client: options.client,
+      executors: options.executors,
       queue: this.queue,
       limits: { maxCodeBytes: limits.maxCodeBytes },
       ...(options.logger ? { logger: { child: (meta) => options.logger!.child({ service: 'test-runs', ...meta }) } } : {}),

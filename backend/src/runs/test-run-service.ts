@@ -12,7 +12,7 @@ import {
   type TestRunRecord,
 } from '@pairpad/protocol';
 import { jobErrorBody, silentLogger, type JobLogger, type RunQueue } from './run-queue';
-import type { PistonClient } from './piston-client';
+import type { ExecutorPool } from './executor-pool';
 import { judgeBatch, pendingCase } from './test-run-result';
 
 export interface TestRunLimits {
@@ -20,7 +20,8 @@ export interface TestRunLimits {
 }
 
 export interface TestRunServiceOptions {
-  client: Pick<PistonClient, 'batch'>;
+  /** The executors: each test run goes to the least loaded one that is up. */
+  executors: Pick<ExecutorPool, 'use'>;
   /** The one execution queue, shared with runs (its slots and its per-client rate limit). */
   queue: RunQueue;
   limits: TestRunLimits;
@@ -137,19 +138,17 @@ export class TestRunService {
     const startedAt = this.now();
     try {
       this.update(pending, { state: 'running', startedAt, statusText: `Running ${request.tests.length} tests…` });
-      const response = await this.options.client.batch(
-        {
-          language: request.language,
-          version: '*',
-          files: [...candidateFiles(request), ...questionSetupFiles(request.database, request.language)],
-          cases: request.tests.map((testCase) => ({
-            stdin: testCase.stdin,
-            args: testCase.args,
-            ...(testCase.timeLimitMs ? { run_timeout: testCase.timeLimitMs } : {}),
-          })),
-        },
-        signal,
-      );
+      const batch = {
+        language: request.language,
+        version: '*',
+        files: [...candidateFiles(request), ...questionSetupFiles(request.database, request.language)],
+        cases: request.tests.map((testCase) => ({
+          stdin: testCase.stdin,
+          args: testCase.args,
+          ...(testCase.timeLimitMs ? { run_timeout: testCase.timeLimitMs } : {}),
+        })),
+      };
+      const response = await this.options.executors.use('test-run', (executor) => executor.client.batch(batch, signal), signal);
       const judged = judgeBatch(request.tests, response);
       this.update(pending, { ...judged, state: 'completed', finishedAt: this.now() });
       pending.logger.info('test run completed', { passed: judged.passed, total: judged.total, ms: this.now() - startedAt });

@@ -545,35 +545,27 @@ export class InterviewRepository {
     actor: { memberId: string | null },
     at: number = Date.now(),
   ): Promise<number> {
-    const email = candidate.email?.trim().toLowerCase();
-    const name = candidate.name?.trim().toLowerCase();
-    if (!email && !name)
-      throw new AppError('VALIDATION_FAILED', "Give the candidate's email or name.", { candidate: 'email or name required' });
+    const wanted = candidateMatch(candidate);
     return this.db.transaction().execute(async (trx) => {
-      // Emails are stored lowercased (indexed); names are narrowed with the lowercased search
-      // text, then compared exactly here (SQLite's lower() folds ASCII only).
-      const rows = await trx
-        .selectFrom('interviews')
-        .select(['id', 'candidate_name', 'candidate_email'])
-        .where('deleted_at', 'is', null)
-        .where((eb) => eb.or([...(email ? [eb('candidate_email', '=', email)] : []), ...(name ? [contains('search_text', name)] : [])]))
-        .execute();
-      const ids = rows
-        .filter((row) => (email && row.candidate_email === email) || (name && row.candidate_name?.trim().toLowerCase() === name))
-        .map((row) => row.id);
+      const ids = await candidateInterviewIds(trx, wanted);
       const count = await this.erase(trx, ids, at);
       await writeAudit(
         trx,
         {
           actorMemberId: actor.memberId,
           action: 'candidate.erase',
-          target: email ?? name ?? '',
-          details: { deleted: count, by: email ? 'email' : 'name', interviews: ids },
+          target: wanted.email ?? wanted.name ?? '',
+          details: { deleted: count, by: wanted.email ? 'email' : 'name', interviews: ids },
         },
         at,
       );
       return count;
     });
+  }
+
+  /** How many interviews `eraseCandidate` would erase now (the admin's look before erasing). */
+  async countCandidateInterviews(candidate: { email?: string; name?: string }): Promise<number> {
+    return (await candidateInterviewIds(this.db, candidateMatch(candidate))).length;
   }
 
   /**
@@ -673,4 +665,32 @@ export class InterviewRepository {
     await trx.deleteFrom('interview_interviewers').where('interview_id', 'in', ids).execute();
     return Number(result.numUpdatedRows);
   }
+}
+
+interface CandidateMatch {
+  email: string | undefined;
+  name: string | undefined;
+}
+
+function candidateMatch(candidate: { email?: string; name?: string }): CandidateMatch {
+  const email = candidate.email?.trim().toLowerCase() || undefined;
+  const name = candidate.name?.trim().toLowerCase() || undefined;
+  if (!email && !name)
+    throw new AppError('VALIDATION_FAILED', "Give the candidate's email or name.", { candidate: 'email or name required' });
+  return { email, name };
+}
+
+/** The kept interviews of one candidate: by email (stored lowercased), or by exact name in any case. */
+async function candidateInterviewIds(db: Kysely<Database>, { email, name }: CandidateMatch): Promise<string[]> {
+  // Names are narrowed with the lowercased search text, then compared exactly here (SQLite's
+  // lower() folds ASCII only).
+  const rows = await db
+    .selectFrom('interviews')
+    .select(['id', 'candidate_name', 'candidate_email'])
+    .where('deleted_at', 'is', null)
+    .where((eb) => eb.or([...(email ? [eb('candidate_email', '=', email)] : []), ...(name ? [contains('search_text', name)] : [])]))
+    .execute();
+  return rows
+    .filter((row) => (email && row.candidate_email === email) || (name && row.candidate_name?.trim().toLowerCase() === name))
+    .map((row) => row.id);
 }

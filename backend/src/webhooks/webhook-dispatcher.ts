@@ -1,5 +1,6 @@
 import { AppError } from '@pairpad/protocol';
 import type { Logger } from '../logging/logger';
+import { waitAtMost } from '../shared/wait-at-most';
 import type { AttemptOutcome, ClaimedDelivery, WebhookRepository } from './webhook-repository';
 import { DELIVERY_HEADER, EVENT_HEADER, EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
 import { AddressAgents, sendWebhook, type WebhookResponse } from './webhook-sender';
@@ -113,14 +114,7 @@ export class WebhookDispatcher {
     clearInterval(this.timer);
     clearInterval(this.pruneTimer);
     for (const controller of this.inFlight.values()) controller.abort();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.sending]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.allSettled([...this.sending]), timeoutMs);
     this.agents.close();
   }
 

@@ -15,6 +15,7 @@ import {
 } from '@pairpad/protocol';
 import type { TeamEvent, TeamEvents } from '../events/team-events';
 import type { Logger } from '../logging/logger';
+import { waitAtMost } from '../shared/wait-at-most';
 import { writeAudit, type Database, type DatabaseEngine, type WebhookEndpointRow, isoOrNull } from '../store';
 import { WebhookDispatcher, type DeliverySettings } from './webhook-dispatcher';
 import { buildPayload, pingPayload, type PayloadSources } from './webhook-payloads';
@@ -197,14 +198,7 @@ export class Webhooks {
    */
   async close(timeoutMs = 5_000): Promise<void> {
     this.closing = true;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.allSettled([...this.enqueueing]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.allSettled([...this.enqueueing]), timeoutMs);
     await this.dispatcher.close(timeoutMs);
   }
 

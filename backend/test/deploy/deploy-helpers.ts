@@ -80,6 +80,8 @@ export const APP_METRICS = {
   test_runs_total: 'counter',
   execution_duration_seconds: 'histogram',
   execution_queue_depth: 'gauge',
+  executor_jobs_in_flight: 'gauge',
+  executor_up: 'gauge',
 } as const;
 
 /** Series names a PromQL expression may use: ours, prom-client's defaults, `up`, histogram suffixes. */

@@ -34,9 +34,10 @@ const containerOf = (deployment: Manifest) => deployment.spec.template.spec.cont
 const backendPodLabels = () => named('Deployment', 'pairpad-backend')!.spec.template.metadata.labels as Record<string, string>;
 
 const OVERLAYS = {
-  sandbox: { sandbox: true, redis: false },
-  redis: { sandbox: false, redis: true },
-  'sandbox-redis': { sandbox: true, redis: true },
+  sandbox: { sandbox: true, redis: false, executorPool: false },
+  redis: { sandbox: false, redis: true, executorPool: false },
+  'sandbox-redis': { sandbox: true, redis: true, executorPool: false },
+  'executor-pool': { sandbox: false, redis: false, executorPool: true },
 } as const;
 
 /** Env names a container receives: inline `env` plus every key of the ConfigMaps it loads. */
@@ -243,7 +244,11 @@ describe('k8s components and overlays (by shape)', () => {
       const overlay = readKustomization(`k8s/overlays/${name}`);
       assert.equal(overlay.namespace, 'pairpad');
       assert.deepEqual(overlay.resources, ['../../base']);
-      const expected = [...(wants.sandbox ? ['sandbox'] : []), ...(wants.redis ? ['redis'] : [])].map((c) => `../../components/${c}`);
+      const expected = [
+        ...(wants.sandbox ? ['sandbox'] : []),
+        ...(wants.redis ? ['redis'] : []),
+        ...(wants.executorPool ? ['executor-pool'] : []),
+      ].map((c) => `../../components/${c}`);
       assert.deepEqual(overlay.components, expected, name);
     }
     for (const name of readdirSync(repoPath('k8s/components'))) {
@@ -288,6 +293,91 @@ describe('k8s components and overlays (by shape)', () => {
     );
     const pdb = named('PodDisruptionBudget', 'pairpad-backend', resources)!;
     for (const [key, value] of Object.entries<string>(pdb.spec.selector.matchLabels)) assert.equal(backendPodLabels()[key], value);
+  });
+});
+
+/** components/executor-pool: the executor's Deployment, Service, HPA and NetworkPolicy, and the backend pointed at the Service. */
+function checkExecutorPool(list: Manifest[], label: string): void {
+  const deployment = named('Deployment', 'pairpad-executor', list);
+  assert.ok(deployment, `${label}: the executor Deployment`);
+  const podLabels: Record<string, string> = deployment.spec.template.metadata.labels;
+  for (const [key, value] of Object.entries<string>(deployment.spec.selector.matchLabels)) assert.equal(podLabels[key], value);
+  const container = containerOf(deployment);
+  const spec = deployment.spec.template.spec;
+
+  // The Service selects the executor pods only, on the port the executor listens on.
+  const service = named('Service', 'pairpad-executor', list)!;
+  assert.equal(service.spec.type, 'ClusterIP');
+  for (const [key, value] of Object.entries<string>(service.spec.selector)) assert.equal(podLabels[key], value, `service selector ${key}`);
+  assert.ok(!Object.entries<string>(service.spec.selector).every(([key, value]) => backendPodLabels()[key] === value), 'not the backend');
+  const [servicePort] = service.spec.ports;
+  const containerPort = container.ports.find((p: { name: string }) => p.name === servicePort.targetPort);
+  assert.ok(containerPort, 'the Service targets a declared container port');
+  const env = Object.fromEntries(container.env.map((entry: { name: string; value?: string }) => [entry.name, entry]));
+  assert.equal(env.EXECUTOR_PORT.value, String(containerPort.containerPort), 'the executor listens on that port');
+  assert.equal(env.EXECUTOR_HOST.value, '0.0.0.0');
+  assert.deepEqual(
+    Object.keys(env).filter((name) => !BACKEND_ENV_NAMES.has(name)),
+    [],
+    'only executor settings',
+  );
+
+  // The backend sends runs to the Service, with the token the executor pods require.
+  const backendConfig = named('ConfigMap', 'pairpad-backend', list)!;
+  assert.equal(backendConfig.data.PISTON_URL, `http://${service.metadata.name}:${servicePort.port}`);
+  assert.equal(backendConfig.data.PISTON_URLS, undefined, 'PISTON_URL or PISTON_URLS, never both');
+  const backendSecret = containerOf(named('Deployment', 'pairpad-backend')!).envFrom.find(
+    (source: { secretRef?: { name: string } }) => source.secretRef,
+  ).secretRef.name;
+  assert.deepEqual(env.EXECUTOR_TOKEN.valueFrom, { secretKeyRef: { name: backendSecret, key: 'PISTON_API_KEY' } }, 'one secret, both ends');
+
+  // Scaled on CPU (autoscaling/v2) as a share of a CPU request the container makes.
+  const hpa = named('HorizontalPodAutoscaler', 'pairpad-executor', list)!;
+  assert.equal(hpa.apiVersion, 'autoscaling/v2');
+  assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: 'apps/v1', kind: 'Deployment', name: 'pairpad-executor' });
+  assert.ok(hpa.spec.minReplicas >= 2, 'two executors at least: one can die');
+  assert.ok(hpa.spec.maxReplicas > hpa.spec.minReplicas);
+  const [metric] = hpa.spec.metrics;
+  assert.equal(metric.type, 'Resource');
+  assert.equal(metric.resource.name, 'cpu');
+  assert.equal(metric.resource.target.type, 'Utilization');
+  assert.ok(container.resources.requests.cpu, 'utilization needs a CPU request');
+
+  // Probes on the executor's port; readiness asks /health with the token.
+  assert.equal(container.livenessProbe.tcpSocket.port, containerPort.name);
+  assert.match(container.readinessProbe.exec.command.join(' '), /\/health.*EXECUTOR_TOKEN/);
+
+  // The sandbox's rights on these pods (as components/sandbox grants the backend), nothing more.
+  assert.equal(spec.hostUsers, false);
+  assert.equal(spec.securityContext.runAsNonRoot, true);
+  assert.equal(spec.securityContext.seccompProfile.type, 'Unconfined');
+  assert.equal(container.securityContext.procMount, 'Unmasked');
+  assert.equal(container.securityContext.allowPrivilegeEscalation, false);
+  assert.notEqual(container.securityContext.privileged, true);
+  assert.deepEqual(container.securityContext.capabilities, { drop: ['ALL'] });
+
+  // Only the backend pods reach it.
+  const policy = named('NetworkPolicy', 'pairpad-executor', list)!;
+  for (const [key, value] of Object.entries<string>(policy.spec.podSelector.matchLabels)) assert.equal(podLabels[key], value);
+  const [rule] = policy.spec.ingress;
+  for (const [key, value] of Object.entries<string>(rule.from[0].podSelector.matchLabels)) assert.equal(backendPodLabels()[key], value);
+  assert.deepEqual(
+    rule.ports.map((p: { port: string | number }) => p.port),
+    [containerPort.name],
+  );
+}
+
+describe('components/executor-pool (by shape)', () => {
+  it('the executor as its own Deployment + Service + HPA (CPU), reachable from the backend only, which sends runs to the Service', () => {
+    const kustomization = readKustomization('k8s/components/executor-pool');
+    assert.equal(kustomization.kind, 'Component');
+    const docs = (file: string) => readYamlDocuments(`k8s/components/executor-pool/${file}`) as Manifest[];
+    const list = [
+      ...(kustomization.resources ?? []).flatMap(docs),
+      ...(kustomization.patches ?? []).flatMap((patch) => docs(patch.path)),
+      ...applied.filter((manifest) => !(manifest.kind === 'ConfigMap' && manifest.metadata.name === 'pairpad-backend')),
+    ];
+    checkExecutorPool(list, 'component');
   });
 });
 
@@ -349,6 +439,12 @@ describe('k8s rendered by kustomize (kubectl kustomize)', { skip: noRenderer }, 
       assert.equal(backend.spec.strategy.rollingUpdate, wants.redis ? backend.spec.strategy.rollingUpdate : undefined);
       assert.equal(!!named('PodDisruptionBudget', 'pairpad-backend', rendered), wants.redis);
       assert.equal(envNamesOf(container, rendered).includes('REDIS_URL'), wants.redis);
+
+      assert.equal(!!named('Deployment', 'pairpad-executor', rendered), wants.executorPool);
+      if (wants.executorPool) {
+        checkExecutorPool(rendered, name);
+        assert.equal(containerOf(named('Deployment', 'pairpad-executor', rendered)!).image, 'ghcr.io/your-org/pairpad-executor:latest');
+      }
 
       // The frontend is untouched by either component.
       const frontend = named('Deployment', 'pairpad-frontend', rendered)!;

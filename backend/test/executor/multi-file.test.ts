@@ -19,192 +19,258 @@ interface Workspace {
   args?: string[];
 }
 
+/**
+ * A workspace's files written as the files themselves, txtar-style: a `-- name --` line starts
+ * each file, the entry first; every line ends with a newline. The block may be indented as a whole
+ * (the indentation common to its lines is removed), so the code reads as code, not as escaped strings.
+ */
+function files(block: string): Workspace['files'] {
+  const lines = block.split('\n');
+  if (lines[0]?.trim() === '') lines.shift();
+  if (lines.at(-1)?.trim() === '') lines.pop();
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)?.[0] ?? '');
+  const common = indents.reduce((a, b) => (b.startsWith(a) ? a : a.startsWith(b) ? b : ''), indents[0] ?? '');
+  const result: Workspace['files'] = [];
+  for (const line of lines.map((raw) => raw.slice(common.length))) {
+    const header = /^-- (.+) --$/.exec(line);
+    if (header?.[1]) result.push({ name: header[1], content: '' });
+    else if (result.length === 0) throw new Error(`a workspace must start with a "-- name --" line, not ${JSON.stringify(line)}`);
+    else result[result.length - 1]!.content += `${line}\n`;
+  }
+  return result;
+}
+
+/** A case: what runs (`language`, `args`) and what it must print, then its files as a template (see `files`). */
+const workspace =
+  (language: string, stdout: string, args?: string[]) =>
+  (block: TemplateStringsArray): Workspace => ({ language, files: files(block.raw.join('')), stdout, ...(args ? { args } : {}) });
+
 const WORKSPACES: Record<string, Workspace> = {
-  'python packages and modules': {
-    language: 'python',
-    files: [
-      { name: 'main.py', content: 'from pkg.util import greet\nfrom helpers import twice\nprint(greet("py"), twice(21))\n' },
-      { name: 'pkg/__init__.py', content: '' },
-      { name: 'pkg/util.py', content: 'from .names import prefix\ndef greet(name):\n    return prefix() + name\n' },
-      { name: 'pkg/names.py', content: 'def prefix():\n    return "hi "\n' },
-      { name: 'helpers.py', content: 'def twice(x):\n    return 2 * x\n' },
-    ],
-    stdout: 'hi py 42\n',
-  },
-  'python entry in a folder importing a top-level package': {
-    language: 'python',
-    files: [
-      { name: 'app/main.py', content: 'from shared.consts import ANSWER\nfrom local import WORD\nprint(WORD, ANSWER)\n' },
-      { name: 'app/local.py', content: 'WORD = "answer"\n' },
-      { name: 'shared/__init__.py', content: '' },
-      { name: 'shared/consts.py', content: 'ANSWER = 42\n' },
-    ],
-    stdout: 'answer 42\n',
-  },
-  'javascript ES modules': {
-    language: 'javascript',
-    files: [
-      {
-        name: 'main.js',
-        content: 'import { add } from "./lib/math.js";\nimport { label } from "./lib/label.mjs";\nconsole.log(label, add(2, 3));\n',
-      },
-      { name: 'lib/math.js', content: 'export function add(a, b) { return a + b; }\n' },
-      { name: 'lib/label.mjs', content: 'export const label = "sum";\n' },
-    ],
-    stdout: 'sum 5\n',
-  },
-  'javascript CommonJS': {
-    language: 'javascript',
-    files: [
-      {
-        name: 'index.js',
-        content: 'const { shout } = require("./src/shout");\nconst data = require("./data.json");\nconsole.log(shout(data.word));\n',
-      },
-      { name: 'src/shout.js', content: 'module.exports.shout = (s) => s.toUpperCase() + "!";\n' },
-      { name: 'data.json', content: '{ "word": "hey" }\n' },
-    ],
-    stdout: 'HEY!\n',
-  },
-  'typescript modules': {
-    language: 'typescript',
-    files: [
-      {
-        name: 'src/main.ts',
-        content:
-          'import { area } from "./shapes/circle";\nimport { fmt } from "./fmt";\nconst r: number = 2;\nconsole.log(fmt(area(r)));\n',
-      },
-      { name: 'src/shapes/circle.ts', content: 'export function area(r: number): number {\n  return 3 * r * r;\n}\n' },
-      { name: 'src/fmt.ts', content: 'export const fmt = (n: number): string => `area=${n}`;\n' },
-    ],
-    stdout: 'area=12\n',
-  },
-  'c sources and headers in folders': {
-    language: 'c',
-    files: [
-      {
-        name: 'main.c',
-        content: '#include <stdio.h>\n#include "util.h"\nint main(void) { printf("%d %d\\n", square(7), cube(2)); return 0; }\n',
-      },
-      { name: 'include/util.h', content: '#ifndef UTIL_H\n#define UTIL_H\nint square(int x);\nint cube(int x);\n#endif\n' },
-      { name: 'src/square.c', content: '#include "util.h"\nint square(int x) { return x * x; }\n' },
-      { name: 'src/cube.c', content: '#include "util.h"\nint cube(int x) { return x * square(x); }\n' },
-    ],
-    stdout: '49 8\n',
-  },
-  'c++ sources and headers in folders': {
-    language: 'c++',
-    files: [
-      {
-        name: 'main.cpp',
-        content: '#include <iostream>\n#include "geometry/shape.hpp"\nint main() { Rect r{3, 4}; std::cout << r.area() << std::endl; }\n',
-      },
-      { name: 'geometry/shape.hpp', content: '#pragma once\nstruct Rect { int w, h; int area() const; };\n' },
-      { name: 'geometry/shape.cpp', content: '#include "shape.hpp"\nint Rect::area() const { return w * h; }\n' },
-    ],
-    stdout: '12\n',
-  },
-  'java classes side by side': {
-    language: 'java',
-    files: [
-      {
-        name: 'Main.java',
-        content: 'public class Main {\n  public static void main(String[] a) {\n    System.out.println(Greeter.greet("java"));\n  }\n}\n',
-      },
-      { name: 'Greeter.java', content: 'public class Greeter {\n  static String greet(String who) { return "hello " + who; }\n}\n' },
-    ],
-    stdout: 'hello java\n',
-  },
-  'java packages, entry class from the first file': {
-    language: 'java',
-    files: [
-      {
-        name: 'com/acme/App.java',
-        content:
-          '// the entry\npackage com.acme;\n\nimport com.acme.util.Helper;\n\npublic class App {\n  public static void main(String[] args) {\n    System.out.println(Helper.twice(args.length > 0 ? args[0] : "none"));\n  }\n}\n',
-      },
-      {
-        name: 'com/acme/util/Helper.java',
-        content: 'package com.acme.util;\n\npublic class Helper {\n  public static String twice(String s) { return s + s; }\n}\n',
-      },
-      // A main elsewhere must not be the one run: the first file's class is.
-      {
-        name: 'com/acme/Other.java',
-        content: 'package com.acme;\npublic class Other { public static void main(String[] a) { System.out.println("wrong"); } }\n',
-      },
-    ],
-    args: ['ab'],
-    stdout: 'abab\n',
-  },
-  'go files of one package, no go.mod': {
-    language: 'go',
-    files: [
-      { name: 'main.go', content: 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println(double(21)) }\n' },
-      { name: 'helper.go', content: 'package main\n\nfunc double(x int) int { return 2 * x }\n' },
-    ],
-    stdout: '42\n',
-  },
-  'go packages in folders, go.mod made for them': {
-    language: 'go',
-    files: [
-      {
-        name: 'main.go',
-        content: 'package main\n\nimport (\n\t"fmt"\n\t"pairpad/util"\n)\n\nfunc main() { fmt.Println(util.Reverse("olleh")) }\n',
-      },
-      {
-        name: 'util/strings.go',
-        content:
-          'package util\n\nfunc Reverse(s string) string {\n\tr := []rune(s)\n\tfor i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {\n\t\tr[i], r[j] = r[j], r[i]\n\t}\n\treturn string(r)\n}\n',
-      },
-    ],
-    stdout: 'hello\n',
-  },
-  "go module of the request's own go.mod, entry in cmd/": {
-    language: 'go',
-    files: [
-      {
-        name: 'cmd/app/main.go',
-        content:
-          'package main\n\nimport (\n\t"fmt"\n\t"example.com/shop/calc"\n)\n\nfunc main() { fmt.Println(calc.Total([]int{1, 2, 3})) }\n',
-      },
-      { name: 'go.mod', content: 'module example.com/shop\n\ngo 1.18\n' },
-      {
-        name: 'calc/calc.go',
-        content: 'package calc\n\nfunc Total(xs []int) int {\n\tt := 0\n\tfor _, x := range xs {\n\t\tt += x\n\t}\n\treturn t\n}\n',
-      },
-    ],
-    stdout: '6\n',
-  },
-  'rust modules': {
-    language: 'rust',
-    files: [
-      {
-        name: 'main.rs',
-        content: 'mod geometry;\nmod util;\n\nfn main() {\n    println!("{} {}", geometry::circle::diameter(4), util::shout("rs"));\n}\n',
-      },
-      { name: 'geometry/mod.rs', content: 'pub mod circle;\n' },
-      { name: 'geometry/circle.rs', content: 'pub fn diameter(r: u32) -> u32 {\n    2 * r\n}\n' },
-      { name: 'util.rs', content: 'pub fn shout(s: &str) -> String {\n    s.to_uppercase()\n}\n' },
-    ],
-    stdout: '8 RS\n',
-  },
-  'sqlite: the other .sql files set the database up, then the entry runs': {
-    language: 'sqlite3',
-    files: [
-      { name: 'query.sql', content: 'SELECT name, total FROM orders ORDER BY total DESC;\n' },
-      { name: 'setup/schema.sql', content: 'CREATE TABLE orders (id INTEGER PRIMARY KEY, name TEXT NOT NULL, total INTEGER);\n' },
-      { name: 'setup/seed.sql', content: "INSERT INTO orders (name, total) VALUES ('ann', 30), ('bob', 120);\n" },
-    ],
-    stdout: '┌──────┬───────┐\n│ name │ total │\n├──────┼───────┤\n│ bob  │ 120   │\n│ ann  │ 30    │\n└──────┴───────┘\n',
-  },
-  'sqlite: another output mode from args, a name that needs quoting': {
-    language: 'sqlite3',
-    files: [
-      { name: 'main.sql', content: 'SELECT id, label FROM t ORDER BY id;\n' },
-      { name: 'a b/it\'s "seed".sql', content: "CREATE TABLE t (id INTEGER, label TEXT);\nINSERT INTO t VALUES (2, 'two'), (1, 'one');\n" },
-    ],
-    args: ['-json'],
-    stdout: '[{"id":1,"label":"one"},\n{"id":2,"label":"two"}]\n',
-  },
+  'python packages and modules': workspace('python', 'hi py 42\n')`
+      -- main.py --
+      from pkg.util import greet
+      from helpers import twice
+      print(greet("py"), twice(21))
+      -- pkg/__init__.py --
+      -- pkg/util.py --
+      from .names import prefix
+      def greet(name):
+          return prefix() + name
+      -- pkg/names.py --
+      def prefix():
+          return "hi "
+      -- helpers.py --
+      def twice(x):
+          return 2 * x
+  `,
+  'python entry in a folder importing a top-level package': workspace('python', 'answer 42\n')`
+      -- app/main.py --
+      from shared.consts import ANSWER
+      from local import WORD
+      print(WORD, ANSWER)
+      -- app/local.py --
+      WORD = "answer"
+      -- shared/__init__.py --
+      -- shared/consts.py --
+      ANSWER = 42
+  `,
+  'javascript ES modules': workspace('javascript', 'sum 5\n')`
+      -- main.js --
+      import { add } from "./lib/math.js";
+      import { label } from "./lib/label.mjs";
+      console.log(label, add(2, 3));
+      -- lib/math.js --
+      export function add(a, b) { return a + b; }
+      -- lib/label.mjs --
+      export const label = "sum";
+  `,
+  'javascript CommonJS': workspace('javascript', 'HEY!\n')`
+      -- index.js --
+      const { shout } = require("./src/shout");
+      const data = require("./data.json");
+      console.log(shout(data.word));
+      -- src/shout.js --
+      module.exports.shout = (s) => s.toUpperCase() + "!";
+      -- data.json --
+      { "word": "hey" }
+  `,
+  'typescript modules': workspace('typescript', 'area=12\n')`
+      -- src/main.ts --
+      import { area } from "./shapes/circle";
+      import { fmt } from "./fmt";
+      const r: number = 2;
+      console.log(fmt(area(r)));
+      -- src/shapes/circle.ts --
+      export function area(r: number): number {
+        return 3 * r * r;
+      }
+      -- src/fmt.ts --
+      export const fmt = (n: number): string => "area=" + String(n);
+  `,
+  'c sources and headers in folders': workspace('c', '49 8\n')`
+      -- main.c --
+      #include <stdio.h>
+      #include "util.h"
+      int main(void) { printf("%d %d\n", square(7), cube(2)); return 0; }
+      -- include/util.h --
+      #ifndef UTIL_H
+      #define UTIL_H
+      int square(int x);
+      int cube(int x);
+      #endif
+      -- src/square.c --
+      #include "util.h"
+      int square(int x) { return x * x; }
+      -- src/cube.c --
+      #include "util.h"
+      int cube(int x) { return x * square(x); }
+  `,
+  'c++ sources and headers in folders': workspace('c++', '12\n')`
+      -- main.cpp --
+      #include <iostream>
+      #include "geometry/shape.hpp"
+      int main() { Rect r{3, 4}; std::cout << r.area() << std::endl; }
+      -- geometry/shape.hpp --
+      #pragma once
+      struct Rect { int w, h; int area() const; };
+      -- geometry/shape.cpp --
+      #include "shape.hpp"
+      int Rect::area() const { return w * h; }
+  `,
+  'java classes side by side': workspace('java', 'hello java\n')`
+      -- Main.java --
+      public class Main {
+        public static void main(String[] a) {
+          System.out.println(Greeter.greet("java"));
+        }
+      }
+      -- Greeter.java --
+      public class Greeter {
+        static String greet(String who) { return "hello " + who; }
+      }
+  `,
+  // A main elsewhere (Other.java) must not be the one run: the first file's class is.
+  'java packages, entry class from the first file': workspace('java', 'abab\n', ['ab'])`
+      -- com/acme/App.java --
+      // the entry
+      package com.acme;
+
+      import com.acme.util.Helper;
+
+      public class App {
+        public static void main(String[] args) {
+          System.out.println(Helper.twice(args.length > 0 ? args[0] : "none"));
+        }
+      }
+      -- com/acme/util/Helper.java --
+      package com.acme.util;
+
+      public class Helper {
+        public static String twice(String s) { return s + s; }
+      }
+      -- com/acme/Other.java --
+      package com.acme;
+      public class Other { public static void main(String[] a) { System.out.println("wrong"); } }
+  `,
+  'go files of one package, no go.mod': workspace('go', '42\n')`
+      -- main.go --
+      package main
+
+      import "fmt"
+
+      func main() { fmt.Println(double(21)) }
+      -- helper.go --
+      package main
+
+      func double(x int) int { return 2 * x }
+  `,
+  'go packages in folders, go.mod made for them': workspace('go', 'hello\n')`
+      -- main.go --
+      package main
+
+      import (
+      	"fmt"
+      	"pairpad/util"
+      )
+
+      func main() { fmt.Println(util.Reverse("olleh")) }
+      -- util/strings.go --
+      package util
+
+      func Reverse(s string) string {
+      	r := []rune(s)
+      	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+      		r[i], r[j] = r[j], r[i]
+      	}
+      	return string(r)
+      }
+  `,
+  "go module of the request's own go.mod, entry in cmd/": workspace('go', '6\n')`
+      -- cmd/app/main.go --
+      package main
+
+      import (
+      	"fmt"
+      	"example.com/shop/calc"
+      )
+
+      func main() { fmt.Println(calc.Total([]int{1, 2, 3})) }
+      -- go.mod --
+      module example.com/shop
+
+      go 1.18
+      -- calc/calc.go --
+      package calc
+
+      func Total(xs []int) int {
+      	t := 0
+      	for _, x := range xs {
+      		t += x
+      	}
+      	return t
+      }
+  `,
+  'rust modules': workspace('rust', '8 RS\n')`
+      -- main.rs --
+      mod geometry;
+      mod util;
+
+      fn main() {
+          println!("{} {}", geometry::circle::diameter(4), util::shout("rs"));
+      }
+      -- geometry/mod.rs --
+      pub mod circle;
+      -- geometry/circle.rs --
+      pub fn diameter(r: u32) -> u32 {
+          2 * r
+      }
+      -- util.rs --
+      pub fn shout(s: &str) -> String {
+          s.to_uppercase()
+      }
+  `,
+  'sqlite: the other .sql files set the database up, then the entry runs': workspace(
+    'sqlite3',
+    '┌──────┬───────┐\n│ name │ total │\n├──────┼───────┤\n│ bob  │ 120   │\n│ ann  │ 30    │\n└──────┴───────┘\n',
+  )`
+      -- query.sql --
+      SELECT name, total FROM orders ORDER BY total DESC;
+      -- setup/schema.sql --
+      CREATE TABLE orders (id INTEGER PRIMARY KEY, name TEXT NOT NULL, total INTEGER);
+      -- setup/seed.sql --
+      INSERT INTO orders (name, total) VALUES ('ann', 30), ('bob', 120);
+  `,
+  'sqlite: another output mode from args, a name that needs quoting': workspace(
+    'sqlite3',
+    '[{"id":1,"label":"one"},\n{"id":2,"label":"two"}]\n',
+    ['-json'],
+  )`
+      -- main.sql --
+      SELECT id, label FROM t ORDER BY id;
+      -- a b/it's "seed".sql --
+      CREATE TABLE t (id INTEGER, label TEXT);
+      INSERT INTO t VALUES (2, 'two'), (1, 'one');
+  `,
 };
 
 describe('executor: multi-file runs in the sandbox', () => {

@@ -1,43 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { ConsoleEntries, JobStatus } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
 import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { listenForRuns, setCode, startRun, waitFinished, waitForValue } from './run-helpers';
-
-/** The real executor as its own process (`npm run executor`), so a test can SIGKILL it mid-run. */
-async function spawnExecutor(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '../packages/executor/src/main.ts'], {
-    cwd: new URL('../..', import.meta.url).pathname,
-    env: {
-      ...process.env,
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python',
-      PISTON_RUN_TIMEOUT: '30000',
-      PISTON_RUN_CPU_TIME: '30000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let log = '';
-  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
-  // The executor logs one JSON line per entry on stderr; "executor listening" carries its URL.
-  const url = await waitForValue(() => /"message":"executor listening".*?"url":"([^"]+)"/.exec(log)?.[1], {
-    timeoutMs: 30_000,
-    what: `executor to listen (log: ${log.slice(-500)})`,
-  });
-  await waitFor(
-    async () => {
-      const health = (await (await fetch(`${url}/health`)).json()) as { ready?: boolean };
-      return health.ready === true;
-    },
-    { timeoutMs: 60_000, what: 'executor ready' },
-  );
-  return { child, url };
-}
+import { listenForRuns, setCode, startRun, waitFinished } from './run-helpers';
+import { spawnExecutor } from './standalone-executor';
 
 describe('when the executor goes wrong, runs fail in words and the room keeps working', () => {
   const backends: BackendHandle[] = [];

@@ -89,7 +89,9 @@ function testRunsOn(shared: RunQueue) {
         signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
       }),
   };
-  const service = new TestRunService({ client, queue: shared, limits: { maxCodeBytes: 65_536 } });
+  // One executor, this client: what `use` does with the work, minus the routing.
+  const executors = { use: <T>(_kind: string, work: (executor: { client: typeof client }) => Promise<T>) => work({ client }) };
+  const service = new TestRunService({ executors: executors as never, queue: shared, limits: { maxCodeBytes: 65_536 } });
   const tests = [{ name: 'one', stdin: '', args: [], expected: '1', compare: 'trim' as const, tolerance: 1e-6, hidden: false }];
   const start = (sessionId: string, clientKey = `client-${sessionId}`) =>
     service.start({ sessionId, clientKey, startedBy: { name: 'Ada', via: 'room' }, language: 'python', code: 'print(1)', tests });

@@ -138,8 +138,16 @@ describe('dashboard REST: list, delete, erase a candidate', () => {
       'FORBIDDEN',
     );
     assert.equal(await codeOf(await admin.fetch('/api/admin/erase-candidate', { method: 'POST', json: {} })), 'VALIDATION_FAILED');
+    // A dry run counts and changes nothing (no erase, no audit entry).
+    const counted = await admin.fetch('/api/admin/erase-candidate', {
+      method: 'POST',
+      json: { email: 'cara@candidates.test', dryRun: true },
+    });
+    assert.deepEqual(await counted.json(), { deleted: 0, matched: 2 });
+    assert.equal(((await (await admin.fetch('/api/interviews?scope=team')).json()) as ListInterviewsResponse).items.length, 2);
+    assert.equal((await listAudit(backend.database.db, { action: 'candidate.erase' })).length, 0);
     const erased = await admin.fetch('/api/admin/erase-candidate', { method: 'POST', json: { email: 'CARA@candidates.test' } });
-    assert.deepEqual(await erased.json(), { deleted: 2 });
+    assert.deepEqual(await erased.json(), { deleted: 2, matched: 2 });
     const left = (await (await admin.fetch('/api/interviews?scope=team')).json()) as ListInterviewsResponse;
     assert.deepEqual(left.items, []);
     assert.equal((await listAudit(backend.database.db, { action: 'candidate.erase' })).length, 1);

@@ -26,6 +26,7 @@ import type { QuestionPreview } from '@/lib/questions-api';
 import { cx } from '@/lib/cx';
 import styles from './create-session-form.module.css';
 import ui from './ui.module.css';
+import { FormError } from './form-error';
 
 type Field = 'name' | 'language' | 'title' | 'candidateName' | 'candidateEmail';
 type FieldErrors = Partial<Record<Field, string>>;
@@ -278,11 +279,7 @@ export function CreateSessionForm({ defaultName = '', csrfToken, onCreated }: Cr
       ) : null}
       <p className={ui.hint}>Kept with the interview so the team can find it on the dashboard; never shown to the candidate.</p>
 
-      {formError ? (
-        <p className={ui.formError} role="alert">
-          {formError}
-        </p>
-      ) : null}
+      <FormError message={formError} />
       <button type="submit" className={cx(ui.button, ui.primary, ui.wide)} disabled={pending}>
         {pending ? 'Creating…' : 'Create session'}
       </button>

@@ -1,7 +1,8 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { cx } from '@/lib/cx';
+import { useDisclosure } from '@/lib/use-disclosure';
 import styles from './header-popover.module.css';
 import ui from './ui.module.css';
 
@@ -26,40 +27,11 @@ export interface HeaderPopoverProps {
  * closed, so what it holds (a chat draft, a confirmation) survives closing it.
  */
 export function HeaderPopover({ label, icon, hideLabel = false, children, unread = 0, align = 'end', wide = false }: HeaderPopoverProps) {
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
-  const wrapper = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const closeOnOutsideClick = (event: PointerEvent) => {
-      if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', closeOnOutsideClick);
-    return () => document.removeEventListener('pointerdown', closeOnOutsideClick);
-  }, [open]);
-
-  const closeOnEscape = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || !open) return;
-    event.stopPropagation();
-    setOpen(false);
-    button.current?.focus();
-  };
-  const closeWhenFocusLeaves = (event: FocusEvent) => {
-    if (event.relatedTarget && !wrapper.current?.contains(event.relatedTarget as Node)) setOpen(false);
-  };
+  const { open, panelId, wrapper, button } = useDisclosure();
 
   return (
-    <div className={styles.popover} ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
-      <button
-        ref={button}
-        type="button"
-        className={cx(ui.button, styles.button)}
-        aria-expanded={open}
-        aria-controls={panelId}
-        onClick={() => setOpen(!open)}
-      >
+    <div className={styles.popover} {...wrapper}>
+      <button {...button} className={cx(ui.button, styles.button)}>
         {icon ? <span aria-hidden="true">{icon}</span> : null}
         <span className={hideLabel ? ui.visuallyHidden : undefined}>{label}</span>
         {unread > 0 && !open ? (

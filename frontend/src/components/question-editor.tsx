@@ -12,6 +12,7 @@ import {
 import { cx } from '@/lib/cx';
 import styles from './question-editor.module.css';
 import ui from './ui.module.css';
+import { FormError } from './form-error';
 
 interface DraftCase {
   name: string;
@@ -174,11 +175,7 @@ export function QuestionEditor({ question, save, onClose }: QuestionEditorProps)
       >
         Add test case
       </button>
-      {error ? (
-        <p className={ui.formError} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className={ui.confirmButtons}>
         <button type="submit" className={cx(ui.button, ui.primary)} disabled={saving}>
           {saving ? 'Saving…' : 'Save question'}

@@ -12,6 +12,7 @@ import { ModalDialog } from './modal-dialog';
 import type { GuestAccess } from '@/lib/questions-api';
 import styles from './question-panel.module.css';
 import ui from './ui.module.css';
+import { FormError } from './form-error';
 
 // Loaded when the interviewer opens it: the editor validates with the question schemas (classic
 // zod), which stay out of the room page's first load (issue 21).
@@ -208,11 +209,7 @@ export function QuestionPanel({ apiUrl, guest = null, questions, language, text,
       ) : null}
       {dialog === 'picker' ? (
         <ModalDialog label="Choose a question" onClose={() => setDialog(null)} wide>
-          {questions.error ? (
-            <p className={ui.formError} role="alert">
-              {questions.error}
-            </p>
-          ) : null}
+          <FormError message={questions.error} />
           <QuestionPicker
             apiUrl={apiUrl}
             guest={guest}

@@ -21,6 +21,7 @@ import { getMyScorecard, listScorecards, saveScorecardDraft, submitScorecard } f
 import { ScorecardList } from './scorecard-list';
 import styles from './scorecard-panel.module.css';
 import ui from './ui.module.css';
+import { FormError } from './form-error';
 
 /** Typing pauses this long before the draft is saved. */
 const AUTOSAVE_DELAY_MS = 800;
@@ -267,11 +268,7 @@ export function ScorecardPanel({ apiUrl, interviewId }: { apiUrl: string; interv
         />
       </fieldset>
 
-      {error ? (
-        <p className={ui.formError} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <div className={styles.actions}>
         {locked ? (
           <button type="button" className={ui.button} onClick={() => setEditing(true)}>

@@ -1,8 +1,9 @@
 'use client';
 
-import { useEffect, useId, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
+import { useRef } from 'react';
 import { FONT_SIZES, KEY_BINDINGS, THEME_PREFERENCES, type FontSize, type KeyBindings, type ThemePreference } from '@/lib/editor-settings';
 import { useEditorSettings } from '@/lib/editor-settings-store';
+import { useDisclosure } from '@/lib/use-disclosure';
 import styles from './settings-menu.module.css';
 import ui from './ui.module.css';
 
@@ -26,36 +27,13 @@ export interface SettingsMenuProps {
  * returns focus to the button, and so does a click or focus outside. Settings stay in this browser.
  */
 export function SettingsMenu({ editor = true, iconOnly = false }: SettingsMenuProps) {
-  const [open, setOpen] = useState(false);
   const [settings, update] = useEditorSettings();
-  const panelId = useId();
-  const wrapper = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
   const firstField = useRef<HTMLSelectElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    firstField.current?.focus();
-    const closeOnOutsideClick = (event: PointerEvent) => {
-      if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', closeOnOutsideClick);
-    return () => document.removeEventListener('pointerdown', closeOnOutsideClick);
-  }, [open]);
-
-  const closeOnEscape = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape') return;
-    event.stopPropagation();
-    setOpen(false);
-    button.current?.focus();
-  };
-  const closeWhenFocusLeaves = (event: FocusEvent) => {
-    if (event.relatedTarget && !wrapper.current?.contains(event.relatedTarget as Node)) setOpen(false);
-  };
+  const { open, panelId, wrapper, button } = useDisclosure(firstField);
 
   return (
-    <div className={styles.menu} ref={wrapper} onKeyDown={closeOnEscape} onBlur={closeWhenFocusLeaves}>
-      <button ref={button} type="button" className={ui.button} aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+    <div className={styles.menu} {...wrapper}>
+      <button {...button} className={ui.button}>
         <span aria-hidden="true">⚙</span> {iconOnly ? <span className={ui.visuallyHidden}>Settings</span> : 'Settings'}
       </button>
       <div id={panelId} className={styles.panel} role="group" aria-label="Settings" hidden={!open}>

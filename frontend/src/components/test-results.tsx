@@ -218,17 +218,17 @@ function CaseDetail({ result }: { result: TestCaseResult }) {
       <div className={styles.io}>
         <div>
           <div className={styles.streamLabel}>Input</div>
-          <pre>{result.stdin || '(empty)'}</pre>
+          <pre className={ui.textBlock}>{result.stdin || '(empty)'}</pre>
         </div>
         {!diff ? (
           <>
             <div>
               <div className={styles.streamLabel}>Expected</div>
-              <pre>{result.expected ?? ''}</pre>
+              <pre className={ui.textBlock}>{result.expected ?? ''}</pre>
             </div>
             <div>
               <div className={styles.streamLabel}>Actual</div>
-              <pre>{result.actual ?? ''}</pre>
+              <pre className={ui.textBlock}>{result.actual ?? ''}</pre>
             </div>
           </>
         ) : null}
@@ -252,7 +252,7 @@ function DiffView({ lines, truncated }: { lines: DiffLine[]; truncated: boolean 
         Difference: <span className={styles.legendMissing}>− expected</span> <span className={styles.legendExtra}>+ actual</span>
         {truncated ? ' (long output: shown in part)' : ''}
       </figcaption>
-      <pre>
+      <pre className={ui.textBlock}>
         {lines.map((line, index) => {
           if (line.kind === 'same') return <span key={index} className={styles.same}>{`  ${line.text}\n`}</span>;
           if (line.kind === 'missing') return <span key={index} className={styles.missing} data-diff="missing">{`− ${line.text}\n`}</span>;

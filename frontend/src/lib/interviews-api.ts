@@ -1,4 +1,4 @@
-import type { Recommendation } from '@pairpad/protocol';
+import { EraseCandidateResponseSchema, type EraseCandidateBody, type EraseCandidateResponse, type Recommendation } from '@pairpad/protocol';
 import { parseResponse, request } from './api';
 import type { ApiAuth } from './members-api';
 import { InterviewListResponseSchema, type InterviewListResponse, type InterviewScope, type InterviewStatus } from './team-shapes';
@@ -35,4 +35,20 @@ export async function listInterviews({ apiUrl }: ApiAuth, query: InterviewQuery,
 
 export async function deleteInterview({ apiUrl, csrfToken }: ApiAuth, interviewId: string): Promise<void> {
   await request(apiUrl, `/api/interviews/${encodeURIComponent(interviewId)}`, { method: 'DELETE' }, csrfToken);
+}
+
+export interface CandidateKey {
+  email?: string;
+  name?: string;
+}
+
+/** An admin's erasure of one candidate's interviews; `dryRun` only counts them. */
+export async function eraseCandidate(
+  { apiUrl, csrfToken }: ApiAuth,
+  candidate: CandidateKey,
+  dryRun: boolean,
+): Promise<EraseCandidateResponse> {
+  const body: EraseCandidateBody = { ...candidate, ...(dryRun ? { dryRun } : {}) };
+  const answer = await request(apiUrl, '/api/admin/erase-candidate', { method: 'POST', body: JSON.stringify(body) }, csrfToken);
+  return parseResponse(EraseCandidateResponseSchema, answer);
 }

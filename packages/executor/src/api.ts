@@ -7,8 +7,13 @@ import type { ExecutorLogger } from './logger';
 import { tokenVerifier } from './token';
 import { RequestError } from './validation';
 
+/** What /health adds beside the executor's own report: the connect sessions going on (index.ts attaches connect after the app). */
+export interface HealthExtras {
+  connectSessions(): number;
+}
+
 /** Thin HTTP adapter: Piston API v2 plus /health, every error as Piston's `{ message }`. */
-export function createApp(executor: Executor, logger: ExecutorLogger): express.Express {
+export function createApp(executor: Executor, logger: ExecutorLogger, extras?: HealthExtras): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -26,7 +31,10 @@ export function createApp(executor: Executor, logger: ExecutorLogger): express.E
 
   app.get('/health', (_req, res) => {
     const report = executor.health();
-    res.status(report.status === 'ok' ? 200 : 503).json(report);
+    // Streamed runs and consoles (connect) hold no queue slot while they run: a backend sharing
+    // this executor with others counts them in its load (its executor pool).
+    const connect = extras ? { connect: { sessions: extras.connectSessions(), maxSessions: executor.config.maxConnectSessions } } : {};
+    res.status(report.status === 'ok' ? 200 : 503).json(report.status === 'ok' ? { ...report, ...connect } : report);
   });
 
   const answerError = (res: Response, error: unknown) => {

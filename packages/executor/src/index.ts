@@ -50,13 +50,16 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
     ...(options.port !== undefined ? { port: options.port } : {}),
   });
   const executor = await Executor.create(config, env, logger);
-  const app = createApp(executor, logger);
+  // Connect is attached to the server the app listens on, after it: /health reads it from here.
+  const attached: { connect?: ReturnType<typeof attachConnect> } = {};
+  const app = createApp(executor, logger, { connectSessions: () => attached.connect?.sessions ?? 0 });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
   });
   const connect = attachConnect(server, executor, logger);
   attachPreviewUpgrades(server, executor);
+  attached.connect = connect;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;

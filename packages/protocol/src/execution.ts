@@ -175,6 +175,26 @@ export interface QueueStats {
   /** Rooms with a job queued or running. */
   activeRooms: number;
   limits: { maxConcurrentJobs: number; maxQueuedPerRoom: number; runsPerMinutePerClient: number };
+  /** The executors jobs go to (one, or PISTON_URLS's pool), in their configured order. */
+  executors: ExecutorStats[];
+}
+
+/** One executor as this backend node sees it (no address: that is for the operator's /health/executor). */
+export interface ExecutorStats {
+  /** `executor-1`… in PISTON_URLS's order, `executor` for PISTON_URL alone, `embedded` for the embedded one. */
+  name: string;
+  /** Taking new jobs: null until first checked, false while down (it did not answer, or is still starting). */
+  up: boolean | null;
+  /** Jobs this node has on it now, every kind together and per kind. */
+  inFlight: number;
+  byKind: Record<JobKind, number>;
+  /** Long-lived things kept on it (a session's preview): they count as load. */
+  pinned: number;
+  /**
+   * What it last said of its own load (every backend's jobs), when it says (PairPad's executor):
+   * jobs running and waiting in its queue, and its connect sessions (streamed runs, consoles).
+   */
+  reported: { running: number; queued: number; sessions: number } | null;
 }
 
 export interface RuntimeView {

@@ -59,8 +59,11 @@ export const EraseCandidateBodySchema = z
   .strictObject({
     email: z.string().trim().toLowerCase().min(1).max(254).optional(),
     name: z.string().trim().min(1).max(200).optional(),
+    /** Only count what would be erased (nothing is erased or audited). */
+    dryRun: z.boolean().optional(),
   })
   .refine((body) => body.email !== undefined || body.name !== undefined, 'give email or name');
 export type EraseCandidateBody = z.infer<typeof EraseCandidateBodySchema>;
-export const EraseCandidateResponseSchema = z.object({ deleted: z.number().int().nonnegative() });
+/** `matched`: the candidate's interviews found; `deleted`: those erased (0 on a dry run). */
+export const EraseCandidateResponseSchema = z.object({ deleted: z.number().int().nonnegative(), matched: z.number().int().nonnegative() });
 export type EraseCandidateResponse = z.infer<typeof EraseCandidateResponseSchema>;

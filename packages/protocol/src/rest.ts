@@ -266,7 +266,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'POST',
     path: '/api/admin/erase-candidate',
-    summary: 'Erase every interview of one candidate, by email or exact name (audited).',
+    summary: 'Erase every interview of one candidate, by email or exact name (audited); `dryRun: true` only counts them.',
     access: 'an admin',
     body: EraseCandidateBodySchema,
     answer: '200 `EraseCandidateResponse`',
@@ -432,7 +432,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/runtimes',
-    summary: "The executor's runtimes (Piston's shape).",
+    summary: "The executor's runtimes (Piston's shape); with several executors (PISTON_URLS), the languages every one of them lists.",
     access: 'anyone',
     answer: '200 `RuntimeView[]`',
     errors: ['EXECUTOR_UNAVAILABLE'],
@@ -440,7 +440,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
   {
     method: 'GET',
     path: '/api/queue-stats',
-    summary: 'The execution queue: every kind of job together (`workerPool`) and per kind (`byKind`), and its limits.',
+    summary:
+      'The execution queue: every kind of job together (`workerPool`) and per kind (`byKind`), its limits, and each executor (`executors`: up or not, jobs in flight; named, never addressed).',
     access: 'anyone',
     answer: '200 `QueueStats`',
   },

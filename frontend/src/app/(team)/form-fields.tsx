@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import styles from './team.module.css';
-import ui from '../../components/ui.module.css';
+import { FormError } from '@/components/form-error';
 
 export interface TextFieldProps {
   id: string;
@@ -53,11 +53,7 @@ export interface FormSubmitProps {
 export function FormSubmit({ error, pending, disabled = false, label, pendingLabel }: FormSubmitProps) {
   return (
     <>
-      {error ? (
-        <p className={ui.formError} role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError message={error} />
       <button type="submit" className={`${styles.button} ${styles.primary} ${styles.wide}`} disabled={pending || disabled}>
         {pending ? pendingLabel : label}
       </button>

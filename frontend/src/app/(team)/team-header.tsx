@@ -42,8 +42,14 @@ export function TeamHeader() {
             <Link href="/webhooks" className={styles.navLink} aria-current={current('/webhooks')}>
               Webhooks
             </Link>
+            <Link href="/privacy" className={styles.navLink} aria-current={current('/privacy')}>
+              Candidate data
+            </Link>
           </>
         ) : null}
+        <Link href="/rubric" className={styles.navLink} aria-current={current('/rubric')}>
+          Rubric
+        </Link>
         <Link href="/tokens" className={styles.navLink} aria-current={current('/tokens')}>
           API tokens
         </Link>

@@ -2,10 +2,11 @@
 
 /**
  * What the team's admin pages (members, API tokens, webhooks) share around their lists: loading a
- * list with a retry, its loading/error/empty/ready states, the error of the last row action, and the
- * box that shows a new secret once with its copy button.
+ * list with a retry, its loading/error/empty/ready states, the error of the last row action, the
+ * create form with its fields, and the box that shows a new secret once with its copy button.
  */
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent, type ReactNode } from 'react';
+import { FormError } from '../../components/form-error';
 import { CopyField } from './copy-field';
 import { errorText } from './error-text';
 import shared from './team.module.css';
@@ -73,15 +74,6 @@ export function useCreateForm(check: () => string | null, send: () => Promise<vo
   return { pending, error, submit };
 }
 
-/** An error announced to screen readers, or nothing. */
-export function Alert({ message }: { message: string | null }) {
-  return message ? (
-    <p className={ui.formError} role="alert">
-      {message}
-    </p>
-  ) : null;
-}
-
 export interface LoadedListProps<T extends unknown[]> {
   loaded: Loaded<T>;
   /** The plural in "Loading tokens…" and "Could not load the tokens". */
@@ -111,7 +103,7 @@ export function LoadedList<T extends unknown[]>({ loaded, noun, onRetry, empty, 
         </button>
       </div>
     ) : (
-      <Alert message={`Could not load the ${noun}: ${loaded.message}`} />
+      <FormError message={`Could not load the ${noun}: ${loaded.message}`} />
     );
   if (loaded.value.length === 0 && empty !== undefined) return <p className={shared.hint}>{empty}</p>;
   return <>{children(loaded.value)}</>;
@@ -150,12 +142,10 @@ export function SecretOnce({ heading, fieldId, label, secret, note, warning, onD
 }
 
 export interface FormSectionProps {
-  /** The heading's id (the section is labelled by it). */
-  headingId: string;
   heading: string;
   form: ReturnType<typeof useCreateForm>;
-  /** The form's layout (team-page's rowForm for one line). */
-  formClassName: string | undefined;
+  /** The form's layout: by default team-page's rowForm (the fields and the button on one line). */
+  formClassName?: string;
   submitLabel: string;
   pendingLabel: string;
   /** The fields. */
@@ -163,7 +153,8 @@ export interface FormSectionProps {
 }
 
 /** A section holding one create form: heading, fields, the busy submit button, and the form's error. */
-export function FormSection({ headingId, heading, form, formClassName, submitLabel, pendingLabel, children }: FormSectionProps) {
+export function FormSection({ heading, form, formClassName = page.rowForm, submitLabel, pendingLabel, children }: FormSectionProps) {
+  const headingId = useId();
   return (
     <section className={page.section} aria-labelledby={headingId}>
       <h2 id={headingId}>{heading}</h2>
@@ -173,8 +164,63 @@ export function FormSection({ headingId, heading, form, formClassName, submitLab
           {form.pending ? pendingLabel : submitLabel}
         </button>
       </form>
-      <Alert message={form.error} />
+      <FormError message={form.error} />
     </section>
+  );
+}
+
+export interface FormInputProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  type?: 'text' | 'email' | 'url';
+  autoComplete?: string;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+/** One text field of a create form: its label above it (team-page's field). */
+export function FormInput({ label, value, onChange, ...input }: FormInputProps) {
+  const id = useId();
+  return (
+    <div className={page.field}>
+      <label htmlFor={id}>{label}</label>
+      <input id={id} {...input} value={value} onChange={(event) => onChange(event.target.value)} />
+    </div>
+  );
+}
+
+export interface FormChoiceProps<T extends string> {
+  label: string;
+  value: T;
+  /** The choices in the order shown: the value and its words. */
+  options: readonly (readonly [T, string])[];
+  onChange: (value: T) => void;
+  /** The field's layout: team-page's field (label above) unless told. */
+  className?: string;
+}
+
+/** One choice of a form (a select), its label above it; only a listed value reaches `onChange`. */
+export function FormChoice<T extends string>({ label, value, options, onChange, className = page.field }: FormChoiceProps<T>) {
+  const id = useId();
+  return (
+    <div className={className}>
+      <label htmlFor={id}>{label}</label>
+      <select
+        id={id}
+        value={value}
+        onChange={(event) => {
+          const picked = options.find(([option]) => option === event.target.value);
+          if (picked) onChange(picked[0]);
+        }}
+      >
+        {options.map(([option, words]) => (
+          <option key={option} value={option}>
+            {words}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -1,21 +1,17 @@
 'use client';
 
 import { useEffect, useId, useState, type KeyboardEvent } from 'react';
-import { RECOMMENDATION_LABELS, RECOMMENDATIONS, RecommendationSchema, type Recommendation } from '@pairpad/protocol';
+import { RECOMMENDATION_LABELS, RECOMMENDATIONS, type Recommendation } from '@pairpad/protocol';
 import { listInterviews, type InterviewQuery } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
-import {
-  InterviewStatusSchema,
-  type InterviewListResponse,
-  type InterviewScope,
-  type InterviewStatus,
-  type Member,
-} from '@/lib/team-shapes';
+import { type InterviewListResponse, type InterviewScope, type InterviewStatus, type Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
 import { MemberGate } from '../member-gate';
+import { FormChoice } from '../team-list';
 import shared from '../team.module.css';
 import ui from '../../../components/ui.module.css';
 import styles from './dashboard.module.css';
+import { filtersFromSearch, filtersToSearch } from './dashboard-filters';
 import { InterviewTable } from './interview-table';
 import { NewInterview } from './new-interview';
 
@@ -26,6 +22,18 @@ const SEARCH_PAUSE_MS = 300;
 const SCOPES: Array<{ id: InterviewScope; label: string }> = [
   { id: 'mine', label: 'My interviews' },
   { id: 'team', label: 'Team' },
+];
+
+/** The filters' choices: no filter ('') first. */
+const STATUS_FILTER: readonly (readonly [InterviewStatus | '', string])[] = [
+  ['', 'All'],
+  ['upcoming', 'Upcoming'],
+  ['live', 'Live now'],
+  ['ended', 'Ended'],
+];
+const RECOMMENDATION_FILTER: readonly (readonly [Recommendation | '', string])[] = [
+  ['', 'Any'],
+  ...RECOMMENDATIONS.map((value) => [value, RECOMMENDATION_LABELS[value]] as const),
 ];
 
 type Listing = { state: 'loading' } | { state: 'ready'; page: InterviewListResponse } | { state: 'error'; message: string };
@@ -45,13 +53,15 @@ function dayBound(date: string, end: boolean): string | null {
 /** My interviews and the team's: filtered, searched and paged by the server. */
 export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
   const ids = useId();
-  const [scope, setScope] = useState<InterviewScope>('mine');
-  const [status, setStatus] = useState<InterviewStatus | null>(null);
-  const [search, setSearch] = useState('');
-  const [q, setQ] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
-  const [recommendation, setRecommendation] = useState<Recommendation | null>(null);
+  // The address's filters, read once: this page renders in the browser only (behind MemberGate).
+  const [initial] = useState(() => filtersFromSearch(new URLSearchParams(window.location.search)));
+  const [scope, setScope] = useState<InterviewScope>(initial.scope);
+  const [status, setStatus] = useState<InterviewStatus | null>(initial.status);
+  const [search, setSearch] = useState(initial.q);
+  const [q, setQ] = useState(initial.q);
+  const [from, setFrom] = useState(initial.from);
+  const [to, setTo] = useState(initial.to);
+  const [recommendation, setRecommendation] = useState<Recommendation | null>(initial.recommendation);
   // The cursors of the pages seen so far: the last is this page's, so Previous pops one.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [listing, setListing] = useState<Listing>({ state: 'loading' });
@@ -63,8 +73,13 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
     return () => clearTimeout(timer);
   }, [search]);
 
-  // Any new filter starts again from the first page.
-  useEffect(() => setCursors([null]), [scope, status, q, from, to, recommendation]);
+  // Any new filter starts again from the first page, and is written to the address (replaced, so
+  // Back leaves the dashboard instead of stepping through every keystroke of a search).
+  useEffect(() => {
+    setCursors([null]);
+    const query = filtersToSearch({ scope, status, q, from, to, recommendation });
+    if (query !== window.location.search) window.history.replaceState(window.history.state, '', `${window.location.pathname}${query}`);
+  }, [scope, status, q, from, to, recommendation]);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -139,40 +154,20 @@ export function Dashboard({ member, api }: { member: Member; api: ApiAuth }) {
               onChange={(event) => setSearch(event.target.value)}
             />
           </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-status`}>Status</label>
-            <select
-              id={`${ids}-status`}
-              value={status ?? ''}
-              onChange={(event) => {
-                const picked = InterviewStatusSchema.safeParse(event.target.value);
-                setStatus(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">All</option>
-              <option value="upcoming">Upcoming</option>
-              <option value="live">Live now</option>
-              <option value="ended">Ended</option>
-            </select>
-          </div>
-          <div className={styles.filter}>
-            <label htmlFor={`${ids}-recommendation`}>Recommendation</label>
-            <select
-              id={`${ids}-recommendation`}
-              value={recommendation ?? ''}
-              onChange={(event) => {
-                const picked = RecommendationSchema.safeParse(event.target.value);
-                setRecommendation(picked.success ? picked.data : null);
-              }}
-            >
-              <option value="">Any</option>
-              {RECOMMENDATIONS.map((value) => (
-                <option key={value} value={value}>
-                  {RECOMMENDATION_LABELS[value]}
-                </option>
-              ))}
-            </select>
-          </div>
+          <FormChoice
+            className={styles.filter}
+            label="Status"
+            value={status ?? ''}
+            options={STATUS_FILTER}
+            onChange={(picked) => setStatus(picked || null)}
+          />
+          <FormChoice
+            className={styles.filter}
+            label="Recommendation"
+            value={recommendation ?? ''}
+            options={RECOMMENDATION_FILTER}
+            onChange={(picked) => setRecommendation(picked || null)}
+          />
           <div className={styles.filter}>
             <label htmlFor={`${ids}-from`}>From</label>
             <input id={`${ids}-from`} type="date" value={from} max={to || undefined} onChange={(event) => setFrom(event.target.value)} />

@@ -8,7 +8,8 @@ import { deleteInterview } from '@/lib/interviews-api';
 import type { ApiAuth } from '@/lib/members-api';
 import type { InterviewStatus, InterviewSummary, Member } from '@/lib/team-shapes';
 import { errorText } from '../error-text';
-import { Alert, TableHead } from '../team-list';
+import { FormError } from '@/components/form-error';
+import { TableHead } from '../team-list';
 import shared from '../team.module.css';
 import styles from './dashboard.module.css';
 
@@ -157,7 +158,7 @@ function ConfirmDelete({ item, api, onClose, onDeleted }: { item: InterviewSumma
         {item.candidateName ? ` with ${item.candidateName}` : ''} will be deleted with its code, report, playback and notes. This cannot be
         undone.
       </p>
-      <Alert message={error} />
+      <FormError message={error} />
       <div className={shared.actions}>
         <button type="button" className={`${shared.button} ${shared.danger}`} onClick={confirm} disabled={pending}>
           {pending ? 'Deleting…' : 'Delete interview'}

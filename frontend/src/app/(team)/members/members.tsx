@@ -1,16 +1,19 @@
 'use client';
 
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { createResetLink, inviteMember, listMembers, updateMember, type ApiAuth } from '@/lib/members-api';
 import { MemberRoleSchema, type Member, type MemberListItem, type MemberRole } from '@/lib/team-shapes';
 import { CopyField } from '../copy-field';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
-import { Alert, FormSection, LoadedList, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { FormChoice, FormInput, FormSection, LoadedList, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './members.module.css';
 
 const ROLE_WORDS: Record<MemberRole, string> = { admin: 'Admin', interviewer: 'Interviewer' };
+/** The invite's choice of role, the usual one first. */
+const INVITE_ROLES = (['interviewer', 'admin'] as const).map((role) => [role, ROLE_WORDS[role]] as const);
 
 export function MembersScreen() {
   return (
@@ -41,7 +44,7 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="team-heading">
         <h2 id="team-heading">Team</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={listing} noun="members" onRetry={reload}>
           {(members) => (
             <table className={page.table} aria-label="Members">
@@ -77,7 +80,6 @@ function Members({ me, api }: { me: Member; api: ApiAuth }) {
 
 function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string, forWhom: string): void }) {
   const [email, setEmail] = useState('');
-  const ids = useId();
   const [role, setRole] = useState<MemberRole>('interviewer');
   const form = useCreateForm(
     () => (email.trim() ? null : 'Enter the email address of the person to invite.'),
@@ -88,29 +90,9 @@ function InviteSection({ api, onInvited }: { api: ApiAuth; onInvited(url: string
     },
   );
   return (
-    <FormSection
-      headingId="invite-heading"
-      heading="Invite a teammate"
-      form={form}
-      formClassName={page.rowForm}
-      submitLabel="Invite"
-      pendingLabel="Inviting…"
-    >
-      <div className={page.field}>
-        <label htmlFor={`${ids}-email`}>Email</label>
-        <input id={`${ids}-email`} type="email" autoComplete="off" value={email} onChange={(event) => setEmail(event.target.value)} />
-      </div>
-      <div className={page.field}>
-        <label htmlFor={`${ids}-role`}>Role</label>
-        <select
-          id={`${ids}-role`}
-          value={role}
-          onChange={(event) => setRole(MemberRoleSchema.catch('interviewer').parse(event.target.value))}
-        >
-          <option value="interviewer">Interviewer</option>
-          <option value="admin">Admin</option>
-        </select>
-      </div>
+    <FormSection heading="Invite a teammate" form={form} submitLabel="Invite" pendingLabel="Inviting…">
+      <FormInput label="Email" type="email" autoComplete="off" value={email} onChange={setEmail} />
+      <FormChoice label="Role" value={role} options={INVITE_ROLES} onChange={setRole} />
     </FormSection>
   );
 }

@@ -8,8 +8,8 @@ import { useAuth } from '@/lib/auth-context';
 import { Brand } from '../brand';
 import { errorText } from '../error-text';
 import styles from '../team.module.css';
-import ui from '../../../components/ui.module.css';
 import { FormSubmit, TextField } from '../form-fields';
+import { FormError } from '@/components/form-error';
 
 /**
  * First run: the first admin, proven by the one-time setup code the server printed in its log
@@ -79,11 +79,7 @@ export function SetupForm({ codeFromUrl }: { codeFromUrl: string }) {
         <Brand />
         <h1>Set up PairPad</h1>
         <p className={styles.lead}>Create the first admin account. The setup code is printed in the server&apos;s log when it starts.</p>
-        {state.status === 'error' ? (
-          <p className={ui.formError} role="alert">
-            {state.message}
-          </p>
-        ) : null}
+        <FormError message={state.status === 'error' ? state.message : null} />
         <form onSubmit={submit} noValidate aria-busy={pending}>
           <TextField
             id="setup-code"

@@ -11,9 +11,9 @@ import { LanguagesProvider } from '@/lib/use-languages';
 import { Brand } from '../brand';
 import page from './sign-in.module.css';
 import styles from '../team.module.css';
-import ui from '../../../components/ui.module.css';
 import { knownErrorWords, signInErrorWords } from './error-words';
 import { FormSubmit, TextField } from '../form-fields';
+import { FormError } from '@/components/form-error';
 
 /** Email + password, and "Sign in with …" when the server has an OpenID provider. */
 export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; returnTo: string | null }) {
@@ -77,11 +77,7 @@ export function SignInForm({ errorCode, returnTo }: { errorCode: string | null; 
           </p>
           <h1>Sign in</h1>
           <p className={styles.lead}>For your team&apos;s interviewers. Candidates need no account: they join by the link you send.</p>
-          {state.status === 'error' ? (
-            <p className={ui.formError} role="alert">
-              {state.message}
-            </p>
-          ) : null}
+          <FormError message={state.status === 'error' ? state.message : null} />
           <form onSubmit={submit} noValidate aria-busy={pending}>
             <TextField
               id="sign-in-email"

@@ -1,15 +1,30 @@
 'use client';
 
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { createApiToken, listApiTokens, revokeApiToken, type ApiToken, type ApiTokenCreated } from '@/lib/api-tokens-api';
 import type { ApiAuth } from '@/lib/members-api';
 import type { Member } from '@/lib/team-shapes';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
-import { Alert, FormSection, LoadedList, SecretOnce, TableHead, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import {
+  FormChoice,
+  FormInput,
+  FormSection,
+  LoadedList,
+  SecretOnce,
+  TableHead,
+  useCreateForm,
+  useLoaded,
+  useRowAction,
+} from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './tokens.module.css';
 type Access = 'read' | 'read-write';
+const ACCESS_CHOICES: readonly (readonly [Access, string])[] = [
+  ['read', 'Read only'],
+  ['read-write', 'Read and write'],
+];
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 const when = (iso: string | null) => (iso ? dateFormat.format(new Date(iso)) : 'never');
@@ -58,7 +73,7 @@ function ApiTokens({ me, api }: { me: Member; api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="tokens-heading">
         <h2 id="tokens-heading">{team ? "The team's tokens" : 'Your tokens'}</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={listing} noun="tokens" onRetry={reload} empty="No tokens yet.">
           {(tokens) => (
             <table className={page.table} aria-label="API tokens">
@@ -104,7 +119,6 @@ function TokenRow({ token, showMember, onRevoke }: { token: ApiToken; showMember
 }
 
 function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(token: ApiTokenCreated): void }) {
-  const ids = useId();
   const [name, setName] = useState('');
   const [access, setAccess] = useState<Access>('read');
   const form = useCreateForm(
@@ -115,29 +129,9 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(token: ApiT
     },
   );
   return (
-    <FormSection
-      headingId="create-heading"
-      heading="Create a token"
-      form={form}
-      formClassName={page.rowForm}
-      submitLabel="Create token"
-      pendingLabel="Creating…"
-    >
-      <div className={page.field}>
-        <label htmlFor={`${ids}-name`}>Name</label>
-        <input id={`${ids}-name`} autoComplete="off" maxLength={80} value={name} onChange={(event) => setName(event.target.value)} />
-      </div>
-      <div className={page.field}>
-        <label htmlFor={`${ids}-access`}>Access</label>
-        <select
-          id={`${ids}-access`}
-          value={access}
-          onChange={(event) => setAccess(event.target.value === 'read-write' ? 'read-write' : 'read')}
-        >
-          <option value="read">Read only</option>
-          <option value="read-write">Read and write</option>
-        </select>
-      </div>
+    <FormSection heading="Create a token" form={form} submitLabel="Create token" pendingLabel="Creating…">
+      <FormInput label="Name" autoComplete="off" maxLength={80} value={name} onChange={setName} />
+      <FormChoice label="Access" value={access} options={ACCESS_CHOICES} onChange={setAccess} />
     </FormSection>
   );
 }

@@ -1,12 +1,13 @@
 'use client';
 
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { WEBHOOK_EVENT_TYPES, type WebhookEndpoint, type WebhookEventType } from '@pairpad/protocol';
 import type { ApiAuth } from '@/lib/members-api';
 import { cx } from '@/lib/cx';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks, pingWebhook, replayDelivery, updateWebhook } from '@/lib/webhooks-api';
+import { FormError } from '@/components/form-error';
 import { MemberGate } from '../member-gate';
-import { Alert, FormSection, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
+import { FormInput, FormSection, LoadedList, SecretOnce, useCreateForm, useLoaded, useRowAction } from '../team-list';
 import shared from '../team.module.css';
 import page from '../team-page.module.css';
 import styles from './webhooks.module.css';
@@ -64,7 +65,7 @@ function Webhooks({ api }: { api: ApiAuth }) {
       ) : null}
       <section className={page.section} aria-labelledby="endpoints-heading">
         <h2 id="endpoints-heading">Endpoints</h2>
-        <Alert message={problem} />
+        <FormError message={problem} />
         <LoadedList loaded={endpoints} noun="webhooks" onRetry={reload} empty="No endpoint yet.">
           {(list) => (
             <ul className={styles.endpoints} aria-label="Webhook endpoints">
@@ -124,7 +125,6 @@ function Webhooks({ api }: { api: ApiAuth }) {
 }
 
 function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(url: string, secret: string): void }) {
-  const ids = useId();
   const [url, setUrl] = useState('');
   const [description, setDescription] = useState('');
   const [events, setEvents] = useState<WebhookEventType[]>(['interview.ended', 'scorecard.submitted']);
@@ -143,29 +143,9 @@ function CreateSection({ api, onCreated }: { api: ApiAuth; onCreated(url: string
     },
   );
   return (
-    <FormSection
-      headingId="create-heading"
-      heading="Add an endpoint"
-      form={form}
-      formClassName={styles.form}
-      submitLabel="Add endpoint"
-      pendingLabel="Adding…"
-    >
-      <div className={page.field}>
-        <label htmlFor={`${ids}-url`}>URL</label>
-        <input
-          id={`${ids}-url`}
-          type="url"
-          placeholder="https://hooks.example.com/pairpad"
-          autoComplete="off"
-          value={url}
-          onChange={(change) => setUrl(change.target.value)}
-        />
-      </div>
-      <div className={page.field}>
-        <label htmlFor={`${ids}-description`}>Description (optional)</label>
-        <input id={`${ids}-description`} value={description} onChange={(change) => setDescription(change.target.value)} />
-      </div>
+    <FormSection heading="Add an endpoint" form={form} formClassName={styles.form} submitLabel="Add endpoint" pendingLabel="Adding…">
+      <FormInput label="URL" type="url" placeholder="https://hooks.example.com/pairpad" autoComplete="off" value={url} onChange={setUrl} />
+      <FormInput label="Description (optional)" value={description} onChange={setDescription} />
       <fieldset className={styles.events}>
         <legend>Events</legend>
         {WEBHOOK_EVENT_TYPES.map((type) => (
@@ -201,7 +181,7 @@ function DeliveriesSection({ api, endpoint, reloads }: { api: ApiAuth; endpoint:
           Refresh
         </button>
       </div>
-      <Alert message={problem} />
+      <FormError message={problem} />
       <LoadedList loaded={deliveries} noun="deliveries" empty={<>No delivery yet. &ldquo;Send test&rdquo; queues one.</>}>
         {(list) => (
           <ul className={styles.deliveries} aria-label="Deliveries">
