@@ -60,8 +60,13 @@ describe('room previews: start, edits, console, signed addresses', () => {
       HOME: process.env.HOME ?? '/tmp',
       PREVIEW_SECRET: SECRET,
       PREVIEW_EDIT_DEBOUNCE_MS: '50',
+      EXECUTION_POOL_CHECK_MS: '200',
     });
     await backend.executor?.ready;
+    // The pool takes the executor once a check saw its runtimes proven.
+    await waitFor(() => backend.runs.executors.executors.every((executor) => executor.up === true), {
+      what: 'the executor up in the pool',
+    });
   });
   after(async () => {
     for (const provider of open) provider.destroy();
