@@ -158,7 +158,8 @@ export class PreviewManager {
       this.previews.delete(preview.id);
       await preview.stop('failed to start');
       if (error instanceof PreviewStartError) throw new PreviewError(error.code, error.message, 504);
-      throw error;
+      this.logger.error('preview sandbox failed to start', { preview: preview.id, error: (error as Error).message });
+      throw new PreviewError(PREVIEW_ERROR_CODES.unavailable, 'The preview sandbox could not be started on this executor.', 503);
     }
     // Stopped for any reason (exited, idle, asked): forgotten.
     const forget = preview.subscribe((event) => {
