@@ -8,7 +8,7 @@
  * - it frames everything it says on stdout as one JSON object per line (the dev server's output,
  *   `ready` once the port accepts a connection, `exit`), so the dev server cannot forge them;
  * - it applies the file changes the executor sends on stdin (one JSON object per line), inside
- *   the box only, each file replaced whole (written in /tmp, on the box's filesystem, then renamed).
+ *   the box only (each written in place).
  *
  * Plain CommonJS for the sandbox's own node; kept here as text so that the executor's bundle
  * carries it.
@@ -68,7 +68,6 @@ const probe = () => {
 };
 probe();
 
-let writes = 0;
 function inBox(name) {
   if (typeof name !== 'string' || name === '' || name.startsWith('/') || name.includes('\0')) return undefined;
   const full = path.resolve(root, name);
@@ -90,11 +89,9 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
     if (order.t === 'write') {
       fs.mkdirSync(path.dirname(full), { recursive: true });
       if (fs.existsSync(full) && fs.readFileSync(full, 'utf8') === order.content) return;
-      // Whole or not at all: written beside, then renamed over (a watcher that read the file
-      // while it was being written would compile half of it and might miss the rest).
-      const temporary = '/tmp/.pairpad-write-' + ++writes;
-      fs.writeFileSync(temporary, order.content);
-      fs.renameSync(temporary, full);
+      // In place, not renamed over: watchers that follow the file's inode (node --watch) lose a
+      // file replaced by a rename.
+      fs.writeFileSync(full, order.content);
     } else if (order.t === 'delete') {
       fs.rmSync(full, { force: true });
     }

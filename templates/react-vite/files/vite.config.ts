@@ -12,8 +12,8 @@ export default defineConfig({
   server: {
     allowedHosts: true,
     warmup: { clientFiles: ['./index.html', './src/main.tsx', './src/App.tsx'] },
-    // Edits arrive as whole files renamed into place; inotify watching missed about 1 in 10 of
-    // them (bench/preview-react.mjs); a stat poll of the project's few files every 250 ms misses none
+    // Edits arrive as files rewritten in place; inotify watching missed about 1 in 10 of them
+    // (bench/preview-react.mjs); a stat poll of the project's few files every 250 ms misses none
     // (100 ms doubled twenty idle previews' CPU, bench/RESULTS.md).
     watch: { usePolling: true, interval: 250 },
   },
