@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // Layer boundaries inside the backend: cores know nothing of their transport.
-    files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**'],
+    files: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**', 'backend/src/previews/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -87,7 +87,13 @@ export default tseslint.config(
   {
     // The backend embeds the executor through its public entry only.
     files: ['backend/src/**'],
-    ignores: ['backend/src/rooms/**', 'backend/src/runs/**', 'backend/src/sessions/**', 'backend/src/cluster/**'],
+    ignores: [
+      'backend/src/rooms/**',
+      'backend/src/runs/**',
+      'backend/src/sessions/**',
+      'backend/src/cluster/**',
+      'backend/src/previews/**',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

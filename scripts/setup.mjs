@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { commandExists, log, mtimeOf, root, run } from './lib.mjs';
 import { missingToolchains, selectLanguages } from './toolchains.mjs';
+import { installPreviewToolchain } from './preview-toolchain.mjs';
 import { describeCommands, planUsernsProfile } from './apparmor.mjs';
 
 const argv = process.argv.slice(2);
@@ -49,6 +50,13 @@ function postgresInitdb() {
 /** Debian package → a command it provides, to tell whether it is installed. */
 const SYSTEM_PACKAGES = [
   { pkg: 'bubblewrap', command: 'bwrap', why: 'the code-execution sandbox', when: true },
+  {
+    pkg: 'python3-flask',
+    command: 'flask',
+    why: 'the Python + Flask preview template',
+    when: true,
+    path: '/usr/lib/python3/dist-packages/flask/__init__.py',
+  },
   { pkg: 'chromium', command: 'chromium', why: 'the browser tests', when: args.has('--with-browser'), path: '/usr/bin/chromium' },
   { pkg: 'redis-server', command: 'redis-server', why: 'the Redis scaling tests', when: args.has('--with-redis') },
   {
@@ -157,6 +165,7 @@ async function allowUserNamespaces() {
 try {
   process.chdir(root);
   await installNodeModules();
+  await installPreviewToolchain();
   await installSystemPackages();
   await allowUserNamespaces();
 } catch (error) {

@@ -6,13 +6,15 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { ExecutorPool, RoomRuns, type ExecutionService } from './runs';
+import { PreviewClient, PreviewTokens, RoomPreviews } from './previews';
+import { previewHostHandler, servePreviewHostFirst } from './http/preview-host';
 import { startExecutor, type ExecutorHandle } from '@pairpad/executor';
 import { createApp, interviewsRoutes, Metrics, oidcRoutes, scorecardsRoutes, webhooksRoutes } from './http';
 import { archiveHealthCheck, databaseHealthCheck } from './health/database-health-check';
 import { executorHealthCheck } from './health/executor-health-check';
 import type { Logger } from './logging/logger';
 import { attachRealtime, dropGuestSockets, dropMemberSockets, type RoomServer } from './realtime';
-import { RoomManager } from './rooms';
+import { RoomManager, type Room } from './rooms';
 import { MemorySessionStore, SessionService, type SessionStore } from './sessions';
 import { builtInQuestionsDir, QuestionLibrary } from './questions/question-library';
 import type { RedisCluster } from './cluster/redis-cluster';
@@ -38,6 +40,8 @@ export interface BackendHandle {
   rooms: RoomManager;
   /** Runs and test runs in rooms: the one queue and its wiring to the rooms. */
   runs: RoomRuns;
+  /** Live previews of the rooms (start, stop, addresses). */
+  previews: RoomPreviews;
   execution: ExecutionService;
   /** Base URL of the (first) executor in use: PISTON_URL, PISTON_URLS's first, or the embedded executor. */
   pistonUrl: string;
@@ -262,6 +266,29 @@ export async function startBackend(
     inputBytes: config.TEST_CASE_INPUT_BYTES,
     expectedBytes: config.TEST_CASE_EXPECTED_BYTES,
   };
+  // Live previews: a room's web app served by its dev server on an executor of the pool, the same
+  // one for as long as it runs (previews/).
+  const previewClients = new Map<string, PreviewClient>();
+  const previews: RoomPreviews = new RoomPreviews({
+    client: {
+      for: (sessionId) => {
+        const chosen = executors.stick(sessionId);
+        let client = previewClients.get(chosen.url);
+        if (!client) previewClients.set(chosen.url, (client = new PreviewClient(chosen.url, chosen.client.apiKey)));
+        return client;
+      },
+      release: (sessionId) => executors.unstick(sessionId),
+    },
+    rooms: { get: (sessionId): Room | undefined => rooms.get(sessionId) },
+    tokens: new PreviewTokens(config.PREVIEW_SECRET, config.PREVIEW_TOKEN_TTL_SECONDS),
+    origin: () => config.PREVIEW_ORIGIN ?? `http://preview.localhost:${(httpServer.address() as AddressInfo | null)?.port ?? config.PORT}`,
+    debounceMs: config.PREVIEW_EDIT_DEBOUNCE_MS,
+    logger: logger.child({ service: 'previews' }),
+  });
+  // The executor of a preview went down: the preview went with it.
+  executors.onDown((_executor, sessionIds) => {
+    for (const sessionId of sessionIds) void previews.stop(sessionId, 'The executor running the preview stopped answering.');
+  });
   const rooms = new RoomManager({
     store,
     interview: {
@@ -281,6 +308,7 @@ export async function startBackend(
       { name: 'console', onConsoleControl: (_room, jobId, control): void => void runs.control(jobId, control) },
       ...(cluster ? [cluster.roomSync] : []),
       archive,
+      previews.extension,
     ],
     maxParticipantsPerRoom: config.MAX_PARTICIPANTS_PER_ROOM,
     maxDocumentBytes: config.MAX_DOCUMENT_BYTES,
@@ -402,6 +430,7 @@ export async function startBackend(
     sessions,
     rooms,
     runs,
+    previews,
     questions,
     identity,
     onMemberJoined: (sessionId, memberId) =>
@@ -415,6 +444,9 @@ export async function startBackend(
     pingTimeoutMs: config.SOCKET_PING_TIMEOUT_MS,
   });
   cluster?.attachAdapter(io);
+  // A preview's address (`<token>.<PREVIEW_ORIGIN host>`) is answered before Express and Socket.IO
+  // (even on /socket.io/: that path of the preview origin is the candidate's app's).
+  servePreviewHostFirst(httpServer, previewHostHandler(previews));
   retention.start();
   webhooks.start();
 
@@ -438,6 +470,7 @@ export async function startBackend(
       // 2. Running jobs get part of the shutdown window; their results still reach the rooms.
       const grace = Math.max(0, Math.min(5_000, config.SHUTDOWN_TIMEOUT_MS - 4_000));
       await runs.drain(grace);
+      await previews.close();
       executors.close();
       // 3. Tell every client to reconnect (to this node once it is back, or to another one).
       rooms.closeAll({ reason: 'shutdown', message: 'The server is restarting; reconnecting…' });
@@ -468,6 +501,7 @@ export async function startBackend(
     sessions,
     rooms,
     runs,
+    previews,
     execution,
     pistonUrl,
     executor,

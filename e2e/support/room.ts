@@ -47,7 +47,7 @@ export async function openHeaderPanel(page: Page, name: 'People' | 'Interview co
   return page.getByRole('group', { name, exact: true });
 }
 
-export type RoomTabName = 'Output & console' | 'Run' | 'Tests' | 'Question' | 'Chat' | 'Notes' | 'Scorecard' | 'Code';
+export type RoomTabName = 'Output & console' | 'Run' | 'Tests' | 'Question' | 'Preview' | 'Chat' | 'Notes' | 'Scorecard' | 'Code';
 
 /** Selects a tab of the room (the side area's, or on a phone the tab bar's) and returns its panel. */
 export async function openRoomTab(page: Page, name: RoomTabName): Promise<Locator> {

@@ -15,6 +15,21 @@ function undecodable(pathname: string): boolean {
 }
 
 /**
+ * Where previews are framed from: `<token>.<preview host>` under PREVIEW_ORIGIN (the backend's
+ * setting, given to the frontend too), by default `preview.localhost` on the backend's port.
+ */
+export function previewFrameSource(api: string): string {
+  const configured = process.env.PREVIEW_ORIGIN?.trim();
+  try {
+    const origin = new URL(configured || api);
+    const host = configured ? origin.host : `preview.localhost${origin.port ? `:${origin.port}` : ''}`;
+    return `${origin.protocol}//*.${host}`;
+  } catch {
+    return "'none'";
+  }
+}
+
+/**
  * Security headers for every page, with a Content Security Policy built per request: scripts only
  * from this origin or carrying this request's nonce (Next adds it to its own inline scripts), and
  * network access only to this origin and the backend (HTTP and WebSocket). Styles allow inline
@@ -37,6 +52,8 @@ export function proxy(request: NextRequest): NextResponse {
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
+    // The room's Preview pane: the candidate's app, served from the preview origin's subdomains.
+    `frame-src ${previewFrameSource(api)}`,
   ].join('; ');
 
   const requestHeaders = new Headers(request.headers);

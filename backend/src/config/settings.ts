@@ -132,6 +132,22 @@ export const SETTINGS = {
     schema: positiveInt.default(600_000),
     doc: "Longest an interactive run may take, as the backend sees it (the executor's EXECUTOR_CONNECT_TIMEOUT and idle limit end it sooner).",
   },
+  PREVIEW_ORIGIN: {
+    schema: url.optional(),
+    doc: "Origin under which live previews are served, one subdomain per preview and token (`http://<token>.preview.example.com`: point a wildcard DNS name at the backend). Default `http://preview.localhost:<PORT>` (browsers resolve *.localhost to this machine). Never PairPad's own origin: a candidate's app must not read PairPad's cookies or call its API.",
+  },
+  PREVIEW_SECRET: {
+    schema: z.string().min(32, 'PREVIEW_SECRET must be at least 32 characters').optional(),
+    doc: 'HMAC key of preview tokens; several nodes must share it. Default: random at each start (links handed out before a restart stop working).',
+  },
+  PREVIEW_TOKEN_TTL_SECONDS: {
+    schema: positiveInt.default(3_600),
+    doc: "How long a preview address is valid; the room's page asks for a fresh one each time it opens the preview.",
+  },
+  PREVIEW_EDIT_DEBOUNCE_MS: {
+    schema: z.coerce.number().int().min(0).default(100),
+    doc: "Edits reach a running preview's files this long after the last keystroke of a burst, ms.",
+  },
   CONSOLE_MAX_LINE_BYTES: {
     schema: positiveInt.default(4_096),
     doc: "Largest line one participant may type into a running program's console, bytes (UTF-8); larger: PAYLOAD_TOO_LARGE.",

@@ -38,6 +38,9 @@ export function notify(socket: RoomSocket, notice: RoomNotice): void {
     case 'saving':
       socket.emit('room:saving', notice.saving);
       break;
+    case 'preview':
+      socket.emit('preview:status', notice.preview);
+      break;
     case 'console-history':
       socket.emit('console:history', { transcripts: notice.transcripts });
       break;

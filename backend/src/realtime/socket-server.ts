@@ -23,6 +23,8 @@ import { readAuthCookie, type IdentityService, type MemberRecord } from '../iden
 import { FRAMES_QUERY, binaryFrameParser, encodeBinaryFrame } from '@pairpad/protocol/binary-frames';
 import { clientEventListeners, type SharedListener } from './bind-events';
 import { runHandlers } from './run-events';
+import { previewHandlers } from './preview-events';
+import type { RoomPreviews } from '../previews';
 import { consoleHandlers } from './console-events';
 import { handleNotesMessage, interviewHandlers, notify } from './interview-events';
 import { questionHandlers, type QuestionFinder } from './question-events';
@@ -59,6 +61,8 @@ export interface RealtimeOptions {
   rooms: RoomManager;
   /** Runs and test runs in the room (`run:start`, `tests:run`); absent in tests that need none. */
   runs?: RoomRuns;
+  /** Live previews; without it, preview events answer PREVIEW_UNAVAILABLE. */
+  previews?: RoomPreviews;
   /** Team accounts: a signed-in member (the auth cookie in the handshake) joins as interviewer. */
   identity?: IdentityService;
   /** The question bank for `question:load`. */
@@ -148,7 +152,13 @@ export function attachRealtime(options: RealtimeOptions): RoomServer {
   const contextOf = (socket: object): SocketContext | undefined => contexts.get(socket);
   const listeners = new Map<string, SharedListener>([
     ...clientEventListeners(
-      { ...interviewHandlers, ...runHandlers(options.runs), ...questionHandlers(options.questions), ...consoleHandlers },
+      {
+        ...interviewHandlers,
+        ...runHandlers(options.runs),
+        ...questionHandlers(options.questions),
+        ...consoleHandlers,
+        ...previewHandlers(options.previews),
+      },
       contextOf,
     ),
     [

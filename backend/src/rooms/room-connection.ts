@@ -5,6 +5,7 @@ import type {
   ConsoleTranscript,
   InterviewState,
   NOTES_EVENT,
+  PreviewStatus,
   Role,
   RoomQuestionView,
   RunRecord,
@@ -34,6 +35,8 @@ export type RoomNotice =
   | { type: 'console-history'; transcripts: ConsoleTranscript[] }
   /** Whether the interview is being written to the database (saving delayed while it is down). */
   | { type: 'saving'; saving: SavingStatus }
+  /** The room's live preview changed state (previews/room-previews.ts; also sent at join). */
+  | { type: 'preview'; preview: PreviewStatus }
   /** Private notes sync: the room only ever sends it to interviewer connections. */
   | { type: typeof NOTES_EVENT; message: Uint8Array };
 

@@ -42,6 +42,7 @@ const WorkspaceEditor = dynamic(() => import('./workspace/workspace-editor'), {
   ssr: false,
   loading: () => <div className={styles.editorLoading}>Loading files…</div>,
 });
+const PreviewPanel = dynamic(() => import('./preview-panel').then((module) => module.PreviewPanel));
 
 export interface RoomViewProps {
   apiUrl: string;
@@ -59,7 +60,7 @@ const CLOSED_HEADLINE = {
 } as const;
 
 /** The side area's tabs; a phone shows the editor as one more tab ("Code"). */
-type SideTab = 'output' | 'tests' | 'question' | 'chat' | 'notes' | 'scorecard';
+type SideTab = 'output' | 'tests' | 'question' | 'preview' | 'chat' | 'notes' | 'scorecard';
 type Pane = 'code' | SideTab;
 
 /** At this width and below, one pane at a time with a tab bar (phones, tablets held upright). */
@@ -181,6 +182,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
     { id: 'output', label: compact ? 'Run' : 'Output & console' },
     ...(hasTests ? [{ id: 'tests' as const, label: 'Tests' }] : []),
     ...(showsQuestion ? [{ id: 'question' as const, label: 'Question' }] : []),
+    { id: 'preview', label: 'Preview' },
     { id: 'chat', label: 'Chat', unread: chatUnread },
     // Interviewers' own tabs: private notes (and, beside them, whatever else only they see).
     ...(isInterviewer ? [{ id: 'notes' as const, label: 'Notes', unread: notesUnread }] : []),
@@ -342,6 +344,18 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
                   canChangeQuestion={!closed && room.status === 'connected' && decide('question', room.role, interviewState).allowed}
                   canEditCode={!readOnly && room.status === 'connected'}
                 />,
+              )
+            : null}
+          {panelShown('preview') || room.preview.status.state !== 'off'
+            ? panel(
+                'preview',
+                <PreviewPanel
+                  preview={room.preview}
+                  consoles={room.runs.consoles}
+                  canStart={!closed && room.status === 'connected' && running.allowed && editing.allowed}
+                  startOffReason={closed ? 'The room is closed.' : (runOff ?? (editing.allowed ? null : editing.message))}
+                />,
+                styles.fill,
               )
             : null}
           {panel(

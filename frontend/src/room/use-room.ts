@@ -11,6 +11,7 @@ import { participantsFrom, type Participant } from './participants';
 import { usePresence } from './use-presence';
 import { useInterview, type InterviewRoomState } from './use-interview';
 import { useRuns, type RunsState } from './use-runs';
+import { usePreview, type PreviewRoomState } from './use-preview';
 import { useQuestions, type QuestionsState } from './use-questions';
 import { colorForName } from './user-color';
 
@@ -49,6 +50,8 @@ export interface RoomState {
   interview: InterviewRoomState;
   /** The room's question (description, cases) and its test runs. */
   questions: QuestionsState;
+  /** The room's live preview (a web app's dev server on the executor). */
+  preview: PreviewRoomState;
   setLanguage(language: LanguageId): Promise<void>;
   dismissNotice(): void;
 }
@@ -77,6 +80,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
   const runs = useRuns(provider);
   const interview = useInterview(provider, role);
   const questions = useQuestions(provider);
+  const preview = usePreview(provider);
 
   useEffect(() => {
     setEnd(null);
@@ -187,6 +191,7 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       runs,
       interview,
       questions,
+      preview,
       async setLanguage(next: LanguageId) {
         if (!provider) return;
         const ack = await provider.setLanguage(next);
@@ -194,6 +199,6 @@ export function useRoom({ apiUrl, sessionId, name, token, personId, initialLangu
       },
       dismissNotice: () => setNotice(null),
     }),
-    [status, synced, role, language, participants, provider, end, joined, notice, runs, interview, questions],
+    [status, synced, role, language, participants, provider, end, joined, notice, runs, interview, questions, preview],
   );
 }

@@ -1,6 +1,8 @@
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Executor } from './executor';
 import { QueueFullError } from './job-queue';
+import { PreviewError, type PreviewManager } from './preview-manager';
+import { PREVIEW_PROXY_PREFIX, proxyPreviewRequest } from './preview-proxy';
 import type { ExecutorLogger } from './logger';
 import { tokenVerifier } from './token';
 import { RequestError } from './validation';
@@ -17,6 +19,12 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
   app.set('etag', false);
   if (executor.config.token) app.use(requireToken(executor.config.token));
 
+  // A preview's pages, scripts and assets, before any body parsing (preview-proxy.ts).
+  app.use((req, res, next) => {
+    if (req.url.startsWith(PREVIEW_PROXY_PREFIX)) proxyPreviewRequest(executor.previews, req, res);
+    else next();
+  });
+
   app.get('/', (_req, res) => {
     res.json({ message: 'PairPad executor (Piston v2 compatible)' });
   });
@@ -30,7 +38,8 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
   });
 
   const answerError = (res: Response, error: unknown) => {
-    if (error instanceof RequestError)
+    if (error instanceof PreviewError) res.status(error.status).json({ message: error.message, code: error.code });
+    else if (error instanceof RequestError)
       res.status(error.status).json(error.code ? { message: error.message, code: error.code } : { message: error.message });
     else if (error instanceof QueueFullError) res.status(503).json({ message: error.message });
     else {
@@ -42,7 +51,7 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
   const api = express.Router();
   // Piston rejects any body-carrying request that isn't JSON before looking at it.
   api.use((req, res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    if (['GET', 'HEAD', 'OPTIONS', 'DELETE'].includes(req.method)) return next();
     if (!req.headers['content-type']?.startsWith('application/json')) {
       res.status(415).json({ message: 'requests must be of type application/json' });
       return;
@@ -68,6 +77,8 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
       answerError(res, error);
     }
   });
+
+  mountPreviewRoutes(api, executor.previews, answerError);
 
   api.post('/execute', async (req: Request, res: Response) => {
     try {
@@ -98,6 +109,66 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
   };
   app.use(onError);
   return app;
+}
+
+/**
+ * Ours: previews (preview-manager.ts). POST starts one and answers once its dev server listens;
+ * events is a stream of NDJSON lines (its status, then what it prints) until it stops.
+ */
+function mountPreviewRoutes(api: express.Router, previews: PreviewManager, answerError: (res: Response, error: unknown) => void): void {
+  api.get('/pairpad/previews/templates', (_req, res) => {
+    res.json({ templates: previews.templateList(), ...(previews.unavailable ? { unavailable: previews.unavailable } : {}) });
+  });
+  api.get('/pairpad/previews/templates/:id', (req, res) => {
+    const template = previews.template(req.params.id);
+    if (!template)
+      return void res.status(404).json({ message: `No preview template "${req.params.id}".`, code: 'PREVIEW_TEMPLATE_UNKNOWN' });
+    res.json({ id: template.id, title: template.title, language: template.language, entry: template.entry, files: template.files });
+  });
+  api.post('/pairpad/previews', async (req, res) => {
+    try {
+      res.status(201).json((await previews.start(req.body)).view());
+    } catch (error) {
+      answerError(res, error);
+    }
+  });
+  api.get('/pairpad/previews/:id', (req, res) => {
+    try {
+      res.json(previews.get(req.params.id).view());
+    } catch (error) {
+      answerError(res, error);
+    }
+  });
+  api.put('/pairpad/previews/:id/files', (req, res) => {
+    try {
+      previews.update(req.params.id, req.body);
+      res.status(204).end();
+    } catch (error) {
+      answerError(res, error);
+    }
+  });
+  api.delete('/pairpad/previews/:id', async (req, res) => {
+    try {
+      await previews.stop(req.params.id);
+      res.status(204).end();
+    } catch (error) {
+      answerError(res, error);
+    }
+  });
+  api.get('/pairpad/previews/:id/events', (req, res) => {
+    let preview;
+    try {
+      preview = previews.get(req.params.id);
+    } catch (error) {
+      return answerError(res, error);
+    }
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' });
+    const off = preview.subscribe((event) => {
+      res.write(`${JSON.stringify(event)}\n`);
+      if (event.type === 'status' && (event.state === 'stopped' || event.state === 'failed')) res.end();
+    });
+    res.once('close', off);
+  });
 }
 
 /** EXECUTOR_TOKEN on every request, health included (what it reveals is for the operator). */

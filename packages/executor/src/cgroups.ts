@@ -1,11 +1,13 @@
 import {
   closeSync,
+  existsSync,
   promises as fs,
   constants as fsConstants,
   openSync,
   readFileSync,
   readSync,
   writeFile as writeFileCallback,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -25,7 +27,27 @@ export type CgroupKind = 'v2' | 'v1' | 'rlimit';
 export interface CgroupLimits {
   memoryBytes: number;
   maxProcesses: number;
+  /**
+   * CPU for long-lived sandboxes (previews): a relative weight against everything else on the
+   * host (v2 cpu.weight, 1-10000, 100 is a normal process's; v1 cpu.shares = weight × 10.24)
+   * and a ceiling in cores (cpu.max / cfs_quota_us), so one room cannot starve the others.
+   */
+  cpu?: CpuLimits;
 }
+
+export interface CpuLimits {
+  weight: number;
+  maxCores: number;
+}
+
+/** A v1 `cpu` controller cgroup of its own (v1 mounts it apart from cpuacct on some hosts). */
+export interface CpuGroup {
+  readonly procsFiles: readonly string[];
+  set(limits: CpuLimits): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+const CFS_PERIOD_US = 100_000;
 
 export interface CgroupStats {
   /** CPU time used by the whole tree, ms. */
@@ -67,6 +89,11 @@ export interface CgroupManager {
   acquire(): Promise<JobCgroup | undefined>;
   /** Prepares `count` cgroups ahead of time where the manager pools them. */
   warm?(count: number): Promise<void>;
+  /**
+   * v1 with the `cpu` controller mounted apart: a cgroup of that hierarchy for one long-lived
+   * sandbox (v2 and a co-mounted v1 take `CgroupLimits.cpu` in the job's own cgroup).
+   */
+  cpuGroup?(): Promise<CpuGroup | undefined>;
   close(): Promise<void>;
 }
 
@@ -93,6 +120,11 @@ async function readText(file: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A limit written at once (a preview's CPU shares): rare, so no kept-open file. */
+function writeNow(file: string, value: string): void {
+  writeFileSync(file, value);
 }
 
 async function readNumber(file: string): Promise<number | null> {
@@ -299,6 +331,10 @@ class V2Job implements JobCgroup {
     await fs.writeFile(path.join(this.dir, 'memory.max'), String(limits.memoryBytes));
     await fs.writeFile(path.join(this.dir, 'memory.swap.max'), '0').catch(() => undefined);
     await fs.writeFile(path.join(this.dir, 'pids.max'), String(limits.maxProcesses));
+    if (limits.cpu) {
+      await fs.writeFile(path.join(this.dir, 'cpu.weight'), String(Math.max(1, Math.min(10_000, Math.round(limits.cpu.weight)))));
+      await fs.writeFile(path.join(this.dir, 'cpu.max'), `${Math.round(limits.cpu.maxCores * CFS_PERIOD_US)} ${CFS_PERIOD_US}`);
+    }
   }
   get procsFiles() {
     return [path.join(this.dir, 'cgroup.procs')];
@@ -419,6 +455,7 @@ class V1Slot {
   private memoryLimit = Number.POSITIVE_INFINITY;
   private pidsLimit = -1;
   private readonly files: Record<'usage' | 'memoryUsage' | 'memoryPeak' | 'oom' | 'memoryLimit' | 'memswLimit' | 'pidsMax', CounterFile>;
+  private cpuLimited = false;
 
   constructor(readonly dirs: Record<V1Controller, string>) {
     const memory = (name: string, writable = false) => new CounterFile(path.join(dirs.memory, name), writable);
@@ -456,6 +493,19 @@ class V1Slot {
     if (limits.maxProcesses !== this.pidsLimit) {
       this.files.pidsMax.write(String(limits.maxProcesses));
       this.pidsLimit = limits.maxProcesses;
+    }
+    // cpu co-mounted with cpuacct (cpu,cpuacct): the shares live in the slot's own cgroup; a
+    // slot a preview used goes back to the defaults before the next stage.
+    const shares = path.join(this.dirs.cpuacct, 'cpu.shares');
+    if (limits.cpu || this.cpuLimited) {
+      if (existsSync(shares)) {
+        writeNow(shares, String(limits.cpu ? Math.max(2, Math.round(limits.cpu.weight * 10.24)) : 1024));
+        writeNow(
+          path.join(this.dirs.cpuacct, 'cpu.cfs_quota_us'),
+          String(limits.cpu ? Math.round(limits.cpu.maxCores * CFS_PERIOD_US) : -1),
+        );
+      }
+      this.cpuLimited = Boolean(limits.cpu);
     }
     // The high-water mark restarts from the current usage (page cache a previous stage left).
     this.files.memoryPeak.write('0');
@@ -516,10 +566,31 @@ class V1Manager implements CgroupManager {
   private seq = 0;
   private readonly idle: V1Slot[] = [];
   private readonly all = new Set<V1Slot>();
+  private cpuSeq = 0;
   constructor(
     private readonly parents: Record<V1Controller, string>,
     readonly detail: string,
+    /** The `cpu` hierarchy's parent when it is mounted apart from cpuacct. */
+    private readonly cpuParent?: string,
   ) {}
+
+  async cpuGroup(): Promise<CpuGroup | undefined> {
+    if (!this.cpuParent) return undefined;
+    const dir = path.join(this.cpuParent, `cpu-${++this.cpuSeq}`);
+    await fs.mkdir(dir);
+    return {
+      procsFiles: [path.join(dir, 'cgroup.procs')],
+      set: async (limits) => {
+        writeNow(path.join(dir, 'cpu.shares'), String(Math.max(2, Math.round(limits.weight * 10.24))));
+        writeNow(path.join(dir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+        writeNow(path.join(dir, 'cpu.cfs_quota_us'), String(Math.round(limits.maxCores * CFS_PERIOD_US)));
+      },
+      destroy: async () => {
+        await killPidsIn(path.join(dir, 'cgroup.procs'));
+        await removeDir(dir);
+      },
+    };
+  }
 
   private async newSlot(): Promise<V1Slot> {
     const name = `slot-${++this.seq}`;
@@ -597,6 +668,7 @@ class V1Manager implements CgroupManager {
     for (const slot of this.all) await slot.remove().catch(() => undefined);
     this.all.clear();
     for (const c of V1_CONTROLLERS) await removeDir(this.parents[c]).catch(() => undefined);
+    if (this.cpuParent) await removeDir(this.cpuParent).catch(() => undefined);
   }
 }
 
@@ -623,7 +695,21 @@ async function detectV1(): Promise<CgroupManager | string> {
     }
     parents[c] = parent;
   }
-  return new V1Manager(parents, V1_CONTROLLERS.map((c) => parents[c]).join(', '));
+  // Previews' CPU shares: a `cpu` hierarchy of its own (not the cpu,cpuacct one the slots are in).
+  let cpuParent: string | undefined;
+  const cpuMount = mounts.find((m) => m.superOptions.includes('cpu') && !m.superOptions.includes('cpuacct'));
+  if (cpuMount) {
+    const ownPath = own.find((line) => line.controllers.includes('cpu'))?.path ?? '/';
+    let base = path.join(cpuMount.mountPoint, ownPath);
+    if (!(await writable(base))) base = cpuMount.mountPoint;
+    await removeOrphans(base);
+    const parent = path.join(base, `pairpad-executor-${process.pid}`);
+    cpuParent = await fs.mkdir(parent, { recursive: true }).then(
+      () => parent,
+      () => undefined,
+    );
+  }
+  return new V1Manager(parents, V1_CONTROLLERS.map((c) => parents[c]).join(', '), cpuParent);
 }
 
 class RlimitOnly implements CgroupManager {

@@ -194,6 +194,43 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
       "on: offer SQL (PostgreSQL) — the executor starts a PostgreSQL server of its own (Debian's postgresql package; as the postgres user when root) in EXECUTOR_WORK_DIR, reachable through a unix socket only, one database and role per run; off: not offered.",
   },
   {
+    name: 'EXECUTOR_MAX_PREVIEWS',
+    default: '20',
+    meaning:
+      'Live previews (sandboxed dev servers of web-app templates) at once; past it, starting one answers PREVIEW_LIMIT_REACHED. 0 turns previews off.',
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_TEMPLATES',
+    default: '<checkout>/templates',
+    meaning: 'Folder of the project templates a preview starts from (`<id>/template.json` + `<id>/files/`).',
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_TOOLCHAIN',
+    default: '<checkout>/.pairpad/toolchain/preview-node',
+    meaning:
+      "The templates' npm dependencies, installed ahead of time by scripts/preview-toolchain.mjs; every preview sees its node_modules read-only (nothing is downloaded during an interview).",
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_START_TIMEOUT',
+    default: '30000',
+    meaning: "How long a preview's dev server may take to listen on its port, ms; past it the preview fails with PREVIEW_NEVER_LISTENED.",
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_IDLE_TIMEOUT',
+    default: '600000',
+    meaning: 'A preview nobody requested anything from for this long is stopped, ms (10 minutes).',
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_MEMORY_LIMIT',
+    default: '1073741824 (1 GiB)',
+    meaning: "Memory of one preview's whole sandbox (dev server, bundler, watcher), bytes.",
+  },
+  {
+    name: 'EXECUTOR_PREVIEW_MAX_PROCESS_COUNT',
+    default: '256',
+    meaning: "Processes and threads of one preview's sandbox (Node and esbuild run a dozen threads each).",
+  },
+  {
     name: 'EXECUTOR_LIMIT_OVERRIDES',
     pistonName: 'PISTON_LIMIT_OVERRIDES',
     default: '{}',
@@ -264,6 +301,13 @@ export interface ExecutorConfig {
   runtimes: string[] | undefined;
   /** Offer SQL (PostgreSQL) with a server of the executor's own. */
   postgres: boolean;
+  maxPreviews: number;
+  previewTemplates: string | undefined;
+  previewToolchain: string | undefined;
+  previewStartTimeout: number;
+  previewIdleTimeout: number;
+  previewMemoryLimit: number;
+  previewMaxProcessCount: number;
 }
 
 export class ExecutorConfigError extends Error {
@@ -317,6 +361,13 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxConnectSessions: intFrom('EXECUTOR_MAX_CONNECT_SESSIONS', 1).optional(),
     limitOverrides: overridesFrom(label('EXECUTOR_LIMIT_OVERRIDES')).optional(),
     postgres: z.enum(['on', 'off'], { message: 'EXECUTOR_POSTGRES must be on or off' }).default('off'),
+    maxPreviews: intFrom('EXECUTOR_MAX_PREVIEWS', 0).optional(),
+    previewTemplates: z.string().min(1).optional(),
+    previewToolchain: z.string().min(1).optional(),
+    previewStartTimeout: intFrom('EXECUTOR_PREVIEW_START_TIMEOUT', 100).optional(),
+    previewIdleTimeout: intFrom('EXECUTOR_PREVIEW_IDLE_TIMEOUT', 1000).optional(),
+    previewMemoryLimit: intFrom('EXECUTOR_PREVIEW_MEMORY_LIMIT', 16 * MiB).optional(),
+    previewMaxProcessCount: intFrom('EXECUTOR_PREVIEW_MAX_PROCESS_COUNT', 8).optional(),
     runtimes: z
       .string()
       .transform((text) =>
@@ -361,6 +412,13 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     maxConnectSessions: raw('EXECUTOR_MAX_CONNECT_SESSIONS'),
     limitOverrides: raw('EXECUTOR_LIMIT_OVERRIDES'),
     postgres: raw('EXECUTOR_POSTGRES'),
+    maxPreviews: raw('EXECUTOR_MAX_PREVIEWS'),
+    previewTemplates: raw('EXECUTOR_PREVIEW_TEMPLATES'),
+    previewToolchain: raw('EXECUTOR_PREVIEW_TOOLCHAIN'),
+    previewStartTimeout: raw('EXECUTOR_PREVIEW_START_TIMEOUT'),
+    previewIdleTimeout: raw('EXECUTOR_PREVIEW_IDLE_TIMEOUT'),
+    previewMemoryLimit: raw('EXECUTOR_PREVIEW_MEMORY_LIMIT'),
+    previewMaxProcessCount: raw('EXECUTOR_PREVIEW_MAX_PROCESS_COUNT'),
     runtimes: raw('EXECUTOR_RUNTIMES'),
   });
   if (!result.success) {
@@ -402,6 +460,13 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     limitOverrides: v.limitOverrides ?? {},
     runtimes: v.runtimes,
     postgres: v.postgres === 'on',
+    maxPreviews: v.maxPreviews ?? 20,
+    previewTemplates: v.previewTemplates,
+    previewToolchain: v.previewToolchain,
+    previewStartTimeout: v.previewStartTimeout ?? 30_000,
+    previewIdleTimeout: v.previewIdleTimeout ?? 600_000,
+    previewMemoryLimit: v.previewMemoryLimit ?? 1024 * MiB,
+    previewMaxProcessCount: v.previewMaxProcessCount ?? 256,
     ...overrides,
   };
   if (!config.token && !isLoopback(config.host)) {

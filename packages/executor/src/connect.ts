@@ -10,6 +10,7 @@ import { QueueFullError } from './job-queue';
 import type { ExecutorLogger } from './logger';
 import type { StageResult } from './stage-result';
 import type { StageControls, StageStreams } from './stage-supervisor';
+import { PREVIEW_PROXY_PREFIX } from './preview-proxy';
 import { tokenVerifier } from './token';
 import { RequestError, validateExecute, type ValidJob } from './validation';
 
@@ -135,6 +136,8 @@ export function attachConnect(server: Server, executor: Executor, logger: Execut
   let running = 0;
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = new URL(req.url ?? '/', 'http://executor').pathname;
+    // A preview's HMR socket: preview-proxy.ts answers those.
+    if (path.startsWith(PREVIEW_PROXY_PREFIX)) return;
     if (path !== CONNECT_PATH) return refuseUpgrade(socket, 404, 'Not Found');
     const problem = verify?.(req.headers.authorization);
     if (problem) return refuseUpgrade(socket, 401, problem);

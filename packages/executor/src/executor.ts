@@ -8,6 +8,7 @@ import type { ExecutorLogger } from './logger';
 import { typescriptPackage } from './runtime-catalog';
 import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, type RuntimeInfo } from './runtimes';
 import { PostgresServer } from './postgres-server';
+import { PreviewManager } from './preview-manager';
 import { Sandbox, type SandboxStatus } from './sandbox';
 import { TypescriptTranspiler } from './typescript-transpiler';
 import type { StageResult } from './stage-result';
@@ -54,6 +55,8 @@ export class Executor {
     private readonly transpiler: TypescriptTranspiler | undefined,
     private readonly logger: ExecutorLogger,
     env: Env,
+    /** Live previews: templates' dev servers in long-lived sandboxes (preview-manager.ts). */
+    readonly previews: PreviewManager,
   ) {
     this.queue = new JobQueue(config.maxConcurrentJobs, config.maxQueue);
     this.ready = this.proveRuntimes(env).finally(() => {
@@ -82,7 +85,8 @@ export class Executor {
       logger.warn('cgroups are not writable: memory and process limits fall back to rlimits', { detail: status.cgroupDetail });
     }
     const ts = typescriptPackage();
-    return new Executor(config, sandbox, cgroups, ts ? new TypescriptTranspiler(ts.path) : undefined, logger, env);
+    const previews = await PreviewManager.create(config, env, sandbox, logger);
+    return new Executor(config, sandbox, cgroups, ts ? new TypescriptTranspiler(ts.path) : undefined, logger, env, previews);
   }
 
   get isReady(): boolean {
@@ -243,6 +247,7 @@ export class Executor {
     this.shutdown.abort();
     await this.ready.catch(() => undefined);
     await this.transpiler?.close();
+    await this.previews.close();
     await this.sandbox.close();
     await this.postgres?.then((server) => server.close()).catch(() => undefined);
     await this.cgroups.close();

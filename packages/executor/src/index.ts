@@ -1,10 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createApp } from './api';
 import { attachConnect } from './connect';
 import { loadExecutorConfig, type Env } from './config';
 import { Executor, type HealthReport } from './executor';
 import { createConsoleLogger, type ExecutorLogger } from './logger';
+import { proxyPreviewUpgrade } from './preview-proxy';
+import { tokenVerifier } from './token';
 
 export { executorSettingsDocs, loadExecutorConfig, ExecutorConfigError, type ExecutorConfig } from './config';
 export type { ExecutorLogger } from './logger';
@@ -55,6 +58,7 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
     s.once('error', reject);
   });
   const connect = attachConnect(server, executor, logger);
+  attachPreviewUpgrades(server, executor);
   attached.connect = connect;
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -77,4 +81,15 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
       return closing;
     },
   };
+}
+
+/** A preview's WebSocket (Vite's HMR) upgrades, behind EXECUTOR_TOKEN as everything else. */
+function attachPreviewUpgrades(server: Server, executor: Executor): void {
+  const verify = executor.config.token ? tokenVerifier(executor.config.token) : undefined;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!req.url?.startsWith('/preview/')) return;
+    const problem = verify?.(req.headers.authorization);
+    if (problem) return void socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    proxyPreviewUpgrade(executor.previews, req, socket, head);
+  });
 }

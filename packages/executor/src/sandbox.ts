@@ -1,11 +1,11 @@
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { close as closeCallback, open as openCallback, promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
 import { EtcSnapshot } from './etc-snapshot';
 import { DATA_CHANNELS, DATA_FD_BASE, LAUNCHER_FD_BASE, LauncherPool, STATUS_FD, encodeOrders } from './launcher';
-import type { CgroupManager, JobCgroup } from './cgroups';
+import type { CgroupManager, CpuLimits, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
 import { superviseStage, type StageProcess, type StageStreams } from './stage-supervisor';
@@ -36,11 +36,32 @@ export interface StageSpec {
   /** Host directory the box is copied to when the stage succeeds (a compile stage's artifacts). */
   carryOut?: string;
   binds?: readonly ExtraBind[];
+  /** Host directories the sandbox may write to, bound at `target` (a preview's socket folder). */
+  writableBinds?: readonly ExtraBind[];
   stdin: string;
   limits: StageLimits;
   signal?: AbortSignal;
   /** An interactive stage (connect): stdin stays open, output streams as it comes. */
   streams?: StageStreams;
+}
+
+export interface ServiceSpec {
+  jobId: string;
+  argv: readonly string[];
+  env?: Readonly<Record<string, string>>;
+  boxSource: string;
+  binds?: readonly ExtraBind[];
+  writableBinds?: readonly ExtraBind[];
+  limits: Pick<StageLimits, 'memoryLimit' | 'maxProcessCount' | 'maxOpenFiles' | 'maxFileSize'>;
+  cpu: CpuLimits;
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** The service's cgroup (memory, pids, CPU accounting), when cgroups are in use. */
+  cgroup: JobCgroup | undefined;
+  /** Kills the whole sandbox and frees its cgroups; resolves once it is gone (idempotent). */
+  stop(): Promise<void>;
 }
 
 export interface MemoryFile {
@@ -342,6 +363,58 @@ export class Sandbox {
     }
   }
 
+  /**
+   * Starts a long-lived sandbox (a preview's dev server): the same bwrap isolation, cgroup
+   * limits and uid as a stage, plus CPU shares, but no wall clock, no output cap and no
+   * supervisor: the caller owns the process (its stdio are pipes) and must call `stop()`.
+   */
+  async startService(spec: ServiceSpec): Promise<ServiceProcess> {
+    if (!this.status_.ok) throw new Error(`sandbox unavailable: ${this.status_.reason ?? 'unknown'}`);
+    if (this.config.sandbox === 'none') throw new Error('a preview needs the bwrap sandbox (EXECUTOR_SANDBOX=bwrap)');
+    const limits: StageLimits = {
+      ...spec.limits,
+      // RLIMIT_CPU is per process; the cgroup's CPU shares and ceiling are what bound a service.
+      timeout: Number.MAX_SAFE_INTEGER,
+      cpuTime: 7 * 24 * 3_600_000,
+      outputMaxSize: 0,
+    };
+    const cgroup = await this.cgroups.acquire();
+    const cpu = await this.cgroups.cpuGroup?.().catch(() => undefined);
+    const fds: number[] = [];
+    try {
+      await cgroup?.prepare({ memoryBytes: limits.memoryLimit, maxProcesses: limits.maxProcessCount, cpu: spec.cpu });
+      await cpu?.set(spec.cpu);
+      const launch = await this.bwrapLaunch({ ...spec, stdin: '', limits }, 3);
+      for (const file of launch.files) fds.push(await openAsync(file, 'r'));
+      const prelude = this.prelude(limits, cgroup, cpu?.procsFiles);
+      const child = spawn('/bin/sh', ['-c', prelude, 'pairpad-sandbox', ...this.execArgv(launch.argv, launch.privilegedBinds)], {
+        cwd: launch.cwd,
+        env: { PATH: '/usr/bin:/bin' },
+        stdio: ['pipe', 'pipe', 'pipe', ...fds],
+      });
+      await Promise.all(fds.splice(0).map((fd) => closeFd(fd)));
+      let stopped: Promise<void> | undefined;
+      const exited = new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) resolve();
+        else child.once('exit', () => resolve());
+      });
+      const stop = () =>
+        (stopped ??= (async () => {
+          child.kill('SIGKILL');
+          await cgroup?.killAll().catch(() => undefined);
+          await exited;
+          await cgroup?.destroy().catch((error: Error) => this.logger.warn('cgroup cleanup failed', { error: error.message }));
+          await cpu?.destroy().catch(() => undefined);
+        })());
+      return { child, cgroup, stop };
+    } catch (error) {
+      await Promise.all(fds.map((fd) => closeFd(fd)));
+      await cgroup?.destroy().catch(() => undefined);
+      await cpu?.destroy().catch(() => undefined);
+      throw error;
+    }
+  }
+
   private supervise(child: StageProcess, spec: StageSpec, cgroup: JobCgroup | undefined): Promise<StageOutcome> {
     return superviseStage(child, {
       stdin: spec.stdin,
@@ -413,9 +486,9 @@ export class Sandbox {
    * EXECUTOR_SANDBOX=none): it joins the stage's cgroup while still privileged (so the whole
    * tree is accounted from its first instruction), sets the rlimits, then execs "$@".
    */
-  private prelude(limits: StageLimits, cgroup: JobCgroup | undefined): string {
+  private prelude(limits: StageLimits, cgroup: JobCgroup | undefined, extraProcsFiles: readonly string[] = []): string {
     const lines: string[] = [];
-    for (const file of cgroup?.procsFiles ?? []) {
+    for (const file of [...(cgroup?.procsFiles ?? []), ...extraProcsFiles]) {
       lines.push(`echo $$ > ${shellQuote(file)} || { echo "pairpad-sandbox: cannot join cgroup ${file}" >&2; exit 125; }`);
     }
     const r = this.rlimits(limits, !cgroup);
@@ -487,6 +560,7 @@ export class Sandbox {
       binds,
       carryOut: Boolean(spec.carryOut),
       carryOutSource: spec.carryOut,
+      ...(spec.writableBinds ? { writableBinds: spec.writableBinds } : {}),
       env: { ...BASE_ENV, ...(spec.env ?? {}) },
       argv,
     });

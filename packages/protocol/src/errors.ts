@@ -130,6 +130,20 @@ export const ERROR_STATUS = {
   /** No file at that path in the workspace (rename or delete of a file that is gone). */
   WORKSPACE_FILE_NOT_FOUND: 404,
   INTERNAL_ERROR: 500,
+  /** Live previews (issue 25): no template of that name. */
+  PREVIEW_TEMPLATE_UNKNOWN: 400,
+  /** The executor runs as many previews as it may (EXECUTOR_MAX_PREVIEWS). */
+  PREVIEW_LIMIT_REACHED: 503,
+  /** The dev server did not listen on its port in time (EXECUTOR_PREVIEW_START_TIMEOUT). */
+  PREVIEW_NEVER_LISTENED: 504,
+  /** The dev server exited before it listened. */
+  PREVIEW_EXITED: 502,
+  /** The executor offers no previews (no toolchain, no sandbox, PISTON_URL is a Piston). */
+  PREVIEW_UNAVAILABLE: 503,
+  /** Stop or open a preview the room has not started (or that stopped). */
+  PREVIEW_NOT_RUNNING: 409,
+  /** A preview address whose token is forged, expired, or for a preview that is gone. */
+  PREVIEW_TOKEN_INVALID: 403,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

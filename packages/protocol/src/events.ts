@@ -19,6 +19,7 @@ import {
   type InterviewState,
   type SavingStatus,
 } from './interview';
+import { PreviewEmptySchema, PreviewStartSchema, type PreviewAddress, type PreviewStatus } from './preview';
 import { SetLanguageSchema, type SessionClosed, type Welcome } from './realtime';
 import {
   EditQuestionSchema,
@@ -78,6 +79,12 @@ export const CLIENT_EVENTS = {
   'question:edit': event<{ question: RoomQuestionView }>()(EditQuestionSchema, 'question edit'),
   /** Run the room's code against its test cases (whoever may run); the ack carries the queued run. */
   'tests:run': event<{ run: TestRunRecord }>()(RunTestsSchema, 'test run request', { optional: true }),
+  /** Start the room's live preview from a template (whoever may run and edit); the first start loads the template's entry file into the editor. */
+  'preview:start': event<{ preview: PreviewStatus }>()(PreviewStartSchema, 'preview request'),
+  /** Stop the room's live preview. */
+  'preview:stop': event<{ preview: PreviewStatus }>()(PreviewEmptySchema, 'preview stop', { optional: true }),
+  /** This participant's address of the running preview (a signed, expiring token on the preview origin). */
+  'preview:open': event<PreviewAddress>()(PreviewEmptySchema, 'preview address request', { optional: true }),
 } as const satisfies Record<string, ClientEventSpec>;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
@@ -121,6 +128,8 @@ export interface ServerToClientEvents {
   'runs:history': (history: RunsHistory) => void;
   /** New entries of a run's console (output as produced, typed lines, stops), in order. */
   'console:entries': (entries: ConsoleEntries) => void;
+  /** The room's live preview changed state (also sent at join). */
+  'preview:status': (status: PreviewStatus) => void;
   /** The newest runs' console transcripts, sent at join. */
   'console:history': (history: { transcripts: ConsoleTranscript[] }) => void;
   /** Whether the interview is being written to the database: at join and on every change. */

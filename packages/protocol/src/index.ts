@@ -20,4 +20,5 @@ export * from './scorecards';
 export * from './api-v1';
 export * from './rest';
 export * from './webhooks';
+export * from './preview';
 export * from './workspace';

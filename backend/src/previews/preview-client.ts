@@ -1,0 +1,172 @@
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { AppError, type ErrorCode } from '@pairpad/protocol';
+
+/**
+ * The executor's preview API (packages/executor: preview-manager.ts and preview-proxy.ts) as the
+ * backend uses it: start, write files through, stop, follow a preview's events, and proxy a
+ * browser's HTTP requests and WebSocket upgrades to `/preview/<id>/…` with the executor's token.
+ */
+
+export interface PreviewTemplateFiles {
+  id: string;
+  title: string;
+  language: string;
+  entry: string;
+  files: { name: string; content: string }[];
+}
+
+export type ExecutorPreviewEvent =
+  | { type: 'log'; stream: 'stdout' | 'stderr'; data: string }
+  | { type: 'status'; state: 'starting' | 'running' | 'failed' | 'stopped'; code?: string; message?: string };
+
+export interface PreviewFile {
+  name: string;
+  content: string;
+}
+
+/** Executor codes the room's participants see as they are; file-name refusals become VALIDATION_FAILED. */
+const PASSED_THROUGH = new Set<string>([
+  'PREVIEW_TEMPLATE_UNKNOWN',
+  'PREVIEW_LIMIT_REACHED',
+  'PREVIEW_NEVER_LISTENED',
+  'PREVIEW_EXITED',
+  'PREVIEW_UNAVAILABLE',
+]);
+
+export class PreviewClient {
+  private readonly base: URL;
+
+  constructor(
+    baseUrl: string,
+    private readonly apiKey: string | undefined,
+  ) {
+    this.base = new URL(baseUrl);
+  }
+
+  private headers(json = false): Record<string, string> {
+    return { ...(json ? { 'content-type': 'application/json' } : {}), ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}) };
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(`/api/v2/pairpad/previews${path}`, this.base), {
+        method,
+        headers: this.headers(body !== undefined),
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch {
+      throw new AppError('EXECUTOR_UNAVAILABLE', 'The code executor is not reachable; previews will work again once it is back.');
+    }
+    if (res.status === 204) return undefined;
+    const answer = (await res.json().catch(() => ({}))) as { code?: string; message?: string };
+    if (res.ok) return answer;
+    if (res.status === 404 && !answer.code)
+      throw new AppError('PREVIEW_UNAVAILABLE', 'This code executor offers no previews (a Piston, or an older executor).');
+    const message = (answer.message ?? `The executor answered ${res.status}.`).slice(0, 2000);
+    if (answer.code && PASSED_THROUGH.has(answer.code)) throw new AppError(answer.code as ErrorCode, message);
+    if (answer.code === 'PREVIEW_NOT_FOUND') throw new AppError('PREVIEW_NOT_RUNNING', 'The preview is not running.');
+    if (res.status === 400) throw new AppError('VALIDATION_FAILED', message);
+    throw new AppError('EXECUTOR_REJECTED', message);
+  }
+
+  async template(id: string): Promise<PreviewTemplateFiles> {
+    return (await this.call('GET', `/templates/${encodeURIComponent(id)}`)) as PreviewTemplateFiles;
+  }
+
+  async start(template: string, files: readonly PreviewFile[]): Promise<{ id: string }> {
+    return (await this.call('POST', '', { template, files })) as { id: string };
+  }
+
+  async update(id: string, files: readonly PreviewFile[], deleted: readonly string[]): Promise<void> {
+    await this.call('PUT', `/${id}/files`, { files, deleted });
+  }
+
+  async stop(id: string): Promise<void> {
+    await this.call('DELETE', `/${id}`).catch((error: unknown) => {
+      if (!(error instanceof AppError && error.code === 'PREVIEW_NOT_RUNNING')) throw error;
+    });
+  }
+
+  /** Follows a preview's events until it stops or `signal` aborts; resolves when the stream ends. */
+  async follow(id: string, onEvent: (event: ExecutorPreviewEvent) => void, signal: AbortSignal): Promise<void> {
+    const res = await fetch(new URL(`/api/v2/pairpad/previews/${id}/events`, this.base), { headers: this.headers(), signal });
+    if (!res.ok || !res.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        try {
+          onEvent(JSON.parse(line) as ExecutorPreviewEvent);
+        } catch {
+          // a torn line: nothing to act on
+        }
+      }
+    }
+  }
+
+  private forwarded(req: IncomingMessage): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || name === 'authorization' || name === 'host' || name === 'connection' || name === 'upgrade') continue;
+      headers[name] = value;
+    }
+    if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
+    headers.host = this.base.host;
+    return headers;
+  }
+
+  /** Proxies one browser request to the preview's dev server. */
+  proxy(id: string, req: IncomingMessage, res: ServerResponse): void {
+    const upstream = httpRequest(
+      {
+        hostname: this.base.hostname,
+        port: this.base.port || 80,
+        path: `/preview/${id}${req.url ?? '/'}`,
+        method: req.method,
+        headers: this.forwarded(req),
+      },
+      (reply) => {
+        res.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
+        reply.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('The preview did not answer.');
+    });
+    req.pipe(upstream);
+  }
+
+  /** Proxies a WebSocket upgrade (Vite's HMR) byte for byte once the head is rewritten. */
+  proxyUpgrade(id: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const upstream = connect({ host: this.base.hostname, port: Number(this.base.port || 80) });
+    const lines = [
+      `${req.method ?? 'GET'} /preview/${id}${req.url ?? '/'} HTTP/1.1`,
+      'Connection: Upgrade',
+      `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
+    ];
+    for (const [name, value] of Object.entries(this.forwarded(req)))
+      for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
+    upstream.once('connect', () => {
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket).pipe(upstream);
+    });
+    const end = () => {
+      upstream.destroy();
+      socket.destroy();
+    };
+    upstream.on('error', end);
+    upstream.on('close', end);
+    socket.on('error', end);
+    socket.on('close', end);
+  }
+}

@@ -1,0 +1,113 @@
+import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Preview } from './preview';
+import type { PreviewManager } from './preview-manager';
+
+/**
+ * HTTP and WebSocket (Vite's HMR) proxy to a preview's dev server: `/preview/<id>/<path>` on the
+ * executor → `<path>` on the dev server, through its unix socket (the only way in; see
+ * preview-init.ts). The executor's own token never reaches the dev server, and the dev server
+ * sees itself addressed as `localhost:<port>`, whatever address the browser used.
+ */
+
+export const PREVIEW_PROXY_PREFIX = '/preview/';
+
+/** Headers of ours that stay here (the executor's token) and hop-by-hop ones Node handles. */
+const DROPPED = new Set(['authorization', 'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/** `/preview/<id>/rest?query` → the preview id and the dev server's path. */
+export function parsePreviewPath(url: string): { id: string; path: string } | undefined {
+  if (!url.startsWith(PREVIEW_PROXY_PREFIX)) return undefined;
+  const rest = url.slice(PREVIEW_PROXY_PREFIX.length);
+  const match = /^([0-9a-f]{16})(\/.*|\?.*)?$/.exec(rest);
+  if (!match?.[1]) return undefined;
+  const tail = match[2] ?? '/';
+  return { id: match[1], path: tail.startsWith('?') ? `/${tail}` : tail };
+}
+
+function forwardedHeaders(req: IncomingMessage, preview: Preview): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(req.headers)) if (!DROPPED.has(name) && value !== undefined) headers[name] = value;
+  headers.host = `localhost:${preview.port}`;
+  return headers;
+}
+
+function answer(res: ServerResponse, status: number, code: string, message: string): void {
+  if (res.headersSent) return void res.destroy();
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify({ message, code }));
+}
+
+/** Proxies one HTTP request; answers 404 PREVIEW_NOT_FOUND / 502 PREVIEW_UNREACHABLE itself. */
+export function proxyPreviewRequest(manager: PreviewManager, req: IncomingMessage, res: ServerResponse): void {
+  const target = parsePreviewPath(req.url ?? '');
+  const preview = target ? manager.find(target.id) : undefined;
+  if (!target || !preview || preview.state !== 'running') return answer(res, 404, 'PREVIEW_NOT_FOUND', 'No such preview is running.');
+  preview.lastActivity = Date.now();
+  preview.openConnections++;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    preview.openConnections--;
+    preview.lastActivity = Date.now();
+  };
+  res.once('close', release);
+  const upstream = httpRequest(
+    { socketPath: preview.socketPath, path: target.path, method: req.method, headers: forwardedHeaders(req, preview) },
+    (reply) => {
+      res.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
+      reply.pipe(res);
+    },
+  );
+  upstream.on('error', () => answer(res, 502, 'PREVIEW_UNREACHABLE', 'The preview did not answer (its dev server may be restarting).'));
+  req.pipe(upstream);
+}
+
+/** Proxies a WebSocket upgrade byte for byte once the head is rewritten; false when the path is not a preview's. */
+export function proxyPreviewUpgrade(manager: PreviewManager, req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+  const target = parsePreviewPath(req.url ?? '');
+  if (!target) return false;
+  const preview = manager.find(target.id);
+  if (!preview || preview.state !== 'running') {
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    return true;
+  }
+  const upstream = connect(preview.socketPath);
+  preview.openConnections++;
+  preview.lastActivity = Date.now();
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    preview.openConnections--;
+    preview.lastActivity = Date.now();
+  };
+  const headers = forwardedHeaders(req, preview);
+  const lines = [
+    `${req.method ?? 'GET'} ${target.path} HTTP/1.1`,
+    `Host: ${String(headers.host)}`,
+    'Connection: Upgrade',
+    `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
+  ];
+  for (const [name, value] of Object.entries(headers)) {
+    if (name === 'host') continue;
+    for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
+  }
+  upstream.once('connect', () => {
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length > 0) upstream.write(head);
+    upstream.pipe(socket).pipe(upstream);
+  });
+  const end = () => {
+    release();
+    upstream.destroy();
+    socket.destroy();
+  };
+  upstream.on('error', end);
+  upstream.on('close', end);
+  socket.on('error', end);
+  socket.on('close', end);
+  return true;
+}
