@@ -221,6 +221,7 @@ test('390x844 phone: one pane at a time from a tab bar, Run in reach on the Code
         /^Run/,
         /^Tests/,
         /^Question/,
+        /^Preview/,
         /^Chat/,
         ...(page === interviewer ? [/^Notes/, /^Score/] : []),
       ]);
