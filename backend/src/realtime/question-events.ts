@@ -1,4 +1,5 @@
 import { AppError, type Question } from '@pairpad/protocol';
+import { seedWorkspace } from '../rooms';
 import type { ClientEventHandlers } from './bind-events';
 import type { SocketContext } from './socket-server';
 
@@ -21,7 +22,10 @@ export function questionHandlers(
       room.interview.assert('question', connection.role);
       const question = questions?.get(questionId);
       if (!question) throw new AppError('QUESTION_NOT_FOUND', `No question with the id "${questionId}".`);
-      return { question: room.interview.questions.load({ name: connection.name, role: connection.role }, question) };
+      const loaded = room.interview.questions.load({ name: connection.name, role: connection.role }, question);
+      // Its further files join the workspace (files already there are kept); the starter stays the page's offer.
+      seedWorkspace(room.doc, question.files[room.currentLanguage]);
+      return { question: loaded };
     },
     'question:edit': ({ room, connection }, edit) => ({
       question: room.interview.questions.edit({ name: connection.name, role: connection.role }, edit),

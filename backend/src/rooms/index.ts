@@ -13,3 +13,4 @@ export {
 } from './room-questions';
 export { DEFAULT_CONSOLE_LIMITS, type RunConsoleLimits } from './run-console';
 export { InterviewCreator, type CreatedInterview, type InterviewCreatorOptions } from './interview-creator';
+export { seedWorkspace } from './workspace-seed';

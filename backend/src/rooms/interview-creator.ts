@@ -3,6 +3,7 @@ import type { SessionRecord, SessionService } from '../sessions';
 import type { NewInterview } from '../store';
 import { assertWithinLimits, replaceCode, type RoomQuestionLimits } from './room-questions';
 import type { RoomManager } from './room-manager';
+import { seedWorkspace } from './workspace-seed';
 
 export interface InterviewCreatorOptions {
   sessions: SessionService;
@@ -85,9 +86,9 @@ export class InterviewCreator {
     const room = await this.options.rooms.open(record);
     room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
     const starter = question.starters[record.language];
-    if (starter !== undefined) {
-      replaceCode(room.doc, starter, null);
-      room.interview.flushRecording();
-    }
+    if (starter !== undefined) replaceCode(room.doc, starter, null);
+    // A question that ships several files seeds the workspace with the others (the starter is the entry).
+    seedWorkspace(room.doc, question.files[record.language]);
+    room.interview.flushRecording();
   }
 }

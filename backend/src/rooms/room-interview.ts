@@ -11,6 +11,7 @@ import {
   ROOM_DOC,
   RUN_HISTORY_LIMIT,
   decide,
+  workspaceFiles,
   type ChatMessage,
   type InterviewReport,
   type InterviewState,
@@ -18,6 +19,7 @@ import {
   type Role,
   type RoomAction,
   type RunControl,
+  type RunFile,
   type RunRecord,
   type Timeline,
 } from '@pairpad/protocol';
@@ -303,6 +305,7 @@ export class RoomInterview {
       title: session.title,
       language: this.currentLanguage(),
       code: this.room.doc.getText(ROOM_DOC.code).toString(),
+      ...this.reportFiles(),
       createdAt: session.createdAt,
       startedAt,
       endedAt,
@@ -314,6 +317,12 @@ export class RoomInterview {
       question: this.questions.view('interviewer'),
       testRuns: this.questions.runList(),
     };
+  }
+
+  /** Every file of a room that held several, the entry first; nothing for a single-file room. */
+  private reportFiles(): { files?: RunFile[] } {
+    const files = workspaceFiles(this.room.doc);
+    return files.length > 1 ? { files } : {};
   }
 
   destroy(): void {

@@ -20,6 +20,7 @@ import {
 } from '@pairpad/protocol';
 import { MAX_CLIENT_IDS_PER_CONNECTION, decodeAwarenessUpdate, encodeAwarenessEntries, sanitizeAwarenessUpdate } from './awareness-guard';
 import { RoomInterview, type RoomInterviewOptions } from './room-interview';
+import { changesWorkspace, removeInvalidFiles, workspaceChange, workspaceProblem } from './workspace-guard';
 import type { RoomConnection, RoomNotice } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 import { newDoc } from './new-doc';
@@ -111,6 +112,7 @@ export class Room {
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
+    this.doc.getMap(ROOM_DOC.files).observe(this.guardFiles);
   }
 
   /**
@@ -323,6 +325,7 @@ export class Room {
     Y.decodeUpdate(update);
     // Locked (candidates) or ended (everyone): refused with a named error, the document untouched.
     this.interview.assertCanUpdate(connection, update);
+    this.assertWorkspaceUpdate(connection, update);
     if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
       this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
@@ -332,6 +335,19 @@ export class Room {
     Y.applyUpdate(this.doc, update, connection);
     this.approximateBytes += update.byteLength;
     this.askForMissing(connection);
+  }
+
+  /**
+   * File operations arrive as updates of the files map: one that adds a file at a bad or taken
+   * path, past the file count or the workspace's bytes, or a non-text entry, is refused whole
+   * with the named code (WORKSPACE_*), the document untouched; so is any file operation the
+   * permission policy refuses ('files').
+   */
+  private assertWorkspaceUpdate(connection: RoomConnection, update: Uint8Array): void {
+    const change = workspaceChange(this.doc, update);
+    if (changesWorkspace(change)) this.interview.assert('files', connection.role);
+    const problem = workspaceProblem(this.doc, change);
+    if (problem) throw new AppError(problem.code, problem.message);
   }
 
   /**
@@ -418,6 +434,11 @@ export class Room {
     if (origin !== REMOTE_ORIGIN && origin !== 'timeout' && this.extensions.some((extension) => extension.onLocalAwareness)) {
       this.hook('onLocalAwareness', [awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)]);
     }
+  };
+
+  /** Whoever wrote it (a relayed update, the server): the files map holds only texts at valid paths. */
+  private readonly guardFiles = (event: Y.YMapEvent<unknown>): void => {
+    if (event.keysChanged.size > 0) removeInvalidFiles(this.doc);
   };
 
   /** Keeps `meta.language` valid whoever wrote it, and reports real changes. */

@@ -1,4 +1,13 @@
-import { AppError, ROOM_DOC, type Role, type RunControl, type RunRecord, type TestRunRecord } from '@pairpad/protocol';
+import {
+  AppError,
+  ROOM_DOC,
+  workspaceFiles,
+  type Role,
+  type RunControl,
+  type RunFile,
+  type RunRecord,
+  type TestRunRecord,
+} from '@pairpad/protocol';
 import type { Room, RoomManager } from '../rooms';
 import type { SessionService, SessionStore } from '../sessions';
 import { ExecutionService, type ExecutionServiceOptions, type RoomSource, type StartRunRequest } from './execution-service';
@@ -50,10 +59,18 @@ export function roomSource(sessions: SessionService, rooms: RoomManager): RoomSo
         language: room.currentLanguage,
         code: room.code,
         stdin: room.doc.getText(ROOM_DOC.stdin).toString(),
+        // A room with several files runs them all, the entry first; a single-file room its code, as always.
+        ...roomFiles(room),
         ...(database ? { database } : {}),
       };
     },
   };
+}
+
+/** The room's files when it holds several (the entry first), for a run that sends them all. */
+function roomFiles(room: Room): { files?: RunFile[] } {
+  const files = workspaceFiles(room.doc);
+  return files.length > 1 ? { files } : {};
 }
 
 /**
@@ -123,6 +140,7 @@ export class RoomRuns {
       startedBy: { name: actor.name, via: 'room' },
       language: room.currentLanguage,
       code: room.code,
+      ...roomFiles(room),
       tests: room.interview.questions.stored.tests,
       ...(room.interview.questions.stored.database ? { database: room.interview.questions.stored.database } : {}),
     });

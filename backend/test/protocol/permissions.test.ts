@@ -24,6 +24,7 @@ const EXPECTED: Record<Role, Record<RoomAction, (state: PermissionState) => stri
     end: (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
     notes: () => 'OK',
     question: (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
+    files: (s) => (s.ended ? 'SESSION_ENDED' : 'OK'),
   },
   candidate: {
     edit: (s) => (s.ended ? 'SESSION_ENDED' : s.locked ? 'EDITING_LOCKED' : 'OK'),
@@ -34,6 +35,7 @@ const EXPECTED: Record<Role, Record<RoomAction, (state: PermissionState) => stri
     end: () => 'FORBIDDEN',
     notes: () => 'FORBIDDEN',
     question: () => 'FORBIDDEN',
+    files: (s) => (s.ended ? 'SESSION_ENDED' : s.locked ? 'EDITING_LOCKED' : 'OK'),
   },
 };
 

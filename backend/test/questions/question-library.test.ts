@@ -70,6 +70,7 @@ describe('question library', () => {
       'Bad_Name.md': GOOD,
       'alias-bomb.md': `---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ntitle: Bomb\n---\nbody`,
       'folder.md': '<dir>',
+      'escaping-file.md': GOOD.replace('difficulty: easy', 'difficulty: easy\nfiles:\n  python:\n    ../outside.py: "x"'),
     });
     const library = await QuestionLibrary.load(dir);
     assert.deepEqual(
@@ -87,6 +88,7 @@ describe('question library', () => {
     assert.match(problems['Bad_Name.md'] ?? '', /^id: id must be lowercase/);
     assert.match(problems['alias-bomb.md'] ?? '', /not valid YAML: Excessive alias count/);
     assert.match(problems['folder.md'] ?? '', /not a regular file/);
+    assert.match(problems['escaping-file.md'] ?? '', /files\.python.*relative path inside the workspace.*"\.\." segment/);
     assert.equal(problems['README.md'], undefined, 'the README is not a question');
   });
 

@@ -36,8 +36,11 @@ import { withParticipantLabels } from '@/room/participants';
 export interface CodeEditorProps {
   text: Y.Text;
   awareness: Awareness;
-  language: LanguageId;
+  /** The language the text is highlighted as; null: plain text (a file of no known language). */
+  language: LanguageId | null;
   readOnly?: boolean;
+  /** The editor's accessible name (the file's path in a workspace). */
+  label?: string;
 }
 
 /** The parts of the editor that change while it lives, each reconfigured on its own. */
@@ -60,11 +63,10 @@ function createSlots() {
  * 21). Focus comes before a key reaches the editor; keys pressed before the aids are in wait for
  * them (lib/held-keys.ts).
  */
-const loadEditingAids = (language: LanguageId) =>
-  Promise.all([import('@/lib/editing-aids'), loadLanguageSupport(language, 'editing')]).then(([{ editingAids }, support]) => ({
-    aids: editingAids,
-    support,
-  }));
+const loadEditingAids = (language: LanguageId | null) =>
+  Promise.all([import('@/lib/editing-aids'), language === null ? null : loadLanguageSupport(language, 'editing')]).then(
+    ([{ editingAids }, support]) => ({ aids: editingAids, support }),
+  );
 
 function aidsEffects(slots: ReturnType<typeof createSlots>['aids'], aids: EditingAids) {
   return [
@@ -84,7 +86,7 @@ function aidsEffects(slots: ReturnType<typeof createSlots>['aids'], aids: Editin
  * through Compartments: changing one reconfigures the live editor, keeping the Yjs binding, the
  * undo history, the cursor and the scroll position.
  */
-export default function CodeEditor({ text, awareness, language, readOnly = false }: CodeEditorProps) {
+export default function CodeEditor({ text, awareness, language, readOnly = false, label = 'Code editor' }: CodeEditorProps) {
   const hostRef = useRef<HTMLDivElement>(null);
   const viewRef = useRef<EditorView | null>(null);
   const [slots] = useState(createSlots);
@@ -136,7 +138,7 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
           // Before yCollab's remote cursors: typing over a selection must never pick up their labels.
           selectionReplacingInput,
           // tabindex: the scroller holds a focusable element in axe's eyes too (scrollable-region-focusable).
-          EditorView.contentAttributes.of({ 'aria-label': 'Code editor', tabindex: '0' }),
+          EditorView.contentAttributes.of({ 'aria-label': label, tabindex: '0' }),
           editorAppearance,
           slots.dark.of(darkFlag(initial.current.theme)),
           slots.fontSize.of(fontSizeTheme(initial.current.fontSize)),
@@ -158,7 +160,9 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
         .then(({ aids, support }) => {
           if (viewRef.current !== view) return;
           // With the language's full support (indentation), so held keys replay as if typed now.
-          view.dispatch({ effects: [...aidsEffects(slots.aids, aids), slots.language.reconfigure([support, languageKeywords(language)])] });
+          // A file of no known language (notes.txt in a workspace) gets the aids without a language.
+          const languageSupport = support === null || language === null ? [] : [support, languageKeywords(language)];
+          view.dispatch({ effects: [...aidsEffects(slots.aids, aids), slots.language.reconfigure(languageSupport)] });
           setEditing(true);
         })
         .catch((error: unknown) => {
@@ -184,10 +188,15 @@ export default function CodeEditor({ text, awareness, language, readOnly = false
       detachReplacements();
       undoManager.destroy();
     };
+    // The label is read when the editor is made (a workspace makes one per file).
   }, [text, awareness, slots]);
 
   useEffect(() => {
     let current = true;
+    if (language === null) {
+      viewRef.current?.dispatch({ effects: slots.language.reconfigure([]) });
+      return;
+    }
     loadLanguageSupport(language, editing ? 'editing' : 'showing')
       .then((support) => {
         if (current) viewRef.current?.dispatch({ effects: slots.language.reconfigure([support, languageKeywords(language)]) });

@@ -8,6 +8,7 @@ import { cx } from '@/lib/cx';
 import { formatClock } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getTimeline } from '@/lib/interview-api';
+import { fileLanguage } from '@pairpad/protocol/workspace';
 import { formatPosition, playbackClock } from '@/lib/playback-clock';
 import { MOMENT_KINDS, idleLabel, idleMoment, playbackMoments, type Moment } from '@/lib/playback-moments';
 import { colorForName } from '@/room/user-color';
@@ -62,6 +63,8 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
   // The list: every event, and each idle stretch where it began.
   const moments = useMemo(() => [...events, ...clock.gaps.map(idleMoment)].sort((a, b) => a.at - b.at), [events, clock]);
   const [position, setPosition] = useState(0);
+  /** The workspace file shown (null: the entry, the code of a single-file room). */
+  const [file, setFile] = useState<string | null>(null);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<(typeof SPEEDS)[number]>(4);
   const duration = clock.duration;
@@ -128,7 +131,7 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
 
   const shown = Math.min(position, duration);
   const at = clock.toReal(position);
-  const frame = replay.frameAt(at);
+  const frame = replay.frameAt(at, file ?? undefined);
   const past = timeline.events.filter((event) => event.at <= at);
   const language: LanguageId = past.findLast((event) => event.kind === 'language')?.language ?? timeline.language;
   const runs = timelineRuns(past);
@@ -136,7 +139,8 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
     () => new Map((timeline.consoles ?? []).map((transcript) => [transcript.jobId, transcript.entries])),
     [timeline],
   );
-  const highlighted = useMemo(() => highlightCode(frame.text, language), [frame.text, language]);
+  const shownLanguage = frame.path === frame.paths[0] ? language : (fileLanguage(frame.path)?.id ?? '');
+  const highlighted = useMemo(() => highlightCode(frame.text, shownLanguage), [frame.text, shownLanguage]);
   const lastEdit = frame.last;
   // The lines the last edit touched (a paste spans several), marked in its author's colour.
   const range = lastEdit?.from !== undefined && lastEdit.to !== undefined ? { from: lastEdit.from, to: lastEdit.to } : null;
@@ -228,6 +232,19 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
       <main className={styles.body}>
         <section className={cx(ui.panel, styles.code)} aria-label="Code at this moment">
           <h2 className={ui.panelTitle}>Code · {languageLabel(language)}</h2>
+          {frame.paths.length > 1 || file !== null ? (
+            <label className={styles.filePicker}>
+              File{' '}
+              <select value={frame.path} onChange={(event) => setFile(event.target.value === frame.paths[0] ? null : event.target.value)}>
+                {(frame.paths.includes(frame.path) ? frame.paths : [...frame.paths, frame.path]).map((path) => (
+                  <option key={path} value={path}>
+                    {path}
+                    {path === frame.paths[0] ? ' (entry)' : frame.paths.includes(path) ? '' : ' (not there yet)'}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           <p className={styles.lastEdit} data-testid="playback-last-edit">
             {lastEdit ? (
               <>

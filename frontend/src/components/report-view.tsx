@@ -8,6 +8,7 @@ import { formatDuration } from '@/lib/format';
 import { highlightCode } from '@/lib/highlight';
 import { getReport } from '@/lib/interview-api';
 import { REPORT_CLASS, downloadHtml, reportDocument } from '@/lib/report-document';
+import { fileLanguage } from '@pairpad/protocol/workspace';
 import { ReviewMessage } from './review-message';
 import { ReportTestRuns } from './report-test-runs';
 import { ReportScorecards } from './report-scorecards';
@@ -121,9 +122,21 @@ function Report({ report }: { report: InterviewReport }) {
           </table>
 
           <h2>Final code</h2>
+          {report.files && report.files.length > 1 ? <h3>{report.files[0]!.name} (entry)</h3> : null}
           <pre className={cx(review.codeView, styles.code, 'hljs')}>
             <code data-testid="report-code" dangerouslySetInnerHTML={{ __html: highlighted }} />
           </pre>
+          {report.files?.slice(1).map((file) => (
+            <section key={file.name} aria-label={file.name}>
+              <h3>{file.name}</h3>
+              <pre className={cx(review.codeView, styles.code, 'hljs')}>
+                <code
+                  data-testid="report-file"
+                  dangerouslySetInnerHTML={{ __html: highlightCode(file.content, fileLanguage(file.name)?.id ?? '') }}
+                />
+              </pre>
+            </section>
+          ))}
 
           <h2>Runs</h2>
           {report.runs.length === 0 ? <p className={cx(ui.muted, REPORT_CLASS.muted)}>No runs.</p> : null}

@@ -8,6 +8,7 @@ import { decide } from '@pairpad/protocol/wire';
 import { cx } from '@/lib/cx';
 import { readStoredNumber, writeStoredNumber } from '@/lib/stored-number';
 import { useMediaQuery } from '@/lib/use-media-query';
+import { useMultiFile } from '@/room/use-multi-file';
 import { useRoom } from '@/room/use-room';
 import { useUnreadChat, useUnreadNotes } from '@/room/use-unread';
 import { ChatPanel } from './chat-panel';
@@ -36,6 +37,11 @@ const TestResults = dynamic(() => import('./test-results').then((module) => modu
 const ScorecardPanel = dynamic(() => import('./scorecard-panel').then((module) => module.ScorecardPanel));
 // The question panel: a room with a question, or an interviewer's (who may pick one).
 const QuestionPanel = dynamic(() => import('./question-panel').then((module) => module.QuestionPanel));
+// The file tree, tabs and per-file editor: loaded once the room has a second file or someone adds one.
+const WorkspaceEditor = dynamic(() => import('./workspace/workspace-editor'), {
+  ssr: false,
+  loading: () => <div className={styles.editorLoading}>Loading files…</div>,
+});
 
 export interface RoomViewProps {
   apiUrl: string;
@@ -84,6 +90,10 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
   const [chosenTab, setChosenTab] = useState<SideTab | null>(null);
   const [chosenPane, setChosenPane] = useState<Pane>('code');
   const [sideWidth, setSideWidth] = useState<number | null>(null);
+  const multiFile = useMultiFile(room.text?.doc ?? null);
+  /** Grows with each "Add file": the first one loads the tree, each one opens its new-file field. */
+  const [addFileRequest, setAddFileRequest] = useState(0);
+  const workspaceShown = multiFile || addFileRequest > 0;
 
   useEffect(() => setSideWidth(readStoredNumber(SIDE_WIDTH_KEY)), []);
   const resizeSide = useCallback((width: number) => {
@@ -268,13 +278,30 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
             </div>
           ) : null}
           <div className={styles.editorFrame}>
-            {room.text && room.awareness ? (
+            {room.text?.doc && room.awareness && workspaceShown ? (
+              <WorkspaceEditor
+                doc={room.text.doc}
+                awareness={room.awareness}
+                participants={room.participants}
+                roomLanguage={room.language}
+                readOnly={readOnly}
+                compact={compact}
+                createRequest={addFileRequest}
+              />
+            ) : room.text && room.awareness ? (
               <CodeEditor text={room.text} awareness={room.awareness} language={room.language} readOnly={readOnly} />
             ) : (
               <div className={styles.editorLoading}>Connecting…</div>
             )}
           </div>
-          {touch ? null : <EditorShortcuts />}
+          <div className={styles.editorFooter}>
+            {touch ? null : <EditorShortcuts />}
+            {workspaceShown || readOnly || !room.text ? null : (
+              <button type="button" className={cx(ui.linkButton, styles.addFile)} onClick={() => setAddFileRequest((count) => count + 1)}>
+                Add file
+              </button>
+            )}
+          </div>
         </section>
         {compact ? null : (
           <PaneSplitter

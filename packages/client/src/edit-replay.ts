@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import type { TimelineEditAuthor, TimelineEdits } from '@pairpad/protocol';
 import { ROOM_DOC } from '@pairpad/protocol/wire';
+import { entryPath, workspacePaths, workspaceText } from '@pairpad/protocol/workspace';
 
 /** One recorded edit of the code document. */
 export interface ReplayEdit {
@@ -16,10 +17,15 @@ export interface ReplayEdit {
 export interface ReplayFrame {
   /** Index of the last edit applied (-1: none, the base only). */
   index: number;
+  /** The text of the file asked for (the entry by default; empty when that file did not exist then). */
   text: string;
+  /** The workspace's paths then, the entry first (one path in a single-file room). */
+  paths: string[];
+  /** The path `text` is of. */
+  path: string;
   /**
-   * The last edit that changed the code (an edit of the Input box changes none), if any, with
-   * the range of the text it changed (`[from, to)`) when known.
+   * The last edit that changed the code or another file (an edit of the Input box changes none),
+   * if any, with the range of the shown file's text it changed (`[from, to)`) when known.
    */
   last: { at: number; author: TimelineEditAuthor | null; from?: number; to?: number } | null;
 }
@@ -100,13 +106,13 @@ export class EditReplay {
     return found;
   }
 
-  /** The document as it was at `at` (server epoch ms). */
-  frameAt(at: number): ReplayFrame {
-    return this.frame(this.indexAt(at));
+  /** The document as it was at `at` (server epoch ms), showing the file at `path` (default: the entry). */
+  frameAt(at: number, path?: string): ReplayFrame {
+    return this.frame(this.indexAt(at), path);
   }
 
-  /** The document after edit `index` (inclusive). */
-  frame(index: number): ReplayFrame {
+  /** The document after edit `index` (inclusive), showing the file at `path` (default: the entry). */
+  frame(index: number, path?: string): ReplayFrame {
     const target = Math.max(-1, Math.min(index, this.edits.length - 1));
     if (target < this.applied) this.rewind(target);
     // The edits before the last few are applied in bulk: one transaction per keyframe's stretch
@@ -123,16 +129,24 @@ export class EditReplay {
       if (this.codeChanged) this.last = { at: this.edits[end]!.at, author: this.edits[end]!.author };
       this.keepKeyframe();
     }
-    const text = this.doc.getText(ROOM_DOC.code);
+    const shown = () => this.fileText(path);
     while (this.applied < target) {
       const edit = this.edits[++this.applied]!;
-      const before = text.toString();
+      const before = shown();
       this.codeChanged = false;
       Y.applyUpdate(this.doc, edit.update);
-      if (this.codeChanged) this.last = { at: edit.at, author: edit.author, ...changedRange(before, text.toString()) };
+      if (this.codeChanged) {
+        const after = shown();
+        this.last = { at: edit.at, author: edit.author, ...(after !== before ? changedRange(before, after) : {}) };
+      }
       this.keepKeyframe();
     }
-    return { index: this.applied, text: text.toString(), last: this.last };
+    return { index: this.applied, text: shown(), paths: workspacePaths(this.doc), path: path ?? entryPath(this.doc), last: this.last };
+  }
+
+  /** The file at `path` (the entry when absent) in the document as replayed so far; '' when there is none. */
+  private fileText(path: string | undefined): string {
+    return (path === undefined ? this.doc.getText(ROOM_DOC.code) : workspaceText(this.doc, path))?.toString() ?? '';
   }
 
   destroy(): void {
@@ -157,9 +171,11 @@ export class EditReplay {
   private load(state: Uint8Array, applied: number, last: LastChange): void {
     this.doc = new Y.Doc({ gc: true });
     Y.applyUpdate(this.doc, state);
-    this.doc.getText(ROOM_DOC.code).observe(() => {
+    const changed = () => {
       this.codeChanged = true;
-    });
+    };
+    this.doc.getText(ROOM_DOC.code).observe(changed);
+    this.doc.getMap(ROOM_DOC.files).observeDeep(changed);
     this.applied = applied;
     this.last = last;
   }

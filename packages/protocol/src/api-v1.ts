@@ -10,6 +10,7 @@ import { InterviewStatusSchema, InterviewSummarySchema, MAX_INTERVIEWS_PAGE } fr
 import { DEFAULT_LANGUAGE, LanguageIdSchema } from './languages';
 import { MAX_TITLE_LENGTH } from './limits';
 import { QuestionSchema } from './questions';
+import { RunFileSchema } from './run-files';
 import { ScorecardViewSchema } from './scorecards';
 import { DisplayNameSchema } from './sessions';
 
@@ -138,6 +139,8 @@ export const ApiReportSchema = z
     title: z.string().nullable(),
     language: z.string(),
     code: z.string(),
+    /** Every file's final content, the entry first, when the room held several (its workspace). */
+    files: z.array(RunFileSchema).optional(),
     createdAt: z.number(),
     startedAt: z.number(),
     endedAt: z.number().nullable(),

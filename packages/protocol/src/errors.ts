@@ -119,6 +119,16 @@ export const ERROR_STATUS = {
   WEBHOOK_NOT_FOUND: 404,
   /** No delivery with that id for that endpoint. */
   WEBHOOK_DELIVERY_NOT_FOUND: 404,
+  /** A workspace file path that breaks the path rules (absolute, "..", empty segment, too long or deep). */
+  WORKSPACE_PATH_INVALID: 400,
+  /** A workspace file path already used by a file, or a file that would also be a folder ("a" and "a/b"). */
+  WORKSPACE_PATH_TAKEN: 409,
+  /** More files than a workspace may hold (WORKSPACE_LIMITS.files). */
+  WORKSPACE_TOO_MANY_FILES: 413,
+  /** More text than a workspace may hold (WORKSPACE_LIMITS.bytes). */
+  WORKSPACE_TOO_LARGE: 413,
+  /** No file at that path in the workspace (rename or delete of a file that is gone). */
+  WORKSPACE_FILE_NOT_FOUND: 404,
   INTERNAL_ERROR: 500,
 } as const satisfies Record<string, number>;
 

@@ -20,3 +20,4 @@ export * from './scorecards';
 export * from './api-v1';
 export * from './rest';
 export * from './webhooks';
+export * from './workspace';

@@ -4,6 +4,7 @@ import type { LanguageId } from './languages';
 import type { RunRecord } from './execution';
 import type { RoomQuestionView, TestRunRecord } from './room-questions';
 import type { Role } from './realtime';
+import type { RunFile } from './run-files';
 
 /** Chat messages a room keeps (oldest dropped first) and the longest message accepted. */
 export const CHAT_HISTORY_LIMIT = 500;
@@ -132,7 +133,10 @@ export interface InterviewReport {
   sessionId: string;
   title: string | null;
   language: LanguageId;
+  /** The entry file's final content (the code of a single-file room). */
   code: string;
+  /** Every file's final content, the entry first, when the room held several (workspace.ts). */
+  files?: RunFile[];
   createdAt: number;
   startedAt: number;
   endedAt: number | null;

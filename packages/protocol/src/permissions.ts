@@ -19,6 +19,8 @@ export const ROOM_ACTIONS = [
   'notes',
   /** Load a question, or change the room's description and test cases. */
   'question',
+  /** Create, rename, move or delete a file of the workspace (as edits: candidates unless locked, nobody once ended). */
+  'files',
 ] as const;
 export type RoomAction = (typeof ROOM_ACTIONS)[number];
 
@@ -55,6 +57,11 @@ export function decide(action: RoomAction, role: Role, state: PermissionState): 
     case 'edit':
       if (state.ended) return refuse('SESSION_ENDED', 'This interview has ended; the code is read-only.');
       if (state.locked && role === 'candidate') return refuse('EDITING_LOCKED', 'The interviewer has locked editing.');
+      return ALLOWED;
+    case 'files':
+      if (state.ended) return refuse('SESSION_ENDED', 'This interview has ended; its files can no longer change.');
+      if (state.locked && role === 'candidate')
+        return refuse('EDITING_LOCKED', 'The interviewer has locked editing; files cannot be added, renamed or deleted.');
       return ALLOWED;
     case 'run':
       if (state.ended) return refuse('SESSION_ENDED', 'This interview has ended; code can no longer be run.');

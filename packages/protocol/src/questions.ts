@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { LanguageIdSchema } from './languages';
 import { RubricSchema } from './scorecards';
+import { runFilePathProblem } from './run-file-paths';
+import { WORKSPACE_LIMITS } from './workspace';
 
 /**
  * Questions and their test cases, as files in QUESTIONS_DIR (see questions/README.md) and as
@@ -64,6 +66,22 @@ export const QuestionDatabaseSchema = z
   .strict();
 export type QuestionDatabase = z.infer<typeof QuestionDatabaseSchema>;
 
+/** One language's further files of a question: paths as a run's, at most a workspace's count beside the entry. */
+export const QuestionFilesSchema = z.record(z.string(), boundedText(QUESTION_LIMITS.starterBytes, 'file')).superRefine((files, ctx) => {
+  const paths = Object.keys(files);
+  if (paths.length >= WORKSPACE_LIMITS.files)
+    ctx.addIssue({ code: 'custom', message: `at most ${WORKSPACE_LIMITS.files - 1} files beside the starter` });
+  for (const path of paths) {
+    const problem = runFilePathProblem(path);
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path: [path],
+        message: `must be a relative path inside the workspace: "${path.slice(0, 80)}" ${problem}`,
+      });
+  }
+});
+
 export const QuestionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lowercase letters, digits and dashes (at most 64)'),
@@ -76,6 +94,11 @@ export const QuestionSchema = z
     tests: z.array(TestCaseSchema).default([]),
     /** SQL questions: the schema and seed data every run starts from (a fresh database each run). */
     database: QuestionDatabaseSchema.optional(),
+    /**
+     * Further files per language, by path (`src/util.py`), beside the starter (the entry): they
+     * seed the room's workspace when the question is loaded. Never sent as part of the question.
+     */
+    files: z.partialRecord(LanguageIdSchema, QuestionFilesSchema).default({}),
     /** Reference solutions: checked by the project's own tests, never sent to a room. */
     solutions: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'solution')).default({}),
     /** How interviewers score it; without one, the team's default rubric. Never sent to a room. */

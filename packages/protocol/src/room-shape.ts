@@ -17,12 +17,19 @@ export const ROOM_DOC = {
   stdin: 'stdin',
   /** `Y.Map`: room settings participants may change (the server validates them). */
   meta: 'meta',
+  /**
+   * `Y.Map<Y.Text>`: the workspace's files other than the entry, by path (`src/util.py`); empty in
+   * a single-file room. Folders are implied by the paths. Rules and readers: workspace.ts.
+   */
+  files: 'files',
 } as const;
 
 /** Keys of `ROOM_DOC.meta`. */
 export const META_KEYS = {
   /** A `LanguageId`; an invalid value is reverted by the server. */
   language: 'language',
+  /** The entry file's path (its text is `ROOM_DOC.code`); absent: the language's file name (`main.py`). */
+  entry: 'entry',
 } as const;
 
 /** The interviewers' private notes document. */

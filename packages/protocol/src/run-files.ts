@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LANGUAGES } from './languages';
 import type { QuestionDatabase } from './questions';
+import { runFilePathProblem, RUN_FILE_LIMITS, utf8Bytes } from './run-file-paths';
 
 /**
  * A run of several files (a workspace): Piston's `files[]`, the entry first, names with folders
@@ -8,35 +9,7 @@ import type { QuestionDatabase } from './questions';
  * checked here too so a bad name is refused before it is queued, in the same words everywhere.
  */
 
-export const RUN_FILE_LIMITS = Object.freeze({
-  /** Files one run sends (the executor's EXECUTOR_MAX_FILES default is 256). */
-  files: 128,
-  pathBytes: 1024,
-  segmentBytes: 255,
-  /** Folders deep. */
-  depth: 16,
-});
-
-const encoder = new TextEncoder();
-const utf8Bytes = (value: string) => encoder.encode(value).byteLength;
-
-/** Why `name` is not a relative path inside the run's box, or undefined when it is. */
-export function runFilePathProblem(name: string): string | undefined {
-  if (name === '') return 'is empty';
-  if (name.startsWith('/')) return 'is an absolute path';
-  if (utf8Bytes(name) > RUN_FILE_LIMITS.pathBytes) return `is longer than ${RUN_FILE_LIMITS.pathBytes} bytes`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'has a control character';
-  const segments = name.split('/');
-  if (segments.length > RUN_FILE_LIMITS.depth + 1) return `is more than ${RUN_FILE_LIMITS.depth} folders deep`;
-  for (const segment of segments) {
-    if (segment === '') return 'has an empty segment';
-    if (segment === '.' || segment === '..') return `has a "${segment}" segment`;
-    if (utf8Bytes(segment) > RUN_FILE_LIMITS.segmentBytes) return `has a segment longer than ${RUN_FILE_LIMITS.segmentBytes} bytes`;
-  }
-  if (segments[0] === '.tmp') return 'is in the reserved ".tmp" folder';
-  return undefined;
-}
+export { RUN_FILE_LIMITS, runFilePathProblem } from './run-file-paths';
 
 export const RunFilePathSchema = z.string().superRefine((name, ctx) => {
   const problem = runFilePathProblem(name);

@@ -1,0 +1,70 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as Y from 'yjs';
+import { META_KEYS, ROOM_DOC, entryPath, fileLanguage, newPathProblem, workspaceFiles, workspacePaths } from '@pairpad/protocol';
+import { createFile, deletePath, renamePath, workspaceUndoManager } from '@pairpad/client';
+
+function roomDoc(language = 'python', code = 'print(1)\n'): Y.Doc {
+  const doc = new Y.Doc();
+  doc.getMap(ROOM_DOC.meta).set(META_KEYS.language, language);
+  doc.getText(ROOM_DOC.code).insert(0, code);
+  return doc;
+}
+
+describe('workspace model (packages/protocol/src/workspace.ts, packages/client/src/workspace-ops.ts)', () => {
+  it('a single-file room is its code as the language file', () => {
+    const doc = roomDoc('java', 'class Main {}');
+    assert.deepEqual(workspaceFiles(doc), [{ name: 'Main.java', content: 'class Main {}' }]);
+  });
+
+  it('lists the entry first, then the other files by path', () => {
+    const doc = roomDoc();
+    assert.equal(createFile(doc, 'src/util.py', 'X = 1\n'), undefined);
+    assert.equal(createFile(doc, 'a.txt', 'a'), undefined);
+    assert.deepEqual(workspaceFiles(doc), [
+      { name: 'main.py', content: 'print(1)\n' },
+      { name: 'a.txt', content: 'a' },
+      { name: 'src/util.py', content: 'X = 1\n' },
+    ]);
+  });
+
+  it('refuses bad paths with named codes and changes nothing', () => {
+    const doc = roomDoc();
+    createFile(doc, 'src/util.py');
+    const before = Y.encodeStateAsUpdate(doc);
+    assert.equal(createFile(doc, '../x.py')?.code, 'WORKSPACE_PATH_INVALID');
+    assert.equal(createFile(doc, '/etc/passwd')?.code, 'WORKSPACE_PATH_INVALID');
+    assert.equal(createFile(doc, 'main.py')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.equal(createFile(doc, 'src')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.equal(createFile(doc, 'src/util.py/x')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.deepEqual(Y.encodeStateAsUpdate(doc), before);
+    const many = Array.from({ length: 127 }, (_, i) => `f${i}`);
+    assert.equal(newPathProblem('one-more', ['main.py', ...many])?.code, 'WORKSPACE_TOO_MANY_FILES');
+  });
+
+  it('renames files, folders and the entry; deletes; undo brings a deleted file back with its content', () => {
+    const doc = roomDoc();
+    const undo = workspaceUndoManager(doc);
+    createFile(doc, 'src/util.py', 'X = 1\n');
+    createFile(doc, 'src/more.py', 'Y = 2\n');
+    assert.equal(renamePath(doc, 'src', 'lib'), undefined);
+    assert.deepEqual(workspacePaths(doc), ['main.py', 'lib/more.py', 'lib/util.py']);
+    assert.equal(renamePath(doc, 'main.py', 'app.py'), undefined);
+    assert.equal(entryPath(doc), 'app.py');
+    assert.equal(deletePath(doc, 'app.py')?.code, 'WORKSPACE_PATH_INVALID');
+    assert.equal(deletePath(doc, 'lib/util.py'), undefined);
+    assert.deepEqual(workspacePaths(doc), ['app.py', 'lib/more.py']);
+    undo.undo();
+    assert.deepEqual(
+      workspaceFiles(doc).find((file) => file.name === 'lib/util.py'),
+      { name: 'lib/util.py', content: 'X = 1\n' },
+    );
+  });
+
+  it('knows a file language from its extension', () => {
+    assert.equal(fileLanguage('src/util.py')?.id, 'python');
+    assert.equal(fileLanguage('src/App.tsx')?.id, 'typescript');
+    assert.equal(fileLanguage('lib/x.h')?.id, 'c');
+    assert.equal(fileLanguage('README'), undefined);
+  });
+});
