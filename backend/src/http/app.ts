@@ -15,7 +15,7 @@ import type { QuestionLibrary } from '../questions/question-library';
 import type { RoomQuestionLimits } from '../rooms';
 import { healthRoutes, type HealthCheck } from './health-routes';
 import type { Metrics } from './metrics';
-import { requestContext } from './request-context';
+import { requestContext, type HttpLogger } from './request-context';
 import type { IdentityService } from '../identity';
 import { authentication } from './authentication';
 import { authRoutes } from './auth-routes';
@@ -34,7 +34,7 @@ export interface AppOptions {
   publicUrl: string;
   sessions: SessionService;
   rooms: RoomManager;
-  logger: { error(message: string, meta?: object): void; http(message: string, meta?: object): void };
+  logger: { error(message: string, meta?: object): void } & HttpLogger;
   metrics: Metrics;
   version: string;
   healthChecks: Record<string, HealthCheck>;

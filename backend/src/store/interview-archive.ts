@@ -78,6 +78,11 @@ export class InterviewArchive implements RoomExtension {
   /** Logged once per outage: the first failure, then the recovery. */
   private outageLogged = false;
   private idleWaiters: Array<() => void> = [];
+  /** Session records waiting for the next multi-row INSERT (see `createRecord`). */
+  private readonly createQueue: Array<{ interview: NewInterview; resolve: (created: boolean) => void; reject: (error: unknown) => void }> =
+    [];
+  /** A multi-row INSERT of session records is under way. */
+  private creating = false;
 
   constructor(private readonly options: InterviewArchiveOptions) {
     this.now = options.now ?? Date.now;
@@ -287,7 +292,7 @@ export class InterviewArchive implements RoomExtension {
     entry.pendingCreate = null;
     entry.pendingSnapshot = null;
     try {
-      if (create && (await this.options.interviews.create(create))) {
+      if (create && (await this.createRecord(create))) {
         this.options.events?.publish({ type: 'interview.created', interviewId: create.id, occurredAt: create.createdAt });
       }
       if (snapshot) {
@@ -307,6 +312,47 @@ export class InterviewArchive implements RoomExtension {
     }
     if (entry.pendingCreate || entry.pendingSnapshot) void this.pump(entry);
     else this.forgetIfDone(entry);
+  }
+
+  /**
+   * `interviews.create`, with the records of sessions created at about the same time written
+   * together: those created in the same turn of the event loop, or while an INSERT is under way,
+   * go in the next one (one round trip for a burst of API creates, not one each). When a
+   * multi-row INSERT fails, each of its records is written alone, so one the database refuses
+   * fails by itself (and is retried by its own entry) as before.
+   */
+  private createRecord(interview: NewInterview): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.createQueue.push({ interview, resolve, reject });
+      if (this.createQueue.length === 1 && !this.creating) setImmediate(() => void this.flushCreates());
+    });
+  }
+
+  private async flushCreates(): Promise<void> {
+    const batch = this.createQueue.splice(0);
+    if (batch.length === 0) return;
+    this.creating = true;
+    const alone = async (queued: (typeof batch)[number]) => {
+      try {
+        queued.resolve(await this.options.interviews.create(queued.interview));
+      } catch (error) {
+        queued.reject(error);
+      }
+    };
+    try {
+      if (batch.length === 1) return await alone(batch[0]!);
+      let written: Set<string>;
+      try {
+        written = await this.options.interviews.createMany(batch.map((queued) => queued.interview));
+      } catch {
+        await Promise.all(batch.map(alone));
+        return;
+      }
+      for (const queued of batch) queued.resolve(written.has(queued.interview.id));
+    } finally {
+      this.creating = false;
+      if (this.createQueue.length > 0) setImmediate(() => void this.flushCreates());
+    }
   }
 
   /** `interview.started` when the row left `upcoming`, `interview.ended` when it became `ended` (both, if at once). */

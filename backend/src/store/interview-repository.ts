@@ -282,6 +282,31 @@ function rowValues(row: SavedSnapshot) {
  * dashboard's list, deletion and retention (each deletion audited in the same transaction).
  * Works the same on SQLite and PostgreSQL (one contract suite runs on both).
  */
+/** The `interviews` row of a session just created: `upcoming`, nobody in it yet. */
+function newInterviewRow(input: NewInterview) {
+  return {
+    id: input.id,
+    title: input.title,
+    language: input.language,
+    question_id: input.questionId ?? null,
+    question_title: input.questionTitle ?? null,
+    status: 'upcoming' as const,
+    created_by: input.createdBy ?? null,
+    candidate_name: input.candidateName ?? null,
+    candidate_email: input.candidateEmail?.trim().toLowerCase() || null,
+    interviewer_token_hash: input.interviewerTokenHash ?? null,
+    created_at: input.createdAt,
+    updated_at: input.createdAt,
+    participants: '[]',
+    search_text: searchTextOf({
+      title: input.title,
+      questionTitle: input.questionTitle ?? null,
+      candidateName: input.candidateName ?? null,
+      candidateEmail: input.candidateEmail ?? null,
+    }),
+  };
+}
+
 export class InterviewRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -292,30 +317,26 @@ export class InterviewRepository {
   async create(input: NewInterview): Promise<boolean> {
     const result = await this.db
       .insertInto('interviews')
-      .values({
-        id: input.id,
-        title: input.title,
-        language: input.language,
-        question_id: input.questionId ?? null,
-        question_title: input.questionTitle ?? null,
-        status: 'upcoming',
-        created_by: input.createdBy ?? null,
-        candidate_name: input.candidateName ?? null,
-        candidate_email: input.candidateEmail?.trim().toLowerCase() || null,
-        interviewer_token_hash: input.interviewerTokenHash ?? null,
-        created_at: input.createdAt,
-        updated_at: input.createdAt,
-        participants: '[]',
-        search_text: searchTextOf({
-          title: input.title,
-          questionTitle: input.questionTitle ?? null,
-          candidateName: input.candidateName ?? null,
-          candidateEmail: input.candidateEmail ?? null,
-        }),
-      })
+      .values(newInterviewRow(input))
       .onConflict((conflict) => conflict.column('id').doNothing())
       .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  /**
+   * `create` for several interviews in one statement (one round trip); answers the ids written
+   * (an id already in the table is left as it is, as `create` leaves it). One row the database
+   * refuses fails the whole statement.
+   */
+  async createMany(inputs: readonly NewInterview[]): Promise<Set<string>> {
+    if (inputs.length === 0) return new Set();
+    const rows = await this.db
+      .insertInto('interviews')
+      .values(inputs.map(newInterviewRow))
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .returning('id')
+      .execute();
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

@@ -115,8 +115,13 @@ export class Webhooks {
   /** Events being turned into deliveries (awaited at shutdown). */
   private readonly enqueueing = new Set<Promise<void>>();
   private closing = false;
-  /** Events published in this turn of the event loop, queued together at the next. */
+  /**
+   * Events published since the last flush began: queued together at the next turn of the event
+   * loop, or, while a flush's first attempt is under way, together once it has settled.
+   */
   private readonly pendingEvents: Array<{ event: TeamEvent; resolve: () => void; reject: (error: unknown) => void }> = [];
+  /** A flush's first attempt (its read of the endpoints and its insert) is under way. */
+  private flushing = false;
 
   constructor(private readonly options: WebhooksOptions) {
     this.now = options.now ?? Date.now;
@@ -142,14 +147,17 @@ export class Webhooks {
 
   /**
    * Subscribes the queue to the team's events; returns the unsubscribe. Events published in the
-   * same turn of the event loop are queued together (one read of the endpoints, one insert).
+   * same turn of the event loop are queued together (one read of the endpoints, one insert), and
+   * so are those published while a flush is reading and inserting: under a burst of creates the
+   * endpoints are read once per round trip, not once per event. Every read still starts after
+   * its events were published (an endpoint registered before an event always receives it).
    */
   listen(events: TeamEvents): () => void {
     return events.subscribe((event) => {
       const queued = new Promise<void>((resolve, reject) => {
         this.pendingEvents.push({ event, resolve, reject });
       });
-      if (this.pendingEvents.length === 1) setImmediate(() => void this.flushEvents());
+      if (this.pendingEvents.length === 1 && !this.flushing) setImmediate(() => void this.flushEvents());
       this.enqueueing.add(queued);
       void queued.catch(() => {}).finally(() => this.enqueueing.delete(queued));
       return queued;
@@ -163,10 +171,18 @@ export class Webhooks {
    */
   private async flushEvents(): Promise<void> {
     const batch = this.pendingEvents.splice(0);
+    if (batch.length === 0) return;
     const events = batch.map((entry) => entry.event);
+    this.flushing = true;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await this.enqueueEvents(events);
+        try {
+          await this.enqueueEvents(events);
+        } finally {
+          // Only the first attempt holds the next events back: a batch being retried with backoff
+          // (database down) does not delay the ones published meanwhile.
+          if (attempt === 0) this.releaseFlush();
+        }
         for (const entry of batch) entry.resolve();
         return;
       } catch (error) {
@@ -177,6 +193,12 @@ export class Webhooks {
         await new Promise((resolve) => setTimeout(resolve, 1_000 * 2 ** attempt).unref());
       }
     }
+  }
+
+  /** The first attempt has settled: the events published meanwhile are flushed together. */
+  private releaseFlush(): void {
+    this.flushing = false;
+    if (this.pendingEvents.length > 0) setImmediate(() => void this.flushEvents());
   }
 
   start(): void {

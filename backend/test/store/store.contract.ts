@@ -254,6 +254,32 @@ export function storeContract(name: string, fresh: FreshDatabase): void {
         assert.equal(typeof (await listAudit(handle.db))[0]?.id, 'number');
       });
 
+      it('createMany writes several upcoming interviews in one statement and answers the ids written (one already there is left as it is)', async () => {
+        await addMember(handle, 'mm');
+        await interviews.create({ id: 'many-0', title: 'First', language: 'python', createdAt: T0 });
+        const written = await interviews.createMany([
+          { id: 'many-0', title: 'Again', language: 'python', createdAt: T0 },
+          { id: 'many-1', title: 'One', language: 'go', createdBy: 'mm', candidateEmail: ' Bo@Example.COM ', createdAt: T0 + 1 },
+          { id: 'many-2', title: 'Two', language: 'python', createdAt: T0 + 2 },
+        ]);
+        assert.deepEqual([...written].sort(), ['many-1', 'many-2']);
+        assert.equal((await interviews.get('many-0'))?.title, 'First');
+        const one = await interviews.get('many-1');
+        assert.equal(one?.status, 'upcoming');
+        assert.equal(one?.candidateEmail, 'bo@example.com');
+        assert.deepEqual(one?.createdBy, { id: 'mm', name: 'mm' });
+        assert.equal((await interviews.get('many-2'))?.language, 'python');
+        assert.deepEqual([...(await interviews.createMany([]))], []);
+        // A row the database refuses (an unknown member) fails the statement: nothing of it is written.
+        await assert.rejects(
+          interviews.createMany([
+            { id: 'many-3', title: 'Three', language: 'python', createdAt: T0 },
+            { id: 'many-4', title: 'Four', language: 'python', createdBy: 'nobody', createdAt: T0 },
+          ]),
+        );
+        assert.equal(await interviews.get('many-3'), null);
+      });
+
       it('create writes an upcoming interview once; get answers null for unknown ids', async () => {
         await addMember(handle, 'm');
         const input = {
