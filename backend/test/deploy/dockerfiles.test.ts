@@ -78,7 +78,13 @@ for (const app of ['backend', 'frontend'] as const) {
       for (const stage of stages.filter((s) => instructions(s, 'RUN').some((run) => run.args.includes('npm ci')))) {
         const order = stage.instructions.map((i) => `${i.keyword} ${i.args}`);
         const ci = order.findIndex((line) => line.startsWith('RUN') && line.includes('npm ci'));
-        for (const manifest of ['package.json package-lock.json', 'backend/package.json', 'frontend/package.json', 'e2e/package.json']) {
+        // The repository's workspace needs every workspace manifest; a stage that installs a
+        // folder of its own (the previews' toolchain) needs that folder's manifest and lock file.
+        const installsWorkspace = order.some((line) => line.startsWith('COPY package.json package-lock.json'));
+        const manifests = installsWorkspace
+          ? ['package.json package-lock.json', 'backend/package.json', 'frontend/package.json', 'e2e/package.json']
+          : ['package.json', 'package-lock.json'];
+        for (const manifest of manifests) {
           const copied = order.findIndex((line) => line.startsWith('COPY') && line.includes(manifest));
           assert.ok(copied >= 0 && copied < ci, `${manifest} is copied before npm ci in stage ${stage.name}`);
         }
