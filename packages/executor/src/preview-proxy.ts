@@ -39,20 +39,28 @@ function answer(res: ServerResponse, status: number, code: string, message: stri
   res.end(JSON.stringify({ message, code }));
 }
 
-/** Proxies one HTTP request; answers 404 PREVIEW_NOT_FOUND / 502 PREVIEW_UNREACHABLE itself. */
-export function proxyPreviewRequest(manager: PreviewManager, req: IncomingMessage, res: ServerResponse): void {
-  const target = parsePreviewPath(req.url ?? '');
-  const preview = target ? manager.find(target.id) : undefined;
-  if (!target || !preview || preview.state !== 'running') return answer(res, 404, 'PREVIEW_NOT_FOUND', 'No such preview is running.');
-  preview.lastActivity = Date.now();
+/**
+ * Counts one open connection to a preview (an open one keeps it from the idle stop) and marks it
+ * active; the answer releases it once, however many of its close paths fire.
+ */
+function holdConnection(preview: Preview): () => void {
   preview.openConnections++;
+  preview.lastActivity = Date.now();
   let released = false;
-  const release = () => {
+  return () => {
     if (released) return;
     released = true;
     preview.openConnections--;
     preview.lastActivity = Date.now();
   };
+}
+
+/** Proxies one HTTP request; answers 404 PREVIEW_NOT_FOUND / 502 PREVIEW_UNREACHABLE itself. */
+export function proxyPreviewRequest(manager: PreviewManager, req: IncomingMessage, res: ServerResponse): void {
+  const target = parsePreviewPath(req.url ?? '');
+  const preview = target ? manager.find(target.id) : undefined;
+  if (!target || !preview || preview.state !== 'running') return answer(res, 404, 'PREVIEW_NOT_FOUND', 'No such preview is running.');
+  const release = holdConnection(preview);
   res.once('close', release);
   const upstream = httpRequest(
     { socketPath: preview.socketPath, path: target.path, method: req.method, headers: forwardedHeaders(req, preview) },
@@ -75,15 +83,7 @@ export function proxyPreviewUpgrade(manager: PreviewManager, req: IncomingMessag
     return true;
   }
   const upstream = connect(preview.socketPath);
-  preview.openConnections++;
-  preview.lastActivity = Date.now();
-  let released = false;
-  const release = () => {
-    if (released) return;
-    released = true;
-    preview.openConnections--;
-    preview.lastActivity = Date.now();
-  };
+  const release = holdConnection(preview);
   const headers = forwardedHeaders(req, preview);
   const lines = [
     `${req.method ?? 'GET'} ${target.path} HTTP/1.1`,
