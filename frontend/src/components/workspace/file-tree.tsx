@@ -4,6 +4,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type Keybo
 import type { WorkspaceProblem } from '@pairpad/protocol/workspace';
 import { cx } from '@/lib/cx';
 import { parentPath, treeRows, type TreeRow } from './file-tree-model';
+import { PersonMarks } from './person-marks';
 import styles from './file-tree.module.css';
 import ui from '../ui.module.css';
 
@@ -225,17 +226,7 @@ export function FileTree(props: FileTreeProps) {
               <span className={styles.name}>{row.name}</span>
               {row.path === entry ? <span className={styles.badge}> entry</span> : null}
               {here.length ? <span className={ui.visuallyHidden}>, {here.map((person) => person.label).join(' and ')} here</span> : null}
-              {here.map((person) => (
-                <span
-                  key={person.label}
-                  aria-hidden="true"
-                  className={styles.person}
-                  style={{ background: person.colorLight, borderColor: person.color }}
-                  title={`${person.label} is in ${row.path}`}
-                >
-                  {person.label.slice(0, 1).toUpperCase()}
-                </span>
-              ))}
+              <PersonMarks people={here} path={row.path} />
             </li>
           );
         })}

@@ -11,6 +11,7 @@ import { cx } from '@/lib/cx';
 import type { Participant } from '@/room/participants';
 import CodeEditor from '../code-editor';
 import { FileTree, type FilePresence } from './file-tree';
+import { PersonMarks } from './person-marks';
 import styles from './workspace-editor.module.css';
 import ui from '../ui.module.css';
 
@@ -212,17 +213,7 @@ export default function WorkspaceEditor({
                   onClick={() => setActive(path)}
                 >
                   {baseName(path)}
-                  {here.map((person) => (
-                    <span
-                      key={person.label}
-                      aria-hidden="true"
-                      className={styles.person}
-                      style={{ background: person.colorLight, borderColor: person.color }}
-                      title={`${person.label} is in ${path}`}
-                    >
-                      {person.label.slice(0, 1).toUpperCase()}
-                    </span>
-                  ))}
+                  <PersonMarks people={here} path={path} />
                 </button>
               );
             })}
