@@ -55,6 +55,9 @@ async function runtimesProven(api: string): Promise<void> {
   ).catch((error: Error) => console.log(`# ${error.message}`));
 }
 
+/** The container's memory use as `docker stats` shows it (e.g. `412.3MiB / 2GiB`). */
+const memoryOf = async (name: string) => (await docker(['stats', '--no-stream', '--format', '{{.MemUsage}}', name])).stdout.trim();
+
 const containerIp = async (name: string, network: string) =>
   (await docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name])).stdout.trim();
 
@@ -192,6 +195,7 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
       const session = await createSession(api);
       const ivy = await joinRoom(api, session.id, 'Ivy', session.interviewerToken);
       const cleo = await joinRoom(api, session.id, 'Cleo');
+      const memoryBefore = await memoryOf(backend.name);
       const seen: PreviewStatus[] = [];
       ivy.socket.on('preview:status', (status: PreviewStatus) => seen.push(status));
       try {
@@ -244,6 +248,10 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
             100,
           );
           await previewServes(api, address.url, '/src/App.tsx', /Hello from a container/);
+          // For the deployment guide's sizing: what one running React preview adds to the container.
+          console.log(
+            `# backend container memory: ${memoryBefore} before the React preview, ${await memoryOf(backend.name)} with it running`,
+          );
         } finally {
           hmr.close();
         }
