@@ -82,7 +82,13 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
         healthTiming: FAST_HEALTH,
       });
       api = backend.url!;
-      frontend = await run.start(COMPOSE(), 'frontend', { image: IMAGES.frontend, env: { API_URL: api }, healthTiming: FAST_HEALTH });
+      // The backend keeps its default preview origin; the frontend is told it as an operator would
+      // (compose passes PREVIEW_ORIGIN to both), since API_URL's port here is not 5000.
+      frontend = await run.start(COMPOSE(), 'frontend', {
+        image: IMAGES.frontend,
+        env: { API_URL: api, PREVIEW_ORIGIN: 'http://preview.localhost:5000' },
+        healthTiming: FAST_HEALTH,
+      });
       await run.healthy(backend.name);
       await run.healthy(frontend.name);
       await runtimesProven(api);
@@ -339,11 +345,13 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
     assert.match(output, /\(3 rows\)/);
   });
 
-  it('serves the frontend home page', async () => {
+  it('serves the frontend home page, which may frame the previews of PREVIEW_ORIGIN', async () => {
     const home = await http<string>(`${frontend.url}/`, { timeoutMs: 30_000 });
     assert.equal(home.status, 200);
     assert.match(home.body, /<html/i);
     assert.match(home.body, /PairPad/);
+    const policy = (await fetch(`${frontend.url}/`, { signal: AbortSignal.timeout(30_000) })).headers.get('content-security-policy') ?? '';
+    assert.match(policy, /frame-src http:\/\/\*\.preview\.localhost:5000(;|$)/, policy);
   });
 
   it('stops cleanly on SIGTERM within its grace period', { timeout: 2 * MINUTE }, async () => {
