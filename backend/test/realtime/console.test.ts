@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { Ack, ConsoleEntries, ConsoleEntry, ConsoleTranscript, InterviewReport, RunRecord, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { connectClient, createSession, startBackendWithExecutor, startTestBackend, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../runs/run-helpers';
 import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
@@ -73,17 +73,7 @@ describe("the room's console: streamed output, shared stdin, stop", () => {
   };
 
   before(async () => {
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python,c,bash',
-      EXECUTOR_CONNECT_IDLE_TIMEOUT: '30000',
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    });
-    await backend.executor?.ready;
+    backend = await startBackendWithExecutor('python,c,bash', { EXECUTOR_CONNECT_IDLE_TIMEOUT: '30000' });
   });
   after(async () => {
     for (const provider of open) provider.destroy();
