@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '@pairpad/client';
 import type { ExecuteAccepted, JobStatus, QueueStats, RuntimeView } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startBackendWithExecutor, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startBackendWithExecutor, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { listenForRuns, setCode, setStdin, startRun, startRunAck, waitFinished, waitForValue } from './run-helpers';
 
@@ -14,18 +13,12 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
 
 describe('run pipeline: real backend, embedded executor, real providers', () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const { connect: client } = trackedClients(() => backend);
 
   before(async () => {
     backend = await startBackendWithExecutor('python,c', { PISTON_RUN_TIMEOUT: '2000', EXECUTION_MAX_QUEUED_PER_ROOM: '2' });
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend?.close();
   });
 
