@@ -98,6 +98,39 @@ export async function settledRss(pid, intervalMs) {
   return previous;
 }
 
+const stoppedOnExit = [];
+
+/** Stops every child given to `stopOnExit` that still runs: its process group when it leads one, else itself (SIGTERM). */
+export function stopStarted() {
+  for (const child of stoppedOnExit) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
+}
+
+/** Stops `child` when the bench exits, Ctrl+C included, or at `stopStarted()`. Returns it. */
+export function stopOnExit(child) {
+  if (stoppedOnExit.length === 0) {
+    process.on('exit', stopStarted);
+    process.on('SIGINT', () => process.exit(130));
+  }
+  stoppedOnExit.push(child);
+  return child;
+}
+
+/**
+ * Starts `command` in a process group of its own (so what it starts goes with it), from the
+ * repository root unless `cwd` says otherwise, with `env` over this process's; stopped when the
+ * bench exits (`stopOnExit`). Returns the child.
+ */
+export function spawnForBench(command, args, { env = {}, cwd = repoRoot, stdio = ['ignore', 'inherit', 'inherit'] } = {}) {
+  return stopOnExit(spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio, detached: true }));
+}
+
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 /** A benched backend's environment on 127.0.0.1:`port`: production mode, warnings only, its own admin and database, then `env`. */

@@ -13,7 +13,6 @@
 //      cap); time until "9999" shows in each page, and the longest main-thread task in each page
 //      meanwhile (PerformanceObserver "longtask").
 // Results go to bench/RESULTS.md under "Console (issue #13)".
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
@@ -22,7 +21,7 @@ import {
   createBenchSession,
   fmt,
   machineLine,
-  repoRoot,
+  spawnForBench,
   summarize,
   waitUntil,
   writeResultsSection,
@@ -38,46 +37,25 @@ const machine = machineLine();
 const CAT = 'import sys\nfor line in sys.stdin:\n    print(line, end="", flush=True)\n';
 const FLOOD = 'for i in range(10000):\n    print(i)\n';
 
-const children = [];
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
-function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
-start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  PORT: String(BACKEND_PORT),
-  HOST: '127.0.0.1',
-  CLIENT_URL: frontendUrl,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  PISTON_URL: '',
-  EXECUTOR_PORT: String(EXECUTOR_PORT),
-  EXECUTOR_RUNTIMES: 'python',
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-  SESSIONS_PER_MINUTE_PER_IP: '100000',
-  SOCKET_EVENTS_PER_SECOND: '1000',
-  ...benchBackendEnv(),
+spawnForBench('node', ['--import', 'tsx', 'backend/src/main.ts'], {
+  env: {
+    PORT: String(BACKEND_PORT),
+    HOST: '127.0.0.1',
+    CLIENT_URL: frontendUrl,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PISTON_URL: '',
+    EXECUTOR_PORT: String(EXECUTOR_PORT),
+    EXECUTOR_RUNTIMES: 'python',
+    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
+    SESSIONS_PER_MINUTE_PER_IP: '100000',
+    SOCKET_EVENTS_PER_SECOND: '1000',
+    ...benchBackendEnv(),
+  },
 });
-start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
+spawnForBench('node', ['e2e/support/serve-frontend.mjs'], {
+  env: { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` },
+});
 await waitUntil(
   async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
   'backend and executor ready',

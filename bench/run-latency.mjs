@@ -9,7 +9,6 @@
 //   2. UI: a click on "Run" in Chromium → the output shown in the page (timed inside the page).
 // Each is compared with what the executor itself reports for the job (compile + run wall time).
 // Results go to bench/RESULTS.md under "Run pipeline (issue #4)".
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '@pairpad/client';
@@ -18,7 +17,7 @@ import {
   createBenchSession,
   fmt,
   machineLine,
-  repoRoot,
+  spawnForBench,
   summarize,
   writeResultsSection,
   waitUntil,
@@ -33,47 +32,26 @@ const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const HELLO = 'print("Hello, world!")\n';
 const machine = machineLine();
 
-const children = [];
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
-function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
 const executorMs = (run) => (run.result?.run?.wallTime ?? 0) + (run.result?.compile?.wallTime ?? 0);
 
-start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  PORT: String(BACKEND_PORT),
-  HOST: '127.0.0.1',
-  CLIENT_URL: frontendUrl,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  PISTON_URL: '',
-  EXECUTOR_PORT: String(EXECUTOR_PORT),
-  EXECUTOR_RUNTIMES: 'python',
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-  SESSIONS_PER_MINUTE_PER_IP: '100000',
-  ...benchBackendEnv(),
+spawnForBench('node', ['--import', 'tsx', 'backend/src/main.ts'], {
+  env: {
+    PORT: String(BACKEND_PORT),
+    HOST: '127.0.0.1',
+    CLIENT_URL: frontendUrl,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PISTON_URL: '',
+    EXECUTOR_PORT: String(EXECUTOR_PORT),
+    EXECUTOR_RUNTIMES: 'python',
+    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
+    SESSIONS_PER_MINUTE_PER_IP: '100000',
+    ...benchBackendEnv(),
+  },
 });
-start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
+spawnForBench('node', ['e2e/support/serve-frontend.mjs'], {
+  env: { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` },
+});
 await waitUntil(
   async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
   'backend and executor ready',
