@@ -17,11 +17,10 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 import {
-  benchBackendEnv,
   createBenchSession,
   fmt,
   machineLine,
-  spawnForBench,
+  startBrowserBenchServers,
   summarize,
   waitUntil,
   writeResultsSection,
@@ -31,38 +30,14 @@ const PROBES = Number(process.argv[2] ?? 100);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5470);
 const FRONTEND_PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3470);
 const EXECUTOR_PORT = Number(process.env.BENCH_EXECUTOR_PORT ?? 2470);
-const api = `http://127.0.0.1:${BACKEND_PORT}`;
-const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const machine = machineLine();
 const CAT = 'import sys\nfor line in sys.stdin:\n    print(line, end="", flush=True)\n';
 const FLOOD = 'for i in range(10000):\n    print(i)\n';
 
-spawnForBench('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  env: {
-    PORT: String(BACKEND_PORT),
-    HOST: '127.0.0.1',
-    CLIENT_URL: frontendUrl,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PISTON_URL: '',
-    EXECUTOR_PORT: String(EXECUTOR_PORT),
-    EXECUTOR_RUNTIMES: 'python',
-    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-    SESSIONS_PER_MINUTE_PER_IP: '100000',
-    SOCKET_EVENTS_PER_SECOND: '1000',
-    ...benchBackendEnv(),
-  },
-});
-spawnForBench('node', ['e2e/support/serve-frontend.mjs'], {
-  env: { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` },
-});
-await waitUntil(
-  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
-  'backend and executor ready',
-  120_000,
-  100,
+const { api, frontendUrl } = await startBrowserBenchServers(
+  { backend: BACKEND_PORT, frontend: FRONTEND_PORT, executor: EXECUTOR_PORT },
+  { SOCKET_EVENTS_PER_SECOND: '1000' },
 );
-await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
 const session = await createBenchSession(api, { language: 'python', name: 'Ivy' });
 const executablePath = ['/usr/bin/chromium', process.env.CHROMIUM_PATH].find((path) => path && existsSync(path));

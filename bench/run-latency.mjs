@@ -13,11 +13,10 @@ import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '@pairpad/client';
 import {
-  benchBackendEnv,
   createBenchSession,
   fmt,
   machineLine,
-  spawnForBench,
+  startBrowserBenchServers,
   summarize,
   writeResultsSection,
   waitUntil,
@@ -27,38 +26,12 @@ const RUNS = Number(process.argv[2] ?? 30);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5400);
 const FRONTEND_PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3400);
 const EXECUTOR_PORT = Number(process.env.BENCH_EXECUTOR_PORT ?? 2400);
-const api = `http://127.0.0.1:${BACKEND_PORT}`;
-const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const HELLO = 'print("Hello, world!")\n';
 const machine = machineLine();
 
 const executorMs = (run) => (run.result?.run?.wallTime ?? 0) + (run.result?.compile?.wallTime ?? 0);
 
-spawnForBench('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  env: {
-    PORT: String(BACKEND_PORT),
-    HOST: '127.0.0.1',
-    CLIENT_URL: frontendUrl,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PISTON_URL: '',
-    EXECUTOR_PORT: String(EXECUTOR_PORT),
-    EXECUTOR_RUNTIMES: 'python',
-    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-    SESSIONS_PER_MINUTE_PER_IP: '100000',
-    ...benchBackendEnv(),
-  },
-});
-spawnForBench('node', ['e2e/support/serve-frontend.mjs'], {
-  env: { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` },
-});
-await waitUntil(
-  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
-  'backend and executor ready',
-  60_000,
-  100,
-);
-await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
+const { api, frontendUrl } = await startBrowserBenchServers({ backend: BACKEND_PORT, frontend: FRONTEND_PORT, executor: EXECUTOR_PORT });
 
 function createSession() {
   return createBenchSession(api);
