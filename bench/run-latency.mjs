@@ -111,13 +111,13 @@ await page.keyboard.insertText(HELLO);
 async function uiRun() {
   const { ms, jobId } = await page.evaluate(async () => {
     const region = document.querySelector('[role="region"][aria-label="Output"]');
-    const previous = region.querySelector('article.run')?.getAttribute('data-job-id') ?? null;
+    const previous = region.querySelector('article[data-job-id]')?.getAttribute('data-job-id') ?? null;
     const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().endsWith('Run'));
     return new Promise((resolve) => {
       const check = () => {
-        const article = region.querySelector('article.run');
+        const article = region.querySelector('article[data-job-id]');
         const id = article?.getAttribute('data-job-id');
-        if (article && id !== previous && article.dataset.state === 'completed' && article.querySelector('.stdout pre')) {
+        if (article && id !== previous && article.dataset.state === 'completed' && article.querySelector('[data-stream="stdout"] pre')) {
           observer.disconnect();
           resolve({ ms: performance.now() - t0, jobId: id });
         }
