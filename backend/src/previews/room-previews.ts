@@ -218,7 +218,10 @@ export class RoomPreviews {
       code.delete(0, code.length);
       code.insert(0, entry?.content ?? '');
       room.doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, info.entry);
-      seedWorkspace(room.doc, Object.fromEntries(info.files.filter((file) => file.name !== info.entry).map((file) => [file.name, file.content])));
+      seedWorkspace(
+        room.doc,
+        Object.fromEntries(info.files.filter((file) => file.name !== info.entry).map((file) => [file.name, file.content])),
+      );
       if (isLanguageId(info.language)) room.setLanguage(info.language);
     });
   }

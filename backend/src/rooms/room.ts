@@ -112,7 +112,8 @@ export class Room {
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
-    for (const name of [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders]) this.doc.getMap(name).observe(this.guardFiles);
+    for (const name of [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders])
+      this.doc.getMap(name).observe(this.guardFiles);
   }
 
   /**

@@ -152,7 +152,10 @@ export function workspaceProblem(doc: Y.Doc, change: WorkspaceChange): Workspace
     return { code: 'WORKSPACE_TOO_MANY_FILES', message: `A workspace holds at most ${WORKSPACE_LIMITS.files} files.` };
   const folders = keysAfter(foldersMap(doc), change.written.get(ROOM_DOC.folders)!, change.removed.get(ROOM_DOC.folders)!).size;
   if (folders > WORKSPACE_LIMITS.folders && change.written.get(ROOM_DOC.folders)!.size > 0)
-    return { code: 'WORKSPACE_TOO_MANY_FILES', message: `A workspace holds at most ${WORKSPACE_LIMITS.folders} folders made on their own.` };
+    return {
+      code: 'WORKSPACE_TOO_MANY_FILES',
+      message: `A workspace holds at most ${WORKSPACE_LIMITS.folders} folders made on their own.`,
+    };
   const multiFile = SHAPE_ROOTS.some((root) => doc.getMap(root).size > 0 || change.written.get(root)!.size > 0);
   if (multiFile && change.insertedBytes > 0 && workspaceLength(doc) + change.insertedBytes > WORKSPACE_LIMITS.bytes)
     return { code: 'WORKSPACE_TOO_LARGE', message: `A workspace holds at most ${WORKSPACE_LIMITS.bytes} bytes of text.` };
@@ -173,7 +176,8 @@ export function removeInvalidFiles(doc: Y.Doc): string[] {
       removed.push(`${root}/${key}`);
     }
   };
-  const badPath = (id: string, value: unknown) => Boolean(fileIdProblem(id)) || typeof value !== 'string' || Boolean(runFilePathProblem(value));
+  const badPath = (id: string, value: unknown) =>
+    Boolean(fileIdProblem(id)) || typeof value !== 'string' || Boolean(runFilePathProblem(value));
   sweep(legacyFilesMap(doc), ROOM_DOC.files, (path, value) => !isWorkspaceText(value) || Boolean(runFilePathProblem(path)));
   sweep(fileTextsMap(doc), ROOM_DOC.fileTexts, (id, value) => Boolean(fileIdProblem(id)) || !isWorkspaceText(value));
   sweep(filePathsMap(doc), ROOM_DOC.filePaths, badPath);

@@ -185,7 +185,8 @@ export function readWorkspace(doc: Y.Doc): WorkspaceView {
   const byId = [...filePathsMap(doc).entries()].sort(([a], [b]) => comparePaths(a, b));
   for (const [id, path] of byId) {
     const text = texts.get(id);
-    if (typeof path === 'string' && !runFilePathProblem(path) && isWorkspaceText(text) && !fileIdProblem(id)) records.push({ id, path, text });
+    if (typeof path === 'string' && !runFilePathProblem(path) && isWorkspaceText(text) && !fileIdProblem(id))
+      records.push({ id, path, text });
   }
   for (const record of records) {
     const path = place(record.path, placed);
@@ -228,7 +229,8 @@ export function workspaceFiles(doc: Y.Doc): RunFile[] {
 /** Text length of every file together (UTF-16 code units: O(files), cheap enough per update). */
 export function workspaceLength(doc: Y.Doc): number {
   let total = doc.getText(ROOM_DOC.code).length;
-  for (const map of [legacyFilesMap(doc), fileTextsMap(doc)]) for (const value of map.values()) if (isWorkspaceText(value)) total += value.length;
+  for (const map of [legacyFilesMap(doc), fileTextsMap(doc)])
+    for (const value of map.values()) if (isWorkspaceText(value)) total += value.length;
   return total;
 }
 
@@ -269,7 +271,10 @@ export function newFolderProblem(path: string, files: readonly string[], folders
   }
   if (folders.includes(path)) return { code: 'WORKSPACE_PATH_TAKEN', message: `There is already a folder "${path}".` };
   if (folders.length + 1 > WORKSPACE_LIMITS.folders)
-    return { code: 'WORKSPACE_TOO_MANY_FILES', message: `A workspace holds at most ${WORKSPACE_LIMITS.folders} folders made on their own.` };
+    return {
+      code: 'WORKSPACE_TOO_MANY_FILES',
+      message: `A workspace holds at most ${WORKSPACE_LIMITS.folders} folders made on their own.`,
+    };
   return undefined;
 }
 
