@@ -128,7 +128,8 @@ export function FileTree(props: FileTreeProps) {
   const selected = focusedRow?.path ?? active;
   const selectedIsEntry = selected === entry;
   const folderOfSelected = focusedRow?.kind === 'folder' ? focusedRow.path : parentPath(selected);
-  const formLabel = form?.kind === 'rename' ? `Rename or move ${form.path} to` : form?.kind === 'folder' ? 'New folder path' : 'New file path';
+  const formLabel =
+    form?.kind === 'rename' ? `Rename or move ${form.path} to` : form?.kind === 'folder' ? 'New folder path' : 'New file path';
 
   return (
     <div className={styles.tree}>

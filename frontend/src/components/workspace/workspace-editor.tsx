@@ -6,7 +6,14 @@ import type { Awareness } from 'y-protocols/awareness';
 import { createFile, createFolder, deletePath, renamePath, workspaceUndoManager } from '@pairpad/client';
 import type { LanguageId } from '@pairpad/protocol';
 import { ROOM_DOC } from '@pairpad/protocol/room-shape';
-import { ENTRY_FILE_ID, baseName, fileLanguage, readWorkspace, type WorkspaceProblem, type WorkspaceView } from '@pairpad/protocol/workspace';
+import {
+  ENTRY_FILE_ID,
+  baseName,
+  fileLanguage,
+  readWorkspace,
+  type WorkspaceProblem,
+  type WorkspaceView,
+} from '@pairpad/protocol/workspace';
 import { cx } from '@/lib/cx';
 import type { Participant } from '@/room/participants';
 import CodeEditor from '../code-editor';
@@ -236,7 +243,12 @@ export default function WorkspaceEditor({
             })}
           </div>
           {shownId !== ENTRY_FILE_ID ? (
-            <button type="button" className={cx(ui.linkButton, styles.close)} onClick={() => closeTab(shownId)} aria-label={`Close ${shown}`}>
+            <button
+              type="button"
+              className={cx(ui.linkButton, styles.close)}
+              onClick={() => closeTab(shownId)}
+              aria-label={`Close ${shown}`}
+            >
               ×
             </button>
           ) : null}
