@@ -27,7 +27,8 @@ import type { BackendHandle } from '../../src/server';
 import { createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask, authHeaders } from '../interview/interview-helpers';
-import { listenForRuns, startRun, waitFinished } from '../runs/run-helpers';
+import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
+import { describeEvent } from '../../../frontend/src/lib/timeline-words';
 
 /**
  * Renames and moves on the id-keyed workspace, through a real backend and two real providers.
@@ -256,5 +257,35 @@ describe('workspace renames keep every character (stable file ids), folders, the
     assert.equal(workspaceText(ivy.doc, 'src/helpers.py')?.toString(), 'def greet(name):\n    return "hi " + name\n');
     assert.equal(ivy.doc.getMap(ROOM_DOC.meta).get(META_KEYS.entry), undefined);
     assert.deepEqual(errors, []);
+  });
+
+  it('a paste into any file is recorded with its path (the interviewer’s paste record) and described with it', async () => {
+    const { session, ivy, cara, serverDoc } = await room();
+    const pasted = `# pasted\n${'x = 1\n'.repeat(60)}`;
+    // A single-file room's paste is recorded as before, without a path.
+    setCode(cara, pasted);
+    createFile(ivy.doc, 'src/a.py', '');
+    await waitFor(() => workspaceText(cara.doc, 'src/a.py') !== undefined, { what: 'src/a.py at Cara' });
+    workspaceText(cara.doc, 'src/a.py')!.insert(0, pasted);
+    await waitFor(() => workspaceText(serverDoc(), 'src/a.py')?.toString() === pasted, { what: 'the paste on the server' });
+    const code = cara.doc.getText(ROOM_DOC.code);
+    code.insert(code.length, pasted);
+    await waitFor(() => serverDoc().getText(ROOM_DOC.code).length === pasted.length * 2, { what: 'the entry paste on the server' });
+    const headers = authHeaders(session.interviewerToken);
+    const timeline = (await (await fetch(`${backend.url}/api/sessions/${session.id}/timeline`, { headers })).json()) as Timeline;
+    const pastes = timeline.events.filter((event) => event.kind === 'paste');
+    assert.deepEqual(
+      pastes.map((event) => ({ name: event.name, chars: event.chars, path: event.path })),
+      [
+        { name: 'Cara', chars: pasted.length, path: undefined },
+        { name: 'Cara', chars: pasted.length, path: 'src/a.py' },
+        { name: 'Cara', chars: pasted.length, path: 'main.py' },
+      ],
+    );
+    assert.equal(describeEvent(pastes[1]!), `Cara pasted ${pasted.length} characters into src/a.py`);
+    assert.equal(describeEvent(pastes[0]!), `Cara pasted ${pasted.length} characters`);
+    // The candidate never receives the timeline.
+    const refused = await fetch(`${backend.url}/api/sessions/${session.id}/timeline`);
+    assert.notEqual(refused.status, 200);
   });
 });
