@@ -120,3 +120,65 @@ test('the playback shows each file (a file picker) and the report every file’s
   await expect(ivy.getByRole('region', { name: 'src/util.py' })).toContainText('X = 41');
   await expect(ivy.getByTestId('report-code')).toContainText('Hello, PairPad!');
 });
+
+async function renameTo(page: Page, from: RegExp, fromPath: string, to: string): Promise<void> {
+  await item(page, from).click();
+  await page
+    .getByRole('toolbar', { name: 'Files' })
+    .getByRole('button', { name: `Rename ${fromPath}` })
+    .click();
+  await page.getByLabel(`Rename or move ${fromPath} to`).fill(to);
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+}
+
+test('one renames the file the other has open and is typing in: the tab, the editor (focus) and "is in" follow, nothing typed is lost', async ({
+  room,
+}) => {
+  const { interviewer: ivy, candidate: cara } = room;
+  await newFile(cara, 'src/a.py', true);
+  await replaceCode(cara, 'A = 1\n');
+  await expect(item(ivy, /^a\.py/)).toBeVisible();
+  await cara.keyboard.press('ControlOrMeta+End');
+  // Cara types on while Ivy renames the folder and then the file.
+  const typing = cara.keyboard.type('B = 2\nC = 3\nD = 4\nE = 5\n', { delay: 60 });
+  await renameTo(ivy, /^src/, 'src', 'lib');
+  await expect(item(ivy, /^lib/)).toBeVisible();
+  await renameTo(ivy, /^a\.py/, 'lib/a.py', 'lib/b.py');
+  await typing;
+  // Her tab is the renamed file, still selected; the editor kept its focus: more typing lands in it.
+  await expect(cara.getByRole('tab', { name: /^lib\/b\.py/, selected: true })).toBeVisible();
+  await expect(editor(cara)).toBeFocused();
+  await cara.keyboard.type('F = 6\n');
+  const text = 'A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6\n';
+  await expect.poll(() => editorCode(cara)).toBe(text);
+  await expect(ivy.getByText('Cara is in lib/b.py')).toBeVisible();
+  await expect(item(ivy, /^b\.py\W+Cara here/)).toBeVisible();
+  await item(ivy, /^b\.py/).click();
+  await expect.poll(() => editorCode(ivy)).toBe(text);
+});
+
+test('New folder: an empty folder shows on both pages, survives a reload, is renamed, deleted and undone; a bad one is refused', async ({
+  room,
+}) => {
+  const { interviewer: ivy, candidate: cara, session } = room;
+  await newFile(cara, 'util.py', true);
+  const newFolder = async (page: Page, path: string) => {
+    await page.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'New folder' }).click();
+    await page.getByLabel('New folder path').fill(path);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+  };
+  await newFolder(ivy, 'util.py');
+  await expect(ivy.getByRole('alert').filter({ hasText: 'There is already a file at "util.py"' })).toBeVisible();
+  await ivy.getByRole('button', { name: 'Cancel' }).click();
+  await newFolder(ivy, 'docs/drafts');
+  for (const page of [ivy, cara]) await expect(item(page, /^drafts/)).toHaveAttribute('aria-level', '2');
+  await joinRoom(cara, `/interview/${session.id}?name=Cara`);
+  await expect(item(cara, /^drafts/)).toBeVisible();
+  await renameTo(cara, /^docs/, 'docs', 'papers');
+  for (const page of [ivy, cara]) await expect(item(page, /^papers/)).toBeVisible();
+  await item(cara, /^papers/).click();
+  await cara.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'Delete papers' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^papers/)).toHaveCount(0);
+  await cara.getByRole('button', { name: 'Undo delete' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^drafts/)).toBeVisible();
+});
