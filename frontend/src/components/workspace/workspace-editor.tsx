@@ -107,7 +107,6 @@ export default function WorkspaceEditor({
   useEffect(() => () => undoManager.destroy(), [undoManager]);
 
   const byId = useMemo(() => new Map(view.files.map((file) => [file.id, file])), [view]);
-  const idOf = useCallback((path: string) => view.files.find((file) => file.path === path)?.id, [view]);
   // A file that went (deleted by anyone) leaves the tabs; the entry is always there to fall back on.
   const shownTabs = tabs.filter((id) => byId.has(id));
   if (!shownTabs.includes(ENTRY_FILE_ID)) shownTabs.unshift(ENTRY_FILE_ID);
@@ -121,14 +120,15 @@ export default function WorkspaceEditor({
   }, [awareness, shownId]);
   useEffect(() => () => awareness.setLocalStateField(OPEN_FILE_FIELD, null), [awareness]);
 
+  // Read from the document, not the last render: a file just created is not in `view` yet.
   const open = useCallback(
     (path: string) => {
-      const id = idOf(path);
+      const id = readWorkspace(doc).files.find((file) => file.path === path)?.id;
       if (id === undefined) return;
       setTabs((current) => (current.includes(id) ? current : [...current, id]));
       setActive(id);
     },
-    [idOf],
+    [doc],
   );
 
   const onCreate = (path: string): WorkspaceProblem | undefined => {
