@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 import { expectNoAxeViolations } from '../support/axe';
 import { createSessionViaApi, editor, expectConnected, joinRoom, output, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
+import { BACKEND_URL } from '../support/env';
+import { memberCredentials } from '../support/member';
 
 /**
  * A room's workspace in two real browsers: a file added on one page shows in both trees, each
@@ -186,4 +189,27 @@ test('New folder: an empty folder shows on both pages, survives a reload, is ren
   for (const page of [ivy, cara]) await expect(item(page, /^papers/)).toHaveCount(0);
   await cara.getByRole('button', { name: 'Undo delete' }).click();
   for (const page of [ivy, cara]) await expect(item(page, /^drafts/)).toBeVisible();
+});
+
+test('Keep your code: when the session is gone, a multi-file room downloads every file as one .zip with its folders', async ({
+  room,
+}, testInfo) => {
+  const { candidate: cara, session } = room;
+  await newFile(cara, 'src/util.py', true);
+  await replaceCode(cara, 'X = 41\n');
+  await expect.poll(() => editorCode(cara)).toBe('X = 41\n');
+  const { cookie, csrfToken } = memberCredentials();
+  const deleted = await fetch(`${BACKEND_URL}/api/interviews/${session.id}`, {
+    method: 'DELETE',
+    headers: { Cookie: cookie, 'x-csrf-token': csrfToken },
+  });
+  expect(deleted.status, 'DELETE /api/interviews/:id').toBeLessThan(300);
+  const keep = cara.getByTestId('keep-code');
+  await expect(keep).toBeVisible();
+  const [download] = await Promise.all([cara.waitForEvent('download'), keep.getByRole('button', { name: 'Download code' }).click()]);
+  expect(download.suggestedFilename()).toBe('pairpad-code.zip');
+  const file = testInfo.outputPath('pairpad-code.zip');
+  await download.saveAs(file);
+  expect(execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n')).toEqual(['main.py', 'src/util.py']);
+  expect(execFileSync('unzip', ['-p', file, 'src/util.py'], { encoding: 'utf8' })).toBe('X = 41\n');
 });
