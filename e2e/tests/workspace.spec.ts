@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 import { expectNoAxeViolations } from '../support/axe';
-import { createSessionViaApi, editor, joinRoom, output, replaceCode } from '../support/room';
+import { createSessionViaApi, editor, expectConnected, joinRoom, output, replaceCode } from '../support/room';
 import { editorCode } from '../support/editor';
+import { BACKEND_URL } from '../support/env';
+import { memberCredentials } from '../support/member';
 
 /**
  * A room's workspace in two real browsers: a file added on one page shows in both trees, each
@@ -119,4 +122,94 @@ test('the playback shows each file (a file picker) and the report every file’s
   await ivy.goto(`/interview/${session.id}/report`);
   await expect(ivy.getByRole('region', { name: 'src/util.py' })).toContainText('X = 41');
   await expect(ivy.getByTestId('report-code')).toContainText('Hello, PairPad!');
+});
+
+async function renameTo(page: Page, from: RegExp, fromPath: string, to: string): Promise<void> {
+  await item(page, from).click();
+  await page
+    .getByRole('toolbar', { name: 'Files' })
+    .getByRole('button', { name: `Rename ${fromPath}` })
+    .click();
+  await page.getByLabel(`Rename or move ${fromPath} to`).fill(to);
+  await page.getByRole('button', { name: 'Rename', exact: true }).click();
+}
+
+test('one renames the file the other has open and is typing in: the tab, the editor (focus) and "is in" follow, nothing typed is lost', async ({
+  room,
+}) => {
+  const { interviewer: ivy, candidate: cara } = room;
+  await newFile(cara, 'src/a.py', true);
+  await replaceCode(cara, 'A = 1\n');
+  await expect(item(ivy, /^a\.py/)).toBeVisible();
+  await cara.keyboard.press('ControlOrMeta+End');
+  // Cara types on while Ivy renames the folder and then the file.
+  const typing = cara.keyboard.type('B = 2\nC = 3\nD = 4\nE = 5\n', { delay: 60 });
+  await renameTo(ivy, /^src/, 'src', 'lib');
+  await expect(item(ivy, /^lib/)).toBeVisible();
+  await renameTo(ivy, /^a\.py/, 'lib/a.py', 'lib/b.py');
+  await typing;
+  // Her tab is the renamed file, still selected; the editor kept its focus: more typing lands in it.
+  await expect(cara.getByRole('tab', { name: /^lib\/b\.py/, selected: true })).toBeVisible();
+  await expect(editor(cara)).toBeFocused();
+  await cara.keyboard.type('F = 6\n');
+  const text = 'A = 1\nB = 2\nC = 3\nD = 4\nE = 5\nF = 6\n';
+  await expect.poll(() => editorCode(cara)).toBe(text);
+  await expect(ivy.getByText('Cara is in lib/b.py')).toBeVisible();
+  await expect(item(ivy, /^b\.py\W+Cara here/)).toBeVisible();
+  await item(ivy, /^b\.py/).click();
+  await expect.poll(() => editorCode(ivy)).toBe(text);
+});
+
+test('New folder: an empty folder shows on both pages, survives a reload, is renamed, deleted and undone; a bad one is refused', async ({
+  room,
+}) => {
+  const { interviewer: ivy, candidate: cara } = room;
+  await newFile(cara, 'util.py', true);
+  const newFolder = async (page: Page, path: string) => {
+    await page.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'New folder' }).click();
+    await page.getByLabel('New folder path').fill(path);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+  };
+  await newFolder(ivy, 'util.py');
+  await expect(ivy.getByRole('alert').filter({ hasText: 'There is already a file at "util.py"' })).toBeVisible();
+  await ivy.getByRole('button', { name: 'Cancel' }).click();
+  await newFolder(ivy, 'docs/drafts');
+  for (const page of [ivy, cara]) await expect(item(page, /^drafts/)).toHaveAttribute('aria-level', '2');
+  await cara.reload();
+  const join = cara.getByRole('button', { name: 'Join interview' });
+  await expect(join.or(item(cara, /^drafts/))).toBeVisible();
+  if (await join.isVisible()) await join.click();
+  await expectConnected(cara);
+  await expect(item(cara, /^drafts/)).toBeVisible();
+  await renameTo(cara, /^docs/, 'docs', 'papers');
+  for (const page of [ivy, cara]) await expect(item(page, /^papers/)).toBeVisible();
+  // Selected with the keyboard's focus (a click would also fold it).
+  await item(cara, /^papers/).focus();
+  await cara.getByRole('toolbar', { name: 'Files' }).getByRole('button', { name: 'Delete papers' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^papers/)).toHaveCount(0);
+  await cara.getByRole('button', { name: 'Undo delete' }).click();
+  for (const page of [ivy, cara]) await expect(item(page, /^drafts/)).toBeVisible();
+});
+
+test('Keep your code: when the session is gone, a multi-file room downloads every file as one .zip with its folders', async ({
+  room,
+}, testInfo) => {
+  const { candidate: cara, session } = room;
+  await newFile(cara, 'src/util.py', true);
+  await replaceCode(cara, 'X = 41\n');
+  await expect.poll(() => editorCode(cara)).toBe('X = 41\n');
+  const { cookie, csrfToken } = memberCredentials();
+  const deleted = await fetch(`${BACKEND_URL}/api/interviews/${session.id}`, {
+    method: 'DELETE',
+    headers: { Cookie: cookie, 'x-csrf-token': csrfToken },
+  });
+  expect(deleted.status, 'DELETE /api/interviews/:id').toBeLessThan(300);
+  const keep = cara.getByTestId('keep-code');
+  await expect(keep).toBeVisible();
+  const [download] = await Promise.all([cara.waitForEvent('download'), keep.getByRole('button', { name: 'Download code' }).click()]);
+  expect(download.suggestedFilename()).toBe('pairpad-code.zip');
+  const file = testInfo.outputPath('pairpad-code.zip');
+  await download.saveAs(file);
+  expect(execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' }).trim().split('\n')).toEqual(['main.py', 'src/util.py']);
+  expect(execFileSync('unzip', ['-p', file, 'src/util.py'], { encoding: 'utf8' })).toBe('X = 41\n');
 });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import * as Y from 'yjs';
 import {
   AppError,
   META_KEYS,
@@ -9,7 +8,6 @@ import {
   isLanguageId,
   isMultiFile,
   workspaceFiles,
-  workspaceMap,
   type PreviewAddress,
   type PreviewStatus,
   type Role,
@@ -17,6 +15,7 @@ import {
 import { PreviewClient, type PreviewFile, type PreviewTemplateFiles } from './preview-client';
 import type { Room, RoomConnection, RoomExtension, RoomManager } from '../rooms';
 import type { PreviewTokens } from './preview-tokens';
+import { seedWorkspace } from '../rooms/workspace-seed';
 
 /**
  * A room's live preview, in one place: start (the template, with the room's files on top) and
@@ -215,12 +214,14 @@ export class RoomPreviews {
     if (isMultiFile(room.doc)) return;
     const entry = info.files.find((file) => file.name === info.entry);
     const code = room.doc.getText(ROOM_DOC.code);
-    const files = workspaceMap(room.doc);
     room.doc.transact(() => {
       code.delete(0, code.length);
       code.insert(0, entry?.content ?? '');
       room.doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, info.entry);
-      for (const file of info.files) if (file.name !== info.entry) files.set(file.name, new Y.Text(file.content));
+      seedWorkspace(
+        room.doc,
+        Object.fromEntries(info.files.filter((file) => file.name !== info.entry).map((file) => [file.name, file.content])),
+      );
       if (isLanguageId(info.language)) room.setLanguage(info.language);
     });
   }

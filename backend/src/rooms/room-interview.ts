@@ -11,6 +11,8 @@ import {
   ROOM_DOC,
   RUN_HISTORY_LIMIT,
   decide,
+  isWorkspaceText,
+  readWorkspace,
   workspaceFiles,
   type ChatMessage,
   type InterviewReport,
@@ -31,6 +33,15 @@ import { TimelineRecorder, type TimelineRecorderOptions } from './timeline-recor
 import { EditRecorder, insertedClockTicks, stampEditTime, type EditRecorderOptions } from './edit-recorder';
 import { REMOTE_ORIGIN } from './room-extension';
 import { DEFAULT_ROOM_QUESTION_LIMITS, RoomQuestions, type RoomQuestionLimits } from './room-questions';
+
+/** The maps whose files' pastes are recorded (the entry's text is observed on its own). */
+const PASTE_WATCHED_MAPS = [ROOM_DOC.fileTexts, ROOM_DOC.files] as const;
+
+/** What a paste is read from: a text's change (its target, its delta). */
+interface TextChange {
+  target: unknown;
+  delta: ReadonlyArray<{ insert?: unknown }>;
+}
 
 /** Console transcripts sent at join: the newest runs' (older ones come with the timeline). */
 const CONSOLE_HISTORY_AT_JOIN = 3;
@@ -114,6 +125,7 @@ export class RoomInterview {
       onControl: (jobId, control) => options.onConsoleControl?.(jobId, control),
     });
     code.observe(this.watchCode);
+    for (const name of PASTE_WATCHED_MAPS) room.doc.getMap(name).observeDeep(this.watchFiles);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
     this.state.controls.observe(this.watchControls);
     this.state.chat.observe(this.watchChat);
@@ -330,6 +342,7 @@ export class RoomInterview {
     this.questions.destroy();
     this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
+    for (const name of PASTE_WATCHED_MAPS) this.room.doc.getMap(name).unobserveDeep(this.watchFiles);
     this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);
     this.notes.offUpdate(this.relayNotes);
     this.state.destroy();
@@ -382,23 +395,49 @@ export class RoomInterview {
   };
 
   private readonly watchCode = (event: Y.YTextEvent): void => {
-    const origin = event.transaction.origin;
+    this.recordPastes(event.transaction, [event], true);
+  };
+
+  /** The workspace's other files (each a Y.Text in fileTexts, or the old shape's files map). */
+  private readonly watchFiles = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction): void => {
+    const texts = events.filter((event) => isWorkspaceText(event.target));
+    if (texts.length > 0) this.recordPastes(transaction, texts, false);
+  };
+
+  /**
+   * Records a paste in any file of the workspace, with the file's path once the room has several
+   * files (a single-file room records as before, without one).
+   */
+  private recordPastes(transaction: Y.Transaction, events: ReadonlyArray<TextChange>, entry: boolean): void {
+    const origin = transaction.origin;
     if (!this.connections.has(origin as RoomConnection)) return;
     const author = origin as RoomConnection;
     // One transaction inserting this much at once is a paste (or a drop): typing is one character
     // per update. `event.delta` walks the whole text, so it is only computed when the transaction
     // created enough new items (one clock tick per inserted character) to hold a paste: per
     // keystroke this check is O(1), where the delta cost a third of the backend's CPU under load.
-    if (insertedClockTicks(event.transaction) <= PASTE_RECORD_THRESHOLD) return;
+    if (insertedClockTicks(transaction) <= PASTE_RECORD_THRESHOLD) return;
     const at = this.now();
-    for (const op of event.delta) {
-      if (typeof op.insert === 'string' && op.insert.length > PASTE_RECORD_THRESHOLD) {
-        // The edit is recorded at the paste's time: playback at the paste shows the pasted code.
-        stampEditTime(event.transaction, at);
-        this.timeline.record({ at, kind: 'paste', name: author.name, role: author.role, chars: op.insert.length });
+    for (const event of events) {
+      for (const op of event.delta) {
+        if (typeof op.insert === 'string' && op.insert.length > PASTE_RECORD_THRESHOLD) {
+          // The edit is recorded at the paste's time: playback at the paste shows the pasted code.
+          stampEditTime(transaction, at);
+          const view = readWorkspace(this.room.doc);
+          const several = view.files.length > 1 || view.folders.length > 0;
+          const path = entry ? (several ? view.entry : undefined) : view.files.find((file) => file.text === event.target)?.path;
+          this.timeline.record({
+            at,
+            kind: 'paste',
+            name: author.name,
+            role: author.role,
+            chars: op.insert.length,
+            ...(path ? { path } : {}),
+          });
+        }
       }
     }
-  };
+  }
 
   /** A code update's author: this node's connection, the server (null), or another node's (not recorded here). */
   private readonly editAuthor = (origin: unknown): { name: string; role: Role } | null | undefined => {

@@ -112,7 +112,8 @@ export class Room {
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
-    this.doc.getMap(ROOM_DOC.files).observe(this.guardFiles);
+    for (const name of [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders])
+      this.doc.getMap(name).observe(this.guardFiles);
   }
 
   /**
@@ -338,8 +339,9 @@ export class Room {
   }
 
   /**
-   * File operations arrive as updates of the files map: one that adds a file at a bad or taken
-   * path, past the file count or the workspace's bytes, or a non-text entry, is refused whole
+   * File operations arrive as updates of the workspace's maps (fileTexts, filePaths, folders): one
+   * that writes a bad path or id, a non-text file, anything into the old-shape map, or goes past
+   * the file or folder count or the workspace's bytes, is refused whole
    * with the named code (WORKSPACE_*), the document untouched; so is any file operation the
    * permission policy refuses ('files').
    */
@@ -436,7 +438,7 @@ export class Room {
     }
   };
 
-  /** Whoever wrote it (a relayed update, the server): the files map holds only texts at valid paths. */
+  /** Whoever wrote it (a relayed update, the server): the workspace's maps hold only what readers expect. */
   private readonly guardFiles = (event: Y.YMapEvent<unknown>): void => {
     if (event.keysChanged.size > 0) removeInvalidFiles(this.doc);
   };

@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
-import { WORKSPACE_LIMITS, workspaceMap, workspacePaths } from '@pairpad/protocol';
+import { WORKSPACE_LIMITS, filePathsMap, fileTextsMap, workspacePaths } from '@pairpad/protocol';
+
+/** A server-made file id (fileIdProblem's alphabet; `s-` so it is told apart from a client's). */
+function serverFileId(): string {
+  return `s-${Math.random().toString(36).slice(2, 12)}${Math.random().toString(36).slice(2, 8)}`;
+}
 
 /**
  * Adds a question's further files (path → content) to the room's workspace, in one transaction
@@ -12,12 +17,13 @@ export function seedWorkspace(doc: Y.Doc, files: Readonly<Record<string, string>
   const existing = new Set(workspacePaths(doc));
   const added: string[] = [];
   doc.transact(() => {
-    const map = workspaceMap(doc);
     for (const [path, content] of Object.entries(files)) {
       if (existing.has(path) || existing.size + added.length >= WORKSPACE_LIMITS.files) continue;
       if ([...existing, ...added].some((other) => other.startsWith(`${path}/`) || path.startsWith(`${other}/`))) continue;
+      const id = serverFileId();
       const text = new Y.Text();
-      map.set(path, text);
+      fileTextsMap(doc).set(id, text);
+      filePathsMap(doc).set(id, path);
       text.insert(0, content);
       added.push(path);
     }

@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
 import * as Y from 'yjs';
-import { META_KEYS, ROOM_DOC, workspaceMap, workspacePaths, type PreviewStatus } from '@pairpad/protocol';
+import { META_KEYS, ROOM_DOC, filePathsMap, fileTextsMap, workspacePaths, type PreviewStatus } from '@pairpad/protocol';
 import { PreviewTokens } from '../../src/previews';
 import type { BackendHandle } from '../../src/server';
 import { testSandboxUid } from '../executor/helpers';
@@ -106,7 +106,8 @@ describe('room previews: start, edits, console, signed addresses', () => {
     assert.ok(workspacePaths(cleo.doc).includes('package.json'));
     // A new file, required by the entry: both reach the dev server.
     cleo.doc.transact(() => {
-      workspaceMap(cleo.doc).set('lib/greeting.js', new Y.Text("module.exports = 'Greetings from a second file';\n"));
+      fileTextsMap(cleo.doc).set('greeting', new Y.Text("module.exports = 'Greetings from a second file';\n"));
+      filePathsMap(cleo.doc).set('greeting', 'lib/greeting.js');
       const text = code.toString();
       code.delete(0, code.length);
       code.insert(0, text.replace("res.send('<h1>Hello from the candidate", "res.send('<h1>' + require('./lib/greeting') + '"));

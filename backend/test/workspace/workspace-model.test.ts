@@ -1,8 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
-import { META_KEYS, ROOM_DOC, entryPath, fileLanguage, newPathProblem, workspaceFiles, workspacePaths } from '@pairpad/protocol';
-import { createFile, deletePath, renamePath, workspaceUndoManager } from '@pairpad/client';
+import {
+  META_KEYS,
+  ROOM_DOC,
+  entryPath,
+  fileLanguage,
+  filePathsMap,
+  fileTextsMap,
+  legacyFilesMap,
+  newPathProblem,
+  readWorkspace,
+  workspaceFiles,
+  workspacePaths,
+  workspaceText,
+} from '@pairpad/protocol';
+import { createFile, createFolder, deletePath, renamePath, workspaceUndoManager } from '@pairpad/client';
 
 function roomDoc(language = 'python', code = 'print(1)\n'): Y.Doc {
   const doc = new Y.Doc();
@@ -66,5 +79,77 @@ describe('workspace model (packages/protocol/src/workspace.ts, packages/client/s
     assert.equal(fileLanguage('src/App.tsx')?.id, 'typescript');
     assert.equal(fileLanguage('lib/x.h')?.id, 'c');
     assert.equal(fileLanguage('README'), undefined);
+  });
+
+  it('a rename keeps the file’s Y.Text; undo of a rename gives the old path back to the same text', () => {
+    const doc = roomDoc();
+    const undo = workspaceUndoManager(doc);
+    createFile(doc, 'src/a.py', 'A\n');
+    const text = workspaceText(doc, 'src/a.py');
+    renamePath(doc, 'src', 'lib');
+    assert.equal(workspaceText(doc, 'lib/a.py'), text);
+    undo.undo();
+    assert.equal(workspaceText(doc, 'src/a.py'), text);
+  });
+
+  it('resolves clashes by id, the same on every reader: a taken path gets -2, a file under a file gets its folder suffixed', () => {
+    const doc = roomDoc();
+    const raw = (id: string, path: string, content: string) =>
+      doc.transact(() => {
+        fileTextsMap(doc).set(id, new Y.Text(content));
+        filePathsMap(doc).set(id, path);
+      });
+    raw('b', 'x.py', 'second');
+    raw('a', 'x.py', 'first');
+    raw('c', 'x.py/y.py', 'under a file');
+    raw('d', 'main.py', 'the entry’s path');
+    assert.deepEqual(workspaceFiles(doc), [
+      { name: 'main.py', content: 'print(1)\n' },
+      { name: 'main-2.py', content: 'the entry’s path' },
+      { name: 'x-2.py', content: 'second' },
+      { name: 'x.py', content: 'first' },
+      { name: 'x.py-2/y.py', content: 'under a file' },
+    ]);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    assert.deepEqual(workspacePaths(copy), workspacePaths(doc));
+    assert.equal(readWorkspace(doc).files.find((file) => file.id === 'b')?.wanted, 'x.py');
+  });
+
+  it('reads the old shape (files by path) beside the new; a rename moves an old file into the id maps', () => {
+    const doc = roomDoc();
+    legacyFilesMap(doc).set('old/util.py', new Y.Text('OLD\n'));
+    createFile(doc, 'new.py', 'NEW\n');
+    assert.deepEqual(workspacePaths(doc), ['main.py', 'new.py', 'old/util.py']);
+    assert.equal(renamePath(doc, 'old', 'kept'), undefined);
+    assert.equal(legacyFilesMap(doc).size, 0);
+    assert.equal(workspaceText(doc, 'kept/util.py')?.toString(), 'OLD\n');
+    assert.equal(deletePath(doc, 'kept/util.py'), undefined);
+    assert.deepEqual(workspacePaths(doc), ['main.py', 'new.py']);
+  });
+
+  it('folders made on their own: validated like paths, shown while empty, moved with a folder rename, deleted with it', () => {
+    const doc = roomDoc();
+    const undo = workspaceUndoManager(doc);
+    createFile(doc, 'a.py');
+    assert.equal(createFolder(doc, 'a.py')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.equal(createFolder(doc, 'a.py/b')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.equal(createFolder(doc, 'x/../y')?.code, 'WORKSPACE_PATH_INVALID');
+    assert.equal(createFolder(doc, 'src/empty'), undefined);
+    assert.equal(createFolder(doc, 'src/empty')?.code, 'WORKSPACE_PATH_TAKEN');
+    assert.equal(createFile(doc, 'src/empty')?.code, 'WORKSPACE_PATH_TAKEN');
+    createFile(doc, 'src/b.py');
+    assert.equal(renamePath(doc, 'src', 'lib'), undefined);
+    assert.deepEqual(
+      readWorkspace(doc).folders.map((folder) => folder.path),
+      ['lib/empty'],
+    );
+    assert.equal(deletePath(doc, 'lib'), undefined);
+    assert.deepEqual(readWorkspace(doc).folders, []);
+    undo.undo();
+    assert.deepEqual(
+      readWorkspace(doc).folders.map((folder) => folder.path),
+      ['lib/empty'],
+    );
   });
 });

@@ -8,8 +8,10 @@ import { EditReplay, createFile, deletePath, renamePath, type SocketYjsProvider 
 import {
   ROOM_DOC,
   WORKSPACE_LIMITS,
+  filePathsMap,
+  fileTextsMap,
+  legacyFilesMap,
   workspaceFiles,
-  workspaceMap,
   workspacePaths,
   workspaceText,
   type ErrorBody,
@@ -118,39 +120,56 @@ describe('the room workspace: files in the shared document, runs, limits, playba
     assert.deepEqual(workspacePaths(backend.rooms.get(session.id)!.doc), ['main.py']);
   });
 
-  it('a "../x" path or a non-text file written straight into the map is refused WORKSPACE_PATH_INVALID and changes nothing', async () => {
+  /** Writes a file record straight into the maps, bypassing createFile's checks, as a hostile client would. */
+  function writeRaw(doc: Y.Doc, id: string, path: unknown, text: unknown = new Y.Text('x')) {
+    doc.transact(() => {
+      fileTextsMap(doc).set(id, text);
+      filePathsMap(doc).set(id, path);
+    });
+  }
+
+  it('a "../x" path, a non-text file, a bad id or a write into the old path-keyed map is refused WORKSPACE_PATH_INVALID and changes nothing', async () => {
     const { ivy, cara, caraErrors, serverDoc } = await room();
     createFile(cara.doc, 'ok.py', 'A = 1\n');
     await sees(ivy, 'ok.py', 'A = 1\n');
     const before = Y.encodeStateVector(serverDoc());
-    // Bypasses createFile's own check, as a hostile client would.
-    workspaceMap(cara.doc).set('../x.py', new Y.Text('import os'));
-    await waitFor(() => caraErrors.some((error) => error.code === 'WORKSPACE_PATH_INVALID'), { what: 'room:error to the sender' });
-    workspaceMap(cara.doc).set('src/y.py', 'not a text');
-    await waitFor(() => caraErrors.filter((error) => error.code === 'WORKSPACE_PATH_INVALID').length >= 2, { what: 'second room:error' });
+    const refusals = () => caraErrors.filter((error) => error.code === 'WORKSPACE_PATH_INVALID').length;
+    writeRaw(cara.doc, 'bad1', '../x.py', new Y.Text('import os'));
+    await waitFor(() => refusals() >= 1, { what: 'room:error to the sender' });
+    writeRaw(cara.doc, 'bad2', 'src/y.py', 'not a text');
+    await waitFor(() => refusals() >= 2, { what: 'second room:error' });
+    writeRaw(cara.doc, 'bad id!', 'src/z.py');
+    await waitFor(() => refusals() >= 3, { what: 'third room:error' });
+    legacyFilesMap(cara.doc).set('old.py', new Y.Text('x'));
+    await waitFor(() => refusals() >= 4, { what: 'fourth room:error' });
+    filePathsMap(cara.doc).set('bad5', 42);
+    await waitFor(() => refusals() >= 5, { what: 'fifth room:error' });
     assert.deepEqual(Y.encodeStateVector(serverDoc()), before, 'the server document is untouched');
     assert.deepEqual(workspacePaths(serverDoc()), ['main.py', 'ok.py']);
     assert.deepEqual(workspacePaths(ivy.doc), ['main.py', 'ok.py']);
   });
 
-  it('more files than WORKSPACE_LIMITS.files, a taken path, or too many bytes: refused with their codes, nothing applied', async () => {
+  it('more files than WORKSPACE_LIMITS.files or too many bytes: refused with their codes, nothing applied; a clash written on purpose is resolved, not kept', async () => {
     const { cara, caraErrors, serverDoc } = await room();
     cara.doc.transact(() => {
-      for (let i = 0; i < WORKSPACE_LIMITS.files; i++) workspaceMap(cara.doc).set(`f${i}.py`, new Y.Text(''));
+      for (let i = 0; i < WORKSPACE_LIMITS.files; i++) writeRaw(cara.doc, `f${i}`, `f${i}.py`);
     });
     await waitFor(() => caraErrors.some((error) => error.code === 'WORKSPACE_TOO_MANY_FILES'), { what: 'WORKSPACE_TOO_MANY_FILES' });
-    assert.equal(workspaceMap(serverDoc()).size, 0);
+    assert.equal(filePathsMap(serverDoc()).size, 0);
 
     const { cara: other, caraErrors: otherErrors, serverDoc: otherDoc } = await room();
     createFile(other.doc, 'src/a.py', 'x');
-    await waitFor(() => workspaceMap(otherDoc()).size === 1, { what: 'src/a.py on the server' });
-    workspaceMap(other.doc).set('src', new Y.Text('a file where a folder is'));
-    await waitFor(() => otherErrors.some((error) => error.code === 'WORKSPACE_PATH_TAKEN'), { what: 'WORKSPACE_PATH_TAKEN' });
-    assert.deepEqual(workspacePaths(otherDoc()), ['main.py', 'src/a.py']);
+    await waitFor(() => filePathsMap(otherDoc()).size === 1, { what: 'src/a.py on the server' });
+    // A file where a folder is, written past createFile's check: every reader gives it a free path.
+    writeRaw(other.doc, 'zzzzzzzzzz', 'src', new Y.Text('a file where a folder is'));
+    await waitFor(() => filePathsMap(otherDoc()).size === 2, { what: 'the clash on the server' });
+    assert.deepEqual(workspacePaths(otherDoc()), ['main.py', 'src-2', 'src/a.py']);
+    assert.deepEqual(workspacePaths(other.doc), workspacePaths(otherDoc()));
+    assert.deepEqual(otherErrors, []);
 
     const { cara: third, caraErrors: thirdErrors, serverDoc: thirdDoc } = await room();
     createFile(third.doc, 'a.py', 'x');
-    await waitFor(() => workspaceMap(thirdDoc()).size === 1, { what: 'a.py on the server' });
+    await waitFor(() => filePathsMap(thirdDoc()).size === 1, { what: 'a.py on the server' });
     workspaceText(third.doc, 'a.py')!.insert(1, 'y'.repeat(WORKSPACE_LIMITS.bytes));
     await waitFor(() => thirdErrors.some((error) => error.code === 'WORKSPACE_TOO_LARGE'), { what: 'WORKSPACE_TOO_LARGE' });
     assert.equal(workspaceText(thirdDoc(), 'a.py')!.toString(), 'x');

@@ -305,7 +305,14 @@ function Player({ sessionId, timeline }: { sessionId: string; timeline: Timeline
                   data-kind={moment.kind}
                   data-state={moment.at <= at ? 'past' : 'upcoming'}
                 >
-                  <button type="button" className={ui.linkButton} onClick={() => setPosition(clock.toPosition(moment.at))}>
+                  <button
+                    type="button"
+                    className={ui.linkButton}
+                    onClick={() => {
+                      setPosition(clock.toPosition(moment.at));
+                      if (moment.path) setFile(moment.path);
+                    }}
+                  >
                     {formatClock(moment.at)}
                   </button>{' '}
                   {moment.text}

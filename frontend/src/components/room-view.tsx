@@ -232,7 +232,9 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
                 : 'You were disconnected from this session.'}
           </strong>{' '}
           {room.end.message}{' '}
-          {room.joined && room.text ? <KeepCode code={() => room.text?.toString() ?? ''} language={room.language} /> : null}{' '}
+          {room.joined && room.text ? (
+            <KeepCode code={() => room.text?.toString() ?? ''} language={room.language} doc={room.text.doc ?? undefined} />
+          ) : null}{' '}
           <Link href="/">Start a new session</Link>
         </div>
       ) : null}

@@ -22,6 +22,8 @@ export interface Moment {
   at: number;
   kind: MomentKind;
   text: string;
+  /** The file it happened in (a paste in a room of several files): choosing the moment shows that file. */
+  path?: string;
 }
 
 /**
@@ -33,6 +35,7 @@ export function playbackMoments(timeline: Timeline): Moment[] {
     at: event.at,
     kind: event.kind === 'run' || event.kind === 'tests' || event.kind === 'focus' || event.kind === 'paste' ? event.kind : 'room',
     text: describeEvent(event),
+    ...(event.kind === 'paste' && event.path ? { path: event.path } : {}),
   }));
   for (const message of timeline.chat ?? [])
     moments.push({ at: message.at, kind: 'chat', text: `${message.name} in the chat: ${message.text}` });

@@ -8,7 +8,7 @@ export function describeEvent(event: TimelineEvent): string {
     case 'leave':
       return `${event.name} (${event.role}) left`;
     case 'paste':
-      return `${event.name} pasted ${event.chars} characters`;
+      return `${event.name} pasted ${event.chars} characters${event.path ? ` into ${event.path}` : ''}`;
     case 'focus':
       return event.focused ? `${event.name}'s tab regained focus` : `${event.name}'s tab lost focus`;
     case 'language':

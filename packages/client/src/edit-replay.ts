@@ -175,7 +175,8 @@ export class EditReplay {
       this.codeChanged = true;
     };
     this.doc.getText(ROOM_DOC.code).observe(changed);
-    this.doc.getMap(ROOM_DOC.files).observeDeep(changed);
+    for (const name of [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders])
+      this.doc.getMap(name).observeDeep(changed);
     this.applied = applied;
     this.last = last;
   }

@@ -1,6 +1,17 @@
 import * as Y from 'yjs';
 import { META_KEYS, ROOM_DOC } from '@pairpad/protocol/room-shape';
-import { entryPath, newPathProblem, workspaceMap, workspacePaths, workspaceText, type WorkspaceProblem } from '@pairpad/protocol/workspace';
+import {
+  ENTRY_FILE_ID,
+  LEGACY_FILE_ID_PREFIX,
+  filePathsMap,
+  fileTextsMap,
+  foldersMap,
+  legacyFilesMap,
+  newFolderProblem,
+  newPathProblem,
+  readWorkspace,
+  type WorkspaceProblem,
+} from '@pairpad/protocol/workspace';
 
 /**
  * A change of the workspace's files (create, rename, move, delete): the origin of its one
@@ -9,70 +20,104 @@ import { entryPath, newPathProblem, workspaceMap, workspacePaths, workspaceText,
 export const WORKSPACE_CHANGE = Object.freeze({ kind: 'workspace-change' as const });
 
 function notFound(path: string): WorkspaceProblem {
-  return { code: 'WORKSPACE_FILE_NOT_FOUND', message: `There is no file at "${path}".` };
+  return { code: 'WORKSPACE_FILE_NOT_FOUND', message: `There is no file or folder at "${path}".` };
+}
+
+/** A new file or folder id: this client's id and a random part (fileIdProblem's alphabet). */
+export function newFileId(doc: Y.Doc): string {
+  return `${doc.clientID.toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+function current(doc: Y.Doc) {
+  const view = readWorkspace(doc);
+  return { view, paths: view.files.map((file) => file.path), folders: view.folders.map((folder) => folder.path) };
 }
 
 /** Adds a file at `path` (one transaction of origin WORKSPACE_CHANGE); the problem when it may not. */
 export function createFile(doc: Y.Doc, path: string, content = ''): WorkspaceProblem | undefined {
-  const problem = newPathProblem(path, workspacePaths(doc));
+  const { paths, folders } = current(doc);
+  const problem = newPathProblem(path, paths, folders);
   if (problem) return problem;
   doc.transact(() => {
+    const id = newFileId(doc);
     const text = new Y.Text();
-    workspaceMap(doc).set(path, text);
+    fileTextsMap(doc).set(id, text);
+    filePathsMap(doc).set(id, path);
     if (content) text.insert(0, content);
   }, WORKSPACE_CHANGE);
   return undefined;
 }
 
-/** The paths a rename of `from` moves: the file itself, or every file under the folder `from`. */
-function movedPaths(paths: readonly string[], from: string): string[] {
-  return paths.filter((path) => path === from || path.startsWith(`${from}/`));
+/** Makes a folder at `path` that shows before it holds a file; the problem when it may not. */
+export function createFolder(doc: Y.Doc, path: string): WorkspaceProblem | undefined {
+  const { paths, folders } = current(doc);
+  const problem = newFolderProblem(path, paths, folders);
+  if (problem) return problem;
+  doc.transact(() => foldersMap(doc).set(newFileId(doc), path), WORKSPACE_CHANGE);
+  return undefined;
 }
+
+const under = (path: string, from: string) => path === from || path.startsWith(`${from}/`);
 
 /**
  * Renames or moves a file, or a folder with everything in it (`src` → `lib` moves `src/a.py` to
- * `lib/a.py`). A Y.Text cannot change its key, so a moved file is a new text with the old one's
- * content; the entry stays `ROOM_DOC.code` and only its path (`meta.entry`) changes.
+ * `lib/a.py`, and the folders made under it). Only path records change: every file keeps its id
+ * and its Y.Text, so open editors stay bound and concurrent typing is kept. The entry's path is
+ * `meta.entry`. A file of the old shape (ROOM_DOC.files) moves into the id maps (a copy of its text).
  */
 export function renamePath(doc: Y.Doc, from: string, to: string): WorkspaceProblem | undefined {
-  const paths = workspacePaths(doc);
-  const moved = movedPaths(paths, from);
-  if (moved.length === 0) return notFound(from);
+  const { view, paths, folders } = current(doc);
+  const moved = view.files.filter((file) => under(file.path, from));
+  const movedFolders = view.folders.filter((folder) => under(folder.path, from));
+  if (moved.length === 0 && movedFolders.length === 0) return notFound(from);
   if (to === from) return undefined;
-  const staying = paths.filter((path) => !moved.includes(path));
-  const targets = moved.map((path) => to + path.slice(from.length));
-  for (const [index, target] of targets.entries()) {
-    const problem = newPathProblem(target, [...staying, ...targets.slice(0, index)]);
+  const target = (path: string) => to + path.slice(from.length);
+  const staying = paths.filter((path) => !under(path, from));
+  const stayingFolders = folders.filter((path) => !under(path, from));
+  const targets = moved.map((file) => target(file.path));
+  for (const [index, path] of targets.entries()) {
+    const problem = newPathProblem(path, [...staying, ...targets.slice(0, index)], stayingFolders);
     if (problem) return problem;
   }
-  const entry = entryPath(doc);
+  for (const folder of movedFolders) {
+    const problem = newFolderProblem(target(folder.path), [...staying, ...targets], stayingFolders);
+    if (problem) return problem;
+  }
   doc.transact(() => {
-    const files = workspaceMap(doc);
-    for (const [index, path] of moved.entries()) {
-      const target = targets[index]!;
-      if (path === entry) {
-        doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, target);
-        continue;
-      }
-      const content = workspaceText(doc, path)!.toString();
-      files.delete(path);
-      const text = new Y.Text();
-      files.set(target, text);
-      text.insert(0, content);
+    for (const file of moved) {
+      const path = target(file.path);
+      if (file.id === ENTRY_FILE_ID) doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, path);
+      else if (file.id.startsWith(LEGACY_FILE_ID_PREFIX)) {
+        const id = newFileId(doc);
+        const text = new Y.Text();
+        fileTextsMap(doc).set(id, text);
+        filePathsMap(doc).set(id, path);
+        text.insert(0, file.text.toString());
+        legacyFilesMap(doc).delete(file.id.slice(LEGACY_FILE_ID_PREFIX.length));
+      } else filePathsMap(doc).set(file.id, path);
     }
+    for (const folder of movedFolders) foldersMap(doc).set(folder.id, target(folder.path));
   }, WORKSPACE_CHANGE);
   return undefined;
 }
 
 /** Deletes a file or a folder with everything in it; the entry file cannot be deleted. */
 export function deletePath(doc: Y.Doc, path: string): WorkspaceProblem | undefined {
-  const entry = entryPath(doc);
-  const moved = movedPaths(workspacePaths(doc), path);
-  if (moved.length === 0) return notFound(path);
-  if (moved.includes(entry))
-    return { code: 'WORKSPACE_PATH_INVALID', message: `"${entry}" is the file a run starts from; it cannot be deleted.` };
+  const { view } = current(doc);
+  const moved = view.files.filter((file) => under(file.path, path));
+  const movedFolders = view.folders.filter((folder) => under(folder.path, path));
+  if (moved.length === 0 && movedFolders.length === 0) return notFound(path);
+  if (moved.some((file) => file.id === ENTRY_FILE_ID))
+    return { code: 'WORKSPACE_PATH_INVALID', message: `"${view.entry}" is the file a run starts from; it cannot be deleted.` };
   doc.transact(() => {
-    for (const target of moved) workspaceMap(doc).delete(target);
+    for (const file of moved) {
+      if (file.id.startsWith(LEGACY_FILE_ID_PREFIX)) legacyFilesMap(doc).delete(file.id.slice(LEGACY_FILE_ID_PREFIX.length));
+      else {
+        fileTextsMap(doc).delete(file.id);
+        filePathsMap(doc).delete(file.id);
+      }
+    }
+    for (const folder of movedFolders) foldersMap(doc).delete(folder.id);
   }, WORKSPACE_CHANGE);
   return undefined;
 }
@@ -82,7 +127,7 @@ export function deletePath(doc: Y.Doc, path: string): WorkspaceProblem | undefin
  * create, rename, move or delete (a deleted file comes back with its content). Typing is not in it.
  */
 export function workspaceUndoManager(doc: Y.Doc): Y.UndoManager {
-  return new Y.UndoManager([workspaceMap(doc), doc.getMap(ROOM_DOC.meta)], {
+  return new Y.UndoManager([fileTextsMap(doc), filePathsMap(doc), foldersMap(doc), legacyFilesMap(doc), doc.getMap(ROOM_DOC.meta)], {
     trackedOrigins: new Set([WORKSPACE_CHANGE]),
     captureTimeout: 0,
   });

@@ -65,7 +65,8 @@ export const FocusReportSchema = z.strictObject({ focused: z.boolean() });
 /** One thing that happened in the room, as recorded for playback. Times are server epoch ms. */
 export type TimelineEvent =
   | { at: number; kind: 'join' | 'leave'; name: string; role: Role }
-  | { at: number; kind: 'paste'; name: string; role: Role; chars: number }
+  /** `path`: the file pasted into, in a room of several files (absent in a single-file room, as before). */
+  | { at: number; kind: 'paste'; name: string; role: Role; chars: number; path?: string }
   | { at: number; kind: 'focus'; name: string; focused: boolean }
   | { at: number; kind: 'language'; language: LanguageId }
   | { at: number; kind: 'lock'; name: string; locked: boolean }

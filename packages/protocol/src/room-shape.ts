@@ -18,10 +18,21 @@ export const ROOM_DOC = {
   /** `Y.Map`: room settings participants may change (the server validates them). */
   meta: 'meta',
   /**
-   * `Y.Map<Y.Text>`: the workspace's files other than the entry, by path (`src/util.py`); empty in
-   * a single-file room. Folders are implied by the paths. Rules and readers: workspace.ts.
+   * `Y.Map<Y.Text>`: the OLD shape of the workspace (rooms stored before stable file ids): files
+   * other than the entry by path. Read, never written again but to delete (a rename moves such a
+   * file into `fileTexts`/`filePaths`); the server refuses additions. Readers: workspace.ts.
    */
   files: 'files',
+  /**
+   * `Y.Map<Y.Text>`: the workspace's files other than the entry, by stable file id. A file keeps
+   * its id and its `Y.Text` object for life: a rename or move only changes `filePaths`, so an edit
+   * typed concurrently with a rename lands in the same text. Empty in a single-file room.
+   */
+  fileTexts: 'fileTexts',
+  /** `Y.Map<string>`: each file's path by file id (`src/util.py`). Rules and readers: workspace.ts. */
+  filePaths: 'filePaths',
+  /** `Y.Map<string>`: folders made on their own (shown before they hold a file), path by folder id. */
+  folders: 'folders',
 } as const;
 
 /** Keys of `ROOM_DOC.meta`. */

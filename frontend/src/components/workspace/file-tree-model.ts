@@ -1,6 +1,6 @@
 import { baseName } from '@pairpad/protocol/workspace';
 
-/** One visible row of the tree: a folder (implied by the paths under it) or a file. */
+/** One visible row of the tree: a folder (implied by the paths under it, or made on its own) or a file. */
 export interface TreeRow {
   kind: 'folder' | 'file';
   /** The file's path, or the folder's (`src`, `src/lib`). */
@@ -17,8 +17,16 @@ interface FolderNode {
   files: string[];
 }
 
-function folderTree(paths: readonly string[]): FolderNode {
+function folderTree(paths: readonly string[], emptyFolders: readonly string[]): FolderNode {
   const root: FolderNode = { folders: new Map(), files: [] };
+  for (const folder of emptyFolders) {
+    let node = root;
+    for (const part of folder.split('/')) {
+      let next = node.folders.get(part);
+      if (!next) node.folders.set(part, (next = { folders: new Map(), files: [] }));
+      node = next;
+    }
+  }
   for (const path of paths) {
     const parts = path.split('/');
     let node = root;
@@ -33,10 +41,10 @@ function folderTree(paths: readonly string[]): FolderNode {
 }
 
 /**
- * The rows a tree shows for `paths`: at each level folders first, then files, each by name; the
- * content of a collapsed folder is left out.
+ * The rows a tree shows for `paths` and the folders made on their own: at each level folders
+ * first, then files, each by name; the content of a collapsed folder is left out.
  */
-export function treeRows(paths: readonly string[], collapsed: ReadonlySet<string>): TreeRow[] {
+export function treeRows(paths: readonly string[], collapsed: ReadonlySet<string>, folders: readonly string[] = []): TreeRow[] {
   const rows: TreeRow[] = [];
   const walk = (node: FolderNode, prefix: string, level: number) => {
     for (const name of [...node.folders.keys()].sort()) {
@@ -49,7 +57,7 @@ export function treeRows(paths: readonly string[], collapsed: ReadonlySet<string
       rows.push({ kind: 'file', path, name: baseName(path), level });
     }
   };
-  walk(folderTree(paths), '', 1);
+  walk(folderTree(paths, folders), '', 1);
   return rows;
 }
 

@@ -17,6 +17,8 @@ export interface FilePresence {
 
 export interface FileTreeProps {
   paths: readonly string[];
+  /** Folders made on their own (shown even while empty). */
+  folders: readonly string[];
   entry: string;
   active: string;
   /** Who else has each file open, by path. */
@@ -24,6 +26,7 @@ export interface FileTreeProps {
   readOnly: boolean;
   onOpen(path: string): void;
   onCreate(path: string): WorkspaceProblem | undefined;
+  onCreateFolder(path: string): WorkspaceProblem | undefined;
   onRename(from: string, to: string): WorkspaceProblem | undefined;
   onDelete(path: string): WorkspaceProblem | undefined;
   /** Undoes the last file operation; false when there was none. */
@@ -32,15 +35,16 @@ export interface FileTreeProps {
   createRequest: number;
 }
 
-type Form = { kind: 'create'; folder: string } | { kind: 'rename'; path: string } | null;
+type Form = { kind: 'create' | 'folder'; folder: string } | { kind: 'rename'; path: string } | null;
 
 /**
  * The workspace's files as a WAI-ARIA tree: arrows move (Right/Left open and close folders),
  * Enter opens a file, F2 renames (a path with folders moves it), Delete deletes, Ctrl+Z undoes the
- * last file operation. Folders are the paths' folders; a new file's path may name new ones.
+ * last file operation. Folders are the paths' folders and the ones made with "New folder"; a new
+ * file's path may name new ones.
  */
 export function FileTree(props: FileTreeProps) {
-  const { paths, entry, active, presence, readOnly, createRequest } = props;
+  const { paths, folders, entry, active, presence, readOnly, createRequest } = props;
   const ids = useId();
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const [focused, setFocused] = useState<string>(active);
@@ -48,7 +52,7 @@ export function FileTree(props: FileTreeProps) {
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const rowRefs = useRef(new Map<string, HTMLLIElement>());
-  const rows = useMemo(() => treeRows(paths, collapsed), [paths, collapsed]);
+  const rows = useMemo(() => treeRows(paths, collapsed, folders), [paths, collapsed, folders]);
   const focusedRow = rows.find((row) => row.path === focused) ?? rows.find((row) => row.path === active) ?? rows[0];
 
   useEffect(() => {
@@ -59,7 +63,7 @@ export function FileTree(props: FileTreeProps) {
   function openForm(next: Form) {
     setForm(next);
     setProblem(null);
-    setDraft(next?.kind === 'rename' ? next.path : next?.kind === 'create' && next.folder ? `${next.folder}/` : '');
+    setDraft(next?.kind === 'rename' ? next.path : next?.folder ? `${next.folder}/` : '');
   }
 
   const focusRow = (path: string) => {
@@ -70,8 +74,9 @@ export function FileTree(props: FileTreeProps) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!form) return;
-    const path = draft.trim();
-    const failed = form.kind === 'create' ? props.onCreate(path) : props.onRename(form.path, path);
+    const path = form.kind === 'folder' ? draft.trim().replace(/\/+$/, '') : draft.trim();
+    const failed =
+      form.kind === 'rename' ? props.onRename(form.path, path) : form.kind === 'folder' ? props.onCreateFolder(path) : props.onCreate(path);
     if (failed) {
       setProblem(failed.message);
       return;
@@ -123,7 +128,8 @@ export function FileTree(props: FileTreeProps) {
   const selected = focusedRow?.path ?? active;
   const selectedIsEntry = selected === entry;
   const folderOfSelected = focusedRow?.kind === 'folder' ? focusedRow.path : parentPath(selected);
-  const formLabel = form?.kind === 'rename' ? `Rename or move ${form.path} to` : 'New file path';
+  const formLabel =
+    form?.kind === 'rename' ? `Rename or move ${form.path} to` : form?.kind === 'folder' ? 'New folder path' : 'New file path';
 
   return (
     <div className={styles.tree}>
@@ -135,6 +141,14 @@ export function FileTree(props: FileTreeProps) {
           onClick={() => openForm({ kind: 'create', folder: folderOfSelected })}
         >
           New file
+        </button>
+        <button
+          type="button"
+          className={cx(ui.button, styles.tool)}
+          disabled={readOnly}
+          onClick={() => openForm({ kind: 'folder', folder: folderOfSelected })}
+        >
+          New folder
         </button>
         <button
           type="button"
@@ -165,7 +179,7 @@ export function FileTree(props: FileTreeProps) {
             id={`${ids}-path`}
             className={styles.input}
             value={draft}
-            placeholder="src/util.py"
+            placeholder={form.kind === 'folder' ? 'src/lib' : 'src/util.py'}
             autoFocus
             spellCheck={false}
             autoComplete="off"
@@ -181,7 +195,7 @@ export function FileTree(props: FileTreeProps) {
           />
           <div className={styles.formActions}>
             <button type="submit" className={cx(ui.button, ui.primary, styles.tool)}>
-              {form.kind === 'create' ? 'Create' : 'Rename'}
+              {form.kind === 'rename' ? 'Rename' : 'Create'}
             </button>
             <button type="button" className={cx(ui.button, styles.tool)} onClick={() => setForm(null)}>
               Cancel
