@@ -24,7 +24,7 @@ import {
   type Timeline,
 } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
+import { createSession, startBackendWithExecutor, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask, authHeaders } from '../interview/interview-helpers';
 import { listenForRuns, setCode, startRun, waitFinished } from '../runs/run-helpers';
@@ -41,15 +41,8 @@ describe('workspace renames keep every character (stable file ids), folders, the
   const clients = trackedClients(() => backend);
 
   before(async () => {
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python',
-      PISTON_RUN_TIMEOUT: '5000',
-      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    });
-    await backend.executor?.ready;
+    // The executor's default time limits: a busy machine must not turn the old-shape run into a timeout.
+    backend = await startBackendWithExecutor('python');
   });
   after(async () => {
     clients.destroyAll();
