@@ -39,10 +39,11 @@ export class PreviewClient {
   private readonly base: URL;
 
   constructor(
-    baseUrl: string,
+    /** The executor's base URL, as the pool names it (what a preview's shared record keeps). */
+    readonly url: string,
     private readonly apiKey: string | undefined,
   ) {
-    this.base = new URL(baseUrl);
+    this.base = new URL(url);
   }
 
   private headers(json = false): Record<string, string> {
@@ -90,9 +91,14 @@ export class PreviewClient {
     });
   }
 
-  /** Follows a preview's events until it stops or `signal` aborts; resolves when the stream ends. */
-  async follow(id: string, onEvent: (event: ExecutorPreviewEvent) => void, signal: AbortSignal): Promise<void> {
-    const res = await fetch(new URL(`/api/v2/pairpad/previews/${id}/events`, this.base), { headers: this.headers(), signal });
+  /**
+   * Follows a preview's events until it stops or `signal` aborts; resolves when the stream ends.
+   * `replay` false: only what happens from now on (a node taking over a preview already followed
+   * elsewhere, whose output is in the room's console already).
+   */
+  async follow(id: string, onEvent: (event: ExecutorPreviewEvent) => void, signal: AbortSignal, replay = true): Promise<void> {
+    const path = `/api/v2/pairpad/previews/${id}/events${replay ? '' : '?replay=0'}`;
+    const res = await fetch(new URL(path, this.base), { headers: this.headers(), signal });
     if (!res.ok || !res.body) return;
     const decoder = new TextDecoder();
     let buffer = '';

@@ -97,10 +97,10 @@ export class Preview {
     };
   }
 
-  /** Replays what was kept, then every new event until `off()` is called. */
-  subscribe(listener: (event: PreviewEvent) => void): () => void {
+  /** Its status and what was kept (unless `replay` is false), then every new event until `off()` is called. */
+  subscribe(listener: (event: PreviewEvent) => void, replay = true): () => void {
     listener({ type: 'status', state: this.state, ...(this.failure ?? {}) });
-    for (const event of this.logs) listener(event);
+    if (replay) for (const event of this.logs) listener(event);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
