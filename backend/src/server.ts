@@ -280,6 +280,7 @@ export async function startBackend(
   const previews: RoomPreviews = new RoomPreviews({
     client: {
       for: (sessionId) => previewClientAt(executors.stick(sessionId).url),
+      any: () => previewClientAt(executors.preferred().url),
       at: previewClientAt,
       pin: (sessionId, url) => executors.pin(sessionId, url),
       release: (sessionId) => executors.unstick(sessionId),
@@ -370,6 +371,7 @@ export async function startBackend(
     limiterStores,
     questions,
     questionLimits,
+    templates: previews,
     clientOrigins: config.clientOrigins,
     publicUrl: config.publicUrl,
     sessions,

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import * as Y from 'yjs';
 import {
   AppError,
   META_KEYS,
@@ -7,13 +6,12 @@ import {
   isLanguageId,
   isMultiFile,
   workspaceFiles,
-  workspaceMap,
   type PreviewAddress,
   type PreviewStatus,
   type Role,
 } from '@pairpad/protocol';
 import { PreviewClient, type PreviewFile, type PreviewTemplateFiles } from './preview-client';
-import type { Room, RoomConnection, RoomExtension, RoomManager } from '../rooms';
+import { seedWorkspace, type Room, type RoomConnection, type RoomExtension, type RoomManager } from '../rooms';
 import { MemoryPreviewRegistry, type PreviewRegistry, type SharedPreview } from './preview-registry';
 import type { PreviewTokens } from './preview-tokens';
 
@@ -34,6 +32,8 @@ import type { PreviewTokens } from './preview-tokens';
 export interface PreviewClients {
   /** The executor a new preview of `sessionId` goes to (chosen, and kept for the session). */
   for(sessionId: string): PreviewClient;
+  /** Any executor that is up, for a template's files (not stuck to a session). */
+  any?(): PreviewClient;
   /** The client of the executor at `url` (a preview another node started). */
   at?(url: string): PreviewClient;
   /** This node took over the preview of `sessionId` on the executor at `url` (it counts as load there). */
@@ -56,6 +56,12 @@ export interface RoomPreviewsOptions {
   debounceMs: number;
   logger?: { warn(message: string, meta?: Record<string, unknown>): void; info(message: string, meta?: Record<string, unknown>): void };
   now?: () => number;
+}
+
+/** A question's starters and further files, per language (the template's language is taken). */
+export interface QuestionFiles {
+  starters?: Partial<Record<string, string>>;
+  files?: Partial<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** This node writes the session's edits through and follows its executor's events. */
@@ -106,7 +112,7 @@ export class RoomPreviews {
   readonly extension: RoomExtension = {
     name: 'previews',
     onConnect: (room: Room, connection: RoomConnection) =>
-      void this.current(room.sessionId)
+      void this.current(room)
         .then((preview) => connection.notify?.({ type: 'preview', preview }))
         .catch(() => undefined),
     onEnd: (room: Room) => void this.stop(room.sessionId, 'The interview ended.').catch(() => undefined),
@@ -121,11 +127,19 @@ export class RoomPreviews {
     return this.known.get(sessionId) ?? { state: 'off', at: this.now() };
   }
 
-  /** The status as the registry holds it now (what a participant joining is told). */
-  private async current(sessionId: string): Promise<PreviewStatus> {
-    const record = await this.registry.get(sessionId);
-    if (record) this.known.set(sessionId, record.status);
-    return record?.status ?? this.status(sessionId);
+  /**
+   * The status as the registry holds it now (what a participant joining is told); off in a room
+   * whose question names a template, that template (the Preview's picker preselects it).
+   */
+  private async current(room: Room): Promise<PreviewStatus> {
+    const record = await this.registry.get(room.sessionId);
+    if (record) {
+      this.known.set(room.sessionId, record.status);
+      return record.status;
+    }
+    const status = this.status(room.sessionId);
+    const template = room.interview.questions.stored.template;
+    return status.state === 'off' && !status.template && template ? { ...status, template } : status;
   }
 
   /** `preview:start`: whoever may run and edit; the first start of a template loads its entry file into the editor. */
@@ -254,21 +268,38 @@ export class RoomPreviews {
   /**
    * The first start of a template in a single-file room lays the template out as the room's
    * workspace (its entry in the editor, the other files in the tree, the language), one
-   * transaction of the server's. A room that already holds several files (a question's project)
-   * keeps them: they go on top of the template's.
+   * transaction of the server's; `own` (a question's starter and files for the template's
+   * language) goes on top of the template's files. A room that already holds several files (a
+   * question's project) keeps them: they go on top of the template's on the executor.
    */
-  private seed(room: Room, info: PreviewTemplateFiles): void {
+  private seed(room: Room, info: PreviewTemplateFiles, own: QuestionFiles = {}): void {
     if (isMultiFile(room.doc)) return;
-    const entry = info.files.find((file) => file.name === info.entry);
+    const ownFiles = own.files?.[info.language] ?? {};
+    const entry =
+      own.starters?.[info.language] ?? ownFiles[info.entry] ?? info.files.find((file) => file.name === info.entry)?.content ?? '';
+    const others: Record<string, string> = {};
+    for (const file of info.files) if (file.name !== info.entry) others[file.name] = file.content;
+    for (const [name, content] of Object.entries(ownFiles)) if (name !== info.entry) others[name] = content;
     const code = room.doc.getText(ROOM_DOC.code);
-    const files = workspaceMap(room.doc);
     room.doc.transact(() => {
       code.delete(0, code.length);
-      code.insert(0, entry?.content ?? '');
+      code.insert(0, entry);
       room.doc.getMap(ROOM_DOC.meta).set(META_KEYS.entry, info.entry);
-      for (const file of info.files) if (file.name !== info.entry) files.set(file.name, new Y.Text(file.content));
+      seedWorkspace(room.doc, others);
       if (isLanguageId(info.language)) room.setLanguage(info.language);
-    });
+    }, null);
+  }
+
+  /**
+   * A room created from a question that names a template: laid out as that template's workspace
+   * now (the question's own starter and files win), so its Preview starts it as it is. Throws
+   * when no executor answers with the template (the creator then seeds the question alone).
+   */
+  async layOut(room: Room, template: string, own: QuestionFiles): Promise<void> {
+    const { client } = this.options;
+    const info = await (client instanceof PreviewClient ? client : (client.any?.() ?? client.for(room.sessionId))).template(template);
+    this.seed(room, info, own);
+    this.seeded.set(room.sessionId, template);
   }
 
   /** The room's files (its workspace, the entry first); the executor lays them over the template's. */
