@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { relayUpgrade, upgradeRequestHead } from '@pairpad/executor';
 import { AppError, type ErrorCode } from '@pairpad/protocol';
 
 /**
@@ -151,28 +152,26 @@ export class PreviewClient {
     req.pipe(upstream);
   }
 
-  /** Proxies a WebSocket upgrade (Vite's HMR) byte for byte once the head is rewritten. */
+  /** Proxies a WebSocket upgrade (Vite's HMR) byte for byte once the head is rewritten (the executor's relay). */
   proxyUpgrade(id: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const upstream = connect({ host: this.base.hostname, port: Number(this.base.port || 80) });
-    const lines = [
-      `${req.method ?? 'GET'} /preview/${id}${req.url ?? '/'} HTTP/1.1`,
-      'Connection: Upgrade',
-      `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
-    ];
-    for (const [name, value] of Object.entries(this.forwarded(req)))
-      for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
-    upstream.once('connect', () => {
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
+    const upstream = new Promise<Duplex>((resolve, reject) => {
+      const connection = connect({ host: this.base.hostname, port: Number(this.base.port || 80) });
+      connection.once('connect', () => {
+        connection.off('error', reject);
+        resolve(connection);
+      });
+      connection.once('error', reject);
     });
-    const end = () => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.on('error', end);
-    upstream.on('close', end);
-    socket.on('error', end);
-    socket.on('close', end);
+    relayUpgrade({
+      client: socket,
+      upstream,
+      request: upgradeRequestHead(
+        req.method ?? 'GET',
+        `/preview/${id}${req.url ?? '/'}`,
+        req.headers.upgrade ?? 'websocket',
+        this.forwarded(req),
+      ),
+      head,
+    });
   }
 }

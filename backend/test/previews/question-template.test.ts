@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
 import type { SocketYjsProvider } from '@pairpad/client';
 import { META_KEYS, ROOM_DOC, workspacePaths, workspaceText, type PreviewStatus, type RoomQuestionView } from '@pairpad/protocol';
 import { QuestionLibrary } from '../../src/questions/question-library';
@@ -137,6 +138,22 @@ describe('a question that names a project template', () => {
     assert.equal(greeting.status, 200);
     assert.match(greeting.text, /Hello from the question/);
     assert.match((await fetchVia(backend, address.url, '/src/index.css')).text, /rebeccapurple/);
+    // Vite's HMR websocket through the backend's preview origin (the executor's relay, used by both).
+    const client = await fetchVia(backend, address.url, '/@vite/client');
+    const token = /wsToken = "([^"]+)"/.exec(client.text)?.[1] ?? /const wsToken = ([^;]+);/.exec(client.text)?.[1]?.replace(/"/g, '');
+    assert.ok(token, 'the Vite client carries its websocket token');
+    const ws = new WebSocket(`ws://127.0.0.1:${backend.port}/?token=${token}`, 'vite-hmr', {
+      headers: { host: new URL(address.url).host },
+    });
+    try {
+      const first = await new Promise<string>((resolve, reject) => {
+        ws.once('message', (data) => resolve(String(data)));
+        ws.once('error', reject);
+      });
+      assert.match(first, /"type":"connected"/);
+    } finally {
+      ws.close();
+    }
     assert.ok((await ivy.request('preview:stop', {})).ok);
   });
 });

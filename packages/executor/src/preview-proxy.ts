@@ -1,8 +1,8 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Preview } from './preview';
 import type { PreviewManager } from './preview-manager';
+import { relayUpgrade, upgradeRequestHead } from './upgrade-relay';
 
 /**
  * HTTP and WebSocket (Vite's HMR) proxy to a preview's dev server: `/preview/<id>/<path>` on the
@@ -98,34 +98,13 @@ export function proxyPreviewUpgrade(manager: PreviewManager, req: IncomingMessag
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     return true;
   }
-  const release = holdConnection(preview);
   const headers = forwardedHeaders(req, preview);
-  const lines = [
-    `${req.method ?? 'GET'} ${target.path} HTTP/1.1`,
-    `Host: ${String(headers.host)}`,
-    'Connection: Upgrade',
-    `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
-  ];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === 'host') continue;
-    for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
-  }
-  let upstream: Socket | undefined;
-  const end = () => {
-    release();
-    upstream?.destroy();
-    socket.destroy();
-  };
-  socket.on('error', end);
-  socket.on('close', end);
-  preview.connect().then((connected) => {
-    upstream = connected;
-    if (socket.destroyed) return end();
-    upstream.on('error', end);
-    upstream.on('close', end);
-    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length > 0) upstream.write(head);
-    upstream.pipe(socket).pipe(upstream);
-  }, end);
+  relayUpgrade({
+    client: socket,
+    upstream: preview.connect(),
+    request: upgradeRequestHead(req.method ?? 'GET', target.path, req.headers.upgrade ?? 'websocket', headers),
+    head,
+    onEnd: holdConnection(preview),
+  });
   return true;
 }
