@@ -1,21 +1,21 @@
 /**
  * Everything several backend nodes share through Redis, built in one place for the composition
- * root: sessions, the room relay, shared runs, and the Socket.IO adapter. Only used when
+ * root: sessions, the room relay, shared runs, live previews' records, and the Socket.IO adapter. Only used when
  * REDIS_URL is set; a single node never loads this code path.
  *
  * Connections (besides the session store's own two):
- *   commands  room appends/loads/compaction, run records, adapter publishes, REST rate-limit
- *             counters, health PING
- *   rooms-sub subscriber for room channels (binary messages)
+ *   commands  room appends/loads/compaction, run records, previews' records and writer lease,
+ *             adapter publishes, REST rate-limit counters, health PING
+ *   rooms-sub subscriber for room channels (binary messages) and the previews' status channel
  *   io-sub    subscriber for the Socket.IO adapter
  */
+import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Store } from 'express-rate-limit';
 import { Redis } from 'ioredis';
 import type { Server } from 'socket.io';
 import type { HealthCheck } from '../health/health-check';
 import type { SessionStore } from '../sessions';
-import { randomBytes } from 'node:crypto';
 import { RedisMinuteStore } from './redis-minute-store';
 import { RedisPreviewRegistry } from './redis-preview-registry';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
