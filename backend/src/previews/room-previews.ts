@@ -400,7 +400,7 @@ export class RoomPreviews {
   private heard(sessionId: string, status: PreviewStatus): void {
     const room = this.options.rooms.get(sessionId);
     if (!room) return;
-    this.known.set(sessionId, status);
+    this.remember(sessionId, status);
     if (status.state !== 'running') this.dropWriter(sessionId);
     room.notifyAll({ type: 'preview', preview: status });
   }
@@ -443,9 +443,15 @@ export class RoomPreviews {
     }
   }
 
+  /** A stopped preview is forgotten (as it was before it started: nothing kept per room). */
+  private remember(sessionId: string, status: PreviewStatus): void {
+    if (status.state === 'off') this.known.delete(sessionId);
+    else this.known.set(sessionId, status);
+  }
+
   /** This node's participants are told at once; other nodes' through the registry. */
   private announce(sessionId: string, status: PreviewStatus): void {
-    this.known.set(sessionId, status);
+    this.remember(sessionId, status);
     this.options.rooms.get(sessionId)?.notifyAll({ type: 'preview', preview: status });
     this.registry.publish(sessionId, status);
   }
