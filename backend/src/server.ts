@@ -272,18 +272,26 @@ export async function startBackend(
   // Live previews: a room's web app served by its dev server on an executor of the pool, the same
   // one for as long as it runs (previews/).
   const previewClients = new Map<string, PreviewClient>();
+  const previewClientAt = (url: string): PreviewClient => {
+    let client = previewClients.get(url);
+    const apiKey = executors.executors.find((candidate) => candidate.url === url)?.client.apiKey ?? config.PISTON_API_KEY;
+    if (!client) previewClients.set(url, (client = new PreviewClient(url, apiKey)));
+    return client;
+  };
+  // With Redis every node shares the previews' records and (when PREVIEW_SECRET is unset) their key.
+  const previewSecret = config.PREVIEW_SECRET ?? (await cluster?.sharedSecret('preview'));
   const previews: RoomPreviews = new RoomPreviews({
     client: {
-      for: (sessionId) => {
-        const chosen = executors.stick(sessionId);
-        let client = previewClients.get(chosen.url);
-        if (!client) previewClients.set(chosen.url, (client = new PreviewClient(chosen.url, chosen.client.apiKey)));
-        return client;
-      },
+      for: (sessionId) => previewClientAt(executors.stick(sessionId).url),
+      any: () => previewClientAt(executors.preferred().url),
+      at: previewClientAt,
+      pin: (sessionId, url) => executors.pin(sessionId, url),
       release: (sessionId) => executors.unstick(sessionId),
     },
+    ...(cluster ? { registry: cluster.previews } : {}),
+    writerLeaseMs: config.PREVIEW_WRITER_LEASE_MS,
     rooms: { get: (sessionId): Room | undefined => rooms.get(sessionId) },
-    tokens: new PreviewTokens(config.PREVIEW_SECRET, config.PREVIEW_TOKEN_TTL_SECONDS),
+    tokens: new PreviewTokens(previewSecret, config.PREVIEW_TOKEN_TTL_SECONDS),
     origin: () => config.PREVIEW_ORIGIN ?? `http://preview.localhost:${(httpServer.address() as AddressInfo | null)?.port ?? config.PORT}`,
     debounceMs: config.PREVIEW_EDIT_DEBOUNCE_MS,
     logger: logger.child({ service: 'previews' }),
@@ -366,6 +374,7 @@ export async function startBackend(
     limiterStores,
     questions,
     questionLimits,
+    templates: previews,
     clientOrigins: config.clientOrigins,
     publicUrl: config.publicUrl,
     sessions,

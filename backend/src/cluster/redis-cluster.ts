@@ -1,14 +1,15 @@
 /**
  * Everything several backend nodes share through Redis, built in one place for the composition
- * root: sessions, the room relay, shared runs, and the Socket.IO adapter. Only used when
+ * root: sessions, the room relay, shared runs, live previews' records, and the Socket.IO adapter. Only used when
  * REDIS_URL is set; a single node never loads this code path.
  *
  * Connections (besides the session store's own two):
- *   commands  room appends/loads/compaction, run records, adapter publishes, REST rate-limit
- *             counters, health PING
- *   rooms-sub subscriber for room channels (binary messages)
+ *   commands  room appends/loads/compaction, run records, previews' records and writer lease,
+ *             adapter publishes, REST rate-limit counters, health PING
+ *   rooms-sub subscriber for room channels (binary messages) and the previews' status channel
  *   io-sub    subscriber for the Socket.IO adapter
  */
+import { randomBytes } from 'node:crypto';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Store } from 'express-rate-limit';
 import { Redis } from 'ioredis';
@@ -16,6 +17,7 @@ import type { Server } from 'socket.io';
 import type { HealthCheck } from '../health/health-check';
 import type { SessionStore } from '../sessions';
 import { RedisMinuteStore } from './redis-minute-store';
+import { RedisPreviewRegistry } from './redis-preview-registry';
 import { RedisRoomSync, type RoomSyncRedis } from './redis-room-sync';
 import { RedisRunStore } from './redis-run-store';
 import { RedisSessionStore, redactUrl } from './redis-session-store';
@@ -37,6 +39,13 @@ export interface RedisCluster {
   store: SessionStore;
   roomSync: RedisRoomSync;
   runStore: RedisRunStore;
+  /** Live previews' records, the write-through lease and status messages between nodes. */
+  previews: RedisPreviewRegistry;
+  /**
+   * A secret every node shares (`name`: what it signs): made by the first node that asks, stored
+   * in Redis without expiry, read by the others (the preview tokens' key when PREVIEW_SECRET is unset).
+   */
+  sharedSecret(name: string): Promise<string>;
   /** The Socket.IO Redis adapter (server-wide emits and fetchSockets across nodes); room news travels through the room relay, not through it. */
   attachAdapter(io: Server): void;
   healthCheck: HealthCheck;
@@ -126,7 +135,13 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
     ...(options.compactAfterUpdates ? { compactAfterUpdates: options.compactAfterUpdates } : {}),
     logger,
   });
-  roomsSub.on('messageBuffer', (channel: Buffer, message: Buffer) => roomSync.handleMessage(channel.toString(), message));
+  const previews = new RedisPreviewRegistry({ redis: commands, keyPrefix: options.keyPrefix });
+  roomsSub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+    const name = channel.toString();
+    if (name === previews.channel) previews.handleMessage(message.toString());
+    else roomSync.handleMessage(name, message);
+  });
+  await roomsSub.subscribe(previews.channel);
   // Registered after connect(): every 'ready' from now on is a reconnect, and what the outage
   // swallowed (pub/sub messages, maybe the keys of a Redis without persistence) is republished.
   const reconnectTasks: Array<() => Promise<unknown>> = [];
@@ -151,6 +166,14 @@ export async function connectRedisCluster(options: RedisClusterOptions): Promise
     store,
     roomSync,
     runStore,
+    previews,
+    async sharedSecret(name) {
+      const key = `${options.keyPrefix}secret:${name}`;
+      await commands.set(key, randomBytes(32).toString('hex'), 'NX');
+      const secret = await commands.get(key);
+      if (!secret) throw new Error(`Redis did not keep the shared secret ${key}`);
+      return secret;
+    },
     attachAdapter(io) {
       io.adapter(createAdapter(commands, ioSub, { key: `${options.keyPrefix}socket.io` }));
     },

@@ -138,7 +138,7 @@ export const SETTINGS = {
   },
   PREVIEW_SECRET: {
     schema: z.string().min(32, 'PREVIEW_SECRET must be at least 32 characters').optional(),
-    doc: 'HMAC key of preview tokens; several nodes must share it. Default: random at each start (links handed out before a restart stop working).',
+    doc: 'HMAC key of preview tokens; several nodes must share it. Default: with REDIS_URL, a random key the first node stores in Redis and every node reads; else random at each start (links handed out before a restart stop working).',
   },
   PREVIEW_TOKEN_TTL_SECONDS: {
     schema: positiveInt.default(3_600),
@@ -147,6 +147,10 @@ export const SETTINGS = {
   PREVIEW_EDIT_DEBOUNCE_MS: {
     schema: z.coerce.number().int().min(0).default(100),
     doc: "Edits reach a running preview's files this long after the last keystroke of a burst, ms.",
+  },
+  PREVIEW_WRITER_LEASE_MS: {
+    schema: z.coerce.number().int().min(300).default(6_000),
+    doc: "With REDIS_URL: how long the node writing a room's edits through to its preview holds that job without renewing it (renewed every third of it); when that node dies, another node holding the room takes over within this time.",
   },
   CONSOLE_MAX_LINE_BYTES: {
     schema: positiveInt.default(4_096),

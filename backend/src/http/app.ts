@@ -21,7 +21,7 @@ import { authentication } from './authentication';
 import { authRoutes } from './auth-routes';
 import type { LimiterStores } from './minute-limiter';
 import { membersRoutes } from './members-routes';
-import { InterviewCreator } from '../rooms';
+import { InterviewCreator, type InterviewCreatorOptions } from '../rooms';
 import type { InterviewRepository } from '../store';
 import type { ScorecardRepository } from '../scorecards';
 import type { ApiTokenService } from '../public-api/api-token-service';
@@ -48,6 +48,8 @@ export interface AppOptions {
   questions?: QuestionLibrary;
   /** Limits on a room's test cases: a session from a question over them is refused. */
   questionLimits?: RoomQuestionLimits;
+  /** Project templates: a question naming one lays its new room out as the template's workspace. */
+  templates?: InterviewCreatorOptions['templates'];
   /** Team accounts: sign-in cookie, CSRF, and the guards on every interviewer route. */
   identity: IdentityService;
   auth: {
@@ -101,6 +103,7 @@ export function createApp(options: AppOptions): Express {
     publicUrl: options.publicUrl,
     ...(options.questions ? { questions: options.questions } : {}),
     ...(options.questionLimits ? { questionLimits: options.questionLimits } : {}),
+    ...(options.templates ? { templates: options.templates } : {}),
     ...(options.interviews ? { onCreated: (interview: NewInterview) => options.interviews?.sessionCreated(interview) } : {}),
   });
   // Bearer tokens, before the cookie middleware: no cookie counts and no CSRF token is asked for.

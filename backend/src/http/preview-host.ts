@@ -5,32 +5,40 @@ import type { RoomPreviews } from '../previews';
 /**
  * The preview origin's adapter: a request whose Host is `<token>.<PREVIEW_ORIGIN host>` is a
  * preview's, answered here before Express and Socket.IO see it: the token is checked (signed,
- * unexpired, for a preview that runs now) and the request proxied to the executor; anything else
+ * unexpired, for a preview that runs now, on any node: its record may be in Redis) and the request
+ * proxied to the executor that holds the preview; anything else
  * with that suffix is refused 403 PREVIEW_TOKEN_INVALID. Nothing of PairPad's own is served on
  * that origin (no API, no cookies), so the candidate's app cannot reach them.
  */
 export function previewHostHandler(previews: RoomPreviews) {
+  const refuse = (res: ServerResponse, message: string) => {
+    res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ error: { code: 'PREVIEW_TOKEN_INVALID', message } }));
+  };
   return {
-    /** True when the request was a preview's (answered or proxied). */
+    /** True when the request was a preview's (answered or proxied, once its token is checked). */
     request(req: IncomingMessage, res: ServerResponse): boolean {
-      const resolved = previews.resolveHost(req.headers.host);
-      if (!resolved) return false;
-      if ('refused' in resolved) {
-        res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-        res.end(JSON.stringify({ error: { code: 'PREVIEW_TOKEN_INVALID', message: resolved.refused } }));
-        return true;
-      }
-      previews.proxy(resolved.previewId, req, res);
+      if (!previews.isPreviewHost(req.headers.host)) return false;
+      // The body waits (paused) until the lookup answers; the record may be in Redis.
+      void previews.resolveHost(req.headers.host).then(
+        (resolved) => ('refused' in resolved ? refuse(res, resolved.refused) : resolved.client.proxy(resolved.previewId, req, res)),
+        () => {
+          res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('The preview could not be looked up; try again.');
+        },
+      );
       return true;
     },
     upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-      const resolved = previews.resolveHost(req.headers.host);
-      if (!resolved) return false;
-      if ('refused' in resolved) {
-        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-        return true;
-      }
-      previews.proxyUpgrade(resolved.previewId, req, socket, head);
+      if (!previews.isPreviewHost(req.headers.host)) return false;
+      socket.on('error', () => socket.destroy());
+      void previews.resolveHost(req.headers.host).then(
+        (resolved) => {
+          if ('refused' in resolved) socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          else resolved.client.proxyUpgrade(resolved.previewId, req, socket, head);
+        },
+        () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'),
+      );
       return true;
     },
   };

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { relayUpgrade, upgradeRequestHead } from '@pairpad/executor';
 import { AppError, type ErrorCode } from '@pairpad/protocol';
 
 /**
@@ -39,10 +40,11 @@ export class PreviewClient {
   private readonly base: URL;
 
   constructor(
-    baseUrl: string,
+    /** The executor's base URL, as the pool names it (what a preview's shared record keeps). */
+    readonly url: string,
     private readonly apiKey: string | undefined,
   ) {
-    this.base = new URL(baseUrl);
+    this.base = new URL(url);
   }
 
   private headers(json = false): Record<string, string> {
@@ -90,9 +92,14 @@ export class PreviewClient {
     });
   }
 
-  /** Follows a preview's events until it stops or `signal` aborts; resolves when the stream ends. */
-  async follow(id: string, onEvent: (event: ExecutorPreviewEvent) => void, signal: AbortSignal): Promise<void> {
-    const res = await fetch(new URL(`/api/v2/pairpad/previews/${id}/events`, this.base), { headers: this.headers(), signal });
+  /**
+   * Follows a preview's events until it stops or `signal` aborts; resolves when the stream ends.
+   * `replay` false: only what happens from now on (a node taking over a preview already followed
+   * elsewhere, whose output is in the room's console already).
+   */
+  async follow(id: string, onEvent: (event: ExecutorPreviewEvent) => void, signal: AbortSignal, replay = true): Promise<void> {
+    const path = `/api/v2/pairpad/previews/${id}/events${replay ? '' : '?replay=0'}`;
+    const res = await fetch(new URL(path, this.base), { headers: this.headers(), signal });
     if (!res.ok || !res.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
@@ -145,28 +152,26 @@ export class PreviewClient {
     req.pipe(upstream);
   }
 
-  /** Proxies a WebSocket upgrade (Vite's HMR) byte for byte once the head is rewritten. */
+  /** Proxies a WebSocket upgrade (Vite's HMR) byte for byte once the head is rewritten (the executor's relay). */
   proxyUpgrade(id: string, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const upstream = connect({ host: this.base.hostname, port: Number(this.base.port || 80) });
-    const lines = [
-      `${req.method ?? 'GET'} /preview/${id}${req.url ?? '/'} HTTP/1.1`,
-      'Connection: Upgrade',
-      `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
-    ];
-    for (const [name, value] of Object.entries(this.forwarded(req)))
-      for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
-    upstream.once('connect', () => {
-      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length > 0) upstream.write(head);
-      upstream.pipe(socket).pipe(upstream);
+    const upstream = new Promise<Duplex>((resolve, reject) => {
+      const connection = connect({ host: this.base.hostname, port: Number(this.base.port || 80) });
+      connection.once('connect', () => {
+        connection.off('error', reject);
+        resolve(connection);
+      });
+      connection.once('error', reject);
     });
-    const end = () => {
-      upstream.destroy();
-      socket.destroy();
-    };
-    upstream.on('error', end);
-    upstream.on('close', end);
-    socket.on('error', end);
-    socket.on('close', end);
+    relayUpgrade({
+      client: socket,
+      upstream,
+      request: upgradeRequestHead(
+        req.method ?? 'GET',
+        `/preview/${id}${req.url ?? '/'}`,
+        req.headers.upgrade ?? 'websocket',
+        this.forwarded(req),
+      ),
+      head,
+    });
   }
 }

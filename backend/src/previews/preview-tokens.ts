@@ -27,14 +27,21 @@ export class PreviewTokens {
     return { token: `${previewId}-${expiry.toString(36)}-${this.mac(sessionId, previewId, expiry)}`, expiresAt: expiry * 1000 };
   }
 
-  /** The preview id a token opens, or undefined (malformed, expired, forged, or its preview is gone). */
-  verify(token: string, sessionOf: (previewId: string) => string | undefined): string | undefined {
+  /**
+   * The preview id a token opens, or undefined (malformed, expired, forged, or its preview is
+   * gone). `sessionOf` finds the session a preview belongs to now (asked only for a well-formed,
+   * unexpired token; it may ask Redis).
+   */
+  async verify(
+    token: string,
+    sessionOf: (previewId: string) => Promise<string | undefined> | string | undefined,
+  ): Promise<string | undefined> {
     const match = /^([0-9a-f]{16})-([0-9a-z]{1,10})-([0-9a-f]{32})$/.exec(token.toLowerCase());
     if (!match) return undefined;
     const [, previewId = '', expiryText = '', mac = ''] = match;
     const expiry = parseInt(expiryText, 36);
     if (!Number.isFinite(expiry) || expiry * 1000 <= this.now()) return undefined;
-    const sessionId = sessionOf(previewId);
+    const sessionId = await sessionOf(previewId);
     if (!sessionId) return undefined;
     const expected = Buffer.from(this.mac(sessionId, previewId, expiry));
     return timingSafeEqual(expected, Buffer.from(mac)) ? previewId : undefined;

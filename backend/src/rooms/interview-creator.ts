@@ -3,6 +3,7 @@ import type { SessionRecord, SessionService } from '../sessions';
 import type { NewInterview } from '../store';
 import { assertWithinLimits, replaceCode, type RoomQuestionLimits } from './room-questions';
 import type { RoomManager } from './room-manager';
+import type { Room } from './room';
 import { seedWorkspace } from './workspace-seed';
 
 export interface InterviewCreatorOptions {
@@ -12,6 +13,10 @@ export interface InterviewCreatorOptions {
   /** The question bank, for interviews created from a question (`questionId`). */
   questions?: { get(id: string): Question | undefined };
   questionLimits?: RoomQuestionLimits;
+  /** Project templates (previews/): a question that names one lays its room out as the template's workspace. */
+  templates?: {
+    layOut(room: Room, template: string, own: { starters: Question['starters']; files: Question['files'] }): Promise<void>;
+  };
   /**
    * The new interview's record, for the database and the team's events (written in the
    * background; never fails the creation). Every way of creating an interview goes through here.
@@ -85,6 +90,17 @@ export class InterviewCreator {
   private async seedRoom(record: SessionRecord, question: Question): Promise<void> {
     const room = await this.options.rooms.open(record);
     room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
+    // A question naming a template: the template's workspace with the question's files on top
+    // (from an executor; none answering, the question's own files alone, as any question's).
+    if (question.template && this.options.templates) {
+      const laidOut = await this.options.templates
+        .layOut(room, question.template, { starters: question.starters, files: question.files })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (laidOut) return void room.interview.flushRecording();
+    }
     const starter = question.starters[record.language];
     if (starter !== undefined) replaceCode(room.doc, starter, null);
     // A question that ships several files seeds the workspace with the others (the starter is the entry).

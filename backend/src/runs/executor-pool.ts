@@ -217,6 +217,15 @@ export class ExecutorPool {
     return chosen;
   }
 
+  /** `key` lives on the executor at `url` (chosen by another backend node): stuck there, as `stick` would. */
+  pin(key: string, url: string): void {
+    const executor = this.executors.find((candidate) => candidate.url === url);
+    if (!executor) return;
+    this.sticky.get(key)?.pinned.delete(key);
+    this.sticky.set(key, executor);
+    executor.pinned.add(key);
+  }
+
   /** Where `key` is stuck, while that executor is up. */
   stuckTo(key: string): PoolExecutor | undefined {
     const executor = this.sticky.get(key);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { eventually, jobProcessesOfUid, startTestExecutor, testSandboxUid, type TestExecutor } from './helpers';
@@ -167,6 +168,50 @@ describe('executor: live previews', () => {
     try {
       const api = await page(body.id, '/api/hello?name=Flask');
       assert.deepEqual(JSON.parse(api.text), { message: 'Hello, Flask!' });
+    } finally {
+      await stop(body.id);
+    }
+  });
+
+  it("the bridge folder is read-only inside the sandbox: a preview fills nothing of the host's disk and plants no link; its box ends in ENOSPC; it still answers", async () => {
+    const filler = `const express = require('express');
+const fs = require('fs');
+const app = express();
+app.get('/', (_req, res) => res.send('filler up'));
+app.get('/fill', (_req, res) => {
+  const out = {};
+  const attempt = (name, action) => { try { action(); out[name] = 'done'; } catch (error) { out[name] = error.code || error.message; } };
+  attempt('write', () => fs.writeFileSync('/run/pairpad-preview/junk', 'x'.repeat(1 << 20)));
+  attempt('link', () => fs.symlinkSync('/var/run/docker.sock', '/run/pairpad-preview/evil.sock'));
+  attempt('replace', () => fs.rmSync('/run/pairpad-preview/bridge.sock'));
+  // The box: a size-limited tmpfs (1 MiB files, each under the file-size limit, until it is full).
+  const chunk = Buffer.alloc(1 << 20, 1);
+  let files = 0;
+  attempt('box', () => { for (;;) { fs.writeFileSync('fill-' + files + '.bin', chunk); files++; if (files > 1024) break; } });
+  out.files = files;
+  for (let i = 0; i <= files; i++) fs.rmSync('fill-' + i + '.bin', { force: true });
+  res.json(out);
+});
+app.listen(3000, '127.0.0.1', () => console.log('filler listening'));
+`;
+    const { status, body } = await start('node-express', [{ name: 'server.js', content: filler }]);
+    assert.equal(status, 201, JSON.stringify(body));
+    try {
+      const bridgeDir = path.join(os.tmpdir(), 'pairpad-executor', `preview-${body.id}`, 'bridge');
+      const before = await fs.readdir(bridgeDir);
+      const fill = JSON.parse((await page(body.id, '/fill')).text) as Record<string, string | number>;
+      assert.equal(fill.write, 'EROFS', JSON.stringify(fill));
+      assert.equal(fill.link, 'EROFS', JSON.stringify(fill));
+      assert.equal(fill.replace, 'EROFS', JSON.stringify(fill));
+      assert.equal(fill.box, 'ENOSPC', JSON.stringify(fill));
+      assert.ok(Number(fill.files) < 80, `the box held ${fill.files} MiB`);
+      // The host's side of the folder holds the executor's socket and nothing else.
+      assert.deepEqual(await fs.readdir(bridgeDir), before);
+      assert.deepEqual(before, ['bridge.sock']);
+      // Still answering, through the bridge.
+      const home = await page(body.id);
+      assert.equal(home.status, 200);
+      assert.match(home.text, /filler up/);
     } finally {
       await stop(body.id);
     }

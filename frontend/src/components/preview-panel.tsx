@@ -11,6 +11,8 @@ import ui from './ui.module.css';
 
 export interface PreviewPanelProps {
   preview: PreviewRoomState;
+  /** The room's question's project template, if it names one: the picker preselects it. */
+  questionTemplate?: string | null;
   consoles: ConsoleStore;
   /** Start and Stop are allowed to this participant now (as Run, and editing: Start loads the template). */
   canStart: boolean;
@@ -27,9 +29,9 @@ const LOG_CHARS = 8000;
  * preview origin (its own origin, one per preview and participant token: the app cannot read
  * PairPad's cookies or call its API), Reload, Open in a new tab, and what the dev server prints.
  */
-export function PreviewPanel({ preview, consoles, canStart, startOffReason }: PreviewPanelProps) {
+export function PreviewPanel({ preview, questionTemplate, consoles, canStart, startOffReason }: PreviewPanelProps) {
   const { status } = preview;
-  const [template, setTemplate] = useState<string>(status.template ?? PREVIEW_TEMPLATES[0].id);
+  const [template, setTemplate] = useState<string>(status.template ?? questionTemplate ?? PREVIEW_TEMPLATES[0].id);
   const [url, setUrl] = useState<string | null>(null);
   const [reloads, setReloads] = useState(0);
   const running = status.state === 'running';
@@ -53,6 +55,11 @@ export function PreviewPanel({ preview, consoles, canStart, startOffReason }: Pr
   useEffect(() => {
     if (status.template) setTemplate(status.template);
   }, [status.template]);
+
+  // A question naming a template, loaded now: its template is the one to start.
+  useEffect(() => {
+    if (questionTemplate) setTemplate(questionTemplate);
+  }, [questionTemplate]);
 
   const openInNewTab = useCallback(async () => {
     const address = await open();

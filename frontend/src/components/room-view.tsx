@@ -353,6 +353,7 @@ export function RoomView({ apiUrl, session, name, token, personId }: RoomViewPro
                 'preview',
                 <PreviewPanel
                   preview={room.preview}
+                  questionTemplate={question?.template ?? null}
                   consoles={room.runs.consoles}
                   canStart={!closed && room.status === 'connected' && running.allowed && editing.allowed}
                   startOffReason={closed ? 'The room is closed.' : (runOff ?? (editing.allowed ? null : editing.message))}

@@ -117,7 +117,8 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
 
 /**
  * Ours: previews (preview-manager.ts). POST starts one and answers once its dev server listens;
- * events is a stream of NDJSON lines (its status, then what it prints) until it stops.
+ * events is a stream of NDJSON lines (its status, then what it printed and prints; `?replay=0`: only
+ * from now on) until it stops.
  */
 function mountPreviewRoutes(api: express.Router, previews: PreviewManager, answerError: (res: Response, error: unknown) => void): void {
   api.get('/pairpad/previews/templates', (_req, res) => {
@@ -170,7 +171,7 @@ function mountPreviewRoutes(api: express.Router, previews: PreviewManager, answe
     const off = preview.subscribe((event) => {
       res.write(`${JSON.stringify(event)}\n`);
       if (event.type === 'status' && (event.state === 'stopped' || event.state === 'failed')) res.end();
-    });
+    }, req.query['replay'] !== '0');
     res.once('close', off);
   });
 }

@@ -47,8 +47,11 @@ export interface BwrapArgsInput {
   boxSize: number;
   entries: readonly BoxEntry[];
   binds: readonly { source: string; target: string }[];
-  /** Host directories bound read-write after the box (a preview's socket folder), never inside the box. */
-  writableBinds?: readonly { source: string; target: string }[];
+  /**
+   * Host directories bound after the box, never inside it (a preview's bridge folder, read-only:
+   * the sandbox connects to the executor's socket there and can write nothing).
+   */
+  lateBinds?: readonly { source: string; target: string; readOnly?: boolean }[];
   carryOut: boolean;
   carryOutSource?: string;
   env: Readonly<Record<string, string>>;
@@ -94,7 +97,7 @@ export function bwrapArgs(input: BwrapArgsInput): string[] {
   // /tmp points into the box so temporary files count against the box size too.
   args.push('--dir', `${BOX}/.tmp`, '--symlink', `${BOX}/.tmp`, '/tmp');
   if (input.carryOut && input.carryOutSource) args.push('--bind', input.carryOutSource, CARRY_OUT);
-  for (const bind of input.writableBinds ?? []) args.push('--bind', bind.source, bind.target);
+  for (const bind of input.lateBinds ?? []) args.push(bind.readOnly ? '--ro-bind' : '--bind', bind.source, bind.target);
   // Everything bwrap created on its root tmpfs, and /dev (whose /dev/shm would be an unbounded
   // writable tmpfs), become read-only; the box stays writable. Device nodes still work.
   args.push('--remount-ro', '/', '--remount-ro', '/dev', '--chdir', BOX, '--clearenv');

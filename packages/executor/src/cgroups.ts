@@ -292,8 +292,21 @@ interface ProcCgroupLine {
   path: string;
 }
 
-async function ownCgroups(): Promise<ProcCgroupLine[]> {
-  const text = (await readText('/proc/self/cgroup')) ?? '';
+/**
+ * Where discovery reads which cgroups exist and which are ours: the kernel's files, or (tests) a
+ * fake hierarchy's, shaped like /sys/fs/cgroup on a v2 or a v1 host.
+ */
+export interface CgroupSources {
+  /** `/proc/self/mountinfo`: the cgroup and cgroup2 mounts (their mount points lead to the hierarchy). */
+  mountinfo: string;
+  /** `/proc/self/cgroup`: this process's cgroup in each hierarchy. */
+  cgroup: string;
+}
+
+const KERNEL_SOURCES: CgroupSources = { mountinfo: '/proc/self/mountinfo', cgroup: '/proc/self/cgroup' };
+
+async function ownCgroups(sources: CgroupSources): Promise<ProcCgroupLine[]> {
+  const text = (await readText(sources.cgroup)) ?? '';
   return text
     .split('\n')
     .filter(Boolean)
@@ -309,8 +322,8 @@ interface Mount {
   superOptions: string[];
 }
 
-async function cgroupMounts(): Promise<Mount[]> {
-  const text = (await readText('/proc/self/mountinfo')) ?? '';
+async function cgroupMounts(sources: CgroupSources): Promise<Mount[]> {
+  const text = (await readText(sources.mountinfo)) ?? '';
   const mounts: Mount[] = [];
   for (const line of text.split('\n')) {
     const [left, right] = line.split(' - ');
@@ -394,10 +407,10 @@ async function enableControllers(dir: string): Promise<void> {
   await fs.writeFile(path.join(dir, 'cgroup.subtree_control'), wanted.map((c) => `+${c}`).join(' '));
 }
 
-async function detectV2(logger: ExecutorLogger): Promise<CgroupManager | string> {
-  const mount = (await cgroupMounts()).find((m) => m.fsType === 'cgroup2');
+async function detectV2(logger: ExecutorLogger, sources: CgroupSources): Promise<CgroupManager | string> {
+  const mount = (await cgroupMounts(sources)).find((m) => m.fsType === 'cgroup2');
   if (!mount) return 'no cgroup2 mount';
-  const own = (await ownCgroups()).find((line) => line.controllers.length === 0);
+  const own = (await ownCgroups(sources)).find((line) => line.controllers.length === 0);
   if (!own) return 'no cgroup2 entry in /proc/self/cgroup';
   const ownDir = path.join(mount.mountPoint, own.path);
   const controllers = ((await readText(path.join(ownDir, 'cgroup.controllers'))) ?? '').trim().split(/\s+/);
@@ -672,9 +685,9 @@ class V1Manager implements CgroupManager {
   }
 }
 
-async function detectV1(): Promise<CgroupManager | string> {
-  const mounts = (await cgroupMounts()).filter((m) => m.fsType === 'cgroup');
-  const own = await ownCgroups();
+async function detectV1(sources: CgroupSources): Promise<CgroupManager | string> {
+  const mounts = (await cgroupMounts(sources)).filter((m) => m.fsType === 'cgroup');
+  const own = await ownCgroups(sources);
   const parents = {} as Record<V1Controller, string>;
   for (const c of V1_CONTROLLERS) {
     const mount = mounts.find((m) => m.superOptions.includes(c));
@@ -725,16 +738,20 @@ class RlimitOnly implements CgroupManager {
  * Picks v2, then v1, then rlimits only. `preference` forces one (EXECUTOR_CGROUP); a forced
  * kind that does not work falls back to rlimits with the reason in `detail`.
  */
-export async function detectCgroups(preference: 'auto' | CgroupKind, logger: ExecutorLogger): Promise<CgroupManager> {
+export async function detectCgroups(
+  preference: 'auto' | CgroupKind,
+  logger: ExecutorLogger,
+  sources: CgroupSources = KERNEL_SOURCES,
+): Promise<CgroupManager> {
   if (preference === 'rlimit') return new RlimitOnly('cgroups disabled by EXECUTOR_CGROUP=rlimit');
   const reasons: string[] = [];
   if (preference === 'auto' || preference === 'v2') {
-    const v2 = await detectV2(logger);
+    const v2 = await detectV2(logger, sources);
     if (typeof v2 !== 'string') return v2;
     reasons.push(`v2: ${v2}`);
   }
   if (preference === 'auto' || preference === 'v1') {
-    const v1 = await detectV1();
+    const v1 = await detectV1(sources);
     if (typeof v1 !== 'string') return v1;
     reasons.push(`v1: ${v1}`);
   }

@@ -15,6 +15,7 @@ export type { HealthReport } from './executor';
 export type { ExecuteResponse } from './job';
 export type { StageResult } from './stage-result';
 export type { RuntimeInfo } from './runtimes';
+export { relayUpgrade, upgradeRequestHead, type UpgradeRelay } from './upgrade-relay';
 
 export interface ExecutorHandle {
   /** Base URL, e.g. http://127.0.0.1:2000 (the real port when started on port 0). */

@@ -1,9 +1,12 @@
 /**
- * The first program of a preview's sandbox (`node init.cjs <socket> <port> <command…>`), written
- * by us and run inside the sandbox with the candidate's dev server as its child:
+ * The first program of a preview's sandbox (`node init.cjs <bridge socket> <port> <command…>`),
+ * written by us and run inside the sandbox with the candidate's dev server as its child:
  *
- * - it bridges the preview's unix socket (in a folder the executor binds into the sandbox) to
- *   the dev server's loopback port, the only way in: the sandbox has a network namespace of its
+ * - it bridges the dev server's loopback port to the executor, the only way in: asked on stdin
+ *   (`{"t":"open","id":…}`), it connects to the executor's unix socket (in a folder bound
+ *   read-only into the sandbox: nothing in the sandbox can write there, so it can neither fill
+ *   the executor's disk nor put a link to a host socket in the executor's way), says the id, and
+ *   pipes that connection to a new one to the port; the sandbox has a network namespace of its
  *   own, so nothing outside it can reach that port, and nothing inside it can reach out;
  * - it frames everything it says on stdout as one JSON object per line (the dev server's output,
  *   `ready` once the port accepts a connection, `exit`), so the dev server cannot forge them;
@@ -20,7 +23,7 @@ const path = require('path');
 const readline = require('readline');
 const { spawn } = require('child_process');
 
-const [socketPath, portText, ...command] = process.argv.slice(2);
+const [bridgePath, portText, ...command] = process.argv.slice(2);
 const port = Number(portText);
 const root = process.cwd();
 const send = (message) => process.stdout.write(JSON.stringify(message) + '\n');
@@ -42,16 +45,18 @@ child.on('exit', (code, signal) => {
   setTimeout(() => process.exit(0), 50);
 });
 
-try {
-  fs.unlinkSync(socketPath);
-} catch {}
-const bridge = net.createServer((outside) => {
+// One connection the executor asked for: its socket, the id first, then the dev server's bytes.
+function open(id) {
+  if (typeof id !== 'string' || !/^[0-9a-f]{32}$/.test(id)) return;
+  const outside = net.connect(bridgePath);
   const inside = net.connect(port, '127.0.0.1');
+  outside.write(id + '\n');
   outside.pipe(inside).pipe(outside);
   inside.on('error', () => outside.destroy());
   outside.on('error', () => inside.destroy());
-});
-bridge.listen(socketPath);
+  inside.on('close', () => outside.destroy());
+  outside.on('close', () => inside.destroy());
+}
 
 let ready = false;
 const probe = () => {
@@ -83,6 +88,7 @@ readline.createInterface({ input: process.stdin }).on('line', (line) => {
   } catch {
     return;
   }
+  if (order.t === 'open') return open(order.id);
   const full = inBox(order.name);
   if (!full) return send({ t: 'refused', name: String(order.name) });
   try {

@@ -1,13 +1,13 @@
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Preview } from './preview';
 import type { PreviewManager } from './preview-manager';
+import { relayUpgrade, upgradeRequestHead } from './upgrade-relay';
 
 /**
  * HTTP and WebSocket (Vite's HMR) proxy to a preview's dev server: `/preview/<id>/<path>` on the
- * executor → `<path>` on the dev server, through its unix socket (the only way in; see
- * preview-init.ts). The executor's own token never reaches the dev server, and the dev server
+ * executor → `<path>` on the dev server, through a connection its sandbox's init makes to the
+ * executor's bridge socket (`Preview.connect`, the only way in; see preview-init.ts). The executor's own token never reaches the dev server, and the dev server
  * sees itself addressed as `localhost:<port>`, whatever address the browser used.
  */
 
@@ -63,7 +63,23 @@ export function proxyPreviewRequest(manager: PreviewManager, req: IncomingMessag
   const release = holdConnection(preview);
   res.once('close', release);
   const upstream = httpRequest(
-    { socketPath: preview.socketPath, path: target.path, method: req.method, headers: forwardedHeaders(req, preview) },
+    {
+      path: target.path,
+      method: req.method,
+      headers: forwardedHeaders(req, preview),
+      // One bridged connection per request (asked of the sandbox's init), as a unix socket was.
+      createConnection: (_options, ready) => {
+        preview.connect().then(
+          (socket) => {
+            ready(null, socket);
+            // Handed over paused (see Preview.connect); the dev server says nothing before the request.
+            socket.resume();
+          },
+          (error: Error) => ready(error, undefined as unknown as Duplex),
+        );
+        return undefined;
+      },
+    },
     (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
       reply.pipe(res);
@@ -82,32 +98,13 @@ export function proxyPreviewUpgrade(manager: PreviewManager, req: IncomingMessag
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     return true;
   }
-  const upstream = connect(preview.socketPath);
-  const release = holdConnection(preview);
   const headers = forwardedHeaders(req, preview);
-  const lines = [
-    `${req.method ?? 'GET'} ${target.path} HTTP/1.1`,
-    `Host: ${String(headers.host)}`,
-    'Connection: Upgrade',
-    `Upgrade: ${req.headers.upgrade ?? 'websocket'}`,
-  ];
-  for (const [name, value] of Object.entries(headers)) {
-    if (name === 'host') continue;
-    for (const item of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${String(item)}`);
-  }
-  upstream.once('connect', () => {
-    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-    if (head.length > 0) upstream.write(head);
-    upstream.pipe(socket).pipe(upstream);
+  relayUpgrade({
+    client: socket,
+    upstream: preview.connect(),
+    request: upgradeRequestHead(req.method ?? 'GET', target.path, req.headers.upgrade ?? 'websocket', headers),
+    head,
+    onEnd: holdConnection(preview),
   });
-  const end = () => {
-    release();
-    upstream.destroy();
-    socket.destroy();
-  };
-  upstream.on('error', end);
-  upstream.on('close', end);
-  socket.on('error', end);
-  socket.on('close', end);
   return true;
 }

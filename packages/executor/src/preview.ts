@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import type { CgroupStats } from './cgroups';
 import type { ExecutorLogger } from './logger';
@@ -11,7 +12,8 @@ import type { ExtraBind, Sandbox, ServiceProcess } from './sandbox';
  * One preview: a template's dev server running for a room in a sandbox of its own, for as long
  * as the room uses it. States: starting → running → stopped, or starting → failed (it never
  * listened, or it exited). What it prints is kept (the last PREVIEW_LOG_BYTES) and streamed to
- * whoever listens; the executor reaches its port only through the unix socket of `socketPath`.
+ * whoever listens; the executor reaches its port only through `connect()`: the sandbox's init
+ * connects to the executor's bridge socket on request and pipes that connection to the port.
  */
 
 export type PreviewState = 'starting' | 'running' | 'failed' | 'stopped';
@@ -22,8 +24,11 @@ export type PreviewEvent =
 /** Where a preview's pieces appear inside its sandbox. */
 export const PREVIEW_TOOLCHAIN_MOUNT = '/opt/pairpad-preview';
 const INIT_MOUNT = '/opt/pairpad-init';
-const SOCKET_MOUNT = '/run/pairpad-preview';
-const SOCKET_NAME = 'http.sock';
+/** The bridge folder inside the sandbox: bound read-only (the sandbox connects there, writes nothing). */
+export const BRIDGE_MOUNT = '/run/pairpad-preview';
+const BRIDGE_NAME = 'bridge.sock';
+/** How long a connection the executor asked the init for may take to arrive. */
+const BRIDGE_CONNECT_MS = 5_000;
 /** Output kept for a listener that arrives later (the room's console after a reload). */
 const PREVIEW_LOG_BYTES = 64 * 1024;
 /**
@@ -65,6 +70,9 @@ export class Preview {
   private service: ServiceProcess | undefined;
   private readonly dir: string;
   private stopped: Promise<void> | undefined;
+  private bridge: Server | undefined;
+  /** Connections asked of the init, by id, until its socket arrives on the bridge. */
+  private readonly pending = new Map<string, { resolve: (socket: Socket) => void; reject: (error: Error) => void }>();
 
   constructor(
     readonly template: PreviewTemplate,
@@ -74,8 +82,65 @@ export class Preview {
     this.dir = path.join(workDir, `preview-${this.id}`);
   }
 
-  get socketPath(): string {
-    return path.join(this.dir, 'socket', SOCKET_NAME);
+  /** The executor's bridge socket on the host (what the sandbox sees at BRIDGE_MOUNT). */
+  get bridgePath(): string {
+    return path.join(this.dir, 'bridge', BRIDGE_NAME);
+  }
+
+  /**
+   * A new connection to the dev server's port: the init is asked for one on its stdin and
+   * connects to the bridge with the id first; rejects when it does not come within 5 s. The
+   * socket comes paused (`pipe` or `resume` it).
+   */
+  connect(): Promise<Socket> {
+    const stdin = this.service?.child.stdin;
+    if (!stdin || stdin.destroyed || this.state === 'stopped' || this.state === 'failed')
+      return Promise.reject(new Error('the preview is not running'));
+    const id = randomBytes(16).toString('hex');
+    return new Promise<Socket>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error('the preview did not connect'));
+      }, BRIDGE_CONNECT_MS);
+      this.pending.set(id, {
+        resolve: (socket) => {
+          clearTimeout(timer);
+          resolve(socket);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      stdin.write(`${JSON.stringify({ t: 'open', id })}\n`);
+    });
+  }
+
+  /** A connection on the bridge: its first line names the request it answers; anything else is dropped. */
+  private onBridgeConnection(socket: Socket): void {
+    let head = Buffer.alloc(0);
+    const drop = () => socket.destroy();
+    const timer = setTimeout(drop, BRIDGE_CONNECT_MS);
+    socket.on('error', drop);
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      const newline = head.indexOf(10);
+      if (newline < 0) {
+        if (head.length > 64) drop();
+        return;
+      }
+      socket.off('data', onData);
+      clearTimeout(timer);
+      const waiting = this.pending.get(head.subarray(0, newline).toString('latin1'));
+      if (!waiting) return drop();
+      this.pending.delete(head.subarray(0, newline).toString('latin1'));
+      socket.off('error', drop);
+      socket.pause();
+      const rest = head.subarray(newline + 1);
+      if (rest.length > 0) socket.unshift(rest);
+      waiting.resolve(socket);
+    };
+    socket.on('data', onData);
   }
 
   get port(): number {
@@ -97,10 +162,10 @@ export class Preview {
     };
   }
 
-  /** Replays what was kept, then every new event until `off()` is called. */
-  subscribe(listener: (event: PreviewEvent) => void): () => void {
+  /** Its status and what was kept (unless `replay` is false), then every new event until `off()` is called. */
+  subscribe(listener: (event: PreviewEvent) => void, replay = true): () => void {
     listener({ type: 'status', state: this.state, ...(this.failure ?? {}) });
-    for (const event of this.logs) listener(event);
+    if (replay) for (const event of this.logs) listener(event);
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -128,13 +193,23 @@ export class Preview {
   async start(options: PreviewStartOptions): Promise<void> {
     const box = path.join(this.dir, 'box');
     const init = path.join(this.dir, 'init');
-    const socket = path.join(this.dir, 'socket');
+    const bridgeDir = path.dirname(this.bridgePath);
     await fs.mkdir(box, { recursive: true, mode: 0o711 });
     await fs.mkdir(init, { mode: 0o755 });
-    await fs.mkdir(socket, { mode: 0o700 });
+    await fs.mkdir(bridgeDir, { mode: 0o755 });
     await fs.chmod(this.dir, 0o711);
-    // Only the sandbox's uid may create the socket; the executor (root, or that same uid) connects.
-    if (options.uid !== undefined) await fs.chown(socket, options.uid, options.gid ?? options.uid);
+    // The executor listens; only the sandbox's uid (and the executor) may connect.
+    this.bridge = createServer((socket) => this.onBridgeConnection(socket));
+    const bridge = this.bridge;
+    await new Promise<void>((resolve, reject) => {
+      bridge.once('error', reject);
+      bridge.listen(this.bridgePath, () => {
+        bridge.off('error', reject);
+        resolve();
+      });
+    });
+    await fs.chmod(this.bridgePath, 0o600);
+    if (options.uid !== undefined) await fs.chown(this.bridgePath, options.uid, options.gid ?? options.uid);
     await fs.writeFile(path.join(init, 'init.cjs'), PREVIEW_INIT_SOURCE, { mode: 0o644 });
     for (const file of options.files) {
       const target = path.join(box, file.name);
@@ -145,7 +220,7 @@ export class Preview {
     const nodeDir = path.posix.dirname(options.node.bin);
     this.service = await options.sandbox.startService({
       jobId: `preview-${this.id}`,
-      argv: [options.node.bin, `${INIT_MOUNT}/init.cjs`, `${SOCKET_MOUNT}/${SOCKET_NAME}`, String(this.port), ...this.template.command],
+      argv: [options.node.bin, `${INIT_MOUNT}/init.cjs`, `${BRIDGE_MOUNT}/${BRIDGE_NAME}`, String(this.port), ...this.template.command],
       env: {
         PATH: `${nodeDir}:/usr/local/bin:/usr/bin:/bin`,
         NODE_ENV: 'development',
@@ -160,7 +235,7 @@ export class Preview {
         { source: options.toolchainDir, target: PREVIEW_TOOLCHAIN_MOUNT },
         { source: init, target: INIT_MOUNT },
       ],
-      writableBinds: [{ source: socket, target: SOCKET_MOUNT }],
+      lateBinds: [{ source: bridgeDir, target: BRIDGE_MOUNT, readOnly: true }],
       limits: options.limits,
       cpu: PREVIEW_CPU,
     });
@@ -267,6 +342,10 @@ export class Preview {
         this.emit({ type: 'status', state: 'stopped', message: reason });
       }
       await this.service?.stop();
+      for (const waiting of this.pending.values()) waiting.reject(new Error('the preview stopped'));
+      this.pending.clear();
+      // No new connection from the sandbox (it is gone); bridged ones closed with it.
+      this.bridge?.close();
       await fs.rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
       this.listeners.clear();
       this.logger.info('preview stopped', { preview: this.id, reason });

@@ -36,8 +36,8 @@ export interface StageSpec {
   /** Host directory the box is copied to when the stage succeeds (a compile stage's artifacts). */
   carryOut?: string;
   binds?: readonly ExtraBind[];
-  /** Host directories the sandbox may write to, bound at `target` (a preview's socket folder). */
-  writableBinds?: readonly ExtraBind[];
+  /** Host directories bound at `target` after the box (a preview's bridge folder, read-only). */
+  lateBinds?: readonly (ExtraBind & { readOnly?: boolean })[];
   stdin: string;
   limits: StageLimits;
   signal?: AbortSignal;
@@ -51,7 +51,7 @@ export interface ServiceSpec {
   env?: Readonly<Record<string, string>>;
   boxSource: string;
   binds?: readonly ExtraBind[];
-  writableBinds?: readonly ExtraBind[];
+  lateBinds?: readonly (ExtraBind & { readOnly?: boolean })[];
   limits: Pick<StageLimits, 'memoryLimit' | 'maxProcessCount' | 'maxOpenFiles' | 'maxFileSize'>;
   cpu: CpuLimits;
 }
@@ -560,7 +560,7 @@ export class Sandbox {
       binds,
       carryOut: Boolean(spec.carryOut),
       carryOutSource: spec.carryOut,
-      ...(spec.writableBinds ? { writableBinds: spec.writableBinds } : {}),
+      ...(spec.lateBinds ? { lateBinds: spec.lateBinds } : {}),
       env: { ...BASE_ENV, ...(spec.env ?? {}) },
       argv,
     });

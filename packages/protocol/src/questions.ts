@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LanguageIdSchema } from './languages';
+import { PREVIEW_TEMPLATES } from './preview-templates';
 import { RubricSchema } from './scorecards';
 import { runFilePathProblem } from './run-file-paths';
 import { WORKSPACE_LIMITS } from './workspace';
@@ -82,6 +83,13 @@ export const QuestionFilesSchema = z.record(z.string(), boundedText(QUESTION_LIM
   }
 });
 
+const TEMPLATE_IDS = PREVIEW_TEMPLATES.map((template) => template.id) as [string, ...string[]];
+
+/** A question's project template: one PairPad ships (templates/<id>/), named in words when not. */
+export const QuestionTemplateSchema = z.enum(TEMPLATE_IDS, {
+  error: (issue) => `PREVIEW_TEMPLATE_UNKNOWN: no preview template ${JSON.stringify(issue.input)} (known: ${TEMPLATE_IDS.join(', ')})`,
+});
+
 export const QuestionSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'id must be lowercase letters, digits and dashes (at most 64)'),
@@ -99,6 +107,12 @@ export const QuestionSchema = z
      * seed the room's workspace when the question is loaded. Never sent as part of the question.
      */
     files: z.partialRecord(LanguageIdSchema, QuestionFilesSchema).default({}),
+    /**
+     * A project template (`react-vite`, `node-express`, `python-flask`): a room created from the
+     * question is laid out as the template's workspace (its own `files` on top) and its Preview
+     * starts that template.
+     */
+    template: QuestionTemplateSchema.optional(),
     /** Reference solutions: checked by the project's own tests, never sent to a room. */
     solutions: z.partialRecord(LanguageIdSchema, boundedText(QUESTION_LIMITS.starterBytes, 'solution')).default({}),
     /** How interviewers score it; without one, the team's default rubric. Never sent to a room. */

@@ -80,6 +80,8 @@ export interface RoomQuestionView {
   tests: TestCaseView[];
   /** A SQL question's schema and seed data (every run starts from them); absent otherwise. */
   database?: QuestionDatabase;
+  /** The question's project template (its Preview starts it); absent otherwise. */
+  template?: string;
   /** Hidden cases in the room (a candidate sees their names, never their content). */
   hiddenCount: number;
   /** Who changed it last, and when (server clock); null before anything was set. */
@@ -96,6 +98,8 @@ export interface StoredRoomQuestion {
   tests: TestCase[];
   /** A SQL question's schema and seed data; absent for the others. */
   database?: QuestionDatabase;
+  /** The question's project template; absent for the others. */
+  template?: string;
   updatedBy: string | null;
   updatedAt: number | null;
 }
@@ -142,6 +146,7 @@ export function viewRoomQuestion(question: StoredRoomQuestion, role: Role): Room
     tests: question.tests.map((testCase, index) => viewTestCase(testCase, role, index)),
     hiddenCount: question.tests.filter((testCase) => testCase.hidden).length,
     ...(question.database ? { database: { ...question.database } } : {}),
+    ...(question.template ? { template: question.template } : {}),
     updatedBy: question.updatedBy,
     updatedAt: question.updatedAt,
   };
