@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync, type statfsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { TMPFS_MIN_FREE_BYTES, postgresParentDir } from '@pairpad/executor/postgres-server';
 import { eventually, startTestExecutor, type ExecuteBody, type TestExecutor } from './helpers';
 
 /**
@@ -140,5 +142,49 @@ describe('executor: SQL (PostgreSQL), a database per run', () => {
       const res = await run(probe, { args: ['-A', '-t'] });
       assert.equal(res.run.stdout, '3|225|t|0|"$user", public\n', res.run.output);
     }
+  });
+});
+
+describe('executor: where the PostgreSQL server keeps its files', () => {
+  const TMPFS = 0x01021994;
+  const EXT4 = 0xef53;
+  const fake = (type: number, freeBytes: number): typeof statfsSync =>
+    (() => ({ type, bsize: 4096, bavail: Math.floor(freeBytes / 4096) })) as unknown as typeof statfsSync;
+
+  it('puts the throwaway cluster in RAM when /dev/shm is a tmpfs with room', () => {
+    // The folder given must be writable: this process's temp dir stands in for /dev/shm.
+    assert.equal(postgresParentDir('/work', '/tmp', fake(TMPFS, TMPFS_MIN_FREE_BYTES * 2)), '/tmp');
+  });
+
+  it('uses RAM on this machine when /dev/shm has room, and removes the cluster when the executor stops', async (t) => {
+    if (postgresParentDir('/nowhere') !== '/dev/shm') return t.skip('/dev/shm is not a tmpfs with room here');
+    const mine = () => readdirSync('/dev/shm').filter((name) => name.startsWith(`pairpad-postgres-${process.pid}-`));
+    const before = mine();
+    const ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'postgresql', EXECUTOR_POSTGRES: 'on' });
+    try {
+      await ex.handle.ready;
+      const res = await ex.execute({
+        language: 'postgres',
+        version: '*',
+        files: [{ name: 'main.sql', content: 'SELECT 1;\n' }],
+        args: ['-A', '-t'],
+      });
+      if (res.run.stderr.includes('not installed')) return t.skip('PostgreSQL is not installed on this machine');
+      assert.equal(res.run.stdout, '1\n', res.run.output);
+      assert.equal(mine().length, before.length + 1, 'its folder is in /dev/shm');
+    } finally {
+      await ex.close();
+    }
+    assert.deepEqual(mine(), before, 'and gone once the executor stopped');
+  });
+
+  it('keeps it in the work dir otherwise: not a tmpfs, too small (a container’s 64 MB), missing or not writable', () => {
+    assert.equal(postgresParentDir('/work', '/tmp', fake(EXT4, TMPFS_MIN_FREE_BYTES * 2)), '/work');
+    assert.equal(postgresParentDir('/work', '/tmp', fake(TMPFS, 64 * 1024 * 1024)), '/work');
+    const missing = (() => {
+      throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    }) as unknown as typeof statfsSync;
+    assert.equal(postgresParentDir('/work', '/nowhere', missing), '/work');
+    assert.equal(postgresParentDir('/work', '/does-not-exist', fake(TMPFS, TMPFS_MIN_FREE_BYTES * 2)), '/work');
   });
 });
