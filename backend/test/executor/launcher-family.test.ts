@@ -37,7 +37,7 @@ function buildCompiledFamily(): string | undefined {
   } catch {
     return undefined;
   }
-  return compiledFamily(`${dir}/`);
+  return compiledFamily([dir]);
 }
 const COMPILED = buildCompiledFamily();
 

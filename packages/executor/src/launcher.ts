@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { accessSync, constants as fsConstants, statSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CgroupManager, JobCgroup } from './cgroups';
@@ -162,15 +163,24 @@ export const FAMILY_SIZE = 16;
  * scripts/setup.mjs and the executor's image), when it is built and not older than its source:
  * the same protocol as familyScript's bash at ~0.4 instead of ~2 ms of CPU a stage. Else bash.
  */
-export function compiledFamily(dir = fileURLToPath(new URL('../native/', import.meta.url))): string | undefined {
-  const binary = `${dir}pairpad-launcher`;
-  try {
-    accessSync(binary, fsConstants.X_OK);
-    const source = statSync(`${dir}pairpad-launcher.c`, { throwIfNoEntry: false });
-    return !source || statSync(binary).mtimeMs >= source.mtimeMs ? binary : undefined;
-  } catch {
-    return undefined;
+export function compiledFamily(
+  dirs = [
+    fileURLToPath(new URL('../native/', import.meta.url)),
+    // From a bundle elsewhere (the backend's dist/server.js), run from the repository's root.
+    path.join(process.cwd(), 'packages/executor/native/'),
+  ],
+): string | undefined {
+  for (const dir of dirs) {
+    const binary = path.join(dir, 'pairpad-launcher');
+    try {
+      accessSync(binary, fsConstants.X_OK);
+      const source = statSync(path.join(dir, 'pairpad-launcher.c'), { throwIfNoEntry: false });
+      if (!source || statSync(binary).mtimeMs >= source.mtimeMs) return binary;
+    } catch {
+      // not built there
+    }
   }
+  return undefined;
 }
 
 export interface LaunchOrders {

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
 import { EtcSnapshot } from './etc-snapshot';
-import { DATA_CHANNELS, DATA_FD_BASE, FAMILY_SIZE, LAUNCHER_FD_BASE, LauncherPool, STATUS_FD, compiledFamily, encodeOrders } from './launcher';
+import {
+  DATA_CHANNELS,
+  DATA_FD_BASE,
+  FAMILY_SIZE,
+  LAUNCHER_FD_BASE,
+  LauncherPool,
+  STATUS_FD,
+  compiledFamily,
+  encodeOrders,
+} from './launcher';
 import type { CgroupManager, CpuLimits, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
