@@ -98,6 +98,78 @@ export async function settledRss(pid, intervalMs) {
   return previous;
 }
 
+const stoppedOnExit = [];
+
+/** Stops every child given to `stopOnExit` that still runs: its process group when it leads one, else itself (SIGTERM). */
+export function stopStarted() {
+  for (const child of stoppedOnExit) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  }
+}
+
+/** Stops `child` when the bench exits, Ctrl+C included, or at `stopStarted()`. Returns it. */
+export function stopOnExit(child) {
+  if (stoppedOnExit.length === 0) {
+    process.on('exit', stopStarted);
+    process.on('SIGINT', () => process.exit(130));
+  }
+  stoppedOnExit.push(child);
+  return child;
+}
+
+/**
+ * Starts `command` in a process group of its own (so what it starts goes with it), from the
+ * repository root unless `cwd` says otherwise, with `env` over this process's; stopped when the
+ * bench exits (`stopOnExit`). Returns the child.
+ */
+export function spawnForBench(command, args, { env = {}, cwd = repoRoot, stdio = ['ignore', 'inherit', 'inherit'] } = {}) {
+  return stopOnExit(spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio, detached: true }));
+}
+
+/**
+ * The servers of a bench in the browser: the backend from source with its embedded executor
+ * (Python only, runs and sessions unthrottled, `env` added) and the production frontend
+ * (`e2e/support/serve-frontend.mjs`, built first when its sources changed), on `ports`. Resolves,
+ * once the executor is ready and the frontend answers, with their addresses; both stop when the
+ * bench exits.
+ */
+export async function startBrowserBenchServers(ports, env = {}) {
+  const api = `http://127.0.0.1:${ports.backend}`;
+  const frontendUrl = `http://localhost:${ports.frontend}`;
+  spawnForBench('node', ['--import', 'tsx', 'backend/src/main.ts'], {
+    env: {
+      PORT: String(ports.backend),
+      HOST: '127.0.0.1',
+      CLIENT_URL: frontendUrl,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      PISTON_URL: '',
+      EXECUTOR_PORT: String(ports.executor),
+      EXECUTOR_RUNTIMES: 'python',
+      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
+      SESSIONS_PER_MINUTE_PER_IP: '100000',
+      ...env,
+      ...benchBackendEnv(),
+    },
+  });
+  spawnForBench('node', ['e2e/support/serve-frontend.mjs'], {
+    env: { FRONTEND_PORT: String(ports.frontend), API_URL: `http://localhost:${ports.backend}` },
+  });
+  await waitUntil(
+    async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
+    'backend and executor ready',
+    120_000,
+    100,
+  );
+  await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
+  return { api, frontendUrl };
+}
+
 export const fmt = (value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 
 /** A benched backend's environment on 127.0.0.1:`port`: production mode, warnings only, its own admin and database, then `env`. */

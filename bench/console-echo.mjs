@@ -13,16 +13,14 @@
 //      cap); time until "9999" shows in each page, and the longest main-thread task in each page
 //      meanwhile (PerformanceObserver "longtask").
 // Results go to bench/RESULTS.md under "Console (issue #13)".
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 import {
-  benchBackendEnv,
   createBenchSession,
   fmt,
   machineLine,
-  repoRoot,
+  startBrowserBenchServers,
   summarize,
   waitUntil,
   writeResultsSection,
@@ -32,59 +30,14 @@ const PROBES = Number(process.argv[2] ?? 100);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5470);
 const FRONTEND_PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3470);
 const EXECUTOR_PORT = Number(process.env.BENCH_EXECUTOR_PORT ?? 2470);
-const api = `http://127.0.0.1:${BACKEND_PORT}`;
-const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const machine = machineLine();
 const CAT = 'import sys\nfor line in sys.stdin:\n    print(line, end="", flush=True)\n';
 const FLOOD = 'for i in range(10000):\n    print(i)\n';
 
-const children = [];
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
-function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
-start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  PORT: String(BACKEND_PORT),
-  HOST: '127.0.0.1',
-  CLIENT_URL: frontendUrl,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  PISTON_URL: '',
-  EXECUTOR_PORT: String(EXECUTOR_PORT),
-  EXECUTOR_RUNTIMES: 'python',
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-  SESSIONS_PER_MINUTE_PER_IP: '100000',
-  SOCKET_EVENTS_PER_SECOND: '1000',
-  ...benchBackendEnv(),
-});
-start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
-await waitUntil(
-  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
-  'backend and executor ready',
-  120_000,
-  100,
+const { api, frontendUrl } = await startBrowserBenchServers(
+  { backend: BACKEND_PORT, frontend: FRONTEND_PORT, executor: EXECUTOR_PORT },
+  { SOCKET_EVENTS_PER_SECOND: '1000' },
 );
-await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
 
 const session = await createBenchSession(api, { language: 'python', name: 'Ivy' });
 const executablePath = ['/usr/bin/chromium', process.env.CHROMIUM_PATH].find((path) => path && existsSync(path));

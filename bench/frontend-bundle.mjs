@@ -6,11 +6,11 @@
 //   node bench/frontend-bundle.mjs      (builds the frontend first when there is no build)
 //
 // Results go to bench/RESULTS.md under "Frontend bundle (issue #2)".
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fmt, machineLine, repoRoot, writeResultsSection } from './bench-utils.mjs';
+import { fmt, machineLine, repoRoot, spawnForBench, stopStarted, writeResultsSection } from './bench-utils.mjs';
 
 const PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3300);
 const machine = machineLine();
@@ -23,20 +23,11 @@ if (!existsSync(join(repoRoot, 'frontend/.next/BUILD_ID'))) {
   });
   if (build.status !== 0) process.exit(1);
 }
-const server = spawn('npx', ['next', 'start', '-p', String(PORT)], {
+spawnForBench('npx', ['next', 'start', '-p', String(PORT)], {
   cwd: join(repoRoot, 'frontend'),
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  env: { NEXT_TELEMETRY_DISABLED: '1' },
   stdio: 'ignore',
-  detached: true,
 });
-const stop = () => {
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-};
-process.on('exit', stop);
 
 const base = `http://127.0.0.1:${PORT}`;
 const deadline = Date.now() + 60_000;
@@ -87,7 +78,7 @@ const walk = (dir) => {
   }
 };
 walk(chunkDir);
-stop();
+stopStarted();
 console.table(rows);
 const target = firstLoad < 350 * 1024;
 console.log(

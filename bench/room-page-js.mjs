@@ -14,7 +14,6 @@
 // every script response so far, as Chromium reports them (Playwright's `request.sizes().responseBodySize`). The
 // HTML document (its inline RSC payload scripts) is listed apart. Chromium: /usr/bin/chromium
 // (CHROMIUM_PATH overrides). BENCH_NO_WRITE=1 prints without writing bench/RESULTS.md.
-import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +25,9 @@ import {
   machineLine,
   repoRoot,
   spawnBackendBundle,
+  spawnForBench,
+  stopOnExit,
+  stopStarted,
   waitUntil,
   writeResultsSection,
 } from './bench-utils.mjs';
@@ -39,31 +41,17 @@ const machine = machineLine();
 if (!existsSync(join(repoRoot, 'frontend/.next/BUILD_ID'))) throw new Error('no frontend build: run `npm run build -w frontend` first');
 if (process.env.BENCH_SKIP_BACKEND_BUILD !== '1') buildBackendBundle();
 
-const children = [];
-const stopAll = () => {
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      child.kill('SIGTERM');
-    }
-  }
-};
-process.on('exit', stopAll);
-
 const backendUrl = `http://127.0.0.1:${BACKEND_PORT}`;
 const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 // The backend allows the frontend's origin (CORS and the Socket.IO handshake).
 process.env.CLIENT_URL = frontendUrl;
-children.push(spawnBackendBundle(BACKEND_PORT));
+stopOnExit(spawnBackendBundle(BACKEND_PORT));
 await waitUntil(async () => (await fetch(`${backendUrl}/health`)).ok, 'backend up', 60_000);
-const frontend = spawn(process.execPath, [join(repoRoot, 'frontend/serve/server.mjs'), '-p', String(FRONTEND_PORT)], {
+spawnForBench(process.execPath, [join(repoRoot, 'frontend/serve/server.mjs'), '-p', String(FRONTEND_PORT)], {
   cwd: join(repoRoot, 'frontend'),
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', API_URL: backendUrl },
+  env: { NEXT_TELEMETRY_DISABLED: '1', API_URL: backendUrl },
   stdio: 'ignore',
-  detached: true,
 });
-children.push(frontend);
 await waitUntil(async () => (await fetch(`${frontendUrl}/`)).status < 500, 'frontend up', 60_000);
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
@@ -118,7 +106,7 @@ const encodedSize = (path, encoding) =>
 // The last load's scripts again, as a browser without brotli gets them (Next's gzip).
 let gzipTotal = 0;
 for (const script of loads.at(-1).scripts) gzipTotal += await encodedSize(script.url, 'gzip');
-stopAll();
+stopStarted();
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 const last = loads.at(-1);

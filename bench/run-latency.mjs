@@ -9,16 +9,14 @@
 //   2. UI: a click on "Run" in Chromium → the output shown in the page (timed inside the page).
 // Each is compared with what the executor itself reports for the job (compile + run wall time).
 // Results go to bench/RESULTS.md under "Run pipeline (issue #4)".
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { SocketYjsProvider } from '@pairpad/client';
 import {
-  benchBackendEnv,
   createBenchSession,
   fmt,
   machineLine,
-  repoRoot,
+  startBrowserBenchServers,
   summarize,
   writeResultsSection,
   waitUntil,
@@ -28,59 +26,12 @@ const RUNS = Number(process.argv[2] ?? 30);
 const BACKEND_PORT = Number(process.env.BENCH_BACKEND_PORT ?? 5400);
 const FRONTEND_PORT = Number(process.env.BENCH_FRONTEND_PORT ?? 3400);
 const EXECUTOR_PORT = Number(process.env.BENCH_EXECUTOR_PORT ?? 2400);
-const api = `http://127.0.0.1:${BACKEND_PORT}`;
-const frontendUrl = `http://localhost:${FRONTEND_PORT}`;
 const HELLO = 'print("Hello, world!")\n';
 const machine = machineLine();
 
-const children = [];
-function start(command, args, env) {
-  const child = spawn(command, args, {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-    detached: true,
-  });
-  children.push(child);
-  return child;
-}
-function stopAll() {
-  for (const child of children) {
-    if (child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-    }
-  }
-}
-process.on('exit', stopAll);
-process.on('SIGINT', () => process.exit(130));
-
 const executorMs = (run) => (run.result?.run?.wallTime ?? 0) + (run.result?.compile?.wallTime ?? 0);
 
-start('node', ['--import', 'tsx', 'backend/src/main.ts'], {
-  PORT: String(BACKEND_PORT),
-  HOST: '127.0.0.1',
-  CLIENT_URL: frontendUrl,
-  NODE_ENV: 'production',
-  LOG_LEVEL: 'warn',
-  PISTON_URL: '',
-  EXECUTOR_PORT: String(EXECUTOR_PORT),
-  EXECUTOR_RUNTIMES: 'python',
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '100000',
-  SESSIONS_PER_MINUTE_PER_IP: '100000',
-  ...benchBackendEnv(),
-});
-start('node', ['e2e/support/serve-frontend.mjs'], { FRONTEND_PORT: String(FRONTEND_PORT), API_URL: `http://localhost:${BACKEND_PORT}` });
-await waitUntil(
-  async () => (await (await fetch(`${api}/health/executor`)).json()).details?.ready === true,
-  'backend and executor ready',
-  60_000,
-  100,
-);
-await waitUntil(async () => (await fetch(frontendUrl)).ok, 'frontend', 600_000, 100);
+const { api, frontendUrl } = await startBrowserBenchServers({ backend: BACKEND_PORT, frontend: FRONTEND_PORT, executor: EXECUTOR_PORT });
 
 function createSession() {
   return createBenchSession(api);
@@ -160,13 +111,13 @@ await page.keyboard.insertText(HELLO);
 async function uiRun() {
   const { ms, jobId } = await page.evaluate(async () => {
     const region = document.querySelector('[role="region"][aria-label="Output"]');
-    const previous = region.querySelector('article.run')?.getAttribute('data-job-id') ?? null;
+    const previous = region.querySelector('article[data-job-id]')?.getAttribute('data-job-id') ?? null;
     const button = [...document.querySelectorAll('button')].find((b) => b.textContent?.trim().endsWith('Run'));
     return new Promise((resolve) => {
       const check = () => {
-        const article = region.querySelector('article.run');
+        const article = region.querySelector('article[data-job-id]');
         const id = article?.getAttribute('data-job-id');
-        if (article && id !== previous && article.dataset.state === 'completed' && article.querySelector('.stdout pre')) {
+        if (article && id !== previous && article.dataset.state === 'completed' && article.querySelector('[data-stream="stdout"] pre')) {
           observer.disconnect();
           resolve({ ms: performance.now() - t0, jobId: id });
         }

@@ -200,6 +200,9 @@ export async function startBackend(
   sweepAuthSessions.unref();
   const { pool: executors, executor } = await startExecution(config, logger);
   executors.start();
+  // The embedded executor joins the pool as soon as its runtimes are proven (when /health turns
+  // ready), not at the next periodic check: a preview started in between found no executor.
+  if (executor) void executor.ready.then(() => executors.checkAll()).catch(() => undefined);
   const pistonUrl = executors.executors[0]!.url;
   const cluster = dependencies.store ? null : await connectCluster(config, logger, dependencies);
   const store = dependencies.store ?? cluster?.store ?? new MemorySessionStore({ ttlSeconds: config.SESSION_TTL_SECONDS });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CreateSessionResponse, ExecuteAccepted, RunRecord, RuntimeView } from '@pairpad/protocol';
+import type { CreateSessionResponse, ExecuteAccepted, ExecuteBody, RunRecord, RuntimeView } from '@pairpad/protocol';
 import { pollUntil } from './docker';
 import { http } from './fixture';
 
@@ -43,8 +43,24 @@ export async function runtimes(base: string): Promise<RuntimeView[]> {
 }
 
 /** POST /api/execute, then GET /api/execute/status/:jobId until the job has finished. */
-export async function runCode(base: string, sessionId: string, language: string, code: string, timeoutMs = 180_000): Promise<RunRecord> {
-  const accepted = await http<ExecuteAccepted>(`${base}/api/execute`, { body: { sessionId, language, code } });
+export function runCode(base: string, sessionId: string, language: string, code: string, timeoutMs = 180_000): Promise<RunRecord> {
+  return execute(base, { sessionId, language, code }, timeoutMs);
+}
+
+/** The same with several files (the entry first; a SQL pad's other `.sql` files run before it, in order). */
+export function runFiles(
+  base: string,
+  sessionId: string,
+  language: string,
+  files: { name: string; content: string }[],
+  timeoutMs = 180_000,
+): Promise<RunRecord> {
+  return execute(base, { sessionId, language, files }, timeoutMs);
+}
+
+async function execute(base: string, body: ExecuteBody & { language: string }, timeoutMs: number): Promise<RunRecord> {
+  const { language } = body;
+  const accepted = await http<ExecuteAccepted>(`${base}/api/execute`, { body });
   assert.equal(accepted.status, 202, `POST /api/execute (${language}) answered ${accepted.status}: ${JSON.stringify(accepted.body)}`);
   return pollUntil(
     `${language} job ${accepted.body.jobId}`,

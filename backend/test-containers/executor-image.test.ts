@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { containerState, docker } from './docker';
+import { containerState, docker, pollUntil } from './docker';
 import { ContainerRun, EXECUTOR_COMPOSE, IMAGES, buildImage, http, prepareEngine, type Started } from './fixture';
-import { EXPECTED_LINE, SUM_PROGRAMS } from './programs';
+import { EXPECTED_LINE, POSTGRES_PAD, SUM_PROGRAMS, psqlRows } from './programs';
+import { noProcessLeft } from './room-client';
 import { reportSkip } from './skip';
 
 /**
@@ -34,6 +35,14 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
       });
       // Healthy means the image's health check sent the token it found in its environment.
       await run.healthy(executor.name);
+      // Healthy comes before every runtime is proven (a loaded machine takes a while): /health
+      // says `ready` once each one's hello-world ran, PostgreSQL's included.
+      await pollUntil(
+        'every runtime to be proven',
+        5 * MINUTE,
+        async () => ((await http<{ ready?: boolean }>(`${executor.url}/health`, { headers: auth })).body.ready === true ? true : undefined),
+        500,
+      );
     },
     { timeout: 90 * MINUTE },
   );
@@ -74,5 +83,40 @@ describe('docker-compose.executor.yml: the standalone executor image', { skip },
     assert.equal(answer.status, 200, JSON.stringify(answer.body));
     assert.equal(answer.body.run?.stdout.trim(), EXPECTED_LINE, JSON.stringify(answer.body));
     assert.equal((await containerState(executor.name)).Health?.Status, 'healthy');
+  });
+
+  it('runs SQL (PostgreSQL) with its schema and seed files on a server of its own', { timeout: 3 * MINUTE }, async () => {
+    const listed = await http<{ language: string }[]>(`${executor.url}/api/v2/runtimes`, { headers: auth });
+    assert.ok(
+      listed.body.some((runtime) => runtime.language === 'postgresql'),
+      'the image offers it (EXECUTOR_POSTGRES=on)',
+    );
+    const answer = await http<{ run?: { stdout: string; stderr: string; code: number | null } }>(`${executor.url}/api/v2/execute`, {
+      headers: auth,
+      body: { language: 'postgresql', version: '*', files: POSTGRES_PAD.files },
+      timeoutMs: 60_000,
+    });
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal(answer.body.run?.code, 0, JSON.stringify(answer.body));
+    assert.deepEqual(psqlRows(answer.body.run?.stdout ?? ''), POSTGRES_PAD.rows, answer.body.run?.stdout);
+  });
+
+  it('starts a Flask preview, proxies it with the token only, and stops it without a trace', { timeout: 3 * MINUTE }, async () => {
+    const started = await http<{ id?: string; state?: string }>(`${executor.url}/api/v2/pairpad/previews`, {
+      headers: auth,
+      body: { template: 'python-flask' },
+      timeoutMs: 60_000,
+    });
+    assert.equal(started.status, 201, JSON.stringify(started.body));
+    const id = started.body.id!;
+    try {
+      const hello = await http<{ message?: string }>(`${executor.url}/preview/${id}/api/hello?name=Executor`, { headers: auth });
+      assert.deepEqual(hello.body, { message: 'Hello, Executor!' });
+      assert.equal((await http(`${executor.url}/preview/${id}/`)).status, 401, 'the proxy asks for the token too');
+    } finally {
+      const stopped = await http(`${executor.url}/api/v2/pairpad/previews/${id}`, { method: 'DELETE', headers: auth });
+      assert.equal(stopped.status, 204);
+    }
+    await noProcessLeft(executor.name, /\bbwrap\b|init\.cjs|app\.py/);
   });
 });

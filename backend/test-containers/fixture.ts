@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -21,11 +21,16 @@ import { docker, ensureBaseImages, ensureEngine, hostPort, logDir, logsOf, repoR
 export const COMPOSE = () => readComposeFile(path.join(repoRoot, 'docker-compose.yml'));
 export const EXECUTOR_COMPOSE = () => readComposeFile(path.join(repoRoot, 'docker-compose.executor.yml'));
 
-/** Tags the suite builds (stable, so a second run reuses every layer). */
+/**
+ * Tags the suite builds: stable per checkout (a second run reuses every layer), and apart from
+ * another checkout's on the same engine, so two worktrees running the suite at once never start
+ * each other's images (a tag is whatever was built last).
+ */
+const checkout = createHash('sha256').update(repoRoot).digest('hex').slice(0, 10);
 export const IMAGES = {
-  backend: 'pairpad-test/backend:latest',
-  frontend: 'pairpad-test/frontend:latest',
-  executor: 'pairpad-test/executor:latest',
+  backend: `pairpad-test/backend:${checkout}`,
+  frontend: `pairpad-test/frontend:${checkout}`,
+  executor: `pairpad-test/executor:${checkout}`,
 };
 
 const LABEL = 'pairpad.containers-test.pid';

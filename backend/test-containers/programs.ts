@@ -23,6 +23,8 @@ export const SUM_PROGRAMS: Record<string, string> = {
   lua: 'local s = 0\nfor i = 0, 9 do s = s + i end\nprint("sum " .. s)\n',
   sqlite3:
     ".mode list\n.headers off\nWITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9) SELECT 'sum ' || SUM(i) FROM n;\n",
+  // psql runs quietly (-q): the \pset lines print nothing, the row prints bare.
+  postgresql: "\\pset format unaligned\n\\pset tuples_only on\nSELECT 'sum ' || SUM(i) FROM generate_series(0, 9) AS s(i);\n",
 };
 
 /** Forks for as long as it lives (a bash `:(){ :|:& };:` returns at once and only its orphans spin). */
@@ -60,3 +62,43 @@ export const ENVIRONMENT_READ = {
   language: 'bash',
   code: 'env\nfor f in /proc/self/environ /proc/1/environ /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done 2>/dev/null\necho done reading\n',
 };
+
+/**
+ * A SQL (PostgreSQL) pad as the run API sends it: the query first (the entry), then the schema
+ * and the seed, which psql runs before it, in this order, on a database of the run's own.
+ */
+export const POSTGRES_PAD = {
+  files: [
+    {
+      name: 'main.sql',
+      content:
+        'SELECT c.name, SUM(o.total) AS spent\nFROM customers c JOIN orders o ON o.customer_id = c.id\nGROUP BY c.id, c.name\nHAVING SUM(o.total) > 100\nORDER BY spent DESC;\n',
+    },
+    {
+      name: 'schema.sql',
+      content:
+        'CREATE TABLE customers (id integer PRIMARY KEY, name text NOT NULL);\nCREATE TABLE orders (id serial PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id), total integer NOT NULL);\n',
+    },
+    {
+      name: 'seed.sql',
+      content:
+        "INSERT INTO customers VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Linus'), (4, 'Margaret'), (5, 'Ken');\nINSERT INTO orders (customer_id, total) VALUES (1, 40), (1, 70), (2, 300), (3, 20), (3, 30), (4, 101), (5, 100);\n",
+    },
+  ],
+  /** psql's aligned table, row by row. */
+  rows: [
+    ['Grace', '300'],
+    ['Ada', '110'],
+    ['Margaret', '101'],
+  ],
+};
+
+/** The rows of psql's aligned table (` name | spent `), header and ruler left out. */
+export function psqlRows(output: string): string[][] {
+  const lines = output.split('\n').filter((line) => line.includes('|'));
+  return lines.slice(1).map((line) => line.split('|').map((cell) => cell.trim()));
+}
+
+/** The bank's "Top customers" question (questions/top-customers.md), solved for SQLite. */
+export const TOP_CUSTOMERS_SOLUTION =
+  'SELECT c.name, SUM(o.total) AS spent\nFROM customers c\nJOIN orders o ON o.customer_id = c.id\nGROUP BY c.id\nHAVING spent > 100\nORDER BY spent DESC;\n';

@@ -2,10 +2,23 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { LANGUAGE_IDS } from '@pairpad/protocol/languages';
-import { CONTAINER_ADMIN_ENV, createSession, describeRun, healthWithin, printed, runCode, runtimes } from './backend-api';
+import type { SocketYjsProvider } from '@pairpad/client';
+import { ROOM_DOC, type PreviewStatus, type TestRunRecord, type TestRunUpdate } from '@pairpad/protocol';
+import { CONTAINER_ADMIN_ENV, createSession, describeRun, healthWithin, printed, runCode, runFiles, runtimes } from './backend-api';
 import { containerState, docker, logsOf, pollUntil, waitForHealth } from './docker';
 import { COMPOSE, ContainerRun, IMAGES, buildImage, http, prepareEngine, type Started } from './fixture';
-import { ENVIRONMENT_READ, EXPECTED_LINE, FORK_BOMB, MEMORY_BOMB, SUM_PROGRAMS, networkProbe } from './programs';
+import {
+  ENVIRONMENT_READ,
+  EXPECTED_LINE,
+  FORK_BOMB,
+  MEMORY_BOMB,
+  POSTGRES_PAD,
+  SUM_PROGRAMS,
+  TOP_CUSTOMERS_SOLUTION,
+  networkProbe,
+  psqlRows,
+} from './programs';
+import { joinRoom, noProcessLeft, previewGet, previewServes, previewSocket, processesOf } from './room-client';
 import { reportSkip } from './skip';
 
 /**
@@ -42,6 +55,9 @@ async function runtimesProven(api: string): Promise<void> {
   ).catch((error: Error) => console.log(`# ${error.message}`));
 }
 
+/** The container's memory use as `docker stats` shows it (e.g. `412.3MiB / 2GiB`). */
+const memoryOf = async (name: string) => (await docker(['stats', '--no-stream', '--format', '{{.MemUsage}}', name])).stdout.trim();
+
 const containerIp = async (name: string, network: string) =>
   (await docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, name])).stdout.trim();
 
@@ -66,7 +82,13 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
         healthTiming: FAST_HEALTH,
       });
       api = backend.url!;
-      frontend = await run.start(COMPOSE(), 'frontend', { image: IMAGES.frontend, env: { API_URL: api }, healthTiming: FAST_HEALTH });
+      // The backend keeps its default preview origin; the frontend is told it as an operator would
+      // (compose passes PREVIEW_ORIGIN to both), since API_URL's port here is not 5000.
+      frontend = await run.start(COMPOSE(), 'frontend', {
+        image: IMAGES.frontend,
+        env: { API_URL: api, PREVIEW_ORIGIN: 'http://preview.localhost:5000' },
+        healthTiming: FAST_HEALTH,
+      });
       await run.healthy(backend.name);
       await run.healthy(frontend.name);
       await runtimesProven(api);
@@ -83,13 +105,11 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
     assert.equal(health.body.checks.executor?.ok, true, `executor check: ${JSON.stringify(health.body.checks.executor)}`);
   });
 
-  it('offers every language PairPad knows', async () => {
+  it('offers every language PairPad knows, SQL (PostgreSQL) included', async () => {
     const offered = new Set((await runtimes(api)).map((runtime) => runtime.language));
-    // SQL (PostgreSQL) runs only with EXECUTOR_POSTGRES=on (the executor then manages a PostgreSQL
-    // server); the compose files leave it off, as the default is.
-    const optIn = new Set(['postgresql']);
+    // SQL (PostgreSQL) runs with EXECUTOR_POSTGRES=on, which the image sets (it ships the server).
     assert.deepEqual(
-      LANGUAGE_IDS.filter((id) => !offered.has(id) && !optIn.has(id)),
+      LANGUAGE_IDS.filter((id) => !offered.has(id)),
       [],
       `offered: ${[...offered].join(', ')}`,
     );
@@ -161,11 +181,177 @@ describe('docker-compose.yml: backend and frontend containers', { skip }, () => 
     assert.equal(result.result?.run?.stdout.trim(), EXPECTED_LINE, describeRun(result));
   });
 
-  it('serves the frontend home page', async () => {
+  /** The room's code (its entry file in the editor), with `from` replaced by `to`, as typed by `provider`. */
+  const retype = (provider: SocketYjsProvider, from: string, to: string) => {
+    const code = provider.doc.getText(ROOM_DOC.code);
+    const at = code.toString().indexOf(from);
+    assert.ok(at >= 0, `"${from}" is in the editor: ${code.toString().slice(0, 300)}`);
+    provider.doc.transact(() => {
+      code.delete(at, from.length);
+      code.insert(at, to);
+    });
+  };
+  /** The sandbox's processes as the container's process list shows them: bwrap, our init, the dev server and its helpers. */
+  const PREVIEW_PROCESSES = /\bbwrap\b|init\.cjs|vite\.js|esbuild|app\.py/;
+
+  it(
+    'a room starts a React (Vite) preview: served on the preview origin through the published port, an edit hot-reloads it, Stop leaves no process',
+    { timeout: 5 * MINUTE },
+    async () => {
+      const session = await createSession(api);
+      const ivy = await joinRoom(api, session.id, 'Ivy', session.interviewerToken);
+      const cleo = await joinRoom(api, session.id, 'Cleo');
+      const memoryBefore = await memoryOf(backend.name);
+      const seen: PreviewStatus[] = [];
+      ivy.socket.on('preview:status', (status: PreviewStatus) => seen.push(status));
+      try {
+        const started = await cleo.request('preview:start', { template: 'react-vite' });
+        assert.ok(started.ok, `preview:start answered ${JSON.stringify(started)}\n${await logsOf(backend.name)}`);
+        assert.equal(started.preview.state, 'running');
+        await pollUntil(
+          'the interviewer to see it run',
+          10_000,
+          async () => (seen.some((s) => s.state === 'running') ? true : undefined),
+          100,
+        );
+        const address = await ivy.request('preview:open', {});
+        assert.ok(address.ok, JSON.stringify(address));
+        // The compose file's default PREVIEW_ORIGIN: *.preview.localhost on the backend's port.
+        assert.match(address.url, /^http:\/\/[0-9a-z-]+\.preview\.localhost:5000\/$/);
+        const page = await previewGet(api, address.url);
+        assert.equal(page.status, 200, page.text.slice(0, 500));
+        assert.match(page.text, /<div id="root">/);
+        assert.match(page.text, /\/@vite\/client/);
+        // Only a signed address opens it, and PairPad's API is not on that origin.
+        const forged = address.url.replace(/^http:\/\/[^.]+/, 'http://0123456789abcdef-zz-0123456789abcdef0123456789abcdef');
+        assert.equal((await previewGet(api, forged)).status, 403);
+        const apiPath = await previewGet(api, address.url, '/api/sessions');
+        assert.match(apiPath.text, /<div id="root">/, "the path is the app's (Vite's fallback page), not PairPad's API");
+        assert.ok(
+          (await processesOf(backend.name)).some((line) => /vite\.js/.test(line)),
+          'the dev server runs in the container',
+        );
+        // Vite's HMR websocket through the backend's proxy and the executor's.
+        const viteClient = await previewGet(api, address.url, '/@vite/client');
+        const wsToken = /wsToken = "([^"]+)"/.exec(viteClient.text)?.[1];
+        assert.ok(wsToken, 'the Vite client carries its websocket token');
+        const { socket: hmr, messages } = await previewSocket(api, address.url, `/?token=${wsToken}`, 'vite-hmr');
+        try {
+          await pollUntil(
+            'the HMR socket to connect',
+            10_000,
+            async () => (messages.some((m) => /"type":"connected"/.test(m)) ? true : undefined),
+            100,
+          );
+          // The module graph knows App.tsx once the page asked for it.
+          assert.match((await previewGet(api, address.url, '/src/App.tsx')).text, /Hello from React/);
+          // The candidate types in the editor: the edit is written through and Vite pushes an update.
+          retype(cleo, 'Hello from React', 'Hello from a container');
+          await pollUntil(
+            'an HMR update for src/App.tsx',
+            60_000,
+            async () => (messages.some((m) => /"type":"update"/.test(m) && /src\/App\.tsx/.test(m)) ? true : undefined),
+            100,
+          );
+          await previewServes(api, address.url, '/src/App.tsx', /Hello from a container/);
+          // For the deployment guide's sizing: what one running React preview adds to the container.
+          console.log(
+            `# backend container memory: ${memoryBefore} before the React preview, ${await memoryOf(backend.name)} with it running`,
+          );
+        } finally {
+          hmr.close();
+        }
+        const stopped = await ivy.request('preview:stop', {});
+        assert.ok(stopped.ok, JSON.stringify(stopped));
+        assert.equal(stopped.preview.state, 'off');
+        assert.equal((await previewGet(api, address.url)).status, 403, 'the address is refused once stopped');
+        await noProcessLeft(backend.name, PREVIEW_PROCESSES);
+      } finally {
+        await ivy.request('preview:stop', {}).catch(() => undefined);
+        ivy.destroy();
+        cleo.destroy();
+      }
+    },
+  );
+
+  it(
+    'a room starts a Flask preview: its page and JSON endpoint answer, an edit reloads it, Stop leaves no process',
+    { timeout: 5 * MINUTE },
+    async () => {
+      const session = await createSession(api);
+      const ivy = await joinRoom(api, session.id, 'Ivy', session.interviewerToken);
+      try {
+        const started = await ivy.request('preview:start', { template: 'python-flask' });
+        assert.ok(started.ok, `preview:start answered ${JSON.stringify(started)}\n${await logsOf(backend.name)}`);
+        const address = await ivy.request('preview:open', {});
+        assert.ok(address.ok, JSON.stringify(address));
+        const page = await previewGet(api, address.url);
+        assert.equal(page.status, 200, page.text.slice(0, 500));
+        assert.match(page.text, /Hello from Flask/);
+        const json = await previewGet(api, address.url, '/api/hello?name=Container');
+        assert.deepEqual(JSON.parse(json.text), { message: 'Hello, Container!' });
+        // app.py is in the editor; Flask's reloader restarts with the edit.
+        retype(ivy, 'Hello from Flask', 'Hello from Flask in a container');
+        await previewServes(api, address.url, '/', /Hello from Flask in a container/);
+        const stopped = await ivy.request('preview:stop', {});
+        assert.ok(stopped.ok, JSON.stringify(stopped));
+        await noProcessLeft(backend.name, PREVIEW_PROCESSES);
+      } finally {
+        await ivy.request('preview:stop', {}).catch(() => undefined);
+        ivy.destroy();
+      }
+    },
+  );
+
+  it(
+    "runs a SQL question's test cases in a room: SQLite, the question's schema and seed data, every case passes",
+    { timeout: 5 * MINUTE },
+    async () => {
+      const session = await createSession(api);
+      const ivy = await joinRoom(api, session.id, 'Ivy', session.interviewerToken);
+      const updates: TestRunRecord[] = [];
+      ivy.socket.on('tests:update', (update: TestRunUpdate) => updates.push(update.run));
+      try {
+        assert.ok((await ivy.request('room:set-language', { language: 'sqlite3' })).ok);
+        const loaded = await ivy.request('question:load', { questionId: 'top-customers' });
+        assert.ok(loaded.ok, JSON.stringify(loaded));
+        const code = ivy.doc.getText(ROOM_DOC.code);
+        ivy.doc.transact(() => {
+          code.delete(0, code.length);
+          code.insert(0, TOP_CUSTOMERS_SOLUTION);
+        });
+        const ack = await ivy.request('tests:run', {});
+        assert.ok(ack.ok, JSON.stringify(ack));
+        const run = await pollUntil(
+          'the test run to finish',
+          2 * MINUTE,
+          async () => updates.filter((u) => u.runId === ack.run.runId && (u.state === 'completed' || u.state === 'failed')).at(-1),
+          200,
+        );
+        assert.equal(run.state, 'completed', JSON.stringify(run));
+        assert.equal(run.total, 3, JSON.stringify(run));
+        assert.equal(run.passed, 3, JSON.stringify(run.cases));
+      } finally {
+        ivy.destroy();
+      }
+    },
+  );
+
+  it('answers a SQL (PostgreSQL) run with its schema and seed files: the right rows, in order', { timeout: 3 * MINUTE }, async () => {
+    const result = await runFiles(api, sessionId, 'postgresql', POSTGRES_PAD.files);
+    assert.equal(result.result?.outcome, 'success', describeRun(result));
+    const output = result.result?.run?.stdout ?? '';
+    assert.deepEqual(psqlRows(output), POSTGRES_PAD.rows, output);
+    assert.match(output, /\(3 rows\)/);
+  });
+
+  it('serves the frontend home page, which may frame the previews of PREVIEW_ORIGIN', async () => {
     const home = await http<string>(`${frontend.url}/`, { timeoutMs: 30_000 });
     assert.equal(home.status, 200);
     assert.match(home.body, /<html/i);
     assert.match(home.body, /PairPad/);
+    const policy = (await fetch(`${frontend.url}/`, { signal: AbortSignal.timeout(30_000) })).headers.get('content-security-policy') ?? '';
+    assert.match(policy, /frame-src http:\/\/\*\.preview\.localhost:5000(;|$)/, policy);
   });
 
   it('stops cleanly on SIGTERM within its grace period', { timeout: 2 * MINUTE }, async () => {

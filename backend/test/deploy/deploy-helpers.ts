@@ -33,11 +33,13 @@ export const BACKEND_ENV_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * Env names the frontend reads at run time (src/lib/runtime-config.ts: API_URL, then
- * NEXT_PUBLIC_API_URL) plus what Node and `next start` take.
+ * NEXT_PUBLIC_API_URL; src/proxy.ts: PREVIEW_ORIGIN, the previews it may frame) plus what Node
+ * and `next start` take.
  */
 export const FRONTEND_ENV_NAMES: ReadonlySet<string> = new Set([
   'API_URL',
   'NEXT_PUBLIC_API_URL',
+  'PREVIEW_ORIGIN',
   'NODE_ENV',
   'PORT',
   'HOSTNAME',

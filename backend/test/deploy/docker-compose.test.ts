@@ -117,6 +117,15 @@ describe('docker-compose.yml', () => {
     assert.match(healthcheckText(frontend), /127\.0\.0\.1:3000\/'/);
   });
 
+  it('gives the backend and the frontend the same PREVIEW_ORIGIN (unset by default: *.preview.localhost on 5000)', () => {
+    const { backend, frontend } = services();
+    assert.equal(backend?.environment?.PREVIEW_ORIGIN, '', 'empty counts as unset: the backend serves previews on preview.localhost');
+    assert.equal(frontend?.environment?.PREVIEW_ORIGIN, '');
+    const set = composeConfig(undefined, { PREVIEW_ORIGIN: 'https://preview.example.com' }).services;
+    assert.equal(set.backend?.environment?.PREVIEW_ORIGIN, 'https://preview.example.com', 'the backend serves and signs previews there');
+    assert.equal(set.frontend?.environment?.PREVIEW_ORIGIN, 'https://preview.example.com', 'the room page may frame them');
+  });
+
   it('takes its base images from NODE_IMAGE and REDIS_IMAGE, defaulting to the public ones', () => {
     const { backend, frontend } = services();
     assert.equal(backend?.build?.args?.NODE_IMAGE, 'node:24-bookworm-slim');

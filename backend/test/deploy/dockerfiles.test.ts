@@ -145,6 +145,20 @@ describe('backend/Dockerfile specifics', () => {
     assert.match(runs, /\$\{LANGUAGE_PACKAGES\}/, 'the list is a build arg, so a smaller image can be built');
   });
 
+  it('ships the live previews (Flask, the npm toolchain, the templates) and SQL (PostgreSQL), turned on', () => {
+    assert.match(argsText, /LANGUAGE_PACKAGES="[^"]*\bpostgresql\b/);
+    assert.match(runs, /\bpython3-flask\b/);
+    const env = imageInstructions(stages, final, 'ENV')
+      .map((instruction) => instruction.args)
+      .join('\n');
+    assert.match(env, /\bEXECUTOR_POSTGRES=on\b/, 'the image ships the server, so the executor offers it');
+    assert.match(env, /\bEXECUTOR_PREVIEW_TOOLCHAIN=\/opt\/pairpad\/preview-node\b/);
+    assert.match(env, /\bEXECUTOR_PREVIEW_TEMPLATES=\/app\/templates\b/);
+    const copies = imageInstructions(stages, final, 'COPY').map((copy) => copy.args);
+    assert.ok(copies.includes('--from=preview-toolchain /opt/pairpad/preview-node /opt/pairpad/preview-node'), copies.join('\n'));
+    assert.ok(copies.includes('templates/ templates/'), copies.join('\n'));
+  });
+
   it('builds dist/server.js with the workspace build script, the entry the backend package starts', () => {
     assert.ok(stages.some((stage) => instructions(stage, 'RUN').some((run) => run.args === 'npm run build -w backend')));
     assert.match(readRepoFile('backend/build.mjs'), /server: 'src\/main\.ts'/);

@@ -203,6 +203,16 @@ describe('k8s base (k8s/base)', () => {
     const host: string = ingress.spec.rules[0].host;
     assert.equal(named('ConfigMap', 'pairpad-frontend')!.data.API_URL, `https://${host}`);
     assert.equal(named('ConfigMap', 'pairpad-backend')!.data.CLIENT_URL, `https://${host}`);
+    // Live previews: PREVIEW_ORIGIN's subdomains go to the backend, under a certificate of their own.
+    const previewOrigin = new URL(named('ConfigMap', 'pairpad-backend')!.data.PREVIEW_ORIGIN);
+    assert.equal(named('ConfigMap', 'pairpad-frontend')!.data.PREVIEW_ORIGIN, previewOrigin.href.replace(/\/$/, ''));
+    const previewRule = ingress.spec.rules.find((rule: { host: string }) => rule.host === `*.${previewOrigin.host}`);
+    assert.ok(previewRule, `a wildcard rule for *.${previewOrigin.host}`);
+    assert.deepEqual(
+      previewRule.http.paths.map((p: { path: string; backend: { service: { name: string } } }) => [p.path, p.backend.service.name]),
+      [['/', 'pairpad-backend']],
+    );
+    assert.ok(ingress.spec.tls.some((tls: { hosts: string[] }) => tls.hosts.includes(`*.${previewOrigin.host}`)));
   });
 
   it('the Secret is an example only: placeholders, not applied, referenced as optional', () => {

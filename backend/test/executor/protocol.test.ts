@@ -53,14 +53,16 @@ describe('executor: Piston API v2 protocol', () => {
     assert.deepEqual(res, { status: 415, body: { message: 'requests must be of type application/json' } });
   });
 
-  it('answers malformed and oversized JSON with 400 and a message', async () => {
+  it('answers malformed and oversized JSON with 400, a message and a named code', async () => {
     const bad = await ex.post('/api/v2/execute', '{"language": ');
     assert.equal(bad.status, 400);
     assert.match(String(bad.body.message), /not valid JSON/);
+    assert.equal(bad.body.code, 'VALIDATION_FAILED');
     assert.equal(bad.body.stack, undefined);
     const big = await ex.post('/api/v2/execute', single('python', 'x'.repeat(3 * 1024 * 1024)));
     assert.equal(big.status, 400);
     assert.match(String(big.body.message), /larger than the limit/);
+    assert.equal(big.body.code, 'PAYLOAD_TOO_LARGE');
   });
 
   const cases: [string, Record<string, unknown>, string, string?][] = [

@@ -39,6 +39,25 @@ export async function startTestBackend(env: Record<string, string> = {}, depende
   };
 }
 
+/**
+ * The real backend with its embedded executor (real sandbox) on a port of its own, ready to run:
+ * `runtimes` only (a comma list), to start fast; runs not rate-limited. `env` adds or overrides.
+ */
+export async function startBackendWithExecutor(runtimes: string, env: Record<string, string> = {}): Promise<BackendHandle> {
+  const backend = await startTestBackend({
+    PISTON_URL: '',
+    EXECUTOR_HOST: '127.0.0.1',
+    EXECUTOR_PORT: '0',
+    EXECUTOR_RUNTIMES: runtimes,
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
+    ...env,
+  });
+  await backend.executor?.ready;
+  return backend;
+}
+
 /** Creates a session as the test admin (signed in once per backend URL, see `memberAgent`). */
 export async function createSession(
   backend: { url: string },

@@ -7,7 +7,7 @@ import { META_KEYS, ROOM_DOC, workspaceMap, workspacePaths, type PreviewStatus }
 import { PreviewTokens } from '../../src/previews';
 import type { BackendHandle } from '../../src/server';
 import { testSandboxUid } from '../executor/helpers';
-import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { connectClient, createSession, startBackendWithExecutor, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -49,20 +49,13 @@ describe('room previews: start, edits, console, signed addresses', () => {
   };
 
   before(async () => {
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'bash',
+    backend = await startBackendWithExecutor('bash', {
       EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
       EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
       PREVIEW_SECRET: SECRET,
       PREVIEW_EDIT_DEBOUNCE_MS: '50',
       EXECUTION_POOL_CHECK_MS: '200',
     });
-    await backend.executor?.ready;
     // The pool takes the executor once a check saw its runtimes proven.
     await waitFor(() => backend.runs.executors.executors.every((executor) => executor.up === true), {
       what: 'the executor up in the pool',

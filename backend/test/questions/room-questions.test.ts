@@ -6,7 +6,15 @@ import { after, before, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { Ack, InterviewReport, RoomQuestionView, Timeline, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, memberAgent, startTestBackend, waitSynced } from '../helpers/test-backend';
+import {
+  codeOf,
+  connectClient,
+  createSession,
+  memberAgent,
+  startBackendWithExecutor,
+  startTestBackend,
+  waitSynced,
+} from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { setCode } from '../runs/run-helpers';
 import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
@@ -120,21 +128,13 @@ describe('questions in the room: hidden cases, permissions, bad input, test runs
 
   before(async () => {
     dir = questionsDir();
-    backend = await startTestBackend({
+    backend = await startBackendWithExecutor('python,c', {
       QUESTIONS_DIR: dir,
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python,c',
       PISTON_RUN_TIMEOUT: '3000',
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
       TEST_CASES_PER_ROOM: '4',
       TEST_CASE_INPUT_BYTES: '64',
       TEST_CASE_EXPECTED_BYTES: '64',
     });
-    await backend.executor?.ready;
   });
   after(async () => {
     for (const provider of open) provider.destroy();

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { Ack, ConsoleEntries, ConsoleEntry, ConsoleTranscript, InterviewReport, RunRecord, Timeline } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { createSession, startBackendWithExecutor, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { listenForRuns, setCode, setStdin, startRun, waitFinished, type RunLog } from '../runs/run-helpers';
 import { startFakePiston, stage, type FakePiston } from '../runs/fake-piston';
@@ -65,28 +65,12 @@ function errorCode(ack: Ack): string | undefined {
 
 describe("the room's console: streamed output, shared stdin, stop", () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const { connect: client } = trackedClients(() => backend);
 
   before(async () => {
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python,c,bash',
-      EXECUTOR_CONNECT_IDLE_TIMEOUT: '30000',
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
-      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    });
-    await backend.executor?.ready;
+    backend = await startBackendWithExecutor('python,c,bash', { EXECUTOR_CONNECT_IDLE_TIMEOUT: '30000' });
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend?.close();
   });
 
@@ -287,7 +271,7 @@ describe("the room's console: streamed output, shared stdin, stop", () => {
 describe('the console against a Piston without /api/v2/connect', () => {
   let backend: BackendHandle;
   let piston: FakePiston;
-  const open: SocketYjsProvider[] = [];
+  const clients = trackedClients(() => backend);
 
   before(async () => {
     piston = await startFakePiston();
@@ -299,15 +283,13 @@ describe('the console against a Piston without /api/v2/connect', () => {
     backend = await startTestBackend({ PISTON_URL: piston.url, EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000' });
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend?.close();
     await piston?.close();
   });
 
   it('runs through execute as before, non-interactively: console input is refused, the result arrives whole', async () => {
     const session = await createSession(backend);
-    const ivy = connectClient(backend, { sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
-    open.push(ivy);
+    const ivy = clients.connect({ sessionId: session.id, name: 'Ivy', token: session.interviewerToken });
     const runs = listenForRuns(ivy);
     await waitSynced(ivy);
     const run = await startRun(ivy, { code: 'print(input())\n' });

@@ -1,28 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SocketYjsProvider } from '@pairpad/client';
 import type { ExecuteAccepted, JobStatus, QueueStats, RuntimeView } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startBackendWithExecutor, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { listenForRuns, setCode, setStdin, startRun, startRunAck, waitFinished, waitForValue } from './run-helpers';
-
-/** The real backend with its embedded executor (real sandbox), Python and C only to start fast. */
-async function startBackendWithExecutor(env: Record<string, string> = {}): Promise<BackendHandle> {
-  const backend = await startTestBackend({
-    PISTON_URL: '',
-    EXECUTOR_HOST: '127.0.0.1',
-    EXECUTOR_PORT: '0',
-    EXECUTOR_RUNTIMES: 'python,c',
-    PISTON_RUN_TIMEOUT: '2000',
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: process.env.HOME ?? '/tmp',
-    EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    ...env,
-  });
-  await backend.executor?.ready;
-  return backend;
-}
 
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -31,18 +13,12 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; b
 
 describe('run pipeline: real backend, embedded executor, real providers', () => {
   let backend: BackendHandle;
-  const open: SocketYjsProvider[] = [];
-  const client = (options: Parameters<typeof connectClient>[1]): SocketYjsProvider => {
-    const provider = connectClient(backend, options);
-    open.push(provider);
-    return provider;
-  };
+  const { connect: client } = trackedClients(() => backend);
 
   before(async () => {
-    backend = await startBackendWithExecutor({ EXECUTION_MAX_QUEUED_PER_ROOM: '2' });
+    backend = await startBackendWithExecutor('python,c', { PISTON_RUN_TIMEOUT: '2000', EXECUTION_MAX_QUEUED_PER_ROOM: '2' });
   });
   after(async () => {
-    for (const provider of open) provider.destroy();
     await backend?.close();
   });
 

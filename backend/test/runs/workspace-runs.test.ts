@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JobStatus, RoomQuestionView, TestRunRecord, TestRunUpdate } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { codeOf, createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
+import { codeOf, createSession, startBackendWithExecutor, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask } from '../interview/interview-helpers';
 import { startFakePiston, stage, type FakePiston } from './fake-piston';
@@ -56,13 +56,6 @@ function questionsDir(): string {
   return dir;
 }
 
-const backendEnv = (extra: Record<string, string>) => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: process.env.HOME ?? '/tmp',
-  EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-  ...extra,
-});
-
 async function postJson(url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -77,17 +70,7 @@ describe('workspace runs and SQL questions: real backend, embedded executor', ()
 
   before(async () => {
     dir = questionsDir();
-    backend = await startTestBackend(
-      backendEnv({
-        QUESTIONS_DIR: dir,
-        PISTON_URL: '',
-        EXECUTOR_HOST: '127.0.0.1',
-        EXECUTOR_PORT: '0',
-        EXECUTOR_RUNTIMES: 'python,sqlite3',
-        PISTON_RUN_TIMEOUT: '3000',
-      }),
-    );
-    await backend.executor?.ready;
+    backend = await startBackendWithExecutor('python,sqlite3', { QUESTIONS_DIR: dir, PISTON_RUN_TIMEOUT: '3000' });
     const runtimes = (await (await fetch(`${backend.url}/api/runtimes`)).json()) as { language: string }[];
     sqlite = runtimes.some((runtime) => runtime.language === 'sqlite3');
   });
@@ -250,7 +233,12 @@ describe('workspace runs: the files[] the backend sends (fake Piston)', () => {
       status: 200,
       body: { language: (body as { language: string }).language, version: '1.0.0', run: stage({ stdout: 'ok\n' }) },
     });
-    backend = await startTestBackend(backendEnv({ QUESTIONS_DIR: dir, PISTON_URL: piston.url, EXECUTION_CONSOLE: 'false' }));
+    backend = await startTestBackend({
+      QUESTIONS_DIR: dir,
+      PISTON_URL: piston.url,
+      EXECUTION_CONSOLE: 'false',
+      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
+    });
   });
   after(async () => {
     clients.destroyAll();

@@ -17,7 +17,7 @@ import {
   type Timeline,
 } from '@pairpad/protocol';
 import type { BackendHandle } from '../../src/server';
-import { createSession, startTestBackend, trackedClients, waitSynced } from '../helpers/test-backend';
+import { createSession, startBackendWithExecutor, trackedClients, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 import { ask, authHeaders } from '../interview/interview-helpers';
 import { listenForRuns, setCode, startRun, waitFinished, waitForValue } from '../runs/run-helpers';
@@ -59,16 +59,7 @@ describe('the room workspace: files in the shared document, runs, limits, playba
   before(async () => {
     questionsDir = mkdtempSync(path.join(os.tmpdir(), 'pairpad-workspace-questions-'));
     writeFileSync(path.join(questionsDir, 'greeter.md'), TWO_FILE_QUESTION);
-    backend = await startTestBackend({
-      QUESTIONS_DIR: questionsDir,
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'python',
-      PISTON_RUN_TIMEOUT: '5000',
-      EXECUTION_RUNS_PER_MINUTE_PER_CLIENT: '1000',
-    });
-    await backend.executor?.ready;
+    backend = await startBackendWithExecutor('python', { QUESTIONS_DIR: questionsDir, PISTON_RUN_TIMEOUT: '5000' });
   });
   after(async () => {
     clients.destroyAll();

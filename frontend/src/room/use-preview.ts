@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { PreviewAddress, PreviewStatus } from '@pairpad/protocol';
+import { useRoomRequest } from './use-room-request';
 
 export interface PreviewRoomState {
   /** The room's live preview as everyone sees it; `off` until the server says otherwise. */
@@ -22,8 +23,7 @@ const OFF: PreviewStatus = { state: 'off', at: 0 };
 /** The room's live preview (`preview:status`, sent at join and on every change). Used by useRoom only. */
 export function usePreview(provider: SocketYjsProvider | null): PreviewRoomState {
   const [status, setStatus] = useState<PreviewStatus>(OFF);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending: busy, error, setError, send } = useRoomRequest(provider);
 
   useEffect(() => {
     setStatus(OFF);
@@ -35,34 +35,8 @@ export function usePreview(provider: SocketYjsProvider | null): PreviewRoomState
     };
   }, [provider]);
 
-  const start = useCallback(
-    async (template: string) => {
-      if (!provider) return;
-      setBusy(true);
-      setError(null);
-      try {
-        const ack = await provider.request('preview:start', { template });
-        if (ack.ok) setStatus(ack.preview);
-        else setError(ack.error.message);
-      } finally {
-        setBusy(false);
-      }
-    },
-    [provider],
-  );
-
-  const stop = useCallback(async () => {
-    if (!provider) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const ack = await provider.request('preview:stop', {});
-      if (ack.ok) setStatus(ack.preview);
-      else setError(ack.error.message);
-    } finally {
-      setBusy(false);
-    }
-  }, [provider]);
+  const start = useCallback((template: string) => send('preview:start', { template }, (ack) => setStatus(ack.preview)), [send]);
+  const stop = useCallback(() => send('preview:stop', {}, (ack) => setStatus(ack.preview)), [send]);
 
   const open = useCallback(async () => {
     if (!provider) return null;
@@ -70,7 +44,7 @@ export function usePreview(provider: SocketYjsProvider | null): PreviewRoomState
     if (ack.ok) return { url: ack.url, expiresAt: ack.expiresAt };
     setError(ack.error.message);
     return null;
-  }, [provider]);
+  }, [provider, setError]);
 
   return useMemo(() => ({ status, busy, error, start, stop, open }), [status, busy, error, start, stop, open]);
 }

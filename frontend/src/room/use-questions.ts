@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { replaceSharedCode, type SocketYjsProvider } from '@pairpad/client';
 import type { EditQuestion, RoomQuestionView, TestRunRecord, TestRunUpdate, TestRunsHistory } from '@pairpad/protocol';
 import { ROOM_DOC } from '@pairpad/protocol/wire';
+import { useRoomRequest } from './use-room-request';
 
 /** Mirrors TEST_RUN_HISTORY_LIMIT in the protocol (kept here so the room bundle needs no zod module for it). */
 const HISTORY_LIMIT = 10;
@@ -43,8 +44,7 @@ export function upsertTestRun(runs: TestRunRecord[], run: TestRunRecord): TestRu
 export function useQuestions(provider: SocketYjsProvider | null): QuestionsState {
   const [question, setQuestion] = useState<RoomQuestionView | null>(null);
   const [testRuns, setTestRuns] = useState<TestRunRecord[]>([]);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending: starting, error, setError, send } = useRoomRequest(provider);
 
   useEffect(() => {
     setQuestion(null);
@@ -90,18 +90,7 @@ export function useQuestions(provider: SocketYjsProvider | null): QuestionsState
     [provider],
   );
 
-  const runTests = useCallback(async () => {
-    if (!provider) return;
-    setStarting(true);
-    setError(null);
-    try {
-      const ack = await provider.request('tests:run', {});
-      if (ack.ok) setTestRuns((current) => upsertTestRun(current, ack.run));
-      else setError(ack.error.message);
-    } finally {
-      setStarting(false);
-    }
-  }, [provider]);
+  const runTests = useCallback(() => send('tests:run', {}, (ack) => setTestRuns((current) => upsertTestRun(current, ack.run))), [send]);
 
   const replaceCode = useCallback(
     (code: string) => {

@@ -5,6 +5,7 @@ import type * as Y from 'yjs';
 import type { SocketYjsProvider } from '@pairpad/client';
 import type { ConsoleEntries, ConsoleTranscript, JobState, RunRecord, RunUpdate, RunsHistory } from '@pairpad/protocol';
 import { ConsoleStore } from './console-store';
+import { useRoomRequest } from './use-room-request';
 import { ROOM_DOC } from '@pairpad/protocol/wire';
 
 /** Mirrors RUN_HISTORY_LIMIT in the protocol, kept here so the room bundle needs no zod module for it. */
@@ -51,8 +52,7 @@ export function upsertRun(runs: RunRecord[], run: RunRecord): RunRecord[] {
 export function useRuns(provider: SocketYjsProvider | null): RunsState {
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [clockOffsetMs, setClockOffset] = useState(0);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { pending: starting, error, setError, send } = useRoomRequest(provider);
   const [consoleVersion, bumpConsole] = useReducer((version: number) => version + 1, 0);
   const [consoles] = useState(() => new ConsoleStore(bumpConsole));
 
@@ -114,18 +114,7 @@ export function useRuns(provider: SocketYjsProvider | null): RunsState {
     };
   }, [provider]);
 
-  const run = useCallback(async () => {
-    if (!provider) return;
-    setStarting(true);
-    setError(null);
-    try {
-      const ack = await provider.request('run:start', {});
-      if (ack.ok) setRuns((current) => upsertRun(current, ack.run));
-      else setError(ack.error.message);
-    } finally {
-      setStarting(false);
-    }
-  }, [provider]);
+  const run = useCallback(() => send('run:start', {}, (ack) => setRuns((current) => upsertRun(current, ack.run))), [send]);
 
   return useMemo(
     () => ({

@@ -93,15 +93,19 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
     res.status(404).json({ message: 'Not Found' });
   });
 
-  // Body parser failures (malformed or oversized JSON): Piston sends a stack, we send a message.
+  // Body parser failures (malformed or oversized JSON): Piston sends a stack, we send a message and,
+  // beside it, a named code (the backend's names: errors.ts) a client can branch on.
   const onError: ErrorRequestHandler = (error: { type?: string; message?: string; status?: number }, _req, res, next) => {
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
-      res.status(400).json({ message: `request body is larger than the limit of ${executor.config.maxRequestSize} bytes` });
+      res.status(400).json({
+        message: `request body is larger than the limit of ${executor.config.maxRequestSize} bytes`,
+        code: 'PAYLOAD_TOO_LARGE',
+      });
     } else if (error.type === 'entity.parse.failed') {
-      res.status(400).json({ message: `request body is not valid JSON: ${error.message ?? ''}`.trim() });
+      res.status(400).json({ message: `request body is not valid JSON: ${error.message ?? ''}`.trim(), code: 'VALIDATION_FAILED' });
     } else if (error.status && error.status >= 400 && error.status < 500) {
-      res.status(400).json({ message: error.message ?? 'Bad request' });
+      res.status(400).json({ message: error.message ?? 'Bad request', code: 'VALIDATION_FAILED' });
     } else {
       logger.error('request failed', { error: error.message });
       res.status(500).json({ message: 'Internal error' });

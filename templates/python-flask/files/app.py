@@ -16,5 +16,6 @@ def hello():
 
 
 if __name__ == "__main__":
-    # The reloader restarts the server when a file changes (edits arrive as they are typed).
-    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), debug=True)
+    # The reloader restarts the server when a file changes (edits arrive as they are typed); the
+    # interactive debugger stays off: an error shows as a 500 and its traceback in the room's console.
+    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), debug=True, use_debugger=False)
