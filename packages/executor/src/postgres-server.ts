@@ -67,7 +67,9 @@ export const TMPFS_MIN_FREE_BYTES = 512 * 1024 * 1024;
  * some disks costs far more than the run (ext4 without a journal scans every inode deleted in the
  * last 5 minutes for each file it creates: CREATE DATABASE took 190 ms of CPU there after a few
  * dozen runs, 14 ms on tmpfs; bench/RESULTS.md). A container's /dev/shm is 64 MB unless it is
- * given more (`shm_size`), so there the work dir is used.
+ * given more (`shm_size`), so there the work dir is used. In RAM, what a run writes into its
+ * database holds memory until the database is dropped after the run (as it holds disk in the work
+ * dir): its time limit bounds how much that can be, the tmpfs's size is the ceiling.
  */
 export function postgresParentDir(workDir: string, shm = '/dev/shm', statfs: typeof statfsSync = statfsSync): string {
   try {
