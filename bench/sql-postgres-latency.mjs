@@ -88,8 +88,8 @@ async function processCpu(pid, withChildren) {
   return ((utime + stime + (withChildren ? cutime + cstime : 0)) / 100) * 1000;
 }
 
-/** The PostgreSQL server under `workDir` and its live backends (their pids). */
-async function postgresTree(workDir) {
+/** The PostgreSQL server the executor process `executorPid` started and its live backends (their pids). */
+async function postgresTree(executorPid) {
   const procs = [];
   for (const entry of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -97,14 +97,15 @@ async function postgresTree(workDir) {
     const cmdline = await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
     procs.push({ pid: Number(entry), ppid: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), cmdline });
   }
-  const postmaster = procs.find((p) => p.cmdline.includes(workDir) && p.cmdline.split('\0')[0].endsWith('/postgres'));
+  // Its data may be in RAM (/dev/shm) rather than the work dir: found as the executor's child.
+  const postmaster = procs.find((p) => p.ppid === executorPid && p.cmdline.split('\0')[0].endsWith('/postgres'));
   if (!postmaster) return [];
   return [postmaster.pid, ...procs.filter((p) => p.ppid === postmaster.pid).map((p) => p.pid)];
 }
 
 /** One executor's process (with the psql and sandbox processes it reaped) and its PostgreSQL server's tree, in ms. */
 async function cpuNow(side) {
-  const pids = await postgresTree(side.workDir);
+  const pids = await postgresTree(side.child.pid);
   let total = await processCpu(side.child.pid, true);
   for (const [i, pid] of pids.entries()) total += await processCpu(pid, i === 0);
   return total;

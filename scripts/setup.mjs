@@ -167,6 +167,8 @@ try {
   await installNodeModules();
   await installPreviewToolchain();
   await installSystemPackages();
+  // The executor's compiled stage launcher (bash's stays in use without a C compiler).
+  await run(process.execPath, ['packages/executor/native/build.mjs', ...(quiet ? ['--quiet'] : [])]);
   await allowUserNamespaces();
 } catch (error) {
   console.error(`[pairpad] setup failed: ${error instanceof Error ? error.message : String(error)}`);

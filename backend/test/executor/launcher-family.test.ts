@@ -1,19 +1,23 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { detectCgroups } from '@pairpad/executor/cgroups';
 import type { StageLimits } from '@pairpad/executor/config';
-import { FAMILY_SIZE, LAUNCHER_NAME, LauncherPool, encodeOrders, type Launcher } from '@pairpad/executor/launcher';
+import { FAMILY_SIZE, LAUNCHER_NAME, LauncherPool, compiledFamily, encodeOrders, type Launcher } from '@pairpad/executor/launcher';
 import type { ExecutorLogger } from '@pairpad/executor/logger';
 import type { StageOutcome } from '@pairpad/executor/stage-result';
 import { superviseStage } from '@pairpad/executor/stage-supervisor';
 import { eventually, startTestExecutor, testSandboxUid, type TestExecutor } from './helpers';
 
 /**
- * Launcher families (launcher.ts): one spawned bash forks FAMILY_SIZE launchers, whose exits
- * reach us through their control sockets. Here without bwrap or cgroups: a stand-in for bwrap
- * runs the program and reports its status on fd 3 as bwrap's --json-status-fd does. The last
- * suite kills a real family under a real sandboxed job.
+ * Launcher families (launcher.ts): one spawned bash (or the compiled family,
+ * native/pairpad-launcher.c: every test runs against both) forks FAMILY_SIZE launchers, whose
+ * exits reach us through their control sockets. Here without bwrap or cgroups: a stand-in for
+ * bwrap runs the program and reports its status on fd 3 as bwrap's --json-status-fd does. The
+ * last suite kills a real family under a real sandboxed job.
  */
 
 const isRoot = process.getuid?.() === 0;
@@ -22,6 +26,20 @@ const credentials = isRoot ? { uid, gid: uid } : undefined;
 const BASH = '/bin/bash';
 /** What bwrap --json-status-fd 3 does for us: the program's exit status, on fd 3. */
 const FAKE_BWRAP = 'exec 9>&3 3>&-; "$@" 9>&-; echo "{ \\"exit-code\\": $? }" >&9';
+
+/** The compiled family, built here from its source (the test does not depend on setup having built it). */
+function buildCompiledFamily(): string | undefined {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pairpad-launcher-'));
+  chmodSync(dir, 0o755); // run as the sandbox uid when we are root
+  const source = new URL('../../../packages/executor/native/pairpad-launcher.c', import.meta.url);
+  try {
+    execFileSync('cc', ['-O2', '-Wall', '-Werror', '-o', path.join(dir, 'pairpad-launcher'), source.pathname], { stdio: 'pipe' });
+  } catch {
+    return undefined;
+  }
+  return compiledFamily([dir]);
+}
+const COMPILED = buildCompiledFamily();
 
 const limits = (timeout = 30_000): StageLimits => ({
   timeout,
@@ -67,161 +85,165 @@ const alive = (pid: number) =>
     () => false,
   );
 
-describe('launcher families', () => {
-  let pool: LauncherPool;
-  const warnings: string[] = [];
+for (const [kind, familyBinary] of [
+  ['bash', undefined],
+  ['compiled', COMPILED],
+] as const)
+  describe(`launcher families (${kind})`, { skip: kind === 'compiled' && !familyBinary && 'no C compiler here' }, () => {
+    let pool: LauncherPool;
+    const warnings: string[] = [];
 
-  before(async () => {
-    const cgroups = await detectCgroups('rlimit', quietLogger());
-    pool = new LauncherPool(BASH, cgroups, 8, quietLogger(warnings), credentials);
-    pool.warm();
-    await eventually(() => pool.idleCount >= 8, 20_000, 'a warm pool');
-  });
-  after(async () => {
-    await pool?.close();
-  });
+    before(async () => {
+      const cgroups = await detectCgroups('rlimit', quietLogger());
+      pool = new LauncherPool(BASH, cgroups, 8, quietLogger(warnings), credentials, FAMILY_SIZE, familyBinary);
+      pool.warm();
+      await eventually(() => pool.idleCount >= 8, 20_000, 'a warm pool');
+    });
+    after(async () => {
+      await pool?.close();
+    });
 
-  it(`forks its launchers from families of ${FAMILY_SIZE}: members have a parent that is not us`, async () => {
-    const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
-    const parents = await Promise.all(launchers.map((l) => parentOf(l.child.pid ?? -1)));
-    assert.ok(
-      parents.every((p) => p !== undefined && p !== process.pid),
-      `parents ${parents.join(', ')}`,
-    );
-    assert.ok(launchers.every((l) => l.reportsStatus));
-    const results = await Promise.all(launchers.map((l, i) => runThrough(l, `exit ${i + 3}`)));
-    assert.deepEqual(
-      results.map((r) => r.exitCode),
-      [3, 4, 5],
-    );
-  });
+    it(`forks its launchers from families of ${FAMILY_SIZE}: members have a parent that is not us`, async () => {
+      const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
+      const parents = await Promise.all(launchers.map((l) => parentOf(l.child.pid ?? -1)));
+      assert.ok(
+        parents.every((p) => p !== undefined && p !== process.pid),
+        `parents ${parents.join(', ')}`,
+      );
+      assert.ok(launchers.every((l) => l.reportsStatus));
+      const results = await Promise.all(launchers.map((l, i) => runThrough(l, `exit ${i + 3}`)));
+      assert.deepEqual(
+        results.map((r) => r.exitCode),
+        [3, 4, 5],
+      );
+    });
 
-  it('runs 400 stages, 8 at a time: each sees only its own stdin, stdout, stderr and exit code', async () => {
-    let next = 0;
-    let members = 0;
-    const failures: string[] = [];
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < 400) {
-          const id = next++;
-          const launcher = await pool.take();
-          if (launcher.reportsStatus) members++;
-          // Output in several writes, with pauses, so that concurrent stages interleave in time.
-          const r = await runThrough(
-            launcher,
-            `read -r line; echo "out $line"; echo "err ${id}" >&2; sleep 0.0$((RANDOM % 5)); echo "end $line"; exit ${id % 50}`,
-            `in ${id}\n`,
-          );
-          const expected = { stdout: `out in ${id}\nend in ${id}\n`, stderr: `err ${id}\n`, exitCode: id % 50 };
-          const got = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
-          if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`${id}: ${JSON.stringify(got)}`);
-        }
-      }),
-    );
-    assert.deepEqual(failures, []);
-    assert.ok(members > 200, `${members} of 400 stages ran in family members`);
-  });
+    it('runs 400 stages, 8 at a time: each sees only its own stdin, stdout, stderr and exit code', async () => {
+      let next = 0;
+      let members = 0;
+      const failures: string[] = [];
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < 400) {
+            const id = next++;
+            const launcher = await pool.take();
+            if (launcher.reportsStatus) members++;
+            // Output in several writes, with pauses, so that concurrent stages interleave in time.
+            const r = await runThrough(
+              launcher,
+              `read -r line; echo "out $line"; echo "err ${id}" >&2; sleep 0.0$((RANDOM % 5)); echo "end $line"; exit ${id % 50}`,
+              `in ${id}\n`,
+            );
+            const expected = { stdout: `out in ${id}\nend in ${id}\n`, stderr: `err ${id}\n`, exitCode: id % 50 };
+            const got = { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+            if (JSON.stringify(got) !== JSON.stringify(expected)) failures.push(`${id}: ${JSON.stringify(got)}`);
+          }
+        }),
+      );
+      assert.deepEqual(failures, []);
+      assert.ok(members > 200, `${members} of 400 stages ran in family members`);
+    });
 
-  it("a stage holds no fd but its stdio: no sibling's sockets, no family's, no control socket", async () => {
-    const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
-    const results = await Promise.all(launchers.map((l) => runThrough(l, 'exec ls /proc/self/fd')));
-    assert.deepEqual(
-      results.map((r) => r.stdout),
-      ['0\n1\n2\n3\n', '0\n1\n2\n3\n', '0\n1\n2\n3\n'],
-    );
-  });
+    it("a stage holds no fd but its stdio: no sibling's sockets, no family's, no control socket", async () => {
+      const launchers = await Promise.all(Array.from({ length: 3 }, () => pool.take()));
+      const results = await Promise.all(launchers.map((l) => runThrough(l, 'exec ls /proc/self/fd')));
+      assert.deepEqual(
+        results.map((r) => r.stdout),
+        ['0\n1\n2\n3\n', '0\n1\n2\n3\n', '0\n1\n2\n3\n'],
+      );
+    });
 
-  it('hands every argument over byte for byte (the orders escape their separator)', async () => {
-    const args = [
-      '',
-      'a b',
-      '\x01',
-      '\x02',
-      '\x03',
-      '\x03\x04',
-      '\x03\x05\x04',
-      '\x02\x03',
-      '\x7f',
-      'é日本',
-      '*',
-      '$HOME',
-      'x\ny',
-      '\\',
-      '\'"',
-    ];
-    const r = await runThrough(await pool.take(), 'printf "%s|" "$@"', '', undefined, args);
-    assert.equal(r.stdout, args.map((a) => `${a}|`).join(''));
-  });
+    it('hands every argument over byte for byte (the orders escape their separator)', async () => {
+      const args = [
+        '',
+        'a b',
+        '\x01',
+        '\x02',
+        '\x03',
+        '\x03\x04',
+        '\x03\x05\x04',
+        '\x02\x03',
+        '\x7f',
+        'é日本',
+        '*',
+        '$HOME',
+        'x\ny',
+        '\\',
+        '\'"',
+      ];
+      const r = await runThrough(await pool.take(), 'printf "%s|" "$@"', '', undefined, args);
+      assert.equal(r.stdout, args.map((a) => `${a}|`).join(''));
+    });
 
-  it('signal deaths come back as bwrap reports them (128 + N), as waitpid would say', async () => {
-    const r = await runThrough(await pool.take(), 'kill -TERM $$');
-    assert.equal(r.exitCode, null);
-    assert.equal(r.signalNumber, 15);
-  });
+    it('signal deaths come back as bwrap reports them (128 + N), as waitpid would say', async () => {
+      const r = await runThrough(await pool.take(), 'kill -TERM $$');
+      assert.equal(r.exitCode, null);
+      assert.equal(r.signalNumber, 15);
+    });
 
-  it('a launcher hung before its orders is killed by its stage wall clock, and the pool goes on', async () => {
-    const launcher = await pool.take();
-    assert.ok(launcher.child.pid);
-    process.kill(launcher.child.pid, 'SIGSTOP');
-    const r = await runThrough(launcher, 'echo never', '', 300);
-    assert.equal(r.wallTimedOut, true);
-    assert.equal(r.signalNumber, 9);
-    assert.equal(r.stdout, '');
-    assert.equal((await runThrough(await pool.take(), 'echo fine')).stdout, 'fine\n');
-  });
+    it('a launcher hung before its orders is killed by its stage wall clock, and the pool goes on', async () => {
+      const launcher = await pool.take();
+      assert.ok(launcher.child.pid);
+      process.kill(launcher.child.pid, 'SIGSTOP');
+      const r = await runThrough(launcher, 'echo never', '', 300);
+      assert.equal(r.wallTimedOut, true);
+      assert.equal(r.signalNumber, 9);
+      assert.equal(r.stdout, '');
+      assert.equal((await runThrough(await pool.take(), 'echo fine')).stdout, 'fine\n');
+    });
 
-  it('a launcher that died before its stage was watched does not hang the stage', async () => {
-    const launcher = await pool.take();
-    const pid = launcher.child.pid ?? -1;
-    process.kill(pid, 'SIGKILL');
-    await eventually(() => launcher.child.exitCode !== null || launcher.child.signalCode !== null, 20_000, 'the launcher seen dead');
-    const r = await runThrough(launcher, 'echo never');
-    assert.equal(r.stdout, '');
-    assert.notEqual(r.exitCode, 0);
-  });
+    it('a launcher that died before its stage was watched does not hang the stage', async () => {
+      const launcher = await pool.take();
+      const pid = launcher.child.pid ?? -1;
+      process.kill(pid, 'SIGKILL');
+      await eventually(() => launcher.child.exitCode !== null || launcher.child.signalCode !== null, 20_000, 'the launcher seen dead');
+      const r = await runThrough(launcher, 'echo never');
+      assert.equal(r.stdout, '');
+      assert.notEqual(r.exitCode, 0);
+    });
 
-  it('a family killed from outside: its idle members are sent away, the pool refills and works', async () => {
-    const launcher = await pool.take();
-    const head = await parentOf(launcher.child.pid ?? -1);
-    assert.ok(head && head !== process.pid);
-    const siblings: number[] = [];
-    for (const entry of await fs.readdir('/proc')) {
-      if (/^\d+$/.test(entry) && (await parentOf(Number(entry))) === head) siblings.push(Number(entry));
-    }
-    process.kill(head, 'SIGKILL');
-    // The member we hold already is ours: it runs its stage (as an orphan, its family gone).
-    const r = await runThrough(launcher, 'echo orphan');
-    assert.equal(r.stdout, 'orphan\n');
-    await eventually(async () => (await Promise.all(siblings.map(alive))).every((a) => !a), 20_000, 'the idle siblings gone');
-    assert.ok(
-      warnings.some((w) => /family exited early/.test(w)),
-      warnings.join('; '),
-    );
-    await eventually(() => pool.idleCount >= 8, 20_000, 'the pool refilled');
-    assert.equal((await runThrough(await pool.take(), 'echo refilled')).stdout, 'refilled\n');
-  });
+    it('a family killed from outside: its idle members are sent away, the pool refills and works', async () => {
+      const launcher = await pool.take();
+      const head = await parentOf(launcher.child.pid ?? -1);
+      assert.ok(head && head !== process.pid);
+      const siblings: number[] = [];
+      for (const entry of await fs.readdir('/proc')) {
+        if (/^\d+$/.test(entry) && (await parentOf(Number(entry))) === head) siblings.push(Number(entry));
+      }
+      process.kill(head, 'SIGKILL');
+      // The member we hold already is ours: it runs its stage (as an orphan, its family gone).
+      const r = await runThrough(launcher, 'echo orphan');
+      assert.equal(r.stdout, 'orphan\n');
+      await eventually(async () => (await Promise.all(siblings.map(alive))).every((a) => !a), 20_000, 'the idle siblings gone');
+      assert.ok(
+        warnings.some((w) => /family exited early/.test(w)),
+        warnings.join('; '),
+      );
+      await eventually(() => pool.idleCount >= 8, 20_000, 'the pool refilled');
+      assert.equal((await runThrough(await pool.take(), 'echo refilled')).stdout, 'refilled\n');
+    });
 
-  it('closed, it leaves no launcher and no family behind', async () => {
-    const taken = await pool.take();
-    const head = await parentOf(taken.child.pid ?? -1);
-    await runThrough(taken, 'true');
-    await pool.close();
-    const left: string[] = [];
-    await eventually(
-      async () => {
-        left.length = 0;
-        for (const entry of await fs.readdir('/proc')) {
-          if (!/^\d+$/.test(entry)) continue;
-          const argv = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
-          if (argv.at(-1) === LAUNCHER_NAME && (await parentOf(Number(entry))) === process.pid) left.push(entry);
-        }
-        return left.length === 0 && !(head !== undefined && (await alive(head)));
-      },
-      20_000,
-      'no launcher left',
-    );
+    it('closed, it leaves no launcher and no family behind', async () => {
+      const taken = await pool.take();
+      const head = await parentOf(taken.child.pid ?? -1);
+      await runThrough(taken, 'true');
+      await pool.close();
+      const left: string[] = [];
+      await eventually(
+        async () => {
+          left.length = 0;
+          for (const entry of await fs.readdir('/proc')) {
+            if (!/^\d+$/.test(entry)) continue;
+            const argv = (await fs.readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+            if (argv.at(-1) === LAUNCHER_NAME && (await parentOf(Number(entry))) === process.pid) left.push(entry);
+          }
+          return left.length === 0 && !(head !== undefined && (await alive(head)));
+        },
+        20_000,
+        'no launcher left',
+      );
+    });
   });
-});
 
 describe('launcher families under the real sandbox', { skip: !isRoot && 'needs root (bwrap as the sandbox uid)' }, () => {
   let ex: TestExecutor;

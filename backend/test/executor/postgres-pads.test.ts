@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, type statfsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { TMPFS_MIN_FREE_BYTES, postgresParentDir } from '@pairpad/executor/postgres-server';
 import { eventually, startTestExecutor, type ExecuteBody, type TestExecutor } from './helpers';
 
 /**
@@ -59,8 +61,8 @@ describe('executor: SQL (PostgreSQL), a database per run', () => {
 
   it("limits statements to the run's time (statement_timeout), and a query that never ends is stopped and its database dropped", async (t) => {
     if (!offered) return t.skip('PostgreSQL is not installed on this machine');
-    const shown = await run('SHOW statement_timeout;\n', { args: ['-A', '-t'], run_timeout: 1500 });
-    assert.equal(shown.run.stdout, '1500ms\n');
+    const shown = await run('SHOW statement_timeout;\nSHOW temp_file_limit;\n', { args: ['-A', '-t'], run_timeout: 1500 });
+    assert.equal(shown.run.stdout, '1500ms\n64MB\n');
     const endless = await run('SELECT pg_sleep(30);\n', { run_timeout: 1500 });
     assert.ok(endless.run.status === 'TO' || endless.run.status === 'RE', JSON.stringify(endless.run));
     assert.ok((endless.run.wall_time ?? 0) < 4000, `stopped early (${endless.run.wall_time} ms)`);
@@ -76,6 +78,7 @@ describe('executor: SQL (PostgreSQL), a database per run', () => {
       ['CREATE ROLE intruder;', /permission denied/],
       ['CREATE DATABASE other;', /permission denied/],
       ['SET ROLE pairpad_admin;', /permission denied/],
+      ['SET temp_file_limit = -1;', /permission denied/],
       ["COPY orders TO PROGRAM 'id';", /permission denied|must be superuser|pg_execute_server_program/],
       ["SELECT pg_read_file('/etc/passwd');", /permission denied/],
       ['SELECT rolpassword FROM pg_authid;', /permission denied/],
@@ -140,5 +143,76 @@ describe('executor: SQL (PostgreSQL), a database per run', () => {
       const res = await run(probe, { args: ['-A', '-t'] });
       assert.equal(res.run.stdout, '3|225|t|0|"$user", public\n', res.run.output);
     }
+  });
+});
+
+/** The processes of the PostgreSQL server this test process started (its backends): title and niceness. */
+function serverChildren(): { title: string; nice: number }[] {
+  const stat = (pid: string) => {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return text.slice(text.lastIndexOf(')') + 2).split(' ');
+  };
+  const pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  const alive = (read: () => string[]) => {
+    try {
+      return read();
+    } catch {
+      return undefined; // exited meanwhile
+    }
+  };
+  const servers = pids.filter((pid) => alive(() => stat(pid))?.[1] === String(process.pid));
+  return pids.flatMap((pid) => {
+    const fields = alive(() => stat(pid));
+    if (!fields || !servers.includes(fields[1] ?? '')) return [];
+    const title = alive(() => [readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim()])?.[0] ?? '';
+    return [{ title, nice: Number(fields[16]) }];
+  });
+}
+
+describe('executor: where the PostgreSQL server keeps its files', () => {
+  const TMPFS = 0x01021994;
+  const EXT4 = 0xef53;
+  const fake = (type: number, freeBytes: number): typeof statfsSync =>
+    (() => ({ type, bsize: 4096, bavail: Math.floor(freeBytes / 4096) })) as unknown as typeof statfsSync;
+
+  it('puts the throwaway cluster in RAM when /dev/shm is a tmpfs with room', () => {
+    // The folder given must be writable: this process's temp dir stands in for /dev/shm.
+    assert.equal(postgresParentDir('/work', '/tmp', fake(TMPFS, TMPFS_MIN_FREE_BYTES * 2)), '/tmp');
+  });
+
+  it('uses RAM on this machine when /dev/shm has room, and removes the cluster when the executor stops', async (t) => {
+    if (postgresParentDir('/nowhere') !== '/dev/shm') return t.skip('/dev/shm is not a tmpfs with room here');
+    const mine = () => readdirSync('/dev/shm').filter((name) => name.startsWith(`pairpad-postgres-${process.pid}-`));
+    const before = mine();
+    const ex = await startTestExecutor({ EXECUTOR_RUNTIMES: 'postgresql', EXECUTOR_POSTGRES: 'on' });
+    try {
+      await ex.handle.ready;
+      const res = await ex.execute({
+        language: 'postgres',
+        version: '*',
+        files: [{ name: 'main.sql', content: 'SELECT 1;\n' }],
+        args: ['-A', '-t'],
+      });
+      if (res.run.stderr.includes('not installed')) return t.skip('PostgreSQL is not installed on this machine');
+      assert.equal(res.run.stdout, '1\n', res.run.output);
+      assert.equal(mine().length, before.length + 1, 'its folder is in /dev/shm');
+      // The executor's own connections (making and dropping databases) yield to runs.
+      const admins = serverChildren().filter((child) => child.title.startsWith('postgres: pairpad_admin'));
+      assert.ok(admins.length > 0, 'admin connections found');
+      for (const admin of admins) assert.equal(admin.nice, 10, admin.title);
+    } finally {
+      await ex.close();
+    }
+    assert.deepEqual(mine(), before, 'and gone once the executor stopped');
+  });
+
+  it('keeps it in the work dir otherwise: not a tmpfs, too small (a container’s 64 MB), missing or not writable', () => {
+    assert.equal(postgresParentDir('/work', '/tmp', fake(EXT4, TMPFS_MIN_FREE_BYTES * 2)), '/work');
+    assert.equal(postgresParentDir('/work', '/tmp', fake(TMPFS, 64 * 1024 * 1024)), '/work');
+    const missing = (() => {
+      throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+    }) as unknown as typeof statfsSync;
+    assert.equal(postgresParentDir('/work', '/nowhere', missing), '/work');
+    assert.equal(postgresParentDir('/work', '/does-not-exist', fake(TMPFS, TMPFS_MIN_FREE_BYTES * 2)), '/work');
   });
 });

@@ -191,7 +191,7 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
     name: 'EXECUTOR_POSTGRES',
     default: 'off',
     meaning:
-      "on: offer SQL (PostgreSQL) — the executor starts a PostgreSQL server of its own (Debian's postgresql package; as the postgres user when root) in EXECUTOR_WORK_DIR, reachable through a unix socket only, one database and role per run; off: not offered.",
+      "on: offer SQL (PostgreSQL) — the executor starts a PostgreSQL server of its own (Debian's postgresql package; as the postgres user when root) in /dev/shm when that is a tmpfs with 512 MB free, else in EXECUTOR_WORK_DIR, reachable through a unix socket only, one database and role per run; off: not offered.",
   },
   {
     name: 'EXECUTOR_MAX_PREVIEWS',

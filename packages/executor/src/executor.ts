@@ -7,7 +7,7 @@ import { prepareJob, runJob, type BatchResponse, type ExecuteResponse, type JobD
 import type { ExecutorLogger } from './logger';
 import { typescriptPackage } from './runtime-catalog';
 import { RuntimeRegistry, detectRuntimes, type Runtime, type RuntimeFailure, type RuntimeInfo } from './runtimes';
-import { PostgresServer } from './postgres-server';
+import { PostgresServer, postgresParentDir } from './postgres-server';
 import { PreviewManager } from './preview-manager';
 import { Sandbox, type SandboxStatus } from './sandbox';
 import { TypescriptTranspiler } from './typescript-transpiler';
@@ -122,7 +122,7 @@ export class Executor {
   private startPostgres(): Promise<PostgresServer> {
     // One folder per executor: several may share a work dir (tests, a restart while the old one stops).
     this.postgres ??= PostgresServer.start(
-      path.join(this.config.workDir, `postgres-${process.pid}-${randomUUID().slice(0, 8)}`),
+      path.join(postgresParentDir(this.config.workDir), `pairpad-postgres-${process.pid}-${randomUUID().slice(0, 8)}`),
       this.logger,
     );
     return this.postgres;

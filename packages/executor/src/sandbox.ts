@@ -4,7 +4,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BOX, CARRY_OUT, bwrapArgs, systemLayout, type BoxEntry, type SystemLayout } from './bwrap-args';
 import { EtcSnapshot } from './etc-snapshot';
-import { DATA_CHANNELS, DATA_FD_BASE, LAUNCHER_FD_BASE, LauncherPool, STATUS_FD, encodeOrders } from './launcher';
+import {
+  DATA_CHANNELS,
+  DATA_FD_BASE,
+  FAMILY_SIZE,
+  LAUNCHER_FD_BASE,
+  LauncherPool,
+  STATUS_FD,
+  compiledFamily,
+  encodeOrders,
+} from './launcher';
 import type { CgroupManager, CpuLimits, JobCgroup } from './cgroups';
 import type { ExecutorConfig, StageLimits } from './config';
 import type { ExecutorLogger } from './logger';
@@ -230,6 +239,8 @@ export class Sandbox {
           config.maxConcurrentJobs + 1,
           logger,
           isRoot ? { uid: config.sandboxUid, gid: config.sandboxGid } : undefined,
+          FAMILY_SIZE,
+          compiledFamily(),
         )
       : undefined;
     const sandbox = new Sandbox(
