@@ -26,6 +26,7 @@ export interface ComposeService {
   user?: string;
   mem_limit?: string | number;
   pids_limit?: number;
+  shm_size?: string | number;
   read_only?: boolean;
   tmpfs?: string[] | string;
   volumes?: string[];
@@ -63,6 +64,7 @@ const APPLIED_KEYS = new Set([
   'user',
   'mem_limit',
   'pids_limit',
+  'shm_size',
   'read_only',
   'tmpfs',
   'volumes',
@@ -234,6 +236,7 @@ export function dockerRunArgs(compose: ComposeFile, service: ComposeService, opt
   if (service.user) args.push('--user', service.user);
   if (service.mem_limit !== undefined) args.push('--memory', String(service.mem_limit));
   if (service.pids_limit !== undefined) args.push('--pids-limit', String(service.pids_limit));
+  if (service.shm_size !== undefined) args.push('--shm-size', String(service.shm_size));
   if (service.stop_grace_period) args.push('--stop-timeout', String(Math.round(durationMs(service.stop_grace_period) / 1000)));
   for (const entry of [service.tmpfs ?? []].flat()) args.push('--tmpfs', entry);
   for (const volume of service.volumes ?? []) {

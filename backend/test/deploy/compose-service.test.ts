@@ -40,6 +40,7 @@ describe('compose-service', () => {
     assert.deepEqual(pairs('--cap-drop'), ['ALL']);
     assert.deepEqual(pairs('--memory'), ['2g']);
     assert.deepEqual(pairs('--pids-limit'), ['1024']);
+    assert.deepEqual(pairs('--shm-size'), ['1g'], "room for the SQL pads' PostgreSQL cluster in /dev/shm");
     assert.deepEqual(pairs('--stop-timeout'), ['15']);
     assert.deepEqual(pairs('--restart'), ['unless-stopped']);
     assert.deepEqual(pairs('-p'), ['127.0.0.1::5000'], 'published on loopback only, on a free port');
