@@ -78,8 +78,14 @@ export class PreviewClient {
     return (await this.call('GET', `/templates/${encodeURIComponent(id)}`)) as PreviewTemplateFiles;
   }
 
-  async start(template: string, files: readonly PreviewFile[]): Promise<{ id: string }> {
-    return (await this.call('POST', '', { template, files })) as { id: string };
+  /**
+   * Starts a preview; `url` is the executor's own address when it advertises one (it sits behind a
+   * balancer, such as a Kubernetes Service): the preview's later requests must go there.
+   */
+  async start(template: string, files: readonly PreviewFile[]): Promise<{ id: string; url?: string }> {
+    const answer = (await this.call('POST', '', { template, files })) as { id: string; url?: unknown };
+    const url = typeof answer.url === 'string' && /^https?:\/\/[^/?#\s]+$/.test(answer.url) ? answer.url : undefined;
+    return { id: answer.id, ...(url && url !== this.url ? { url } : {}) };
   }
 
   async update(id: string, files: readonly PreviewFile[], deleted: readonly string[]): Promise<void> {

@@ -174,15 +174,18 @@ export class RoomPreviews {
     const files = this.roomFiles(room);
     const ours = async () => (await this.registry.get(room.sessionId))?.jobId === jobId;
     try {
-      const { id } = await client.start(template, files);
+      const { id, url } = await client.start(template, files);
+      // An executor behind a balancer names its own address: the preview lives there, not behind it.
+      const live = url ? this.clientAt(url) : client;
       if (!(await ours())) {
-        await client.stop(id).catch(() => undefined);
+        await live.stop(id).catch(() => undefined);
         return this.status(room.sessionId);
       }
       record.previewId = id;
+      record.executorUrl = live.url;
       record.status = { ...record.status, state: 'running', at: this.now() };
       await this.registry.put(record);
-      this.write(room, record, client, new Map(files.map((file) => [file.name, file.content])));
+      this.write(room, record, live, new Map(files.map((file) => [file.name, file.content])));
       this.announce(room.sessionId, record.status);
       this.options.logger?.info('preview started', { sessionId: room.sessionId, template, preview: id });
     } catch (error) {

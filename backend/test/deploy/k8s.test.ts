@@ -327,10 +327,13 @@ function checkExecutorPool(list: Manifest[], label: string): void {
   assert.equal(env.EXECUTOR_PORT.value, String(containerPort.containerPort), 'the executor listens on that port');
   assert.equal(env.EXECUTOR_HOST.value, '0.0.0.0');
   assert.deepEqual(
-    Object.keys(env).filter((name) => !BACKEND_ENV_NAMES.has(name)),
+    Object.keys(env).filter((name) => !BACKEND_ENV_NAMES.has(name) && name !== 'POD_IP'),
     [],
-    'only executor settings',
+    'only executor settings (and the pod address they read)',
   );
+  // A preview lives on one pod: its own address, named at its start, takes the preview's requests.
+  assert.deepEqual(env.POD_IP.valueFrom, { fieldRef: { fieldPath: 'status.podIP' } });
+  assert.equal(env.EXECUTOR_ADVERTISE_URL.value, `http://$(POD_IP):${containerPort.containerPort}`);
 
   // The backend sends runs to the Service, with the token the executor pods require.
   const backendConfig = named('ConfigMap', 'pairpad-backend', list)!;

@@ -10,6 +10,8 @@ import { RequestError } from './validation';
 /** What /health adds beside the executor's own report: the connect sessions going on (index.ts attaches connect after the app). */
 export interface HealthExtras {
   connectSessions(): number;
+  /** This executor's own address (EXECUTOR_ADVERTISE_URL, its port filled in), once it listens. */
+  advertisedUrl?(): string | undefined;
 }
 
 /** Thin HTTP adapter: Piston API v2 plus /health, every error as Piston's `{ message }`. */
@@ -78,7 +80,7 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
     }
   });
 
-  mountPreviewRoutes(api, executor.previews, answerError);
+  mountPreviewRoutes(api, executor.previews, answerError, () => extras?.advertisedUrl?.());
 
   api.post('/execute', async (req: Request, res: Response) => {
     try {
@@ -116,11 +118,17 @@ export function createApp(executor: Executor, logger: ExecutorLogger, extras?: H
 }
 
 /**
- * Ours: previews (preview-manager.ts). POST starts one and answers once its dev server listens;
+ * Ours: previews (preview-manager.ts). POST starts one and answers once its dev server listens
+ * (with `url`, this executor's own address, when EXECUTOR_ADVERTISE_URL is set);
  * events is a stream of NDJSON lines (its status, then what it printed and prints; `?replay=0`: only
  * from now on) until it stops.
  */
-function mountPreviewRoutes(api: express.Router, previews: PreviewManager, answerError: (res: Response, error: unknown) => void): void {
+function mountPreviewRoutes(
+  api: express.Router,
+  previews: PreviewManager,
+  answerError: (res: Response, error: unknown) => void,
+  advertisedUrl: () => string | undefined,
+): void {
   api.get('/pairpad/previews/templates', (_req, res) => {
     res.json({ templates: previews.templateList(), ...(previews.unavailable ? { unavailable: previews.unavailable } : {}) });
   });
@@ -132,7 +140,10 @@ function mountPreviewRoutes(api: express.Router, previews: PreviewManager, answe
   });
   api.post('/pairpad/previews', async (req, res) => {
     try {
-      res.status(201).json((await previews.start(req.body)).view());
+      const preview = (await previews.start(req.body)).view();
+      // Behind a balancer, the backend sends the preview's later requests here, not to the balancer.
+      const url = advertisedUrl();
+      res.status(201).json(url ? { ...preview, url } : preview);
     } catch (error) {
       answerError(res, error);
     }

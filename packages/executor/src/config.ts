@@ -211,6 +211,12 @@ export const executorSettingsDocs: readonly SettingDoc[] = Object.freeze([
       "The templates' npm dependencies, installed ahead of time by scripts/preview-toolchain.mjs; every preview sees its node_modules read-only (nothing is downloaded during an interview).",
   },
   {
+    name: 'EXECUTOR_ADVERTISE_URL',
+    default: '—',
+    meaning:
+      "This executor's own address as the backend can reach it (`http://<pod IP>:2000`; without a port, the port it listens on), when the backend reaches it through a load balancer (a Kubernetes Service): a preview started here is answered at that address from then on, so its requests do not land on another executor.",
+  },
+  {
     name: 'EXECUTOR_PREVIEW_START_TIMEOUT',
     default: '30000',
     meaning: "How long a preview's dev server may take to listen on its port, ms; past it the preview fails with PREVIEW_NEVER_LISTENED.",
@@ -305,6 +311,8 @@ export interface ExecutorConfig {
   previewTemplates: string | undefined;
   previewToolchain: string | undefined;
   previewStartTimeout: number;
+  /** This executor's own address (EXECUTOR_ADVERTISE_URL), for a backend that reaches it through a balancer. */
+  advertiseUrl: string | undefined;
   previewIdleTimeout: number;
   previewMemoryLimit: number;
   previewMaxProcessCount: number;
@@ -365,6 +373,10 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     previewTemplates: z.string().min(1).optional(),
     previewToolchain: z.string().min(1).optional(),
     previewStartTimeout: intFrom('EXECUTOR_PREVIEW_START_TIMEOUT', 100).optional(),
+    advertiseUrl: z
+      .string()
+      .regex(/^https?:\/\/[^/?#\s]+\/?$/, 'EXECUTOR_ADVERTISE_URL must be an http(s) origin such as http://10.0.0.5:2000')
+      .optional(),
     previewIdleTimeout: intFrom('EXECUTOR_PREVIEW_IDLE_TIMEOUT', 1000).optional(),
     previewMemoryLimit: intFrom('EXECUTOR_PREVIEW_MEMORY_LIMIT', 16 * MiB).optional(),
     previewMaxProcessCount: intFrom('EXECUTOR_PREVIEW_MAX_PROCESS_COUNT', 8).optional(),
@@ -416,6 +428,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     previewTemplates: raw('EXECUTOR_PREVIEW_TEMPLATES'),
     previewToolchain: raw('EXECUTOR_PREVIEW_TOOLCHAIN'),
     previewStartTimeout: raw('EXECUTOR_PREVIEW_START_TIMEOUT'),
+    advertiseUrl: raw('EXECUTOR_ADVERTISE_URL'),
     previewIdleTimeout: raw('EXECUTOR_PREVIEW_IDLE_TIMEOUT'),
     previewMemoryLimit: raw('EXECUTOR_PREVIEW_MEMORY_LIMIT'),
     previewMaxProcessCount: raw('EXECUTOR_PREVIEW_MAX_PROCESS_COUNT'),
@@ -464,6 +477,7 @@ export function loadExecutorConfig(env: Env, overrides: Partial<ExecutorConfig> 
     previewTemplates: v.previewTemplates,
     previewToolchain: v.previewToolchain,
     previewStartTimeout: v.previewStartTimeout ?? 30_000,
+    advertiseUrl: v.advertiseUrl?.replace(/\/$/, ''),
     previewIdleTimeout: v.previewIdleTimeout ?? 600_000,
     previewMemoryLimit: v.previewMemoryLimit ?? 1024 * MiB,
     previewMaxProcessCount: v.previewMaxProcessCount ?? 256,

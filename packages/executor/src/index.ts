@@ -52,8 +52,11 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
   });
   const executor = await Executor.create(config, env, logger);
   // Connect is attached to the server the app listens on, after it: /health reads it from here.
-  const attached: { connect?: ReturnType<typeof attachConnect> } = {};
-  const app = createApp(executor, logger, { connectSessions: () => attached.connect?.sessions ?? 0 });
+  const attached: { connect?: ReturnType<typeof attachConnect>; advertisedUrl?: string } = {};
+  const app = createApp(executor, logger, {
+    connectSessions: () => attached.connect?.sessions ?? 0,
+    advertisedUrl: () => attached.advertisedUrl,
+  });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
     s.once('error', reject);
@@ -64,6 +67,7 @@ export async function startExecutor(options: StartExecutorOptions = {}): Promise
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
+  attached.advertisedUrl = withPort(config.advertiseUrl, address.port);
   logger.info('executor listening', { url, sandbox: executor.health().sandbox });
   let closing: Promise<void> | undefined;
   return {
@@ -93,4 +97,12 @@ function attachPreviewUpgrades(server: Server, executor: Executor): void {
     if (problem) return void socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     proxyPreviewUpgrade(executor.previews, req, socket, head);
   });
+}
+
+/** EXECUTOR_ADVERTISE_URL with the listening port when it names none. */
+function withPort(advertised: string | undefined, port: number): string | undefined {
+  if (!advertised) return undefined;
+  const url = new URL(advertised);
+  if (url.port === '') url.port = String(port);
+  return url.origin;
 }
