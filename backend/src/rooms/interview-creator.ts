@@ -84,7 +84,10 @@ export class InterviewCreator {
   /** The room starts from the question: its description, cases, and the starter for the language. */
   private async seedRoom(record: SessionRecord, question: Question): Promise<void> {
     const room = await this.options.rooms.open(record);
-    room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
+    // Loaded by the server, not written by anyone in the room: the interview may stay resting.
+    room.interview.quietly(() =>
+      room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question),
+    );
     const starter = question.starters[record.language];
     if (starter !== undefined) replaceCode(room.doc, starter, null);
     // A question that ships several files seeds the workspace with the others (the starter is the entry).

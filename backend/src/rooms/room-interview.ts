@@ -4,6 +4,7 @@ import {
   AppError,
   CHAT_HISTORY_LIMIT,
   DEFAULT_LANGUAGE,
+  INTERVIEW_DOC,
   LanguageIdSchema,
   META_KEYS,
   NOTES_EVENT,
@@ -100,7 +101,7 @@ export class RoomInterview {
     this.edits = new EditRecorder(this.state, room.doc, this.editAuthor, { now: this.now, ...options.edits });
     this.announcedState = JSON.stringify(this.current);
     this.questions = new RoomQuestions({
-      doc: this.state.doc,
+      interview: this.state,
       limits: options.questions ?? DEFAULT_ROOM_QUESTION_LIMITS,
       now: this.now,
       state: () => this.current,
@@ -115,9 +116,9 @@ export class RoomInterview {
     });
     code.observe(this.watchCode);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
-    this.state.controls.observe(this.watchControls);
-    this.state.chat.observe(this.watchChat);
-    this.state.runs.observe(this.watchRuns);
+    this.state.observe((doc) => doc.getMap(INTERVIEW_DOC.controls), this.watchControls);
+    this.state.observe((doc) => doc.getArray<ChatMessage>(INTERVIEW_DOC.chat), this.watchChat);
+    this.state.observe((doc) => doc.getMap<RunRecord>(INTERVIEW_DOC.runs), this.watchRuns);
     this.notes.onUpdate(this.relayNotes);
   }
 
@@ -126,13 +127,27 @@ export class RoomInterview {
     return this.state.state(this.endedByRecord);
   }
 
+  /**
+   * Runs what an idle room does to its interview (opening, joins, leaves, a save, a relayed
+   * update) without keeping the interview document made for it: see `InterviewStateDoc`.
+   */
+  quietly<T>(operation: () => T): T {
+    return this.state.quietly(operation);
+  }
+
   /** The room holds the shared state now (loaded from the other nodes / Redis): start recording. */
   opened(): void {
-    this.state.initialize(this.now(), this.currentLanguage());
-    this.edits.start();
+    this.quietly(() => {
+      this.state.initialize(this.now(), this.currentLanguage());
+      this.edits.start();
+    });
   }
 
   joined(connection: RoomConnection): void {
+    this.quietly(() => this.welcome(connection));
+  }
+
+  private welcome(connection: RoomConnection): void {
     // One person in several tabs joins the timeline once (a person: role and name, as in the report).
     if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'join', name: connection.name, role: connection.role });
     this.connections.add(connection);
@@ -151,7 +166,8 @@ export class RoomInterview {
 
   left(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role });
+    if (!this.hasPerson(connection))
+      this.quietly(() => this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role }));
   }
 
   /** Another of this node's connections is the same person as `connection` (same role and name). */
@@ -327,7 +343,6 @@ export class RoomInterview {
 
   destroy(): void {
     this.edits.dispose();
-    this.questions.destroy();
     this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
     this.room.doc.getMap(ROOM_DOC.meta).unobserve(this.watchLanguage);

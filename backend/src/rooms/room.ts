@@ -108,7 +108,7 @@ export class Room {
       onConsoleControl: (jobId, control) => this.hook('onConsoleControl', [jobId, control]),
     });
     this.doc.on('update', this.broadcastUpdate);
-    this.interview.state.doc.on('update', this.relayInterview);
+    this.interview.state.onUpdate(this.relayInterview);
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
@@ -134,11 +134,26 @@ export class Room {
     return this.opening;
   }
 
-  /** The room's documents by relay name. */
+  /** The room's documents by relay name (the interview's is made if it rests: prefer `encodeDocument`). */
   document(name: RoomDocumentName): Y.Doc {
     if (name === 'interview') return this.interview.state.doc;
     if (name === 'notes') return this.interview.notes.doc;
     return this.doc;
+  }
+
+  /** A document's whole state as one update, without making a resting one. */
+  encodeDocument(name: RoomDocumentName): Uint8Array {
+    if (name === 'interview') return this.interview.state.encode();
+    if (name === 'notes') return this.interview.notes.encodeState() ?? Y.encodeStateAsUpdate(this.interview.notes.doc);
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
+  /** Whether a document holds relayed updates whose dependencies it has not received. */
+  missingUpdates(name: RoomDocumentName): boolean {
+    if (name === 'interview') return this.interview.state.missingUpdates;
+    if (name === 'notes' && !this.interview.notes.made) return false;
+    const { pendingStructs, pendingDs } = this.document(name).store;
+    return pendingStructs !== null || pendingDs !== null;
   }
 
   get size(): number {
@@ -155,6 +170,11 @@ export class Room {
 
   join(connection: RoomConnection): void {
     if (this.destroyed) throw new AppError('SESSION_NOT_FOUND', 'This interview session has closed.');
+    // The join's timeline event and the archive's save at the first join leave an idle room's interview resting.
+    this.interview.quietly(() => this.welcome(connection));
+  }
+
+  private welcome(connection: RoomConnection): void {
     this.connections.set(connection, new Set());
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -167,6 +187,10 @@ export class Room {
   }
 
   leave(connection: RoomConnection): void {
+    if (this.connections.has(connection)) this.interview.quietly(() => this.farewell(connection));
+  }
+
+  private farewell(connection: RoomConnection): void {
     const owned = this.connections.get(connection);
     if (!owned) return;
     this.connections.delete(connection);
@@ -200,7 +224,9 @@ export class Room {
   /** Applies an update that another node already accepted (no size check: it is already shared). */
   applyRemoteUpdate(update: Uint8Array, document: RoomDocumentName = 'doc'): void {
     if (this.destroyed) return;
-    Y.applyUpdate(this.document(document), update, REMOTE_ORIGIN);
+    // Another node's join, leave or save leaves a resting interview resting here too.
+    if (document === 'interview') this.interview.quietly(() => Y.applyUpdate(this.interview.state.doc, update, REMOTE_ORIGIN));
+    else Y.applyUpdate(this.document(document), update, REMOTE_ORIGIN);
   }
 
   /** Applies presence relayed from another node; y-protocols' 30 s timeout drops it if that node dies. */
@@ -300,7 +326,7 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     this.doc.off('update', this.broadcastUpdate);
-    this.interview.state.doc.off('update', this.relayInterview);
+    this.interview.state.offUpdate(this.relayInterview);
     this.interview.notes.offUpdate(this.relayNotes);
     this.awareness.off('update', this.broadcastAwareness);
     this.interview.destroy();
