@@ -59,6 +59,10 @@ interface RoomDocument {
   readonly sessionId: string;
 }
 
+const controlsOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(INTERVIEW_DOC.controls);
+const chatOf = (doc: Y.Doc): Y.Array<ChatMessage> => doc.getArray<ChatMessage>(INTERVIEW_DOC.chat);
+const runsOf = (doc: Y.Doc): Y.Map<RunRecord> => doc.getMap<RunRecord>(INTERVIEW_DOC.runs);
+
 /** Throws the decision's named error unless `role` may do `action` now. */
 export function assertAllowed(action: RoomAction, role: Role, state: InterviewState): void {
   const decision = decide(action, role, state);
@@ -116,9 +120,9 @@ export class RoomInterview {
     });
     code.observe(this.watchCode);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
-    this.state.observe((doc) => doc.getMap(INTERVIEW_DOC.controls), this.watchControls);
-    this.state.observe((doc) => doc.getArray<ChatMessage>(INTERVIEW_DOC.chat), this.watchChat);
-    this.state.observe((doc) => doc.getMap<RunRecord>(INTERVIEW_DOC.runs), this.watchRuns);
+    this.state.observe(controlsOf, this.watchControls);
+    this.state.observe(chatOf, this.watchChat);
+    this.state.observe(runsOf, this.watchRuns);
     this.notes.onUpdate(this.relayNotes);
   }
 
