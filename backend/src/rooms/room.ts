@@ -86,8 +86,8 @@ export class Room {
   private opening: Promise<void> | undefined;
   private readonly extensions: readonly RoomExtension[];
   private lastPresenceVouch = 0;
-  /** When each connection was last asked for the updates the document is missing. */
-  private readonly askedMissing = new WeakMap<RoomConnection, number>();
+  /** When each connection was last asked for the updates the document is missing (made when first needed). */
+  private askedMissing: WeakMap<RoomConnection, number> | undefined;
 
   constructor(private readonly options: RoomOptions) {
     this.extensions = options.extensions ?? [];
@@ -348,10 +348,10 @@ export class Room {
     }
     const update = decoding.readVarUint8Array(decoder);
     // Decoding first proves the update is well-formed before anything touches the document.
-    Y.decodeUpdate(update);
+    const decoded = Y.decodeUpdate(update);
     // Locked (candidates) or ended (everyone): refused with a named error, the document untouched.
     this.interview.assertCanUpdate(connection, update);
-    this.assertWorkspaceUpdate(connection, update);
+    if (!this.typingOnly(decoded.structs)) this.assertWorkspaceUpdate(connection, update);
     if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
       this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
@@ -361,6 +361,19 @@ export class Room {
     Y.applyUpdate(this.doc, update, connection);
     this.approximateBytes += update.byteLength;
     this.askForMissing(connection);
+  }
+
+  /**
+   * Typing in a single-file room (the per-keystroke case): the files map holds nothing and the
+   * update only inserts text (Yjs writes a map entry as ContentAny or ContentType, never as
+   * ContentString) and deletes, so it can add, remove or rename no file, and a single-file room
+   * has no workspace byte limit: the workspace guard, which decodes the update again and looks up
+   * every inserted item's origin, has nothing to find.
+   */
+  private typingOnly(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): boolean {
+    if (this.doc.getMap(ROOM_DOC.files)._map.size > 0) return false;
+    for (const struct of structs) if (struct instanceof Y.Item && !(struct.content instanceof Y.ContentString)) return false;
+    return true;
   }
 
   /**
@@ -385,6 +398,7 @@ export class Room {
   private askForMissing(connection: RoomConnection, now = Date.now()): void {
     const { pendingStructs, pendingDs } = this.doc.store;
     if (pendingStructs === null && pendingDs === null) return;
+    this.askedMissing ??= new WeakMap();
     if (now - (this.askedMissing.get(connection) ?? 0) < ASK_MISSING_INTERVAL_MS) return;
     this.askedMissing.set(connection, now);
     const encoder = encoding.createEncoder();

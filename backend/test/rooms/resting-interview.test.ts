@@ -5,8 +5,8 @@ import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { EditReplay } from '@pairpad/client';
-import { INTERVIEW_DOC, MESSAGE_SYNC, ROOM_DOC, type RoomNotice } from '@pairpad/protocol';
-import { RoomManager, type Room, type RoomConnection, type RoomExtension } from '../../src/rooms';
+import { INTERVIEW_DOC, MESSAGE_SYNC, ROOM_DOC } from '@pairpad/protocol';
+import { RoomManager, type Room, type RoomConnection, type RoomExtension, type RoomNotice } from '../../src/rooms';
 import { MemorySessionStore, type SessionRecord } from '../../src/sessions';
 
 function record(): SessionRecord {

@@ -91,7 +91,7 @@ describe('a resting interview written first through node B, on one PostgreSQL an
     assert.deepEqual(report.participants.map((person) => person.name).sort(), ['Cai', 'Ivy']);
     assert.ok(timeline.events.some((event) => event.kind === 'paste' && event.name === 'Ivy'));
     assert.deepEqual(
-      timeline.chat.map((message) => message.text),
+      (timeline.chat ?? []).map((message) => message.text),
       ['done'],
     );
   });
