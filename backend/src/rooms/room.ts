@@ -112,7 +112,6 @@ export class Room {
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
-    this.doc.getMap(ROOM_DOC.files).observe(this.guardFiles);
   }
 
   /**
@@ -371,7 +370,8 @@ export class Room {
    * every inserted item's origin, has nothing to find.
    */
   private typingOnly(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): boolean {
-    if (this.doc.getMap(ROOM_DOC.files)._map.size > 0) return false;
+    const files = this.doc.share.get(ROOM_DOC.files);
+    if (files && files._map.size > 0) return false;
     for (const struct of structs) if (struct instanceof Y.Item && !(struct.content instanceof Y.ContentString)) return false;
     return true;
   }
@@ -432,7 +432,8 @@ export class Room {
     return encoding.toUint8Array(encoder);
   }
 
-  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    this.guardFiles(transaction);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, update);
@@ -476,10 +477,17 @@ export class Room {
     }
   };
 
-  /** Whoever wrote it (a relayed update, the server): the files map holds only texts at valid paths. */
-  private readonly guardFiles = (event: Y.YMapEvent<unknown>): void => {
-    if (event.keysChanged.size > 0) removeInvalidFiles(this.doc);
-  };
+  /**
+   * Whoever wrote it (a relayed update, the server): the files map holds only texts at valid
+   * paths. Checked from the update's transaction rather than by an observer, so a single-file
+   * room never makes the map (an idle room's memory, issue 21); the fix-up is an update of its own
+   * after this one, as an observer's was.
+   */
+  private guardFiles(transaction: Y.Transaction): void {
+    const files = this.doc.share.get(ROOM_DOC.files);
+    const changed = files ? transaction.changed.get(files) : undefined;
+    if (changed && changed.size > 0) removeInvalidFiles(this.doc);
+  }
 
   /** Keeps `meta.language` valid whoever wrote it, and reports real changes. */
   private readonly guardMeta = (event: Y.YMapEvent<unknown>): void => {
