@@ -35,15 +35,6 @@ const NO_CONTROLS: RestingControls = Object.freeze({
   language: null,
 });
 
-type Observed = Y.AbstractType<Y.YEvent<never>>;
-
-/** An observer of one root type, attached to every document the state is held in. */
-interface Observer {
-  type: (doc: Y.Doc) => Observed;
-  handler: (event: never, transaction: Y.Transaction) => void;
-  deep: boolean;
-}
-
 /**
  * The interview half of a room's replicated state: a server-only Y.Doc (never synced to a
  * client) that the relay carries between backend nodes and persists like the shared document.
@@ -70,7 +61,8 @@ export class InterviewStateDoc {
   /** This node's Yjs client id in the interview document, kept across restings. */
   private clientId = Math.floor(Math.random() * 2 ** 32);
   private readonly updateListeners: Array<(update: Uint8Array, origin: unknown) => void> = [];
-  private readonly observers: Observer[] = [];
+  /** Attaches the owner's observers to a document the state is held in (made only then: a resting room keeps none). */
+  private attachObservers: ((doc: Y.Doc) => void) | undefined;
   private quietDepth = 0;
   /** Written outside a quiet operation, or too large to rest: the document stays. */
   private kept = false;
@@ -135,22 +127,13 @@ export class InterviewStateDoc {
     this.held?.off('update', listener);
   }
 
-  /** Observes a root type (`Y.Map`/`Y.Array` by name) in whichever document holds the state. */
-  observe<E>(type: (doc: Y.Doc) => Y.AbstractType<E>, handler: (event: E, transaction: Y.Transaction) => void): void {
-    this.addObserver({ type, handler, deep: false } as unknown as Observer);
-  }
-
-  /** `observeDeep` of a root type, in whichever document holds the state. */
-  observeDeep<E>(
-    type: (doc: Y.Doc) => Y.AbstractType<E>,
-    handler: (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, transaction: Y.Transaction) => void,
-  ): void {
-    this.addObserver({ type, handler, deep: true } as unknown as Observer);
-  }
-
-  private addObserver(observer: Observer): void {
-    this.observers.push(observer);
-    if (this.held) attach(this.held, observer);
+  /**
+   * `attach` is called with every document the state is held in, to observe its root types there
+   * (one owner: the room's interview). The observers exist only while the document does.
+   */
+  whenHeld(attach: (doc: Y.Doc) => void): void {
+    this.attachObservers = attach;
+    if (this.held) attach(this.held);
   }
 
   /**
@@ -275,7 +258,7 @@ export class InterviewStateDoc {
     this.bytesSinceHeld = 0;
     doc.on('update', this.noteUpdate);
     for (const listener of this.updateListeners) doc.on('update', listener);
-    for (const observer of this.observers) attach(doc, observer);
+    this.attachObservers?.(doc);
     this.held = doc;
     // Held outside a quiet operation (a read, a write): kept until the next quiet one ends.
     return doc;
@@ -308,12 +291,6 @@ const EMPTY_UPDATE: Uint8Array = (() => {
   doc.destroy();
   return update;
 })();
-
-function attach(doc: Y.Doc, observer: Observer): void {
-  const type = observer.type(doc);
-  if (observer.deep) type.observeDeep(observer.handler as never);
-  else type.observe(observer.handler as never);
-}
 
 function controlsOf(doc: Y.Doc): RestingControls {
   // A document that never had controls: the map is not made just to read it.

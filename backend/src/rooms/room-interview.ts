@@ -120,9 +120,7 @@ export class RoomInterview {
     });
     code.observe(this.watchCode);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
-    this.state.observe(controlsOf, this.watchControls);
-    this.state.observe(chatOf, this.watchChat);
-    this.state.observe(runsOf, this.watchRuns);
+    this.state.whenHeld((doc) => this.observeState(doc));
     this.notes.onUpdate(this.relayNotes);
   }
 
@@ -365,8 +363,17 @@ export class RoomInterview {
     for (const connection of this.connections) connection.notify?.(notice);
   }
 
+  /** Observes a document the interview state is held in (made again each time it is). */
+  private observeState(doc: Y.Doc): void {
+    controlsOf(doc).observe(() => this.watchControls());
+    chatOf(doc).observe((event) => this.watchChat(event));
+    runsOf(doc).observe((event) => this.watchRuns(event));
+    this.questions.observe(doc);
+    this.console.observe(doc);
+  }
+
   /** Lock / run-disable / end changed here or on another node: tell this node's connections. */
-  private readonly watchControls = (): void => {
+  private watchControls(): void {
     const state = this.current;
     const key = JSON.stringify(state);
     if (key === this.announcedState) return;
@@ -375,21 +382,21 @@ export class RoomInterview {
     // The last edits made here belong in the recording before the room turns read-only.
     if (newlyEnded) this.edits.flush();
     this.notifyAll({ type: 'state', state });
-  };
+  }
 
-  private readonly watchChat = (event: Y.YArrayEvent<ChatMessage>): void => {
+  private watchChat(event: Y.YArrayEvent<ChatMessage>): void {
     for (const change of event.changes.delta) {
       if (!Array.isArray(change.insert)) continue;
       for (const message of change.insert as ChatMessage[]) this.notifyAll({ type: 'chat', message });
     }
-  };
+  }
 
-  private readonly watchRuns = (event: Y.YMapEvent<RunRecord>): void => {
+  private watchRuns(event: Y.YMapEvent<RunRecord>): void {
     for (const jobId of event.keysChanged) {
       const run = this.state.runs.get(jobId);
       if (run) this.notifyAll({ type: 'run', run });
     }
-  };
+  }
 
   /** Notes updates go to the other interviewers on this node, never to a candidate's connection. */
   private readonly relayNotes = (update: Uint8Array, origin: unknown): void => {

@@ -87,9 +87,12 @@ export function assertWithinLimits(tests: readonly TestCase[], limits: RoomQuest
  * as the view for its role, so hidden cases reach interviewer connections only.
  */
 export class RoomQuestions {
-  constructor(private readonly deps: RoomQuestionsDeps) {
-    deps.interview.observe(questionOf, this.announceQuestion);
-    deps.interview.observe(testRunsOf, this.announceRuns);
+  constructor(private readonly deps: RoomQuestionsDeps) {}
+
+  /** Observes a document the interview state is held in (the interview calls it each time one is made). */
+  observe(doc: Y.Doc): void {
+    questionOf(doc).observe(() => this.announceQuestion());
+    testRunsOf(doc).observe((event) => this.announceRuns(event));
   }
 
   private get question(): Y.Map<StoredRoomQuestion> {
@@ -206,22 +209,22 @@ export class RoomQuestions {
   }
 
   /** Changed here or on another node: each connection hears the view for its role. */
-  private readonly announceQuestion = (): void => {
+  private announceQuestion(): void {
     const byRole = new Map<Role, RoomQuestionView>();
     for (const connection of this.deps.connections()) {
       let view = byRole.get(connection.role);
       if (!view) byRole.set(connection.role, (view = this.view(connection.role)));
       connection.notify?.({ type: 'question', question: view });
     }
-  };
+  }
 
-  private readonly announceRuns = (event: Y.YMapEvent<TestRunRecord>): void => {
+  private announceRuns(event: Y.YMapEvent<TestRunRecord>): void {
     for (const runId of event.keysChanged) {
       const run = this.runs.get(runId);
       if (!run) continue;
       for (const connection of this.deps.connections()) connection.notify?.({ type: 'test-run', run: viewTestRun(run, connection.role) });
     }
-  };
+  }
 }
 
 function questionOf(doc: Y.Doc): Y.Map<StoredRoomQuestion> {

@@ -74,7 +74,6 @@ export class RunConsole {
     private readonly options: RunConsoleOptions,
   ) {
     this.limits = options.limits ? { ...DEFAULT_CONSOLE_LIMITS, ...options.limits } : DEFAULT_CONSOLE_LIMITS;
-    state.observeDeep(consolesOf, this.watch);
   }
 
   get map(): Y.Map<Y.Array<ConsoleEntry>> {
@@ -203,7 +202,12 @@ export class RunConsole {
     for (const jobId of oldest.slice(0, excess)) this.map.delete(jobId);
   }
 
-  private readonly watch = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+  /** Observes a document the interview state is held in (the interview calls it each time one is made). */
+  observe(doc: Y.Doc): void {
+    consolesOf(doc).observeDeep((events) => this.watch(events));
+  }
+
+  private watch(events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
     for (const event of events) {
       if (event.target === this.map) {
         // A transcript created in this transaction (here or on another node) arrives whole:
@@ -225,7 +229,7 @@ export class RunConsole {
         index += entries.length;
       }
     }
-  };
+  }
 
   private announce(jobId: string, start: number, entries: ConsoleEntry[]): void {
     this.options.onEntries({ jobId, start, entries });
