@@ -143,7 +143,8 @@ export class Room {
   /** A document's whole state as one update, without making a resting one. */
   encodeDocument(name: RoomDocumentName): Uint8Array {
     if (name === 'interview') return this.interview.state.encode();
-    if (name === 'notes') return this.interview.notes.encodeState() ?? Y.encodeStateAsUpdate(this.interview.notes.doc);
+    // Unwritten notes are an empty update (no client's structs, no deletions): the document is not made for it.
+    if (name === 'notes') return this.interview.notes.encodeState() ?? new Uint8Array([0, 0]);
     return Y.encodeStateAsUpdate(this.doc);
   }
 
