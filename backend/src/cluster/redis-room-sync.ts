@@ -325,7 +325,7 @@ export class RedisRoomSync implements RoomExtension {
     for (const attached of rooms) {
       for (const document of this.documentsOf(attached)) {
         document.needsRepublish = false;
-        await this.append(attached, document, Y.encodeStateAsUpdate(attached.room.document(document.name)));
+        await this.append(attached, document, attached.room.encodeDocument(document.name));
       }
       try {
         await this.load(attached);
@@ -405,8 +405,7 @@ export class RedisRoomSync implements RoomExtension {
    * the room from Redis, which holds every update appended (throttled).
    */
   private reloadIfMissing(attached: Attached, name: RoomDocumentName): void {
-    const { pendingStructs, pendingDs } = attached.room.document(name).store;
-    if (pendingStructs === null && pendingDs === null) return;
+    if (!attached.room.missingUpdates(name)) return;
     const now = Date.now();
     if (now - attached.lastMissingReload < RELOAD_MISSING_INTERVAL_MS) return;
     attached.lastMissingReload = now;
@@ -422,7 +421,7 @@ export class RedisRoomSync implements RoomExtension {
     const { updates, snapshot } = document.keys;
     try {
       // An earlier append was lost: this one carries the whole document, which includes it.
-      const payload = document.needsRepublish ? Y.encodeStateAsUpdate(attached.room.document(document.name)) : update;
+      const payload = document.needsRepublish ? attached.room.encodeDocument(document.name) : update;
       document.needsRepublish = false;
       const frame = this.frame(UPDATE_KIND[document.name], payload);
       const length = await this.options.redis.script(APPEND, [updates, snapshot], [payload, attached.keys.channel, frame, this.ttlMs]);

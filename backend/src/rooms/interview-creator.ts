@@ -89,7 +89,10 @@ export class InterviewCreator {
   /** The room starts from the question: its description, cases, and the starter for the language. */
   private async seedRoom(record: SessionRecord, question: Question): Promise<void> {
     const room = await this.options.rooms.open(record);
-    room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question);
+    // Loaded by the server, not written by anyone in the room: the interview may stay resting.
+    room.interview.quietly(() =>
+      room.interview.questions.load({ name: record.interviewerName ?? 'Interviewer', role: 'interviewer' }, question),
+    );
     // A question naming a template: the template's workspace with the question's files on top
     // (from an executor; none answering, the question's own files alone, as any question's).
     if (question.template && this.options.templates) {

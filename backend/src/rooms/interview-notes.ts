@@ -40,6 +40,11 @@ export class InterviewNotes {
     this.created?.off('update', listener);
   }
 
+  /** Whether the notes document exists yet. */
+  get made(): boolean {
+    return this.created !== undefined;
+  }
+
   /** The notes as one update (`Y.encodeStateAsUpdate`); null while nobody has written any. */
   encodeState(): Uint8Array | null {
     return this.created ? Y.encodeStateAsUpdate(this.created) : null;

@@ -4,6 +4,7 @@ import {
   AppError,
   CHAT_HISTORY_LIMIT,
   DEFAULT_LANGUAGE,
+  INTERVIEW_DOC,
   LanguageIdSchema,
   META_KEYS,
   NOTES_EVENT,
@@ -69,6 +70,10 @@ interface RoomDocument {
   readonly sessionId: string;
 }
 
+const controlsOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap(INTERVIEW_DOC.controls);
+const chatOf = (doc: Y.Doc): Y.Array<ChatMessage> => doc.getArray<ChatMessage>(INTERVIEW_DOC.chat);
+const runsOf = (doc: Y.Doc): Y.Map<RunRecord> => doc.getMap<RunRecord>(INTERVIEW_DOC.runs);
+
 /** Throws the decision's named error unless `role` may do `action` now. */
 export function assertAllowed(action: RoomAction, role: Role, state: InterviewState): void {
   const decision = decide(action, role, state);
@@ -111,7 +116,7 @@ export class RoomInterview {
     this.edits = new EditRecorder(this.state, room.doc, this.editAuthor, { now: this.now, ...options.edits });
     this.announcedState = JSON.stringify(this.current);
     this.questions = new RoomQuestions({
-      doc: this.state.doc,
+      interview: this.state,
       limits: options.questions ?? DEFAULT_ROOM_QUESTION_LIMITS,
       now: this.now,
       state: () => this.current,
@@ -127,9 +132,7 @@ export class RoomInterview {
     code.observe(this.watchCode);
     for (const name of PASTE_WATCHED_MAPS) room.doc.getMap(name).observeDeep(this.watchFiles);
     room.doc.getMap(ROOM_DOC.meta).observe(this.watchLanguage);
-    this.state.controls.observe(this.watchControls);
-    this.state.chat.observe(this.watchChat);
-    this.state.runs.observe(this.watchRuns);
+    this.state.whenHeld((doc) => this.observeState(doc));
     this.notes.onUpdate(this.relayNotes);
   }
 
@@ -138,13 +141,27 @@ export class RoomInterview {
     return this.state.state(this.endedByRecord);
   }
 
+  /**
+   * Runs what an idle room does to its interview (opening, joins, leaves, a save, a relayed
+   * update) without keeping the interview document made for it: see `InterviewStateDoc`.
+   */
+  quietly<T>(operation: () => T): T {
+    return this.state.quietly(operation);
+  }
+
   /** The room holds the shared state now (loaded from the other nodes / Redis): start recording. */
   opened(): void {
-    this.state.initialize(this.now(), this.currentLanguage());
-    this.edits.start();
+    this.quietly(() => {
+      this.state.initialize(this.now(), this.currentLanguage());
+      this.edits.start();
+    });
   }
 
   joined(connection: RoomConnection): void {
+    this.quietly(() => this.welcome(connection));
+  }
+
+  private welcome(connection: RoomConnection): void {
     // One person in several tabs joins the timeline once (a person: role and name, as in the report).
     if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'join', name: connection.name, role: connection.role });
     this.connections.add(connection);
@@ -163,7 +180,8 @@ export class RoomInterview {
 
   left(connection: RoomConnection): void {
     if (!this.connections.delete(connection)) return;
-    if (!this.hasPerson(connection)) this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role });
+    if (!this.hasPerson(connection))
+      this.quietly(() => this.timeline.record({ at: this.now(), kind: 'leave', name: connection.name, role: connection.role }));
   }
 
   /** Another of this node's connections is the same person as `connection` (same role and name). */
@@ -339,7 +357,6 @@ export class RoomInterview {
 
   destroy(): void {
     this.edits.dispose();
-    this.questions.destroy();
     this.console.destroy();
     this.room.doc.getText(ROOM_DOC.code).unobserve(this.watchCode);
     for (const name of PASTE_WATCHED_MAPS) this.room.doc.getMap(name).unobserveDeep(this.watchFiles);
@@ -359,8 +376,17 @@ export class RoomInterview {
     for (const connection of this.connections) connection.notify?.(notice);
   }
 
+  /** Observes a document the interview state is held in (made again each time it is). */
+  private observeState(doc: Y.Doc): void {
+    controlsOf(doc).observe(() => this.watchControls());
+    chatOf(doc).observe((event) => this.watchChat(event));
+    runsOf(doc).observe((event) => this.watchRuns(event));
+    this.questions.observe(doc);
+    this.console.observe(doc);
+  }
+
   /** Lock / run-disable / end changed here or on another node: tell this node's connections. */
-  private readonly watchControls = (): void => {
+  private watchControls(): void {
     const state = this.current;
     const key = JSON.stringify(state);
     if (key === this.announcedState) return;
@@ -369,21 +395,21 @@ export class RoomInterview {
     // The last edits made here belong in the recording before the room turns read-only.
     if (newlyEnded) this.edits.flush();
     this.notifyAll({ type: 'state', state });
-  };
+  }
 
-  private readonly watchChat = (event: Y.YArrayEvent<ChatMessage>): void => {
+  private watchChat(event: Y.YArrayEvent<ChatMessage>): void {
     for (const change of event.changes.delta) {
       if (!Array.isArray(change.insert)) continue;
       for (const message of change.insert as ChatMessage[]) this.notifyAll({ type: 'chat', message });
     }
-  };
+  }
 
-  private readonly watchRuns = (event: Y.YMapEvent<RunRecord>): void => {
+  private watchRuns(event: Y.YMapEvent<RunRecord>): void {
     for (const jobId of event.keysChanged) {
       const run = this.state.runs.get(jobId);
       if (run) this.notifyAll({ type: 'run', run });
     }
-  };
+  }
 
   /** Notes updates go to the other interviewers on this node, never to a candidate's connection. */
   private readonly relayNotes = (update: Uint8Array, origin: unknown): void => {

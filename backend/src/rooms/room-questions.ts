@@ -18,7 +18,7 @@ import {
   type TestCase,
   type TestRunRecord,
 } from '@pairpad/protocol';
-import type { RecordedEvent } from './interview-state';
+import type { InterviewStateDoc, RecordedEvent } from './interview-state';
 import type { RoomConnection } from './room-connection';
 
 /** Configured limits on a room's test cases (TEST_CASES_PER_ROOM, TEST_CASE_*_BYTES). */
@@ -42,8 +42,8 @@ export interface QuestionActor {
 }
 
 export interface RoomQuestionsDeps {
-  /** The server-only interview document. */
-  doc: Y.Doc;
+  /** The server-only interview document (held or resting). */
+  interview: InterviewStateDoc;
   limits: RoomQuestionLimits;
   now: () => number;
   state: () => InterviewState;
@@ -87,14 +87,20 @@ export function assertWithinLimits(tests: readonly TestCase[], limits: RoomQuest
  * as the view for its role, so hidden cases reach interviewer connections only.
  */
 export class RoomQuestions {
-  private readonly question: Y.Map<StoredRoomQuestion>;
-  private readonly runs: Y.Map<TestRunRecord>;
+  constructor(private readonly deps: RoomQuestionsDeps) {}
 
-  constructor(private readonly deps: RoomQuestionsDeps) {
-    this.question = deps.doc.getMap<StoredRoomQuestion>(INTERVIEW_DOC.question);
-    this.runs = deps.doc.getMap<TestRunRecord>(INTERVIEW_DOC.testRuns);
-    this.question.observe(this.announceQuestion);
-    this.runs.observe(this.announceRuns);
+  /** Observes a document the interview state is held in (the interview calls it each time one is made). */
+  observe(doc: Y.Doc): void {
+    questionOf(doc).observe(() => this.announceQuestion());
+    testRunsOf(doc).observe((event) => this.announceRuns(event));
+  }
+
+  private get question(): Y.Map<StoredRoomQuestion> {
+    return questionOf(this.deps.interview.doc);
+  }
+
+  private get runs(): Y.Map<TestRunRecord> {
+    return testRunsOf(this.deps.interview.doc);
   }
 
   /** The full question (hidden cases included): for the server only. */
@@ -165,7 +171,7 @@ export class RoomQuestions {
     if (known && (RUN_STATE_ORDER[run.state] < RUN_STATE_ORDER[known.state] || known.state === 'completed' || known.state === 'failed'))
       return;
     const finished = run.state === 'completed' || run.state === 'failed';
-    this.deps.doc.transact(() => {
+    this.deps.interview.doc.transact(() => {
       this.runs.set(run.runId, run);
       if (this.runs.size > TEST_RUN_HISTORY_LIMIT) {
         const oldest = [...this.runs.values()].sort((a, b) => a.queuedAt - b.queuedAt).slice(0, this.runs.size - TEST_RUN_HISTORY_LIMIT);
@@ -196,36 +202,39 @@ export class RoomQuestions {
     return [...this.runs.values()].sort((a, b) => a.queuedAt - b.queuedAt || (a.runId < b.runId ? -1 : 1));
   }
 
-  destroy(): void {
-    this.question.unobserve(this.announceQuestion);
-    this.runs.unobserve(this.announceRuns);
-  }
-
   private write(next: Omit<StoredRoomQuestion, 'updatedBy' | 'updatedAt'>, actor: QuestionActor, edited: boolean): void {
     const at = this.deps.now();
-    this.deps.doc.transact(() => {
+    this.deps.interview.doc.transact(() => {
       this.question.set(CURRENT, { ...next, updatedBy: actor.name, updatedAt: at });
       this.deps.record({ at, kind: 'question', name: actor.name, title: next.title, tests: next.tests.length, edited });
     });
   }
 
   /** Changed here or on another node: each connection hears the view for its role. */
-  private readonly announceQuestion = (): void => {
+  private announceQuestion(): void {
     const byRole = new Map<Role, RoomQuestionView>();
     for (const connection of this.deps.connections()) {
       let view = byRole.get(connection.role);
       if (!view) byRole.set(connection.role, (view = this.view(connection.role)));
       connection.notify?.({ type: 'question', question: view });
     }
-  };
+  }
 
-  private readonly announceRuns = (event: Y.YMapEvent<TestRunRecord>): void => {
+  private announceRuns(event: Y.YMapEvent<TestRunRecord>): void {
     for (const runId of event.keysChanged) {
       const run = this.runs.get(runId);
       if (!run) continue;
       for (const connection of this.deps.connections()) connection.notify?.({ type: 'test-run', run: viewTestRun(run, connection.role) });
     }
-  };
+  }
+}
+
+function questionOf(doc: Y.Doc): Y.Map<StoredRoomQuestion> {
+  return doc.getMap<StoredRoomQuestion>(INTERVIEW_DOC.question);
+}
+
+function testRunsOf(doc: Y.Doc): Y.Map<TestRunRecord> {
+  return doc.getMap<TestRunRecord>(INTERVIEW_DOC.testRuns);
 }
 
 /** Replaces the room's code in one transaction (a session created from a question starts from its starter). */

@@ -25,6 +25,9 @@ import type { RoomConnection, RoomNotice } from './room-connection';
 import { REMOTE_ORIGIN, runHook, type HookArgs, type RoomExtension } from './room-extension';
 import { newDoc } from './new-doc';
 
+/** The workspace's maps (room-shape.ts): a room with nothing in them is a single-file room. */
+const WORKSPACE_MAPS = [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders] as const;
+
 export { REMOTE_ORIGIN } from './room-extension';
 
 /** How often a node vouches for its own participants to the other nodes (y-protocols' renewal period). */
@@ -86,8 +89,8 @@ export class Room {
   private opening: Promise<void> | undefined;
   private readonly extensions: readonly RoomExtension[];
   private lastPresenceVouch = 0;
-  /** When each connection was last asked for the updates the document is missing. */
-  private readonly askedMissing = new WeakMap<RoomConnection, number>();
+  /** When each connection was last asked for the updates the document is missing (made when first needed). */
+  private askedMissing: WeakMap<RoomConnection, number> | undefined;
 
   constructor(private readonly options: RoomOptions) {
     this.extensions = options.extensions ?? [];
@@ -108,12 +111,10 @@ export class Room {
       onConsoleControl: (jobId, control) => this.hook('onConsoleControl', [jobId, control]),
     });
     this.doc.on('update', this.broadcastUpdate);
-    this.interview.state.doc.on('update', this.relayInterview);
+    this.interview.state.onUpdate(this.relayInterview);
     this.interview.notes.onUpdate(this.relayNotes);
     this.awareness.on('update', this.broadcastAwareness);
     this.doc.getMap(ROOM_DOC.meta).observe(this.guardMeta);
-    for (const name of [ROOM_DOC.files, ROOM_DOC.fileTexts, ROOM_DOC.filePaths, ROOM_DOC.folders])
-      this.doc.getMap(name).observe(this.guardFiles);
   }
 
   /**
@@ -135,11 +136,27 @@ export class Room {
     return this.opening;
   }
 
-  /** The room's documents by relay name. */
+  /** The room's documents by relay name (the interview's is made if it rests: prefer `encodeDocument`). */
   document(name: RoomDocumentName): Y.Doc {
     if (name === 'interview') return this.interview.state.doc;
     if (name === 'notes') return this.interview.notes.doc;
     return this.doc;
+  }
+
+  /** A document's whole state as one update, without making a resting one. */
+  encodeDocument(name: RoomDocumentName): Uint8Array {
+    if (name === 'interview') return this.interview.state.encode();
+    // Unwritten notes are an empty update (no client's structs, no deletions): the document is not made for it.
+    if (name === 'notes') return this.interview.notes.encodeState() ?? new Uint8Array([0, 0]);
+    return Y.encodeStateAsUpdate(this.doc);
+  }
+
+  /** Whether a document holds relayed updates whose dependencies it has not received. */
+  missingUpdates(name: RoomDocumentName): boolean {
+    if (name === 'interview') return this.interview.state.missingUpdates;
+    if (name === 'notes' && !this.interview.notes.made) return false;
+    const { pendingStructs, pendingDs } = this.document(name).store;
+    return pendingStructs !== null || pendingDs !== null;
   }
 
   get size(): number {
@@ -156,6 +173,11 @@ export class Room {
 
   join(connection: RoomConnection): void {
     if (this.destroyed) throw new AppError('SESSION_NOT_FOUND', 'This interview session has closed.');
+    // The join's timeline event and the archive's save at the first join leave an idle room's interview resting.
+    this.interview.quietly(() => this.welcome(connection));
+  }
+
+  private welcome(connection: RoomConnection): void {
     this.connections.set(connection, new Set());
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -168,6 +190,10 @@ export class Room {
   }
 
   leave(connection: RoomConnection): void {
+    if (this.connections.has(connection)) this.interview.quietly(() => this.farewell(connection));
+  }
+
+  private farewell(connection: RoomConnection): void {
     const owned = this.connections.get(connection);
     if (!owned) return;
     this.connections.delete(connection);
@@ -201,7 +227,9 @@ export class Room {
   /** Applies an update that another node already accepted (no size check: it is already shared). */
   applyRemoteUpdate(update: Uint8Array, document: RoomDocumentName = 'doc'): void {
     if (this.destroyed) return;
-    Y.applyUpdate(this.document(document), update, REMOTE_ORIGIN);
+    // Another node's join, leave or save leaves a resting interview resting here too.
+    if (document === 'interview') this.interview.quietly(() => Y.applyUpdate(this.interview.state.doc, update, REMOTE_ORIGIN));
+    else Y.applyUpdate(this.document(document), update, REMOTE_ORIGIN);
   }
 
   /** Applies presence relayed from another node; y-protocols' 30 s timeout drops it if that node dies. */
@@ -301,7 +329,7 @@ export class Room {
     if (this.destroyed) return;
     this.destroyed = true;
     this.doc.off('update', this.broadcastUpdate);
-    this.interview.state.doc.off('update', this.relayInterview);
+    this.interview.state.offUpdate(this.relayInterview);
     this.interview.notes.offUpdate(this.relayNotes);
     this.awareness.off('update', this.broadcastAwareness);
     this.interview.destroy();
@@ -323,10 +351,10 @@ export class Room {
     }
     const update = decoding.readVarUint8Array(decoder);
     // Decoding first proves the update is well-formed before anything touches the document.
-    Y.decodeUpdate(update);
+    const decoded = Y.decodeUpdate(update);
     // Locked (candidates) or ended (everyone): refused with a named error, the document untouched.
     this.interview.assertCanUpdate(connection, update);
-    this.assertWorkspaceUpdate(connection, update);
+    if (!this.typingOnly(decoded.structs)) this.assertWorkspaceUpdate(connection, update);
     if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
       this.approximateBytes = Y.encodeStateAsUpdate(this.doc).byteLength;
       if (this.approximateBytes + update.byteLength > this.options.maxDocumentBytes) {
@@ -336,6 +364,22 @@ export class Room {
     Y.applyUpdate(this.doc, update, connection);
     this.approximateBytes += update.byteLength;
     this.askForMissing(connection);
+  }
+
+  /**
+   * Typing in a single-file room (the per-keystroke case): the workspace's maps hold nothing and
+   * the update only inserts text (Yjs writes a map entry as ContentAny or ContentType, never as
+   * ContentString) and deletes, so it can add, remove or rename no file, and a single-file room
+   * has no workspace byte limit: the workspace guard, which decodes the update again and looks up
+   * every inserted item's origin, has nothing to find.
+   */
+  private typingOnly(structs: ReadonlyArray<Y.Item | Y.GC | Y.Skip>): boolean {
+    for (const name of WORKSPACE_MAPS) {
+      const map = this.doc.share.get(name);
+      if (map && map._map.size > 0) return false;
+    }
+    for (const struct of structs) if (struct instanceof Y.Item && !(struct.content instanceof Y.ContentString)) return false;
+    return true;
   }
 
   /**
@@ -361,6 +405,7 @@ export class Room {
   private askForMissing(connection: RoomConnection, now = Date.now()): void {
     const { pendingStructs, pendingDs } = this.doc.store;
     if (pendingStructs === null && pendingDs === null) return;
+    this.askedMissing ??= new WeakMap();
     if (now - (this.askedMissing.get(connection) ?? 0) < ASK_MISSING_INTERVAL_MS) return;
     this.askedMissing.set(connection, now);
     const encoder = encoding.createEncoder();
@@ -394,7 +439,8 @@ export class Room {
     return encoding.toUint8Array(encoder);
   }
 
-  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown): void => {
+  private readonly broadcastUpdate = (update: Uint8Array, origin: unknown, _doc: Y.Doc, transaction: Y.Transaction): void => {
+    this.guardFiles(transaction);
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, update);
@@ -438,10 +484,22 @@ export class Room {
     }
   };
 
-  /** Whoever wrote it (a relayed update, the server): the workspace's maps hold only what readers expect. */
-  private readonly guardFiles = (event: Y.YMapEvent<unknown>): void => {
-    if (event.keysChanged.size > 0) removeInvalidFiles(this.doc);
-  };
+  /**
+   * Whoever wrote it (a relayed update, the server): the workspace's maps hold only what readers
+   * expect. Checked from the update's transaction rather than by observers, so a single-file room
+   * never makes the maps (an idle room's memory, issue 21); the fix-up is an update of its own
+   * after this one, as an observer's was.
+   */
+  private guardFiles(transaction: Y.Transaction): void {
+    for (const name of WORKSPACE_MAPS) {
+      const map = this.doc.share.get(name);
+      const changed = map ? transaction.changed.get(map) : undefined;
+      if (changed && changed.size > 0) {
+        removeInvalidFiles(this.doc);
+        return;
+      }
+    }
+  }
 
   /** Keeps `meta.language` valid whoever wrote it, and reports real changes. */
   private readonly guardMeta = (event: Y.YMapEvent<unknown>): void => {

@@ -64,18 +64,28 @@ interface PendingOutput {
  * relay brings it to the node that runs the job, whose observer hands it to the program.
  */
 export class RunConsole {
-  readonly map: Y.Map<Y.Array<ConsoleEntry>>;
-  private readonly pending = new Map<string, { chunks: PendingOutput[]; timer: NodeJS.Timeout | undefined; lastFlush: number }>();
-  private readonly outputBytes = new Map<string, { stdout: number; stderr: number }>();
+  /** Made at the first output on this node: most rooms run nothing while idle. */
+  private pendingByJob: Map<string, { chunks: PendingOutput[]; timer: NodeJS.Timeout | undefined; lastFlush: number }> | undefined;
+  private outputBytesByJob: Map<string, { stdout: number; stderr: number }> | undefined;
   private readonly limits: RunConsoleLimits;
 
   constructor(
     private readonly state: InterviewStateDoc,
     private readonly options: RunConsoleOptions,
   ) {
-    this.limits = { ...DEFAULT_CONSOLE_LIMITS, ...options.limits };
-    this.map = state.doc.getMap<Y.Array<ConsoleEntry>>(INTERVIEW_DOC.consoles);
-    this.map.observeDeep(this.watch);
+    this.limits = options.limits ? { ...DEFAULT_CONSOLE_LIMITS, ...options.limits } : DEFAULT_CONSOLE_LIMITS;
+  }
+
+  get map(): Y.Map<Y.Array<ConsoleEntry>> {
+    return consolesOf(this.state.doc);
+  }
+
+  private get pending(): Map<string, { chunks: PendingOutput[]; timer: NodeJS.Timeout | undefined; lastFlush: number }> {
+    return (this.pendingByJob ??= new Map());
+  }
+
+  private get outputBytes(): Map<string, { stdout: number; stderr: number }> {
+    return (this.outputBytesByJob ??= new Map());
   }
 
   /** Output of a job running on this node. */
@@ -105,7 +115,7 @@ export class RunConsole {
 
   /** Writes a job's merged output now (its run just finished: the transcript must be whole first). */
   flush(jobId: string): void {
-    const pending = this.pending.get(jobId);
+    const pending = this.pendingByJob?.get(jobId);
     if (!pending) return;
     clearTimeout(pending.timer);
     pending.timer = undefined;
@@ -122,8 +132,8 @@ export class RunConsole {
   /** The job is over on this node: flush and forget its counters. */
   finish(jobId: string): void {
     this.flush(jobId);
-    this.pending.delete(jobId);
-    this.outputBytes.delete(jobId);
+    this.pendingByJob?.delete(jobId);
+    this.outputBytesByJob?.delete(jobId);
   }
 
   /** A typed line for a running job; throws PAYLOAD_TOO_LARGE past the line or per-run limit. */
@@ -161,9 +171,8 @@ export class RunConsole {
   }
 
   destroy(): void {
-    this.map.unobserveDeep(this.watch);
-    for (const pending of this.pending.values()) clearTimeout(pending.timer);
-    this.pending.clear();
+    for (const pending of this.pendingByJob?.values() ?? []) clearTimeout(pending.timer);
+    this.pendingByJob?.clear();
   }
 
   private inputBytes(jobId: string): number {
@@ -193,7 +202,12 @@ export class RunConsole {
     for (const jobId of oldest.slice(0, excess)) this.map.delete(jobId);
   }
 
-  private readonly watch = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void => {
+  /** Observes a document the interview state is held in (the interview calls it each time one is made). */
+  observe(doc: Y.Doc): void {
+    consolesOf(doc).observeDeep((events) => this.watch(events));
+  }
+
+  private watch(events: Array<Y.YEvent<Y.AbstractType<unknown>>>): void {
     for (const event of events) {
       if (event.target === this.map) {
         // A transcript created in this transaction (here or on another node) arrives whole:
@@ -215,7 +229,7 @@ export class RunConsole {
         index += entries.length;
       }
     }
-  };
+  }
 
   private announce(jobId: string, start: number, entries: ConsoleEntry[]): void {
     this.options.onEntries({ jobId, start, entries });
@@ -226,4 +240,8 @@ export class RunConsole {
         this.options.onControl(jobId, { kind: 'signal', signal: entry.text, ...(entry.name ? { by: entry.name } : {}) });
     }
   }
+}
+
+function consolesOf(doc: Y.Doc): Y.Map<Y.Array<ConsoleEntry>> {
+  return doc.getMap<Y.Array<ConsoleEntry>>(INTERVIEW_DOC.consoles);
 }

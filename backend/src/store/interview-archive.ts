@@ -252,6 +252,11 @@ export class InterviewArchive implements RoomExtension {
 
   /** Everything the dashboard and the report need, taken synchronously from the live room. */
   private snapshot(entry: Entry, room: Room, over = false): InterviewSnapshot {
+    // A save is no write: an idle room's interview stays resting (rooms/interview-state.ts).
+    return room.interview.quietly(() => this.takeSnapshot(entry, room, over));
+  }
+
+  private takeSnapshot(entry: Entry, room: Room, over: boolean): InterviewSnapshot {
     const at = this.now();
     const { interview } = room;
     // Edits recorded here and not yet in the shared state are part of what is saved.
@@ -273,7 +278,7 @@ export class InterviewArchive implements RoomExtension {
       startedAt: people.length > 0 ? interview.timeline.firstJoinAt() : null,
       endedAt: state.endedAt ?? (ended ? Math.max(...people.map((person) => person.lastSeenAt)) : null),
       candidateName: people.find((person) => person.role === 'candidate')?.name ?? null,
-      roomState: encodeRoomState({ doc: Y.encodeStateAsUpdate(room.doc), interview: Y.encodeStateAsUpdate(interview.state.doc) }),
+      roomState: encodeRoomState({ doc: Y.encodeStateAsUpdate(room.doc), interview: interview.state.encode() }),
       notesState: interview.notes.encodeState(),
       // Per language, the code last seen in it: merged with what earlier snapshots kept.
       finalCode: { [room.currentLanguage]: room.code },

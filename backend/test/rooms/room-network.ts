@@ -176,7 +176,7 @@ export class RoomNetwork {
     });
     // Deterministic Yjs client ids: concurrent writes resolve the same way on every replay.
     room.doc.clientID = this.clientId();
-    room.interview.state.doc.clientID = this.clientId();
+    room.interview.state.yjsClientId = this.clientId();
     room.interview.notes.doc.clientID = this.clientId();
     return room;
   }
