@@ -10,7 +10,7 @@ import { META_KEYS, ROOM_DOC, workspacePaths, workspaceText, type PreviewStatus,
 import { QuestionLibrary } from '../../src/questions/question-library';
 import type { BackendHandle } from '../../src/server';
 import { testSandboxUid } from '../executor/helpers';
-import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { connectClient, createSession, startBackendWithExecutor, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -72,20 +72,13 @@ describe('a question that names a project template', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'pairpad-template-questions-'));
     writeFileSync(path.join(dir, 'fix-the-greeting.md'), QUESTION);
     writeFileSync(path.join(dir, 'rails-app.md'), UNKNOWN_TEMPLATE);
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'bash',
+    backend = await startBackendWithExecutor('bash', {
       EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
       EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
       QUESTIONS_DIR: dir,
       PREVIEW_EDIT_DEBOUNCE_MS: '50',
       EXECUTION_POOL_CHECK_MS: '200',
     });
-    await backend.executor?.ready;
     await waitFor(() => backend.runs.executors.executors.every((executor) => executor.up === true), { what: 'the executor up' });
   });
   after(async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BackendHandle } from '../../src/server';
 import { testSandboxUid } from '../executor/helpers';
-import { connectClient, createSession, startTestBackend, waitSynced } from '../helpers/test-backend';
+import { connectClient, createSession, startBackendWithExecutor, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
 
 /**
@@ -17,15 +17,9 @@ describe('the embedded executor in the pool', () => {
   let backend: BackendHandle;
 
   before(async () => {
-    backend = await startTestBackend({
-      PISTON_URL: '',
-      EXECUTOR_HOST: '127.0.0.1',
-      EXECUTOR_PORT: '0',
-      EXECUTOR_RUNTIMES: 'bash',
+    backend = await startBackendWithExecutor('bash', {
       EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
       EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: process.env.HOME ?? '/tmp',
       // No periodic check within the test: only the one at start (before the runtimes are proven).
       EXECUTION_POOL_CHECK_MS: '600000',
     });
