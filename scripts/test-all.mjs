@@ -187,6 +187,14 @@ const suites = {
  */
 const LANES = [['e2e'], ['backend'], ['containers', 'typecheck', 'lint', 'format']];
 
+/** User + system CPU of this process's waited-for descendants, in minutes (Linux; else undefined). */
+function childCpuMinutes() {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  // After the command's closing parenthesis: cutime and cstime are the 14th and 15th fields, in clock ticks (100 per second).
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100 / 60;
+}
+
 // Wall time per suite, printed with the summary: the whole run's budget is watched (issue 21).
 const timings = {};
 const runStarted = Date.now();
@@ -221,5 +229,9 @@ const perSuite = order.filter((name) => timings[name]).map((name) => `${name} ${
 console.log(
   `  wall time ${minutesSince(runStarted)} (${lanes.length > 1 ? 'lanes side by side' : 'one suite at a time'}): ${perSuite.join(', ')}`,
 );
+// CPU of every process the run waited for (not containers, whose processes belong to the Docker
+// daemon): on a shared machine the wall time follows the load, this much less.
+const cpu = childCpuMinutes();
+if (cpu !== undefined) console.log(`  CPU ${cpu.toFixed(1)} min (user + system of the suites' processes)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
