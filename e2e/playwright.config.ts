@@ -17,7 +17,9 @@ export default defineConfig({
   // Signs the interviewer in once (support/global-setup.ts); candidates stay anonymous.
   globalSetup: './support/global-setup.ts',
   forbidOnly: !!process.env.CI,
-  retries: process.env.CI ? 1 : 0,
+  // No retries, in CI or not: a test that passes only on its retry is a defect (issue 21), and npm
+  // test counts one as failed.
+  retries: 0,
   // A 2-core machine runs two browsers plus both servers: one worker keeps timings honest.
   workers: 1,
   fullyParallel: false,
@@ -29,7 +31,11 @@ export default defineConfig({
     ...devices['Desktop Chrome'],
     baseURL: FRONTEND_URL,
     viewport: { width: 1366, height: 768 },
-    trace: 'retain-on-failure',
+    // Off unless E2E_TRACE=1 (then kept for failed tests): recording costs every test CPU, and
+    // zipping a trace at a context's close failed a passing axe test at load 22 with "file data
+    // stream has unexpected number of bytes" (microsoft/playwright#41351). A failure still leaves
+    // its screenshot and page snapshot (error-context.md) in test-results/artifacts.
+    trace: process.env.E2E_TRACE === '1' ? 'retain-on-failure' : 'off',
     screenshot: 'only-on-failure',
     launchOptions: {
       ...(executablePath ? { executablePath } : {}),

@@ -13,6 +13,13 @@ import { PistonConnectClient } from './piston-connect-client';
 const SECRET = `pairpad-connect-secret-${process.pid}-${Date.now()}`;
 const SANDBOX_UID = testSandboxUid();
 const TOKEN = 'connect-test-token-0123456789';
+/**
+ * How long a killed program may take to be gone: polled, so a quick kill passes at once; the
+ * budget is for a loaded machine (5 s ran out at load 27 with the suites side by side), and stays
+ * below the idle limit (60 s) and the 120 s those programs would otherwise sleep, so that only the
+ * kill under test can end them in time.
+ */
+const GONE_WITHIN_MS = 20_000;
 
 describe('executor: interactive runs over /api/v2/connect', () => {
   let ex: TestExecutor;
@@ -25,9 +32,10 @@ describe('executor: interactive runs over /api/v2/connect', () => {
       EXECUTOR_TOKEN: TOKEN,
       EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
       EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
-      // Above the hostile programs' 8 s wall clock: on a busy machine a CPU-bound program with no
-      // output must meet its own limit first, not the idle one.
-      EXECUTOR_CONNECT_IDLE_TIMEOUT: '10000',
+      // Above the hostile programs' 8 s wall clock (on a busy machine a CPU-bound program with no
+      // output must meet its own limit first, not the idle one) and above GONE_WITHIN_MS (a program
+      // the tests expect killed for another reason must not be ended by the idle limit instead).
+      EXECUTOR_CONNECT_IDLE_TIMEOUT: '60000',
       PAIRPAD_TEST_SECRET: SECRET,
     });
     await ex.handle.ready;
@@ -138,16 +146,6 @@ int main(void) {
     client.stdin('second\n');
     assert.equal((await client.closed).code, 4999);
     assert.equal(client.output(), 'first+second\n');
-  });
-
-  it('ends a run that waits for input longer than the idle limit (TO)', async () => {
-    const client = await connect();
-    client.init(py('print("waiting", flush=True)\ninput()'));
-    assert.equal((await client.closed).code, 4999);
-    const exit = client.exit('run');
-    assert.equal(exit?.status, 'TO');
-    assert.equal(exit?.signal, 'SIGKILL');
-    assert.match(String(exit?.message), /Idle limit exceeded: no input or output for 10 s/);
   });
 
   describe("Piston's errors and close codes", () => {
@@ -307,23 +305,25 @@ int main(void) {
     it('leaves no sandbox process behind (setsid escape included)', async () => {
       assert.equal(run('setsidEscape').stdout, 'parent leaving\n');
       let left: string[] = [];
-      await eventually(async () => (left = await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'no sandbox processes').catch(
-        (error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`),
-      );
+      await eventually(
+        async () => (left = await jobProcessesOfUid(SANDBOX_UID)).length === 0,
+        GONE_WITHIN_MS,
+        'no sandbox processes',
+      ).catch((error: Error) => assert.fail(`${error.message}; left: ${left.join(', ')}`));
     });
   });
 
   describe('bad input', () => {
     it('ends the session when stdin piles up unread (error, 4002) and kills the program', async () => {
       const client = await connect();
-      client.init(py('import time\nprint("not reading", flush=True)\ntime.sleep(30)'));
+      client.init(py('import time\nprint("not reading", flush=True)\ntime.sleep(120)'));
       await client.waitForOutput('not reading');
       const chunk = 'y'.repeat(256 * 1024);
       for (let i = 0; i < 8; i++) client.stdin(chunk);
       assert.deepEqual(await client.closed, { code: 4002, reason: 'Notified Error' });
       const error = client.messages.find((m) => m.type === 'error');
       assert.match(error?.type === 'error' ? error.message : '', /stdin is not being read/);
-      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'the program killed');
+      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, GONE_WITHIN_MS, 'the program killed');
     });
 
     it('rejects non-string stdin with an error', async () => {
@@ -336,12 +336,42 @@ int main(void) {
 
     it('kills the job of a client that goes away mid-run', async () => {
       const client = await connect();
-      client.init(py('import time\nprint("started", flush=True)\ntime.sleep(60)'));
+      client.init(py('import time\nprint("started", flush=True)\ntime.sleep(120)'));
       await client.waitForOutput('started');
       client.close();
       await client.closed;
-      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, 5000, 'the abandoned job killed');
+      await eventually(async () => (await jobProcessesOfUid(SANDBOX_UID)).length === 0, GONE_WITHIN_MS, 'the abandoned job killed');
       await eventually(() => ex.handle.health().status === 'ok', 1000, 'healthy');
     });
+  });
+});
+
+// After the suite above has closed its executor: two executors in one process would share its
+// cgroup folder (named by pid).
+describe('executor: the idle limit of an interactive run', () => {
+  // An executor of its own with a 2 s idle limit, so that the test waits 2 s instead of 60.
+  let idle: TestExecutor;
+  before(async () => {
+    idle = await startTestExecutor({
+      EXECUTOR_RUNTIMES: 'python',
+      EXECUTOR_TOKEN: TOKEN,
+      EXECUTOR_SANDBOX_UID: String(SANDBOX_UID),
+      EXECUTOR_SANDBOX_GID: String(SANDBOX_UID),
+      EXECUTOR_CONNECT_IDLE_TIMEOUT: '2000',
+    });
+    await idle.handle.ready;
+  });
+  after(async () => {
+    await idle?.close();
+  });
+
+  it('ends a run that waits for input longer than the idle limit (TO)', async () => {
+    const client = await PistonConnectClient.connect(idle.url, { authorization: `Bearer ${TOKEN}` });
+    client.init(py('print("waiting", flush=True)\ninput()'));
+    assert.equal((await client.closed).code, 4999);
+    const exit = client.exit('run');
+    assert.equal(exit?.status, 'TO');
+    assert.equal(exit?.signal, 'SIGKILL');
+    assert.match(String(exit?.message), /Idle limit exceeded: no input or output for 2 s/);
   });
 });

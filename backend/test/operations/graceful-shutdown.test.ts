@@ -60,7 +60,8 @@ describe('graceful shutdown on SIGTERM (real backend process)', () => {
         const runtimes = (await response.json()) as Array<{ language: string }>;
         return response.ok && runtimes.some((runtime) => runtime.language === 'python');
       },
-      { timeoutMs: 30_000, what: 'backend and python runtime ready' },
+      // A start budget (polled): over 30 s at load 33 with the suites side by side.
+      { timeoutMs: 120_000, what: 'backend and python runtime ready' },
     );
     const session = await createSession(backend);
     const runner = connectClient(backend, { sessionId: session.id, name: 'Runner' });

@@ -185,6 +185,8 @@ describe("a self-hosted Piston's connect (modelled on engineer-man/piston 0a844d
     assert.equal(result.run.signal, 'SIGKILL');
     assert.match(result.run.message ?? '', /did not confirm the stop/);
     await waitFor(() => piston.received.some((message) => message.type === 'signal' && message.signal === 'SIGKILL'), {
+      // Polled: the default 10 s ran out at load 28 with the suites side by side.
+      timeoutMs: 30_000,
       what: 'the SIGKILL sent once the job existed',
     });
   });

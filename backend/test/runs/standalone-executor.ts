@@ -36,7 +36,8 @@ export async function spawnExecutor(options: { port?: number; env?: Record<strin
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // The executor logs one JSON line per entry on stderr; "executor listening" carries its URL.
   const url = await waitForValue(() => /"message":"executor listening".*?"url":"([^"]+)"/.exec(log)?.[1], {
-    timeoutMs: 30_000,
+    // A start budget (polled): a process start took over 30 s at load 33.
+    timeoutMs: 120_000,
     what: `executor to listen (log: ${log.slice(-500)})`,
   });
   await waitFor(

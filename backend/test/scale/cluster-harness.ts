@@ -104,7 +104,8 @@ export async function startNode(name: string, env: Record<string, string>): Prom
         if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
         return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(1_000) })).status === 200;
       },
-      { timeoutMs: 30_000, intervalMs: 100, what: `backend ${name} healthy` },
+      // A process start from source (tsx) took 34 s at load 33 with the suites side by side: a start budget, polled.
+      { timeoutMs: 120_000, intervalMs: 100, what: `backend ${name} healthy` },
     );
   } catch (error) {
     await end('SIGKILL');
