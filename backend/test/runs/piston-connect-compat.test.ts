@@ -170,6 +170,7 @@ describe("a self-hosted Piston's connect (modelled on engineer-man/piston 0a844d
   });
 
   it('an executor that should honour signals but leaves a SIGKILL unanswered is stopped here after the grace', async () => {
+    const jobsBefore = piston.runningJobs();
     const run = await openConnect({
       baseUrl: piston.url,
       request,
@@ -177,18 +178,22 @@ describe("a self-hosted Piston's connect (modelled on engineer-man/piston 0a844d
       outputMaxBytes: 65_536,
       closeStdin: false,
       controls: true,
-      stopGraceMs: 50,
+      // Long enough for the signal to go out once the job exists (it waits for `runtime`): with 50 ms
+      // a loaded machine ended the run here before the executor said the job existed, and the
+      // signal was rightly never sent.
+      stopGraceMs: 2_000,
       timeoutMs: 60_000,
     });
+    // The job exists (the model sent `runtime` just before counting it): the kill is sent at once.
+    await waitFor(() => piston.runningJobs() > jobsBefore, { what: 'the job to exist' });
     run.kill('SIGKILL');
     const result = await run.result;
     assert.equal(result.run.signal, 'SIGKILL');
     assert.match(result.run.message ?? '', /did not confirm the stop/);
-    await waitFor(() => piston.received.some((message) => message.type === 'signal' && message.signal === 'SIGKILL'), {
-      // Polled: the default 10 s ran out at load 28 with the suites side by side.
-      timeoutMs: 30_000,
-      what: 'the SIGKILL sent once the job existed',
-    });
+    assert.ok(
+      piston.received.some((message) => message.type === 'signal' && message.signal === 'SIGKILL'),
+      'the SIGKILL was sent before the grace ran out',
+    );
   });
 
   describe('the backend pointed at it (PISTON_URL)', () => {
