@@ -144,12 +144,18 @@ export class PreviewClient {
         path: `/preview/${id}${req.url ?? '/'}`,
         method: req.method,
         headers: this.forwarded(req),
+        // A connection of its own: a kept-alive one can be closed by the executor (its idle
+        // timeout) just as it is reused, and a module the page imports then fails (a blank preview).
+        agent: false,
       },
       (reply) => {
         res.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
+        // Cut short on either side: the other side ends too (a half-sent body never hangs a page).
+        reply.once('aborted', () => res.destroy());
         reply.pipe(res);
       },
     );
+    res.once('close', () => upstream.destroy());
     upstream.on('error', () => {
       if (res.headersSent) return void res.destroy();
       res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });

@@ -54,7 +54,10 @@ function open(id) {
   outside.pipe(inside).pipe(outside);
   inside.on('error', () => outside.destroy());
   outside.on('error', () => inside.destroy());
-  inside.on('close', () => outside.destroy());
+  // The dev server's end reaches the executor through the pipe (end() once everything written is
+  // flushed), never as a destroy: destroying here dropped the unflushed tail of a large answer
+  // (react-dom's bundle) whenever the executor read slower than the server wrote, and the page
+  // waited for it forever.
   outside.on('close', () => inside.destroy());
 }
 

@@ -82,6 +82,8 @@ export function proxyPreviewRequest(manager: PreviewManager, req: IncomingMessag
     },
     (reply) => {
       res.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
+      // A body cut short upstream ends this answer too, rather than leaving the page waiting.
+      reply.once('aborted', () => res.destroy());
       reply.pipe(res);
     },
   );

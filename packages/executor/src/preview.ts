@@ -27,8 +27,12 @@ const INIT_MOUNT = '/opt/pairpad-init';
 /** The bridge folder inside the sandbox: bound read-only (the sandbox connects there, writes nothing). */
 export const BRIDGE_MOUNT = '/run/pairpad-preview';
 const BRIDGE_NAME = 'bridge.sock';
-/** How long a connection the executor asked the init for may take to arrive. */
-const BRIDGE_CONNECT_MS = 5_000;
+/**
+ * How long a connection the executor asked the init for may take to arrive. Generous: the init
+ * shares its sandbox's CPU share with the dev server, and on a busy host a request that waits is
+ * better than a page whose module failed to load (a blank preview until someone presses Reload).
+ */
+const BRIDGE_CONNECT_MS = 30_000;
 /** Output kept for a listener that arrives later (the room's console after a reload). */
 const PREVIEW_LOG_BYTES = 64 * 1024;
 /**
@@ -89,7 +93,7 @@ export class Preview {
 
   /**
    * A new connection to the dev server's port: the init is asked for one on its stdin and
-   * connects to the bridge with the id first; rejects when it does not come within 5 s. The
+   * connects to the bridge with the id first; rejects when it does not come within 30 s. The
    * socket comes paused (`pipe` or `resume` it).
    */
   connect(): Promise<Socket> {
