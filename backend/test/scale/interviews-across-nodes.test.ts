@@ -2,12 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as Y from 'yjs';
 import type { SocketYjsProvider } from '@pairpad/client';
-import { createDatabase, decodeRoomState, InterviewRepository, type DatabaseHandle, type InterviewRecord } from '../../src/store';
-import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
-import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
+import { decodeRoomState, type DatabaseHandle, type InterviewRecord, type InterviewRepository } from '../../src/store';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { startNode, type BackendNode } from './cluster-harness';
+import type { BackendNode } from './cluster-harness';
+import { startPostgresPair, type PostgresPair } from './postgres-pair';
 
 function storedCode(record: InterviewRecord | null): string {
   if (!record?.roomState) return '';
@@ -17,8 +16,8 @@ function storedCode(record: InterviewRecord | null): string {
 }
 
 describe('two backend processes on one PostgreSQL and one Redis', () => {
-  let redis: TestRedisServer;
-  let postgres: TestPostgresServer;
+  let pair: PostgresPair;
+  let postgres: PostgresPair['postgres'];
   let database: DatabaseHandle;
   let interviews: InterviewRepository;
   let nodeA: BackendNode;
@@ -31,19 +30,12 @@ describe('two backend processes on one PostgreSQL and one Redis', () => {
   };
 
   before(async () => {
-    [redis, postgres] = await Promise.all([startRedisServer(), startPostgresServer()]);
-    const databaseUrl = await postgres.createDatabase();
-    const env = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, CHECKPOINT_INTERVAL_MS: '200' };
-    // Started together: both migrate the empty database at once.
-    [nodeA, nodeB] = await Promise.all([startNode('A', env), startNode('B', env)]);
-    database = await createDatabase({ dataDir: '/nonexistent', databaseUrl, onPoolError: () => {} });
-    interviews = new InterviewRepository(database.db, database.engine);
+    pair = await startPostgresPair();
+    ({ nodeA, nodeB, database, interviews, postgres } = pair);
   });
   after(async () => {
     for (const provider of open) provider.destroy();
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    await database?.close();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+    await pair?.stop();
   });
 
   it('an interview ended on B is listed from the shared database once, with what was typed on both nodes', async () => {

@@ -2,13 +2,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EditReplay, type SocketYjsProvider } from '@pairpad/client';
 import type { Timeline } from '@pairpad/protocol';
-import { createDatabase, InterviewRepository, type DatabaseHandle } from '../../src/store';
+import type { InterviewRepository } from '../../src/store';
 import { archivedViews } from '../../src/store/archived-interview';
-import { startPostgresServer, type TestPostgresServer } from '../helpers/postgres';
-import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 import { codeOf, connectClient, createSession, waitSynced } from '../helpers/test-backend';
 import { waitFor } from '../helpers/wait-for';
-import { startNode, type BackendNode } from './cluster-harness';
+import type { BackendNode } from './cluster-harness';
+import { startPostgresPair, type PostgresPair } from './postgres-pair';
 
 function lastFrame(timeline: Timeline): string {
   const replay = new EditReplay(timeline.edits, timeline.startedAt);
@@ -25,27 +24,19 @@ function lastFrame(timeline: Timeline): string {
  * playback must have everything, the resting nodes' joins included.
  */
 describe('a resting interview written first through node B, on one PostgreSQL and one Redis', () => {
-  let redis: TestRedisServer;
-  let postgres: TestPostgresServer;
-  let database: DatabaseHandle;
+  let pair: PostgresPair;
   let interviews: InterviewRepository;
   let nodeA: BackendNode;
   let nodeB: BackendNode;
   const open: SocketYjsProvider[] = [];
 
   before(async () => {
-    [redis, postgres] = await Promise.all([startRedisServer(), startPostgresServer()]);
-    const databaseUrl = await postgres.createDatabase();
-    const env = { REDIS_URL: redis.url, DATABASE_URL: databaseUrl, CHECKPOINT_INTERVAL_MS: '200' };
-    [nodeA, nodeB] = await Promise.all([startNode('A', env), startNode('B', env)]);
-    database = await createDatabase({ dataDir: '/nonexistent', databaseUrl, onPoolError: () => {} });
-    interviews = new InterviewRepository(database.db, database.engine);
+    pair = await startPostgresPair();
+    ({ nodeA, nodeB, interviews } = pair);
   });
   after(async () => {
     for (const provider of open) provider.destroy();
-    await Promise.all([nodeA?.stop(), nodeB?.stop()]);
-    await database?.close();
-    await Promise.all([redis?.stop(), postgres?.stop()]);
+    await pair?.stop();
   });
 
   it('stays idle, then its first edit and paste on B reach the archive and replay on both nodes', async () => {
